@@ -1,0 +1,34 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { ApiKeyGuard } from './auth/api-key.guard';
+import { LedgerConfig } from './config/config';
+import { HealthController } from './health/health.controller';
+import { LedgerErrorFilter } from './http/error.filter';
+import { InfrastructureModule, InfrastructureOverrides } from './infrastructure/infrastructure.module';
+import { InstitutionsModule } from './institutions/institutions.module';
+import { AccountsModule } from './modules/accounts/accounts.module';
+import { ClaimsModule } from './modules/claims/claims.module';
+import { EnrollmentModule } from './modules/enrollment/enrollment.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: LedgerConfig, overrides: InfrastructureOverrides = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        CqrsModule.forRoot(),
+        InfrastructureModule.forRoot(config, overrides),
+        InstitutionsModule,
+        EnrollmentModule,
+        AccountsModule,
+        ClaimsModule,
+      ],
+      controllers: [HealthController],
+      providers: [
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: APP_FILTER, useClass: LedgerErrorFilter },
+      ],
+    };
+  }
+}

@@ -1,0 +1,70 @@
+import * as path from 'node:path';
+
+/**
+ * Configuration comes from the environment and is validated once at start: a bad value
+ * stops the process with a message naming the variable and the rule.
+ */
+export interface LedgerConfig {
+  port: number;
+  /** SQLite file of the embedded store (also holds the read models). */
+  ledgerDb: string;
+  /** When set, EventStoreDB is the event store. */
+  eventstoreConnectionString?: string;
+  /** FULL (default): an acknowledged append survives power loss. NORMAL: faster, may lose the last commits on a machine crash. */
+  sqliteSynchronous: 'FULL' | 'NORMAL';
+  /** JSON file of API-key hashes; default beside the database. */
+  apiKeysFile: string;
+  /** Deployment parameters for the policy packs (values the documents do not give). */
+  policyParamsFile: string;
+  httpAdapter: 'express' | 'fastify';
+  logLevel: 'error' | 'warn' | 'log' | 'debug';
+}
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, rule: string, value: string | undefined) {
+    super(`configuration ${variable}=${JSON.stringify(value)}: ${rule}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const v = env[name];
+  if (v === undefined || v === '') return fallback;
+  if (!(allowed as readonly string[]).includes(v)) throw new ConfigError(name, `must be one of ${allowed.join(', ')}`, v);
+  return v as T;
+}
+
+export function loadConfig(env: Env = process.env): LedgerConfig {
+  const rawPort = env.PORT;
+  let port = 3000;
+  if (rawPort !== undefined && rawPort !== '') {
+    if (!/^\d+$/.test(rawPort) || Number(rawPort) < 1 || Number(rawPort) > 65535) {
+      throw new ConfigError('PORT', 'must be an integer from 1 to 65535', rawPort);
+    }
+    port = Number(rawPort);
+  }
+  const ledgerDb = env.LEDGER_DB && env.LEDGER_DB !== '' ? env.LEDGER_DB : './data/ledger.db';
+  if (ledgerDb !== ':memory:' && ledgerDb.endsWith('/')) throw new ConfigError('LEDGER_DB', 'must be a file path, not a directory', ledgerDb);
+  const esdb = env.EVENTSTORE_CONNECTION_STRING;
+  if (esdb !== undefined && esdb !== '' && !/^(esdb|esdb\+discover|kurrentdb):\/\/\S+$/.test(esdb)) {
+    throw new ConfigError('EVENTSTORE_CONNECTION_STRING', 'must be an esdb:// or esdb+discover:// connection string', esdb);
+  }
+  const dbDir = ledgerDb === ':memory:' ? path.resolve('./data') : path.dirname(path.resolve(ledgerDb));
+  return {
+    port,
+    ledgerDb,
+    eventstoreConnectionString: esdb === '' ? undefined : esdb,
+    sqliteSynchronous: oneOf(env, 'LEDGER_SQLITE_SYNCHRONOUS', ['FULL', 'NORMAL'] as const, 'FULL'),
+    apiKeysFile: env.LEDGER_API_KEYS_FILE && env.LEDGER_API_KEYS_FILE !== '' ? env.LEDGER_API_KEYS_FILE : path.join(dbDir, 'api-keys.json'),
+    policyParamsFile:
+      env.LEDGER_POLICY_PARAMS && env.LEDGER_POLICY_PARAMS !== ''
+        ? env.LEDGER_POLICY_PARAMS
+        : path.resolve(__dirname, '../../config/deployment-policy.json'),
+    httpAdapter: oneOf(env, 'LEDGER_HTTP_ADAPTER', ['express', 'fastify'] as const, 'express'),
+    logLevel: oneOf(env, 'LOG_LEVEL', ['error', 'warn', 'log', 'debug'] as const, 'log'),
+  };
+}
+
+export const LEDGER_CONFIG = Symbol('LEDGER_CONFIG');

@@ -1,0 +1,112 @@
+/**
+ * The event-store port: the only way the rest of the ledger touches events.
+ *
+ * Conventions shared by every adapter (SQLite embedded, EventStoreDB):
+ * - Stream revisions count from 0, as in EventStoreDB: the first event of a stream has
+ *   revision 0; a stream with no events is "no_stream".
+ * - Global positions are a gap-free-in-order, strictly increasing number per event
+ *   across all streams, in commit order. The SQLite adapter's positions are 1, 2, 3…
+ *   (gap-free); EventStoreDB's are its commit positions (increasing, not contiguous).
+ *   Consumers must only rely on "strictly increasing, total order".
+ * - Append is atomic: all events of one call are written, or none.
+ * - Idempotency: every event carries an id (UUID). Appending a batch whose ids are already
+ *   in the stream (a retried command) writes nothing and returns the original result.
+ *   The SQLite adapter guarantees this exactly (unique event id per stream).
+ *   EventStoreDB's event-id de-duplication is best effort only (it relies on a bounded
+ *   cache and on the expected revision), so the ledger does NOT rely on it for commands:
+ *   each command's idempotency key is recorded in the metadata of the events it wrote and
+ *   the command handlers look it up in the stream itself before deciding.
+ * - The `@nestjs/cqrs` EventBus is in-memory and fire-and-forget; it is never the system
+ *   of record. Whatever reacts to events is fed from `subscribeToAll`.
+ */
+
+export type ExpectedRevision = 'no_stream' | 'any' | 'stream_exists' | number;
+
+/** Metadata every event carries. Extra keys are allowed and preserved. */
+export interface EventMetadata {
+  /** Version of this event type's data shape; readers upcast older versions. */
+  schemaVersion: number;
+  /** When the ledger recorded the fact (ISO instant, from the injected clock). */
+  recordedAt: string;
+  /** When the fact happened (visit date, processing date...), if different. */
+  occurredAt?: string;
+  /** Idempotency key of the command that wrote this event. */
+  commandId?: string;
+  correlationId?: string;
+  causationId?: string;
+  /** Who issued the command: a role and a key id, never the key itself. */
+  actor?: string;
+  /** Tamper-evidence chain (issue 5): hash of this event and of the previous one. */
+  hash?: string;
+  prevHash?: string;
+  [key: string]: unknown;
+}
+
+/** An event about to be appended. `data` must be JSON-serialisable. */
+export interface NewEvent<Type extends string = string, Data = unknown> {
+  id: string;
+  type: Type;
+  data: Data;
+  metadata: EventMetadata;
+}
+
+/** An event as read back from the store. */
+export interface RecordedEvent<Type extends string = string, Data = unknown> extends NewEvent<Type, Data> {
+  streamId: string;
+  revision: number;
+  position: number;
+}
+
+export interface AppendResult {
+  /** Revision of the last event now in the stream (the next expected revision). */
+  nextExpectedRevision: number;
+  /** Global position of the last event appended (or of the original, on a replay). */
+  position: number;
+}
+
+export interface ReadStreamOptions {
+  /** 'forwards' (default) starts at `fromRevision` (default 0); 'backwards' at the end. */
+  direction?: 'forwards' | 'backwards';
+  /** Inclusive start revision. Backwards reads default to the last revision. */
+  fromRevision?: number;
+  maxCount?: number;
+}
+
+export interface ReadAllOptions {
+  /** Exclusive: read events whose position is greater than this (0 = from the start). */
+  afterPosition?: number;
+  maxCount?: number;
+}
+
+export interface SubscribeOptions {
+  /** Exclusive checkpoint: deliver events whose position is greater than this. */
+  afterPosition?: number;
+}
+
+/** Handler of a subscription. Events are delivered one at a time, in position order. */
+export type SubscriptionHandler = (event: RecordedEvent) => Promise<void> | void;
+
+export interface Subscription {
+  /** Stops delivery; resolves once no handler call is running. */
+  stop(): Promise<void>;
+  /** Resolves when the subscription has caught up with every event committed so far. */
+  caughtUp(): Promise<void>;
+  /** Rejects if the subscription fails (handler threw, store broke). */
+  readonly done: Promise<void>;
+}
+
+export interface EventStore {
+  append(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
+  /** Empty array for a stream that does not exist. */
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  /** Catch-up subscription over the whole log: history after the checkpoint, then live. */
+  subscribeToAll(handler: SubscriptionHandler, options?: SubscribeOptions): Subscription;
+  /** Position of the last event in the log (0 if empty); used for lag and health. */
+  headPosition(): Promise<number>;
+  /** Resolves if the store answers; rejects otherwise. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const EVENT_STORE = Symbol('EVENT_STORE');

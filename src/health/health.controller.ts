@@ -1,0 +1,24 @@
+import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { LEDGER_CONFIG, LedgerConfig } from '../config/config';
+import { EVENT_STORE, EventStore } from '../event-store/event-store.port';
+import { Public } from '../http/roles';
+
+@ApiTags('health')
+@Controller('health')
+export class HealthController {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore, @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig) {}
+
+  @Public()
+  @Get()
+  @ApiOperation({ summary: 'Ready when the event store answers' })
+  async health(): Promise<Record<string, unknown>> {
+    try {
+      await this.store.ping();
+      const head = await this.store.headPosition();
+      return { status: 'ok', store: this.config.eventstoreConnectionString ? 'eventstoredb' : 'sqlite', headPosition: head };
+    } catch (e) {
+      throw new ServiceUnavailableException({ statusCode: 503, status: 'unavailable', message: `event store does not answer: ${(e as Error).message}` });
+    }
+  }
+}

@@ -1,0 +1,46 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { EventIdReused, WrongExpectedVersion } from '../event-store/errors';
+import { ConcurrencyConflict, InvalidInput, LedgerError, NotFound, PolicyRefusal } from '../kernel/errors';
+import { InvalidMoney } from '../kernel/money';
+
+/**
+ * Maps every error to HTTP in one place:
+ * 400 invalid input (field and rule named), 401/403 from the guard, 404 unknown,
+ * 409 concurrency conflict, 422 business refusal (reason code + clause), 500 otherwise.
+ */
+@Catch()
+export class LedgerErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('http');
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const [status, body] = this.map(exception);
+    // Logs carry the error, never request headers (API keys) or bodies (identity data).
+    if (status >= 500) this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
+    this.adapterHost.httpAdapter.reply(host.switchToHttp().getResponse(), body, status);
+  }
+
+  private map(e: unknown): [number, Record<string, unknown>] {
+    if (e instanceof HttpException) {
+      const r = e.getResponse();
+      return [e.getStatus(), typeof r === 'string' ? { statusCode: e.getStatus(), message: r } : (r as Record<string, unknown>)];
+    }
+    if (e instanceof PolicyRefusal) {
+      return [422, { statusCode: 422, error: 'Unprocessable Entity', code: e.code, clause: e.clause, message: e.message, details: e.details }];
+    }
+    if (e instanceof InvalidInput) {
+      return [400, { statusCode: 400, error: 'Bad Request', message: e.message, errors: [{ field: e.field, rule: e.rule, message: e.message }] }];
+    }
+    if (e instanceof InvalidMoney) {
+      return [400, { statusCode: 400, error: 'Bad Request', message: e.message, errors: [{ field: 'amount', rule: 'isMoney', message: e.message }] }];
+    }
+    if (e instanceof NotFound) return [404, { statusCode: 404, error: 'Not Found', message: e.message }];
+    if (e instanceof ConcurrencyConflict || e instanceof WrongExpectedVersion) {
+      return [409, { statusCode: 409, error: 'Conflict', code: 'CONCURRENCY_CONFLICT', message: e.message }];
+    }
+    if (e instanceof EventIdReused) return [409, { statusCode: 409, error: 'Conflict', code: 'EVENT_ID_REUSED', message: e.message }];
+    if (e instanceof LedgerError) return [400, { statusCode: 400, error: 'Bad Request', message: e.message }];
+    return [500, { statusCode: 500, error: 'Internal Server Error', message: 'internal error' }];
+  }
+}

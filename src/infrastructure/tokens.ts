@@ -1,0 +1,2 @@
+/** Injection tokens of the process-wide services. */
+export const POLICY_CATALOG = Symbol('POLICY_CATALOG');

@@ -1,0 +1,187 @@
+/**
+ * Personal-account decisions (宛政办〔2022〕42号 第三章). Pure: the policy pack in force is
+ * resolved by the handler and passed in the command; the dates are in the command.
+ */
+import { assertNever } from '../../kernel/decider';
+import { LocalDate } from '../../kernel/dates';
+import { InvalidInput, PolicyRefusal } from '../../kernel/errors';
+import { fmt, money } from '../../kernel/money';
+import { accountMayPay, familyUseAllowed, monthlyAccountCredit } from '../../policy/account-rules';
+import type { PolicyPack } from '../../policy/catalog';
+import type { EnrollmentEvent } from '../enrollment/enrollment.events';
+import { categoryOn, contributionBaseOn } from '../enrollment/enrollment.state';
+import type { PersonState } from '../person-stream';
+import type { AccountEvent, AccountPurchasePaid, FamilyAccountPayment } from './accounts.events';
+
+export const ACCOUNT_CLAUSE = {
+  carryOverTransferPayout: '宛政办〔2022〕42号 第十二条',
+  use: '宛政办〔2022〕42号 第九条',
+} as const;
+
+export type AccountCommand =
+  | { type: 'CreditMonth'; data: { month: string }; pack: PolicyPack }
+  | { type: 'PayFromAccount'; data: { paymentId: string; purpose: AccountPurchasePaid['data']['purpose']; amount: string; reference: string; paidOn: LocalDate }; pack: PolicyPack }
+  | { type: 'PayForRelative'; data: { paymentId: string; beneficiaryId: string; purpose: FamilyAccountPayment['data']['purpose']; amount: string; settlementId?: string; reference: string; paidOn: LocalDate }; pack: PolicyPack }
+  | { type: 'RefundFamilyPayment'; data: { paymentId: string; amount: string; reason: 'settlement_reversed' | 'settlement_not_completed' | 'settlement_recomputed' } }
+  | { type: 'TransferAccount'; data: { transferId: string; direction: 'out' | 'in'; amount?: string; counterpartRegion: string; transferredOn: LocalDate } }
+  | { type: 'PayOutAccount'; data: { reason: 'death' | 'emigration' | 'voluntary_exit'; paidOn: LocalDate; payee: string } }
+  | { type: 'BequeathAccount'; data: { heirId: string; on: LocalDate } }
+  | { type: 'ReceiveInheritance'; data: { fromPersonId: string; amount: string; on: LocalDate } };
+
+type Out = Array<AccountEvent | EnrollmentEvent>;
+
+function requireOpenAccount(state: PersonState): void {
+  if (!state.enrollment.enrolled) throw new PolicyRefusal('NOT_ENROLLED', 'enrolment', 'the person is not (or no longer) enrolled');
+  if (state.account.closed) throw new PolicyRefusal('ACCOUNT_CLOSED', ACCOUNT_CLAUSE.carryOverTransferPayout, 'the account was transferred out or paid out');
+}
+
+function requireFunds(state: PersonState, amount: string, clause: string): void {
+  if (money(amount).greaterThan(money(state.account.balance))) {
+    throw new PolicyRefusal('ACCOUNT_INSUFFICIENT', clause, `account balance ${state.account.balance} is less than ${amount}`, {
+      balance: state.account.balance,
+      requested: amount,
+    });
+  }
+}
+
+function requirePositive(field: string, amount: string): void {
+  if (!money(amount).greaterThan(0)) throw new InvalidInput(field, 'must be greater than 0');
+}
+
+/** 第八条 / 第十一条: the month's credit follows the category in force on its first day. */
+export function creditMonth(cmd: { month: string }, pack: PolicyPack, state: PersonState): Out {
+  requireOpenAccount(state);
+  if (state.account.creditedMonths.includes(cmd.month)) {
+    throw new PolicyRefusal('ACCOUNT_MONTH_ALREADY_CREDITED', '宛政办〔2022〕42号 第八条', `month ${cmd.month} is already credited`);
+  }
+  const firstDay = `${cmd.month}-01`;
+  const enrolledFrom = state.enrollment.enrolments[state.enrollment.enrolments.length - 1].from;
+  if (`${cmd.month}-31` < enrolledFrom) throw new InvalidInput('month', `is before the enrolment (${enrolledFrom})`);
+  const category = categoryOn(state.enrollment, firstDay) ?? state.enrollment.categoryTimeline[0].category;
+  const contributionBase = contributionBaseOn(state.enrollment, firstDay) ?? state.enrollment.contributionBases[0]?.amount;
+  const credit = monthlyAccountCredit(pack, category, { contributionBase });
+  return [
+    {
+      type: 'AccountCredited',
+      data: {
+        month: cmd.month,
+        amount: credit.amount,
+        category,
+        basis: Object.fromEntries(Object.entries(credit.trace.inputs).map(([k, v]) => [k, String(v)])),
+        clause: credit.clause,
+        packVersion: pack.version,
+      },
+    },
+  ];
+}
+
+export function payFromAccount(cmd: Extract<AccountCommand, { type: 'PayFromAccount' }>['data'], pack: PolicyPack, state: PersonState): Out {
+  requireOpenAccount(state);
+  requirePositive('amount', cmd.amount);
+  if (state.account.paymentIds.includes(cmd.paymentId)) throw new PolicyRefusal('DUPLICATE_PAYMENT', ACCOUNT_CLAUSE.use, `payment ${cmd.paymentId} already recorded`);
+  const may = accountMayPay(pack, cmd.purpose);
+  if (!may.allowed) throw new PolicyRefusal('ACCOUNT_USE_NOT_ALLOWED', may.clause, `the personal account may not pay for ${cmd.purpose}`);
+  requireFunds(state, cmd.amount, may.clause);
+  return [{ type: 'AccountPurchasePaid', data: { ...cmd, amount: fmt(money(cmd.amount)), clause: may.clause } }];
+}
+
+/** 第九条（二）（三）: spouse, parents and children only; the relation is the holder's own declaration. */
+export function payForRelative(cmd: Extract<AccountCommand, { type: 'PayForRelative' }>['data'], pack: PolicyPack, state: PersonState): Out {
+  requireOpenAccount(state);
+  requirePositive('amount', cmd.amount);
+  if (state.account.paymentIds.includes(cmd.paymentId)) throw new PolicyRefusal('DUPLICATE_PAYMENT', ACCOUNT_CLAUSE.use, `payment ${cmd.paymentId} already recorded`);
+  const relative = state.enrollment.relatives.find((r) => r.personId === cmd.beneficiaryId);
+  if (!relative) {
+    throw new PolicyRefusal('RELATION_NOT_ALLOWED', ACCOUNT_CLAUSE.use, `person ${cmd.beneficiaryId} is not a declared relative of the account holder`);
+  }
+  const allowed = familyUseAllowed(pack, relative.relation);
+  if (!allowed.allowed) {
+    throw new PolicyRefusal('RELATION_NOT_ALLOWED', allowed.clause, `a ${relative.relation} may not be paid for from the account (spouse, parents and children only)`, {
+      relation: relative.relation,
+    });
+  }
+  const may = accountMayPay(pack, cmd.purpose);
+  if (!may.allowed) throw new PolicyRefusal('ACCOUNT_USE_NOT_ALLOWED', may.clause, `the personal account may not pay for ${cmd.purpose}`);
+  requireFunds(state, cmd.amount, may.clause);
+  return [{ type: 'FamilyAccountPayment', data: { ...cmd, amount: fmt(money(cmd.amount)), relation: relative.relation, clause: allowed.clause } }];
+}
+
+export function refundFamilyPayment(cmd: Extract<AccountCommand, { type: 'RefundFamilyPayment' }>['data'], state: PersonState): Out {
+  const payment = state.account.familyPayments[cmd.paymentId];
+  if (!payment) throw new PolicyRefusal('UNKNOWN_PAYMENT', ACCOUNT_CLAUSE.use, `no family payment ${cmd.paymentId}`);
+  if (money(cmd.amount).greaterThan(money(payment.outstanding))) {
+    throw new InvalidInput('amount', `exceeds what is left of payment ${cmd.paymentId} (${payment.outstanding})`);
+  }
+  if (money(cmd.amount).isZero()) return [];
+  return [{ type: 'FamilyAccountPaymentRefunded', data: { ...cmd, amount: fmt(money(cmd.amount)) } }];
+}
+
+/** 第十二条: the balance moves with the person; moving out empties and closes the account. */
+export function transferAccount(cmd: Extract<AccountCommand, { type: 'TransferAccount' }>['data'], state: PersonState): Out {
+  if (state.account.transferIds.includes(cmd.transferId)) throw new PolicyRefusal('DUPLICATE_TRANSFER', ACCOUNT_CLAUSE.carryOverTransferPayout, `transfer ${cmd.transferId} already recorded`);
+  const clause = ACCOUNT_CLAUSE.carryOverTransferPayout;
+  if (cmd.direction === 'in') {
+    if (!state.enrollment.enrolled) throw new PolicyRefusal('NOT_ENROLLED', 'enrolment', 'enrol the person before transferring an account in');
+    if (!cmd.amount) throw new InvalidInput('amount', 'is required for a transfer in');
+    requirePositive('amount', cmd.amount);
+    return [{ type: 'AccountTransferred', data: { ...cmd, amount: fmt(money(cmd.amount)), clause } }];
+  }
+  requireOpenAccount(state);
+  if (cmd.amount !== undefined && money(cmd.amount).comparedTo(money(state.account.balance)) !== 0) {
+    throw new InvalidInput('amount', `a transfer out moves the whole balance (${state.account.balance})`);
+  }
+  return [
+    { type: 'AccountTransferred', data: { transferId: cmd.transferId, direction: 'out', amount: state.account.balance, counterpartRegion: cmd.counterpartRegion, transferredOn: cmd.transferredOn, clause } },
+    { type: 'EnrolmentEnded', data: { endedOn: cmd.transferredOn, reason: 'transfer_out' } },
+  ];
+}
+
+/** 第十二条: one-time payout on emigration, death or voluntary exit. */
+export function payOutAccount(cmd: Extract<AccountCommand, { type: 'PayOutAccount' }>['data'], state: PersonState): Out {
+  requireOpenAccount(state);
+  const clause = ACCOUNT_CLAUSE.carryOverTransferPayout;
+  return [
+    { type: 'AccountPaidOut', data: { reason: cmd.reason, amount: state.account.balance, paidOn: cmd.paidOn, payee: cmd.payee, clause } },
+    { type: 'EnrolmentEnded', data: { endedOn: cmd.paidOn, reason: cmd.reason } },
+  ];
+}
+
+/** 第十二条: inheritance, the deceased's side; the heir's stream receives `AccountInherited`. */
+export function bequeathAccount(cmd: Extract<AccountCommand, { type: 'BequeathAccount' }>['data'], state: PersonState): Out {
+  requireOpenAccount(state);
+  if (cmd.heirId === state.enrollment.personId) throw new InvalidInput('heirId', 'must be another person');
+  const clause = ACCOUNT_CLAUSE.carryOverTransferPayout;
+  return [
+    { type: 'AccountBequeathed', data: { heirId: cmd.heirId, amount: state.account.balance, on: cmd.on, clause } },
+    { type: 'EnrolmentEnded', data: { endedOn: cmd.on, reason: 'death' } },
+  ];
+}
+
+export function receiveInheritance(cmd: Extract<AccountCommand, { type: 'ReceiveInheritance' }>['data'], state: PersonState): Out {
+  requireOpenAccount(state);
+  if (money(cmd.amount).isZero()) return [];
+  return [{ type: 'AccountInherited', data: { ...cmd, amount: fmt(money(cmd.amount)), clause: ACCOUNT_CLAUSE.carryOverTransferPayout } }];
+}
+
+export function decideAccount(command: AccountCommand, state: PersonState): Out {
+  switch (command.type) {
+    case 'CreditMonth':
+      return creditMonth(command.data, command.pack, state);
+    case 'PayFromAccount':
+      return payFromAccount(command.data, command.pack, state);
+    case 'PayForRelative':
+      return payForRelative(command.data, command.pack, state);
+    case 'RefundFamilyPayment':
+      return refundFamilyPayment(command.data, state);
+    case 'TransferAccount':
+      return transferAccount(command.data, state);
+    case 'PayOutAccount':
+      return payOutAccount(command.data, state);
+    case 'BequeathAccount':
+      return bequeathAccount(command.data, state);
+    case 'ReceiveInheritance':
+      return receiveInheritance(command.data, state);
+    default:
+      return assertNever(command);
+  }
+}

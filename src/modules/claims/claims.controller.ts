@@ -1,0 +1,75 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { commandContext } from '../../http/command-context';
+import { PersonIdParam, SettlementParams } from '../../http/params';
+import { replyWrite } from '../../http/reply';
+import { CurrentPrincipal, Principal, Roles } from '../../http/roles';
+import { CLOCK, Clock } from '../../kernel/clock';
+import { Inject } from '@nestjs/common';
+import type { Decision } from '../../policy/engine/types';
+import { PreSettleVisit, ReverseSettlement, SettlementOutcome, SettleVisit, VisitRequest } from './commands/claims.command';
+import { ReverseSettlementDto, SettleVisitDto } from './dto/claims.dto';
+import { GetSettlementQuery, SettlementDetail } from './queries/get-settlement.query';
+
+@ApiTags('claims')
+@ApiResponse({ status: 400, description: 'Invalid input: names the field and the rule' })
+@ApiResponse({ status: 403, description: "An institution key acting for another institution's visit" })
+@ApiResponse({ status: 409, description: 'The stream kept changing (concurrency conflict after retries)' })
+@ApiResponse({ status: 422, description: 'Business refusal with reason code and clause' })
+@Controller('persons/:personId')
+export class ClaimsController {
+  constructor(private readonly commands: CommandBus, private readonly queries: QueryBus, @Inject(CLOCK) private readonly clock: Clock) {}
+
+  private request(dto: SettleVisitDto): VisitRequest {
+    return {
+      settlementId: dto.settlementId,
+      institutionCode: dto.institutionCode,
+      account: dto.account ?? { source: 'none' },
+      visit: {
+        visitId: dto.visitId,
+        occurredAt: dto.occurredAt,
+        settledAt: dto.settledAt ?? this.clock.now().toISOString(),
+        medType: dto.medType,
+        lines: dto.lines.map((l) => ({ ...l })),
+        ...(dto.prescriptionDays !== undefined ? { prescriptionDays: dto.prescriptionDays } : {}),
+        ...(dto.offSite !== undefined ? { offSite: dto.offSite } : {}),
+        ...(dto.directSettlement !== undefined ? { directSettlement: dto.directSettlement } : {}),
+        ...(dto.referral !== undefined ? { referral: dto.referral } : {}),
+      },
+    };
+  }
+
+  @Post('visits')
+  @Roles('agency', 'institution')
+  @HttpCode(201)
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retry with the same key returns the first result and writes nothing.' })
+  @ApiOperation({ summary: 'Settle a visit (national 2207): VisitSettled with the decision, policy version and trace' })
+  async settle(@Param() { personId }: PersonIdParam, @Body() dto: SettleVisitDto, @CurrentPrincipal() p: Principal, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: unknown): Promise<SettlementOutcome> {
+    return replyWrite(res, await this.commands.execute(new SettleVisit(personId, this.request(dto), p, commandContext(p, key))));
+  }
+
+  @Post('visits/pre-settlement')
+  @Roles('agency', 'institution')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Pre-settle a visit (national 2206): the full decision, nothing written' })
+  preSettle(@Param() { personId }: PersonIdParam, @Body() dto: SettleVisitDto, @CurrentPrincipal() p: Principal): Promise<Decision> {
+    return this.commands.execute(new PreSettleVisit(personId, this.request(dto), p));
+  }
+
+  @Post('settlements/:settlementId/reversal')
+  @Roles('agency', 'institution')
+  @HttpCode(201)
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiOperation({ summary: 'Reverse a settlement within 30 days (national 2208); cap usage and account payments are restored' })
+  async reverse(@Param() { personId, settlementId }: SettlementParams, @Body() dto: ReverseSettlementDto, @CurrentPrincipal() p: Principal, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: unknown) {
+    return replyWrite(res, await this.commands.execute(new ReverseSettlement(personId, settlementId, dto.reason, p, commandContext(p, key))));
+  }
+
+  @Get('settlements/:settlementId')
+  @Roles('agency', 'auditor')
+  @ApiOperation({ summary: "One settlement's record: facts, decision, national fields, trace with clauses" })
+  detail(@Param() { personId, settlementId }: SettlementParams): Promise<SettlementDetail> {
+    return this.queries.execute(new GetSettlementQuery(personId, settlementId));
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * Claims decisions. Pure: the handler resolves the policy pack in force on the visit
+ * date, the institution's facts and (for a relative's account) the holder's balance,
+ * and passes them in; the engine does the arithmetic.
+ */
+import { assertNever } from '../../kernel/decider';
+import { daysBetween, shanghaiDate } from '../../kernel/dates';
+import { InvalidInput, PolicyRefusal } from '../../kernel/errors';
+import type { PolicyPack } from '../../policy/catalog';
+import { adjudicate } from '../../policy/engine/adjudicate';
+import type { AccountRequest, Decision, InstitutionFacts, VisitFacts } from '../../policy/engine/types';
+import { personFacts } from '../enrollment/enrollment.state';
+import type { PersonState } from '../person-stream';
+import type { ClaimsEvent, VisitSettled } from './claims.events';
+import { findSettlement, yearToDate } from './claims.state';
+
+/** Reversal window: the issue's rule, aligned with 焦医保〔2024〕32号 一（一）'s 30-day settlement window. */
+export const REVERSAL_WINDOW_DAYS = 30;
+export const REVERSAL_CLAUSE = '焦医保〔2024〕32号 一（一）';
+
+export interface SettleVisitCommand {
+  type: 'SettleVisit';
+  data: {
+    settlementId: string;
+    visit: VisitFacts;
+    institution: InstitutionFacts;
+    /** 'relative' requires the holder's balance, read by the handler. */
+    account: AccountRequest;
+    /** A family payment already made for this settlement (saga retry): its amount is fixed. */
+    familyPayment?: { holderId: string; paymentId: string; amount: string };
+  };
+  pack: PolicyPack;
+}
+
+export interface ReverseSettlementCommand {
+  type: 'ReverseSettlement';
+  data: { settlementId: string; reversedAt: string; reason: string };
+}
+
+export type ClaimsCommand = SettleVisitCommand | ReverseSettlementCommand;
+
+/** The adjudication a settlement would get, without writing (national 2206 pre-settlement). */
+export function preSettle(cmd: SettleVisitCommand, state: PersonState): Decision {
+  if (!state.enrollment.personId) throw new PolicyRefusal('NOT_ENROLLED', 'enrolment', 'the person was never enrolled');
+  const visitDate = shanghaiDate(cmd.data.visit.occurredAt);
+  if (cmd.data.visit.settledAt < cmd.data.visit.occurredAt) throw new InvalidInput('visit.occurredAt', 'must not be after the settlement time');
+  const year = Number(visitDate.slice(0, 4));
+  return adjudicate(
+    {
+      visit: { ...cmd.data.visit, institution: cmd.data.institution },
+      person: personFacts(state.enrollment),
+      yearToDate: yearToDate(state.claims, year),
+      account: cmd.data.account.source === 'own' ? { ...cmd.data.account, balance: state.account.balance } : cmd.data.account,
+    },
+    cmd.pack,
+  );
+}
+
+export function settleVisit(cmd: SettleVisitCommand, state: PersonState): ClaimsEvent[] {
+  if (findSettlement(state.claims, cmd.data.settlementId)) {
+    throw new PolicyRefusal('DUPLICATE_SETTLEMENT', 'national interface 2207', `settlement ${cmd.data.settlementId} already exists`);
+  }
+  const sameVisit = state.claims.settlements.find((s) => s.visitId === cmd.data.visit.visitId && !s.reversed);
+  if (sameVisit) {
+    throw new PolicyRefusal('VISIT_ALREADY_SETTLED', 'national interface 2207', `visit ${cmd.data.visit.visitId} is already settled as ${sameVisit.settlementId}`);
+  }
+  const decision = preSettle(cmd, state);
+  const data: VisitSettled['data'] = {
+    settlementId: cmd.data.settlementId,
+    visit: cmd.data.visit,
+    institution: cmd.data.institution,
+    yearToDate: yearToDate(state.claims, decision.year),
+    account: cmd.data.account.source === 'own' ? { ...cmd.data.account, balance: state.account.balance } : cmd.data.account,
+    ...(cmd.data.familyPayment ? { familyPayment: { ...cmd.data.familyPayment, amount: decision.amounts.relativeAccount } } : {}),
+    policyVersion: decision.policy.version,
+    decision,
+  };
+  return [{ type: 'VisitSettled', data }];
+}
+
+/** Reversal within the window restores the cap usage and the account payments. */
+export function reverseSettlement(cmd: ReverseSettlementCommand['data'], state: PersonState): ClaimsEvent[] {
+  const s = findSettlement(state.claims, cmd.settlementId);
+  if (!s) throw new PolicyRefusal('UNKNOWN_SETTLEMENT', 'national interface 2208', `no settlement ${cmd.settlementId} for this person`);
+  if (s.reversed) throw new PolicyRefusal('ALREADY_REVERSED', 'national interface 2208', `settlement ${cmd.settlementId} is already reversed`);
+  const age = daysBetween(shanghaiDate(s.settledAt), shanghaiDate(cmd.reversedAt));
+  if (age > REVERSAL_WINDOW_DAYS) {
+    throw new PolicyRefusal('REVERSAL_WINDOW_PASSED', REVERSAL_CLAUSE, `settled ${age} days ago; reversals are accepted within ${REVERSAL_WINDOW_DAYS} days`);
+  }
+  if (age < 0) throw new InvalidInput('reversedAt', 'is before the settlement');
+  return [
+    {
+      type: 'SettlementReversed',
+      data: {
+        settlementId: s.settlementId,
+        reversedAt: cmd.reversedAt,
+        reason: cmd.reason,
+        fundRestored: s.fund,
+        accountRestored: s.account,
+        relativeAccountRestored: s.relativeAccount,
+        clause: REVERSAL_CLAUSE,
+      },
+    },
+  ];
+}
+
+export function decideClaims(command: ClaimsCommand, state: PersonState): ClaimsEvent[] {
+  switch (command.type) {
+    case 'SettleVisit':
+      return settleVisit(command, state);
+    case 'ReverseSettlement':
+      return reverseSettlement(command.data, state);
+    default:
+      return assertNever(command);
+  }
+}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { InstitutionsModule } from '../../institutions/institutions.module';
+import { PersonWriterModule } from '../person-writer.module';
+import { ClaimsController } from './claims.controller';
+import { ClaimsCommandHandlers } from './commands/claims.command';
+import { ClaimsQueryHandlers } from './queries/get-settlement.query';
+
+@Module({
+  imports: [PersonWriterModule, InstitutionsModule],
+  controllers: [ClaimsController],
+  providers: [...ClaimsCommandHandlers, ...ClaimsQueryHandlers],
+})
+export class ClaimsModule {}

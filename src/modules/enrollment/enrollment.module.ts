@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { PersonWriterModule } from '../person-writer.module';
+import { EnrollmentCommandHandlers } from './commands/enrollment.command';
+import { EnrollmentController } from './enrollment.controller';
+import { EnrollmentQueryHandlers } from './queries/get-person.query';
+
+@Module({
+  imports: [PersonWriterModule],
+  controllers: [EnrollmentController],
+  providers: [...EnrollmentCommandHandlers, ...EnrollmentQueryHandlers],
+})
+export class EnrollmentModule {}

@@ -1,0 +1,110 @@
+import type { LocalDate } from '../../kernel/dates';
+import type { DatedPeriod, PersonCategory, PersonFacts, Scheme } from '../../policy/engine/types';
+import type { EnrollmentEvent, ExitReason, Relation } from './enrollment.events';
+
+export interface EnrollmentState {
+  enrolled: boolean;
+  personId?: string;
+  scheme?: Scheme;
+  region?: string;
+  enrolments: DatedPeriod[];
+  /** Category changes in effect order. */
+  categoryTimeline: Array<{ from: LocalDate; category: PersonCategory }>;
+  contributionBases: Array<{ from: LocalDate; amount: string }>;
+  relatives: Array<{ personId: string; relation: Relation }>;
+  inpatientStays: DatedPeriod[];
+  offSiteRegistrations: DatedPeriod[];
+  referrals: Array<{ referralId: string; referredOn: LocalDate; validUntil: LocalDate; toInstitution: string }>;
+  firstContactInstitutions: Record<string, string>;
+  ended?: { on: LocalDate; reason: ExitReason };
+}
+
+export const initialEnrollmentState = (): EnrollmentState => ({
+  enrolled: false,
+  enrolments: [],
+  categoryTimeline: [],
+  contributionBases: [],
+  relatives: [],
+  inpatientStays: [],
+  offSiteRegistrations: [],
+  referrals: [],
+  firstContactInstitutions: {},
+});
+
+/** Folds enrolment facts; events of other modules on the same stream pass through. */
+export function evolveEnrollment(state: EnrollmentState, event: { type: string; data: unknown }): EnrollmentState {
+  const e = event as EnrollmentEvent;
+  switch (e.type) {
+    case 'PersonEnrolled':
+      return {
+        ...state,
+        enrolled: true,
+        personId: e.data.personId,
+        scheme: e.data.scheme,
+        region: e.data.region,
+        enrolments: [...state.enrolments, { from: e.data.enrolledOn }],
+        categoryTimeline: [{ from: e.data.enrolledOn, category: e.data.category }],
+        contributionBases: e.data.contributionBase ? [{ from: e.data.enrolledOn, amount: e.data.contributionBase }] : [],
+        relatives: e.data.relatives,
+        ended: undefined,
+      };
+    case 'RetiredStatusChanged':
+      return { ...state, categoryTimeline: [...state.categoryTimeline, { from: e.data.effectiveFrom, category: 'retired' }] };
+    case 'ContributionBaseChanged':
+      return { ...state, contributionBases: [...state.contributionBases, { from: e.data.effectiveFrom, amount: e.data.contributionBase }] };
+    case 'RelativesUpdated':
+      return { ...state, relatives: e.data.relatives };
+    case 'InpatientAdmitted':
+      return { ...state, inpatientStays: [...state.inpatientStays, { from: e.data.admittedOn }] };
+    case 'InpatientDischarged': {
+      const stays = state.inpatientStays.slice();
+      stays[stays.length - 1] = { ...stays[stays.length - 1], to: e.data.dischargedOn };
+      return { ...state, inpatientStays: stays };
+    }
+    case 'OffSiteResidenceRegistered':
+      return { ...state, offSiteRegistrations: [...state.offSiteRegistrations, { from: e.data.from, to: e.data.to }] };
+    case 'ReferralRecorded':
+      return { ...state, referrals: [...state.referrals, { referralId: e.data.referralId, referredOn: e.data.referredOn, validUntil: e.data.validUntil, toInstitution: e.data.toInstitution }] };
+    case 'FirstContactInstitutionDesignated':
+      return { ...state, firstContactInstitutions: { ...state.firstContactInstitutions, [String(e.data.year)]: e.data.institutionCode } };
+    case 'EnrolmentEnded': {
+      const enrolments = state.enrolments.slice();
+      enrolments[enrolments.length - 1] = { ...enrolments[enrolments.length - 1], to: e.data.endedOn };
+      return { ...state, enrolled: false, enrolments, ended: { on: e.data.endedOn, reason: e.data.reason } };
+    }
+    default:
+      return state;
+  }
+}
+
+/** Whether the person is an inpatient on `date` (an open stay counts). */
+export function isInpatientOn(state: EnrollmentState, date: LocalDate): boolean {
+  return state.inpatientStays.some((s) => s.from <= date && (s.to === undefined || date <= s.to));
+}
+
+/** Category in force on a date: the last timeline entry that starts on or before it. */
+export function categoryOn(state: EnrollmentState, date: LocalDate): PersonCategory | undefined {
+  let found: PersonCategory | undefined;
+  for (const entry of state.categoryTimeline) if (entry.from <= date) found = entry.category;
+  return found;
+}
+
+export function contributionBaseOn(state: EnrollmentState, date: LocalDate): string | undefined {
+  let found: string | undefined;
+  for (const entry of state.contributionBases) if (entry.from <= date) found = entry.amount;
+  return found;
+}
+
+/** The person's facts as the policy engine reads them. */
+export function personFacts(state: EnrollmentState): PersonFacts {
+  return {
+    personId: state.personId ?? '',
+    scheme: state.scheme ?? 'employee',
+    region: state.region ?? '',
+    enrolments: state.enrolments,
+    categoryTimeline: state.categoryTimeline,
+    inpatientStays: state.inpatientStays,
+    offSiteRegistrations: state.offSiteRegistrations,
+    firstContactInstitutions: state.firstContactInstitutions,
+  };
+}

@@ -1,0 +1,71 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EVENT_STORE, EventStore, RecordedEvent } from '../event-store/event-store.port';
+import { CommandContext, DomainEvent, runStreamCommand } from '../event-store/stream-command';
+import { upcast } from '../event-store/upcasting';
+import { CLOCK, Clock, ID_GENERATOR, IdGenerator } from '../kernel/clock';
+import { NotFound } from '../kernel/errors';
+import { foldPerson, PersonState, personStreamId } from './person-stream';
+
+export interface WriteOutcome {
+  personId: string;
+  created: boolean;
+  revision: number;
+  position: number;
+  events: Array<{ type: string; revision: number; position: number; data: unknown }>;
+}
+
+/**
+ * Load, decide, append with the expected revision, retry on conflict — for the person
+ * stream. Handlers pass only the pure decision.
+ */
+@Injectable()
+export class PersonStreamWriter {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
+  ) {}
+
+  async load(personId: string): Promise<{ state: PersonState; events: RecordedEvent[] }> {
+    const events = (await this.store.readStream(personStreamId(personId))).map(upcast);
+    return { state: foldPerson(events), events };
+  }
+
+  async loadExisting(personId: string): Promise<{ state: PersonState; events: RecordedEvent[] }> {
+    const loaded = await this.load(personId);
+    if (loaded.events.length === 0) throw new NotFound('person', personId);
+    return loaded;
+  }
+
+  now(): Date {
+    return this.clock.now();
+  }
+
+  async write(
+    personId: string,
+    context: CommandContext,
+    decide: (state: PersonState) => DomainEvent[],
+    options: { mustExist?: boolean } = { mustExist: true },
+  ): Promise<WriteOutcome> {
+    const outcome = await runStreamCommand<PersonState, WriteOutcome>({
+      store: this.store,
+      clock: this.clock,
+      newId: () => this.ids.next(),
+      streamId: personStreamId(personId),
+      context,
+      fold: foldPerson,
+      decide: (state, events) => {
+        if (options.mustExist !== false && events.length === 0) throw new NotFound('person', personId);
+        return decide(state);
+      },
+      result: (written, state) => ({
+        personId,
+        created: true,
+        revision: written.length ? written[written.length - 1].revision : state.revision,
+        position: written.length ? written[written.length - 1].position : 0,
+        events: written.map((e) => ({ type: e.type, revision: e.revision, position: e.position, data: e.data })),
+      }),
+    });
+    return { ...outcome.result, created: outcome.created };
+  }
+}
