@@ -7,6 +7,8 @@ import type { RecordedEvent } from '../event-store/event-store.port';
 import { AccountState, evolveAccount, initialAccountState } from './accounts/accounts.state';
 import { ClaimsState, evolveClaims, initialClaimsState } from './claims/claims.state';
 import { EnrollmentState, evolveEnrollment, initialEnrollmentState } from './enrollment/enrollment.state';
+// Upcasters register on import: whatever folds a person stream reads current shapes.
+import './person-upcasters';
 
 export const personStreamId = (personId: string): string => `person-${personId}`;
 
@@ -36,4 +38,45 @@ export function evolvePerson(state: PersonState, event: Pick<RecordedEvent, 'typ
 
 export function foldPerson(events: ReadonlyArray<Pick<RecordedEvent, 'type' | 'data' | 'revision'>>): PersonState {
   return events.reduce(evolvePerson, initialPersonState());
+}
+
+/** When the fact happened (the event's `occurredAt`), read from its own data; recordedAt comes from the clock. */
+export function occurredAtOf(event: { type: string; data: any }): string | undefined {
+  const d = event.data ?? {};
+  switch (event.type) {
+    case 'PersonEnrolled':
+      return d.enrolledOn;
+    case 'RetiredStatusChanged':
+      return d.processedOn;
+    case 'ContributionBaseChanged':
+      return d.effectiveFrom;
+    case 'InpatientAdmitted':
+      return d.admittedOn;
+    case 'InpatientDischarged':
+      return d.dischargedOn;
+    case 'OffSiteResidenceRegistered':
+      return d.from;
+    case 'ReferralRecorded':
+      return d.referredOn;
+    case 'VisitSettled':
+      return d.visit?.occurredAt;
+    case 'SettlementReversed':
+      return d.reversedAt;
+    case 'AccountCredited':
+      return d.month ? `${d.month}-01` : undefined;
+    case 'AccountPurchasePaid':
+    case 'FamilyAccountPayment':
+      return d.paidOn;
+    case 'AccountTransferred':
+      return d.transferredOn;
+    case 'AccountPaidOut':
+      return d.paidOn;
+    case 'AccountBequeathed':
+    case 'AccountInherited':
+      return d.on;
+    case 'EnrolmentEnded':
+      return d.endedOn;
+    default:
+      return undefined;
+  }
 }

@@ -2,9 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EVENT_STORE, EventStore, RecordedEvent } from '../event-store/event-store.port';
 import { CommandContext, DomainEvent, runStreamCommand } from '../event-store/stream-command';
 import { upcast } from '../event-store/upcasting';
+import { tamperSeal } from '../audit/tamper-chain';
 import { CLOCK, Clock, ID_GENERATOR, IdGenerator } from '../kernel/clock';
 import { NotFound } from '../kernel/errors';
-import { foldPerson, PersonState, personStreamId } from './person-stream';
+import { foldPerson, occurredAtOf, PersonState, personStreamId } from './person-stream';
 
 export interface WriteOutcome {
   personId: string;
@@ -53,10 +54,12 @@ export class PersonStreamWriter {
       newId: () => this.ids.next(),
       streamId: personStreamId(personId),
       context,
+      // Tamper evidence: each event is hash-chained to the previous one of the stream.
+      seal: tamperSeal(personStreamId(personId)),
       fold: foldPerson,
       decide: (state, events) => {
         if (options.mustExist !== false && events.length === 0) throw new NotFound('person', personId);
-        return decide(state);
+        return decide(state).map((e) => ({ ...e, occurredAt: e.occurredAt ?? occurredAtOf(e) }));
       },
       result: (written, state) => ({
         personId,

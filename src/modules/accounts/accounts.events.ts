@@ -13,10 +13,16 @@ export interface AccountCredited {
   data: { month: string; amount: string; category: PersonCategory; basis: Record<string, string>; clause: string; packVersion: string };
 }
 
+/**
+ * What the holder's own account may be asked to pay. 第十条's forbidden purposes are
+ * accepted as input so that the refusal names its clause; they are never written.
+ */
+export type OwnAccountPurpose = 'pharmacy' | 'own_self_pay' | 'own_large_amount_contribution' | 'public_health' | 'fitness_wellness' | 'outside_basic_insurance';
+
 /** Own-account purchase at a designated pharmacy, or own self-pay outside a settlement (第九条). */
 export interface AccountPurchasePaid {
   type: 'AccountPurchasePaid';
-  data: { paymentId: string; purpose: 'pharmacy' | 'own_self_pay' | 'own_large_amount_contribution'; amount: string; reference: string; paidOn: LocalDate; clause: string };
+  data: { paymentId: string; purpose: OwnAccountPurpose; amount: string; reference: string; paidOn: LocalDate; clause: string };
 }
 
 /** 宛政办〔2022〕42号 第九条（二）（三）: the holder's account pays for a spouse, parent or child. */

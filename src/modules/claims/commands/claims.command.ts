@@ -181,19 +181,19 @@ export class ClaimsService {
     const familyKey = `${context.commandId}:family`;
     const paymentId = `FAM-${request.settlementId}`;
     const visitDate = shanghaiDate(request.visit.occurredAt);
-    let paid: { amount: string } | undefined;
+    let paid: { amount: string; account: AccountRequest } | undefined;
     for (let attempt = 1; paid === undefined; attempt++) {
       const holder = await this.writer.loadExisting(holderId);
+      const account = this.relativeAccount(holder.state, personId, visitDate);
       const done = holder.events.find((e) => e.metadata.commandId === familyKey && e.type === 'FamilyAccountPayment');
       if (done) {
-        paid = { amount: (done.data as { amount: string }).amount };
+        paid = { amount: (done.data as { amount: string }).amount, account };
         break;
       }
       const ben = (await this.writer.loadExisting(personId)).state;
-      const account = this.relativeAccount(holder.state, personId, visitDate);
       const planned = preSettle(this.command(ben, request, institution, account), ben).amounts.relativeAccount;
       if (money(planned).isZero()) {
-        paid = { amount: '0.00' };
+        paid = { amount: '0.00', account };
         break;
       }
       try {
@@ -207,7 +207,7 @@ export class ClaimsService {
             state,
           ),
         );
-        paid = { amount: planned };
+        paid = { amount: planned, account };
       } catch (e) {
         // The holder's balance moved between our read and the append: plan again.
         if (!(e instanceof PolicyRefusal && e.code === 'ACCOUNT_INSUFFICIENT') || attempt >= FAMILY_ATTEMPTS) throw e;
@@ -215,7 +215,7 @@ export class ClaimsService {
     }
 
     // The amount already taken from the holder is the ceiling of the relative part now.
-    const fixed: AccountRequest = { source: 'relative', balance: paid.amount, holderId };
+    const fixed: AccountRequest = { ...paid.account, balance: paid.amount };
     const familyPayment = money(paid.amount).isZero() ? undefined : { holderId, paymentId, amount: paid.amount };
     let settled;
     try {
