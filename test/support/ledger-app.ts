@@ -8,6 +8,7 @@ import { createApp } from '../../src/bootstrap';
 import { loadConfig } from '../../src/config/config';
 import { EventStore } from '../../src/event-store/event-store.port';
 import { EVENT_STORE } from '../../src/event-store/event-store.port';
+import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store';
 import { Clock } from '../../src/kernel/clock';
 
 /** A clock the test moves by hand. */
@@ -32,7 +33,7 @@ export interface LedgerHarness {
 }
 
 /** The real service on a fresh embedded store in a temp directory, with keys for every role. */
-export async function startLedger(options: { now?: string; env?: Record<string, string> } = {}): Promise<LedgerHarness> {
+export async function startLedger(options: { now?: string; env?: Record<string, string>; wrapStore?: (store: EventStore) => EventStore } = {}): Promise<LedgerHarness> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ledger-e2e-'));
   const config = loadConfig({ LEDGER_DB: path.join(dir, 'ledger.db'), LEDGER_API_KEYS_FILE: path.join(dir, 'keys.json'), LOG_LEVEL: 'error', ...options.env });
   const now = new Date(options.now ?? '2023-06-30T12:00:00+08:00');
@@ -41,7 +42,8 @@ export async function startLedger(options: { now?: string; env?: Record<string, 
   const institutionKeys = new Map<string, string>();
   for (const code of ['NY-L1', 'NY-L2', 'NY-L3', 'AY-TWN', 'AY-CTY', 'JZ-L2']) institutionKeys.set(code, issueKey(config.apiKeysFile, 'institution', now, code).key);
   const clock = new TestClock(now.toISOString());
-  const app = await createApp(config, { clock, keys: new ApiKeyRing(readKeyFile(config.apiKeysFile)) });
+  const store = options.wrapStore ? options.wrapStore(new SqliteEventStore({ path: config.ledgerDb })) : undefined;
+  const app = await createApp(config, { clock, keys: new ApiKeyRing(readKeyFile(config.apiKeysFile)), ...(store ? { store } : {}) });
   // A real loopback listener: supertest's listen-per-request resets under 50 concurrent calls.
   await app.listen(0, '127.0.0.1');
   const url = await app.getUrl();
