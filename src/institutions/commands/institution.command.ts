@@ -1,0 +1,59 @@
+import { Inject } from '@nestjs/common';
+import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { EVENT_STORE, EventStore } from '../../event-store/event-store.port';
+import { CommandContext, runStreamCommand } from '../../event-store/stream-command';
+import { CLOCK, Clock, ID_GENERATOR, IdGenerator } from '../../kernel/clock';
+import { NotFound } from '../../kernel/errors';
+import { decideInstitution, InstitutionCommand } from '../institution.decide';
+import { foldInstitution, InstitutionState } from '../institution.events';
+import { institutionStreamId } from '../institution.types';
+import { SETTLEMENT_PARAMETERS } from '../settlement-parameters.loader';
+
+export interface InstitutionWriteOutcome {
+  code: string;
+  /** False when the Idempotency-Key had already been applied (nothing written). */
+  created: boolean;
+  revision: number;
+  position: number;
+  events: Array<{ type: string; revision: number; position: number; data: unknown }>;
+}
+
+/** One CQRS message carries any institution command; the decider's switch is exhaustive. */
+export class ExecuteInstitutionCommand extends Command<InstitutionWriteOutcome> {
+  constructor(readonly code: string, readonly command: InstitutionCommand, readonly context: CommandContext) {
+    super();
+  }
+}
+
+@CommandHandler(ExecuteInstitutionCommand)
+export class ExecuteInstitutionHandler implements ICommandHandler<ExecuteInstitutionCommand, InstitutionWriteOutcome> {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
+  ) {}
+
+  async execute({ code, command, context }: ExecuteInstitutionCommand): Promise<InstitutionWriteOutcome> {
+    const outcome = await runStreamCommand<InstitutionState, Omit<InstitutionWriteOutcome, 'created'>>({
+      store: this.store,
+      clock: this.clock,
+      newId: () => this.ids.next(),
+      streamId: institutionStreamId(code),
+      context,
+      fold: foldInstitution,
+      decide: (state, events) => {
+        if (command.type !== 'RegisterInstitution' && events.length === 0) throw new NotFound('institution', code);
+        return decideInstitution(command, state, SETTLEMENT_PARAMETERS);
+      },
+      result: (written, _state) => ({
+        code,
+        revision: written.length ? written[written.length - 1].revision : -1,
+        position: written.length ? written[written.length - 1].position : 0,
+        events: written.map((e) => ({ type: e.type, revision: e.revision, position: e.position, data: e.data })),
+      }),
+    });
+    return { ...outcome.result, created: outcome.created };
+  }
+}
+
+export const InstitutionCommandHandlers = [ExecuteInstitutionHandler];
