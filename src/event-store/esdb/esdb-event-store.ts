@@ -1,0 +1,303 @@
+import {
+  ANY,
+  AppendExpectedRevision,
+  BACKWARDS,
+  END,
+  EventStoreDBClient,
+  FORWARDS,
+  JSONType,
+  NO_STREAM,
+  ReadPosition,
+  START,
+  STREAM_EXISTS,
+  StreamNotFoundError,
+  WrongExpectedVersionError,
+  jsonEvent,
+} from '@eventstore/db-client';
+import type { AllStreamResolvedEvent, RecordedEvent as EsdbRecordedEvent } from '@eventstore/db-client';
+import {
+  AppendResult,
+  EventMetadata,
+  EventStore,
+  ExpectedRevision,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeOptions,
+  Subscription,
+  SubscriptionHandler,
+} from '../event-store.port';
+import { EventIdReused, WrongExpectedVersion } from '../errors';
+
+/** $all is read in pages of this many records (system events included). */
+const ALL_PAGE = 500;
+/** How far back from the stream's end a retried batch is looked for after a conflict. */
+const REPLAY_WINDOW = 500;
+
+/**
+ * EventStoreDB adapter (gRPC client 6.x). Positions are commit positions: increasing,
+ * not contiguous. System streams and events (names/types starting with '$') are hidden
+ * from readAll, headPosition and subscriptions, so consumers see only ledger events.
+ *
+ * Idempotency: EventStoreDB de-duplicates a retried batch itself when it can (its event-id
+ * check is best effort). When it answers "wrong expected version" instead, the adapter
+ * looks for the batch in the stream's last REPLAY_WINDOW events and, if all its ids are
+ * there in order with the same types, returns the original result.
+ */
+export class EsdbEventStore implements EventStore {
+  readonly client: EventStoreDBClient;
+  private readonly subscriptions = new Set<EsdbSubscription>();
+
+  constructor(connectionString: string) {
+    this.client = EventStoreDBClient.connectionString(connectionString);
+  }
+
+  async append(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    if (events.length === 0) throw new Error(`append to ${streamId}: at least one event is required`);
+    const payload = events.map((e) =>
+      jsonEvent({ id: e.id, type: e.type, data: e.data as JSONType, metadata: e.metadata as JSONType }),
+    );
+    try {
+      const result = await this.client.appendToStream(streamId, payload, { expectedRevision: toEsdbExpected(expected) });
+      const revision = Number(result.nextExpectedRevision);
+      // Older servers answer an idempotent replay without a position: read it back.
+      const position = result.position ? toNumber(result.position.commit) : await this.positionOf(streamId, revision);
+      return { nextExpectedRevision: revision, position };
+    } catch (error) {
+      if (!(error instanceof WrongExpectedVersionError)) throw error;
+      const replay = await this.findReplay(streamId, events);
+      if (replay) return replay;
+      const actual = error.actualVersion;
+      throw new WrongExpectedVersion(streamId, expected, typeof actual === 'bigint' ? Number(actual) : 'no_stream');
+    }
+  }
+
+  /** The batch if it is already in the stream (a retry), EventIdReused if only partly. */
+  private async findReplay(streamId: string, events: NewEvent[]): Promise<AppendResult | undefined> {
+    const tail = (await this.readStream(streamId, { direction: 'backwards', maxCount: REPLAY_WINDOW })).reverse();
+    const start = tail.findIndex((e) => e.id === events[0].id);
+    if (start < 0) {
+      const reused = events.find((n) => tail.some((e) => e.id === n.id));
+      if (reused) throw new EventIdReused(streamId, reused.id);
+      return undefined;
+    }
+    const stored = tail.slice(start, start + events.length);
+    const differing = events.find((e, i) => stored[i]?.id !== e.id || stored[i]?.type !== e.type);
+    if (differing) throw new EventIdReused(streamId, differing.id);
+    const last = stored[stored.length - 1];
+    return { nextExpectedRevision: last.revision, position: last.position };
+  }
+
+  private async positionOf(streamId: string, revision: number): Promise<number> {
+    const [event] = await this.readStream(streamId, { fromRevision: revision, maxCount: 1 });
+    if (!event) throw new Error(`stream ${streamId}: revision ${revision} not readable after append`);
+    return event.position;
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const backwards = options.direction === 'backwards';
+    const out: RecordedEvent[] = [];
+    try {
+      const reader = this.client.readStream(streamId, {
+        direction: backwards ? BACKWARDS : FORWARDS,
+        fromRevision: options.fromRevision !== undefined ? BigInt(options.fromRevision) : backwards ? END : START,
+        maxCount: options.maxCount ?? Number.MAX_SAFE_INTEGER,
+      });
+      for await (const resolved of reader) {
+        if (resolved.event) out.push(toRecorded(resolved.event));
+      }
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return [];
+      throw error;
+    }
+    return out;
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const after = options.afterPosition ?? 0;
+    const wanted = options.maxCount ?? Number.POSITIVE_INFINITY;
+    const out: RecordedEvent[] = [];
+    let from: ReadPosition = after > 0 ? toEsdbPosition(after) : START;
+    let last = after;
+    while (out.length < wanted) {
+      const page = await this.readAllPage(from, FORWARDS);
+      for (const resolved of page) {
+        const position = toNumber(resolved.event!.position!.commit);
+        if (position <= last) continue;
+        last = position;
+        if (!isSystem(resolved.event!)) out.push(toRecorded(resolved.event!));
+        if (out.length >= wanted) break;
+      }
+      if (page.length < ALL_PAGE) break;
+      from = toEsdbPosition(last);
+    }
+    return out;
+  }
+
+  private async readAllPage(from: ReadPosition, direction: typeof FORWARDS | typeof BACKWARDS): Promise<AllStreamResolvedEvent[]> {
+    const page: AllStreamResolvedEvent[] = [];
+    for await (const resolved of this.client.readAll({ fromPosition: from, direction, maxCount: ALL_PAGE })) {
+      if (resolved.event?.position) page.push(resolved);
+    }
+    return page;
+  }
+
+  subscribeToAll(handler: SubscriptionHandler, options: SubscribeOptions = {}): Subscription {
+    const subscription = new EsdbSubscription(this, handler, options.afterPosition ?? 0, () =>
+      this.subscriptions.delete(subscription),
+    );
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  async headPosition(): Promise<number> {
+    let from: ReadPosition = END;
+    let last = Number.POSITIVE_INFINITY;
+    for (;;) {
+      const page = await this.readAllPage(from, BACKWARDS);
+      for (const resolved of page) {
+        const position = toNumber(resolved.event!.position!.commit);
+        if (position >= last) continue;
+        last = position;
+        if (!isSystem(resolved.event!)) return position;
+      }
+      if (page.length < ALL_PAGE) return 0;
+      from = toEsdbPosition(last);
+    }
+  }
+
+  async ping(): Promise<void> {
+    for await (const _ of this.client.readAll({ fromPosition: END, direction: BACKWARDS, maxCount: 1 })) {
+      // Any answer, even an empty log, proves the server is up.
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.subscriptions].map((s) => s.stop()));
+    await this.client.dispose();
+  }
+}
+
+/**
+ * Wraps the client's catch-up subscription to $all: one event at a time (async iteration
+ * gives back-pressure), system events skipped, never an event at or before the last one
+ * delivered.
+ */
+class EsdbSubscription implements Subscription {
+  readonly done: Promise<void>;
+  private lastDelivered: number;
+  private stopped = false;
+  private failure: unknown;
+  private readonly source: ReturnType<EventStoreDBClient['subscribeToAll']>;
+  private waiters: { target: number; resolve: () => void; reject: (e: unknown) => void }[] = [];
+
+  constructor(
+    private readonly store: EsdbEventStore,
+    private readonly handler: SubscriptionHandler,
+    afterPosition: number,
+    private readonly onEnd: () => void,
+  ) {
+    this.lastDelivered = afterPosition;
+    this.source = store.client.subscribeToAll({ fromPosition: afterPosition > 0 ? toEsdbPosition(afterPosition) : START });
+    this.done = this.run().finally(() => this.finish());
+    this.done.catch(() => undefined);
+  }
+
+  private async run(): Promise<void> {
+    try {
+      for await (const resolved of this.source) {
+        if (this.stopped) return;
+        const event = resolved.event;
+        if (!event?.position || isSystem(event)) continue;
+        const recorded = toRecorded(event);
+        if (recorded.position <= this.lastDelivered) continue;
+        await this.handler(recorded);
+        this.lastDelivered = recorded.position;
+        this.resolveWaiters();
+      }
+      if (!this.stopped) throw new Error('EventStoreDB ended the subscription');
+    } catch (error) {
+      if (this.stopped) return;
+      this.failure = error;
+      throw error;
+    }
+  }
+
+  async caughtUp(): Promise<void> {
+    if (this.failure !== undefined) throw this.failure;
+    if (this.stopped) throw new Error('subscription stopped');
+    const target = await this.store.headPosition();
+    if (this.lastDelivered >= target) return;
+    return new Promise<void>((resolve, reject) => this.waiters.push({ target, resolve, reject }));
+  }
+
+  async stop(): Promise<void> {
+    if (!this.stopped) {
+      this.stopped = true;
+      await this.release();
+    }
+    await this.done.catch(() => undefined);
+  }
+
+  /** Cancels the gRPC call (ending the iteration does not) and drops the stream. */
+  private async release(): Promise<void> {
+    await this.source.unsubscribe().catch(() => undefined);
+    this.source.destroy();
+  }
+
+  private resolveWaiters(): void {
+    const pending = this.waiters;
+    this.waiters = pending.filter((w) => this.lastDelivered < w.target);
+    for (const w of pending) if (this.lastDelivered >= w.target) w.resolve();
+  }
+
+  private finish(): void {
+    if (!this.stopped) void this.release();
+    this.stopped = true;
+    this.onEnd();
+    const error = this.failure ?? new Error('subscription stopped before catching up');
+    for (const w of this.waiters) w.reject(error);
+    this.waiters = [];
+  }
+}
+
+function toEsdbExpected(expected: ExpectedRevision): AppendExpectedRevision {
+  switch (expected) {
+    case 'any':
+      return ANY;
+    case 'no_stream':
+      return NO_STREAM;
+    case 'stream_exists':
+      return STREAM_EXISTS;
+    default:
+      return BigInt(expected);
+  }
+}
+
+/** Commit and prepare positions coincide for events appended through gRPC. */
+function toEsdbPosition(position: number): { commit: bigint; prepare: bigint } {
+  return { commit: BigInt(position), prepare: BigInt(position) };
+}
+
+function toNumber(value: bigint): number {
+  if (value > BigInt(Number.MAX_SAFE_INTEGER)) throw new Error(`position ${value} exceeds Number.MAX_SAFE_INTEGER`);
+  return Number(value);
+}
+
+function isSystem(event: EsdbRecordedEvent): boolean {
+  return event.type.startsWith('$') || event.streamId.startsWith('$');
+}
+
+function toRecorded(event: EsdbRecordedEvent): RecordedEvent {
+  if (!event.position) throw new Error(`event ${event.id} in ${event.streamId} came without a position`);
+  return {
+    streamId: event.streamId,
+    revision: Number(event.revision),
+    position: toNumber(event.position.commit),
+    id: event.id,
+    type: event.type,
+    data: event.data,
+    metadata: (event.metadata ?? {}) as EventMetadata,
+  };
+}

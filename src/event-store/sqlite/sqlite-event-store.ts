@@ -1,0 +1,266 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import {
+  AppendResult,
+  EventStore,
+  ExpectedRevision,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeOptions,
+  Subscription,
+  SubscriptionHandler,
+} from '../event-store.port';
+import { EventIdReused, WrongExpectedVersion } from '../errors';
+import { CatchUpSubscription } from './catch-up-subscription';
+
+export interface SqliteEventStoreOptions {
+  /** Database file, or ':memory:' (tests). The parent directory is created if missing. */
+  path: string;
+  /**
+   * 'FULL' (default): every acknowledged append is fsynced before `append` resolves, so it
+   * survives power loss. 'NORMAL': in WAL mode the WAL is synced only at checkpoints, so
+   * the last appends before a power cut (not a process crash) may be lost; much faster.
+   */
+  synchronous?: 'FULL' | 'NORMAL';
+  /** How often live subscriptions look for appends made by other processes (ms). */
+  pollIntervalMs?: number;
+}
+
+interface EventRow {
+  position: number;
+  stream_id: string;
+  revision: number;
+  event_id: string;
+  type: string;
+  data: string;
+  metadata: string;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS events (
+  position  INTEGER PRIMARY KEY AUTOINCREMENT,
+  stream_id TEXT    NOT NULL,
+  revision  INTEGER NOT NULL,
+  event_id  TEXT    NOT NULL,
+  type      TEXT    NOT NULL,
+  data      TEXT    NOT NULL,
+  metadata  TEXT    NOT NULL,
+  UNIQUE (stream_id, revision),
+  UNIQUE (stream_id, event_id)
+);`;
+
+/** Page size of catch-up reads: bounded memory whatever the lag. */
+const CATCH_UP_PAGE = 256;
+
+/**
+ * The embedded event store: one SQLite file in WAL mode. Positions are the table's
+ * AUTOINCREMENT key, assigned inside the `BEGIN IMMEDIATE` write transaction, so commit
+ * order equals position order and a reader never sees position n+1 before n.
+ */
+export class SqliteEventStore implements EventStore {
+  /**
+   * The underlying connection, shared on purpose: projections keep their read models in
+   * the same file so that a read-model update and its checkpoint commit in one transaction.
+   */
+  readonly db: Database.Database;
+  private readonly pollIntervalMs: number;
+  private readonly subscriptions = new Set<CatchUpSubscription>();
+  private closed = false;
+
+  private readonly stmt: {
+    /** One round trip for both pre-write checks: where the batch's first id is, and the stream's revision. */
+    precheck: Database.Statement<[string, string, string], { found: number | null; current: number | null }>;
+    batchFrom: Database.Statement<[string, number, number], EventRow>;
+    insert: Database.Statement<[string, number, string, string, string, string]>;
+    readForwards: Database.Statement<[string, number, number], EventRow>;
+    readBackwards: Database.Statement<[string, number, number], EventRow>;
+    readAll: Database.Statement<[number, number], EventRow>;
+    head: Database.Statement<[], { head: number | null }>;
+  };
+  private readonly appendTx: (streamId: string, events: NewEvent[], expected: ExpectedRevision) => AppendResult;
+
+  constructor(options: SqliteEventStoreOptions) {
+    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+    this.pollIntervalMs = options.pollIntervalMs ?? 200;
+    this.db = new Database(options.path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+    // Another process may hold the write lock for a moment; wait instead of failing.
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(SCHEMA);
+
+    this.stmt = {
+      precheck: this.db.prepare(
+        `SELECT (SELECT revision FROM events WHERE stream_id = ? AND event_id = ?) AS found,
+                (SELECT MAX(revision) FROM events WHERE stream_id = ?) AS current`,
+      ),
+      batchFrom: this.db.prepare(
+        'SELECT * FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?',
+      ),
+      insert: this.db.prepare(
+        'INSERT INTO events (stream_id, revision, event_id, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      readForwards: this.db.prepare(
+        'SELECT * FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?',
+      ),
+      readBackwards: this.db.prepare(
+        'SELECT * FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?',
+      ),
+      readAll: this.db.prepare('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'),
+      head: this.db.prepare('SELECT MAX(position) AS head FROM events'),
+    };
+
+    const tx = this.db.transaction((streamId: string, events: NewEvent[], expected: ExpectedRevision) =>
+      this.appendInTransaction(streamId, events, expected),
+    );
+    this.appendTx = (streamId, events, expected) => tx.immediate(streamId, events, expected);
+  }
+
+  async append(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    this.assertOpen();
+    if (events.length === 0) throw new Error(`append to ${streamId}: at least one event is required`);
+    const result = this.appendTx(streamId, events, expected);
+    // Committed: wake live subscriptions; they re-read from their own checkpoint.
+    for (const subscription of this.subscriptions) subscription.wake();
+    return result;
+  }
+
+  private appendInTransaction(streamId: string, events: NewEvent[], expected: ExpectedRevision): AppendResult {
+    // Idempotency first (as EventStoreDB does): a retried batch is answered from the log.
+    const check = this.stmt.precheck.get(streamId, events[0].id, streamId)!;
+    if (check.found !== null) return this.replayedResult(streamId, events, check.found);
+
+    const current = check.current ?? -1;
+    if (!revisionMatches(expected, current)) {
+      throw new WrongExpectedVersion(streamId, expected, current < 0 ? 'no_stream' : current);
+    }
+    let position = 0;
+    let index = 0;
+    try {
+      for (; index < events.length; index++) {
+        const event = events[index];
+        const info = this.stmt.insert.run(
+          streamId,
+          current + 1 + index,
+          event.id,
+          event.type,
+          JSON.stringify(event.data),
+          JSON.stringify(event.metadata),
+        );
+        position = Number(info.lastInsertRowid);
+      }
+    } catch (error) {
+      // Only the event-id index can clash: revisions were computed under the write lock.
+      // The transaction rolls back, so nothing of the batch is written.
+      if (isUniqueViolation(error)) throw new EventIdReused(streamId, events[index].id);
+      throw error;
+    }
+    const revision = current + events.length;
+    return { nextExpectedRevision: revision, position };
+  }
+
+  /** The batch's first id is already in the stream: the whole batch must be there, in order. */
+  private replayedResult(streamId: string, events: NewEvent[], firstRevision: number): AppendResult {
+    const stored = this.stmt.batchFrom.all(streamId, firstRevision, events.length);
+    const same =
+      stored.length === events.length &&
+      stored.every((row, i) => row.event_id === events[i].id && row.type === events[i].type);
+    if (!same) {
+      const differing = events.find((e, i) => stored[i]?.event_id !== e.id || stored[i]?.type !== e.type);
+      throw new EventIdReused(streamId, differing?.id ?? events[0].id);
+    }
+    const last = stored[stored.length - 1];
+    return { nextExpectedRevision: last.revision, position: last.position };
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    const limit = options.maxCount ?? -1;
+    const rows =
+      options.direction === 'backwards'
+        ? this.stmt.readBackwards.all(streamId, options.fromRevision ?? Number.MAX_SAFE_INTEGER, limit)
+        : this.stmt.readForwards.all(streamId, options.fromRevision ?? 0, limit);
+    return rows.map(toRecorded);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    return this.readAllSync(options.afterPosition ?? 0, options.maxCount ?? -1);
+  }
+
+  private readAllSync(afterPosition: number, maxCount: number): RecordedEvent[] {
+    return this.stmt.readAll.all(afterPosition, maxCount).map(toRecorded);
+  }
+
+  subscribeToAll(handler: SubscriptionHandler, options: SubscribeOptions = {}): Subscription {
+    this.assertOpen();
+    const subscription = new CatchUpSubscription({
+      handler,
+      afterPosition: options.afterPosition ?? 0,
+      readPage: (after) => this.readAllSync(after, CATCH_UP_PAGE),
+      head: () => this.headSync(),
+      pollIntervalMs: this.pollIntervalMs,
+      onEnd: () => this.subscriptions.delete(subscription),
+    });
+    this.subscriptions.add(subscription);
+    subscription.start();
+    return subscription;
+  }
+
+  async headPosition(): Promise<number> {
+    this.assertOpen();
+    return this.headSync();
+  }
+
+  private headSync(): number {
+    return this.stmt.head.get()?.head ?? 0;
+  }
+
+  async ping(): Promise<void> {
+    this.assertOpen();
+    this.db.prepare('SELECT 1').get();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.allSettled([...this.subscriptions].map((s) => s.stop()));
+    this.db.close();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('event store is closed');
+  }
+}
+
+function revisionMatches(expected: ExpectedRevision, current: number): boolean {
+  switch (expected) {
+    case 'any':
+      return true;
+    case 'no_stream':
+      return current === -1;
+    case 'stream_exists':
+      return current >= 0;
+    default:
+      return current === expected;
+  }
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Error && (error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
+function toRecorded(row: EventRow): RecordedEvent {
+  return {
+    streamId: row.stream_id,
+    revision: row.revision,
+    position: row.position,
+    id: row.event_id,
+    type: row.type,
+    data: JSON.parse(row.data),
+    metadata: JSON.parse(row.metadata),
+  };
+}

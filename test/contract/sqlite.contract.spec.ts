@@ -1,0 +1,114 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store';
+import { EventIdReused } from '../../src/event-store/errors';
+import { describeEventStoreContract } from './event-store.contract';
+
+function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'ledger-store-'));
+}
+
+describeEventStoreContract('SQLite (WAL file, synchronous FULL)', async () => {
+  const dir = tempDir();
+  const store = new SqliteEventStore({ path: join(dir, 'ledger.db') });
+  return {
+    store,
+    cleanup: async () => {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+describeEventStoreContract('SQLite (:memory:, synchronous NORMAL)', async () => {
+  const store = new SqliteEventStore({ path: ':memory:', synchronous: 'NORMAL' });
+  return { store, cleanup: () => store.close() };
+});
+
+describe('SqliteEventStore specifics', () => {
+  let dir: string;
+  const opened: SqliteEventStore[] = [];
+  const open = (path: string, synchronous?: 'FULL' | 'NORMAL') => {
+    const store = new SqliteEventStore({ path, synchronous, pollIntervalMs: 50 });
+    opened.push(store);
+    return store;
+  };
+  const event = (n: number) => ({
+    id: randomUUID(),
+    type: 'Counted',
+    data: { n },
+    metadata: { schemaVersion: 1, recordedAt: '2026-01-01T00:00:00.000Z' },
+  });
+
+  beforeEach(() => {
+    dir = tempDir();
+  });
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((s) => s.close()));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('creates the parent directory, uses WAL, and synchronous FULL unless NORMAL is asked for', () => {
+    const full = open(join(dir, 'nested', 'deeper', 'ledger.db'));
+    expect(full.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(full.db.pragma('synchronous', { simple: true })).toBe(2); // FULL
+    const normal = open(join(dir, 'other.db'), 'NORMAL');
+    expect(normal.db.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
+  });
+
+  it('keeps events across a reopen and continues gap-free positions 1, 2, 3…', async () => {
+    const path = join(dir, 'ledger.db');
+    const first = open(path);
+    await first.append('s', [event(1), event(2)], 'no_stream');
+    await first.close();
+    const again = open(path);
+    const result = await again.append('s', [event(3)], 1);
+    expect(result).toEqual({ nextExpectedRevision: 2, position: 3 });
+    expect((await again.readAll()).map((e) => e.position)).toEqual([1, 2, 3]);
+  });
+
+  it('a live subscription sees appends made through another connection to the same file (poll)', async () => {
+    const path = join(dir, 'ledger.db');
+    const reader = open(path);
+    const writer = open(path);
+    const seen: number[] = [];
+    const subscription = reader.subscribeToAll((e) => {
+      seen.push((e.data as { n: number }).n);
+    });
+    await subscription.caughtUp();
+    for (let n = 1; n <= 5; n++) await writer.append('s', [event(n)], 'any');
+    await subscription.caughtUp(); // head read on the shared file: 5
+    expect(seen).toEqual([1, 2, 3, 4, 5]);
+    await subscription.stop();
+  });
+
+  it('exposes its connection so a read model and its checkpoint can commit with the log file', async () => {
+    const store = open(join(dir, 'ledger.db'));
+    store.db.exec('CREATE TABLE read_model (k TEXT PRIMARY KEY, v INTEGER)');
+    await store.append('s', [event(7)], 'no_stream');
+    store.db.transaction(() => store.db.prepare('INSERT INTO read_model VALUES (?, ?)').run('s', 7))();
+    expect(store.db.prepare('SELECT v FROM read_model WHERE k = ?').get('s')).toEqual({ v: 7 });
+  });
+
+  it('refuses a batch repeating an earlier id after its first event, writing none of it', async () => {
+    const store = open(join(dir, 'ledger.db'));
+    const earlier = event(1);
+    await store.append('s', [earlier, event(2)], 'no_stream');
+    const error = await store.append('s', [event(3), earlier], 'any').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EventIdReused);
+    expect((error as EventIdReused).eventId).toBe(earlier.id);
+    expect((await store.readStream('s')).map((e) => (e.data as { n: number }).n)).toEqual([1, 2]);
+    expect(await store.headPosition()).toBe(2);
+    // The rolled-back batch used no position: the log stays gap-free.
+    expect((await store.append('s', [event(4)], 1)).position).toBe(3);
+  });
+
+  it('refuses an empty batch and operations after close', async () => {
+    const store = open(join(dir, 'ledger.db'));
+    await expect(store.append('s', [], 'any')).rejects.toThrow('at least one event');
+    await store.close();
+    await expect(store.readAll()).rejects.toThrow('closed');
+  });
+});
