@@ -1,0 +1,23 @@
+import type { Cited, CityPack, LevelAccessRule, LevelCondition } from '../pack.types';
+import type { InstitutionLevel } from './types';
+
+export interface LevelAccess {
+  /** The rules that list the level (for their clauses). */
+  rules: Array<Cited<LevelAccessRule>>;
+  /** Every condition any of those rules attaches, with the rule that attaches it. */
+  conditions: Map<LevelCondition, Cited<LevelAccessRule>>;
+}
+
+/** Levels a pack pays at: a level is covered when some rule lists it, and must meet every condition attached to it. */
+export function levelAccess(pack: CityPack): Map<InstitutionLevel, LevelAccess> {
+  const out = new Map<InstitutionLevel, LevelAccess>();
+  for (const rule of pack.benefit.levelAccess) {
+    for (const level of rule.value.levels) {
+      const entry: LevelAccess = out.get(level) ?? { rules: [], conditions: new Map() };
+      entry.rules.push(rule);
+      for (const condition of rule.value.requires ?? []) if (!entry.conditions.has(condition)) entry.conditions.set(condition, rule);
+      out.set(level, entry);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,158 @@
+/**
+ * The one table of reason codes a decision may carry. `kind` says what the code does:
+ * refusal = the fund pays nothing for the visit; exclusion = one bill line is outside
+ * pooling; reduction = the fund pays less than the rate would give; info / flag = the
+ * money is unchanged, something is worth knowing. The clause is the typical one; the
+ * decision carries the clause of the pack actually applied.
+ */
+export type ReasonKind = 'refusal' | 'exclusion' | 'reduction' | 'info' | 'flag';
+
+export interface ReasonCodeInfo {
+  kind: ReasonKind;
+  meaning: string;
+  typicalClause: string;
+}
+
+export const REASON_CODES = {
+  NOT_ENROLLED: {
+    kind: 'refusal',
+    meaning: 'not enrolled in the scheme on the visit date',
+    typicalClause: '宛政办〔2022〕42号 第三条; 安医保〔2019〕75号 二（一）',
+  },
+  INPATIENT: {
+    kind: 'refusal',
+    meaning: 'an inpatient on the visit date: no outpatient pooling',
+    typicalClause: '安医保〔2019〕75号 二（二）; 焦医保〔2024〕32号 三',
+  },
+  INSTITUTION_NOT_DESIGNATED: {
+    kind: 'refusal',
+    meaning: 'the institution is not designated (定点) for the scheme',
+    typicalClause: '宛政办〔2022〕42号 第十三条; 安医保〔2019〕75号 五',
+  },
+  PHARMACY_NOT_COVERED: {
+    kind: 'refusal',
+    meaning: 'the pack does not pool retail-pharmacy purchases',
+    typicalClause: '安医保〔2019〕75号 三（三）',
+  },
+  MED_TYPE_NOT_COVERED: {
+    kind: 'refusal',
+    meaning: 'the visit type (e.g. chronic/special disease) is a different benefit',
+    typicalClause: '宛政办〔2022〕42号 第五条（二）',
+  },
+  LEVEL_NOT_COVERED: {
+    kind: 'refusal',
+    meaning: 'the institution level is not one where the scheme pays (or lacks the county designation)',
+    typicalClause: '安医保〔2019〕75号 三（三）, 五',
+  },
+  REFERRAL_REQUIRED: {
+    kind: 'refusal',
+    meaning: 'non-primary care without a referral from a primary institution',
+    typicalClause: '人社部发〔2011〕59号 二',
+  },
+  OFFSITE_NOT_COVERED: {
+    kind: 'refusal',
+    meaning: 'off-site care is not pooled by this pack',
+    typicalClause: '安医保〔2019〕75号 五',
+  },
+  OFFSITE_NOT_REGISTERED: {
+    kind: 'refusal',
+    meaning: 'off-site care without an off-site registration (备案) on the visit date',
+    typicalClause: '宛政办〔2022〕42号 第十五条',
+  },
+  OFFSITE_NOT_DIRECT: {
+    kind: 'refusal',
+    meaning: 'off-site care not settled directly through the insurance system',
+    typicalClause: '宛政办〔2022〕42号 第十五条',
+  },
+  SETTLEMENT_TOO_LATE: {
+    kind: 'refusal',
+    meaning: 'settled later than the allowed number of days after the visit',
+    typicalClause: '焦医保〔2024〕32号 一（一）',
+  },
+  EXCLUDED_NOT_IN_CATALOGUE: {
+    kind: 'exclusion',
+    meaning: 'bill line outside the basic-insurance catalogue (全自费)',
+    typicalClause: '宛政办〔2022〕42号 第十九条（一）',
+  },
+  EXCLUDED_HEALTH_CHECKUP: {
+    kind: 'exclusion',
+    meaning: 'health check-up (健康查体) costs are never pooled',
+    typicalClause: '焦医保〔2024〕32号 三',
+  },
+  EXCLUDED_WORK_INJURY: {
+    kind: 'exclusion',
+    meaning: 'owed by work-injury insurance',
+    typicalClause: '焦医保〔2024〕32号 三',
+  },
+  EXCLUDED_THIRD_PARTY: {
+    kind: 'exclusion',
+    meaning: 'owed by a liable third party',
+    typicalClause: '焦医保〔2024〕32号 三',
+  },
+  EXCLUDED_PUBLIC_HEALTH: {
+    kind: 'exclusion',
+    meaning: 'owed by public health funding',
+    typicalClause: '焦医保〔2024〕32号 三; 宛政办〔2022〕42号 第十条',
+  },
+  EXCLUDED_FITNESS_WELLNESS: {
+    kind: 'exclusion',
+    meaning: 'fitness / wellness consumption, outside basic insurance',
+    typicalClause: '宛政办〔2022〕42号 第十条, 第十九条（一）',
+  },
+  CAP_REACHED: {
+    kind: 'reduction',
+    meaning: 'the fund payment was limited by what is left of the annual cap',
+    typicalClause: '宛政办〔2022〕42号 第五条（三）, 第六条',
+  },
+  DEDUCTIBLE_WAIVED_24H: {
+    kind: 'info',
+    meaning: 'a per-visit deductible was already charged at this institution within the window',
+    typicalClause: '宛政办〔2022〕42号 第五条（一）',
+  },
+  PRESCRIPTION_DAYS_EXCEEDED: {
+    kind: 'flag',
+    meaning: 'more days of medication than the limit for the visit type',
+    typicalClause: '焦医保〔2024〕32号 二（二）',
+  },
+  ACCOUNT_INSUFFICIENT: {
+    kind: 'flag',
+    meaning: 'the account balance covered only part of what it could pay; the rest is cash',
+    typicalClause: '宛政办〔2022〕42号 第九条',
+  },
+  RELATION_NOT_ALLOWED: {
+    kind: 'info',
+    meaning: "the relation may not use the holder's account; the share is paid in cash",
+    typicalClause: '宛政办〔2022〕42号 第九条（二）',
+  },
+  ACCOUNT_NOT_AT_DESIGNATED: {
+    kind: 'info',
+    meaning: 'the account pays only at designated institutions and pharmacies',
+    typicalClause: '宛政办〔2022〕42号 第九条（二）',
+  },
+  ACCOUNT_USE_NOT_ALLOWED: {
+    kind: 'info',
+    meaning: 'the account may not pay for this purpose (e.g. a pharmacy purchase where only visit self-pay may be offset)',
+    typicalClause: '宛政办〔2022〕42号 第九条, 第十条; 安医保〔2019〕75号 三',
+  },
+  ACCOUNT_RULES_ABSENT: {
+    kind: 'info',
+    meaning: 'the pack has no personal-account rules; the share is paid in cash',
+    typicalClause: '焦医保〔2024〕32号 (silent on accounts)',
+  },
+  ACCOUNT_EXCLUDED_COSTS: {
+    kind: 'info',
+    meaning: 'lines the account may not pay (public health, fitness, costs owed by another payer) are cash',
+    typicalClause: '宛政办〔2022〕42号 第十条',
+  },
+  ACCOUNT_CREDIT_NOT_PROVIDED: {
+    kind: 'refusal',
+    meaning: 'the pack credits no account money for this category (e.g. no new family-account money)',
+    typicalClause: '安医保〔2019〕75号 三',
+  },
+} as const satisfies Record<string, ReasonCodeInfo>;
+
+export type ReasonCode = keyof typeof REASON_CODES;
+
+export function isReasonCode(code: string): code is ReasonCode {
+  return Object.prototype.hasOwnProperty.call(REASON_CODES, code);
+}
