@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
+import { AuditModule } from './audit/audit.module';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { LedgerConfig } from './config/config';
 import { HealthController } from './health/health.controller';
@@ -10,6 +11,7 @@ import { InstitutionsModule } from './institutions/institutions.module';
 import { AccountsModule } from './modules/accounts/accounts.module';
 import { ClaimsModule } from './modules/claims/claims.module';
 import { EnrollmentModule } from './modules/enrollment/enrollment.module';
+import { ProjectionsModule } from './projections/projections.module';
 
 @Module({})
 export class AppModule {
@@ -23,6 +25,8 @@ export class AppModule {
         EnrollmentModule,
         AccountsModule,
         ClaimsModule,
+        ProjectionsModule,
+        AuditModule,
       ],
       controllers: [HealthController],
       providers: [

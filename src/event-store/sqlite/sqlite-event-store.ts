@@ -249,8 +249,9 @@ function revisionMatches(expected: ExpectedRevision, current: number): boolean {
   }
 }
 
+/** By code, not `instanceof`: SqliteError may come from another realm (e.g. jest's module sandboxes). */
 function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Error && (error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE';
+  return typeof error === 'object' && error !== null && (error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
 function toRecorded(row: EventRow): RecordedEvent {

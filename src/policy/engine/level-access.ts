@@ -8,8 +8,12 @@ export interface LevelAccess {
   conditions: Map<LevelCondition, Cited<LevelAccessRule>>;
 }
 
+const computed = new WeakMap<CityPack, Map<InstitutionLevel, LevelAccess>>();
+
 /** Levels a pack pays at: a level is covered when some rule lists it, and must meet every condition attached to it. */
 export function levelAccess(pack: CityPack): Map<InstitutionLevel, LevelAccess> {
+  const known = computed.get(pack);
+  if (known) return known;
   const out = new Map<InstitutionLevel, LevelAccess>();
   for (const rule of pack.benefit.levelAccess) {
     for (const level of rule.value.levels) {
@@ -19,5 +23,7 @@ export function levelAccess(pack: CityPack): Map<InstitutionLevel, LevelAccess> 
       out.set(level, entry);
     }
   }
+  // Loaded packs are frozen, so the derived table can be kept with the pack.
+  if (Object.isFrozen(pack)) computed.set(pack, out);
   return out;
 }

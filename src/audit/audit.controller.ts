@@ -1,0 +1,56 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { SettlementParams } from '../http/params';
+import { Roles } from '../http/roles';
+import { AuditService } from './audit.service';
+import { ReplayDto, WhatIfDto } from './audit.dto';
+import { explanationText } from './explain';
+
+@ApiTags('audit')
+@Controller()
+export class AuditController {
+  constructor(private readonly audit: AuditService) {}
+
+  @Post('audit/replay')
+  @HttpCode(200)
+  @Roles('agency', 'auditor')
+  @ApiOperation({ summary: "Replay a person's year: recompute every decision with its recorded policy version and facts; '0 differences' or each difference; verifies the hash chain" })
+  replay(@Body() dto: ReplayDto) {
+    return this.audit.replay(dto.personId, dto.year);
+  }
+
+  @Post('audit/what-if')
+  @HttpCode(200)
+  @Roles('agency', 'auditor')
+  @ApiOperation({ summary: 'Re-adjudicate a year under changed facts or policy version; per-visit and total differences; writes nothing' })
+  whatIf(@Body() dto: WhatIfDto) {
+    return this.audit.whatIf(dto.personId, dto.year, dto.changes);
+  }
+
+  @Get('persons/:personId/settlements/:settlementId/explain')
+  @Roles('agency', 'auditor')
+  @ApiQuery({ name: 'format', required: false, enum: ['json', 'text'] })
+  @ApiOperation({ summary: "One settlement's trace with its clause citations (JSON, or text: clause in Chinese, rule in English)" })
+  async explain(@Param() { personId, settlementId }: SettlementParams, @Query('format') format: string | undefined, @Res({ passthrough: true }) res: unknown) {
+    const explanation = await this.audit.explain(personId, settlementId);
+    if (format !== 'text') return explanation;
+    const r = res as { header?: (k: string, v: string) => unknown; setHeader?: (k: string, v: string) => unknown };
+    if (typeof r.header === 'function') r.header('Content-Type', 'text/plain; charset=utf-8');
+    else r.setHeader?.('Content-Type', 'text/plain; charset=utf-8');
+    return explanationText(explanation);
+  }
+
+  @Get('policies')
+  @Roles('agency', 'auditor')
+  @ApiOperation({ summary: 'Every policy pack: id, version (content hash), document, region, scheme, period' })
+  policies() {
+    return this.audit.policies();
+  }
+
+  @Get('policies/:id')
+  @Roles('agency', 'auditor')
+  @ApiOperation({ summary: "A pack's dated values, each with the document and clause it comes from (by id or version)" })
+  policy(@Param('id') id: string) {
+    return this.audit.policy(id);
+  }
+}

@@ -1,0 +1,52 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EVENT_STORE, EventStore, RecordedEvent } from '../event-store/event-store.port';
+import { upcast } from '../event-store/upcasting';
+import { POLICY_CATALOG } from '../infrastructure/tokens';
+import { NotFound } from '../kernel/errors';
+import type { SettlementReversed, VisitSettled } from '../modules/claims/claims.events';
+import type { PolicyCatalog } from '../policy/catalog';
+import { explainSettlement, Explanation } from './explain';
+import { packProvenance, PackProvenance, packSummary, PackSummary } from './policy-provenance';
+import { replayPersonYear, ReplayReport } from './replay';
+import { WhatIfChanges, WhatIfReport, whatIfYear } from './what-if';
+
+/** The auditor's use cases; they read the store and the catalogue and never write. */
+@Injectable()
+export class AuditService {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(POLICY_CATALOG) private readonly catalog: PolicyCatalog,
+  ) {}
+
+  private async stream(personId: string): Promise<RecordedEvent[]> {
+    const events = await this.store.readStream(`person-${personId}`);
+    if (events.length === 0) throw new NotFound('person', personId);
+    return events;
+  }
+
+  async replay(personId: string, year: number): Promise<ReplayReport> {
+    return replayPersonYear(personId, await this.stream(personId), year, this.catalog);
+  }
+
+  async whatIf(personId: string, year: number, changes: WhatIfChanges): Promise<WhatIfReport> {
+    return whatIfYear(personId, await this.stream(personId), year, changes, this.catalog);
+  }
+
+  async explain(personId: string, settlementId: string): Promise<Explanation> {
+    const events = (await this.stream(personId)).map(upcast);
+    const settled = events.find((e) => e.type === 'VisitSettled' && (e.data as VisitSettled['data']).settlementId === settlementId);
+    if (!settled) throw new NotFound('settlement', settlementId);
+    const reversal = events.find((e) => e.type === 'SettlementReversed' && (e.data as SettlementReversed['data']).settlementId === settlementId);
+    return explainSettlement(personId, settled.data as VisitSettled['data'], settled.position, reversal?.data as SettlementReversed['data'] | undefined);
+  }
+
+  policies(): PackSummary[] {
+    return this.catalog.packs().map(packSummary);
+  }
+
+  policy(id: string): PackProvenance {
+    const pack = this.catalog.byId(id) ?? this.catalog.byVersion(id);
+    if (!pack) throw new NotFound('policy pack', id);
+    return packProvenance(pack);
+  }
+}

@@ -1,0 +1,188 @@
+// The auditor's page: plain JS, no build step. The API key lives only in this variable.
+(function () {
+  'use strict';
+  let apiKey = '';
+  const $ = (id) => document.getElementById(id);
+  const el = (tag, attrs, text) => {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
+    if (text !== undefined) e.textContent = text;
+    return e;
+  };
+  const svgEl = (tag, attrs) => {
+    const e = document.createElementNS('http://www.w3.org/2000/svg', tag);
+    for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, String(v));
+    return e;
+  };
+  const status = (text, isError) => {
+    const s = $('status');
+    s.textContent = text;
+    s.className = isError ? 'err' : '';
+  };
+
+  async function api(path, options) {
+    const res = await fetch(path, { ...(options || {}), headers: { 'x-api-key': apiKey, 'content-type': 'application/json' } });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${res.status} ${text}`);
+    const type = res.headers.get('content-type') || '';
+    return type.includes('application/json') ? JSON.parse(text) : text;
+  }
+
+  // Day of year (0-based) of 'YYYY-MM-DD', from its own digits (no time zone involved).
+  function dayOfYear(date) {
+    const [y, m, d] = date.split('-').map(Number);
+    return (Date.UTC(y, m - 1, d) - Date.UTC(y, 0, 1)) / 86400000;
+  }
+
+  function drawChart(year) {
+    const W = 900, H = 260, L = 56, R = 16, T = 14, B = 30;
+    const days = dayOfYear(`${year.year}-12-31`) + 1;
+    const caps = year.byCategory.filter((p) => p.cap !== null).map((p) => Number(p.cap));
+    const paid = year.settlements.map((s) => Number(s.fundPaidAfter));
+    const top = Math.max(1, ...caps, ...paid) * 1.1;
+    const x = (date) => L + (dayOfYear(date) / days) * (W - L - R);
+    const y = (v) => T + (1 - v / top) * (H - T - B);
+    const svg = svgEl('svg', { id: 'cap-chart', width: W, height: H, viewBox: `0 0 ${W} ${H}` });
+    svg.appendChild(svgEl('line', { x1: L, y1: y(0), x2: W - R, y2: y(0), stroke: '#999' }));
+    for (let m = 1; m <= 12; m++) {
+      const d = `${year.year}-${String(m).padStart(2, '0')}-01`;
+      svg.appendChild(svgEl('line', { x1: x(d), y1: y(0), x2: x(d), y2: y(0) + 4, stroke: '#999' }));
+      const t = svgEl('text', { x: x(d) + 2, y: H - 8 });
+      t.textContent = String(m);
+      svg.appendChild(t);
+    }
+    for (const v of [0, top / 2, top / 1.1]) {
+      const t = svgEl('text', { x: 4, y: y(v) + 4 });
+      t.textContent = v.toFixed(0);
+      svg.appendChild(t);
+    }
+    // The cap line, stepping where the category (and so the cap) changes.
+    for (const p of year.byCategory) {
+      if (p.cap === null) continue;
+      svg.appendChild(svgEl('line', { class: 'cap-line', 'data-cap': p.cap, 'data-category': p.category, x1: x(p.from), y1: y(Number(p.cap)), x2: x(p.to) + (W - L - R) / days, y2: y(Number(p.cap)), stroke: '#c0392b', 'stroke-dasharray': '6 4', 'stroke-width': 2 }));
+      const t = svgEl('text', { x: x(p.from) + 4, y: y(Number(p.cap)) - 4 });
+      t.textContent = `cap ${p.cap} (${p.category})`;
+      svg.appendChild(t);
+    }
+    // The retirement switch (第六条: from the month after processing).
+    for (const p of year.byCategory.slice(1)) {
+      svg.appendChild(svgEl('line', { class: 'switch-line', x1: x(p.from), y1: T, x2: x(p.from), y2: y(0), stroke: '#8e44ad', 'stroke-width': 1.5 }));
+      const t = svgEl('text', { x: x(p.from) + 4, y: y(0) - 8 });
+      t.textContent = `→ ${p.category} from ${p.from}`;
+      svg.appendChild(t);
+    }
+    // The usage curve: fund paid so far, a step at each visit.
+    const live = year.settlements.filter((s) => !s.reversed);
+    let pts = `${x(`${year.year}-01-01`)},${y(0)}`;
+    let last = 0;
+    for (const s of live) {
+      pts += ` ${x(s.visitDate)},${y(last)} ${x(s.visitDate)},${y(Number(s.fundPaidAfter))}`;
+      last = Number(s.fundPaidAfter);
+    }
+    pts += ` ${W - R},${y(last)}`;
+    svg.appendChild(svgEl('polyline', { id: 'usage', points: pts, fill: 'none', stroke: '#1f6fb2', 'stroke-width': 2 }));
+    // Visits on the timeline; a click opens the explanation.
+    for (const s of year.settlements) {
+      const c = svgEl('circle', { class: 'visit', 'data-settlement': s.settlementId, cx: x(s.visitDate), cy: y(Number(s.fundPaidAfter)), r: 4, fill: s.reversed ? '#bbb' : '#1f6fb2', style: 'cursor:pointer' });
+      const title = svgEl('title', {});
+      title.textContent = `${s.visitDate} ${s.institutionCode}: fund ${s.fund}${s.reversed ? ' (reversed)' : ''}`;
+      c.appendChild(title);
+      c.addEventListener('click', () => explain(s.settlementId));
+      svg.appendChild(c);
+    }
+    const box = $('chart');
+    box.textContent = '';
+    box.appendChild(svg);
+  }
+
+  function fillTable(id, rows) {
+    const body = $(id).querySelector('tbody');
+    body.textContent = '';
+    for (const r of rows) body.appendChild(r);
+  }
+
+  async function explain(settlementId) {
+    const personId = $('person-id').value.trim();
+    $('explain-title').textContent = `— ${settlementId}`;
+    $('explain-panel').textContent = 'loading…';
+    try {
+      const text = await api(`/persons/${encodeURIComponent(personId)}/settlements/${encodeURIComponent(settlementId)}/explain?format=text`);
+      $('explain-panel').textContent = text;
+      $('explain-panel').setAttribute('data-settlement', settlementId);
+    } catch (e) {
+      $('explain-panel').textContent = String(e.message || e);
+    }
+  }
+
+  async function load() {
+    apiKey = $('api-key').value;
+    // The key stays in memory only: clear the field so it is not left on screen.
+    $('api-key').value = '';
+    $('api-key').placeholder = apiKey ? 'key held in memory' : '';
+    const personId = $('person-id').value.trim();
+    const yearNo = $('year').value.trim();
+    status('loading…');
+    try {
+      const [yearAns, stmtAns, tlAns] = await Promise.all([
+        api(`/persons/${encodeURIComponent(personId)}/years/${encodeURIComponent(yearNo)}`),
+        api(`/persons/${encodeURIComponent(personId)}/account/statement`),
+        api(`/persons/${encodeURIComponent(personId)}/rate-timeline`),
+      ]);
+      const year = yearAns.result;
+      $('summary-category').textContent = year.category || '—';
+      $('summary-fund-paid').textContent = year.fundPaid;
+      $('summary-cap').textContent = year.capInForce ?? '—';
+      $('summary-cap-remaining').textContent = year.capRemaining ?? '—';
+      $('summary-visits').textContent = String(year.visits);
+      $('account-balance').textContent = stmtAns.result.balance;
+      const switches = tlAns.result.filter((s) => s.cause === 'retirement');
+      $('retirement-switch').textContent = switches.length
+        ? switches.map((s) => `Retirement processed ${s.processedOn}: retired rates and cap from ${s.from} (from the month after processing; the year's earlier payments count against the new cap — ${s.switchCitation || s.ratesCitation || 'no pack in force'}).`).join(' ')
+        : 'No category change.';
+      drawChart(year);
+      fillTable('visits', year.settlements.map((s) => {
+        const tr = el('tr', { 'data-settlement': s.settlementId, class: s.reversed ? 'reversed' : '' });
+        for (const [v, cls] of [[s.visitDate, 'l'], [s.settlementId, 'l'], [`${s.institutionCode} (${s.institutionLevel})`, 'l'], [s.category, 'l'], [s.total], [s.policyScope], [s.deductible], [s.rate], [s.fund], [s.account], [s.cash], [s.fundPaidAfter]]) {
+          tr.appendChild(el('td', cls ? { class: cls } : {}, v));
+        }
+        const td = el('td');
+        const b = el('button', { class: 'explain' }, 'explain');
+        b.addEventListener('click', () => explain(s.settlementId));
+        td.appendChild(b);
+        tr.appendChild(td);
+        return tr;
+      }));
+      fillTable('timeline', tlAns.result.map((s) => {
+        const tr = el('tr', { 'data-category': s.category });
+        const rates = s.rates ? Object.entries(s.rates).map(([lv, r]) => `${lv} ${r}`).join(', ') : '—';
+        for (const [v, cls] of [[s.from, 'l'], [s.to || '…', 'l'], [s.category + (s.cause === 'retirement' ? ' (retired ' + s.processedOn + ')' : ''), 'l'], [s.packId || '(no pack)', 'l'], [rates, 'l'], [s.cap ?? '—']]) tr.appendChild(el('td', cls ? { class: cls } : {}, v));
+        return tr;
+      }));
+      fillTable('statement', stmtAns.result.lines.filter((l) => l.recordedAt.slice(0, 4) === yearNo).map((l) => {
+        const tr = el('tr', { 'data-position': String(l.position) });
+        for (const [v, cls] of [[l.recordedAt.slice(0, 10), 'l'], [`${l.type} ${l.reference}`, 'l'], [l.credit], [l.debit], [l.balance], [String(l.position)]]) tr.appendChild(el('td', cls ? { class: cls } : {}, v));
+        return tr;
+      }));
+      status(`loaded through position ${yearAns.throughPosition}`);
+      document.body.setAttribute('data-loaded', `${personId}/${yearNo}`);
+    } catch (e) {
+      status(String(e.message || e), true);
+    }
+  }
+
+  async function replay() {
+    const personId = $('person-id').value.trim();
+    const yearNo = Number($('year').value.trim());
+    try {
+      const r = await api('/audit/replay', { method: 'POST', body: JSON.stringify({ personId, year: yearNo }) });
+      const p = $('replay-result');
+      p.textContent = `Replay of ${r.settlementsChecked} settlement(s): ${r.verdict}; hash chain ${r.chain.intact ? 'intact' : 'BROKEN at revision ' + r.chain.firstBroken.revision}.`;
+      p.className = r.differences.length === 0 && r.chain.intact ? 'ok' : 'bad';
+    } catch (e) {
+      status(String(e.message || e), true);
+    }
+  }
+
+  $('load').addEventListener('click', load);
+  $('replay').addEventListener('click', replay);
+})();

@@ -1,0 +1,121 @@
+/**
+ * Replay (DOMAIN.md §5): rebuild a person's year from their own events only, recompute
+ * every VisitSettled decision with the policy version it recorded and the facts it
+ * recorded, and compare byte for byte (canonical JSON) with what was recorded. The
+ * year-to-date the engine saw is recomputed from the preceding events and compared too,
+ * and the stream's hash chain is verified. Pure: events and a pack lookup in, report out.
+ */
+import type { RecordedEvent } from '../event-store/event-store.port';
+import { upcast } from '../event-store/upcasting';
+import { personFacts } from '../modules/enrollment/enrollment.state';
+import type { VisitSettled } from '../modules/claims/claims.events';
+import { yearToDate } from '../modules/claims/claims.state';
+import { evolvePerson, initialPersonState, PersonState } from '../modules/person-stream';
+import { canonicalJson } from '../policy/canonical-json';
+import { adjudicate } from '../policy/engine/adjudicate';
+import type { Decision } from '../policy/engine/types';
+import type { PolicyPack } from '../policy/pack.types';
+import { foldPersonView, PackSource, PersonYearView, summarizeYear } from '../projections/person-views';
+import { Difference, jsonDiff } from './json-diff';
+import { ChainVerification, verifyChain } from './tamper-chain';
+
+export interface PackLookup extends PackSource {
+  byVersion(version: string): PolicyPack | undefined;
+}
+
+export interface SettlementDifference extends Difference {
+  settlementId: string;
+  revision: number;
+  position: number;
+}
+
+export interface ReplayReport {
+  personId: string;
+  year: number;
+  streamId: string;
+  eventsRead: number;
+  /** Position of the last event read: the report holds as of it. */
+  throughPosition: number;
+  settlementsChecked: number;
+  /** "0 differences", or how many. */
+  verdict: string;
+  differences: SettlementDifference[];
+  chain: ChainVerification;
+  /** The year rebuilt from the stream (fund paid, cap in force and remaining, by category). */
+  rebuilt: PersonYearView | null;
+}
+
+/** Recomputes one recorded settlement from the facts it recorded and the stream state before it. */
+export function recomputeDecision(recorded: VisitSettled['data'], before: PersonState, pack: PolicyPack): Decision {
+  return adjudicate(
+    {
+      visit: { ...recorded.visit, institution: recorded.institution },
+      person: personFacts(before.enrollment),
+      yearToDate: recorded.yearToDate,
+      account: recorded.account,
+    },
+    pack,
+  );
+}
+
+export function replayPersonYear(personId: string, rawEvents: ReadonlyArray<RecordedEvent>, year: number, packs: PackLookup): ReplayReport {
+  const streamId = `person-${personId}`;
+  const chain = verifyChain(streamId, rawEvents);
+  const differences: SettlementDifference[] = [];
+  let state = initialPersonState();
+  let checked = 0;
+  for (const raw of rawEvents) {
+    const event = upcast(raw);
+    if (event.type === 'VisitSettled') {
+      const data = event.data as VisitSettled['data'];
+      const at = { settlementId: data.settlementId, revision: event.revision, position: event.position };
+      if (data.decision?.year === year) {
+        checked += 1;
+        differences.push(...checkSettlement(data, state, packs).map((d) => ({ ...at, ...d })));
+      }
+    }
+    state = evolvePerson(state, event);
+  }
+  const view = foldPersonView(rawEvents.map(upcast));
+  return {
+    personId,
+    year,
+    streamId,
+    eventsRead: rawEvents.length,
+    throughPosition: rawEvents.length ? rawEvents[rawEvents.length - 1].position : 0,
+    settlementsChecked: checked,
+    verdict: `${differences.length} difference${differences.length === 1 ? '' : 's'}`,
+    differences,
+    chain,
+    rebuilt: view.profile ? summarizeYear(packs, view.profile, view.visits, year) : null,
+  };
+}
+
+/** Every way a recorded settlement disagrees with its recomputation from the stream before it. */
+function checkSettlement(data: VisitSettled['data'], before: PersonState, packs: PackLookup): Difference[] {
+  const out: Difference[] = [];
+  // The year-to-date the engine saw must be what the preceding events say.
+  const ytd = yearToDate(before.claims, data.yearToDate?.year ?? data.decision.year);
+  out.push(...jsonDiff(data.yearToDate, ytd, 'yearToDate'));
+  // The own-account balance offered to the engine must be the stream's balance then.
+  if (data.account?.source === 'own' && data.account.balance !== before.account.balance) {
+    out.push({ path: 'account.balance', recorded: data.account.balance, recomputed: before.account.balance });
+  }
+  if (data.policyVersion !== data.decision?.policy?.version) {
+    out.push({ path: 'policyVersion', recorded: data.policyVersion, recomputed: data.decision?.policy?.version ?? null });
+  }
+  const pack = packs.byVersion(data.policyVersion);
+  if (!pack) {
+    out.push({ path: 'policyVersion', recorded: data.policyVersion, recomputed: '(no pack with this version in the catalogue)' });
+    return out;
+  }
+  let recomputed: Decision;
+  try {
+    recomputed = recomputeDecision(data, before, pack);
+  } catch (e) {
+    out.push({ path: 'decision', recorded: '(recorded decision)', recomputed: `(recomputation refused: ${(e as Error).message})` });
+    return out;
+  }
+  if (canonicalJson(recomputed) !== canonicalJson(data.decision)) out.push(...jsonDiff(data.decision, recomputed, 'decision'));
+  return out;
+}

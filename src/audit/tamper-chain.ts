@@ -1,0 +1,99 @@
+/**
+ * Tamper evidence for person streams: every event's metadata carries
+ *   hash     = sha256(canonical JSON of {streamId, revision, type, data, metadata without hash})
+ *   prevHash = hash of the previous event of the same stream (64 zeros for revision 0).
+ * Altering, removing or reordering a stored event breaks the chain at that event; since
+ * `prevHash` is inside the hashed metadata, the next link breaks too. Pure: no I/O.
+ */
+import type { NewEvent, RecordedEvent } from '../event-store/event-store.port';
+import { canonicalJson, sha256Hex } from '../policy/canonical-json';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+export interface HashableEvent {
+  streamId: string;
+  revision: number;
+  type: string;
+  data: unknown;
+  metadata: Record<string, unknown>;
+}
+
+/** The hash an event must carry: everything that identifies and says the fact, except the hash itself. */
+export function eventHash(event: HashableEvent): string {
+  const { hash: _ignored, ...metadata } = event.metadata;
+  return sha256Hex(canonicalJson({ streamId: event.streamId, revision: event.revision, type: event.type, data: event.data, metadata }));
+}
+
+/**
+ * Seals a batch about to be appended after `previous` (the last event of the stream, or
+ * undefined for a new stream). The shape of runStreamCommand's `seal` hook, bound to a stream.
+ */
+export function sealBatch(streamId: string, events: NewEvent[], previous: RecordedEvent | undefined): NewEvent[] {
+  let prevHash = previous ? chainHashOf(previous) : GENESIS_HASH;
+  let revision = previous ? previous.revision + 1 : 0;
+  return events.map((event) => {
+    const metadata = { ...event.metadata, prevHash };
+    delete (metadata as Record<string, unknown>).hash;
+    const hash = eventHash({ streamId, revision, type: event.type, data: event.data, metadata });
+    prevHash = hash;
+    revision += 1;
+    return { ...event, metadata: { ...metadata, hash } };
+  });
+}
+
+/** runStreamCommand's `seal` option for one stream. */
+export const tamperSeal =
+  (streamId: string) =>
+  (events: NewEvent[], previous: RecordedEvent | undefined): NewEvent[] =>
+    sealBatch(streamId, events, previous);
+
+/** The hash the next event links to; an unsealed predecessor (written before sealing) is hashed as it stands. */
+function chainHashOf(previous: RecordedEvent): string {
+  return typeof previous.metadata.hash === 'string' ? previous.metadata.hash : eventHash(previous);
+}
+
+export type BrokenLinkReason = 'missing_hash' | 'hash_mismatch' | 'prev_hash_mismatch' | 'revision_gap';
+
+export interface BrokenLink {
+  streamId: string;
+  revision: number;
+  position: number;
+  eventId: string;
+  type: string;
+  reason: BrokenLinkReason;
+  expected: string;
+  found: string;
+}
+
+export interface ChainVerification {
+  streamId: string;
+  events: number;
+  intact: boolean;
+  /** The first link that does not hold, in revision order. */
+  firstBroken?: BrokenLink;
+  /** Hash of the last event (the stream's head), when the chain is intact. */
+  headHash?: string;
+}
+
+/** Checks every link of one stream's events, as stored (not upcast), in revision order. */
+export function verifyChain(streamId: string, events: ReadonlyArray<RecordedEvent>): ChainVerification {
+  let prevHash = GENESIS_HASH;
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i];
+    const link = (reason: BrokenLinkReason, expected: string, found: string): ChainVerification => ({
+      streamId,
+      events: events.length,
+      intact: false,
+      firstBroken: { streamId, revision: e.revision, position: e.position, eventId: e.id, type: e.type, reason, expected, found },
+    });
+    if (e.revision !== i) return link('revision_gap', String(i), String(e.revision));
+    const stored = e.metadata.hash;
+    if (typeof stored !== 'string') return link('missing_hash', eventHash(e), '(none)');
+    const storedPrev = typeof e.metadata.prevHash === 'string' ? e.metadata.prevHash : '(none)';
+    if (storedPrev !== prevHash) return link('prev_hash_mismatch', prevHash, storedPrev);
+    const recomputed = eventHash(e);
+    if (recomputed !== stored) return link('hash_mismatch', recomputed, stored);
+    prevHash = stored;
+  }
+  return { streamId, events: events.length, intact: true, headHash: events.length ? prevHash : GENESIS_HASH };
+}

@@ -1,0 +1,40 @@
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { ConfigError, loadConfig } from './config';
+
+describe('configuration from the environment, validated at start', () => {
+  it('defaults: port 3000, ./data/ledger.db, embedded store, synchronous FULL, express', () => {
+    const c = loadConfig({});
+    expect(c).toEqual(expect.objectContaining({ port: 3000, ledgerDb: './data/ledger.db', eventstoreConnectionString: undefined, sqliteSynchronous: 'FULL', httpAdapter: 'express' }));
+    expect(c.apiKeysFile).toBe(path.resolve('./data/api-keys.json'));
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '0'],
+    ['PORT', '70000'],
+    ['EVENTSTORE_CONNECTION_STRING', 'http://localhost:2113'],
+    ['LEDGER_SQLITE_SYNCHRONOUS', 'OFF'],
+    ['LEDGER_HTTP_ADAPTER', 'koa'],
+    ['LEDGER_DB', 'data/'],
+  ])('%s=%s is refused with a message naming the variable', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^configuration ${name}=`));
+  });
+
+  it('accepts an esdb:// connection string and NORMAL', () => {
+    const c = loadConfig({ EVENTSTORE_CONNECTION_STRING: 'esdb://localhost:2113?tls=false', LEDGER_SQLITE_SYNCHRONOUS: 'NORMAL', PORT: '8080' });
+    expect(c).toEqual(expect.objectContaining({ port: 8080, eventstoreConnectionString: 'esdb://localhost:2113?tls=false', sqliteSynchronous: 'NORMAL' }));
+  });
+
+  it('the process stops with exit 1 and names the bad variable', () => {
+    const main = path.resolve(__dirname, '../main.ts');
+    const run = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', main], {
+      env: { ...process.env, PORT: 'not-a-port' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('cannot start: configuration PORT="not-a-port": must be an integer from 1 to 65535');
+  });
+});

@@ -1,0 +1,46 @@
+import type { RecordedEvent } from '../../event-store/event-store.port';
+import { Projection, personIdOfStream } from '../projection';
+import type { ReadModelStore } from '../read-model-store';
+import { AccountStatement, AccountTotals, applyAccount, emptyAccountTotals, StatementLine } from '../person-views';
+
+/** Personal-account balance and statement: every credit and debit with its source event position. */
+export class AccountsProjection implements Projection {
+  readonly name = 'accounts';
+  readonly tables = ['rm_account', 'rm_account_line'];
+  readonly schema = `
+    CREATE TABLE IF NOT EXISTS rm_account (person_id TEXT PRIMARY KEY, credits TEXT NOT NULL, debits TEXT NOT NULL, balance TEXT NOT NULL, closed INTEGER NOT NULL);
+    CREATE TABLE IF NOT EXISTS rm_account_line (
+      person_id TEXT NOT NULL, position INTEGER NOT NULL, revision INTEGER NOT NULL, type TEXT NOT NULL, recorded_at TEXT NOT NULL,
+      credit TEXT NOT NULL, debit TEXT NOT NULL, balance TEXT NOT NULL, reference TEXT NOT NULL,
+      PRIMARY KEY (person_id, position));`;
+
+  apply(event: RecordedEvent, store: ReadModelStore): void {
+    const personId = personIdOfStream(event.streamId);
+    if (!personId) return;
+    const before = readTotals(store, personId);
+    const { totals, line } = applyAccount(before ?? emptyAccountTotals(), event);
+    if (before && !line && totals.closed === before.closed) return;
+    store
+      .stmt('INSERT INTO rm_account (person_id, credits, debits, balance, closed) VALUES (?, ?, ?, ?, ?) ON CONFLICT(person_id) DO UPDATE SET credits = excluded.credits, debits = excluded.debits, balance = excluded.balance, closed = excluded.closed')
+      .run(personId, totals.credits, totals.debits, totals.balance, totals.closed ? 1 : 0);
+    if (line) {
+      store
+        .stmt('INSERT INTO rm_account_line (person_id, position, revision, type, recorded_at, credit, debit, balance, reference) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(personId, line.position, line.revision, line.type, line.recordedAt, line.credit, line.debit, line.balance, line.reference);
+    }
+  }
+}
+
+function readTotals(store: ReadModelStore, personId: string): AccountTotals | undefined {
+  const row = store.stmt('SELECT credits, debits, balance, closed FROM rm_account WHERE person_id = ?').get(personId) as
+    | { credits: string; debits: string; balance: string; closed: number }
+    | undefined;
+  return row ? { credits: row.credits, debits: row.debits, balance: row.balance, closed: row.closed === 1 } : undefined;
+}
+
+export function readAccountStatement(store: ReadModelStore, personId: string): AccountStatement | undefined {
+  const totals = readTotals(store, personId);
+  if (!totals) return undefined;
+  const rows = store.stmt('SELECT position, revision, type, recorded_at AS recordedAt, credit, debit, balance, reference FROM rm_account_line WHERE person_id = ? ORDER BY position').all(personId) as StatementLine[];
+  return { personId, ...totals, lines: rows.map((r) => ({ ...r })) };
+}

@@ -1,0 +1,110 @@
+import type { RecordedEvent } from '../../event-store/event-store.port';
+import type { SettlementReversed } from '../../modules/claims/claims.events';
+import { Projection, personIdOfStream } from '../projection';
+import type { ReadModelStore } from '../read-model-store';
+import { evolveProfile, PackSource, PersonProfile, PersonYearView, RateSegment, rateTimeline, summarizeYear, VisitRecord, visitRecordOf } from '../person-views';
+
+/**
+ * Persons: profile (category timeline), settlements, the person's year (fund paid, cap in
+ * force, cap remaining, by category period) and the category-and-rate timeline. The year
+ * and the timeline are recomputed with the same pure summaries the as-of queries use.
+ */
+export class PersonsProjection implements Projection {
+  readonly name = 'persons';
+  readonly tables = ['rm_person', 'rm_person_visit', 'rm_person_year', 'rm_rate_timeline'];
+  readonly schema = `
+    CREATE TABLE IF NOT EXISTS rm_person (person_id TEXT PRIMARY KEY, profile TEXT NOT NULL, last_position INTEGER NOT NULL);
+    CREATE TABLE IF NOT EXISTS rm_person_visit (
+      person_id TEXT NOT NULL, settlement_id TEXT NOT NULL, year INTEGER NOT NULL, record TEXT NOT NULL,
+      position INTEGER NOT NULL, reversed_position INTEGER,
+      PRIMARY KEY (person_id, settlement_id));
+    CREATE INDEX IF NOT EXISTS rm_person_visit_year ON rm_person_visit (person_id, year);
+    CREATE TABLE IF NOT EXISTS rm_person_year (
+      person_id TEXT NOT NULL, year INTEGER NOT NULL, fund_paid TEXT NOT NULL, cap_in_force TEXT, cap_remaining TEXT,
+      view TEXT NOT NULL, PRIMARY KEY (person_id, year));
+    CREATE TABLE IF NOT EXISTS rm_rate_timeline (
+      person_id TEXT NOT NULL, seq INTEGER NOT NULL, from_date TEXT NOT NULL, to_date TEXT, category TEXT NOT NULL,
+      pack_id TEXT, segment TEXT NOT NULL, PRIMARY KEY (person_id, seq));`;
+
+  constructor(private readonly packs: PackSource) {}
+
+  apply(event: RecordedEvent, store: ReadModelStore): void {
+    const personId = personIdOfStream(event.streamId);
+    if (!personId) return;
+    switch (event.type) {
+      case 'PersonEnrolled':
+      case 'RetiredStatusChanged':
+      case 'EnrolmentEnded': {
+        const profile = evolveProfile(readProfile(store, personId), event);
+        if (!profile) return;
+        store.stmt('INSERT INTO rm_person (person_id, profile, last_position) VALUES (?, ?, ?) ON CONFLICT(person_id) DO UPDATE SET profile = excluded.profile, last_position = excluded.last_position').run(personId, JSON.stringify(profile), event.position);
+        this.writeTimeline(store, profile);
+        // A category change moves the caps of every year already summarised.
+        const years = store.stmt('SELECT DISTINCT year FROM rm_person_visit WHERE person_id = ?').all(personId) as Array<{ year: number }>;
+        for (const { year } of years) this.writeYear(store, profile, year);
+        return;
+      }
+      case 'VisitSettled': {
+        const record = visitRecordOf(personId, event);
+        store.stmt('INSERT INTO rm_person_visit (person_id, settlement_id, year, record, position, reversed_position) VALUES (?, ?, ?, ?, ?, NULL)').run(personId, record.settlementId, record.year, JSON.stringify(record), record.position);
+        this.touch(store, personId, event.position, record.year);
+        return;
+      }
+      case 'SettlementReversed': {
+        const settlementId = (event.data as SettlementReversed['data']).settlementId;
+        const row = store.stmt('SELECT record, year FROM rm_person_visit WHERE person_id = ? AND settlement_id = ?').get(personId, settlementId) as { record: string; year: number } | undefined;
+        if (!row) return;
+        const record: VisitRecord = { ...JSON.parse(row.record), reversedPosition: event.position, reversedRecordedAt: event.metadata.recordedAt };
+        store.stmt('UPDATE rm_person_visit SET record = ?, reversed_position = ? WHERE person_id = ? AND settlement_id = ?').run(JSON.stringify(record), event.position, personId, settlementId);
+        this.touch(store, personId, event.position, row.year);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  private touch(store: ReadModelStore, personId: string, position: number, year: number): void {
+    store.stmt('UPDATE rm_person SET last_position = ? WHERE person_id = ?').run(position, personId);
+    const profile = readProfile(store, personId);
+    if (profile) this.writeYear(store, profile, year);
+  }
+
+  private writeYear(store: ReadModelStore, profile: PersonProfile, year: number): void {
+    const view = summarizeYear(this.packs, profile, readVisits(store, profile.personId, year), year);
+    store
+      .stmt('INSERT INTO rm_person_year (person_id, year, fund_paid, cap_in_force, cap_remaining, view) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(person_id, year) DO UPDATE SET fund_paid = excluded.fund_paid, cap_in_force = excluded.cap_in_force, cap_remaining = excluded.cap_remaining, view = excluded.view')
+      .run(profile.personId, year, view.fundPaid, view.capInForce, view.capRemaining, JSON.stringify(view));
+  }
+
+  private writeTimeline(store: ReadModelStore, profile: PersonProfile): void {
+    store.stmt('DELETE FROM rm_rate_timeline WHERE person_id = ?').run(profile.personId);
+    rateTimeline(this.packs, profile).forEach((s, seq) =>
+      store.stmt('INSERT INTO rm_rate_timeline (person_id, seq, from_date, to_date, category, pack_id, segment) VALUES (?, ?, ?, ?, ?, ?, ?)').run(profile.personId, seq, s.from, s.to ?? null, s.category, s.packId, JSON.stringify(s)),
+    );
+  }
+}
+
+export function readProfile(store: ReadModelStore, personId: string): PersonProfile | undefined {
+  const row = store.stmt('SELECT profile FROM rm_person WHERE person_id = ?').get(personId) as { profile: string } | undefined;
+  return row ? (JSON.parse(row.profile) as PersonProfile) : undefined;
+}
+
+export function readVisits(store: ReadModelStore, personId: string, year: number): VisitRecord[] {
+  const rows = store.stmt('SELECT record FROM rm_person_visit WHERE person_id = ? AND year = ? ORDER BY position').all(personId, year) as Array<{ record: string }>;
+  return rows.map((r) => JSON.parse(r.record) as VisitRecord);
+}
+
+/** The stored year, or (for a year without settlements) the summary of no visits. */
+export function readPersonYear(store: ReadModelStore, packs: PackSource, personId: string, year: number): PersonYearView | undefined {
+  const row = store.stmt('SELECT view FROM rm_person_year WHERE person_id = ? AND year = ?').get(personId, year) as { view: string } | undefined;
+  if (row) return JSON.parse(row.view) as PersonYearView;
+  const profile = readProfile(store, personId);
+  return profile ? summarizeYear(packs, profile, [], year) : undefined;
+}
+
+export function readRateTimeline(store: ReadModelStore, personId: string): RateSegment[] | undefined {
+  if (!readProfile(store, personId)) return undefined;
+  const rows = store.stmt('SELECT segment FROM rm_rate_timeline WHERE person_id = ? ORDER BY seq').all(personId) as Array<{ segment: string }>;
+  return rows.map((r) => JSON.parse(r.segment) as RateSegment);
+}

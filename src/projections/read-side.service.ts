@@ -1,0 +1,94 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EVENT_STORE, EventStore, RecordedEvent } from '../event-store/event-store.port';
+import { upcast } from '../event-store/upcasting';
+import { POLICY_CATALOG } from '../infrastructure/tokens';
+import { InvalidInput, NotFound } from '../kernel/errors';
+import type { PolicyCatalog } from '../policy/catalog';
+import { readAccountStatement } from './read-models/accounts.projection';
+import { InstitutionMonthTotals, readInstitutionMonth, readInstitutionMonthAsOf } from './read-models/institution-months.projection';
+import { readPersonYear, readRateTimeline } from './read-models/persons.projection';
+import type { ReadModelStore } from './read-model-store';
+import { AccountStatement, accountStatement, AsOf, foldPersonView, parseAsOf, PersonYearView, RateSegment, rateTimeline, summarizeYear } from './person-views';
+import { PROJECTION_RUNNER, READ_MODEL_STORE } from './tokens';
+import type { ProjectionRunner } from './projection-runner';
+
+/** Every read answer names where it came from and the log position it holds at. */
+export interface ReadAnswer<T> {
+  /** 'projection': the live read model; 'stream': folded from the person's events up to `asOf`. */
+  source: 'projection' | 'stream';
+  asOf: AsOf | null;
+  /** The read models' checkpoint (projection), or the last event folded (stream). */
+  throughPosition: number;
+  result: T;
+}
+
+export function asOfParam(raw: string | undefined): AsOf | undefined {
+  const asOf = parseAsOf(raw);
+  if (raw !== undefined && raw !== '' && !asOf) throw new InvalidInput('asOf', 'must be a global position (digits) or a date YYYY-MM-DD');
+  return asOf;
+}
+
+/**
+ * The read side: live answers from the projections; `asOf` answers folded from the
+ * person's stream up to that position or day (the same pure summaries), so any past state
+ * can be asked for without keeping history in the read models.
+ */
+@Injectable()
+export class ReadSideService {
+  constructor(
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+    @Inject(READ_MODEL_STORE) private readonly store: ReadModelStore,
+    @Inject(PROJECTION_RUNNER) private readonly runner: ProjectionRunner,
+    @Inject(POLICY_CATALOG) private readonly catalog: PolicyCatalog,
+  ) {}
+
+  private async stream(personId: string): Promise<RecordedEvent[]> {
+    const events = (await this.events.readStream(`person-${personId}`)).map(upcast);
+    if (events.length === 0) throw new NotFound('person', personId);
+    return events;
+  }
+
+  async personYear(personId: string, year: number, asOf?: AsOf): Promise<ReadAnswer<PersonYearView>> {
+    if (!asOf) {
+      const result = readPersonYear(this.store, this.catalog, personId, year);
+      if (!result) throw new NotFound('person', personId);
+      return { source: 'projection', asOf: null, throughPosition: this.runner.checkpoint(), result };
+    }
+    const fold = foldPersonView(await this.stream(personId), asOf);
+    if (!fold.profile) throw new NotFound('person (as of then)', personId);
+    return { source: 'stream', asOf, throughPosition: fold.lastPosition, result: summarizeYear(this.catalog, fold.profile, fold.visits, year) };
+  }
+
+  async accountStatement(personId: string, asOf?: AsOf): Promise<ReadAnswer<AccountStatement>> {
+    if (!asOf) {
+      const result = readAccountStatement(this.store, personId);
+      if (!result) throw new NotFound('person', personId);
+      return { source: 'projection', asOf: null, throughPosition: this.runner.checkpoint(), result };
+    }
+    const events = await this.stream(personId);
+    const result = accountStatement(personId, events, asOf);
+    return { source: 'stream', asOf, throughPosition: foldPersonView(events, asOf).lastPosition, result };
+  }
+
+  async rateTimeline(personId: string, asOf?: AsOf): Promise<ReadAnswer<RateSegment[]>> {
+    if (!asOf) {
+      const result = readRateTimeline(this.store, personId);
+      if (!result) throw new NotFound('person', personId);
+      return { source: 'projection', asOf: null, throughPosition: this.runner.checkpoint(), result };
+    }
+    const fold = foldPersonView(await this.stream(personId), asOf);
+    if (!fold.profile) throw new NotFound('person (as of then)', personId);
+    return { source: 'stream', asOf, throughPosition: fold.lastPosition, result: rateTimeline(this.catalog, fold.profile) };
+  }
+
+  async institutionMonth(code: string, month: string, asOf?: AsOf): Promise<ReadAnswer<InstitutionMonthTotals>> {
+    const throughPosition = this.runner.checkpoint();
+    if (!asOf) return { source: 'projection', asOf: null, throughPosition, result: readInstitutionMonth(this.store, code, month) };
+    // History is kept row by row (settlement and reversal positions), so as-of is answered from the read model.
+    return { source: 'projection', asOf, throughPosition, result: readInstitutionMonthAsOf(this.store, code, month, asOf) };
+  }
+
+  lag() {
+    return this.runner.lag();
+  }
+}
