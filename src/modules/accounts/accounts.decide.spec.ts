@@ -175,3 +175,34 @@ describe('accounts invariants (fast-check)', () => {
     );
   });
 });
+
+describe('accounts decider: the heir side and closed accounts', () => {
+  it('第十二条: the heir receives the inherited amount; a zero inheritance writes nothing', () => {
+    given([enrolled])
+      .when((s) => decideAccount({ type: 'ReceiveInheritance', data: { fromPersonId: 'D1', amount: '120.00', on: '2023-04-01' } }, s))
+      .then([{ type: 'AccountInherited', data: { fromPersonId: 'D1', amount: '120.00', on: '2023-04-01', clause: '宛政办〔2022〕42号 第十二条' } }]);
+    given([enrolled])
+      .when((s) => decideAccount({ type: 'ReceiveInheritance', data: { fromPersonId: 'D1', amount: '0.00', on: '2023-04-01' } }, s))
+      .then([]);
+  });
+
+  it('refuses a transfer in without an amount and a credit after the account was transferred out', () => {
+    given([enrolled])
+      .when((s) => decideAccount({ type: 'TransferAccount', data: { transferId: 'T9', direction: 'in', counterpartRegion: 'x', transferredOn: '2023-02-01' } }, s))
+      .thenInvalid('amount');
+    const out = [
+      { type: 'AccountTransferred', data: { transferId: 'T1', direction: 'out', amount: '0.00', counterpartRegion: 'x', transferredOn: '2023-03-01', clause: 'c' } },
+      { type: 'EnrolmentEnded', data: { endedOn: '2023-03-01', reason: 'transfer_out' } },
+    ];
+    given([enrolled, ...out])
+      .when((s) => decideAccount({ type: 'CreditMonth', data: { month: '2023-04' }, pack: nanyang('2023-04-01') }, s))
+      .thenRefuses('NOT_ENROLLED');
+  });
+
+  it('安医保〔2019〕75号 三: no new account money for Anyang residents', () => {
+    const resident = { type: 'PersonEnrolled', data: { personId: 'R1', scheme: 'resident', category: 'resident', region: 'anyang', enrolledOn: '2020-01-01', relatives: [] } };
+    given([resident])
+      .when((s) => decideAccount({ type: 'CreditMonth', data: { month: '2020-03' }, pack: catalog.resolve('anyang', 'resident', '2020-03-01')! }, s))
+      .thenRefuses('ACCOUNT_CREDIT_NOT_PROVIDED', /安医保〔2019〕75号 三/);
+  });
+});

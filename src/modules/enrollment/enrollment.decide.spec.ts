@@ -122,3 +122,14 @@ describe('enrolment decider (given events / when command / then events)', () => 
       .thenInvalid('relatives');
   });
 });
+
+describe('enrolment decider: contribution base', () => {
+  it('changes the base of an employee from a date; refuses it for a resident', () => {
+    given([enrolled])
+      .when((s) => decideEnrollment({ type: 'ChangeContributionBase', data: { contributionBase: '6500.00', effectiveFrom: '2023-07-01' } }, s.enrollment))
+      .then([{ type: 'ContributionBaseChanged', data: { contributionBase: '6500.00', effectiveFrom: '2023-07-01' } }]);
+    given([resident])
+      .when((s) => decideEnrollment({ type: 'ChangeContributionBase', data: { contributionBase: '6500.00', effectiveFrom: '2023-07-01' } }, s.enrollment))
+      .thenInvalid('contributionBase');
+  });
+});

@@ -5,7 +5,7 @@ import type { Principal } from '../../../http/roles';
 import { POLICY_CATALOG } from '../../../infrastructure/tokens';
 import { InstitutionRegistry } from '../../../institutions/institution-registry.service';
 import { shanghaiDate } from '../../../kernel/dates';
-import { PolicyRefusal } from '../../../kernel/errors';
+import { InvalidInput, PolicyRefusal } from '../../../kernel/errors';
 import { fmt, money } from '../../../kernel/money';
 import { familyUseAllowed } from '../../../policy/account-rules';
 import type { PolicyCatalog } from '../../../policy/catalog';
@@ -106,7 +106,10 @@ export class ClaimsService {
   private relativeAccount(holder: PersonState, beneficiaryId: string, visitDate: string): AccountRequest & { holderId: string } {
     const relative = holder.enrollment.relatives.find((r) => r.personId === beneficiaryId);
     const pack = packFor(this.catalog, holder, visitDate);
-    if (!relative) throw new PolicyRefusal('RELATION_NOT_ALLOWED', familyUseAllowed(pack, 'spouse').clause, `the account holder has not declared ${beneficiaryId} as a relative`);
+    if (!relative) {
+      // Only a relation the holder declared can use the account; an undeclared person has none.
+      throw new PolicyRefusal('RELATION_NOT_ALLOWED', familyUseAllowed(pack, 'undeclared').clause, `the account holder has not declared ${beneficiaryId} as a relative`);
+    }
     const allowed = familyUseAllowed(pack, relative.relation);
     if (!allowed.allowed) {
       throw new PolicyRefusal('RELATION_NOT_ALLOWED', allowed.clause, `a ${relative.relation}'s account may not pay (spouse, parents and children only)`, { relation: relative.relation });
@@ -128,7 +131,7 @@ export class ClaimsService {
   }
 
   private holderId(request: VisitRequest): string {
-    if (!request.account.holderId) throw new PolicyRefusal('HOLDER_REQUIRED', '宛政办〔2022〕42号 第九条', "account.holderId is required when account.source is 'relative'");
+    if (!request.account.holderId) throw new InvalidInput('account.holderId', "is required when account.source is 'relative'");
     return request.account.holderId;
   }
 
