@@ -17,28 +17,26 @@ export function given(events: Emitted[]) {
           expect(decide(state)).toEqual(expected);
         },
         thenRefuses(code: string, clause?: string | RegExp): void {
-          let thrown: any;
-          try {
-            decide(state);
-          } catch (e) {
-            thrown = e;
-          }
-          expect(thrown).toBeDefined();
+          const thrown = thrownBy(() => decide(state));
           expect(thrown.code ?? thrown.rule ?? thrown.name).toBe(code);
           if (clause !== undefined) expect(thrown.clause).toEqual(clause instanceof RegExp ? expect.stringMatching(clause) : clause);
         },
         thenInvalid(field: string): void {
-          let thrown: any;
-          try {
-            decide(state);
-          } catch (e) {
-            thrown = e;
-          }
-          expect(thrown).toBeDefined();
+          const thrown = thrownBy(() => decide(state));
           expect(thrown.kind).toBe('invalid');
           expect(thrown.field).toBe(field);
         },
       };
     },
   };
+}
+
+/** The error `run` throws; fails the test if it throws nothing. */
+function thrownBy(run: () => unknown): any {
+  try {
+    run();
+  } catch (e) {
+    return e;
+  }
+  throw new Error('expected the decider to refuse, but it decided');
 }
