@@ -1,5 +1,5 @@
 /**
- * `npm run seed:demo [-- --db ./data/demo.db]`: writes a realistic demo ledger through the
+ * `npm run seed:demo [-- --db ./data/ledger.db]` (default LEDGER_DB, else ./data/ledger.db; the file must hold no events yet): writes a realistic demo ledger through the
  * same HTTP commands the API serves (the Nest app booted in-process): institutions, a few
  * dozen persons across the Nanyang (宛政办〔2022〕42号, from 2022-07-01), Anyang
  * (安医保〔2019〕75号, 2020 only) and Jiaozuo (焦医保〔2024〕32号, from 2024-08-01) packs —
@@ -268,7 +268,7 @@ export async function seedDemo(ledger: LedgerClient, options: { seed?: number } 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const dbIndex = args.indexOf('--db');
-  const path = dbIndex >= 0 ? args[dbIndex + 1] : process.env.LEDGER_DB ?? './data/demo.db';
+  const path = dbIndex >= 0 ? args[dbIndex + 1] : process.env.LEDGER_DB ?? './data/ledger.db';
   const ledger = await startLedger({ path });
   try {
     if ((await ledger.store.headPosition()) > 0) throw new Error(`${path} already holds events: seed an empty database`);

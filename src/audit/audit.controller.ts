@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestj
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { SettlementParams } from '../http/params';
 import { Roles } from '../http/roles';
+import { asOfParam } from '../projections/read-side.service';
 import { AuditService } from './audit.service';
 import { ReplayDto, WhatIfDto } from './audit.dto';
 import { explanationText } from './explain';
@@ -30,9 +31,10 @@ export class AuditController {
   @Get('persons/:personId/settlements/:settlementId/explain')
   @Roles('agency', 'auditor')
   @ApiQuery({ name: 'format', required: false, enum: ['json', 'text'] })
+  @ApiQuery({ name: 'asOf', required: false, description: 'A global position or a date YYYY-MM-DD: the settlement as the ledger stood then' })
   @ApiOperation({ summary: "One settlement's trace with its clause citations (JSON, or text: clause in Chinese, rule in English)" })
-  async explain(@Param() { personId, settlementId }: SettlementParams, @Query('format') format: string | undefined, @Res({ passthrough: true }) res: unknown) {
-    const explanation = await this.audit.explain(personId, settlementId);
+  async explain(@Param() { personId, settlementId }: SettlementParams, @Query('format') format: string | undefined, @Query('asOf') asOf: string | undefined, @Res({ passthrough: true }) res: unknown) {
+    const explanation = await this.audit.explain(personId, settlementId, asOfParam(asOf));
     if (format !== 'text') return explanation;
     const r = res as { header?: (k: string, v: string) => unknown; setHeader?: (k: string, v: string) => unknown };
     if (typeof r.header === 'function') r.header('Content-Type', 'text/plain; charset=utf-8');

@@ -5,6 +5,7 @@ import { POLICY_CATALOG } from '../infrastructure/tokens';
 import { NotFound } from '../kernel/errors';
 import type { SettlementReversed, VisitSettled } from '../modules/claims/claims.events';
 import type { PolicyCatalog } from '../policy/catalog';
+import { AsOf, recordedBy } from '../projections/person-views';
 import { explainSettlement, Explanation } from './explain';
 import { packProvenance, PackProvenance, packSummary, PackSummary } from './policy-provenance';
 import { replayPersonYear, ReplayReport } from './replay';
@@ -32,8 +33,9 @@ export class AuditService {
     return whatIfYear(personId, await this.stream(personId), year, changes, this.catalog);
   }
 
-  async explain(personId: string, settlementId: string): Promise<Explanation> {
-    const events = (await this.stream(personId)).map(upcast);
+  /** With `asOf`, the settlement as the ledger stood then (e.g. before its reversal). */
+  async explain(personId: string, settlementId: string, asOf?: AsOf): Promise<Explanation> {
+    const events = (await this.stream(personId)).map(upcast).filter((e) => recordedBy(e, asOf));
     const settled = events.find((e) => e.type === 'VisitSettled' && (e.data as VisitSettled['data']).settlementId === settlementId);
     if (!settled) throw new NotFound('settlement', settlementId);
     const reversal = events.find((e) => e.type === 'SettlementReversed' && (e.data as SettlementReversed['data']).settlementId === settlementId);

@@ -7,7 +7,7 @@ import { PersonIdParam } from '../http/params';
 import { Roles } from '../http/roles';
 import { ID_PATTERN } from '../http/validators';
 import { InvalidInput } from '../kernel/errors';
-import { asOfParam } from './read-side.service';
+import { asOfParam, ReadSideService } from './read-side.service';
 import { GetAccountStatementQuery, GetInstitutionMonthTotalsQuery, GetPersonYearQuery, GetRateTimelineQuery } from './read-side.queries';
 
 export class PersonYearParams extends PersonIdParam {
@@ -31,7 +31,14 @@ const AS_OF = { name: 'asOf', required: false, description: 'A global position (
 @ApiTags('read models')
 @Controller()
 export class ReadSideController {
-  constructor(private readonly queries: QueryBus) {}
+  constructor(private readonly queries: QueryBus, private readonly read: ReadSideService) {}
+
+  @Get('read/lag')
+  @Roles('agency', 'auditor')
+  @ApiOperation({ summary: "Projection lag: head position − the read models' checkpoint (and why the projections stopped, if they did)" })
+  lag() {
+    return this.read.lag();
+  }
 
   @Get('persons/:personId/years/:year')
   @Roles('agency', 'auditor')

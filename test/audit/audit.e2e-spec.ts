@@ -100,6 +100,12 @@ describe('audit over HTTP: replay, tamper evidence, what-if, explain, policies, 
       expect((await ledger.get('/read/institutions/NY-H2/months/2023-08/totals')).body.result).toEqual(after);
     });
 
+    it('a settlement explained as of a position before it was recorded is not found; at its position it is', async () => {
+      const aug = rowOf('S-AUG');
+      expect((await ledger.get(`/persons/NY-A1/settlements/S-AUG/explain?asOf=${aug.position - 1}`)).status).toBe(404);
+      expect((await ledger.get(`/persons/NY-A1/settlements/S-AUG/explain?asOf=${aug.position}`)).body.position).toBe(aug.position);
+    });
+
     it('refuses an asOf that is neither a position nor a date', async () => {
       expect((await ledger.get('/persons/NY-A1/years/2023?asOf=yesterday')).status).toBe(400);
     });
@@ -140,6 +146,14 @@ describe('audit over HTTP: replay, tamper evidence, what-if, explain, policies, 
       expect(removed.body.visits.find((v: any) => v.settlementId === 'S-JUN')).toMatchObject({ removed: true, whatIf: null, delta: { fund: '-148.50' } });
       expect(removed.body.totals.whatIf.fund).toBe('324.00');
       expect(await ledger.store.headPosition()).toBe(head);
+    });
+
+    it('policyVersion: the recorded pack by id changes nothing; a pack of another region cannot adjudicate these visits', async () => {
+      const same = await ledger.post('/audit/what-if', { ...STORY, changes: { policyVersion: 'nanyang-employee-2022' } });
+      expect(same.body).toMatchObject({ changedVisits: 0, totals: { delta: { fund: '0.00', account: '0.00', cash: '0.00' } } });
+      const other = await ledger.post('/audit/what-if', { ...STORY, changes: { policyVersion: 'jiaozuo-employee-2024' } });
+      expect(other.body.visits.every((v: any) => v.whatIf === null && /nanyang\/employee/.test(v.error))).toBe(true);
+      expect(other.body.totals.whatIf.fund).toBe('0.00');
     });
 
     it('refuses an unknown policy version', async () => {

@@ -52,7 +52,9 @@ describe('health and docs', () => {
   it('GET /health answers without a key; /docs serves the OpenAPI page', async () => {
     const health = await h.http.get('/health');
     expect(health.status).toBe(200);
-    expect(health.body).toEqual(expect.objectContaining({ status: 'ok', store: 'sqlite' }));
+    expect(health.body).toEqual(
+      expect.objectContaining({ status: 'ok', store: 'sqlite', projections: expect.objectContaining({ lag: expect.any(Number), checkpoint: expect.any(Number), running: true }) }),
+    );
     const docs = await h.http.get('/docs-json');
     expect(docs.status).toBe(200);
     expect(Object.keys(docs.body.paths)).toEqual(expect.arrayContaining(['/persons', '/persons/{personId}/visits', '/persons/{personId}/account/family-payments']));

@@ -43,6 +43,7 @@ describe('projections: live read models, rebuilt from zero, are identical; and a
   it('the live read models are complete: checkpoint = head, lag 0, every settlement and person present', async () => {
     const lag = await runner.lag();
     expect(lag.lag).toBe(0);
+    expect((await ledger.get('/read/lag', ledger.auditorKey)).body).toEqual({ headPosition: lag.headPosition, checkpoint: lag.headPosition, lag: 0, running: true });
     expect(lag.checkpoint).toBe(await ledger.store.headPosition());
     expect(live.rm_person_visit).toHaveLength(summary.settlements);
     expect(live.rm_person).toHaveLength(summary.persons);

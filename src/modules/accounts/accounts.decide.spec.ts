@@ -113,13 +113,21 @@ describe('accounts decider (given events / when command / then events)', () => {
       ]);
   });
 
-  it('a family payment can be refunded only up to what is left of it', () => {
+  it('a family payment is refunded down to what its settlement keeps, and only once', () => {
     const paid = { type: 'FamilyAccountPayment', data: { paymentId: 'F1', beneficiaryId: 'S1', relation: 'spouse', purpose: 'relative_self_pay', amount: '30.00', reference: 'r', paidOn: '2023-02-01', clause: 'c' } };
-    const g = given([enrolled, funded, paid]);
-    g.when((s) => decideAccount({ type: 'RefundFamilyPayment', data: { paymentId: 'F1', amount: '30.00', reason: 'settlement_reversed' } }, s)).then([
-      { type: 'FamilyAccountPaymentRefunded', data: { paymentId: 'F1', amount: '30.00', reason: 'settlement_reversed' } },
-    ]);
-    g.when((s) => decideAccount({ type: 'RefundFamilyPayment', data: { paymentId: 'F1', amount: '30.01', reason: 'settlement_reversed' } }, s)).thenInvalid('amount');
+    const refunded = { type: 'FamilyAccountPaymentRefunded', data: { paymentId: 'F1', amount: '10.00', reason: 'settlement_recomputed' } };
+    given([enrolled, funded, paid])
+      .when((s) => decideAccount({ type: 'RefundFamilyPayment', data: { paymentId: 'F1', keep: '20.00', reason: 'settlement_recomputed' } }, s))
+      .then([refunded]);
+    given([enrolled, funded, paid, refunded])
+      .when((s) => decideAccount({ type: 'RefundFamilyPayment', data: { paymentId: 'F1', keep: '20.00', reason: 'settlement_recomputed' } }, s))
+      .then([]);
+    given([enrolled, funded, paid, refunded])
+      .when((s) => decideAccount({ type: 'RefundFamilyPayment', data: { paymentId: 'F1', keep: '0.00', reason: 'settlement_reversed' } }, s))
+      .then([{ type: 'FamilyAccountPaymentRefunded', data: { paymentId: 'F1', amount: '20.00', reason: 'settlement_reversed' } }]);
+    given([enrolled, funded, paid])
+      .when((s) => decideAccount({ type: 'RefundFamilyPayment', data: { paymentId: 'NOPE', keep: '0.00', reason: 'settlement_reversed' } }, s))
+      .thenRefuses('UNKNOWN_PAYMENT');
   });
 });
 
@@ -153,7 +161,7 @@ describe('accounts invariants (fast-check)', () => {
               break;
             case 'refund': {
               const open = Object.entries(state.account.familyPayments)[0];
-              cmd = { type: 'RefundFamilyPayment', data: { paymentId: open ? open[0] : 'none', amount: c.amount, reason: 'settlement_reversed' } };
+              cmd = { type: 'RefundFamilyPayment', data: { paymentId: open ? open[0] : 'none', keep: c.amount, reason: 'settlement_reversed' } };
               break;
             }
             case 'transferIn':

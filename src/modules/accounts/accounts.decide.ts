@@ -22,7 +22,7 @@ export type AccountCommand =
   | { type: 'CreditMonth'; data: { month: string }; pack: PolicyPack }
   | { type: 'PayFromAccount'; data: { paymentId: string; purpose: AccountPurchasePaid['data']['purpose']; amount: string; reference: string; paidOn: LocalDate }; pack: PolicyPack }
   | { type: 'PayForRelative'; data: { paymentId: string; beneficiaryId: string; purpose: FamilyAccountPayment['data']['purpose']; amount: string; settlementId?: string; reference: string; paidOn: LocalDate }; pack: PolicyPack }
-  | { type: 'RefundFamilyPayment'; data: { paymentId: string; amount: string; reason: 'settlement_reversed' | 'settlement_not_completed' | 'settlement_recomputed' } }
+  | { type: 'RefundFamilyPayment'; data: { paymentId: string; keep: string; reason: 'settlement_reversed' | 'settlement_not_completed' | 'settlement_recomputed' } }
   | { type: 'TransferAccount'; data: { transferId: string; direction: 'out' | 'in'; amount?: string; counterpartRegion: string; transferredOn: LocalDate } }
   | { type: 'PayOutAccount'; data: { reason: 'death' | 'emigration' | 'voluntary_exit'; paidOn: LocalDate; payee: string } }
   | { type: 'BequeathAccount'; data: { heirId: string; on: LocalDate } }
@@ -106,14 +106,17 @@ export function payForRelative(cmd: Extract<AccountCommand, { type: 'PayForRelat
   return [{ type: 'FamilyAccountPayment', data: { ...cmd, amount: fmt(money(cmd.amount)), relation: relative.relation, clause: allowed.clause } }];
 }
 
+/**
+ * Gives back what a family payment holds beyond `keep` (what its settlement still uses).
+ * Stated as a target rather than an amount, it is idempotent: deciding it again on the
+ * new state refunds nothing more, so retries and racing reconciliations cannot refund twice.
+ */
 export function refundFamilyPayment(cmd: Extract<AccountCommand, { type: 'RefundFamilyPayment' }>['data'], state: PersonState): Out {
   const payment = state.account.familyPayments[cmd.paymentId];
   if (!payment) throw new PolicyRefusal('UNKNOWN_PAYMENT', ACCOUNT_CLAUSE.use, `no family payment ${cmd.paymentId}`);
-  if (money(cmd.amount).greaterThan(money(payment.outstanding))) {
-    throw new InvalidInput('amount', `exceeds what is left of payment ${cmd.paymentId} (${payment.outstanding})`);
-  }
-  if (money(cmd.amount).isZero()) return [];
-  return [{ type: 'FamilyAccountPaymentRefunded', data: { ...cmd, amount: fmt(money(cmd.amount)) } }];
+  const excess = money(payment.outstanding).minus(money(cmd.keep));
+  if (!excess.greaterThan(0)) return [];
+  return [{ type: 'FamilyAccountPaymentRefunded', data: { paymentId: cmd.paymentId, amount: fmt(excess), reason: cmd.reason } }];
 }
 
 /** 第十二条: the balance moves with the person; moving out empties and closes the account. */

@@ -6,12 +6,13 @@ import { POLICY_CATALOG } from '../../../infrastructure/tokens';
 import { InstitutionRegistry } from '../../../institutions/institution-registry.service';
 import { shanghaiDate } from '../../../kernel/dates';
 import { InvalidInput, PolicyRefusal } from '../../../kernel/errors';
-import { fmt, money } from '../../../kernel/money';
+import { money } from '../../../kernel/money';
 import { familyUseAllowed } from '../../../policy/account-rules';
 import type { PolicyCatalog } from '../../../policy/catalog';
 import type { AccountRequest, Decision, InstitutionFacts, VisitFacts } from '../../../policy/engine/types';
 import { packFor } from '../../accounts/commands/accounts.command';
 import { decideAccount } from '../../accounts/accounts.decide';
+import type { RecordedEvent } from '../../../event-store/event-store.port';
 import type { PersonState } from '../../person-stream';
 import { PersonStreamWriter } from '../../person-writer.service';
 import { preSettle, reverseSettlement, settleVisit, SettleVisitCommand } from '../claims.decide';
@@ -161,13 +162,15 @@ export class ClaimsService {
   }
 
   /**
-   * A relative's account pays part of the visit: two streams, so a saga with idempotent
-   * steps. 1) FamilyAccountPayment on the holder's stream, for the amount the engine
-   * decides against the holder's balance; 2) VisitSettled on the beneficiary's stream,
-   * re-decided with that amount as the ceiling; any part not used (the decision moved
-   * under a concurrent settlement) or the whole payment (the settlement failed) is
-   * refunded by FamilyAccountPaymentRefunded. Every step's command id derives from the
-   * request's key, so a retry after a crash finishes the same saga.
+   * A relative's account pays part of the visit: two streams, so a saga whose steps are
+   * keyed by the request's idempotency key and reconciled from state:
+   *  1. FamilyAccountPayment on the holder's stream, for what the engine decides against
+   *     the holder's balance (or this saga's earlier payment still held, on a retry);
+   *  2. VisitSettled on the beneficiary's stream, re-decided with that amount as ceiling;
+   *  3. reconciliation: each payment of this saga is refunded down to what the settlement
+   *     keeps (all of it when the settlement did not happen). It is stated as a target,
+   *     so running it again — after a crash, or on a retried request — refunds nothing twice.
+   * At every step the holder's credits − debits is its balance and nothing goes negative.
    */
   private async settleWithRelativeAccount(
     personId: string,
@@ -177,30 +180,66 @@ export class ClaimsService {
   ): Promise<SettlementOutcome> {
     const holderId = this.holderId(request);
     if (holderId === personId) throw new PolicyRefusal('RELATION_NOT_ALLOWED', '宛政办〔2022〕42号 第九条', "use account.source 'own' for the person's own account");
+    const saga = `${context.commandId}:family`;
     const beneficiary = await this.writer.loadExisting(personId);
     const earlier = beneficiary.events.find((e) => e.metadata.commandId === context.commandId && e.type === 'VisitSettled');
-    if (earlier) return this.outcome(personId, request.settlementId, { created: false, revision: earlier.revision, position: earlier.position, events: [earlier] });
-
-    const familyKey = `${context.commandId}:family`;
-    const paymentId = `FAM-${request.settlementId}`;
+    if (earlier) {
+      await this.reconcileFamilyPayments(holderId, saga, context, (earlier.data as VisitSettled['data']).familyPayment);
+      return this.outcome(personId, request.settlementId, { created: false, revision: earlier.revision, position: earlier.position, events: [earlier] });
+    }
+    // Refuse a taken settlement id before touching the holder's account.
+    if (findSettlement(beneficiary.state.claims, request.settlementId)) {
+      throw new PolicyRefusal('DUPLICATE_SETTLEMENT', 'national interface 2207', `settlement ${request.settlementId} already exists`);
+    }
     const visitDate = shanghaiDate(request.visit.occurredAt);
-    let paid: { amount: string; account: AccountRequest } | undefined;
-    for (let attempt = 1; paid === undefined; attempt++) {
+    const taken = await this.takeFromHolder(personId, holderId, request, institution, visitDate, saga, context);
+    const fixed: AccountRequest = { ...taken.account, balance: taken.amount };
+    const familyPayment = taken.paymentId ? { holderId, paymentId: taken.paymentId, amount: taken.amount } : undefined;
+    let settled;
+    try {
+      settled = await this.writer.write(personId, context, (state) => settleVisit(this.command(state, request, institution, fixed, familyPayment), state));
+    } catch (e) {
+      await this.reconcileFamilyPayments(holderId, saga, context, undefined);
+      throw e;
+    }
+    const outcome = this.outcome(personId, request.settlementId, settled);
+    await this.reconcileFamilyPayments(holderId, saga, context, outcome.familyPayment);
+    return outcome;
+  }
+
+  /** This saga's family payments on the holder's stream, with what each still holds. */
+  private sagaPayments(holder: { state: PersonState; events: RecordedEvent[] }, saga: string): Array<{ paymentId: string; outstanding: string }> {
+    return holder.events
+      .filter((e) => e.type === 'FamilyAccountPayment' && String(e.metadata.commandId ?? '').startsWith(`${saga}:`))
+      .map((e) => {
+        const paymentId = (e.data as { paymentId: string }).paymentId;
+        return { paymentId, outstanding: holder.state.account.familyPayments[paymentId]?.outstanding ?? '0.00' };
+      });
+  }
+
+  /** Step 1: debit the holder, or reuse what this saga already holds there. */
+  private async takeFromHolder(
+    personId: string,
+    holderId: string,
+    request: VisitRequest,
+    institution: (scheme: string) => InstitutionFacts,
+    visitDate: string,
+    saga: string,
+    context: CommandContext,
+  ): Promise<{ amount: string; paymentId?: string; account: AccountRequest }> {
+    for (let attempt = 1; ; attempt++) {
       const holder = await this.writer.loadExisting(holderId);
       const account = this.relativeAccount(holder.state, personId, visitDate);
-      const done = holder.events.find((e) => e.metadata.commandId === familyKey && e.type === 'FamilyAccountPayment');
-      if (done) {
-        paid = { amount: (done.data as { amount: string }).amount, account };
-        break;
-      }
+      const mine = this.sagaPayments(holder, saga);
+      const held = mine.find((p) => money(p.outstanding).greaterThan(0));
+      if (held) return { amount: held.outstanding, paymentId: held.paymentId, account };
       const ben = (await this.writer.loadExisting(personId)).state;
       const planned = preSettle(this.command(ben, request, institution, account), ben).amounts.relativeAccount;
-      if (money(planned).isZero()) {
-        paid = { amount: '0.00', account };
-        break;
-      }
+      if (money(planned).isZero()) return { amount: '0.00', account };
+      const generation = mine.length + 1;
+      const paymentId = `FAM-${personId}-${request.settlementId}-${generation}`;
       try {
-        await this.writer.write(holderId, { ...context, commandId: familyKey, causationId: context.commandId }, (state) =>
+        await this.writer.write(holderId, { ...context, commandId: `${saga}:${generation}`, causationId: context.commandId }, (state) =>
           decideAccount(
             {
               type: 'PayForRelative',
@@ -210,33 +249,25 @@ export class ClaimsService {
             state,
           ),
         );
-        paid = { amount: planned, account };
+        return { amount: planned, paymentId, account };
       } catch (e) {
         // The holder's balance moved between our read and the append: plan again.
         if (!(e instanceof PolicyRefusal && e.code === 'ACCOUNT_INSUFFICIENT') || attempt >= FAMILY_ATTEMPTS) throw e;
       }
     }
-
-    // The amount already taken from the holder is the ceiling of the relative part now.
-    const fixed: AccountRequest = { ...paid.account, balance: paid.amount };
-    const familyPayment = money(paid.amount).isZero() ? undefined : { holderId, paymentId, amount: paid.amount };
-    let settled;
-    try {
-      settled = await this.writer.write(personId, context, (state) => settleVisit(this.command(state, request, institution, fixed, familyPayment), state));
-    } catch (e) {
-      if (!money(paid.amount).isZero()) await this.refund(holderId, paymentId, paid.amount, 'settlement_not_completed', context, 'refund');
-      throw e;
-    }
-    const outcome = this.outcome(personId, request.settlementId, settled);
-    const unused = money(paid.amount).minus(money(outcome.decision.amounts.relativeAccount));
-    if (unused.greaterThan(0)) await this.refund(holderId, paymentId, fmt(unused), 'settlement_recomputed', context, 'adjust');
-    return outcome;
   }
 
-  private async refund(holderId: string, paymentId: string, amount: string, reason: 'settlement_not_completed' | 'settlement_recomputed' | 'settlement_reversed', context: CommandContext, step: string): Promise<void> {
-    await this.writer.write(holderId, { ...context, commandId: `${context.commandId}:family-${step}`, causationId: context.commandId }, (state) =>
-      decideAccount({ type: 'RefundFamilyPayment', data: { paymentId, amount, reason } }, state),
-    );
+  /** Step 3: refund each payment of this saga down to what the settlement keeps of it. */
+  private async reconcileFamilyPayments(holderId: string, saga: string, context: CommandContext, kept: { paymentId: string; amount: string } | undefined): Promise<void> {
+    const holder = await this.writer.load(holderId);
+    for (const p of this.sagaPayments(holder, saga)) {
+      const keep = kept && kept.paymentId === p.paymentId ? kept.amount : '0.00';
+      if (!money(p.outstanding).greaterThan(money(keep))) continue;
+      const reason = kept ? 'settlement_recomputed' : 'settlement_not_completed';
+      await this.writer.write(holderId, { ...context, commandId: `${saga}-refund:${p.paymentId}:${keep}`, causationId: context.commandId }, (state) =>
+        decideAccount({ type: 'RefundFamilyPayment', data: { paymentId: p.paymentId, keep, reason } }, state),
+      );
+    }
   }
 
   async reverse({ personId, settlementId, reason, principal, context }: ReverseSettlement) {
@@ -248,7 +279,10 @@ export class ClaimsService {
     const reversed = written.events.find((e) => e.type === 'SettlementReversed')?.data as { relativeAccountRestored: string } | undefined;
     const settlement = findSettlement((await this.writer.load(personId)).state.claims, settlementId);
     if (reversed && settlement?.familyPayment && money(reversed.relativeAccountRestored).greaterThan(0)) {
-      await this.refund(settlement.familyPayment.holderId, settlement.familyPayment.paymentId, reversed.relativeAccountRestored, 'settlement_reversed', context, 'reversal');
+      const { holderId, paymentId } = settlement.familyPayment;
+      await this.writer.write(holderId, { ...context, commandId: `${context.commandId}:family-reversal`, causationId: context.commandId }, (state) =>
+        decideAccount({ type: 'RefundFamilyPayment', data: { paymentId, keep: '0.00', reason: 'settlement_reversed' } }, state),
+      );
     }
     return { personId, settlementId, created: written.created, revision: written.revision, position: written.position };
   }

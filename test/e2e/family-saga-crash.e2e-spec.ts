@@ -1,0 +1,82 @@
+/**
+ * The relative-account saga spans two streams. A failure between its steps must never
+ * lose or duplicate money: the holder is charged exactly what the settlement records,
+ * whether the request is retried after a failed compensation or after a successful one.
+ */
+import { EventStore } from '../../src/event-store/event-store.port';
+import { LedgerHarness, registerInstitutions, startLedger } from '../support/ledger-app';
+
+let h: LedgerHarness;
+/** Appends to fail: each entry lets `pass` appends to its stream through, then fails one. */
+const failNext: Array<{ stream: string; pass: number }> = [];
+
+beforeAll(async () => {
+  h = await startLedger({
+    wrapStore: (store: EventStore) => {
+      const wrapped: EventStore = Object.create(store);
+      wrapped.append = async (streamId, events, expected) => {
+        const plan = failNext.find((f) => f.stream === streamId);
+        if (plan && plan.pass-- === 0) {
+          failNext.splice(failNext.indexOf(plan), 1);
+          throw new Error('disk I/O error (injected)');
+        }
+        return store.append(streamId, events, expected);
+      };
+      return wrapped;
+    },
+  });
+  await registerInstitutions(h);
+  const post = (path: string, body: object) => h.http.post(path).set('x-api-key', h.keys.agency).send(body);
+  for (const [id, relatives] of [
+    ['PARENT', [{ personId: 'CHILD', relation: 'child' }]],
+    ['CHILD', []],
+  ] as const) {
+    expect((await post('/persons', { personId: id, scheme: 'employee', category: 'in_service', region: 'nanyang', enrolledOn: '2023-01-01', contributionBase: '6000.00', relatives })).status).toBe(201);
+  }
+  for (const month of ['2023-01', '2023-02']) expect((await post('/persons/PARENT/account/credits', { month })).status).toBe(201); // 240.00
+});
+afterAll(() => h.close());
+
+const settle = (settlementId: string, key: string, occurredAt = '2023-03-10T09:00:00+08:00') =>
+  h.http
+    .post('/persons/CHILD/visits')
+    .set('x-api-key', h.keys.agency)
+    .set('Idempotency-Key', key)
+    .send({
+      settlementId,
+      visitId: `V-${settlementId}`,
+      institutionCode: 'NY-L2',
+      occurredAt,
+      medType: 'ordinary',
+      lines: [{ code: 'A01', amount: '200.00', inCatalogue: true }],
+      account: { source: 'relative', holderId: 'PARENT' },
+    });
+const balance = async () => (await h.http.get('/persons/PARENT/account').set('x-api-key', h.keys.agency)).body.balance;
+
+it('settlement append fails → the family payment is refunded; a retry charges the holder once', async () => {
+  failNext.push({ stream: 'person-CHILD', pass: 0 });
+  const failed = await settle('S1', 'saga-crash-0001');
+  expect(failed.status).toBe(500);
+  expect(await balance()).toBe('240.00'); // compensated
+  const retried = await settle('S1', 'saga-crash-0001');
+  expect(retried.status).toBe(201);
+  expect(retried.body.decision.amounts.relativeAccount).toBe('106.50');
+  expect(await balance()).toBe('133.50'); // 240.00 − 106.50, once
+});
+
+it('settlement append AND the compensation fail → the retry reuses the held payment; nothing is charged twice', async () => {
+  // The payment goes through, the settlement fails, and so does the refund.
+  failNext.push({ stream: 'person-CHILD', pass: 0 }, { stream: 'person-PARENT', pass: 1 });
+  const failed = await settle('S2', 'saga-crash-0002', '2023-03-12T09:00:00+08:00');
+  expect(failed.status).toBe(500);
+  expect(await balance()).toBe('27.00'); // 133.50 − 106.50 held, not yet settled
+  const retried = await settle('S2', 'saga-crash-0002', '2023-03-12T09:00:00+08:00');
+  expect(retried.status).toBe(201);
+  expect(retried.body.decision.amounts.relativeAccount).toBe('106.50');
+  expect(await balance()).toBe('27.00');
+  const again = await settle('S2', 'saga-crash-0002', '2023-03-12T09:00:00+08:00');
+  expect(again.headers['idempotent-replayed']).toBe('true');
+  expect(await balance()).toBe('27.00');
+  const family = (await h.store.readStream('person-PARENT')).filter((e) => e.type === 'FamilyAccountPayment');
+  expect(family).toHaveLength(3); // S1's two attempts (one refunded) and S2's one
+});
