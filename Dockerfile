@@ -14,7 +14,9 @@ WORKDIR /app
 ENV NODE_ENV=production PORT=3000 LEDGER_DB=/data/ledger.db
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
-COPY --from=build /app/src/policy/packs ./src/policy/packs
+# Data and static files (policy packs, auditor page) are read from src/ by dist/, exactly
+# as under `npm start`, so the image carries the same tree.
+COPY --from=build /app/src ./src
 COPY config ./config
 COPY package.json ./
 VOLUME /data
