@@ -7,7 +7,7 @@ import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { ApiKeyRing, generateKey, hashKey } from '../src/auth/api-keys';
-import { createApp } from '../src/bootstrap';
+import { createApp, initApp } from '../src/bootstrap';
 import { loadConfig } from '../src/config/config';
 import type { EventStore } from '../src/event-store/event-store.port';
 import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store';
@@ -76,7 +76,7 @@ export async function startLedger(options: LedgerClientOptions = {}): Promise<Le
     await app.listen(0, '127.0.0.1');
     url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   } else {
-    await app.init();
+    await initApp(app);
   }
   const server = app.getHttpServer();
   const client: LedgerClient = {

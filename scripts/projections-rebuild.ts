@@ -1,5 +1,6 @@
 /**
- * `npm run projections:rebuild [-- --db ./data/ledger.db]`: drops every read model and
+ * `npm run projections:rebuild [-- --db ./data/ledger.db]`: drops every read model (the
+ * ledger's projections and the monitoring indicators) and
  * rebuilds it from position 0 of the log, in the same SQLite file (stop the server first,
  * or let it catch up afterwards: the checkpoints are rebuilt with the tables).
  */
@@ -10,6 +11,7 @@ import { PolicyCatalog } from '../src/policy/catalog';
 import { ProjectionRunner } from '../src/projections/projection-runner';
 import { SqliteReadModelStore } from '../src/projections/read-model-store';
 import { allProjections } from '../src/projections/read-models';
+import { rebuildMonitoringFile } from '../src/monitoring/monitoring-rebuild.cli';
 
 export async function rebuildFile(db: string): Promise<{ events: number; ms: number; head: number }> {
   const params = process.env.LEDGER_POLICY_PARAMS || path.resolve(__dirname, '../config/deployment-policy.json');
@@ -32,11 +34,15 @@ if (require.main === module) {
     console.error(`no ledger database at ${db}`);
     process.exit(66);
   }
-  rebuildFile(db).then(
-    (r) => process.stdout.write(`rebuilt read models of ${db}: ${r.events} events through position ${r.head} in ${r.ms.toFixed(0)} ms\n`),
-    (e) => {
+  // Every read model: the ledger's projections, then the monitoring indicators (issue 7).
+  rebuildFile(db)
+    .then(async (r) => {
+      process.stdout.write(`rebuilt read models of ${db}: ${r.events} events through position ${r.head} in ${r.ms.toFixed(0)} ms\n`);
+      const m = await rebuildMonitoringFile(db);
+      process.stdout.write(`rebuilt the monitoring indicators: ${m.events} events in ${m.ms.toFixed(0)} ms\n`);
+    })
+    .catch((e) => {
       console.error(e instanceof Error ? e.message : e);
       process.exit(1);
-    },
-  );
+    });
 }

@@ -11,6 +11,7 @@ import { InstitutionsModule } from './institutions/institutions.module';
 import { AccountsModule } from './modules/accounts/accounts.module';
 import { ClaimsModule } from './modules/claims/claims.module';
 import { EnrollmentModule } from './modules/enrollment/enrollment.module';
+import { MonitoringModule } from './monitoring/monitoring.module';
 import { ProjectionsModule } from './projections/projections.module';
 
 @Module({})
@@ -26,6 +27,7 @@ export class AppModule {
         AccountsModule,
         ClaimsModule,
         ProjectionsModule,
+        MonitoringModule,
         AuditModule,
       ],
       controllers: [HealthController],

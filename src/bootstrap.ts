@@ -30,3 +30,13 @@ export async function createApp(config: LedgerConfig, overrides: InfrastructureO
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc));
   return app;
 }
+
+/**
+ * Initialises without listening (in-process HTTP for tests and scripts). Fastify also
+ * needs `ready()` before its server answers injected requests.
+ */
+export async function initApp(app: INestApplication): Promise<void> {
+  await app.init();
+  const instance = app.getHttpAdapter().getInstance() as { ready?: () => Promise<unknown> };
+  if (typeof instance.ready === 'function') await instance.ready();
+}

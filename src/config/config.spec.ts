@@ -3,9 +3,9 @@ import * as path from 'node:path';
 import { ConfigError, loadConfig } from './config';
 
 describe('configuration from the environment, validated at start', () => {
-  it('defaults: port 3000, ./data/ledger.db, embedded store, synchronous FULL, express', () => {
+  it('defaults: port 3000, ./data/ledger.db, embedded store, synchronous FULL, fastify', () => {
     const c = loadConfig({});
-    expect(c).toEqual(expect.objectContaining({ port: 3000, ledgerDb: './data/ledger.db', eventstoreConnectionString: undefined, sqliteSynchronous: 'FULL', httpAdapter: 'express' }));
+    expect(c).toEqual(expect.objectContaining({ port: 3000, ledgerDb: './data/ledger.db', eventstoreConnectionString: undefined, sqliteSynchronous: 'FULL', httpAdapter: 'fastify' }));
     expect(c.apiKeysFile).toBe(path.resolve('./data/api-keys.json'));
   });
 

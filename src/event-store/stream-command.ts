@@ -27,6 +27,11 @@ export interface StreamCommandOptions<State, Result> {
   context: CommandContext;
   /** Folds the stream's (upcast) events into the state the decision needs. */
   fold: (events: RecordedEvent[]) => State;
+  /**
+   * Loads the stream's upcast events and their folded state. Defaults to reading the
+   * whole stream and folding it; a caller may serve it from a cache of immutable events.
+   */
+  load?: () => Promise<{ events: RecordedEvent[]; state: State }>;
   /** Pure decision; throws a LedgerError to refuse. */
   decide: (state: State, events: RecordedEvent[]) => DomainEvent[];
   /** What the caller gets back, computed from the events written (or found on a retry). */
@@ -57,8 +62,12 @@ export async function runStreamCommand<State, Result>(
   const { store, streamId, context } = options;
   const maxAttempts = options.maxAttempts ?? 8;
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-    const events = (await store.readStream(streamId)).map(upcast);
-    const state = options.fold(events);
+    const { events, state } = options.load
+      ? await options.load()
+      : await store.readStream(streamId).then((read) => {
+          const upcasted = read.map(upcast);
+          return { events: upcasted, state: options.fold(upcasted) };
+        });
     const earlier = events.filter((e) => e.metadata.commandId === context.commandId);
     if (earlier.length > 0) {
       const before = options.fold(events.slice(0, events.indexOf(earlier[0])));

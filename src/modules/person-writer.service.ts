@@ -5,7 +5,8 @@ import { upcast } from '../event-store/upcasting';
 import { tamperSeal } from '../audit/tamper-chain';
 import { CLOCK, Clock, ID_GENERATOR, IdGenerator } from '../kernel/clock';
 import { NotFound } from '../kernel/errors';
-import { foldPerson, occurredAtOf, PersonState, personStreamId } from './person-stream';
+import { StreamCache } from '../event-store/stream-cache';
+import { evolvePerson, foldPerson, initialPersonState, occurredAtOf, PersonState, personStreamId } from './person-stream';
 
 export interface WriteOutcome {
   personId: string;
@@ -27,9 +28,29 @@ export class PersonStreamWriter {
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
   ) {}
 
+  private readonly cache = new StreamCache<PersonState>(2_000);
+
+  /**
+   * The person's events and folded state. Events are immutable and streams append-only,
+   * so recently used streams stay parsed and folded and only the tail is read: a retried
+   * or conflicting command, or another process writing the same file, is seen at the next load.
+   */
   async load(personId: string): Promise<{ state: PersonState; events: RecordedEvent[] }> {
-    const events = (await this.store.readStream(personStreamId(personId))).map(upcast);
-    return { state: foldPerson(events), events };
+    const streamId = personStreamId(personId);
+    const cached = this.cache.get(streamId);
+    const tail = (await this.store.readStream(streamId, { fromRevision: cached ? cached.events.length : 0 })).map(upcast);
+    if (cached && tail.length === 0) return cached;
+    if (tail.length > 0 && tail[0].revision !== (cached?.events.length ?? 0)) {
+      // Not the continuation we hold (cannot happen to an append-only stream): start afresh.
+      this.cache.delete(streamId);
+      return this.load(personId);
+    }
+    const loaded = {
+      events: cached ? cached.events.concat(tail) : tail,
+      state: tail.reduce(evolvePerson, cached?.state ?? initialPersonState()),
+    };
+    if (loaded.events.length > 0) this.cache.set(streamId, loaded);
+    return loaded;
   }
 
   async loadExisting(personId: string): Promise<{ state: PersonState; events: RecordedEvent[] }> {
@@ -57,6 +78,7 @@ export class PersonStreamWriter {
       // Tamper evidence: each event is hash-chained to the previous one of the stream.
       seal: tamperSeal(personStreamId(personId)),
       fold: foldPerson,
+      load: () => this.load(personId),
       decide: (state, events) => {
         if (options.mustExist !== false && events.length === 0) throw new NotFound('person', personId);
         return decide(state).map((e) => ({ ...e, occurredAt: e.occurredAt ?? occurredAtOf(e) }));

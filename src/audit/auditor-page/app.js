@@ -185,4 +185,93 @@
 
   $('load').addEventListener('click', load);
   $('replay').addEventListener('click', replay);
+
+  // ---- Institution monitoring tab (src/monitoring): GET /monitoring/institutions/:code/indicators?year= ----
+  // Each chart: the indicator month by month; dashed, its threshold; red dots, the months with an alert on it.
+  const MONITORING_CHARTS = [
+    { key: 'visits', title: 'Visits (就诊人次)', value: (m) => m.visits, alerts: ['visitsGrowthYoY'] },
+    { key: 'totalCost', title: 'Total cost', value: (m) => m.totalCost, alerts: ['totalCostGrowthYoY'] },
+    { key: 'perVisitCost', title: 'Per-visit average (次均费用)', value: (m) => m.perVisitCost, alerts: ['perVisitCostGrowthMoM', 'perVisitCostGrowthYoY'] },
+    { key: 'selfPayShare', title: 'Self-pay share (自费比例)', value: (m) => m.selfPayShare, alerts: ['selfPayShare'], threshold: 'selfPayShare' },
+    { key: 'examinationShare', title: 'Examination share (检查费用占比)', value: (m) => m.examinationShare, alerts: ['examinationShare'], threshold: 'examinationShare' },
+    { key: 'outOfCatalogueShare', title: 'Out-of-catalogue share (目录外)', value: (m) => m.outOfCatalogueShare, alerts: ['outOfCatalogueShare'], threshold: 'outOfCatalogueShare' },
+    { key: 'drugAmount', title: 'Drugs incl. herbal pieces', value: (m) => m.amounts.drugIncludingHerbal, alerts: ['drugAmountGrowthYoY'] },
+    { key: 'examinationAmount', title: 'Examinations', value: (m) => m.amounts.examination, alerts: ['examinationAmountGrowthYoY'] },
+    { key: 'treatmentAmount', title: 'Treatments', value: (m) => m.amounts.treatment, alerts: ['treatmentAmountGrowthYoY'] },
+    { key: 'inpatientAdmissions', title: 'Inpatient admissions (住院人次)', value: (m) => m.inpatientAdmissions, alerts: ['inpatientAdmissionsGrowthYoY'] },
+  ];
+
+  function drawIndicatorChart(spec, answer) {
+    const W = 420, H = 150, L = 52, R = 10, T = 10, B = 22;
+    const values = answer.months.map((m) => { const v = spec.value(m); return v === null || v === undefined ? null : Number(v); });
+    const limit = spec.threshold && answer.thresholds.indicators[spec.threshold] ? Number(answer.thresholds.indicators[spec.threshold].max) : null;
+    const top = Math.max(1e-9, ...values.filter((v) => v !== null), limit === null ? 0 : limit) * 1.15;
+    const x = (i) => L + (i / 11) * (W - L - R);
+    const y = (v) => T + (1 - v / top) * (H - T - B);
+    const svg = svgEl('svg', { class: 'indicator-chart', 'data-indicator': spec.key, width: W, height: H, viewBox: `0 0 ${W} ${H}` });
+    svg.appendChild(svgEl('line', { x1: L, y1: y(0), x2: W - R, y2: y(0), stroke: '#999' }));
+    for (let i = 0; i < 12; i++) {
+      const t = svgEl('text', { x: x(i) - 3, y: H - 6 });
+      t.textContent = String(i + 1);
+      svg.appendChild(t);
+    }
+    for (const v of [0, top / 1.15]) {
+      const t = svgEl('text', { x: 2, y: y(v) + 4 });
+      t.textContent = top < 2 ? v.toFixed(2) : v.toFixed(0);
+      svg.appendChild(t);
+    }
+    if (limit !== null) svg.appendChild(svgEl('line', { class: 'threshold-line', 'data-threshold': String(limit), x1: L, y1: y(limit), x2: W - R, y2: y(limit), stroke: '#c0392b', 'stroke-dasharray': '6 4' }));
+    const pts = values.map((v, i) => (v === null ? null : `${x(i)},${y(v)}`)).filter(Boolean).join(' ');
+    svg.appendChild(svgEl('polyline', { points: pts, fill: 'none', stroke: '#1f6fb2', 'stroke-width': 2 }));
+    values.forEach((v, i) => {
+      if (v === null) return;
+      const month = answer.months[i].month;
+      const hits = answer.alerts.filter((a) => spec.alerts.includes(a.indicator) && a.period.from.slice(0, 7) === month);
+      const c = svgEl('circle', { class: hits.length ? 'alert-mark' : 'point', 'data-month': month, cx: x(i), cy: y(v), r: hits.length ? 6 : 3, fill: hits.length ? '#c0392b' : '#1f6fb2' });
+      const title = svgEl('title', {});
+      title.textContent = `${month}: ${spec.value(answer.months[i])}` + hits.map((a) => `\n⚠ ${a.indicator} ${a.value} > ${a.threshold} (${a.clause})${a.open ? '' : ' — closed'}`).join('');
+      c.appendChild(title);
+      svg.appendChild(c);
+    });
+    const fig = el('figure', {});
+    fig.appendChild(el('figcaption', {}, spec.title));
+    fig.appendChild(svg);
+    return fig;
+  }
+
+  async function loadMonitoring() {
+    if ($('api-key').value) {
+      apiKey = $('api-key').value;
+      $('api-key').value = '';
+      $('api-key').placeholder = 'key held in memory';
+    }
+    const code = $('monitoring-institution').value.trim();
+    const yearNo = $('monitoring-year').value.trim();
+    status('loading…');
+    try {
+      const answer = await api(`/monitoring/institutions/${encodeURIComponent(code)}/indicators?year=${encodeURIComponent(yearNo)}`);
+      const box = $('monitoring-charts');
+      box.textContent = '';
+      for (const spec of MONITORING_CHARTS) box.appendChild(drawIndicatorChart(spec, answer));
+      fillTable('monitoring-alerts', answer.alerts.map((a) => {
+        const tr = el('tr', { 'data-alert': a.alertId });
+        for (const [v, cls] of [[a.period.from.slice(0, 7), 'l'], [a.indicator, 'l'], [a.value], [a.threshold], [a.clause, 'l'], [a.open ? 'open' : 'closed', 'l']]) tr.appendChild(el('td', cls ? { class: cls } : {}, v));
+        return tr;
+      }));
+      status(`indicators of ${code} for ${yearNo}: ${answer.alerts.length} alert(s)`);
+      document.body.setAttribute('data-monitoring-loaded', `${code}/${yearNo}`);
+    } catch (e) {
+      status(String(e.message || e), true);
+    }
+  }
+
+  function showTab(monitoring) {
+    document.querySelector('main:not(#monitoring)').hidden = monitoring;
+    $('monitoring').hidden = !monitoring;
+    $('tab-person').setAttribute('aria-selected', String(!monitoring));
+    $('tab-monitoring').setAttribute('aria-selected', String(monitoring));
+  }
+  $('tab-person').addEventListener('click', () => showTab(false));
+  $('tab-monitoring').addEventListener('click', () => showTab(true));
+  $('monitoring-load').addEventListener('click', loadMonitoring);
 })();

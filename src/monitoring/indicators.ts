@@ -1,0 +1,230 @@
+/**
+ * Institution-month indicators (pure). The sums are what the projection keeps; the
+ * indicators are derived from them when read, so a rebuild that reproduces the sums
+ * reproduces every indicator byte for byte.
+ *
+ * What is watched, and why:
+ * - visits, settlement count, per-visit average, and their growth — 焦医保〔2024〕32号 五（一）
+ *   (次均费用、结算人次), 安医保〔2019〕75号 五（一）（二） (就诊人次及增长率、次均门诊费用及增长率),
+ *   人社部发〔2011〕59号 三 (次均费用);
+ * - total cost growth, per-visit average, self-pay share, examination share, out-of-catalogue
+ *   share — 宛政办〔2022〕42号 第二十二条（二）;
+ * - drug (incl. herbal pieces), examination and treatment amounts and their growth —
+ *   焦医保〔2024〕32号 五（一） (异常增长的药品（含中药饮片）、检验检查、诊疗项目);
+ * - cost structure (amount by line category) and referral share — 人社部发〔2011〕59号 三
+ *   (费用结构、转诊率);
+ * - inpatient admissions and their growth — 安医保〔2019〕75号 五（一） (住院人次及增长率).
+ */
+import { Dec, fmt, money, toFen } from '../kernel/money';
+import type { LineCategory } from '../policy/engine/types';
+
+export const LINE_CATEGORIES: readonly LineCategory[] = ['drug', 'herbal_pieces', 'examination', 'treatment', 'consumable', 'consultation', 'other'];
+
+/**
+ * A bill line's category. Lines written without one (VisitSettled v1, or a v2 settlement
+ * whose sender gave none) count as 'other': nothing says they are drugs, examinations or
+ * treatments, so counting them in any of those would invent a share; in 'other' they
+ * still count in the total, the per-visit average and the self-pay share.
+ */
+export const lineCategoryOf = (line: { category?: LineCategory }): LineCategory => line.category ?? 'other';
+
+/** What one settled visit adds to its institution's month. */
+export interface VisitContribution {
+  total: string;
+  fund: string;
+  outOfCatalogue: string;
+  outOfCatalogueLines: number;
+  referral: boolean;
+  byCategory: Record<LineCategory, string>;
+}
+
+/** Running sums of an institution's month (money as strings). */
+export interface InstitutionMonthSums {
+  institutionCode: string;
+  month: string;
+  /** VisitSettled events dated in the month (结算人次, reversed ones included). */
+  settlements: number;
+  /** Of those, reversed since. */
+  reversals: number;
+  /** Settlements not reversed (就诊人次). */
+  visits: number;
+  /** Distinct persons among the visits. */
+  persons: number;
+  referrals: number;
+  total: string;
+  fund: string;
+  outOfCatalogue: string;
+  outOfCatalogueLines: number;
+  byCategory: Record<LineCategory, string>;
+  /** InpatientAdmitted at this institution in the month. */
+  inpatientAdmissions: number;
+}
+
+export const emptyByCategory = (): Record<LineCategory, string> =>
+  Object.fromEntries(LINE_CATEGORIES.map((c) => [c, '0.00'])) as Record<LineCategory, string>;
+
+export function emptyMonthSums(institutionCode: string, month: string): InstitutionMonthSums {
+  return {
+    institutionCode,
+    month,
+    settlements: 0,
+    reversals: 0,
+    visits: 0,
+    persons: 0,
+    referrals: 0,
+    total: '0.00',
+    fund: '0.00',
+    outOfCatalogue: '0.00',
+    outOfCatalogueLines: 0,
+    byCategory: emptyByCategory(),
+    inpatientAdmissions: 0,
+  };
+}
+
+/** One visit's contribution, from the settled visit's bill lines and decision. */
+export function visitContribution(visit: { lines: Array<{ amount: string; inCatalogue: boolean; category?: LineCategory }>; referral?: boolean }, amounts: { total: string; fund: string }): VisitContribution {
+  const byCategory = Object.fromEntries(LINE_CATEGORIES.map((c) => [c, new Dec(0)])) as Record<LineCategory, Dec>;
+  let outOfCatalogue = new Dec(0);
+  let outOfCatalogueLines = 0;
+  for (const line of visit.lines) {
+    const amount = money(line.amount);
+    byCategory[lineCategoryOf(line)] = byCategory[lineCategoryOf(line)].plus(amount);
+    if (!line.inCatalogue) {
+      outOfCatalogue = outOfCatalogue.plus(amount);
+      outOfCatalogueLines += 1;
+    }
+  }
+  return {
+    total: fmt(money(amounts.total)),
+    fund: fmt(money(amounts.fund)),
+    outOfCatalogue: fmt(outOfCatalogue),
+    outOfCatalogueLines,
+    referral: visit.referral === true,
+    byCategory: Object.fromEntries(LINE_CATEGORIES.map((c) => [c, fmt(byCategory[c])])) as Record<LineCategory, string>,
+  };
+}
+
+/** Adds (sign 1) or removes (sign −1, a reversal) one visit. */
+export function addVisit(sums: InstitutionMonthSums, c: VisitContribution, sign: 1 | -1): InstitutionMonthSums {
+  const plus = (a: string, b: string) => fmt(sign === 1 ? money(a).plus(money(b)) : money(a).minus(money(b)));
+  return {
+    ...sums,
+    settlements: sums.settlements + (sign === 1 ? 1 : 0),
+    reversals: sums.reversals + (sign === 1 ? 0 : 1),
+    visits: sums.visits + sign,
+    referrals: sums.referrals + (c.referral ? sign : 0),
+    total: plus(sums.total, c.total),
+    fund: plus(sums.fund, c.fund),
+    outOfCatalogue: plus(sums.outOfCatalogue, c.outOfCatalogue),
+    outOfCatalogueLines: sums.outOfCatalogueLines + sign * c.outOfCatalogueLines,
+    byCategory: Object.fromEntries(LINE_CATEGORIES.map((k) => [k, plus(sums.byCategory[k], c.byCategory[k])])) as Record<LineCategory, string>,
+  };
+}
+
+/** Ratios and growth rates: decimal strings to four places, half-up (0.1234 = 12.34%). */
+export const RATIO_PLACES = 4;
+
+export function ratio(numerator: Dec, denominator: Dec): string | null {
+  if (denominator.isZero()) return null;
+  const r = numerator.div(denominator).toDecimalPlaces(RATIO_PLACES, Dec.ROUND_HALF_UP);
+  return (r.isZero() ? new Dec(0) : r).toFixed(RATIO_PLACES);
+}
+
+/** (current − base) / base; null without a base (no month to compare with, or zero in it). */
+export function growth(current: Dec, base: Dec | undefined): string | null {
+  if (!base || base.isZero()) return null;
+  return ratio(current.minus(base), base);
+}
+
+export interface InstitutionMonthIndicators {
+  month: string;
+  visits: number;
+  settlements: number;
+  reversals: number;
+  persons: number;
+  /** visits / distinct persons: the visit rate available per institution (人社部发〔2011〕59号 三 门诊就诊率 needs the enrolled population, which an institution has not). */
+  visitsPerPerson: string | null;
+  totalCost: string;
+  fund: string;
+  /** Money, rounded once to the fen. */
+  perVisitCost: string | null;
+  selfPayShare: string | null;
+  examinationShare: string | null;
+  outOfCatalogueShare: string | null;
+  outOfCatalogueLines: number;
+  referralShare: string | null;
+  /** Cost structure: amount by line category. */
+  amounts: Record<LineCategory, string> & { drugIncludingHerbal: string };
+  inpatientAdmissions: number;
+  growth: {
+    /** Against the previous month. */
+    mom: GrowthSet;
+    /** Against the same month last year. */
+    yoy: GrowthSet;
+  };
+}
+
+export interface GrowthSet {
+  visits: string | null;
+  settlements: string | null;
+  totalCost: string | null;
+  perVisitCost: string | null;
+  drugAmount: string | null;
+  examinationAmount: string | null;
+  treatmentAmount: string | null;
+  inpatientAdmissions: string | null;
+}
+
+const drugOf = (s: InstitutionMonthSums): Dec => money(s.byCategory.drug).plus(money(s.byCategory.herbal_pieces));
+const perVisit = (s: InstitutionMonthSums): Dec | undefined => (s.visits > 0 ? toFen(money(s.total).div(s.visits)) : undefined);
+
+function growthSet(cur: InstitutionMonthSums, base: InstitutionMonthSums | undefined): GrowthSet {
+  const n = (x: number) => new Dec(x);
+  const curPerVisit = perVisit(cur);
+  const basePerVisit = base ? perVisit(base) : undefined;
+  return {
+    visits: growth(n(cur.visits), base && n(base.visits)),
+    settlements: growth(n(cur.settlements), base && n(base.settlements)),
+    totalCost: growth(money(cur.total), base && money(base.total)),
+    perVisitCost: curPerVisit ? growth(curPerVisit, basePerVisit) : null,
+    drugAmount: growth(drugOf(cur), base && drugOf(base)),
+    examinationAmount: growth(money(cur.byCategory.examination), base && money(base.byCategory.examination)),
+    treatmentAmount: growth(money(cur.byCategory.treatment), base && money(base.byCategory.treatment)),
+    inpatientAdmissions: growth(n(cur.inpatientAdmissions), base && n(base.inpatientAdmissions)),
+  };
+}
+
+/** The month's indicators, with growth against the previous month and the same month last year. */
+export function institutionMonthIndicators(cur: InstitutionMonthSums, previousMonth?: InstitutionMonthSums, sameMonthLastYear?: InstitutionMonthSums): InstitutionMonthIndicators {
+  const total = money(cur.total);
+  const pv = perVisit(cur);
+  return {
+    month: cur.month,
+    visits: cur.visits,
+    settlements: cur.settlements,
+    reversals: cur.reversals,
+    persons: cur.persons,
+    visitsPerPerson: cur.persons > 0 ? ratio(new Dec(cur.visits), new Dec(cur.persons)) : null,
+    totalCost: cur.total,
+    fund: cur.fund,
+    perVisitCost: pv ? fmt(pv) : null,
+    selfPayShare: ratio(total.minus(money(cur.fund)), total),
+    examinationShare: ratio(money(cur.byCategory.examination), total),
+    outOfCatalogueShare: ratio(money(cur.outOfCatalogue), total),
+    outOfCatalogueLines: cur.outOfCatalogueLines,
+    referralShare: cur.visits > 0 ? ratio(new Dec(cur.referrals), new Dec(cur.visits)) : null,
+    amounts: { ...cur.byCategory, drugIncludingHerbal: fmt(drugOf(cur)) },
+    inpatientAdmissions: cur.inpatientAdmissions,
+    growth: { mom: growthSet(cur, previousMonth), yoy: growthSet(cur, sameMonthLastYear) },
+  };
+}
+
+/** 'YYYY-MM' of the month before. */
+export function previousMonthOf(month: string): string {
+  const [y, m] = month.split('-').map(Number);
+  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
+}
+
+export function sameMonthLastYearOf(month: string): string {
+  return `${Number(month.slice(0, 4)) - 1}${month.slice(4)}`;
+}

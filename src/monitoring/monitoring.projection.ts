@@ -1,0 +1,206 @@
+/**
+ * The monitoring read model: per-visit facts, institution-month sums, the alerts raised,
+ * and the outbox of alerts still to append. `apply` is synchronous and deterministic
+ * (it runs inside the monitor's transaction with its checkpoint): the same events give
+ * the same rows and the same alert candidates, live or rebuilt.
+ */
+import type { RecordedEvent } from '../event-store/event-store.port';
+import { addDays, shanghaiDate } from '../kernel/dates';
+import type { InpatientAdmitted } from '../modules/enrollment/enrollment.events';
+import type { SettlementReversed, VisitSettled } from '../modules/claims/claims.events';
+import { personIdOfStream } from '../projections/projection';
+import type { ReadModelStore } from '../projections/read-model-store';
+import type { AlertClosed, InstitutionFlagged, PersonFlagged } from './alerts.events';
+import { institutionAlertStreamId, personAlertStreamId } from './alerts.events';
+import type { AlertCommand } from './alerts.decide';
+import { monthPeriod } from './alerts.state';
+import { institutionAlert, institutionCrossings, personAlert, personCrossings, PersonVisit } from './evaluate';
+import {
+  addVisit,
+  emptyMonthSums,
+  InstitutionMonthSums,
+  institutionMonthIndicators,
+  previousMonthOf,
+  sameMonthLastYearOf,
+  VisitContribution,
+  visitContribution,
+} from './indicators';
+import type { MonitoringThresholds } from './thresholds';
+
+/** An alert to append to its stream, with the command id that makes the append idempotent. */
+export interface AlertToRaise {
+  streamId: string;
+  commandId: string;
+  command: AlertCommand;
+}
+
+export const MONITORING_TABLES = ['mon_visit', 'mon_institution_month', 'mon_alert_seen', 'mon_alert_outbox', 'mon_alert'] as const;
+
+export const MONITORING_SCHEMA = `
+  CREATE TABLE IF NOT EXISTS mon_checkpoint (name TEXT PRIMARY KEY, position INTEGER NOT NULL);
+  CREATE TABLE IF NOT EXISTS mon_visit (
+    person_id TEXT NOT NULL, settlement_id TEXT NOT NULL, institution_code TEXT NOT NULL, month TEXT NOT NULL,
+    visit_date TEXT NOT NULL, contribution TEXT NOT NULL, reversed INTEGER NOT NULL DEFAULT 0, position INTEGER NOT NULL,
+    PRIMARY KEY (person_id, settlement_id));
+  CREATE INDEX IF NOT EXISTS mon_visit_person_date ON mon_visit (person_id, visit_date);
+  CREATE INDEX IF NOT EXISTS mon_visit_institution_month ON mon_visit (institution_code, month, person_id);
+  CREATE TABLE IF NOT EXISTS mon_institution_month (
+    institution_code TEXT NOT NULL, month TEXT NOT NULL, sums TEXT NOT NULL,
+    PRIMARY KEY (institution_code, month));
+  CREATE TABLE IF NOT EXISTS mon_alert_seen (
+    subject TEXT NOT NULL, indicator TEXT NOT NULL, period_from TEXT NOT NULL, period_to TEXT NOT NULL,
+    PRIMARY KEY (subject, indicator, period_from, period_to));
+  CREATE TABLE IF NOT EXISTS mon_alert_outbox (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, stream_id TEXT NOT NULL, command_id TEXT NOT NULL, command TEXT NOT NULL);
+  CREATE TABLE IF NOT EXISTS mon_alert (
+    alert_id TEXT PRIMARY KEY, stream_id TEXT NOT NULL, subject_kind TEXT NOT NULL, subject_id TEXT NOT NULL,
+    indicator TEXT NOT NULL, period_from TEXT NOT NULL, period_to TEXT NOT NULL, value TEXT NOT NULL, threshold TEXT NOT NULL,
+    clause TEXT NOT NULL, data TEXT NOT NULL, raised_position INTEGER NOT NULL, raised_at TEXT NOT NULL,
+    open INTEGER NOT NULL, closed_on TEXT, close_note TEXT);
+  CREATE INDEX IF NOT EXISTS mon_alert_subject ON mon_alert (subject_kind, subject_id, indicator);`;
+
+export class MonitoringProjection {
+  constructor(private readonly thresholds: MonitoringThresholds) {}
+
+  /** Updates the read model with one (upcast) event and returns the alerts it makes due. */
+  apply(event: RecordedEvent, store: ReadModelStore): AlertToRaise[] {
+    switch (event.type) {
+      case 'VisitSettled':
+        return this.visitSettled(event, store);
+      case 'SettlementReversed':
+        return this.settlementReversed(event, store);
+      case 'InpatientAdmitted':
+        return this.admitted(event, store);
+      case 'InstitutionFlagged':
+      case 'PersonFlagged':
+        this.flagged(event, store);
+        return [];
+      case 'AlertClosed':
+        this.closed(event, store);
+        return [];
+      default:
+        return [];
+    }
+  }
+
+  private visitSettled(event: RecordedEvent, store: ReadModelStore): AlertToRaise[] {
+    const personId = personIdOfStream(event.streamId);
+    if (!personId) return [];
+    const d = event.data as VisitSettled['data'];
+    const exists = store.stmt('SELECT 1 FROM mon_visit WHERE person_id = ? AND settlement_id = ?').get(personId, d.settlementId);
+    if (exists) return [];
+    const code = d.institution.code;
+    // The visit's own Asia/Shanghai date, as the decision recorded it.
+    const date = d.decision?.visitDate ?? shanghaiDate(d.visit.occurredAt);
+    const month = date.slice(0, 7);
+    const contribution = visitContribution(d.visit, d.decision.amounts);
+    const newPerson = !store.stmt('SELECT 1 FROM mon_visit WHERE institution_code = ? AND month = ? AND person_id = ? AND reversed = 0').get(code, month, personId);
+    store
+      .stmt('INSERT INTO mon_visit (person_id, settlement_id, institution_code, month, visit_date, contribution, reversed, position) VALUES (?, ?, ?, ?, ?, ?, 0, ?)')
+      .run(personId, d.settlementId, code, month, date, JSON.stringify(contribution), event.position);
+    const sums = addVisit(readMonthSums(store, code, month), contribution, 1);
+    writeMonthSums(store, { ...sums, persons: sums.persons + (newPerson ? 1 : 0) });
+    const trigger = { streamId: event.streamId, revision: event.revision };
+    return [...this.institutionAlerts(store, code, month, trigger), ...this.personAlerts(store, personId, date, trigger)];
+  }
+
+  private settlementReversed(event: RecordedEvent, store: ReadModelStore): AlertToRaise[] {
+    const personId = personIdOfStream(event.streamId);
+    if (!personId) return [];
+    const { settlementId } = event.data as SettlementReversed['data'];
+    const v = store.stmt('SELECT institution_code, month, contribution FROM mon_visit WHERE person_id = ? AND settlement_id = ? AND reversed = 0').get(personId, settlementId) as
+      | { institution_code: string; month: string; contribution: string }
+      | undefined;
+    if (!v) return [];
+    store.stmt('UPDATE mon_visit SET reversed = 1 WHERE person_id = ? AND settlement_id = ?').run(personId, settlementId);
+    const goneFromMonth = !store.stmt('SELECT 1 FROM mon_visit WHERE institution_code = ? AND month = ? AND person_id = ? AND reversed = 0').get(v.institution_code, v.month, personId);
+    const sums = addVisit(readMonthSums(store, v.institution_code, v.month), JSON.parse(v.contribution) as VisitContribution, -1);
+    writeMonthSums(store, { ...sums, persons: sums.persons - (goneFromMonth ? 1 : 0) });
+    // A reversal can raise a share (the visit removed was a cheap or a fund-paid one).
+    return this.institutionAlerts(store, v.institution_code, v.month, { streamId: event.streamId, revision: event.revision });
+  }
+
+  private admitted(event: RecordedEvent, store: ReadModelStore): AlertToRaise[] {
+    if (!personIdOfStream(event.streamId)) return [];
+    const d = event.data as InpatientAdmitted['data'];
+    const month = d.admittedOn.slice(0, 7);
+    const sums = readMonthSums(store, d.institutionCode, month);
+    writeMonthSums(store, { ...sums, inpatientAdmissions: sums.inpatientAdmissions + 1 });
+    return this.institutionAlerts(store, d.institutionCode, month, { streamId: event.streamId, revision: event.revision });
+  }
+
+  private institutionAlerts(store: ReadModelStore, code: string, month: string, trigger: { streamId: string; revision: number }): AlertToRaise[] {
+    const cur = readMonthSums(store, code, month);
+    const prev = findMonthSums(store, code, previousMonthOf(month));
+    const lastYear = findMonthSums(store, code, sameMonthLastYearOf(month));
+    const crossings = institutionCrossings(institutionMonthIndicators(cur, prev, lastYear), cur, prev, lastYear, this.thresholds.institution);
+    const out: AlertToRaise[] = [];
+    for (const c of crossings) {
+      if (!markSeen(store, `institution-${code}`, c.indicator, monthPeriod(month))) continue;
+      const data = institutionAlert(code, month, c, trigger);
+      out.push(enqueue(store, institutionAlertStreamId(code), data.alertId, { type: 'RaiseInstitutionAlert', data }));
+    }
+    return out;
+  }
+
+  private personAlerts(store: ReadModelStore, personId: string, date: string, trigger: { streamId: string; revision: number }): AlertToRaise[] {
+    // Every window of up to 30 days holding `date` lies within date ± 29 days.
+    const visits = store
+      .stmt('SELECT visit_date AS date, institution_code AS institutionCode FROM mon_visit WHERE person_id = ? AND reversed = 0 AND visit_date BETWEEN ? AND ? ORDER BY visit_date, position')
+      .all(personId, addDays(date, -29), addDays(date, 29)) as PersonVisit[];
+    const out: AlertToRaise[] = [];
+    for (const c of personCrossings(visits, date, this.thresholds.person)) {
+      if (!markSeen(store, `person-${personId}`, c.indicator, c.window)) continue;
+      const data = personAlert(personId, c, trigger);
+      out.push(enqueue(store, personAlertStreamId(personId), data.alertId, { type: 'RaisePersonAlert', data }));
+    }
+    return out;
+  }
+
+  private flagged(event: RecordedEvent, store: ReadModelStore): void {
+    const isInstitution = event.type === 'InstitutionFlagged';
+    const d = event.data as InstitutionFlagged['data'] | PersonFlagged['data'];
+    const period = 'month' in d ? monthPeriod(d.month) : d.window;
+    const subjectId = 'institutionCode' in d ? d.institutionCode : d.personId;
+    store
+      .stmt(
+        `INSERT OR IGNORE INTO mon_alert (alert_id, stream_id, subject_kind, subject_id, indicator, period_from, period_to, value, threshold, clause, data, raised_position, raised_at, open)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
+      )
+      .run(d.alertId, event.streamId, isInstitution ? 'institution' : 'person', subjectId, d.indicator, period.from, period.to, d.value, d.threshold, d.clause, JSON.stringify(d), event.position, event.metadata.recordedAt);
+    // Alerts raised before this read model existed (or by another instance) suppress the same crossing here too.
+    markSeen(store, `${isInstitution ? 'institution' : 'person'}-${subjectId}`, d.indicator, period);
+  }
+
+  private closed(event: RecordedEvent, store: ReadModelStore): void {
+    const d = event.data as AlertClosed['data'];
+    store.stmt('UPDATE mon_alert SET open = 0, closed_on = ?, close_note = ? WHERE alert_id = ?').run(d.closedOn, d.note, d.alertId);
+  }
+}
+
+/** Records the crossing locally; false when one of the same subject and indicator over an overlapping period was already seen. */
+function markSeen(store: ReadModelStore, subject: string, indicator: string, period: { from: string; to: string }): boolean {
+  const seen = store.stmt('SELECT 1 FROM mon_alert_seen WHERE subject = ? AND indicator = ? AND period_from <= ? AND ? <= period_to').get(subject, indicator, period.to, period.from);
+  if (seen) return false;
+  store.stmt('INSERT INTO mon_alert_seen (subject, indicator, period_from, period_to) VALUES (?, ?, ?, ?)').run(subject, indicator, period.from, period.to);
+  return true;
+}
+
+function enqueue(store: ReadModelStore, streamId: string, alertId: string, command: AlertCommand): AlertToRaise {
+  const commandId = `alert:${alertId}`;
+  store.stmt('INSERT INTO mon_alert_outbox (stream_id, command_id, command) VALUES (?, ?, ?)').run(streamId, commandId, JSON.stringify(command));
+  return { streamId, commandId, command };
+}
+
+export function findMonthSums(store: ReadModelStore, code: string, month: string): InstitutionMonthSums | undefined {
+  const row = store.stmt('SELECT sums FROM mon_institution_month WHERE institution_code = ? AND month = ?').get(code, month) as { sums: string } | undefined;
+  return row ? (JSON.parse(row.sums) as InstitutionMonthSums) : undefined;
+}
+
+export const readMonthSums = (store: ReadModelStore, code: string, month: string): InstitutionMonthSums => findMonthSums(store, code, month) ?? emptyMonthSums(code, month);
+
+function writeMonthSums(store: ReadModelStore, sums: InstitutionMonthSums): void {
+  store
+    .stmt('INSERT INTO mon_institution_month (institution_code, month, sums) VALUES (?, ?, ?) ON CONFLICT(institution_code, month) DO UPDATE SET sums = excluded.sums')
+    .run(sums.institutionCode, sums.month, JSON.stringify(sums));
+}
