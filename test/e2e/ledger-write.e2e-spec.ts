@@ -258,6 +258,13 @@ describe("a relative's account pays (FamilyAccountPayment on the holder's stream
     h.clock.set('2023-03-20T09:00:00+08:00');
     const rev = await post('/persons/F-CHILD/settlements/S-F1/reversal', { reason: 'hospital corrected the bill' });
     expect(rev.status).toBe(201);
+    // As the ledger stood before the reversal was recorded, the settlement shows no reversal.
+    const before = await get(`/persons/F-CHILD/settlements/S-F1?asOf=${rev.body.position - 1}`, h.keys.auditor);
+    expect(before.status).toBe(200);
+    expect(before.body.reversal).toBeUndefined();
+    expect((await get('/persons/F-CHILD/settlements/S-F1', h.keys.auditor)).body.reversal).toEqual(expect.objectContaining({ relativeAccountRestored: '106.50' }));
+    expect((await get('/persons/F-CHILD/settlements/S-F1?asOf=1', h.keys.auditor)).status).toBe(404);
+    expect((await get('/persons/F-CHILD/settlements/S-F1?asOf=yesterday', h.keys.auditor)).status).toBe(400);
     expect((await get('/persons/F-PARENT/account')).body.balance).toBe('240.00');
     h.clock.set('2023-06-30T12:00:00+08:00');
   });

@@ -1,12 +1,13 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { commandContext } from '../../http/command-context';
 import { PersonIdParam, SettlementParams } from '../../http/params';
 import { replyWrite } from '../../http/reply';
 import { CurrentPrincipal, Principal, Roles } from '../../http/roles';
-import { CLOCK, Clock } from '../../kernel/clock';
 import { Inject } from '@nestjs/common';
+import { CLOCK, Clock } from '../../kernel/clock';
+import { asOfParam } from '../../projections/read-side.service';
 import type { Decision } from '../../policy/engine/types';
 import { PreSettleVisit, ReverseSettlement, SettlementOutcome, SettleVisit, VisitRequest } from './commands/claims.command';
 import { ReverseSettlementDto, SettleVisitDto } from './dto/claims.dto';
@@ -69,7 +70,8 @@ export class ClaimsController {
   @Get('settlements/:settlementId')
   @Roles('agency', 'auditor')
   @ApiOperation({ summary: "One settlement's record: facts, decision, national fields, trace with clauses" })
-  detail(@Param() { personId, settlementId }: SettlementParams): Promise<SettlementDetail> {
-    return this.queries.execute(new GetSettlementQuery(personId, settlementId));
+  @ApiQuery({ name: 'asOf', required: false, description: 'A global position (digits) or a date YYYY-MM-DD: the record as the ledger stood then' })
+  detail(@Param() { personId, settlementId }: SettlementParams, @Query('asOf') asOf?: string): Promise<SettlementDetail> {
+    return this.queries.execute(new GetSettlementQuery(personId, settlementId, asOfParam(asOf)));
   }
 }
