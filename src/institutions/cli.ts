@@ -30,6 +30,7 @@ export const USAGE = `usage: institutions <subcommand> [options]   (env LEDGER_U
   final      <code> <year>
   persons    <code> <year> --count N
   capitation <code> <YYYY-MM> --claimed X [--consultation X]
+  replay     <code> <year>        every decision recomputed and compared; hash chain verified
   year       <code> <year>
   explain    <code> <year>
 
@@ -144,6 +145,8 @@ export function buildRequest(argv: string[]): CliRequest {
       return { method: 'GET', path: `/institutions/${code()}/years/${second('year')}` };
     case 'explain':
       return { method: 'GET', path: `/institutions/${code()}/years/${second('year')}/explain` };
+    case 'replay':
+      return { method: 'GET', path: `/institutions/${code()}/years/${second('year')}/replay` };
     default:
       throw new CliUsageError(sub ? `unknown subcommand '${sub}'` : 'a subcommand is required');
   }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EVENT_STORE, EventStore } from '../event-store/event-store.port';
+import { EVENT_STORE, EventStore, RecordedEvent } from '../event-store/event-store.port';
 import { upcast } from '../event-store/upcasting';
 import { NotFound } from '../kernel/errors';
 import { foldInstitution, InstitutionState } from './institution.events';
@@ -21,6 +21,11 @@ export class InstitutionRegistry {
   }
 
   /** The folded stream; `profile` is undefined for an unknown code. */
+  /** The institution's events as stored (not upcast), for replay and chain verification. */
+  events(code: string): Promise<RecordedEvent[]> {
+    return this.store.readStream(institutionStreamId(code));
+  }
+
   async state(code: string): Promise<InstitutionState> {
     const events = (await this.store.readStream(institutionStreamId(code))).map(upcast);
     return foldInstitution(events);

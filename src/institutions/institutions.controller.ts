@@ -24,6 +24,8 @@ import {
 } from './dto/institutions.dto';
 import { InstitutionCommand } from './institution.decide';
 import { explainInstitutionYear, institutionYearView, InstitutionYearView } from './institution-year';
+import { InstitutionReplayReport, replayInstitution } from './institution-replay';
+import { SETTLEMENT_PARAMETERS } from './settlement-parameters.loader';
 import { InstitutionProfile, InstitutionRegistry } from './institution-registry.service';
 
 const IDEMPOTENCY = { name: 'Idempotency-Key', required: false, description: 'A retry with the same key returns the first result and writes nothing.' };
@@ -157,5 +159,13 @@ export class InstitutionsController {
   @ApiOperation({ summary: 'Every step of the year with its clause' })
   async explain(@Param() { code, year }: CodeYearParam) {
     return explainInstitutionYear(await this.registry.stateOrThrow(code), code, year);
+  }
+
+  @Get(':code/years/:year/replay')
+  @Roles('agency', 'auditor')
+  @ApiOperation({ summary: "Replay the year: every decision recomputed from its recorded inputs and compared; the hash chain verified" })
+  async replay(@Param() { code, year }: CodeYearParam): Promise<InstitutionReplayReport> {
+    await this.registry.stateOrThrow(code);
+    return replayInstitution(code, await this.registry.events(code), SETTLEMENT_PARAMETERS, year);
   }
 }

@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { EVENT_STORE, EventStore } from '../../event-store/event-store.port';
+import { tamperSeal } from '../../audit/tamper-chain';
 import { CommandContext, runStreamCommand } from '../../event-store/stream-command';
 import { CLOCK, Clock, ID_GENERATOR, IdGenerator } from '../../kernel/clock';
 import { NotFound } from '../../kernel/errors';
@@ -41,6 +42,8 @@ export class ExecuteInstitutionHandler implements ICommandHandler<ExecuteInstitu
       streamId: institutionStreamId(code),
       context,
       fold: foldInstitution,
+      // Institution streams are hash-chained like person streams, so replay can name a tampered event.
+      seal: tamperSeal(institutionStreamId(code)),
       decide: (state, events) => {
         if (command.type !== 'RegisterInstitution' && events.length === 0) throw new NotFound('institution', code);
         return decideInstitution(command, state, SETTLEMENT_PARAMETERS);

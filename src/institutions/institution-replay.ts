@@ -1,0 +1,116 @@
+/**
+ * Replay of an institution's stream, as persons have (issue 5/6): every institution
+ * command yields exactly one event and every event records its command's inputs, so each
+ * event's command is rebuilt from it, decided again by the same pure decider against the
+ * state folded from the events before it, and the result compared with what was recorded.
+ * The hash chain is verified on the events as stored.
+ */
+import type { RecordedEvent } from '../event-store/event-store.port';
+import { upcast } from '../event-store/upcasting';
+import { Difference, jsonDiff } from '../audit/json-diff';
+import { ChainVerification, verifyChain } from '../audit/tamper-chain';
+import type { CostBaseRequest, YearAverage } from './cost-base';
+import { decideInstitution, InstitutionCommand } from './institution.decide';
+import { evolve, InstitutionEvent, initialInstitutionState, InstitutionState } from './institution.events';
+import { institutionStreamId } from './institution.types';
+import type { SettlementParameters } from './settlement-parameters.loader';
+
+export interface InstitutionReplayFinding {
+  revision: number;
+  position: number;
+  type: string;
+  /** 'differs': recomputed data differs; 'refused': the decider now refuses the rebuilt command. */
+  kind: 'differs' | 'refused';
+  differences: Difference[];
+  message?: string;
+}
+
+export interface InstitutionReplayReport {
+  code: string;
+  year: number | null;
+  events: number;
+  recomputed: number;
+  findings: InstitutionReplayFinding[];
+  chain: ChainVerification;
+}
+
+/** Rebuilds the command whose decision an event records (the inverse of `decideInstitution`). */
+export function commandOf(event: InstitutionEvent): InstitutionCommand {
+  switch (event.type) {
+    case 'InstitutionRegistered':
+      return { type: 'RegisterInstitution', data: event.data };
+    case 'InstitutionProfileChanged':
+      return { type: 'ChangeInstitutionProfile', data: { changes: event.data.changes } };
+    case 'CostBaseSet':
+      return { type: 'SetCostBase', data: costBaseRequestOf(event.data.year, event.data.inputs) };
+    case 'MonthDeclared': {
+      const { month, visits, totalCost, fundDue, declaredOn } = event.data;
+      return { type: 'DeclareMonth', data: { month, visits, totalCost, fundDue, declaredOn } };
+    }
+    case 'MonthApproved':
+      return { type: 'ApproveMonth', data: { month: event.data.month, approvedAmount: event.data.approvedAmount } };
+    case 'AdvancePaid':
+      return { type: 'PayAdvance', data: { month: event.data.month, ...(event.data.paidOn ? { paidOn: event.data.paidOn } : {}) } };
+    case 'PeriodSettled':
+      return { type: 'SettlePeriod', data: { year: event.data.year, throughMonth: event.data.throughMonth } };
+    case 'OverspendReviewed': {
+      const { year, reviewedVisits, violatingCost, reviewedCost } = event.data;
+      return { type: 'RecordOverspendReview', data: { year, reviewedVisits, violatingCost, reviewedCost } };
+    }
+    case 'AnnualAssessed':
+      return { type: 'AssessYear', data: { year: event.data.year, passed: event.data.passed, ...(event.data.note !== undefined ? { note: event.data.note } : {}) } };
+    case 'FinalPaymentMade':
+      return { type: 'MakeFinalPayment', data: { year: event.data.year } };
+    case 'PersonsAssigned':
+      return { type: 'AssignPersons', data: { year: event.data.year, count: event.data.count } };
+    case 'CapitationSettled':
+      return { type: 'SettleCapitationMonth', data: { month: event.data.month, claimed: event.data.claimed, consultationClaimed: event.data.consultationClaimed } };
+  }
+}
+
+/** CostBaseSet records its request as `inputs` (average_<year>, covidLow_<year>, …). */
+function costBaseRequestOf(year: number, inputs: Record<string, string | number | boolean | null>): CostBaseRequest {
+  const history: YearAverage[] = [];
+  for (const [key, value] of Object.entries(inputs)) {
+    const m = /^average_(\d{4})$/.exec(key);
+    if (m) history.push({ year: Number(m[1]), average: String(value), ...(inputs[`covidLow_${m[1]}`] === true ? { covidLow: true } : {}) });
+  }
+  return {
+    year,
+    ...(history.length ? { history: history.sort((a, b) => a.year - b.year) } : {}),
+    ...(inputs.soleInCategory === true ? { soleInCategory: true } : {}),
+    ...(typeof inputs.provinceAverage === 'string' ? { provinceAverage: inputs.provinceAverage } : {}),
+    ...(inputs.markedlyAboveProvince === true ? { markedlyAboveProvince: true } : {}),
+  };
+}
+
+/** The year an event concerns (registry events concern every year). */
+function yearOfEvent(event: InstitutionEvent): number | null {
+  const d = event.data as { year?: number; month?: string };
+  if (typeof d.year === 'number') return d.year;
+  if (typeof d.month === 'string') return Number(d.month.slice(0, 4));
+  return null;
+}
+
+export function replayInstitution(code: string, stored: ReadonlyArray<RecordedEvent>, params: SettlementParameters, year?: number): InstitutionReplayReport {
+  const findings: InstitutionReplayFinding[] = [];
+  let state: InstitutionState = initialInstitutionState();
+  let recomputed = 0;
+  for (const raw of stored) {
+    const event = upcast(raw) as unknown as RecordedEvent & InstitutionEvent;
+    const concerns = yearOfEvent(event);
+    if (year === undefined || concerns === null || concerns === year) {
+      recomputed++;
+      try {
+        const produced = decideInstitution(commandOf(event), state, params);
+        const again = produced.find((p) => p.type === event.type);
+        const differences = again ? jsonDiff(event.data, again.data) : [{ path: 'type', recorded: event.type, recomputed: produced.map((p) => p.type).join(',') || '(nothing)' }];
+        if (differences.length) findings.push({ revision: event.revision, position: event.position, type: event.type, kind: 'differs', differences });
+      } catch (e) {
+        findings.push({ revision: event.revision, position: event.position, type: event.type, kind: 'refused', differences: [], message: e instanceof Error ? e.message : String(e) });
+      }
+    }
+    state = evolve(state, event);
+  }
+  return { code, year: year ?? null, events: stored.length, recomputed, findings, chain: verifyChain(institutionStreamId(code), stored) };
+}
