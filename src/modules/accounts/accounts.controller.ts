@@ -2,6 +2,7 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res } from '@nes
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { commandContext } from '../../http/command-context';
+import { EXAMPLES } from '../../http/openapi-examples';
 import { PersonIdParam } from '../../http/params';
 import { replyWrite } from '../../http/reply';
 import { CurrentPrincipal, Principal, Roles } from '../../http/roles';
@@ -12,8 +13,9 @@ import { AccountView, GetAccountQuery } from './queries/get-account.query';
 
 @ApiTags('accounts')
 @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retry with the same key returns the first result and writes nothing.' })
-@ApiResponse({ status: 400, description: 'Invalid input: names the field and the rule' })
-@ApiResponse({ status: 422, description: 'Business refusal (e.g. ACCOUNT_INSUFFICIENT, RELATION_NOT_ALLOWED) with its clause' })
+@ApiResponse({ status: 201, description: 'The events written, with revision and global position (Idempotent-Replayed: true on a retry)', schema: { example: EXAMPLES.write } })
+@ApiResponse({ status: 400, description: 'Invalid input: names the field and the rule', schema: { example: EXAMPLES.badRequest } })
+@ApiResponse({ status: 422, description: 'Business refusal (e.g. ACCOUNT_INSUFFICIENT, RELATION_NOT_ALLOWED) with its clause', schema: { example: EXAMPLES.refusal } })
 @Controller('persons/:personId/account')
 export class AccountsController {
   constructor(private readonly commands: CommandBus, private readonly queries: QueryBus) {}

@@ -9,15 +9,16 @@ import { Inject } from '@nestjs/common';
 import { CLOCK, Clock } from '../../kernel/clock';
 import { asOfParam } from '../../projections/read-side.service';
 import type { Decision } from '../../policy/engine/types';
+import { EXAMPLES } from '../../http/openapi-examples';
 import { PreSettleVisit, ReverseSettlement, SettlementOutcome, SettleVisit, VisitRequest } from './commands/claims.command';
 import { ReverseSettlementDto, SettleVisitDto } from './dto/claims.dto';
 import { GetSettlementQuery, SettlementDetail } from './queries/get-settlement.query';
 
 @ApiTags('claims')
-@ApiResponse({ status: 400, description: 'Invalid input: names the field and the rule' })
+@ApiResponse({ status: 400, description: 'Invalid input: names the field and the rule', schema: { example: EXAMPLES.badRequest } })
 @ApiResponse({ status: 403, description: "An institution key acting for another institution's visit" })
 @ApiResponse({ status: 409, description: 'The stream kept changing (concurrency conflict after retries)' })
-@ApiResponse({ status: 422, description: 'Business refusal with reason code and clause' })
+@ApiResponse({ status: 422, description: 'Business refusal with reason code and clause', schema: { example: EXAMPLES.refusal } })
 @Controller('persons/:personId')
 export class ClaimsController {
   constructor(private readonly commands: CommandBus, private readonly queries: QueryBus, @Inject(CLOCK) private readonly clock: Clock) {}
@@ -46,6 +47,7 @@ export class ClaimsController {
   @HttpCode(201)
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retry with the same key returns the first result and writes nothing.' })
   @ApiOperation({ summary: 'Settle a visit (national 2207): VisitSettled with the decision, policy version and trace' })
+  @ApiResponse({ status: 201, description: 'The decision (amounts, national fields, reasons, flags, trace with clauses) and where it was recorded', schema: { example: EXAMPLES.settlement } })
   async settle(@Param() { personId }: PersonIdParam, @Body() dto: SettleVisitDto, @CurrentPrincipal() p: Principal, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: unknown): Promise<SettlementOutcome> {
     return replyWrite(res, await this.commands.execute(new SettleVisit(personId, this.request(dto), p, commandContext(p, key))));
   }
@@ -54,6 +56,7 @@ export class ClaimsController {
   @Roles('agency', 'institution')
   @HttpCode(200)
   @ApiOperation({ summary: 'Pre-settle a visit (national 2206): the full decision, nothing written' })
+  @ApiResponse({ status: 200, description: 'The decision, as `decision` in a settlement', schema: { example: EXAMPLES.settlement.decision } })
   preSettle(@Param() { personId }: PersonIdParam, @Body() dto: SettleVisitDto, @CurrentPrincipal() p: Principal): Promise<Decision> {
     return this.commands.execute(new PreSettleVisit(personId, this.request(dto), p));
   }

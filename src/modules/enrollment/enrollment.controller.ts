@@ -2,6 +2,7 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res } from '@nes
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiHeader, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { commandContext } from '../../http/command-context';
+import { EXAMPLES } from '../../http/openapi-examples';
 import { CurrentPrincipal, Principal, Roles } from '../../http/roles';
 import { PersonIdParam } from '../../http/params';
 import { replyWrite } from '../../http/reply';
@@ -25,8 +26,9 @@ const IDEMPOTENCY = { name: 'Idempotency-Key', required: false, description: 'A 
 
 @ApiTags('enrolment')
 @ApiHeader(IDEMPOTENCY)
-@ApiResponse({ status: 400, description: 'Invalid input: names the field and the rule' })
-@ApiResponse({ status: 422, description: 'Business refusal: reason code and clause' })
+@ApiResponse({ status: 201, description: 'The events written, with revision and global position (Idempotent-Replayed: true on a retry)', schema: { example: EXAMPLES.write } })
+@ApiResponse({ status: 400, description: 'Invalid input: names the field and the rule', schema: { example: EXAMPLES.badRequest } })
+@ApiResponse({ status: 422, description: 'Business refusal: reason code and clause', schema: { example: EXAMPLES.refusal } })
 @Controller('persons')
 export class EnrollmentController {
   constructor(private readonly commands: CommandBus, private readonly queries: QueryBus) {}
