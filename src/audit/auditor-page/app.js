@@ -189,7 +189,7 @@
   // ---- Institution monitoring tab (src/monitoring): GET /monitoring/institutions/:code/indicators?year= ----
   // Each chart: the indicator month by month; dashed, its threshold; red dots, the months with an alert on it.
   const MONITORING_CHARTS = [
-    { key: 'visits', title: 'Visits (就诊人次)', value: (m) => m.visits, alerts: ['visitsGrowthYoY'] },
+    { key: 'visits', title: 'Visits (就诊人次)', value: (m) => m.visits, alerts: ['visitsGrowthYoY'], count: true },
     { key: 'totalCost', title: 'Total cost', value: (m) => m.totalCost, alerts: ['totalCostGrowthYoY'] },
     { key: 'perVisitCost', title: 'Per-visit average (次均费用)', value: (m) => m.perVisitCost, alerts: ['perVisitCostGrowthMoM', 'perVisitCostGrowthYoY'] },
     { key: 'selfPayShare', title: 'Self-pay share (自费比例)', value: (m) => m.selfPayShare, alerts: ['selfPayShare'], threshold: 'selfPayShare' },
@@ -198,7 +198,7 @@
     { key: 'drugAmount', title: 'Drugs incl. herbal pieces', value: (m) => m.amounts.drugIncludingHerbal, alerts: ['drugAmountGrowthYoY'] },
     { key: 'examinationAmount', title: 'Examinations', value: (m) => m.amounts.examination, alerts: ['examinationAmountGrowthYoY'] },
     { key: 'treatmentAmount', title: 'Treatments', value: (m) => m.amounts.treatment, alerts: ['treatmentAmountGrowthYoY'] },
-    { key: 'inpatientAdmissions', title: 'Inpatient admissions (住院人次)', value: (m) => m.inpatientAdmissions, alerts: ['inpatientAdmissionsGrowthYoY'] },
+    { key: 'inpatientAdmissions', title: 'Inpatient admissions (住院人次)', value: (m) => m.inpatientAdmissions, alerts: ['inpatientAdmissionsGrowthYoY'], count: true },
   ];
 
   function drawIndicatorChart(spec, answer) {
@@ -217,7 +217,8 @@
     }
     for (const v of [0, top / 1.15]) {
       const t = svgEl('text', { x: 2, y: y(v) + 4 });
-      t.textContent = top < 2 ? v.toFixed(2) : v.toFixed(0);
+      // Counts are whole numbers; shares (below 2) need two places.
+      t.textContent = spec.count ? String(Math.round(v)) : top < 2 ? v.toFixed(2) : v.toFixed(0);
       svg.appendChild(t);
     }
     if (limit !== null) svg.appendChild(svgEl('line', { class: 'threshold-line', 'data-threshold': String(limit), x1: L, y1: y(limit), x2: W - R, y2: y(limit), stroke: '#c0392b', 'stroke-dasharray': '6 4' }));

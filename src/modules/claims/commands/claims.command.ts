@@ -1,5 +1,6 @@
 import { ForbiddenException, Inject, Injectable } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import type { RecordedEvent } from '../../../event-store/event-store.port';
 import type { CommandContext } from '../../../event-store/stream-command';
 import type { Principal } from '../../../http/roles';
 import { POLICY_CATALOG } from '../../../infrastructure/tokens';
@@ -12,7 +13,6 @@ import type { PolicyCatalog } from '../../../policy/catalog';
 import type { AccountRequest, Decision, InstitutionFacts, VisitFacts } from '../../../policy/engine/types';
 import { packFor } from '../../accounts/commands/accounts.command';
 import { decideAccount } from '../../accounts/accounts.decide';
-import type { RecordedEvent } from '../../../event-store/event-store.port';
 import type { PersonState } from '../../person-stream';
 import { PersonStreamWriter } from '../../person-writer.service';
 import { preSettle, reverseSettlement, settleVisit, SettleVisitCommand } from '../claims.decide';
