@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { replayPersonYear, ReplayReport } from '../src/audit/replay';
 import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store';
 import { PolicyCatalog } from '../src/policy/catalog';
+import { withArchive } from '../src/policy/policy-archive';
 
 function arg(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
@@ -51,9 +52,10 @@ export async function runAudit(argv: string[], out: (s: string) => void = (s) =>
     return 66;
   }
   const params = process.env.LEDGER_POLICY_PARAMS || path.resolve(__dirname, '../config/deployment-policy.json');
-  const catalog = PolicyCatalog.load(JSON.parse(fs.readFileSync(params, 'utf8')));
   const store = new SqliteEventStore({ path: db });
   try {
+    // Packs in force plus every version the ledger archived: old decisions name old versions.
+    const catalog = await withArchive(store, PolicyCatalog.load(JSON.parse(fs.readFileSync(params, 'utf8'))));
     const persons = person
       ? [person]
       : (store.db.prepare("SELECT DISTINCT substr(stream_id, 8) AS id FROM events WHERE stream_id LIKE 'person-%' ORDER BY id").all() as Array<{ id: string }>).map((r) => r.id);

@@ -8,6 +8,7 @@
  * Deterministic: the same run writes the same events (seeded PRNG, counter ids, simulated clock).
  */
 import { LedgerClient, startLedger } from './ledger-client';
+import { POLICY_ARCHIVE_STREAM } from '../src/policy/policy-archive';
 
 /** mulberry32: a small seeded PRNG, so the demo is the same every run. */
 function prng(seed: number): () => number {
@@ -271,7 +272,9 @@ async function main(): Promise<void> {
   const path = dbIndex >= 0 ? args[dbIndex + 1] : process.env.LEDGER_DB ?? './data/ledger.db';
   const ledger = await startLedger({ path });
   try {
-    if ((await ledger.store.headPosition()) > 0) throw new Error(`${path} already holds events: seed an empty database`);
+    // The service archives its policy packs at start; any other event means the ledger holds facts.
+    const facts = (await ledger.store.readAll({ maxCount: 1000 })).some((e) => e.streamId !== POLICY_ARCHIVE_STREAM);
+    if (facts) throw new Error(`${path} already holds ledger events: seed an empty database`);
     const s = await seedDemo(ledger);
     process.stdout.write(`seeded ${path}: ${s.institutions} institutions, ${s.persons} persons, ${s.settlements} settlements, ${s.reversals} reversal(s), ${s.credits} account credits, head position ${await ledger.store.headPosition()}\n`);
   } finally {

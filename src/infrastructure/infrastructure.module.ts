@@ -6,6 +6,7 @@ import { EVENT_STORE, EventStore } from '../event-store/event-store.port';
 import { createEventStore } from '../event-store';
 import { CLOCK, Clock, ID_GENERATOR, IdGenerator, systemClock, uuidGenerator } from '../kernel/clock';
 import { PolicyCatalog } from '../policy/catalog';
+import { archiveCatalog, withArchive } from '../policy/policy-archive';
 import { POLICY_CATALOG } from './tokens';
 
 export interface InfrastructureOverrides {
@@ -57,8 +58,15 @@ export class InfrastructureModule implements OnApplicationShutdown {
             }),
         },
         {
+          // The packs in force, archived (once per version) so that decisions stay replayable
+          // after a parameter change, and merged with every version archived before.
           provide: POLICY_CATALOG,
-          useFactory: () => PolicyCatalog.load(JSON.parse(fs.readFileSync(config.policyParamsFile, 'utf8'))),
+          inject: [EVENT_STORE, CLOCK, ID_GENERATOR],
+          useFactory: async (store: EventStore, clk: Clock, ids: IdGenerator) => {
+            const catalog = PolicyCatalog.load(JSON.parse(fs.readFileSync(config.policyParamsFile, 'utf8')));
+            await archiveCatalog(store, catalog, clk, () => ids.next());
+            return withArchive(store, catalog);
+          },
         },
         { provide: API_KEY_RING, useFactory: () => overrides.keys ?? loadKeys(config, clock) },
       ],

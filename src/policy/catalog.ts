@@ -43,9 +43,18 @@ export class PolicyCatalog {
   private readonly byIdMap: Map<string, PolicyPack>;
   private readonly byVersionMap: Map<string, PolicyPack>;
 
-  private constructor(private readonly all: readonly PolicyPack[]) {
+  private constructor(
+    private readonly all: readonly PolicyPack[],
+    /** Earlier versions kept in the policy archive: found by version, never in force. */
+    archived: readonly PolicyPack[] = [],
+  ) {
     this.byIdMap = new Map(all.map((p) => [p.id, p]));
-    this.byVersionMap = new Map(all.map((p) => [p.version, p]));
+    this.byVersionMap = new Map([...archived, ...all].map((p) => [p.version, p]));
+  }
+
+  /** The same catalogue, also knowing archived versions (src/policy/policy-archive.ts) by version. */
+  withArchived(archived: readonly PolicyPack[]): PolicyCatalog {
+    return new PolicyCatalog(this.all, archived);
   }
 
   /** Reads the pack files and resolves them; throws PolicyLoadError naming the pack, bound and clause. */
@@ -73,6 +82,7 @@ export class PolicyCatalog {
     );
   }
 
+  /** A pack by its content hash: one in force, or an archived earlier version. */
   byVersion(version: string): PolicyPack | undefined {
     return this.byVersionMap.get(version);
   }
