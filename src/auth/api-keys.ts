@@ -59,15 +59,44 @@ export function issueKey(file: string, role: Role, now: Date, institutionCode?: 
 }
 
 export class ApiKeyRing {
-  private readonly byHash: Map<string, StoredKey>;
-  constructor(keys: StoredKey[]) {
+  private byHash: Map<string, StoredKey>;
+  private seenMtimeMs = -1;
+  private checkedAt = 0;
+
+  /**
+   * With `file`, keys issued (or removed) while the service runs take effect without a
+   * restart: the file is re-read when its modification time changes, checked at most
+   * once a second.
+   */
+  constructor(keys: StoredKey[], private readonly file?: string, private readonly now: () => number = Date.now) {
     this.byHash = new Map(keys.map((k) => [k.sha256, k]));
+    if (file && fs.existsSync(file)) this.seenMtimeMs = fs.statSync(file).mtimeMs;
   }
+
+  static fromFile(file: string): ApiKeyRing {
+    return new ApiKeyRing(readKeyFile(file), file);
+  }
+
   get size(): number {
     return this.byHash.size;
   }
+
+  private refresh(): void {
+    if (!this.file || this.now() - this.checkedAt < 1000) return;
+    this.checkedAt = this.now();
+    const mtime = fs.existsSync(this.file) ? fs.statSync(this.file).mtimeMs : -1;
+    if (mtime === this.seenMtimeMs) return;
+    try {
+      this.byHash = new Map(readKeyFile(this.file).map((k) => [k.sha256, k]));
+      this.seenMtimeMs = mtime;
+    } catch {
+      // A half-written or broken file keeps the keys we had; the next check tries again.
+    }
+  }
+
   /** Looks a presented key up by its hash (constant-time compare of the hashes). */
   authenticate(presented: string): Principal | undefined {
+    this.refresh();
     const h = hashKey(presented);
     const stored = this.byHash.get(h);
     if (!stored || !timingSafeEqual(Buffer.from(stored.sha256, 'hex'), Buffer.from(h, 'hex'))) return undefined;

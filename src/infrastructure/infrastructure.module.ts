@@ -18,8 +18,7 @@ export interface InfrastructureOverrides {
 
 /** Loads the API keys; on a first start with none configured, issues an agency key and prints it once. */
 function loadKeys(config: LedgerConfig, clock: Clock): ApiKeyRing {
-  let keys = readKeyFile(config.apiKeysFile);
-  if (keys.length === 0) {
+  if (readKeyFile(config.apiKeysFile).length === 0) {
     const { key, keyId } = issueKey(config.apiKeysFile, 'agency', clock.now());
     // Printed once, to stdout only (not through the logger); only its hash is kept.
     process.stdout.write(
@@ -27,9 +26,8 @@ function loadKeys(config: LedgerConfig, clock: Clock): ApiKeyRing {
         `API key (shown once, keep it): ${key}\n` +
         `Issue more with: npm run keys -- add --role institution|auditor|agency [--institution CODE]\n\n`,
     );
-    keys = readKeyFile(config.apiKeysFile);
   }
-  return new ApiKeyRing(keys);
+  return ApiKeyRing.fromFile(config.apiKeysFile);
 }
 
 /** The process-wide services every module injects: store, clock, ids, policy catalogue, keys. */
