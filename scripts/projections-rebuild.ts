@@ -11,7 +11,7 @@ import { PolicyCatalog } from '../src/policy/catalog';
 import { ProjectionRunner } from '../src/projections/projection-runner';
 import { SqliteReadModelStore } from '../src/projections/read-model-store';
 import { allProjections } from '../src/projections/read-models';
-import { rebuildMonitoringFile } from '../src/monitoring/monitoring-rebuild.cli';
+import { rebuildMonitoringFile } from '../src/monitoring/monitoring-rebuild';
 
 export async function rebuildFile(db: string): Promise<{ events: number; ms: number; head: number }> {
   const params = process.env.LEDGER_POLICY_PARAMS || path.resolve(__dirname, '../config/deployment-policy.json');

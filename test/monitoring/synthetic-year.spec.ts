@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { rebuildMonitoringFile } from '../../src/monitoring/monitoring-rebuild.cli';
+import { rebuildMonitoringFile } from '../../src/monitoring/monitoring-rebuild';
 import type { NewEvent, RecordedEvent } from '../../src/event-store/event-store.port';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store';
 import { Dec, fmt, money, sum } from '../../src/kernel/money';
