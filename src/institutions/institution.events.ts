@@ -2,7 +2,10 @@ import type { LocalDate } from '../kernel/dates';
 import type { TraceEntry } from '../policy/engine/types';
 import type { CostBaseMethod } from './cost-base';
 import type { InstitutionProfile, Month } from './institution.types';
-import type { ReviewOutcome } from './overspend-review';
+import type { ReviewResult } from './overspend-review';
+import type { CapitationMonthResult } from './capitation';
+import type { FinalPaymentResult } from './final-payment';
+import type { PeriodOutcome } from './period-settlement';
 
 /**
  * Events of one institution's stream `institution-<code>` (registry, Jiaozuo monthly
@@ -53,37 +56,16 @@ export interface AdvancePaidData {
   clause: string;
 }
 
-export interface PeriodSettledData {
+/** The period's outcome as `settlePeriod` computed it; `fundDue` = sum of the approved monthly amounts. */
+export interface PeriodSettledData extends PeriodOutcome {
   year: number;
   fromMonth: Month;
   throughMonth: Month;
-  visits: number;
-  totalCost: string;
-  /** Sum of the approved monthly amounts: the itemised fund due after verification. */
-  fundDue: string;
-  actualAverage: string;
-  base: string | null;
-  growthCap: string | null;
-  ceilingAverage: string | null;
-  growthOverBase: string | null;
-  withinCap: boolean;
-  payable: string;
-  overspend: string;
-  trace: TraceEntry[];
 }
 
-export interface OverspendReviewedData {
+/** The review as `reviewOverspend` computed it (its sample-size note lives in the trace). */
+export interface OverspendReviewedData extends Omit<ReviewResult, 'sampleNote'> {
   year: number;
-  reviewedVisits: number;
-  violatingCost: string;
-  reviewedCost: string;
-  share: string;
-  band: string;
-  outcome: ReviewOutcome;
-  overspend: string;
-  compensation: string;
-  clause: string;
-  trace: TraceEntry[];
 }
 
 export interface AnnualAssessedData {
@@ -96,21 +78,10 @@ export interface AnnualAssessedData {
   clause: string;
 }
 
-export interface FinalPaymentMadeData {
+/** The final payment as `computeFinalPayment` computed it. */
+export interface FinalPaymentMadeData extends FinalPaymentResult {
   year: number;
-  approvedTotal: string;
-  payable: string;
-  compensation: string;
-  entitlement: string;
-  advances: string;
-  held: string;
-  holdbackReleased: string;
-  forfeited: string;
-  adjustment: string;
-  yearEndTransfer: string;
-  finalPayment: string;
   clause: string;
-  trace: TraceEntry[];
 }
 
 export interface PersonsAssignedData {
@@ -124,17 +95,9 @@ export interface PersonsAssignedData {
   clause: string;
 }
 
-export interface CapitationSettledData {
+/** The month as `settleCapitationMonth` computed it. */
+export interface CapitationSettledData extends CapitationMonthResult {
   month: Month;
-  claimed: string;
-  paid: string;
-  generalClaimed: string;
-  generalPaid: string;
-  consultationClaimed: string;
-  consultationPaid: string;
-  cumulativePaid: string;
-  remaining: string;
-  trace: TraceEntry[];
 }
 
 export type InstitutionEvent =
