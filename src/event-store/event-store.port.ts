@@ -83,6 +83,16 @@ export interface SubscribeOptions {
   afterPosition?: number;
 }
 
+/**
+ * In-process hand-over of committed events (issue 10): called once per durable commit, with
+ * the events of that commit in position order, by the process that wrote them. The
+ * events are the writer's own objects (already parsed): listeners must not mutate them
+ * and must not throw (a listener error is swallowed and logged by the adapter). A
+ * listener never sees another process's appends: it must detect a gap (first position
+ * not right after what it holds) and catch up from the store.
+ */
+export type CommittedListener = (events: readonly RecordedEvent[]) => void;
+
 /** Handler of a subscription. Events are delivered one at a time, in position order. */
 export type SubscriptionHandler = (event: RecordedEvent) => Promise<void> | void;
 
@@ -102,6 +112,11 @@ export interface EventStore {
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   /** Catch-up subscription over the whole log: history after the checkpoint, then live. */
   subscribeToAll(handler: SubscriptionHandler, options?: SubscribeOptions): Subscription;
+  /**
+   * Optional (SQLite implements it; EventStoreDB does not): register a listener for events
+   * this process commits. Returns the function that unregisters it.
+   */
+  onCommitted?(listener: CommittedListener): () => void;
   /** Position of the last event in the log (0 if empty); used for lag and health. */
   headPosition(): Promise<number>;
   /** Resolves if the store answers; rejects otherwise. */

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
   AppendResult,
+  CommittedListener,
   EventStore,
   ExpectedRevision,
   NewEvent,
@@ -68,6 +69,7 @@ export class SqliteEventStore implements EventStore {
   readonly db: Database.Database;
   private readonly pollIntervalMs: number;
   private readonly subscriptions = new Set<CatchUpSubscription>();
+  private readonly committedListeners = new Set<CommittedListener>();
   private closed = false;
 
   private readonly stmt: {
@@ -80,7 +82,7 @@ export class SqliteEventStore implements EventStore {
     readAll: Database.Statement<[number, number], EventRow>;
     head: Database.Statement<[], { head: number | null }>;
   };
-  private readonly appendTx: (streamId: string, events: NewEvent[], expected: ExpectedRevision) => AppendResult;
+  private readonly appendTx: (streamId: string, events: NewEvent[], expected: ExpectedRevision) => { result: AppendResult; written: boolean };
 
   constructor(options: SqliteEventStoreOptions) {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
@@ -122,16 +124,38 @@ export class SqliteEventStore implements EventStore {
   async append(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
     this.assertOpen();
     if (events.length === 0) throw new Error(`append to ${streamId}: at least one event is required`);
-    const result = this.appendTx(streamId, events, expected);
+    const { result, written } = this.appendTx(streamId, events, expected);
+    if (written) this.handOver(streamId, events, result);
     // Committed: wake live subscriptions; they re-read from their own checkpoint.
     for (const subscription of this.subscriptions) subscription.wake();
     return result;
   }
 
-  private appendInTransaction(streamId: string, events: NewEvent[], expected: ExpectedRevision): AppendResult {
+  onCommitted(listener: CommittedListener): () => void {
+    this.committedListeners.add(listener);
+    return () => this.committedListeners.delete(listener);
+  }
+
+  /** The just-committed events, as recorded, to in-process listeners (no read-back, no re-parse). */
+  private handOver(streamId: string, events: NewEvent[], result: AppendResult): void {
+    if (this.committedListeners.size === 0) return;
+    const first = result.nextExpectedRevision - events.length + 1;
+    const firstPosition = result.position - events.length + 1;
+    const recorded: RecordedEvent[] = events.map((e, i) => ({ ...e, streamId, revision: first + i, position: firstPosition + i }));
+    for (const listener of this.committedListeners) {
+      try {
+        listener(recorded);
+      } catch (error) {
+        // A reader's fault must never fail an append that is already durable.
+        console.error(`committed-events listener failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  }
+
+  private appendInTransaction(streamId: string, events: NewEvent[], expected: ExpectedRevision): { result: AppendResult; written: boolean } {
     // Idempotency first (as EventStoreDB does): a retried batch is answered from the log.
     const check = this.stmt.precheck.get(streamId, events[0].id, streamId)!;
-    if (check.found !== null) return this.replayedResult(streamId, events, check.found);
+    if (check.found !== null) return { result: this.replayedResult(streamId, events, check.found), written: false };
 
     const current = check.current ?? -1;
     if (!revisionMatches(expected, current)) {
@@ -159,7 +183,7 @@ export class SqliteEventStore implements EventStore {
       throw error;
     }
     const revision = current + events.length;
-    return { nextExpectedRevision: revision, position };
+    return { result: { nextExpectedRevision: revision, position }, written: true };
   }
 
   /** The batch's first id is already in the stream: the whole batch must be there, in order. */
