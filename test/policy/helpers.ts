@@ -15,7 +15,6 @@ import type {
 } from '../../src/policy/engine/types';
 
 export const REPO_ROOT = path.resolve(__dirname, '../..');
-export const SEEDS_DIR = path.resolve(REPO_ROOT, '../shared/seeds');
 export const PACKS_DIR = path.resolve(REPO_ROOT, 'src/policy/packs');
 
 export function deploymentParams(): unknown {
