@@ -16,7 +16,8 @@
  *
  * Environment: BENCH_SECONDS (per measurement, default 4), BENCH_PERSONS (default 3000),
  * BENCH_CONNECTIONS (default 10,50,100), BENCH_READ_SIDE=off (stop projections and
- * monitoring in the server: the write path alone), BENCH_SKIP_BUILD=1, BENCH_STRACE=1.
+ * monitoring in the server: the write path alone), BENCH_SKIP_BUILD=1, BENCH_STRACE=1,
+ * BENCH_CPU_PROF=<dir> (the server writes a V8 CPU profile there on exit).
  */
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
@@ -92,7 +93,8 @@ class Server {
   private constructor(private readonly child: ChildProcess, readonly url: string, readonly straceFile?: string) {}
 
   static async start(env: NodeJS.ProcessEnv, straceFile?: string): Promise<Server> {
-    const node = [process.execPath, '-r', 'ts-node/register/transpile-only', __filename, '--serve'];
+    const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
+    const node = [process.execPath, ...profile, '-r', 'ts-node/register/transpile-only', __filename, '--serve'];
     const [command, ...args] = straceFile ? ['strace', '-f', '-c', '-e', 'trace=fsync,fdatasync', '-o', straceFile, ...node] : node;
     const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const url = await new Promise<string>((resolve, reject) => {
