@@ -63,6 +63,8 @@ async function serve(): Promise<void> {
     }
   };
   process.on('message', (message: { type: string }) => {
+    // Asked over IPC, not by signal: under strace a signal would reach strace, not us.
+    if (message.type === 'stop') void app.close().then(() => process.exit(0));
     if (message.type !== 'stats') return;
     const stats: ServerStats = {
       store: optional(() => app.get(EVENT_STORE).stats()),
@@ -118,8 +120,10 @@ class Server {
 
   async stop(): Promise<void> {
     const exited = new Promise((r) => this.child.once('exit', r));
-    this.child.kill('SIGTERM');
+    this.child.send({ type: 'stop' });
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 15_000);
     await exited;
+    clearTimeout(timer);
   }
 }
 
