@@ -195,6 +195,20 @@ describe('SqliteEventStore specifics', () => {
       expect(headsSeen).toEqual([5]); // called after COMMIT: the events are already in the log
     });
 
+    it('a group whose commit fails (write lock held elsewhere) is refused as a whole, nothing written, no caller left waiting', async () => {
+      const path = join(dir, 'ledger.db');
+      const store = open(path);
+      store.db.pragma('busy_timeout = 50');
+      const other = open(path);
+      other.db.exec('BEGIN IMMEDIATE');
+      const outcomes = await Promise.allSettled([store.append('a', [event(1)], 'no_stream'), store.append('b', [event(2)], 'no_stream')]);
+      expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
+      expect(((outcomes[0] as PromiseRejectedResult).reason as { code?: string }).code).toBe('SQLITE_BUSY');
+      other.db.exec('ROLLBACK');
+      expect(await store.append('a', [event(3)], 'no_stream')).toEqual({ nextExpectedRevision: 0, position: 1 });
+      expect(store.stats().commits).toBe(1);
+    });
+
     it('close() commits the appends still queued and answers their callers', async () => {
       const path = join(dir, 'ledger.db');
       const store = open(path);
