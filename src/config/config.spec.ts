@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, loadConfig, PERSON_CACHE_DEFAULT } from './config';
 
 describe('configuration from the environment, validated at start', () => {
   it('defaults: port 3000, ./data/ledger.db, embedded store, synchronous FULL, fastify', () => {
@@ -17,6 +17,10 @@ describe('configuration from the environment, validated at start', () => {
     ['LEDGER_SQLITE_SYNCHRONOUS', 'OFF'],
     ['LEDGER_HTTP_ADAPTER', 'koa'],
     ['LEDGER_DB', 'data/'],
+    ['LEDGER_PERSON_CACHE_SIZE', '0'],
+    ['LEDGER_PERSON_CACHE_SIZE', '1.5'],
+    ['LEDGER_PERSON_CACHE_SIZE', 'many'],
+    ['LEDGER_PERSON_CACHE_SIZE', '20000000'],
   ])('%s=%s is refused with a message naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^configuration ${name}=`));
@@ -25,6 +29,11 @@ describe('configuration from the environment, validated at start', () => {
   it('accepts an esdb:// connection string and NORMAL', () => {
     const c = loadConfig({ EVENTSTORE_CONNECTION_STRING: 'esdb://localhost:2113?tls=false', LEDGER_SQLITE_SYNCHRONOUS: 'NORMAL', PORT: '8080' });
     expect(c).toEqual(expect.objectContaining({ port: 8080, eventstoreConnectionString: 'esdb://localhost:2113?tls=false', sqliteSynchronous: 'NORMAL' }));
+  });
+
+  it('LEDGER_PERSON_CACHE_SIZE: a positive integer, default PERSON_CACHE_DEFAULT', () => {
+    expect(loadConfig({}).personCacheSize).toBe(PERSON_CACHE_DEFAULT);
+    expect(loadConfig({ LEDGER_PERSON_CACHE_SIZE: '120000' }).personCacheSize).toBe(120_000);
   });
 
   it('the process stops with exit 1 and names the bad variable', () => {

@@ -3,7 +3,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { PersonStreamWriter } from '../modules/person-writer.service';
 import { SqliteEventStore } from './sqlite/sqlite-event-store';
-import { StreamCache } from './stream-cache';
+import { StreamCache, StreamSource } from './stream-cache';
+import { RecordedEvent } from './event-store.port';
+import { InstitutionRegistry } from '../institutions/institution-registry.service';
 
 describe('StreamCache', () => {
   it('evicts the least recently used stream beyond its bound', () => {
@@ -44,5 +46,90 @@ describe('PersonStreamWriter with its stream cache', () => {
     expect(out.revision).toBe(2);
     await storeA.close();
     await storeB.close();
+  });
+});
+
+describe('StreamCache.load: read-through with tail reads, and hit/miss counters', () => {
+  const recorded = (streamId: string, revision: number): RecordedEvent => ({
+    id: `${streamId}-${revision}`, type: 'Added', data: { n: 1 }, metadata: { schemaVersion: 1, recordedAt: '2023-01-01T00:00:00Z' }, streamId, revision, position: revision + 1,
+  });
+  function source(streams: Record<string, number>) {
+    const reads: Array<[string, number]> = [];
+    const s: StreamSource<number> = {
+      readFrom: async (id, from) => {
+        reads.push([id, from]);
+        return Array.from({ length: Math.max(0, (streams[id] ?? 0) - from) }, (_, i) => recorded(id, from + i));
+      },
+      evolve: (sum, e) => sum + (e.data as { n: number }).n,
+      initial: () => 0,
+    };
+    return { source: s, reads };
+  }
+
+  it('reads a cached stream from its next revision only, folds the tail, and counts hits and misses', async () => {
+    const streams = { a: 3 };
+    const { source: s, reads } = source(streams);
+    const cache = new StreamCache<number>(10);
+    expect((await cache.load('a', s)).state).toBe(3);
+    expect((await cache.load('a', s)).state).toBe(3);
+    streams.a = 5; // appended elsewhere
+    const later = await cache.load('a', s);
+    expect(later.state).toBe(5);
+    expect(later.events.map((e) => e.revision)).toEqual([0, 1, 2, 3, 4]);
+    expect(reads).toEqual([['a', 0], ['a', 3], ['a', 3]]);
+    expect(cache.stats()).toEqual({ hits: 2, misses: 1, hitRatio: 2 / 3, size: 1, capacity: 10 });
+  });
+
+  it('does not cache an empty (unknown) stream', async () => {
+    const { source: s } = source({});
+    const cache = new StreamCache<number>(10);
+    await cache.load('ghost', s);
+    await cache.load('ghost', s);
+    expect(cache.stats()).toEqual(expect.objectContaining({ hits: 0, misses: 2, size: 0 }));
+  });
+
+  it('a PersonStreamWriter takes its cache size from the configuration', async () => {
+    const store = new SqliteEventStore({ path: ':memory:' });
+    const clock = { now: () => new Date('2023-01-01T00:00:00Z') };
+    let k = 0;
+    const writer = new PersonStreamWriter(store, clock, { next: () => `id-${++k}` }, { personCacheSize: 1 });
+    for (const p of ['P1', 'P2']) {
+      await store.append(`person-${p}`, [{ id: `e-${p}`, type: 'Unknown', data: {}, metadata: { schemaVersion: 1, recordedAt: '2023-01-01T00:00:00Z' } }], 'no_stream');
+    }
+    for (const p of ['P1', 'P2', 'P1']) await writer.load(p);
+    expect(writer.cacheStats()).toEqual(expect.objectContaining({ hits: 0, misses: 3, size: 1, capacity: 1 }));
+    await writer.load('P1');
+    expect(writer.cacheStats()).toEqual(expect.objectContaining({ hits: 1, misses: 3 }));
+    await store.close();
+  });
+});
+
+describe('InstitutionRegistry: profiles cached, invalidated by the institution\'s own events', () => {
+  const meta = { schemaVersion: 1, recordedAt: '2023-01-01T00:00:00Z' };
+  const profile = { code: 'NY-L2', name: '南阳市第二人民医院', category: 'other_specialty', level: 'level2', location: 'city', region: 'nanyang', designations: ['employee'] };
+
+  it('reads only the tail after the first find, and sees a profile change written by another connection', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'registry-cache-'));
+    const file = path.join(dir, 'l.db');
+    const store = new SqliteEventStore({ path: file });
+    const other = new SqliteEventStore({ path: file });
+    const reads: Array<number | undefined> = [];
+    const readStream = store.readStream.bind(store);
+    store.readStream = (id, options) => {
+      reads.push(options?.fromRevision);
+      return readStream(id, options);
+    };
+    const registry = new InstitutionRegistry(store);
+    await other.append('institution-NY-L2', [{ id: 'r', type: 'InstitutionRegistered', data: profile, metadata: meta }], 'no_stream');
+    expect((await registry.find('NY-L2'))?.level).toBe('level2');
+    expect((await registry.find('NY-L2'))?.level).toBe('level2');
+    await other.append('institution-NY-L2', [{ id: 'c', type: 'InstitutionProfileChanged', data: { changes: { level: 'level3' } }, metadata: meta }], 0);
+    expect((await registry.find('NY-L2'))?.level).toBe('level3');
+    expect(reads).toEqual([0, 1, 1]);
+    expect(registry.cacheStats()).toEqual(expect.objectContaining({ hits: 2, misses: 1, size: 1 }));
+    expect(await registry.find('NOPE')).toBeUndefined();
+    await store.close();
+    await other.close();
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });

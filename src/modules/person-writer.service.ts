@@ -1,11 +1,11 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { EVENT_STORE, EventStore, RecordedEvent } from '../event-store/event-store.port';
 import { CommandContext, DomainEvent, runStreamCommand } from '../event-store/stream-command';
-import { upcast } from '../event-store/upcasting';
 import { tamperSeal } from '../audit/tamper-chain';
 import { CLOCK, Clock, ID_GENERATOR, IdGenerator } from '../kernel/clock';
 import { NotFound } from '../kernel/errors';
-import { StreamCache } from '../event-store/stream-cache';
+import { StreamCache, StreamCacheStats, StreamSource, storeSource } from '../event-store/stream-cache';
+import { LEDGER_CONFIG, LedgerConfig, PERSON_CACHE_DEFAULT } from '../config/config';
 import { evolvePerson, foldPerson, initialPersonState, occurredAtOf, PersonState, personStreamId } from './person-stream';
 
 export interface WriteOutcome {
@@ -22,35 +22,31 @@ export interface WriteOutcome {
  */
 @Injectable()
 export class PersonStreamWriter {
+  private readonly cache: StreamCache<PersonState>;
+  private readonly source: StreamSource<PersonState>;
+
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
-  ) {}
-
-  private readonly cache = new StreamCache<PersonState>(2_000);
+    @Optional() @Inject(LEDGER_CONFIG) config?: Pick<LedgerConfig, 'personCacheSize'>,
+  ) {
+    this.cache = new StreamCache<PersonState>(config?.personCacheSize ?? PERSON_CACHE_DEFAULT);
+    this.source = storeSource(store, evolvePerson, initialPersonState);
+  }
 
   /**
    * The person's events and folded state. Events are immutable and streams append-only,
    * so recently used streams stay parsed and folded and only the tail is read: a retried
    * or conflicting command, or another process writing the same file, is seen at the next load.
    */
-  async load(personId: string): Promise<{ state: PersonState; events: RecordedEvent[] }> {
-    const streamId = personStreamId(personId);
-    const cached = this.cache.get(streamId);
-    const tail = (await this.store.readStream(streamId, { fromRevision: cached ? cached.events.length : 0 })).map(upcast);
-    if (cached && tail.length === 0) return cached;
-    if (tail.length > 0 && tail[0].revision !== (cached?.events.length ?? 0)) {
-      // Not the continuation we hold (cannot happen to an append-only stream): start afresh.
-      this.cache.delete(streamId);
-      return this.load(personId);
-    }
-    const loaded = {
-      events: cached ? cached.events.concat(tail) : tail,
-      state: tail.reduce(evolvePerson, cached?.state ?? initialPersonState()),
-    };
-    if (loaded.events.length > 0) this.cache.set(streamId, loaded);
-    return loaded;
+  load(personId: string): Promise<{ state: PersonState; events: RecordedEvent[] }> {
+    return this.cache.load(personStreamId(personId), this.source);
+  }
+
+  /** Hit ratio of the person-state cache (metrics). */
+  cacheStats(): StreamCacheStats {
+    return this.cache.stats();
   }
 
   async loadExisting(personId: string): Promise<{ state: PersonState; events: RecordedEvent[] }> {

@@ -136,6 +136,96 @@ export function describeEventStoreContract(
       });
     });
 
+    describe('concurrent appends (issue 10: a group commit must not change the semantics)', () => {
+      const settle = <T>(promises: Promise<T>[]) => Promise.allSettled(promises);
+
+      it('many appends to many streams at once all succeed, with distinct increasing positions', async () => {
+        const start = await store.headPosition();
+        const work = Array.from({ length: 40 }, (_, i) => ({
+          streamId: streamName('many'),
+          events: Array.from({ length: 1 + (i % 3) }, () => event()),
+        }));
+        const results = await Promise.all(work.map((w) => store.append(w.streamId, w.events, 'no_stream')));
+        expect(results.map((r) => r.nextExpectedRevision)).toEqual(work.map((w) => w.events.length - 1));
+        expect(new Set(results.map((r) => r.position)).size).toBe(work.length);
+        const mine = new Set(work.map((w) => w.streamId));
+        const all = (await store.readAll({ afterPosition: start })).filter((e) => mine.has(e.streamId));
+        expect(all).toHaveLength(work.reduce((n, w) => n + w.events.length, 0));
+        for (let i = 1; i < all.length; i++) expect(all[i].position).toBeGreaterThan(all[i - 1].position);
+        // Each append's events are contiguous in the log, and it reports its last one's position.
+        work.forEach((w, i) => {
+          const at = all.findIndex((e) => e.id === w.events[0].id);
+          expect(ids(all.slice(at, at + w.events.length))).toEqual(ids(w.events));
+          expect(all[at + w.events.length - 1].position).toBe(results[i].position);
+        });
+      });
+
+      it('two appends expecting the same revision, beside other streams: exactly one wins', async () => {
+        const s = streamName();
+        await store.append(s, [event()], 'no_stream');
+        const contenders = [[event()], [event(), event()]];
+        const bystanders = Array.from({ length: 6 }, () => ({ streamId: streamName('by'), events: [event()] }));
+        const [outcomes, others] = await Promise.all([
+          settle(contenders.map((b) => store.append(s, b, 0))),
+          settle(bystanders.map((b) => store.append(b.streamId, b.events, 'no_stream'))),
+        ]);
+        const won = outcomes.flatMap((o, i) => (o.status === 'fulfilled' ? [i] : []));
+        expect(won).toHaveLength(1);
+        const lost = outcomes[1 - won[0]];
+        expect(lost.status).toBe('rejected');
+        const conflict = (lost as PromiseRejectedResult).reason as WrongExpectedVersion;
+        expect(conflict).toBeInstanceOf(WrongExpectedVersion);
+        expect(conflict.actual).toBe(contenders[won[0]].length);
+        expect(ids((await store.readStream(s)).slice(1))).toEqual(ids(contenders[won[0]]));
+        expect(others.every((o) => o.status === 'fulfilled')).toBe(true);
+      });
+
+      it('a failing append (wrong revision, reused id) fails alone: the appends beside it are written', async () => {
+        const [okA, conflicted, reused, okB] = [streamName('ok'), streamName('bad'), streamName('reuse'), streamName('ok')];
+        await store.append(conflicted, [event()], 'no_stream');
+        const earlier = event();
+        await store.append(reused, [earlier, event()], 'no_stream');
+        const [a, b] = [[event(), event()], [event()]];
+        const outcomes = await settle([
+          store.append(okA, a, 'no_stream'),
+          store.append(conflicted, [event()], 7),
+          store.append(reused, [earlier, event()], 'any'),
+          store.append(okB, b, 'no_stream'),
+        ]);
+        expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled']);
+        expect((outcomes[1] as PromiseRejectedResult).reason).toBeInstanceOf(WrongExpectedVersion);
+        expect((outcomes[2] as PromiseRejectedResult).reason).toBeInstanceOf(EventIdReused);
+        expect(ids(await store.readStream(okA))).toEqual(ids(a));
+        expect(ids(await store.readStream(okB))).toEqual(ids(b));
+        expect(await store.readStream(conflicted)).toHaveLength(1);
+        expect(await store.readStream(reused)).toHaveLength(2);
+      });
+
+      it('concurrent appends to one stream (any): positions follow revisions, no revision twice', async () => {
+        const s = streamName();
+        const batches = Array.from({ length: 12 }, (_, i) => (i % 2 ? [event(), event()] : [event()]));
+        const results = await Promise.all(batches.map((b) => store.append(s, b, 'any')));
+        const read = await store.readStream(s);
+        expect(read.map((e) => e.revision)).toEqual(read.map((_, i) => i));
+        for (let i = 1; i < read.length; i++) expect(read[i].position).toBeGreaterThan(read[i - 1].position);
+        expect(new Set(results.map((r) => r.nextExpectedRevision)).size).toBe(batches.length);
+        batches.forEach((b, i) => {
+          const last = read.find((e) => e.id === b[b.length - 1].id)!;
+          expect(results[i]).toEqual({ nextExpectedRevision: last.revision, position: last.position });
+          const first = read.find((e) => e.id === b[0].id)!;
+          expect(ids(read.slice(first.revision, first.revision + b.length))).toEqual(ids(b));
+        });
+      });
+
+      it('the same batch appended twice at once is written once, and both callers get its result', async () => {
+        const s = streamName();
+        const batch = [event(), event()];
+        const [first, second] = await Promise.all([store.append(s, batch, 'no_stream'), store.append(s, batch, 'no_stream')]);
+        expect(second).toEqual(first);
+        expect(ids(await store.readStream(s))).toEqual(ids(batch));
+      });
+    });
+
     describe('idempotency by event id', () => {
       it('a retry with the same expected revision returns the original result and writes nothing', async () => {
         const s = streamName();

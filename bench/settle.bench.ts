@@ -1,0 +1,269 @@
+/**
+ * npm run bench:settle — durable settlements over HTTP (issue 10 item 6).
+ *
+ * Builds the service and starts the built dist/ as a child process on a fresh temp SQLite
+ * store with synchronous=FULL, enrols BENCH_PERSONS persons, registers an institution, then
+ * for 10, 50 and 100 connections drives `GET /health` (the baseline) and durable
+ * `POST /persons/:id/visits` (distinct persons in flight, distinct settlement ids) with
+ * autocannon. A child process rather than createApp in-process: in-process, autocannon and
+ * the service would share one event loop, and the loop is exactly what saturates.
+ *
+ * Also measured in the same run: raw better-sqlite3 FULL inserts of ~1 KB rows, one row per
+ * transaction and 100 rows per transaction (the ceilings a durable append can approach),
+ * and commits (fsyncs) per settlement from the store's own counter (`stats()`, read over
+ * IPC; read-model and monitoring transactions on the same file are not in it — run with
+ * BENCH_STRACE=1 to count every fsync/fdatasync with strace instead).
+ *
+ * Environment: BENCH_SECONDS (per measurement, default 4), BENCH_PERSONS (default 3000),
+ * BENCH_CONNECTIONS (default 10,50,100), BENCH_READ_SIDE=off (stop projections and
+ * monitoring in the server: the write path alone), BENCH_SKIP_BUILD=1, BENCH_STRACE=1,
+ * BENCH_CPU_PROF=<dir> (the server writes a V8 CPU profile there on exit).
+ */
+import autocannon from 'autocannon';
+import Database from 'better-sqlite3';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '..');
+const DIST = path.join(ROOT, 'dist');
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
+const PERSONS = Number(process.env.BENCH_PERSONS ?? 3000);
+const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '10,50,100').split(',').map(Number);
+const READ_SIDE_OFF = process.env.BENCH_READ_SIDE === 'off';
+const STRACE = process.env.BENCH_STRACE === '1';
+const INSTITUTION = 'NY-L2';
+
+interface ServerStats {
+  store?: { commits: number; appends: number; events: number; largestGroup: number };
+  personCache?: { hitRatio: number; hits: number; misses: number };
+  institutionCache?: { hitRatio: number; hits: number; misses: number };
+}
+
+// ---------------------------------------------------------------- server (child process)
+
+/** Runs in the child: the built service, plus an IPC channel answering with its counters. */
+async function serve(): Promise<void> {
+  const load = (module: string) => require(path.join(DIST, module));
+  const { createApp } = load('bootstrap');
+  const { loadConfig } = load('config/config');
+  const { EVENT_STORE } = load('event-store/event-store.port');
+  const { PersonStreamWriter } = load('modules/person-writer.service');
+  const { InstitutionRegistry } = load('institutions/institution-registry.service');
+  const app = await createApp(loadConfig(process.env));
+  await app.init();
+  if (READ_SIDE_OFF) await stopReadSide(app, load);
+  await app.listen(0, '127.0.0.1');
+  const optional = <T>(get: () => T): T | undefined => {
+    try {
+      return get();
+    } catch {
+      return undefined;
+    }
+  };
+  process.on('message', (message: { type: string }) => {
+    // Asked over IPC, not by signal: under strace a signal would reach strace, not us.
+    if (message.type === 'stop') void app.close().then(() => process.exit(0));
+    if (message.type !== 'stats') return;
+    const stats: ServerStats = {
+      store: optional(() => app.get(EVENT_STORE).stats()),
+      personCache: optional(() => app.get(PersonStreamWriter, { strict: false }).cacheStats()),
+      institutionCache: optional(() => app.get(InstitutionRegistry, { strict: false }).cacheStats()),
+    };
+    process.send!({ type: 'stats', stats });
+  });
+  process.on('SIGTERM', () => void app.close().then(() => process.exit(0)));
+  process.send!({ type: 'ready', url: (await app.getUrl()).replace('[::1]', '127.0.0.1') });
+}
+
+/** Best effort: the read side's runners, by their tokens where this build has them. */
+async function stopReadSide(app: { get(token: unknown, o?: unknown): { stop(): Promise<void> } }, load: (m: string) => Record<string, unknown>) {
+  for (const [module, token] of [['projections/tokens', 'PROJECTION_RUNNER'], ['monitoring/monitoring.tokens', 'MONITORING_RUNNER']]) {
+    try {
+      await app.get(load(module)[token], { strict: false }).stop();
+      console.error(`bench server: ${token} stopped`);
+    } catch (error) {
+      console.error(`bench server: could not stop ${token}: ${(error as Error).message}`);
+    }
+  }
+}
+
+// ---------------------------------------------------------------- load generator (parent)
+
+class Server {
+  private constructor(private readonly child: ChildProcess, readonly url: string, readonly straceFile?: string) {}
+
+  static async start(env: NodeJS.ProcessEnv, straceFile?: string): Promise<Server> {
+    const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
+    const node = [process.execPath, ...profile, '-r', 'ts-node/register/transpile-only', __filename, '--serve'];
+    const [command, ...args] = straceFile ? ['strace', '-f', '-c', '-e', 'trace=fsync,fdatasync', '-o', straceFile, ...node] : node;
+    const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const url = await new Promise<string>((resolve, reject) => {
+      child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+      child.on('message', (m: { type: string; url?: string }) => m.type === 'ready' && resolve(m.url!));
+    });
+    return new Server(child, url, straceFile);
+  }
+
+  stats(): Promise<ServerStats> {
+    return new Promise((resolve) => {
+      const onMessage = (m: { type: string; stats?: ServerStats }) => {
+        if (m.type !== 'stats') return;
+        this.child.off('message', onMessage);
+        resolve(m.stats!);
+      };
+      this.child.on('message', onMessage);
+      this.child.send({ type: 'stats' });
+    });
+  }
+
+  async stop(): Promise<void> {
+    const exited = new Promise((r) => this.child.once('exit', r));
+    this.child.send({ type: 'stop' });
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(timer);
+  }
+}
+
+async function inParallel(count: number, width: number, task: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: width }, async () => {
+    while (next < count) await task(next++);
+  }));
+}
+
+async function enrol(base: string, headers: Record<string, string>): Promise<void> {
+  const post = async (p: string, body: unknown) => {
+    const res = await fetch(base + p, { method: 'POST', headers, body: JSON.stringify(body) });
+    if (res.status !== 201) throw new Error(`POST ${p}: ${res.status} ${await res.text()}`);
+  };
+  await post('/institutions', { code: INSTITUTION, name: 'bench', category: 'other_specialty', level: 'level2', location: 'city', region: 'nanyang', designations: ['employee'] });
+  await inParallel(PERSONS, 32, (i) =>
+    post('/persons', { personId: `B${i}`, scheme: 'employee', category: 'in_service', region: 'nanyang', enrolledOn: '2023-01-01', contributionBase: '6000.00' }),
+  );
+}
+
+/** One settlement: person and ids from a run-wide counter, so persons in flight differ. */
+function visitRequest(round: string, counter: { n: number }): autocannon.Request {
+  return {
+    method: 'POST',
+    setupRequest: (request) => {
+      const i = counter.n++;
+      const day = new Date(Date.UTC(2023, 1, 1) + (i % 300) * 86_400_000).toISOString().slice(0, 10);
+      const body = {
+        settlementId: `S-${round}-${i}`,
+        visitId: `V-${round}-${i}`,
+        institutionCode: INSTITUTION,
+        occurredAt: `${day}T09:00:00+08:00`,
+        medType: 'ordinary',
+        lines: [{ code: 'A01', amount: '200.00', inCatalogue: true }],
+      };
+      return { ...request, path: `/persons/B${i % PERSONS}/visits`, body: JSON.stringify(body), headers: { ...request.headers, 'idempotency-key': `bench-${round}-${i}` } };
+    },
+  };
+}
+
+async function cannon(options: autocannon.Options): Promise<autocannon.Result> {
+  return autocannon({ duration: SECONDS, ...options });
+}
+
+// ---------------------------------------------------------------- raw SQLite baselines
+
+/** ~1 KB rows into a FULL WAL file, `perTransaction` rows per commit, for `seconds`: rows/s. */
+function rawInsertRate(dir: string, perTransaction: number, seconds: number): number {
+  const db = new Database(path.join(dir, `raw-${perTransaction}.db`));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, data TEXT NOT NULL)');
+  const insert = db.prepare('INSERT INTO t (data) VALUES (?)');
+  const row = JSON.stringify({ blob: 'x'.repeat(990) });
+  const commit = db.transaction(() => {
+    for (let i = 0; i < perTransaction; i++) insert.run(row);
+  });
+  const start = performance.now();
+  let rows = 0;
+  while (performance.now() - start < seconds * 1000) {
+    commit.immediate();
+    rows += perTransaction;
+  }
+  const rate = rows / ((performance.now() - start) / 1000);
+  db.close();
+  return rate;
+}
+
+// ---------------------------------------------------------------- main
+
+function straceFsyncs(file: string): number {
+  const lines = fs.readFileSync(file, 'utf8').split('\n');
+  return lines.filter((l) => /\s(fsync|fdatasync)$/.test(l.trim())).reduce((sum, l) => sum + Number(l.trim().split(/\s+/)[3]), 0);
+}
+
+async function main(): Promise<void> {
+  if (process.env.BENCH_SKIP_BUILD !== '1') execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-settle-'));
+  const rawSeconds = Math.min(SECONDS, 3);
+  const raw1 = rawInsertRate(dir, 1, rawSeconds);
+  const raw100 = rawInsertRate(dir, 100, rawSeconds);
+
+  // The API key is issued into the server's key file before it starts (plain TS import: parent only).
+  const { issueKey } = require('../src/auth/api-keys') as typeof import('../src/auth/api-keys');
+  const keysFile = path.join(dir, 'keys.json');
+  const key = issueKey(keysFile, 'agency', new Date()).key;
+  const server = await Server.start(
+    { LEDGER_DB: path.join(dir, 'ledger.db'), LEDGER_API_KEYS_FILE: keysFile, LEDGER_SQLITE_SYNCHRONOUS: 'FULL', LOG_LEVEL: 'error' },
+    STRACE ? path.join(dir, 'strace.txt') : undefined,
+  );
+  const headers = { 'x-api-key': key, 'content-type': 'application/json' };
+  const counter = { n: 0 };
+  try {
+    const enrolStart = performance.now();
+    await enrol(server.url, headers);
+    const enrolSeconds = (performance.now() - enrolStart) / 1000;
+    console.log(`bench:settle — ${PERSONS} persons enrolled in ${enrolSeconds.toFixed(1)} s; ${SECONDS} s per measurement; read side ${READ_SIDE_OFF ? 'STOPPED (write path alone)' : 'running'}; synchronous=FULL`);
+    console.log(`raw better-sqlite3, ~1 KB rows, FULL: 1 row/tx ${raw1.toFixed(0)} rows/s · 100 rows/tx ${raw100.toFixed(0)} rows/s`);
+    console.log(
+      ['conns', 'settle/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'health/s', 'ratio', '÷raw1', 'commits/settle', 'group'].map((h) => h.padStart(9)).join(' '),
+    );
+    for (const connections of CONNECTIONS) {
+      const health = await cannon({ url: `${server.url}/health`, connections });
+      const before = await server.stats();
+      const settle = await cannon({ url: server.url, connections, headers, requests: [visitRequest(`c${connections}`, counter)] });
+      const after = await server.stats();
+      const settled = settle.requests.total - settle.non2xx;
+      const commits = after.store && before.store ? (after.store.commits - before.store.commits) / Math.max(1, settled) : NaN;
+      const groupAvg = after.store && before.store ? (after.store.appends - before.store.appends) / Math.max(1, after.store.commits - before.store.commits) : NaN;
+      const rate = settle.requests.average;
+      console.log(
+        [connections, rate.toFixed(0), settle.latency.p50, settle.latency.p99, settle.non2xx, settle.errors + settle.timeouts, health.requests.average.toFixed(0), (rate / health.requests.average).toFixed(3), (rate / raw1).toFixed(2), commits.toFixed(3), groupAvg.toFixed(1)]
+          .map((v) => String(v).padStart(9))
+          .join(' '),
+      );
+    }
+    const stats = await server.stats();
+    const ratio = (c?: { hitRatio: number; hits: number; misses: number }) => (c ? `${(c.hitRatio * 100).toFixed(1)} % (${c.hits} hits, ${c.misses} misses)` : 'n/a');
+    console.log(`person cache hit ratio ${ratio(stats.personCache)}; institution cache ${ratio(stats.institutionCache)}; largest group ${stats.store?.largestGroup ?? 'n/a'} appends`);
+    console.log('ratio = settle/s ÷ health/s (same server, same concurrency); ÷raw1 = settle/s ÷ raw 1-row FULL transactions/s; group = appends per commit');
+  } finally {
+    await server.stop();
+    if (server.straceFile) {
+      const writes = PERSONS + 1 + counter.n;
+      const fsyncs = straceFsyncs(server.straceFile);
+      console.log(`strace: ${fsyncs} fsync+fdatasync calls over the server's life = ${(fsyncs / writes).toFixed(2)} per write (${writes} writes: enrolments, institution, settlements)`);
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv.includes('--serve')) {
+  serve().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+} else {
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
