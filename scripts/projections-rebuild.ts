@@ -22,9 +22,10 @@ export function rebuildFile(db: string): Promise<RebuildResult> {
 }
 
 /** The lines printed for a rebuild, and its exit code. */
-export function rebuildReport(db: string, r: RebuildResult): { lines: string[]; exitCode: number } {
+export function rebuildReport(db: string, r: RebuildResult, maxRssMiB?: number): { lines: string[]; exitCode: number } {
   const rate = r.ms > 0 ? Math.round(r.events / (r.ms / 1000)) : r.events;
-  const lines = [`rebuilt the read models and monitoring indicators of ${db}: ${r.events} events through position ${r.head} in one pass, ${r.ms.toFixed(0)} ms (${rate} events/s)`];
+  const rss = maxRssMiB !== undefined ? `, max RSS ${maxRssMiB} MiB` : '';
+  const lines = [`rebuilt the read models and monitoring indicators of ${db}: ${r.events} events through position ${r.head} in one pass, ${r.ms.toFixed(0)} ms (${rate} events/s)${rss}`];
   for (const f of r.faults) lines.push(`FAULTED: projection ${f.projection} stopped at position ${f.position} (${f.eventType} on ${f.streamId}): ${f.error}`);
   return { lines, exitCode: r.faults.length ? EXIT_FAULTED : 0 };
 }
@@ -39,8 +40,9 @@ if (require.main === module) {
   }
   rebuildFile(db)
     .then((r) => {
-      const { lines, exitCode } = rebuildReport(db, r);
-      for (const line of lines) (exitCode ? console.error : console.log)(line);
+      const { lines, exitCode } = rebuildReport(db, r, Math.round(process.resourceUsage().maxRSS / 1024));
+      console.log(lines[0]);
+      for (const line of lines.slice(1)) console.error(line);
       process.exitCode = exitCode;
     })
     .catch((e) => {

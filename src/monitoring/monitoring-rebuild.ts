@@ -21,8 +21,8 @@ export interface RebuildResult {
   faults: Array<ProjectionFault & { projection: string }>;
 }
 
-/** Events per transaction: big enough to amortise the commit, small enough to bound memory (~2 KB per event). */
-const REBUILD_PAGE = 4000;
+/** Events per transaction: big enough to amortise the commit, small enough to bound memory (~2.5 KB per event). */
+const REBUILD_PAGE = 2000;
 
 /**
  * Drops and rebuilds `projections` (and the monitoring indicators unless `monitoring` is
@@ -31,7 +31,7 @@ const REBUILD_PAGE = 4000;
  */
 export async function rebuildReadModelsFile(db: string, projections: readonly Projection[], options: { monitoring?: boolean } = {}): Promise<RebuildResult> {
   const store = new SqliteEventStore({ path: db });
-  const readModels = SqliteReadModelStore.open(db, 'OFF', 128);
+  const readModels = SqliteReadModelStore.open(db, 'OFF', 64);
   try {
     const runner = new ReadSideRunner(store, readModels, projections, { pageSize: REBUILD_PAGE });
     if (options.monitoring !== false) MonitoringRunner.on(runner, store, readModels, loadMonitoringThresholds(), new AlertWriter(store, systemClock, () => uuidGenerator.next()));

@@ -149,3 +149,27 @@ describe('read-side runner: fed in memory, batched, resilient', () => {
     expect(isTransient(new RangeError('Invalid time value'))).toBe(false);
   });
 });
+
+describe('read models beside the embedded store', () => {
+  it('get a connection of their own on the same file, synchronous=NORMAL (no fsync of their own); an in-memory store shares its connection', async () => {
+    const { readModelStoreFor } = await import('../../src/projections/projections.module');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'read-side-'));
+    const file = path.join(dir, 'ledger.db');
+    const events = new SqliteEventStore({ path: file });
+    const config = { ledgerDb: file, sqliteSynchronous: 'FULL' as const };
+    try {
+      const rm = readModelStoreFor(events, config);
+      expect(rm.db).not.toBe(events.db);
+      expect(rm.db.name).toBe(events.db.name);
+      expect(rm.db.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
+      expect(events.db.pragma('synchronous', { simple: true })).toBe(2); // FULL, untouched
+      rm.close();
+      const memory = new SqliteEventStore({ path: ':memory:' });
+      expect(readModelStoreFor(memory, config).db).toBe(memory.db);
+      await memory.close();
+    } finally {
+      await events.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
