@@ -52,6 +52,9 @@ export interface RunnerOptions {
 /** Runs after each committed batch (e.g. the monitoring outbox drain); may append events. */
 export type AfterCommit = () => Promise<void>;
 
+/** Attempts of a one-off catch-up (rebuild, tools) before a transient error is reported: ~25 s of backoff. */
+const ONE_OFF_ATTEMPTS = 10;
+
 const TRANSIENT_CODES = ['SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_FULL', 'SQLITE_IOERR', 'SQLITE_CANTOPEN', 'SQLITE_PROTOCOL', 'ENOSPC', 'EIO'];
 
 /** Errors that say nothing about the event: the same batch may succeed once the cause goes away. */
@@ -91,6 +94,7 @@ export class ReadSideRunner {
 
   private queue: RecordedEvent[] = [];
   private started = false;
+  private stopping = false;
   private unsubscribe: (() => void) | undefined;
   private subscription: Subscription | undefined;
   private poller: NodeJS.Timeout | undefined;
@@ -203,8 +207,13 @@ export class ReadSideRunner {
     }
   }
 
-  /** Retries `fn` on transient errors with exponential backoff (until it succeeds or the runner stops). */
+  /**
+   * Retries `fn` on transient errors with exponential backoff: for as long as it takes while
+   * the runner is started (it resumes by itself), a bounded number of times in a one-off
+   * catch-up (a CLI must not hang on a full disk), never once `stop` was asked.
+   */
   private async withRetry<T>(fn: () => T): Promise<T> {
+    const maxAttempts = this.started ? Infinity : ONE_OFF_ATTEMPTS;
     for (let attempt = 1; ; attempt++) {
       try {
         const result = fn();
@@ -212,7 +221,10 @@ export class ReadSideRunner {
         this.retry = undefined;
         return result;
       } catch (error) {
-        if (!isTransient(error)) throw error;
+        if (!isTransient(error) || this.stopping || attempt >= maxAttempts) {
+          this.retry = undefined;
+          throw error;
+        }
         this.retry = { attempt, error: message(error), since: this.retry?.since ?? new Date().toISOString() };
         if (attempt === 1) this.log(`read side: transient error, retrying with backoff: ${message(error)}`);
         await sleep(Math.min(this.retryMaxMs, this.retryInitialMs * 2 ** (attempt - 1)));
@@ -259,6 +271,7 @@ export class ReadSideRunner {
 
   async stop(): Promise<void> {
     this.started = false;
+    this.stopping = true;
     this.unsubscribe?.();
     this.unsubscribe = undefined;
     if (this.poller) clearInterval(this.poller);
@@ -268,6 +281,7 @@ export class ReadSideRunner {
     if (s) await s.stop().catch(() => undefined);
     await this.pumping?.catch(() => undefined);
     this.queue = [];
+    this.stopping = false;
   }
 
   /** Committed events handed over in memory; a bounded queue (beyond it the store is read instead). */

@@ -141,6 +141,22 @@ describe('read-side runner: fed in memory, batched, resilient', () => {
     await runner.stop();
   });
 
+  it('a disk that stays full: a one-off catch-up (rebuild, tools) gives up after bounded retries; a started runner keeps retrying yet stops on request', async () => {
+    await store.append('s-1', [event(1)], 'any');
+    const oneOff = failingTransactions(SqliteReadModelStore.onConnection(store.db), 'SQLITE_FULL', Infinity);
+    await expect(new ReadSideRunner(store, oneOff, [new Recording('a')], { retryInitialMs: 1, retryMaxMs: 1 }).catchUp()).rejects.toThrow('SQLITE_FULL simulated');
+    expect(oneOff.failures).toBe(10);
+
+    const live = failingTransactions(SqliteReadModelStore.onConnection(store.db), 'SQLITE_FULL', Infinity);
+    const runner = new ReadSideRunner(store, live, [new Recording('b')], { pollIntervalMs: 0, retryInitialMs: 1, retryMaxMs: 2 });
+    void runner.start();
+    while (live.failures < 20) await new Promise((r) => setTimeout(r, 5));
+    expect(runner.retrying).toEqual(expect.objectContaining({ error: 'SQLITE_FULL simulated' }));
+    expect(runner.statuses()).toEqual([{ name: 'b', state: 'catching_up', checkpoint: 0 }]);
+    await runner.stop();
+    expect(runner.faultList()).toEqual([]);
+  });
+
   it('tells transient errors from deterministic ones by their code', () => {
     expect(isTransient(Object.assign(new Error('x'), { code: 'SQLITE_BUSY' }))).toBe(true);
     expect(isTransient(Object.assign(new Error('x'), { code: 'SQLITE_IOERR_FSYNC' }))).toBe(true);
