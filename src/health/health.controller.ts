@@ -9,10 +9,14 @@ import { PROJECTION_RUNNER } from '../projections/tokens';
 /** Readiness wants the read models within this many events of the head (LEDGER_READY_MAX_LAG overrides). */
 export const DEFAULT_READY_MAX_LAG = 1000;
 
-const readyMaxLag = (): number => {
-  const n = Number(process.env.LEDGER_READY_MAX_LAG);
-  return Number.isInteger(n) && n >= 0 ? n : DEFAULT_READY_MAX_LAG;
-};
+/** LEDGER_READY_MAX_LAG, read once at start; a bad value stops the start naming the variable and the rule. */
+export function readyMaxLagFrom(env: NodeJS.ProcessEnv): number {
+  const raw = env.LEDGER_READY_MAX_LAG;
+  if (raw === undefined || raw === '') return DEFAULT_READY_MAX_LAG;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n)) throw new Error(`LEDGER_READY_MAX_LAG must be a whole number of events (0 or more), got "${raw}"`);
+  return n;
+}
 
 /**
  * Health for operators and load balancers:
@@ -25,6 +29,8 @@ const readyMaxLag = (): number => {
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
+  private readonly maxLag = readyMaxLagFrom(process.env);
+
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
@@ -53,7 +59,7 @@ export class HealthController {
   @ApiOperation({ summary: 'Readiness: 200 when the store answers, every projection runs and the lag is within bound; else 503' })
   async ready(): Promise<Record<string, unknown>> {
     const report = await this.report();
-    const maxLag = readyMaxLag();
+    const maxLag = this.maxLag;
     const lag = (report.projections as { lag?: number } | undefined)?.lag ?? 0;
     const states = (report.readModels as Array<{ state: string }> | undefined) ?? [];
     const reasons = [

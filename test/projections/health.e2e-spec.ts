@@ -3,6 +3,7 @@ import request from 'supertest';
 import { LedgerClient, startLedger } from '../../scripts/ledger-client';
 import type { ReadSideRunner } from '../../src/projections/read-side-runner';
 import { PROJECTION_RUNNER } from '../../src/projections/tokens';
+import { readyMaxLagFrom } from '../../src/health/health.controller';
 
 describe('health: liveness, readiness, read-side state', () => {
   let ledger: LedgerClient;
@@ -10,6 +11,7 @@ describe('health: liveness, readiness, read-side state', () => {
   const runner = () => ledger.app.get<ReadSideRunner>(PROJECTION_RUNNER);
 
   beforeAll(async () => {
+    process.env.LEDGER_READY_MAX_LAG = '0';
     ledger = await startLedger({ start: '2023-03-01T09:00:00+08:00' });
     await ledger.must('/persons', { personId: 'H1', scheme: 'employee', category: 'in_service', region: 'nanyang', enrolledOn: '2023-01-01', contributionBase: '6000.00' });
     await runner().caughtUp();
@@ -34,7 +36,6 @@ describe('health: liveness, readiness, read-side state', () => {
   });
 
   it('read models further behind than the bound: not ready (503, with the reason), still live', async () => {
-    process.env.LEDGER_READY_MAX_LAG = '0';
     await runner().stop();
     await ledger.must('/persons', { personId: 'H2', scheme: 'employee', category: 'in_service', region: 'nanyang', enrolledOn: '2023-01-01', contributionBase: '6000.00' });
     const ready = await http().get('/health/ready');
@@ -44,5 +45,13 @@ describe('health: liveness, readiness, read-side state', () => {
     await runner().start();
     await runner().caughtUp();
     expect((await http().get('/health/ready')).status).toBe(200);
+  });
+});
+
+describe('LEDGER_READY_MAX_LAG', () => {
+  it('defaults to 1000, takes a whole number, and refuses anything else naming the variable', () => {
+    expect(readyMaxLagFrom({})).toBe(1000);
+    expect(readyMaxLagFrom({ LEDGER_READY_MAX_LAG: '250' })).toBe(250);
+    for (const bad of ['-1', '1.5', 'lots']) expect(() => readyMaxLagFrom({ LEDGER_READY_MAX_LAG: bad })).toThrow(/^LEDGER_READY_MAX_LAG must be a whole number/);
   });
 });
