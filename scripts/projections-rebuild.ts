@@ -1,29 +1,33 @@
 /**
  * `npm run projections:rebuild [-- --db ./data/ledger.db]`: drops every read model (the
- * ledger's projections and the monitoring indicators) and
- * rebuilds it from position 0 of the log, in the same SQLite file (stop the server first,
- * or let it catch up afterwards: the checkpoints are rebuilt with the tables).
+ * ledger's projections and the monitoring indicators) and rebuilds it from position 0 of
+ * the log in ONE pass, in the same SQLite file (stop the server first, or let it catch up
+ * afterwards: the checkpoints are rebuilt with the tables).
+ *
+ * A projection that throws on an event stops there (faulted; it never skips the event)
+ * while the others are rebuilt to the head: the command names it and exits 2.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store';
+import { rebuildReadModelsFile, RebuildResult } from '../src/monitoring/monitoring-rebuild';
 import { PolicyCatalog } from '../src/policy/catalog';
-import { ProjectionRunner } from '../src/projections/projection-runner';
-import { SqliteReadModelStore } from '../src/projections/read-model-store';
 import { allProjections } from '../src/projections/read-models';
-import { rebuildMonitoringFile } from '../src/monitoring/monitoring-rebuild';
 
-export async function rebuildFile(db: string): Promise<{ events: number; ms: number; head: number }> {
+export const EXIT_FAULTED = 2;
+
+export function rebuildFile(db: string): Promise<RebuildResult> {
   const params = process.env.LEDGER_POLICY_PARAMS || path.resolve(__dirname, '../config/deployment-policy.json');
   const catalog = PolicyCatalog.load(JSON.parse(fs.readFileSync(params, 'utf8')));
-  const store = new SqliteEventStore({ path: db });
-  try {
-    const runner = new ProjectionRunner(store, SqliteReadModelStore.onConnection(store.db), allProjections(catalog), { pageSize: 2000 });
-    const result = await runner.rebuild();
-    return { ...result, head: await store.headPosition() };
-  } finally {
-    await store.close();
-  }
+  return rebuildReadModelsFile(db, allProjections(catalog));
+}
+
+/** The lines printed for a rebuild, and its exit code. */
+export function rebuildReport(db: string, r: RebuildResult, maxRssMiB?: number): { lines: string[]; exitCode: number } {
+  const rate = r.ms > 0 ? Math.round(r.events / (r.ms / 1000)) : r.events;
+  const rss = maxRssMiB !== undefined ? `, max RSS ${maxRssMiB} MiB` : '';
+  const lines = [`rebuilt the read models and monitoring indicators of ${db}: ${r.events} events through position ${r.head} in one pass, ${r.ms.toFixed(0)} ms (${rate} events/s)${rss}`];
+  for (const f of r.faults) lines.push(`FAULTED: projection ${f.projection} stopped at position ${f.position} (${f.eventType} on ${f.streamId}): ${f.error}`);
+  return { lines, exitCode: r.faults.length ? EXIT_FAULTED : 0 };
 }
 
 if (require.main === module) {
@@ -34,12 +38,12 @@ if (require.main === module) {
     console.error(`no ledger database at ${db}`);
     process.exit(66);
   }
-  // Every read model: the ledger's projections, then the monitoring indicators (issue 7).
   rebuildFile(db)
-    .then(async (r) => {
-      process.stdout.write(`rebuilt read models of ${db}: ${r.events} events through position ${r.head} in ${r.ms.toFixed(0)} ms\n`);
-      const m = await rebuildMonitoringFile(db);
-      process.stdout.write(`rebuilt the monitoring indicators: ${m.events} events in ${m.ms.toFixed(0)} ms\n`);
+    .then((r) => {
+      const { lines, exitCode } = rebuildReport(db, r, Math.round(process.resourceUsage().maxRSS / 1024));
+      console.log(lines[0]);
+      for (const line of lines.slice(1)) console.error(line);
+      process.exitCode = exitCode;
     })
     .catch((e) => {
       console.error(e instanceof Error ? e.message : e);

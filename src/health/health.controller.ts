@@ -1,31 +1,98 @@
-import { Controller, Get, Inject, Optional, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Optional, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { LEDGER_CONFIG, LedgerConfig } from '../config/config';
 import { EVENT_STORE, EventStore } from '../event-store/event-store.port';
 import { Public } from '../http/roles';
-import { ProjectionRunner } from '../projections/projection-runner';
+import type { ReadSideRunner } from '../projections/read-side-runner';
 import { PROJECTION_RUNNER } from '../projections/tokens';
 
+/** Readiness wants the read models within this many events of the head (LEDGER_READY_MAX_LAG overrides). */
+export const DEFAULT_READY_MAX_LAG = 1000;
+
+/** LEDGER_READY_MAX_LAG, read once at start; a bad value stops the start naming the variable and the rule. */
+export function readyMaxLagFrom(env: NodeJS.ProcessEnv): number {
+  const raw = env.LEDGER_READY_MAX_LAG;
+  if (raw === undefined || raw === '') return DEFAULT_READY_MAX_LAG;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n)) throw new Error(`LEDGER_READY_MAX_LAG must be a whole number of events (0 or more), got "${raw}"`);
+  return n;
+}
+
+/**
+ * Health for operators and load balancers:
+ * - `/health`: 200 `ok`; 503 `degraded` when a projection is faulted or the read side has
+ *   stopped (names the projection, position and error); 503 `unavailable` when the store does not answer.
+ * - `/health/live`: 200 whenever the process answers (restart only if this fails).
+ * - `/health/ready`: 200 only when the store answers, every projection is running and the
+ *   read models are within the lag bound; else 503 (take the instance out of rotation).
+ */
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
+  private readonly maxLag = readyMaxLagFrom(process.env);
+
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
-    @Optional() @Inject(PROJECTION_RUNNER) private readonly projections?: ProjectionRunner,
+    @Optional() @Inject(PROJECTION_RUNNER) private readonly readSide?: ReadSideRunner,
   ) {}
 
   @Public()
   @Get()
-  @ApiOperation({ summary: 'Ready when the event store answers; shows projection lag (events not yet in the read models)' })
+  @ApiOperation({ summary: 'ok (200), degraded (503: a projection faulted, named with its position) or unavailable (503: the event store does not answer)' })
   async health(): Promise<Record<string, unknown>> {
+    const report = await this.report();
+    if (report.status !== 'ok') throw new ServiceUnavailableException({ statusCode: 503, ...report });
+    return report;
+  }
+
+  @Public()
+  @Get('live')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Liveness: 200 whenever the process answers' })
+  live(): { status: 'live' } {
+    return { status: 'live' };
+  }
+
+  @Public()
+  @Get('ready')
+  @ApiOperation({ summary: 'Readiness: 200 when the store answers, every projection runs and the lag is within bound; else 503' })
+  async ready(): Promise<Record<string, unknown>> {
+    const report = await this.report();
+    const maxLag = this.maxLag;
+    const lag = (report.projections as { lag?: number } | undefined)?.lag ?? 0;
+    const states = (report.readModels as Array<{ state: string }> | undefined) ?? [];
+    const reasons = [
+      ...(report.status === 'unavailable' ? ['event store does not answer'] : []),
+      ...states.filter((s) => s.state !== 'running').map((s) => `projection ${(s as { name?: string }).name} is ${s.state}`),
+      ...(lag > maxLag ? [`read models ${lag} events behind (bound ${maxLag})`] : []),
+    ];
+    if (report.status === 'degraded' && reasons.length === 0) reasons.push('read side stopped');
+    if (reasons.length) throw new ServiceUnavailableException({ statusCode: 503, ...report, health: report.status, status: 'not_ready', reasons });
+    return { ...report, status: 'ready', maxLag };
+  }
+
+  private async report(): Promise<Record<string, unknown> & { status: 'ok' | 'degraded' | 'unavailable' }> {
+    const store = this.config.eventstoreConnectionString ? 'eventstoredb' : 'sqlite';
     try {
       await this.store.ping();
-      const head = await this.store.headPosition();
-      const projections = this.projections ? await this.projections.lag() : undefined;
-      return { status: 'ok', store: this.config.eventstoreConnectionString ? 'eventstoredb' : 'sqlite', headPosition: head, ...(projections ? { projections } : {}) };
     } catch (e) {
-      throw new ServiceUnavailableException({ statusCode: 503, status: 'unavailable', message: `event store does not answer: ${(e as Error).message}` });
+      return { status: 'unavailable', store, message: `event store does not answer: ${(e as Error).message}` };
     }
+    const headPosition = await this.store.headPosition();
+    if (!this.readSide) return { status: 'ok', store, headPosition };
+    const projections = await this.readSide.lag();
+    const faulted = this.readSide.faultList();
+    const retrying = this.readSide.retrying;
+    const degraded = faulted.length > 0 || projections.error !== undefined;
+    return {
+      status: degraded ? 'degraded' : 'ok',
+      store,
+      headPosition,
+      projections,
+      readModels: this.readSide.statuses(),
+      ...(faulted.length ? { faulted } : {}),
+      ...(retrying ? { retrying } : {}),
+    };
   }
 }

@@ -1,23 +1,49 @@
 /**
- * Drops the monitoring read model of an embedded-store file and rebuilds it from position 0
- * (stop the server first); `npm run projections:rebuild` runs it after the ledger's
- * projections. Alert streams are untouched; an alert found due that is already on its
- * stream is not appended again (its command id is there).
+ * Rebuild of an embedded-store file's read models (stop the server first): the ledger's
+ * projections and the monitoring indicators in ONE pass over the log, on one read-side
+ * runner. Alert streams are untouched; an alert found due that is already on its stream
+ * is not appended again (its command id is there).
  */
 import { SqliteEventStore } from '../event-store/sqlite/sqlite-event-store';
 import { systemClock, uuidGenerator } from '../kernel/clock';
+import type { Projection } from '../projections/projection';
 import { SqliteReadModelStore } from '../projections/read-model-store';
+import { ProjectionFault, ReadSideRunner } from '../projections/read-side-runner';
 import { AlertWriter } from './alert-writer';
 import { MonitoringRunner } from './monitoring-runner';
 import { loadMonitoringThresholds } from './thresholds.loader';
 
-export async function rebuildMonitoringFile(db: string): Promise<{ events: number; ms: number; head: number }> {
+export interface RebuildResult {
+  events: number;
+  ms: number;
+  head: number;
+  /** Projections that stopped at an event (the others are complete). */
+  faults: Array<ProjectionFault & { projection: string }>;
+}
+
+/** Events per transaction: big enough to amortise the commit, small enough to bound memory (~2.5 KB per event). */
+const REBUILD_PAGE = 2000;
+
+/**
+ * Drops and rebuilds `projections` (and the monitoring indicators unless `monitoring` is
+ * false) in one pass. The read models get their own connection with synchronous=OFF and a
+ * larger cache: a crash mid-rebuild only means running it again.
+ */
+export async function rebuildReadModelsFile(db: string, projections: readonly Projection[], options: { monitoring?: boolean } = {}): Promise<RebuildResult> {
   const store = new SqliteEventStore({ path: db });
+  const readModels = SqliteReadModelStore.open(db, 'OFF', 64);
   try {
-    const runner = new MonitoringRunner(store, SqliteReadModelStore.onConnection(store.db), loadMonitoringThresholds(), new AlertWriter(store, systemClock, () => uuidGenerator.next()), { pageSize: 2000 });
+    const runner = new ReadSideRunner(store, readModels, projections, { pageSize: REBUILD_PAGE });
+    if (options.monitoring !== false) MonitoringRunner.on(runner, store, readModels, loadMonitoringThresholds(), new AlertWriter(store, systemClock, () => uuidGenerator.next()));
     const result = await runner.rebuild();
     return { ...result, head: await store.headPosition() };
   } finally {
+    readModels.close();
     await store.close();
   }
+}
+
+/** The monitoring indicators alone. */
+export function rebuildMonitoringFile(db: string): Promise<RebuildResult> {
+  return rebuildReadModelsFile(db, []);
 }

@@ -1,6 +1,7 @@
-import type { EventStore, RecordedEvent, Subscription } from '../event-store/event-store.port';
-import { upcast } from '../event-store/upcasting';
+import type { EventStore, RecordedEvent } from '../event-store/event-store.port';
+import type { Projection } from '../projections/projection';
 import type { ReadModelStore } from '../projections/read-model-store';
+import { ReadSideRunner, RunnerOptions } from '../projections/read-side-runner';
 // Person-stream upcasters (VisitSettled v1 → v2 among them) register on import.
 import '../modules/person-upcasters';
 import type { AlertWriter } from './alert-writer';
@@ -10,64 +11,62 @@ import type { MonitoringThresholds } from './thresholds';
 
 export const MONITORING_CHECKPOINT = 'monitoring';
 
+/** The monitoring read model as one projection of the read-side runner (checkpoint 'monitoring' in rm_checkpoint). */
+export class MonitoringReadModel implements Projection {
+  readonly name = MONITORING_CHECKPOINT;
+  readonly tables = MONITORING_TABLES;
+  // The checkpoint used to live in mon_checkpoint: moved once into rm_checkpoint.
+  readonly schema = `${MONITORING_SCHEMA};
+    INSERT OR IGNORE INTO rm_checkpoint (name, position) SELECT name, position FROM mon_checkpoint;
+    DELETE FROM mon_checkpoint;`;
+  constructor(readonly projection: MonitoringProjection) {}
+  apply(event: RecordedEvent, store: ReadModelStore): void {
+    this.projection.apply(event, store);
+  }
+}
+
 /**
- * The monitoring process. It is fed from the store's catch-up subscription with a
- * checkpoint of its own (the in-memory EventBus is never a system of record) and works
- * as a transactional outbox:
- *   1. one transaction per page (or live event): update the indicator read model, put the
- *      alerts the events made due into `mon_alert_outbox`, move the checkpoint;
+ * Monitoring on the read-side runner, as a transactional outbox:
+ *   1. in the runner's batch transaction: update the indicator read model, put the alerts
+ *      the events made due into `mon_alert_outbox`, move the checkpoint;
  *   2. after the commit, append each outbox entry to its alert stream with its
  *      deterministic command id, then delete it.
  * A crash between 1 and 2 leaves the entry in the outbox (appended again on restart; the
  * command id makes that a no-op); a rebuild from zero recreates every entry and every
  * append finds its command id already on the stream: no duplicate alert.
+ *
+ * In the service it shares the ledger's runner (`MonitoringRunner.on`); standalone (tests,
+ * tools) it gets a runner of its own.
  */
 export class MonitoringRunner {
-  private subscription: Subscription | undefined;
-  private starting: Promise<void> | undefined;
-  private failure: unknown;
   private draining: Promise<void> = Promise.resolve();
   readonly projection: MonitoringProjection;
-  private readonly pageSize: number;
+  readonly runner: ReadSideRunner;
 
   constructor(
     private readonly events: EventStore,
     private readonly store: ReadModelStore,
     thresholds: MonitoringThresholds,
     private readonly writer: AlertWriter,
-    options: { pageSize?: number } = {},
+    options: RunnerOptions & { runner?: ReadSideRunner } = {},
   ) {
     this.projection = new MonitoringProjection(thresholds);
-    this.pageSize = options.pageSize ?? 1000;
-    this.store.exec(MONITORING_SCHEMA);
+    this.runner = options.runner ?? new ReadSideRunner(events, store, [], { pageSize: options.pageSize ?? 1000, ...options });
+    this.runner.register(new MonitoringReadModel(this.projection), () => this.drain());
   }
 
-  /** Kept in a table of its own (not rm_checkpoint), so the projections' rebuild and the monitor's never touch each other's state. */
+  /** Monitoring as one more projection of an existing runner (the service's one runner). */
+  static on(runner: ReadSideRunner, events: EventStore, store: ReadModelStore, thresholds: MonitoringThresholds, writer: AlertWriter): MonitoringRunner {
+    return new MonitoringRunner(events, store, thresholds, writer, { runner });
+  }
+
   checkpoint(): number {
-    const row = this.store.stmt('SELECT position FROM mon_checkpoint WHERE name = ?').get(MONITORING_CHECKPOINT) as { position: number } | undefined;
-    return row?.position ?? 0;
-  }
-
-  private setCheckpoint(position: number): void {
-    this.store.stmt('INSERT INTO mon_checkpoint (name, position) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET position = excluded.position').run(MONITORING_CHECKPOINT, position);
-  }
-
-  applyBatch(batch: readonly RecordedEvent[]): void {
-    if (batch.length === 0) return;
-    this.store.transaction(() => {
-      let checkpoint = this.checkpoint();
-      for (const raw of batch) {
-        if (raw.position <= checkpoint) continue;
-        this.projection.apply(upcast(raw), this.store);
-        checkpoint = raw.position;
-      }
-      this.setCheckpoint(checkpoint);
-    });
+    return this.store.checkpoint(MONITORING_CHECKPOINT);
   }
 
   /** Appends every pending alert, oldest first; one drain at a time. */
   drain(): Promise<void> {
-    this.draining = this.draining.then(() => this.drainOnce());
+    this.draining = this.draining.catch(() => undefined).then(() => this.drainOnce());
     return this.draining;
   }
 
@@ -86,95 +85,54 @@ export class MonitoringRunner {
     return (this.store.stmt('SELECT COUNT(*) AS n FROM mon_alert_outbox').get() as { n: number }).n;
   }
 
+  /** Catches up the runner (and drains alerts left over from before a crash first). */
   async catchUp(): Promise<number> {
-    let applied = 0;
-    await this.drain(); // left over from before a crash
-    for (;;) {
-      const page = await this.events.readAll({ afterPosition: this.checkpoint(), maxCount: this.pageSize });
-      if (page.length === 0) return applied;
-      this.applyBatch(page);
-      applied += page.length;
-      await this.drain();
-    }
+    await this.drain();
+    return this.runner.catchUp();
   }
 
   start(): Promise<void> {
-    if (!this.starting) this.starting = this.startOnce().finally(() => (this.starting = undefined));
-    return this.starting;
+    return this.runner.start();
   }
 
-  private async startOnce(): Promise<void> {
-    if (this.subscription) return;
-    this.failure = undefined;
-    await this.catchUp();
-    const subscription = this.events.subscribeToAll(
-      async (event) => {
-        this.applyBatch([event]);
-        await this.drain();
-      },
-      { afterPosition: this.checkpoint() },
-    );
-    this.subscription = subscription;
-    subscription.done.then(
-      () => undefined,
-      (error) => {
-        this.failure = error;
-        if (this.subscription === subscription) this.subscription = undefined;
-      },
-    );
-  }
-
-  async stop(): Promise<void> {
-    await this.starting?.catch(() => undefined);
-    const s = this.subscription;
-    this.subscription = undefined;
-    if (s) await s.stop();
-    await this.draining.catch(() => undefined);
+  stop(): Promise<void> {
+    return this.runner.stop().then(() => this.draining.catch(() => undefined));
   }
 
   get running(): boolean {
-    return this.subscription !== undefined;
+    return this.runner.running;
   }
 
   /** Resolves once every event committed so far — and every alert they raised — is in the read model. */
   async caughtUp(): Promise<void> {
-    await this.starting;
     for (;;) {
-      const head = await this.events.headPosition();
-      if (this.subscription) await this.subscription.caughtUp();
-      else if (this.failure !== undefined) throw this.failure;
-      else await this.catchUp();
+      await this.runner.settled();
       await this.drain();
-      if (this.checkpoint() >= head && (await this.events.headPosition()) === head && this.pendingAlerts() === 0) return;
+      const head = await this.events.headPosition();
+      if (this.checkpoint() >= head && this.pendingAlerts() === 0) break;
     }
+    const fault = this.runner.faultList().find((f) => f.projection === MONITORING_CHECKPOINT);
+    if (fault) throw new Error(`monitoring faulted at position ${fault.position} (${fault.eventType}): ${fault.error}`);
   }
 
   async lag(): Promise<{ headPosition: number; checkpoint: number; lag: number; pendingAlerts: number; running: boolean; error?: string }> {
-    const headPosition = await this.events.headPosition();
+    const all = await this.runner.lag();
     const checkpoint = this.checkpoint();
+    const fault = this.runner.faultList().find((f) => f.projection === MONITORING_CHECKPOINT);
+    const error = fault ? `faulted at position ${fault.position} (${fault.eventType}): ${fault.error}` : all.error;
     return {
-      headPosition,
+      headPosition: all.headPosition,
       checkpoint,
-      lag: Math.max(0, headPosition - checkpoint),
+      lag: Math.max(0, all.headPosition - checkpoint),
       pendingAlerts: this.pendingAlerts(),
-      running: this.running,
-      ...(this.failure !== undefined ? { error: this.failure instanceof Error ? this.failure.message : String(this.failure) } : {}),
+      running: all.running && !fault,
+      ...(error !== undefined ? { error } : {}),
     };
   }
 
   /** Drops the monitoring read model and rebuilds it from position 0; alert streams are untouched, and no alert is appended twice. */
   async rebuild(): Promise<{ events: number; ms: number }> {
-    const wasRunning = this.running;
-    await this.stop();
-    const started = process.hrtime.bigint();
-    this.store.transaction(() => {
-      for (const t of MONITORING_TABLES) this.store.exec(`DROP TABLE IF EXISTS ${t}`);
-      this.setCheckpoint(0);
-    });
-    this.store.exec(MONITORING_SCHEMA);
-    const events = await this.catchUp();
-    const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    if (wasRunning) await this.start();
+    const { events, ms } = await this.runner.rebuild([MONITORING_CHECKPOINT]);
     return { events, ms };
   }
 }

@@ -5,7 +5,7 @@ import { EVENT_STORE, EventStore } from '../event-store/event-store.port';
 import { SqliteEventStore } from '../event-store/sqlite/sqlite-event-store';
 import { POLICY_CATALOG } from '../infrastructure/tokens';
 import type { PolicyCatalog } from '../policy/catalog';
-import { ProjectionRunner } from './projection-runner';
+import { ReadSideRunner } from './read-side-runner';
 import { ReadModelStore, SqliteReadModelStore } from './read-model-store';
 import { allProjections } from './read-models';
 import { ReadSideController } from './read-side.controller';
@@ -13,22 +13,29 @@ import { ReadSideQueryHandlers } from './read-side.queries';
 import { ReadSideService } from './read-side.service';
 import { PROJECTION_RUNNER, READ_MODEL_STORE } from './tokens';
 
-/** The embedded store's own connection when the events are in SQLite; else a SQLite file of its own (LEDGER_DB). */
+/**
+ * Read models get a connection of their own. With the embedded store: the same file (one
+ * WAL), synchronous=NORMAL — they are rebuildable and commit with their checkpoint, and the
+ * events' FULL commits fsync the shared WAL anyway (README, "Read side"). An in-memory store
+ * has no file to share: its own connection then. With EventStoreDB: a SQLite file (LEDGER_DB).
+ */
 export function readModelStoreFor(events: EventStore, config: Pick<LedgerConfig, 'ledgerDb' | 'sqliteSynchronous'>): SqliteReadModelStore {
-  if (events instanceof SqliteEventStore) return SqliteReadModelStore.onConnection(events.db);
+  if (events instanceof SqliteEventStore) {
+    return events.db.memory ? SqliteReadModelStore.onConnection(events.db) : SqliteReadModelStore.open(events.db.name, 'NORMAL');
+  }
   return SqliteReadModelStore.open(config.ledgerDb, config.sqliteSynchronous);
 }
 
-/** Starts the projections with the application (catch-up in the background) and stops them before the store closes. */
+/** Starts the one read-side runner (projections and, registered by its module, monitoring) with the application and stops it before the stores close. */
 class ProjectionsLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('projections');
   constructor(
-    @Inject(PROJECTION_RUNNER) private readonly runner: ProjectionRunner,
+    @Inject(PROJECTION_RUNNER) private readonly runner: ReadSideRunner,
     @Inject(READ_MODEL_STORE) private readonly store: ReadModelStore,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.runner.start().catch((e) => this.logger.error(`projections stopped: ${e instanceof Error ? e.message : String(e)}`));
+    this.runner.start().catch((e) => this.logger.error(`read side stopped: ${e instanceof Error ? e.message : String(e)}`));
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -52,7 +59,10 @@ class ProjectionsLifecycle implements OnApplicationBootstrap, BeforeApplicationS
     {
       provide: PROJECTION_RUNNER,
       inject: [EVENT_STORE, READ_MODEL_STORE, POLICY_CATALOG],
-      useFactory: (events: EventStore, store: ReadModelStore, catalog: PolicyCatalog) => new ProjectionRunner(events, store, allProjections(catalog)),
+      useFactory: (events: EventStore, store: ReadModelStore, catalog: PolicyCatalog) => {
+        const logger = new Logger('read-side');
+        return new ReadSideRunner(events, store, allProjections(catalog), { log: (m) => logger.warn(m) });
+      },
     },
     ProjectionsLifecycle,
     ReadSideService,

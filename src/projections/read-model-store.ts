@@ -11,6 +11,8 @@ import { dirname } from 'node:path';
 export interface ReadModelStore {
   /** Runs `fn` in one transaction: every write in it, checkpoint included, commits or none does. */
   transaction<T>(fn: () => T): T;
+  /** Inside `transaction`: runs `fn` in a savepoint; if it throws, only its writes roll back (and the error is rethrown). */
+  savepoint<T>(fn: () => T): T;
   /** A prepared statement, cached by its SQL text. */
   stmt(sql: string): Database.Statement;
   exec(sql: string): void;
@@ -35,18 +37,28 @@ export class SqliteReadModelStore implements ReadModelStore {
     return new SqliteReadModelStore(db, false);
   }
 
-  /** Read models in a file of their own (when EventStoreDB holds the events). */
-  static open(path: string, synchronous: 'FULL' | 'NORMAL' = 'FULL'): SqliteReadModelStore {
+  /**
+   * A connection of its own: a file of its own when EventStoreDB holds the events, or the
+   * event store's file (same WAL) with synchronous=NORMAL — read models are rebuildable and
+   * commit with their checkpoint, so they need no fsync of their own (see README).
+   */
+  static open(path: string, synchronous: 'FULL' | 'NORMAL' | 'OFF' = 'FULL', cacheMiB = 16): SqliteReadModelStore {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     const db = new Database(path);
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${synchronous}`);
     db.pragma('busy_timeout = 5000');
+    db.pragma(`cache_size = -${cacheMiB * 1024}`);
     return new SqliteReadModelStore(db, true);
   }
 
   transaction<T>(fn: () => T): T {
     return this.db.transaction(fn).immediate();
+  }
+
+  savepoint<T>(fn: () => T): T {
+    // better-sqlite3 runs a transaction function called inside a transaction as a SAVEPOINT.
+    return this.db.transaction(fn)();
   }
 
   stmt(sql: string): Database.Statement {

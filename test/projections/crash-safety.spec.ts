@@ -35,37 +35,53 @@ describe('projection runner: update and checkpoint in one transaction', () => {
   });
   afterEach(() => store.close());
 
-  it('a projection failing half-way through catch-up leaves the checkpoint before the failed page and nothing of it applied; a restart applies each event exactly once', async () => {
+  it('a projection throwing half-way through catch-up is faulted at that event (its part rolled back, checkpoint just before it) while the others reach the head; a restart applies each event exactly once', async () => {
     await appendN(store, 25);
     const rm = SqliteReadModelStore.onConnection(store.db);
     const crashing = new ProjectionRunner(store, rm, [new Recording('a'), new Recording('b', 17)], { pageSize: 10 });
-    await expect(crashing.catchUp()).rejects.toThrow('crash while applying 17');
-    // Page 1..10 committed; page 11..20 rolled back whole, including 'a's rows and 'b's row for 17.
-    expect(crashing.checkpoint()).toBe(10);
-    expect(rm.checkpoint('a')).toBe(10);
-    expect(seen(store, 'a')).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-    expect(seen(store, 'b')).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(await crashing.catchUp()).toBe(25);
+    expect(crashing.faultList()).toEqual([{ projection: 'b', position: 17, eventType: 'Happened', streamId: 'thing-1', error: 'crash while applying 17' }]);
+    await expect(crashing.caughtUp()).rejects.toThrow('projection b faulted at position 17 (Happened): crash while applying 17');
+    // b's row for 17 was written then rolled back with its savepoint; 11..16 of the same page kept.
+    expect(rm.checkpoint('b')).toBe(16);
+    expect(seen(store, 'b')).toEqual(Array.from({ length: 16 }, (_, i) => i + 1));
+    expect(rm.checkpoint('a')).toBe(25);
+    expect(seen(store, 'a')).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
+    expect(crashing.checkpoint()).toBe(16);
 
-    const restarted = new ProjectionRunner(store, rm, [new Recording('a'), new Recording('b')], { pageSize: 10 });
-    expect(await restarted.catchUp()).toBe(15);
+    // Restarted with the same bug: faulted again at the same event, never past it.
+    const again = new ProjectionRunner(store, rm, [new Recording('a'), new Recording('b', 17)], { pageSize: 10 });
+    await again.catchUp();
+    expect(again.faultList()).toEqual([expect.objectContaining({ projection: 'b', position: 17 })]);
+    expect(rm.checkpoint('b')).toBe(16);
+
+    const fixed = new ProjectionRunner(store, rm, [new Recording('a'), new Recording('b')], { pageSize: 10 });
+    expect(await fixed.catchUp()).toBe(9);
     const all = Array.from({ length: 25 }, (_, i) => i + 1);
     expect(seen(store, 'a')).toEqual(all);
     expect(seen(store, 'b')).toEqual(all);
-    expect((await restarted.lag()).lag).toBe(0);
+    expect((await fixed.lag()).lag).toBe(0);
+    expect(fixed.faultList()).toEqual([]);
   });
 
-  it('live: a failing event stops the subscription with the checkpoint just before it; after a restart every event is applied once', async () => {
+  it('live: a failing event faults that projection with its checkpoint just before it, the others go on; after a restart every event is applied once', async () => {
     await appendN(store, 5);
     const rm = SqliteReadModelStore.onConnection(store.db);
-    const crashing = new ProjectionRunner(store, rm, [new Recording('a'), new Recording('b', 8)]);
+    const crashing = new ProjectionRunner(store, rm, [new Recording('a'), new Recording('b', 8)], { pollIntervalMs: 0 });
     await crashing.start();
     await appendN(store, 6, 5); // positions 6..11; 8 fails
+    await crashing.settled();
     await expect(crashing.caughtUp()).rejects.toThrow('crash while applying 8');
-    const lag = await crashing.lag();
-    expect(lag).toMatchObject({ headPosition: 11, checkpoint: 7, lag: 4, running: false, error: 'crash while applying 8' });
-    expect(seen(store, 'a')).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(await crashing.lag()).toEqual({ headPosition: 11, checkpoint: 7, lag: 4, running: true });
+    expect(crashing.statuses()).toEqual([
+      { name: 'a', state: 'running', checkpoint: 11 },
+      { name: 'b', state: 'faulted', checkpoint: 7, fault: { position: 8, eventType: 'Happened', streamId: 'thing-1', error: 'crash while applying 8' } },
+    ]);
+    expect(seen(store, 'a')).toEqual(Array.from({ length: 11 }, (_, i) => i + 1));
+    expect(seen(store, 'b')).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    await crashing.stop();
 
-    const restarted = new ProjectionRunner(store, rm, [new Recording('a'), new Recording('b')]);
+    const restarted = new ProjectionRunner(store, rm, [new Recording('a'), new Recording('b')], { pollIntervalMs: 0 });
     await restarted.start();
     await appendN(store, 2, 11);
     await restarted.caughtUp();

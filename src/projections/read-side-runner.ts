@@ -1,0 +1,457 @@
+import type { EventStore, RecordedEvent, Subscription } from '../event-store/event-store.port';
+import { upcast } from '../event-store/upcasting';
+import type { Projection } from './projection';
+import type { ReadModelStore } from './read-model-store';
+
+export interface ProjectionLag {
+  headPosition: number;
+  /** The lowest checkpoint of the projections: every event up to it is in every read model. */
+  checkpoint: number;
+  lag: number;
+  running: boolean;
+  /** Why the runner stopped, if it failed outside any one projection. */
+  error?: string;
+}
+
+/** Where a projection stopped: the event it could not apply, never skipped. */
+export interface ProjectionFault {
+  position: number;
+  eventType: string;
+  streamId: string;
+  error: string;
+}
+
+export type ProjectionState = 'running' | 'catching_up' | 'faulted';
+
+export interface ProjectionStatus {
+  name: string;
+  state: ProjectionState;
+  checkpoint: number;
+  fault?: ProjectionFault;
+}
+
+/** A transient failure being retried (disk full, database busy): the runner resumes by itself. */
+export interface RetryState {
+  attempt: number;
+  error: string;
+  since: string;
+}
+
+export interface RunnerOptions {
+  /** Events per catch-up page and most events per transaction (bounds memory and lock time). */
+  pageSize?: number;
+  /** Backoff of transient errors: first wait and ceiling (ms). */
+  retryInitialMs?: number;
+  retryMaxMs?: number;
+  /** How often to look for appends made by another process (ms); 0 disables. */
+  pollIntervalMs?: number;
+  /** Called with what the runner wants an operator to see (faults, retries). */
+  log?: (message: string) => void;
+}
+
+/** Runs after each committed batch (e.g. the monitoring outbox drain); may append events. */
+export type AfterCommit = () => Promise<void>;
+
+/** Attempts of a one-off catch-up (rebuild, tools) before a transient error is reported: ~25 s of backoff. */
+const ONE_OFF_ATTEMPTS = 10;
+
+const TRANSIENT_CODES = ['SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_FULL', 'SQLITE_IOERR', 'SQLITE_CANTOPEN', 'SQLITE_PROTOCOL', 'ENOSPC', 'EIO'];
+
+/** Errors that say nothing about the event: the same batch may succeed once the cause goes away. */
+export function isTransient(error: unknown): boolean {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && TRANSIENT_CODES.some((c) => code === c || code.startsWith(`${c}_`));
+}
+
+const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref?.());
+
+/** An event brought to its current shape, or why that failed (a fault of every projection that needs it). */
+type Prepared = { event: RecordedEvent; error?: undefined } | { event: RecordedEvent; error: unknown };
+
+/**
+ * The one read-side runner: every projection (and the monitor) fed from the log.
+ *
+ * - One transaction per batch: each projection's slice of the batch runs inside a savepoint
+ *   together with its checkpoint, so a crash neither loses nor double-applies an event, and
+ *   a projection that throws rolls back only its own part.
+ * - A projection that throws on an event is faulted at that event: its checkpoint stays just
+ *   before it (it is retried on restart, never skipped) while the others go on.
+ * - Transient errors (busy, disk full, I/O) roll back the batch and retry it with backoff.
+ * - Fed in memory: events this process commits are handed over by `store.onCommitted`
+ *   (no read-back, no re-parse). When they do not continue the checkpoint (restart,
+ *   another process, a store without the hook) the runner reads pages with `readAll`.
+ */
+export class ReadSideRunner {
+  private readonly projections: Projection[] = [];
+  private readonly afterCommits: AfterCommit[] = [];
+  private readonly faults = new Map<string, ProjectionFault>();
+  private readonly pageSize: number;
+  private readonly retryInitialMs: number;
+  private readonly retryMaxMs: number;
+  private readonly pollIntervalMs: number;
+  private readonly log: (message: string) => void;
+
+  private queue: RecordedEvent[] = [];
+  private started = false;
+  private stopping = false;
+  private unsubscribe: (() => void) | undefined;
+  private subscription: Subscription | undefined;
+  private poller: NodeJS.Timeout | undefined;
+  private pumping: Promise<void> | undefined;
+  private again = false;
+  private failure: unknown;
+  private retry: RetryState | undefined;
+  private catchingUp = true;
+
+  constructor(
+    private readonly events: EventStore,
+    private readonly store: ReadModelStore,
+    projections: readonly Projection[] = [],
+    options: RunnerOptions = {},
+  ) {
+    this.pageSize = options.pageSize ?? 1000;
+    this.retryInitialMs = options.retryInitialMs ?? 50;
+    this.retryMaxMs = options.retryMaxMs ?? 5000;
+    this.pollIntervalMs = options.pollIntervalMs ?? 500;
+    this.log = options.log ?? (() => undefined);
+    for (const p of projections) this.register(p);
+  }
+
+  /** Adds a projection (before `start`); its tables are created if missing. */
+  register(projection: Projection, afterCommit?: AfterCommit): void {
+    this.projections.push(projection);
+    this.store.exec(projection.schema);
+    if (afterCommit) this.afterCommits.push(afterCommit);
+  }
+
+  get names(): string[] {
+    return this.projections.map((p) => p.name);
+  }
+
+  /** The lowest checkpoint across the projections (faulted ones included). */
+  checkpoint(): number {
+    if (this.projections.length === 0) return 0;
+    return Math.min(...this.projections.map((p) => this.store.checkpoint(p.name)));
+  }
+
+  /** Where reading resumes: the lowest checkpoint of the projections still running; undefined when all are faulted. */
+  private cursor(): number | undefined {
+    const live = this.projections.filter((p) => !this.faults.has(p.name));
+    return live.length ? Math.min(...live.map((p) => this.store.checkpoint(p.name))) : undefined;
+  }
+
+  /**
+   * Applies events in ONE transaction: each projection's slice and its checkpoint inside a
+   * savepoint. Returns the projections faulted by this batch. Throws (and rolls back all)
+   * only on a transient error.
+   */
+  applyBatch(batch: readonly RecordedEvent[]): Array<ProjectionFault & { projection: string }> {
+    if (batch.length === 0) return [];
+    const prepared = batch.map(prepare);
+    const faulted: Array<ProjectionFault & { projection: string }> = [];
+    this.store.transaction(() => {
+      for (const p of this.projections) {
+        if (this.faults.has(p.name)) continue;
+        const fault = this.applySlice(p, prepared, this.store.checkpoint(p.name));
+        if (fault) faulted.push({ projection: p.name, ...fault });
+      }
+    });
+    for (const f of faulted) this.log(`projection ${f.projection} faulted at position ${f.position} (${f.eventType} on ${f.streamId}): ${f.error}`);
+    return faulted;
+  }
+
+  /** One projection's part of the batch, in a savepoint; on a deterministic error, keeps what came before the failing event and faults there. */
+  private applySlice(p: Projection, prepared: readonly Prepared[], from: number): ProjectionFault | undefined {
+    let failing: Prepared | undefined;
+    let failure: unknown;
+    try {
+      this.store.savepoint(() => {
+        let last = from;
+        for (const item of prepared) {
+          if (item.event.position <= last) continue;
+          failing = item;
+          if (item.error !== undefined) throw item.error;
+          p.apply(item.event, this.store);
+          last = item.event.position;
+        }
+        failing = undefined;
+        if (last > from) this.store.setCheckpoint(p.name, last);
+      });
+      return undefined;
+    } catch (error) {
+      if (isTransient(error) || !failing) throw error;
+      failure = error;
+    }
+    const at = failing.event;
+    // The events before the failing one applied cleanly a moment ago: apply them again alone.
+    const before = prepared.filter((x) => x.event.position < at.position);
+    const earlier = before.length ? this.applySlice(p, before, from) : undefined;
+    if (earlier) return earlier;
+    const fault = { position: at.position, eventType: at.type, streamId: at.streamId, error: message(failure) };
+    this.faults.set(p.name, fault);
+    return fault;
+  }
+
+  /** Reads the log after the cursor page by page until the head; returns the events read. */
+  async catchUp(): Promise<number> {
+    let read = 0;
+    for (;;) {
+      const cursor = this.cursor();
+      if (cursor === undefined) return read;
+      const page = await this.events.readAll({ afterPosition: cursor, maxCount: this.pageSize });
+      if (page.length === 0) return read;
+      await this.withRetry(() => this.applyBatch(page));
+      read += page.length;
+      await this.runAfterCommits(true);
+    }
+  }
+
+  /**
+   * Retries `fn` on transient errors with exponential backoff: for as long as it takes while
+   * the runner is started (it resumes by itself), a bounded number of times in a one-off
+   * catch-up (a CLI must not hang on a full disk), never once `stop` was asked.
+   */
+  private async withRetry<T>(fn: () => T): Promise<T> {
+    const maxAttempts = this.started ? Infinity : ONE_OFF_ATTEMPTS;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const result = fn();
+        if (this.retry) this.log(`read side resumed after ${this.retry.attempt} retries (${this.retry.error})`);
+        this.retry = undefined;
+        return result;
+      } catch (error) {
+        if (!isTransient(error) || this.stopping || attempt >= maxAttempts) {
+          this.retry = undefined;
+          throw error;
+        }
+        this.retry = { attempt, error: message(error), since: this.retry?.since ?? new Date().toISOString() };
+        if (attempt === 1) this.log(`read side: transient error, retrying with backoff: ${message(error)}`);
+        await sleep(Math.min(this.retryMaxMs, this.retryInitialMs * 2 ** (attempt - 1)));
+      }
+    }
+  }
+
+  private async runAfterCommits(throwErrors: boolean): Promise<void> {
+    for (const hook of this.afterCommits) {
+      try {
+        await hook();
+      } catch (error) {
+        if (throwErrors) throw error;
+        this.log(`read side: after-commit step failed (retried on the next batch): ${message(error)}`);
+      }
+    }
+  }
+
+  /** Catches up, then follows the log: in memory from `onCommitted` when the store has it, else by its subscription. */
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    this.failure = undefined;
+    this.catchingUp = true;
+    if (this.events.onCommitted) {
+      this.unsubscribe = this.events.onCommitted((events) => this.handOver(events));
+      if (this.pollIntervalMs > 0) {
+        this.poller = setInterval(() => this.schedule(), this.pollIntervalMs);
+        this.poller.unref?.();
+      }
+      this.schedule();
+      await this.pumping;
+      return;
+    }
+    this.subscription = this.events.subscribeToAll(async (event) => {
+      this.handOver([event]);
+      // Back-pressure: the subscription waits while a full batch is pending.
+      if (this.queue.length >= this.pageSize) await this.pumping;
+    }, { afterPosition: this.checkpoint() });
+    this.subscription.done.catch((error) => {
+      this.failure = error;
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.started = false;
+    this.stopping = true;
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    if (this.poller) clearInterval(this.poller);
+    this.poller = undefined;
+    const s = this.subscription;
+    this.subscription = undefined;
+    if (s) await s.stop().catch(() => undefined);
+    await this.pumping?.catch(() => undefined);
+    this.queue = [];
+    this.stopping = false;
+  }
+
+  /** Committed events handed over in memory; a bounded queue (beyond it the store is read instead). */
+  private handOver(events: readonly RecordedEvent[]): void {
+    if (!this.started) return;
+    if (this.queue.length + events.length > this.pageSize * 4 && this.events.onCommitted) this.queue = [];
+    else for (const e of events) this.queue.push(e);
+    this.schedule();
+  }
+
+  /** One pump at a time; a request during a pump makes it loop once more. Deferred a tick so commits of the same tick share a batch. */
+  private schedule(): void {
+    if (this.pumping) {
+      this.again = true;
+      return;
+    }
+    this.pumping = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.pump())
+      .catch((error) => {
+        this.failure = error;
+        this.log(`read side stopped: ${message(error)}`);
+      })
+      .finally(() => {
+        this.pumping = undefined;
+        if (this.again && this.started && this.failure === undefined) {
+          this.again = false;
+          this.schedule();
+        }
+      });
+  }
+
+  private async pump(): Promise<void> {
+    while (this.started && this.failure === undefined) {
+      this.again = false;
+      const cursor = this.cursor();
+      if (cursor === undefined) {
+        this.queue = [];
+        return;
+      }
+      const queued = this.takeQueued(cursor);
+      const batch = queued ?? (await this.events.readAll({ afterPosition: cursor, maxCount: this.pageSize }));
+      if (batch.length === 0) {
+        this.catchingUp = false;
+        return;
+      }
+      await this.withRetry(() => this.applyBatch(batch));
+      await this.runAfterCommits(false);
+      // Handed-over events continued the checkpoint: nothing else is known to be pending (the poller looks for other writers).
+      if (queued && this.queue.length === 0) {
+        this.catchingUp = false;
+        return;
+      }
+    }
+  }
+
+  /** The queued events that continue the cursor (up to a page), or undefined when the queue does not (gap: read the store). */
+  private takeQueued(cursor: number): RecordedEvent[] | undefined {
+    let skip = 0;
+    while (skip < this.queue.length && this.queue[skip].position <= cursor) skip++;
+    if (skip) this.queue = this.queue.slice(skip);
+    if (this.queue.length === 0) return undefined;
+    // SQLite positions are gap-free; a subscription (no hook) delivers every event in order.
+    const continues = !this.events.onCommitted || this.queue[0].position === cursor + 1;
+    if (!continues) {
+      this.catchingUp = true;
+      return undefined;
+    }
+    const batch = this.queue.slice(0, this.pageSize);
+    this.queue = this.queue.slice(batch.length);
+    return batch;
+  }
+
+  /** Resolves once every event committed so far is applied by every projection that is not faulted (and after-commit steps ran). */
+  async settled(): Promise<void> {
+    for (;;) {
+      const head = await this.events.headPosition();
+      if (!this.started) await this.catchUp();
+      else {
+        while (this.started && this.failure === undefined && (this.cursor() ?? head) < head) {
+          this.schedule();
+          await (this.pumping ?? sleep(5));
+          if (this.retry) await sleep(this.retryInitialMs);
+        }
+        await this.pumping;
+        await this.runAfterCommits(false);
+      }
+      if (this.failure !== undefined) throw this.failure;
+      if ((this.cursor() ?? head) >= head && (await this.events.headPosition()) === head && !this.pumping) return;
+    }
+  }
+
+  /** As `settled`, but rejects when a projection is faulted (tests and tools want to know). */
+  async caughtUp(): Promise<void> {
+    await this.settled();
+    if (this.faults.size) throw new ProjectionsFaulted(this.faultList());
+  }
+
+  get running(): boolean {
+    return this.started && this.failure === undefined;
+  }
+
+  get lastError(): unknown {
+    return this.failure;
+  }
+
+  faultList(): Array<ProjectionFault & { projection: string }> {
+    return [...this.faults].map(([projection, f]) => ({ projection, ...f }));
+  }
+
+  statuses(): ProjectionStatus[] {
+    return this.projections.map((p) => {
+      const fault = this.faults.get(p.name);
+      const checkpoint = this.store.checkpoint(p.name);
+      const state: ProjectionState = fault ? 'faulted' : this.running && !this.catchingUp && !this.retry ? 'running' : 'catching_up';
+      return { name: p.name, state, checkpoint, ...(fault ? { fault } : {}) };
+    });
+  }
+
+  get retrying(): RetryState | undefined {
+    return this.retry;
+  }
+
+  async lag(): Promise<ProjectionLag> {
+    const headPosition = await this.events.headPosition();
+    const checkpoint = this.checkpoint();
+    return {
+      headPosition,
+      checkpoint,
+      lag: Math.max(0, headPosition - checkpoint),
+      running: this.running,
+      ...(this.failure !== undefined ? { error: message(this.failure) } : {}),
+    };
+  }
+
+  /**
+   * Drops the named read models (all by default) and rebuilds them from position 0 in one
+   * pass over the log. The runner is stopped first and restarted after, so the rebuild and
+   * live updates never interleave. Faults of the rebuilt projections are cleared first.
+   */
+  async rebuild(names: readonly string[] = this.names): Promise<{ events: number; ms: number; faults: Array<ProjectionFault & { projection: string }> }> {
+    const wasRunning = this.started;
+    await this.stop();
+    const started = process.hrtime.bigint();
+    const targets = this.projections.filter((p) => names.includes(p.name));
+    this.store.transaction(() => {
+      for (const p of targets) {
+        for (const t of p.tables) this.store.exec(`DROP TABLE IF EXISTS ${t}`);
+        this.store.setCheckpoint(p.name, 0);
+        this.faults.delete(p.name);
+      }
+    });
+    for (const p of targets) this.store.exec(p.schema);
+    const events = await this.catchUp();
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    if (wasRunning) await this.start();
+    return { events, ms, faults: this.faultList() };
+  }
+}
+
+export class ProjectionsFaulted extends Error {
+  constructor(readonly faults: Array<ProjectionFault & { projection: string }>) {
+    super(faults.map((f) => `projection ${f.projection} faulted at position ${f.position} (${f.eventType}): ${f.error}`).join('; '));
+    this.name = 'ProjectionsFaulted';
+  }
+}
+
+function prepare(event: RecordedEvent): Prepared {
+  try {
+    return { event: upcast(event) };
+  } catch (error) {
+    return { event, error };
+  }
+}

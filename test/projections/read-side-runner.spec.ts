@@ -1,0 +1,191 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { RecordedEvent } from '../../src/event-store/event-store.port';
+import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store';
+import type { Projection } from '../../src/projections/projection';
+import { ReadModelStore, SqliteReadModelStore } from '../../src/projections/read-model-store';
+import { isTransient, ReadSideRunner } from '../../src/projections/read-side-runner';
+
+/** Records every position once (a second application fails on the primary key); can throw a transient error a few times. */
+class Recording implements Projection {
+  readonly tables: string[];
+  readonly schema: string;
+  constructor(readonly name: string, private transientFailures = 0) {
+    this.tables = [`rm_seen_${name}`];
+    this.schema = `CREATE TABLE IF NOT EXISTS rm_seen_${name} (position INTEGER PRIMARY KEY)`;
+  }
+  apply(event: RecordedEvent, store: ReadModelStore): void {
+    store.stmt(`INSERT INTO rm_seen_${this.name} (position) VALUES (?)`).run(event.position);
+    if (this.transientFailures > 0) {
+      this.transientFailures -= 1;
+      throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+    }
+  }
+}
+
+const seenIn = (db: SqliteReadModelStore['db'], name: string): number[] => (db.prepare(`SELECT position FROM rm_seen_${name} ORDER BY position`).all() as Array<{ position: number }>).map((r) => r.position);
+const upTo = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
+
+let ids = 0;
+const event = (i: number) => ({ id: `00000000-0000-4000-8000-${String(++ids).padStart(12, '0')}`, type: 'Happened', data: { i }, metadata: { schemaVersion: 1, recordedAt: '2023-01-01T00:00:00Z' } });
+
+/** A read-model store whose transactions fail with `code` the first `times` times (a busy or full disk that recovers). */
+function failingTransactions(inner: SqliteReadModelStore, code: string, times: number): ReadModelStore & { failures: number } {
+  const wrapper = Object.create(inner) as ReadModelStore & { failures: number };
+  wrapper.failures = 0;
+  wrapper.transaction = <T>(fn: () => T): T => {
+    if (wrapper.failures < times) {
+      wrapper.failures += 1;
+      throw Object.assign(new Error(`${code} simulated`), { code });
+    }
+    return inner.transaction(fn);
+  };
+  return wrapper;
+}
+
+describe('read-side runner: fed in memory, batched, resilient', () => {
+  let store: SqliteEventStore;
+  beforeEach(() => {
+    store = new SqliteEventStore({ path: ':memory:', pollIntervalMs: 10 });
+  });
+  afterEach(() => store.close());
+
+  it('live events are handed over in memory: no read-back of the log, and the appends of one tick share one transaction', async () => {
+    await store.append('s-0', [event(0), event(1)], 'any');
+    const rm = SqliteReadModelStore.onConnection(store.db);
+    const runner = new ReadSideRunner(store, rm, [new Recording('a'), new Recording('b')], { pollIntervalMs: 0 });
+    await runner.start();
+    expect(seenIn(store.db, 'a')).toEqual([1, 2]);
+    const readAll = jest.spyOn(store, 'readAll');
+    const transaction = jest.spyOn(rm, 'transaction');
+    await Promise.all(Array.from({ length: 50 }, (_, i) => store.append(`s-${i % 7}`, [event(i)], 'any')));
+    await runner.settled();
+    expect(seenIn(store.db, 'a')).toEqual(upTo(52));
+    expect(seenIn(store.db, 'b')).toEqual(upTo(52));
+    expect(readAll).not.toHaveBeenCalled();
+    expect(transaction).toHaveBeenCalledTimes(1);
+    expect(runner.statuses().map((s) => s.state)).toEqual(['running', 'running']);
+    await runner.stop();
+  });
+
+  it('a hand-over that does not continue the checkpoint (another process appended) makes it read the gap from the store', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'read-side-'));
+    const file = path.join(dir, 'ledger.db');
+    const mine = new SqliteEventStore({ path: file });
+    const other = new SqliteEventStore({ path: file });
+    try {
+      const rm = SqliteReadModelStore.open(file, 'NORMAL');
+      const runner = new ReadSideRunner(mine, rm, [new Recording('a')], { pollIntervalMs: 0 });
+      await runner.start();
+      await other.append('s-1', [event(1), event(2), event(3)], 'any'); // positions 1..3, never handed over here
+      await mine.append('s-2', [event(4)], 'any'); // position 4: a gap after checkpoint 0
+      await new Promise((r) => setTimeout(r, 20));
+      await runner.settled();
+      expect(seenIn(rm.db, 'a')).toEqual([1, 2, 3, 4]);
+      await runner.stop();
+      rm.close();
+    } finally {
+      await other.close();
+      await mine.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('another process’s appends alone are found by the poller', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'read-side-'));
+    const file = path.join(dir, 'ledger.db');
+    const mine = new SqliteEventStore({ path: file });
+    const other = new SqliteEventStore({ path: file });
+    const rm = SqliteReadModelStore.open(file, 'NORMAL');
+    try {
+      const runner = new ReadSideRunner(mine, rm, [new Recording('a')], { pollIntervalMs: 10 });
+      await runner.start();
+      await other.append('s-1', [event(1), event(2)], 'any');
+      for (let i = 0; i < 100 && seenIn(rm.db, 'a').length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(seenIn(rm.db, 'a')).toEqual([1, 2]);
+      await runner.stop();
+    } finally {
+      rm.close();
+      await other.close();
+      await mine.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.each(['SQLITE_BUSY', 'SQLITE_FULL', 'SQLITE_IOERR_WRITE'])('%s on commit is retried with backoff and the runner resumes by itself (no fault, no restart)', async (code) => {
+    const rm = failingTransactions(SqliteReadModelStore.onConnection(store.db), code, 3);
+    const logs: string[] = [];
+    const runner = new ReadSideRunner(store, rm, [new Recording('a')], { pollIntervalMs: 0, retryInitialMs: 2, log: (m) => logs.push(m) });
+    await runner.start();
+    await store.append('s-1', [event(1), event(2)], 'any');
+    await runner.caughtUp();
+    expect(rm.failures).toBe(3);
+    expect(seenIn(store.db, 'a')).toEqual([1, 2]);
+    expect(runner.faultList()).toEqual([]);
+    expect(runner.retrying).toBeUndefined();
+    expect(runner.statuses()).toEqual([{ name: 'a', state: 'running', checkpoint: 2 }]);
+    expect(logs).toEqual([expect.stringContaining('transient error'), expect.stringContaining('resumed after 3 retries')]);
+    await runner.stop();
+  });
+
+  it('a transient error thrown by a projection rolls back the whole batch and retries it; it never faults the projection', async () => {
+    const rm = SqliteReadModelStore.onConnection(store.db);
+    const runner = new ReadSideRunner(store, rm, [new Recording('a'), new Recording('full', 2)], { pollIntervalMs: 0, retryInitialMs: 2 });
+    await runner.start();
+    await store.append('s-1', [event(1), event(2), event(3)], 'any');
+    await runner.caughtUp();
+    expect(seenIn(store.db, 'a')).toEqual([1, 2, 3]);
+    expect(seenIn(store.db, 'full')).toEqual([1, 2, 3]);
+    expect(runner.faultList()).toEqual([]);
+    await runner.stop();
+  });
+
+  it('a disk that stays full: a one-off catch-up (rebuild, tools) gives up after bounded retries; a started runner keeps retrying yet stops on request', async () => {
+    await store.append('s-1', [event(1)], 'any');
+    const oneOff = failingTransactions(SqliteReadModelStore.onConnection(store.db), 'SQLITE_FULL', Infinity);
+    await expect(new ReadSideRunner(store, oneOff, [new Recording('a')], { retryInitialMs: 1, retryMaxMs: 1 }).catchUp()).rejects.toThrow('SQLITE_FULL simulated');
+    expect(oneOff.failures).toBe(10);
+
+    const live = failingTransactions(SqliteReadModelStore.onConnection(store.db), 'SQLITE_FULL', Infinity);
+    const runner = new ReadSideRunner(store, live, [new Recording('b')], { pollIntervalMs: 0, retryInitialMs: 1, retryMaxMs: 2 });
+    void runner.start();
+    while (live.failures < 20) await new Promise((r) => setTimeout(r, 5));
+    expect(runner.retrying).toEqual(expect.objectContaining({ error: 'SQLITE_FULL simulated' }));
+    expect(runner.statuses()).toEqual([{ name: 'b', state: 'catching_up', checkpoint: 0 }]);
+    await runner.stop();
+    expect(runner.faultList()).toEqual([]);
+  });
+
+  it('tells transient errors from deterministic ones by their code', () => {
+    expect(isTransient(Object.assign(new Error('x'), { code: 'SQLITE_BUSY' }))).toBe(true);
+    expect(isTransient(Object.assign(new Error('x'), { code: 'SQLITE_IOERR_FSYNC' }))).toBe(true);
+    expect(isTransient(Object.assign(new Error('x'), { code: 'ENOSPC' }))).toBe(true);
+    expect(isTransient(Object.assign(new Error('x'), { code: 'SQLITE_CONSTRAINT_PRIMARYKEY' }))).toBe(false);
+    expect(isTransient(new RangeError('Invalid time value'))).toBe(false);
+  });
+});
+
+describe('read models beside the embedded store', () => {
+  it('get a connection of their own on the same file, synchronous=NORMAL (no fsync of their own); an in-memory store shares its connection', async () => {
+    const { readModelStoreFor } = await import('../../src/projections/projections.module');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'read-side-'));
+    const file = path.join(dir, 'ledger.db');
+    const events = new SqliteEventStore({ path: file });
+    const config = { ledgerDb: file, sqliteSynchronous: 'FULL' as const };
+    try {
+      const rm = readModelStoreFor(events, config);
+      expect(rm.db).not.toBe(events.db);
+      expect(rm.db.name).toBe(events.db.name);
+      expect(rm.db.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
+      expect(events.db.pragma('synchronous', { simple: true })).toBe(2); // FULL, untouched
+      rm.close();
+      const memory = new SqliteEventStore({ path: ':memory:' });
+      expect(readModelStoreFor(memory, config).db).toBe(memory.db);
+      await memory.close();
+    } finally {
+      await events.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
