@@ -1,10 +1,10 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import type { CommandContext } from '../../../event-store/stream-command';
+import { CommandContext, withFingerprint } from '../../../event-store/stream-command';
 import { POLICY_CATALOG } from '../../../infrastructure/tokens';
 import { PolicyRefusal } from '../../../kernel/errors';
 import type { PolicyCatalog, PolicyPack } from '../../../policy/catalog';
-import type { PersonState } from '../../person-stream';
+import { PersonState, personStreamId } from '../../person-stream';
 import { PersonStreamWriter, WriteOutcome } from '../../person-writer.service';
 import { AccountCommand, decideAccount } from '../accounts.decide';
 import type { AccountBequeathed } from '../accounts.events';
@@ -46,7 +46,9 @@ function withPack(catalog: PolicyCatalog, command: AccountRequestCommand, state:
 export class ExecuteAccountHandler implements ICommandHandler<ExecuteAccountCommand, WriteOutcome> {
   constructor(private readonly writer: PersonStreamWriter, @Inject(POLICY_CATALOG) private readonly catalog: PolicyCatalog) {}
 
-  async execute({ personId, command, context }: ExecuteAccountCommand): Promise<WriteOutcome> {
+  async execute({ personId, command, context: given }: ExecuteAccountCommand): Promise<WriteOutcome> {
+    // The key is bound to this request: command, person and body.
+    const context = withFingerprint(given, `accounts.${command.type}`, personStreamId(personId), command.data);
     if (command.type === 'BequeathAccount') return this.bequeath(personId, command.data, context);
     return this.writer.write(personId, context, (state) => decideAccount(withPack(this.catalog, command, state), state));
   }
