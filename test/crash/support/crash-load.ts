@@ -124,21 +124,30 @@ export async function loadUntilKilled(ledger: CrashLedger, requests: SettleReque
   await (killing ?? ledger.kill());
 }
 
+/** Runs `fn` over the items, `width` at a time. */
+async function inParallel<T>(items: T[], fn: (item: T) => Promise<void>, width = 8): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: width }, async () => {
+    while (next < items.length) await fn(items[next++]);
+  }));
+}
+
 /** After a restart: acknowledged ones present once; the others retried with their key, then present once. */
 export async function checkExactlyOnce(ledger: CrashLedger, requests: SettleRequest[]): Promise<{ lost: number; duplicated: number; retried: number }> {
   const acked = requests.filter((r) => r.status !== undefined && r.status >= 200 && r.status < 300);
   expect(requests.filter((r) => r.status !== undefined && r.status >= 500)).toEqual([]);
   const before = ledger.settledCounts();
   const lost = acked.filter((r) => (before.get(`${r.personId}/${r.body.settlementId}`) ?? 0) === 0).length;
-  for (const r of acked) {
+  await inParallel(acked, async (r) => {
     expect((await ledger.http.get(`/persons/${r.personId}/settlements/${r.body.settlementId}`)).status).toBe(200);
-  }
+  });
   const unacked = requests.filter((r) => r.sent && r.status === undefined);
-  for (const r of unacked) {
+  // Retried concurrently, as clients would: the saga and the keys must hold under contention too.
+  await inParallel(unacked, async (r) => {
     const res = await ledger.http.post(`/persons/${r.personId}/visits`, r.body, r.key);
     expect({ key: r.key, status: res.status }).toEqual({ key: r.key, status: 201 });
     expect(res.body.settlementId).toBe(r.body.settlementId);
-  }
+  });
   const after = ledger.settledCounts();
   const duplicated = [...after.values()].filter((n) => n > 1).length;
   for (const r of [...acked, ...unacked]) expect(after.get(`${r.personId}/${r.body.settlementId}`)).toBe(1);
@@ -155,7 +164,7 @@ export async function checkReadModelsEqualReplay(ledger: CrashLedger, personIds:
     if (health.projections?.lag === 0 || Date.now() > deadline) break;
     await new Promise((r) => setTimeout(r, 100));
   }
-  for (const personId of personIds) {
+  await inParallel(personIds, async (personId) => {
     const projected = await ledger.http.get(`/persons/${personId}/years/2023`);
     const folded = await ledger.http.get(`/persons/${personId}/years/2023?asOf=${head}`);
     expect(projected.status).toBe(200);
@@ -165,7 +174,7 @@ export async function checkReadModelsEqualReplay(ledger: CrashLedger, personIds:
     expect(stripAsOf(statement.body)).toEqual(stripAsOf(statementFolded.body));
     const replay = await ledger.http.post('/audit/replay', { personId, year: 2023 });
     expect({ personId, differences: replay.body.differences }).toEqual({ personId, differences: [] });
-  }
+  });
 }
 
 /** The two answers differ only in how they say what they were read as of. */
