@@ -48,7 +48,7 @@ export function assertSameRequest(earlier: readonly RecordedEvent[], context: Co
 }
 
 /** The key as the caller sent it: command ids are `<api key id>:<Idempotency-Key>`. */
-function publicKey(commandId: string): string {
+export function publicKey(commandId: string): string {
   const i = commandId.indexOf(':');
   return i >= 0 ? commandId.slice(i + 1) : commandId;
 }

@@ -4,6 +4,8 @@
  * the key and writes nothing — on every write endpoint family, across endpoints, and under
  * concurrency.
  */
+import { decideEnrollment } from '../../src/modules/enrollment/enrollment.decide';
+import { PersonStreamWriter } from '../../src/modules/person-writer.service';
 import { LedgerHarness, registerInstitutions, startLedger } from '../support/ledger-app';
 
 let h: LedgerHarness;
@@ -149,5 +151,29 @@ describe('persons, accounts and institutions', () => {
     const other = await post('/persons/P2/account/credits', { month: '2023-02' }, 'scope-key-0001');
     expect(other.status).toBe(201);
     expect(other.headers['idempotent-replayed']).toBe('false');
+  });
+});
+
+describe('reversals and keys from before fingerprints', () => {
+  it('claims: the same reversal replays; another reversal under its key is 422', async () => {
+    const at = '2023-06-25T09:00:00+08:00';
+    for (const id of ['S-V1', 'S-V2']) expect((await post('/persons/P1/visits', { ...visit(id), occurredAt: at, settledAt: at })).status).toBe(201);
+    expect((await post('/persons/P1/settlements/S-V1/reversal', { reason: 'entered twice' }, 'rev-key-00001')).status).toBe(201);
+    expect((await post('/persons/P1/settlements/S-V1/reversal', { reason: 'entered twice' }, 'rev-key-00001')).headers['idempotent-replayed']).toBe('true');
+    await writesNothing(async () => {
+      expectKeyReused(await post('/persons/P1/settlements/S-V2/reversal', { reason: 'entered twice' }, 'rev-key-00001'), 'rev-key-00001');
+    });
+    expect((await get('/persons/P1/settlements/S-V2')).body.reversed).not.toBe(true);
+  });
+
+  it('a key whose events predate fingerprints (no requestFingerprint) and are not a settlement: 422 on POST …/visits, not 500', async () => {
+    const keyId = h.keys.agency.split('_')[1];
+    const legacy = { commandId: `${keyId}:legacy-key-0001`, actor: 'agency:legacy' }; // as written before fingerprints existed
+    await h.app.get(PersonStreamWriter).write('P2', legacy, (state) => decideEnrollment({ type: 'UpdateRelatives', data: { relatives: [] } }, state.enrollment));
+    const [stored] = (await h.store.readStream('person-P2')).filter((e) => e.metadata.commandId === legacy.commandId);
+    expect(stored.metadata.requestFingerprint).toBeUndefined();
+    await writesNothing(async () => {
+      expectKeyReused(await post('/persons/P2/visits', visit('S-L1'), 'legacy-key-0001'), 'legacy-key-0001');
+    });
   });
 });

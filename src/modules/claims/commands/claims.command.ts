@@ -1,12 +1,12 @@
 import { ForbiddenException, Inject, Injectable } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import type { RecordedEvent } from '../../../event-store/event-store.port';
-import { assertSameRequest, CommandContext, withFingerprint } from '../../../event-store/stream-command';
+import { assertSameRequest, CommandContext, publicKey, withFingerprint } from '../../../event-store/stream-command';
 import type { Principal } from '../../../http/roles';
 import { POLICY_CATALOG } from '../../../infrastructure/tokens';
 import { InstitutionRegistry } from '../../../institutions/institution-registry.service';
 import { shanghaiDate } from '../../../kernel/dates';
-import { InvalidInput, PolicyRefusal } from '../../../kernel/errors';
+import { IdempotencyKeyReused, InvalidInput, PolicyRefusal } from '../../../kernel/errors';
 import { money } from '../../../kernel/money';
 import { familyUseAllowed } from '../../../policy/account-rules';
 import type { PolicyCatalog } from '../../../policy/catalog';
@@ -140,8 +140,11 @@ export class ClaimsService {
   }
 
   /** The reply, built from the stored VisitSettled only (a replay never echoes the request). */
-  private outcome(personId: string, written: { created: boolean; revision: number; position: number; events: Array<{ type: string; data: unknown }> }): SettlementOutcome {
-    const settled = written.events.find((e) => e.type === 'VisitSettled')!.data as VisitSettled['data'];
+  private outcome(personId: string, written: { created: boolean; revision: number; position: number; events: Array<{ type: string; data: unknown }> }, key: string): SettlementOutcome {
+    const found = written.events.find((e) => e.type === 'VisitSettled');
+    // A key whose events (written before fingerprints) are not a settlement: another request's key.
+    if (!found) throw new IdempotencyKeyReused(key);
+    const settled = found.data as VisitSettled['data'];
     return {
       personId,
       settlementId: settled.settlementId,
@@ -162,7 +165,7 @@ export class ClaimsService {
       const written = await this.writer.write(personId, context, (state) =>
         settleVisit(this.command(state, request, institution, { source: request.account.source, balance: '0.00' }), state),
       );
-      return this.outcome(personId, written);
+      return this.outcome(personId, written, publicKey(context.commandId));
     }
     return this.settleWithRelativeAccount(personId, request, institution, context);
   }
@@ -193,7 +196,7 @@ export class ClaimsService {
     const earlier = beneficiary.events.find((e) => e.metadata.commandId === context.commandId && e.type === 'VisitSettled');
     if (earlier) {
       await this.reconcileFamilyPayments(holderId, saga, context, (earlier.data as VisitSettled['data']).familyPayment);
-      return this.outcome(personId, { created: false, revision: earlier.revision, position: earlier.position, events: [earlier] });
+      return this.outcome(personId, { created: false, revision: earlier.revision, position: earlier.position, events: [earlier] }, publicKey(context.commandId));
     }
     // Refuse a taken settlement id before touching the holder's account.
     if (findSettlement(beneficiary.state.claims, request.settlementId)) {
@@ -210,7 +213,7 @@ export class ClaimsService {
       await this.reconcileFamilyPayments(holderId, saga, context, undefined);
       throw e;
     }
-    const outcome = this.outcome(personId, settled);
+    const outcome = this.outcome(personId, settled, publicKey(context.commandId));
     await this.reconcileFamilyPayments(holderId, saga, context, outcome.familyPayment);
     return outcome;
   }
