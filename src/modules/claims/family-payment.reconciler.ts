@@ -92,12 +92,17 @@ export class FamilyPaymentReconciler implements OnApplicationBootstrap, OnModule
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    await this.reconcile();
+  /** First pass at start, in the background (it reads the whole log once; the service need not wait for it). */
+  onApplicationBootstrap(): void {
+    this.runLogged();
     if (this.settings.everyMs > 0) {
-      this.timer = setInterval(() => void this.reconcile().catch((e) => this.logger.error(`reconciliation failed: ${String(e)}`)), this.settings.everyMs);
+      this.timer = setInterval(() => this.runLogged(), this.settings.everyMs);
       this.timer.unref();
     }
+  }
+
+  private runLogged(): void {
+    this.reconcile().catch((e) => this.logger.error(`family-payment reconciliation failed: ${e instanceof Error ? e.message : String(e)}`));
   }
 
   async onModuleDestroy(): Promise<void> {
