@@ -4,6 +4,7 @@
  * the key and writes nothing — on every write endpoint family, across endpoints, and under
  * concurrency.
  */
+import { money } from '../../src/kernel/money';
 import { decideEnrollment } from '../../src/modules/enrollment/enrollment.decide';
 import { PersonStreamWriter } from '../../src/modules/person-writer.service';
 import { LedgerHarness, registerInstitutions, startLedger } from '../support/ledger-app';
@@ -94,6 +95,33 @@ describe('claims: POST /persons/:id/visits', () => {
       expectKeyReused(await post('/persons/KID/visits', { ...body, settlementId: 'S-K4', visitId: 'V-S-K4' }, 'kid-key-00002'), 'kid-key-00002');
     });
     expect((await get('/persons/HOLDER/account')).body.balance).toBe(balance);
+  });
+
+  it('relative account, ten different bodies under one key at once: one 201, nine 422, the holder charged once', async () => {
+    const before = (await get('/persons/HOLDER/account')).body.balance;
+    const bodies = Array.from({ length: 10 }, (_, i) => visit(`S-KR${i}`, '100.00', { source: 'relative', holderId: 'HOLDER' }));
+    const results = await Promise.all(bodies.map((b) => post('/persons/KID/visits', b, 'kid-race-0001')));
+    const created = results.filter((r) => r.status === 201);
+    expect(created).toHaveLength(1);
+    for (const r of results.filter((r) => r.status !== 201)) expectKeyReused(r, 'kid-race-0001');
+    const paid = created[0].body.familyPayment.amount;
+    expect((await get('/persons/HOLDER/account')).body.balance).toBe(money(before).minus(paid).toFixed(2));
+    const holderEvents = await h.store.readStream('person-HOLDER');
+    const payments = holderEvents.filter((e) => e.type === 'FamilyAccountPayment' && String(e.metadata.commandId).includes('kid-race-0001'));
+    const refunded = holderEvents.filter((e) => e.type === 'FamilyAccountPaymentRefunded' && payments.some((p) => (p.data as { paymentId: string }).paymentId === (e.data as { paymentId: string }).paymentId));
+    expect(payments).toHaveLength(1);
+    expect(refunded).toHaveLength(0);
+    expect((await h.store.readStream('person-KID')).filter((e) => e.type === 'VisitSettled' && String(e.metadata.commandId).endsWith('kid-race-0001'))).toHaveLength(1);
+  });
+
+  it('relative account, ten identical requests under one key at once: one settlement, one payment, same body for all', async () => {
+    const body = visit('S-KSAME', '100.00', { source: 'relative', holderId: 'HOLDER' });
+    const results = await Promise.all(Array.from({ length: 10 }, () => post('/persons/KID/visits', body, 'kid-race-0002')));
+    expect(results.map((r) => r.status)).toEqual(Array(10).fill(201));
+    expect(new Set(results.map((r) => JSON.stringify({ ...r.body, created: 'n/a' }))).size).toBe(1);
+    const payments = (await h.store.readStream('person-HOLDER')).filter((e) => e.type === 'FamilyAccountPayment' && String(e.metadata.commandId).includes('kid-race-0002'));
+    expect(payments).toHaveLength(1);
+    expect((await h.store.readStream('person-KID')).filter((e) => e.type === 'VisitSettled' && (e.data as { settlementId: string }).settlementId === 'S-KSAME')).toHaveLength(1);
   });
 
   it('twenty different bodies under one key at once: one 201, nineteen 422, one settlement', async () => {
