@@ -204,4 +204,13 @@ describe('reversals and keys from before fingerprints', () => {
       expectKeyReused(await post('/persons/P2/visits', visit('S-L1'), 'legacy-key-0001'), 'legacy-key-0001');
     });
   });
+
+  it('the same for an inheritance (two streams): 422, not 500, and nothing written', async () => {
+    const keyId = h.keys.agency.split('_')[1];
+    const legacy = { commandId: `${keyId}:legacy-key-0002`, actor: 'agency:legacy' };
+    await h.app.get(PersonStreamWriter).write('E1', legacy, (state) => decideEnrollment({ type: 'UpdateRelatives', data: { relatives: [] } }, state.enrollment));
+    await writesNothing(async () => {
+      expectKeyReused(await post('/persons/E1/account/inheritance', { heirId: 'P3', on: '2023-04-01' }, 'legacy-key-0002'), 'legacy-key-0002');
+    });
+  });
 });

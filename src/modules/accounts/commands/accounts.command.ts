@@ -1,8 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { CommandContext, withFingerprint } from '../../../event-store/stream-command';
+import { CommandContext, publicKey, withFingerprint } from '../../../event-store/stream-command';
 import { POLICY_CATALOG } from '../../../infrastructure/tokens';
-import { PolicyRefusal } from '../../../kernel/errors';
+import { IdempotencyKeyReused, PolicyRefusal } from '../../../kernel/errors';
 import type { PolicyCatalog, PolicyPack } from '../../../policy/catalog';
 import { PersonState, personStreamId } from '../../person-stream';
 import { PersonStreamWriter, WriteOutcome } from '../../person-writer.service';
@@ -65,7 +65,9 @@ export class ExecuteAccountHandler implements ICommandHandler<ExecuteAccountComm
       throw new PolicyRefusal('HEIR_NOT_ENROLLED', '宛政办〔2022〕42号 第十二条', `heir ${data.heirId} has no open account`);
     }
     const first = await this.writer.write(personId, context, (state) => decideAccount({ type: 'BequeathAccount', data }, state));
-    const bequeathed = first.events.find((e) => e.type === 'AccountBequeathed')?.data as AccountBequeathed['data'];
+    const bequeathed = first.events.find((e) => e.type === 'AccountBequeathed')?.data as AccountBequeathed['data'] | undefined;
+    // A key whose events (written before fingerprints) are not a bequest: another request's key.
+    if (!bequeathed) throw new IdempotencyKeyReused(publicKey(context.commandId));
     await this.writer.write(
       data.heirId,
       { ...context, commandId: `${context.commandId}:heir`, causationId: context.commandId },
