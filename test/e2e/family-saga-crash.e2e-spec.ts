@@ -142,4 +142,17 @@ describe('issue 11 item 6: a family payment left without its settlement is refun
     expect(await reconciler().reconcile()).toBe(0);
     expect((await refunds()).filter((r) => r.paymentId.startsWith('FAM-CHILD-S5-'))).toEqual([{ paymentId: 'FAM-CHILD-S5-1', amount: '106.50', reason: 'settlement_not_recorded' }]);
   });
+
+  it("one payment's failing refund does not stop the others; it is tried again on the next pass", async () => {
+    const start = await balance();
+    await crashAfterPayment('S6', 'saga-crash-0006', '2023-03-20T09:00:00+08:00');
+    await crashAfterPayment('S7', 'saga-crash-0007', '2023-03-22T09:00:00+08:00');
+    expect(money(await balance()).lessThan(start)).toBe(true);
+    later(61);
+    failNext.push({ stream: 'person-PARENT', pass: 0 }); // the first refund of the pass fails
+    expect(await reconciler().reconcile()).toBe(1);
+    expect(await reconciler().reconcile()).toBe(1);
+    expect(await balance()).toBe(start);
+    expect(await reconciler().reconcile()).toBe(0);
+  });
 });

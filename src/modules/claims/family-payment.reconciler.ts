@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import { EVENT_STORE, EventStore, RecordedEvent } from '../../event-store/event-store.port';
 import type { CommandContext } from '../../event-store/stream-command';
 import { CLOCK, Clock } from '../../kernel/clock';
+import { PolicyRefusal } from '../../kernel/errors';
 import { money } from '../../kernel/money';
 import type { FamilyAccountPayment, FamilyAccountPaymentRefunded } from '../accounts/accounts.events';
 import { decideAccount } from '../accounts/accounts.decide';
@@ -120,7 +121,7 @@ export class FamilyPaymentReconciler implements OnApplicationBootstrap, OnModule
     await this.follow();
     let refunds = 0;
     for (const payment of [...this.pending.values()]) {
-      if (await this.settle(payment)) refunds++;
+      if (await this.judgeAndRefund(payment).catch((e) => this.failed(payment, e))) refunds++;
     }
     if (refunds > 0) this.logger.warn(`refunded ${refunds} family payment(s) whose settlement was not recorded as paid`);
     return refunds;
@@ -149,18 +150,28 @@ export class FamilyPaymentReconciler implements OnApplicationBootstrap, OnModule
     });
   }
 
+  /** One payment's failure does not stop the others: a refusal is final (logged, dropped); anything else is tried again next pass. */
+  private failed(payment: PendingFamilyPayment, e: unknown): false {
+    if (e instanceof PolicyRefusal) this.pending.delete(payment.paymentId);
+    this.logger.error(`family payment ${payment.paymentId} of ${payment.holderId}: ${e instanceof Error ? e.message : String(e)}`);
+    return false;
+  }
+
   /** Judges one payment from fresh state and writes its refund if one is due; true if written. */
-  private async settle(payment: PendingFamilyPayment): Promise<boolean> {
+  private async judgeAndRefund(payment: PendingFamilyPayment): Promise<boolean> {
     const holder = (await this.writer.load(payment.holderId)).state;
     const beneficiary = (await this.writer.load(payment.beneficiaryId)).state;
     const verdict = judgeFamilyPayment(payment, holder, beneficiary, this.clock.now().getTime(), this.settings.afterMs);
     if (verdict.kind === 'wait') return false;
-    this.pending.delete(payment.paymentId);
-    if (verdict.kind === 'resolved') return false;
+    if (verdict.kind === 'resolved') {
+      this.pending.delete(payment.paymentId);
+      return false;
+    }
     const { keep, reason } = verdict;
     const out = await this.writer.write(payment.holderId, refundContext(payment.paymentId, keep), (state) =>
       decideAccount({ type: 'RefundFamilyPayment', data: { paymentId: payment.paymentId, keep, reason } }, state),
     );
+    this.pending.delete(payment.paymentId); // only once written: a failed write is tried again next pass
     return out.created && out.events.length > 0;
   }
 }
