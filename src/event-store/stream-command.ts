@@ -1,5 +1,6 @@
 import { Clock } from '../kernel/clock';
-import { ConcurrencyConflict } from '../kernel/errors';
+import { ConcurrencyConflict, IdempotencyKeyReused } from '../kernel/errors';
+import { canonicalJson, sha256Hex } from '../policy/canonical-json';
 import { EventStore, NewEvent, RecordedEvent } from './event-store.port';
 import { WrongExpectedVersion } from './errors';
 import { currentSchemaVersion, upcast } from './upcasting';
@@ -17,6 +18,39 @@ export interface CommandContext {
   actor: string;
   correlationId?: string;
   causationId?: string;
+  /**
+   * Fingerprint of the request the key was sent with (see `requestFingerprint`), stored in
+   * the metadata of the events the command writes; a later command under the same key with
+   * another fingerprint is refused (IDEMPOTENCY_KEY_REUSED). Internal commands may omit it.
+   */
+  requestFingerprint?: string;
+}
+
+/** Hash of what identifies a request: the command's name, its stream and its canonical body. */
+export function requestFingerprint(command: string, streamId: string, body: unknown): string {
+  return sha256Hex(canonicalJson({ command, streamId, body }));
+}
+
+/** The context with its request fingerprint set (kept if the caller already set one). */
+export function withFingerprint(context: CommandContext, command: string, streamId: string, body: unknown): CommandContext {
+  return context.requestFingerprint ? context : { ...context, requestFingerprint: requestFingerprint(command, streamId, body) };
+}
+
+/**
+ * Refuses a key already used by another request. Events written before fingerprints
+ * existed (no `requestFingerprint`), and internal commands without one, count as matching.
+ */
+export function assertSameRequest(earlier: readonly RecordedEvent[], context: CommandContext): void {
+  const stored = earlier.find((e) => typeof e.metadata.requestFingerprint === 'string')?.metadata.requestFingerprint;
+  if (stored !== undefined && context.requestFingerprint !== undefined && stored !== context.requestFingerprint) {
+    throw new IdempotencyKeyReused(publicKey(context.commandId));
+  }
+}
+
+/** The key as the caller sent it: command ids are `<api key id>:<Idempotency-Key>`. */
+export function publicKey(commandId: string): string {
+  const i = commandId.indexOf(':');
+  return i >= 0 ? commandId.slice(i + 1) : commandId;
 }
 
 export interface StreamCommandOptions<State, Result> {
@@ -70,6 +104,7 @@ export async function runStreamCommand<State, Result>(
         });
     const earlier = events.filter((e) => e.metadata.commandId === context.commandId);
     if (earlier.length > 0) {
+      assertSameRequest(earlier, context);
       const before = options.fold(events.slice(0, events.indexOf(earlier[0])));
       return { result: options.result(earlier, before), created: false, events: earlier, nextExpectedRevision: events.length - 1 };
     }
@@ -90,6 +125,7 @@ export async function runStreamCommand<State, Result>(
         correlationId: context.correlationId ?? context.commandId,
         causationId: context.causationId ?? context.commandId,
         actor: context.actor,
+        ...(context.requestFingerprint ? { requestFingerprint: context.requestFingerprint } : {}),
       },
     }));
     if (options.seal) batch = options.seal(batch, events[events.length - 1]);

@@ -55,3 +55,18 @@ export class ConcurrencyConflict extends LedgerError {
 export class Forbidden extends LedgerError {
   readonly kind = 'forbidden' as const;
 }
+
+/**
+ * An Idempotency-Key already used on this stream by a different request (HTTP 422): the
+ * key is bound to the request it first wrote, so reusing it is refused and writes nothing.
+ */
+export class IdempotencyKeyReused extends PolicyRefusal {
+  constructor(readonly key: string) {
+    super(
+      'IDEMPOTENCY_KEY_REUSED',
+      'ledger rule: idempotency keys (a key names one request; a retry must repeat it exactly)',
+      `Idempotency-Key ${key} was already used for a different request`,
+      { idempotencyKey: key },
+    );
+  }
+}

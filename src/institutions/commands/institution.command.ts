@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { EVENT_STORE, EventStore } from '../../event-store/event-store.port';
 import { tamperSeal } from '../../audit/tamper-chain';
-import { CommandContext, runStreamCommand } from '../../event-store/stream-command';
+import { CommandContext, runStreamCommand, withFingerprint } from '../../event-store/stream-command';
 import { CLOCK, Clock, ID_GENERATOR, IdGenerator } from '../../kernel/clock';
 import { NotFound } from '../../kernel/errors';
 import { decideInstitution, InstitutionCommand } from '../institution.decide';
@@ -40,7 +40,8 @@ export class ExecuteInstitutionHandler implements ICommandHandler<ExecuteInstitu
       clock: this.clock,
       newId: () => this.ids.next(),
       streamId: institutionStreamId(code),
-      context,
+      // The key is bound to this request: command, institution and body.
+      context: withFingerprint(context, `institutions.${command.type}`, institutionStreamId(code), command.data),
       fold: foldInstitution,
       // Institution streams are hash-chained like person streams, so replay can name a tampered event.
       seal: tamperSeal(institutionStreamId(code)),

@@ -22,7 +22,7 @@ export type AccountCommand =
   | { type: 'CreditMonth'; data: { month: string }; pack: PolicyPack }
   | { type: 'PayFromAccount'; data: { paymentId: string; purpose: AccountPurchasePaid['data']['purpose']; amount: string; reference: string; paidOn: LocalDate }; pack: PolicyPack }
   | { type: 'PayForRelative'; data: { paymentId: string; beneficiaryId: string; purpose: FamilyAccountPayment['data']['purpose']; amount: string; settlementId?: string; reference: string; paidOn: LocalDate }; pack: PolicyPack }
-  | { type: 'RefundFamilyPayment'; data: { paymentId: string; keep: string; reason: 'settlement_reversed' | 'settlement_not_completed' | 'settlement_recomputed' } }
+  | { type: 'RefundFamilyPayment'; data: { paymentId: string; keep: string; reason: 'settlement_reversed' | 'settlement_not_completed' | 'settlement_recomputed' | 'settlement_not_recorded' } }
   | { type: 'TransferAccount'; data: { transferId: string; direction: 'out' | 'in'; amount?: string; counterpartRegion: string; transferredOn: LocalDate } }
   | { type: 'PayOutAccount'; data: { reason: 'death' | 'emigration' | 'voluntary_exit'; paidOn: LocalDate; payee: string } }
   | { type: 'BequeathAccount'; data: { heirId: string; on: LocalDate } }

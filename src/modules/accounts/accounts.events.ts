@@ -42,10 +42,13 @@ export interface FamilyAccountPayment {
   };
 }
 
-/** Gives back (part of) a family payment: its settlement was reversed or never completed. */
+/**
+ * Gives back (part of) a family payment: its settlement was reversed, never completed, recomputed,
+ * or (found by the ledger's reconciler after a crash) never recorded.
+ */
 export interface FamilyAccountPaymentRefunded {
   type: 'FamilyAccountPaymentRefunded';
-  data: { paymentId: string; amount: string; reason: 'settlement_reversed' | 'settlement_not_completed' | 'settlement_recomputed' };
+  data: { paymentId: string; amount: string; reason: 'settlement_reversed' | 'settlement_not_completed' | 'settlement_recomputed' | 'settlement_not_recorded' };
 }
 
 /** 宛政办〔2022〕42号 第十二条: the balance moves with the person on a transfer. */

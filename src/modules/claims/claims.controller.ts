@@ -2,6 +2,8 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } fro
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiHeader, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { commandContext } from '../../http/command-context';
+import { withFingerprint } from '../../event-store/stream-command';
+import { personStreamId } from '../person-stream';
 import { PersonIdParam, SettlementParams } from '../../http/params';
 import { replyWrite } from '../../http/reply';
 import { CurrentPrincipal, Principal, Roles } from '../../http/roles';
@@ -49,7 +51,9 @@ export class ClaimsController {
   @ApiOperation({ summary: 'Settle a visit (national 2207): VisitSettled with the decision, policy version and trace' })
   @ApiResponse({ status: 201, description: 'The decision (amounts, national fields, reasons, flags, trace with clauses) and where it was recorded', schema: { example: EXAMPLES.settlement } })
   async settle(@Param() { personId }: PersonIdParam, @Body() dto: SettleVisitDto, @CurrentPrincipal() p: Principal, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: unknown): Promise<SettlementOutcome> {
-    return replyWrite(res, await this.commands.execute(new SettleVisit(personId, this.request(dto), p, commandContext(p, key))));
+    // The key is bound to the body as sent (before settledAt defaults to the clock).
+    const context = withFingerprint(commandContext(p, key), 'claims.SettleVisit', personStreamId(personId), dto);
+    return replyWrite(res, await this.commands.execute(new SettleVisit(personId, this.request(dto), p, context)));
   }
 
   @Post('visits/pre-settlement')

@@ -1,10 +1,10 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import type { CommandContext } from '../../../event-store/stream-command';
+import { CommandContext, publicKey, withFingerprint } from '../../../event-store/stream-command';
 import { POLICY_CATALOG } from '../../../infrastructure/tokens';
-import { PolicyRefusal } from '../../../kernel/errors';
+import { IdempotencyKeyReused, PolicyRefusal } from '../../../kernel/errors';
 import type { PolicyCatalog, PolicyPack } from '../../../policy/catalog';
-import type { PersonState } from '../../person-stream';
+import { PersonState, personStreamId } from '../../person-stream';
 import { PersonStreamWriter, WriteOutcome } from '../../person-writer.service';
 import { AccountCommand, decideAccount } from '../accounts.decide';
 import type { AccountBequeathed } from '../accounts.events';
@@ -46,7 +46,9 @@ function withPack(catalog: PolicyCatalog, command: AccountRequestCommand, state:
 export class ExecuteAccountHandler implements ICommandHandler<ExecuteAccountCommand, WriteOutcome> {
   constructor(private readonly writer: PersonStreamWriter, @Inject(POLICY_CATALOG) private readonly catalog: PolicyCatalog) {}
 
-  async execute({ personId, command, context }: ExecuteAccountCommand): Promise<WriteOutcome> {
+  async execute({ personId, command, context: given }: ExecuteAccountCommand): Promise<WriteOutcome> {
+    // The key is bound to this request: command, person and body.
+    const context = withFingerprint(given, `accounts.${command.type}`, personStreamId(personId), command.data);
     if (command.type === 'BequeathAccount') return this.bequeath(personId, command.data, context);
     return this.writer.write(personId, context, (state) => decideAccount(withPack(this.catalog, command, state), state));
   }
@@ -63,7 +65,9 @@ export class ExecuteAccountHandler implements ICommandHandler<ExecuteAccountComm
       throw new PolicyRefusal('HEIR_NOT_ENROLLED', '宛政办〔2022〕42号 第十二条', `heir ${data.heirId} has no open account`);
     }
     const first = await this.writer.write(personId, context, (state) => decideAccount({ type: 'BequeathAccount', data }, state));
-    const bequeathed = first.events.find((e) => e.type === 'AccountBequeathed')?.data as AccountBequeathed['data'];
+    const bequeathed = first.events.find((e) => e.type === 'AccountBequeathed')?.data as AccountBequeathed['data'] | undefined;
+    // A key whose events (written before fingerprints) are not a bequest: another request's key.
+    if (!bequeathed) throw new IdempotencyKeyReused(publicKey(context.commandId));
     await this.writer.write(
       data.heirId,
       { ...context, commandId: `${context.commandId}:heir`, causationId: context.commandId },

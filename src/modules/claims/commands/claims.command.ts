@@ -1,23 +1,24 @@
 import { ForbiddenException, Inject, Injectable } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import type { RecordedEvent } from '../../../event-store/event-store.port';
-import type { CommandContext } from '../../../event-store/stream-command';
+import { assertSameRequest, CommandContext, publicKey, withFingerprint } from '../../../event-store/stream-command';
 import type { Principal } from '../../../http/roles';
 import { POLICY_CATALOG } from '../../../infrastructure/tokens';
 import { InstitutionRegistry } from '../../../institutions/institution-registry.service';
 import { shanghaiDate } from '../../../kernel/dates';
-import { InvalidInput, PolicyRefusal } from '../../../kernel/errors';
+import { IdempotencyKeyReused, InvalidInput, PolicyRefusal } from '../../../kernel/errors';
 import { money } from '../../../kernel/money';
 import { familyUseAllowed } from '../../../policy/account-rules';
 import type { PolicyCatalog } from '../../../policy/catalog';
 import type { AccountRequest, Decision, InstitutionFacts, VisitFacts } from '../../../policy/engine/types';
 import { packFor } from '../../accounts/commands/accounts.command';
 import { decideAccount } from '../../accounts/accounts.decide';
-import type { PersonState } from '../../person-stream';
+import { PersonState, personStreamId } from '../../person-stream';
 import { PersonStreamWriter } from '../../person-writer.service';
 import { preSettle, reverseSettlement, settleVisit, SettleVisitCommand } from '../claims.decide';
 import type { VisitSettled } from '../claims.events';
 import { findSettlement } from '../claims.state';
+import { reconcilerSettings, refundContext } from '../family-payment.reconciler';
 
 export interface SettlementOutcome {
   personId: string;
@@ -66,6 +67,8 @@ const FAMILY_ATTEMPTS = 5;
 /** The claims use cases; the CQRS handlers below only delegate to it. */
 @Injectable()
 export class ClaimsService {
+  private readonly reconcileAfterMs = reconcilerSettings().afterMs;
+
   constructor(
     private readonly writer: PersonStreamWriter,
     private readonly registry: InstitutionRegistry,
@@ -136,11 +139,15 @@ export class ClaimsService {
     return request.account.holderId;
   }
 
-  private outcome(personId: string, settlementId: string, written: { created: boolean; revision: number; position: number; events: Array<{ type: string; data: unknown }> }): SettlementOutcome {
-    const settled = written.events.find((e) => e.type === 'VisitSettled')!.data as VisitSettled['data'];
+  /** The reply, built from the stored VisitSettled only (a replay never echoes the request). */
+  private outcome(personId: string, written: { created: boolean; revision: number; position: number; events: Array<{ type: string; data: unknown }> }, key: string): SettlementOutcome {
+    const found = written.events.find((e) => e.type === 'VisitSettled');
+    // A key whose events (written before fingerprints) are not a settlement: another request's key.
+    if (!found) throw new IdempotencyKeyReused(key);
+    const settled = found.data as VisitSettled['data'];
     return {
       personId,
-      settlementId,
+      settlementId: settled.settlementId,
       created: written.created,
       revision: written.revision,
       position: written.position,
@@ -149,14 +156,16 @@ export class ClaimsService {
     };
   }
 
-  async settle({ personId, request, principal, context }: SettleVisit): Promise<SettlementOutcome> {
+  async settle({ personId, request, principal, context: given }: SettleVisit): Promise<SettlementOutcome> {
+    // The controller fingerprints the body as sent; this covers callers of the command bus.
+    const context = withFingerprint(given, 'claims.SettleVisit', personStreamId(personId), request);
     this.checkInstitution(principal, request.institutionCode);
     const institution = await this.institutionFacts(request.institutionCode);
     if (request.account.source !== 'relative') {
       const written = await this.writer.write(personId, context, (state) =>
         settleVisit(this.command(state, request, institution, { source: request.account.source, balance: '0.00' }), state),
       );
-      return this.outcome(personId, request.settlementId, written);
+      return this.outcome(personId, written, publicKey(context.commandId));
     }
     return this.settleWithRelativeAccount(personId, request, institution, context);
   }
@@ -182,10 +191,12 @@ export class ClaimsService {
     if (holderId === personId) throw new PolicyRefusal('RELATION_NOT_ALLOWED', '宛政办〔2022〕42号 第九条', "use account.source 'own' for the person's own account");
     const saga = `${context.commandId}:family`;
     const beneficiary = await this.writer.loadExisting(personId);
+    // A key already used here by another request is refused before the holder is touched.
+    assertSameRequest(beneficiary.events.filter((e) => e.metadata.commandId === context.commandId), context);
     const earlier = beneficiary.events.find((e) => e.metadata.commandId === context.commandId && e.type === 'VisitSettled');
     if (earlier) {
       await this.reconcileFamilyPayments(holderId, saga, context, (earlier.data as VisitSettled['data']).familyPayment);
-      return this.outcome(personId, request.settlementId, { created: false, revision: earlier.revision, position: earlier.position, events: [earlier] });
+      return this.outcome(personId, { created: false, revision: earlier.revision, position: earlier.position, events: [earlier] }, publicKey(context.commandId));
     }
     // Refuse a taken settlement id before touching the holder's account.
     if (findSettlement(beneficiary.state.claims, request.settlementId)) {
@@ -202,18 +213,18 @@ export class ClaimsService {
       await this.reconcileFamilyPayments(holderId, saga, context, undefined);
       throw e;
     }
-    const outcome = this.outcome(personId, request.settlementId, settled);
+    const outcome = this.outcome(personId, settled, publicKey(context.commandId));
     await this.reconcileFamilyPayments(holderId, saga, context, outcome.familyPayment);
     return outcome;
   }
 
   /** This saga's family payments on the holder's stream, with what each still holds. */
-  private sagaPayments(holder: { state: PersonState; events: RecordedEvent[] }, saga: string): Array<{ paymentId: string; outstanding: string }> {
+  private sagaPayments(holder: { state: PersonState; events: RecordedEvent[] }, saga: string): Array<{ paymentId: string; outstanding: string; recordedAt: string }> {
     return holder.events
       .filter((e) => e.type === 'FamilyAccountPayment' && String(e.metadata.commandId ?? '').startsWith(`${saga}:`))
       .map((e) => {
         const paymentId = (e.data as { paymentId: string }).paymentId;
-        return { paymentId, outstanding: holder.state.account.familyPayments[paymentId]?.outstanding ?? '0.00' };
+        return { paymentId, outstanding: holder.state.account.familyPayments[paymentId]?.outstanding ?? '0.00', recordedAt: e.metadata.recordedAt };
       });
   }
 
@@ -230,9 +241,18 @@ export class ClaimsService {
     for (let attempt = 1; ; attempt++) {
       const holder = await this.writer.loadExisting(holderId);
       const account = this.relativeAccount(holder.state, personId, visitDate);
+      assertSameRequest(holder.events.filter((e) => String(e.metadata.commandId ?? '').startsWith(`${saga}:`)), context);
       const mine = this.sagaPayments(holder, saga);
       const held = mine.find((p) => money(p.outstanding).greaterThan(0));
-      if (held) return { amount: held.outstanding, paymentId: held.paymentId, account };
+      if (held && this.young(held.recordedAt)) return { amount: held.outstanding, paymentId: held.paymentId, account };
+      if (held) {
+        // Old enough for the reconciler to refund it any moment: refund it ourselves, under
+        // the reconciler's key (so never twice), and pay afresh rather than race it.
+        await this.writer.write(holderId, refundContext(held.paymentId, '0.00'), (state) =>
+          decideAccount({ type: 'RefundFamilyPayment', data: { paymentId: held.paymentId, keep: '0.00', reason: 'settlement_not_recorded' } }, state),
+        );
+        continue;
+      }
       const ben = (await this.writer.loadExisting(personId)).state;
       const planned = preSettle(this.command(ben, request, institution, account), ben).amounts.relativeAccount;
       if (money(planned).isZero()) return { amount: '0.00', account };
@@ -257,6 +277,11 @@ export class ClaimsService {
     }
   }
 
+  /** A held payment the reconciler will leave alone for a good while yet (under half its threshold). */
+  private young(recordedAt: string): boolean {
+    return this.writer.now().getTime() - Date.parse(recordedAt) < this.reconcileAfterMs / 2;
+  }
+
   /** Step 3: refund each payment of this saga down to what the settlement keeps of it. */
   private async reconcileFamilyPayments(holderId: string, saga: string, context: CommandContext, kept: { paymentId: string; amount: string } | undefined): Promise<void> {
     const holder = await this.writer.load(holderId);
@@ -270,7 +295,8 @@ export class ClaimsService {
     }
   }
 
-  async reverse({ personId, settlementId, reason, principal, context }: ReverseSettlement) {
+  async reverse({ personId, settlementId, reason, principal, context: given }: ReverseSettlement) {
+    const context = withFingerprint(given, 'claims.ReverseSettlement', personStreamId(personId), { settlementId, reason });
     const { state } = await this.writer.loadExisting(personId);
     const s = findSettlement(state.claims, settlementId);
     if (s) this.checkInstitution(principal, s.institutionCode);

@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import type { CommandContext } from '../../../event-store/stream-command';
+import { CommandContext, withFingerprint } from '../../../event-store/stream-command';
+import { personStreamId } from '../../person-stream';
 import { PolicyRefusal } from '../../../kernel/errors';
 import { PolicyCatalog } from '../../../policy/catalog';
 import { POLICY_CATALOG } from '../../../infrastructure/tokens';
@@ -18,7 +19,9 @@ export class ExecuteEnrollmentCommand extends Command<WriteOutcome> {
 export class ExecuteEnrollmentHandler implements ICommandHandler<ExecuteEnrollmentCommand, WriteOutcome> {
   constructor(private readonly writer: PersonStreamWriter, @Inject(POLICY_CATALOG) private readonly catalog: PolicyCatalog) {}
 
-  execute({ personId, command, context }: ExecuteEnrollmentCommand): Promise<WriteOutcome> {
+  execute({ personId, command, context: given }: ExecuteEnrollmentCommand): Promise<WriteOutcome> {
+    // The key is bound to this request: command, person and body.
+    const context = withFingerprint(given, `enrolment.${command.type}`, personStreamId(personId), command.data);
     if (command.type === 'Enrol') {
       // A person can only be enrolled where a policy pack of the scheme exists.
       const known = this.catalog.packs().some((p) => p.kind === 'city' && p.region === command.data.region && p.scheme === command.data.scheme);
