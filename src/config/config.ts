@@ -18,6 +18,8 @@ export interface LedgerConfig {
   policyParamsFile: string;
   httpAdapter: 'express' | 'fastify';
   logLevel: 'error' | 'warn' | 'log' | 'debug';
+  /** Ceilings on request amounts, with a reason each (config/input-limits.json). */
+  inputLimitsFile: string;
 }
 
 export class ConfigError extends Error {
@@ -65,6 +67,7 @@ export function loadConfig(env: Env = process.env): LedgerConfig {
     // Fastify by measurement (npm run bench:http): 1.45–1.6× Express's requests/s on our endpoints.
     httpAdapter: oneOf(env, 'LEDGER_HTTP_ADAPTER', ['express', 'fastify'] as const, 'fastify'),
     logLevel: oneOf(env, 'LOG_LEVEL', ['error', 'warn', 'log', 'debug'] as const, 'log'),
+    inputLimitsFile: env.LEDGER_INPUT_LIMITS && env.LEDGER_INPUT_LIMITS !== '' ? env.LEDGER_INPUT_LIMITS : path.resolve(__dirname, '../../config/input-limits.json'),
   };
 }
 

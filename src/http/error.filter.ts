@@ -5,6 +5,20 @@ import { ConcurrencyConflict, InvalidInput, LedgerError, NotFound, PolicyRefusal
 import { InvalidMoney } from '../kernel/money';
 
 /**
+ * Errors of the HTTP layer about the request itself (body parsers: too large, bad JSON,
+ * bad encoding) carry a 4xx `status`/`statusCode` and `expose: true` (http-errors) or a
+ * Fastify `FST_` code. They are the client's, so they answer 4xx, never 500 (issue 11 item 5).
+ */
+function clientError(e: unknown): [number, Record<string, unknown>] | undefined {
+  if (!e || typeof e !== 'object') return undefined;
+  const { status, statusCode, expose, code, message } = e as { status?: unknown; statusCode?: unknown; expose?: unknown; code?: unknown; message?: unknown };
+  const s = typeof status === 'number' ? status : statusCode;
+  const fromHttpLayer = expose === true || (typeof code === 'string' && code.startsWith('FST_'));
+  if (typeof s !== 'number' || s < 400 || s > 499 || !fromHttpLayer) return undefined;
+  return [s, { statusCode: s, error: 'Bad Request', message: typeof message === 'string' ? message : 'invalid request' }];
+}
+
+/**
  * Maps every error to HTTP in one place:
  * 400 invalid input (field and rule named), 401/403 from the guard, 404 unknown,
  * 409 concurrency conflict, 422 business refusal (reason code + clause), 500 otherwise.
@@ -41,6 +55,8 @@ export class LedgerErrorFilter implements ExceptionFilter {
     }
     if (e instanceof EventIdReused) return [409, { statusCode: 409, error: 'Conflict', code: 'EVENT_ID_REUSED', message: e.message }];
     if (e instanceof LedgerError) return [400, { statusCode: 400, error: 'Bad Request', message: e.message }];
+    const client = clientError(e);
+    if (client) return client;
     return [500, { statusCode: 500, error: 'Internal Server Error', message: 'internal error' }];
   }
 }
