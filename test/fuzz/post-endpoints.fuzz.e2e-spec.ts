@@ -1,6 +1,6 @@
 /**
  * Issue 11 items 5 and 9: the service tested as an attacker would. Walks every POST
- * endpoint of the OpenAPI document (/docs-json of the in-process app) with bad bodies —
+ * endpoint (and the PATCH) of the OpenAPI document (/docs-json of the in-process app) with bad bodies —
  * a fixed sweep (non-object bodies, text/plain, broken and 20,000-deep JSON) on every
  * endpoint, then fast-check generated ones (wrong types, missing and extra fields, huge
  * and negative numbers, three-decimal money, impossible dates, deep nesting, long
@@ -24,9 +24,11 @@ const JZ = { code: 'JZ-H001', name: '焦作市某三级综合医院', category: 
 const PARAMS: Record<string, string> = { personId: 'FZ-1', settlementId: 'S-FZ-1', code: 'JZ-H001', year: '2024', month: '2024-08' };
 
 interface Endpoint {
+  method: 'post' | 'patch' | 'put';
   path: string;
   schema: Schema;
 }
+type Operation = { requestBody?: { content: Record<string, { schema: Schema }> } };
 
 describe.each(ADAPTERS)('fuzzing every POST endpoint on %s', (adapter) => {
   let h: LedgerHarness;
@@ -49,34 +51,38 @@ describe.each(ADAPTERS)('fuzzing every POST endpoint on %s', (adapter) => {
     expect(visit.status).toBe(201);
     const docs = await h.http.get('/docs-json');
     components = docs.body.components.schemas;
-    endpoints = Object.entries(docs.body.paths as Record<string, { post?: { requestBody?: { content: Record<string, { schema: Schema }> } } }>)
-      .filter(([, ops]) => ops.post)
-      .map(([path, ops]) => ({ path: path.replace(/\{(\w+)\}/g, (_, name: string) => PARAMS[name] ?? 'x'), schema: ops.post!.requestBody?.content['application/json']?.schema ?? {} }));
+    // Every POST, and the other methods that take a body (PATCH /institutions/{code}).
+    endpoints = Object.entries(docs.body.paths as Record<string, Partial<Record<Endpoint['method'], Operation>>>).flatMap(([path, ops]) =>
+      (['post', 'patch', 'put'] as const)
+        .filter((m) => ops[m] && (m === 'post' || ops[m]!.requestBody))
+        .map((method) => ({ method, path: path.replace(/\{(\w+)\}/g, (_, name: string) => PARAMS[name] ?? 'x'), schema: ops[method]!.requestBody?.content['application/json']?.schema ?? {} })),
+    );
   });
   afterAll(async () => {
     // The figures for the issue's closing note.
-    console.log(`fuzz ${adapter}: ${figures.cases} cases on ${endpoints?.length} POST endpoints; 5xx: ${figures.fiveXX}; writes on error: ${figures.writesOnError}; statuses ${JSON.stringify(figures.byStatus)}`);
+    console.log(`fuzz ${adapter}: ${figures.cases} cases on ${endpoints?.length} endpoints (POST and PATCH); 5xx: ${figures.fiveXX}; writes on error: ${figures.writesOnError}; statuses ${JSON.stringify(figures.byStatus)}`);
     await h?.close();
   });
 
   /** One bad request: 4xx with a message, nothing written, the service alive. */
   async function attack(endpoint: Endpoint, body: BadBody): Promise<void> {
     const before = await h.store.headPosition();
-    const res = await h.http.post(endpoint.path).set('x-api-key', h.keys.agency).set('content-type', body.contentType).send(body.raw);
+    const res = await h.http[endpoint.method](endpoint.path).set('x-api-key', h.keys.agency).set('content-type', body.contentType).send(body.raw);
     const after = await h.store.headPosition();
     figures.cases++;
     figures.byStatus[res.status] = (figures.byStatus[res.status] ?? 0) + 1;
     if (res.status >= 500) figures.fiveXX++;
     if (after !== before) figures.writesOnError++;
-    const what = `${endpoint.path} ${body.kind} → ${res.status} ${res.text.slice(0, 200)}`;
+    const what = `${endpoint.method.toUpperCase()} ${endpoint.path} ${body.kind} → ${res.status} ${res.text.slice(0, 200)}`;
     expect({ what, is4xx: res.status >= 400 && res.status < 500 }).toEqual({ what, is4xx: true });
     expect({ what, message: typeof res.body?.message === 'string' && res.body.message.length > 0 }).toEqual({ what, message: true });
     expect({ what, written: after - before }).toEqual({ what, written: 0 });
     expect((await h.http.get('/health')).status).toBe(200);
   }
 
-  it('the OpenAPI document lists the 32 POST endpoints (at least)', () => {
-    expect(endpoints.length).toBeGreaterThanOrEqual(32);
+  it('the OpenAPI document lists the 32 POST endpoints (at least) and the PATCH', () => {
+    expect(endpoints.filter((e) => e.method === 'post').length).toBeGreaterThanOrEqual(32);
+    expect(endpoints.filter((e) => e.method === 'patch').length).toBeGreaterThanOrEqual(1);
   });
 
   it('every endpoint refuses non-object, non-JSON, broken and 20,000-deep bodies', async () => {
