@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import { STATUS_CODES } from 'node:http';
 import { EventIdReused, WrongExpectedVersion } from '../event-store/errors';
 import { ConcurrencyConflict, InvalidInput, LedgerError, NotFound, PolicyRefusal } from '../kernel/errors';
 import { InvalidMoney } from '../kernel/money';
@@ -15,7 +16,7 @@ function clientError(e: unknown): [number, Record<string, unknown>] | undefined 
   const s = typeof status === 'number' ? status : statusCode;
   const fromHttpLayer = expose === true || (typeof code === 'string' && code.startsWith('FST_'));
   if (typeof s !== 'number' || s < 400 || s > 499 || !fromHttpLayer) return undefined;
-  return [s, { statusCode: s, error: 'Bad Request', message: typeof message === 'string' ? message : 'invalid request' }];
+  return [s, { statusCode: s, error: STATUS_CODES[s] ?? 'Bad Request', message: typeof message === 'string' ? message : 'invalid request' }];
 }
 
 /**

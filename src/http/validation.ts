@@ -28,8 +28,12 @@ export function badRequest(fields: FieldError[]): BadRequestException {
 
 /** No request body of the API nests deeper than 4; 32 is generous and far below any stack limit. */
 export const MAX_BODY_DEPTH = 32;
-/** Keys that reach an object's prototype if copied naively; no DTO has them. */
-const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/**
+ * Keys that reach or shadow an object's prototype (`__proto__`, `constructor`, `valueOf`,
+ * `toString`…): no DTO has them, and the whitelist does not see them, because the DTO
+ * instance already "has" them (a fuzz case found `{"valueOf":…}` accepted).
+ */
+const PROTOTYPE_KEYS = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
 
 /**
  * What no DTO may be given (issue 11 items 4 and 5): a body that is not a JSON object,

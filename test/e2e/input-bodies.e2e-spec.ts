@@ -75,6 +75,12 @@ describe.each(['fastify', 'express'])('hostile bodies on %s', (adapter) => {
     await refused('/audit/what-if', { personId: 'IN-1', year: 2023 }, 'changes', 'isDefined');
   });
 
+  it('keys of Object.prototype are refused by name, not silently accepted (found by the fuzz suite)', async () => {
+    await refused('/persons/IN-1/relatives', { relatives: [], valueOf: 1 }, 'body.valueOf', 'noPrototypeKeys');
+    await refused('/institutions/JZ-H001/years/2025/cost-base', { toString: null }, 'body.toString', 'noPrototypeKeys');
+    await refused('/persons/IN-1/relatives', { relatives: [{ personId: 'IN-9', relation: 'spouse', hasOwnProperty: 'x' }] }, 'body.relatives.0.hasOwnProperty', 'noPrototypeKeys');
+  });
+
   it('prototype keys are refused', async () => {
     for (const raw of ['{"__proto__":{"admin":true},"relatives":[]}', '{"constructor":{"prototype":{"admin":true}},"relatives":[]}']) {
       const before = await h.store.headPosition();

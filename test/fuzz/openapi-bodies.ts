@@ -132,7 +132,8 @@ function wrongValue(f: Field): fc.Arbitrary<Json> {
   return fc.oneof(notAString, longString, ...nullIfRequired);
 }
 
-const PROTO_KEYS = ['__proto__', 'constructor', 'prototype'];
+/** Keys of Object.prototype (and `prototype`): they reach or shadow the prototype of a naive copy. */
+const PROTO_KEYS = [...Object.getOwnPropertyNames(Object.prototype), 'prototype'];
 
 /** JSON text nested `depth` levels (objects and arrays alternating), built as text: no recursion here either. */
 function nestedText(depth: number): string {
@@ -163,7 +164,7 @@ export function badBodies(schema: Schema, components: Components): fc.Arbitrary<
   const arbs: fc.Arbitrary<BadBody>[] = [
     fc.constantFrom(...NON_OBJECT_BODIES),
     fc
-      .tuple(fc.string({ minLength: 1, maxLength: 20 }).filter((k) => !props.has(k) && !PROTO_KEYS.includes(k)), fc.jsonValue({ maxDepth: 3 }))
+      .tuple(fc.oneof(fc.string({ minLength: 1, maxLength: 20 }), fc.constantFrom(...PROTO_KEYS)).filter((k) => !props.has(k)), fc.jsonValue({ maxDepth: 3 }))
       .map(([k, v]) => json({ ...base, [k]: v }, `extra field ${JSON.stringify(k)}`)),
     fc.tuple(fc.constantFrom(...PROTO_KEYS), fc.constantFrom(...[[] as (string | number)[], ...fields.filter((f) => f.schema.properties).map((f) => f.path)])).map(([key, at]) => {
       const text = JSON.stringify(base);
