@@ -74,7 +74,7 @@ export class ChangeInstitutionProfileDto {
   @ApiPropertyOptional({ enum: INSTITUTION_CATEGORIES }) @IsOptional() @IsIn(INSTITUTION_CATEGORIES) category?: InstitutionCategory;
   @ApiPropertyOptional({ enum: INSTITUTION_LEVELS }) @IsOptional() @IsIn(INSTITUTION_LEVELS as InstitutionLevel[]) level?: InstitutionLevel;
   @ApiPropertyOptional({ enum: INSTITUTION_LOCATIONS }) @IsOptional() @IsIn(INSTITUTION_LOCATIONS) location?: InstitutionLocation;
-  @ApiPropertyOptional() @IsOptional() @Matches(REGION) region?: string;
+  @ApiPropertyOptional({ example: 'jiaozuo' }) @IsOptional() @Matches(REGION) region?: string;
   @ApiPropertyOptional({ enum: SCHEMES, isArray: true })
   @IsOptional()
   @IsArray()
