@@ -1,20 +1,41 @@
-import { INestApplication } from '@nestjs/common';
+import { DynamicModule, INestApplication } from '@nestjs/common';
+import { NestExpressApplication } from '@nestjs/platform-express';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { LedgerConfig } from './config/config';
-import { ledgerValidationPipe } from './http/validation';
+import { ledgerValidationPipe, nonJsonBodyError } from './http/validation';
+import { loadInputLimits, useInputLimits } from './config/input-limits';
 import { InfrastructureOverrides } from './infrastructure/infrastructure.module';
+
+/** Largest request body either adapter reads (a 500-line visit is about 100 KB). */
+const BODY_LIMIT_BYTES = 2 * 1024 * 1024;
+
+/**
+ * Express with the same body rules as Fastify: JSON only, 2 MB. A body of any other type
+ * is refused before the route runs, so it cannot reach a DTO as an empty object
+ * (issue 11 item 4); Fastify answers such bodies as strings, which the pipe refuses.
+ */
+async function createExpressApp(module: DynamicModule, logger: unknown): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(module, { logger: logger as any, bodyParser: false });
+  app.use((req: { headers: Record<string, string | string[] | undefined> }, res: { status(code: number): { json(body: unknown): void } }, next: () => void) => {
+    const error = nonJsonBodyError(req.headers);
+    if (!error) return next();
+    res.status(400).json({ statusCode: 400, error: 'Bad Request', message: `${error.field}: ${error.message}`, errors: [error] });
+  });
+  // Not strict: a JSON primitive reaches the pipe, whose 400 names the body and the rule.
+  app.useBodyParser('json', { limit: BODY_LIMIT_BYTES, strict: false });
+  return app;
+}
 
 /** Builds the HTTP application (used by main.ts, the e2e tests and the benchmarks). */
 export async function createApp(config: LedgerConfig, overrides: InfrastructureOverrides = {}): Promise<INestApplication> {
+  // A bad limits file stops the start with a message naming the kind (issue 11 item 3).
+  useInputLimits(loadInputLimits(config.inputLimitsFile));
   const module = AppModule.forRoot(config, overrides);
   const logger = config.logLevel === 'debug' ? ['error', 'warn', 'log', 'debug'] : config.logLevel === 'log' ? ['error', 'warn', 'log'] : config.logLevel === 'warn' ? ['error', 'warn'] : ['error'];
-  const app =
-    config.httpAdapter === 'fastify'
-      ? await NestFactory.create(module, new FastifyAdapter({ bodyLimit: 2 * 1024 * 1024 }), { logger: logger as any })
-      : await NestFactory.create(module, { logger: logger as any });
+  const app = config.httpAdapter === 'fastify' ? await NestFactory.create(module, new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES }), { logger: logger as any }) : await createExpressApp(module, logger);
   app.useGlobalPipes(ledgerValidationPipe());
   app.enableShutdownHooks();
   const doc = new DocumentBuilder()

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { ID_PATTERN, IsLocalDate } from '../http/validators';
+import { ArrayMaxSize, IsArray, IsDefined, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ID_PATTERN, IsLocalDate, LEDGER_YEAR_MAX, LEDGER_YEAR_MIN } from '../http/validators';
 import { ALL_LEVELS } from '../policy/pack.types';
 import type { InstitutionLevel } from '../policy/engine/types';
 
@@ -12,8 +12,8 @@ export class ReplayDto {
 
   @ApiProperty({ example: 2023 })
   @IsInt()
-  @Min(1990)
-  @Max(2100)
+  @Min(LEDGER_YEAR_MIN)
+  @Max(LEDGER_YEAR_MAX)
   year!: number;
 }
 
@@ -35,6 +35,7 @@ export class WhatIfChangesDto {
 
   @ApiPropertyOptional({ type: InstitutionLevelChangeDto })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => InstitutionLevelChangeDto)
   institutionLevel?: InstitutionLevelChangeDto;
@@ -55,6 +56,8 @@ export class WhatIfChangesDto {
 
 export class WhatIfDto extends ReplayDto {
   @ApiProperty({ type: WhatIfChangesDto })
+  @IsDefined({ message: 'changes is required (an object of the changes to try)' })
+  @IsObject()
   @ValidateNested()
   @Type(() => WhatIfChangesDto)
   changes!: WhatIfChangesDto;

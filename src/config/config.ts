@@ -20,6 +20,8 @@ export interface LedgerConfig {
   logLevel: 'error' | 'warn' | 'log' | 'debug';
   /** Person streams kept parsed and folded in memory (LRU); see PERSON_CACHE_DEFAULT. */
   personCacheSize: number;
+  /** Ceilings on request amounts, with a reason each (config/input-limits.json). */
+  inputLimitsFile: string;
 }
 
 /**
@@ -85,6 +87,7 @@ export function loadConfig(env: Env = process.env): LedgerConfig {
     httpAdapter: oneOf(env, 'LEDGER_HTTP_ADAPTER', ['express', 'fastify'] as const, 'fastify'),
     logLevel: oneOf(env, 'LOG_LEVEL', ['error', 'warn', 'log', 'debug'] as const, 'log'),
     personCacheSize: positiveInteger(env, 'LEDGER_PERSON_CACHE_SIZE', 10_000_000, PERSON_CACHE_DEFAULT),
+    inputLimitsFile: env.LEDGER_INPUT_LIMITS && env.LEDGER_INPUT_LIMITS !== '' ? env.LEDGER_INPUT_LIMITS : path.resolve(__dirname, '../../config/input-limits.json'),
   };
 }
 

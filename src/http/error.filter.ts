@@ -1,8 +1,23 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import { STATUS_CODES } from 'node:http';
 import { EventIdReused, WrongExpectedVersion } from '../event-store/errors';
 import { ConcurrencyConflict, InvalidInput, LedgerError, NotFound, PolicyRefusal } from '../kernel/errors';
 import { InvalidMoney } from '../kernel/money';
+
+/**
+ * Errors of the HTTP layer about the request itself (body parsers: too large, bad JSON,
+ * bad encoding) carry a 4xx `status`/`statusCode` and `expose: true` (http-errors) or a
+ * Fastify `FST_` code. They are the client's, so they answer 4xx, never 500 (issue 11 item 5).
+ */
+function clientError(e: unknown): [number, Record<string, unknown>] | undefined {
+  if (!e || typeof e !== 'object') return undefined;
+  const { status, statusCode, expose, code, message } = e as { status?: unknown; statusCode?: unknown; expose?: unknown; code?: unknown; message?: unknown };
+  const s = typeof status === 'number' ? status : statusCode;
+  const fromHttpLayer = expose === true || (typeof code === 'string' && code.startsWith('FST_'));
+  if (typeof s !== 'number' || s < 400 || s > 499 || !fromHttpLayer) return undefined;
+  return [s, { statusCode: s, error: STATUS_CODES[s] ?? 'Bad Request', message: typeof message === 'string' ? message : 'invalid request' }];
+}
 
 /**
  * Maps every error to HTTP in one place:
@@ -41,6 +56,8 @@ export class LedgerErrorFilter implements ExceptionFilter {
     }
     if (e instanceof EventIdReused) return [409, { statusCode: 409, error: 'Conflict', code: 'EVENT_ID_REUSED', message: e.message }];
     if (e instanceof LedgerError) return [400, { statusCode: 400, error: 'Bad Request', message: e.message }];
+    const client = clientError(e);
+    if (client) return client;
     return [500, { statusCode: 500, error: 'Internal Server Error', message: 'internal error' }];
   }
 }

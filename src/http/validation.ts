@@ -1,4 +1,4 @@
-import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, BadRequestException, Injectable, ValidationError, ValidationPipe } from '@nestjs/common';
 
 export interface FieldError {
   field: string;
@@ -17,21 +17,80 @@ export function flattenValidationErrors(errors: ValidationError[], prefix = ''):
   return out;
 }
 
-/** Whitelisting DTO validation: unknown fields are refused, and the 400 names field and rule. */
-export function ledgerValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    transform: true,
-    stopAtFirstError: false,
-    exceptionFactory: (errors) => {
-      const fields = flattenValidationErrors(errors);
-      return new BadRequestException({
-        statusCode: 400,
-        error: 'Bad Request',
-        message: fields.map((f) => `${f.field}: ${f.message}`).join('; '),
-        errors: fields,
-      });
-    },
+export function badRequest(fields: FieldError[]): BadRequestException {
+  return new BadRequestException({
+    statusCode: 400,
+    error: 'Bad Request',
+    message: fields.map((f) => `${f.field}: ${f.message}`).join('; '),
+    errors: fields,
   });
+}
+
+/** No request body of the API nests deeper than 4; 32 is generous and far below any stack limit. */
+export const MAX_BODY_DEPTH = 32;
+/**
+ * Keys that reach or shadow an object's prototype (`__proto__`, `constructor`, `valueOf`,
+ * `toString`…): no DTO has them, and the whitelist does not see them, because the DTO
+ * instance already "has" them (a fuzz case found `{"valueOf":…}` accepted).
+ */
+const PROTOTYPE_KEYS = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
+
+/**
+ * What no DTO may be given (issue 11 items 4 and 5): a body that is not a JSON object,
+ * nesting deeper than MAX_BODY_DEPTH (class-transformer and the pipe recurse, and 20,000
+ * levels overflow the stack), and prototype keys. Walked with an explicit stack so the
+ * check itself cannot overflow. An absent body (no content) is left to the DTO.
+ */
+export function bodyShapeError(body: unknown): FieldError | undefined {
+  if (body === undefined) return undefined;
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    const got = body === null ? 'null' : Array.isArray(body) ? 'an array' : typeof body;
+    return { field: 'body', rule: 'isObject', message: `body must be a JSON object, got ${got}` };
+  }
+  const stack: Array<{ value: object; path: string; depth: number }> = [{ value: body, path: 'body', depth: 1 }];
+  while (stack.length) {
+    const { value, path, depth } = stack.pop()!;
+    if (depth > MAX_BODY_DEPTH) return { field: path, rule: 'maxDepth', message: `body nests deeper than ${MAX_BODY_DEPTH} levels` };
+    for (const key of Object.keys(value)) {
+      if (PROTOTYPE_KEYS.has(key)) return { field: `${path}.${key}`, rule: 'noPrototypeKeys', message: `key "${key}" is not allowed` };
+      const child = (value as Record<string, unknown>)[key];
+      if (child !== null && typeof child === 'object') stack.push({ value: child, path: `${path}.${key}`, depth: depth + 1 });
+    }
+  }
+  return undefined;
+}
+
+/** A request that carries a body (length or chunked) of a type other than JSON. */
+export function nonJsonBodyError(headers: Record<string, string | string[] | undefined>): FieldError | undefined {
+  const length = Number(headers['content-length'] ?? 0);
+  if (!(length > 0) && headers['transfer-encoding'] === undefined) return undefined;
+  const type = String(headers['content-type'] ?? '');
+  if (/^application\/json\s*(;|$)/i.test(type)) return undefined;
+  return { field: 'body', rule: 'isJson', message: `body must be application/json, got ${type === '' ? 'no content type' : type}` };
+}
+
+/** Whitelisting DTO validation behind a shape check of the whole body: the 400 names field and rule. */
+@Injectable()
+export class LedgerValidationPipe extends ValidationPipe {
+  constructor() {
+    super({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      stopAtFirstError: false,
+      exceptionFactory: (errors) => badRequest(flattenValidationErrors(errors)),
+    });
+  }
+
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body') {
+      const shape = bodyShapeError(value);
+      if (shape) throw badRequest([shape]);
+    }
+    return super.transform(value, metadata);
+  }
+}
+
+export function ledgerValidationPipe(): ValidationPipe {
+  return new LedgerValidationPipe();
 }

@@ -2,6 +2,11 @@
  * Calendar dates of the ledger are local dates in Asia/Shanghai (UTC+8, no daylight
  * saving since 1991), written 'YYYY-MM-DD'. Instants are ISO-8601 strings with an
  * offset. All functions here are pure: none reads the clock.
+ *
+ * Every helper is total (issue 11 item 3): a stored value that is not a date it can
+ * compute with ('9999-12-31' + 1 day, '10000-01-01', '') never throws; it answers
+ * INVALID_DATE (strings) or NaN (numbers), so a projection, a replay or the audit CLI
+ * keeps going and can name the odd value instead of crashing on it.
  */
 export type LocalDate = string;
 export type Instant = string;
@@ -9,51 +14,83 @@ export type Instant = string;
 export const DATE_PATTERN = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 const SHANGHAI_OFFSET_MS = 8 * 3600 * 1000;
 
+/**
+ * The range every date and instant of an input must lie in: the policy documents cover
+ * 2019–2024; the margin keeps history and decades of future use, and excludes the
+ * year-0000 / 9999 values that are typing or default-value errors.
+ */
+export const LEDGER_DATE_MIN: LocalDate = '2000-01-01';
+export const LEDGER_DATE_MAX: LocalDate = '2099-12-31';
+
+/** What a date helper answers when it cannot compute a real date. Sorts after every real date. */
+export const INVALID_DATE = 'invalid-date';
+
+/** A real calendar date 'YYYY-MM-DD' (no 2023-02-30), any four-digit year. */
 export function isLocalDate(s: unknown): s is LocalDate {
   if (typeof s !== 'string' || !DATE_PATTERN.test(s)) return false;
   const d = new Date(`${s}T00:00:00Z`);
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 }
 
-/** Milliseconds since the epoch of an ISO instant; throws on an unparseable one. */
+/** A real calendar date inside LEDGER_DATE_MIN … LEDGER_DATE_MAX (both date-only, so text order is date order). */
+export function isLedgerDate(s: unknown): s is LocalDate {
+  return isLocalDate(s) && s >= LEDGER_DATE_MIN && s <= LEDGER_DATE_MAX;
+}
+
+/** Milliseconds since the epoch of an ISO instant; NaN for anything unparseable. */
 export function instantMs(instant: Instant): number {
-  const ms = Date.parse(instant);
-  if (Number.isNaN(ms)) throw new Error(`not an ISO-8601 instant: ${instant}`);
-  return ms;
+  return typeof instant === 'string' ? Date.parse(instant) : Number.NaN;
+}
+
+/** a is strictly earlier than b, compared as instants (offsets differ: '+08:00' vs 'Z'). */
+export function isBeforeInstant(a: Instant, b: Instant): boolean {
+  return instantMs(a) < instantMs(b);
+}
+
+/** Formats epoch milliseconds as a date, or INVALID_DATE outside four-digit years. */
+function dateOfMs(ms: number): LocalDate {
+  if (!Number.isFinite(ms)) return INVALID_DATE;
+  const d = new Date(ms);
+  if (Number.isNaN(d.getTime())) return INVALID_DATE;
+  const iso = d.toISOString();
+  return DATE_PATTERN.test(iso.slice(0, 10)) ? iso.slice(0, 10) : INVALID_DATE;
 }
 
 /** The Asia/Shanghai calendar date of an instant. */
 export function shanghaiDate(instant: Instant): LocalDate {
-  return new Date(instantMs(instant) + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
+  return dateOfMs(instantMs(instant) + SHANGHAI_OFFSET_MS);
 }
 
+/** Year of a date; NaN when the value is not a date. */
 export function yearOf(date: LocalDate): number {
-  return Number(date.slice(0, 4));
+  return isLocalDate(date) ? Number(date.slice(0, 4)) : Number.NaN;
 }
 
 export function monthOf(date: LocalDate): string {
-  return date.slice(0, 7);
+  return isLocalDate(date) ? date.slice(0, 7) : INVALID_DATE;
 }
 
 /** First day of the month after the one `date` falls in (第六条: "次月起"). */
 export function firstDayOfNextMonth(date: LocalDate): LocalDate {
+  if (!isLocalDate(date)) return INVALID_DATE;
   const y = yearOf(date);
   const m = Number(date.slice(5, 7));
-  return m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, '0')}-01`;
+  if (m === 12) return y >= 9999 ? INVALID_DATE : `${y + 1}-01-01`;
+  return `${date.slice(0, 4)}-${String(m + 1).padStart(2, '0')}-01`;
 }
 
 export function addDays(date: LocalDate, days: number): LocalDate {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
+  if (!isLocalDate(date) || !Number.isFinite(days)) return INVALID_DATE;
+  return dateOfMs(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000);
 }
 
-/** Whole days from a to b (b − a). */
+/** Whole days from a to b (b − a); NaN when either is not a date. */
 export function daysBetween(a: LocalDate, b: LocalDate): number {
+  if (!isLocalDate(a) || !isLocalDate(b)) return Number.NaN;
   return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
 }
 
-/** Lexicographic order is chronological order for 'YYYY-MM-DD'. */
+/** Lexicographic order is chronological order for 'YYYY-MM-DD' (both date-only). */
 export function isOnOrAfter(date: LocalDate, from: LocalDate): boolean {
   return date >= from;
 }

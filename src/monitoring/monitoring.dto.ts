@@ -13,7 +13,7 @@ export class InstitutionCodeParam {
 
 export class IndicatorYearQuery {
   @ApiProperty({ example: '2024', description: 'Natural year; the answer has its twelve months.' })
-  @Matches(/^(19|20|21)\d{2}$/, { message: 'year must be a four-digit year' })
+  @Matches(/^20\d{2}$/, { message: 'year must be a four-digit year from 2000 to 2099' })
   year!: string;
 }
 

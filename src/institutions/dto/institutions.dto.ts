@@ -8,6 +8,7 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   Matches,
@@ -17,7 +18,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { ID_PATTERN, IsLocalDate, IsMoneyString, IsMonth } from '../../http/validators';
+import { ID_PATTERN, IsLocalDate, IsMoneyString, IsMonth, LEDGER_YEAR_MAX, LEDGER_YEAR_MIN, MaxAmount } from '../../http/validators';
 import type { InstitutionLevel, Scheme } from '../../policy/engine/types';
 import { INSTITUTION_CATEGORIES, INSTITUTION_LEVELS, INSTITUTION_LOCATIONS, InstitutionCategory, InstitutionLocation, SCHEMES } from '../institution.types';
 
@@ -73,7 +74,7 @@ export class ChangeInstitutionProfileDto {
   @ApiPropertyOptional({ enum: INSTITUTION_CATEGORIES }) @IsOptional() @IsIn(INSTITUTION_CATEGORIES) category?: InstitutionCategory;
   @ApiPropertyOptional({ enum: INSTITUTION_LEVELS }) @IsOptional() @IsIn(INSTITUTION_LEVELS as InstitutionLevel[]) level?: InstitutionLevel;
   @ApiPropertyOptional({ enum: INSTITUTION_LOCATIONS }) @IsOptional() @IsIn(INSTITUTION_LOCATIONS) location?: InstitutionLocation;
-  @ApiPropertyOptional() @IsOptional() @Matches(REGION) region?: string;
+  @ApiPropertyOptional({ example: 'jiaozuo' }) @IsOptional() @Matches(REGION) region?: string;
   @ApiPropertyOptional({ enum: SCHEMES, isArray: true })
   @IsOptional()
   @IsArray()
@@ -86,8 +87,8 @@ export class ChangeInstitutionProfileDto {
 }
 
 export class YearAverageDto {
-  @ApiProperty({ example: 2023 }) @IsInt() @Min(2000) @Max(2100) year!: number;
-  @ApiProperty({ example: '180.00', description: 'Per-visit average cost of that year' }) @IsMoneyString() average!: string;
+  @ApiProperty({ example: 2023 }) @IsInt() @Min(LEDGER_YEAR_MIN) @Max(LEDGER_YEAR_MAX) year!: number;
+  @ApiProperty({ example: '180.00', description: 'Per-visit average cost of that year' }) @IsMoneyString() @MaxAmount('perVisitAverage') average!: string;
   @ApiPropertyOptional({ description: 'Clearly low because of COVID (焦医保〔2024〕32号 四（一）1)' }) @IsOptional() @IsBoolean() covidLow?: boolean;
 }
 
@@ -96,6 +97,7 @@ export class SetCostBaseDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(10)
+  @IsObject({ each: true, message: 'each of $property must be an object {year, average}' })
   @ValidateNested({ each: true })
   @Type(() => YearAverageDto)
   history?: YearAverageDto[];
@@ -108,6 +110,7 @@ export class SetCostBaseDto {
   @ApiPropertyOptional({ example: '210.00', description: 'Latest province yearbook per-visit average for this kind of institution' })
   @IsOptional()
   @IsMoneyString()
+  @MaxAmount('perVisitAverage')
   provinceAverage?: string;
 
   @ApiPropertyOptional({ description: "The agency's finding that the own figure is markedly above the province's" })
@@ -118,13 +121,13 @@ export class SetCostBaseDto {
 
 export class DeclareMonthDto {
   @ApiProperty({ example: 52000 }) @IsInt() @Min(0) @Max(100_000_000) visits!: number;
-  @ApiProperty({ example: '9000000.00' }) @IsMoneyString() totalCost!: string;
-  @ApiProperty({ example: '3720000.00', description: 'Fund due under the itemised rules' }) @IsMoneyString() fundDue!: string;
+  @ApiProperty({ example: '9000000.00' }) @IsMoneyString() @MaxAmount('institutionMonth') totalCost!: string;
+  @ApiProperty({ example: '3720000.00', description: 'Fund due under the itemised rules' }) @IsMoneyString() @MaxAmount('institutionMonth') fundDue!: string;
   @ApiProperty({ example: '2024-09-08', description: 'Day of the declaration (an input, not the clock)' }) @IsLocalDate() declaredOn!: string;
 }
 
 export class ApproveMonthDto {
-  @ApiProperty({ example: '3720000.00' }) @IsMoneyString() approvedAmount!: string;
+  @ApiProperty({ example: '3720000.00' }) @IsMoneyString() @MaxAmount('institutionMonth') approvedAmount!: string;
 }
 
 export class PayAdvanceDto {
@@ -140,8 +143,8 @@ export class SettlePeriodDto {
 
 export class RecordReviewDto {
   @ApiProperty({ example: 100 }) @IsInt() @Min(1) @Max(1_000_000) reviewedVisits!: number;
-  @ApiProperty({ example: '12000.00' }) @IsMoneyString() violatingCost!: string;
-  @ApiProperty({ example: '48000.00' }) @IsMoneyString() reviewedCost!: string;
+  @ApiProperty({ example: '12000.00' }) @IsMoneyString() @MaxAmount('institutionReview') violatingCost!: string;
+  @ApiProperty({ example: '48000.00' }) @IsMoneyString() @MaxAmount('institutionReview') reviewedCost!: string;
 }
 
 export class AssessYearDto {
@@ -156,10 +159,11 @@ export class AssignPersonsDto {
 }
 
 export class SettleCapitationDto {
-  @ApiProperty({ example: '15000.00', description: 'Drugs and treatment claimed this month' }) @IsMoneyString() claimed!: string;
+  @ApiProperty({ example: '15000.00', description: 'Drugs and treatment claimed this month' }) @IsMoneyString() @MaxAmount('capitationClaim') claimed!: string;
   @ApiPropertyOptional({ example: '3000.00', description: 'General consultation / family-doctor contract fees claimed' })
   @IsOptional()
   @IsMoneyString()
+  @MaxAmount('capitationClaim')
   consultationClaimed?: string;
 }
 
@@ -173,8 +177,8 @@ export class CodeYearParam extends CodeParam {
   @ApiProperty({ example: 2024 })
   @Type(() => Number)
   @IsInt()
-  @Min(2000)
-  @Max(2100)
+  @Min(LEDGER_YEAR_MIN)
+  @Max(LEDGER_YEAR_MAX)
   year!: number;
 }
 

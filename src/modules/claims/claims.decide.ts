@@ -4,7 +4,7 @@
  * and passes them in; the engine does the arithmetic.
  */
 import { assertNever } from '../../kernel/decider';
-import { daysBetween, shanghaiDate } from '../../kernel/dates';
+import { daysBetween, isBeforeInstant, shanghaiDate } from '../../kernel/dates';
 import { InvalidInput, PolicyRefusal } from '../../kernel/errors';
 import type { PolicyPack } from '../../policy/catalog';
 import { adjudicate } from '../../policy/engine/adjudicate';
@@ -43,7 +43,8 @@ export type ClaimsCommand = SettleVisitCommand | ReverseSettlementCommand;
 export function preSettle(cmd: SettleVisitCommand, state: PersonState): Decision {
   if (!state.enrollment.personId) throw new PolicyRefusal('NOT_ENROLLED', 'enrolment', 'the person was never enrolled');
   const visitDate = shanghaiDate(cmd.data.visit.occurredAt);
-  if (cmd.data.visit.settledAt < cmd.data.visit.occurredAt) throw new InvalidInput('visit.occurredAt', 'must not be after the settlement time');
+  // Instants, not strings: '+08:00' and 'Z' spellings of times do not sort as text (issue 11 item 1).
+  if (isBeforeInstant(cmd.data.visit.settledAt, cmd.data.visit.occurredAt)) throw new InvalidInput('visit.occurredAt', 'must not be after the settlement time');
   const year = Number(visitDate.slice(0, 4));
   return adjudicate(
     {

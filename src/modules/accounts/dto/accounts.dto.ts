@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { ID_PATTERN, IsLocalDate, IsMoneyString, IsMonth } from '../../../http/validators';
+import { ID_PATTERN, IsLocalDate, IsMoneyString, IsMonth, MaxAmount } from '../../../http/validators';
 import type { OwnAccountPurpose } from '../accounts.events';
 
 const OWN_PURPOSES: OwnAccountPurpose[] = ['pharmacy', 'own_self_pay', 'own_large_amount_contribution', 'public_health', 'fitness_wellness', 'outside_basic_insurance'];
@@ -26,6 +26,7 @@ export class PayFromAccountDto {
 
   @ApiProperty({ example: '35.50' })
   @IsMoneyString()
+  @MaxAmount('accountPayment')
   amount!: string;
 
   @ApiProperty({ example: 'pharmacy receipt 2023-000123' })
@@ -53,6 +54,7 @@ export class FamilyPaymentDto {
 
   @ApiProperty({ example: '380.00' })
   @IsMoneyString()
+  @MaxAmount('accountPayment')
   amount!: string;
 
   @ApiProperty({ example: 'resident contribution 2024' })
@@ -77,6 +79,7 @@ export class TransferAccountDto {
   @ApiPropertyOptional({ example: '1200.00', description: 'Required for a transfer in; a transfer out always moves the whole balance.' })
   @IsOptional()
   @IsMoneyString()
+  @MaxAmount('accountTransfer')
   amount?: string;
 
   @ApiProperty({ example: 'zhengzhou' })

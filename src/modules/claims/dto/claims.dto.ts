@@ -7,6 +7,7 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   Matches,
@@ -15,7 +16,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { ID_PATTERN, IsInstant, IsMoneyString } from '../../../http/validators';
+import { ID_PATTERN, IsInstant, IsMoneyString, MaxAmount } from '../../../http/validators';
 
 const COST_KINDS = ['medical', 'health_checkup', 'work_injury', 'third_party', 'public_health', 'fitness_wellness'] as const;
 const CATEGORIES = ['drug', 'herbal_pieces', 'examination', 'treatment', 'consumable', 'consultation', 'other'] as const;
@@ -33,6 +34,7 @@ export class BillLineDto {
 
   @ApiProperty({ example: '120.00', description: 'Decimal string, at most two decimals.' })
   @IsMoneyString()
+  @MaxAmount('visitLine')
   amount!: string;
 
   @ApiProperty({ example: true, description: 'In the basic-insurance catalogue (policy scope); false = fully self-paid.' })
@@ -91,6 +93,7 @@ export class SettleVisitDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(500)
+  @IsObject({ each: true, message: 'each of $property must be an object (a bill line)' })
   @ValidateNested({ each: true })
   @Type(() => BillLineDto)
   lines!: BillLineDto[];
@@ -119,6 +122,7 @@ export class SettleVisitDto {
 
   @ApiPropertyOptional({ type: AccountUseDto })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => AccountUseDto)
   account?: AccountUseDto;

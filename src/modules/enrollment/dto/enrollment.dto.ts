@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { ID_PATTERN, IsLocalDate, IsMoneyString } from '../../../http/validators';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ID_PATTERN, IsLocalDate, IsMoneyString, LEDGER_YEAR_MAX, LEDGER_YEAR_MIN, MaxAmount } from '../../../http/validators';
 
 const RELATIONS = ['spouse', 'parent', 'child', 'sibling', 'other'] as const;
 
@@ -39,12 +39,14 @@ export class EnrolPersonDto {
   @ApiPropertyOptional({ example: '6000.00', description: 'Monthly contribution base (employees).' })
   @IsOptional()
   @IsMoneyString()
+  @MaxAmount('contributionBase')
   contributionBase?: string;
 
   @ApiPropertyOptional({ type: [RelativeDto] })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(20)
+  @IsObject({ each: true, message: 'each of $property must be an object {personId, relation}' })
   @ValidateNested({ each: true })
   @Type(() => RelativeDto)
   relatives?: RelativeDto[];
@@ -59,6 +61,7 @@ export class ChangeRetiredStatusDto {
 export class ChangeContributionBaseDto {
   @ApiProperty({ example: '6500.00' })
   @IsMoneyString()
+  @MaxAmount('contributionBase')
   contributionBase!: string;
 
   @ApiProperty({ example: '2024-01-01' })
@@ -70,6 +73,7 @@ export class UpdateRelativesDto {
   @ApiProperty({ type: [RelativeDto] })
   @IsArray()
   @ArrayMaxSize(20)
+  @IsObject({ each: true, message: 'each of $property must be an object {personId, relation}' })
   @ValidateNested({ each: true })
   @Type(() => RelativeDto)
   relatives!: RelativeDto[];
@@ -132,8 +136,8 @@ export class RecordReferralDto {
 export class DesignateFirstContactDto {
   @ApiProperty({ example: 2020 })
   @IsInt()
-  @Min(2000)
-  @Max(2100)
+  @Min(LEDGER_YEAR_MIN)
+  @Max(LEDGER_YEAR_MAX)
   year!: number;
 
   @ApiProperty({ example: 'H-AY-TWN-01' })
