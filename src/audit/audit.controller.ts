@@ -20,7 +20,7 @@ export class AuditController {
   @Post('audit/seals')
   @HttpCode(201)
   @Roles('agency')
-  @ApiOperation({ summary: "Seal the ledger now: a Merkle root over every stream's head (revision, hash) through the verified position; 422 LEDGER_CHAIN_BROKEN if it does not verify; 200-like body with seal: null when nothing changed" })
+  @ApiOperation({ summary: "Seal the ledger now: a Merkle root over every stream's head (revision, hash) through the verified position; 422 LEDGER_CHAIN_BROKEN if it does not verify; seal: null when nothing changed since the latest seal" })
   async seal() {
     const seal = await this.verifier.seal();
     return { seal: seal ? sealSummary(seal) : null, status: this.verifier.status() };

@@ -150,7 +150,18 @@ export class ChainVerifier implements OnApplicationBootstrap, OnApplicationShutd
 
   private every(ms: number, work: () => Promise<unknown>): void {
     if (ms <= 0) return;
-    const timer = setInterval(() => void work().catch((e) => this.logger.error(`seals: ${e instanceof Error ? e.message : String(e)}`)), ms);
+    let lastError = '';
+    const run = () =>
+      work().then(
+        () => (lastError = ''),
+        (e) => {
+          // A broken ledger stays broken: say so once, not every tick.
+          const message = `seals: ${e instanceof Error ? e.message : String(e)}`;
+          if (message !== lastError) this.logger.error(message);
+          lastError = message;
+        },
+      );
+    const timer = setInterval(() => void run(), ms);
     timer.unref();
     this.timers.push(timer);
   }
