@@ -4,10 +4,21 @@
  * Replays from the SQLite file directly (no server): rebuilds the year from the person's
  * events, recomputes every decision with its recorded policy version, compares byte for
  * byte, and verifies the hash chain. Exit 0 when everything holds, 2 on any difference.
+ *
+ * Seals (issue 11 item 7), through the event-store port (SQLite file, or EventStoreDB when
+ * EVENTSTORE_CONNECTION_STRING is set):
+ * `npm run audit -- seal [--db FILE]`                      verify, then append a seal
+ * `npm run audit -- verify [--db FILE] [--against SEALS.json] [--json]`  chains + latest seal; exit 2 if broken
+ * `npm run audit -- seals [--db FILE] [--export SEALS.json]` print (or export) every seal with its root
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { replayPersonYear, ReplayReport } from '../src/audit/replay';
+import { readSeals, sealLedger, VerifyReport, verifyLedger } from '../src/audit/seals/ledger-verification';
+import { SealRecord } from '../src/audit/seals/seal';
+import { createEventStore } from '../src/event-store';
+import { EventStore } from '../src/event-store/event-store.port';
 import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store';
 import { PolicyCatalog } from '../src/policy/catalog';
 import { withArchive } from '../src/policy/policy-archive';
@@ -34,10 +45,76 @@ export function formatReport(r: ReplayReport): string {
   return lines.join('\n');
 }
 
+export function formatVerifyReport(r: VerifyReport): string {
+  const lines = [`ledger ${r.verdict.toUpperCase()}: ${r.eventsRead} events read through position ${r.headPosition}`];
+  if (r.chain.intact) lines.push('  hash chains intact');
+  for (const b of r.chain.broken) lines.push(`  chain BROKEN in ${b.streamId} at revision ${b.revision} (position ${b.position}, ${b.type}): ${b.reason}, expected ${b.expected}, found ${b.found}`);
+  if (!r.seal) lines.push('  no seal yet (npm run audit -- seal)');
+  else {
+    const s = r.seal;
+    lines.push(`  seal #${s.revision} (${s.source}, ${s.sealedAt}) through position ${s.throughPosition}: ${s.streams} stream(s), root ${s.root}: ${s.holds ? 'holds' : 'does NOT hold'}`);
+    for (const f of s.findings) {
+      const head = (h: typeof f.expected) => (h ? `revision ${h.revision} hash ${h.hash}` : 'nothing');
+      lines.push(`  - ${f.streamId}: ${f.reason}: expected ${head(f.expected)}, found ${head(f.found)}`);
+    }
+  }
+  lines.push(`  ${r.notYetSealed} event(s) after the latest seal: not yet sealed`);
+  return lines.join('\n');
+}
+
+function openStore(db: string): EventStore | undefined {
+  const esdb = process.env.EVENTSTORE_CONNECTION_STRING;
+  if (!esdb && !fs.existsSync(db)) return undefined;
+  return createEventStore({ ledgerDb: db, eventstoreConnectionString: esdb || undefined });
+}
+
+async function runSeals(command: string, args: string[], out: (s: string) => void): Promise<number> {
+  const db = arg(args, '--db') ?? process.env.LEDGER_DB ?? './data/ledger.db';
+  const against = arg(args, '--against');
+  if (against !== undefined && !fs.existsSync(against)) {
+    out(`no exported seal list at ${against}`);
+    return 66;
+  }
+  const store = openStore(db);
+  if (!store) {
+    out(`no ledger database at ${db}`);
+    return 66;
+  }
+  try {
+    if (command === 'seal') {
+      const { seal, report } = await sealLedger(store, randomUUID, () => new Date().toISOString());
+      if (report.verdict === 'broken') {
+        out(formatVerifyReport(report));
+        out('refusing to seal a ledger that does not verify');
+        return 2;
+      }
+      out(seal ? `sealed ${seal.streams} stream(s) through position ${seal.throughPosition} as seal #${seal.revision}: root ${seal.root}` : 'nothing changed since the latest seal');
+      return 0;
+    }
+    if (command === 'seals') {
+      const seals = await readSeals(store);
+      const exportTo = arg(args, '--export');
+      if (exportTo) fs.writeFileSync(exportTo, JSON.stringify(seals, null, 2));
+      for (const s of seals) out(`seal #${s.revision} ${s.sealedAt} position ${s.position} through ${s.throughPosition}: ${s.streams} stream(s), ${s.changed.length} changed, root ${s.root}`);
+      if (exportTo) out(`${seals.length} seal(s) exported to ${exportTo}`);
+      return 0;
+    }
+    const exported = against ? (JSON.parse(fs.readFileSync(against, 'utf8')) as SealRecord[]) : undefined;
+    const report = await verifyLedger(store, exported);
+    out(args.includes('--json') ? JSON.stringify(report, null, 2) : formatVerifyReport(report));
+    return report.verdict === 'intact' ? 0 : 2;
+  } finally {
+    await store.close();
+  }
+}
+
+const USAGE = 'usage: audit replay (--person ID | --all) --year YYYY [--db FILE] [--json] | seal [--db FILE] | verify [--db FILE] [--against FILE] [--json] | seals [--db FILE] [--export FILE]';
+
 export async function runAudit(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s + '\n')): Promise<number> {
   const [command, ...args] = argv;
+  if (command === 'seal' || command === 'verify' || command === 'seals') return runSeals(command, args, out);
   if (command !== 'replay') {
-    out('usage: audit replay (--person ID | --all) --year YYYY [--db FILE] [--json]');
+    out(USAGE);
     return 64;
   }
   const db = arg(args, '--db') ?? process.env.LEDGER_DB ?? './data/ledger.db';

@@ -6,11 +6,39 @@ import { asOfParam } from '../projections/read-side.service';
 import { AuditService } from './audit.service';
 import { ReplayDto, WhatIfDto } from './audit.dto';
 import { explanationText } from './explain';
+import { ChainVerifier } from './seals/chain-verifier.service';
+import { sealSummary } from './seals/ledger-verification';
 
 @ApiTags('audit')
 @Controller()
 export class AuditController {
-  constructor(private readonly audit: AuditService) {}
+  constructor(
+    private readonly audit: AuditService,
+    private readonly verifier: ChainVerifier,
+  ) {}
+
+  @Post('audit/seals')
+  @HttpCode(201)
+  @Roles('agency')
+  @ApiOperation({ summary: "Seal the ledger now: a Merkle root over every stream's head (revision, hash) through the verified position; 422 LEDGER_CHAIN_BROKEN if it does not verify; seal: null when nothing changed since the latest seal" })
+  async seal() {
+    const seal = await this.verifier.seal();
+    return { seal: seal ? sealSummary(seal) : null, status: this.verifier.status() };
+  }
+
+  @Get('audit/seals')
+  @Roles('agency', 'auditor')
+  @ApiOperation({ summary: 'Every seal with its root and changed heads (keep a copy outside the store; `npm run audit -- verify --against FILE`)' })
+  seals() {
+    return this.audit.seals();
+  }
+
+  @Get('audit/verify')
+  @Roles('agency', 'auditor')
+  @ApiOperation({ summary: "Reads the whole log: every hash chain, and every stream's head as of the latest seal's position against the seal; names truncated or rewritten tails; counts events not yet sealed" })
+  verify() {
+    return this.audit.verify();
+  }
 
   @Post('audit/replay')
   @HttpCode(200)

@@ -9,6 +9,8 @@ import { AsOf, recordedBy } from '../projections/person-views';
 import { explainSettlement, Explanation } from './explain';
 import { packProvenance, PackProvenance, packSummary, PackSummary } from './policy-provenance';
 import { replayPersonYear, ReplayReport } from './replay';
+import { readSeals, verifyLedger, VerifyReport } from './seals/ledger-verification';
+import { SealRecord } from './seals/seal';
 import { WhatIfChanges, WhatIfReport, whatIfYear } from './what-if';
 
 /** The auditor's use cases; they read the store and the catalogue and never write. */
@@ -40,6 +42,14 @@ export class AuditService {
     if (!settled) throw new NotFound('settlement', settlementId);
     const reversal = events.find((e) => e.type === 'SettlementReversed' && (e.data as SettlementReversed['data']).settlementId === settlementId);
     return explainSettlement(personId, settled.data as VisitSettled['data'], settled.position, reversal?.data as SettlementReversed['data'] | undefined);
+  }
+
+  seals(): Promise<SealRecord[]> {
+    return readSeals(this.store);
+  }
+
+  verify(): Promise<VerifyReport> {
+    return verifyLedger(this.store);
   }
 
   policies(): PackSummary[] {

@@ -1,0 +1,168 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { WrongExpectedVersion } from '../../event-store/errors';
+import { EVENT_STORE, EventStore, RecordedEvent } from '../../event-store/event-store.port';
+import { CLOCK, Clock, ID_GENERATOR, IdGenerator } from '../../kernel/clock';
+import { PolicyRefusal } from '../../kernel/errors';
+import { eventHash } from '../tamper-chain';
+import { appendSeal, catchUp, SealSummary, sealSummary } from './ledger-verification';
+import { ChainFold, foldSeals, SealFinding, SealRecord, SEALS_STREAM, toSealRecord } from './seal';
+import { SEAL_CONFIG, SealConfig } from './seal-config';
+
+export const CHAIN_VERIFIER = Symbol('CHAIN_VERIFIER');
+
+export interface ChainStatus {
+  /** 'verifying' until the first pass over the log (at start) has finished. */
+  state: 'verifying' | 'intact' | 'broken';
+  /** Every event up to this position has been chain-checked. */
+  verifiedThrough: number;
+  /** The first broken link found (hash chain). */
+  broken?: { streamId: string; revision: number; position: number; reason: string };
+  /** Streams whose head no longer matches the latest seal (first 20). */
+  sealFindings: SealFinding[];
+  lastSeal?: SealSummary;
+  /** Events after the latest seal's position: no seal vouches for them yet. */
+  notYetSealed: number;
+}
+
+/**
+ * Verifies the hash chains incrementally: the whole log once at start, then only the events
+ * appended since the last verified position (in memory), every verifyIntervalMs. Against the
+ * latest seal it re-reads each sealed head (one point read per stream) at start and before
+ * every seal; then seals every sealIntervalMs when something changed. Runs are serialised.
+ */
+@Injectable()
+export class ChainVerifier implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('seals');
+  private readonly fold = new ChainFold();
+  private readonly seals: SealRecord[] = [];
+  private sealFindings: SealFinding[] = [];
+  private unsealedPositions: number[] = [];
+  private firstPassDone = false;
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly timers: NodeJS.Timeout[] = [];
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
+    @Inject(SEAL_CONFIG) private readonly config: SealConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    void this.verifyNow({ againstSeal: true }).catch((e) => this.logger.error(`chain verification at start failed: ${String(e)}`));
+    this.every(this.config.verifyIntervalMs, () => this.verifyNow({ againstSeal: false }));
+    this.every(this.config.sealIntervalMs, () => this.seal());
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    for (const timer of this.timers) clearInterval(timer);
+    await this.queue.catch(() => undefined);
+  }
+
+  status(): ChainStatus {
+    const first = this.fold.broken[0];
+    const latest = this.seals[this.seals.length - 1];
+    const broken = first !== undefined || this.sealFindings.length > 0;
+    return {
+      state: !this.firstPassDone ? (broken ? 'broken' : 'verifying') : broken ? 'broken' : 'intact',
+      verifiedThrough: this.fold.verifiedThrough,
+      broken: first && { streamId: first.streamId, revision: first.revision, position: first.position, reason: first.reason },
+      sealFindings: this.sealFindings.slice(0, 20),
+      lastSeal: latest && sealSummary(latest),
+      notYetSealed: this.unsealedPositions.length,
+    };
+  }
+
+  /** Checks the events appended since the last run; with againstSeal, also every sealed head. */
+  verifyNow(options: { againstSeal: boolean }): Promise<ChainStatus> {
+    return this.serialised(async () => {
+      await this.verifyNewEvents();
+      if (options.againstSeal) await this.checkSealedHeads();
+      if (!this.firstPassDone) this.logVerdict();
+      this.firstPassDone = true;
+      return this.status();
+    });
+  }
+
+  /** Seals now (interval or on demand). Refuses over a broken chain: a seal must not vouch for tampered data. */
+  seal(): Promise<SealRecord | undefined> {
+    return this.serialised(async () => {
+      for (let attempt = 1; ; attempt++) {
+        await this.verifyNewEvents();
+        await this.checkSealedHeads();
+        const status = this.status();
+        if (status.state === 'broken') throw new PolicyRefusal('LEDGER_CHAIN_BROKEN', 'issue 11 item 7: seals', 'the ledger does not verify (see GET /audit/verify); refusing to seal it', { broken: status.broken, sealFindings: status.sealFindings });
+        try {
+          const seal = await appendSeal(this.store, this.fold, this.seals, this.ids.next(), this.clock.now().toISOString());
+          await this.verifyNewEvents();
+          if (seal) this.logger.log(`sealed ${seal.streams} stream(s) through position ${seal.throughPosition}: root ${seal.root}`);
+          return seal;
+        } catch (e) {
+          // Another process (npm run audit -- seal) sealed in between: pick its seal up and retry.
+          if (!(e instanceof WrongExpectedVersion) || attempt >= 3) throw e;
+        }
+      }
+    });
+  }
+
+  private async verifyNewEvents(): Promise<void> {
+    await catchUp(this.store, this.fold, (event) => this.observe(event));
+  }
+
+  private observe(event: RecordedEvent): void {
+    if (event.streamId !== SEALS_STREAM) {
+      this.unsealedPositions.push(event.position);
+      return;
+    }
+    const seal = toSealRecord(event);
+    this.seals.push(seal);
+    this.unsealedPositions = this.unsealedPositions.filter((p) => p > seal.throughPosition);
+  }
+
+  /** Each head the latest seal committed to, read back at its revision (truncated or rewritten tails). */
+  private async checkSealedHeads(): Promise<void> {
+    const { heads, findings } = foldSeals(this.seals);
+    for (const [streamId, expected] of heads) {
+      const [event] = await this.store.readStream(streamId, { fromRevision: expected.revision, maxCount: 1 });
+      if (event && eventHash(event) === expected.hash) continue;
+      if (event) findings.push({ streamId, reason: 'rewritten', expected, found: { revision: event.revision, hash: eventHash(event) } });
+      else findings.push({ streamId, ...(await this.missingHead(streamId)), expected });
+    }
+    this.sealFindings = findings;
+  }
+
+  private async missingHead(streamId: string): Promise<Pick<SealFinding, 'reason' | 'found'>> {
+    const [last] = await this.store.readStream(streamId, { direction: 'backwards', maxCount: 1 });
+    return last ? { reason: 'truncated', found: { revision: last.revision, hash: eventHash(last) } } : { reason: 'stream_missing', found: null };
+  }
+
+  private logVerdict(): void {
+    const s = this.status();
+    if (s.state === 'broken') this.logger.error(`ledger does NOT verify: ${JSON.stringify({ broken: s.broken, sealFindings: s.sealFindings.slice(0, 3) })}`);
+    else this.logger.log(`hash chains verified through position ${s.verifiedThrough}; ${s.lastSeal ? `latest seal ${s.lastSeal.root.slice(0, 16)}… holds` : 'no seal yet'}; ${s.notYetSealed} event(s) not yet sealed`);
+  }
+
+  private serialised<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work, work);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private every(ms: number, work: () => Promise<unknown>): void {
+    if (ms <= 0) return;
+    let lastError = '';
+    const run = () =>
+      work().then(
+        () => (lastError = ''),
+        (e) => {
+          // A broken ledger stays broken: say so once, not every tick.
+          const message = `seals: ${e instanceof Error ? e.message : String(e)}`;
+          if (message !== lastError) this.logger.error(message);
+          lastError = message;
+        },
+      );
+    const timer = setInterval(() => void run(), ms);
+    timer.unref();
+    this.timers.push(timer);
+  }
+}

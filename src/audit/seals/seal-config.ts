@@ -1,0 +1,22 @@
+import { ConfigError } from '../../config/config';
+
+/** How often the ledger seals itself and re-verifies new events (issue 11 item 7). */
+export interface SealConfig {
+  /** LEDGER_SEAL_INTERVAL_MS: a seal every so often (default 5 min; 0 = only on demand). */
+  sealIntervalMs: number;
+  /** LEDGER_VERIFY_INTERVAL_MS: chain check of new events (default 30 s; 0 = at start only). */
+  verifyIntervalMs: number;
+}
+
+export const SEAL_CONFIG = Symbol('SEAL_CONFIG');
+
+function milliseconds(env: Record<string, string | undefined>, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) > 2_147_483_647) throw new ConfigError(name, 'must be a whole number of milliseconds from 0 to 2147483647', raw);
+  return Number(raw);
+}
+
+export function loadSealConfig(env: Record<string, string | undefined> = process.env): SealConfig {
+  return { sealIntervalMs: milliseconds(env, 'LEDGER_SEAL_INTERVAL_MS', 300_000), verifyIntervalMs: milliseconds(env, 'LEDGER_VERIFY_INTERVAL_MS', 30_000) };
+}
