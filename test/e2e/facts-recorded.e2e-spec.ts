@@ -69,6 +69,15 @@ describe('issue 16.1: referrals decide from the stream (人社部发〔2011〕59
     expect(res.body.decision.flags.map((r: { code: string }) => r.code)).toEqual(['REFERRAL_FIELD_IGNORED']);
   });
 
+  it('a referral must come from a registered primary institution: 404 for an unknown code, 422 from a level-2 hospital; nothing written', async () => {
+    await writesNothing(async () => {
+      const unknown = await post('/persons/RF1/referrals', { referralId: 'REF-X', referredOn: '2020-05-08', validUntil: '2020-06-07', fromInstitution: 'AY-TWN', toInstitution: 'NOWHERE' });
+      expect(unknown.status).toBe(404);
+      const fromHospital = await post('/persons/RF1/referrals', { referralId: 'REF-X', referredOn: '2020-05-08', validUntil: '2020-06-07', fromInstitution: 'AY-CTY', toInstitution: 'AY-CTY-D' });
+      expect([fromHospital.status, fromHospital.body.code, fromHospital.body.clause]).toEqual([422, 'REFERRAL_FROM_NOT_PRIMARY', '人社部发〔2011〕59号 二']);
+    });
+  });
+
   it('a recorded referral and no field pays 60.00; the trace names the referral and its event revision', async () => {
     const recorded = await post('/persons/RF1/referrals', { referralId: 'REF-9', referredOn: '2020-05-08', validUntil: '2020-06-07', fromInstitution: 'AY-TWN', toInstitution: 'AY-CTY-D' });
     expect(recorded.status).toBe(201);

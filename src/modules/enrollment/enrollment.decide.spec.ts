@@ -6,6 +6,7 @@ import { categoryOn, personFacts } from './enrollment.state';
 
 /** A township-level institution of Anyang designated for residents (the registry facts the handler passes). */
 const primary = (code: string): RegisteredInstitution => ({ code, region: 'anyang', designations: ['resident'], tier: 'township' });
+const nanyangInstitution = (code: string, tier: RegisteredInstitution['tier']): RegisteredInstitution => ({ code, region: 'nanyang', designations: ['employee'], tier });
 
 const enrolled: PersonEnrolled = {
   type: 'PersonEnrolled',
@@ -160,12 +161,25 @@ describe('enrolment decider (given events / when command / then events)', () => 
       .when((s) => decideEnrollment({ type: 'RegisterOffSiteResidence', data: { from: '2023-02-01', to: '2023-01-01', place: 'Zhengzhou' } }, s.enrollment))
       .thenInvalid('to');
     const referral = { referralId: 'R1', referredOn: '2023-04-01', validUntil: '2023-04-30', fromInstitution: 'T1', toInstitution: 'C1' };
+    const facts = { from: nanyangInstitution('T1', 'level1'), to: nanyangInstitution('C1', 'level3') };
     given([enrolled])
-      .when((s) => decideEnrollment({ type: 'RecordReferral', data: referral }, s.enrollment))
+      .when((s) => decideEnrollment({ type: 'RecordReferral', data: referral, ...facts }, s.enrollment))
       .then([{ type: 'ReferralRecorded', data: referral }]);
     given([enrolled, { type: 'ReferralRecorded', data: referral }])
-      .when((s) => decideEnrollment({ type: 'RecordReferral', data: referral }, s.enrollment))
+      .when((s) => decideEnrollment({ type: 'RecordReferral', data: referral, ...facts }, s.enrollment))
       .thenRefuses('DUPLICATE_REFERRAL');
+  });
+
+  it('issue 16.1: a referral comes from a primary institution of the person’s region and scheme, to one designated for the scheme (人社部发〔2011〕59号 二)', () => {
+    const referral = { referralId: 'R1', referredOn: '2023-04-01', validUntil: '2023-04-30', fromInstitution: 'T1', toInstitution: 'C1' };
+    const record = (from: RegisteredInstitution | undefined, to: RegisteredInstitution | undefined) => (s: PersonState) =>
+      decideEnrollment({ type: 'RecordReferral', data: referral, ...(from ? { from } : {}), ...(to ? { to } : {}) }, s.enrollment);
+    const to = nanyangInstitution('C1', 'level3');
+    given([enrolled]).when(record(nanyangInstitution('T1', 'level2'), to)).thenRefuses('REFERRAL_FROM_NOT_PRIMARY', '人社部发〔2011〕59号 二');
+    given([enrolled]).when(record({ ...nanyangInstitution('T1', 'township'), region: 'anyang' }, to)).thenRefuses('REFERRAL_FROM_OTHER_REGION', '人社部发〔2011〕59号 二');
+    given([enrolled]).when(record(nanyangInstitution('T1', 'township'), { ...to, designations: ['resident'] })).thenRefuses('REFERRAL_TO_NOT_DESIGNATED', '人社部发〔2011〕59号 二');
+    given([enrolled]).when(record(undefined, to)).thenInvalid('fromInstitution');
+    given([enrolled]).when(record(nanyangInstitution('T1', 'village'), { ...to, region: 'zhengzhou' })).then([{ type: 'ReferralRecorded', data: referral }]);
   });
 
   it('relatives may not include the person themself', () => {

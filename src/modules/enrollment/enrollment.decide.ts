@@ -29,7 +29,7 @@ export type EnrollmentCommand =
   | { type: 'AdmitInpatient'; data: { admittedOn: LocalDate; institutionCode: string } }
   | { type: 'DischargeInpatient'; data: { dischargedOn: LocalDate } }
   | { type: 'RegisterOffSiteResidence'; data: { from: LocalDate; to?: LocalDate; place: string } }
-  | { type: 'RecordReferral'; data: { referralId: string; referredOn: LocalDate; validUntil: LocalDate; fromInstitution: string; toInstitution: string } }
+  | { type: 'RecordReferral'; data: { referralId: string; referredOn: LocalDate; validUntil: LocalDate; fromInstitution: string; toInstitution: string }; from?: RegisteredInstitution; to?: RegisteredInstitution }
   | { type: 'DesignateFirstContactInstitution'; data: { year: number; institutionCode: string }; institution?: RegisteredInstitution }
   | { type: 'RecordFamilyDoctorContract'; data: FamilyDoctorContractRequest; institution?: RegisteredInstitution; contractFee?: ContractFeeRule };
 
@@ -134,11 +134,25 @@ export function registerOffSiteResidence(cmd: { from: LocalDate; to?: LocalDate;
   return [{ type: 'OffSiteResidenceRegistered', data: cmd }];
 }
 
-export function recordReferral(cmd: Extract<EnrollmentCommand, { type: 'RecordReferral' }>['data'], state: EnrollmentState): EnrollmentEvent[] {
+/**
+ * 人社部发〔2011〕59号 二: "未经基层医疗机构转诊的原则上不支付" — a referral is issued by a primary
+ * (基层) institution designated for the person's scheme in the person's region (issue 16.1), to a
+ * registered institution designated for the scheme (possibly in another region).
+ */
+export function recordReferral(cmd: Extract<EnrollmentCommand, { type: 'RecordReferral' }>['data'], state: EnrollmentState, from?: RegisteredInstitution, to?: RegisteredInstitution): EnrollmentEvent[] {
   requireEnrolled(state);
   if (cmd.validUntil < cmd.referredOn) throw new InvalidInput('validUntil', 'must not be before referredOn');
   if (state.referrals.some((r) => r.referralId === cmd.referralId)) {
     throw new PolicyRefusal('DUPLICATE_REFERRAL', CLAUSE.referral, `referral ${cmd.referralId} is already recorded`);
+  }
+  if (!from || from.code !== cmd.fromInstitution) throw new InvalidInput('fromInstitution', 'the registry facts of the institution are required');
+  if (!to || to.code !== cmd.toInstitution) throw new InvalidInput('toInstitution', 'the registry facts of the institution are required');
+  requireDesignatedHere(from, state, CLAUSE.referral, 'REFERRAL_FROM');
+  if (!PRIMARY_LEVELS.includes(from.tier)) {
+    throw new PolicyRefusal('REFERRAL_FROM_NOT_PRIMARY', CLAUSE.referral, `${from.code} is pooled at level ${from.tier}; a referral comes from a primary institution (基层: ${PRIMARY_LEVELS.join(', ')})`);
+  }
+  if (!to.designations.includes(state.scheme!)) {
+    throw new PolicyRefusal('REFERRAL_TO_NOT_DESIGNATED', CLAUSE.referral, `${to.code} is not designated for the ${state.scheme} scheme`);
   }
   return [{ type: 'ReferralRecorded', data: cmd }];
 }
@@ -212,7 +226,7 @@ export function decideEnrollment(command: EnrollmentCommand, state: EnrollmentSt
     case 'RegisterOffSiteResidence':
       return registerOffSiteResidence(command.data, state);
     case 'RecordReferral':
-      return recordReferral(command.data, state);
+      return recordReferral(command.data, state, command.from, command.to);
     case 'DesignateFirstContactInstitution':
       return designateFirstContactInstitution(command.data, state, command.institution);
     case 'RecordFamilyDoctorContract':

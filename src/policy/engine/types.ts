@@ -24,7 +24,10 @@ export type CostKind =
   | 'public_health'
   | 'fitness_wellness';
 
-/** Bill-line category for monitoring (issue 7) and exclusion rules. */
+/**
+ * Bill-line category for monitoring (issue 7) and exclusion rules. 'consultation' is the
+ * general consultation fee (一般诊疗费, 人社部发〔2011〕59号 三; 安医保〔2019〕75号 三（二）).
+ */
 export type LineCategory =
   | 'drug'
   | 'herbal_pieces'

@@ -32,22 +32,37 @@ export class ExecuteEnrollmentHandler implements ICommandHandler<ExecuteEnrollme
       const known = this.catalog.packs().some((p) => p.kind === 'city' && p.region === command.data.region && p.scheme === command.data.scheme);
       if (!known) throw new PolicyRefusal('NO_POLICY_FOR_REGION', 'policy catalogue', `no ${command.data.scheme} policy pack for region ${command.data.region}`);
     }
-    // Commands naming an institution get the registry's facts (404 for an unknown code) and the person's pack.
-    const profile = await this.institution(command);
-    return this.writer.write(personId, context, (state) => decideEnrollment(this.withFacts(command, state.enrollment, profile), state.enrollment), {
+    // Commands naming institutions get the registry's facts (404 for an unknown code) and the person's pack.
+    const profiles = await this.institutions(command);
+    return this.writer.write(personId, context, (state) => decideEnrollment(this.withFacts(command, state.enrollment, profiles), state.enrollment), {
       mustExist: command.type !== 'Enrol',
     });
   }
 
-  private async institution(command: EnrollmentCommand): Promise<InstitutionProfile | undefined> {
-    if (command.type !== 'DesignateFirstContactInstitution' && command.type !== 'RecordFamilyDoctorContract') return undefined;
-    const profile = await this.registry.find(command.data.institutionCode);
-    if (!profile) throw new NotFound('institution', command.data.institutionCode);
-    return profile;
+  /** The registry profiles of the institutions the command names, in order. */
+  private async institutions(command: EnrollmentCommand): Promise<InstitutionProfile[]> {
+    const codes =
+      command.type === 'DesignateFirstContactInstitution' || command.type === 'RecordFamilyDoctorContract'
+        ? [command.data.institutionCode]
+        : command.type === 'RecordReferral'
+          ? [command.data.fromInstitution, command.data.toInstitution]
+          : [];
+    const profiles: InstitutionProfile[] = [];
+    for (const code of codes) {
+      const profile = await this.registry.find(code);
+      if (!profile) throw new NotFound('institution', code);
+      profiles.push(profile);
+    }
+    return profiles;
   }
 
-  private withFacts(command: EnrollmentCommand, state: EnrollmentState, profile: InstitutionProfile | undefined): EnrollmentCommand {
+  private withFacts(command: EnrollmentCommand, state: EnrollmentState, profiles: InstitutionProfile[]): EnrollmentCommand {
+    const [profile, second] = profiles;
     if (!profile || !state.region || !state.scheme) return command;
+    if (command.type === 'RecordReferral') {
+      const pack = this.catalog.resolve(state.region, state.scheme, command.data.referredOn);
+      return { ...command, from: registered(profile, pack), to: registered(second, pack) };
+    }
     if (command.type === 'DesignateFirstContactInstitution') {
       const pack = this.packInYear(state, command.data.year);
       return { ...command, institution: registered(profile, pack) };
