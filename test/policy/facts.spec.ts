@@ -40,6 +40,12 @@ describe('issue 16.1: referrals are read from the person’s stream (人社部�
     expect(d.flags.map((f) => f.code)).toEqual(['REFERRAL_FIELD_IGNORED']);
   });
 
+  it('the field is flagged wherever it is sent (township visit, referral: false): 100.00 → 60.00 unchanged', () => {
+    const d = adjudicate(input({ pack: anyang(), at: AT, level: 'township', visit: { referral: false } }), anyang());
+    expect(d.amounts.fund).toBe('60.00');
+    expect(d.flags).toEqual([expect.objectContaining({ code: 'REFERRAL_FIELD_IGNORED', clause: '人社部发〔2011〕59号 二' })]);
+  });
+
   it('a referral on record and no field on the visit pays 60.00 (no flag)', () => {
     const d = adjudicate(input({ pack: anyang(), at: AT, level: 'level2', institution: countyHospital, person: { referrals: [referral()] } }), anyang());
     expect(d.flags).toEqual([]);

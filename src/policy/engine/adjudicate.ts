@@ -142,11 +142,14 @@ export function adjudicate(input: AdjudicationInput, pack: PolicyPack): Decision
         result: { ok: found !== undefined, referralId: found?.referralId ?? null, referralRevision: found?.revision ?? null, referredOn: found?.referredOn ?? null, validUntil: found?.validUntil ?? null },
       });
       if (!found) reason(reasons, 'REFERRAL_REQUIRED', rules, `level ${tier} requires a referral to ${institution.code} recorded in the person's stream and valid on ${visitDate}`);
-      if (visit.referral !== undefined) reason(flags, 'REFERRAL_FIELD_IGNORED', benefit.referralRecords, "the visit's referral field is ignored: only recorded referrals count");
     } else if (referral) {
       const ok = visit.referral === true;
       eligibilityStep('referral', referral, { level: tier, referral: ok }, ok, 'REFERRAL_REQUIRED', `level ${tier} requires a referral from a primary institution`);
     }
+  }
+  // Issue 16.1: under a pack that reads recorded referrals the visit's own field is deprecated, wherever it is sent.
+  if (benefit.referralRecords && visit.referral !== undefined) {
+    reason(flags, 'REFERRAL_FIELD_IGNORED', benefit.referralRecords, "the visit's referral field is ignored: only referrals recorded in the person's stream count");
   }
   const offSite = visit.offSite === true || institution.region !== person.region;
   if (offSite) {
