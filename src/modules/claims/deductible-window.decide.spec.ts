@@ -87,6 +87,20 @@ describe('issue 16.3: one deductible per 24 hours at one hospital (宛政办〔2
     expect(paid(decisions.B)).toEqual(expected);
   });
 
+  it("the pack's note states the reading; the window counts from the charged visit: 09:00 charged, 05:00 next day waived, 10:00 next day (25 h) charged", () => {
+    const rule = (nanyang('2023-03-01') as { benefit: { deductible: { value: unknown; note?: string } } }).benefit.deductible;
+    expect(rule.value).toMatchObject({ windowHours: 24, window: 'either_side' });
+    expect(rule.note).toMatch(/whatever the natural year/);
+    expect(rule.note).toMatch(/whatever the settlement order/);
+    expect(rule.note).toMatch(/Exactly 24 hours apart is not 'within 24 hours'/);
+    const { decisions } = run([settle('A', '2023-03-01T09:00:00+08:00'), settle('B', '2023-03-02T05:00:00+08:00'), settle('C', '2023-03-02T10:00:00+08:00')]);
+    expect([paid(decisions.A), paid(decisions.B), paid(decisions.C)]).toEqual([
+      ['30.00', '93.50'],
+      ['0.00', '110.00'],
+      ['30.00', '93.50'],
+    ]);
+  });
+
   it('another hospital within 24 hours pays its own deductible; a reversed charge does not waive', () => {
     expect(paid(run([settle('A', '2023-03-01T09:00:00+08:00'), settle('B', '2023-03-01T11:00:00+08:00', H2)]).decisions.B)).toEqual(['30.00', '93.50']);
     const { events } = run([settle('A', '2023-03-01T09:00:00+08:00')]);
