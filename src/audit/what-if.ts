@@ -184,7 +184,7 @@ function redecide(
       {
         visit: { ...data.visit, institution },
         person: personFacts(before.enrollment),
-        yearToDate: yearToDate(before.claims, year),
+        yearToDate: yearToDate(before.claims, year, data.yearToDate?.deductibleWindow),
         account: data.account.source === 'own' ? { ...data.account, balance: before.account.balance } : data.account,
       },
       pack,

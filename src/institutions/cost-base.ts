@@ -92,7 +92,10 @@ export function determineCostBase(
     if (request.history || request.provinceAverage || request.markedlyAboveProvince) {
       throw new InvalidInput('history', `category ${profile.category} takes the published base; own history applies only to other specialty institutions or the sole institution of a category`);
     }
-    const category = publishedBaseCategory(profile, params)!;
+    const category = publishedBaseCategory(profile, params);
+    if (!category) {
+      throw new PolicyRefusal('NO_BASE_FOR_CATEGORY', `${p.effectiveFrom.document} 四（一）1`, `the document publishes no per-visit average base for category ${profile.category}`);
+    }
     const yearParams = p.years[String(year)];
     if (!yearParams) {
       throw new PolicyRefusal(COST_BASE_REASONS.noBaseForYear, `${p.effectiveFrom.document} 四（一）3`, `no per-visit average base is published for ${year}`);

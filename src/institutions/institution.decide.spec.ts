@@ -66,6 +66,13 @@ describe('institution decider: registry', () => {
     given([]).when({ type: 'RegisterInstitution', data: { ...CITY_L3, category: 'other_general', level: 'level3' } }).thenInvalid('level');
   });
 
+  it('issue 16.4: a campus clinic (高校校医院, 安医保〔2019〕75号 一（三）/五) registers; 焦医保 publishes no per-visit base for it (422, not a crash)', () => {
+    const campus = { ...CITY_L3, code: 'JZ-CAMPUS', category: 'campus_clinic' as const, level: 'unrated' as const };
+    const registeredCampus: InstitutionEvent = { type: 'InstitutionRegistered', data: campus };
+    given([]).when({ type: 'RegisterInstitution', data: campus }).then([registeredCampus]);
+    given([registeredCampus]).when({ type: 'SetCostBase', data: { year: 2024 } }).thenRefuses('NO_BASE_FOR_CATEGORY');
+  });
+
   it('records only the profile fields that change', () => {
     given([registered])
       .when({ type: 'ChangeInstitutionProfile', data: { changes: { name: CITY_L3.name, level: 'level2' } } })

@@ -27,6 +27,12 @@ export const INSTITUTION_CATEGORIES = [
   'other_general',
   /** 村卫生室（所）: exempt from the per-visit average rule (四（一）1 second paragraph). */
   'village_clinic',
+  /**
+   * 高校校医院（医务室/卫生室）: 安医保〔2019〕75号 一（三）, 五 designate them for resident
+   * outpatient pooling; the document sets no rate of their own (see the Anyang pack's tierByCategory).
+   * 焦医保〔2024〕32号 publishes no per-visit base for them.
+   */
+  'campus_clinic',
 ] as const;
 export type InstitutionCategory = (typeof INSTITUTION_CATEGORIES)[number];
 

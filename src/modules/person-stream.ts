@@ -58,6 +58,8 @@ export function occurredAtOf(event: { type: string; data: any }): string | undef
       return d.from;
     case 'ReferralRecorded':
       return d.referredOn;
+    case 'FamilyDoctorContracted':
+      return d.from;
     case 'VisitSettled':
       return d.visit?.occurredAt;
     case 'SettlementReversed':

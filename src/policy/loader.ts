@@ -194,6 +194,7 @@ function checkDeductible(c: Checker, v: unknown, path: string): void {
   if (v.mode === 'per_visit') {
     checkLevelAmounts(c, v.byLevel, `${path}.byLevel`, 'money');
     c.positiveInt(v.windowHours, `${path}.windowHours`);
+    if (v.window !== undefined) c.oneOf(v.window, ['either_side'] as const, `${path}.window`);
   } else if (v.mode === 'annual' || v.mode === 'fixed_copay') {
     c.money(v.amount, `${path}.amount`);
   }
@@ -258,6 +259,20 @@ function checkCityBody(c: Checker, p: Json): void {
     c.cited(b.prescriptionDays, 'benefit.prescriptionDays', (v, path) => {
       if (!c.object(v, path)) return;
       for (const t of MED_TYPES) c.positiveInt(v[t], `${path}.${t}`);
+    });
+
+  if (b.referralRecords !== undefined)
+    c.cited(b.referralRecords, 'benefit.referralRecords', (v, path) => {
+      if (c.object(v, path)) c.oneOf(v.receiving, ['institution'] as const, `${path}.receiving`);
+    });
+  if (b.tierByCategory !== undefined)
+    c.cited(b.tierByCategory, 'benefit.tierByCategory', (v, path) => {
+      if (!c.object(v, path)) return;
+      for (const [category, tier] of Object.entries(v)) c.oneOf(tier, ALL_LEVELS, `${path}.${category}`);
+    });
+  if (b.consultationFeeWithContract !== undefined)
+    c.cited(b.consultationFeeWithContract, 'benefit.consultationFeeWithContract', (v, path) => {
+      if (c.object(v, path) && v.paid !== false) c.fail(`${path}.paid`, 'must be false');
     });
 
   // Internal completeness: every covered level has a rate (and a per-visit deductible) for every category.

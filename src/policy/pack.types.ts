@@ -52,8 +52,12 @@ export type LevelAmounts = Partial<Record<InstitutionLevel, string>>;
 export type DeductibleMode = 'none' | 'per_visit' | 'annual' | 'fixed_copay';
 export type DeductibleRule =
   | { mode: 'none' }
-  /** One deductible per window at one institution, counted from the visit that was charged. */
-  | { mode: 'per_visit'; byLevel: LevelAmounts; windowHours: number }
+  /**
+   * One deductible per window at one institution, counted from the visit that was charged.
+   * `window: 'either_side'` (issue 16.3): a charged visit within the window before or after
+   * this one, in any year and whatever the settlement order, waives it; absent = before only.
+   */
+  | { mode: 'per_visit'; byLevel: LevelAmounts; windowHours: number; window?: 'either_side' }
   /** Cumulative within the natural year. */
   | { mode: 'annual'; amount: string }
   /** A fixed self-paid amount per visit (人社部发〔2011〕59号 二: 每次就诊定额自付). */
@@ -88,6 +92,16 @@ export interface BenefitRules {
   categorySwitch?: Cited<{ effective: 'next_month'; capMerged: boolean }>;
   /** Prescription-day limits by visit type. */
   prescriptionDays?: Cited<Record<MedType, number>>;
+  /**
+   * Issue 16.1: the `referral` level condition is met only by a ReferralRecorded in the
+   * person's stream, valid on the visit date (referredOn..validUntil) and naming the
+   * receiving institution. Absent: the visit's own `referral` field decides (old behaviour).
+   */
+  referralRecords?: Cited<{ receiving: 'institution' }>;
+  /** Issue 16.4: pooling tier by registry category (a category not listed keeps its grade level). */
+  tierByCategory?: Cited<Record<string, InstitutionLevel>>;
+  /** Issue 16.5: no general consultation fee (line category 'consultation') for a person whose family-doctor contract fee the fund pays. */
+  consultationFeeWithContract?: Cited<{ paid: false }>;
 }
 
 export type AccountPurpose =

@@ -99,6 +99,16 @@ export const REASON_CODES = {
     meaning: 'fitness / wellness consumption, outside basic insurance',
     typicalClause: '宛政办〔2022〕42号 第十条, 第十九条（一）',
   },
+  EXCLUDED_CONSULTATION_FEE_CONTRACTED: {
+    kind: 'exclusion',
+    meaning: 'general consultation fee (一般诊疗费) of a person whose family-doctor contract fee the pooling fund pays',
+    typicalClause: '安医保〔2019〕75号 三（二）',
+  },
+  REFERRAL_FIELD_IGNORED: {
+    kind: 'flag',
+    meaning: "the visit's own referral field was given; only referrals recorded in the person's stream count",
+    typicalClause: '人社部发〔2011〕59号 二',
+  },
   CAP_REACHED: {
     kind: 'reduction',
     meaning: 'the fund payment was limited by what is left of the annual cap',

@@ -295,8 +295,10 @@ describe('3.2 Anyang residents — 安医保〔2019〕75号', () => {
     ['level2', false, true, ['LEVEL_NOT_COVERED'], '0.00'],
     ['level2', true, false, ['REFERRAL_REQUIRED'], '0.00'],
     ['level2', true, true, [], '60.00'],
-  ] as const)(`${D} 五 (+人社部发〔2011〕59号 二): %s, county-designated %s, referral %s → %j`, (level, countyDesignated, referral, expected, fund) => {
-    const d = adjudicate(input({ pack: anyang(), at: '2020-05-01T09:00:00+08:00', level, institution: { countyDesignated }, visit: { referral } }), anyang());
+  ] as const)(`${D} 五 (+人社部发〔2011〕59号 二): %s, county-designated %s, referral on record %s → %j`, (level, countyDesignated, referred, expected, fund) => {
+    // Issue 16.1: only a referral recorded in the person's stream counts.
+    const referrals = referred ? [{ referralId: 'R1', referredOn: '2020-04-30', validUntil: '2020-05-30', fromInstitution: 'T1', toInstitution: 'H1', revision: 3 }] : [];
+    const d = adjudicate(input({ pack: anyang(), at: '2020-05-01T09:00:00+08:00', level, institution: { countyDesignated }, person: { referrals } }), anyang());
     expect(codes(d)).toEqual(expected);
     expect(d.amounts.fund).toBe(fund);
   });

@@ -45,6 +45,11 @@ describe('PolicyCatalog.load', () => {
     ['a covered level without a rate', (p) => delete p.benefit.rates.value.retired.level3, 'benefit.rates.value.retired.level3: is missing for a covered level'],
     ['a category of the other scheme', (p) => (p.benefit.annualCaps.value.student = '400'), 'benefit.annualCaps.value.student: must be one of in_service, retired'],
     ['a given version', (p) => (p.version = 'v1'), 'version: is computed by the loader'],
+    ['an unknown deductible window (issue 16.3)', (p) => (p.benefit.deductible.value.window = 'after'), 'benefit.deductible.value.window: must be one of either_side, got "after"'],
+    ['a category mapped to an unknown tier (issue 16.4)', (p) => (p.benefit.tierByCategory = { value: { campus_clinic: 'primary' }, clause: 'c', document: 'd' }), 'benefit.tierByCategory.value.campus_clinic: must be one of village'],
+    ['an uncited referral rule (issue 16.1)', (p) => (p.benefit.referralRecords = { value: { receiving: 'institution' } }), 'benefit.referralRecords.clause: must be a non-empty string'],
+    ['a referral rule matching on something else', (p) => (p.benefit.referralRecords = { value: { receiving: 'anyone' }, clause: 'c', document: 'd' }), 'benefit.referralRecords.value.receiving: must be one of institution'],
+    ['a consultation-fee rule that pays (issue 16.5)', (p) => (p.benefit.consultationFeeWithContract = { value: { paid: true }, clause: 'c', document: 'd' }), 'benefit.consultationFeeWithContract.value.paid: must be false'],
   ])('refuses %s, naming the path', (_name, mutate, message) => {
     const p = raw('nanyang-employee-2022');
     p.id = 'nanyang-employee-test';

@@ -49,7 +49,7 @@ describe('claims decider (given events / when command / then events)', () => {
           data: expect.objectContaining({
             settlementId: 'S1',
             policyVersion: nanyang('2023-03-01').version,
-            yearToDate: { year: 2023, fundPaid: '0.00', deductibleMet: '0.00', deductibleCharges: [] },
+            yearToDate: { year: 2023, fundPaid: '0.00', deductibleMet: '0.00', deductibleCharges: [], deductibleWindow: { around: '2023-03-01T09:00:00+08:00', hours: 24 } },
             decision: expect.objectContaining({
               amounts: expect.objectContaining({ total: '200.00', deductible: '30.00', rate: expect.stringMatching(/^0\.55/), fund: '93.50', cash: '106.50' }),
             }),

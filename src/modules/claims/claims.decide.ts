@@ -12,7 +12,7 @@ import type { AccountRequest, Decision, InstitutionFacts, VisitFacts } from '../
 import { personFacts } from '../enrollment/enrollment.state';
 import type { PersonState } from '../person-stream';
 import type { ClaimsEvent, VisitSettled } from './claims.events';
-import { findSettlement, yearToDate } from './claims.state';
+import { DeductibleWindow, findSettlement, yearToDate } from './claims.state';
 
 /** Reversal window: the issue's rule, aligned with 焦医保〔2024〕32号 一（一）'s 30-day settlement window. */
 export const REVERSAL_WINDOW_DAYS = 30;
@@ -39,6 +39,13 @@ export interface ReverseSettlementCommand {
 
 export type ClaimsCommand = SettleVisitCommand | ReverseSettlementCommand;
 
+/** Issue 16.3: a pack whose per-visit deductible window looks either side gets the charges around the visit, whatever the year. */
+function deductibleWindow(cmd: SettleVisitCommand): DeductibleWindow | undefined {
+  if (cmd.pack.kind !== 'city') return undefined;
+  const ded = cmd.pack.benefit.deductible.value;
+  return ded.mode === 'per_visit' && ded.window === 'either_side' ? { around: cmd.data.visit.occurredAt, hours: ded.windowHours } : undefined;
+}
+
 /** The adjudication a settlement would get, without writing (national 2206 pre-settlement). */
 export function preSettle(cmd: SettleVisitCommand, state: PersonState): Decision {
   if (!state.enrollment.personId) throw new PolicyRefusal('NOT_ENROLLED', 'enrolment', 'the person was never enrolled');
@@ -50,7 +57,7 @@ export function preSettle(cmd: SettleVisitCommand, state: PersonState): Decision
     {
       visit: { ...cmd.data.visit, institution: cmd.data.institution },
       person: personFacts(state.enrollment),
-      yearToDate: yearToDate(state.claims, year),
+      yearToDate: yearToDate(state.claims, year, deductibleWindow(cmd)),
       account: cmd.data.account.source === 'own' ? { ...cmd.data.account, balance: state.account.balance } : cmd.data.account,
     },
     cmd.pack,
@@ -70,7 +77,7 @@ export function settleVisit(cmd: SettleVisitCommand, state: PersonState): Claims
     settlementId: cmd.data.settlementId,
     visit: cmd.data.visit,
     institution: cmd.data.institution,
-    yearToDate: yearToDate(state.claims, decision.year),
+    yearToDate: yearToDate(state.claims, decision.year, deductibleWindow(cmd)),
     account: cmd.data.account.source === 'own' ? { ...cmd.data.account, balance: state.account.balance } : cmd.data.account,
     ...(cmd.data.familyPayment ? { familyPayment: { ...cmd.data.familyPayment, amount: decision.amounts.relativeAccount } } : {}),
     policyVersion: decision.policy.version,

@@ -1,3 +1,4 @@
+import { instantMs } from '../../kernel/dates';
 import { fmt, money, sum } from '../../kernel/money';
 import type { YearToDate } from '../../policy/engine/types';
 import type { ClaimsEvent } from './claims.events';
@@ -65,16 +66,32 @@ export function evolveClaims(state: ClaimsState, event: { type: string; data: un
  * reversed, under any category (宛政办〔2022〕42号 第六条: earlier payments count against
  * the new cap).
  */
-export function yearToDate(state: ClaimsState, year: number): YearToDate {
+export function yearToDate(state: ClaimsState, year: number, window?: DeductibleWindow): YearToDate {
   const live = state.settlements.filter((s) => s.year === year && !s.reversed);
+  const charged = window ? chargesAround(state, window) : live.filter((s) => s.deductibleCharged);
   return {
     year,
     fundPaid: fmt(sum(live.map((s) => money(s.fund)))),
     deductibleMet: fmt(sum(live.map((s) => money(s.deductible)))),
-    deductibleCharges: live
-      .filter((s) => s.deductibleCharged)
-      .map((s) => ({ institutionCode: s.institutionCode, at: s.occurredAt, visitId: s.visitId })),
+    deductibleCharges: charged.map((s) => ({ institutionCode: s.institutionCode, at: s.occurredAt, visitId: s.visitId })),
+    ...(window ? { deductibleWindow: { around: window.around, hours: window.hours } } : {}),
   };
+}
+
+/** Issue 16.3: the 24-hour deductible looks around the visit, not at its natural year. */
+export interface DeductibleWindow {
+  around: string;
+  hours: number;
+}
+
+/**
+ * Charged, unreversed settlements of any year whose visit is within the window either side
+ * of `around` (boundary included: the engine decides whether exactly `hours` is inside).
+ */
+function chargesAround(state: ClaimsState, window: DeductibleWindow): SettlementSummary[] {
+  const at = instantMs(window.around);
+  const span = window.hours * 3_600_000;
+  return state.settlements.filter((s) => s.deductibleCharged && !s.reversed && Math.abs(instantMs(s.occurredAt) - at) <= span);
 }
 
 export function findSettlement(state: ClaimsState, settlementId: string): SettlementSummary | undefined {

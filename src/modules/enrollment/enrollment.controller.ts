@@ -19,6 +19,7 @@ import {
   RegisterOffSiteDto,
   UpdateRelativesDto,
 } from './dto/enrollment.dto';
+import { RecordFamilyDoctorContractDto } from './dto/facts.dto';
 import { EnrollmentCommand } from './enrollment.decide';
 import { GetPersonQuery, PersonView } from './queries/get-person.query';
 
@@ -104,8 +105,17 @@ export class EnrollmentController {
 
   @Post(':personId/first-contact-institution')
   @HttpCode(201)
-  @ApiOperation({ summary: "Designate the year's first-contact primary institution (人社部发〔2011〕59号 四)" })
+  @ApiResponse({ status: 404, description: 'The institution code is not registered' })
+  @ApiOperation({ summary: "Designate the year's first-contact primary institution: registered, primary, designated for the person's scheme, in the person's region (人社部发〔2011〕59号 四)" })
   async firstContact(@Param() { personId }: PersonIdParam, @Body() dto: DesignateFirstContactDto, @CurrentPrincipal() p: Principal, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: unknown) {
     return replyWrite(res, await this.run(personId, { type: 'DesignateFirstContactInstitution', data: dto }, p, key));
+  }
+
+  @Post(':personId/family-doctor-contracts')
+  @HttpCode(201)
+  @ApiResponse({ status: 404, description: 'The institution code is not registered' })
+  @ApiOperation({ summary: 'Record a family-doctor contract whose fee the pooling fund pays, up to the pack limit per person-year (安医保〔2019〕75号 三（二）, 附件); its general consultation fees are then not pooled' })
+  async familyDoctorContract(@Param() { personId }: PersonIdParam, @Body() dto: RecordFamilyDoctorContractDto, @CurrentPrincipal() p: Principal, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: unknown) {
+    return replyWrite(res, await this.run(personId, { type: 'RecordFamilyDoctorContract', data: dto }, p, key));
   }
 }

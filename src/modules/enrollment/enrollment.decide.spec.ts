@@ -1,7 +1,12 @@
 import { given } from '../../../test/support/given-when-then';
-import { decideEnrollment } from './enrollment.decide';
+import { foldPerson, PersonState } from '../person-stream';
+import { decideEnrollment, RegisteredInstitution } from './enrollment.decide';
 import type { PersonEnrolled } from './enrollment.events';
-import { categoryOn } from './enrollment.state';
+import { categoryOn, personFacts } from './enrollment.state';
+
+/** A township-level institution of Anyang designated for residents (the registry facts the handler passes). */
+const primary = (code: string): RegisteredInstitution => ({ code, region: 'anyang', designations: ['resident'], tier: 'township' });
+const nanyangInstitution = (code: string, tier: RegisteredInstitution['tier']): RegisteredInstitution => ({ code, region: 'nanyang', designations: ['employee'], tier });
 
 const enrolled: PersonEnrolled = {
   type: 'PersonEnrolled',
@@ -93,14 +98,62 @@ describe('enrolment decider (given events / when command / then events)', () => 
   it('人社部发〔2011〕59号 四: one first-contact primary institution per year', () => {
     const chosen = { type: 'FirstContactInstitutionDesignated', data: { year: 2020, institutionCode: 'T1' } };
     given([resident])
-      .when((s) => decideEnrollment({ type: 'DesignateFirstContactInstitution', data: { year: 2020, institutionCode: 'T1' } }, s.enrollment))
+      .when((s) => decideEnrollment({ type: 'DesignateFirstContactInstitution', data: { year: 2020, institutionCode: 'T1' }, institution: primary('T1') }, s.enrollment))
       .then([chosen]);
     given([resident, chosen])
-      .when((s) => decideEnrollment({ type: 'DesignateFirstContactInstitution', data: { year: 2020, institutionCode: 'T2' } }, s.enrollment))
+      .when((s) => decideEnrollment({ type: 'DesignateFirstContactInstitution', data: { year: 2020, institutionCode: 'T2' }, institution: primary('T2') }, s.enrollment))
       .thenRefuses('FIRST_CONTACT_ALREADY_CHOSEN', '人社部发〔2011〕59号 四');
     given([resident, chosen])
-      .when((s) => decideEnrollment({ type: 'DesignateFirstContactInstitution', data: { year: 2021, institutionCode: 'T2' } }, s.enrollment))
+      .when((s) => decideEnrollment({ type: 'DesignateFirstContactInstitution', data: { year: 2021, institutionCode: 'T2' }, institution: primary('T2') }, s.enrollment))
       .then([{ type: 'FirstContactInstitutionDesignated', data: { year: 2021, institutionCode: 'T2' } }]);
+  });
+
+  describe('issue 16.2: the first-contact institution is a registered primary institution designated for the scheme in the region (人社部发〔2011〕59号 四)', () => {
+    const designate = (institution: RegisteredInstitution | undefined) => (s: PersonState) =>
+      decideEnrollment({ type: 'DesignateFirstContactInstitution', data: { year: 2020, institutionCode: 'X1' }, ...(institution ? { institution } : {}) }, s.enrollment);
+    it.each(['village', 'township', 'level1'] as const)('accepts a %s institution', (tier) => {
+      given([resident]).when(designate({ ...primary('X1'), tier })).then([{ type: 'FirstContactInstitutionDesignated', data: { year: 2020, institutionCode: 'X1' } }]);
+    });
+    it.each(['level2', 'level3', 'unrated'] as const)('refuses a %s institution (not 基层)', (tier) => {
+      given([resident]).when(designate({ ...primary('X1'), tier })).thenRefuses('FIRST_CONTACT_NOT_PRIMARY', '人社部发〔2011〕59号 四');
+    });
+    it('refuses another region, another scheme, a pharmacy; needs the registry facts', () => {
+      given([resident]).when(designate({ ...primary('X1'), region: 'nanyang' })).thenRefuses('FIRST_CONTACT_OTHER_REGION', '人社部发〔2011〕59号 四');
+      given([resident]).when(designate({ ...primary('X1'), designations: ['employee'] })).thenRefuses('FIRST_CONTACT_NOT_DESIGNATED', '人社部发〔2011〕59号 四');
+      given([resident]).when(designate({ ...primary('X1'), pharmacy: true })).thenRefuses('FIRST_CONTACT_NOT_A_MEDICAL_INSTITUTION', '人社部发〔2011〕59号 四');
+      given([resident]).when(designate(undefined)).thenInvalid('institutionCode');
+    });
+  });
+
+  describe('issue 16.5: family-doctor contracts (安医保〔2019〕75号 三（二）, 附件)', () => {
+    const rule = { perPersonYear: '18', clause: '安医保〔2019〕75号 附件' };
+    const request = { contractId: 'FD1', institutionCode: 'T1', from: '2020-01-01', to: '2020-12-31', fee: '12.00' };
+    const contract = (data: typeof request, contractFee = rule) => (s: PersonState) =>
+      decideEnrollment({ type: 'RecordFamilyDoctorContract', data, institution: primary(data.institutionCode), contractFee }, s.enrollment);
+    const recorded = (data: typeof request, fundPays: string, personPays: string) => ({ type: 'FamilyDoctorContracted', data: { ...data, fundPays, personPays, clause: rule.clause } });
+
+    it('the fund pays the contract fee up to 18.00 per person-year; the rest is the person’s', () => {
+      given([resident]).when(contract(request)).then([recorded(request, '12.00', '0.00')]);
+      given([resident]).when(contract({ ...request, fee: '30.00' })).then([recorded({ ...request, fee: '30.00' }, '18.00', '12.00')]);
+      const second = { ...request, contractId: 'FD2', from: '2020-07-01', fee: '10.00' };
+      given([resident, recorded(request, '12.00', '0.00')]).when(contract(second)).then([recorded(second, '6.00', '4.00')]);
+      const nextYear = { ...request, contractId: 'FD3', from: '2021-01-01', to: '2021-12-31', fee: '10.00' };
+      given([resident, recorded(request, '12.00', '0.00')]).when(contract(nextYear)).then([recorded(nextYear, '10.00', '0.00')]);
+    });
+    it('refuses a duplicate, an inverted period, a pack without a contract-fee rule, another region', () => {
+      given([resident, recorded(request, '12.00', '0.00')]).when(contract(request)).thenRefuses('DUPLICATE_CONTRACT', '安医保〔2019〕75号 三（二）');
+      given([resident]).when(contract({ ...request, to: '2019-12-31' })).thenInvalid('to');
+      given([resident])
+        .when((s) => decideEnrollment({ type: 'RecordFamilyDoctorContract', data: request, institution: primary('T1') }, s.enrollment))
+        .thenRefuses('CONTRACT_FEE_NOT_POOLED', '安医保〔2019〕75号 三（二）');
+      given([resident])
+        .when((s) => decideEnrollment({ type: 'RecordFamilyDoctorContract', data: request, institution: { ...primary('T1'), region: 'nanyang' }, contractFee: rule }, s.enrollment))
+        .thenRefuses('CONTRACT_OTHER_REGION');
+    });
+    it('the person state carries the contract with its revision for the engine', () => {
+      const state = foldPerson([resident, recorded(request, '12.00', '0.00')].map((e, revision) => ({ ...e, revision })));
+      expect(personFacts(state.enrollment).familyDoctorContracts).toEqual([{ contractId: 'FD1', institutionCode: 'T1', from: '2020-01-01', to: '2020-12-31', feePaidByPooling: true, revision: 1 }]);
+    });
   });
 
   it('records off-site registration and referrals; refuses inverted periods and duplicate referrals', () => {
@@ -108,12 +161,25 @@ describe('enrolment decider (given events / when command / then events)', () => 
       .when((s) => decideEnrollment({ type: 'RegisterOffSiteResidence', data: { from: '2023-02-01', to: '2023-01-01', place: 'Zhengzhou' } }, s.enrollment))
       .thenInvalid('to');
     const referral = { referralId: 'R1', referredOn: '2023-04-01', validUntil: '2023-04-30', fromInstitution: 'T1', toInstitution: 'C1' };
+    const facts = { from: nanyangInstitution('T1', 'level1'), to: nanyangInstitution('C1', 'level3') };
     given([enrolled])
-      .when((s) => decideEnrollment({ type: 'RecordReferral', data: referral }, s.enrollment))
+      .when((s) => decideEnrollment({ type: 'RecordReferral', data: referral, ...facts }, s.enrollment))
       .then([{ type: 'ReferralRecorded', data: referral }]);
     given([enrolled, { type: 'ReferralRecorded', data: referral }])
-      .when((s) => decideEnrollment({ type: 'RecordReferral', data: referral }, s.enrollment))
+      .when((s) => decideEnrollment({ type: 'RecordReferral', data: referral, ...facts }, s.enrollment))
       .thenRefuses('DUPLICATE_REFERRAL');
+  });
+
+  it('issue 16.1: a referral comes from a primary institution of the person’s region and scheme, to one designated for the scheme (人社部发〔2011〕59号 二)', () => {
+    const referral = { referralId: 'R1', referredOn: '2023-04-01', validUntil: '2023-04-30', fromInstitution: 'T1', toInstitution: 'C1' };
+    const record = (from: RegisteredInstitution | undefined, to: RegisteredInstitution | undefined) => (s: PersonState) =>
+      decideEnrollment({ type: 'RecordReferral', data: referral, ...(from ? { from } : {}), ...(to ? { to } : {}) }, s.enrollment);
+    const to = nanyangInstitution('C1', 'level3');
+    given([enrolled]).when(record(nanyangInstitution('T1', 'level2'), to)).thenRefuses('REFERRAL_FROM_NOT_PRIMARY', '人社部发〔2011〕59号 二');
+    given([enrolled]).when(record({ ...nanyangInstitution('T1', 'township'), region: 'anyang' }, to)).thenRefuses('REFERRAL_FROM_OTHER_REGION', '人社部发〔2011〕59号 二');
+    given([enrolled]).when(record(nanyangInstitution('T1', 'township'), { ...to, designations: ['resident'] })).thenRefuses('REFERRAL_TO_NOT_DESIGNATED', '人社部发〔2011〕59号 二');
+    given([enrolled]).when(record(undefined, to)).thenInvalid('fromInstitution');
+    given([enrolled]).when(record(nanyangInstitution('T1', 'village'), { ...to, region: 'zhengzhou' })).then([{ type: 'ReferralRecorded', data: referral }]);
   });
 
   it('relatives may not include the person themself', () => {

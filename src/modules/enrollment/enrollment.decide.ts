@@ -5,7 +5,9 @@
 import { assertNever } from '../../kernel/decider';
 import { firstDayOfNextMonth, LocalDate, yearOf } from '../../kernel/dates';
 import { InvalidInput, PolicyRefusal } from '../../kernel/errors';
-import type { PersonCategory, Scheme } from '../../policy/engine/types';
+import { fmt, max, min, money, sum, ZERO } from '../../kernel/money';
+import type { InstitutionLevel, PersonCategory, Scheme } from '../../policy/engine/types';
+import { PRIMARY_LEVELS } from '../../policy/pack.types';
 import type { EnrollmentEvent, Relation } from './enrollment.events';
 import { categoryOn, EnrollmentState, isInpatientOn } from './enrollment.state';
 
@@ -15,6 +17,7 @@ export const CLAUSE = {
   inpatientExclusionResident: '安医保〔2019〕75号 三（二）',
   offSite: '宛政办〔2022〕42号 第十五条',
   firstContact: '人社部发〔2011〕59号 四',
+  familyDoctorContract: '安医保〔2019〕75号 三（二）',
   referral: '人社部发〔2011〕59号 二',
 } as const;
 
@@ -26,8 +29,32 @@ export type EnrollmentCommand =
   | { type: 'AdmitInpatient'; data: { admittedOn: LocalDate; institutionCode: string } }
   | { type: 'DischargeInpatient'; data: { dischargedOn: LocalDate } }
   | { type: 'RegisterOffSiteResidence'; data: { from: LocalDate; to?: LocalDate; place: string } }
-  | { type: 'RecordReferral'; data: { referralId: string; referredOn: LocalDate; validUntil: LocalDate; fromInstitution: string; toInstitution: string } }
-  | { type: 'DesignateFirstContactInstitution'; data: { year: number; institutionCode: string } };
+  | { type: 'RecordReferral'; data: { referralId: string; referredOn: LocalDate; validUntil: LocalDate; fromInstitution: string; toInstitution: string }; from?: RegisteredInstitution; to?: RegisteredInstitution }
+  | { type: 'DesignateFirstContactInstitution'; data: { year: number; institutionCode: string }; institution?: RegisteredInstitution }
+  | { type: 'RecordFamilyDoctorContract'; data: FamilyDoctorContractRequest; institution?: RegisteredInstitution; contractFee?: ContractFeeRule };
+
+/** What the registry says of an institution, with the pooling tier the person's pack gives it (the handler looks both up). */
+export interface RegisteredInstitution {
+  code: string;
+  region: string;
+  designations: Scheme[];
+  tier: InstitutionLevel;
+  pharmacy?: boolean;
+}
+
+export interface FamilyDoctorContractRequest {
+  contractId: string;
+  institutionCode: string;
+  from: LocalDate;
+  to: LocalDate;
+  fee: string;
+}
+
+/** The pack's rule for the contract fee: the fund pays up to `perPersonYear` (安医保〔2019〕75号 附件). */
+export interface ContractFeeRule {
+  perPersonYear: string;
+  clause: string;
+}
 
 const EMPLOYEE_CATEGORIES: PersonCategory[] = ['in_service', 'retired'];
 const RESIDENT_CATEGORIES: PersonCategory[] = ['resident', 'student'];
@@ -107,18 +134,40 @@ export function registerOffSiteResidence(cmd: { from: LocalDate; to?: LocalDate;
   return [{ type: 'OffSiteResidenceRegistered', data: cmd }];
 }
 
-export function recordReferral(cmd: Extract<EnrollmentCommand, { type: 'RecordReferral' }>['data'], state: EnrollmentState): EnrollmentEvent[] {
+/**
+ * 人社部发〔2011〕59号 二: "未经基层医疗机构转诊的原则上不支付" — a referral is issued by a primary
+ * (基层) institution designated for the person's scheme in the person's region (issue 16.1), to a
+ * registered institution designated for the scheme (possibly in another region).
+ */
+export function recordReferral(cmd: Extract<EnrollmentCommand, { type: 'RecordReferral' }>['data'], state: EnrollmentState, from?: RegisteredInstitution, to?: RegisteredInstitution): EnrollmentEvent[] {
   requireEnrolled(state);
   if (cmd.validUntil < cmd.referredOn) throw new InvalidInput('validUntil', 'must not be before referredOn');
   if (state.referrals.some((r) => r.referralId === cmd.referralId)) {
     throw new PolicyRefusal('DUPLICATE_REFERRAL', CLAUSE.referral, `referral ${cmd.referralId} is already recorded`);
   }
+  if (!from || from.code !== cmd.fromInstitution) throw new InvalidInput('fromInstitution', 'the registry facts of the institution are required');
+  if (!to || to.code !== cmd.toInstitution) throw new InvalidInput('toInstitution', 'the registry facts of the institution are required');
+  requireDesignatedHere(from, state, CLAUSE.referral, 'REFERRAL_FROM');
+  if (!PRIMARY_LEVELS.includes(from.tier)) {
+    throw new PolicyRefusal('REFERRAL_FROM_NOT_PRIMARY', CLAUSE.referral, `${from.code} is pooled at level ${from.tier}; a referral comes from a primary institution (基层: ${PRIMARY_LEVELS.join(', ')})`);
+  }
+  if (!to.designations.includes(state.scheme!)) {
+    throw new PolicyRefusal('REFERRAL_TO_NOT_DESIGNATED', CLAUSE.referral, `${to.code} is not designated for the ${state.scheme} scheme`);
+  }
   return [{ type: 'ReferralRecorded', data: cmd }];
 }
 
-/** 人社部发〔2011〕59号 四: "一般一年一定，参保人只能选择一家". */
-export function designateFirstContactInstitution(cmd: { year: number; institutionCode: string }, state: EnrollmentState): EnrollmentEvent[] {
+/**
+ * 人社部发〔2011〕59号 四: "确定首诊基层医疗机构……一般一年一定，参保人只能选择一家": a registered
+ * primary (基层) institution, designated for the person's scheme, in the person's region.
+ */
+export function designateFirstContactInstitution(cmd: { year: number; institutionCode: string }, state: EnrollmentState, institution?: RegisteredInstitution): EnrollmentEvent[] {
   requireEnrolled(state);
+  if (!institution || institution.code !== cmd.institutionCode) throw new InvalidInput('institutionCode', 'the registry facts of the institution are required');
+  requireDesignatedHere(institution, state, CLAUSE.firstContact, 'FIRST_CONTACT');
+  if (!PRIMARY_LEVELS.includes(institution.tier)) {
+    throw new PolicyRefusal('FIRST_CONTACT_NOT_PRIMARY', CLAUSE.firstContact, `${institution.code} is pooled at level ${institution.tier}; the first-contact institution must be primary (基层: ${PRIMARY_LEVELS.join(', ')})`);
+  }
   const existing = state.firstContactInstitutions[String(cmd.year)];
   if (existing) {
     throw new PolicyRefusal('FIRST_CONTACT_ALREADY_CHOSEN', CLAUSE.firstContact, `first-contact institution for ${cmd.year} is already ${existing}`);
@@ -126,6 +175,38 @@ export function designateFirstContactInstitution(cmd: { year: number; institutio
   const enrolledYear = yearOf(state.enrolments[0].from);
   if (cmd.year < enrolledYear) throw new InvalidInput('year', `must not be before the enrolment year ${enrolledYear}`);
   return [{ type: 'FirstContactInstitutionDesignated', data: cmd }];
+}
+
+/** The institution is a designated medical institution of the person's scheme and region. */
+function requireDesignatedHere(institution: RegisteredInstitution, state: EnrollmentState, clause: string, prefix: string): void {
+  if (institution.pharmacy === true) throw new PolicyRefusal(`${prefix}_NOT_A_MEDICAL_INSTITUTION`, clause, `${institution.code} is a pharmacy`);
+  if (institution.region !== state.region) {
+    throw new PolicyRefusal(`${prefix}_OTHER_REGION`, clause, `${institution.code} is in region ${institution.region}; the person is insured in ${state.region}`);
+  }
+  if (!institution.designations.includes(state.scheme!)) {
+    throw new PolicyRefusal(`${prefix}_NOT_DESIGNATED`, clause, `${institution.code} is not designated for the ${state.scheme} scheme`);
+  }
+}
+
+/**
+ * 安医保〔2019〕75号 三（二）: a family-doctor contract whose fee the pooling fund pays; the fund
+ * pays at most the 附件's 18 yuan per person in the contract's start year, the rest is the person's.
+ */
+export function recordFamilyDoctorContract(cmd: FamilyDoctorContractRequest, state: EnrollmentState, institution?: RegisteredInstitution, rule?: ContractFeeRule): EnrollmentEvent[] {
+  requireEnrolled(state);
+  if (!rule) throw new PolicyRefusal('CONTRACT_FEE_NOT_POOLED', CLAUSE.familyDoctorContract, `the ${state.scheme} policy of ${state.region} has no family-doctor contract fee paid by the pooling fund`);
+  if (!institution || institution.code !== cmd.institutionCode) throw new InvalidInput('institutionCode', 'the registry facts of the institution are required');
+  if (cmd.to < cmd.from) throw new InvalidInput('to', 'must not be before from');
+  const fee = money(cmd.fee);
+  if (!fee.greaterThan(0)) throw new InvalidInput('fee', 'must be greater than 0');
+  if (state.familyDoctorContracts.some((c) => c.contractId === cmd.contractId)) {
+    throw new PolicyRefusal('DUPLICATE_CONTRACT', CLAUSE.familyDoctorContract, `contract ${cmd.contractId} is already recorded`);
+  }
+  requireDesignatedHere(institution, state, CLAUSE.familyDoctorContract, 'CONTRACT');
+  const year = yearOf(cmd.from);
+  const paidThisYear = sum(state.familyDoctorContracts.filter((c) => yearOf(c.from) === year).map((c) => money(c.fundPays)));
+  const fundPays = min(fee, max(ZERO, money(rule.perPersonYear).minus(paidThisYear)));
+  return [{ type: 'FamilyDoctorContracted', data: { ...cmd, fee: fmt(fee), fundPays: fmt(fundPays), personPays: fmt(fee.minus(fundPays)), clause: rule.clause } }];
 }
 
 export function decideEnrollment(command: EnrollmentCommand, state: EnrollmentState): EnrollmentEvent[] {
@@ -145,9 +226,11 @@ export function decideEnrollment(command: EnrollmentCommand, state: EnrollmentSt
     case 'RegisterOffSiteResidence':
       return registerOffSiteResidence(command.data, state);
     case 'RecordReferral':
-      return recordReferral(command.data, state);
+      return recordReferral(command.data, state, command.from, command.to);
     case 'DesignateFirstContactInstitution':
-      return designateFirstContactInstitution(command.data, state);
+      return designateFirstContactInstitution(command.data, state, command.institution);
+    case 'RecordFamilyDoctorContract':
+      return recordFamilyDoctorContract(command.data, state, command.institution, command.contractFee);
     default:
       return assertNever(command);
   }

@@ -67,6 +67,26 @@ export interface FirstContactInstitutionDesignated {
   data: { year: number; institutionCode: string };
 }
 
+/**
+ * 安医保〔2019〕75号 三（二）/附件 (issue 16.5): a family-doctor contract. `fundPays` is the part
+ * of the contract fee the pooling fund pays (within the 附件's 18 yuan per person per year);
+ * while it is in force and the fund pays, the general consultation fee is not pooled.
+ */
+export interface FamilyDoctorContracted {
+  type: 'FamilyDoctorContracted';
+  data: {
+    contractId: string;
+    institutionCode: string;
+    from: LocalDate;
+    to: LocalDate;
+    /** Contract service fee (money string). */
+    fee: string;
+    fundPays: string;
+    personPays: string;
+    clause: string;
+  };
+}
+
 export interface EnrolmentEnded {
   type: 'EnrolmentEnded';
   data: { endedOn: LocalDate; reason: ExitReason };
@@ -82,6 +102,7 @@ export type EnrollmentEvent =
   | OffSiteResidenceRegistered
   | ReferralRecorded
   | FirstContactInstitutionDesignated
+  | FamilyDoctorContracted
   | EnrolmentEnded;
 
 export const ENROLLMENT_EVENT_TYPES: ReadonlyArray<EnrollmentEvent['type']> = [
@@ -94,5 +115,6 @@ export const ENROLLMENT_EVENT_TYPES: ReadonlyArray<EnrollmentEvent['type']> = [
   'OffSiteResidenceRegistered',
   'ReferralRecorded',
   'FirstContactInstitutionDesignated',
+  'FamilyDoctorContracted',
   'EnrolmentEnded',
 ];

@@ -1,5 +1,6 @@
 import type { LocalDate } from '../../kernel/dates';
-import type { DatedPeriod, PersonCategory, PersonFacts, Scheme } from '../../policy/engine/types';
+import { money } from '../../kernel/money';
+import type { DatedPeriod, PersonCategory, PersonFacts, RecordedContract, RecordedReferral, Scheme } from '../../policy/engine/types';
 import type { EnrollmentEvent, ExitReason, Relation } from './enrollment.events';
 
 export interface EnrollmentState {
@@ -14,8 +15,10 @@ export interface EnrollmentState {
   relatives: Array<{ personId: string; relation: Relation }>;
   inpatientStays: DatedPeriod[];
   offSiteRegistrations: DatedPeriod[];
-  referrals: Array<{ referralId: string; referredOn: LocalDate; validUntil: LocalDate; toInstitution: string }>;
+  /** With the revision of the event that recorded each (the decision trace names it). */
+  referrals: RecordedReferral[];
   firstContactInstitutions: Record<string, string>;
+  familyDoctorContracts: Array<RecordedContract & { fee: string; fundPays: string }>;
   ended?: { on: LocalDate; reason: ExitReason };
 }
 
@@ -29,11 +32,13 @@ export const initialEnrollmentState = (): EnrollmentState => ({
   offSiteRegistrations: [],
   referrals: [],
   firstContactInstitutions: {},
+  familyDoctorContracts: [],
 });
 
 /** Folds enrolment facts; events of other modules on the same stream pass through. */
-export function evolveEnrollment(state: EnrollmentState, event: { type: string; data: unknown }): EnrollmentState {
+export function evolveEnrollment(state: EnrollmentState, event: { type: string; data: unknown; revision?: number }): EnrollmentState {
   const e = event as EnrollmentEvent;
+  const revision = event.revision ?? -1;
   switch (e.type) {
     case 'PersonEnrolled':
       return {
@@ -64,7 +69,18 @@ export function evolveEnrollment(state: EnrollmentState, event: { type: string; 
     case 'OffSiteResidenceRegistered':
       return { ...state, offSiteRegistrations: [...state.offSiteRegistrations, { from: e.data.from, to: e.data.to }] };
     case 'ReferralRecorded':
-      return { ...state, referrals: [...state.referrals, { referralId: e.data.referralId, referredOn: e.data.referredOn, validUntil: e.data.validUntil, toInstitution: e.data.toInstitution }] };
+      return {
+        ...state,
+        referrals: [
+          ...state.referrals,
+          { referralId: e.data.referralId, referredOn: e.data.referredOn, validUntil: e.data.validUntil, fromInstitution: e.data.fromInstitution, toInstitution: e.data.toInstitution, revision },
+        ],
+      };
+    case 'FamilyDoctorContracted': {
+      const { contractId, institutionCode, from, to, fee, fundPays } = e.data;
+      const contract = { contractId, institutionCode, from, to, fee, fundPays, feePaidByPooling: money(fundPays).greaterThan(0), revision };
+      return { ...state, familyDoctorContracts: [...state.familyDoctorContracts, contract] };
+    }
     case 'FirstContactInstitutionDesignated':
       return { ...state, firstContactInstitutions: { ...state.firstContactInstitutions, [String(e.data.year)]: e.data.institutionCode } };
     case 'EnrolmentEnded': {
@@ -106,5 +122,7 @@ export function personFacts(state: EnrollmentState): PersonFacts {
     inpatientStays: state.inpatientStays,
     offSiteRegistrations: state.offSiteRegistrations,
     firstContactInstitutions: state.firstContactInstitutions,
+    referrals: state.referrals,
+    familyDoctorContracts: state.familyDoctorContracts.map(({ contractId, institutionCode, from, to, feePaidByPooling, revision }) => ({ contractId, institutionCode, from, to, feePaidByPooling, revision })),
   };
 }

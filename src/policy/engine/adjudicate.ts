@@ -11,8 +11,8 @@ import { InvalidInput } from '../../kernel/errors';
 import { Dec, fmt, max, min, money, toFen, ZERO } from '../../kernel/money';
 import { SCHEME_CATEGORIES, type Cited, type CityPack, type ExcludedCostKind, type PolicyPack } from '../pack.types';
 import type { ReasonCode } from '../reason-codes';
-import { levelAccess } from './level-access';
-import type { AdjudicationInput, Decision, NationalFields, PersonCategory, Reason, TraceEntry } from './types';
+import { levelAccess, tierOf } from './level-access';
+import type { AdjudicationInput, Decision, InstitutionLevel, NationalFields, PersonCategory, Reason, RecordedContract, RecordedReferral, TraceEntry } from './types';
 
 /** A broken identity between computed figures: a bug in the engine, never a business refusal. */
 export class AdjudicationInvariantError extends Error {
@@ -120,21 +120,36 @@ export function adjudicate(input: AdjudicationInput, pack: PolicyPack): Decision
     'MED_TYPE_NOT_COVERED',
     `visit type ${visit.medType} is not pooled by this policy`,
   );
-  const access = levelAccess(pack).get(institution.level);
+  const tier = poolingTier(pack, institution, trace);
+  const access = levelAccess(pack).get(tier);
   if (!access) {
-    eligibilityStep('level', benefit.levelAccess[0], { level: institution.level }, false, 'LEVEL_NOT_COVERED', `institution level ${institution.level} is not covered`);
+    eligibilityStep('level', benefit.levelAccess[0], { level: tier }, false, 'LEVEL_NOT_COVERED', `institution level ${tier} is not covered`);
   } else {
-    trace.push({ step: 'eligibility.level', clause: access.rules.map(cite).join('; '), inputs: { level: institution.level }, result: { ok: true } });
+    trace.push({ step: 'eligibility.level', clause: access.rules.map(cite).join('; '), inputs: { level: tier }, result: { ok: true } });
     const county = access.conditions.get('countyDesignated');
     if (county) {
       const ok = institution.countyDesignated === true;
-      eligibilityStep('countyDesignation', county, { level: institution.level, countyDesignated: ok }, ok, 'LEVEL_NOT_COVERED', `level ${institution.level} is pooled only where the county designates the institution`);
+      eligibilityStep('countyDesignation', county, { level: tier, countyDesignated: ok }, ok, 'LEVEL_NOT_COVERED', `level ${tier} is pooled only where the county designates the institution`);
     }
     const referral = access.conditions.get('referral');
-    if (referral) {
+    if (referral && benefit.referralRecords) {
+      const found = recordedReferral(person.referrals ?? [], institution.code, visitDate);
+      const rules = `${cite(referral)}; ${cite(benefit.referralRecords)}`;
+      trace.push({
+        step: 'eligibility.referral',
+        clause: rules,
+        inputs: { level: tier, institution: institution.code, visitDate, referralsOnRecord: (person.referrals ?? []).length, visitReferralField: visit.referral ?? null },
+        result: { ok: found !== undefined, referralId: found?.referralId ?? null, referralRevision: found?.revision ?? null, referredOn: found?.referredOn ?? null, validUntil: found?.validUntil ?? null },
+      });
+      if (!found) reason(reasons, 'REFERRAL_REQUIRED', rules, `level ${tier} requires a referral to ${institution.code} recorded in the person's stream and valid on ${visitDate}`);
+    } else if (referral) {
       const ok = visit.referral === true;
-      eligibilityStep('referral', referral, { level: institution.level, referral: ok }, ok, 'REFERRAL_REQUIRED', `level ${institution.level} requires a referral from a primary institution`);
+      eligibilityStep('referral', referral, { level: tier, referral: ok }, ok, 'REFERRAL_REQUIRED', `level ${tier} requires a referral from a primary institution`);
     }
+  }
+  // Issue 16.1: under a pack that reads recorded referrals the visit's own field is deprecated, wherever it is sent.
+  if (benefit.referralRecords && visit.referral !== undefined) {
+    reason(flags, 'REFERRAL_FIELD_IGNORED', benefit.referralRecords, "the visit's referral field is ignored: only referrals recorded in the person's stream count");
   }
   const offSite = visit.offSite === true || institution.region !== person.region;
   if (offSite) {
@@ -174,6 +189,18 @@ export function adjudicate(input: AdjudicationInput, pack: PolicyPack): Decision
     } else if (!line.inCatalogue) {
       rule = benefit.exclusions.notInCatalogue;
       code = 'EXCLUDED_NOT_IN_CATALOGUE';
+    } else if (line.category === 'consultation' && benefit.consultationFeeWithContract) {
+      const contract = contractInForce(person.familyDoctorContracts ?? [], visitDate);
+      trace.push({
+        step: 'exclusion.consultationFee',
+        clause: cite(benefit.consultationFeeWithContract),
+        inputs: { line: line.code, amount: s(amount), visitDate },
+        result: { contractId: contract?.contractId ?? null, contractRevision: contract?.revision ?? null, excluded: contract !== undefined },
+      });
+      if (contract) {
+        excluded = excluded.plus(amount);
+        reason(reasons, 'EXCLUDED_CONSULTATION_FEE_CONTRACTED', benefit.consultationFeeWithContract, `line ${line.code} (${s(amount)}): the fund pays family-doctor contract ${contract.contractId}'s fee, so not the general consultation fee`, line.code);
+      }
     }
     if (rule && code) {
       excluded = excluded.plus(amount);
@@ -196,14 +223,14 @@ export function adjudicate(input: AdjudicationInput, pack: PolicyPack): Decision
   if (!eligible) {
     trace.push({ step: 'deductible', clause: cite(benefit.deductible), inputs: { mode: ded.mode, eligible }, result: { deductible: '0.00' }, note: 'not applied: the visit is not eligible' });
   } else if (ded.mode === 'per_visit') {
-    const standard = money(ded.byLevel[institution.level] ?? '0');
+    const standard = money(ded.byLevel[tier] ?? '0');
     const occurredMs = instantMs(visit.occurredAt);
     const windowMs = ded.windowHours * MS_PER_HOUR;
+    const eitherSide = ded.window === 'either_side';
+    // "Within 24 hours" is strict: a visit exactly windowHours from the charged one opens a new window.
+    const inWindow = (age: number): boolean => (eitherSide ? Math.abs(age) < windowMs : age >= 0 && age < windowMs);
     const earlier = standard.greaterThan(0)
-      ? ytd.deductibleCharges.find((c) => {
-          const age = occurredMs - instantMs(c.at);
-          return c.institutionCode === institution.code && c.visitId !== visit.visitId && age >= 0 && age < windowMs;
-        })
+      ? ytd.deductibleCharges.find((c) => c.institutionCode === institution.code && c.visitId !== visit.visitId && inWindow(occurredMs - instantMs(c.at)))
       : undefined;
     if (earlier) {
       reason(flags, 'DEDUCTIBLE_WAIVED_24H', benefit.deductible, `a deductible was charged at ${institution.code} on visit ${earlier.visitId} at ${earlier.at}, within ${ded.windowHours} hours`);
@@ -214,7 +241,15 @@ export function adjudicate(input: AdjudicationInput, pack: PolicyPack): Decision
     trace.push({
       step: 'deductible',
       clause: cite(benefit.deductible),
-      inputs: { mode: ded.mode, level: institution.level, standard: s(standard), policyScope: s(policyScope), windowHours: ded.windowHours, chargedWithinWindowOn: earlier?.visitId ?? null },
+      inputs: {
+        mode: ded.mode,
+        level: tier,
+        standard: s(standard),
+        policyScope: s(policyScope),
+        windowHours: ded.windowHours,
+        ...(eitherSide ? { window: 'either_side' } : {}),
+        chargedWithinWindowOn: earlier?.visitId ?? null,
+      },
       result: { deductible: s(deductible), charged: deductibleCharged },
     });
   } else if (ded.mode === 'annual') {
@@ -234,13 +269,13 @@ export function adjudicate(input: AdjudicationInput, pack: PolicyPack): Decision
   }
 
   // ---- 5. Rate by level × category on the visit date.
-  const tableRate = benefit.rates.value[category]?.[institution.level];
+  const tableRate = benefit.rates.value[category]?.[tier];
   const rateText = eligible && tableRate !== undefined ? tableRate : '0';
   const rate = new Dec(rateText);
   trace.push({
     step: 'rate',
     clause: cite(benefit.rates),
-    inputs: { category, level: institution.level, eligible },
+    inputs: { category, level: tier, eligible },
     result: { rate: rateText },
     ...(eligible ? {} : { note: 'the fund pays nothing for an ineligible visit' }),
   });
@@ -383,6 +418,30 @@ export function adjudicate(input: AdjudicationInput, pack: PolicyPack): Decision
     flags,
     trace,
   };
+}
+
+/**
+ * The level the pack pools the institution at: its registry category's tier where the pack
+ * maps categories (issue 16.4), else its grade level. Traced only when the pack maps.
+ */
+function poolingTier(pack: CityPack, institution: AdjudicationInput['visit']['institution'], trace: TraceEntry[]): InstitutionLevel {
+  const rule = pack.benefit.tierByCategory;
+  if (!rule) return institution.level;
+  const { tier, byCategory } = tierOf(pack, institution);
+  trace.push({ step: 'eligibility.tier', clause: cite(rule), inputs: { category: institution.category ?? null, level: institution.level }, result: { tier, byCategory } });
+  return tier;
+}
+
+/** A referral recorded for this institution and valid on the visit date; the latest recorded wins. */
+function recordedReferral(referrals: RecordedReferral[], institutionCode: string, visitDate: string): RecordedReferral | undefined {
+  let found: RecordedReferral | undefined;
+  for (const r of referrals) if (r.toInstitution === institutionCode && r.referredOn <= visitDate && visitDate <= r.validUntil) found = r;
+  return found;
+}
+
+/** A family-doctor contract in force on the date whose fee the pooling fund pays. */
+function contractInForce(contracts: RecordedContract[], date: string): RecordedContract | undefined {
+  return contracts.find((c) => c.feePaidByPooling && c.from <= date && date <= c.to);
 }
 
 function nonNegative(value: string, field: string): Dec {

@@ -27,3 +27,9 @@ export function levelAccess(pack: CityPack): Map<InstitutionLevel, LevelAccess> 
   if (Object.isFrozen(pack)) computed.set(pack, out);
   return out;
 }
+
+/** The level a pack pools an institution at: its category's tier where the pack maps categories (issue 16.4), else its grade level. */
+export function tierOf(pack: CityPack, institution: { level: InstitutionLevel; category?: string }): { tier: InstitutionLevel; byCategory: boolean } {
+  const mapped = institution.category !== undefined ? pack.benefit.tierByCategory?.value[institution.category] : undefined;
+  return mapped !== undefined ? { tier: mapped, byCategory: true } : { tier: institution.level, byCategory: false };
+}

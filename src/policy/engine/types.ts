@@ -24,7 +24,10 @@ export type CostKind =
   | 'public_health'
   | 'fitness_wellness';
 
-/** Bill-line category for monitoring (issue 7) and exclusion rules. */
+/**
+ * Bill-line category for monitoring (issue 7) and exclusion rules. 'consultation' is the
+ * general consultation fee (一般诊疗费, 人社部发〔2011〕59号 三; 安医保〔2019〕75号 三（二）).
+ */
 export type LineCategory =
   | 'drug'
   | 'herbal_pieces'
@@ -57,6 +60,8 @@ export interface InstitutionFacts {
   countyDesignated?: boolean;
   /** A pharmacy (定点药店) rather than a medical institution. */
   pharmacy?: boolean;
+  /** Registry category (e.g. 'community_health_centre'); a pack with `tierByCategory` pools by it (issue 16.4). */
+  category?: string;
 }
 
 export interface VisitFacts {
@@ -74,7 +79,12 @@ export interface VisitFacts {
   offSite?: boolean;
   /** Settled directly through the (off-site) settlement system. */
   directSettlement?: boolean;
-  /** Referred by a primary institution (人社部发〔2011〕59号). */
+  /**
+   * Deprecated (issue 16.1): the client's word that the visit was referred. A pack with
+   * `referralRecords` decides from the referrals recorded in the person's stream only; this
+   * field is then accepted but ignored (flag REFERRAL_FIELD_IGNORED). Packs without that key
+   * (recorded decisions) still read it.
+   */
   referral?: boolean;
 }
 
@@ -96,6 +106,32 @@ export interface PersonFacts {
   offSiteRegistrations: DatedPeriod[];
   /** Year → institution code chosen as first-contact primary institution. */
   firstContactInstitutions: Record<string, string>;
+  /** Referrals recorded in the person's stream (ReferralRecorded), with the event's revision. */
+  referrals?: RecordedReferral[];
+  /** Family-doctor contracts recorded in the person's stream (FamilyDoctorContracted). */
+  familyDoctorContracts?: RecordedContract[];
+}
+
+export interface RecordedReferral {
+  referralId: string;
+  referredOn: LocalDate;
+  /** Inclusive last day the referral may be used, as the referring institution wrote it. */
+  validUntil: LocalDate;
+  fromInstitution: string;
+  toInstitution: string;
+  /** Stream revision of the ReferralRecorded event. */
+  revision: number;
+}
+
+export interface RecordedContract {
+  contractId: string;
+  institutionCode: string;
+  from: LocalDate;
+  /** Inclusive last day. */
+  to: LocalDate;
+  /** The pooling fund pays (part of) the contract fee (安医保〔2019〕75号 三（二）'s condition). */
+  feePaidByPooling: boolean;
+  revision: number;
 }
 
 /** What the person has used earlier in the visit's natural year (settlements not reversed). */
@@ -105,8 +141,14 @@ export interface YearToDate {
   fundPaid: string;
   /** Annual-cumulative deductible already met this year. */
   deductibleMet: string;
-  /** Visits at which a per-visit deductible was charged (for the 24-hour rule). */
+  /**
+   * Visits at which a per-visit deductible was charged (for the 24-hour rule). Without
+   * `deductibleWindow`: this natural year's charges. With it: every charge within the
+   * window around the visit, whatever its year (issue 16.3).
+   */
   deductibleCharges: Array<{ institutionCode: string; at: Instant; visitId: string }>;
+  /** Marks the issue-16.3 shape: charges gathered around this instant, whatever the year. */
+  deductibleWindow?: { around: Instant; hours: number };
 }
 
 export interface AccountRequest {

@@ -92,6 +92,8 @@ export class ClaimsService {
       designated: profile.designations.includes(scheme as never),
       ...(profile.countyDesignated !== undefined ? { countyDesignated: profile.countyDesignated } : {}),
       ...(profile.pharmacy !== undefined ? { pharmacy: profile.pharmacy } : {}),
+      // Issue 16.4: a pack may pool by category rather than grade.
+      category: profile.category,
     });
   }
 

@@ -2,11 +2,15 @@ import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { CommandContext, withFingerprint } from '../../../event-store/stream-command';
 import { personStreamId } from '../../person-stream';
-import { PolicyRefusal } from '../../../kernel/errors';
+import { InstitutionRegistry, InstitutionProfile } from '../../../institutions/institution-registry.service';
+import { NotFound, PolicyRefusal } from '../../../kernel/errors';
 import { PolicyCatalog } from '../../../policy/catalog';
+import { tierOf } from '../../../policy/engine/level-access';
+import type { CityPack } from '../../../policy/pack.types';
 import { POLICY_CATALOG } from '../../../infrastructure/tokens';
 import { PersonStreamWriter, WriteOutcome } from '../../person-writer.service';
-import { decideEnrollment, EnrollmentCommand } from '../enrollment.decide';
+import { ContractFeeRule, decideEnrollment, EnrollmentCommand, RegisteredInstitution } from '../enrollment.decide';
+import type { EnrollmentState } from '../enrollment.state';
 
 /** One CQRS message carries any enrolment command; the decider's switch is exhaustive. */
 export class ExecuteEnrollmentCommand extends Command<WriteOutcome> {
@@ -17,22 +21,77 @@ export class ExecuteEnrollmentCommand extends Command<WriteOutcome> {
 
 @CommandHandler(ExecuteEnrollmentCommand)
 export class ExecuteEnrollmentHandler implements ICommandHandler<ExecuteEnrollmentCommand, WriteOutcome> {
-  constructor(private readonly writer: PersonStreamWriter, @Inject(POLICY_CATALOG) private readonly catalog: PolicyCatalog) {}
+  constructor(
+    private readonly writer: PersonStreamWriter,
+    @Inject(POLICY_CATALOG) private readonly catalog: PolicyCatalog,
+    private readonly registry: InstitutionRegistry,
+  ) {}
 
-  execute({ personId, command, context: given }: ExecuteEnrollmentCommand): Promise<WriteOutcome> {
+  async execute({ personId, command, context: given }: ExecuteEnrollmentCommand): Promise<WriteOutcome> {
     // The key is bound to this request: command, person and body.
     const context = withFingerprint(given, `enrolment.${command.type}`, personStreamId(personId), command.data);
     if (command.type === 'Enrol') {
       // A person can only be enrolled where a policy pack of the scheme exists.
       const known = this.catalog.packs().some((p) => p.kind === 'city' && p.region === command.data.region && p.scheme === command.data.scheme);
-      if (!known) {
-        return Promise.reject(
-          new PolicyRefusal('NO_POLICY_FOR_REGION', 'policy catalogue', `no ${command.data.scheme} policy pack for region ${command.data.region}`),
-        );
-      }
+      if (!known) throw new PolicyRefusal('NO_POLICY_FOR_REGION', 'policy catalogue', `no ${command.data.scheme} policy pack for region ${command.data.region}`);
     }
-    return this.writer.write(personId, context, (state) => decideEnrollment(command, state.enrollment), { mustExist: command.type !== 'Enrol' });
+    // Commands naming institutions get the registry's facts (404 for an unknown code) and the person's pack.
+    const profiles = await this.institutions(command);
+    return this.writer.write(personId, context, (state) => decideEnrollment(this.withFacts(command, state.enrollment, profiles), state.enrollment), {
+      mustExist: command.type !== 'Enrol',
+    });
   }
+
+  /** The registry profiles of the institutions the command names, in order. */
+  private async institutions(command: EnrollmentCommand): Promise<InstitutionProfile[]> {
+    const codes =
+      command.type === 'DesignateFirstContactInstitution' || command.type === 'RecordFamilyDoctorContract'
+        ? [command.data.institutionCode]
+        : command.type === 'RecordReferral'
+          ? [command.data.fromInstitution, command.data.toInstitution]
+          : [];
+    const profiles: InstitutionProfile[] = [];
+    for (const code of codes) {
+      const profile = await this.registry.find(code);
+      if (!profile) throw new NotFound('institution', code);
+      profiles.push(profile);
+    }
+    return profiles;
+  }
+
+  private withFacts(command: EnrollmentCommand, state: EnrollmentState, profiles: InstitutionProfile[]): EnrollmentCommand {
+    const [profile, second] = profiles;
+    if (!profile || !state.region || !state.scheme) return command;
+    if (command.type === 'RecordReferral') {
+      const pack = this.catalog.resolve(state.region, state.scheme, command.data.referredOn);
+      return { ...command, from: registered(profile, pack), to: registered(second, pack) };
+    }
+    if (command.type === 'DesignateFirstContactInstitution') {
+      const pack = this.packInYear(state, command.data.year);
+      return { ...command, institution: registered(profile, pack) };
+    }
+    if (command.type === 'RecordFamilyDoctorContract') {
+      const pack = this.catalog.resolve(state.region, state.scheme, command.data.from);
+      return { ...command, institution: registered(profile, pack), ...(pack ? { contractFee: contractFeeRule(pack) } : {}) };
+    }
+    return command;
+  }
+
+  /** The pack of the person's region and scheme in force at some point of the year. */
+  private packInYear(state: EnrollmentState, year: number): CityPack | undefined {
+    return this.catalog.resolve(state.region!, state.scheme!, `${year}-01-01`) ?? this.catalog.resolve(state.region!, state.scheme!, `${year}-12-31`);
+  }
+}
+
+function registered(profile: InstitutionProfile, pack: CityPack | undefined): RegisteredInstitution {
+  const { tier } = pack ? tierOf(pack, profile) : { tier: profile.level };
+  return { code: profile.code, region: profile.region, designations: profile.designations, tier, ...(profile.pharmacy !== undefined ? { pharmacy: profile.pharmacy } : {}) };
+}
+
+/** The pack's contract-fee rule (安医保〔2019〕75号 附件), when it has one. */
+function contractFeeRule(pack: CityPack): ContractFeeRule | undefined {
+  const rule = pack.institution?.contractFee as { value: { fundPaysUpToPerPersonYear: string }; clause: string; document: string } | undefined;
+  return rule ? { perPersonYear: rule.value.fundPaysUpToPerPersonYear, clause: `${rule.document} ${rule.clause}` } : undefined;
 }
 
 export const EnrollmentCommandHandlers = [ExecuteEnrollmentHandler];

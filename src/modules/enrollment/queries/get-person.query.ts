@@ -38,6 +38,7 @@ export class GetPersonHandler implements IQueryHandler<GetPersonQuery, PersonVie
         offSiteRegistrations: e.offSiteRegistrations,
         referrals: e.referrals,
         firstContactInstitutions: e.firstContactInstitutions,
+        familyDoctorContracts: e.familyDoctorContracts,
         ended: e.ended,
       },
       account: { balance: state.account.balance, credits: state.account.credits, debits: state.account.debits, closed: state.account.closed },
