@@ -74,16 +74,20 @@ function makePerson(i: number): PersonYear {
     }));
     const source = pick(['none', 'own', 'own', 'relative'] as const);
     const level = pick(spec.levels);
+    const code = pick(['H1', 'H2', 'H3']);
+    const occurredAt = instant(spec.firstDay, m);
+    // 70 % of visits come with a referral recorded in the stream for that institution and day (issue 16.1).
+    const day = occurredAt.slice(0, 10);
+    const referrals = rand() < 0.7 ? [{ referralId: `r${i}-${k}`, referredOn: day, validUntil: day, fromInstitution: 'P0', toInstitution: code, revision: k }] : [];
     return {
       visit: {
         visitId: `p${i}-v${k}`,
-        occurredAt: instant(spec.firstDay, m),
+        occurredAt,
         settledAt: instant(spec.firstDay, m + 30),
-        institution: { code: pick(['H1', 'H2', 'H3']), level, region: pack.region, designated: rand() < 0.97, countyDesignated: true },
+        institution: { code, level, region: pack.region, designated: rand() < 0.97, countyDesignated: true },
         medType: pick(['ordinary', 'ordinary', 'emergency'] as const),
         lines,
         prescriptionDays: 1 + Math.floor(rand() * 10),
-        referral: rand() < 0.7,
       },
       person: {
         personId: `p${i}`,
@@ -94,6 +98,7 @@ function makePerson(i: number): PersonYear {
         inpatientStays: [],
         offSiteRegistrations: [],
         firstContactInstitutions: {},
+        referrals,
       },
       yearToDate: { year: spec.year, fundPaid: '0.00', deductibleMet: '0.00', deductibleCharges: [] },
       account: { source, balance: fenString(80_000), holderId: 'h', relation: pick(['spouse', 'child', 'sibling'] as const) },

@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestj
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { SettlementParams } from '../http/params';
 import { Roles } from '../http/roles';
+import { NoBodyPipe } from '../http/validation';
 import { asOfParam } from '../projections/read-side.service';
 import { AuditService } from './audit.service';
 import { ReplayDto, WhatIfDto } from './audit.dto';
@@ -21,7 +22,7 @@ export class AuditController {
   @HttpCode(201)
   @Roles('agency')
   @ApiOperation({ summary: "Seal the ledger now: a Merkle root over every stream's head (revision, hash) through the verified position; 422 LEDGER_CHAIN_BROKEN if it does not verify; seal: null when nothing changed since the latest seal" })
-  async seal() {
+  async seal(@Body(NoBodyPipe) _body?: unknown) {
     const seal = await this.verifier.seal();
     return { seal: seal ? sealSummary(seal) : null, status: this.verifier.status() };
   }

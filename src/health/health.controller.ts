@@ -2,6 +2,7 @@ import { Controller, Get, HttpCode, Inject, Optional, ServiceUnavailableExceptio
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { LEDGER_CONFIG, LedgerConfig } from '../config/config';
 import { EVENT_STORE, EventStore } from '../event-store/event-store.port';
+import { CHAIN_VERIFIER, ChainVerifier } from '../audit/seals/chain-verifier.service';
 import { Public } from '../http/roles';
 import type { ReadSideRunner } from '../projections/read-side-runner';
 import { PROJECTION_RUNNER } from '../projections/tokens';
@@ -21,7 +22,10 @@ export function readyMaxLagFrom(env: NodeJS.ProcessEnv): number {
 /**
  * Health for operators and load balancers:
  * - `/health`: 200 `ok`; 503 `degraded` when a projection is faulted or the read side has
- *   stopped (names the projection, position and error); 503 `unavailable` when the store does not answer.
+ *   stopped (names the projection, position and error), or when the hash-chain and seal
+ *   check found a broken link (names the stream and position); 503 `unavailable` when the
+ *   store does not answer. While the first chain pass runs, `chain.state` is `verifying`
+ *   and the instance stays ready: a long first read of the log must not keep it out of rotation.
  * - `/health/live`: 200 whenever the process answers (restart only if this fails).
  * - `/health/ready`: 200 only when the store answers, every projection is running and the
  *   read models are within the lag bound; else 503 (take the instance out of rotation).
@@ -35,6 +39,7 @@ export class HealthController {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
     @Optional() @Inject(PROJECTION_RUNNER) private readonly readSide?: ReadSideRunner,
+    @Optional() @Inject(CHAIN_VERIFIER) private readonly chain?: ChainVerifier,
   ) {}
 
   @Public()
@@ -66,6 +71,7 @@ export class HealthController {
       ...(report.status === 'unavailable' ? ['event store does not answer'] : []),
       ...states.filter((s) => s.state !== 'running').map((s) => `projection ${(s as { name?: string }).name} is ${s.state}`),
       ...(lag > maxLag ? [`read models ${lag} events behind (bound ${maxLag})`] : []),
+      ...((report.chain as { state?: string } | undefined)?.state === 'broken' ? ['hash chain or seal check found a broken link (GET /audit/verify)'] : []),
     ];
     if (report.status === 'degraded' && reasons.length === 0) reasons.push('read side stopped');
     if (reasons.length) throw new ServiceUnavailableException({ statusCode: 503, ...report, health: report.status, status: 'not_ready', reasons });
@@ -80,11 +86,13 @@ export class HealthController {
       return { status: 'unavailable', store, message: `event store does not answer: ${(e as Error).message}` };
     }
     const headPosition = await this.store.headPosition();
-    if (!this.readSide) return { status: 'ok', store, headPosition };
+    const chain = this.chain?.status();
+    const chainBroken = chain?.state === 'broken';
+    if (!this.readSide) return { status: chainBroken ? 'degraded' : 'ok', store, headPosition, ...(chain ? { chain } : {}) };
     const projections = await this.readSide.lag();
     const faulted = this.readSide.faultList();
     const retrying = this.readSide.retrying;
-    const degraded = faulted.length > 0 || projections.error !== undefined;
+    const degraded = faulted.length > 0 || projections.error !== undefined || chainBroken;
     return {
       status: degraded ? 'degraded' : 'ok',
       store,
@@ -93,6 +101,7 @@ export class HealthController {
       readModels: this.readSide.statuses(),
       ...(faulted.length ? { faulted } : {}),
       ...(retrying ? { retrying } : {}),
+      ...(chain ? { chain } : {}),
     };
   }
 }

@@ -1,4 +1,4 @@
-import { ArgumentMetadata, BadRequestException, Injectable, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, BadRequestException, Injectable, PipeTransform, ValidationError, ValidationPipe } from '@nestjs/common';
 
 export interface FieldError {
   field: string;
@@ -93,4 +93,22 @@ export class LedgerValidationPipe extends ValidationPipe {
 
 export function ledgerValidationPipe(): ValidationPipe {
   return new LedgerValidationPipe();
+}
+
+/**
+ * For commands that take no body (`@Body(NoBodyPipe)`): nothing or `{}`; anything else is a
+ * 400 naming the first field, so no endpoint silently accepts what it ignores. The global
+ * pipe has already refused non-object, too deep and prototype-key bodies.
+ */
+@Injectable()
+export class NoBodyPipe implements PipeTransform {
+  transform(value: unknown): undefined {
+    if (value === undefined || value === null) return undefined;
+    const keys = typeof value === 'object' && !Array.isArray(value) ? Object.keys(value) : ['body'];
+    if (keys.length > 0) {
+      const field = keys[0] === 'body' ? 'body' : `body.${keys[0]}`;
+      throw badRequest([{ field, rule: 'isEmpty', message: 'this endpoint takes no body' }]);
+    }
+    return undefined;
+  }
 }

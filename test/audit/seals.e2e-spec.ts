@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import request from 'supertest';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runAudit } from '../../scripts/audit';
@@ -166,5 +167,12 @@ describe('seals: a truncated or rewritten tail before the seal is named', () => 
     db = (ledger.store as SqliteEventStore).db;
     const status = await ledger.app.get<ChainVerifier>(CHAIN_VERIFIER).verifyNow({ againstSeal: false });
     expect(status).toMatchObject({ state: 'broken', broken: { streamId: STREAM, revision: row.revision, position: row.position, reason: 'hash_mismatch' } });
+    // Operators see it without running a replay: /health degraded, readiness refused.
+    const health = await request(ledger.app.getHttpServer()).get('/health');
+    expect(health.status).toBe(503);
+    expect(health.body).toMatchObject({ status: 'degraded', chain: { state: 'broken', broken: { streamId: STREAM, position: row.position } } });
+    const ready = await request(ledger.app.getHttpServer()).get('/health/ready');
+    expect(ready.status).toBe(503);
+    expect(ready.body.reasons).toEqual(expect.arrayContaining([expect.stringContaining('hash chain')]));
   });
 });

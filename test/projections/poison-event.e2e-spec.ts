@@ -1,11 +1,13 @@
 /**
- * Issue 10 item 3, the issue's own example: a retirement "processed" on 9999-12-31 (its
- * effective date 10000-01-01 is no date at all) used to stop every read model forever
- * while /health said ok. Written here straight through the event-store port, as the API
- * now refuses it. Required: that one projection is faulted at that event, the others and
- * monitoring go on, /health is degraded (503) naming it; after a restart it is faulted at
- * the same position (never skipped); projections:rebuild rebuilds the others and exits
- * non-zero naming it.
+ * Issue 10 item 3. The issue's own example (a retirement "processed" on 9999-12-31, whose
+ * effective date 10000-01-01 is no date at all) used to stop every read model forever while
+ * /health said ok; the API now refuses that input and the date helpers are total, so it no
+ * longer throws anywhere. The poison here is an event no projection can read: a
+ * RetiredStatusChanged whose data is null (a buggy or foreign writer), appended straight
+ * through the event-store port. Required: that one projection is faulted at that event, the
+ * others and monitoring go on, /health is degraded (503) naming it; after a restart it is
+ * faulted at the same position (never skipped); projections:rebuild rebuilds the others and
+ * exits non-zero naming it.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -54,7 +56,7 @@ describe('a poison event faults one projection, visibly; the rest of the read si
     await ledger.must('/persons', employee('R1'));
     await ledger.must('/persons', employee('P2'));
     const [last] = await ledger.store.readStream('person-R1', { direction: 'backwards', maxCount: 1 });
-    const sealed = sealBatch('person-R1', [{ id: '00000000-0000-4000-8999-000000000001', type: 'RetiredStatusChanged', data: { processedOn: '9999-12-31', effectiveFrom: '10000-01-01', from: 'in_service', to: 'retired' }, metadata: { schemaVersion: 1, recordedAt: '2023-03-02T09:00:00+08:00' } }], last);
+    const sealed = sealBatch('person-R1', [{ id: '00000000-0000-4000-8999-000000000001', type: 'RetiredStatusChanged', data: null, metadata: { schemaVersion: 1, recordedAt: '2023-03-02T09:00:00+08:00' } }], last);
     poison = (await ledger.store.append('person-R1', sealed, last.revision)).position;
     ledger.clock.set('2023-03-06T10:00:00+08:00');
     await ledger.must('/persons/P2/visits', visit('S-P2-1', '2023-03-06T10:00:00+08:00'));

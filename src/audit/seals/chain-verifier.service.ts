@@ -91,7 +91,7 @@ export class ChainVerifier implements OnApplicationBootstrap, OnApplicationShutd
         await this.verifyNewEvents();
         await this.checkSealedHeads();
         const status = this.status();
-        if (status.state === 'broken') throw new PolicyRefusal('LEDGER_CHAIN_BROKEN', 'issue 11 item 7: seals', 'the ledger does not verify (see GET /audit/verify); refusing to seal it', { broken: status.broken, sealFindings: status.sealFindings });
+        if (status.state === 'broken') throw new PolicyRefusal('LEDGER_CHAIN_BROKEN', 'ledger rule: seals (tamper evidence)', 'the ledger does not verify (see GET /audit/verify); refusing to seal it', { broken: status.broken, sealFindings: status.sealFindings });
         try {
           const seal = await appendSeal(this.store, this.fold, this.seals, this.ids.next(), this.clock.now().toISOString());
           await this.verifyNewEvents();
