@@ -6,7 +6,7 @@
 import { addDays, LocalDate } from '../kernel/dates';
 import { Dec, fmt, money } from '../kernel/money';
 import type { InstitutionFlagged, PersonFlagged } from './alerts.events';
-import { InstitutionMonthIndicators, InstitutionMonthSums } from './indicators';
+import { growthOf, InstitutionMonthIndicators, InstitutionMonthSums, SHARES } from './indicators';
 import { InstitutionAlertIndicator, MonitoringThresholds, PersonAlertIndicator, Threshold } from './thresholds';
 
 export interface Crossing {
@@ -17,7 +17,15 @@ export interface Crossing {
   basis: Record<string, string | number | null>;
 }
 
-const crosses = (value: string | null, t: Threshold | undefined): t is Threshold => value !== null && t !== undefined && new Dec(value).greaterThan(new Dec(t.max));
+/** Thresholds parsed once (a Dec per threshold, not one per evaluation). */
+const maxima = new WeakMap<Threshold, Dec>();
+const maxOf = (t: Threshold): Dec => {
+  let max = maxima.get(t);
+  if (!max) maxima.set(t, (max = new Dec(t.max)));
+  return max;
+};
+
+const crosses = (value: string | null, t: Threshold | undefined): t is Threshold => value !== null && t !== undefined && new Dec(value).greaterThan(maxOf(t));
 
 interface Candidate {
   value: string | null;
@@ -69,6 +77,60 @@ export function institutionCrossings(
   for (const [indicator, c] of Object.entries(candidates) as Array<[InstitutionAlertIndicator, Candidate]>) {
     const t = thresholds.indicators[indicator];
     if (c.judged && crosses(c.value, t)) out.push({ indicator, value: c.value!, threshold: t.max, clause: t.clause, basis: c.basis });
+  }
+  return out;
+}
+
+/** A candidate computed only when it has a threshold and enough data (what is judged at every visit). */
+interface LazyCandidate {
+  judged: boolean;
+  value: () => string | null;
+  basis: () => Record<string, string | number | null>;
+}
+
+/**
+ * The same crossings as `institutionCrossings(institutionMonthIndicators(cur, prev, lastYear), …)`,
+ * computing only the figures of indicators that have a threshold and are judged: this runs
+ * at every settled visit, and most months are below the visit minimum or lack a base.
+ */
+export function institutionMonthCrossings(
+  cur: InstitutionMonthSums,
+  prev: InstitutionMonthSums | undefined,
+  lastYear: InstitutionMonthSums | undefined,
+  thresholds: MonitoringThresholds['institution'],
+): Crossing[] {
+  const enough = (s: InstitutionMonthSums | undefined) => s !== undefined && s.visits >= thresholds.minVisitsPerMonth;
+  const perVisitOf = (s: InstitutionMonthSums | undefined) => (s && s.visits > 0 ? fmt(money(s.total).div(s.visits)) : null);
+  const drug = (s: InstitutionMonthSums | undefined) => (s ? fmt(money(s.byCategory.drug).plus(money(s.byCategory.herbal_pieces))) : null);
+  const share = (of: (s: InstitutionMonthSums) => string | null, part: () => string): LazyCandidate => ({
+    judged: enough(cur),
+    value: () => of(cur),
+    basis: () => ({ part: part(), totalCost: cur.total, visits: cur.visits }),
+  });
+  const vs = (base: InstitutionMonthSums | undefined, key: Parameters<typeof growthOf>[0], current: () => string | number | null, baseFigure: () => string | number | null, judged = enough(cur) && enough(base)): LazyCandidate => ({
+    judged,
+    value: () => growthOf(key, cur, base),
+    basis: () => ({ current: current(), base: baseFigure(), baseMonth: base?.month ?? null }),
+  });
+  const candidates: Record<InstitutionAlertIndicator, LazyCandidate> = {
+    perVisitCostGrowthMoM: vs(prev, 'perVisitCost', () => (cur.visits > 0 ? fmt(money(cur.total).div(cur.visits)) : null), () => perVisitOf(prev)),
+    perVisitCostGrowthYoY: vs(lastYear, 'perVisitCost', () => (cur.visits > 0 ? fmt(money(cur.total).div(cur.visits)) : null), () => perVisitOf(lastYear)),
+    selfPayShare: share(SHARES.selfPayShare, () => fmt(money(cur.total).minus(money(cur.fund)))),
+    examinationShare: share(SHARES.examinationShare, () => cur.byCategory.examination),
+    outOfCatalogueShare: share(SHARES.outOfCatalogueShare, () => cur.outOfCatalogue),
+    totalCostGrowthYoY: vs(lastYear, 'totalCost', () => cur.total, () => lastYear?.total ?? null),
+    drugAmountGrowthYoY: vs(lastYear, 'drugAmount', () => drug(cur), () => drug(lastYear)),
+    examinationAmountGrowthYoY: vs(lastYear, 'examinationAmount', () => cur.byCategory.examination, () => lastYear?.byCategory.examination ?? null),
+    treatmentAmountGrowthYoY: vs(lastYear, 'treatmentAmount', () => cur.byCategory.treatment, () => lastYear?.byCategory.treatment ?? null),
+    visitsGrowthYoY: vs(lastYear, 'visits', () => cur.visits, () => lastYear?.visits ?? null),
+    inpatientAdmissionsGrowthYoY: vs(lastYear, 'inpatientAdmissions', () => cur.inpatientAdmissions, () => lastYear?.inpatientAdmissions ?? null, lastYear !== undefined && lastYear.inpatientAdmissions >= thresholds.minAdmissionsPerMonth),
+  };
+  const out: Crossing[] = [];
+  for (const [indicator, c] of Object.entries(candidates) as Array<[InstitutionAlertIndicator, LazyCandidate]>) {
+    const t = thresholds.indicators[indicator];
+    if (!t || !c.judged) continue;
+    const value = c.value();
+    if (crosses(value, t)) out.push({ indicator, value: value!, threshold: t.max, clause: t.clause, basis: c.basis() });
   }
   return out;
 }

@@ -178,25 +178,41 @@ export interface GrowthSet {
 const drugOf = (s: InstitutionMonthSums): Dec => money(s.byCategory.drug).plus(money(s.byCategory.herbal_pieces));
 const perVisit = (s: InstitutionMonthSums): Dec | undefined => (s.visits > 0 ? toFen(money(s.total).div(s.visits)) : undefined);
 
-function growthSet(cur: InstitutionMonthSums, base: InstitutionMonthSums | undefined): GrowthSet {
-  const n = (x: number) => new Dec(x);
-  const curPerVisit = perVisit(cur);
-  const basePerVisit = base ? perVisit(base) : undefined;
-  return {
-    visits: growth(n(cur.visits), base && n(base.visits)),
-    settlements: growth(n(cur.settlements), base && n(base.settlements)),
-    totalCost: growth(money(cur.total), base && money(base.total)),
-    perVisitCost: curPerVisit ? growth(curPerVisit, basePerVisit) : null,
-    drugAmount: growth(drugOf(cur), base && drugOf(base)),
-    examinationAmount: growth(money(cur.byCategory.examination), base && money(base.byCategory.examination)),
-    treatmentAmount: growth(money(cur.byCategory.treatment), base && money(base.byCategory.treatment)),
-    inpatientAdmissions: growth(n(cur.inpatientAdmissions), base && n(base.inpatientAdmissions)),
-  };
+/** The quantity each growth rate compares (per-visit cost apart: it needs visits on both sides). */
+const GROWTH_BASES: Record<Exclude<keyof GrowthSet, 'perVisitCost'>, (s: InstitutionMonthSums) => Dec> = {
+  visits: (s) => new Dec(s.visits),
+  settlements: (s) => new Dec(s.settlements),
+  totalCost: (s) => money(s.total),
+  drugAmount: drugOf,
+  examinationAmount: (s) => money(s.byCategory.examination),
+  treatmentAmount: (s) => money(s.byCategory.treatment),
+  inpatientAdmissions: (s) => new Dec(s.inpatientAdmissions),
+};
+
+/** One growth rate of `cur` against `base`: the same figure `institutionMonthIndicators` reports, computed alone. */
+export function growthOf(key: keyof GrowthSet, cur: InstitutionMonthSums, base: InstitutionMonthSums | undefined): string | null {
+  if (key === 'perVisitCost') {
+    const curPerVisit = perVisit(cur);
+    return curPerVisit ? growth(curPerVisit, base ? perVisit(base) : undefined) : null;
+  }
+  const of = GROWTH_BASES[key];
+  return growth(of(cur), base && of(base));
 }
+
+function growthSet(cur: InstitutionMonthSums, base: InstitutionMonthSums | undefined): GrowthSet {
+  const keys: Array<keyof GrowthSet> = ['visits', 'settlements', 'totalCost', 'perVisitCost', 'drugAmount', 'examinationAmount', 'treatmentAmount', 'inpatientAdmissions'];
+  return Object.fromEntries(keys.map((k) => [k, growthOf(k, cur, base)])) as unknown as GrowthSet;
+}
+
+/** Shares of the month's total cost: the same figures `institutionMonthIndicators` reports, computed alone. */
+export const SHARES = {
+  selfPayShare: (s: InstitutionMonthSums): string | null => ratio(money(s.total).minus(money(s.fund)), money(s.total)),
+  examinationShare: (s: InstitutionMonthSums): string | null => ratio(money(s.byCategory.examination), money(s.total)),
+  outOfCatalogueShare: (s: InstitutionMonthSums): string | null => ratio(money(s.outOfCatalogue), money(s.total)),
+};
 
 /** The month's indicators, with growth against the previous month and the same month last year. */
 export function institutionMonthIndicators(cur: InstitutionMonthSums, previousMonth?: InstitutionMonthSums, sameMonthLastYear?: InstitutionMonthSums): InstitutionMonthIndicators {
-  const total = money(cur.total);
   const pv = perVisit(cur);
   return {
     month: cur.month,
@@ -208,9 +224,9 @@ export function institutionMonthIndicators(cur: InstitutionMonthSums, previousMo
     totalCost: cur.total,
     fund: cur.fund,
     perVisitCost: pv ? fmt(pv) : null,
-    selfPayShare: ratio(total.minus(money(cur.fund)), total),
-    examinationShare: ratio(money(cur.byCategory.examination), total),
-    outOfCatalogueShare: ratio(money(cur.outOfCatalogue), total),
+    selfPayShare: SHARES.selfPayShare(cur),
+    examinationShare: SHARES.examinationShare(cur),
+    outOfCatalogueShare: SHARES.outOfCatalogueShare(cur),
     outOfCatalogueLines: cur.outOfCatalogueLines,
     referralShare: cur.visits > 0 ? ratio(new Dec(cur.referrals), new Dec(cur.visits)) : null,
     amounts: { ...cur.byCategory, drugIncludingHerbal: fmt(drugOf(cur)) },

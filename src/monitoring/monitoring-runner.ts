@@ -23,6 +23,14 @@ export class MonitoringReadModel implements Projection {
   apply(event: RecordedEvent, store: ReadModelStore): void {
     this.projection.apply(event, store);
   }
+
+  flush(store: ReadModelStore): void {
+    this.projection.flush(store);
+  }
+
+  discard(): void {
+    this.projection.discard();
+  }
 }
 
 /**

@@ -14,12 +14,11 @@ import type { AlertClosed, InstitutionFlagged, PersonFlagged } from './alerts.ev
 import { institutionAlertStreamId, personAlertStreamId } from './alerts.events';
 import type { AlertCommand } from './alerts.decide';
 import { monthPeriod } from './alerts.state';
-import { institutionAlert, institutionCrossings, personAlert, personCrossings, PersonVisit } from './evaluate';
+import { institutionAlert, institutionMonthCrossings, personAlert, personCrossings, PersonVisit } from './evaluate';
 import {
   addVisit,
   emptyMonthSums,
   InstitutionMonthSums,
-  institutionMonthIndicators,
   previousMonthOf,
   sameMonthLastYearOf,
   VisitContribution,
@@ -60,7 +59,43 @@ export const MONITORING_SCHEMA = `
   CREATE INDEX IF NOT EXISTS mon_alert_subject ON mon_alert (subject_kind, subject_id, indicator);`;
 
 export class MonitoringProjection {
+  /**
+   * Institution-month sums read or changed in the current batch (null: no row yet), written
+   * back once at `flush`. Every visit reads its month, the previous month and the same month
+   * last year: parsed once per batch instead of three SELECTs and a JSON round trip per event.
+   */
+  private readonly months = new Map<string, InstitutionMonthSums | null>();
+  private readonly changedMonths = new Set<string>();
+
   constructor(private readonly thresholds: MonitoringThresholds) {}
+
+  /** Writes the institution months changed in this batch (inside the batch's savepoint). */
+  flush(store: ReadModelStore): void {
+    for (const key of this.changedMonths) writeMonthSums(store, this.months.get(key)!);
+    this.discard();
+  }
+
+  discard(): void {
+    this.months.clear();
+    this.changedMonths.clear();
+  }
+
+  private findMonth(store: ReadModelStore, code: string, month: string): InstitutionMonthSums | undefined {
+    const key = `${code}\u0000${month}`;
+    let sums = this.months.get(key);
+    if (sums === undefined) this.months.set(key, (sums = findMonthSums(store, code, month) ?? null));
+    return sums ?? undefined;
+  }
+
+  private readMonth(store: ReadModelStore, code: string, month: string): InstitutionMonthSums {
+    return this.findMonth(store, code, month) ?? emptyMonthSums(code, month);
+  }
+
+  private writeMonth(sums: InstitutionMonthSums): void {
+    const key = `${sums.institutionCode}\u0000${sums.month}`;
+    this.months.set(key, sums);
+    this.changedMonths.add(key);
+  }
 
   /** Updates the read model with one (upcast) event and returns the alerts it makes due. */
   apply(event: RecordedEvent, store: ReadModelStore): AlertToRaise[] {
@@ -98,8 +133,8 @@ export class MonitoringProjection {
     store
       .stmt('INSERT INTO mon_visit (person_id, settlement_id, institution_code, month, visit_date, contribution, reversed, position) VALUES (?, ?, ?, ?, ?, ?, 0, ?)')
       .run(personId, d.settlementId, code, month, date, JSON.stringify(contribution), event.position);
-    const sums = addVisit(readMonthSums(store, code, month), contribution, 1);
-    writeMonthSums(store, { ...sums, persons: sums.persons + (newPerson ? 1 : 0) });
+    const sums = addVisit(this.readMonth(store, code, month), contribution, 1);
+    this.writeMonth({ ...sums, persons: sums.persons + (newPerson ? 1 : 0) });
     const trigger = { streamId: event.streamId, revision: event.revision };
     return [...this.institutionAlerts(store, code, month, trigger), ...this.personAlerts(store, personId, date, trigger)];
   }
@@ -114,8 +149,8 @@ export class MonitoringProjection {
     if (!v) return [];
     store.stmt('UPDATE mon_visit SET reversed = 1 WHERE person_id = ? AND settlement_id = ?').run(personId, settlementId);
     const goneFromMonth = !store.stmt('SELECT 1 FROM mon_visit WHERE institution_code = ? AND month = ? AND person_id = ? AND reversed = 0').get(v.institution_code, v.month, personId);
-    const sums = addVisit(readMonthSums(store, v.institution_code, v.month), JSON.parse(v.contribution) as VisitContribution, -1);
-    writeMonthSums(store, { ...sums, persons: sums.persons - (goneFromMonth ? 1 : 0) });
+    const sums = addVisit(this.readMonth(store, v.institution_code, v.month), JSON.parse(v.contribution) as VisitContribution, -1);
+    this.writeMonth({ ...sums, persons: sums.persons - (goneFromMonth ? 1 : 0) });
     // A reversal can raise a share (the visit removed was a cheap or a fund-paid one).
     return this.institutionAlerts(store, v.institution_code, v.month, { streamId: event.streamId, revision: event.revision });
   }
@@ -124,16 +159,16 @@ export class MonitoringProjection {
     if (!personIdOfStream(event.streamId)) return [];
     const d = event.data as InpatientAdmitted['data'];
     const month = d.admittedOn.slice(0, 7);
-    const sums = readMonthSums(store, d.institutionCode, month);
-    writeMonthSums(store, { ...sums, inpatientAdmissions: sums.inpatientAdmissions + 1 });
+    const sums = this.readMonth(store, d.institutionCode, month);
+    this.writeMonth({ ...sums, inpatientAdmissions: sums.inpatientAdmissions + 1 });
     return this.institutionAlerts(store, d.institutionCode, month, { streamId: event.streamId, revision: event.revision });
   }
 
   private institutionAlerts(store: ReadModelStore, code: string, month: string, trigger: { streamId: string; revision: number }): AlertToRaise[] {
-    const cur = readMonthSums(store, code, month);
-    const prev = findMonthSums(store, code, previousMonthOf(month));
-    const lastYear = findMonthSums(store, code, sameMonthLastYearOf(month));
-    const crossings = institutionCrossings(institutionMonthIndicators(cur, prev, lastYear), cur, prev, lastYear, this.thresholds.institution);
+    const cur = this.readMonth(store, code, month);
+    const prev = this.findMonth(store, code, previousMonthOf(month));
+    const lastYear = this.findMonth(store, code, sameMonthLastYearOf(month));
+    const crossings = institutionMonthCrossings(cur, prev, lastYear, this.thresholds.institution);
     const out: AlertToRaise[] = [];
     for (const c of crossings) {
       if (!markSeen(store, `institution-${code}`, c.indicator, monthPeriod(month))) continue;

@@ -13,6 +13,14 @@ export interface Projection {
   /** CREATE TABLE / INDEX statements (IF NOT EXISTS). */
   readonly schema: string;
   apply(event: RecordedEvent, store: ReadModelStore): void;
+  /**
+   * Optional: writes what `apply` deferred (rows recomputed once per batch, not per event).
+   * Called by the runner after the projection's slice of a batch, inside the same savepoint
+   * and before the checkpoint moves, so the result is the same as writing after each event.
+   */
+  flush?(store: ReadModelStore): void;
+  /** Optional: forgets what was deferred (the savepoint that held it rolled back). */
+  discard?(): void;
 }
 
 export const personIdOfStream = (streamId: string): string | undefined => (streamId.startsWith('person-') ? streamId.slice('person-'.length) : undefined);

@@ -161,32 +161,44 @@ export class ReadSideRunner {
     return faulted;
   }
 
-  /** One projection's part of the batch, in a savepoint; on a deterministic error, keeps what came before the failing event and faults there. */
-  private applySlice(p: Projection, prepared: readonly Prepared[], from: number): ProjectionFault | undefined {
+  /**
+   * One projection's part of the batch, in a savepoint; on a deterministic error, keeps what
+   * came before the failing event and faults there. Deferred writes are flushed once at the
+   * end of the slice; when that flush fails, the slice is applied again flushing after each
+   * event, so the fault still names the event that caused it.
+   */
+  private applySlice(p: Projection, prepared: readonly Prepared[], from: number, flushEach = false): ProjectionFault | undefined {
     let failing: Prepared | undefined;
     let failure: unknown;
+    let last = from;
     try {
       this.store.savepoint(() => {
-        let last = from;
         for (const item of prepared) {
           if (item.event.position <= last) continue;
           failing = item;
           if (item.error !== undefined) throw item.error;
           p.apply(item.event, this.store);
+          if (flushEach) p.flush?.(this.store);
           last = item.event.position;
         }
         failing = undefined;
+        if (!flushEach) p.flush?.(this.store);
         if (last > from) this.store.setCheckpoint(p.name, last);
       });
       return undefined;
     } catch (error) {
-      if (isTransient(error) || !failing) throw error;
+      p.discard?.();
+      if (isTransient(error)) throw error;
+      if (!failing) {
+        if (flushEach || !p.flush) throw error;
+        return this.applySlice(p, prepared, from, true);
+      }
       failure = error;
     }
     const at = failing.event;
     // The events before the failing one applied cleanly a moment ago: apply them again alone.
     const before = prepared.filter((x) => x.event.position < at.position);
-    const earlier = before.length ? this.applySlice(p, before, from) : undefined;
+    const earlier = before.length ? this.applySlice(p, before, from, flushEach) : undefined;
     if (earlier) return earlier;
     const fault = { position: at.position, eventType: at.type, streamId: at.streamId, error: message(failure) };
     this.faults.set(p.name, fault);

@@ -26,7 +26,31 @@ export class PersonsProjection implements Projection {
       person_id TEXT NOT NULL, seq INTEGER NOT NULL, from_date TEXT NOT NULL, to_date TEXT, category TEXT NOT NULL,
       pack_id TEXT, segment TEXT NOT NULL, PRIMARY KEY (person_id, seq));`;
 
+  /**
+   * Person-years touched since the last flush: each year's summary is recomputed once per
+   * batch instead of at every event (it reads all the year's visits: O(n²) per year otherwise).
+   */
+  private readonly dirtyYears = new Map<string, Set<number>>();
+
   constructor(private readonly packs: PackSource) {}
+
+  flush(store: ReadModelStore): void {
+    for (const [personId, years] of this.dirtyYears) {
+      const profile = readProfile(store, personId);
+      if (profile) for (const year of years) this.writeYear(store, profile, year);
+    }
+    this.dirtyYears.clear();
+  }
+
+  discard(): void {
+    this.dirtyYears.clear();
+  }
+
+  private markYear(personId: string, year: number): void {
+    let years = this.dirtyYears.get(personId);
+    if (!years) this.dirtyYears.set(personId, (years = new Set()));
+    years.add(year);
+  }
 
   apply(event: RecordedEvent, store: ReadModelStore): void {
     const personId = personIdOfStream(event.streamId);
@@ -41,7 +65,7 @@ export class PersonsProjection implements Projection {
         this.writeTimeline(store, profile);
         // A category change moves the caps of every year already summarised.
         const years = store.stmt('SELECT DISTINCT year FROM rm_person_visit WHERE person_id = ?').all(personId) as Array<{ year: number }>;
-        for (const { year } of years) this.writeYear(store, profile, year);
+        for (const { year } of years) this.markYear(personId, year);
         return;
       }
       case 'VisitSettled': {
@@ -66,8 +90,7 @@ export class PersonsProjection implements Projection {
 
   private touch(store: ReadModelStore, personId: string, position: number, year: number): void {
     store.stmt('UPDATE rm_person SET last_position = ? WHERE person_id = ?').run(position, personId);
-    const profile = readProfile(store, personId);
-    if (profile) this.writeYear(store, profile, year);
+    this.markYear(personId, year);
   }
 
   private writeYear(store: ReadModelStore, profile: PersonProfile, year: number): void {
