@@ -25,7 +25,8 @@ export function rebuildFile(db: string): Promise<RebuildResult> {
 export function rebuildReport(db: string, r: RebuildResult, maxRssMiB?: number): { lines: string[]; exitCode: number } {
   const rate = r.ms > 0 ? Math.round(r.events / (r.ms / 1000)) : r.events;
   const rss = maxRssMiB !== undefined ? `, max RSS ${maxRssMiB} MiB` : '';
-  const lines = [`rebuilt the read models and monitoring indicators of ${db}: ${r.events} events through position ${r.head} in one pass, ${r.ms.toFixed(0)} ms (${rate} events/s)${rss}`];
+  const cpu = r.events > 0 ? `, CPU ${r.cpuMs.toFixed(0)} ms (${((r.cpuMs * 1000) / r.events).toFixed(1)} µs/event)` : '';
+  const lines = [`rebuilt the read models and monitoring indicators of ${db}: ${r.events} events through position ${r.head} in one pass, ${r.ms.toFixed(0)} ms (${rate} events/s)${rss}${cpu}`];
   for (const f of r.faults) lines.push(`FAULTED: projection ${f.projection} stopped at position ${f.position} (${f.eventType} on ${f.streamId}): ${f.error}`);
   return { lines, exitCode: r.faults.length ? EXIT_FAULTED : 0 };
 }
