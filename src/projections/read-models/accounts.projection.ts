@@ -14,20 +14,45 @@ export class AccountsProjection implements Projection {
       credit TEXT NOT NULL, debit TEXT NOT NULL, balance TEXT NOT NULL, reference TEXT NOT NULL,
       PRIMARY KEY (person_id, position));`;
 
+  /** Accounts read or changed in the current batch (null: no row yet); the changed ones are written once, at `flush`. */
+  private readonly accounts = new Map<string, AccountTotals | null>();
+  private readonly changed = new Set<string>();
+
   apply(event: RecordedEvent, store: ReadModelStore): void {
     const personId = personIdOfStream(event.streamId);
     if (!personId) return;
-    const before = readTotals(store, personId);
+    const before = this.totalsOf(store, personId);
     const { totals, line } = applyAccount(before ?? emptyAccountTotals(), event);
     if (before && !line && totals.closed === before.closed) return;
-    store
-      .stmt('INSERT INTO rm_account (person_id, credits, debits, balance, closed) VALUES (?, ?, ?, ?, ?) ON CONFLICT(person_id) DO UPDATE SET credits = excluded.credits, debits = excluded.debits, balance = excluded.balance, closed = excluded.closed')
-      .run(personId, totals.credits, totals.debits, totals.balance, totals.closed ? 1 : 0);
+    this.accounts.set(personId, totals);
+    this.changed.add(personId);
     if (line) {
       store
         .stmt('INSERT INTO rm_account_line (person_id, position, revision, type, recorded_at, credit, debit, balance, reference) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
         .run(personId, line.position, line.revision, line.type, line.recordedAt, line.credit, line.debit, line.balance, line.reference);
     }
+  }
+
+  flush(store: ReadModelStore): void {
+    const upsert = store.stmt(
+      'INSERT INTO rm_account (person_id, credits, debits, balance, closed) VALUES (?, ?, ?, ?, ?) ON CONFLICT(person_id) DO UPDATE SET credits = excluded.credits, debits = excluded.debits, balance = excluded.balance, closed = excluded.closed',
+    );
+    for (const personId of this.changed) {
+      const t = this.accounts.get(personId)!;
+      upsert.run(personId, t.credits, t.debits, t.balance, t.closed ? 1 : 0);
+    }
+    this.discard();
+  }
+
+  discard(): void {
+    this.accounts.clear();
+    this.changed.clear();
+  }
+
+  private totalsOf(store: ReadModelStore, personId: string): AccountTotals | undefined {
+    let totals = this.accounts.get(personId);
+    if (totals === undefined) this.accounts.set(personId, (totals = readTotals(store, personId) ?? null));
+    return totals ?? undefined;
   }
 }
 

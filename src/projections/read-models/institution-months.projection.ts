@@ -38,6 +38,26 @@ export class InstitutionMonthsProjection implements Projection {
       total_cost TEXT NOT NULL, policy_scope_cost TEXT NOT NULL, fund_due TEXT NOT NULL,
       PRIMARY KEY (institution_code, month));`;
 
+  /** Month rows read or changed in the current batch (null: no row yet); the changed ones are written once, at `flush`. */
+  private readonly months = new Map<string, MonthRow | null>();
+  private readonly changed = new Set<string>();
+
+  flush(store: ReadModelStore): void {
+    const upsert = store.stmt(
+      'INSERT INTO rm_institution_month (institution_code, month, visits, total_cost, policy_scope_cost, fund_due) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(institution_code, month) DO UPDATE SET visits = excluded.visits, total_cost = excluded.total_cost, policy_scope_cost = excluded.policy_scope_cost, fund_due = excluded.fund_due',
+    );
+    for (const key of this.changed) {
+      const r = this.months.get(key)!;
+      upsert.run(r.institution_code, r.month, r.visits, r.total_cost, r.policy_scope_cost, r.fund_due);
+    }
+    this.discard();
+  }
+
+  discard(): void {
+    this.months.clear();
+    this.changed.clear();
+  }
+
   apply(event: RecordedEvent, store: ReadModelStore): void {
     const personId = personIdOfStream(event.streamId);
     if (!personId) return;
@@ -61,14 +81,22 @@ export class InstitutionMonthsProjection implements Projection {
   }
 
   private add(store: ReadModelStore, code: string, month: string, visits: number, total: string, scope: string, fund: string): void {
-    const row = store.stmt('SELECT visits, total_cost, policy_scope_cost, fund_due FROM rm_institution_month WHERE institution_code = ? AND month = ?').get(code, month) as
-      | { visits: number; total_cost: string; policy_scope_cost: string; fund_due: string }
-      | undefined;
-    const base = row ?? { visits: 0, total_cost: '0.00', policy_scope_cost: '0.00', fund_due: '0.00' };
-    store
-      .stmt('INSERT INTO rm_institution_month (institution_code, month, visits, total_cost, policy_scope_cost, fund_due) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(institution_code, month) DO UPDATE SET visits = excluded.visits, total_cost = excluded.total_cost, policy_scope_cost = excluded.policy_scope_cost, fund_due = excluded.fund_due')
-      .run(code, month, base.visits + visits, plus(base.total_cost, total), plus(base.policy_scope_cost, scope), plus(base.fund_due, fund));
+    const key = `${code}\u0000${month}`;
+    let row = this.months.get(key);
+    if (row === undefined) row = store.stmt('SELECT institution_code, month, visits, total_cost, policy_scope_cost, fund_due FROM rm_institution_month WHERE institution_code = ? AND month = ?').get(code, month) as MonthRow | undefined;
+    const base = row ?? { institution_code: code, month, visits: 0, total_cost: '0.00', policy_scope_cost: '0.00', fund_due: '0.00' };
+    this.months.set(key, { ...base, visits: base.visits + visits, total_cost: plus(base.total_cost, total), policy_scope_cost: plus(base.policy_scope_cost, scope), fund_due: plus(base.fund_due, fund) });
+    this.changed.add(key);
   }
+}
+
+interface MonthRow {
+  institution_code: string;
+  month: string;
+  visits: number;
+  total_cost: string;
+  policy_scope_cost: string;
+  fund_due: string;
 }
 
 const neg = (m: string): string => fmt(money(m).negated());
