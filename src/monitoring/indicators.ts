@@ -104,21 +104,67 @@ export function visitContribution(visit: { lines: Array<{ amount: string; inCata
   };
 }
 
+/**
+ * Money fields of sums parsed once per object: each visit judges its month (and the base
+ * months) on a dozen figures, and parsing decimal strings dominated that. Sums and
+ * contributions are never mutated (every change makes a new object), so a parse stays valid.
+ */
+const parsed = new WeakMap<object, Map<string, Dec>>();
+
+function parsedOf(owner: object): Map<string, Dec> {
+  let fields = parsed.get(owner);
+  if (!fields) parsed.set(owner, (fields = new Map()));
+  return fields;
+}
+
+/** `money(text)` for the field `key` of `owner`, parsed at most once. */
+function moneyOf(owner: object, key: string, text: string): Dec {
+  const fields = parsedOf(owner);
+  let value = fields.get(key);
+  if (!value) fields.set(key, (value = money(text)));
+  return value;
+}
+
+const MONEY_FIELDS = ['total', 'fund', 'outOfCatalogue'] as const;
+
+/** The sums with other counts (persons, admissions): same money, so the parsed figures carry over. */
+export function withCounts(sums: InstitutionMonthSums, counts: Partial<Pick<InstitutionMonthSums, 'persons' | 'inpatientAdmissions'>>): InstitutionMonthSums {
+  const next = { ...sums, ...counts };
+  parsed.set(next, parsedOf(sums));
+  return next;
+}
+
 /** Adds (sign 1) or removes (sign −1, a reversal) one visit. */
 export function addVisit(sums: InstitutionMonthSums, c: VisitContribution, sign: 1 | -1): InstitutionMonthSums {
-  const plus = (a: string, b: string) => fmt(sign === 1 ? money(a).plus(money(b)) : money(a).minus(money(b)));
-  return {
+  const sumsOf = (key: string, a: string, b: string): [string, Dec] => {
+    const x = moneyOf(sums, key, a);
+    const y = moneyOf(c, key, b);
+    // Both have at most two places: the sum is exact and equals the parse of its formatted string.
+    const value = toFen(sign === 1 ? x.plus(y) : x.minus(y));
+    return [fmt(value), value.isZero() ? new Dec(0) : value];
+  };
+  const next = {
     ...sums,
     settlements: sums.settlements + (sign === 1 ? 1 : 0),
     reversals: sums.reversals + (sign === 1 ? 0 : 1),
     visits: sums.visits + sign,
     referrals: sums.referrals + (c.referral ? sign : 0),
-    total: plus(sums.total, c.total),
-    fund: plus(sums.fund, c.fund),
-    outOfCatalogue: plus(sums.outOfCatalogue, c.outOfCatalogue),
     outOfCatalogueLines: sums.outOfCatalogueLines + sign * c.outOfCatalogueLines,
-    byCategory: Object.fromEntries(LINE_CATEGORIES.map((k) => [k, plus(sums.byCategory[k], c.byCategory[k])])) as Record<LineCategory, string>,
+    byCategory: { ...sums.byCategory },
   };
+  const fields = new Map<string, Dec>();
+  for (const k of MONEY_FIELDS) {
+    const [text, value] = sumsOf(k, sums[k], c[k]);
+    next[k] = text;
+    fields.set(k, value);
+  }
+  for (const k of LINE_CATEGORIES) {
+    const [text, value] = sumsOf(`byCategory.${k}`, sums.byCategory[k], c.byCategory[k]);
+    next.byCategory[k] = text;
+    fields.set(`byCategory.${k}`, value);
+  }
+  parsed.set(next, fields);
+  return next;
 }
 
 /** Ratios and growth rates: decimal strings to four places, half-up (0.1234 = 12.34%). */
@@ -175,17 +221,19 @@ export interface GrowthSet {
   inpatientAdmissions: string | null;
 }
 
-const drugOf = (s: InstitutionMonthSums): Dec => money(s.byCategory.drug).plus(money(s.byCategory.herbal_pieces));
-const perVisit = (s: InstitutionMonthSums): Dec | undefined => (s.visits > 0 ? toFen(money(s.total).div(s.visits)) : undefined);
+const totalOf = (s: InstitutionMonthSums): Dec => moneyOf(s, 'total', s.total);
+const categoryOf = (s: InstitutionMonthSums, k: LineCategory): Dec => moneyOf(s, `byCategory.${k}`, s.byCategory[k]);
+const drugOf = (s: InstitutionMonthSums): Dec => categoryOf(s, 'drug').plus(categoryOf(s, 'herbal_pieces'));
+const perVisit = (s: InstitutionMonthSums): Dec | undefined => (s.visits > 0 ? toFen(totalOf(s).div(s.visits)) : undefined);
 
 /** The quantity each growth rate compares (per-visit cost apart: it needs visits on both sides). */
 const GROWTH_BASES: Record<Exclude<keyof GrowthSet, 'perVisitCost'>, (s: InstitutionMonthSums) => Dec> = {
   visits: (s) => new Dec(s.visits),
   settlements: (s) => new Dec(s.settlements),
-  totalCost: (s) => money(s.total),
+  totalCost: totalOf,
   drugAmount: drugOf,
-  examinationAmount: (s) => money(s.byCategory.examination),
-  treatmentAmount: (s) => money(s.byCategory.treatment),
+  examinationAmount: (s) => categoryOf(s, 'examination'),
+  treatmentAmount: (s) => categoryOf(s, 'treatment'),
   inpatientAdmissions: (s) => new Dec(s.inpatientAdmissions),
 };
 
@@ -206,9 +254,9 @@ function growthSet(cur: InstitutionMonthSums, base: InstitutionMonthSums | undef
 
 /** Shares of the month's total cost: the same figures `institutionMonthIndicators` reports, computed alone. */
 export const SHARES = {
-  selfPayShare: (s: InstitutionMonthSums): string | null => ratio(money(s.total).minus(money(s.fund)), money(s.total)),
-  examinationShare: (s: InstitutionMonthSums): string | null => ratio(money(s.byCategory.examination), money(s.total)),
-  outOfCatalogueShare: (s: InstitutionMonthSums): string | null => ratio(money(s.outOfCatalogue), money(s.total)),
+  selfPayShare: (s: InstitutionMonthSums): string | null => ratio(totalOf(s).minus(moneyOf(s, 'fund', s.fund)), totalOf(s)),
+  examinationShare: (s: InstitutionMonthSums): string | null => ratio(categoryOf(s, 'examination'), totalOf(s)),
+  outOfCatalogueShare: (s: InstitutionMonthSums): string | null => ratio(moneyOf(s, 'outOfCatalogue', s.outOfCatalogue), totalOf(s)),
 };
 
 /** The month's indicators, with growth against the previous month and the same month last year. */

@@ -23,6 +23,7 @@ import {
   sameMonthLastYearOf,
   VisitContribution,
   visitContribution,
+  withCounts,
 } from './indicators';
 import type { MonitoringThresholds } from './thresholds';
 
@@ -134,7 +135,7 @@ export class MonitoringProjection {
       .stmt('INSERT INTO mon_visit (person_id, settlement_id, institution_code, month, visit_date, contribution, reversed, position) VALUES (?, ?, ?, ?, ?, ?, 0, ?)')
       .run(personId, d.settlementId, code, month, date, JSON.stringify(contribution), event.position);
     const sums = addVisit(this.readMonth(store, code, month), contribution, 1);
-    this.writeMonth({ ...sums, persons: sums.persons + (newPerson ? 1 : 0) });
+    this.writeMonth(withCounts(sums, { persons: sums.persons + (newPerson ? 1 : 0) }));
     const trigger = { streamId: event.streamId, revision: event.revision };
     return [...this.institutionAlerts(store, code, month, trigger), ...this.personAlerts(store, personId, date, trigger)];
   }
@@ -150,7 +151,7 @@ export class MonitoringProjection {
     store.stmt('UPDATE mon_visit SET reversed = 1 WHERE person_id = ? AND settlement_id = ?').run(personId, settlementId);
     const goneFromMonth = !store.stmt('SELECT 1 FROM mon_visit WHERE institution_code = ? AND month = ? AND person_id = ? AND reversed = 0').get(v.institution_code, v.month, personId);
     const sums = addVisit(this.readMonth(store, v.institution_code, v.month), JSON.parse(v.contribution) as VisitContribution, -1);
-    this.writeMonth({ ...sums, persons: sums.persons - (goneFromMonth ? 1 : 0) });
+    this.writeMonth(withCounts(sums, { persons: sums.persons - (goneFromMonth ? 1 : 0) }));
     // A reversal can raise a share (the visit removed was a cheap or a fund-paid one).
     return this.institutionAlerts(store, v.institution_code, v.month, { streamId: event.streamId, revision: event.revision });
   }
@@ -160,7 +161,7 @@ export class MonitoringProjection {
     const d = event.data as InpatientAdmitted['data'];
     const month = d.admittedOn.slice(0, 7);
     const sums = this.readMonth(store, d.institutionCode, month);
-    this.writeMonth({ ...sums, inpatientAdmissions: sums.inpatientAdmissions + 1 });
+    this.writeMonth(withCounts(sums, { inpatientAdmissions: sums.inpatientAdmissions + 1 }));
     return this.institutionAlerts(store, d.institutionCode, month, { streamId: event.streamId, revision: event.revision });
   }
 

@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { institutionCrossings, institutionMonthCrossings } from '../../src/monitoring/evaluate';
-import { emptyMonthSums, InstitutionMonthSums, institutionMonthIndicators, LINE_CATEGORIES } from '../../src/monitoring/indicators';
+import { addVisit, emptyMonthSums, InstitutionMonthSums, institutionMonthIndicators, LINE_CATEGORIES, withCounts } from '../../src/monitoring/indicators';
 import { INSTITUTION_ALERT_INDICATORS, MonitoringThresholds } from '../../src/monitoring/thresholds';
 import { loadMonitoringThresholds } from '../../src/monitoring/thresholds.loader';
 
@@ -45,6 +45,28 @@ describe('institution crossings computed lazily', () => {
         expect(institutionMonthCrossings(cur, prev ?? undefined, lastYear ?? undefined, t)).toEqual(full);
       }),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe('sums carried from visit to visit keep their parsed figures', () => {
+  const contribution = fc
+    .record({ total: fen, fund: fen, outOfCatalogue: fen, outOfCatalogueLines: fc.integer({ min: 0, max: 5 }), referral: fc.boolean(), byCategory: fc.array(fen, { minLength: LINE_CATEGORIES.length, maxLength: LINE_CATEGORIES.length }) })
+    .map((r) => ({ ...r, byCategory: Object.fromEntries(LINE_CATEGORIES.map((c, i) => [c, r.byCategory[i]])) as InstitutionMonthSums['byCategory'] }));
+
+  it('a chain of visits and reversals gives the figures of the same sums read back from storage (JSON)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(contribution, fc.boolean()), { minLength: 1, maxLength: 40 }), fc.option(sums('2023-05')), thresholds, (steps, lastYear, t) => {
+        let cur = emptyMonthSums('X', '2024-05');
+        for (const [c, reversal] of steps) {
+          cur = withCounts(addVisit(cur, c, reversal ? -1 : 1), { persons: cur.persons + 1 });
+          const stored = JSON.parse(JSON.stringify(cur)) as InstitutionMonthSums;
+          expect(stored).toEqual(cur);
+          expect(institutionMonthCrossings(cur, undefined, lastYear ?? undefined, t)).toEqual(institutionMonthCrossings(stored, undefined, lastYear ?? undefined, t));
+          expect(institutionMonthIndicators(cur, undefined, lastYear ?? undefined)).toEqual(institutionMonthIndicators(stored, undefined, lastYear ?? undefined));
+        }
+      }),
+      { numRuns: 200 },
     );
   });
 });
