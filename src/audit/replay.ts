@@ -96,7 +96,7 @@ function checkSettlement(data: VisitSettled['data'], before: PersonState, packs:
   const out: Difference[] = [];
   // The year-to-date the engine saw must be what the preceding events say.
   const ytd = yearToDate(before.claims, data.yearToDate?.year ?? data.decision.year, data.yearToDate?.deductibleWindow);
-  out.push(...jsonDiff(data.yearToDate, ytd, 'yearToDate'));
+  if (!sameCanonicalJson(data.yearToDate, ytd)) out.push(...jsonDiff(data.yearToDate, ytd, 'yearToDate'));
   // The own-account balance offered to the engine must be the stream's balance then.
   if (data.account?.source === 'own' && data.account.balance !== before.account.balance) {
     out.push({ path: 'account.balance', recorded: data.account.balance, recomputed: before.account.balance });

@@ -1,0 +1,100 @@
+/**
+ * `npm run bench:replay [-- --rounds 300]`
+ *
+ * Replay of one person-year vs a raw readStream of the same stream (the subject of
+ * bench:projections: the demo ledger's person JZ-R01, sealed for real), interleaved, as CPU
+ * time (process.cpuUsage: the machine is shared, wall time is noisy) and wall time. Then the
+ * parts of a replay measured alone on the already-read events (chain, upcast, recompute
+ * fold) and event hashing on the write path (sealBatch), so a change shows where it went.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { replayPersonYear } from '../src/audit/replay';
+import { eventHash, sealBatch, verifyChain } from '../src/audit/tamper-chain';
+import type { RecordedEvent } from '../src/event-store/event-store.port';
+import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store';
+import { upcast } from '../src/event-store/upcasting';
+import { PolicyCatalog } from '../src/policy/catalog';
+import { canonicalJson } from '../src/policy/canonical-json';
+import { generateLog, templateStreams } from './projections.bench';
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const cpuMs = (start: NodeJS.CpuUsage): number => {
+  const d = process.cpuUsage(start);
+  return (d.user + d.system) / 1000;
+};
+
+/** Median CPU ms and wall ms of `work` over `rounds` runs. */
+async function measure(rounds: number, work: () => unknown): Promise<{ cpu: number; wall: number }> {
+  const cpu: number[] = [];
+  const wall: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const c = process.cpuUsage();
+    const w = process.hrtime.bigint();
+    await work();
+    wall.push(Number(process.hrtime.bigint() - w) / 1e6);
+    cpu.push(cpuMs(c));
+  }
+  return { cpu: median(cpu), wall: median(wall) };
+}
+
+const line = (label: string, m: { cpu: number; wall: number }, base?: { cpu: number }): string =>
+  `  ${label.padEnd(44)} cpu ${m.cpu.toFixed(3)} ms  wall ${m.wall.toFixed(3)} ms${base ? `   (${(m.cpu / base.cpu).toFixed(2)}× raw read, cpu)` : ''}\n`;
+
+async function main(): Promise<void> {
+  const rounds = Number(arg('--rounds') ?? 300);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-replay-'));
+  const catalog = PolicyCatalog.load(JSON.parse(fs.readFileSync(path.resolve(__dirname, '../config/deployment-policy.json'), 'utf8')));
+  try {
+    const file = path.join(dir, 'ledger.db');
+    generateLog(file, await templateStreams(), 2000);
+    const store = new SqliteEventStore({ path: file });
+    try {
+      const streamId = 'person-JZ-R01-c0';
+      const personId = streamId.slice('person-'.length);
+      const events = await store.readStream(streamId);
+      const check = replayPersonYear(personId, events, 2025, catalog);
+      if (check.differences.length || !check.chain.intact) throw new Error(`replay does not hold: ${check.verdict}`);
+      // Warm up both paths before measuring.
+      await measure(50, () => store.readStream(streamId));
+      await measure(50, async () => replayPersonYear(personId, await store.readStream(streamId), 2025, catalog));
+      const raws: Array<{ cpu: number; wall: number }> = [];
+      const replays: Array<{ cpu: number; wall: number }> = [];
+      for (let block = 0; block < 5; block++) {
+        raws.push(await measure(rounds / 5, () => store.readStream(streamId)));
+        replays.push(await measure(rounds / 5, async () => replayPersonYear(personId, await store.readStream(streamId), 2025, catalog)));
+      }
+      const raw = { cpu: median(raws.map((r) => r.cpu)), wall: median(raws.map((r) => r.wall)) };
+      const replay = { cpu: median(replays.map((r) => r.cpu)), wall: median(replays.map((r) => r.wall)) };
+      const bytes = events.reduce((n, e) => n + JSON.stringify(e.data).length + JSON.stringify(e.metadata).length, 0);
+      process.stdout.write(`\nreplay of ${personId} 2025: ${events.length} events (${(bytes / 1024).toFixed(0)} KiB JSON), ${check.settlementsChecked} settlements recomputed; medians of ${rounds}\n`);
+      process.stdout.write(line('baseline: raw readStream (read + parse)', raw));
+      process.stdout.write(line('replay (read, verify chain, recompute)', replay, raw));
+      process.stdout.write(`  ratio replay ÷ raw read: cpu ${(replay.cpu / raw.cpu).toFixed(2)}×, wall ${(replay.wall / raw.wall).toFixed(2)}× (target ≤ 2×)\n`);
+      process.stdout.write('parts, on events already read:\n');
+      process.stdout.write(line('verifyChain', await measure(rounds, () => verifyChain(streamId, events))));
+      process.stdout.write(line('canonicalJson of every event', await measure(rounds, () => events.forEach((e) => canonicalJson(e)))));
+      process.stdout.write(line('upcast of every event', await measure(rounds, () => events.forEach((e) => upcast(e)))));
+      process.stdout.write(line('replayPersonYear (no read)', await measure(rounds, () => replayPersonYear(personId, events, 2025, catalog))));
+      const fresh = events.map((e: RecordedEvent) => ({ id: e.id, type: e.type, data: e.data, metadata: { ...e.metadata } }));
+      process.stdout.write('write path:\n');
+      process.stdout.write(line(`sealBatch of the ${events.length} events`, await measure(rounds, () => sealBatch(streamId, fresh, undefined))));
+      process.stdout.write(line('eventHash of one VisitSettled', await measure(rounds, () => eventHash(events.find((e) => e.type === 'VisitSettled')!))));
+    } finally {
+      await store.close();
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
