@@ -16,7 +16,7 @@ import type { RecordedEvent } from '../src/event-store/event-store.port';
 import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store';
 import { upcast } from '../src/event-store/upcasting';
 import { PolicyCatalog } from '../src/policy/catalog';
-import { canonicalJson } from '../src/policy/canonical-json';
+import { canonicalJson, sha256Hex } from '../src/policy/canonical-json';
 import { generateLog, templateStreams } from './projections.bench';
 
 function arg(name: string): string | undefined {
@@ -82,6 +82,11 @@ async function main(): Promise<void> {
       process.stdout.write(line('canonicalJson of every event', await measure(rounds, () => events.forEach((e) => canonicalJson(e)))));
       process.stdout.write(line('upcast of every event', await measure(rounds, () => events.forEach((e) => upcast(e)))));
       process.stdout.write(line('replayPersonYear (no read)', await measure(rounds, () => replayPersonYear(personId, events, 2025, catalog))));
+      // What-if (issue 10.5, "is the format the bound?"): hashing the stored bytes as read,
+      // without re-serialising; the adapter does not hand them out today.
+      const rows = store.db.prepare('SELECT data, metadata FROM events WHERE stream_id = ? ORDER BY revision').all(streamId) as Array<{ data: string; metadata: string }>;
+      process.stdout.write(line('what-if: sha256 of the stored texts', await measure(rounds, () => rows.forEach((r) => sha256Hex(`{"data":${r.data},"metadata":${r.metadata}}`)))));
+      process.stdout.write(line('JSON.stringify of every event (native)', await measure(rounds, () => events.forEach((e) => JSON.stringify(e)))));
       const fresh = events.map((e: RecordedEvent) => ({ id: e.id, type: e.type, data: e.data, metadata: { ...e.metadata } }));
       process.stdout.write('write path:\n');
       process.stdout.write(line(`sealBatch of the ${events.length} events`, await measure(rounds, () => sealBatch(streamId, fresh, undefined))));
