@@ -96,7 +96,7 @@ function checkSettlement(data: VisitSettled['data'], before: PersonState, packs:
   const out: Difference[] = [];
   // The year-to-date the engine saw must be what the preceding events say.
   const ytd = yearToDate(before.claims, data.yearToDate?.year ?? data.decision.year, data.yearToDate?.deductibleWindow);
-  out.push(...jsonDiff(data.yearToDate, ytd, 'yearToDate'));
+  if (!sameCanonicalJson(data.yearToDate, ytd)) out.push(...jsonDiff(data.yearToDate, ytd, 'yearToDate'));
   // The own-account balance offered to the engine must be the stream's balance then.
   if (data.account?.source === 'own' && data.account.balance !== before.account.balance) {
     out.push({ path: 'account.balance', recorded: data.account.balance, recomputed: before.account.balance });
@@ -128,14 +128,27 @@ function checkSettlement(data: VisitSettled['data'], before: PersonState, packs:
 export function sameCanonicalJson(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return JSON.stringify(a) === JSON.stringify(b);
-  if (Array.isArray(a) || Array.isArray(b)) {
-    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
-    return a.every((x, i) => sameCanonicalJson(x ?? null, b[i] ?? null));
-  }
-  const ka = definedKeys(a as Record<string, unknown>);
-  const kb = definedKeys(b as Record<string, unknown>);
-  if (ka.length !== kb.length) return false;
-  return ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && sameCanonicalJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  const aIsArray = Array.isArray(a);
+  if (aIsArray || Array.isArray(b)) return aIsArray && Array.isArray(b) && sameItems(a as unknown[], b);
+  return sameMembers(a as Record<string, unknown>, b as Record<string, unknown>);
 }
 
-const definedKeys = (o: Record<string, unknown>): string[] => Object.keys(o).filter((k) => o[k] !== undefined);
+function sameItems(a: unknown[], b: unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!sameCanonicalJson(a[i] ?? null, b[i] ?? null)) return false;
+  return true;
+}
+
+/** Same defined members, compared with early exit (no key arrays: this runs on every node of every decision). */
+function sameMembers(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  let defined = 0;
+  for (const k in a) {
+    if (!hasOwn(a, k) || a[k] === undefined) continue;
+    defined += 1;
+    if (!hasOwn(b, k) || !sameCanonicalJson(a[k], b[k])) return false;
+  }
+  for (const k in b) if (hasOwn(b, k) && b[k] !== undefined) defined -= 1;
+  return defined === 0;
+}
+
+const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);

@@ -6,7 +6,7 @@
  * `prevHash` is inside the hashed metadata, the next link breaks too. Pure: no I/O.
  */
 import type { NewEvent, RecordedEvent } from '../event-store/event-store.port';
-import { canonicalJson, sha256Hex } from '../policy/canonical-json';
+import { canonicalJson, inCanonicalOrder, sha256Hex } from '../policy/canonical-json';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -21,7 +21,8 @@ export interface HashableEvent {
 /** The hash an event must carry: everything that identifies and says the fact, except the hash itself. */
 export function eventHash(event: HashableEvent): string {
   const { hash: _ignored, ...metadata } = event.metadata;
-  return sha256Hex(canonicalJson({ streamId: event.streamId, revision: event.revision, type: event.type, data: event.data, metadata }));
+  // Members listed in canonical order: only data or metadata out of order get copied.
+  return sha256Hex(canonicalJson({ data: event.data, metadata, revision: event.revision, streamId: event.streamId, type: event.type }));
 }
 
 /**
@@ -34,10 +35,13 @@ export function sealBatch(streamId: string, events: NewEvent[], previous: Record
   return events.map((event) => {
     const metadata = { ...event.metadata, prevHash };
     delete (metadata as Record<string, unknown>).hash;
-    const hash = eventHash({ streamId, revision, type: event.type, data: event.data, metadata });
+    // Stored in canonical key order (same JSON value, same hash): reading it back, the
+    // chain check and replay serialise it without copying it (canonical-json.ts).
+    const data = inCanonicalOrder(event.data);
+    const hash = eventHash({ streamId, revision, type: event.type, data, metadata });
     prevHash = hash;
     revision += 1;
-    return { ...event, metadata: { ...metadata, hash } };
+    return { ...event, data, metadata: inCanonicalOrder({ ...metadata, hash }) as NewEvent['metadata'] };
   });
 }
 

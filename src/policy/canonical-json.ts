@@ -1,21 +1,91 @@
 import { createHash } from 'node:crypto';
 
-/** JSON with object keys sorted at every depth, so equal data always hashes equal. */
+/**
+ * JSON with object keys sorted at every depth (undefined members dropped), so equal data
+ * always hashes equal. The text is exactly JSON.stringify of a copy built with its keys
+ * inserted in sorted order (the original definition, kept in test/audit/support as the
+ * reference); subtrees already in that order are not copied, so a value read back from a
+ * canonical text is serialised by one native JSON.stringify after one walk.
+ */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
+  return JSON.stringify(inCanonicalOrder(value));
 }
 
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) {
-      const v = (value as Record<string, unknown>)[key];
-      if (v !== undefined) out[key] = sortKeys(v);
-    }
-    return out;
+/** The value itself when JSON.stringify of it is already canonical, else a copy with keys in canonical order. */
+export function inCanonicalOrder(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  return Array.isArray(value) ? arrayInOrder(value) : objectInOrder(value as Record<string, unknown>);
+}
+
+function arrayInOrder(items: unknown[]): unknown[] {
+  if (Object.prototype.hasOwnProperty.call(items, 'toJSON')) return items.map(inCanonicalOrder);
+  let copy: unknown[] | undefined;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    const ordered = inCanonicalOrder(item);
+    if (copy) copy.push(ordered);
+    else if (ordered !== item) copy = [...items.slice(0, i), ordered];
   }
-  return value;
+  return copy ?? items;
+}
+
+function objectInOrder(object: Record<string, unknown>): Record<string, unknown> {
+  const keys = Object.keys(object);
+  if (!keepsItsShape(object, keys)) return sortedCopy(object, keys);
+  let copy: Record<string, unknown> | undefined;
+  for (let i = 0; i < keys.length; i++) {
+    const v = object[keys[i]];
+    const ordered = inCanonicalOrder(v);
+    if (!copy && ordered !== v) copy = copyOfFirst(object, keys, i);
+    if (copy && ordered !== undefined) copy[keys[i]] = ordered;
+  }
+  return copy ?? object;
+}
+
+/** A copy of the first `n` members (keys already in canonical order), undefined dropped. */
+function copyOfFirst(object: Record<string, unknown>, keys: string[], n: number): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (let i = 0; i < n; i++) if (object[keys[i]] !== undefined) out[keys[i]] = object[keys[i]];
+  return out;
+}
+
+/**
+ * Whether native JSON.stringify of the object emits what the sorted copy would: a plain
+ * object (no prototype's toJSON, no class), no own toJSON, and its keys in the order the
+ * copy enumerates them: array-index keys first ascending (the engine puts them there in
+ * both), then the other keys sorted by UTF-16 code units. An own "__proto__" key (JSON.parse
+ * makes one) is not kept: the copy's assignment sets a prototype instead, so it drops out.
+ */
+function keepsItsShape(object: object, keys: string[]): boolean {
+  const proto = Object.getPrototypeOf(object);
+  if (proto !== Object.prototype && proto !== null) return false;
+  for (let i = 0; i < keys.length; i++) {
+    if (keys[i] === '__proto__') return false;
+    if (i > 0 && !isArrayIndex(keys[i - 1]) && !(keys[i - 1] < keys[i])) return false;
+  }
+  return !Object.prototype.hasOwnProperty.call(object, 'toJSON');
+}
+
+/** The copy the original definition builds: sorted keys inserted in order, undefined dropped, children in canonical order. */
+function sortedCopy(object: Record<string, unknown>, keys: string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of [...keys].sort()) {
+    const v = object[key];
+    if (v !== undefined) out[key] = inCanonicalOrder(v);
+  }
+  return out;
+}
+
+/** Array index per ECMA-262 (canonical integer string below 2^32 - 1): such keys enumerate first, ascending. */
+function isArrayIndex(key: string): boolean {
+  const c = key.charCodeAt(0);
+  if (c < 48 || c > 57 || key.length > 10) return false;
+  if (key.length > 1 && c === 48) return false;
+  for (let i = 1; i < key.length; i++) {
+    const d = key.charCodeAt(i);
+    if (d < 48 || d > 57) return false;
+  }
+  return Number(key) < 4294967295;
 }
 
 export function sha256Hex(text: string): string {

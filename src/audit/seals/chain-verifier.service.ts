@@ -1,12 +1,16 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { WrongExpectedVersion } from '../../event-store/errors';
 import { EVENT_STORE, EventStore, RecordedEvent } from '../../event-store/event-store.port';
 import { CLOCK, Clock, ID_GENERATOR, IdGenerator } from '../../kernel/clock';
 import { PolicyRefusal } from '../../kernel/errors';
+import type { ReadModelStore } from '../../projections/read-model-store';
+import { READ_MODEL_STORE } from '../../projections/tokens';
 import { eventHash } from '../tamper-chain';
-import { appendSeal, catchUp, SealSummary, sealSummary } from './ledger-verification';
+import { appendSeal, catchUp, readSeals, SealSummary, sealSummary } from './ledger-verification';
 import { ChainFold, foldSeals, SealFinding, SealRecord, SEALS_STREAM, toSealRecord } from './seal';
 import { SEAL_CONFIG, SealConfig } from './seal-config';
+import { ChainCheckpointStore, firstStaleLink, ReadModelChainCheckpoints } from './verified-position';
 
 export const CHAIN_VERIFIER = Symbol('CHAIN_VERIFIER');
 
@@ -25,16 +29,24 @@ export interface ChainStatus {
 }
 
 /**
- * Verifies the hash chains incrementally: the whole log once at start, then only the events
- * appended since the last verified position (in memory), every verifyIntervalMs. Against the
- * latest seal it re-reads each sealed head (one point read per stream) at start and before
- * every seal; then seals every sealIntervalMs when something changed. Runs are serialised.
+ * Verifies the hash chains incrementally: at start from the stored checkpoint (its links
+ * re-checked, one point read per stream; verified-position.ts) or else the whole log, then
+ * only the events appended since the last verified position, every verifyIntervalMs; the
+ * checkpoint is saved after each run while intact. Against the latest seal it re-reads each
+ * sealed head (one point read per stream) at start and before every seal; then seals every
+ * sealIntervalMs when something changed. Runs are serialised.
  */
 @Injectable()
 export class ChainVerifier implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('seals');
-  private readonly fold = new ChainFold();
-  private readonly seals: SealRecord[] = [];
+  private fold = new ChainFold();
+  private seals: SealRecord[] = [];
+  private checkpoints?: ChainCheckpointStore;
+  /** Since the last checkpoint save: streams whose link moved, unsealed positions added. */
+  private changedStreams = new Set<string>();
+  private unsealedAdded: number[] = [];
+  /** Where the first pass started: 0, or the checkpoint it resumed from. */
+  private resumedFrom = 0;
   private sealFindings: SealFinding[] = [];
   private unsealedPositions: number[] = [];
   private firstPassDone = false;
@@ -46,9 +58,11 @@ export class ChainVerifier implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
     @Inject(SEAL_CONFIG) private readonly config: SealConfig,
+    private readonly moduleRef: ModuleRef,
   ) {}
 
   onApplicationBootstrap(): void {
+    this.checkpoints = this.checkpointStore();
     void this.verifyNow({ againstSeal: true }).catch((e) => this.logger.error(`chain verification at start failed: ${String(e)}`));
     this.every(this.config.verifyIntervalMs, () => this.verifyNow({ againstSeal: false }));
     this.every(this.config.sealIntervalMs, () => this.seal());
@@ -106,17 +120,66 @@ export class ChainVerifier implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   private async verifyNewEvents(): Promise<void> {
+    if (!this.firstPassDone) await this.resumeFromCheckpoint();
     await catchUp(this.store, this.fold, (event) => this.observe(event));
+    this.saveCheckpoint();
   }
 
   private observe(event: RecordedEvent): void {
+    this.changedStreams.add(event.streamId);
     if (event.streamId !== SEALS_STREAM) {
       this.unsealedPositions.push(event.position);
+      this.unsealedAdded.push(event.position);
       return;
     }
     const seal = toSealRecord(event);
     this.seals.push(seal);
     this.unsealedPositions = this.unsealedPositions.filter((p) => p > seal.throughPosition);
+  }
+
+  /** The read-model SQLite file holds the checkpoint; without a read side (some tests, tools) there is none. */
+  private checkpointStore(): ChainCheckpointStore | undefined {
+    let rm: ReadModelStore;
+    try {
+      rm = this.moduleRef.get<ReadModelStore>(READ_MODEL_STORE, { strict: false });
+    } catch {
+      return undefined;
+    }
+    return new ReadModelChainCheckpoints(rm);
+  }
+
+  /** Continues from the stored checkpoint if every stored link still holds; else forgets it (a full pass follows). */
+  private async resumeFromCheckpoint(): Promise<void> {
+    if (this.config.verifyAtStart === 'full' || this.fold.verifiedThrough > 0) return;
+    const checkpoint = this.checkpoints?.load();
+    if (!checkpoint) return;
+    const stale = await firstStaleLink(this.store, checkpoint.links);
+    if (stale !== undefined) {
+      this.logger.warn(`stored chain checkpoint (through position ${checkpoint.verifiedThrough}) no longer matches stream ${stale}: verifying the whole log`);
+      this.checkpoints?.clear();
+      return;
+    }
+    this.fold = ChainFold.resumedAt(checkpoint.verifiedThrough, checkpoint.events, checkpoint.links);
+    this.seals = (await readSeals(this.store)).filter((s) => s.position <= checkpoint.verifiedThrough);
+    this.unsealedPositions = checkpoint.unsealed;
+    this.resumedFrom = checkpoint.verifiedThrough;
+  }
+
+  /** Saves what changed since the last save, only while every chain holds (a broken one is found again by a full pass). */
+  private saveCheckpoint(): void {
+    if (!this.checkpoints || this.fold.broken.length > 0 || (this.changedStreams.size === 0 && this.firstPassDone)) return;
+    const latest = this.seals[this.seals.length - 1];
+    try {
+      this.checkpoints.save(
+        { verifiedThrough: this.fold.verifiedThrough, events: this.fold.events, links: this.fold.links },
+        { streams: this.changedStreams, unsealedAdded: this.unsealedAdded, sealedThrough: latest?.throughPosition ?? 0 },
+      );
+      this.changedStreams = new Set();
+      this.unsealedAdded = [];
+    } catch (e) {
+      // Only the restart gets slower: the next save retries with everything since.
+      this.logger.warn(`chain checkpoint not saved: ${e instanceof Error ? e.message : String(e)}`);
+    }
   }
 
   /** Each head the latest seal committed to, read back at its revision (truncated or rewritten tails). */
@@ -139,7 +202,7 @@ export class ChainVerifier implements OnApplicationBootstrap, OnApplicationShutd
   private logVerdict(): void {
     const s = this.status();
     if (s.state === 'broken') this.logger.error(`ledger does NOT verify: ${JSON.stringify({ broken: s.broken, sealFindings: s.sealFindings.slice(0, 3) })}`);
-    else this.logger.log(`hash chains verified through position ${s.verifiedThrough}; ${s.lastSeal ? `latest seal ${s.lastSeal.root.slice(0, 16)}… holds` : 'no seal yet'}; ${s.notYetSealed} event(s) not yet sealed`);
+    else this.logger.log(`hash chains verified through position ${s.verifiedThrough}${this.resumedFrom ? ` (resumed from the checkpoint at ${this.resumedFrom})` : ''}; ${s.lastSeal ? `latest seal ${s.lastSeal.root.slice(0, 16)}… holds` : 'no seal yet'}; ${s.notYetSealed} event(s) not yet sealed`);
   }
 
   private serialised<T>(work: () => Promise<T>): Promise<T> {

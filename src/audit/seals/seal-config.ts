@@ -6,6 +6,12 @@ export interface SealConfig {
   sealIntervalMs: number;
   /** LEDGER_VERIFY_INTERVAL_MS: chain check of new events (default 30 s; 0 = at start only). */
   verifyIntervalMs: number;
+  /**
+   * LEDGER_VERIFY_AT_START: 'checkpoint' (default; absent here) resumes from the stored
+   * verified position after re-checking every stream's last link; 'full' re-verifies the
+   * whole log at every start (also finds an older event edited while the service was down).
+   */
+  verifyAtStart?: 'full';
 }
 
 export const SEAL_CONFIG = Symbol('SEAL_CONFIG');
@@ -18,5 +24,12 @@ function milliseconds(env: Record<string, string | undefined>, name: string, fal
 }
 
 export function loadSealConfig(env: Record<string, string | undefined> = process.env): SealConfig {
-  return { sealIntervalMs: milliseconds(env, 'LEDGER_SEAL_INTERVAL_MS', 300_000), verifyIntervalMs: milliseconds(env, 'LEDGER_VERIFY_INTERVAL_MS', 30_000) };
+  return { sealIntervalMs: milliseconds(env, 'LEDGER_SEAL_INTERVAL_MS', 300_000), verifyIntervalMs: milliseconds(env, 'LEDGER_VERIFY_INTERVAL_MS', 30_000), ...verifyAtStart(env) };
+}
+
+function verifyAtStart(env: Record<string, string | undefined>): Pick<SealConfig, 'verifyAtStart'> {
+  const raw = env.LEDGER_VERIFY_AT_START;
+  if (raw === undefined || raw === '' || raw === 'checkpoint') return {};
+  if (raw === 'full') return { verifyAtStart: 'full' };
+  throw new ConfigError('LEDGER_VERIFY_AT_START', "must be 'checkpoint' or 'full'", raw);
 }

@@ -140,9 +140,22 @@ export function foldSeals(seals: readonly SealRecord[]): { heads: Map<string, St
 export class ChainFold {
   /** Heads of every stream except the seals stream (what a seal commits to). */
   readonly heads = new Map<string, StreamHead>();
-  private readonly links = new Map<string, StreamHead>();
+  /** Per stream (seals included) the revision and hash the next event must link to. */
+  readonly links = new Map<string, StreamHead>();
   verifiedThrough = 0;
   events = 0;
+
+  /** Continues from a stored checkpoint (stored only while intact, so each link is also the stream's head). */
+  static resumedAt(verifiedThrough: number, events: number, links: ReadonlyMap<string, StreamHead>): ChainFold {
+    const fold = new ChainFold();
+    fold.verifiedThrough = verifiedThrough;
+    fold.events = events;
+    for (const [id, link] of links) {
+      fold.links.set(id, link);
+      if (id !== SEALS_STREAM) fold.heads.set(id, link);
+    }
+    return fold;
+  }
   /** First broken link per stream, in the order found. */
   readonly broken: BrokenLink[] = [];
   private readonly brokenStreams = new Set<string>();
