@@ -1,7 +1,8 @@
 /**
  * `npm run audit -- replay --person P --year 2023 [--db ./data/ledger.db] [--json]`
  * `npm run audit -- replay --all --year 2023 [--db …]`
- * Replays from the SQLite file directly (no server): rebuilds the year from the person's
+ * Replays through the event-store port (no server): the SQLite file, or EventStoreDB when
+ * EVENTSTORE_CONNECTION_STRING is set, as the service chooses. Rebuilds the year from the person's
  * events, recomputes every decision with its recorded policy version, compares byte for
  * byte, and verifies the hash chain. Exit 0 when everything holds, 2 on any difference.
  *
@@ -19,7 +20,6 @@ import { readSeals, sealLedger, VerifyReport, verifyLedger } from '../src/audit/
 import { SealRecord } from '../src/audit/seals/seal';
 import { createEventStore } from '../src/event-store';
 import { EventStore } from '../src/event-store/event-store.port';
-import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store';
 import { PolicyCatalog } from '../src/policy/catalog';
 import { withArchive } from '../src/policy/policy-archive';
 
@@ -108,6 +108,18 @@ async function runSeals(command: string, args: string[], out: (s: string) => voi
   }
 }
 
+/** Every person with a stream, in id order, read through the port in pages (any adapter). */
+async function personIds(store: EventStore): Promise<string[]> {
+  const ids = new Set<string>();
+  for (let after = 0; ; ) {
+    const page = await store.readAll({ afterPosition: after, maxCount: 5_000 });
+    for (const e of page) if (e.streamId.startsWith('person-')) ids.add(e.streamId.slice('person-'.length));
+    if (page.length < 5_000) break;
+    after = page[page.length - 1].position;
+  }
+  return [...ids].sort();
+}
+
 const USAGE = 'usage: audit replay (--person ID | --all) --year YYYY [--db FILE] [--json] | seal [--db FILE] | verify [--db FILE] [--against FILE] [--json] | seals [--db FILE] [--export FILE]';
 
 export async function runAudit(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s + '\n')): Promise<number> {
@@ -124,18 +136,16 @@ export async function runAudit(argv: string[], out: (s: string) => void = (s) =>
     out('usage: audit replay (--person ID | --all) --year YYYY [--db FILE] [--json]');
     return 64;
   }
-  if (!fs.existsSync(db)) {
+  const store = openStore(db);
+  if (!store) {
     out(`no ledger database at ${db}`);
     return 66;
   }
   const params = process.env.LEDGER_POLICY_PARAMS || path.resolve(__dirname, '../config/deployment-policy.json');
-  const store = new SqliteEventStore({ path: db });
   try {
     // Packs in force plus every version the ledger archived: old decisions name old versions.
     const catalog = await withArchive(store, PolicyCatalog.load(JSON.parse(fs.readFileSync(params, 'utf8'))));
-    const persons = person
-      ? [person]
-      : (store.db.prepare("SELECT DISTINCT substr(stream_id, 8) AS id FROM events WHERE stream_id LIKE 'person-%' ORDER BY id").all() as Array<{ id: string }>).map((r) => r.id);
+    const persons = person ? [person] : await personIds(store);
     let failures = 0;
     const reports: ReplayReport[] = [];
     for (const id of persons) {

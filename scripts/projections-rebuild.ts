@@ -3,6 +3,9 @@
  * ledger's projections and the monitoring indicators) and rebuilds it from position 0 of
  * the log in ONE pass, in the same SQLite file (stop the server first, or let it catch up
  * afterwards: the checkpoints are rebuilt with the tables).
+ * With EVENTSTORE_CONNECTION_STRING set (as the service), the log is read from EventStoreDB
+ * through the event-store port and the read models are rebuilt in `--db` / LEDGER_DB (the
+ * file where that process keeps them; stop that process first).
  *
  * A projection that throws on an event stops there (faulted; it never skips the event)
  * while the others are rebuilt to the head: the command names it and exits 2.
@@ -12,13 +15,49 @@ import * as path from 'node:path';
 import { rebuildReadModelsFile, RebuildResult } from '../src/monitoring/monitoring-rebuild';
 import { PolicyCatalog } from '../src/policy/catalog';
 import { allProjections } from '../src/projections/read-models';
+import { createEventStore } from '../src/event-store';
+import type { EventStore } from '../src/event-store/event-store.port';
+import { SqliteReadModelStore } from '../src/projections/read-model-store';
+import { ReadSideRunner } from '../src/projections/read-side-runner';
+import { MonitoringRunner } from '../src/monitoring/monitoring-runner';
+import { loadMonitoringThresholds } from '../src/monitoring/thresholds.loader';
+import { AlertWriter } from '../src/monitoring/alert-writer';
+import { systemClock, uuidGenerator } from '../src/kernel/clock';
 
 export const EXIT_FAULTED = 2;
 
-export function rebuildFile(db: string): Promise<RebuildResult> {
+function catalog(): PolicyCatalog {
   const params = process.env.LEDGER_POLICY_PARAMS || path.resolve(__dirname, '../config/deployment-policy.json');
-  const catalog = PolicyCatalog.load(JSON.parse(fs.readFileSync(params, 'utf8')));
-  return rebuildReadModelsFile(db, allProjections(catalog));
+  return PolicyCatalog.load(JSON.parse(fs.readFileSync(params, 'utf8')));
+}
+
+export function rebuildFile(db: string): Promise<RebuildResult> {
+  return rebuildReadModelsFile(db, allProjections(catalog()));
+}
+
+/** The read models in `db`, rebuilt from another store's log (EventStoreDB) read through the port. */
+export async function rebuildFrom(events: EventStore, db: string): Promise<RebuildResult> {
+  const readModels = SqliteReadModelStore.open(db, 'OFF', 64);
+  try {
+    const runner = new ReadSideRunner(events, readModels, allProjections(catalog()), { pageSize: 2_000 });
+    MonitoringRunner.on(runner, events, readModels, loadMonitoringThresholds(), new AlertWriter(events, systemClock, () => uuidGenerator.next()));
+    const result = await runner.rebuild();
+    return { ...result, head: await events.headPosition() };
+  } finally {
+    readModels.close();
+  }
+}
+
+/** As the service chooses: EventStoreDB when EVENTSTORE_CONNECTION_STRING is set, else the SQLite file. */
+export async function rebuild(db: string, env: NodeJS.ProcessEnv = process.env): Promise<RebuildResult> {
+  const esdb = env.EVENTSTORE_CONNECTION_STRING;
+  if (!esdb) return rebuildFile(db);
+  const events = createEventStore({ ledgerDb: db, eventstoreConnectionString: esdb });
+  try {
+    return await rebuildFrom(events, db);
+  } finally {
+    await events.close();
+  }
 }
 
 /** The lines printed for a rebuild, and its exit code. */
@@ -35,11 +74,11 @@ if (require.main === module) {
   const args = process.argv.slice(2);
   const i = args.indexOf('--db');
   const db = i >= 0 ? args[i + 1] : process.env.LEDGER_DB ?? './data/ledger.db';
-  if (!fs.existsSync(db)) {
+  if (!process.env.EVENTSTORE_CONNECTION_STRING && !fs.existsSync(db)) {
     console.error(`no ledger database at ${db}`);
     process.exit(66);
   }
-  rebuildFile(db)
+  rebuild(db)
     .then((r) => {
       const { lines, exitCode } = rebuildReport(db, r, Math.round(process.resourceUsage().maxRSS / 1024));
       console.log(lines[0]);

@@ -257,6 +257,8 @@ export async function seedDemo(ledger: LedgerClient, options: { seed?: number } 
     },
   });
 
+  actions.push(...alertRaisingVisits(ledger, summary, years));
+
   actions.sort((a, b) => (Date.parse(a.when) - Date.parse(b.when)));
   for (const a of actions) {
     ledger.clock.set(a.when);
@@ -264,6 +266,50 @@ export async function seedDemo(ledger: LedgerClient, options: { seed?: number } 
   }
   summary.personYears = [...years].sort().map((k) => ({ personId: k.split('|')[0], year: Number(k.split('|')[1]) }));
   return summary;
+}
+
+/** The demo's alerts, which the README's monitoring examples use. */
+export const DEMO_ALERTS = {
+  /** 24 examination-heavy visits at NY-H3 in November 2023: examination share 0.75 > 0.40 (宛政办〔2022〕42号 第二十二条（二）). */
+  institution: { code: 'NY-H3', year: 2023, alertId: 'institution-NY-H3:examinationShare:2023-11' },
+  /** NY-P03 at three institutions on 2023-11-21 (> 2 on one day, 焦医保〔2024〕32号 五（一）). */
+  person: { personId: 'NY-P03', date: '2023-11-21' },
+};
+
+/** Visits that cross monitoring thresholds, so the demo shows an institution alert and a person alert. */
+function alertRaisingVisits(ledger: LedgerClient, summary: SeedSummary, years: Set<string>): Array<{ when: string; run: () => Promise<void> }> {
+  const visit = (personId: string, settlementId: string, institutionCode: string, occurredAt: string, lines: object[]) => ({
+    when: occurredAt,
+    run: async () => {
+      await ledger.must(`/persons/${personId}/visits`, { settlementId, visitId: `V-${settlementId}`, institutionCode, occurredAt, settledAt: occurredAt, medType: 'ordinary', lines, account: { source: 'none' } });
+      summary.settlements += 1;
+      years.add(`${personId}|${occurredAt.slice(0, 4)}`);
+    },
+  });
+  const out = [];
+  for (let i = 0; i < 24; i++) {
+    const personId = `NY-P${String((i % 8) + 1).padStart(2, '0')}`;
+    const day = String(2 + i).padStart(2, '0');
+    const lines = [
+      { code: `EXAM-W${i}`, name: '检查', amount: '300.00', inCatalogue: true, category: 'examination' },
+      { code: `DRUG-W${i}`, name: '西药', amount: '100.00', inCatalogue: true, category: 'drug' },
+    ];
+    out.push(visit(personId, `S-WARN-NY-H3-${String(i + 1).padStart(2, '0')}`, 'NY-H3', at(`2023-11-${day}`, 11), lines));
+  }
+  const { personId, date } = DEMO_ALERTS.person;
+  for (const [hour, code] of [[8, 'NY-C01'], [12, 'NY-H2'], [15, 'NY-H3']] as const) {
+    out.push(visit(personId, `S-WARN-${personId}-${code}`, code, at(date, hour), [{ code: `DRUG-${code}`, name: '西药', amount: '60.00', inCatalogue: true, category: 'drug' }]));
+  }
+  return out;
+}
+
+/** Waits until the read side and the monitor have caught up and appended every alert. */
+export async function monitoringSettled(ledger: LedgerClient): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    const status = (await ledger.get('/monitoring/status', ledger.auditorKey)).body;
+    if (status.lag === 0 && !status.pendingAlerts) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 async function main(): Promise<void> {
@@ -276,6 +322,7 @@ async function main(): Promise<void> {
     const facts = (await ledger.store.readAll({ maxCount: 1000 })).some((e) => e.streamId !== POLICY_ARCHIVE_STREAM);
     if (facts) throw new Error(`${path} already holds ledger events: seed an empty database`);
     const s = await seedDemo(ledger);
+    await monitoringSettled(ledger);
     process.stdout.write(`seeded ${path}: ${s.institutions} institutions, ${s.persons} persons, ${s.settlements} settlements, ${s.reversals} reversal(s), ${s.credits} account credits, head position ${await ledger.store.headPosition()}\n`);
   } finally {
     await ledger.close();

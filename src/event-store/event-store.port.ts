@@ -105,6 +105,15 @@ export interface Subscription {
   readonly done: Promise<void>;
 }
 
+export interface ConnectionStatus {
+  state: 'connected' | 'reconnecting';
+  /** The error that dropped the feed, while reconnecting. */
+  lastError?: string;
+  since?: string;
+  /** Times a dropped feed was resumed since the start. */
+  resubscriptions: number;
+}
+
 export interface EventStore {
   append(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
   /** Empty array for a stream that does not exist. */
@@ -121,6 +130,11 @@ export interface EventStore {
   headPosition(): Promise<number>;
   /** Resolves if the store answers; rejects otherwise. */
   ping(): Promise<void>;
+  /**
+   * Optional (EventStoreDB implements it): whether the store's live feed is up. While a
+   * subscription is down and resubscribing it is 'reconnecting' and readiness is false.
+   */
+  connectionStatus?(): ConnectionStatus;
   close(): Promise<void>;
 }
 

@@ -71,6 +71,7 @@ export class HealthController {
       ...(report.status === 'unavailable' ? ['event store does not answer'] : []),
       ...states.filter((s) => s.state !== 'running').map((s) => `projection ${(s as { name?: string }).name} is ${s.state}`),
       ...(lag > maxLag ? [`read models ${lag} events behind (bound ${maxLag})`] : []),
+      ...(reconnecting(report) ? [`event store subscription is reconnecting: ${(report.connection as { lastError?: string }).lastError}`] : []),
       ...((report.chain as { state?: string } | undefined)?.state === 'broken' ? ['hash chain or seal check found a broken link (GET /audit/verify)'] : []),
     ];
     if (report.status === 'degraded' && reasons.length === 0) reasons.push('read side stopped');
@@ -87,12 +88,14 @@ export class HealthController {
     }
     const headPosition = await this.store.headPosition();
     const chain = this.chain?.status();
-    const chainBroken = chain?.state === 'broken';
-    if (!this.readSide) return { status: chainBroken ? 'degraded' : 'ok', store, headPosition, ...(chain ? { chain } : {}) };
+    const connection = this.store.connectionStatus?.();
+    const unhealthy = chain?.state === 'broken' || connection?.state === 'reconnecting';
+    const extra = { ...(chain ? { chain } : {}), ...(connection ? { connection } : {}) };
+    if (!this.readSide) return { status: unhealthy ? 'degraded' : 'ok', store, headPosition, ...extra };
     const projections = await this.readSide.lag();
     const faulted = this.readSide.faultList();
     const retrying = this.readSide.retrying;
-    const degraded = faulted.length > 0 || projections.error !== undefined || chainBroken;
+    const degraded = faulted.length > 0 || projections.error !== undefined || unhealthy;
     return {
       status: degraded ? 'degraded' : 'ok',
       store,
@@ -101,7 +104,11 @@ export class HealthController {
       readModels: this.readSide.statuses(),
       ...(faulted.length ? { faulted } : {}),
       ...(retrying ? { retrying } : {}),
-      ...(chain ? { chain } : {}),
+      ...extra,
     };
   }
+}
+
+function reconnecting(report: Record<string, unknown>): boolean {
+  return (report.connection as { state?: string } | undefined)?.state === 'reconnecting';
 }

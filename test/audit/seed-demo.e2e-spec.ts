@@ -1,4 +1,4 @@
-import { seedDemo, SeedSummary } from '../../scripts/seed-demo';
+import { DEMO_ALERTS, monitoringSettled, seedDemo, SeedSummary } from '../../scripts/seed-demo';
 import { LedgerClient, startLedger } from '../../scripts/ledger-client';
 
 describe('seed:demo writes a realistic ledger through the API, and replay finds 0 differences', () => {
@@ -26,6 +26,15 @@ describe('seed:demo writes a realistic ledger through the API, and replay finds 
     expect(inpatient.settled.decision.reasons.map((r: any) => r.code)).toContain('INPATIENT');
     const family = (await ledger.get('/persons/NY-F01/account/statement')).body.result;
     expect(family.lines.some((l: any) => l.type === 'FamilyAccountPayment')).toBe(true);
+  });
+
+  it('raises an institution alert and a person alert (issue 13 item 10), with the ids the README uses', async () => {
+    await monitoringSettled(ledger);
+    const inst = (await ledger.get(`/monitoring/alerts?institution=${DEMO_ALERTS.institution.code}`, ledger.auditorKey)).body.alerts;
+    expect(inst.map((a: any) => a.alertId)).toContain(DEMO_ALERTS.institution.alertId);
+    const person = (await ledger.get(`/monitoring/alerts?person=${DEMO_ALERTS.person.personId}`, ledger.auditorKey)).body.alerts;
+    expect(person.map((a: any) => a.indicator)).toContain('institutionsOnOneDay');
+    expect(person.find((a: any) => a.indicator === 'institutionsOnOneDay').period.from).toBe(DEMO_ALERTS.person.date);
   });
 
   it('every person-year with settlements replays to 0 differences with an intact hash chain', async () => {

@@ -25,6 +25,9 @@
  * - Optional system events ('$statsCollected' in '$stats-double') interleaved with user
  *   events, as a real server writes them, so that the adapter's filtering is exercised.
  *
+ * - Faults for resilience tests: dropSubscriptions() ends live $all subscriptions with
+ *   UNAVAILABLE; stop() then start() takes the node down and back on the same port, log kept.
+ *
  * Not implemented (answer UNIMPLEMENTED): BatchAppend, Delete, Tombstone, stream
  * subscriptions, filtered reads, and the ServerFeatures service (the client then falls back
  * to the classic Append call, as it does against servers older than 21.10).
@@ -70,30 +73,45 @@ export class EsdbGrpcTestDouble {
   /** Append calls received, whatever their outcome (tests use it to see the client's traffic). */
   appendCalls = 0;
 
+  private server?: grpc.Server;
+
   private constructor(
-    private readonly server: grpc.Server,
     readonly port: number,
     private readonly options: Required<EsdbGrpcTestDoubleOptions>,
   ) {}
 
   /** Starts the test double on 127.0.0.1 at a free port. */
   static async start(options: EsdbGrpcTestDoubleOptions = {}): Promise<EsdbGrpcTestDouble> {
-    const server = new grpc.Server({ 'grpc.max_receive_message_length': 17 * 1024 * 1024 });
-    const port = await new Promise<number>((resolve, reject) =>
-      server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
-    );
-    const double = new EsdbGrpcTestDouble(server, port, { systemEventEvery: options.systemEventEvery ?? 0 });
+    const server = EsdbGrpcTestDouble.newServer();
+    const port = await bind(server, 0);
+    const double = new EsdbGrpcTestDouble(port, { systemEventEvery: options.systemEventEvery ?? 0 });
+    double.serve(server);
+    if (double.options.systemEventEvery > 0) double.writeSystemEvent();
+    return double;
+  }
+
+  /** Serves again, on the same port and with the same log, after stop() (a node restart). */
+  async start(): Promise<void> {
+    if (this.server) return;
+    const server = EsdbGrpcTestDouble.newServer();
+    await bind(server, this.port);
+    this.serve(server);
+  }
+
+  private static newServer(): grpc.Server {
+    return new grpc.Server({ 'grpc.max_receive_message_length': 17 * 1024 * 1024 });
+  }
+
+  private serve(server: grpc.Server): void {
     server.addService(StreamsService, {
-      read: (call: grpc.ServerWritableStream<ReadReq, ReadResp>) => double.read(call),
-      append: (call: grpc.ServerReadableStream<AppendReq, AppendResp>, cb: grpc.sendUnaryData<AppendResp>) =>
-        double.append(call, cb),
+      read: (call: grpc.ServerWritableStream<ReadReq, ReadResp>) => this.read(call),
+      append: (call: grpc.ServerReadableStream<AppendReq, AppendResp>, cb: grpc.sendUnaryData<AppendResp>) => this.append(call, cb),
       batchAppend: (call: grpc.ServerDuplexStream<unknown, unknown>) =>
         call.emit('error', { code: grpc.status.UNIMPLEMENTED, details: 'not in the test double' }),
       delete: (_: unknown, cb: grpc.sendUnaryData<unknown>) => cb({ code: grpc.status.UNIMPLEMENTED }),
       tombstone: (_: unknown, cb: grpc.sendUnaryData<unknown>) => cb({ code: grpc.status.UNIMPLEMENTED }),
     });
-    if (double.options.systemEventEvery > 0) double.writeSystemEvent();
-    return double;
+    this.server = server;
   }
 
   get connectionString(): string {
@@ -110,12 +128,24 @@ export class EsdbGrpcTestDouble {
     return this.liveCalls.size;
   }
 
+  /** Ends every live $all subscription with UNAVAILABLE, as a node does when it drops a client; the node stays up. */
+  dropSubscriptions(): number {
+    const calls = [...this.liveCalls];
+    this.liveCalls.clear();
+    for (const call of calls) call.emit('error', { code: grpc.status.UNAVAILABLE, details: 'subscription dropped by the test double' });
+    return calls.length;
+  }
+
+  /** Stops serving (connections refused) and keeps the log: start() brings the same node back. */
   async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
     for (const call of this.liveCalls) call.end();
     this.liveCalls.clear();
     this.listeners.clear();
-    await new Promise<void>((resolve) => this.server.tryShutdown(() => resolve()));
-    this.server.forceShutdown();
+    await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
+    server.forceShutdown();
   }
 
   // ---------------------------------------------------------------- Append
@@ -304,6 +334,12 @@ export class EsdbGrpcTestDouble {
     call.on('close', end);
     call.on('error', end);
   }
+}
+
+function bind(server: grpc.Server, port: number): Promise<number> {
+  return new Promise<number>((resolve, reject) =>
+    server.bindAsync(`127.0.0.1:${port}`, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+  );
 }
 
 function parseUuid(uuid: UUID | undefined): string {

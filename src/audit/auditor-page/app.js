@@ -1,4 +1,5 @@
-// The auditor's page: plain JS, no build step. The API key lives only in this variable.
+// The auditor's page: plain JS, no build step. The API key lives only in this variable,
+// for the page's life: taken from the field whenever one is typed, kept otherwise.
 (function () {
   'use strict';
   let apiKey = '';
@@ -19,6 +20,14 @@
     s.textContent = text;
     s.className = isError ? 'err' : '';
   };
+
+  // The key typed in the field, if any, replaces the one held; the field is cleared so the key is not left on screen.
+  function takeKey() {
+    const typed = $('api-key').value;
+    if (typed) apiKey = typed;
+    $('api-key').value = '';
+    $('api-key').placeholder = apiKey ? 'key held in memory' : '';
+  }
 
   async function api(path, options) {
     const res = await fetch(path, { ...(options || {}), headers: { 'x-api-key': apiKey, 'content-type': 'application/json' } });
@@ -95,10 +104,27 @@
     box.appendChild(svg);
   }
 
-  function fillTable(id, rows) {
+  // Rows, or one row saying what is missing (an empty table must say so).
+  function fillTable(id, rows, emptyText) {
     const body = $(id).querySelector('tbody');
     body.textContent = '';
     for (const r of rows) body.appendChild(r);
+    if (rows.length === 0) {
+      const tr = el('tr', { class: 'empty-row' });
+      tr.appendChild(el('td', { class: 'empty', colspan: String($(id).querySelectorAll('thead th').length) }, emptyText || 'Nothing to show.'));
+      body.appendChild(tr);
+    }
+  }
+
+  // Before each Load: nothing of the previous person may stay on screen, even if this Load fails.
+  function clearPerson() {
+    for (const id of ['summary-category', 'summary-fund-paid', 'summary-cap', 'summary-cap-remaining', 'summary-visits', 'account-balance']) $(id).textContent = '—';
+    for (const id of ['retirement-switch', 'replay-result', 'explain-title']) $(id).textContent = '';
+    $('chart').textContent = '';
+    $('explain-panel').textContent = 'Choose a visit to see how it was decided, step by step, with the clause behind each step.';
+    $('explain-panel').removeAttribute('data-settlement');
+    for (const id of ['visits', 'timeline', 'statement']) fillTable(id, [], 'Not loaded.');
+    document.body.removeAttribute('data-loaded');
   }
 
   async function explain(settlementId) {
@@ -115,12 +141,10 @@
   }
 
   async function load() {
-    apiKey = $('api-key').value;
-    // The key stays in memory only: clear the field so it is not left on screen.
-    $('api-key').value = '';
-    $('api-key').placeholder = apiKey ? 'key held in memory' : '';
+    takeKey();
     const personId = $('person-id').value.trim();
     const yearNo = $('year').value.trim();
+    clearPerson();
     status('loading…');
     try {
       const [yearAns, stmtAns, tlAns] = await Promise.all([
@@ -151,18 +175,18 @@
         td.appendChild(b);
         tr.appendChild(td);
         return tr;
-      }));
+      }), `No visits in ${yearNo}.`);
       fillTable('timeline', tlAns.result.map((s) => {
         const tr = el('tr', { 'data-category': s.category });
         const rates = s.rates ? Object.entries(s.rates).map(([lv, r]) => `${lv} ${r}`).join(', ') : '—';
         for (const [v, cls] of [[s.from, 'l'], [s.to || '…', 'l'], [s.category + (s.cause === 'retirement' ? ' (retired ' + s.processedOn + ')' : ''), 'l'], [s.packId || '(no pack)', 'l'], [rates, 'l'], [s.cap ?? '—']]) tr.appendChild(el('td', cls ? { class: cls } : {}, v));
         return tr;
-      }));
+      }), 'No category timeline.');
       fillTable('statement', stmtAns.result.lines.filter((l) => l.recordedAt.slice(0, 4) === yearNo).map((l) => {
         const tr = el('tr', { 'data-position': String(l.position) });
         for (const [v, cls] of [[l.recordedAt.slice(0, 10), 'l'], [`${l.type} ${l.reference}`, 'l'], [l.credit], [l.debit], [l.balance], [String(l.position)]]) tr.appendChild(el('td', cls ? { class: cls } : {}, v));
         return tr;
-      }));
+      }), `No account movements in ${yearNo}.`);
       status(`loaded through position ${yearAns.throughPosition}`);
       document.body.setAttribute('data-loaded', `${personId}/${yearNo}`);
     } catch (e) {
@@ -183,7 +207,38 @@
     }
   }
 
+  // Find a person by id prefix (GET /persons?idPrefix=): a click on a result loads that person.
+  async function search() {
+    takeKey();
+    const prefix = $('person-search').value.trim();
+    const list = $('person-results');
+    list.textContent = '';
+    $('search-section').hidden = false;
+    $('search-title').textContent = prefix ? `— id starting with ${prefix}` : '— all';
+    try {
+      const page = await api(`/persons?limit=20${prefix ? `&idPrefix=${encodeURIComponent(prefix)}` : ''}`);
+      for (const p of page.items) {
+        const li = el('li', {});
+        const b = el('button', { class: 'person-result', 'data-person': p.personId }, `${p.personId} · ${p.scheme} · ${p.category} · ${p.region}`);
+        b.addEventListener('click', () => {
+          $('person-id').value = p.personId;
+          if (!$('year').value.trim()) $('year').value = String(new Date().getFullYear());
+          load();
+        });
+        li.appendChild(b);
+        list.appendChild(li);
+      }
+      if (page.items.length === 0) list.appendChild(el('li', { class: 'empty' }, `No person's id starts with "${prefix}".`));
+      $('search-more').textContent = page.nextCursor ? 'More match: type a longer prefix.' : '';
+      document.body.setAttribute('data-searched', prefix);
+    } catch (e) {
+      status(String(e.message || e), true);
+    }
+  }
+
   $('load').addEventListener('click', load);
+  $('search').addEventListener('click', search);
+  $('person-search').addEventListener('keydown', (e) => { if (e.key === 'Enter') search(); });
   $('replay').addEventListener('click', replay);
 
   // ---- Institution monitoring tab (src/monitoring): GET /monitoring/institutions/:code/indicators?year= ----
@@ -224,28 +279,50 @@
     if (limit !== null) svg.appendChild(svgEl('line', { class: 'threshold-line', 'data-threshold': String(limit), x1: L, y1: y(limit), x2: W - R, y2: y(limit), stroke: '#c0392b', 'stroke-dasharray': '6 4' }));
     const pts = values.map((v, i) => (v === null ? null : `${x(i)},${y(v)}`)).filter(Boolean).join(' ');
     svg.appendChild(svgEl('polyline', { points: pts, fill: 'none', stroke: '#1f6fb2', 'stroke-width': 2 }));
+    const minVisits = answer.thresholds.minVisitsPerMonth;
     values.forEach((v, i) => {
       if (v === null) return;
       const month = answer.months[i].month;
       const hits = answer.alerts.filter((a) => spec.alerts.includes(a.indicator) && a.period.from.slice(0, 7) === month);
-      const c = svgEl('circle', { class: hits.length ? 'alert-mark' : 'point', 'data-month': month, cx: x(i), cy: y(v), r: hits.length ? 6 : 3, fill: hits.length ? '#c0392b' : '#1f6fb2' });
-      const title = svgEl('title', {});
-      title.textContent = `${month}: ${spec.value(answer.months[i])}` + hits.map((a) => `\n⚠ ${a.indicator} ${a.value} > ${a.threshold} (${a.clause})${a.open ? '' : ' — closed'}`).join('');
-      c.appendChild(title);
-      svg.appendChild(c);
+      const unchecked = !spec.count && notChecked(answer.months[i], minVisits);
+      const over = limit !== null && v > limit;
+      svg.appendChild(pointMark({ month, cx: x(i), cy: y(v), alert: hits.length > 0, over, unchecked },
+        `${month}: ${spec.value(answer.months[i])}` +
+        (over ? ` — past the threshold ${limit}` : '') +
+        (unchecked ? ` — not checked (${answer.months[i].visits} visits, under the minimum of ${minVisits})` : '') +
+        hits.map((a) => `\n⚠ ${a.indicator} ${a.value} > ${a.threshold} (${a.clause})${a.open ? '' : ' — closed'}`).join('')));
     });
     const fig = el('figure', {});
-    fig.appendChild(el('figcaption', {}, spec.title));
+    const caption = el('figcaption', {}, spec.title);
+    const skipped = spec.count ? [] : answer.months.filter((m) => notChecked(m, minVisits)).map((m) => m.month.slice(5));
+    if (skipped.length) caption.appendChild(el('small', { class: 'unchecked-note' }, `months ${skipped.join(', ')} not checked (under ${minVisits} visits)`));
+    fig.appendChild(caption);
     fig.appendChild(svg);
     return fig;
   }
 
+  // Ratios and growth are judged only on months with at least the minimum visits (src/monitoring/evaluate.ts).
+  function notChecked(month, minVisits) {
+    return typeof minVisits === 'number' && month.visits > 0 && month.visits < minVisits;
+  }
+
+  // A month's point: red dot (alert), orange triangle (past the threshold), grey ring (not checked), else a small dot.
+  function pointMark(p, text) {
+    const classes = [p.alert ? 'alert-mark' : 'point', p.over ? 'over-threshold' : '', p.unchecked ? 'not-checked' : ''].filter(Boolean).join(' ');
+    const attrs = { class: classes, 'data-month': p.month };
+    const shape = p.over && !p.alert
+      ? svgEl('polygon', { ...attrs, points: `${p.cx},${p.cy - 7} ${p.cx - 6},${p.cy + 5} ${p.cx + 6},${p.cy + 5}`, fill: '#d35400' })
+      : p.unchecked && !p.alert
+        ? svgEl('circle', { ...attrs, cx: p.cx, cy: p.cy, r: 5, fill: '#fff', stroke: '#7f8c8d', 'stroke-width': 2 })
+        : svgEl('circle', { ...attrs, cx: p.cx, cy: p.cy, r: p.alert ? 6 : 3, fill: p.alert ? '#c0392b' : '#1f6fb2' });
+    const title = svgEl('title', {});
+    title.textContent = text;
+    shape.appendChild(title);
+    return shape;
+  }
+
   async function loadMonitoring() {
-    if ($('api-key').value) {
-      apiKey = $('api-key').value;
-      $('api-key').value = '';
-      $('api-key').placeholder = 'key held in memory';
-    }
+    takeKey();
     const code = $('monitoring-institution').value.trim();
     const yearNo = $('monitoring-year').value.trim();
     status('loading…');
@@ -258,7 +335,12 @@
         const tr = el('tr', { 'data-alert': a.alertId });
         for (const [v, cls] of [[a.period.from.slice(0, 7), 'l'], [a.indicator, 'l'], [a.value], [a.threshold], [a.clause, 'l'], [a.open ? 'open' : 'closed', 'l']]) tr.appendChild(el('td', cls ? { class: cls } : {}, v));
         return tr;
-      }));
+      }), `No alerts for ${code} in ${yearNo}.`);
+      const minVisits = answer.thresholds.minVisitsPerMonth;
+      const unchecked = answer.months.filter((m) => notChecked(m, minVisits)).map((m) => m.month.slice(5));
+      $('monitoring-unchecked').textContent = unchecked.length
+        ? `Shares and growth are checked only on months with at least ${minVisits} visits; not checked: ${unchecked.join(', ')}.`
+        : `Every month with visits had at least ${minVisits}: all checked.`;
       status(`indicators of ${code} for ${yearNo}: ${answer.alerts.length} alert(s)`);
       document.body.setAttribute('data-monitoring-loaded', `${code}/${yearNo}`);
     } catch (e) {

@@ -15,8 +15,10 @@ import {
   jsonEvent,
 } from '@eventstore/db-client';
 import type { AllStreamResolvedEvent, RecordedEvent as EsdbRecordedEvent } from '@eventstore/db-client';
+import { Logger } from '@nestjs/common';
 import {
   AppendResult,
+  ConnectionStatus,
   EventMetadata,
   EventStore,
   ExpectedRevision,
@@ -29,6 +31,23 @@ import {
   SubscriptionHandler,
 } from '../event-store.port';
 import { EventIdReused, WrongExpectedVersion } from '../errors';
+
+export interface EsdbOptions {
+  /** Delays between reconnection attempts (start and resubscription). */
+  backoff?: Backoff;
+  /** How long the first operation waits for an unreachable node (EVENTSTORE_STARTUP_TIMEOUT_MS, default 60 s). */
+  startupTimeoutMs?: number;
+  /** Where drop/retry lines go (default: Nest's logger, context EventStoreDB). */
+  log?: (line: string) => void;
+}
+
+/** EVENTSTORE_STARTUP_TIMEOUT_MS or 60 s: long enough for a node started by the same compose file. */
+export function startupTimeoutFrom(env: NodeJS.ProcessEnv): number {
+  const raw = env.EVENTSTORE_STARTUP_TIMEOUT_MS;
+  if (raw === undefined || raw === '') return 60_000;
+  if (!/^\d+$/.test(raw)) throw new Error(`EVENTSTORE_STARTUP_TIMEOUT_MS must be a whole number of milliseconds, got "${raw}"`);
+  return Number(raw);
+}
 
 /** $all is read in pages of this many records (system events included). */
 const ALL_PAGE = 500;
@@ -48,13 +67,63 @@ const REPLAY_WINDOW = 500;
 export class EsdbEventStore implements EventStore {
   readonly client: EventStoreDBClient;
   private readonly subscriptions = new Set<EsdbSubscription>();
+  private readonly backoff: Backoff;
+  private readonly startupTimeoutMs: number;
+  private readonly logLine: (line: string) => void;
+  private reachable?: Promise<void>;
 
-  constructor(connectionString: string) {
+  constructor(connectionString: string, options: EsdbOptions = {}) {
     this.client = EventStoreDBClient.connectionString(connectionString);
+    this.backoff = options.backoff ?? new Backoff();
+    this.startupTimeoutMs = options.startupTimeoutMs ?? startupTimeoutFrom(process.env);
+    const logger = new Logger('EventStoreDB');
+    this.logLine = options.log ?? ((line) => logger.warn(line));
+  }
+
+  /** One line per event worth an operator's attention (drops, retries), never a stack trace. */
+  log(line: string): void {
+    this.logLine(line);
+  }
+
+  /**
+   * Before the first operation: waits for the node, retrying with backoff and one log line
+   * per attempt, up to startupTimeoutMs; then fails with one line naming the node's error.
+   */
+  private whenReachable(): Promise<void> {
+    this.reachable ??= this.waitForNode().catch((error) => {
+      this.reachable = undefined;
+      throw error;
+    });
+    return this.reachable;
+  }
+
+  private async waitForNode(): Promise<void> {
+    const deadline = Date.now() + this.startupTimeoutMs;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.ping();
+      } catch (error) {
+        const delay = this.backoff.delay(attempt);
+        if (Date.now() + delay > deadline) {
+          throw new Error(`EventStoreDB unreachable after ${this.startupTimeoutMs} ms (EVENTSTORE_STARTUP_TIMEOUT_MS): ${message(error)}`);
+        }
+        this.log(`EventStoreDB unreachable (${message(error)}); attempt ${attempt + 1}, retrying in ${delay} ms`);
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+
+  /** 'reconnecting' while a $all subscription is down (readiness is false then), with its last error. */
+  connectionStatus(): ConnectionStatus {
+    const down = [...this.subscriptions].find((s) => s.dropped);
+    const resubscriptions = [...this.subscriptions].reduce((n, s) => n + s.resubscriptions, 0);
+    if (!down?.dropped) return { state: 'connected', resubscriptions };
+    return { state: 'reconnecting', lastError: down.dropped.error, since: down.dropped.since, resubscriptions };
   }
 
   async append(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
     if (events.length === 0) throw new Error(`append to ${streamId}: at least one event is required`);
+    await this.whenReachable();
     const payload = events.map((e) =>
       jsonEvent({ id: e.id, type: e.type, data: e.data as JSONType, metadata: e.metadata as JSONType }),
     );
@@ -96,6 +165,7 @@ export class EsdbEventStore implements EventStore {
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    await this.whenReachable();
     const backwards = options.direction === 'backwards';
     const out: RecordedEvent[] = [];
     try {
@@ -115,6 +185,7 @@ export class EsdbEventStore implements EventStore {
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    await this.whenReachable();
     const after = options.afterPosition ?? 0;
     const wanted = options.maxCount ?? Number.POSITIVE_INFINITY;
     const out: RecordedEvent[] = [];
@@ -144,7 +215,7 @@ export class EsdbEventStore implements EventStore {
   }
 
   subscribeToAll(handler: SubscriptionHandler, options: SubscribeOptions = {}): Subscription {
-    const subscription = new EsdbSubscription(this, handler, options.afterPosition ?? 0, () =>
+    const subscription = new EsdbSubscription(this, handler, options.afterPosition ?? 0, this.backoff, () =>
       this.subscriptions.delete(subscription),
     );
     this.subscriptions.add(subscription);
@@ -152,6 +223,7 @@ export class EsdbEventStore implements EventStore {
   }
 
   async headPosition(): Promise<number> {
+    await this.whenReachable();
     let from: ReadPosition = END;
     let last = Number.POSITIVE_INFINITY;
     for (;;) {
@@ -182,46 +254,99 @@ export class EsdbEventStore implements EventStore {
 /**
  * Wraps the client's catch-up subscription to $all: one event at a time (async iteration
  * gives back-pressure), system events skipped, never an event at or before the last one
- * delivered.
+ * delivered. A dropped stream (server restart, network, the server ending the call) is
+ * reopened from the last delivered position with backoff, so nothing is lost and nothing
+ * is delivered twice; only a handler error ends the subscription.
  */
 class EsdbSubscription implements Subscription {
   readonly done: Promise<void>;
   private lastDelivered: number;
   private stopped = false;
   private failure: unknown;
-  private readonly source: ReturnType<EventStoreDBClient['subscribeToAll']>;
+  private source?: ReturnType<EventStoreDBClient['subscribeToAll']>;
   private waiters: { target: number; resolve: () => void; reject: (e: unknown) => void }[] = [];
+  private wakeUp?: () => void;
+  /** Why the stream is down, while it is; undefined while it is connected. */
+  dropped?: { error: string; since: string; attempt: number };
+  resubscriptions = 0;
 
   constructor(
     private readonly store: EsdbEventStore,
     private readonly handler: SubscriptionHandler,
     afterPosition: number,
+    private readonly backoff: Backoff,
     private readonly onEnd: () => void,
   ) {
     this.lastDelivered = afterPosition;
-    this.source = store.client.subscribeToAll({ fromPosition: afterPosition > 0 ? toEsdbPosition(afterPosition) : START });
     this.done = this.run().finally(() => this.finish());
     this.done.catch(() => undefined);
   }
 
   private async run(): Promise<void> {
-    try {
-      for await (const resolved of this.source) {
+    for (let attempt = 0; !this.stopped; attempt++) {
+      try {
+        await this.follow(() => (attempt = 0));
+        if (!this.stopped) throw new Error('EventStoreDB ended the subscription');
+      } catch (error) {
         if (this.stopped) return;
+        if (error instanceof HandlerFailure) {
+          this.failure = error.cause;
+          throw error.cause;
+        }
+        await this.dropAndWait(error, attempt);
+      }
+    }
+  }
+
+  /** Reads from the last delivered position until the stream ends or fails; `onEvent` resets the backoff. */
+  private async follow(onEvent: () => void): Promise<void> {
+    const after = this.lastDelivered;
+    const source = this.store.client.subscribeToAll({ fromPosition: after > 0 ? toEsdbPosition(after) : START });
+    this.source = source;
+    try {
+      for await (const resolved of source) {
+        if (this.stopped) return;
+        this.markConnected();
+        onEvent();
         const event = resolved.event;
         if (!event?.position || isSystem(event)) continue;
         const recorded = toRecorded(event);
         if (recorded.position <= this.lastDelivered) continue;
-        await this.handler(recorded);
+        try {
+          await this.handler(recorded);
+        } catch (error) {
+          throw new HandlerFailure(error);
+        }
         this.lastDelivered = recorded.position;
         this.resolveWaiters();
       }
-      if (!this.stopped) throw new Error('EventStoreDB ended the subscription');
-    } catch (error) {
-      if (this.stopped) return;
-      this.failure = error;
-      throw error;
+    } finally {
+      await release(source);
     }
+  }
+
+  private markConnected(): void {
+    if (!this.dropped) return;
+    this.store.log(`$all subscription resumed after position ${this.lastDelivered} (down since ${this.dropped.since})`);
+    this.dropped = undefined;
+    this.resubscriptions += 1;
+  }
+
+  private async dropAndWait(error: unknown, attempt: number): Promise<void> {
+    const delay = this.backoff.delay(attempt);
+    const reason = message(error);
+    if (!this.dropped) this.dropped = { error: reason, since: new Date().toISOString(), attempt };
+    else this.dropped = { ...this.dropped, error: reason, attempt };
+    this.store.log(`$all subscription dropped (${reason}); resubscribing after position ${this.lastDelivered} in ${delay} ms`);
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, delay);
+      timer.unref?.();
+      this.wakeUp = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.wakeUp = undefined;
   }
 
   async caughtUp(): Promise<void> {
@@ -235,15 +360,10 @@ class EsdbSubscription implements Subscription {
   async stop(): Promise<void> {
     if (!this.stopped) {
       this.stopped = true;
-      await this.release();
+      this.wakeUp?.();
+      if (this.source) await release(this.source);
     }
     await this.done.catch(() => undefined);
-  }
-
-  /** Cancels the gRPC call (ending the iteration does not) and drops the stream. */
-  private async release(): Promise<void> {
-    await this.source.unsubscribe().catch(() => undefined);
-    this.source.destroy();
   }
 
   private resolveWaiters(): void {
@@ -253,13 +373,42 @@ class EsdbSubscription implements Subscription {
   }
 
   private finish(): void {
-    if (!this.stopped) void this.release();
     this.stopped = true;
     this.onEnd();
     const error = this.failure ?? new Error('subscription stopped before catching up');
     for (const w of this.waiters) w.reject(error);
     this.waiters = [];
   }
+}
+
+/** A handler error: ends the subscription (a drop of the stream does not). */
+class HandlerFailure extends Error {
+  constructor(override readonly cause: unknown) {
+    super(message(cause));
+  }
+}
+
+/** Cancels the gRPC call (ending the iteration does not) and drops the stream. */
+async function release(source: ReturnType<EventStoreDBClient['subscribeToAll']>): Promise<void> {
+  await source.unsubscribe().catch(() => undefined);
+  source.destroy();
+}
+
+/** Exponential backoff with a ceiling: first, 2×first, 4×first… up to max (ms). */
+export class Backoff {
+  constructor(
+    readonly firstMs = 200,
+    readonly maxMs = 5_000,
+  ) {}
+
+  delay(attempt: number): number {
+    return Math.min(this.maxMs, this.firstMs * 2 ** Math.min(attempt, 20));
+  }
+}
+
+function message(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split('\n')[0];
 }
 
 function toEsdbExpected(expected: ExpectedRevision): AppendExpectedRevision {

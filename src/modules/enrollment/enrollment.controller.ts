@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiHeader, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { commandContext } from '../../http/command-context';
@@ -22,6 +22,9 @@ import {
 import { RecordFamilyDoctorContractDto } from './dto/facts.dto';
 import { EnrollmentCommand } from './enrollment.decide';
 import { GetPersonQuery, PersonView } from './queries/get-person.query';
+import { ListPersonsParams, ListPersonsQuery } from './queries/list-persons.query';
+import type { Page } from '../../http/pagination';
+import type { PersonListItem } from '../../projections/read-models/persons.projection';
 
 const IDEMPOTENCY = { name: 'Idempotency-Key', required: false, description: 'A retry with the same key returns the first result and writes nothing.' };
 
@@ -44,6 +47,13 @@ export class EnrollmentController {
   async enrol(@Body() dto: EnrolPersonDto, @CurrentPrincipal() p: Principal, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: unknown) {
     const out = await this.run(dto.personId, { type: 'Enrol', data: { ...dto, relatives: dto.relatives ?? [] } }, p, key);
     return replyWrite(res, out);
+  }
+
+  @Get()
+  @Roles('agency', 'auditor')
+  @ApiOperation({ summary: 'Find persons (read model): by id prefix, region, scheme, latest category; ?limit= and opaque ?cursor=, answers {items, nextCursor}' })
+  list(@Query() params: ListPersonsParams): Promise<Page<PersonListItem>> {
+    return this.queries.execute(new ListPersonsQuery(params));
   }
 
   @Get(':personId')

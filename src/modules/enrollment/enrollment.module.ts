@@ -4,10 +4,12 @@ import { PersonWriterModule } from '../person-writer.module';
 import { EnrollmentCommandHandlers } from './commands/enrollment.command';
 import { EnrollmentController } from './enrollment.controller';
 import { EnrollmentQueryHandlers } from './queries/get-person.query';
+import { ListPersonsHandler } from './queries/list-persons.query';
+import { ProjectionsModule } from '../../projections/projections.module';
 
 @Module({
-  imports: [PersonWriterModule, InstitutionsModule],
+  imports: [PersonWriterModule, InstitutionsModule, ProjectionsModule],
   controllers: [EnrollmentController],
-  providers: [...EnrollmentCommandHandlers, ...EnrollmentQueryHandlers],
+  providers: [...EnrollmentCommandHandlers, ...EnrollmentQueryHandlers, ListPersonsHandler],
 })
 export class EnrollmentModule {}

@@ -131,3 +131,44 @@ export function readRateTimeline(store: ReadModelStore, personId: string): RateS
   const rows = store.stmt('SELECT segment FROM rm_rate_timeline WHERE person_id = ? ORDER BY seq').all(personId) as Array<{ segment: string }>;
   return rows.map((r) => JSON.parse(r.segment) as RateSegment);
 }
+
+/** Filters of the persons list (GET /persons); each one optional. */
+export interface PersonFilter {
+  region?: string;
+  scheme?: string;
+  /** The latest recorded category (the last entry of the category timeline). */
+  category?: string;
+  idPrefix?: string;
+}
+
+export interface PersonListItem {
+  personId: string;
+  scheme: string;
+  region: string;
+  category: string;
+  enrolledOn: string;
+  endedOn?: string;
+}
+
+/** Up to `limit` persons after `afterId`, ordered by id (an immutable key, so pages never shift). */
+export function listPersons(store: ReadModelStore, filter: PersonFilter, afterId: string | undefined, limit: number): PersonListItem[] {
+  const rows = store
+    .stmt(
+      `SELECT profile FROM rm_person
+       WHERE person_id > ?
+         AND (? IS NULL OR substr(person_id, 1, length(?)) = ?)
+         AND (? IS NULL OR json_extract(profile, '$.region') = ?)
+         AND (? IS NULL OR json_extract(profile, '$.scheme') = ?)
+         AND (? IS NULL OR json_extract(profile, '$.categoryTimeline[#-1].category') = ?)
+       ORDER BY person_id LIMIT ?`,
+    )
+    .all(afterId ?? '', ...twice(filter.idPrefix), filter.idPrefix ?? null, ...twice(filter.region), ...twice(filter.scheme), ...twice(filter.category), limit) as Array<{ profile: string }>;
+  return rows.map((r) => listItemOf(JSON.parse(r.profile) as PersonProfile));
+}
+
+const twice = (value: string | undefined): [string | null, string | null] => [value ?? null, value ?? null];
+
+function listItemOf(p: PersonProfile): PersonListItem {
+  const category = p.categoryTimeline[p.categoryTimeline.length - 1].category;
+  return { personId: p.personId, scheme: p.scheme, region: p.region, category, enrolledOn: p.enrolledOn, ...(p.endedOn ? { endedOn: p.endedOn } : {}) };
+}

@@ -1,0 +1,93 @@
+import { randomUUID } from 'node:crypto';
+import { Backoff, EsdbEventStore } from '../../src/event-store/esdb/esdb-event-store';
+import type { RecordedEvent } from '../../src/event-store/event-store.port';
+import { EsdbGrpcTestDouble } from '../doubles/esdb-grpc-double';
+
+const event = (n: number) => ({ id: randomUUID(), type: 'Tick', data: { n }, metadata: { schemaVersion: 1, recordedAt: '2024-01-01T00:00:00Z' } });
+
+async function until(check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+// Issue 13 item 7: the $all subscription survives a dropped stream and a node restart,
+// resuming from the last delivered position: every event delivered exactly once.
+describe('EventStoreDB subscription after a drop', () => {
+  let double: EsdbGrpcTestDouble;
+  let store: EsdbEventStore;
+  const lines: string[] = [];
+
+  beforeEach(async () => {
+    double = await EsdbGrpcTestDouble.start({ systemEventEvery: 4 });
+    store = new EsdbEventStore(double.connectionString, { backoff: new Backoff(20, 200), startupTimeoutMs: 5_000, log: (l) => lines.push(l) });
+  });
+  afterEach(async () => {
+    await store.close();
+    await double.stop();
+  });
+
+  async function appendMany(from: number, count: number): Promise<void> {
+    for (let n = from; n < from + count; n++) await store.append(`tick-${n % 7}`, [event(n)], 'any');
+  }
+
+  it('resumes from the last delivered position after a dropped subscription and a node restart: nothing lost, nothing twice', async () => {
+    const applied = new Map<number, number>();
+    const subscription = store.subscribeToAll(async (e: RecordedEvent) => {
+      applied.set(e.position, (applied.get(e.position) ?? 0) + 1);
+      await new Promise((r) => setImmediate(r));
+    });
+    await appendMany(0, 40);
+    expect(double.dropSubscriptions()).toBe(1);
+    await appendMany(40, 40);
+    await until(() => applied.size >= 80 && store.connectionStatus().state === 'connected');
+
+    await double.stop();
+    await until(() => store.connectionStatus().state === 'reconnecting');
+    expect(store.connectionStatus().lastError).toBeDefined();
+    await double.start();
+    await appendMany(80, 40);
+    await subscription.caughtUp();
+
+    const positions = (await store.readAll()).map((e) => e.position);
+    expect(positions).toHaveLength(120);
+    expect([...applied.keys()].sort((a, b) => a - b)).toEqual(positions);
+    expect([...applied.values()].filter((n) => n !== 1)).toEqual([]);
+    expect(store.connectionStatus()).toMatchObject({ state: 'connected' });
+    expect(store.connectionStatus().resubscriptions).toBeGreaterThanOrEqual(2);
+    expect(lines.some((l) => /subscription dropped .*resubscribing after position \d+ in \d+ ms/.test(l))).toBe(true);
+    console.log(`resubscribe: ${positions.length} events, ${applied.size} positions applied once each, ${store.connectionStatus().resubscriptions} resubscriptions`);
+  }, 30_000);
+
+  it('a handler error still ends the subscription (it is not retried as a drop)', async () => {
+    const subscription = store.subscribeToAll(() => {
+      throw new Error('projection bug');
+    });
+    await appendMany(0, 1);
+    await expect(subscription.done).rejects.toThrow('projection bug');
+  });
+
+  it('waits for a node that is down at start, logging one line per attempt, then serves', async () => {
+    await double.stop();
+    lines.length = 0;
+    const appended = appendMany(0, 1);
+    await until(() => lines.length >= 2);
+    await double.start();
+    await appended;
+    expect((await store.readAll()).length).toBe(1);
+    expect(lines[0]).toMatch(/^EventStoreDB unreachable \(.+\); attempt 1, retrying in 20 ms$/);
+    expect(lines.every((l) => !l.includes('\n'))).toBe(true);
+  }, 20_000);
+
+  it('gives up after the start timeout with one line naming the variable', async () => {
+    await double.stop();
+    const impatient = new EsdbEventStore(double.connectionString, { backoff: new Backoff(20, 50), startupTimeoutMs: 300, log: () => undefined });
+    try {
+      await expect(impatient.headPosition()).rejects.toThrow(/^EventStoreDB unreachable after 300 ms \(EVENTSTORE_STARTUP_TIMEOUT_MS\): [^\n]+$/);
+    } finally {
+      await impatient.close();
+    }
+  }, 20_000);
+});
