@@ -41,8 +41,10 @@ export async function rebuildFrom(events: EventStore, db: string): Promise<Rebui
   try {
     const runner = new ReadSideRunner(events, readModels, allProjections(catalog()), { pageSize: 2_000 });
     MonitoringRunner.on(runner, events, readModels, loadMonitoringThresholds(), new AlertWriter(events, systemClock, () => uuidGenerator.next()));
+    const cpu = process.cpuUsage();
     const result = await runner.rebuild();
-    return { ...result, head: await events.headPosition() };
+    const used = process.cpuUsage(cpu);
+    return { ...result, cpuMs: (used.user + used.system) / 1000, head: await events.headPosition() };
   } finally {
     readModels.close();
   }
