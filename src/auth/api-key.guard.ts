@@ -18,13 +18,16 @@ export class ApiKeyGuard implements CanActivate {
     const req = context.switchToHttp().getRequest();
     const header = (req.headers['x-api-key'] as string | undefined) ?? (req.headers['authorization'] as string | undefined)?.replace(/^Bearer\s+/i, '');
     if (!header) throw new UnauthorizedException({ statusCode: 401, error: 'Unauthorized', message: 'missing API key (x-api-key header)' });
-    const principal = this.keys.authenticate(header);
-    if (!principal) throw new UnauthorizedException({ statusCode: 401, error: 'Unauthorized', message: 'unknown API key' });
+    const checked = this.keys.check(header);
+    if ('refused' in checked) throw new UnauthorizedException({ statusCode: 401, error: 'Unauthorized', message: checked.refused });
+    const principal = checked.principal;
     const roles = this.reflector.getAllAndOverride<Role[]>(ROLES_KEY, targets) ?? ['agency'];
     if (!roles.includes(principal.role)) {
       throw new ForbiddenException({ statusCode: 403, error: 'Forbidden', message: `role ${principal.role} may not do this (allowed: ${roles.join(', ')})` });
     }
     req.principal = principal;
+    // Fastify: the access log (pino-http) sees the raw Node request, so the role goes there too.
+    if (req.raw && req.raw !== req) req.raw.principal = principal;
     return true;
   }
 }
