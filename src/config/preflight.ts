@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readKeyFile } from '../auth/api-keys';
@@ -57,7 +58,21 @@ function ledgerDbProblems(ledgerDb: string): ConfigProblem[] {
   } catch {
     return [at(`${st ? ledgerDb : dir} is not writable`)];
   }
-  return [];
+  return st && st.size > 0 ? sqliteProblems(ledgerDb, at) : [];
+}
+
+/** An existing file must be a SQLite database (read-only look: the header and the schema). */
+function sqliteProblems(file: string, at: (rule: string) => string): ConfigProblem[] {
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+    db.pragma('schema_version', { simple: true });
+    return [];
+  } catch (e) {
+    return [at(`is not a SQLite database (${(e as Error).message})`)];
+  } finally {
+    db?.close();
+  }
 }
 
 function keyFileProblems(file: string): ConfigProblem[] {

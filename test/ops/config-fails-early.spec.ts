@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -98,8 +99,23 @@ describe('configuration fails early, in one line, before anything is written or 
     ]);
   });
 
+  it('LEDGER_DB naming a file that is not a SQLite database is refused, and the file left as it was', () => {
+    const cwd = fs.mkdtempSync(path.join(dir, 'notdb-'));
+    const file = path.join(cwd, 'ledger.db');
+    fs.writeFileSync(file, 'this is not a database, but a text file of some length '.repeat(20));
+    const before = fs.readFileSync(file);
+    expect(preflight({ LEDGER_DB: file }).problems).toEqual([expect.stringMatching(/^configuration LEDGER_DB=".*ledger\.db": is not a SQLite database \(/)]);
+    expect(fs.readFileSync(file)).toEqual(before);
+    expect(fs.readdirSync(cwd)).toEqual(['ledger.db']);
+  });
+
   it('a valid configuration passes', () => {
     const cwd = fs.mkdtempSync(path.join(dir, 'ok-'));
     expect(preflight({ LEDGER_DB: path.join(cwd, 'data/ledger.db') }).problems).toEqual([]);
+    const existing = path.join(cwd, 'existing.db');
+    const db = new Database(existing);
+    db.exec('CREATE TABLE t (x)');
+    db.close();
+    expect(preflight({ LEDGER_DB: existing }).problems).toEqual([]);
   });
 });
