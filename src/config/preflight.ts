@@ -33,7 +33,8 @@ export function preflight(env: Env = process.env): { config?: LedgerConfig; prob
   attempt(() => shutdownGraceMs(env));
   attempt(() => readyMaxLagFrom(env as NodeJS.ProcessEnv), 'LEDGER_READY_MAX_LAG');
   if (!config) return { problems };
-  if (!config.eventstoreConnectionString) problems.push(...ledgerDbProblems(config.ledgerDb));
+  // With EventStoreDB too: the read models live in the LEDGER_DB file.
+  problems.push(...ledgerDbProblems(config.ledgerDb));
   problems.push(...keyFileProblems(config.apiKeysFile));
   problems.push(...policyProblems(config.policyParamsFile));
   attempt(() => loadInputLimits(config.inputLimitsFile));
