@@ -13,14 +13,16 @@ import { ClaimsModule } from './modules/claims/claims.module';
 import { EnrollmentModule } from './modules/enrollment/enrollment.module';
 import { MonitoringModule } from './monitoring/monitoring.module';
 import { ProjectionsModule } from './projections/projections.module';
+import { ObservabilityModule, ObservabilityOptions } from './observability/observability.module';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: LedgerConfig, overrides: InfrastructureOverrides = {}): DynamicModule {
+  static forRoot(config: LedgerConfig, overrides: InfrastructureOverrides = {}, observability: ObservabilityOptions = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
         CqrsModule.forRoot(),
+        ObservabilityModule.forRoot(config, observability),
         InfrastructureModule.forRoot(config, overrides),
         InstitutionsModule,
         EnrollmentModule,

@@ -8,6 +8,9 @@ import { LedgerConfig } from './config/config';
 import { ledgerValidationPipe, nonJsonBodyError } from './http/validation';
 import { loadInputLimits, useInputLimits } from './config/input-limits';
 import { InfrastructureOverrides } from './infrastructure/infrastructure.module';
+import { Logger as PinoNestLogger } from 'nestjs-pino';
+import { ObservabilityOptions } from './observability/observability.module';
+import { requestIdOf } from './observability/logging';
 
 /** Largest request body either adapter reads (a 500-line visit is about 100 KB). */
 const BODY_LIMIT_BYTES = 2 * 1024 * 1024;
@@ -17,8 +20,8 @@ const BODY_LIMIT_BYTES = 2 * 1024 * 1024;
  * is refused before the route runs, so it cannot reach a DTO as an empty object
  * (issue 11 item 4); Fastify answers such bodies as strings, which the pipe refuses.
  */
-async function createExpressApp(module: DynamicModule, logger: unknown): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(module, { logger: logger as any, bodyParser: false });
+async function createExpressApp(module: DynamicModule): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(module, { bufferLogs: true, bodyParser: false });
   app.use((req: { headers: Record<string, string | string[] | undefined> }, res: { status(code: number): { json(body: unknown): void } }, next: () => void) => {
     const error = nonJsonBodyError(req.headers);
     if (!error) return next();
@@ -30,12 +33,14 @@ async function createExpressApp(module: DynamicModule, logger: unknown): Promise
 }
 
 /** Builds the HTTP application (used by main.ts, the e2e tests and the benchmarks). */
-export async function createApp(config: LedgerConfig, overrides: InfrastructureOverrides = {}): Promise<INestApplication> {
+export async function createApp(config: LedgerConfig, overrides: InfrastructureOverrides = {}, observability: ObservabilityOptions = {}): Promise<INestApplication> {
   // A bad limits file stops the start with a message naming the kind (issue 11 item 3).
   useInputLimits(loadInputLimits(config.inputLimitsFile));
-  const module = AppModule.forRoot(config, overrides);
-  const logger = config.logLevel === 'debug' ? ['error', 'warn', 'log', 'debug'] : config.logLevel === 'log' ? ['error', 'warn', 'log'] : config.logLevel === 'warn' ? ['error', 'warn'] : ['error'];
-  const app = config.httpAdapter === 'fastify' ? await NestFactory.create(module, new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES }), { logger: logger as any }) : await createExpressApp(module, logger);
+  const module = AppModule.forRoot(config, overrides, observability);
+  // Nest's own logs go through pino (JSON lines, LOG_LEVEL mapped to pino's levels); buffered until it is ready.
+  const app =
+    config.httpAdapter === 'fastify' ? await NestFactory.create(module, new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, requestIdHeader: false, genReqId: requestIdOf }), { bufferLogs: true }) : await createExpressApp(module);
+  app.useLogger(app.get(PinoNestLogger));
   app.useGlobalPipes(ledgerValidationPipe());
   app.enableShutdownHooks();
   const doc = new DocumentBuilder()

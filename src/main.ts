@@ -1,24 +1,22 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import type { Server } from 'node:http';
-import { ConfigError, loadConfig } from './config/config';
+import { preflight } from './config/preflight';
 import { createApp } from './bootstrap';
 import { GracefulShutdown, shutdownGraceMs, withoutNestSignalListeners } from './lifecycle/graceful-shutdown';
 
+/** A start-up failure: one line on stderr, no stack trace, exit code 1. */
+function cannotStart(lines: string[]): never {
+  for (const line of lines) process.stderr.write(`cannot start: ${line}\n`);
+  process.exit(1);
+}
+
 async function main(): Promise<void> {
-  let config;
-  let graceMs;
-  try {
-    config = loadConfig();
-    graceMs = shutdownGraceMs();
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      console.error(`cannot start: ${e.message}`);
-      process.exit(1);
-    }
-    throw e;
-  }
+  // Every variable and file is checked before anything is written or printed (issue 13 item 6).
+  const { config, problems } = preflight(process.env);
+  if (!config) cannotStart(problems);
   const cfg = config;
+  const graceMs = shutdownGraceMs();
   // SIGTERM/SIGINT drain the accepted requests first (issue 11 item 8), instead of Nest's immediate close.
   const app = await withoutNestSignalListeners(() => createApp(cfg));
   const logger = new Logger('ledger');
@@ -30,7 +28,4 @@ async function main(): Promise<void> {
   );
 }
 
-main().catch((e) => {
-  console.error(`cannot start: ${e instanceof Error ? e.message : String(e)}`);
-  process.exit(1);
-});
+main().catch((e) => cannotStart([e instanceof Error ? e.message : String(e)]));

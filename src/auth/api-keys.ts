@@ -14,7 +14,14 @@ export interface StoredKey {
   institutionCode?: string;
   sha256: string;
   createdAt: string;
+  /** ISO instant after which the key is refused (401). */
+  expiresAt?: string;
+  /** ISO instant the key was revoked; a revoked key is refused (401). */
+  revokedAt?: string;
 }
+
+/** Why a presented key is refused, for the 401 message (never the key itself). */
+export type KeyCheck = { principal: Principal } | { refused: string };
 
 const ROLES: Role[] = ['agency', 'institution', 'auditor'];
 
@@ -33,18 +40,32 @@ export function readKeyFile(file: string): StoredKey[] {
   if (!Array.isArray(parsed)) throw new Error(`${file}: expected a JSON array of keys`);
   return parsed.map((k, i) => {
     if (!k || typeof k !== 'object') throw new Error(`${file}[${i}]: not an object`);
-    const { keyId, role, institutionCode, sha256, createdAt } = k as Record<string, unknown>;
+    const { keyId, role, institutionCode, sha256, createdAt, expiresAt, revokedAt } = k as Record<string, unknown>;
     if (typeof keyId !== 'string' || !/^[0-9a-z]{4,32}$/.test(keyId)) throw new Error(`${file}[${i}].keyId: must be 4-32 lowercase letters or digits`);
     if (!ROLES.includes(role as Role)) throw new Error(`${file}[${i}].role: must be one of ${ROLES.join(', ')}`);
     if (typeof sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(sha256)) throw new Error(`${file}[${i}].sha256: must be 64 hex digits`);
     if (role === 'institution' && typeof institutionCode !== 'string') throw new Error(`${file}[${i}].institutionCode: required for role institution`);
-    return { keyId, role: role as Role, institutionCode: institutionCode as string | undefined, sha256, createdAt: String(createdAt ?? '') };
+    for (const [name, v] of [['expiresAt', expiresAt], ['revokedAt', revokedAt]] as const) {
+      if (v !== undefined && (typeof v !== 'string' || Number.isNaN(Date.parse(v)))) throw new Error(`${file}[${i}].${name}: must be an ISO date-time`);
+    }
+    return {
+      keyId,
+      role: role as Role,
+      institutionCode: institutionCode as string | undefined,
+      sha256,
+      createdAt: String(createdAt ?? ''),
+      ...(expiresAt !== undefined ? { expiresAt: expiresAt as string } : {}),
+      ...(revokedAt !== undefined ? { revokedAt: revokedAt as string } : {}),
+    };
   });
 }
 
 export function appendKey(file: string, entry: StoredKey): void {
-  const keys = readKeyFile(file);
-  keys.push(entry);
+  writeKeyFile(file, [...readKeyFile(file), entry]);
+}
+
+/** Replaces the key file atomically (temp file + rename), so a reader never sees half of it. */
+export function writeKeyFile(file: string, keys: StoredKey[]): void {
   fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const tmp = `${file}.tmp`;
   fs.writeFileSync(tmp, JSON.stringify(keys, null, 2), { mode: 0o600 });
@@ -52,25 +73,62 @@ export function appendKey(file: string, entry: StoredKey): void {
 }
 
 /** Creates a key, stores its hash, and returns the key (shown once, never stored). */
-export function issueKey(file: string, role: Role, now: Date, institutionCode?: string): { key: string; keyId: string } {
+export function issueKey(file: string, role: Role, now: Date, institutionCode?: string, expiresAt?: Date): { key: string; keyId: string } {
   const { key, keyId } = generateKey();
-  appendKey(file, { keyId, role, institutionCode, sha256: hashKey(key), createdAt: now.toISOString() });
+  appendKey(file, { keyId, role, institutionCode, sha256: hashKey(key), createdAt: now.toISOString(), ...(expiresAt ? { expiresAt: expiresAt.toISOString() } : {}) });
   return { key, keyId };
 }
 
+/** Marks a key revoked (kept in the file, so `keys list` still shows who it was). */
+export function revokeKey(file: string, keyId: string, now: Date): StoredKey {
+  const keys = readKeyFile(file);
+  const found = keys.find((k) => k.keyId === keyId);
+  if (!found) throw new Error(`no key with id ${keyId} in ${file}`);
+  found.revokedAt ??= now.toISOString();
+  writeKeyFile(file, keys);
+  return found;
+}
+
+/** `--expires 2027-01-01` (a date or ISO instant) or `--ttl 30d|12h|90m`, relative to now. */
+export function parseExpiry(now: Date, expires?: string, ttl?: string): Date | undefined {
+  if (expires !== undefined && ttl !== undefined) throw new Error('give --expires or --ttl, not both');
+  if (expires !== undefined) {
+    const at = Date.parse(expires);
+    if (!/^\d{4}-\d{2}-\d{2}/.test(expires) || Number.isNaN(at)) throw new Error(`--expires must be a date like 2027-01-01 or an ISO date-time, got "${expires}"`);
+    if (at <= now.getTime()) throw new Error(`--expires ${expires} is not in the future`);
+    return new Date(at);
+  }
+  if (ttl !== undefined) {
+    const m = /^([1-9]\d{0,5})([dhm])$/.exec(ttl);
+    if (!m) throw new Error(`--ttl must be a whole number followed by d, h or m (e.g. 30d), got "${ttl}"`);
+    const unitMs = { d: 86_400_000, h: 3_600_000, m: 60_000 }[m[2] as 'd' | 'h' | 'm'];
+    return new Date(now.getTime() + Number(m[1]) * unitMs);
+  }
+  return undefined;
+}
+
+/** Modification time and size: a rewrite within the same millisecond still changes the size. */
+function fileVersion(file: string): string {
+  const st = fs.statSync(file, { throwIfNoEntry: false });
+  return st ? `${st.mtimeMs}:${st.size}` : 'absent';
+}
+
+/** How often the running service looks at the key file's modification time. */
+export const KEY_FILE_CHECK_MS = 250;
+
 export class ApiKeyRing {
   private byHash: Map<string, StoredKey>;
-  private seenMtimeMs = -1;
+  private seenVersion = '';
   private checkedAt = 0;
 
   /**
    * With `file`, keys issued (or removed) while the service runs take effect without a
-   * restart: the file is re-read when its modification time changes, checked at most
-   * once a second.
+   * restart: the file is re-read when its modification time or size changes, checked at
+   * most every KEY_FILE_CHECK_MS, so a revocation is honoured within a second.
    */
   constructor(keys: StoredKey[], private readonly file?: string, private readonly now: () => number = Date.now) {
     this.byHash = new Map(keys.map((k) => [k.sha256, k]));
-    if (file && fs.existsSync(file)) this.seenMtimeMs = fs.statSync(file).mtimeMs;
+    if (file) this.seenVersion = fileVersion(file);
   }
 
   static fromFile(file: string): ApiKeyRing {
@@ -82,13 +140,13 @@ export class ApiKeyRing {
   }
 
   private refresh(): void {
-    if (!this.file || this.now() - this.checkedAt < 1000) return;
+    if (!this.file || this.now() - this.checkedAt < KEY_FILE_CHECK_MS) return;
     this.checkedAt = this.now();
-    const mtime = fs.existsSync(this.file) ? fs.statSync(this.file).mtimeMs : -1;
-    if (mtime === this.seenMtimeMs) return;
+    const version = fileVersion(this.file);
+    if (version === this.seenVersion) return;
     try {
       this.byHash = new Map(readKeyFile(this.file).map((k) => [k.sha256, k]));
-      this.seenMtimeMs = mtime;
+      this.seenVersion = version;
     } catch {
       // A half-written or broken file keeps the keys we had; the next check tries again.
     }
@@ -96,11 +154,19 @@ export class ApiKeyRing {
 
   /** Looks a presented key up by its hash (constant-time compare of the hashes). */
   authenticate(presented: string): Principal | undefined {
+    const checked = this.check(presented);
+    return 'principal' in checked ? checked.principal : undefined;
+  }
+
+  /** The principal of a valid key, or why the key is refused (unknown, revoked, expired). */
+  check(presented: string): KeyCheck {
     this.refresh();
     const h = hashKey(presented);
     const stored = this.byHash.get(h);
-    if (!stored || !timingSafeEqual(Buffer.from(stored.sha256, 'hex'), Buffer.from(h, 'hex'))) return undefined;
-    return { role: stored.role, keyId: stored.keyId, institutionCode: stored.institutionCode };
+    if (!stored || !timingSafeEqual(Buffer.from(stored.sha256, 'hex'), Buffer.from(h, 'hex'))) return { refused: 'unknown API key' };
+    if (stored.revokedAt) return { refused: `API key ${stored.keyId} was revoked at ${stored.revokedAt}` };
+    if (stored.expiresAt && Date.parse(stored.expiresAt) <= this.now()) return { refused: `API key ${stored.keyId} expired at ${stored.expiresAt}` };
+    return { principal: { role: stored.role, keyId: stored.keyId, institutionCode: stored.institutionCode } };
   }
 }
 

@@ -22,6 +22,8 @@ export interface LedgerConfig {
   personCacheSize: number;
   /** Ceilings on request amounts, with a reason each (config/input-limits.json). */
   inputLimitsFile: string;
+  /** GET /metrics without a key (default true; see README "Metrics"). */
+  metricsPublic: boolean;
 }
 
 /**
@@ -87,6 +89,7 @@ export function loadConfig(env: Env = process.env): LedgerConfig {
     httpAdapter: oneOf(env, 'LEDGER_HTTP_ADAPTER', ['express', 'fastify'] as const, 'fastify'),
     logLevel: oneOf(env, 'LOG_LEVEL', ['error', 'warn', 'log', 'debug'] as const, 'log'),
     personCacheSize: positiveInteger(env, 'LEDGER_PERSON_CACHE_SIZE', 10_000_000, PERSON_CACHE_DEFAULT),
+    metricsPublic: oneOf(env, 'LEDGER_METRICS_PUBLIC', ['true', 'false'] as const, 'true') === 'true',
     inputLimitsFile: env.LEDGER_INPUT_LIMITS && env.LEDGER_INPUT_LIMITS !== '' ? env.LEDGER_INPUT_LIMITS : path.resolve(__dirname, '../../config/input-limits.json'),
   };
 }

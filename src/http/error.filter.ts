@@ -33,6 +33,9 @@ export class LedgerErrorFilter implements ExceptionFilter {
     const [status, body] = this.map(exception);
     // Logs carry the error, never request headers (API keys) or bodies (identity data).
     if (status >= 500) this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
+    // The access line and the refusal metrics carry the reason code (raw Node request under Fastify).
+    const req = host.switchToHttp().getRequest();
+    if (req && typeof body.code === 'string') (req.raw ?? req).errorCode = body.code;
     this.adapterHost.httpAdapter.reply(host.switchToHttp().getResponse(), body, status);
   }
 

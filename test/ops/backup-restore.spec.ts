@@ -1,0 +1,109 @@
+/**
+ * Backup under concurrent settlements, verified and restored (issue 13 item 4): the copy holds
+ * every settlement acknowledged before the backup started, its chains verify, and a replay
+ * of every person on the restored ledger finds 0 differences. Restore refuses a live store.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { runAudit } from '../../scripts/audit';
+import { backupLedger, inspectLedger } from '../../scripts/backup';
+import { inUse, restoreLedger } from '../../scripts/restore';
+import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store';
+import { LedgerHarness, registerInstitutions, startLedger } from '../support/ledger-app';
+
+const PERSONS = 12;
+
+const enrol = (personId: string) => ({ personId, scheme: 'employee', category: 'in_service', region: 'nanyang', enrolledOn: '2023-01-01', contributionBase: '6000.00' });
+const visit = (settlementId: string, day: number) => ({
+  settlementId,
+  visitId: `V-${settlementId}`,
+  institutionCode: 'NY-L2',
+  occurredAt: `2023-03-${String(day).padStart(2, '0')}T09:00:00+08:00`,
+  settledAt: `2023-03-${String(day).padStart(2, '0')}T09:00:00+08:00`,
+  medType: 'ordinary',
+  lines: [{ code: 'A01', name: '诊查费', amount: `${100 + day}.00`, inCatalogue: true, category: 'consultation' }],
+});
+
+describe('backup and restore (issue 13 item 4)', () => {
+  let h: LedgerHarness;
+  const ledgerDb = () => path.join(h.dir, 'ledger.db');
+  beforeAll(async () => {
+    h = await startLedger();
+    await registerInstitutions(h);
+    for (let p = 0; p < PERSONS; p++) expect((await h.http.post('/persons').set('x-api-key', h.keys.agency).send(enrol(`B${p}`))).status).toBe(201);
+  }, 120_000);
+  afterAll(() => h.close());
+
+  /** Settles visits for every person, one after another per person, all persons at once, until stopped. */
+  function settleUntil(stop: () => boolean, acknowledged: string[]): Promise<void> {
+    const person = async (p: number) => {
+      for (let day = 1; day <= 28 && !stop(); day++) {
+        const id = `S-${p}-${day}`;
+        const res = await h.http.post(`/persons/B${p}/visits`).set('x-api-key', h.keys.agency).set('Idempotency-Key', `idem-${id}`).send(visit(id, day));
+        if (res.status !== 201) throw new Error(`${id}: ${res.status} ${JSON.stringify(res.body)}`);
+        acknowledged.push(id);
+      }
+    };
+    return Promise.all(Array.from({ length: PERSONS }, (_, p) => person(p))).then(() => undefined);
+  }
+
+  it('a backup taken while settlements are being written holds every acknowledged one, verifies, restores and replays with 0 differences', async () => {
+    const acknowledged: string[] = [];
+    let done = false;
+    const writing = settleUntil(() => done, acknowledged);
+    while (acknowledged.length < 30) await new Promise((r) => setTimeout(r, 5));
+    const beforeBackup = [...acknowledged];
+    const backup = path.join(h.dir, 'backups', 'ledger-backup.db');
+    await backupLedger(ledgerDb(), backup);
+    const duringBackup = acknowledged.length;
+    done = true;
+    await writing;
+    expect(acknowledged.length).toBeGreaterThan(beforeBackup.length); // settlements really ran around the backup
+
+    const contents = await inspectLedger(backup);
+    expect(contents).toEqual(expect.objectContaining({ verdict: 'intact', integrity: 'ok', persons: PERSONS, brokenChains: [] }));
+    expect(contents.events).toBe(contents.headPosition);
+
+    const restored = path.join(h.dir, 'restored', 'ledger.db');
+    fs.mkdirSync(path.dirname(restored));
+    await restoreLedger(backup, restored);
+    const store = new SqliteEventStore({ path: restored });
+    try {
+      const settled = new Set(
+        (store.db.prepare("SELECT json_extract(data, '$.settlementId') AS id FROM events WHERE type = 'VisitSettled'").all() as Array<{ id: string }>).map((r) => r.id),
+      );
+      for (const id of beforeBackup) expect(settled.has(id)).toBe(true);
+      expect(settled.size).toBeLessThanOrEqual(duringBackup);
+      expect(await store.headPosition()).toBe(contents.headPosition);
+    } finally {
+      await store.close();
+    }
+    const out: string[] = [];
+    expect(await runAudit(['replay', '--all', '--year', '2023', '--db', restored], (s) => out.push(s))).toBe(0);
+    expect(out[out.length - 1]).toBe(`${PERSONS} person(s) replayed for 2023: all hold (0 differences, chains intact)`);
+  }, 180_000);
+
+  it('restore refuses a store the running service has open, and a backup that does not verify', async () => {
+    expect(inUse(ledgerDb())).toBe(true);
+    const backup = path.join(h.dir, 'backups', 'second.db');
+    await backupLedger(ledgerDb(), backup);
+    const headBefore = await h.store.headPosition();
+    await expect(restoreLedger(backup, ledgerDb())).rejects.toThrow(/is open in another process \(is the service running\?\)/);
+    expect(await h.store.headPosition()).toBe(headBefore);
+
+    // A copy with one event's data changed: its hash chain breaks, and restore uses nothing.
+    const tampered = path.join(h.dir, 'backups', 'tampered.db');
+    fs.copyFileSync(backup, tampered);
+    const store = new SqliteEventStore({ path: tampered });
+    store.db.prepare("UPDATE events SET data = json_set(data, '$.contributionBase', '9999.00') WHERE position = (SELECT MIN(position) FROM events WHERE type = 'PersonEnrolled')").run();
+    await store.close();
+    const target = path.join(h.dir, 'restored-tampered.db');
+    await expect(restoreLedger(tampered, target)).rejects.toThrow(/does not verify; nothing restored/);
+    expect(fs.existsSync(target)).toBe(false);
+  }, 120_000);
+
+  it('backup never overwrites an existing file', async () => {
+    const existing = path.join(h.dir, 'backups', 'second.db');
+    await expect(backupLedger(ledgerDb(), existing)).rejects.toThrow(/already exists/);
+  });
+});

@@ -1,0 +1,121 @@
+import Database from 'better-sqlite3';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { policyProblems, preflight } from '../../src/config/preflight';
+import { defaultPacksDir } from '../../src/policy/catalog';
+
+const ROOT = path.resolve(__dirname, '../..');
+const DEPLOYMENT = path.join(ROOT, 'config/deployment-policy.json');
+
+/** The real service process with `env`; it must stop before listening. */
+function start(env: Record<string, string>, cwd: string) {
+  return spawnSync(process.execPath, ['-r', require.resolve('ts-node/register/transpile-only'), path.join(ROOT, 'src/main.ts')], {
+    env: { ...process.env, TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json'), PORT: '39871', LOG_LEVEL: 'log', ...env },
+    cwd,
+    encoding: 'utf8',
+    timeout: 90_000,
+  });
+}
+
+/** Every file under dir (recursively), to prove a failed start wrote nothing. */
+function filesUnder(dir: string): string[] {
+  return fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort();
+}
+
+describe('configuration fails early, in one line, before anything is written or printed (issue 13 item 6)', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ops-config-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  function expectOneLineRefusal(run: ReturnType<typeof start>, line: RegExp): void {
+    expect(run.status).toBe(1);
+    expect(run.stdout).toBe('');
+    const lines = run.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(line);
+    expect(run.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  }
+
+  it('LEDGER_DB naming a directory: one line, no key file written, no key printed', () => {
+    const cwd = fs.mkdtempSync(path.join(dir, 'dbdir-'));
+    fs.mkdirSync(path.join(cwd, 'store'));
+    const run = start({ LEDGER_DB: path.join(cwd, 'store'), LEDGER_API_KEYS_FILE: '' }, cwd);
+    expectOneLineRefusal(run, /^cannot start: configuration LEDGER_DB=".*store": is a directory; must be a database file path$/);
+    expect(filesUnder(cwd)).toEqual(['store']);
+    expect(run.stderr).not.toContain('API key');
+  }, 120_000);
+
+  it('a missing LEDGER_POLICY_PARAMS file: one line naming the variable and the file, nothing written', () => {
+    const cwd = fs.mkdtempSync(path.join(dir, 'params-'));
+    const run = start({ LEDGER_DB: path.join(cwd, 'data/ledger.db'), LEDGER_POLICY_PARAMS: path.join(cwd, 'nope.json') }, cwd);
+    expectOneLineRefusal(run, /^cannot start: configuration LEDGER_POLICY_PARAMS=".*nope\.json": file not found$/);
+    expect(filesUnder(cwd)).toEqual([]);
+  }, 120_000);
+
+  it('a pack value out of range: one line naming the variable, the pack file and the field', () => {
+    const cwd = fs.mkdtempSync(path.join(dir, 'pack-'));
+    const params = JSON.parse(fs.readFileSync(DEPLOYMENT, 'utf8'));
+    params.packs['jiaozuo-employee-2024'].rates.value.in_service.level2 = '1.5';
+    fs.writeFileSync(path.join(cwd, 'params.json'), JSON.stringify(params));
+    const run = start({ LEDGER_DB: path.join(cwd, 'data/ledger.db'), LEDGER_POLICY_PARAMS: path.join(cwd, 'params.json') }, cwd);
+    expectOneLineRefusal(
+      run,
+      /^cannot start: configuration LEDGER_POLICY_PARAMS=".*params\.json": pack jiaozuo-employee-2024 \(.*src\/policy\/packs\/jiaozuo-employee-2024\.json\): benefit\.rates\.value\.in_service\.level2: must be a rate string between 0 and 1, got "1\.5"$/,
+    );
+    expect(filesUnder(cwd)).toEqual(['params.json']);
+  }, 120_000);
+
+  it('a pack outside its framework bound: one line per violation, each naming the bound and its clause', () => {
+    const packs = fs.mkdtempSync(path.join(dir, 'packs-'));
+    for (const f of fs.readdirSync(defaultPacksDir())) fs.copyFileSync(path.join(defaultPacksDir(), f), path.join(packs, f));
+    const jiaozuo = JSON.parse(fs.readFileSync(path.join(packs, 'jiaozuo-employee-2024.json'), 'utf8'));
+    jiaozuo.framework = 'gansu-employee-framework-2021';
+    fs.writeFileSync(path.join(packs, 'jiaozuo-employee-2024.json'), JSON.stringify(jiaozuo));
+    const problems = policyProblems(DEPLOYMENT, packs);
+    expect(problems.length).toBeGreaterThanOrEqual(1);
+    for (const p of problems) expect(p).toMatch(/^configuration LEDGER_POLICY_PARAMS=".*deployment-policy\.json": pack jiaozuo-employee-2024 \(.*jiaozuo-employee-2024\.json\): /);
+    expect(problems).toContainEqual(expect.stringMatching(/deductible mode per_visit is not allowed: the bound allows annual \(甘政办发〔2021〕111号 第七条\)$/));
+  });
+
+  it('several bad variables: every one reported, one line each', () => {
+    const { config, problems } = preflight({ PORT: 'x', LEDGER_SHUTDOWN_GRACE_MS: '-1', LEDGER_READY_MAX_LAG: 'lots' });
+    expect(config).toBeUndefined();
+    expect(problems).toEqual([
+      'configuration PORT="x": must be an integer from 1 to 65535',
+      expect.stringMatching(/^configuration LEDGER_SHUTDOWN_GRACE_MS="-1": /),
+      expect.stringMatching(/^configuration LEDGER_READY_MAX_LAG: LEDGER_READY_MAX_LAG must be a whole number/),
+    ]);
+  });
+
+  it('a malformed key file and a bad thresholds file are refused by name before start', () => {
+    const cwd = fs.mkdtempSync(path.join(dir, 'keys-'));
+    fs.writeFileSync(path.join(cwd, 'keys.json'), '{"not":"a list"}');
+    fs.writeFileSync(path.join(cwd, 'thresholds.json'), 'nope');
+    const { problems } = preflight({ LEDGER_DB: path.join(cwd, 'l.db'), LEDGER_API_KEYS_FILE: path.join(cwd, 'keys.json'), MONITORING_THRESHOLDS: path.join(cwd, 'thresholds.json') });
+    expect(problems).toEqual([
+      expect.stringMatching(/^configuration LEDGER_API_KEYS_FILE=".*keys\.json": key file: expected a JSON array of keys$/),
+      expect.stringMatching(/^configuration MONITORING_THRESHOLDS=".*thresholds\.json": /),
+    ]);
+  });
+
+  it('LEDGER_DB naming a file that is not a SQLite database is refused, and the file left as it was', () => {
+    const cwd = fs.mkdtempSync(path.join(dir, 'notdb-'));
+    const file = path.join(cwd, 'ledger.db');
+    fs.writeFileSync(file, 'this is not a database, but a text file of some length '.repeat(20));
+    const before = fs.readFileSync(file);
+    expect(preflight({ LEDGER_DB: file }).problems).toEqual([expect.stringMatching(/^configuration LEDGER_DB=".*ledger\.db": is not a SQLite database \(/)]);
+    expect(fs.readFileSync(file)).toEqual(before);
+    expect(fs.readdirSync(cwd)).toEqual(['ledger.db']);
+  });
+
+  it('a valid configuration passes', () => {
+    const cwd = fs.mkdtempSync(path.join(dir, 'ok-'));
+    expect(preflight({ LEDGER_DB: path.join(cwd, 'data/ledger.db') }).problems).toEqual([]);
+    const existing = path.join(cwd, 'existing.db');
+    const db = new Database(existing);
+    db.exec('CREATE TABLE t (x)');
+    db.close();
+    expect(preflight({ LEDGER_DB: existing }).problems).toEqual([]);
+  });
+});
