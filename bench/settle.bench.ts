@@ -17,7 +17,9 @@
  * Environment: BENCH_SECONDS (per measurement, default 4), BENCH_PERSONS (default 3000),
  * BENCH_CONNECTIONS (default 10,50,100), BENCH_READ_SIDE=off (stop projections and
  * monitoring in the server: the write path alone), BENCH_SKIP_BUILD=1, BENCH_STRACE=1,
- * BENCH_CPU_PROF=<dir> (the server writes a V8 CPU profile there on exit).
+ * BENCH_CPU_PROF=<dir> (the server writes a V8 CPU profile of each settlement
+ * measurement there, settle-c<connections>.cpuprofile). The table's last column is the
+ * server's CPU time (user + system) per settlement: robust to a loaded machine.
  */
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
@@ -39,6 +41,8 @@ interface ServerStats {
   store?: { commits: number; appends: number; events: number; largestGroup: number };
   personCache?: { hitRatio: number; hits: number; misses: number };
   institutionCache?: { hitRatio: number; hits: number; misses: number };
+  /** The server's process.cpuUsage() (user + system, µs): CPU per settlement despite a loaded machine. */
+  cpuMicros?: number;
 }
 
 // ---------------------------------------------------------------- server (child process)
@@ -62,19 +66,49 @@ async function serve(): Promise<void> {
       return undefined;
     }
   };
-  process.on('message', (message: { type: string }) => {
+  const profiler = cpuProfiler();
+  process.on('message', (message: { type: string; name?: string }) => {
     // Asked over IPC, not by signal: under strace a signal would reach strace, not us.
     if (message.type === 'stop') void app.close().then(() => process.exit(0));
+    if (message.type === 'profile-start') profiler.start();
+    if (message.type === 'profile-stop') void profiler.stop(message.name!).then(() => process.send!({ type: 'profiled' }));
     if (message.type !== 'stats') return;
     const stats: ServerStats = {
       store: optional(() => app.get(EVENT_STORE).stats()),
       personCache: optional(() => app.get(PersonStreamWriter, { strict: false }).cacheStats()),
       institutionCache: optional(() => app.get(InstitutionRegistry, { strict: false }).cacheStats()),
+      cpuMicros: cpuMicros(),
     };
     process.send!({ type: 'stats', stats });
   });
   process.on('SIGTERM', () => void app.close().then(() => process.exit(0)));
   process.send!({ type: 'ready', url: (await app.getUrl()).replace('[::1]', '127.0.0.1') });
+}
+
+function cpuMicros(): number {
+  const { user, system } = process.cpuUsage();
+  return user + system;
+}
+
+/**
+ * V8 CPU profile of the settlement phase only (BENCH_CPU_PROF=<dir>): a whole-life profile
+ * would mix in start-up, enrolment and the /health baseline.
+ */
+function cpuProfiler(): { start(): void; stop(name: string): Promise<void> } {
+  const dir = process.env.BENCH_CPU_PROF;
+  if (!dir) return { start: () => undefined, stop: async () => undefined };
+  const { Session } = require('node:inspector') as typeof import('node:inspector');
+  const session = new Session();
+  session.connect();
+  const post = (method: string) => new Promise<unknown>((resolve, reject) => session.post(method, (error, result) => (error ? reject(error) : resolve(result))));
+  return {
+    start: () => void post('Profiler.enable').then(() => post('Profiler.start')),
+    stop: async (name) => {
+      const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
+    },
+  };
 }
 
 /** Best effort: the read side's runners, by their tokens where this build has them. */
@@ -95,8 +129,7 @@ class Server {
   private constructor(private readonly child: ChildProcess, readonly url: string, readonly straceFile?: string) {}
 
   static async start(env: NodeJS.ProcessEnv, straceFile?: string): Promise<Server> {
-    const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
-    const node = [process.execPath, ...profile, '-r', 'ts-node/register/transpile-only', __filename, '--serve'];
+    const node = [process.execPath, '-r', 'ts-node/register/transpile-only', __filename, '--serve'];
     const [command, ...args] = straceFile ? ['strace', '-f', '-c', '-e', 'trace=fsync,fdatasync', '-o', straceFile, ...node] : node;
     const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const url = await new Promise<string>((resolve, reject) => {
@@ -104,6 +137,24 @@ class Server {
       child.on('message', (m: { type: string; url?: string }) => m.type === 'ready' && resolve(m.url!));
     });
     return new Server(child, url, straceFile);
+  }
+
+  /** Starts (or stops and writes) the server's CPU profile; a no-op without BENCH_CPU_PROF. */
+  profile(action: 'start' | 'stop', name = ''): Promise<void> {
+    if (!process.env.BENCH_CPU_PROF) return Promise.resolve();
+    if (action === 'start') {
+      this.child.send({ type: 'profile-start' });
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const onMessage = (m: { type: string }) => {
+        if (m.type !== 'profiled') return;
+        this.child.off('message', onMessage);
+        resolve();
+      };
+      this.child.on('message', onMessage);
+      this.child.send({ type: 'profile-stop', name });
+    });
   }
 
   stats(): Promise<ServerStats> {
@@ -224,19 +275,22 @@ async function main(): Promise<void> {
     console.log(`bench:settle — ${PERSONS} persons enrolled in ${enrolSeconds.toFixed(1)} s; ${SECONDS} s per measurement; read side ${READ_SIDE_OFF ? 'STOPPED (write path alone)' : 'running'}; synchronous=FULL`);
     console.log(`raw better-sqlite3, ~1 KB rows, FULL: 1 row/tx ${raw1.toFixed(0)} rows/s · 100 rows/tx ${raw100.toFixed(0)} rows/s`);
     console.log(
-      ['conns', 'settle/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'health/s', 'ratio', '÷raw1', 'commits/settle', 'group'].map((h) => h.padStart(9)).join(' '),
+      ['conns', 'settle/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'health/s', 'ratio', '÷raw1', 'commits/settle', 'group', 'cpu µs/settle'].map((h) => h.padStart(9)).join(' '),
     );
     for (const connections of CONNECTIONS) {
       const health = await cannon({ url: `${server.url}/health`, connections });
       const before = await server.stats();
+      await server.profile('start');
       const settle = await cannon({ url: server.url, connections, headers, requests: [visitRequest(`c${connections}`, counter)] });
+      await server.profile('stop', `settle-c${connections}`);
       const after = await server.stats();
       const settled = settle.requests.total - settle.non2xx;
       const commits = after.store && before.store ? (after.store.commits - before.store.commits) / Math.max(1, settled) : NaN;
       const groupAvg = after.store && before.store ? (after.store.appends - before.store.appends) / Math.max(1, after.store.commits - before.store.commits) : NaN;
       const rate = settle.requests.average;
+      const cpu = after.cpuMicros !== undefined && before.cpuMicros !== undefined ? (after.cpuMicros - before.cpuMicros) / Math.max(1, settled) : NaN;
       console.log(
-        [connections, rate.toFixed(0), settle.latency.p50, settle.latency.p99, settle.non2xx, settle.errors + settle.timeouts, health.requests.average.toFixed(0), (rate / health.requests.average).toFixed(3), (rate / raw1).toFixed(2), commits.toFixed(3), groupAvg.toFixed(1)]
+        [connections, rate.toFixed(0), settle.latency.p50, settle.latency.p99, settle.non2xx, settle.errors + settle.timeouts, health.requests.average.toFixed(0), (rate / health.requests.average).toFixed(3), (rate / raw1).toFixed(2), commits.toFixed(3), groupAvg.toFixed(1), cpu.toFixed(0)]
           .map((v) => String(v).padStart(9))
           .join(' '),
       );

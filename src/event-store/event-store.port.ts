@@ -126,6 +126,14 @@ export interface EventStore {
    * this process commits. Returns the function that unregisters it.
    */
   onCommitted?(listener: CommittedListener): () => void;
+  /**
+   * Optional (SQLite): freshness of cached streams without a tail read. `freshnessEpoch()`
+   * is taken before reading a stream; `unchangedSince(stream, lastRevisionRead, epoch)` is
+   * true only when no other writer can have appended since and this process did not
+   * append past it (a write seen at most one event-loop turn late; see the adapter).
+   */
+  freshnessEpoch?(): number;
+  unchangedSince?(streamId: string, revision: number, epoch: number): boolean;
   /** Position of the last event in the log (0 if empty); used for lag and health. */
   headPosition(): Promise<number>;
   /** Resolves if the store answers; rejects otherwise. */

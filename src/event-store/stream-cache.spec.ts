@@ -125,11 +125,74 @@ describe('InstitutionRegistry: profiles cached, invalidated by the institution\'
     expect((await registry.find('NY-L2'))?.level).toBe('level2');
     await other.append('institution-NY-L2', [{ id: 'c', type: 'InstitutionProfileChanged', data: { changes: { level: 'level3' } }, metadata: meta }], 0);
     expect((await registry.find('NY-L2'))?.level).toBe('level3');
-    expect(reads).toEqual([0, 1, 1]);
+    // The second find reads nothing (no writer since); the third reads the tail the other connection appended.
+    expect(reads).toEqual([0, 1]);
     expect(registry.cacheStats()).toEqual(expect.objectContaining({ hits: 2, misses: 1, size: 1 }));
     expect(await registry.find('NOPE')).toBeUndefined();
     await store.close();
     await other.close();
     fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('Freshness without tail reads (issue 10: institution lookup and person write-through)', () => {
+  const meta = { schemaVersion: 1, recordedAt: '2023-01-01T00:00:00Z' };
+  const event = (id: string) => ({ id, type: 'Unknown', data: { id }, metadata: meta });
+  const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+  function tempFile(): { file: string; cleanup: () => void } {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'freshness-'));
+    return { file: path.join(dir, 'l.db'), cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+  }
+
+  it('unchangedSince: true after a read with no writer since; false past an own append, after another connection appended, or after a conflict', async () => {
+    const { file, cleanup } = tempFile();
+    const store = new SqliteEventStore({ path: file });
+    const other = new SqliteEventStore({ path: file });
+    await store.append('s', [event('a')], 'no_stream');
+    await nextTurn();
+    let epoch = store.freshnessEpoch();
+    expect(store.unchangedSince('s', 0, epoch)).toBe(true);
+    await store.append('s', [event('b')], 0);
+    expect(store.unchangedSince('s', 0, epoch)).toBe(false); // own append past revision 0
+    expect(store.unchangedSince('s', 1, epoch)).toBe(true);
+    expect(store.unchangedSince('t', 5, epoch)).toBe(true); // untouched stream
+    await other.append('t', [event('c')], 'no_stream');
+    await nextTurn();
+    expect(store.unchangedSince('t', 5, epoch)).toBe(false); // another connection wrote: new epoch
+    await nextTurn();
+    epoch = store.freshnessEpoch();
+    expect(store.unchangedSince('s', 1, epoch)).toBe(true);
+    await expect(store.append('s', [event('d')], 0)).rejects.toThrow();
+    expect(store.unchangedSince('s', 1, epoch)).toBe(false); // a conflict: the retry must read afresh
+    await store.close();
+    await other.close();
+    cleanup();
+  });
+
+  it('a PersonStreamWriter keeps what it appended: the next load reads nothing, and its state equals a fresh replay', async () => {
+    const { file, cleanup } = tempFile();
+    const store = new SqliteEventStore({ path: file });
+    let k = 0;
+    const ids = { next: () => `00000000-0000-4000-8000-${String(++k).padStart(12, '0')}` };
+    const clock = { now: () => new Date('2023-01-01T00:00:00Z') };
+    const writer = new PersonStreamWriter(store, clock, ids);
+    let reads = 0;
+    const readStream = store.readStream.bind(store);
+    store.readStream = (id, options) => {
+      reads++;
+      return readStream(id, options);
+    };
+    const ctx = (c: string) => ({ commandId: c, actor: 'test' });
+    await writer.write('P1', ctx('enrol'), () => [{ type: 'PersonEnrolled', data: { personId: 'P1', scheme: 'employee', category: 'in_service', region: 'nanyang', enrolledOn: '2023-01-01', contributionBase: '5000.00', relatives: [] } }], { mustExist: false });
+    await writer.write('P1', ctx('base'), () => [{ type: 'ContributionBaseChanged', data: { contributionBase: '5200.00', effectiveFrom: '2023-07-01' } }]);
+    const readsAfterWrites = reads;
+    const cached = await writer.load('P1');
+    expect(reads).toBe(readsAfterWrites);
+    const fresh = await new PersonStreamWriter(new SqliteEventStore({ path: file }), clock, ids).load('P1');
+    expect(cached.events).toEqual(fresh.events);
+    expect(cached.state).toEqual(fresh.state);
+    await store.close();
+    cleanup();
   });
 });

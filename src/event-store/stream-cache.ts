@@ -4,6 +4,8 @@ import { upcast } from './upcasting';
 export interface CachedStream<State> {
   events: RecordedEvent[];
   state: State;
+  /** The source's freshness epoch when the stream was last read (see `StreamSource.unchangedSince`). */
+  epoch?: number;
 }
 
 /** Hit/miss counters of a stream cache (metrics read them). */
@@ -24,6 +26,10 @@ export interface StreamSource<State> {
   readFrom(streamId: string, fromRevision: number): Promise<RecordedEvent[]>;
   evolve(state: State, event: RecordedEvent): State;
   initial(): State;
+  /** Optional freshness check (SQLite): the current epoch, taken before a read. */
+  epoch?(): number;
+  /** Optional: true when the stream is known still to end at `revision` as read in `epoch` (no tail read needed). */
+  unchangedSince?(streamId: string, revision: number, epoch: number): boolean;
 }
 
 /**
@@ -73,9 +79,14 @@ export class StreamCache<State> {
     const cached = this.get(streamId);
     if (cached) this.hits++;
     else this.misses++;
+    if (cached && isCurrent(streamId, cached, source)) return cached;
+    const epoch = source.epoch?.();
     const from = cached ? cached.events.length : 0;
     const tail = await source.readFrom(streamId, from);
-    if (cached && tail.length === 0) return cached;
+    if (cached && tail.length === 0) {
+      cached.epoch = epoch;
+      return cached;
+    }
     if (tail.length > 0 && tail[0].revision !== from) {
       // Not the continuation we hold (cannot happen to an append-only stream): start afresh.
       this.delete(streamId);
@@ -84,9 +95,34 @@ export class StreamCache<State> {
     const loaded = {
       events: cached ? cached.events.concat(tail) : tail,
       state: tail.reduce(source.evolve, cached?.state ?? source.initial()),
+      epoch,
     };
     if (loaded.events.length > 0) this.set(streamId, loaded);
     return loaded;
+  }
+
+  /**
+   * Write-through: events this process just appended (durably, with the expected revision)
+   * join the cached entry so the next load neither reads nor parses them back. Only when
+   * they continue the entry exactly (or start the stream); otherwise the entry is dropped
+   * and the next load reads the stream. `written` must be JSON-safe data as stored.
+   */
+  extend(streamId: string, written: readonly RecordedEvent[], source: StreamSource<State>): void {
+    // Without a freshness check (EventStoreDB) positions of all but the last event are not known: read them.
+    if (written.length === 0 || !source.unchangedSince) return;
+    const cached = this.entries.get(streamId);
+    const from = cached ? cached.events.length : 0;
+    if (written[0].revision !== from) {
+      this.delete(streamId);
+      return;
+    }
+    const upcasted = written.map(upcast);
+    this.set(streamId, {
+      events: cached ? cached.events.concat(upcasted) : upcasted,
+      state: upcasted.reduce(source.evolve, cached?.state ?? source.initial()),
+      // A new stream is as fresh as the append that created it (its expected revision was checked).
+      epoch: cached ? cached.epoch : source.epoch?.(),
+    });
   }
 
   stats(): StreamCacheStats {
@@ -95,11 +131,18 @@ export class StreamCache<State> {
   }
 }
 
-/** A stream source reading upcast events from the store. */
+function isCurrent<State>(streamId: string, entry: CachedStream<State>, source: StreamSource<State>): boolean {
+  if (entry.epoch === undefined || !source.unchangedSince || entry.events.length === 0) return false;
+  return source.unchangedSince(streamId, entry.events[entry.events.length - 1].revision, entry.epoch);
+}
+
+/** A stream source reading upcast events from the store (with its freshness check where it has one). */
 export function storeSource<State>(store: EventStore, evolve: StreamSource<State>['evolve'], initial: () => State): StreamSource<State> {
+  const freshness = store.freshnessEpoch && store.unchangedSince ? { epoch: store.freshnessEpoch.bind(store), unchangedSince: store.unchangedSince.bind(store) } : {};
   return {
     readFrom: async (streamId, fromRevision) => (await store.readStream(streamId, { fromRevision })).map(upcast),
     evolve,
     initial,
+    ...freshness,
   };
 }

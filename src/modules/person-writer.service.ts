@@ -87,6 +87,8 @@ export class PersonStreamWriter {
         events: written.map((e) => ({ type: e.type, revision: e.revision, position: e.position, data: e.data })),
       }),
     });
+    // Write-through: the next command on this person starts from what was just appended.
+    if (outcome.created) this.cache.extend(personStreamId(personId), outcome.events, this.source);
     return { ...outcome.result, created: outcome.created };
   }
 }

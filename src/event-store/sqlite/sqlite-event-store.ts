@@ -64,6 +64,11 @@ type AppendOutcome = { result: AppendResult; written: boolean } | { error: unkno
  * milliseconds of sequential WAL write. An append larger than the byte bound goes alone.
  */
 const MAX_GROUP_APPENDS = 256;
+/**
+ * Streams whose own-written head is remembered for `unchangedSince`; beyond it a new epoch
+ * starts (every cached stream is read once more): bounded memory, a rare extra read.
+ */
+const MAX_KNOWN_HEADS = 100_000;
 const MAX_GROUP_BYTES = 8 * 1024 * 1024;
 
 interface EventRow {
@@ -123,6 +128,14 @@ export class SqliteEventStore implements EventStore {
   private pending: PendingAppend[] = [];
   private flushScheduled = false;
   private readonly counters: SqliteAppendStats = { commits: 0, appends: 0, events: 0, largestGroup: 0 };
+  /** Freshness (see `unchangedSince`): bumped whenever a write this process did not make may have happened. */
+  private epoch = 0;
+  /** Last position of the log this process knows every stream head up to (-1: not looked yet). */
+  private knownHead = -1;
+  /** Heads (revisions) of the streams this process wrote during the current epoch. */
+  private readonly ownHeads = new Map<string, number>();
+  /** The log head was compared with `knownHead` during this turn of the event loop. */
+  private headCheckedThisTurn = false;
 
   constructor(options: SqliteEventStoreOptions) {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
@@ -216,6 +229,7 @@ export class SqliteEventStore implements EventStore {
       return;
     }
     this.countCommit(group, outcomes);
+    this.trackOwnHeads(group, outcomes);
     this.handOver(group, outcomes);
     // Committed: wake live subscriptions once; they re-read from their own checkpoint.
     for (const subscription of this.subscriptions) subscription.wake();
@@ -244,6 +258,70 @@ export class SqliteEventStore implements EventStore {
     outcomes.forEach((o, i) => {
       if ('written' in o && o.written) this.counters.events += group[i].events.length;
     });
+  }
+
+  /**
+   * Current epoch of the freshness check: a reader that reads a stream in epoch E may later
+   * ask `unchangedSince(stream, revision, E)` instead of reading its tail again.
+   */
+  freshnessEpoch(): number {
+    this.detectForeignWrites();
+    return this.epoch;
+  }
+
+  /**
+   * True when the stream's last revision is known, without reading it, to still be
+   * `revision`, read during `epoch`: no other connection or process has written to the
+   * log since then (the log head is compared with what this process wrote, at most once per
+   * turn of the event loop) and this process has not appended to the stream past it.
+   * False means "read the tail": unknown, not "changed". A foreign write landing during the
+   * current turn is seen from the next turn on — as if the read had happened a moment
+   * earlier; appends stay guarded by their expected revision, and a conflict starts a new
+   * epoch so that the retry reads afresh.
+   */
+  unchangedSince(streamId: string, revision: number, epoch: number): boolean {
+    this.detectForeignWrites();
+    if (epoch !== this.epoch) return false;
+    const own = this.ownHeads.get(streamId);
+    return own === undefined || own <= revision;
+  }
+
+  private detectForeignWrites(): void {
+    if (this.headCheckedThisTurn || this.closed) return;
+    this.headCheckedThisTurn = true;
+    setImmediate(() => {
+      this.headCheckedThisTurn = false;
+    });
+    const head = this.headSync();
+    if (head !== this.knownHead) this.newEpoch(head);
+  }
+
+  private newEpoch(knownHead: number): void {
+    this.epoch++;
+    this.ownHeads.clear();
+    this.knownHead = knownHead;
+  }
+
+  /** After a commit: this process's new stream heads; a gap before them, or a conflict, means someone else wrote. */
+  private trackOwnHeads(group: PendingAppend[], outcomes: AppendOutcome[]): void {
+    let first = Infinity;
+    let last = -1;
+    outcomes.forEach((o, i) => {
+      if ('error' in o) {
+        if (o.error instanceof WrongExpectedVersion) this.newEpoch(-1);
+        return;
+      }
+      if (!o.written) return;
+      first = Math.min(first, o.result.position - group[i].events.length + 1);
+      last = Math.max(last, o.result.position);
+    });
+    if (last < 0) return;
+    if (first - 1 !== this.knownHead || this.ownHeads.size > MAX_KNOWN_HEADS) this.newEpoch(-1);
+    outcomes.forEach((o, i) => {
+      if ('written' in o && o.written) this.ownHeads.set(group[i].streamId, o.result.nextExpectedRevision);
+    });
+    // Known only if nothing foreign preceded ours; otherwise the next head check starts afresh.
+    if (this.knownHead !== -1 || first === 1) this.knownHead = last;
   }
 
   onCommitted(listener: CommittedListener): () => void {
