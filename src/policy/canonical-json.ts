@@ -61,7 +61,7 @@ function keepsItsShape(object: object, keys: string[]): boolean {
   if (proto !== Object.prototype && proto !== null) return false;
   for (let i = 0; i < keys.length; i++) {
     if (keys[i] === '__proto__') return false;
-    if (i > 0 && !isArrayIndex(keys[i - 1]) && !(keys[i - 1] < keys[i])) return false;
+    if (i > 0 && !(keys[i - 1] < keys[i]) && !isArrayIndex(keys[i - 1])) return false;
   }
   return !Object.prototype.hasOwnProperty.call(object, 'toJSON');
 }
@@ -76,17 +76,12 @@ function sortedCopy(object: Record<string, unknown>, keys: string[]): Record<str
   return out;
 }
 
-/** Array index per ECMA-262 (canonical integer string below 2^32 - 1): such keys enumerate first, ascending. */
+/** Array index per ECMA-262 (canonical integer string up to 2^32 - 2): such keys enumerate first, ascending. */
 function isArrayIndex(key: string): boolean {
-  const c = key.charCodeAt(0);
-  if (c < 48 || c > 57 || key.length > 10) return false;
-  if (key.length > 1 && c === 48) return false;
-  for (let i = 1; i < key.length; i++) {
-    const d = key.charCodeAt(i);
-    if (d < 48 || d > 57) return false;
-  }
-  return Number(key) < 4294967295;
+  return /^(?:0|[1-9]\d*)$/.test(key) && Number(key) <= MAX_ARRAY_INDEX;
 }
+
+const MAX_ARRAY_INDEX = 0xfffffffe;
 
 export function sha256Hex(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
