@@ -17,7 +17,7 @@ const enrol = async (personId: string) => {
   expect((await post(`/persons/${personId}/account/credits`, { month: '2023-02' })).status).toBe(201);
 };
 
-const LINES = [
+const LINES: Array<Record<string, string>> = [
   { feedetl_sn: '1', med_list_codg: 'XA01', det_item_fee_sumamt: '200.00', cnt: '2', pric: '100.00', chrgitm_lv: '01' },
   { feedetl_sn: '2', med_list_codg: 'XB02', det_item_fee_sumamt: '50.00', chrgitm_lv: '03' },
 ];
