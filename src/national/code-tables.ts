@@ -4,6 +4,7 @@
  */
 import { InvalidInput } from '../kernel/errors';
 import acctUsedFlag from './code-tables/acct_used_flag.json';
+import admdvs from './code-tables/admdvs.json';
 import chrgitmLv from './code-tables/chrgitm_lv.json';
 import fundPayType from './code-tables/fund_pay_type.json';
 import hospLv from './code-tables/hosp_lv.json';
@@ -29,6 +30,7 @@ export const CODE_TABLES = {
   psn_cert_type: psnCertType as CodeTable<{ name: string }>,
   chrgitm_lv: chrgitmLv as CodeTable<{ name: string; inCatalogue: boolean }>,
   acct_used_flag: acctUsedFlag as CodeTable<{ name: string; source: 'none' | 'own' }>,
+  admdvs: admdvs as CodeTable<{ name: string; region: string }>,
 };
 
 export type TableName = keyof typeof CODE_TABLES;
