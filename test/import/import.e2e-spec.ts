@@ -9,7 +9,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store';
-import { runImport } from '../../src/import/importer';
+import { AuditService } from '../../src/audit/audit.service';
+import { bootLedger, runImport } from '../../src/import/importer';
 
 const INST = { rec_type: 'fixmedins', fixmedins_code: 'NY-H2', fixmedins_name: '南阳市第二人民医院', hosp_lv: '05', admdvs: '411300', insutype: '310', ledger_category: 'county_general', ledger_location: 'county' };
 const ENROL = (psn: string) => ({ rec_type: 'psn_insu', psn_no: psn, insutype: '310', psn_type: '1101', insu_admdvs: '411300', begndate: '2022-01-01', clct_base: '6000.00' });
@@ -65,6 +66,19 @@ describe('npm run import', () => {
       expect.objectContaining({ setl_id: 'HS17', line: 6, step: 'rate', clause: expect.stringContaining('第五条（二）') }),
     ]);
     expect(report.eventsWritten).toBe(all.filter((e) => e.streamId.startsWith('person-') || e.streamId.startsWith('institution-')).length);
+  });
+
+  it('an imported year replays to byte-identical decisions (the historical block is data beside them)', async () => {
+    const db = path.join(dir, 'l.db');
+    await runImport({ file: file('y.jsonl', jsonl(YEAR)), db, baseline: false });
+    const { app } = await bootLedger(db);
+    try {
+      const replay = await app.get(AuditService).replay('HP1', 2023);
+      expect(replay).toEqual(expect.objectContaining({ differences: [] }));
+      expect(replay.settlementsChecked).toBe(3);
+    } finally {
+      await app.close();
+    }
   });
 
   it('a rerun writes nothing new and reports the same reconciliation', async () => {
