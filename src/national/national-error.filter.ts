@@ -2,9 +2,10 @@
  * National-style errors: `infcode` -1 and `err_msg`, over the same HTTP status and the same
  * ledger error body (field and rule, or code and clause) the rest of the API answers.
  */
-import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, Inject } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { LedgerErrorFilter } from '../http/error.filter';
+import { CLOCK, Clock } from '../kernel/clock';
 import { beijingTime } from './national.mapping';
 
 interface FieldError {
@@ -23,7 +24,7 @@ export function errMsg(body: Record<string, unknown>): string {
 
 @Catch()
 export class NationalErrorFilter implements ExceptionFilter {
-  constructor(private readonly adapterHost: HttpAdapterHost) {}
+  constructor(private readonly adapterHost: HttpAdapterHost, @Inject(CLOCK) private readonly clock: Clock) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
@@ -33,7 +34,7 @@ export class NationalErrorFilter implements ExceptionFilter {
     const capture = { httpAdapter: { reply: (_res: unknown, b: Record<string, unknown>, s: number) => ((status = s), (body = b)) } } as unknown as HttpAdapterHost;
     new LedgerErrorFilter(capture).catch(exception, host);
     const msgid = (http.getRequest() as { body?: { msgid?: unknown } }).body?.msgid;
-    const answer = { infcode: -1, inf_refmsgid: typeof msgid === 'string' ? msgid : null, refmsg_time: beijingTime(new Date()), err_msg: errMsg(body), ...body };
+    const answer = { infcode: -1, inf_refmsgid: typeof msgid === 'string' ? msgid : null, refmsg_time: beijingTime(this.clock.now()), err_msg: errMsg(body), ...body };
     this.adapterHost.httpAdapter.reply(http.getResponse(), answer, status);
   }
 }

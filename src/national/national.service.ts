@@ -150,13 +150,14 @@ export class NationalService {
   /** The ledger's visit request for a 2206/2207 call, after every national check. */
   private async visitRequest(env: Envelope2206Dto | Envelope2207Dto, p: Principal, settlementId: string): Promise<{ request: VisitRequest; reg: VisitRegistered['data'] }> {
     const d = env.input.data;
-    const reg = registeredFor(await this.visit(d.mdtrt_id), d.mdtrt_id, d.psn_no);
+    const visit = await this.visit(d.mdtrt_id);
+    const reg = registeredFor(visit, d.mdtrt_id, d.psn_no);
     this.checkInstitution(p, env.fixmedins_code);
     this.checkInstitution(p, reg.fixmedins_code);
     if (reg.insutype !== d.insutype) {
       throw new PolicyRefusal('INSUTYPE_MISMATCH', `national interface ${env.infno}`, `insutype ${d.insutype} is not the registered visit's ${reg.insutype}`, { given: d.insutype, registered: reg.insutype });
     }
-    const lines = (await this.visit(d.mdtrt_id)).batches[d.chrg_bchno];
+    const lines = visit.batches[d.chrg_bchno];
     if (!lines) throw new PolicyRefusal('FEE_BATCH_UNKNOWN', `national interface ${env.infno}`, `no fee lines uploaded (2204) under chrg_bchno ${d.chrg_bchno} for visit ${d.mdtrt_id}`, { chrg_bchno: d.chrg_bchno });
     checkTotals(d, lines);
     const request: VisitRequest = {
@@ -213,8 +214,9 @@ export class NationalService {
 
   async reverse(env: Envelope2208Dto, p: Principal): Promise<Output2208> {
     const d = env.input.data;
-    registeredFor(await this.visit(d.mdtrt_id), d.mdtrt_id, d.psn_no);
+    const reg = registeredFor(await this.visit(d.mdtrt_id), d.mdtrt_id, d.psn_no);
     this.checkInstitution(p, env.fixmedins_code);
+    this.checkInstitution(p, reg.fixmedins_code);
     const settled = await this.storedSettlement(d.psn_no, d.setl_id);
     if (settled.visit.visitId !== d.mdtrt_id) {
       throw new PolicyRefusal('SETL_MDTRT_MISMATCH', 'national interface 2208', `settlement ${d.setl_id} is of visit ${settled.visit.visitId}, not ${d.mdtrt_id}`, { given: d.mdtrt_id, settled: settled.visit.visitId });

@@ -3,6 +3,7 @@
  * figure answered by 2206, 2207 and 2208 is checked against the ledger's own answer for
  * the same visit facts, settled on a twin person through POST /persons/:id/visits.
  */
+import { beijingTime } from '../../src/national/national.mapping';
 import { LedgerHarness, registerInstitutions, startLedger } from '../support/ledger-app';
 
 let h: LedgerHarness;
@@ -156,6 +157,9 @@ describe('national refusals: infcode -1 with err_msg, the ledger status undernea
     expect(res.status).toBe(status);
     expect(res.body.infcode).toBe(-1);
     expect(typeof res.body.err_msg).toBe('string');
+    // The answer's time is the ledger clock's, as in a success answer.
+    expect(res.body.refmsg_time).toBe(beijingTime(h.clock.now()));
+    expect(res.body.inf_refmsgid).toBe((body as { msgid?: string }).msgid);
     expect(await h.store.headPosition()).toBe(head);
     return res.body;
   }
@@ -216,6 +220,21 @@ describe('national refusals: infcode -1 with err_msg, the ledger status undernea
     await refusedWritingNothing('/national/2207', env('2207', settleData('P1', mdtrt), { fixmedins_code: 'NY-L3' }), 403, h.keys.institution('NY-L3'));
     const own = await post('/national/2207', env('2207', settleData('P1', mdtrt)), h.keys.institution('NY-L2'));
     expect(own.status).toBe(200);
+  });
+
+  it('msgid is the idempotency key: a retry answers the same, another body under it is 422, a second registration is 422', async () => {
+    const data = { psn_no: 'P1', insutype: '310', begntime: '2023-03-01 09:00:00', mdtrt_cert_type: '02', ipt_otp_no: 'MZ0900' };
+    const call = env('2201', { data });
+    const first = await post('/national/2201', call);
+    expect(first.status).toBe(200);
+    const head = await h.store.headPosition();
+    const again = await post('/national/2201', call);
+    expect([again.status, again.body.output]).toEqual([200, first.body.output]);
+    expect(await h.store.headPosition()).toBe(head);
+    const reused = await refusedWritingNothing('/national/2201', { ...call, input: { data: { ...data, dept_code: 'NK' } } }, 422);
+    expect(reused.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    const twice = await refusedWritingNothing('/national/2201', { ...call, msgid: msgid() }, 422);
+    expect(twice.code).toBe('VISIT_ALREADY_REGISTERED');
   });
 
   it('an envelope whose infno is not the route’s is 400', async () => {
