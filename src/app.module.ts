@@ -1,3 +1,4 @@
+import { NationalModule } from './national/national.module';
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
@@ -28,6 +29,7 @@ export class AppModule {
         EnrollmentModule,
         AccountsModule,
         ClaimsModule,
+        NationalModule,
         ProjectionsModule,
         MonitoringModule,
         AuditModule,

@@ -42,7 +42,8 @@ export interface SealRecord extends LedgerSealedData {
 
 /** Streams whose events carry hash/prevHash (written with tamperSeal). */
 export function isChainedStream(streamId: string): boolean {
-  return streamId.startsWith('person-') || streamId.startsWith('institution-') || streamId === SEALS_STREAM;
+  // mdtrt-: national visit registrations and fee lines (issue 12), sealed like persons.
+  return streamId.startsWith('person-') || streamId.startsWith('institution-') || streamId.startsWith('mdtrt-') || streamId === SEALS_STREAM;
 }
 
 const leafHash = (streamId: string, head: StreamHead): string => sha256Hex(JSON.stringify([streamId, head.revision, head.hash]));

@@ -11,7 +11,7 @@ import { adjudicate } from '../../policy/engine/adjudicate';
 import type { AccountRequest, Decision, InstitutionFacts, VisitFacts } from '../../policy/engine/types';
 import { personFacts } from '../enrollment/enrollment.state';
 import type { PersonState } from '../person-stream';
-import type { ClaimsEvent, VisitSettled } from './claims.events';
+import type { ClaimsEvent, HistoricalSettlement, VisitSettled } from './claims.events';
 import { DeductibleWindow, findSettlement, yearToDate } from './claims.state';
 
 /** Reversal window: the issue's rule, aligned with 焦医保〔2024〕32号 一（一）'s 30-day settlement window. */
@@ -28,6 +28,7 @@ export interface SettleVisitCommand {
     account: AccountRequest;
     /** A family payment already made for this settlement (saga retry): its amount is fixed. */
     familyPayment?: { holderId: string; paymentId: string; amount: string };
+    historical?: HistoricalSettlement;
   };
   pack: PolicyPack;
 }
@@ -82,6 +83,7 @@ export function settleVisit(cmd: SettleVisitCommand, state: PersonState): Claims
     ...(cmd.data.familyPayment ? { familyPayment: { ...cmd.data.familyPayment, amount: decision.amounts.relativeAccount } } : {}),
     policyVersion: decision.policy.version,
     decision,
+    ...(cmd.data.historical ? { historical: cmd.data.historical } : {}),
   };
   return [{ type: 'VisitSettled', data }];
 }

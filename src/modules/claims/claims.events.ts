@@ -18,7 +18,18 @@ export interface VisitSettled {
     familyPayment?: { holderId: string; paymentId: string; amount: string };
     policyVersion: string;
     decision: Decision;
+    /** Issue 12.2: an imported settlement's figures as paid at the time; replay recomputes `decision` only. */
+    historical?: HistoricalSettlement;
   };
+}
+
+/** What was paid historically (national names), kept beside the re-adjudicated decision. */
+export interface HistoricalSettlement {
+  setl_id: string;
+  fund_pay_sumamt: string;
+  acct_pay: string;
+  psn_cash_pay: string;
+  source: string;
 }
 
 /**

@@ -16,7 +16,7 @@ import { decideAccount } from '../../accounts/accounts.decide';
 import { PersonState, personStreamId } from '../../person-stream';
 import { PersonStreamWriter } from '../../person-writer.service';
 import { preSettle, reverseSettlement, settleVisit, SettleVisitCommand } from '../claims.decide';
-import type { VisitSettled } from '../claims.events';
+import type { HistoricalSettlement, VisitSettled } from '../claims.events';
 import { findSettlement } from '../claims.state';
 import { reconcilerSettings, refundContext } from '../family-payment.reconciler';
 
@@ -35,6 +35,8 @@ export interface VisitRequest {
   visit: Omit<VisitFacts, 'institution'>;
   institutionCode: string;
   account: { source: 'none' | 'own' | 'relative'; holderId?: string };
+  /** Issue 12.2: figures of an imported historical settlement, kept on VisitSettled. */
+  historical?: HistoricalSettlement;
 }
 
 export class SettleVisit extends Command<SettlementOutcome> {
@@ -103,7 +105,14 @@ export class ClaimsService {
     const facts = institution(state.enrollment.scheme!);
     return {
       type: 'SettleVisit',
-      data: { settlementId: request.settlementId, visit: { ...request.visit, institution: facts }, institution: facts, account, ...(familyPayment ? { familyPayment } : {}) },
+      data: {
+        settlementId: request.settlementId,
+        visit: { ...request.visit, institution: facts },
+        institution: facts,
+        account,
+        ...(familyPayment ? { familyPayment } : {}),
+        ...(request.historical ? { historical: request.historical } : {}),
+      },
       pack: packFor(this.catalog, state, visitDate),
     };
   }
