@@ -15,7 +15,6 @@ import {
   jsonEvent,
 } from '@eventstore/db-client';
 import type { AllStreamResolvedEvent, RecordedEvent as EsdbRecordedEvent } from '@eventstore/db-client';
-import { Logger } from '@nestjs/common';
 import {
   AppendResult,
   ConnectionStatus,
@@ -76,8 +75,10 @@ export class EsdbEventStore implements EventStore {
     this.client = EventStoreDBClient.connectionString(connectionString);
     this.backoff = options.backoff ?? new Backoff();
     this.startupTimeoutMs = options.startupTimeoutMs ?? startupTimeoutFrom(process.env);
-    const logger = new Logger('EventStoreDB');
-    this.logLine = options.log ?? ((line) => logger.warn(line));
+    // Straight to stderr as a pino-shaped JSON line: the start-up retries happen while Nest
+    // still buffers its logs (bufferLogs until the pino logger is ready), and an operator
+    // waiting on an unreachable node must see each attempt as it happens.
+    this.logLine = options.log ?? ((line) => process.stderr.write(`${JSON.stringify({ level: 40, time: Date.now(), service: 'ledger', context: 'EventStoreDB', msg: line })}\n`));
   }
 
   /** One line per event worth an operator's attention (drops, retries), never a stack trace. */
