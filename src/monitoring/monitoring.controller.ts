@@ -1,6 +1,8 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { commandContext } from '../http/command-context';
+import { pageLimit } from '../http/pagination';
+import { positionAfter } from '../projections/list-queries';
 import { PersonIdParam } from '../http/params';
 import { replyWrite } from '../http/reply';
 import { CurrentPrincipal, Principal, Roles } from '../http/roles';
@@ -44,9 +46,9 @@ export class MonitoringController {
 
   @Get('alerts')
   @Roles('agency', 'auditor')
-  @ApiOperation({ summary: 'Alerts (open by default), filtered by institution, person and indicator' })
+  @ApiOperation({ summary: 'Alerts (open by default), filtered by institution, person and indicator, in the order raised (paged: `limit`, `cursor`)' })
   alerts(@Query() q: AlertQuery) {
-    return { alerts: this.queries.alerts({ institutionCode: q.institution, personId: q.person, indicator: q.indicator, status: q.status }) };
+    return this.queries.alertPage({ institutionCode: q.institution, personId: q.person, indicator: q.indicator, status: q.status }, pageLimit(q), positionAfter(q.cursor));
   }
 
   @Get('status')
