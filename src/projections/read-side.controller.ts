@@ -14,6 +14,7 @@ import { LEDGER_DATE_MAX, LEDGER_DATE_MIN } from '../kernel/dates';
 import { InvalidInput } from '../kernel/errors';
 import { asOfParam, ReadSideService } from './read-side.service';
 import { GetAccountStatementQuery, GetInstitutionMonthTotalsQuery, GetPersonYearQuery, GetRateTimelineQuery } from './read-side.queries';
+import { ApiBadRequest, ApiNotFound, InstitutionMonthAnswerDto, LagDto, PersonYearAnswerDto, RateTimelineAnswerDto, StatementAnswerDto } from '../http/openapi-responses';
 
 export class PersonYearParams extends PersonIdParam {
   @ApiProperty({ example: 2023 })
@@ -34,11 +35,13 @@ export class InstitutionMonthParams {
 const AS_OF = { name: 'asOf', required: false, description: 'A global position (digits), or a date YYYY-MM-DD (as the ledger stood at the end of that Asia/Shanghai day).' };
 
 @ApiTags('read models')
+@ApiBadRequest()
 @Controller()
 export class ReadSideController {
   constructor(private readonly queries: QueryBus, private readonly read: ReadSideService) {}
 
   @Get('read/lag')
+  @ApiOkResponse({ type: LagDto })
   @Roles('agency', 'auditor')
   @ApiOperation({ summary: "Projection lag: head position − the read models' checkpoint (and why the projections stopped, if they did)" })
   lag() {
@@ -46,6 +49,7 @@ export class ReadSideController {
   }
 
   @Get('persons/:personId/years/:year')
+  @ApiOkResponse({ type: PersonYearAnswerDto })
   @Roles('agency', 'auditor')
   @ApiQuery(AS_OF)
   @ApiOperation({ summary: "A person's year: fund paid, cap in force, cap remaining, by category period, every settlement" })
@@ -54,6 +58,7 @@ export class ReadSideController {
   }
 
   @Get('persons/:personId/account/statement')
+  @ApiOkResponse({ type: StatementAnswerDto })
   @Roles('agency', 'auditor')
   @ApiOperation({ summary: 'Account balance and statement: every credit and debit with its source event position; the lines paged (`limit` default and maximum 500, `cursor`)' })
   statement(@Param() { personId }: PersonIdParam, @Query() q: StatementQuery) {
@@ -61,6 +66,7 @@ export class ReadSideController {
   }
 
   @Get('persons/:personId/settlements')
+  @ApiNotFound()
   @Roles('agency', 'auditor')
   @ApiOperation({ summary: "A person's settlements, reversed ones included, in settlement order (paged)" })
   @ApiOkResponse({ type: SettlementPageDto })
@@ -77,6 +83,7 @@ export class ReadSideController {
   }
 
   @Get('institutions/:code/settlements')
+  @ApiNotFound()
   @Roles('agency', 'auditor', 'institution')
   @ApiOperation({ summary: "An institution's settlements by visit date range, in settlement order (paged); an institution key sees only its own" })
   @ApiOkResponse({ type: SettlementPageDto })
@@ -89,6 +96,7 @@ export class ReadSideController {
   }
 
   @Get('persons/:personId/rate-timeline')
+  @ApiOkResponse({ type: RateTimelineAnswerDto })
   @Roles('agency', 'auditor')
   @ApiQuery(AS_OF)
   @ApiOperation({ summary: 'Category and rate timeline: rates and cap from the pack in force, the retirement switch (第六条)' })
@@ -97,6 +105,7 @@ export class ReadSideController {
   }
 
   @Get('read/institutions/:code/months/:month/totals')
+  @ApiOkResponse({ type: InstitutionMonthAnswerDto })
   @Roles('agency', 'auditor')
   @ApiQuery(AS_OF)
   @ApiOperation({ summary: "An institution's month from the settlement decisions: visits, total cost, policy-scope cost, fund due" })

@@ -1,8 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiHeader, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { commandContext } from '../../http/command-context';
-import { EXAMPLES } from '../../http/openapi-examples';
 import { CurrentPrincipal, Principal, Roles } from '../../http/roles';
 import { PersonIdParam } from '../../http/params';
 import { replyWrite } from '../../http/reply';
@@ -22,14 +21,15 @@ import {
 import { RecordFamilyDoctorContractDto } from './dto/facts.dto';
 import { EnrollmentCommand } from './enrollment.decide';
 import { GetPersonQuery, PersonView } from './queries/get-person.query';
+import { ApiBadRequest, ApiNotFound, ApiPersonWrite, ApiRefusal, PersonViewDto } from '../../http/openapi-responses';
 
 const IDEMPOTENCY = { name: 'Idempotency-Key', required: false, description: 'A retry with the same key returns the first result and writes nothing.' };
 
 @ApiTags('enrolment')
 @ApiHeader(IDEMPOTENCY)
-@ApiResponse({ status: 201, description: 'The events written, with revision and global position (Idempotent-Replayed: true on a retry)', schema: { example: EXAMPLES.write } })
-@ApiResponse({ status: 400, description: 'Invalid input: names the field and the rule', schema: { example: EXAMPLES.badRequest } })
-@ApiResponse({ status: 422, description: 'Business refusal: reason code and clause', schema: { example: EXAMPLES.refusal } })
+@ApiBadRequest()
+@ApiNotFound()
+@ApiRefusal()
 @Controller('persons')
 export class EnrollmentController {
   constructor(private readonly commands: CommandBus, private readonly queries: QueryBus) {}
@@ -39,6 +39,7 @@ export class EnrollmentController {
   }
 
   @Post()
+  @ApiPersonWrite()
   @HttpCode(201)
   @ApiOperation({ summary: 'Enrol an insured person (PersonEnrolled)' })
   async enrol(@Body() dto: EnrolPersonDto, @CurrentPrincipal() p: Principal, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: unknown) {
@@ -47,6 +48,7 @@ export class EnrollmentController {
   }
 
   @Get(':personId')
+  @ApiOkResponse({ type: PersonViewDto })
   @Roles('agency', 'auditor')
   @ApiParam({ name: 'personId' })
   @ApiOperation({ summary: 'The person as the stream says now: enrolment, category timeline, account, settlements' })
@@ -55,6 +57,7 @@ export class EnrollmentController {
   }
 
   @Post(':personId/retirement')
+  @ApiPersonWrite()
   @HttpCode(201)
   @ApiOperation({ summary: 'In-service → retired (RetiredStatusChanged, effective the 1st of the next month; 宛政办〔2022〕42号 第六条)' })
   async retire(@Param() { personId }: PersonIdParam, @Body() dto: ChangeRetiredStatusDto, @CurrentPrincipal() p: Principal, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: unknown) {
@@ -62,6 +65,7 @@ export class EnrollmentController {
   }
 
   @Post(':personId/contribution-base')
+  @ApiPersonWrite()
   @HttpCode(201)
   @ApiOperation({ summary: 'Change the monthly contribution base' })
   async base(@Param() { personId }: PersonIdParam, @Body() dto: ChangeContributionBaseDto, @CurrentPrincipal() p: Principal, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: unknown) {
@@ -69,6 +73,7 @@ export class EnrollmentController {
   }
 
   @Post(':personId/relatives')
+  @ApiPersonWrite()
   @HttpCode(201)
   @ApiOperation({ summary: 'Replace the declared relatives (whose self-pay this account may pay)' })
   async relatives(@Param() { personId }: PersonIdParam, @Body() dto: UpdateRelativesDto, @CurrentPrincipal() p: Principal, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: unknown) {
@@ -76,6 +81,7 @@ export class EnrollmentController {
   }
 
   @Post(':personId/inpatient/admissions')
+  @ApiPersonWrite()
   @HttpCode(201)
   @ApiOperation({ summary: 'Admit as inpatient (no outpatient pooling while in hospital)' })
   async admit(@Param() { personId }: PersonIdParam, @Body() dto: AdmitInpatientDto, @CurrentPrincipal() p: Principal, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: unknown) {
@@ -83,6 +89,7 @@ export class EnrollmentController {
   }
 
   @Post(':personId/inpatient/discharges')
+  @ApiPersonWrite()
   @HttpCode(201)
   @ApiOperation({ summary: 'Discharge from the open inpatient stay' })
   async discharge(@Param() { personId }: PersonIdParam, @Body() dto: DischargeInpatientDto, @CurrentPrincipal() p: Principal, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: unknown) {
@@ -90,6 +97,7 @@ export class EnrollmentController {
   }
 
   @Post(':personId/off-site-registrations')
+  @ApiPersonWrite()
   @HttpCode(201)
   @ApiOperation({ summary: 'Register an off-site residence (宛政办〔2022〕42号 第十五条)' })
   async offSite(@Param() { personId }: PersonIdParam, @Body() dto: RegisterOffSiteDto, @CurrentPrincipal() p: Principal, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: unknown) {
@@ -97,6 +105,7 @@ export class EnrollmentController {
   }
 
   @Post(':personId/referrals')
+  @ApiPersonWrite()
   @HttpCode(201)
   @ApiOperation({ summary: 'Record a referral from a primary institution (人社部发〔2011〕59号)' })
   async referral(@Param() { personId }: PersonIdParam, @Body() dto: RecordReferralDto, @CurrentPrincipal() p: Principal, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: unknown) {
@@ -104,6 +113,7 @@ export class EnrollmentController {
   }
 
   @Post(':personId/first-contact-institution')
+  @ApiPersonWrite()
   @HttpCode(201)
   @ApiResponse({ status: 404, description: 'The institution code is not registered' })
   @ApiOperation({ summary: "Designate the year's first-contact primary institution: registered, primary, designated for the person's scheme, in the person's region (人社部发〔2011〕59号 四)" })
@@ -112,6 +122,7 @@ export class EnrollmentController {
   }
 
   @Post(':personId/family-doctor-contracts')
+  @ApiPersonWrite()
   @HttpCode(201)
   @ApiResponse({ status: 404, description: 'The institution code is not registered' })
   @ApiOperation({ summary: 'Record a family-doctor contract whose fee the pooling fund pays, up to the pack limit per person-year (安医保〔2019〕75号 三（二）, 附件); its general consultation fees are then not pooled' })
