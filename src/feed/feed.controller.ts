@@ -10,7 +10,7 @@ import { FeedService } from './feed.service';
 import { takeOverResponse } from './raw-http';
 
 /** A comment line every so often keeps proxies from closing an idle stream (LEDGER_FEED_HEARTBEAT_MS overrides). */
-const HEARTBEAT_MS = Number(process.env.LEDGER_FEED_HEARTBEAT_MS) || 15_000;
+const heartbeatMs = (): number => Number(process.env.LEDGER_FEED_HEARTBEAT_MS) || 15_000;
 /** How long the stream waits for a commit before looking at the head again (another process may have written). */
 const POLL_MS = 1_000;
 
@@ -67,7 +67,7 @@ export class FeedController {
     res.on('close', () => (signal.closed = true));
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     res.write(': feed\n\n');
-    const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), HEARTBEAT_MS);
+    const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), heartbeatMs());
     try {
       while (!signal.closed) {
         const page = await this.feed.page(p, after, MAX_PAGE_LIMIT, filter);

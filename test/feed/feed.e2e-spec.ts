@@ -3,6 +3,7 @@
  * sees, and the Server-Sent Events stream (resumable with Last-Event-ID, live, stops on disconnect).
  */
 import * as http from 'node:http';
+import { FeedService } from '../../src/feed/feed.service';
 import { LedgerHarness, startLedger } from '../support/ledger-app';
 import { seedFeedLedger, settleVisits } from './feed-fixture';
 
@@ -156,5 +157,50 @@ describe('GET /feed/stream (Server-Sent Events)', () => {
       req.on('error', () => undefined);
     });
     expect(res.every((e) => e.data.institution?.code === 'NY-L2')).toBe(true);
+  });
+});
+
+describe('stream lifecycle', () => {
+  /** Opens an idle stream (caught up, nothing arriving), hands the raw text to `whileOpen`, then disconnects. */
+  async function idleStream(whileOpen: (raw: () => string) => Promise<void>): Promise<void> {
+    const head = await h.store.headPosition();
+    let raw = '';
+    const req = http.get(new URL('/feed/stream', base), { headers: { 'x-api-key': h.keys.agency, 'last-event-id': String(head) } }, (res) => res.on('data', (c) => (raw += c)));
+    req.on('error', () => undefined);
+    try {
+      await whileOpen(() => raw);
+    } finally {
+      req.destroy();
+    }
+  }
+
+  it('sends heartbeat comments while idle', async () => {
+    process.env.LEDGER_FEED_HEARTBEAT_MS = '100';
+    try {
+      await idleStream(async (raw) => {
+        await new Promise((r) => setTimeout(r, 450));
+        expect(raw().match(/^: heartbeat$/gm)?.length ?? 0).toBeGreaterThanOrEqual(2);
+        expect(raw()).not.toContain('data:');
+      });
+    } finally {
+      delete process.env.LEDGER_FEED_HEARTBEAT_MS;
+    }
+  });
+
+  it('stops looking at the log once the client disconnects', async () => {
+    const feed = h.app.get(FeedService);
+    const waits = jest.spyOn(feed, 'waitForEvents');
+    try {
+      await idleStream(async () => {
+        await new Promise((r) => setTimeout(r, 1_300));
+        expect(waits.mock.calls.length).toBeGreaterThanOrEqual(1);
+      });
+      await new Promise((r) => setTimeout(r, 1_200)); // the wait in progress ends (poll interval 1 s)
+      const afterClose = waits.mock.calls.length;
+      await new Promise((r) => setTimeout(r, 2_500));
+      expect(waits.mock.calls.length).toBe(afterClose);
+    } finally {
+      waits.mockRestore();
+    }
   });
 });
