@@ -16,6 +16,8 @@ const POLL_MS = 1_000;
 
 const BAD_AFTER = { statusCode: 400, error: 'Bad Request', message: 'after: after must be a log position (digits)', errors: [{ field: 'after', rule: 'matches', message: 'after must be a log position (digits)' }] };
 
+const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' };
+
 const LAST_EVENT_ID = { name: 'Last-Event-ID', required: false, description: 'Resume a stream after this position (the last `id:` received); overrides `after`.' };
 
 function filterOf(q: FeedQuery): FeedFilter {
@@ -65,9 +67,11 @@ export class FeedController {
     const res = takeOverResponse(reply);
     // The response closes when the client goes away (the request's own 'close' fires once its body is read).
     res.on('close', () => (signal.closed = true));
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    // setHeader, not writeHead's object: graceful shutdown recognises a live stream by its content type.
+    for (const [name, value] of Object.entries(SSE_HEADERS)) res.setHeader(name, value);
+    res.writeHead(200);
     res.write(': feed\n\n');
-    const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), heartbeatMs());
+    const heartbeat = setInterval(() => res.writableEnded || res.write(': heartbeat\n\n'), heartbeatMs());
     try {
       while (!signal.closed) {
         const page = await this.feed.page(p, after, MAX_PAGE_LIMIT, filter);
@@ -77,7 +81,7 @@ export class FeedController {
       }
     } catch (e) {
       // Headers are sent: the error goes to the client as a last frame; it reconnects with Last-Event-ID.
-      res.write(`event: error\ndata: ${JSON.stringify({ message: (e as Error).message })}\n\n`);
+      if (!res.writableEnded) res.write(`event: error\ndata: ${JSON.stringify({ message: (e as Error).message })}\n\n`);
     } finally {
       clearInterval(heartbeat);
       res.end();
@@ -87,7 +91,7 @@ export class FeedController {
 
 /** Writes a frame, waiting for the socket to drain when the client reads slowly (bounded memory). */
 function write(res: ServerResponse, frame: string): Promise<void> {
-  if (res.write(frame)) return Promise.resolve();
+  if (res.writableEnded || res.write(frame)) return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {
       res.off('drain', done);
