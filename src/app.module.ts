@@ -5,6 +5,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { AuditModule } from './audit/audit.module';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { LedgerConfig } from './config/config';
+import { FeedModule } from './feed/feed.module';
 import { HealthController } from './health/health.controller';
 import { LedgerErrorFilter } from './http/error.filter';
 import { InfrastructureModule, InfrastructureOverrides } from './infrastructure/infrastructure.module';
@@ -33,6 +34,7 @@ export class AppModule {
         ProjectionsModule,
         MonitoringModule,
         AuditModule,
+        FeedModule,
       ],
       controllers: [HealthController],
       providers: [

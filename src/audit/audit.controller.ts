@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { SettlementParams } from '../http/params';
 import { Roles } from '../http/roles';
 import { NoBodyPipe } from '../http/validation';
@@ -9,8 +9,11 @@ import { ReplayDto, WhatIfDto } from './audit.dto';
 import { explanationText } from './explain';
 import { ChainVerifier } from './seals/chain-verifier.service';
 import { sealSummary } from './seals/ledger-verification';
+import { ApiBadRequest, ApiNotFound, ApiRefusal, ExplanationDto, PackProvenanceDto, PackSummaryDto, ReplayReportDto, SealAnswerDto, SealRecordDto, VerifyReportDto, WhatIfReportDto } from '../http/openapi-responses';
 
 @ApiTags('audit')
+@ApiBadRequest()
+@ApiNotFound()
 @Controller()
 export class AuditController {
   constructor(
@@ -19,6 +22,8 @@ export class AuditController {
   ) {}
 
   @Post('audit/seals')
+  @ApiCreatedResponse({ type: SealAnswerDto })
+  @ApiRefusal('LEDGER_CHAIN_BROKEN: the ledger does not verify; nothing sealed')
   @HttpCode(201)
   @Roles('agency')
   @ApiOperation({ summary: "Seal the ledger now: a Merkle root over every stream's head (revision, hash) through the verified position; 422 LEDGER_CHAIN_BROKEN if it does not verify; seal: null when nothing changed since the latest seal" })
@@ -28,6 +33,7 @@ export class AuditController {
   }
 
   @Get('audit/seals')
+  @ApiOkResponse({ type: [SealRecordDto] })
   @Roles('agency', 'auditor')
   @ApiOperation({ summary: 'Every seal with its root and changed heads (keep a copy outside the store; `npm run audit -- verify --against FILE`)' })
   seals() {
@@ -35,6 +41,7 @@ export class AuditController {
   }
 
   @Get('audit/verify')
+  @ApiOkResponse({ type: VerifyReportDto })
   @Roles('agency', 'auditor')
   @ApiOperation({ summary: "Reads the whole log: every hash chain, and every stream's head as of the latest seal's position against the seal; names truncated or rewritten tails; counts events not yet sealed" })
   verify() {
@@ -42,6 +49,7 @@ export class AuditController {
   }
 
   @Post('audit/replay')
+  @ApiOkResponse({ type: ReplayReportDto })
   @HttpCode(200)
   @Roles('agency', 'auditor')
   @ApiOperation({ summary: "Replay a person's year: recompute every decision with its recorded policy version and facts; '0 differences' or each difference; verifies the hash chain" })
@@ -50,6 +58,7 @@ export class AuditController {
   }
 
   @Post('audit/what-if')
+  @ApiOkResponse({ type: WhatIfReportDto })
   @HttpCode(200)
   @Roles('agency', 'auditor')
   @ApiOperation({ summary: 'Re-adjudicate a year under changed facts or policy version; per-visit and total differences; writes nothing' })
@@ -58,6 +67,7 @@ export class AuditController {
   }
 
   @Get('persons/:personId/settlements/:settlementId/explain')
+  @ApiOkResponse({ type: ExplanationDto, description: 'JSON; with ?format=text a text/plain rendering of the same' })
   @Roles('agency', 'auditor')
   @ApiQuery({ name: 'format', required: false, enum: ['json', 'text'] })
   @ApiQuery({ name: 'asOf', required: false, description: 'A global position or a date YYYY-MM-DD: the settlement as the ledger stood then' })
@@ -72,6 +82,7 @@ export class AuditController {
   }
 
   @Get('policies')
+  @ApiOkResponse({ type: [PackSummaryDto] })
   @Roles('agency', 'auditor')
   @ApiOperation({ summary: 'Every policy pack: id, version (content hash), document, region, scheme, period' })
   policies() {
@@ -79,6 +90,7 @@ export class AuditController {
   }
 
   @Get('policies/:id')
+  @ApiOkResponse({ type: PackProvenanceDto })
   @Roles('agency', 'auditor')
   @ApiOperation({ summary: "A pack's dated values, each with the document and clause it comes from (by id or version)" })
   policy(@Param('id') id: string) {

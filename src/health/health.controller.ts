@@ -1,11 +1,12 @@
 import { Controller, Get, HttpCode, Inject, Optional, ServiceUnavailableException } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { LEDGER_CONFIG, LedgerConfig } from '../config/config';
 import { EVENT_STORE, EventStore } from '../event-store/event-store.port';
 import { CHAIN_VERIFIER, ChainVerifier } from '../audit/seals/chain-verifier.service';
 import { Public } from '../http/roles';
 import type { ReadSideRunner } from '../projections/read-side-runner';
 import { PROJECTION_RUNNER } from '../projections/tokens';
+import { HealthDto, LiveDto } from '../http/openapi-responses';
 
 /** Readiness wants the read models within this many events of the head (LEDGER_READY_MAX_LAG overrides). */
 export const DEFAULT_READY_MAX_LAG = 1000;
@@ -44,6 +45,7 @@ export class HealthController {
 
   @Public()
   @Get()
+  @ApiOkResponse({ type: HealthDto })
   @ApiOperation({ summary: 'ok (200), degraded (503: a projection faulted, named with its position) or unavailable (503: the event store does not answer)' })
   async health(): Promise<Record<string, unknown>> {
     const report = await this.report();
@@ -53,6 +55,7 @@ export class HealthController {
 
   @Public()
   @Get('live')
+  @ApiOkResponse({ type: LiveDto })
   @HttpCode(200)
   @ApiOperation({ summary: 'Liveness: 200 whenever the process answers' })
   live(): { status: 'live' } {
@@ -61,6 +64,7 @@ export class HealthController {
 
   @Public()
   @Get('ready')
+  @ApiOkResponse({ type: HealthDto })
   @ApiOperation({ summary: 'Readiness: 200 when the store answers, every projection runs and the lag is within bound; else 503' })
   async ready(): Promise<Record<string, unknown>> {
     const report = await this.report();

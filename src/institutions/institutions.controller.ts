@@ -1,6 +1,6 @@
 import { Body, Controller, ForbiddenException, Get, Headers, HttpCode, Param, Patch, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { commandContext } from '../http/command-context';
 import { replyWrite } from '../http/reply';
 import { CurrentPrincipal, Principal, Roles } from '../http/roles';
@@ -27,13 +27,15 @@ import { explainInstitutionYear, institutionYearView, InstitutionYearView } from
 import { InstitutionReplayReport, replayInstitution } from './institution-replay';
 import { SETTLEMENT_PARAMETERS } from './settlement-parameters.loader';
 import { InstitutionProfile, InstitutionRegistry } from './institution-registry.service';
+import { ApiBadRequest, ApiInstitutionWrite, ApiNotFound, ApiRefusal, InstitutionExplainDto, InstitutionProfileDto, InstitutionReplayDto, InstitutionYearDto } from '../http/openapi-responses';
 
 const IDEMPOTENCY = { name: 'Idempotency-Key', required: false, description: 'A retry with the same key returns the first result and writes nothing.' };
 
 @ApiTags('institutions')
 @ApiHeader(IDEMPOTENCY)
-@ApiResponse({ status: 400, description: 'Invalid input: names the field and the rule' })
-@ApiResponse({ status: 422, description: 'Business refusal: reason code and clause' })
+@ApiBadRequest()
+@ApiNotFound()
+@ApiRefusal()
 @Controller('institutions')
 export class InstitutionsController {
   constructor(private readonly commands: CommandBus, private readonly registry: InstitutionRegistry) {}
@@ -44,6 +46,7 @@ export class InstitutionsController {
   }
 
   @Post()
+  @ApiInstitutionWrite()
   @HttpCode(201)
   @Roles('agency')
   @ApiOperation({ summary: 'Register a designated institution (InstitutionRegistered)' })
@@ -52,6 +55,7 @@ export class InstitutionsController {
   }
 
   @Get(':code')
+  @ApiOkResponse({ type: InstitutionProfileDto })
   @Roles('agency', 'auditor', 'institution')
   @ApiOperation({ summary: "An institution's profile (an institution key sees only its own)" })
   async get(@Param() { code }: CodeParam, @CurrentPrincipal() p: Principal | undefined): Promise<InstitutionProfile> {
@@ -60,6 +64,7 @@ export class InstitutionsController {
   }
 
   @Patch(':code')
+  @ApiInstitutionWrite()
   @HttpCode(201)
   @Roles('agency')
   @ApiOperation({ summary: 'Change the profile (InstitutionProfileChanged)' })
@@ -68,6 +73,7 @@ export class InstitutionsController {
   }
 
   @Post(':code/years/:year/cost-base')
+  @ApiInstitutionWrite()
   @HttpCode(201)
   @Roles('agency')
   @ApiOperation({ summary: 'Set the per-visit average cost base (CostBaseSet; 焦医保〔2024〕32号 四（一）1, 3（1）)' })
@@ -76,6 +82,7 @@ export class InstitutionsController {
   }
 
   @Post(':code/months/:month/declaration')
+  @ApiInstitutionWrite()
   @HttpCode(201)
   @Roles('agency')
   @ApiOperation({ summary: 'Record the monthly declaration (MonthDeclared; due by the 10th, 四（二）)' })
@@ -84,6 +91,7 @@ export class InstitutionsController {
   }
 
   @Post(':code/months/:month/approval')
+  @ApiInstitutionWrite()
   @HttpCode(201)
   @Roles('agency')
   @ApiOperation({ summary: 'Approve the month after verification (MonthApproved)' })
@@ -92,6 +100,7 @@ export class InstitutionsController {
   }
 
   @Post(':code/months/:month/advance')
+  @ApiInstitutionWrite()
   @HttpCode(201)
   @Roles('agency')
   @ApiOperation({ summary: 'Pay the 95% advance and hold 5% (AdvancePaid; 四（二）)' })
@@ -100,6 +109,7 @@ export class InstitutionsController {
   }
 
   @Post(':code/years/:year/settlement')
+  @ApiInstitutionWrite()
   @HttpCode(201)
   @Roles('agency')
   @ApiOperation({ summary: 'Settle the period under conditional fee-for-service (PeriodSettled; 四（一）, 附件)' })
@@ -108,6 +118,7 @@ export class InstitutionsController {
   }
 
   @Post(':code/years/:year/review')
+  @ApiInstitutionWrite()
   @HttpCode(201)
   @Roles('agency')
   @ApiOperation({ summary: 'Record the year-end overspend review (OverspendReviewed; 六（一）)' })
@@ -116,6 +127,7 @@ export class InstitutionsController {
   }
 
   @Post(':code/years/:year/assessment')
+  @ApiInstitutionWrite()
   @HttpCode(201)
   @Roles('agency')
   @ApiOperation({ summary: 'Record the annual assessment: release or keep the 5% holdback (AnnualAssessed)' })
@@ -124,6 +136,7 @@ export class InstitutionsController {
   }
 
   @Post(':code/years/:year/final-payment')
+  @ApiInstitutionWrite()
   @HttpCode(201)
   @Roles('agency')
   @ApiOperation({ summary: 'Make the final payment of the year (FinalPaymentMade)' })
@@ -132,6 +145,7 @@ export class InstitutionsController {
   }
 
   @Post(':code/years/:year/persons')
+  @ApiInstitutionWrite()
   @HttpCode(201)
   @Roles('agency')
   @ApiOperation({ summary: 'Assign persons for capitation (PersonsAssigned; 安医保〔2019〕75号 四（一）, 附件)' })
@@ -140,6 +154,7 @@ export class InstitutionsController {
   }
 
   @Post(':code/months/:month/capitation')
+  @ApiInstitutionWrite()
   @HttpCode(201)
   @Roles('agency')
   @ApiOperation({ summary: 'Settle a capitation month within the annual budget (CapitationSettled; 安医保〔2019〕75号 四（二）)' })
@@ -148,6 +163,7 @@ export class InstitutionsController {
   }
 
   @Get(':code/years/:year')
+  @ApiOkResponse({ type: InstitutionYearDto })
   @Roles('agency', 'auditor')
   @ApiOperation({ summary: "The institution's year: declared, approved, advanced, held, settlement, review, assessment, final (folded from the stream)" })
   async year(@Param() { code, year }: CodeYearParam): Promise<InstitutionYearView> {
@@ -155,6 +171,7 @@ export class InstitutionsController {
   }
 
   @Get(':code/years/:year/explain')
+  @ApiOkResponse({ type: InstitutionExplainDto })
   @Roles('agency', 'auditor')
   @ApiOperation({ summary: 'Every step of the year with its clause' })
   async explain(@Param() { code, year }: CodeYearParam) {
@@ -162,6 +179,7 @@ export class InstitutionsController {
   }
 
   @Get(':code/years/:year/replay')
+  @ApiOkResponse({ type: InstitutionReplayDto })
   @Roles('agency', 'auditor')
   @ApiOperation({ summary: "Replay the year: every decision recomputed from its recorded inputs and compared; the hash chain verified" })
   async replay(@Param() { code, year }: CodeYearParam): Promise<InstitutionReplayReport> {

@@ -69,6 +69,8 @@ export class GracefulShutdown {
       return;
     }
     this.closing = true;
+    // A live event stream (GET /feed/stream) never finishes by itself: end it now; its client resumes elsewhere with Last-Event-ID.
+    for (const res of this.inFlight) if (String(res.getHeader('content-type') ?? '').startsWith('text/event-stream')) res.end();
     this.logger.log(`${signal} received: stopped accepting connections; ${this.inFlight.size} request(s) in flight, draining (grace ${this.graceMs} ms)`);
     // Stop listening without Node's closeIdleConnections(): a request already on its way over a
     // kept-alive connection gets a 503 instead of a reset.

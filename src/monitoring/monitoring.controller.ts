@@ -1,6 +1,8 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { commandContext } from '../http/command-context';
+import { pageLimit } from '../http/pagination';
+import { positionAfter } from '../projections/list-queries';
 import { PersonIdParam } from '../http/params';
 import { replyWrite } from '../http/reply';
 import { CurrentPrincipal, Principal, Roles } from '../http/roles';
@@ -12,6 +14,7 @@ import { AlertQuery, CloseAlertDto, FrequencyQuery, IndicatorYearQuery, Institut
 import { MonitoringQueries } from './monitoring.queries';
 import type { MonitoringRunner } from './monitoring-runner';
 import { MONITORING_RUNNER } from './monitoring.tokens';
+import { AlertCloseDto, AlertPageDto, ApiBadRequest, ApiNotFound, InstitutionIndicatorsDto, MonitoringStatusDto, PersonFrequencyDto } from '../http/openapi-responses';
 
 /**
  * Monitoring and early warning (宛政办〔2022〕42号 第二十二条（二）, 焦医保〔2024〕32号 五（一）,
@@ -19,6 +22,7 @@ import { MONITORING_RUNNER } from './monitoring.tokens';
  * closing an alert is the agency's.
  */
 @ApiTags('monitoring')
+@ApiBadRequest()
 @Controller('monitoring')
 export class MonitoringController {
   constructor(
@@ -29,6 +33,7 @@ export class MonitoringController {
   ) {}
 
   @Get('institutions/:code/indicators')
+  @ApiOkResponse({ type: InstitutionIndicatorsDto })
   @Roles('agency', 'auditor')
   @ApiOperation({ summary: "An institution's indicators for a year, by month, with growth against the previous month and the same month last year, and the year's alerts" })
   institutionYear(@Param() { code }: InstitutionCodeParam, @Query() q: IndicatorYearQuery) {
@@ -36,6 +41,7 @@ export class MonitoringController {
   }
 
   @Get('persons/:personId/frequency')
+  @ApiOkResponse({ type: PersonFrequencyDto })
   @Roles('agency', 'auditor')
   @ApiOperation({ summary: "A person's visit frequency: visits in the last 7 and 30 days, busiest windows and days at several institutions (高频次就诊)" })
   personFrequency(@Param() { personId }: PersonIdParam, @Query() q: FrequencyQuery) {
@@ -43,13 +49,15 @@ export class MonitoringController {
   }
 
   @Get('alerts')
+  @ApiOkResponse({ type: AlertPageDto })
   @Roles('agency', 'auditor')
-  @ApiOperation({ summary: 'Alerts (open by default), filtered by institution, person and indicator' })
+  @ApiOperation({ summary: 'Alerts (open by default), filtered by institution, person and indicator, in the order raised (paged: `limit`, `cursor`)' })
   alerts(@Query() q: AlertQuery) {
-    return { alerts: this.queries.alerts({ institutionCode: q.institution, personId: q.person, indicator: q.indicator, status: q.status }) };
+    return this.queries.alertPage({ institutionCode: q.institution, personId: q.person, indicator: q.indicator, status: q.status }, pageLimit(q), positionAfter(q.cursor));
   }
 
   @Get('status')
+  @ApiOkResponse({ type: MonitoringStatusDto })
   @Roles('agency', 'auditor')
   @ApiOperation({ summary: "The monitor's checkpoint, lag behind the log and alerts waiting to be appended" })
   status() {
@@ -57,6 +65,7 @@ export class MonitoringController {
   }
 
   @Post('alerts/close')
+  @ApiCreatedResponse({ type: AlertCloseDto })
   @HttpCode(201)
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiOperation({ summary: 'Close an alert after review (AlertClosed on its alert stream); the same crossing is never raised again' })

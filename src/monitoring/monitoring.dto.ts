@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { PageQuery } from '../http/pagination';
 import { IsLocalDate, ID_PATTERN } from '../http/validators';
 import { INSTITUTION_ALERT_INDICATORS, PERSON_ALERT_INDICATORS } from './thresholds';
 
@@ -24,7 +25,7 @@ export class FrequencyQuery {
   asOf?: string;
 }
 
-export class AlertQuery {
+export class AlertQuery extends PageQuery {
   @ApiPropertyOptional({ example: 'NY-L3' })
   @IsOptional()
   @Matches(ID_PATTERN, { message: 'institution must be 1-64 letters, digits, . _ -' })

@@ -4,6 +4,7 @@
  * read model was built live or rebuilt.
  */
 import { addDays, LocalDate } from '../kernel/dates';
+import { Page, pageOf } from '../http/pagination';
 import type { ReadModelStore } from '../projections/read-model-store';
 import { countInWindow, PersonVisit, WindowCount } from './evaluate';
 import { emptyMonthSums, InstitutionMonthIndicators, institutionMonthIndicators, previousMonthOf, sameMonthLastYearOf } from './indicators';
@@ -128,15 +129,24 @@ export class MonitoringQueries {
   }
 
   alerts(filter: AlertFilter): AlertView[] {
-    const where: string[] = [];
-    const args: unknown[] = [];
+    return this.selectAlerts(filter, 0);
+  }
+
+  /** One page of alerts in the order they were raised (the raising event's position: immutable, so pages are stable). */
+  alertPage(filter: AlertFilter, limit: number, afterPosition: number): Page<AlertView> {
+    return pageOf(this.selectAlerts(filter, afterPosition, limit + 1), limit, (a) => a.raisedPosition);
+  }
+
+  private selectAlerts(filter: AlertFilter, afterPosition: number, limit?: number): AlertView[] {
+    const where: string[] = ['raised_position > ?'];
+    const args: unknown[] = [afterPosition];
     if (filter.institutionCode !== undefined) where.push("subject_kind = 'institution' AND subject_id = ?"), args.push(filter.institutionCode);
     if (filter.personId !== undefined) where.push("subject_kind = 'person' AND subject_id = ?"), args.push(filter.personId);
     if (filter.indicator !== undefined) where.push('indicator = ?'), args.push(filter.indicator);
     const status = filter.status ?? 'open';
     if (status !== 'all') where.push('open = ?'), args.push(status === 'open' ? 1 : 0);
-    const sql = `SELECT * FROM mon_alert ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY raised_position`;
-    return (this.store.stmt(sql).all(...args) as AlertRow[]).map(toView);
+    const sql = `SELECT * FROM mon_alert WHERE ${where.join(' AND ')} ORDER BY raised_position LIMIT ?`;
+    return (this.store.stmt(sql).all(...args, limit ?? -1) as AlertRow[]).map(toView); // LIMIT -1: all
   }
 
   /** Which alert stream holds an alert, for closing it. */

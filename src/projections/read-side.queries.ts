@@ -1,7 +1,8 @@
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import type { InstitutionMonthTotals } from './read-models/institution-months.projection';
-import type { AccountStatement, AsOf, PersonYearView, RateSegment } from './person-views';
-import { ReadAnswer, ReadSideService } from './read-side.service';
+import { MAX_PAGE_LIMIT } from '../http/pagination';
+import type { AsOf, PersonYearView, RateSegment } from './person-views';
+import { PagedStatement, ReadAnswer, ReadSideService, StatementPage } from './read-side.service';
 
 export class GetPersonYearQuery extends Query<ReadAnswer<PersonYearView>> {
   constructor(readonly personId: string, readonly year: number, readonly asOf?: AsOf) {
@@ -9,8 +10,8 @@ export class GetPersonYearQuery extends Query<ReadAnswer<PersonYearView>> {
   }
 }
 
-export class GetAccountStatementQuery extends Query<ReadAnswer<AccountStatement>> {
-  constructor(readonly personId: string, readonly asOf?: AsOf) {
+export class GetAccountStatementQuery extends Query<ReadAnswer<PagedStatement>> {
+  constructor(readonly personId: string, readonly asOf?: AsOf, readonly page: StatementPage = { limit: MAX_PAGE_LIMIT, after: 0 }) {
     super();
   }
 }
@@ -39,7 +40,7 @@ export class GetPersonYearHandler implements IQueryHandler<GetPersonYearQuery> {
 export class GetAccountStatementHandler implements IQueryHandler<GetAccountStatementQuery> {
   constructor(private readonly read: ReadSideService) {}
   execute(q: GetAccountStatementQuery) {
-    return this.read.accountStatement(q.personId, q.asOf);
+    return this.read.accountStatement(q.personId, q.asOf, q.page);
   }
 }
 

@@ -10,7 +10,24 @@ import { readPersonYear, readRateTimeline } from './read-models/persons.projecti
 import type { ReadModelStore } from './read-model-store';
 import { AccountStatement, accountStatement, AsOf, foldPersonView, parseAsOf, PersonYearView, RateSegment, rateTimeline, summarizeYear } from './person-views';
 import { PROJECTION_RUNNER, READ_MODEL_STORE } from './tokens';
+import { MAX_PAGE_LIMIT, Page } from '../http/pagination';
+import { ListedInstitution, listInstitutions, listInstitutionSettlements, listPersonSettlements, pageStatementLines } from './list-queries';
+import type { VisitRecord } from './person-views';
 import type { ProjectionRunner } from './projection-runner';
+
+/** Which lines of a statement to serve: after a position, at most `limit`. */
+export interface StatementPage {
+  limit: number;
+  after: number;
+}
+
+/** A statement whose lines are one page: the totals are the account's, `nextCursor` fetches the next lines. */
+export type PagedStatement = AccountStatement & { nextCursor: string | null };
+
+function pagedStatement(statement: AccountStatement, page: StatementPage): PagedStatement {
+  const lines = pageStatementLines(statement.lines, page.limit, page.after);
+  return { ...statement, lines: lines.items, nextCursor: lines.nextCursor };
+}
 
 /** Every read answer names where it came from and the log position it holds at. */
 export interface ReadAnswer<T> {
@@ -59,15 +76,29 @@ export class ReadSideService {
     return { source: 'stream', asOf, throughPosition: fold.lastPosition, result: summarizeYear(this.catalog, fold.profile, fold.visits, year) };
   }
 
-  async accountStatement(personId: string, asOf?: AsOf): Promise<ReadAnswer<AccountStatement>> {
+  async accountStatement(personId: string, asOf?: AsOf, page: StatementPage = { limit: MAX_PAGE_LIMIT, after: 0 }): Promise<ReadAnswer<PagedStatement>> {
     if (!asOf) {
       const result = readAccountStatement(this.store, personId);
       if (!result) throw new NotFound('person', personId);
-      return { source: 'projection', asOf: null, throughPosition: this.runner.checkpoint(), result };
+      return { source: 'projection', asOf: null, throughPosition: this.runner.checkpoint(), result: pagedStatement(result, page) };
     }
     const events = await this.stream(personId);
     const result = accountStatement(personId, events, asOf);
-    return { source: 'stream', asOf, throughPosition: foldPersonView(events, asOf).lastPosition, result };
+    return { source: 'stream', asOf, throughPosition: foldPersonView(events, asOf).lastPosition, result: pagedStatement(result, page) };
+  }
+
+  institutions(filter: { region?: string }, limit: number, after: number): Page<ListedInstitution> {
+    return listInstitutions(this.store, filter, limit, after);
+  }
+
+  personSettlements(personId: string, limit: number, after: number): Page<VisitRecord> {
+    if (!this.store.stmt('SELECT 1 FROM rm_person WHERE person_id = ?').get(personId)) throw new NotFound('person', personId);
+    return listPersonSettlements(this.store, personId, limit, after);
+  }
+
+  institutionSettlements(code: string, from: string, to: string, limit: number, after: number): Page<VisitRecord> {
+    if (!this.store.stmt('SELECT 1 FROM rm_institution WHERE code = ?').get(code)) throw new NotFound('institution', code);
+    return listInstitutionSettlements(this.store, code, from, to, limit, after);
   }
 
   async rateTimeline(personId: string, asOf?: AsOf): Promise<ReadAnswer<RateSegment[]>> {

@@ -59,8 +59,8 @@ describe('health and docs', () => {
     expect(docs.status).toBe(200);
     expect(Object.keys(docs.body.paths)).toEqual(expect.arrayContaining(['/persons', '/persons/{personId}/visits', '/persons/{personId}/account/family-payments']));
     const settle = docs.body.paths['/persons/{personId}/visits'].post;
-    expect(settle.responses['201'].content['application/json'].schema.example.decision.national).toEqual(expect.objectContaining({ hifp_pay: expect.any(String) }));
-    expect(settle.responses['422'].content['application/json'].schema.example).toEqual(expect.objectContaining({ code: expect.any(String), clause: expect.any(String) }));
+    expect(settle.responses['201'].content['application/json'].example.decision.national).toEqual(expect.objectContaining({ hifp_pay: expect.any(String) }));
+    expect(settle.responses['422'].content['application/json'].example).toEqual(expect.objectContaining({ code: expect.any(String), clause: expect.any(String) }));
     expect(settle.requestBody.content['application/json'].schema.$ref).toMatch(/SettleVisitDto$/);
   });
 });

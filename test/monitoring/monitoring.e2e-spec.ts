@@ -61,7 +61,7 @@ describe('monitoring over HTTP', () => {
   it('flags visits at three institutions on one day once, on the alert stream — never on the person stream', async () => {
     const res = await get('/monitoring/alerts?person=M1', h.keys.auditor);
     expect(res.status).toBe(200);
-    expect(res.body.alerts).toEqual([
+    expect(res.body.items).toEqual([
       expect.objectContaining({
         alertId: 'person-M1:institutionsOnOneDay:2023-03-06..2023-03-06',
         subject: { kind: 'person', id: 'M1' },
@@ -121,12 +121,12 @@ describe('monitoring over HTTP', () => {
     const res = await post('/monitoring/alerts/close', { alertId, note: '核实：同日分别就诊，属实', closedOn: '2023-03-20' });
     expect(res.status).toBe(201);
     await settled();
-    expect((await get('/monitoring/alerts?person=M1')).body.alerts).toEqual([]);
+    expect((await get('/monitoring/alerts?person=M1')).body.items).toEqual([]);
     const head = await h.store.headPosition();
     await (h.app.get(MONITORING_RUNNER) as MonitoringRunner).rebuild();
     await settled();
     expect(await h.store.headPosition()).toBe(head);
-    const all = (await get('/monitoring/alerts?person=M1&status=all')).body.alerts;
+    const all = (await get('/monitoring/alerts?person=M1&status=all')).body.items;
     expect(all.map((a: any) => [a.alertId, a.open])).toEqual([[alertId, false]]);
     const status = await get('/monitoring/status');
     expect(status.body).toEqual(expect.objectContaining({ lag: 0, pendingAlerts: 0, running: true }));

@@ -29,6 +29,7 @@ describe('health: liveness, readiness, read-side state', () => {
       ['persons', 'running'],
       ['accounts', 'running'],
       ['institution-months', 'running'],
+      ['institutions', 'running'],
       ['monitoring', 'running'],
     ]);
     expect((await http().get('/health/ready')).status).toBe(200);

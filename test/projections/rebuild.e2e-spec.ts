@@ -58,7 +58,7 @@ describe('projections: live read models, rebuilt from zero, are identical; and a
       const projected = (await ledger.get(`/persons/${personId}/years/${year}`)).body;
       expect(projected.source).toBe('projection');
       expect(projected.result).toEqual(summarizeYear(catalog, fold.profile!, fold.visits, year));
-      expect((await ledger.get(`/persons/${personId}/account/statement`)).body.result).toEqual(accountStatement(personId, events));
+      expect((await ledger.get(`/persons/${personId}/account/statement`)).body.result).toEqual({ ...accountStatement(personId, events), nextCursor: null });
       expect((await ledger.get(`/persons/${personId}/rate-timeline`)).body.result).toEqual(rateTimeline(catalog, fold.profile!));
     }
   });

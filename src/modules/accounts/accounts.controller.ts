@@ -1,8 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { commandContext } from '../../http/command-context';
-import { EXAMPLES } from '../../http/openapi-examples';
 import { PersonIdParam } from '../../http/params';
 import { replyWrite } from '../../http/reply';
 import { CurrentPrincipal, Principal, Roles } from '../../http/roles';
@@ -10,12 +9,13 @@ import { WriteOutcome } from '../person-writer.service';
 import { AccountRequestCommand, ExecuteAccountCommand } from './commands/accounts.command';
 import { BequeathAccountDto, CreditMonthDto, FamilyPaymentDto, PayFromAccountDto, PayOutAccountDto, TransferAccountDto } from './dto/accounts.dto';
 import { AccountView, GetAccountQuery } from './queries/get-account.query';
+import { AccountViewDto, ApiBadRequest, ApiNotFound, ApiPersonWrite, ApiRefusal } from '../../http/openapi-responses';
 
 @ApiTags('accounts')
 @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retry with the same key returns the first result and writes nothing.' })
-@ApiResponse({ status: 201, description: 'The events written, with revision and global position (Idempotent-Replayed: true on a retry)', schema: { example: EXAMPLES.write } })
-@ApiResponse({ status: 400, description: 'Invalid input: names the field and the rule', schema: { example: EXAMPLES.badRequest } })
-@ApiResponse({ status: 422, description: 'Business refusal (e.g. ACCOUNT_INSUFFICIENT, RELATION_NOT_ALLOWED) with its clause', schema: { example: EXAMPLES.refusal } })
+@ApiBadRequest()
+@ApiNotFound()
+@ApiRefusal('Business refusal (e.g. ACCOUNT_INSUFFICIENT, RELATION_NOT_ALLOWED) with its clause; nothing written')
 @Controller('persons/:personId/account')
 export class AccountsController {
   constructor(private readonly commands: CommandBus, private readonly queries: QueryBus) {}
@@ -25,6 +25,7 @@ export class AccountsController {
   }
 
   @Get()
+  @ApiOkResponse({ type: AccountViewDto })
   @Roles('agency', 'auditor')
   @ApiOperation({ summary: 'Balance and statement (every credit and debit with its source event)' })
   get(@Param() { personId }: PersonIdParam): Promise<AccountView> {
@@ -32,6 +33,7 @@ export class AccountsController {
   }
 
   @Post('credits')
+  @ApiPersonWrite()
   @HttpCode(201)
   @ApiOperation({ summary: 'Monthly credit (宛政办〔2022〕42号 第八条): in-service 2% of the base; retired 2% of the average pension, from the month after retirement' })
   async credit(@Param() { personId }: PersonIdParam, @Body() dto: CreditMonthDto, @CurrentPrincipal() p: Principal, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: unknown) {
@@ -39,6 +41,7 @@ export class AccountsController {
   }
 
   @Post('payments')
+  @ApiPersonWrite()
   @HttpCode(201)
   @ApiOperation({ summary: 'Pay own self-pay or a pharmacy purchase from the account (第九条)' })
   async pay(@Param() { personId }: PersonIdParam, @Body() dto: PayFromAccountDto, @CurrentPrincipal() p: Principal, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: unknown) {
@@ -46,6 +49,7 @@ export class AccountsController {
   }
 
   @Post('family-payments')
+  @ApiPersonWrite()
   @HttpCode(201)
   @ApiOperation({ summary: "FamilyAccountPayment: pay a spouse's, parent's or child's self-pay or resident contribution (第九条（二）（三）)" })
   async family(@Param() { personId }: PersonIdParam, @Body() dto: FamilyPaymentDto, @CurrentPrincipal() p: Principal, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: unknown) {
@@ -53,6 +57,7 @@ export class AccountsController {
   }
 
   @Post('transfers')
+  @ApiPersonWrite()
   @HttpCode(201)
   @ApiOperation({ summary: 'AccountTransferred in or out of the region (第十二条); out moves the whole balance and ends the enrolment' })
   async transfer(@Param() { personId }: PersonIdParam, @Body() dto: TransferAccountDto, @CurrentPrincipal() p: Principal, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: unknown) {
@@ -60,6 +65,7 @@ export class AccountsController {
   }
 
   @Post('payout')
+  @ApiPersonWrite()
   @HttpCode(201)
   @ApiOperation({ summary: 'One-time payout on death, emigration or voluntary exit (第十二条): balance to zero' })
   async payout(@Param() { personId }: PersonIdParam, @Body() dto: PayOutAccountDto, @CurrentPrincipal() p: Principal, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: unknown) {
@@ -67,6 +73,7 @@ export class AccountsController {
   }
 
   @Post('inheritance')
+  @ApiPersonWrite()
   @HttpCode(201)
   @ApiOperation({ summary: "Inheritance (第十二条): the balance moves to the heir's account" })
   async inherit(@Param() { personId }: PersonIdParam, @Body() dto: BequeathAccountDto, @CurrentPrincipal() p: Principal, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: unknown) {

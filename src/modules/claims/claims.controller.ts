@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiHeader, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { commandContext } from '../../http/command-context';
 import { withFingerprint } from '../../event-store/stream-command';
 import { personStreamId } from '../person-stream';
@@ -15,12 +15,14 @@ import { EXAMPLES } from '../../http/openapi-examples';
 import { PreSettleVisit, ReverseSettlement, SettlementOutcome, SettleVisit, VisitRequest } from './commands/claims.command';
 import { ReverseSettlementDto, SettleVisitDto } from './dto/claims.dto';
 import { GetSettlementQuery, SettlementDetail } from './queries/get-settlement.query';
+import { ApiBadRequest, ApiConflict, ApiNotFound, ApiPersonWrite, ApiRefusal, DecisionDto, SettlementDetailDto, SettlementWriteDto } from '../../http/openapi-responses';
 
 @ApiTags('claims')
-@ApiResponse({ status: 400, description: 'Invalid input: names the field and the rule', schema: { example: EXAMPLES.badRequest } })
+@ApiBadRequest()
+@ApiNotFound()
 @ApiResponse({ status: 403, description: "An institution key acting for another institution's visit" })
-@ApiResponse({ status: 409, description: 'The stream kept changing (concurrency conflict after retries)' })
-@ApiResponse({ status: 422, description: 'Business refusal with reason code and clause', schema: { example: EXAMPLES.refusal } })
+@ApiConflict()
+@ApiRefusal()
 @Controller('persons/:personId')
 export class ClaimsController {
   constructor(private readonly commands: CommandBus, private readonly queries: QueryBus, @Inject(CLOCK) private readonly clock: Clock) {}
@@ -45,11 +47,11 @@ export class ClaimsController {
   }
 
   @Post('visits')
+  @ApiCreatedResponse({ description: 'The decision (amounts, national fields, reasons, flags, trace with clauses) and where it was recorded', type: SettlementWriteDto, example: EXAMPLES.settlement })
   @Roles('agency', 'institution')
   @HttpCode(201)
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retry with the same key returns the first result and writes nothing.' })
   @ApiOperation({ summary: 'Settle a visit (national 2207): VisitSettled with the decision, policy version and trace' })
-  @ApiResponse({ status: 201, description: 'The decision (amounts, national fields, reasons, flags, trace with clauses) and where it was recorded', schema: { example: EXAMPLES.settlement } })
   async settle(@Param() { personId }: PersonIdParam, @Body() dto: SettleVisitDto, @CurrentPrincipal() p: Principal, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: unknown): Promise<SettlementOutcome> {
     // The key is bound to the body as sent (before settledAt defaults to the clock).
     const context = withFingerprint(commandContext(p, key), 'claims.SettleVisit', personStreamId(personId), dto);
@@ -57,15 +59,16 @@ export class ClaimsController {
   }
 
   @Post('visits/pre-settlement')
+  @ApiOkResponse({ description: 'The decision, as `decision` in a settlement', type: DecisionDto, example: EXAMPLES.settlement.decision })
   @Roles('agency', 'institution')
   @HttpCode(200)
   @ApiOperation({ summary: 'Pre-settle a visit (national 2206): the full decision, nothing written' })
-  @ApiResponse({ status: 200, description: 'The decision, as `decision` in a settlement', schema: { example: EXAMPLES.settlement.decision } })
   preSettle(@Param() { personId }: PersonIdParam, @Body() dto: SettleVisitDto, @CurrentPrincipal() p: Principal): Promise<Decision> {
     return this.commands.execute(new PreSettleVisit(personId, this.request(dto), p));
   }
 
   @Post('settlements/:settlementId/reversal')
+  @ApiPersonWrite()
   @Roles('agency', 'institution')
   @HttpCode(201)
   @ApiHeader({ name: 'Idempotency-Key', required: false })
@@ -75,6 +78,7 @@ export class ClaimsController {
   }
 
   @Get('settlements/:settlementId')
+  @ApiOkResponse({ type: SettlementDetailDto })
   @Roles('agency', 'auditor')
   @ApiOperation({ summary: "One settlement's record: facts, decision, national fields, trace with clauses" })
   @ApiQuery({ name: 'asOf', required: false, description: 'A global position (digits) or a date YYYY-MM-DD: the record as the ledger stood then' })

@@ -1,8 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiHeader, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { commandContext } from '../../http/command-context';
-import { EXAMPLES } from '../../http/openapi-examples';
 import { CurrentPrincipal, Principal, Roles } from '../../http/roles';
 import { PersonIdParam } from '../../http/params';
 import { replyWrite } from '../../http/reply';
@@ -25,14 +24,15 @@ import { GetPersonQuery, PersonView } from './queries/get-person.query';
 import { ListPersonsParams, ListPersonsQuery } from './queries/list-persons.query';
 import type { Page } from '../../http/pagination';
 import type { PersonListItem } from '../../projections/read-models/persons.projection';
+import { ApiBadRequest, ApiNotFound, ApiPersonWrite, ApiRefusal, PersonPageDto, PersonViewDto } from '../../http/openapi-responses';
 
 const IDEMPOTENCY = { name: 'Idempotency-Key', required: false, description: 'A retry with the same key returns the first result and writes nothing.' };
 
 @ApiTags('enrolment')
 @ApiHeader(IDEMPOTENCY)
-@ApiResponse({ status: 201, description: 'The events written, with revision and global position (Idempotent-Replayed: true on a retry)', schema: { example: EXAMPLES.write } })
-@ApiResponse({ status: 400, description: 'Invalid input: names the field and the rule', schema: { example: EXAMPLES.badRequest } })
-@ApiResponse({ status: 422, description: 'Business refusal: reason code and clause', schema: { example: EXAMPLES.refusal } })
+@ApiBadRequest()
+@ApiNotFound()
+@ApiRefusal()
 @Controller('persons')
 export class EnrollmentController {
   constructor(private readonly commands: CommandBus, private readonly queries: QueryBus) {}
@@ -42,6 +42,7 @@ export class EnrollmentController {
   }
 
   @Post()
+  @ApiPersonWrite()
   @HttpCode(201)
   @ApiOperation({ summary: 'Enrol an insured person (PersonEnrolled)' })
   async enrol(@Body() dto: EnrolPersonDto, @CurrentPrincipal() p: Principal, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: unknown) {
@@ -50,6 +51,7 @@ export class EnrollmentController {
   }
 
   @Get()
+  @ApiOkResponse({ type: PersonPageDto })
   @Roles('agency', 'auditor')
   @ApiOperation({ summary: 'Find persons (read model): by id prefix, region, scheme, latest category; ?limit= and opaque ?cursor=, answers {items, nextCursor}' })
   list(@Query() params: ListPersonsParams): Promise<Page<PersonListItem>> {
@@ -57,6 +59,7 @@ export class EnrollmentController {
   }
 
   @Get(':personId')
+  @ApiOkResponse({ type: PersonViewDto })
   @Roles('agency', 'auditor')
   @ApiParam({ name: 'personId' })
   @ApiOperation({ summary: 'The person as the stream says now: enrolment, category timeline, account, settlements' })
@@ -65,6 +68,7 @@ export class EnrollmentController {
   }
 
   @Post(':personId/retirement')
+  @ApiPersonWrite()
   @HttpCode(201)
   @ApiOperation({ summary: 'In-service → retired (RetiredStatusChanged, effective the 1st of the next month; 宛政办〔2022〕42号 第六条)' })
   async retire(@Param() { personId }: PersonIdParam, @Body() dto: ChangeRetiredStatusDto, @CurrentPrincipal() p: Principal, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: unknown) {
@@ -72,6 +76,7 @@ export class EnrollmentController {
   }
 
   @Post(':personId/contribution-base')
+  @ApiPersonWrite()
   @HttpCode(201)
   @ApiOperation({ summary: 'Change the monthly contribution base' })
   async base(@Param() { personId }: PersonIdParam, @Body() dto: ChangeContributionBaseDto, @CurrentPrincipal() p: Principal, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: unknown) {
@@ -79,6 +84,7 @@ export class EnrollmentController {
   }
 
   @Post(':personId/relatives')
+  @ApiPersonWrite()
   @HttpCode(201)
   @ApiOperation({ summary: 'Replace the declared relatives (whose self-pay this account may pay)' })
   async relatives(@Param() { personId }: PersonIdParam, @Body() dto: UpdateRelativesDto, @CurrentPrincipal() p: Principal, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: unknown) {
@@ -86,6 +92,7 @@ export class EnrollmentController {
   }
 
   @Post(':personId/inpatient/admissions')
+  @ApiPersonWrite()
   @HttpCode(201)
   @ApiOperation({ summary: 'Admit as inpatient (no outpatient pooling while in hospital)' })
   async admit(@Param() { personId }: PersonIdParam, @Body() dto: AdmitInpatientDto, @CurrentPrincipal() p: Principal, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: unknown) {
@@ -93,6 +100,7 @@ export class EnrollmentController {
   }
 
   @Post(':personId/inpatient/discharges')
+  @ApiPersonWrite()
   @HttpCode(201)
   @ApiOperation({ summary: 'Discharge from the open inpatient stay' })
   async discharge(@Param() { personId }: PersonIdParam, @Body() dto: DischargeInpatientDto, @CurrentPrincipal() p: Principal, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: unknown) {
@@ -100,6 +108,7 @@ export class EnrollmentController {
   }
 
   @Post(':personId/off-site-registrations')
+  @ApiPersonWrite()
   @HttpCode(201)
   @ApiOperation({ summary: 'Register an off-site residence (宛政办〔2022〕42号 第十五条)' })
   async offSite(@Param() { personId }: PersonIdParam, @Body() dto: RegisterOffSiteDto, @CurrentPrincipal() p: Principal, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: unknown) {
@@ -107,6 +116,7 @@ export class EnrollmentController {
   }
 
   @Post(':personId/referrals')
+  @ApiPersonWrite()
   @HttpCode(201)
   @ApiOperation({ summary: 'Record a referral from a primary institution (人社部发〔2011〕59号)' })
   async referral(@Param() { personId }: PersonIdParam, @Body() dto: RecordReferralDto, @CurrentPrincipal() p: Principal, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: unknown) {
@@ -114,6 +124,7 @@ export class EnrollmentController {
   }
 
   @Post(':personId/first-contact-institution')
+  @ApiPersonWrite()
   @HttpCode(201)
   @ApiResponse({ status: 404, description: 'The institution code is not registered' })
   @ApiOperation({ summary: "Designate the year's first-contact primary institution: registered, primary, designated for the person's scheme, in the person's region (人社部发〔2011〕59号 四)" })
@@ -122,6 +133,7 @@ export class EnrollmentController {
   }
 
   @Post(':personId/family-doctor-contracts')
+  @ApiPersonWrite()
   @HttpCode(201)
   @ApiResponse({ status: 404, description: 'The institution code is not registered' })
   @ApiOperation({ summary: 'Record a family-doctor contract whose fee the pooling fund pays, up to the pack limit per person-year (安医保〔2019〕75号 三（二）, 附件); its general consultation fees are then not pooled' })

@@ -1,0 +1,428 @@
+/**
+ * Response schemas for the OpenAPI document (issue 12 item 5): one class per answer, so a
+ * client generator gets a named, typed model for every operation. Top-level fields are
+ * typed; deeply nested policy structures (traces, trace steps, pack values) are typed as
+ * objects whose shape the description names.
+ */
+import { applyDecorators } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { EXAMPLES } from './openapi-examples';
+
+const OBJECT = { type: 'object', additionalProperties: true } as const;
+const OBJECTS = { type: 'array', items: { type: 'object', additionalProperties: true } } as const;
+const MONEY = { type: String, example: '93.50', description: 'Decimal string, yuan with two decimals' } as const;
+
+// ------------------------------------------------------------------ errors
+
+export class FieldErrorDto {
+  @ApiProperty({ example: 'occurredAt' }) field!: string;
+  @ApiProperty({ example: 'isInstant' }) rule!: string;
+  @ApiProperty({ example: 'occurredAt must be an ISO-8601 time with an offset' }) message!: string;
+}
+
+export class BadRequestDto {
+  @ApiProperty({ example: 400 }) statusCode!: number;
+  @ApiProperty({ example: 'Bad Request' }) error!: string;
+  @ApiProperty() message!: string;
+  @ApiProperty({ type: [FieldErrorDto] }) errors!: FieldErrorDto[];
+}
+
+export class RefusalDto {
+  @ApiProperty({ example: 422 }) statusCode!: number;
+  @ApiProperty({ example: 'Unprocessable Entity' }) error!: string;
+  @ApiProperty({ example: 'REVERSAL_WINDOW_PASSED', description: 'Reason code' }) code!: string;
+  @ApiProperty({ example: '焦医保〔2024〕32号 一（一）', description: 'The clause refusing' }) clause!: string;
+  @ApiProperty() message!: string;
+  @ApiPropertyOptional(OBJECT) details?: Record<string, unknown>;
+}
+
+export class ErrorDto {
+  @ApiProperty({ example: 404 }) statusCode!: number;
+  @ApiProperty({ example: 'Not Found' }) error!: string;
+  @ApiPropertyOptional({ example: 'CONCURRENCY_CONFLICT' }) code?: string;
+  @ApiProperty() message!: string;
+}
+
+const NOT_FOUND_EXAMPLE = { statusCode: 404, error: 'Not Found', message: 'person P-0404 not found' };
+const CONFLICT_EXAMPLE = { statusCode: 409, error: 'Conflict', code: 'CONCURRENCY_CONFLICT', message: 'stream person-P-0001 changed meanwhile; retry' };
+
+/** 400 (field and rule) on any operation that takes input. */
+export const ApiBadRequest = () => ApiBadRequestResponse({ description: 'Invalid input: names the field and the rule; nothing written', type: BadRequestDto, example: EXAMPLES.badRequest });
+export const ApiNotFound = () => ApiNotFoundResponse({ description: 'Unknown id', type: ErrorDto, example: NOT_FOUND_EXAMPLE });
+export const ApiRefusal = (description = 'Business refusal: reason code and clause; nothing written') => ApiUnprocessableEntityResponse({ description, type: RefusalDto, example: EXAMPLES.refusal });
+export const ApiConflict = () => ApiConflictResponse({ description: 'The stream kept changing (concurrency conflict after retries); nothing written', type: ErrorDto, example: CONFLICT_EXAMPLE });
+
+// ------------------------------------------------------------------ writes
+
+export class WrittenEventDto {
+  @ApiProperty({ example: 'PersonEnrolled' }) type!: string;
+  @ApiProperty({ example: 0 }) revision!: number;
+  @ApiProperty({ example: 2 }) position!: number;
+  @ApiProperty({ ...OBJECT, description: 'The event data as recorded' }) data!: Record<string, unknown>;
+}
+
+abstract class WriteOutcomeBase {
+  @ApiProperty({ description: 'False when the Idempotency-Key had already been applied (nothing written; header Idempotent-Replayed: true)' }) created!: boolean;
+  @ApiProperty({ example: 0, description: 'Revision of the last event in the stream' }) revision!: number;
+  @ApiProperty({ example: 2, description: 'Global position of the last event written' }) position!: number;
+  @ApiProperty({ type: [WrittenEventDto] }) events!: WrittenEventDto[];
+}
+
+export class PersonWriteDto extends WriteOutcomeBase {
+  @ApiProperty({ example: 'P-0001' }) personId!: string;
+}
+
+export class InstitutionWriteDto extends WriteOutcomeBase {
+  @ApiProperty({ example: 'NY-L2' }) code!: string;
+}
+
+export class AlertCloseDto extends WriteOutcomeBase {
+  @ApiProperty({ example: 'institution-NY-L3:perVisitCostGrowthMoM:2024-06' }) alertId!: string;
+  @ApiProperty({ example: 'alerts-institution-NY-L3' }) streamId!: string;
+  @ApiProperty({ example: '2024-07-15' }) closedOn!: string;
+}
+
+/** 201 with the events written, on a person's stream. */
+export const ApiPersonWrite = () => ApiCreatedResponse({ description: 'The events written, with revision and global position (Idempotent-Replayed: true on a retry)', type: PersonWriteDto, example: EXAMPLES.write });
+export const ApiInstitutionWrite = () => ApiCreatedResponse({ description: "The events written on the institution's stream", type: InstitutionWriteDto });
+
+// ------------------------------------------------------------------ settlement
+
+export class AmountsDto {
+  @ApiProperty(MONEY) total!: string;
+  @ApiProperty(MONEY) excluded!: string;
+  @ApiProperty(MONEY) policyScope!: string;
+  @ApiProperty(MONEY) deductible!: string;
+  @ApiProperty({ example: '0.55' }) rate!: string;
+  @ApiProperty(MONEY) fundBeforeCap!: string;
+  @ApiProperty(MONEY) capAnnual!: string;
+  @ApiProperty(MONEY) capRemainingBefore!: string;
+  @ApiProperty(MONEY) fund!: string;
+  @ApiProperty(MONEY) account!: string;
+  @ApiProperty(MONEY) relativeAccount!: string;
+  @ApiProperty(MONEY) cash!: string;
+}
+
+export class DecisionDto {
+  @ApiProperty({ example: 'V-0001' }) visitId!: string;
+  @ApiProperty({ ...OBJECT, description: '{ packId, version, region, scheme }' }) policy!: Record<string, unknown>;
+  @ApiProperty({ example: '2023-03-06' }) visitDate!: string;
+  @ApiProperty({ example: 2023 }) year!: number;
+  @ApiProperty({ example: 'in_service' }) category!: string;
+  @ApiProperty() eligible!: boolean;
+  @ApiProperty({ type: AmountsDto }) amounts!: AmountsDto;
+  @ApiProperty() deductibleCharged!: boolean;
+  @ApiProperty({ ...OBJECT, description: 'National 2207 output fields (setl_id, fund_pay_sumamt, acct_pay, psn_cash_pay, …)' }) national!: Record<string, unknown>;
+  @ApiProperty({ ...OBJECTS, description: 'Why something was not paid: { code, message, clause }' }) reasons!: Array<Record<string, unknown>>;
+  @ApiProperty({ ...OBJECTS, description: 'Paid, but worth a look: { code, message, clause }' }) flags!: Array<Record<string, unknown>>;
+  @ApiProperty({ ...OBJECTS, description: 'Every step with its inputs, result and clause' }) trace!: Array<Record<string, unknown>>;
+}
+
+export class SettlementWriteDto extends PersonWriteDto {
+  @ApiProperty({ type: DecisionDto }) decision!: DecisionDto;
+}
+
+export class SettlementDetailDto {
+  @ApiProperty({ example: 'P-0001' }) personId!: string;
+  @ApiProperty({ example: 'S-0001' }) settlementId!: string;
+  @ApiProperty() revision!: number;
+  @ApiProperty() position!: number;
+  @ApiProperty() recordedAt!: string;
+  @ApiProperty({ ...OBJECT, description: 'VisitSettled data: settlementId, visit, institution, yearToDate, account, policyVersion, decision' }) settled!: Record<string, unknown>;
+  @ApiPropertyOptional({ ...OBJECT, description: 'SettlementReversed data, if reversed' }) reversal?: Record<string, unknown>;
+}
+
+// ------------------------------------------------------------------ persons and accounts
+
+export class AccountTotalsDto {
+  @ApiProperty(MONEY) balance!: string;
+  @ApiProperty(MONEY) credits!: string;
+  @ApiProperty(MONEY) debits!: string;
+  @ApiProperty() closed!: boolean;
+}
+
+export class PersonViewDto {
+  @ApiProperty({ example: 'P-0001' }) personId!: string;
+  @ApiProperty() revision!: number;
+  @ApiProperty({ ...OBJECT, description: 'Scheme, category, region, enrolment date, contribution base, relatives…' }) enrolment!: Record<string, unknown>;
+  @ApiProperty({ type: AccountTotalsDto }) account!: AccountTotalsDto;
+  @ApiProperty({ ...OBJECTS, description: 'Every settlement with its amounts' }) settlements!: Array<Record<string, unknown>>;
+}
+
+export class AccountViewDto extends AccountTotalsDto {
+  @ApiProperty({ example: 'P-0001' }) personId!: string;
+  @ApiProperty({ ...OBJECTS, description: 'Every credit and debit: { type, revision, amount, balance, reference }' }) statement!: Array<Record<string, unknown>>;
+}
+
+// ------------------------------------------------------------------ read side
+
+abstract class ReadAnswerBase {
+  @ApiProperty({ enum: ['projection', 'stream'], description: "'projection': the live read model; 'stream': folded from the person's events up to asOf" }) source!: string;
+  @ApiProperty({ ...OBJECT, nullable: true, description: '{ position } or { date }; null for the live answer' }) asOf!: Record<string, unknown> | null;
+  @ApiProperty({ description: "The read models' checkpoint, or the last event folded" }) throughPosition!: number;
+}
+
+export class StatementLineDto {
+  @ApiProperty() position!: number;
+  @ApiProperty() revision!: number;
+  @ApiProperty({ example: 'AccountCredited' }) type!: string;
+  @ApiProperty() recordedAt!: string;
+  @ApiProperty(MONEY) credit!: string;
+  @ApiProperty(MONEY) debit!: string;
+  @ApiProperty(MONEY) balance!: string;
+  @ApiProperty({ example: '2023-03' }) reference!: string;
+}
+
+export class PagedStatementDto extends AccountTotalsDto {
+  @ApiProperty({ example: 'P-0001' }) personId!: string;
+  @ApiProperty({ type: [StatementLineDto] }) lines!: StatementLineDto[];
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as ?cursor= for the next lines' }) nextCursor!: string | null;
+}
+
+export class StatementAnswerDto extends ReadAnswerBase {
+  @ApiProperty({ type: PagedStatementDto }) result!: PagedStatementDto;
+}
+
+export class PersonYearAnswerDto extends ReadAnswerBase {
+  @ApiProperty({ ...OBJECT, description: 'PersonYearView: fund paid, cap in force and remaining, by category period, every settlement' }) result!: Record<string, unknown>;
+}
+
+export class RateTimelineAnswerDto extends ReadAnswerBase {
+  @ApiProperty({ ...OBJECTS, description: 'RateSegment[]: from, to, category, cause, rates by level with their citation, cap' }) result!: Array<Record<string, unknown>>;
+}
+
+export class InstitutionMonthTotalsDto {
+  @ApiProperty({ example: 'NY-L2' }) institutionCode!: string;
+  @ApiProperty({ example: '2023-03' }) month!: string;
+  @ApiProperty() visits!: number;
+  @ApiProperty(MONEY) totalCost!: string;
+  @ApiProperty(MONEY) policyScopeCost!: string;
+  @ApiProperty(MONEY) fundDue!: string;
+}
+
+export class InstitutionMonthAnswerDto extends ReadAnswerBase {
+  @ApiProperty({ type: InstitutionMonthTotalsDto }) result!: InstitutionMonthTotalsDto;
+}
+
+export class LagDto {
+  @ApiProperty() headPosition!: number;
+  @ApiProperty() checkpoint!: number;
+  @ApiProperty() lag!: number;
+  @ApiProperty() running!: boolean;
+  @ApiPropertyOptional() error?: string;
+}
+
+// ------------------------------------------------------------------ institutions
+
+export class InstitutionProfileDto {
+  @ApiProperty({ example: 'NY-L2' }) code!: string;
+  @ApiProperty({ example: '南阳市某二级医院' }) name!: string;
+  @ApiProperty({ example: 'other_specialty' }) category!: string;
+  @ApiProperty({ example: 'level2' }) level!: string;
+  @ApiProperty({ example: 'city' }) location!: string;
+  @ApiProperty({ example: 'nanyang' }) region!: string;
+  @ApiProperty({ type: [String], example: ['employee'] }) designations!: string[];
+  @ApiPropertyOptional() countyDesignated?: boolean;
+  @ApiPropertyOptional() pharmacy?: boolean;
+}
+
+export class InstitutionYearDto {
+  @ApiProperty({ example: 'JZ-L2' }) code!: string;
+  @ApiProperty({ example: 2024 }) year!: number;
+  @ApiProperty({ ...OBJECT, nullable: true }) costBase!: Record<string, unknown> | null;
+  @ApiProperty({ ...OBJECTS, description: 'Each month: declared, approved, advanced, held' }) months!: Array<Record<string, unknown>>;
+  @ApiProperty({ ...OBJECT, description: '{ visits, totalCost, fundDue, lateMonths }' }) declared!: Record<string, unknown>;
+  @ApiProperty(MONEY) approved!: string;
+  @ApiProperty(MONEY) advanced!: string;
+  @ApiProperty(MONEY) held!: string;
+  @ApiProperty({ ...OBJECT, nullable: true }) settlement!: Record<string, unknown> | null;
+  @ApiProperty({ ...OBJECT, nullable: true }) review!: Record<string, unknown> | null;
+  @ApiProperty({ ...OBJECT, nullable: true }) assessment!: Record<string, unknown> | null;
+  @ApiProperty({ ...OBJECT, nullable: true }) final!: Record<string, unknown> | null;
+  @ApiProperty({ ...OBJECT, description: 'Capitation: persons assigned, budget, months settled' }) capitation!: Record<string, unknown>;
+}
+
+export class InstitutionExplainDto {
+  @ApiProperty({ example: 'JZ-L2' }) code!: string;
+  @ApiProperty({ example: 2024 }) year!: number;
+  @ApiProperty({ ...OBJECTS, description: 'Trace steps with their clauses' }) steps!: Array<Record<string, unknown>>;
+}
+
+export class ChainVerificationDto {
+  @ApiProperty() intact!: boolean;
+  @ApiProperty({ ...OBJECTS }) broken!: Array<Record<string, unknown>>;
+}
+
+export class InstitutionReplayDto {
+  @ApiProperty({ example: 'JZ-L2' }) code!: string;
+  @ApiProperty({ type: Number, nullable: true }) year!: number | null;
+  @ApiProperty() events!: number;
+  @ApiProperty() recomputed!: number;
+  @ApiProperty({ ...OBJECTS, description: 'Each decision whose recomputation differs' }) findings!: Array<Record<string, unknown>>;
+  @ApiProperty({ ...OBJECT, description: 'Hash-chain verification of the stream' }) chain!: Record<string, unknown>;
+}
+
+// ------------------------------------------------------------------ monitoring
+
+export class AlertDto {
+  @ApiProperty({ example: 'person-M1:institutionsOnOneDay:2023-03-06..2023-03-06' }) alertId!: string;
+  @ApiProperty({ ...OBJECT, description: '{ kind: institution | person, id }' }) subject!: Record<string, unknown>;
+  @ApiProperty({ example: 'alerts-person-M1' }) streamId!: string;
+  @ApiProperty({ example: 'institutionsOnOneDay' }) indicator!: string;
+  @ApiProperty({ ...OBJECT, description: '{ from, to }' }) period!: Record<string, unknown>;
+  @ApiProperty({ example: '3' }) value!: string;
+  @ApiProperty({ example: '3' }) threshold!: string;
+  @ApiProperty() clause!: string;
+  @ApiProperty() raisedAt!: string;
+  @ApiProperty({ description: 'Position of the event that raised it (the sort key)' }) raisedPosition!: number;
+  @ApiProperty() open!: boolean;
+}
+
+export class AlertPageDto {
+  @ApiProperty({ type: [AlertDto] }) items!: AlertDto[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
+}
+
+export class PersonListItemDto {
+  @ApiProperty({ example: 'NY-P01' }) personId!: string;
+  @ApiProperty({ example: 'employee' }) scheme!: string;
+  @ApiProperty({ example: 'nanyang' }) region!: string;
+  @ApiProperty({ example: 'in_service', description: 'The latest recorded category' }) category!: string;
+  @ApiProperty({ example: '2023-01-01' }) enrolledOn!: string;
+  @ApiPropertyOptional({ example: '2024-06-30' }) endedOn?: string;
+}
+
+export class PersonPageDto {
+  @ApiProperty({ type: [PersonListItemDto] }) items!: PersonListItemDto[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
+}
+
+export class InstitutionIndicatorsDto {
+  @ApiProperty({ example: 'NY-L3' }) institutionCode!: string;
+  @ApiProperty({ example: 2024 }) year!: number;
+  @ApiProperty({ ...OBJECTS, description: 'Twelve months of indicators with growth against the previous month and last year' }) months!: Array<Record<string, unknown>>;
+  @ApiProperty({ type: [AlertDto] }) alerts!: AlertDto[];
+  @ApiProperty({ ...OBJECT }) thresholds!: Record<string, unknown>;
+}
+
+export class PersonFrequencyDto {
+  @ApiProperty({ example: 'P-0001' }) personId!: string;
+  @ApiProperty({ example: '2024-03-10' }) asOf!: string;
+  @ApiProperty({ ...OBJECT, description: '{ from, to, count }' }) visitsIn7Days!: Record<string, unknown>;
+  @ApiProperty({ ...OBJECT, description: '{ from, to, count }' }) visitsIn30Days!: Record<string, unknown>;
+  @ApiProperty({ ...OBJECT, description: 'Busiest windows and days at several institutions in the preceding year' }) lastYear!: Record<string, unknown>;
+  @ApiProperty({ type: [AlertDto] }) alerts!: AlertDto[];
+  @ApiProperty({ ...OBJECT }) thresholds!: Record<string, unknown>;
+}
+
+export class MonitoringStatusDto extends LagDto {
+  @ApiProperty() pendingAlerts!: number;
+}
+
+// ------------------------------------------------------------------ audit
+
+export class SealSummaryDto {
+  @ApiProperty() revision!: number;
+  @ApiProperty() position!: number;
+  @ApiProperty() sealedAt!: string;
+  @ApiProperty() throughPosition!: number;
+  @ApiProperty() streams!: number;
+  @ApiProperty({ example: '9f2c…' }) root!: string;
+}
+
+export class SealAnswerDto {
+  @ApiProperty({ type: SealSummaryDto, nullable: true, description: 'null when nothing changed since the last seal' }) seal!: SealSummaryDto | null;
+  @ApiProperty({ ...OBJECT, description: 'Chain status: state, verifiedThrough, broken, sealFindings, lastSeal, notYetSealed' }) status!: Record<string, unknown>;
+}
+
+export class SealRecordDto {
+  @ApiProperty() revision!: number;
+  @ApiProperty() position!: number;
+  @ApiProperty() sealedAt!: string;
+  @ApiPropertyOptional({ ...OBJECT, description: 'Root, through position and changed heads' }) seal?: Record<string, unknown>;
+}
+
+export class VerifyReportDto {
+  @ApiProperty({ enum: ['intact', 'broken'] }) verdict!: string;
+  @ApiProperty() eventsRead!: number;
+  @ApiProperty() headPosition!: number;
+  @ApiProperty({ type: ChainVerificationDto }) chain!: ChainVerificationDto;
+  @ApiPropertyOptional({ ...OBJECT, description: 'The latest seal, whether it holds, and its findings' }) seal?: Record<string, unknown>;
+  @ApiProperty() notYetSealed!: number;
+}
+
+export class ReplayReportDto {
+  @ApiProperty({ example: 'P-0001' }) personId!: string;
+  @ApiProperty({ example: 2023 }) year!: number;
+  @ApiProperty({ example: 'person-P-0001' }) streamId!: string;
+  @ApiProperty() eventsRead!: number;
+  @ApiProperty() throughPosition!: number;
+  @ApiProperty() settlementsChecked!: number;
+  @ApiProperty({ example: '0 differences' }) verdict!: string;
+  @ApiProperty({ ...OBJECTS }) differences!: Array<Record<string, unknown>>;
+  @ApiProperty({ ...OBJECT }) chain!: Record<string, unknown>;
+  @ApiProperty({ ...OBJECT, nullable: true }) rebuilt!: Record<string, unknown> | null;
+}
+
+export class WhatIfReportDto {
+  @ApiProperty({ example: 'P-0001' }) personId!: string;
+  @ApiProperty({ example: 2023 }) year!: number;
+  @ApiProperty({ ...OBJECT }) changes!: Record<string, unknown>;
+  @ApiProperty({ ...OBJECTS, description: 'Each visit: recorded and what-if amounts' }) visits!: Array<Record<string, unknown>>;
+  @ApiProperty({ ...OBJECT, description: '{ recorded, whatIf, delta }: fund, account, cash' }) totals!: Record<string, unknown>;
+  @ApiProperty() changedVisits!: number;
+}
+
+export class ExplanationDto {
+  @ApiProperty({ example: 'P-0001' }) personId!: string;
+  @ApiProperty({ example: 'S-0001' }) settlementId!: string;
+  @ApiProperty({ example: 'V-0001' }) visitId!: string;
+  @ApiProperty({ example: '2023-03-06' }) visitDate!: string;
+  @ApiProperty({ ...OBJECT, description: '{ code, level, region }' }) institution!: Record<string, unknown>;
+  @ApiProperty({ ...OBJECT, description: '{ packId, version }' }) policy!: Record<string, unknown>;
+  @ApiProperty() category!: string;
+  @ApiProperty() eligible!: boolean;
+  @ApiProperty({ type: AmountsDto }) amounts!: AmountsDto;
+  @ApiProperty({ ...OBJECTS, description: 'Each step with its clause citations' }) steps!: Array<Record<string, unknown>>;
+  @ApiProperty({ ...OBJECTS }) reasons!: Array<Record<string, unknown>>;
+  @ApiProperty({ ...OBJECTS }) flags!: Array<Record<string, unknown>>;
+  @ApiPropertyOptional({ ...OBJECT }) reversal?: Record<string, unknown>;
+  @ApiProperty() position!: number;
+}
+
+export class PackSummaryDto {
+  @ApiProperty({ example: 'nanyang-employee-2023' }) id!: string;
+  @ApiProperty({ description: 'Content hash' }) version!: string;
+  @ApiProperty({ enum: ['city', 'framework'] }) kind!: string;
+  @ApiProperty({ example: '宛政办〔2022〕42号' }) document!: string;
+  @ApiProperty() title!: string;
+  @ApiProperty({ example: 'nanyang' }) region!: string;
+  @ApiProperty({ example: 'employee' }) scheme!: string;
+  @ApiProperty({ ...OBJECT, description: '{ from, to? }' }) effective!: Record<string, unknown>;
+}
+
+export class PackProvenanceDto extends PackSummaryDto {
+  @ApiPropertyOptional() framework?: string;
+  @ApiProperty({ type: [String] }) deploymentParameters!: string[];
+  @ApiProperty({ ...OBJECTS, description: 'Each dated value with the document and clause it comes from' }) values!: Array<Record<string, unknown>>;
+  @ApiPropertyOptional({ type: [String] }) notes?: string[];
+}
+
+// ------------------------------------------------------------------ health
+
+export class HealthDto {
+  @ApiProperty({ enum: ['ok', 'degraded', 'unavailable', 'ready', 'live'] }) status!: string;
+  @ApiPropertyOptional({ ...OBJECT, description: 'Which store, and whether it answers' }) store?: Record<string, unknown>;
+  @ApiPropertyOptional() headPosition?: number;
+  @ApiPropertyOptional({ ...OBJECT, description: 'Projection lag' }) projections?: Record<string, unknown>;
+  @ApiPropertyOptional({ ...OBJECTS, description: 'Each read model and its state' }) readModels?: Array<Record<string, unknown>>;
+  @ApiPropertyOptional({ ...OBJECT, description: 'Hash chain and seal status' }) chain?: Record<string, unknown>;
+  @ApiPropertyOptional() maxLag?: number;
+}
+
+export class LiveDto {
+  @ApiProperty({ enum: ['live'] }) status!: string;
+}
+
+/** 200 with a typed body, plus 400 for operations with input. */
+export const ApiOk = (type: Function, description?: string) => applyDecorators(ApiOkResponse({ type, ...(description ? { description } : {}) }));
