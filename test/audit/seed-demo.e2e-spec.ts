@@ -30,9 +30,9 @@ describe('seed:demo writes a realistic ledger through the API, and replay finds 
 
   it('raises an institution alert and a person alert (issue 13 item 10), with the ids the README uses', async () => {
     await monitoringSettled(ledger);
-    const inst = (await ledger.get(`/monitoring/alerts?institution=${DEMO_ALERTS.institution.code}`, ledger.auditorKey)).body.alerts;
+    const inst = (await ledger.get(`/monitoring/alerts?institution=${DEMO_ALERTS.institution.code}`, ledger.auditorKey)).body.items;
     expect(inst.map((a: any) => a.alertId)).toContain(DEMO_ALERTS.institution.alertId);
-    const person = (await ledger.get(`/monitoring/alerts?person=${DEMO_ALERTS.person.personId}`, ledger.auditorKey)).body.alerts;
+    const person = (await ledger.get(`/monitoring/alerts?person=${DEMO_ALERTS.person.personId}`, ledger.auditorKey)).body.items;
     expect(person.map((a: any) => a.indicator)).toContain('institutionsOnOneDay');
     expect(person.find((a: any) => a.indicator === 'institutionsOnOneDay').period.from).toBe(DEMO_ALERTS.person.date);
   });

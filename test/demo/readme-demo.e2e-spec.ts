@@ -65,7 +65,7 @@ describe("the README's demo, run as written", () => {
     expect(answers[1]).toContain('NY-P03');
     // The last command closed the demo's institution alert.
     const after = await fetch(`${service.url}/monitoring/alerts?institution=NY-H3&status=all`, { headers: { 'x-api-key': /AUDITOR_KEY="([^"]+)"/.exec(env)![1] } });
-    const closed = ((await after.json()) as { alerts: Array<{ alertId: string; open: boolean }> }).alerts.find((a) => a.alertId === 'institution-NY-H3:examinationShare:2023-11');
+    const closed = ((await after.json()) as { items: Array<{ alertId: string; open: boolean }> }).items.find((a) => a.alertId === 'institution-NY-H3:examinationShare:2023-11');
     expect(closed?.open).toBe(false);
   });
 });
