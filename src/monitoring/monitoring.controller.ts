@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { withFingerprint } from '../event-store/stream-command';
 import { commandContext } from '../http/command-context';
 import { pageLimit } from '../http/pagination';
 import { positionAfter } from '../projections/list-queries';
@@ -73,7 +74,9 @@ export class MonitoringController {
     const streamId = this.queries.alertStream(dto.alertId);
     if (!streamId) throw new NotFound('alert', dto.alertId);
     const closedOn = dto.closedOn ?? shanghaiDate(this.clock.now().toISOString());
-    const outcome = await this.writer.execute(streamId, { type: 'CloseAlert', data: { alertId: dto.alertId, closedOn, note: dto.note } }, commandContext(p, key));
+    // The key is bound to this request (issue 11 item 2): the body as sent, before closedOn defaults to today.
+    const context = withFingerprint(commandContext(p, key), 'monitoring.CloseAlert', streamId, dto);
+    const outcome = await this.writer.execute(streamId, { type: 'CloseAlert', data: { alertId: dto.alertId, closedOn, note: dto.note } }, context);
     return replyWrite(res, { ...outcome, alertId: dto.alertId, streamId, closedOn });
   }
 }

@@ -118,8 +118,15 @@ describe('monitoring over HTTP', () => {
 
   it('the agency closes an alert; a rebuilt monitor neither reopens nor repeats it', async () => {
     const alertId = 'person-M1:institutionsOnOneDay:2023-03-06..2023-03-06';
-    const res = await post('/monitoring/alerts/close', { alertId, note: '核实：同日分别就诊，属实', closedOn: '2023-03-20' });
+    const closeWith = (note: string) => h.http.post('/monitoring/alerts/close').set('x-api-key', agency()).set('Idempotency-Key', 'close-M1-0306').send({ alertId, note, closedOn: '2023-03-20' });
+    const res = await closeWith('核实：同日分别就诊，属实');
     expect(res.status).toBe(201);
+    // The same key: the same request is replayed, another request is refused and writes nothing (issue 11 item 2).
+    const before = await h.store.headPosition();
+    expect((await closeWith('核实：同日分别就诊，属实')).headers['idempotent-replayed']).toBe('true');
+    const reused = await closeWith('another note');
+    expect([reused.status, reused.body.code]).toEqual([422, 'IDEMPOTENCY_KEY_REUSED']);
+    expect(await h.store.headPosition()).toBe(before);
     await settled();
     expect((await get('/monitoring/alerts?person=M1')).body.items).toEqual([]);
     const head = await h.store.headPosition();
