@@ -66,7 +66,13 @@ export class InfrastructureModule implements OnApplicationShutdown {
             return withArchive(store, catalog);
           },
         },
-        { provide: API_KEY_RING, useFactory: () => overrides.keys ?? loadKeys(config, clock) },
+        {
+          // After the store has opened and the catalogue loaded (and archived): a first start
+          // issues and prints its agency key only once the ledger can actually serve (issue 13 item 6).
+          provide: API_KEY_RING,
+          inject: [POLICY_CATALOG],
+          useFactory: () => overrides.keys ?? loadKeys(config, clock),
+        },
       ],
       exports: [LEDGER_CONFIG, CLOCK, ID_GENERATOR, EVENT_STORE, POLICY_CATALOG, API_KEY_RING],
     };

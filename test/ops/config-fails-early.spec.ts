@@ -37,6 +37,15 @@ describe('configuration fails early, in one line, before anything is written or 
     expect(run.stderr).not.toMatch(/\n\s+at /); // no stack trace
   }
 
+  it('a store that cannot be opened after preflight: no agency key is issued or printed', () => {
+    // EventStoreDB on a port where nothing listens, with a short start-up wait: the store never opens.
+    const cwd = fs.mkdtempSync(path.join(dir, 'no-store-'));
+    const run = start({ LEDGER_DB: path.join(cwd, 'data/ledger.db'), LEDGER_API_KEYS_FILE: path.join(cwd, 'keys.json'), EVENTSTORE_CONNECTION_STRING: 'esdb://127.0.0.1:1?tls=false', EVENTSTORE_STARTUP_TIMEOUT_MS: '300' }, cwd);
+    expect(run.status).not.toBe(0);
+    expect(run.stdout + run.stderr).not.toContain('API key');
+    expect(fs.existsSync(path.join(cwd, 'keys.json'))).toBe(false);
+  });
+
   it('LEDGER_DB naming a directory: one line, no key file written, no key printed', () => {
     const cwd = fs.mkdtempSync(path.join(dir, 'dbdir-'));
     fs.mkdirSync(path.join(cwd, 'store'));
