@@ -1,23 +1,15 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
-import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from '../http/pagination';
+import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
+import { IsOptional, Matches } from 'class-validator';
+import { PageQuery } from '../http/pagination';
 
 const NAME_LIST = /^[A-Za-z][A-Za-z0-9]{0,63}(,[A-Za-z][A-Za-z0-9]{0,63}){0,31}$/;
 
-export class FeedQuery {
+/** The list convention's `limit` (PageQuery); the feed pages by log position (`after`), not by cursor. */
+export class FeedQuery extends PickType(PageQuery, ['limit'] as const) {
   @ApiPropertyOptional({ example: '0', description: 'Exclusive log position: events after it (default 0, the start). `Last-Event-ID` overrides it on the stream.' })
   @IsOptional()
   @Matches(/^\d{1,15}$/, { message: 'after must be a log position (digits)' })
   after?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_LIMIT, default: DEFAULT_PAGE_LIMIT })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_LIMIT)
-  limit?: number;
 
   @ApiPropertyOptional({ example: 'VisitSettled,SettlementReversed', description: 'Event types, comma-separated' })
   @IsOptional()

@@ -1,6 +1,7 @@
 /** Queries and answers of the read-side lists (issue 12 item 4); every list is `{ items, nextCursor }`. */
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { InstitutionProfileDto } from '../http/openapi-responses';
 import { PageQuery } from '../http/pagination';
 import { IsLocalDate } from '../http/validators';
 
@@ -32,16 +33,8 @@ export class StatementQuery extends PageQuery {
   asOf?: string;
 }
 
-export class ListedInstitutionDto {
-  @ApiProperty({ example: 'NY-L2' }) code!: string;
-  @ApiProperty({ example: '南阳市某二级医院' }) name!: string;
-  @ApiProperty({ example: 'other_specialty' }) category!: string;
-  @ApiProperty({ example: 'level2' }) level!: string;
-  @ApiProperty({ example: 'city' }) location!: string;
-  @ApiProperty({ example: 'nanyang' }) region!: string;
-  @ApiProperty({ example: ['employee'], type: [String] }) designations!: string[];
-  @ApiPropertyOptional() countyDesignated?: boolean;
-  @ApiPropertyOptional() pharmacy?: boolean;
+/** The registry profile, with the position that orders the list. */
+export class ListedInstitutionDto extends InstitutionProfileDto {
   @ApiProperty({ example: 3, description: 'Log position of InstitutionRegistered (the sort key)' }) registeredPosition!: number;
 }
 
