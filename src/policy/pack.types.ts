@@ -6,22 +6,8 @@
 import type { LocalDate } from '../kernel/dates';
 import type { CostKind, InstitutionLevel, MedType, PersonCategory, Scheme } from './engine/types';
 
-/**
- * Where a value comes from: the document itself (default), the deployment configuration
- * (a figure the document does not give), or our reading of vague wording ("about 60%").
- */
-export type CitationSource = 'document' | 'deployment' | 'reading';
-
-export interface Cited<T> {
-  value: T;
-  /** Clause inside `document`, e.g. '第五条（一）', '三（三）', '附件'. */
-  clause: string;
-  /** Document number, e.g. '宛政办〔2022〕42号'; for deployment values 'config/deployment-policy.json'. */
-  document: string;
-  source?: CitationSource;
-  /** Why this reading was taken, where the text is silent or vague. */
-  note?: string;
-}
+import type { Cited } from './citation';
+export type { CitationSource, Cited } from './citation';
 
 export const ALL_LEVELS: readonly InstitutionLevel[] = ['village', 'township', 'level1', 'level2', 'level3', 'unrated'];
 /** DOMAIN.md §2: primary (基层) = level 1 and below. Unrated is not primary unless a pack says so by its rates. */
