@@ -1,0 +1,95 @@
+/**
+ * Issue 15: the facts of a retroactive correction. This file is the contract between the
+ * write side (src/corrections, src/disputes) and the read side (projections, audit,
+ * monitoring, auditor page). Original `VisitSettled` events are never changed: a
+ * correction appends, on each affected person's stream, one `SettlementAdjusted` per
+ * settlement whose figures change, and the money that moves because of it.
+ *
+ * Amounts are decimal strings to the fen. Deltas are `adjusted − previous` (signed).
+ */
+import type { Decision, InstitutionLevel, PersonCategory, YearToDate } from '../policy/engine/types';
+import type { LocalDate } from '../kernel/dates';
+
+/** What a correction changes. One kind per correction. */
+export type CorrectionSpec =
+  /** The person's category from a date (e.g. retired from 2023-01-01 instead of in service). */
+  | { kind: 'person-category'; personId: string; category: PersonCategory; from: LocalDate }
+  /** An institution's level (or designation) from a date. */
+  | { kind: 'institution-level'; institutionCode: string; level: InstitutionLevel; from: LocalDate }
+  /** One settlement's bill lines as they should have been (the whole corrected list). */
+  | { kind: 'settlement-lines'; personId: string; settlementId: string; lines: unknown[] }
+  /**
+   * A policy parameter corrected for a period: `path` is the pack key (e.g.
+   * "caps.in_service"), `value` the corrected cited value, applied to settlements under
+   * `packId` with visit dates in [from, to].
+   */
+  | { kind: 'policy-parameter'; packId: string; path: string; value: unknown; from: LocalDate; to: LocalDate; document: string; clause: string };
+
+export interface Money3 {
+  fund: string;
+  account: string;
+  cash: string;
+}
+
+/** On `correction-<correctionId>`: the correction as decided, before any person stream is touched. */
+export interface CorrectionApplied {
+  type: 'CorrectionApplied';
+  data: {
+    correctionId: string;
+    disputeId?: string;
+    spec: CorrectionSpec;
+    appliedAt: string;
+    appliedBy: { role: string; keyId?: string };
+    /** The derived pack version, when the correction is to a policy parameter. */
+    correctedPolicyVersion?: string;
+    /** Every settlement re-adjudicated and whether its figures changed, in order. */
+    affected: Array<{ personId: string; settlementId: string; changed: boolean; delta: Money3 }>;
+    totals: Money3;
+  };
+}
+
+/** On `person-<id>`: a settlement's figures after a correction. */
+export interface SettlementAdjusted {
+  type: 'SettlementAdjusted';
+  data: {
+    settlementId: string;
+    correctionId: string;
+    disputeId?: string;
+    adjustedAt: string;
+    /** Pack version the new decision was made under (the original's, or the corrected one). */
+    policyVersion: string;
+    /** Year-to-date the engine saw when re-adjudicating (threaded in visit order). */
+    yearToDate: YearToDate;
+    previous: Money3;
+    adjusted: Money3;
+    delta: Money3;
+    /** The whole new decision with its trace; `explain` shows it beside the original. */
+    decision: Decision;
+    /** First trace step where the two decisions part, with its clause. */
+    divergence: { step: string; clause: string };
+  };
+}
+
+/** On `person-<id>`: money back to the personal account (the account paid too much). */
+export interface AccountRefunded {
+  type: 'AccountRefunded';
+  data: { correctionId: string; settlementId: string; amount: string; on: string; clause: string };
+}
+
+/** On `person-<id>`: money taken back from the personal account (it paid too little), never below zero. */
+export interface AccountRecovered {
+  type: 'AccountRecovered';
+  data: { correctionId: string; settlementId: string; amount: string; on: string; clause: string };
+}
+
+/**
+ * On `person-<id>`: cash owed because of a correction. `owedTo: 'person'` — the fund or the
+ * account now pays more, so the person is owed what they paid in cash; `owedTo: 'fund'` —
+ * the person must pay back (including what the account could not cover).
+ */
+export interface ReceivableRecorded {
+  type: 'ReceivableRecorded';
+  data: { correctionId: string; settlementId: string; owedTo: 'person' | 'fund'; amount: string; on: string; clause: string };
+}
+
+export type CorrectionPersonEvent = SettlementAdjusted | AccountRefunded | AccountRecovered | ReceivableRecorded;
