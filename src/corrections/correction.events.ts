@@ -7,7 +7,8 @@
  *
  * Amounts are decimal strings to the fen. Deltas are `adjusted − previous` (signed).
  */
-import type { Decision, InstitutionLevel, PersonCategory, YearToDate } from '../policy/engine/types';
+import type { AdjudicationInput, Decision, InstitutionLevel, PersonCategory } from '../policy/engine/types';
+import type { PolicyOverride } from './derived-pack';
 import type { LocalDate } from '../kernel/dates';
 
 /** What a correction changes. One kind per correction. */
@@ -56,10 +57,16 @@ export interface SettlementAdjusted {
     correctionId: string;
     disputeId?: string;
     adjustedAt: string;
-    /** Pack version the new decision was made under (the original's, or the corrected one). */
+    /** Pack version the new decision was made under (the original's, or the derived one). */
     policyVersion: string;
-    /** Year-to-date the engine saw when re-adjudicating (threaded in visit order). */
-    yearToDate: YearToDate;
+    /** Set when the correction is to a policy parameter: replay derives the pack with derivePack(). */
+    policyOverride?: PolicyOverride;
+    /**
+     * Everything the engine was given, corrected (visit with its institution, person facts,
+     * year-to-date threaded in visit order, account request): replay recomputes
+     * adjudicate(input, pack) and compares with `decision`, as it does for VisitSettled.
+     */
+    input: AdjudicationInput;
     previous: Money3;
     adjusted: Money3;
     delta: Money3;
