@@ -99,4 +99,19 @@ export interface ReceivableRecorded {
   data: { correctionId: string; settlementId: string; owedTo: 'person' | 'fund'; amount: string; on: string; clause: string };
 }
 
-export type CorrectionPersonEvent = SettlementAdjusted | AccountRefunded | AccountRecovered | ReceivableRecorded;
+/**
+ * On `person-<id>`: the person's category corrected from a date. Folded into the category
+ * timeline, so visits settled after the correction use it too.
+ */
+export interface PersonCategoryCorrected {
+  type: 'PersonCategoryCorrected';
+  data: { correctionId: string; disputeId?: string; category: PersonCategory; from: LocalDate; correctedAt: string };
+}
+
+/** On the institution's stream: its level corrected from a date; later settlements use it too. */
+export interface InstitutionLevelCorrected {
+  type: 'InstitutionLevelCorrected';
+  data: { correctionId: string; disputeId?: string; institutionCode: string; level: InstitutionLevel; from: LocalDate; correctedAt: string };
+}
+
+export type CorrectionPersonEvent = SettlementAdjusted | AccountRefunded | AccountRecovered | ReceivableRecorded | PersonCategoryCorrected;
