@@ -17,14 +17,22 @@ import type { PersonState } from '../../person-stream';
 import type { SettleVisitCommand } from '../claims.decide';
 import type { HistoricalSettlement, VisitSettled } from '../claims.events';
 
-export interface SettlementOutcome {
+/**
+ * One settlement as both answers give it (issue 14 item 4): `POST …/visits` (with `created`)
+ * and `GET …/settlements/:sid` (with `recordedAt`, `facts`, `reversal`) carry the decision
+ * under the same key.
+ */
+export interface SettlementRecord {
   personId: string;
   settlementId: string;
-  created: boolean;
   revision: number;
   position: number;
   decision: Decision;
   familyPayment?: { holderId: string; paymentId: string; amount: string };
+}
+
+export interface SettlementOutcome extends SettlementRecord {
+  created: boolean;
 }
 
 export interface VisitRequest {
