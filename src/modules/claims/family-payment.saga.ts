@@ -31,6 +31,24 @@ import { reconcilerSettings, refundContext } from './family-payment.reconciler';
 /** Bounded retries of step 1 when the holder's account moves underneath. */
 const FAMILY_ATTEMPTS = 5;
 
+interface TakenFromHolder {
+  amount: string;
+  paymentId?: string;
+  account: AccountRequest;
+}
+
+interface PaymentPlan {
+  personId: string;
+  holderId: string;
+  request: VisitRequest;
+  institution: InstitutionFactsFor;
+  account: AccountRequest;
+  /** 1 for the saga's first payment, 2 after a stale one was refunded, … */
+  generation: number;
+  saga: string;
+  context: CommandContext;
+}
+
 interface SagaPayment {
   paymentId: string;
   outstanding: string;
@@ -94,7 +112,7 @@ export class FamilyPaymentSaga {
     institution: InstitutionFactsFor,
     saga: string,
     context: CommandContext,
-  ): Promise<{ amount: string; paymentId?: string; account: AccountRequest }> {
+  ): Promise<TakenFromHolder> {
     const visitDate = shanghaiDate(request.visit.occurredAt);
     for (let attempt = 1; ; attempt++) {
       const holder = await this.writer.loadExisting(holderId);
@@ -104,35 +122,47 @@ export class FamilyPaymentSaga {
       const held = mine.find((p) => money(p.outstanding).greaterThan(0));
       if (held && this.young(held.recordedAt)) return { amount: held.outstanding, paymentId: held.paymentId, account };
       if (held) {
-        // Old enough for the reconciler to refund it any moment: refund it ourselves, under
-        // the reconciler's key (so never twice), and pay afresh rather than race it.
-        await this.writer.write(holderId, refundContext(held.paymentId, '0.00'), (state) =>
-          decideAccount({ type: 'RefundFamilyPayment', data: { paymentId: held.paymentId, keep: '0.00', reason: 'settlement_not_recorded' } }, state),
-        );
+        await this.refundStale(holderId, held.paymentId);
         continue;
       }
-      const ben = (await this.writer.loadExisting(personId)).state;
-      const planned = preSettle(this.facts.command(ben, request, institution, account), ben).amounts.relativeAccount;
-      if (money(planned).isZero()) return { amount: '0.00', account };
-      const generation = mine.length + 1;
-      const paymentId = `FAM-${personId}-${request.settlementId}-${generation}`;
       try {
-        await this.writer.write(holderId, { ...context, commandId: `${saga}:${generation}`, causationId: context.commandId }, (state) =>
-          decideAccount(
-            {
-              type: 'PayForRelative',
-              data: { paymentId, beneficiaryId: personId, purpose: 'relative_self_pay', amount: planned, settlementId: request.settlementId, reference: `settlement ${request.settlementId}`, paidOn: visitDate },
-              pack: packFor(this.facts.catalog, state, visitDate),
-            },
-            state,
-          ),
-        );
-        return { amount: planned, paymentId, account };
+        return await this.payAfresh({ personId, holderId, request, institution, account, generation: mine.length + 1, saga, context });
       } catch (e) {
         // The holder's balance moved between our read and the append: plan again.
         if (!(e instanceof PolicyRefusal && e.code === 'ACCOUNT_INSUFFICIENT') || attempt >= FAMILY_ATTEMPTS) throw e;
       }
     }
+  }
+
+  /**
+   * A held payment old enough for the reconciler to refund it any moment: refund it here,
+   * under the reconciler's key (so never twice), and pay afresh rather than race it.
+   */
+  private async refundStale(holderId: string, paymentId: string): Promise<void> {
+    await this.writer.write(holderId, refundContext(paymentId, '0.00'), (state) =>
+      decideAccount({ type: 'RefundFamilyPayment', data: { paymentId, keep: '0.00', reason: 'settlement_not_recorded' } }, state),
+    );
+  }
+
+  /** Debits the holder what the engine plans for the relative's account now (nothing when it plans 0). */
+  private async payAfresh(p: PaymentPlan): Promise<TakenFromHolder> {
+    const { personId, holderId, request, account, saga, context } = p;
+    const visitDate = shanghaiDate(request.visit.occurredAt);
+    const beneficiary = (await this.writer.loadExisting(personId)).state;
+    const planned = preSettle(this.facts.command(beneficiary, request, p.institution, account), beneficiary).amounts.relativeAccount;
+    if (money(planned).isZero()) return { amount: '0.00', account };
+    const paymentId = `FAM-${personId}-${request.settlementId}-${p.generation}`;
+    await this.writer.write(holderId, { ...context, commandId: `${saga}:${p.generation}`, causationId: context.commandId }, (state) =>
+      decideAccount(
+        {
+          type: 'PayForRelative',
+          data: { paymentId, beneficiaryId: personId, purpose: 'relative_self_pay', amount: planned, settlementId: request.settlementId, reference: `settlement ${request.settlementId}`, paidOn: visitDate },
+          pack: packFor(this.facts.catalog, state, visitDate),
+        },
+        state,
+      ),
+    );
+    return { amount: planned, paymentId, account };
   }
 
   /** A held payment the reconciler will leave alone for a good while yet (under half its threshold). */
