@@ -7,6 +7,8 @@ import { API_KEY_RING, ApiKeyRing } from './api-keys';
  * Every route needs an API key (header `x-api-key`, or `Authorization: Bearer`) unless
  * marked @Public. Routes without @Roles are agency-only. Missing/unknown key → 401,
  * wrong role → 403. Per-institution checks (own visits only) live in the handlers.
+ * Authentication is the HTTP layer's (there is no domain error for a missing key), so this
+ * guard throws Nest's 401/403 exceptions; the error filter passes them through as they are.
  */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {

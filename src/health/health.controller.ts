@@ -43,6 +43,8 @@ export class HealthController {
     @Optional() @Inject(CHAIN_VERIFIER) private readonly chain?: ChainVerifier,
   ) {}
 
+  // A 503 here is HTTP's own signal to a load balancer and carries the health report as its
+  // body, so these handlers throw Nest's ServiceUnavailableException, not a domain error.
   @Public()
   @Get()
   @ApiOkResponse({ type: HealthDto })
