@@ -1,7 +1,7 @@
 /** Issue 15: request and answer shapes of corrections (class-validator: 400 names the field and the rule). */
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsIn, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsIn, IsObject, IsOptional, IsString, Matches, MaxLength, registerDecorator, ValidateIf, ValidateNested } from 'class-validator';
 import { ID_PATTERN, IsLocalDate } from '../http/validators';
 import { BillLineDto } from '../modules/claims/dto/claims.dto';
 import { ALL_LEVELS } from '../policy/pack.types';
@@ -12,10 +12,35 @@ export const CORRECTION_KINDS = ['person-category', 'institution-level', 'settle
 const PERSON_CATEGORIES: PersonCategory[] = ['in_service', 'retired', 'resident', 'student'];
 const is = (...kinds: Array<(typeof CORRECTION_KINDS)[number]>) => (o: CorrectionSpecDto) => kinds.includes(o.kind);
 
+/**
+ * On a discriminator: the object carries only the fields of its kind (a field of another
+ * kind is a mistake worth a 400, not something to ignore).
+ */
+export function OnlyFieldsOfKind(fields: Record<string, readonly string[]>): PropertyDecorator {
+  const all = new Set(Object.values(fields).flat());
+  const foreign = (o: Record<string, unknown>, kind: string) => [...all].filter((f) => o[f] !== undefined && !(fields[kind] ?? []).includes(f));
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'onlyFieldsOfKind',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options: { message: (a) => `${a.property} ${String(a.value)} takes only ${(fields[String(a.value)] ?? []).join(', ')}; remove ${foreign(a.object as Record<string, unknown>, String(a.value)).join(', ')}` },
+      validator: { validate: (kind: unknown, a) => typeof kind !== 'string' || !(kind in fields) || foreign(a!.object as Record<string, unknown>, kind).length === 0 },
+    });
+}
+
+export const SPEC_FIELDS: Record<(typeof CORRECTION_KINDS)[number], readonly string[]> = {
+  'person-category': ['personId', 'category', 'from'],
+  'institution-level': ['institutionCode', 'level', 'from'],
+  'settlement-lines': ['personId', 'settlementId', 'lines'],
+  'policy-parameter': ['packId', 'path', 'value', 'from', 'to', 'document', 'clause'],
+};
+
 /** One CorrectionSpec (src/corrections/correction.events.ts): the fields its kind needs. */
 export class CorrectionSpecDto {
-  @ApiProperty({ enum: CORRECTION_KINDS, example: 'person-category' })
+  @ApiProperty({ enum: CORRECTION_KINDS, example: 'person-category', description: 'Each kind takes only its fields: person-category (personId, category, from); institution-level (institutionCode, level, from); settlement-lines (personId, settlementId, lines); policy-parameter (packId, path, value, from, to, document, clause)' })
   @IsIn(CORRECTION_KINDS)
+  @OnlyFieldsOfKind(SPEC_FIELDS)
   kind!: (typeof CORRECTION_KINDS)[number];
 
   @ApiPropertyOptional({ example: 'NY-A1', description: 'person-category, settlement-lines' })

@@ -3,7 +3,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsIn, IsObject, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateIf, ValidateNested } from 'class-validator';
 import { ID_PATTERN, IsMonth } from '../http/validators';
-import { CorrectionAnswerDto, CorrectionSpecDto, Money3Dto } from '../corrections/corrections.dto';
+import { CorrectionAnswerDto, CorrectionSpecDto, Money3Dto, OnlyFieldsOfKind } from '../corrections/corrections.dto';
 import { DISPUTE_GROUNDS, DisputeGround } from './dispute.decide';
 
 const SUBJECT_KINDS = ['settlements', 'account-movement', 'institution-month'] as const;
@@ -11,8 +11,9 @@ const is = (...kinds: Array<(typeof SUBJECT_KINDS)[number]>) => (o: DisputeSubje
 const ID_MESSAGE = (name: string) => `${name} must be 1-64 letters, digits, . _ -`;
 
 export class DisputeSubjectDto {
-  @ApiProperty({ enum: SUBJECT_KINDS, example: 'settlements' })
+  @ApiProperty({ enum: SUBJECT_KINDS, example: 'settlements', description: 'settlements (personId, settlementIds); account-movement (personId, movementId); institution-month (institutionCode, month)' })
   @IsIn(SUBJECT_KINDS)
+  @OnlyFieldsOfKind({ settlements: ['personId', 'settlementIds'], 'account-movement': ['personId', 'movementId'], 'institution-month': ['institutionCode', 'month'] })
   kind!: (typeof SUBJECT_KINDS)[number];
 
   @ApiPropertyOptional({ example: 'NY-A1', description: 'settlements, account-movement' })

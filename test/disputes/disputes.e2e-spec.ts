@@ -195,6 +195,9 @@ describe('POST /corrections', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.message).toContain('spec.level');
     expect((await post('/corrections?dryRun=maybe', { spec: RETIRED })).status).toBe(400);
+    // A field of another kind is refused, not ignored.
+    const foreign = await post('/corrections', { spec: { ...RETIRED, lines: [{ code: 'A01', amount: '1.00', inCatalogue: true }] } });
+    expect([foreign.status, foreign.body.errors?.[0]]).toEqual([400, expect.objectContaining({ field: 'spec.kind', rule: 'onlyFieldsOfKind' })]);
     expect(await h.store.headPosition()).toBe(head);
   });
 
