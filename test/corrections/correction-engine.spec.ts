@@ -102,6 +102,9 @@ describe('institution level corrected', () => {
     expect(data(plan, 'AccountRecovered')[0]).toMatchObject({ amount: '10.00' });
     expect(data(plan, 'ReceivableRecorded')[0]).toMatchObject({ owedTo: 'fund', amount: '21.50' });
     expect(h.state().account.balance).toBe('0.00');
+    // A reversal afterwards gives back what the account actually paid: 120.00 + 10.00, not 151.50.
+    const [reversal] = reverseSettlement({ settlementId: 'S1', reversedAt: '2023-03-20T09:00:00+08:00', reason: 'test' }, h.state());
+    expect(reversal.data).toMatchObject({ fundRestored: '148.50', accountRestored: '130.00' });
   });
 
   it('the level it already has: nothing changes, nothing to write', () => {

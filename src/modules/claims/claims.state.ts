@@ -1,7 +1,7 @@
 import { instantMs } from '../../kernel/dates';
-import { fmt, money, sum } from '../../kernel/money';
+import { Dec, fmt, money, sum } from '../../kernel/money';
 import type { YearToDate } from '../../policy/engine/types';
-import type { SettlementAdjusted } from '../../corrections/correction.events';
+import type { AccountRecovered, AccountRefunded, SettlementAdjusted } from '../../corrections/correction.events';
 import type { ClaimsEvent } from './claims.events';
 
 export interface SettlementSummary {
@@ -41,7 +41,12 @@ function withCorrection(state: ClaimsState, event: { type: string; data: unknown
   return id === undefined || applied.includes(id) ? state : { ...state, appliedCorrections: [...applied, id] };
 }
 
-/** Issue 15: a settlement takes its adjusted figures; the year-to-date and later settlements build on them. */
+/**
+ * Issue 15: a settlement takes its adjusted figures; the year-to-date and later settlements
+ * build on them. `account` stays what the own account actually paid for it (moved by the
+ * correction's refund or recovery, which may be less than the adjustment when the balance
+ * was short), so a later reversal gives back no more than was taken.
+ */
 function adjusted(s: SettlementSummary, data: SettlementAdjusted['data']): SettlementSummary {
   const a = data.decision.amounts;
   return {
@@ -49,10 +54,13 @@ function adjusted(s: SettlementSummary, data: SettlementAdjusted['data']): Settl
     fund: a.fund,
     deductible: a.deductible,
     deductibleCharged: data.decision.deductibleCharged,
-    account: a.account,
     relativeAccount: a.relativeAccount,
     adjustedBy: [...(s.adjustedBy ?? []), data.correctionId],
   };
+}
+
+function accountMoved(state: ClaimsState, settlementId: string, signed: Dec): ClaimsState {
+  return { ...state, settlements: state.settlements.map((s) => (s.settlementId === settlementId ? { ...s, account: fmt(money(s.account).plus(signed)) } : s)) };
 }
 
 export function evolveClaims(state: ClaimsState, event: { type: string; data: unknown }): ClaimsState {
@@ -60,7 +68,7 @@ export function evolveClaims(state: ClaimsState, event: { type: string; data: un
 }
 
 function evolveSettlements(state: ClaimsState, event: { type: string; data: unknown }): ClaimsState {
-  const e = event as ClaimsEvent | SettlementAdjusted;
+  const e = event as ClaimsEvent | SettlementAdjusted | AccountRefunded | AccountRecovered;
   switch (e.type) {
     case 'VisitSettled': {
       const d = e.data.decision;
@@ -90,6 +98,10 @@ function evolveSettlements(state: ClaimsState, event: { type: string; data: unkn
       const data = e.data;
       return { ...state, settlements: state.settlements.map((s) => (s.settlementId === data.settlementId ? adjusted(s, data) : s)) };
     }
+    case 'AccountRefunded':
+      return accountMoved(state, e.data.settlementId, money(e.data.amount).negated());
+    case 'AccountRecovered':
+      return accountMoved(state, e.data.settlementId, money(e.data.amount));
     case 'SettlementReversed':
       return {
         ...state,
