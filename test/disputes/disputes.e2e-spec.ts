@@ -250,4 +250,27 @@ describe('POST /corrections', () => {
     await h.app.get(CorrectionsReconciler).reconcile();
     expect(await h.store.headPosition()).toBe(head);
   });
+
+  it('policy parameter for an ended period: every person under the pack is checked; the fund is clawed back down to the corrected cap', async () => {
+    // Caps read as 100 in service / 300 retired for 2023. NY-D1 (retired from 2023-01-01 since the
+    // dispute) had 175.50 × 3: S-1 keeps 175.50, S-2 gets the 124.50 left, S-4 nothing;
+    // NY-D2's S-3 (38.50) is under 100 and does not change.
+    const spec = { kind: 'policy-parameter', packId: 'nanyang-employee-2022', path: 'benefit.annualCaps', value: { in_service: '100', retired: '300' }, from: '2023-01-01', to: '2023-12-31', document: '宛政办〔2022〕42号', clause: '第五条（三）' };
+    const res = await post('/corrections', { spec });
+    expect(res.status).toBe(201);
+    expect(res.body.correctedPolicyVersion).toMatch(/^sha256:/);
+    expect(res.body.affected.map((a: any) => [a.personId, a.settlementId, a.changed, a.delta.fund])).toEqual([
+      ['NY-D1', 'S-1', false, '0.00'],
+      ['NY-D1', 'S-2', true, '-51.00'],
+      ['NY-D1', 'S-4', true, '-175.50'],
+      ['NY-D2', 'S-3', false, '0.00'],
+    ]);
+    const events = (await personEvents('NY-D1')).filter((e) => e.data.correctionId === res.body.correctionId);
+    expect(events.filter((e) => e.type === 'ReceivableRecorded').map((e) => [e.data.settlementId, e.data.owedTo, e.data.amount])).toEqual([
+      ['S-2', 'fund', '51.00'],
+      ['S-4', 'fund', '175.50'],
+    ]);
+    const adjusted = events.find((e) => e.type === 'SettlementAdjusted')!.data;
+    expect(adjusted).toMatchObject({ policyVersion: res.body.correctedPolicyVersion, policyOverride: { path: 'benefit.annualCaps', value: { in_service: '100', retired: '300' } }, divergence: { step: 'fund' } });
+  });
 });
