@@ -179,8 +179,9 @@ export function currentPack(s: CurrentSettlement, packs: WhatIfPacks): PackChoic
 export function reAdjudicate(rawEvents: ReadonlyArray<RecordedEvent>, changes: ReAdjudication, packs: WhatIfPacks): Redecided[] {
   const events = rawEvents.map(upcast);
   const current = currentSettlements(events);
+  const recordedCorrections = events.map((e, index) => ({ e, index })).filter(({ e }) => e.type === 'PersonCategoryCorrected');
   const laterCategoryCorrections = (index: number) => [
-    ...events.slice(index + 1).filter((e) => e.type === 'PersonCategoryCorrected').map((e) => e.data as PersonCategoryCorrected['data']),
+    ...recordedCorrections.filter((c) => c.index > index).map((c) => c.e.data as PersonCategoryCorrected['data']),
     ...(changes.categoryCorrections ?? []),
   ];
   let state: PersonState = initialPersonState();

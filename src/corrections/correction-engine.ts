@@ -195,7 +195,7 @@ function checkSpecForPerson(spec: CorrectionSpec, state: PersonState): void {
   }
   if (spec.kind === 'settlement-lines') {
     const s = state.claims.settlements.find((x) => x.settlementId === spec.settlementId);
-    if (!s) throw new PolicyRefusal('UNKNOWN_SETTLEMENT', 'national interface 2208', `no settlement ${spec.settlementId} for this person`);
+    if (!s) throw new PolicyRefusal('UNKNOWN_SETTLEMENT', CORRECTION_CLAUSES.reAdjudication, `no settlement ${spec.settlementId} for this person`);
     if (s.reversed) throw new PolicyRefusal('SETTLEMENT_REVERSED', CORRECTION_CLAUSES.reAdjudication, `settlement ${spec.settlementId} is reversed; there is nothing to correct`);
   }
 }
