@@ -11,11 +11,14 @@
  */
 import { INSTITUTIONS, LedgerHarness, registerInstitutions, startLedger } from '../support/ledger-app';
 import { CorrectionsReconciler } from '../../src/corrections/corrections.reconciler';
+import { DisputesReconciler } from '../../src/disputes/disputes.reconciler';
 import type { EventStore } from '../../src/event-store/event-store.port';
 
 let h: LedgerHarness;
 /** When set, appends to person streams fail (a crash between the correction's streams). */
 let failPersonAppends = false;
+/** When set, appends to dispute streams fail (a crash between the correction and DisputeUpheld). */
+let failDisputeAppends = false;
 
 const post = (path: string, body: unknown, key = h.keys.agency, idem?: string) => {
   const r = h.http.post(path).set('x-api-key', key);
@@ -32,6 +35,7 @@ beforeAll(async () => {
       const wrapped: EventStore = Object.create(store);
       wrapped.append = async (streamId, events, expected) => {
         if (failPersonAppends && streamId.startsWith('person-')) throw new Error('simulated crash before the person stream');
+        if (failDisputeAppends && streamId.startsWith('dispute-')) throw new Error('simulated crash before DisputeUpheld');
         return store.append(streamId, events, expected);
       };
       return wrapped;
@@ -274,3 +278,26 @@ describe('POST /corrections', () => {
     expect(adjusted).toMatchObject({ policyVersion: res.body.correctedPolicyVersion, policyOverride: { path: 'benefit.annualCaps', value: { in_service: '100', retired: '300' } }, divergence: { step: 'fund' } });
   });
 });
+
+describe('a crash between the correction and DisputeUpheld', () => {
+  it('the reconciler writes DisputeUpheld under the uphold key; the client retry then writes nothing', async () => {
+    const opened = await post('/disputes', { subject: { kind: 'settlements', personId: 'NY-D2', settlementIds: ['S-3'] }, grounds: { code: 'WRONG_LINES', text: 'A01 was 50.00' }, allegedFacts: { kind: 'settlement-lines', personId: 'NY-D2', settlementId: 'S-3', lines: [{ code: 'A01', amount: '50.00', inCatalogue: true }] } });
+    expect(opened.status).toBe(201);
+    const id = opened.body.disputeId;
+    failDisputeAppends = true;
+    const crashed = await post(`/disputes/${id}/uphold`, {}, h.keys.agency, 'uphold-crash');
+    failDisputeAppends = false;
+    expect(crashed.status).toBe(500);
+    expect((await personEvents('NY-D2')).filter((e) => e.type === 'SettlementAdjusted' && e.data.disputeId === id)).toHaveLength(1);
+    expect((await get(`/disputes/${id}`)).body.status).toBe('open');
+    expect(await h.app.get(DisputesReconciler).reconcile()).toBe(1);
+    const after = (await get(`/disputes/${id}`)).body;
+    expect(after).toMatchObject({ status: 'upheld', resolution: { correctionId: expect.stringMatching(/^COR-/) } });
+    const head = await h.store.headPosition();
+    const retry = await post(`/disputes/${id}/uphold`, {}, h.keys.agency, 'uphold-crash');
+    expect([retry.status, retry.headers['idempotent-replayed'], retry.body.correctionId]).toEqual([201, 'true', after.resolution.correctionId]);
+    expect(await h.store.headPosition()).toBe(head);
+    expect(await h.app.get(DisputesReconciler).reconcile()).toBe(0);
+  });
+});
+

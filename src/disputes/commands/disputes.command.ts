@@ -113,6 +113,16 @@ export class DisputesService {
     return { disputeId, dryRun, created: out.created, correctionId: correction.correctionId, correction, position: out.position };
   }
 
+  /**
+   * The DisputeUpheld an interrupted uphold did not write (DisputesReconciler), under the
+   * uphold's own key; nothing if the dispute is resolved already. True if written.
+   */
+  async finishUphold(disputeId: string, correctionId: string, upholdCommandId: string, keyId: string | undefined): Promise<boolean> {
+    const context = { commandId: upholdCommandId, actor: 'ledger:disputes-reconciler', correlationId: disputeId };
+    const out = await this.write(disputeId, context, (s) => (s.status === 'open' ? upholdDispute(s, { disputeId, resolvedAt: this.clock.now().toISOString(), correctionId, by: { role: 'agency', ...(keyId ? { keyId } : {}) } }) : []));
+    return out.created;
+  }
+
   private opener(request: OpenDisputeRequest, principal: Principal): DisputeOpener {
     if (principal.role === 'institution') {
       if (request.onBehalfOf !== undefined) throw new InvalidInput('onBehalfOf', "only the agency opens a dispute on a person's behalf");
