@@ -146,10 +146,21 @@ export function divergence(before: Decision, after: Decision): { step: string; c
   return { step: 'amounts', clause: CORRECTION_CLAUSES.reAdjudication };
 }
 
-/** Figures that a correction records a change of (money, and what the next settlements build on). */
-function figuresDiffer(a: Decision, b: Decision): boolean {
+/**
+ * Whether a settlement gets a SettlementAdjusted: its figures change (money, and what the
+ * next settlements build on); or its own facts or pack were corrected and its decision reads
+ * differently even though its money does not move (a corrected level or cap it did not
+ * reach): a later correction of it must start from the corrected facts, and the person
+ * stream is where it reads them.
+ */
+function decisionChanged(r: Redecided): boolean {
+  const before = r.current.decision;
+  const after = r.next!.decision;
   const pick = (d: Decision) => [d.amounts.fund, d.amounts.account, d.amounts.relativeAccount, d.amounts.cash, d.amounts.deductible, d.deductibleCharged];
-  return canonicalJson(pick(a)) !== canonicalJson(pick(b));
+  if (canonicalJson(pick(before)) !== canonicalJson(pick(after))) return true;
+  const factsCorrected = r.next!.pack.pack.version !== r.current.policyVersion || canonicalJson(r.next!.input.visit) !== canonicalJson(r.current.visit);
+  const withoutPolicy = ({ policy: _policy, ...rest }: Decision) => rest;
+  return factsCorrected && canonicalJson(withoutPolicy(before)) !== canonicalJson(withoutPolicy(after));
 }
 
 /** Plans one person's part of a correction from the person's recorded events. */
@@ -165,7 +176,7 @@ export function planPersonCorrection(personId: string, rawEvents: ReadonlyArray<
     throw new PolicyRefusal('CORRECTION_NOT_ADJUDICABLE', CORRECTION_CLAUSES.reAdjudication, `settlement ${failed.current.original.settlementId} cannot be decided again: ${failed.error}`);
   }
   const live = results.filter((r) => !r.reversed && r.next);
-  const changed = live.filter((r) => figuresDiffer(r.current.decision, r.next!.decision));
+  const changed = live.filter(decisionChanged);
   const adjustments = changed.map((r) => adjustment(r, ctx));
   const affected = live
     .filter((r) => targets(spec, r.current) || changed.includes(r))

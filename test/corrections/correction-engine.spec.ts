@@ -173,16 +173,23 @@ describe('policy parameter corrected for a period', () => {
     };
     const plan = apply(h, spec);
     const adjusted = data(plan, 'SettlementAdjusted');
-    expect(adjusted.map((a) => [a.settlementId, a.delta.fund])).toEqual([['S2', '236.00']]);
-    expect(adjusted[0].adjusted.fund).toBe('305.50');
-    expect(adjusted[0].decision.amounts.capAnnual).toBe('2500.00');
+    // S1 (1930.50, under either cap) is recorded under the corrected pack with a zero delta, so a
+    // later correction of it still uses the corrected cap; S3 (2024) is outside the period.
+    expect(adjusted.map((a) => [a.settlementId, a.delta.fund, a.decision.amounts.capAnnual])).toEqual([
+      ['S1', '0.00', '2500.00'],
+      ['S2', '236.00', '2500.00'],
+    ]);
+    expect(adjusted[1].adjusted.fund).toBe('305.50');
+    expect(data(plan, 'ReceivableRecorded').map((r) => [r.settlementId, r.owedTo, r.amount])).toEqual([['S2', 'person', '236.00']]);
     const base = catalog.byId('nanyang-employee-2022')!;
-    expect(adjusted[0].policyOverride).toMatchObject({ basePolicyVersion: base.version, path: 'benefit.annualCaps' });
-    expect(adjusted[0].policyVersion).not.toBe(base.version);
+    expect(adjusted[1].policyOverride).toMatchObject({ basePolicyVersion: base.version, path: 'benefit.annualCaps' });
+    expect(adjusted[1].policyVersion).not.toBe(base.version);
     expect(plan.affected.map((a) => [a.settlementId, a.changed])).toEqual([
-      ['S1', false],
+      ['S1', true],
       ['S2', true],
     ]);
+    // Corrected again with the value it already has: nothing to write.
+    expect(apply(h, spec).events).toEqual([]);
   });
 });
 

@@ -264,17 +264,18 @@ describe('POST /corrections', () => {
     expect(res.status).toBe(201);
     expect(res.body.correctedPolicyVersion).toMatch(/^sha256:/);
     expect(res.body.affected.map((a: any) => [a.personId, a.settlementId, a.changed, a.delta.fund])).toEqual([
-      ['NY-D1', 'S-1', false, '0.00'],
+      // Under the corrected pack with a zero delta (recorded so later corrections keep the corrected cap).
+      ['NY-D1', 'S-1', true, '0.00'],
       ['NY-D1', 'S-2', true, '-51.00'],
       ['NY-D1', 'S-4', true, '-175.50'],
-      ['NY-D2', 'S-3', false, '0.00'],
+      ['NY-D2', 'S-3', true, '0.00'],
     ]);
     const events = (await personEvents('NY-D1')).filter((e) => e.data.correctionId === res.body.correctionId);
     expect(events.filter((e) => e.type === 'ReceivableRecorded').map((e) => [e.data.settlementId, e.data.owedTo, e.data.amount])).toEqual([
       ['S-2', 'fund', '51.00'],
       ['S-4', 'fund', '175.50'],
     ]);
-    const adjusted = events.find((e) => e.type === 'SettlementAdjusted')!.data;
+    const adjusted = events.filter((e) => e.type === 'SettlementAdjusted')[1].data;
     expect(adjusted).toMatchObject({ policyVersion: res.body.correctedPolicyVersion, policyOverride: { path: 'benefit.annualCaps', value: { in_service: '100', retired: '300' } }, divergence: { step: 'fund' } });
   });
 });
