@@ -302,3 +302,8 @@ describe('a crash between the correction and DisputeUpheld', () => {
   });
 });
 
+it('every stream written (person, correction, dispute, institution) keeps its hash chain: the ledger verifies intact', async () => {
+  const res = await get('/audit/verify', h.keys.auditor);
+  expect(res.status).toBe(200);
+  expect(res.body).toMatchObject({ verdict: 'intact', chain: { intact: true, broken: [] } });
+});
