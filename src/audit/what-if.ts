@@ -69,7 +69,7 @@ export interface WhatIfReport {
   changedVisits: number;
 }
 
-export const ZERO3: Money3 = { fund: '0.00', account: '0.00', cash: '0.00' };
+const ZERO3: Money3 = { fund: '0.00', account: '0.00', cash: '0.00' };
 
 export const money3 = (d: Decision): Money3 => ({ fund: d.amounts.fund, account: d.amounts.account, cash: d.amounts.cash });
 
@@ -85,7 +85,7 @@ export const total3 = (xs: Money3[]): Money3 => ({
   cash: fmt(sum(xs.map((x) => money(x.cash)))),
 });
 
-export const isZero3 = (m: Money3): boolean => money(m.fund).isZero() && money(m.account).isZero() && money(m.cash).isZero();
+const isZero3 = (m: Money3): boolean => money(m.fund).isZero() && money(m.account).isZero() && money(m.cash).isZero();
 
 // ---------------------------------------------------------------------------------------
 // The shared walk
@@ -152,7 +152,7 @@ export function currentSettlements(events: ReadonlyArray<RecordedEvent>): Map<st
 }
 
 /** The pack a settlement was last decided with; undefined when the catalogue lacks its version. */
-export function currentPack(s: CurrentSettlement, packs: WhatIfPacks): PackChoice | undefined {
+function currentPack(s: CurrentSettlement, packs: WhatIfPacks): PackChoice | undefined {
   if (s.policyOverride) {
     const base = packs.byVersion(s.policyOverride.basePolicyVersion);
     return base ? { pack: derivePack(base, s.policyOverride), override: s.policyOverride } : undefined;

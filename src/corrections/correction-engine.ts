@@ -24,11 +24,11 @@ import type { Decision } from '../policy/engine/types';
 import type { PolicyPack } from '../policy/pack.types';
 import { correctedTimeline } from '../modules/enrollment/enrollment.state';
 import { foldPerson, PersonState } from '../modules/person-stream';
-import { CurrentSettlement, isZero3, minus3, money3, PackChoice, ReAdjudication, reAdjudicate, Redecided, total3, WhatIfPacks } from '../audit/what-if';
+import { CurrentSettlement, minus3, money3, PackChoice, ReAdjudication, reAdjudicate, Redecided, total3, WhatIfPacks } from '../audit/what-if';
 import type { CorrectionPersonEvent, CorrectionSpec, Money3, SettlementAdjusted } from './correction.events';
 import { derivePack, PolicyOverride } from './derived-pack';
 
-export const CORRECTION_CLAUSES = {
+const CORRECTION_CLAUSES = {
   refund: ledgerRule('correction-account-refund'),
   recovery: ledgerRule('correction-account-recovery'),
   receivable: ledgerRule('correction-receivable'),
@@ -90,7 +90,7 @@ const overrideFor = (spec: Extract<CorrectionSpec, { kind: 'policy-parameter' }>
 const visitDateOf = (s: CurrentSettlement): string => s.decision.visitDate;
 
 /** Whether the spec is about this settlement (before any knock-on effect). */
-export function targets(spec: CorrectionSpec, s: CurrentSettlement): boolean {
+function targets(spec: CorrectionSpec, s: CurrentSettlement): boolean {
   switch (spec.kind) {
     case 'person-category':
       return visitDateOf(s) >= spec.from;
@@ -287,4 +287,3 @@ export function combinePlans(plans: PersonCorrectionPlan[]): { affected: Affecte
   return { affected, totals: total3(plans.map((p) => p.totals)), changed: affected.filter((a) => a.changed).length };
 }
 
-export { isZero3 };

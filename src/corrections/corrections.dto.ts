@@ -29,7 +29,7 @@ export function OnlyFieldsOfKind(fields: Record<string, readonly string[]>): Pro
     });
 }
 
-export const SPEC_FIELDS: Record<(typeof CORRECTION_KINDS)[number], readonly string[]> = {
+const SPEC_FIELDS: Record<(typeof CORRECTION_KINDS)[number], readonly string[]> = {
   'person-category': ['personId', 'category', 'from'],
   'institution-level': ['institutionCode', 'level', 'from'],
   'settlement-lines': ['personId', 'settlementId', 'lines'],

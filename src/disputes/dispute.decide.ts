@@ -8,7 +8,7 @@ import type { DisputeState } from './dispute.state';
 export const DISPUTE_GROUNDS = ['WRONG_CATEGORY', 'WRONG_LEVEL', 'WRONG_LINES', 'WRONG_POLICY_PARAMETER', 'WRONG_ACCOUNT_MOVEMENT', 'WRONG_INSTITUTION_MONTH', 'OTHER'] as const;
 export type DisputeGround = (typeof DISPUTE_GROUNDS)[number];
 
-export const DISPUTE_CLAUSES = {
+const DISPUTE_CLAUSES = {
   resolvedOnce: ledgerRule('dispute-resolved-once'),
   openedOnce: ledgerRule('dispute-opened-once'),
 } as const;

@@ -1,7 +1,7 @@
 /** Issue 15 item 1: a dispute's state, folded from `dispute-<id>` (Emmett-style: state + evolve). */
 import type { DisputeEvent, DisputeOpened } from './dispute.events';
 
-export type DisputeStatus = 'open' | 'rejected' | 'upheld';
+type DisputeStatus = 'open' | 'rejected' | 'upheld';
 
 export interface DisputeState {
   opened?: DisputeOpened['data'];
@@ -9,9 +9,9 @@ export interface DisputeState {
   resolution?: { resolvedAt: string; reason?: string; correctionId?: string };
 }
 
-export const initialDisputeState = (): DisputeState => ({});
+const initialDisputeState = (): DisputeState => ({});
 
-export function evolveDispute(state: DisputeState, event: { type: string; data: unknown }): DisputeState {
+function evolveDispute(state: DisputeState, event: { type: string; data: unknown }): DisputeState {
   const e = event as DisputeEvent;
   switch (e.type) {
     case 'DisputeOpened':

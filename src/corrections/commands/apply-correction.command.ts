@@ -61,10 +61,10 @@ export class ApplyCorrection extends Command<CorrectionAnswer> {
 }
 
 const PAGE = 2_000;
-export const POLICY_PERIOD_CLAUSE = ledgerRule('policy-correction-past-period-only');
+const POLICY_PERIOD_CLAUSE = ledgerRule('policy-correction-past-period-only');
 
 /** The correction's id: derived from the request's key, so a retry names the same correction. */
-export const correctionIdFor = (commandId: string): string => `COR-${sha256Hex(commandId).slice(0, 16)}`;
+const correctionIdFor = (commandId: string): string => `COR-${sha256Hex(commandId).slice(0, 16)}`;
 
 @Injectable()
 export class CorrectionsService {

@@ -43,7 +43,7 @@ export interface UpholdAnswer {
 }
 
 /** The dispute's id: derived from the request's key, so a retry names the same dispute. */
-export const disputeIdFor = (commandId: string): string => `DSP-${sha256Hex(commandId).slice(0, 16)}`;
+const disputeIdFor = (commandId: string): string => `DSP-${sha256Hex(commandId).slice(0, 16)}`;
 
 const forbidden = (message: string) => new ForbiddenException({ statusCode: 403, error: 'Forbidden', message });
 
