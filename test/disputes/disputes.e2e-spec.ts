@@ -182,6 +182,12 @@ describe('other roles and subjects', () => {
     expect(own.status).toBe(201);
     expect(own.body.dispute.institutionCode).toBe('NY-L2');
     expect((await post('/disputes', { subject: { kind: 'institution-month', institutionCode: 'NY-L3', month: '2023-08' }, grounds: { code: 'OTHER', text: 'x' } }, h.keys.institution('NY-L2'))).status).toBe(403);
+    // Nothing alleged and no correction given: upholding needs one (400 naming the field), nothing written.
+    const head = await h.store.headPosition();
+    const uphold = await post(`/disputes/${own.body.disputeId}/uphold`, {});
+    expect([uphold.status, uphold.body.errors?.[0]?.field ?? uphold.body.message]).toEqual([400, expect.stringContaining('correction')]);
+    expect((await post('/corrections', { spec: RETIRED, disputeId: 'DSP-unknown' })).status).toBe(404);
+    expect(await h.store.headPosition()).toBe(head);
   });
 
   it('alleged facts that cannot be analysed are recorded with the reason, not refused', async () => {
