@@ -230,13 +230,23 @@ function redecideOne(
     const input: AdjudicationInput = {
       visit,
       person: { ...person, categoryTimeline: timeline },
-      yearToDate: yearToDate(before.claims, s.decision.year, packDeductibleWindow(choice.pack, visit.occurredAt)),
+      yearToDate: yearToDate(before.claims, s.decision.year, deductibleWindowFor(s, choice, recorded)),
       account: recordedAccount.source === 'own' ? { ...recordedAccount, balance: fmt(max(ZERO, money(before.account.balance))) } : recordedAccount,
     };
     return { ...base, removed: false, next: { decision: adjudicate(input, choice.pack), input, pack: choice } };
   } catch (e) {
     return { ...base, removed: false, error: (e as Error).message };
   }
+}
+
+/**
+ * The 24-hour window as recorded (replay reads it the same way: a settlement made before
+ * issue 16.3 keeps its natural-year charges); under another pack, that pack's rule.
+ */
+function deductibleWindowFor(s: CurrentSettlement, choice: PackChoice, recorded: PackChoice) {
+  if (choice.pack.version !== recorded.pack.version) return packDeductibleWindow(choice.pack, s.visit.occurredAt);
+  const w = s.original.yearToDate?.deductibleWindow;
+  return w ? { around: w.around, hours: w.hours } : undefined;
 }
 
 // ---------------------------------------------------------------------------------------
