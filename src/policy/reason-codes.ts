@@ -177,6 +177,37 @@ export const REASON_CODES = {
     meaning: 'the pack credits no account money for this category (e.g. no new family-account money)',
     typicalClause: '安医保〔2019〕75号 三',
   },
+  // ---- Issue 15: refusals of corrections and disputes (HTTP 422; never on a decision).
+  CORRECTION_PERIOD_NOT_ENDED: {
+    kind: 'refusal',
+    meaning: "a policy parameter is corrected only for a period that has ended; the catalogue's pack file fixes the future",
+    typicalClause: 'ledger rule policy-correction-past-period-only',
+  },
+  CORRECTION_NOT_ADJUDICABLE: {
+    kind: 'refusal',
+    meaning: 'a settlement the correction touches cannot be decided again (e.g. its pack version is unknown)',
+    typicalClause: 'ledger rule correction-re-adjudication',
+  },
+  POLICY_OVERRIDE_CONFLICT: {
+    kind: 'refusal',
+    meaning: 'a settlement is already decided under another corrected policy parameter; one at a time',
+    typicalClause: 'ledger rule one-policy-override-per-settlement',
+  },
+  SETTLEMENT_REVERSED: {
+    kind: 'refusal',
+    meaning: 'the settlement to correct was reversed; there is nothing to correct',
+    typicalClause: 'ledger rule correction-re-adjudication',
+  },
+  DISPUTE_ALREADY_RESOLVED: {
+    kind: 'refusal',
+    meaning: 'an upheld or rejected dispute is final',
+    typicalClause: 'ledger rule dispute-resolved-once',
+  },
+  DISPUTE_EXISTS: {
+    kind: 'refusal',
+    meaning: 'a dispute with this id is already open',
+    typicalClause: 'ledger rule dispute-opened-once',
+  },
 } as const satisfies Record<string, ReasonCodeInfo>;
 
 export type ReasonCode = keyof typeof REASON_CODES;
