@@ -4,8 +4,7 @@
  * typed; deeply nested policy structures (traces, trace steps, pack values) are typed as
  * objects whose shape the description names.
  */
-import { applyDecorators } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiProperty, ApiPropertyOptional, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { EXAMPLES } from './openapi-examples';
 
 const OBJECT = { type: 'object', additionalProperties: true } as const;
@@ -423,6 +422,3 @@ export class HealthDto {
 export class LiveDto {
   @ApiProperty({ enum: ['live'] }) status!: string;
 }
-
-/** 200 with a typed body, plus 400 for operations with input. */
-export const ApiOk = (type: Function, description?: string) => applyDecorators(ApiOkResponse({ type, ...(description ? { description } : {}) }));

@@ -52,10 +52,6 @@ export class ConcurrencyConflict extends LedgerError {
   }
 }
 
-export class Forbidden extends LedgerError {
-  readonly kind = 'forbidden' as const;
-}
-
 /**
  * An Idempotency-Key already used on this stream by a different request (HTTP 422): the
  * key is bound to the request it first wrote, so reusing it is refused and writes nothing.
