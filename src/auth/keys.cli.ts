@@ -12,7 +12,12 @@ import { issueKey, parseExpiry, readKeyFile, revokeKey, StoredKey } from './api-
 const USAGE =
   'usage: keys add --role agency|institution|auditor [--institution CODE] [--expires YYYY-MM-DD | --ttl 30d] | keys list | keys revoke KEY_ID';
 
-const OPTIONS = { role: { type: 'string' }, institution: { type: 'string' }, expires: { type: 'string' }, ttl: { type: 'string' } } as const;
+const OPTIONS = {
+  role: { type: 'string' },
+  institution: { type: 'string' },
+  expires: { type: 'string' },
+  ttl: { type: 'string' },
+} as const;
 
 type Options = Partial<Record<keyof typeof OPTIONS, string>>;
 
@@ -29,7 +34,9 @@ function add(file: string, options: Options): void {
   const now = new Date();
   const expiresAt = parseExpiry(now, options.expires, options.ttl);
   const { key, keyId } = issueKey(file, role, now, institution, expiresAt);
-  console.log(`key ${keyId} (${role}${institution ? ` for ${institution}` : ''}${expiresAt ? `, expires ${expiresAt.toISOString()}` : ''}) stored as a hash in ${file}`);
+  console.log(
+    `key ${keyId} (${role}${institution ? ` for ${institution}` : ''}${expiresAt ? `, expires ${expiresAt.toISOString()}` : ''}) stored as a hash in ${file}`,
+  );
   console.log(`API key (shown once): ${key}`);
 }
 
@@ -43,12 +50,18 @@ function list(file: string): void {
   const now = Date.now();
   console.log(['id', 'role', 'institution', 'created', 'expires', 'revoked', 'status'].join('\t'));
   for (const k of readKeyFile(file)) {
-    console.log([k.keyId, k.role, k.institutionCode ?? '-', k.createdAt, k.expiresAt ?? '-', k.revokedAt ?? '-', status(k, now)].join('\t'));
+    console.log(
+      [k.keyId, k.role, k.institutionCode ?? '-', k.createdAt, k.expiresAt ?? '-', k.revokedAt ?? '-', status(k, now)].join('\t'),
+    );
   }
 }
 
 function main(): void {
-  const { values: options, positionals: words } = parseCommandLine('keys', USAGE, { args: process.argv.slice(2), options: OPTIONS, allowPositionals: true });
+  const { values: options, positionals: words } = parseCommandLine('keys', USAGE, {
+    args: process.argv.slice(2),
+    options: OPTIONS,
+    allowPositionals: true,
+  });
   const [command, ...positionals] = words;
   const config = loadConfig();
   if (command === 'add') return add(config.apiKeysFile, options);
@@ -57,7 +70,9 @@ function main(): void {
     const id = positionals[0];
     if (!id) fail(USAGE);
     const k = revokeKey(config.apiKeysFile, id, new Date());
-    console.log(`key ${k.keyId} (${k.role}${k.institutionCode ? ` for ${k.institutionCode}` : ''}) revoked at ${k.revokedAt}; the running service refuses it within a second`);
+    console.log(
+      `key ${k.keyId} (${k.role}${k.institutionCode ? ` for ${k.institutionCode}` : ''}) revoked at ${k.revokedAt}; the running service refuses it within a second`,
+    );
     return;
   }
   fail(USAGE);

@@ -4,7 +4,11 @@ describe('CLI flags through util.parseArgs (issue 14 item 5)', () => {
   const options = { db: { type: 'string' }, json: { type: 'boolean' } } as const;
 
   it('parses flags and positionals', () => {
-    const { values, positionals } = parseCommandLine('t', 'usage: t [--db F]', { args: ['verify', '--db', 'x.db', '--json'], options, allowPositionals: true });
+    const { values, positionals } = parseCommandLine('t', 'usage: t [--db F]', {
+      args: ['verify', '--db', 'x.db', '--json'],
+      options,
+      allowPositionals: true,
+    });
     expect([values, positionals]).toEqual([{ db: 'x.db', json: true }, ['verify']]);
   });
 
@@ -26,6 +30,12 @@ describe('CLI flags through util.parseArgs (issue 14 item 5)', () => {
   });
 
   it('keeps only the first sentence of Node’s message', () => {
-    expect(usageErrorLine('keys', new Error("Unknown option '--x'. To specify a positional argument starting with a '-', place it at the end"), 'keys list')).toBe("keys: Unknown option '--x'; usage: keys list");
+    expect(
+      usageErrorLine(
+        'keys',
+        new Error("Unknown option '--x'. To specify a positional argument starting with a '-', place it at the end"),
+        'keys list',
+      ),
+    ).toBe("keys: Unknown option '--x'; usage: keys list");
   });
 });
