@@ -16,7 +16,8 @@ export function readyMaxLagFrom(env: NodeJS.ProcessEnv): number {
   const raw = env.LEDGER_READY_MAX_LAG;
   if (raw === undefined || raw === '') return DEFAULT_READY_MAX_LAG;
   const n = Number(raw);
-  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n)) throw new Error(`LEDGER_READY_MAX_LAG must be a whole number of events (0 or more), got "${raw}"`);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n))
+    throw new Error(`LEDGER_READY_MAX_LAG must be a whole number of events (0 or more), got "${raw}"`);
   return n;
 }
 
@@ -53,7 +54,10 @@ export class HealthController {
   @Public()
   @Get()
   @ApiOkResponse({ type: HealthDto })
-  @ApiOperation({ summary: 'ok (200), degraded (503: a projection faulted, named with its position) or unavailable (503: the event store does not answer)' })
+  @ApiOperation({
+    summary:
+      'ok (200), degraded (503: a projection faulted, named with its position) or unavailable (503: the event store does not answer)',
+  })
   async health(@Res({ passthrough: true }) reply: StatusReply): Promise<Record<string, unknown>> {
     const report = await this.report();
     if (report.status !== 'ok') return unavailable(reply, report);
@@ -82,8 +86,12 @@ export class HealthController {
       ...(report.status === 'unavailable' ? ['event store does not answer'] : []),
       ...states.filter((s) => s.state !== 'running').map((s) => `projection ${(s as { name?: string }).name} is ${s.state}`),
       ...(lag > maxLag ? [`read models ${lag} events behind (bound ${maxLag})`] : []),
-      ...(reconnecting(report) ? [`event store subscription is reconnecting: ${(report.connection as { lastError?: string }).lastError}`] : []),
-      ...((report.chain as { state?: string } | undefined)?.state === 'broken' ? ['hash chain or seal check found a broken link (GET /audit/verify)'] : []),
+      ...(reconnecting(report)
+        ? [`event store subscription is reconnecting: ${(report.connection as { lastError?: string }).lastError}`]
+        : []),
+      ...((report.chain as { state?: string } | undefined)?.state === 'broken'
+        ? ['hash chain or seal check found a broken link (GET /audit/verify)']
+        : []),
     ];
     if (report.status === 'degraded' && reasons.length === 0) reasons.push('read side stopped');
     if (reasons.length) return unavailable(reply, { ...report, health: report.status, status: 'not_ready', reasons });

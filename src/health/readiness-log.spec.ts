@@ -27,7 +27,8 @@ describe('access log level by status', () => {
     [500, 'error'],
     [502, 'error'],
   ] as const)('%i is %s', (status, level) => expect(accessLogLevel(req, res(status))).toBe(level));
-  it('an error raised while answering is an error whatever the status', () => expect(accessLogLevel(req, res(503), new Error('x'))).toBe('error'));
+  it('an error raised while answering is an error whatever the status', () =>
+    expect(accessLogLevel(req, res(503), new Error('x'))).toBe('error'));
 });
 
 describe.each(['fastify', 'express'] as const)('a readiness 503 on %s', (adapter) => {
@@ -35,7 +36,12 @@ describe.each(['fastify', 'express'] as const)('a readiness 503 on %s', (adapter
   const lines: string[] = [];
   let app: INestApplication;
   beforeAll(async () => {
-    const config = loadConfig({ LEDGER_DB: path.join(dir, 'ledger.db'), LEDGER_API_KEYS_FILE: path.join(dir, 'keys.json'), LOG_LEVEL: 'log', LEDGER_HTTP_ADAPTER: adapter });
+    const config = loadConfig({
+      LEDGER_DB: path.join(dir, 'ledger.db'),
+      LEDGER_API_KEYS_FILE: path.join(dir, 'keys.json'),
+      LOG_LEVEL: 'log',
+      LEDGER_HTTP_ADAPTER: adapter,
+    });
     app = await createApp(config, {}, { logStream: { write: (chunk: string) => void lines.push(...chunk.split('\n').filter(Boolean)) } });
     await app.listen(0, '127.0.0.1');
   }, 60_000);
