@@ -31,5 +31,10 @@ describe('readmeBlocks', () => {
     expect(() => readmeBlocks(['<!-- readme-test: only -->', fence('x')].join('\n'))).toThrow(/unknown readme-test marker/);
   });
 
+  it('reads a marker quoted inside prose as prose', () => {
+    const readme = ['## A', 'mark it with `<!-- readme-test: skip — reason -->` above the block.', '', fence('x')].join('\n');
+    expect(readmeBlocks(readme).map((b) => b.skip)).toEqual([undefined]);
+  });
+
   it('refuses an unclosed fence', () => expect(() => readmeBlocks(['```sh', 'echo'].join('\n'))).toThrow(/unclosed/));
 });

@@ -17,7 +17,8 @@ const FENCE_SH = /^```sh\s*$/;
 const FENCE_END = /^```\s*$/;
 const HEADING = /^#{1,6}\s+(.*?)\s*$/;
 const SKIP = /^<!--\s*readme-test:\s*skip\b\s*(?:[—:-]\s*)?(.*?)\s*-->\s*$/;
-const MARKER = /<!--\s*readme-test:/;
+/** A marker is a line of its own; one quoted inside prose (in backticks) is prose. */
+const MARKER = /^\s*<!--\s*readme-test:/;
 
 export function readmeBlocks(readme: string): ReadmeBlock[] {
   const lines = readme.split('\n');
