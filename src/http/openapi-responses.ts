@@ -467,6 +467,3 @@ export class HealthDto {
 export class LiveDto {
   @ApiProperty({ enum: ['live'] }) status!: string;
 }
-
-/** 200 with a typed body, plus 400 for operations with input. */
-export const ApiOk = (type: Function, description?: string) => applyDecorators(ApiOkResponse({ type, ...(description ? { description } : {}) }));

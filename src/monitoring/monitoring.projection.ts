@@ -233,8 +233,6 @@ export function findMonthSums(store: ReadModelStore, code: string, month: string
   return row ? (JSON.parse(row.sums) as InstitutionMonthSums) : undefined;
 }
 
-export const readMonthSums = (store: ReadModelStore, code: string, month: string): InstitutionMonthSums => findMonthSums(store, code, month) ?? emptyMonthSums(code, month);
-
 function writeMonthSums(store: ReadModelStore, sums: InstitutionMonthSums): void {
   store
     .stmt('INSERT INTO mon_institution_month (institution_code, month, sums) VALUES (?, ?, ?) ON CONFLICT(institution_code, month) DO UPDATE SET sums = excluded.sums')

@@ -1,4 +1,4 @@
-import { Dec, fmt, money, ZERO } from '../../kernel/money';
+import { fmt, money } from '../../kernel/money';
 import type { AccountEvent } from './accounts.events';
 
 /**
@@ -100,9 +100,3 @@ export function evolveAccount(state: AccountState, event: { type: string; data: 
       return state;
   }
 }
-
-export function balanceOf(state: AccountState): Dec {
-  return money(state.balance);
-}
-
-export { ZERO };
