@@ -3,15 +3,15 @@ import { addDays, LocalDate } from '../../kernel/dates';
 import { fmt, money } from '../../kernel/money';
 import type { CityPack } from '../../policy/pack.types';
 import type { InstitutionLevel, PersonCategory } from '../../policy/engine/types';
-import { PackSource, packsOf, PersonProfile } from './person-profile';
+import { CategoryChange, PackSource, packsOf, PersonProfile } from './person-profile';
 
 export interface RateSegment {
   from: LocalDate;
   /** Inclusive; open when absent. */
   to?: LocalDate;
   category: PersonCategory;
-  /** How this category began: enrolment, or a retirement processed on `processedOn` (effective next month). */
-  cause: 'enrolment' | 'retirement';
+  /** How this category began: enrolment, a retirement processed on `processedOn` (effective next month), or a correction. */
+  cause: CategoryChange['cause'];
   processedOn?: LocalDate;
   causePosition: number;
   packId: string | null;
