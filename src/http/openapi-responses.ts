@@ -358,6 +358,7 @@ export class ReplayReportDto {
   @ApiProperty() eventsRead!: number;
   @ApiProperty() throughPosition!: number;
   @ApiProperty() settlementsChecked!: number;
+  @ApiProperty({ description: 'SettlementAdjusted events of the year recomputed (issue 15)' }) adjustmentsChecked!: number;
   @ApiProperty({ example: '0 differences' }) verdict!: string;
   @ApiProperty({ ...OBJECTS }) differences!: Array<Record<string, unknown>>;
   @ApiProperty({ ...OBJECT }) chain!: Record<string, unknown>;
@@ -388,6 +389,8 @@ export class ExplanationDto {
   @ApiProperty({ ...OBJECTS }) flags!: Array<Record<string, unknown>>;
   @ApiPropertyOptional({ ...OBJECT }) reversal?: Record<string, unknown>;
   @ApiProperty() position!: number;
+  @ApiProperty({ ...OBJECTS, description: 'Issue 15: corrections in order, each with its decision, figures and divergence (step, clause, why)' }) adjustments!: Array<Record<string, unknown>>;
+  @ApiProperty({ ...OBJECT, description: 'Fund, account and cash in force (after the last correction)' }) net!: Record<string, unknown>;
 }
 
 export class PackSummaryDto {

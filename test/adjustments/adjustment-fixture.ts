@@ -6,9 +6,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Money3, SettlementAdjusted } from '../../src/corrections/correction.events';
+import { derivePack, PolicyOverride } from '../../src/corrections/derived-pack';
 import type { DisputeOpened, DisputeRejected, DisputeUpheld } from '../../src/disputes/dispute.events';
 import type { EventStore, NewEvent, RecordedEvent } from '../../src/event-store/event-store.port';
 import { upcast } from '../../src/event-store/upcasting';
+import { sealBatch } from '../../src/audit/tamper-chain';
 import { fmt, money } from '../../src/kernel/money';
 import { ledgerRule } from '../../src/policy/citation';
 import type { VisitSettled } from '../../src/modules/claims/claims.events';
@@ -23,6 +25,8 @@ export interface CorrectionIds {
   correctionId: string;
   disputeId?: string;
   at: string;
+  /** A policy-parameter correction: the decision is made under derivePack(pack, override). */
+  policyOverride?: PolicyOverride;
 }
 
 /** The adjudication input a recorded settlement had, rebuilt from the stream before it. */
@@ -65,7 +69,8 @@ export function adjustSettlement(stream: ReadonlyArray<RecordedEvent>, settlemen
   const { input, settled } = recordedInput(stream, settlementId);
   const previousDecision = decisionInForce(stream, settlementId, settled.decision);
   const corrected = change(input);
-  const decision = adjudicate(corrected, pack);
+  const underPack = ids.policyOverride ? derivePack(pack, ids.policyOverride) : pack;
+  const decision = adjudicate(corrected, underPack);
   const previous = amounts3(previousDecision);
   const adjusted = amounts3(decision);
   const delta: Money3 = { fund: diff(adjusted.fund, previous.fund), account: diff(adjusted.account, previous.account), cash: diff(adjusted.cash, previous.cash) };
@@ -74,7 +79,8 @@ export function adjustSettlement(stream: ReadonlyArray<RecordedEvent>, settlemen
     correctionId: ids.correctionId,
     ...(ids.disputeId ? { disputeId: ids.disputeId } : {}),
     adjustedAt: ids.at,
-    policyVersion: pack.version,
+    policyVersion: underPack.version,
+    ...(ids.policyOverride ? { policyOverride: ids.policyOverride } : {}),
     input: corrected,
     previous,
     adjusted,
@@ -100,8 +106,15 @@ export function newEvent(type: string, data: unknown, at: string): NewEvent {
 export async function applyAdjustment(store: EventStore, personId: string, settlementId: string, change: (input: AdjudicationInput) => AdjudicationInput, pack: PolicyPack, ids: CorrectionIds): Promise<NewEvent[]> {
   const stream = await store.readStream(`person-${personId}`);
   const events = adjustSettlement(stream, settlementId, change, pack, ids);
-  await store.append(`person-${personId}`, events, stream[stream.length - 1].revision);
+  await appendSealed(store, `person-${personId}`, events);
   return events;
+}
+
+/** Appends with the stream's hash chain (as the write side's commands do), at the expected revision. */
+export async function appendSealed(store: EventStore, streamId: string, events: NewEvent[]): Promise<void> {
+  const stream = await store.readStream(streamId);
+  const last = stream.length ? stream[stream.length - 1] : undefined;
+  await store.append(streamId, sealBatch(streamId, events, last), last ? last.revision : 'no_stream');
 }
 
 /** A dispute's lifecycle events, as the write side appends them on `dispute-<id>`. */

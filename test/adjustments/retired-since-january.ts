@@ -11,7 +11,7 @@ import { POLICY_CATALOG } from '../../src/infrastructure/tokens';
 import type { PolicyCatalog } from '../../src/policy/catalog';
 import type { PolicyPack } from '../../src/policy/pack.types';
 import type { AdjudicationInput } from '../../src/policy/engine/types';
-import { applyAdjustment, newEvent } from './adjustment-fixture';
+import { appendSealed, applyAdjustment, newEvent } from './adjustment-fixture';
 
 export const PERSON = 'NY-ADJ-01';
 export const CORRECTION = 'C-2023-0001';
@@ -34,8 +34,7 @@ export async function retiredSinceJanuary(ledger: LedgerClient): Promise<{ pack:
   const pack = ledger.app.get<PolicyCatalog>(POLICY_CATALOG).byVersion((settled.data as { policyVersion: string }).policyVersion)!;
 
   ledger.clock.set(new Date(CORRECTED_AT));
-  const head = await ledger.store.readStream(`person-${PERSON}`);
-  await ledger.store.append(`person-${PERSON}`, [newEvent('PersonCategoryCorrected', { correctionId: CORRECTION, disputeId: DISPUTE, category: 'retired', from: '2023-01-01', correctedAt: CORRECTED_AT }, CORRECTED_AT)], head[head.length - 1].revision);
+  await appendSealed(ledger.store, `person-${PERSON}`, [newEvent('PersonCategoryCorrected', { correctionId: CORRECTION, disputeId: DISPUTE, category: 'retired', from: '2023-01-01', correctedAt: CORRECTED_AT }, CORRECTED_AT)]);
   const ids = { correctionId: CORRECTION, disputeId: DISPUTE, at: CORRECTED_AT };
   await applyAdjustment(ledger.store, PERSON, 'S1', retired(), pack, ids);
   // S2 sees S1's corrected fund in its year-to-date (the cap counts what came before).
