@@ -7,6 +7,7 @@
 import type { RecordedEvent } from '../../event-store/event-store.port';
 import type { Money3, SettlementAdjusted } from '../../corrections/correction.events';
 import { fmt, money } from '../../kernel/money';
+import type { PersonCategory } from '../../policy/engine/types';
 
 /** One SettlementAdjusted as a settlement row keeps it. */
 export interface AdjustmentRecord {
@@ -15,6 +16,10 @@ export interface AdjustmentRecord {
   position: number;
   recordedAt: string;
   policyVersion: string;
+  /** The category the adjusted decision applied (a category correction changes it). */
+  category: PersonCategory;
+  /** The reimbursement rate the adjusted decision applied. */
+  rate: string;
   adjusted: Money3;
   delta: Money3;
   /** First trace step where the adjusted decision parts from the one before, with its clause. */
@@ -29,6 +34,8 @@ export function adjustmentRecordOf(event: Pick<RecordedEvent, 'data' | 'position
     position: event.position,
     recordedAt: event.metadata.recordedAt,
     policyVersion: d.policyVersion,
+    category: d.decision.category,
+    rate: d.decision.amounts.rate,
     adjusted: d.adjusted,
     delta: d.delta,
     divergence: d.divergence,
