@@ -176,6 +176,7 @@ export class StatementLineDto {
 export class PagedStatementDto extends AccountTotalsDto {
   @ApiProperty({ example: 'P-0001' }) personId!: string;
   @ApiProperty({ type: [StatementLineDto] }) lines!: StatementLineDto[];
+  @ApiProperty({ ...OBJECT, description: 'Issue 15: cash owed because of corrections, never in the balance: { owedToPerson, owedToFund, lines }' }) receivables!: Record<string, unknown>;
   @ApiProperty({ type: String, nullable: true, description: 'Pass as ?cursor= for the next lines' }) nextCursor!: string | null;
 }
 
@@ -184,7 +185,7 @@ export class StatementAnswerDto extends ReadAnswerBase {
 }
 
 export class PersonYearAnswerDto extends ReadAnswerBase {
-  @ApiProperty({ ...OBJECT, description: 'PersonYearView: fund paid, cap in force and remaining, by category period, every settlement' }) result!: Record<string, unknown>;
+  @ApiProperty({ ...OBJECT, description: 'PersonYearView: fund paid (net of corrections), cap in force and remaining, by category period, every settlement with its original/adjustment/net figures and corrections; totals { original, adjustment, net }' }) result!: Record<string, unknown>;
 }
 
 export class RateTimelineAnswerDto extends ReadAnswerBase {
@@ -197,7 +198,11 @@ export class InstitutionMonthTotalsDto {
   @ApiProperty() visits!: number;
   @ApiProperty(MONEY) totalCost!: string;
   @ApiProperty(MONEY) policyScopeCost!: string;
-  @ApiProperty(MONEY) fundDue!: string;
+  @ApiProperty({ ...MONEY, description: 'As settled (the original decisions)' }) fundDue!: string;
+  @ApiProperty({ ...OBJECT, description: 'Issue 15: corrections of these settlements: { settlements, fund, account, cash, totalCost, policyScopeCost } (signed deltas)' }) adjustments!: Record<string, unknown>;
+  @ApiProperty(MONEY) fundDueNet!: string;
+  @ApiProperty(MONEY) totalCostNet!: string;
+  @ApiProperty(MONEY) policyScopeCostNet!: string;
 }
 
 export class InstitutionMonthAnswerDto extends ReadAnswerBase {
