@@ -66,10 +66,11 @@ export function replayPersonYear(personId: string, rawEvents: ReadonlyArray<Reco
   const streamId = `person-${personId}`;
   const chain = verifyChain(streamId, rawEvents);
   const differences: SettlementDifference[] = [];
+  // Issue 15: each settlement's decision in force, so every SettlementAdjusted is checked against the one before it.
+  const inForce = new DecisionsInForce();
+  let adjustmentsChecked = 0;
   let state = initialPersonState();
   let checked = 0;
-  let adjustmentsChecked = 0;
-  const inForce = new DecisionsInForce();
   for (const raw of rawEvents) {
     const event = upcast(raw);
     if (event.type === 'VisitSettled') {
