@@ -220,6 +220,7 @@ export class StatementLineDto {
 export class PagedStatementDto extends AccountTotalsDto {
   @ApiProperty({ example: 'P-0001' }) personId!: string;
   @ApiProperty({ type: [StatementLineDto] }) lines!: StatementLineDto[];
+  @ApiProperty({ ...OBJECT, description: 'Issue 15: cash owed because of corrections, never in the balance: { owedToPerson, owedToFund, lines }' }) receivables!: Record<string, unknown>;
   @ApiProperty({ type: String, nullable: true, description: 'Pass as ?cursor= for the next lines' }) nextCursor!: string | null;
 }
 
@@ -228,7 +229,7 @@ export class StatementAnswerDto extends ReadAnswerBase {
 }
 
 export class PersonYearAnswerDto extends ReadAnswerBase {
-  @ApiProperty({ ...OBJECT, description: 'PersonYearView: fund paid, cap in force and remaining, by category period, every settlement' }) result!: Record<string, unknown>;
+  @ApiProperty({ ...OBJECT, description: 'PersonYearView: fund paid (net of corrections), cap in force and remaining, by category period, every settlement with its original/adjustment/net figures and corrections; totals { original, adjustment, net }' }) result!: Record<string, unknown>;
 }
 
 export class RateTimelineAnswerDto extends ReadAnswerBase {
@@ -241,7 +242,11 @@ export class InstitutionMonthTotalsDto {
   @ApiProperty() visits!: number;
   @ApiProperty(MONEY) totalCost!: string;
   @ApiProperty(MONEY) policyScopeCost!: string;
-  @ApiProperty(MONEY) fundDue!: string;
+  @ApiProperty({ ...MONEY, description: 'As settled (the original decisions)' }) fundDue!: string;
+  @ApiProperty({ ...OBJECT, description: 'Issue 15: corrections of these settlements: { settlements, fund, account, cash, totalCost, policyScopeCost } (signed deltas)' }) adjustments!: Record<string, unknown>;
+  @ApiProperty(MONEY) fundDueNet!: string;
+  @ApiProperty(MONEY) totalCostNet!: string;
+  @ApiProperty(MONEY) policyScopeCostNet!: string;
 }
 
 export class InstitutionMonthAnswerDto extends ReadAnswerBase {
@@ -402,6 +407,7 @@ export class ReplayReportDto {
   @ApiProperty() eventsRead!: number;
   @ApiProperty() throughPosition!: number;
   @ApiProperty() settlementsChecked!: number;
+  @ApiProperty({ description: 'SettlementAdjusted events of the year recomputed (issue 15)' }) adjustmentsChecked!: number;
   @ApiProperty({ example: '0 differences' }) verdict!: string;
   @ApiProperty({ ...OBJECTS }) differences!: Array<Record<string, unknown>>;
   @ApiProperty({ ...OBJECT }) chain!: Record<string, unknown>;
@@ -432,6 +438,8 @@ export class ExplanationDto {
   @ApiProperty({ ...OBJECTS }) flags!: Array<Record<string, unknown>>;
   @ApiPropertyOptional({ ...OBJECT }) reversal?: Record<string, unknown>;
   @ApiProperty() position!: number;
+  @ApiProperty({ ...OBJECTS, description: 'Issue 15: corrections in order, each with its decision, figures and divergence (step, clause, why)' }) adjustments!: Array<Record<string, unknown>>;
+  @ApiProperty({ ...OBJECT, description: 'Fund, account and cash in force (after the last correction)' }) net!: Record<string, unknown>;
 }
 
 export class PackSummaryDto {
