@@ -11,7 +11,7 @@ import { Checker, isObject, type Json } from './loader/checker';
 import { readDeploymentParameters, substituteDeployment } from './loader/deployment';
 import { PolicyLoadError } from './loader/errors';
 import { checkFrameworkBody } from './loader/framework-body';
-import { appliesTo, frameworkViolations } from './loader/framework-bounds';
+import { appliesTo, frameworkViolations, membershipViolations } from './loader/framework-bounds';
 import { checkHeader } from './loader/header';
 import type { CityPack, FrameworkPack, PolicyPack } from './pack.types';
 
@@ -58,7 +58,10 @@ export function loadPacks(raws: unknown[], deploymentParams: unknown): PolicyPac
       const declared = byId.get(pack.framework);
       if (!declared || declared.kind !== 'framework') violations.push(`framework ${pack.framework} is not a loaded framework pack`);
     }
-    for (const framework of frameworks) if (appliesTo(framework, pack)) violations.push(...frameworkViolations(pack, framework));
+    for (const framework of frameworks) {
+      violations.push(...membershipViolations(pack, framework));
+      if (appliesTo(framework, pack)) violations.push(...frameworkViolations(pack, framework));
+    }
     if (violations.length > 0) throw new PolicyLoadError(pack.id, violations);
   }
   for (let i = 0; i < cities.length; i++) {

@@ -64,6 +64,11 @@ export interface BenefitRules {
   medTypes: Cited<MedType[]>;
   levelAccess: Array<Cited<LevelAccessRule>>;
   offSite: Cited<OffSiteRule>;
+  /**
+   * Days after a settlement within which it may be reversed (national interface 2208). No
+   * document gives one: a deployment parameter (config/deployment-policy.json).
+   */
+  reversalWindowDays: Cited<number>;
   /** Days after the visit date within which it may still be settled. */
   settlementWindowDays?: Cited<number>;
   exclusions: {
@@ -135,7 +140,8 @@ export interface AccountRules {
 
 /** Bounds a framework document sets for the packs under it. */
 export interface FrameworkBounds {
-  appliesTo: { scheme: Scheme; regions?: string[]; note?: string };
+  /** Territory: the scheme, and the regions (absent = every region). `clause`: the document's scope clause. */
+  appliesTo: { scheme: Scheme; regions?: string[]; clause?: string; note?: string };
   deductible?: { modes: Cited<DeductibleMode[]>; annualMax?: Cited<string> };
   annualCapMax?: Cited<string>;
   /** Target rates by category with a tolerance (in rate units) for "about". */

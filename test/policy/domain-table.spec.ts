@@ -155,8 +155,8 @@ describe('3.1 Nanyang employees — 宛政办〔2022〕42号', () => {
   });
 
   test(`${D} 第八条（二）: retired monthly credit is 2% of the configured 2021 average pension`, () => {
-    const base = deploymentParams() as { packs: Record<string, unknown> };
-    const cat = PolicyCatalog.load({ packs: { ...base.packs, 'nanyang-employee-2022': { averageMonthlyPension2021: '3456.78' } } });
+    const base = deploymentParams() as { packs: Record<string, Record<string, unknown>> };
+    const cat = PolicyCatalog.load({ packs: { ...base.packs, 'nanyang-employee-2022': { ...base.packs['nanyang-employee-2022'], averageMonthlyPension: '3456.78' } } });
     const p = cat.byId('nanyang-employee-2022')!;
     const credit = monthlyAccountCredit(p, 'retired', {});
     expect(credit.amount).toBe('69.14'); // 3456.78 × 2% = 69.1356
@@ -496,7 +496,9 @@ describe('3.5 Jiaozuo employees — 焦医保〔2024〕32号', () => {
     for (const key of ['deductible', 'rates', 'annualCaps'] as const) {
       expect(p.benefit[key]).toMatchObject({ source: 'deployment', document: 'config/deployment-policy.json' });
     }
-    expect(() => PolicyCatalog.load({ packs: {} })).toThrow(
+    const params = deploymentParams() as { packs: Record<string, Record<string, unknown>> };
+    const window = { reversalWindowDays: params.packs['jiaozuo-employee-2024'].reversalWindowDays };
+    expect(() => PolicyCatalog.load({ packs: { ...params.packs, 'jiaozuo-employee-2024': window } })).toThrow(
       /pack jiaozuo-employee-2024: missing deployment parameters deductible, rates, annualCaps/,
     );
   });

@@ -55,6 +55,7 @@ export function checkCityBody(c: Checker, p: Json): void {
     c.bool(v.requiresRegistration, `${path}.requiresRegistration`);
     c.bool(v.requiresDirectSettlement, `${path}.requiresDirectSettlement`);
   });
+  c.cited(b.reversalWindowDays, 'benefit.reversalWindowDays', (v, path) => c.positiveInt(v, path));
   if (b.settlementWindowDays !== undefined) c.cited(b.settlementWindowDays, 'benefit.settlementWindowDays', (v, path) => c.positiveInt(v, path));
   if (c.object(b.exclusions, 'benefit.exclusions')) {
     c.cited(b.exclusions.notInCatalogue, 'benefit.exclusions.notInCatalogue', isTrue);

@@ -8,6 +8,9 @@ import { isObject, type Json } from './checker';
 
 export const DEPLOYMENT_DOCUMENT = 'config/deployment-policy.json';
 
+/** Deployment keys that were renamed: an old file is refused with the new key named (issue 14 item 4). */
+export const RENAMED_PARAMETERS: Readonly<Record<string, string>> = { averageMonthlyPension2021: 'averageMonthlyPension' };
+
 export interface DeploymentParameters {
   packs?: Record<string, Record<string, unknown>>;
 }
@@ -19,6 +22,13 @@ export interface DeploymentParameters {
 export function substituteDeployment(raw: Json, params: DeploymentParameters, used: string[]): Json {
   const id = String(raw.id);
   const supplied = params.packs?.[id] ?? {};
+  const renamed = Object.keys(supplied).filter((key) => RENAMED_PARAMETERS[key] !== undefined);
+  if (renamed.length > 0) {
+    throw new PolicyLoadError(
+      id,
+      renamed.map((key) => `${DEPLOYMENT_DOCUMENT} packs["${id}"].${key} is now named ${RENAMED_PARAMETERS[key]}: rename the key`),
+    );
+  }
   const missing: string[] = [];
   const walk = (node: unknown): unknown => {
     if (Array.isArray(node)) return node.map(walk);

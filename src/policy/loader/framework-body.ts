@@ -9,6 +9,7 @@ export function checkFrameworkBody(c: Checker, p: Json): void {
     if (b.appliesTo.regions !== undefined && (!Array.isArray(b.appliesTo.regions) || !b.appliesTo.regions.every((r) => typeof r === 'string' && SLUG.test(r)))) {
       c.fail('bounds.appliesTo.regions', 'must be a list of region slugs');
     }
+    if (b.appliesTo.clause !== undefined) c.string(b.appliesTo.clause, 'bounds.appliesTo.clause');
   }
   if (b.deductible !== undefined && c.object(b.deductible, 'bounds.deductible')) {
     c.cited(b.deductible.modes, 'bounds.deductible.modes', (v, path) => c.listOf(v, ['none', 'per_visit', 'annual', 'fixed_copay'] as const, path));

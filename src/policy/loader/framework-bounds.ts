@@ -7,10 +7,28 @@ import { cite } from '../citation';
 import { levelAccess } from '../engine/level-access';
 import { PRIMARY_LEVELS, SCHEME_CATEGORIES, type CityPack, type FrameworkPack } from '../pack.types';
 
-export function appliesTo(framework: FrameworkPack, pack: CityPack): boolean {
-  if (pack.framework === framework.id) return true;
+/**
+ * A framework's territory: its scheme, and either every region (a national framework) or
+ * the regions it lists, its own region and any region named `<its region>-…` (e.g.
+ * gansu-lanzhou under gansu), so a pack cannot leave it by a spelling the list lacks.
+ */
+export function inTerritory(framework: FrameworkPack, pack: CityPack): boolean {
   const { scheme, regions } = framework.bounds.appliesTo;
-  return scheme === pack.scheme && (regions === undefined || regions.includes(pack.region));
+  if (scheme !== pack.scheme) return false;
+  if (regions === undefined) return true;
+  return regions.includes(pack.region) || pack.region === framework.region || pack.region.startsWith(`${framework.region}-`);
+}
+
+/** A framework's bounds apply to the packs that declare it and to every pack in its territory. */
+export function appliesTo(framework: FrameworkPack, pack: CityPack): boolean {
+  return pack.framework === framework.id || inTerritory(framework, pack);
+}
+
+/** Membership is declared: a pack in a framework's territory must name it in `framework`. */
+export function membershipViolations(pack: CityPack, framework: FrameworkPack): string[] {
+  if (pack.framework === framework.id || !inTerritory(framework, pack)) return [];
+  const scope = framework.bounds.appliesTo.clause ? `${framework.document} ${framework.bounds.appliesTo.clause}` : framework.document;
+  return [`framework: must be "${framework.id}": region ${pack.region} (${pack.scheme}) is in its territory (${scope})`];
 }
 
 /** The violations of one city pack against one framework, each naming the bound and clause. */

@@ -10,6 +10,7 @@ import { IdempotencyKeyReused, InvalidInput, PolicyRefusal } from '../../../kern
 import { money } from '../../../kernel/money';
 import { familyUseAllowed } from '../../../policy/account-rules';
 import type { PolicyCatalog } from '../../../policy/catalog';
+import { type Cited, ledgerRule } from '../../../policy/citation';
 import type { AccountRequest, Decision, InstitutionFacts, VisitFacts } from '../../../policy/engine/types';
 import { packFor } from '../../accounts/commands/accounts.command';
 import { decideAccount } from '../../accounts/accounts.decide';
@@ -100,7 +101,7 @@ export class ClaimsService {
   }
 
   private command(state: PersonState, request: VisitRequest, institution: (scheme: string) => InstitutionFacts, account: AccountRequest, familyPayment?: SettleVisitCommand['data']['familyPayment']): SettleVisitCommand {
-    if (!state.enrollment.personId) throw new PolicyRefusal('NOT_ENROLLED', 'enrolment', 'the person was never enrolled');
+    if (!state.enrollment.personId) throw new PolicyRefusal('NOT_ENROLLED', ledgerRule('person-enrolled'), 'the person was never enrolled');
     const visitDate = shanghaiDate(request.visit.occurredAt);
     const facts = institution(state.enrollment.scheme!);
     return {
@@ -211,7 +212,7 @@ export class ClaimsService {
     }
     // Refuse a taken settlement id before touching the holder's account.
     if (findSettlement(beneficiary.state.claims, request.settlementId)) {
-      throw new PolicyRefusal('DUPLICATE_SETTLEMENT', 'national interface 2207', `settlement ${request.settlementId} already exists`);
+      throw new PolicyRefusal('DUPLICATE_SETTLEMENT', ledgerRule('duplicate-settlement'), `settlement ${request.settlementId} already exists`);
     }
     const visitDate = shanghaiDate(request.visit.occurredAt);
     const taken = await this.takeFromHolder(personId, holderId, request, institution, visitDate, saga, context);
@@ -312,7 +313,9 @@ export class ClaimsService {
     const s = findSettlement(state.claims, settlementId);
     if (s) this.checkInstitution(principal, s.institutionCode);
     else if (principal.role === 'institution') throw new ForbiddenException({ statusCode: 403, error: 'Forbidden', message: 'not a settlement of this institution' });
-    const written = await this.writer.write(personId, context, (st) => reverseSettlement({ settlementId, reversedAt: this.writer.now().toISOString(), reason }, st));
+    const written = await this.writer.write(personId, context, (st) =>
+      reverseSettlement({ settlementId, reversedAt: this.writer.now().toISOString(), reason }, st, reversalWindow(this.catalog, st, settlementId)),
+    );
     const reversed = written.events.find((e) => e.type === 'SettlementReversed')?.data as { relativeAccountRestored: string } | undefined;
     const settlement = findSettlement((await this.writer.load(personId)).state.claims, settlementId);
     if (reversed && settlement?.familyPayment && money(reversed.relativeAccountRestored).greaterThan(0)) {
@@ -350,3 +353,11 @@ export class ReverseSettlementHandler implements ICommandHandler<ReverseSettleme
 }
 
 export const ClaimsCommandHandlers = [ClaimsService, SettleVisitHandler, PreSettleVisitHandler, ReverseSettlementHandler];
+
+/** The reversal window of the pack in force on the settled visit's date (none for an unknown or reversed settlement). */
+function reversalWindow(catalog: PolicyCatalog, state: PersonState, settlementId: string): Cited<number> | undefined {
+  const s = findSettlement(state.claims, settlementId);
+  if (!s || s.reversed) return undefined;
+  const pack = packFor(catalog, state, shanghaiDate(s.occurredAt));
+  return pack.kind === 'city' ? pack.benefit.reversalWindowDays : undefined;
+}
