@@ -161,7 +161,8 @@ interface PackHeader {
   title: string;
   region: string;
   scheme: Scheme;
-  effective: { from: LocalDate; to?: LocalDate };
+  /** `clause`: where the document states its effective date (e.g. 宛政办〔2022〕42号 第二十五条). */
+  effective: { from: LocalDate; to?: LocalDate; clause?: string };
   /** Id of the framework pack this pack falls under. */
   framework?: string;
   /** Names of the parameters supplied by the deployment configuration. */

@@ -13,6 +13,7 @@ export function checkHeader(c: Checker, p: Json): void {
     if (p.effective.to !== undefined && c.date(p.effective.to, 'effective.to') && String(p.effective.to) < String(p.effective.from)) {
       c.fail('effective.to', 'is before effective.from');
     }
+    if (p.effective.clause !== undefined) c.string(p.effective.clause, 'effective.clause');
   }
   if (p.framework !== undefined) c.string(p.framework, 'framework');
   if (p.notes !== undefined && (!Array.isArray(p.notes) || !p.notes.every((n) => typeof n === 'string'))) c.fail('notes', 'must be a list of strings');
