@@ -2,6 +2,7 @@ import { firstDayOfNextMonth, isLocalDate, LocalDate } from '../kernel/dates';
 import { assertNever, Decider } from '../kernel/decider';
 import { InvalidInput, NotFound, PolicyRefusal } from '../kernel/errors';
 import { fmt, money, sum, ZERO } from '../kernel/money';
+import { ledgerRule } from '../policy/citation';
 import { capitationBudget, CAPITATION_REASONS, settleCapitationMonth } from './capitation';
 import { CostBaseRequest, determineCostBase, isExemptFromCostBase } from './cost-base';
 import { computeFinalPayment } from './final-payment';
@@ -71,7 +72,7 @@ export const INSTITUTION_REASONS = {
   ...CAPITATION_REASONS,
 } as const;
 
-const REGISTRY_CLAUSE = 'ledger registry: one stream per institution';
+const REGISTRY_CLAUSE = ledgerRule('one-stream-per-institution');
 
 type Events = InstitutionEvent[];
 

@@ -10,7 +10,7 @@ import type { Cited } from './citation';
 export type { CitationSource, Cited } from './citation';
 
 export const ALL_LEVELS: readonly InstitutionLevel[] = ['village', 'township', 'level1', 'level2', 'level3', 'unrated'];
-/** DOMAIN.md §2: primary (基层) = level 1 and below. Unrated is not primary unless a pack says so by its rates. */
+/** Primary (基层) = level 1 and below (宛政办〔2022〕42号 第五条（二） 一级及以下; 人社部发〔2011〕59号 二 基层医疗卫生机构). Unrated is not primary unless a pack says so by its rates. */
 export const PRIMARY_LEVELS: readonly InstitutionLevel[] = ['village', 'township', 'level1'];
 export const MED_TYPES: readonly MedType[] = ['ordinary', 'emergency', 'chronic'];
 export const SCHEME_CATEGORIES: Readonly<Record<Scheme, readonly PersonCategory[]>> = {

@@ -5,6 +5,8 @@
  * money is unchanged, something is worth knowing. The clause is the typical one; the
  * decision carries the clause of the pack actually applied.
  */
+import { ledgerRule } from './citation';
+
 export type ReasonKind = 'refusal' | 'exclusion' | 'reduction' | 'info' | 'flag';
 
 export interface ReasonCodeInfo {
@@ -147,7 +149,7 @@ export const REASON_CODES = {
   ACCOUNT_RULES_ABSENT: {
     kind: 'info',
     meaning: 'the pack has no personal-account rules; the share is paid in cash',
-    typicalClause: '焦医保〔2024〕32号 (silent on accounts)',
+    typicalClause: ledgerRule('no-personal-account-rules'),
   },
   ACCOUNT_EXCLUDED_COSTS: {
     kind: 'info',

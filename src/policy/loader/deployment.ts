@@ -6,7 +6,9 @@
 import { PolicyLoadError } from './errors';
 import { isObject, type Json } from './checker';
 
-export const DEPLOYMENT_DOCUMENT = 'config/deployment-policy.json';
+import { DEPLOYMENT_DOCUMENT } from '../citation';
+
+export { DEPLOYMENT_DOCUMENT };
 
 /** Deployment keys that were renamed: an old file is refused with the new key named (issue 14 item 4). */
 export const RENAMED_PARAMETERS: Readonly<Record<string, string>> = { averageMonthlyPension2021: 'averageMonthlyPension' };

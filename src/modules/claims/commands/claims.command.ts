@@ -87,7 +87,7 @@ export class ClaimsService {
 
   private async institutionFacts(code: string): Promise<(scheme: string) => InstitutionFacts> {
     const profile = await this.registry.find(code);
-    if (!profile) throw new PolicyRefusal('UNKNOWN_INSTITUTION', 'designated institution registry', `institution ${code} is not registered`);
+    if (!profile) throw new PolicyRefusal('UNKNOWN_INSTITUTION', ledgerRule('registered-institution'), `institution ${code} is not registered`);
     return (scheme) => ({
       code: profile.code,
       level: profile.level,
@@ -200,7 +200,7 @@ export class ClaimsService {
     context: CommandContext,
   ): Promise<SettlementOutcome> {
     const holderId = this.holderId(request);
-    if (holderId === personId) throw new PolicyRefusal('RELATION_NOT_ALLOWED', '宛政办〔2022〕42号 第九条', "use account.source 'own' for the person's own account");
+    if (holderId === personId) throw new PolicyRefusal('RELATION_NOT_ALLOWED', ledgerRule('relative-account-is-another-person'), "use account.source 'own' for the person's own account");
     const saga = `${context.commandId}:family`;
     const beneficiary = await this.writer.loadExisting(personId);
     // A key already used here by another request is refused before the holder is touched.
