@@ -510,7 +510,7 @@ describe('3.5 Jiaozuo employees — 焦医保〔2024〕32号', () => {
         city_level3_general: '265',
         city_tcm: '215',
         city_maternal_child: '298',
-        county_level3_level2_general: '204',
+        county_general: '204',
         county_tcm: '200',
         county_maternal_child: '140',
         community_health_centre: '123',
@@ -531,7 +531,7 @@ describe('3.5 Jiaozuo employees — 焦医保〔2024〕32号', () => {
     };
     // 例1: county level-2, 260,000 visits, 45,000,000 cost (average 173.08), fund due 18,600,000 → paid in full.
     expect(new Dec(45_000_000).div(260_000).toDecimalPlaces(2).toFixed(2)).toBe('173.08');
-    expect(pays(bases.county_level3_level2_general, 260_000, 45_000_000, 18_600_000).toFixed(2)).toBe('18600000.00');
+    expect(pays(bases.county_general, 260_000, 45_000_000, 18_600_000).toFixed(2)).toBe('18600000.00');
     // 例2: city level-3, 350,000 visits, 105,000,000 cost (average 300) → 350,000 × 265 × 1.065 × 45/105.
     expect(pays(bases.city_level3_general, 350_000, 105_000_000, 45_000_000).toFixed(2)).toBe('42333750.00');
     // The document prints 4233.38 万元.
@@ -542,7 +542,7 @@ describe('3.5 Jiaozuo employees — 焦医保〔2024〕32号', () => {
     const inst = jiaozuo().institution as Record<string, { value: any; clause: string }>;
     expect(inst.monthlySettlement).toMatchObject({ value: { declareByDay: 10, advanceShare: '0.95', heldShare: '0.05' }, clause: '四（二）' });
     expect(inst.overspendReview).toMatchObject({ value: { sampleSize: 100, partialBelowShare: '0.6', nothingAtOrAboveShare: '0.6' }, clause: '六（一）' });
-    expect(inst.specialtyBaseWeights.value.weightsOldestToNewest).toEqual(['1', '2', '7']);
+    expect(inst.specialtyBaseWeights.value).toEqual({ weightsOldestToNewest: [1, 2, 7], covidBestOf: { best: 3, of: 5 } });
     expect(inst.otherInstitutions.value.villageClinicsExempt).toBe(true);
   });
 

@@ -3,6 +3,7 @@ import type { InstitutionLevel, Scheme } from '../engine/types';
 import { ALL_LEVELS, EXCLUDED_COST_KINDS, MED_TYPES, SCHEME_CATEGORIES, type Cited } from '../pack.types';
 import { checkAccount } from './account-body';
 import { Checker, type Json } from './checker';
+import { checkInstitution } from './institution-body';
 
 function checkLevelAmounts(c: Checker, v: unknown, path: string, kind: 'money' | 'rate'): void {
   if (!c.object(v, path)) return;
@@ -121,7 +122,5 @@ export function checkCityBody(c: Checker, p: Json): void {
   }
 
   if (p.account !== null) checkAccount(c, p.account);
-  if (p.institution !== undefined && c.object(p.institution, 'institution')) {
-    for (const [key, rule] of Object.entries(p.institution)) c.cited(rule, `institution.${key}`, () => undefined);
-  }
+  if (p.institution !== undefined) checkInstitution(c, p.institution);
 }
