@@ -446,7 +446,7 @@ function assignPersons(state: InstitutionState, data: { year: number; count: num
   requireAnyang(state, params);
   if (!Number.isInteger(data.year)) throw new InvalidInput('year', 'must be an integer');
   const b = capitationBudget(data.year, data.count, params);
-  if (!b) throw new PolicyRefusal(INSTITUTION_REASONS.noFunding, '安医保〔2019〕75号 附件', `no funding standard is published for ${data.year}`);
+  if (!b) throw new PolicyRefusal(INSTITUTION_REASONS.noFunding, `${params.anyang.region.document} 附件`, `no funding standard is published for ${data.year}`);
   const paid = Object.values(year(state, data.year).capitation);
   const generalPaid = sum(paid.map((c) => money(c.generalPaid)));
   const consultationPaid = sum(paid.map((c) => money(c.consultationPaid)));
@@ -461,7 +461,8 @@ function settleCapitation(state: InstitutionState, data: { month: Month; claimed
   requireAnyang(state, params);
   const month = requireMonth(data.month);
   const y = year(state, yearOfMonth(month));
-  const clause = '安医保〔2019〕75号 四（二）';
+  // 四（二）: settled monthly within the limit (the document is the capitation pack's).
+  const clause = `${params.anyang.region.document} 四（二）`;
   if (!y.persons) throw new PolicyRefusal(INSTITUTION_REASONS.personsNotAssigned, clause, `no persons are assigned for ${yearOfMonth(month)}`);
   if (y.capitation[month]) throw new PolicyRefusal(INSTITUTION_REASONS.capitationMonthSettled, clause, `${month} is already settled`);
   const paid = Object.values(y.capitation);
