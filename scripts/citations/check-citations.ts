@@ -1,16 +1,21 @@
 /**
  * `npm run check:citations -- --docs DIR`: every clause a policy pack cites is found in the
  * text of the document it names, and every figure a cited rule carries appears inside that
- * clause (as the number or as a percentage). DIR holds the documents and their index
- * (README.md with a `| file | document number | …` table). Kept out of `npm test` because
- * the documents live outside the repository; CI passes their folder.
+ * clause (as the number or as a percentage); so is every clause a reason code names. A
+ * deployment parameter must say so (source 'deployment', cited to the deployment file); a
+ * ledger rule (`document: "ledger rule"`, a kebab-case name) is the ledger's own and is not
+ * looked up; anything else that is not "<document number> <clause>" (a bare word) fails.
+ * DIR holds the documents and their index (README.md with a `| file | document number | …`
+ * table). Kept out of `npm test` because the documents live outside the repository; CI
+ * passes their folder.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Dec } from '../../src/kernel/money';
 import { PolicyCatalog } from '../../src/policy/catalog';
-import { DEPLOYMENT_DOCUMENT } from '../../src/policy/loader';
+import { citationProblem, cite, DEPLOYMENT_DOCUMENT, LEDGER_RULE } from '../../src/policy/citation';
+import { REASON_CODES } from '../../src/policy/reason-codes';
 import { figureInScope, findClause, normaliseSeed } from './clause-match';
 
 const REPO_ROOT = path.resolve(__dirname, '../..');
@@ -71,6 +76,9 @@ function checkNode(documents: Map<string, string>, pack: { id: string; deploymen
     if (node.document !== DEPLOYMENT_DOCUMENT) return [`${name}: a deployment value must name ${DEPLOYMENT_DOCUMENT}`];
     return pack.deploymentParameters?.includes(parameter) ? [] : [`${name}: not listed in the pack's deploymentParameters`];
   }
+  if (node.document === LEDGER_RULE) return citationProblem(cite(node)) ? [`${name}: a ledger rule needs a kebab-case name`] : [];
+  const form = citationProblem(cite(node));
+  if (form) return [`${name}: ${form}`];
   const text = documents.get(node.document);
   if (text === undefined) return [`${name}: no such document in the index`];
   const match = findClause(text, node.clause);
@@ -81,9 +89,30 @@ function checkNode(documents: Map<string, string>, pack: { id: string; deploymen
     .map((n) => `${name}: the figure ${n} is not in that clause`);
 }
 
-export function checkCitations(docsDir: string, catalog: PolicyCatalog): CitationReport {
+/** Each document-form part of a reason code's typical clause ("宛政办〔2022〕42号 第十条, 第十九条（一）") is found in its document. */
+function checkReasonCodes(documents: Map<string, string>): string[] {
+  return Object.entries(REASON_CODES).flatMap(([code, info]) => {
+    const form = citationProblem(info.typicalClause);
+    if (form) return [`reason ${code}: ${form}`];
+    return info.typicalClause
+      .split('; ')
+      .filter((part) => !part.startsWith(LEDGER_RULE))
+      .flatMap((part) => {
+        const [document, clauses] = [part.slice(0, part.indexOf(' ')), part.slice(part.indexOf(' ') + 1)];
+        const text = documents.get(document);
+        if (text === undefined) return [`reason ${code} → ${part}: no such document in the index`];
+        return clauses.split(', ').flatMap((clause) => {
+          const match = findClause(text, clause);
+          return match.found ? [] : [`reason ${code} → ${document} ${clause}: clause not found (${match.problem})`];
+        });
+      });
+  });
+}
+
+/** `ids`: the packs to check (default: every pack file in src/policy/packs). */
+export function checkCitations(docsDir: string, catalog: PolicyCatalog, ids?: string[]): CitationReport {
   const documents = readDocuments(docsDir);
-  const packFiles = fs.readdirSync(PACKS_DIR).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, ''));
+  const packFiles = ids ?? fs.readdirSync(PACKS_DIR).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, ''));
   const packs = catalog.packs().filter((p) => packFiles.includes(p.id));
   const problems: string[] = [];
   for (const missing of packFiles.filter((id) => !packs.some((p) => p.id === id))) problems.push(`${missing}: pack file not loaded by the catalogue`);
@@ -95,7 +124,14 @@ export function checkCitations(docsDir: string, catalog: PolicyCatalog): Citatio
       checked++;
       problems.push(...checkNode(documents, pack as { id: string; deploymentParameters?: readonly string[] }, cited));
     }
+    for (const clause of [pack.effective.clause, pack.kind === 'framework' ? pack.bounds.appliesTo.clause : undefined]) {
+      if (clause === undefined || text === undefined) continue;
+      checked++;
+      const match = findClause(text, clause);
+      if (!match.found) problems.push(`${pack.id} → ${pack.document} ${clause}: clause not found (${match.problem})`);
+    }
   }
+  if (ids === undefined) problems.push(...checkReasonCodes(documents));
   return { documents: [...documents.keys()], checked, problems };
 }
 

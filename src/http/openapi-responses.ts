@@ -32,7 +32,7 @@ export class RefusalDto {
   @ApiProperty({ example: 422 }) statusCode!: number;
   @ApiProperty({ example: 'Unprocessable Entity' }) error!: string;
   @ApiProperty({ example: 'REVERSAL_WINDOW_PASSED', description: 'Reason code' }) code!: string;
-  @ApiProperty({ example: '焦医保〔2024〕32号 一（一）', description: 'The clause refusing' }) clause!: string;
+  @ApiProperty({ example: 'config/deployment-policy.json packs.jiaozuo-employee-2024.reversalWindowDays', description: 'The clause refusing: "<document> <clause>", "ledger rule <name>" or a deployment parameter' }) clause!: string;
   @ApiProperty() message!: string;
   @ApiPropertyOptional(OBJECT) details?: Record<string, unknown>;
 }

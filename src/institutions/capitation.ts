@@ -1,7 +1,7 @@
 import { InvalidInput } from '../kernel/errors';
 import { Dec, fmt, min, money, ZERO } from '../kernel/money';
 import type { TraceEntry } from '../policy/engine/types';
-import { cite, SettlementParameters } from './settlement-parameters.loader';
+import { cite, SettlementParameters } from './settlement-parameters';
 
 /**
  * Anyang resident outpatient pooling: capitation under a total budget, settled monthly

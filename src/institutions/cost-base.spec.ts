@@ -1,8 +1,11 @@
-import { InstitutionProfile } from './institution.types';
+import { CategorisedProfile, InstitutionProfile } from './institution.types';
 import { determineCostBase } from './cost-base';
-import { SETTLEMENT_PARAMETERS as P } from './settlement-parameters.loader';
+import { defaultCatalog } from '../../test/support/policy';
+import { settlementParameters } from './settlement-parameters';
 
-const profile = (over: Partial<InstitutionProfile>): InstitutionProfile => ({
+const P = settlementParameters(defaultCatalog());
+
+const profile = (over: Partial<InstitutionProfile>): CategorisedProfile => ({
   code: 'H1',
   name: 'h',
   category: 'other_specialty',
@@ -34,7 +37,7 @@ describe('per-visit average cost bases (焦医保〔2024〕32号 四（一）1, 
   it('maps unrated / level-1 general institutions by location (四（一）1 second paragraph)', () => {
     const city = determineCostBase(profile({ category: 'other_general', level: 'unrated', location: 'city' }), { year: 2024 }, P);
     expect(city).toMatchObject({ base: '123.00', method: 'unrated_mapping' });
-    expect(city.clause).toContain('四（一）1 第二段');
+    expect(city.clause).toContain('焦医保〔2024〕32号 四（一）1');
     const township = determineCostBase(profile({ category: 'other_general', level: 'level1', location: 'township' }), { year: 2024 }, P);
     expect(township).toMatchObject({ base: '82.00', method: 'unrated_mapping' });
     expect(() => determineCostBase(profile({ category: 'other_general', level: 'unrated', location: 'county' }), { year: 2024 }, P)).toThrow(

@@ -1,8 +1,8 @@
 import { InvalidInput, PolicyRefusal } from '../kernel/errors';
 import { Dec, fmt, money, sum, toFen } from '../kernel/money';
 import type { TraceEntry } from '../policy/engine/types';
-import { InstitutionProfile, isJiaozuoBaseCategory, JiaozuoBaseCategory } from './institution.types';
-import { cite, SettlementParameters } from './settlement-parameters.loader';
+import { CategorisedProfile, isJiaozuoBaseCategory, JiaozuoBaseCategory } from './institution.types';
+import { cite, SettlementParameters } from './settlement-parameters';
 
 /**
  * The per-visit average cost base of one institution for one year
@@ -57,12 +57,12 @@ export const COST_BASE_REASONS = {
   notAboveProvince: 'OWN_AVERAGE_NOT_ABOVE_PROVINCE',
 } as const;
 
-export function isExemptFromCostBase(profile: InstitutionProfile, params: SettlementParameters): boolean {
+export function isExemptFromCostBase(profile: CategorisedProfile, params: SettlementParameters): boolean {
   return params.jiaozuo.exemptCategories.value.includes(profile.category);
 }
 
 /** The published category whose base applies, or undefined when the base comes from own history. */
-export function publishedBaseCategory(profile: InstitutionProfile, params: SettlementParameters): JiaozuoBaseCategory | undefined {
+export function publishedBaseCategory(profile: CategorisedProfile, params: SettlementParameters): JiaozuoBaseCategory | undefined {
   if (isJiaozuoBaseCategory(profile.category)) return profile.category;
   if (profile.category === 'other_general') {
     const mapping = params.jiaozuo.unratedMapping.value;
@@ -78,7 +78,7 @@ export function publishedBaseCategory(profile: InstitutionProfile, params: Settl
 }
 
 export function determineCostBase(
-  profile: InstitutionProfile,
+  profile: CategorisedProfile,
   request: CostBaseRequest,
   params: SettlementParameters,
 ): CostBaseDetermination {
@@ -116,7 +116,7 @@ export function determineCostBase(
   return ownHistoryBase(profile, request, params);
 }
 
-function ownHistoryBase(profile: InstitutionProfile, request: CostBaseRequest, params: SettlementParameters): CostBaseDetermination {
+function ownHistoryBase(profile: CategorisedProfile, request: CostBaseRequest, params: SettlementParameters): CostBaseDetermination {
   const { year } = request;
   const own = params.jiaozuo.ownHistory;
   const weights = own.weights.value;

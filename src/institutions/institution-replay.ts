@@ -13,7 +13,8 @@ import type { CostBaseRequest, YearAverage } from './cost-base';
 import { decideInstitution, InstitutionCommand } from './institution.decide';
 import { evolve, InstitutionEvent, initialInstitutionState, InstitutionState } from './institution.events';
 import { institutionStreamId } from './institution.types';
-import type { SettlementParameters } from './settlement-parameters.loader';
+import type { PolicyCatalog } from '../policy/catalog';
+import { categoriesOf, registryRegion, SettlementParameters, settlementParameters, SettlementPackVersions } from './settlement-parameters';
 
 export interface InstitutionReplayFinding {
   revision: number;
@@ -92,8 +93,31 @@ function yearOfEvent(event: InstitutionEvent): number | null {
   return null;
 }
 
-export function replayInstitution(code: string, stored: ReadonlyArray<RecordedEvent>, params: SettlementParameters, year?: number): InstitutionReplayReport {
+/** The pack versions an event recorded (none: written before issue 14, decided again with the packs in force). */
+function versionsOf(event: InstitutionEvent): SettlementPackVersions {
+  const version = (event.data as { packVersion?: string }).packVersion;
+  if (version === undefined) return {};
+  return event.type === 'PersonsAssigned' || event.type === 'CapitationSettled' ? { anyang: version } : { jiaozuo: version };
+}
+
+/** Decides an event's command again with the packs it recorded, as the write side did. */
+function decideAgain(event: InstitutionEvent, state: InstitutionState, catalog: PolicyCatalog, cache: Map<string, SettlementParameters>): InstitutionEvent[] {
+  const versions = versionsOf(event);
+  const key = JSON.stringify(versions);
+  if (!cache.has(key)) cache.set(key, settlementParameters(catalog, versions));
+  const command = commandOf(event);
+  const region = registryRegion(command, state.profile);
+  return decideInstitution(command, state, cache.get(key)!, region ? categoriesOf(catalog, region) : undefined);
+}
+
+/**
+ * `catalog`: the packs in force and archived, so each decision is replayed with the pack
+ * version it recorded. An event that recorded none (written before versions were recorded)
+ * is replayed with the packs in force and compared without the field.
+ */
+export function replayInstitution(code: string, stored: ReadonlyArray<RecordedEvent>, catalog: PolicyCatalog, year?: number): InstitutionReplayReport {
   const findings: InstitutionReplayFinding[] = [];
+  const cache = new Map<string, SettlementParameters>();
   let state: InstitutionState = initialInstitutionState();
   let recomputed = 0;
   for (const raw of stored) {
@@ -102,9 +126,11 @@ export function replayInstitution(code: string, stored: ReadonlyArray<RecordedEv
     if (year === undefined || concerns === null || concerns === year) {
       recomputed++;
       try {
-        const produced = decideInstitution(commandOf(event), state, params);
+        const produced = decideAgain(event, state, catalog, cache);
         const again = produced.find((p) => p.type === event.type);
-        const differences = again ? jsonDiff(event.data, again.data) : [{ path: 'type', recorded: event.type, recomputed: produced.map((p) => p.type).join(',') || '(nothing)' }];
+        const recordedVersion = 'packVersion' in (event.data as object);
+        const againData = again && !recordedVersion ? withoutPackVersion(again.data) : again?.data;
+        const differences = again ? jsonDiff(event.data, againData) : [{ path: 'type', recorded: event.type, recomputed: produced.map((p) => p.type).join(',') || '(nothing)' }];
         if (differences.length) findings.push({ revision: event.revision, position: event.position, type: event.type, kind: 'differs', differences });
       } catch (e) {
         findings.push({ revision: event.revision, position: event.position, type: event.type, kind: 'refused', differences: [], message: e instanceof Error ? e.message : String(e) });
@@ -113,4 +139,9 @@ export function replayInstitution(code: string, stored: ReadonlyArray<RecordedEv
     state = evolve(state, event);
   }
   return { code, year: year ?? null, events: stored.length, recomputed, findings, chain: verifyChain(institutionStreamId(code), stored) };
+}
+
+function withoutPackVersion(data: object): object {
+  const { packVersion: _version, ...rest } = data as { packVersion?: string };
+  return rest;
 }

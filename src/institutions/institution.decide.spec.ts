@@ -3,7 +3,10 @@ import { Dec, fmt, money, sum } from '../kernel/money';
 import { decideInstitution, InstitutionCommand } from './institution.decide';
 import { foldInstitution, InstitutionEvent } from './institution.events';
 import { InstitutionProfile } from './institution.types';
-import { SETTLEMENT_PARAMETERS as P } from './settlement-parameters.loader';
+import { defaultCatalog } from '../../test/support/policy';
+import { settlementParameters } from './settlement-parameters';
+
+const P = settlementParameters(defaultCatalog());
 
 /** given(events).when(command) → the events decided (or the error thrown). */
 function given(history: InstitutionEvent[]) {
@@ -88,7 +91,7 @@ describe('institution decider: monthly cycle (焦医保〔2024〕32号 四（二
       .then([
         {
           type: 'MonthDeclared',
-          data: { month: '2024-08', visits: 10, totalCost: '2000.00', fundDue: '800.00', declaredOn: '2024-09-10', dueBy: '2024-09-10', late: false, clause: '焦医保〔2024〕32号 四（二）' },
+          data: { month: '2024-08', visits: 10, totalCost: '2000.00', fundDue: '800.00', declaredOn: '2024-09-10', dueBy: '2024-09-10', late: false, clause: '焦医保〔2024〕32号 四（二）', packVersion: P.jiaozuo.packVersion },
         },
       ]);
     given([registered])
@@ -102,6 +105,14 @@ describe('institution decider: monthly cycle (焦医保〔2024〕32号 四（二
     given([registered]).when(d('2024-08', '2024-08-31')).thenInvalid('declaredOn');
     const declared = run([registered], [d('2024-08', '2024-09-01')]);
     given(declared).when(d('2024-08', '2024-09-02')).thenRefuses('MONTH_ALREADY_DECLARED');
+  });
+
+  it('issue 14 item 1: every decision records the version of the pack whose figures it used', () => {
+    expect(P.jiaozuo.packVersion).toBe(defaultCatalog().byId('jiaozuo-employee-2024')!.version);
+    expect(P.anyang.packVersion).toBe(defaultCatalog().byId('anyang-resident-2020')!.version);
+    const declared = run([registered], [{ type: 'DeclareMonth', data: { month: '2024-08', visits: 1, totalCost: '1', fundDue: '1', declaredOn: '2024-09-01' } }]);
+    expect(declared[1].data).toMatchObject({ packVersion: P.jiaozuo.packVersion });
+    expect(declared[0].data).not.toHaveProperty('packVersion');
   });
 
   it('refuses institutions outside Jiaozuo employee pooling', () => {
@@ -118,7 +129,7 @@ describe('institution decider: monthly cycle (焦医保〔2024〕32号 四（二
       .then([
         {
           type: 'AdvancePaid',
-          data: { month: '2024-08', approvedAmount: '12345.67', amount: '11728.39', held: '617.28', advanceShare: '0.95', paidOn: '2024-09-30', clause: '焦医保〔2024〕32号 四（二）' },
+          data: { month: '2024-08', approvedAmount: '12345.67', amount: '11728.39', held: '617.28', advanceShare: '0.95', paidOn: '2024-09-30', clause: '焦医保〔2024〕32号 四（二）', packVersion: P.jiaozuo.packVersion },
         },
       ]);
     given(run(approved, [{ type: 'PayAdvance', data: { month: '2024-08' } }])).when({ type: 'PayAdvance', data: { month: '2024-08' } }).thenRefuses('ADVANCE_ALREADY_PAID');

@@ -2,6 +2,7 @@ import { firstDayOfNextMonth, isLocalDate, LocalDate } from '../kernel/dates';
 import { assertNever } from '../kernel/decider';
 import { InvalidInput, NotFound, PolicyRefusal } from '../kernel/errors';
 import { fmt, money, sum, ZERO } from '../kernel/money';
+import { ledgerRule } from '../policy/citation';
 import { capitationBudget, CAPITATION_REASONS, settleCapitationMonth } from './capitation';
 import { CostBaseRequest, determineCostBase, isExemptFromCostBase } from './cost-base';
 import { computeFinalPayment } from './final-payment';
@@ -13,7 +14,9 @@ import {
   YearState,
 } from './institution.events';
 import {
+  CategorisedProfile,
   INSTITUTION_CATEGORIES,
+  InstitutionCategory,
   INSTITUTION_LEVELS,
   INSTITUTION_LOCATIONS,
   InstitutionProfile,
@@ -24,7 +27,7 @@ import {
 import { declarationDueDate, monthsOfYear, splitAdvance } from './monthly-cycle';
 import { reviewOverspend } from './overspend-review';
 import { settlePeriod } from './period-settlement';
-import { cite, SETTLEMENT_PARAMETERS, SettlementParameters } from './settlement-parameters.loader';
+import { type Cited, cite, SettlementParameters } from './settlement-parameters';
 
 /** Commands on one institution's stream. Money fields are money strings. */
 export type InstitutionCommand =
@@ -69,19 +72,30 @@ export const INSTITUTION_REASONS = {
   ...CAPITATION_REASONS,
 } as const;
 
-const REGISTRY_CLAUSE = 'ledger registry: one stream per institution';
+const REGISTRY_CLAUSE = ledgerRule('one-stream-per-institution');
 
 type Events = InstitutionEvent[];
 
 // ---------- registry ----------
 
-function validateProfile(p: InstitutionProfile, params: SettlementParameters): void {
+/** Categories are per region: the list the region's pack declares (then required), or any known category, optional. */
+function validateCategory(p: InstitutionProfile, categories: Cited<InstitutionCategory[]> | undefined): void {
+  if (categories) {
+    if (p.category === undefined || !categories.value.includes(p.category)) {
+      throw new InvalidInput('category', `must be one of ${categories.value.join(', ')} for an institution of ${p.region} (${cite(categories)})`);
+    }
+  } else if (p.category !== undefined && !(INSTITUTION_CATEGORIES as readonly string[]).includes(p.category)) {
+    throw new InvalidInput('category', 'unknown category');
+  }
+}
+
+function validateProfile(p: InstitutionProfile, params: SettlementParameters, categories: Cited<InstitutionCategory[]> | undefined): void {
   if (typeof p.code !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(p.code)) throw new InvalidInput('code', '1-64 letters, digits, . _ - (starting with a letter or digit)');
   if (typeof p.name !== 'string' || p.name.trim() === '') throw new InvalidInput('name', 'required');
-  if (!(INSTITUTION_CATEGORIES as readonly string[]).includes(p.category)) throw new InvalidInput('category', 'unknown category');
   if (!INSTITUTION_LEVELS.includes(p.level)) throw new InvalidInput('level', 'unknown level');
   if (!(INSTITUTION_LOCATIONS as readonly string[]).includes(p.location)) throw new InvalidInput('location', 'unknown location');
   if (typeof p.region !== 'string' || p.region.trim() === '') throw new InvalidInput('region', 'required');
+  validateCategory(p, categories);
   if (!Array.isArray(p.designations) || p.designations.some((s) => !SCHEMES.includes(s)) || new Set(p.designations).size !== p.designations.length) {
     throw new InvalidInput('designations', "distinct values of 'employee' | 'resident'");
   }
@@ -100,12 +114,12 @@ function validateProfile(p: InstitutionProfile, params: SettlementParameters): v
   }
 }
 
-function register(state: InstitutionState, data: InstitutionProfile, params: SettlementParameters): Events {
+function register(state: InstitutionState, data: InstitutionProfile, params: SettlementParameters, categories?: Cited<InstitutionCategory[]>): Events {
   if (state.profile) throw new PolicyRefusal(INSTITUTION_REASONS.alreadyRegistered, REGISTRY_CLAUSE, `institution ${state.profile.code} is already registered`);
   const profile: InstitutionProfile = {
     code: data.code,
     name: data.name,
-    category: data.category,
+    ...(data.category !== undefined ? { category: data.category } : {}),
     level: data.level,
     location: data.location,
     region: data.region,
@@ -113,7 +127,7 @@ function register(state: InstitutionState, data: InstitutionProfile, params: Set
     ...(data.countyDesignated !== undefined ? { countyDesignated: data.countyDesignated } : {}),
     ...(data.pharmacy !== undefined ? { pharmacy: data.pharmacy } : {}),
   };
-  validateProfile(profile, params);
+  validateProfile(profile, params, categories);
   return [{ type: 'InstitutionRegistered', data: profile }];
 }
 
@@ -122,28 +136,28 @@ function requireProfile(state: InstitutionState): InstitutionProfile {
   return state.profile;
 }
 
-function changeProfile(state: InstitutionState, data: { changes: ProfileChanges }, params: SettlementParameters): Events {
+function changeProfile(state: InstitutionState, data: { changes: ProfileChanges }, params: SettlementParameters, categories?: Cited<InstitutionCategory[]>): Events {
   const profile = requireProfile(state);
   const changes = Object.fromEntries(Object.entries(data.changes).filter(([k, v]) => k !== 'code' && v !== undefined)) as ProfileChanges;
   const effective = Object.entries(changes).filter(([k, v]) => JSON.stringify((profile as unknown as Record<string, unknown>)[k]) !== JSON.stringify(v));
   if (effective.length === 0) return [];
-  validateProfile({ ...profile, ...changes }, params);
+  validateProfile({ ...profile, ...changes }, params, categories);
   return [{ type: 'InstitutionProfileChanged', data: { changes: Object.fromEntries(effective) as ProfileChanges } }];
 }
 
 // ---------- Jiaozuo monthly cycle and year end ----------
 
-function requireJiaozuo(state: InstitutionState, params: SettlementParameters): InstitutionProfile {
+function requireJiaozuo(state: InstitutionState, params: SettlementParameters): CategorisedProfile {
   const profile = requireProfile(state);
   const j = params.jiaozuo;
-  if (profile.region !== j.region.value || !profile.designations.includes(j.scheme.value)) {
+  if (profile.region !== j.region.value || !profile.designations.includes(j.scheme.value) || profile.category === undefined) {
     throw new PolicyRefusal(
       INSTITUTION_REASONS.notJiaozuo,
       cite(j.region),
       `institution ${profile.code} is not a ${j.region.value} institution designated for ${j.scheme.value} outpatient pooling`,
     );
   }
-  return profile;
+  return profile as CategorisedProfile;
 }
 
 function year(state: InstitutionState, y: number): YearState {
@@ -430,7 +444,7 @@ function assignPersons(state: InstitutionState, data: { year: number; count: num
   requireAnyang(state, params);
   if (!Number.isInteger(data.year)) throw new InvalidInput('year', 'must be an integer');
   const b = capitationBudget(data.year, data.count, params);
-  if (!b) throw new PolicyRefusal(INSTITUTION_REASONS.noFunding, '安医保〔2019〕75号 附件', `no funding standard is published for ${data.year}`);
+  if (!b) throw new PolicyRefusal(INSTITUTION_REASONS.noFunding, `${params.anyang.region.document} 附件`, `no funding standard is published for ${data.year}`);
   const paid = Object.values(year(state, data.year).capitation);
   const generalPaid = sum(paid.map((c) => money(c.generalPaid)));
   const consultationPaid = sum(paid.map((c) => money(c.consultationPaid)));
@@ -445,7 +459,8 @@ function settleCapitation(state: InstitutionState, data: { month: Month; claimed
   requireAnyang(state, params);
   const month = requireMonth(data.month);
   const y = year(state, yearOfMonth(month));
-  const clause = '安医保〔2019〕75号 四（二）';
+  // 四（二）: settled monthly within the limit (the document is the capitation pack's).
+  const clause = `${params.anyang.region.document} 四（二）`;
   if (!y.persons) throw new PolicyRefusal(INSTITUTION_REASONS.personsNotAssigned, clause, `no persons are assigned for ${yearOfMonth(month)}`);
   if (y.capitation[month]) throw new PolicyRefusal(INSTITUTION_REASONS.capitationMonthSettled, clause, `${month} is already settled`);
   const paid = Object.values(y.capitation);
@@ -469,12 +484,28 @@ function settleCapitation(state: InstitutionState, data: { month: Month; claimed
 
 // ---------- decider ----------
 
-export function decideInstitution(command: InstitutionCommand, state: InstitutionState, params: SettlementParameters = SETTLEMENT_PARAMETERS): Events {
+/**
+ * `params`: the settlement figures of the packs (those in force, or for replay those a
+ * decision recorded); `categories`: the list the pack of the institution's region declares
+ * (undefined: none, the category is optional). Every decision records its pack's version.
+ */
+export function decideInstitution(command: InstitutionCommand, state: InstitutionState, params: SettlementParameters, categories?: Cited<InstitutionCategory[]>): Events {
+  return decide(command, state, params, categories).map((event) => stampPackVersion(event, params));
+}
+
+/** Registry events depend on no figure; capitation events on the capitation pack; the rest on conditional fee-for-service. */
+function stampPackVersion(event: InstitutionEvent, params: SettlementParameters): InstitutionEvent {
+  if (event.type === 'InstitutionRegistered' || event.type === 'InstitutionProfileChanged') return event;
+  const packVersion = event.type === 'PersonsAssigned' || event.type === 'CapitationSettled' ? params.anyang.packVersion : params.jiaozuo.packVersion;
+  return { ...event, data: { ...event.data, packVersion } } as InstitutionEvent;
+}
+
+function decide(command: InstitutionCommand, state: InstitutionState, params: SettlementParameters, categories?: Cited<InstitutionCategory[]>): Events {
   switch (command.type) {
     case 'RegisterInstitution':
-      return register(state, command.data, params);
+      return register(state, command.data, params, categories);
     case 'ChangeInstitutionProfile':
-      return changeProfile(state, command.data, params);
+      return changeProfile(state, command.data, params, categories);
     case 'SetCostBase':
       return setCostBase(state, command.data, params);
     case 'DeclareMonth':

@@ -100,19 +100,28 @@ export interface CapitationSettledData extends CapitationMonthResult {
   month: Month;
 }
 
+/**
+ * Issue 14 item 1: a decision records the version of the pack whose figures it used
+ * (`packVersion`); replay decides it again with that version. Events written before
+ * carry none: replay uses the packs in force and ignores the field (documented default).
+ */
+export interface DecidedUnderPack {
+  packVersion?: string;
+}
+
 export type InstitutionEvent =
   | { type: 'InstitutionRegistered'; data: InstitutionRegisteredData }
   | { type: 'InstitutionProfileChanged'; data: InstitutionProfileChangedData }
-  | { type: 'CostBaseSet'; data: CostBaseSetData }
-  | { type: 'MonthDeclared'; data: MonthDeclaredData }
-  | { type: 'MonthApproved'; data: MonthApprovedData }
-  | { type: 'AdvancePaid'; data: AdvancePaidData }
-  | { type: 'PeriodSettled'; data: PeriodSettledData }
-  | { type: 'OverspendReviewed'; data: OverspendReviewedData }
-  | { type: 'AnnualAssessed'; data: AnnualAssessedData }
-  | { type: 'FinalPaymentMade'; data: FinalPaymentMadeData }
-  | { type: 'PersonsAssigned'; data: PersonsAssignedData }
-  | { type: 'CapitationSettled'; data: CapitationSettledData };
+  | { type: 'CostBaseSet'; data: CostBaseSetData & DecidedUnderPack }
+  | { type: 'MonthDeclared'; data: MonthDeclaredData & DecidedUnderPack }
+  | { type: 'MonthApproved'; data: MonthApprovedData & DecidedUnderPack }
+  | { type: 'AdvancePaid'; data: AdvancePaidData & DecidedUnderPack }
+  | { type: 'PeriodSettled'; data: PeriodSettledData & DecidedUnderPack }
+  | { type: 'OverspendReviewed'; data: OverspendReviewedData & DecidedUnderPack }
+  | { type: 'AnnualAssessed'; data: AnnualAssessedData & DecidedUnderPack }
+  | { type: 'FinalPaymentMade'; data: FinalPaymentMadeData & DecidedUnderPack }
+  | { type: 'PersonsAssigned'; data: PersonsAssignedData & DecidedUnderPack }
+  | { type: 'CapitationSettled'; data: CapitationSettledData & DecidedUnderPack };
 
 export type InstitutionEventType = InstitutionEvent['type'];
 export const INSTITUTION_EVENT_TYPES: readonly InstitutionEventType[] = [

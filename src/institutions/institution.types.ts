@@ -46,7 +46,8 @@ export const SCHEMES: readonly Scheme[] = ['employee', 'resident'];
 export interface InstitutionProfile {
   code: string;
   name: string;
-  category: InstitutionCategory;
+  /** Required, and one of its list, where the region's pack declares categories (issue 14 item 1); else optional. */
+  category?: InstitutionCategory;
   level: InstitutionLevel;
   location: InstitutionLocation;
   region: string;
@@ -55,6 +56,9 @@ export interface InstitutionProfile {
   countyDesignated?: boolean;
   pharmacy?: boolean;
 }
+
+/** A profile with its category: what conditional fee-for-service settles (its region's pack requires one). */
+export type CategorisedProfile = InstitutionProfile & { category: InstitutionCategory };
 
 export function isJiaozuoBaseCategory(c: string): c is JiaozuoBaseCategory {
   return (JIAOZUO_BASE_CATEGORIES as readonly string[]).includes(c);

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Patch, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { commandContext } from '../http/command-context';
@@ -26,7 +26,8 @@ import {
 import { InstitutionCommand } from './institution.decide';
 import { explainInstitutionYear, institutionYearView, InstitutionYearView } from './institution-year';
 import { InstitutionReplayReport, replayInstitution } from './institution-replay';
-import { SETTLEMENT_PARAMETERS } from './settlement-parameters.loader';
+import { POLICY_CATALOG } from '../infrastructure/tokens';
+import type { PolicyCatalog } from '../policy/catalog';
 import { InstitutionProfile, InstitutionRegistry } from './institution-registry.service';
 import { ApiBadRequest, ApiInstitutionWrite, ApiNotFound, ApiRefusal, InstitutionExplainDto, InstitutionProfileDto, InstitutionReplayDto, InstitutionYearDto } from '../http/openapi-responses';
 
@@ -39,7 +40,11 @@ const IDEMPOTENCY = { name: 'Idempotency-Key', required: false, description: 'A 
 @ApiRefusal()
 @Controller('institutions')
 export class InstitutionsController {
-  constructor(private readonly commands: CommandBus, private readonly registry: InstitutionRegistry) {}
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly registry: InstitutionRegistry,
+    @Inject(POLICY_CATALOG) private readonly catalog: PolicyCatalog,
+  ) {}
 
   private async run(code: string, command: InstitutionCommand, principal: Principal, key: string | undefined, res: unknown): Promise<InstitutionWriteOutcome> {
     const out = await this.commands.execute(new ExecuteInstitutionCommand(code, command, commandContext(principal, key)));
@@ -185,6 +190,6 @@ export class InstitutionsController {
   @ApiOperation({ summary: "Replay the year: every decision recomputed from its recorded inputs and compared; the hash chain verified" })
   async replay(@Param() { code, year }: CodeYearParam): Promise<InstitutionReplayReport> {
     await this.registry.stateOrThrow(code);
-    return replayInstitution(code, await this.registry.events(code), SETTLEMENT_PARAMETERS, year);
+    return replayInstitution(code, await this.registry.events(code), this.catalog, year);
   }
 }

@@ -1,7 +1,10 @@
 import fc from 'fast-check';
 import { Dec, money } from '../kernel/money';
 import { declarationDueDate, monthsOfYear, nextMonth, splitAdvance } from './monthly-cycle';
-import { SETTLEMENT_PARAMETERS as P } from './settlement-parameters.loader';
+import { defaultCatalog } from '../../test/support/policy';
+import { settlementParameters } from './settlement-parameters';
+
+const P = settlementParameters(defaultCatalog());
 
 describe('monthly advance and holdback (焦医保〔2024〕32号 四（二）)', () => {
   it('splits 95/5 to the fen', () => {

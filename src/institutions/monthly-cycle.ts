@@ -1,7 +1,7 @@
 import { LocalDate } from '../kernel/dates';
 import { Dec, fmt, money, toFen } from '../kernel/money';
 import { Month } from './institution.types';
-import { cite, SettlementParameters } from './settlement-parameters.loader';
+import { cite, SettlementParameters } from './settlement-parameters';
 
 /**
  * 焦医保〔2024〕32号 四（二）: institutions declare each month "每月 10日前"; the agency pays

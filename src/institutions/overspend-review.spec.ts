@@ -1,5 +1,8 @@
 import { reviewOverspend } from './overspend-review';
-import { SETTLEMENT_PARAMETERS as P } from './settlement-parameters.loader';
+import { defaultCatalog } from '../../test/support/policy';
+import { settlementParameters } from './settlement-parameters';
+
+const P = settlementParameters(defaultCatalog());
 
 // The overspend of 例2: 45,000,000 − 42,333,750 = 2,666,250.00
 const OVERSPEND = '2666250.00';

@@ -1,7 +1,7 @@
 import { InvalidInput } from '../kernel/errors';
 import { Dec, fmt, money, toFen, ZERO } from '../kernel/money';
 import type { TraceEntry } from '../policy/engine/types';
-import { cite, SettlementParameters } from './settlement-parameters.loader';
+import { cite, SettlementParameters } from './settlement-parameters';
 
 /**
  * Year-end review of a reasonable overspend (焦医保〔2024〕32号 六（一）). Pure.

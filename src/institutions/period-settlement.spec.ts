@@ -1,5 +1,8 @@
 import { Dec, money } from '../kernel/money';
-import { SETTLEMENT_PARAMETERS as P, cite } from './settlement-parameters.loader';
+import { defaultCatalog } from '../../test/support/policy';
+import { cite, settlementParameters } from './settlement-parameters';
+
+const P = settlementParameters(defaultCatalog());
 import { settlePeriod, PeriodRule } from './period-settlement';
 
 const y2024 = P.jiaozuo.years['2024'];

@@ -1,5 +1,5 @@
 /**
- * The national interface's code tables (DOMAIN.md §2), one JSON data file per table with
+ * The national interface's code tables (as public hospital-system code shows them; the specification is not in this repository), one JSON data file per table with
  * its source named in the file. An unknown code is a 400 naming the field and the table.
  */
 import { InvalidInput } from '../kernel/errors';

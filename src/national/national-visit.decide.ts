@@ -1,6 +1,7 @@
 /** Pure deciders of 2201 and 2204 over a visit's own stream: no I/O, no clock. */
 import type { DomainEvent } from '../event-store/stream-command';
 import { InvalidInput, NotFound, PolicyRefusal } from '../kernel/errors';
+import { ledgerRule } from '../policy/citation';
 import type { FeeLinesUploaded, StoredFeeLine, VisitRegistered } from './national-visit.events';
 
 export interface NationalVisitState {
@@ -20,7 +21,8 @@ export function foldNationalVisit(events: ReadonlyArray<{ type: string; data: un
   return state;
 }
 
-const CLAUSE = 'national interface 2201/2204';
+/** The national interface specification is not among the policy documents: its sequence rules are the ledger's own. */
+const CLAUSE = ledgerRule('national-visit-registered-once');
 
 export function registerVisit(data: VisitRegistered['data'], state: NationalVisitState): DomainEvent[] {
   if (state.registration) {

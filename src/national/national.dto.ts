@@ -1,5 +1,5 @@
 /**
- * The national platform's message shapes for the outpatient sequence (DOMAIN.md §2):
+ * The national platform's message shapes for the outpatient sequence (as public hospital-system code shows them; the specification is not in this repository):
  * every call is an envelope (`infno`, `msgid`, `input`) and every answer one too
  * (`infcode` 0 and `output`, or non-zero with `err_msg`). Field names are the platform's.
  */

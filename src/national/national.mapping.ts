@@ -3,6 +3,7 @@
  * the 2207 totals checked against the uploaded lines, and a decision to setlinfo/setldetail.
  */
 import { InvalidInput, PolicyRefusal } from '../kernel/errors';
+import { ledgerRule } from '../policy/citation';
 import { Dec, money } from '../kernel/money';
 import type { BillLine, Decision } from '../policy/engine/types';
 import { codeFor, CODE_TABLES, lookup } from './code-tables';
@@ -51,7 +52,7 @@ export function checkTotals(data: Settle2207Data, lines: readonly StoredFeeLine[
     if (given === undefined || money(given).equals(money(fromLines[field]!))) continue;
     throw new PolicyRefusal(
       'FEE_TOTALS_MISMATCH',
-      'national interface 2204/2207',
+      ledgerRule('national-2207-totals-match-2204-lines'),
       `${field} ${fen(money(given))} does not agree with the fee lines of chrg_bchno ${data.chrg_bchno}: ${fromLines[field]}`,
       { field, given: fen(money(given)), lines: fromLines[field], chrg_bchno: data.chrg_bchno },
     );

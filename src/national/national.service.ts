@@ -14,6 +14,7 @@ import type { Principal } from '../http/roles';
 import { InstitutionRegistry } from '../institutions/institution-registry.service';
 import { CLOCK, Clock, ID_GENERATOR, IdGenerator } from '../kernel/clock';
 import { Forbidden, PolicyRefusal } from '../kernel/errors';
+import { ledgerRule } from '../policy/citation';
 import { money } from '../kernel/money';
 import type { Decision } from '../policy/engine/types';
 import { PreSettleVisit, ReverseSettlement, SettleVisit, VisitRequest } from '../modules/claims/commands/claims.command';
@@ -85,12 +86,12 @@ export class NationalService {
     const occurredAt = nationalTimeToInstant(d.begntime);
     const person = (await this.persons.loadExisting(d.psn_no)).state.enrollment;
     if (person.scheme !== scheme) {
-      throw new PolicyRefusal('INSUTYPE_MISMATCH', 'national interface 2201', `insutype ${d.insutype} (${scheme}) is not the scheme of psn_no ${d.psn_no} (${person.scheme})`, { given: d.insutype, enrolled: person.scheme });
+      throw new PolicyRefusal('INSUTYPE_MISMATCH', ledgerRule('national-2201-insutype-is-the-enrolled-scheme'), `insutype ${d.insutype} (${scheme}) is not the scheme of psn_no ${d.psn_no} (${person.scheme})`, { given: d.insutype, enrolled: person.scheme });
     }
     if (d.psn_type) {
       const given = lookup('psn_type', 'input.data.psn_type', d.psn_type).category;
       const enrolled = categoryOn(person, occurredAt.slice(0, 10));
-      if (given !== enrolled) throw new PolicyRefusal('PSN_TYPE_MISMATCH', 'national interface 2201', `psn_type ${d.psn_type} (${given}) is not the category of psn_no ${d.psn_no} on ${occurredAt.slice(0, 10)} (${enrolled})`, { given: d.psn_type, enrolled });
+      if (given !== enrolled) throw new PolicyRefusal('PSN_TYPE_MISMATCH', ledgerRule('national-2201-psn-type-is-the-category'), `psn_type ${d.psn_type} (${given}) is not the category of psn_no ${d.psn_no} on ${occurredAt.slice(0, 10)} (${enrolled})`, { given: d.psn_type, enrolled });
     }
     await this.checkLevel(env.fixmedins_code, d.hosp_lv);
     const mdtrtId = mdtrtIdOf(env.fixmedins_code, d.ipt_otp_no);
@@ -118,12 +119,12 @@ export class NationalService {
   /** The registry's institution; hosp_lv, when sent, must name its level. */
   private async checkLevel(code: string, hospLv: string | undefined): Promise<void> {
     const profile = await this.registry.find(code);
-    if (!profile) throw new PolicyRefusal('UNKNOWN_INSTITUTION', 'designated institution registry', `institution ${code} is not registered`);
+    if (!profile) throw new PolicyRefusal('UNKNOWN_INSTITUTION', ledgerRule('registered-institution'), `institution ${code} is not registered`);
     if (!hospLv) return;
     const level = lookup('hosp_lv', 'input.data.hosp_lv', hospLv).level;
     const registered = PRIMARY.has(profile.level) ? 'level1' : profile.level;
     if (level !== registered) {
-      throw new PolicyRefusal('HOSP_LV_MISMATCH', 'national interface 2201', `hosp_lv ${hospLv} (${level}) is not the registered level of ${code} (${profile.level})`, { given: hospLv, registered: profile.level });
+      throw new PolicyRefusal('HOSP_LV_MISMATCH', ledgerRule('national-2201-hosp-lv-is-the-registered-level'), `hosp_lv ${hospLv} (${level}) is not the registered level of ${code} (${profile.level})`, { given: hospLv, registered: profile.level });
     }
   }
 
@@ -132,7 +133,7 @@ export class NationalService {
     const first = lines[0];
     lines.forEach((l, i) => {
       for (const f of ['mdtrt_id', 'psn_no', 'chrg_bchno'] as const) {
-        if (l[f] !== first[f]) throw new PolicyRefusal('FEE_BATCH_MIXED', 'national interface 2204', `input.feedetail.${i}.${f} ${l[f]} differs from the batch's ${first[f]}: one call uploads one batch of one visit`, { field: f });
+        if (l[f] !== first[f]) throw new PolicyRefusal('FEE_BATCH_MIXED', ledgerRule('national-2204-one-batch-one-visit'), `input.feedetail.${i}.${f} ${l[f]} differs from the batch's ${first[f]}: one call uploads one batch of one visit`, { field: f });
       }
       checkLineArithmetic(l, i);
     });
@@ -155,10 +156,10 @@ export class NationalService {
     this.checkInstitution(p, env.fixmedins_code);
     this.checkInstitution(p, reg.fixmedins_code);
     if (reg.insutype !== d.insutype) {
-      throw new PolicyRefusal('INSUTYPE_MISMATCH', `national interface ${env.infno}`, `insutype ${d.insutype} is not the registered visit's ${reg.insutype}`, { given: d.insutype, registered: reg.insutype });
+      throw new PolicyRefusal('INSUTYPE_MISMATCH', ledgerRule('national-insutype-is-the-registered-visit-s'), `insutype ${d.insutype} is not the registered visit's ${reg.insutype}`, { given: d.insutype, registered: reg.insutype });
     }
     const lines = visit.batches[d.chrg_bchno];
-    if (!lines) throw new PolicyRefusal('FEE_BATCH_UNKNOWN', `national interface ${env.infno}`, `no fee lines uploaded (2204) under chrg_bchno ${d.chrg_bchno} for visit ${d.mdtrt_id}`, { chrg_bchno: d.chrg_bchno });
+    if (!lines) throw new PolicyRefusal('FEE_BATCH_UNKNOWN', ledgerRule('national-fee-batch-uploaded'), `no fee lines uploaded (2204) under chrg_bchno ${d.chrg_bchno} for visit ${d.mdtrt_id}`, { chrg_bchno: d.chrg_bchno });
     checkTotals(d, lines);
     const request: VisitRequest = {
       settlementId,
@@ -208,7 +209,7 @@ export class NationalService {
   private async storedSettlement(personId: string, settlementId: string): Promise<VisitSettled['data']> {
     const { events } = await this.persons.load(personId);
     const found = events.find((e) => e.type === 'VisitSettled' && (e.data as VisitSettled['data']).settlementId === settlementId);
-    if (!found) throw new PolicyRefusal('SETTLEMENT_UNKNOWN', 'national interface 2208', `no settlement ${settlementId} for psn_no ${personId}`, { setl_id: settlementId });
+    if (!found) throw new PolicyRefusal('SETTLEMENT_UNKNOWN', ledgerRule('known-settlement'), `no settlement ${settlementId} for psn_no ${personId}`, { setl_id: settlementId });
     return found.data as VisitSettled['data'];
   }
 
@@ -219,7 +220,7 @@ export class NationalService {
     this.checkInstitution(p, reg.fixmedins_code);
     const settled = await this.storedSettlement(d.psn_no, d.setl_id);
     if (settled.visit.visitId !== d.mdtrt_id) {
-      throw new PolicyRefusal('SETL_MDTRT_MISMATCH', 'national interface 2208', `settlement ${d.setl_id} is of visit ${settled.visit.visitId}, not ${d.mdtrt_id}`, { given: d.mdtrt_id, settled: settled.visit.visitId });
+      throw new PolicyRefusal('SETL_MDTRT_MISMATCH', ledgerRule('national-2208-settlement-of-the-visit'), `settlement ${d.setl_id} is of visit ${settled.visit.visitId}, not ${d.mdtrt_id}`, { given: d.mdtrt_id, settled: settled.visit.visitId });
     }
     const context = this.context(p, '2208', env.msgid, `person-${d.psn_no}`, env.input);
     await this.commands.execute(new ReverseSettlement(d.psn_no, d.setl_id, `national 2208 (msgid ${env.msgid})`, p, context));

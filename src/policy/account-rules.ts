@@ -5,12 +5,22 @@
 import { InvalidInput, PolicyRefusal } from '../kernel/errors';
 import { fmt, money, rate, toFen } from '../kernel/money';
 import type { PersonCategory, TraceEntry } from './engine/types';
-import type { AccountPurpose, Cited, PolicyPack } from './pack.types';
+import { cite, ledgerRule } from './citation';
+import type { AccountPurpose, PolicyPack } from './pack.types';
 
 export type { AccountPurpose } from './pack.types';
 
-const cite = (rule: Cited<unknown>): string => `${rule.document} ${rule.clause}`;
-const noRules = (pack: PolicyPack): string => `${pack.document} (no personal-account rules)`;
+/** Where a pack's document has no personal-account rules, nothing is credited or paid: the ledger's rule, not a clause. */
+const noRules = (_pack: PolicyPack): string => ledgerRule('no-personal-account-rules');
+
+/**
+ * The clause behind carry-over, transfer, inheritance and one-time payout: the pack's
+ * `account.balance` (宛政办〔2022〕42号 第十二条), or the ledger's own rule where the pack's
+ * document has no such rule (the balance still moves with the person).
+ */
+export function balanceClause(pack: PolicyPack | undefined): string {
+  return pack?.kind === 'city' && pack.account?.balance ? cite(pack.account.balance) : ledgerRule('account-balance-moves-with-person');
+}
 
 /**
  * One month's account credit for a person of `category`: in-service = contribution base ×

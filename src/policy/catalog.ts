@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { LocalDate } from '../kernel/dates';
 import type { Scheme } from './engine/types';
+import { ledgerRule } from './citation';
 import { loadPacks, PolicyLoadError } from './loader';
 import type { CityPack, FrameworkPack, PolicyPack } from './pack.types';
 
@@ -80,6 +81,17 @@ export class PolicyCatalog {
     return this.cityPacks().find(
       (p) => p.region === region && p.scheme === scheme && p.effective.from <= date && (p.effective.to === undefined || date <= p.effective.to),
     );
+  }
+
+  /**
+   * Why no pack is in force for region+scheme on a date: the effective-date clause of the
+   * region's next pack when the date is before it (宛政办〔2022〕42号 第二十五条 for Nanyang
+   * before 2022-07-01); otherwise (no pack yet for a later year, or none at all) a ledger rule.
+   */
+  notInForceClause(region: string | undefined, scheme: string | undefined, date: LocalDate): string {
+    const packs = this.cityPacks().filter((p) => p.region === region && p.scheme === scheme);
+    const next = packs.filter((p) => date < p.effective.from).sort((a, b) => a.effective.from.localeCompare(b.effective.from))[0];
+    return next?.effective.clause ? `${next.document} ${next.effective.clause}` : ledgerRule('no-policy-in-force');
   }
 
   /** A pack by its content hash: one in force, or an archived earlier version. */

@@ -39,3 +39,30 @@ export function ledgerRule(name: string): string {
   if (!/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(name)) throw new Error(`ledger rule name must be kebab-case: ${name}`);
   return `${LEDGER_RULE} ${name}`;
 }
+
+/** The file deployment parameters are cited to (`source: 'deployment'`). */
+export const DEPLOYMENT_DOCUMENT = 'config/deployment-policy.json';
+
+/** A document number: 宛政办〔2022〕42号, 人社部发〔2011〕59号, … */
+export const DOCUMENT_NUMBER = /^\S+〔\d{4}〕\d+号$/;
+/** A clause inside a document: 第五条（二）, 三（三）, 四（一）3（1）, 附件, possibly several ("第十条, 第十九条（一）"). */
+const CLAUSE = /^(第[一二三四五六七八九十百]+条|[一二三四五六七八九十]+(（|$|,)|附件)/;
+const LEDGER_RULE_FORM = /^ledger rule [a-z0-9]+(?:-[a-z0-9]+)*$/;
+const DEPLOYMENT_FORM = /^config\/deployment-policy\.json packs\.[a-z0-9-]+\.[A-Za-z0-9]+$/;
+
+/**
+ * Why `text` is not a citation, or undefined when it is one. Each "; "-separated part must
+ * be "<document number> <clause>", a ledger rule ("ledger rule <kebab-name>"), or a
+ * deployment parameter ("config/deployment-policy.json packs.<pack>.<name>"). A bare word
+ * ("enrolment"), a file outside the repository ("DOMAIN.md §2") or an interface name is not.
+ */
+export function citationProblem(text: string): string | undefined {
+  const bad = text.split('; ').filter((part) => !isOneCitation(part));
+  return bad.length ? `not "<document> <clause>", a ledger rule or a deployment parameter: ${bad.map((b) => JSON.stringify(b)).join(', ')}` : undefined;
+}
+
+function isOneCitation(part: string): boolean {
+  if (LEDGER_RULE_FORM.test(part) || DEPLOYMENT_FORM.test(part)) return true;
+  const space = part.indexOf(' ');
+  return space > 0 && DOCUMENT_NUMBER.test(part.slice(0, space)) && CLAUSE.test(part.slice(space + 1));
+}

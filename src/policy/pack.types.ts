@@ -10,7 +10,7 @@ import type { Cited } from './citation';
 export type { CitationSource, Cited } from './citation';
 
 export const ALL_LEVELS: readonly InstitutionLevel[] = ['village', 'township', 'level1', 'level2', 'level3', 'unrated'];
-/** DOMAIN.md §2: primary (基层) = level 1 and below. Unrated is not primary unless a pack says so by its rates. */
+/** Primary (基层) = level 1 and below (宛政办〔2022〕42号 第五条（二） 一级及以下; 人社部发〔2011〕59号 二 基层医疗卫生机构). Unrated is not primary unless a pack says so by its rates. */
 export const PRIMARY_LEVELS: readonly InstitutionLevel[] = ['village', 'township', 'level1'];
 export const MED_TYPES: readonly MedType[] = ['ordinary', 'emergency', 'chronic'];
 export const SCHEME_CATEGORIES: Readonly<Record<Scheme, readonly PersonCategory[]>> = {
@@ -64,6 +64,11 @@ export interface BenefitRules {
   medTypes: Cited<MedType[]>;
   levelAccess: Array<Cited<LevelAccessRule>>;
   offSite: Cited<OffSiteRule>;
+  /**
+   * Days after a settlement within which it may be reversed (national interface 2208). No
+   * document gives one: a deployment parameter (config/deployment-policy.json).
+   */
+  reversalWindowDays: Cited<number>;
   /** Days after the visit date within which it may still be settled. */
   settlementWindowDays?: Cited<number>;
   exclusions: {
@@ -135,7 +140,8 @@ export interface AccountRules {
 
 /** Bounds a framework document sets for the packs under it. */
 export interface FrameworkBounds {
-  appliesTo: { scheme: Scheme; regions?: string[]; note?: string };
+  /** Territory: the scheme, and the regions (absent = every region). `clause`: the document's scope clause. */
+  appliesTo: { scheme: Scheme; regions?: string[]; clause?: string; note?: string };
   deductible?: { modes: Cited<DeductibleMode[]>; annualMax?: Cited<string> };
   annualCapMax?: Cited<string>;
   /** Target rates by category with a tolerance (in rate units) for "about". */
@@ -155,7 +161,8 @@ interface PackHeader {
   title: string;
   region: string;
   scheme: Scheme;
-  effective: { from: LocalDate; to?: LocalDate };
+  /** `clause`: where the document states its effective date (e.g. 宛政办〔2022〕42号 第二十五条). */
+  effective: { from: LocalDate; to?: LocalDate; clause?: string };
   /** Id of the framework pack this pack falls under. */
   framework?: string;
   /** Names of the parameters supplied by the deployment configuration. */

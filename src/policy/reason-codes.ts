@@ -13,6 +13,8 @@
  * `listOf(code)` is that rule; test/policy/reason-lists.spec.ts checks the engine follows it.
  * The clause is the typical one; the decision carries the clause of the pack actually applied.
  */
+import { ledgerRule } from './citation';
+
 export type ReasonKind = 'refusal' | 'exclusion' | 'reduction' | 'account_refusal' | 'adjustment' | 'notice';
 
 /** Which list of a decision a code of each kind goes in. */
@@ -165,7 +167,7 @@ export const REASON_CODES = {
   ACCOUNT_RULES_ABSENT: {
     kind: 'account_refusal',
     meaning: 'the pack has no personal-account rules; the share is paid in cash',
-    typicalClause: '焦医保〔2024〕32号 (silent on accounts)',
+    typicalClause: ledgerRule('no-personal-account-rules'),
   },
   ACCOUNT_EXCLUDED_COSTS: {
     kind: 'adjustment',

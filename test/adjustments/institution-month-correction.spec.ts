@@ -2,7 +2,10 @@ import { decideInstitution, InstitutionCommand } from '../../src/institutions/in
 import { foldInstitution, InstitutionEvent } from '../../src/institutions/institution.events';
 import type { InstitutionProfile } from '../../src/institutions/institution.types';
 import { correctInstitutionMonth, RECOVERY_CLAUSE, TOP_UP_CLAUSE } from '../../src/institutions/month-correction';
-import { SETTLEMENT_PARAMETERS as P } from '../../src/institutions/settlement-parameters.loader';
+import { settlementParameters } from '../../src/institutions/settlement-parameters';
+import { defaultCatalog } from '../support/policy';
+
+const P = settlementParameters(defaultCatalog());
 
 /**
  * Issue 15 item 4, to the fen, on 焦医保〔2024〕32号 附件 例2 spread over August–December 2024

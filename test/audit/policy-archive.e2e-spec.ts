@@ -21,7 +21,7 @@ const key = issueKey(env.LEDGER_API_KEYS_FILE, 'agency', new Date('2023-06-30T00
 
 async function withService<T>(pension: string, run: (http: ReturnType<typeof request>) => Promise<T>): Promise<T> {
   const params = structuredClone(defaults);
-  params.packs['nanyang-employee-2022'].averageMonthlyPension2021.value = pension;
+  params.packs['nanyang-employee-2022'].averageMonthlyPension.value = pension;
   fs.writeFileSync(paramsFile, JSON.stringify(params));
   const app = await createApp(loadConfig(env), { keys: new ApiKeyRing(readKeyFile(env.LEDGER_API_KEYS_FILE)) });
   await app.listen(0, '127.0.0.1');

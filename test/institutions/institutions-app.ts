@@ -8,6 +8,8 @@ import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-stor
 import { LedgerErrorFilter } from '../../src/http/error.filter';
 import { CLOCK, ID_GENERATOR } from '../../src/kernel/clock';
 import { InstitutionsModule } from '../../src/institutions/institutions.module';
+import { POLICY_CATALOG } from '../../src/infrastructure/tokens';
+import { defaultCatalog } from '../support/policy';
 
 /**
  * The institutions module alone on a Nest testing module: in-memory SQLite store, a fixed
@@ -23,8 +25,10 @@ export async function createInstitutionsApp(): Promise<{ app: INestApplication; 
       { provide: EVENT_STORE, useValue: store },
       { provide: CLOCK, useValue: { now: () => new Date('2025-01-20T02:00:00Z') } },
       { provide: ID_GENERATOR, useValue: { next: () => randomUUID() } },
+      // The settlement figures are read from the packs (issue 14 item 1).
+      { provide: POLICY_CATALOG, useValue: defaultCatalog() },
     ],
-    exports: [EVENT_STORE, CLOCK, ID_GENERATOR],
+    exports: [EVENT_STORE, CLOCK, ID_GENERATOR, POLICY_CATALOG],
   })
   class TestInfrastructure {}
 

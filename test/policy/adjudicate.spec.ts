@@ -119,7 +119,7 @@ describe('account rules', () => {
   });
   test('a pack without account rules allows no family use or purpose', () => {
     const j = cityPack('jiaozuo-employee-2024');
-    expect(familyUseAllowed(j, 'spouse')).toEqual({ allowed: false, clause: '焦医保〔2024〕32号 (no personal-account rules)' });
+    expect(familyUseAllowed(j, 'spouse')).toEqual({ allowed: false, clause: 'ledger rule no-personal-account-rules' });
     expect(accountMayPay(j, 'own_self_pay').allowed).toBe(false);
     expect(() => accountMayPay(nanyang(), 'gambling' as AccountPurpose)).toThrow(/unknown account purpose/);
   });

@@ -9,7 +9,8 @@ import * as path from 'node:path';
 import { Dec } from '../../src/kernel/money';
 import { checkCitations } from '../../scripts/citations/check-citations';
 import { figureInScope, findClause } from '../../scripts/citations/clause-match';
-import { catalog } from './helpers';
+import { PolicyCatalog } from '../../src/policy/catalog';
+import { catalog, deploymentParams, PACKS_DIR } from './helpers';
 
 const EXCERPTS = path.join(__dirname, 'fixtures/seed-excerpts');
 const nanyang = fs.readFileSync(path.join(EXCERPTS, 'wanzhengban-2022-42.txt'), 'utf8');
@@ -76,5 +77,36 @@ describe('checkCitations on a partial document folder', () => {
 
   test('a clause beyond the excerpt is reported as not found', () => {
     expect(report.problems.some((p) => p.startsWith('nanyang-employee-2022') && p.includes('第十二条') && p.includes('clause not found'))).toBe(true);
+  });
+});
+
+describe('checkCitations: ledger rules, deployment parameters and bare words (issue 14 item 2)', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'citations-'));
+  fs.copyFileSync(path.join(EXCERPTS, 'wanzhengban-2022-42.txt'), path.join(dir, 'n.txt'));
+  fs.writeFileSync(path.join(dir, 'README.md'), '| file | document number |\n|---|---|\n| n.txt | 宛政办〔2022〕42号 |\n');
+  const p = JSON.parse(fs.readFileSync(path.join(PACKS_DIR, 'nanyang-employee-2022.json'), 'utf8'));
+  p.id = 'nanyang-employee-2030';
+  p.region = 'nanyang-test';
+  p.effective = { from: '2030-01-01', clause: '第二十五条' };
+  p.account.credits.averageMonthlyPension = { value: '3000', clause: '第八条（二）', document: '宛政办〔2022〕42号' };
+  p.benefit.reversalWindowDays = { value: 30, clause: 'reversal-window', document: 'ledger rule' };
+  p.benefit.enrolment = { value: true, clause: 'enrolment', document: 'policy catalogue' };
+  const cat = PolicyCatalog.load(deploymentParams(), { extraPacks: [p] });
+
+  test('a bare word fails; a ledger rule is accepted without a document lookup', () => {
+    const problems = checkCitations(dir, cat, ['nanyang-employee-2030']).problems;
+    expect(problems).toContainEqual(expect.stringMatching(/^nanyang-employee-2030 benefit\.enrolment → policy catalogue enrolment: not "<document> <clause>"/));
+    expect(problems.filter((x) => x.includes('reversalWindowDays'))).toEqual([]);
+    p.benefit.reversalWindowDays.clause = 'Reversal Window';
+    const bad = checkCitations(dir, PolicyCatalog.load(deploymentParams(), { extraPacks: [p] }), ['nanyang-employee-2030']).problems;
+    expect(bad).toContainEqual(expect.stringContaining('benefit.reversalWindowDays → ledger rule Reversal Window: a ledger rule needs a kebab-case name'));
+  });
+
+  test('a shipped deployment parameter is accepted as such; reason codes are looked up in their documents', () => {
+    const report = checkCitations(dir, catalog());
+    expect(report.problems.filter((x) => x.includes('reversalWindowDays') || x.includes('averageMonthlyPension'))).toEqual([]);
+    expect(report.problems).toContainEqual(expect.stringMatching(/^reason NOT_ENROLLED → 安医保〔2019〕75号 二（一）: no such document in the index/));
+    expect(report.problems).toContainEqual("reason NOT_ENROLLED → 宛政办〔2022〕42号 第三条: clause not found (no line starts with '第三条')"); // beyond the excerpt
+    expect(report.problems.filter((x) => x.startsWith('reason DEDUCTIBLE_WAIVED_24H'))).toEqual([]);
   });
 });

@@ -157,8 +157,8 @@ describe('3.1 Nanyang employees — 宛政办〔2022〕42号', () => {
   });
 
   test(`${D} 第八条（二）: retired monthly credit is 2% of the configured 2021 average pension`, () => {
-    const base = deploymentParams() as { packs: Record<string, unknown> };
-    const cat = PolicyCatalog.load({ packs: { ...base.packs, 'nanyang-employee-2022': { averageMonthlyPension2021: '3456.78' } } });
+    const base = deploymentParams() as { packs: Record<string, Record<string, unknown>> };
+    const cat = PolicyCatalog.load({ packs: { ...base.packs, 'nanyang-employee-2022': { ...base.packs['nanyang-employee-2022'], averageMonthlyPension: '3456.78' } } });
     const p = cat.byId('nanyang-employee-2022')!;
     const credit = monthlyAccountCredit(p, 'retired', {});
     expect(credit.amount).toBe('69.14'); // 3456.78 × 2% = 69.1356
@@ -498,7 +498,9 @@ describe('3.5 Jiaozuo employees — 焦医保〔2024〕32号', () => {
     for (const key of ['deductible', 'rates', 'annualCaps'] as const) {
       expect(p.benefit[key]).toMatchObject({ source: 'deployment', document: 'config/deployment-policy.json' });
     }
-    expect(() => PolicyCatalog.load({ packs: {} })).toThrow(
+    const params = deploymentParams() as { packs: Record<string, Record<string, unknown>> };
+    const window = { reversalWindowDays: params.packs['jiaozuo-employee-2024'].reversalWindowDays };
+    expect(() => PolicyCatalog.load({ packs: { ...params.packs, 'jiaozuo-employee-2024': window } })).toThrow(
       /pack jiaozuo-employee-2024: missing deployment parameters deductible, rates, annualCaps/,
     );
   });
@@ -510,7 +512,7 @@ describe('3.5 Jiaozuo employees — 焦医保〔2024〕32号', () => {
         city_level3_general: '265',
         city_tcm: '215',
         city_maternal_child: '298',
-        county_level3_level2_general: '204',
+        county_general: '204',
         county_tcm: '200',
         county_maternal_child: '140',
         community_health_centre: '123',
@@ -531,7 +533,7 @@ describe('3.5 Jiaozuo employees — 焦医保〔2024〕32号', () => {
     };
     // 例1: county level-2, 260,000 visits, 45,000,000 cost (average 173.08), fund due 18,600,000 → paid in full.
     expect(new Dec(45_000_000).div(260_000).toDecimalPlaces(2).toFixed(2)).toBe('173.08');
-    expect(pays(bases.county_level3_level2_general, 260_000, 45_000_000, 18_600_000).toFixed(2)).toBe('18600000.00');
+    expect(pays(bases.county_general, 260_000, 45_000_000, 18_600_000).toFixed(2)).toBe('18600000.00');
     // 例2: city level-3, 350,000 visits, 105,000,000 cost (average 300) → 350,000 × 265 × 1.065 × 45/105.
     expect(pays(bases.city_level3_general, 350_000, 105_000_000, 45_000_000).toFixed(2)).toBe('42333750.00');
     // The document prints 4233.38 万元.
@@ -542,7 +544,7 @@ describe('3.5 Jiaozuo employees — 焦医保〔2024〕32号', () => {
     const inst = jiaozuo().institution as Record<string, { value: any; clause: string }>;
     expect(inst.monthlySettlement).toMatchObject({ value: { declareByDay: 10, advanceShare: '0.95', heldShare: '0.05' }, clause: '四（二）' });
     expect(inst.overspendReview).toMatchObject({ value: { sampleSize: 100, partialBelowShare: '0.6', nothingAtOrAboveShare: '0.6' }, clause: '六（一）' });
-    expect(inst.specialtyBaseWeights.value.weightsOldestToNewest).toEqual(['1', '2', '7']);
+    expect(inst.specialtyBaseWeights.value).toEqual({ weightsOldestToNewest: [1, 2, 7], covidBestOf: { best: 3, of: 5 } });
     expect(inst.otherInstitutions.value.villageClinicsExempt).toBe(true);
   });
 

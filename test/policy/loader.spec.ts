@@ -17,15 +17,34 @@ describe('PolicyCatalog.load', () => {
   test('a Jiaozuo pack without deployment rates refuses to load, naming each missing parameter', () => {
     const params = deploymentParams() as Json;
     const partial = { packs: { ...params.packs, 'jiaozuo-employee-2024': { deductible: params.packs['jiaozuo-employee-2024'].deductible } } };
+    // reversalWindowDays is missing too: every missing parameter is named, in pack order.
     expect(() => PolicyCatalog.load(partial)).toThrow(PolicyLoadError);
-    expect(() => PolicyCatalog.load(partial)).toThrow(/pack jiaozuo-employee-2024: missing deployment parameters rates, annualCaps — 焦医保〔2024〕32号 does not give them/);
+    expect(() => PolicyCatalog.load(partial)).toThrow(/pack jiaozuo-employee-2024: missing deployment parameters reversalWindowDays, rates, annualCaps — 焦医保〔2024〕32号 does not give them/);
   });
 
   test('Nanyang without the 2021 average pension refuses to load, naming it', () => {
     const params = deploymentParams() as Json;
-    expect(() => PolicyCatalog.load({ packs: { 'jiaozuo-employee-2024': params.packs['jiaozuo-employee-2024'] } })).toThrow(
-      /pack nanyang-employee-2022: missing deployment parameters averageMonthlyPension2021/,
+    const { averageMonthlyPension: _pension, ...rest } = params.packs['nanyang-employee-2022'];
+    expect(() => PolicyCatalog.load({ packs: { ...params.packs, 'nanyang-employee-2022': rest } })).toThrow(
+      /pack nanyang-employee-2022: missing deployment parameters averageMonthlyPension —/,
     );
+  });
+
+  test('the pension parameter has one name (issue 14 item 4): an old file with averageMonthlyPension2021 is refused naming the new key', () => {
+    const params = deploymentParams() as Json;
+    const { averageMonthlyPension, ...rest } = params.packs['nanyang-employee-2022'];
+    const old = { packs: { ...params.packs, 'nanyang-employee-2022': { ...rest, averageMonthlyPension2021: averageMonthlyPension } } };
+    expect(() => PolicyCatalog.load(old)).toThrow(
+      'pack nanyang-employee-2022: config/deployment-policy.json packs["nanyang-employee-2022"].averageMonthlyPension2021 is now named averageMonthlyPension: rename the key',
+    );
+    expect(catalog().byId('nanyang-employee-2022')).toMatchObject({ account: { credits: { averageMonthlyPension: { value: '3000.00', source: 'deployment' } } } });
+  });
+
+  test('the reversal window is a deployment parameter in every city pack, cited as such', () => {
+    for (const p of catalog().cityPacks().filter((c) => c.document !== 'TEST FIXTURE (not a real document)')) {
+      expect(p.benefit.reversalWindowDays).toMatchObject({ value: 30, source: 'deployment', document: 'config/deployment-policy.json', clause: `packs.${p.id}.reversalWindowDays` });
+      expect(p.deploymentParameters).toContain('reversalWindowDays');
+    }
   });
 
   test('deployment values are type-checked like the rest of the pack', () => {
@@ -55,6 +74,7 @@ describe('PolicyCatalog.load', () => {
     p.id = 'nanyang-employee-test';
     p.region = 'testregion';
     p.account.credits.averageMonthlyPension = { value: '3000', clause: 'test', document: 'test' };
+    p.benefit.reversalWindowDays = { value: 30, clause: 'test', document: 'test' };
     mutate(p);
     expect(loadWith(p)).toThrow(message);
   });
@@ -64,12 +84,14 @@ describe('PolicyCatalog.load', () => {
     p.id = 'nanyang-employee-2024';
     p.effective = { from: '2024-01-01' };
     p.account.credits.averageMonthlyPension = { value: '3000', clause: 'test', document: 'test' };
+    p.benefit.reversalWindowDays = { value: 30, clause: 'test', document: 'test' };
     expect(loadWith(p)).toThrow(/pack nanyang-employee-2024: in force 2024-01-01\.\., overlapping nanyang-employee-2022 \(2022-07-01\.\.\) for nanyang\/employee/);
   });
 
   test('consecutive packs are resolved by date', () => {
     const p = raw('anyang-resident-2020');
     p.id = 'anyang-resident-2021';
+    p.benefit.reversalWindowDays = { value: 30, clause: 'test', document: 'test' };
     p.effective = { from: '2021-01-01', to: '2021-12-31' };
     p.benefit.annualCaps.value = { resident: '340', student: '420' };
     const cat = PolicyCatalog.load(deploymentParams(), { extraPacks: [p] });
@@ -85,13 +107,33 @@ describe('PolicyCatalog.load', () => {
     expect(loadWith(p)).toThrow('framework no-such-framework is not a loaded framework pack');
   });
 
+  test('a pack in a framework\'s territory must declare it (issue 14 item 1): gansu-lanzhou with no framework and cap 3000 is refused', () => {
+    const p = gansuFixture() as Json;
+    p.id = 'gansu-lanzhou-undeclared';
+    p.region = 'gansu-lanzhou';
+    delete p.framework;
+    p.benefit.annualCaps.value.in_service = '3000';
+    const load = loadWith(p);
+    expect(load).toThrow('pack gansu-lanzhou-undeclared: framework: must be "gansu-employee-framework-2021": region gansu-lanzhou (employee) is in its territory (甘政办发〔2021〕111号 第四条)');
+    expect(load).toThrow('annual cap 3000 exceeds the bound 2500 (甘政办发〔2021〕111号 第七条) for in_service');
+  });
+
+  test('a listed Gansu city without the framework field is refused even within the bounds', () => {
+    const p = gansuFixture() as Json;
+    delete p.framework;
+    expect(loadWith(p)).toThrow('pack gansu-lanzhou-2023: framework: must be "gansu-employee-framework-2021"');
+    expect(() => PolicyCatalog.load(deploymentParams(), { extraPacks: [gansuFixture()] })).not.toThrow();
+  });
+
   test('a resident pack is checked against the national floor even when it names no framework', () => {
     const p = raw('anyang-resident-2020');
     p.id = 'xinyang-resident-2020';
+    p.benefit.reversalWindowDays = { value: 30, clause: 'test', document: 'test' };
     p.region = 'xinyang';
     delete p.framework;
     p.benefit.rates.value.resident.village = '0.4';
-    expect(loadWith(p)).toThrow('pack xinyang-resident-2020: rate 0.4 for resident at primary level village is under the floor 0.5 (人社部发〔2011〕59号 二)');
+    expect(loadWith(p)).toThrow('pack xinyang-resident-2020: framework: must be "national-resident-floor-2011": region xinyang (resident) is in its territory (人社部发〔2011〕59号 六)');
+    expect(loadWith(p)).toThrow('rate 0.4 for resident at primary level village is under the floor 0.5 (人社部发〔2011〕59号 二)');
   });
 
   test('the version is the sha256 of the canonical resolved pack, deployment values included', () => {
@@ -101,7 +143,7 @@ describe('PolicyCatalog.load', () => {
     expect(PolicyCatalog.load(deploymentParams()).byId('nanyang-employee-2022')!.version).toBe(version);
     expect(catalog().byVersion(version)?.id).toBe('nanyang-employee-2022');
     const params = deploymentParams() as Json;
-    const other = PolicyCatalog.load({ packs: { ...params.packs, 'nanyang-employee-2022': { averageMonthlyPension2021: '3100.00' } } });
+    const other = PolicyCatalog.load({ packs: { ...params.packs, 'nanyang-employee-2022': { ...params.packs['nanyang-employee-2022'], averageMonthlyPension: '3100.00' } } });
     expect(other.byId('nanyang-employee-2022')!.version).not.toBe(version);
     expect(other.byId('anyang-resident-2020')!.version).toBe(catalog().byId('anyang-resident-2020')!.version);
   });

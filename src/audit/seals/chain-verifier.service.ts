@@ -4,6 +4,7 @@ import { WrongExpectedVersion } from '../../event-store/errors';
 import { EVENT_STORE, EventStore, RecordedEvent } from '../../event-store/event-store.port';
 import { CLOCK, Clock, ID_GENERATOR, IdGenerator } from '../../kernel/clock';
 import { PolicyRefusal } from '../../kernel/errors';
+import { ledgerRule } from '../../policy/citation';
 import type { ReadModelStore } from '../../projections/read-model-store';
 import { READ_MODEL_STORE } from '../../projections/tokens';
 import { eventHash } from '../tamper-chain';
@@ -105,7 +106,7 @@ export class ChainVerifier implements OnApplicationBootstrap, OnApplicationShutd
         await this.verifyNewEvents();
         await this.checkSealedHeads();
         const status = this.status();
-        if (status.state === 'broken') throw new PolicyRefusal('LEDGER_CHAIN_BROKEN', 'ledger rule: seals (tamper evidence)', 'the ledger does not verify (see GET /audit/verify); refusing to seal it', { broken: status.broken, sealFindings: status.sealFindings });
+        if (status.state === 'broken') throw new PolicyRefusal('LEDGER_CHAIN_BROKEN', ledgerRule('seal-a-verified-chain-only'), 'the ledger does not verify (see GET /audit/verify); refusing to seal it', { broken: status.broken, sealFindings: status.sealFindings });
         try {
           const seal = await appendSeal(this.store, this.fold, this.seals, this.ids.next(), this.clock.now().toISOString());
           await this.verifyNewEvents();

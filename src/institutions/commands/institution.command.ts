@@ -8,7 +8,9 @@ import { NotFound } from '../../kernel/errors';
 import { decideInstitution, InstitutionCommand } from '../institution.decide';
 import { foldInstitution, InstitutionState } from '../institution.events';
 import { institutionStreamId } from '../institution.types';
-import { SETTLEMENT_PARAMETERS } from '../settlement-parameters.loader';
+import { POLICY_CATALOG } from '../../infrastructure/tokens';
+import type { PolicyCatalog } from '../../policy/catalog';
+import { categoriesOf, registryRegion, SettlementParameters, settlementParameters } from '../settlement-parameters';
 
 export interface InstitutionWriteOutcome {
   code: string;
@@ -28,11 +30,17 @@ export class ExecuteInstitutionCommand extends Command<InstitutionWriteOutcome> 
 
 @CommandHandler(ExecuteInstitutionCommand)
 export class ExecuteInstitutionHandler implements ICommandHandler<ExecuteInstitutionCommand, InstitutionWriteOutcome> {
+  /** The settlement figures of the packs in force (their one home, validated when the catalogue loaded). */
+  private readonly params: SettlementParameters;
+
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
-  ) {}
+    @Inject(POLICY_CATALOG) private readonly catalog: PolicyCatalog,
+  ) {
+    this.params = settlementParameters(catalog);
+  }
 
   async execute({ code, command, context }: ExecuteInstitutionCommand): Promise<InstitutionWriteOutcome> {
     const outcome = await runStreamCommand<InstitutionState, Omit<InstitutionWriteOutcome, 'created'>>({
@@ -47,7 +55,8 @@ export class ExecuteInstitutionHandler implements ICommandHandler<ExecuteInstitu
       seal: tamperSeal(institutionStreamId(code)),
       decide: (state, events) => {
         if (command.type !== 'RegisterInstitution' && events.length === 0) throw new NotFound('institution', code);
-        return decideInstitution(command, state, SETTLEMENT_PARAMETERS);
+        const region = registryRegion(command, state.profile);
+        return decideInstitution(command, state, this.params, region ? categoriesOf(this.catalog, region) : undefined);
       },
       result: (written, _state) => ({
         code,

@@ -35,9 +35,14 @@ export class RegisterInstitutionDto {
   @MaxLength(200)
   name!: string;
 
-  @ApiProperty({ enum: INSTITUTION_CATEGORIES, example: 'city_level3_general' })
+  @ApiPropertyOptional({
+    enum: INSTITUTION_CATEGORIES,
+    example: 'city_level3_general',
+    description: "Required, and one of the region's list, where the region's pack declares categories (Jiaozuo: 焦医保〔2024〕32号 四（一）1); otherwise optional",
+  })
+  @IsOptional()
   @IsIn(INSTITUTION_CATEGORIES)
-  category!: InstitutionCategory;
+  category?: InstitutionCategory;
 
   @ApiProperty({ enum: INSTITUTION_LEVELS, example: 'level3' })
   @IsIn(INSTITUTION_LEVELS as InstitutionLevel[])

@@ -86,7 +86,7 @@ describe('accounts decider (given events / when command / then events)', () => {
 
   it('宛政办〔2022〕42号 第十二条: a transfer out moves the whole balance, closes the account and ends the enrolment', () => {
     given([enrolled, funded])
-      .when((s) => decideAccount({ type: 'TransferAccount', data: { transferId: 'T1', direction: 'out', counterpartRegion: 'zhengzhou', transferredOn: '2023-03-01' } }, s))
+      .when((s) => decideAccount({ type: 'TransferAccount', data: { transferId: 'T1', direction: 'out', counterpartRegion: 'zhengzhou', transferredOn: '2023-03-01' }, pack: nanyang('2023-03-01') }, s))
       .then([
         { type: 'AccountTransferred', data: { transferId: 'T1', direction: 'out', amount: '120.00', counterpartRegion: 'zhengzhou', transferredOn: '2023-03-01', clause: '宛政办〔2022〕42号 第十二条' } },
         { type: 'EnrolmentEnded', data: { endedOn: '2023-03-01', reason: 'transfer_out' } },
@@ -98,7 +98,7 @@ describe('accounts decider (given events / when command / then events)', () => {
       { type: 'AccountPaidOut', data: { reason: 'death', amount: '120.00', paidOn: '2023-04-01', payee: 'heir', clause: '宛政办〔2022〕42号 第十二条' } },
       { type: 'EnrolmentEnded', data: { endedOn: '2023-04-01', reason: 'death' } },
     ];
-    given([enrolled, funded]).when((s) => decideAccount({ type: 'PayOutAccount', data: { reason: 'death', paidOn: '2023-04-01', payee: 'heir' } }, s)).then(paidOut);
+    given([enrolled, funded]).when((s) => decideAccount({ type: 'PayOutAccount', data: { reason: 'death', paidOn: '2023-04-01', payee: 'heir' }, pack: nanyang('2023-04-01') }, s)).then(paidOut);
     given([enrolled, funded, ...paidOut])
       .when((s) => decideAccount({ type: 'PayFromAccount', data: { paymentId: 'P2', purpose: 'pharmacy', amount: '1.00', reference: 'r', paidOn: '2023-05-01' }, pack: nanyang('2023-05-01') }, s))
       .thenRefuses('NOT_ENROLLED');
@@ -106,7 +106,7 @@ describe('accounts decider (given events / when command / then events)', () => {
 
   it('第十二条: inheritance moves the balance to the heir', () => {
     given([enrolled, funded])
-      .when((s) => decideAccount({ type: 'BequeathAccount', data: { heirId: 'C1', on: '2023-04-01' } }, s))
+      .when((s) => decideAccount({ type: 'BequeathAccount', data: { heirId: 'C1', on: '2023-04-01' }, pack: nanyang('2023-04-01') }, s))
       .then([
         { type: 'AccountBequeathed', data: { heirId: 'C1', amount: '120.00', on: '2023-04-01', clause: '宛政办〔2022〕42号 第十二条' } },
         { type: 'EnrolmentEnded', data: { endedOn: '2023-04-01', reason: 'death' } },
@@ -184,10 +184,39 @@ describe('accounts invariants (fast-check)', () => {
   });
 });
 
+describe('accounts decider: every citation from the pack of the person\'s region (issue 14 item 1)', () => {
+  const jiaozuo = catalog.resolve('jiaozuo', 'employee', '2024-09-01')!;
+  const inJiaozuo: PersonEnrolled = { type: 'PersonEnrolled', data: { ...enrolled.data, region: 'jiaozuo', enrolledOn: '2024-08-01' } };
+  const ended = { type: 'EnrolmentEnded', data: { endedOn: '2024-08-31', reason: 'transfer_out' } };
+
+  it('a Jiaozuo transfer cites the ledger rule, not Nanyang 第十二条: 焦医保〔2024〕32号 has no account rules', () => {
+    given([inJiaozuo])
+      .when((s) => decideAccount({ type: 'TransferAccount', data: { transferId: 'T1', direction: 'in', amount: '10.00', counterpartRegion: 'nanyang', transferredOn: '2024-09-01' }, pack: jiaozuo }, s))
+      .then([expect.objectContaining({ type: 'AccountTransferred', data: expect.objectContaining({ clause: 'ledger rule account-balance-moves-with-person' }) })]);
+  });
+
+  it('not enrolled: Jiaozuo cites its own enrolment clause, Nanyang its 第三条', () => {
+    given([inJiaozuo, ended])
+      .when((s) => decideAccount({ type: 'PayOutAccount', data: { reason: 'death', paidOn: '2024-09-01', payee: 'heir' }, pack: jiaozuo }, s))
+      .thenRefuses('NOT_ENROLLED', '焦医保〔2024〕32号 一（一）');
+    given([enrolled, { type: 'EnrolmentEnded', data: { endedOn: '2023-03-01', reason: 'transfer_out' } }])
+      .when((s) => decideAccount({ type: 'PayOutAccount', data: { reason: 'death', paidOn: '2023-04-01', payee: 'heir' }, pack: nanyang('2023-04-01') }, s))
+      .thenRefuses('NOT_ENROLLED', '宛政办〔2022〕42号 第三条');
+  });
+
+  it('ledger rules are named as such: a duplicate payment, an undeclared relative cites the pack\'s family relations', () => {
+    const pay = (id: string, beneficiaryId = 'S1') => (s: Parameters<typeof decideAccount>[1]) =>
+      decideAccount({ type: 'PayForRelative', data: { paymentId: id, beneficiaryId, purpose: 'relative_self_pay', amount: '1.00', reference: 'r', paidOn: '2023-02-01' }, pack: nanyang('2023-02-01') }, s);
+    const paid = { type: 'FamilyAccountPayment', data: { paymentId: 'F1', beneficiaryId: 'S1', relation: 'spouse', purpose: 'relative_self_pay', amount: '1.00', reference: 'r', paidOn: '2023-02-01', clause: 'c' } };
+    given([enrolled, funded, paid]).when(pay('F1')).thenRefuses('DUPLICATE_PAYMENT', 'ledger rule duplicate-payment');
+    given([enrolled, funded]).when(pay('F2', 'X9')).thenRefuses('RELATION_NOT_ALLOWED', '宛政办〔2022〕42号 第九条（二）');
+  });
+});
+
 describe('accounts decider: the heir side and closed accounts', () => {
   it('第十二条: the heir receives the inherited amount; a zero inheritance writes nothing', () => {
     given([enrolled])
-      .when((s) => decideAccount({ type: 'ReceiveInheritance', data: { fromPersonId: 'D1', amount: '120.00', on: '2023-04-01' } }, s))
+      .when((s) => decideAccount({ type: 'ReceiveInheritance', data: { fromPersonId: 'D1', amount: '120.00', on: '2023-04-01' }, pack: nanyang('2023-04-01') }, s))
       .then([{ type: 'AccountInherited', data: { fromPersonId: 'D1', amount: '120.00', on: '2023-04-01', clause: '宛政办〔2022〕42号 第十二条' } }]);
     given([enrolled])
       .when((s) => decideAccount({ type: 'ReceiveInheritance', data: { fromPersonId: 'D1', amount: '0.00', on: '2023-04-01' } }, s))

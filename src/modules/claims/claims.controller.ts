@@ -72,7 +72,7 @@ export class ClaimsController {
   @Roles('agency', 'institution')
   @HttpCode(201)
   @ApiHeader({ name: 'Idempotency-Key', required: false })
-  @ApiOperation({ summary: 'Reverse a settlement within 30 days (national 2208); cap usage and account payments are restored' })
+  @ApiOperation({ summary: 'Reverse a settlement within the reversal window of its pack (benefit.reversalWindowDays, a deployment parameter; national 2208); cap usage and account payments are restored' })
   async reverse(@Param() { personId, settlementId }: SettlementParams, @Body() dto: ReverseSettlementDto, @CurrentPrincipal() p: Principal, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: unknown) {
     return replyWrite(res, await this.commands.execute(new ReverseSettlement(personId, settlementId, dto.reason, p, commandContext(p, key))));
   }

@@ -1,6 +1,6 @@
 import { defaultCatalog } from '../../../test/support/policy';
 import { given } from '../../../test/support/given-when-then';
-import type { PolicyPack } from '../../policy/catalog';
+import type { CityPack, PolicyPack } from '../../policy/catalog';
 import type { InstitutionFacts } from '../../policy/engine/types';
 import type { PersonEnrolled } from '../enrollment/enrollment.events';
 import { foldPerson } from '../person-stream';
@@ -98,26 +98,34 @@ describe('claims decider (given events / when command / then events)', () => {
       .then([{ type: 'VisitSettled', data: expect.objectContaining({ decision: expect.objectContaining({ year: 2024, amounts: expect.objectContaining({ fund: '93.50' }) }) }) }]);
   });
 
-  it('reversal restores the cap usage; reversing twice or after 30 days is refused', () => {
+  it('reversal restores the cap usage; reversing twice or after the deployment window (30 days) is refused', () => {
+    const window = (nanyang('2023-02-01') as CityPack).benefit.reversalWindowDays;
+    expect(window).toMatchObject({ value: 30, source: 'deployment', document: 'config/deployment-policy.json', clause: 'packs.nanyang-employee-2022.reversalWindowDays' });
     const events = history([enrolled], [settle('S1', '2023-02-01T09:00:00+08:00', '3050.00', level3)]);
     given(events)
-      .when((s) => decideClaims({ type: 'ReverseSettlement', data: { settlementId: 'S1', reversedAt: '2023-02-10T09:00:00+08:00', reason: 'error' } }, s))
+      .when((s) => decideClaims({ type: 'ReverseSettlement', data: { settlementId: 'S1', reversedAt: '2023-02-10T09:00:00+08:00', reason: 'error' }, window }, s))
       .then([
         {
           type: 'SettlementReversed',
-          data: { settlementId: 'S1', reversedAt: '2023-02-10T09:00:00+08:00', reason: 'error', fundRestored: '1500.00', accountRestored: '0.00', relativeAccountRestored: '0.00', clause: '焦医保〔2024〕32号 一（一）' },
+          data: { settlementId: 'S1', reversedAt: '2023-02-10T09:00:00+08:00', reason: 'error', fundRestored: '1500.00', accountRestored: '0.00', relativeAccountRestored: '0.00', clause: 'config/deployment-policy.json packs.nanyang-employee-2022.reversalWindowDays' },
         },
       ]);
-    const reversed = history(events, [{ type: 'ReverseSettlement', data: { settlementId: 'S1', reversedAt: '2023-02-10T09:00:00+08:00', reason: 'error' } }]);
+    const reversed = history(events, [{ type: 'ReverseSettlement', data: { settlementId: 'S1', reversedAt: '2023-02-10T09:00:00+08:00', reason: 'error' }, window }]);
     expect(yearToDate(foldPerson(reversed.map((e, r) => ({ ...e, revision: r }))).claims, 2023).fundPaid).toBe('0.00');
     given(reversed)
-      .when((s) => decideClaims({ type: 'ReverseSettlement', data: { settlementId: 'S1', reversedAt: '2023-02-11T09:00:00+08:00', reason: 'again' } }, s))
+      .when((s) => decideClaims({ type: 'ReverseSettlement', data: { settlementId: 'S1', reversedAt: '2023-02-11T09:00:00+08:00', reason: 'again' }, window }, s))
       .thenRefuses('ALREADY_REVERSED');
     given(events)
-      .when((s) => decideClaims({ type: 'ReverseSettlement', data: { settlementId: 'S1', reversedAt: '2023-03-04T09:00:00+08:00', reason: 'late' } }, s))
+      .when((s) => decideClaims({ type: 'ReverseSettlement', data: { settlementId: 'S1', reversedAt: '2023-03-03T09:00:00+08:00', reason: 'day 30' }, window }, s))
+      .then([expect.objectContaining({ type: 'SettlementReversed' })]);
+    given(events)
+      .when((s) => decideClaims({ type: 'ReverseSettlement', data: { settlementId: 'S1', reversedAt: '2023-03-04T09:00:00+08:00', reason: 'late' }, window }, s))
       .thenRefuses('REVERSAL_WINDOW_PASSED');
     given(events)
-      .when((s) => decideClaims({ type: 'ReverseSettlement', data: { settlementId: 'NOPE', reversedAt: '2023-02-10T09:00:00+08:00', reason: 'x' } }, s))
+      .when((s) => decideClaims({ type: 'ReverseSettlement', data: { settlementId: 'S1', reversedAt: '2023-02-10T09:00:00+08:00', reason: 'short window' }, window: { ...window, value: 5 } }, s))
+      .thenRefuses('REVERSAL_WINDOW_PASSED');
+    given(events)
+      .when((s) => decideClaims({ type: 'ReverseSettlement', data: { settlementId: 'NOPE', reversedAt: '2023-02-10T09:00:00+08:00', reason: 'x' }, window }, s))
       .thenRefuses('UNKNOWN_SETTLEMENT');
   });
 

@@ -7,6 +7,7 @@ import { assertNever } from '../../kernel/decider';
 import { daysBetween, isBeforeInstant, shanghaiDate } from '../../kernel/dates';
 import { InvalidInput, PolicyRefusal } from '../../kernel/errors';
 import type { PolicyPack } from '../../policy/catalog';
+import { cite, type Cited, ledgerRule } from '../../policy/citation';
 import { adjudicate } from '../../policy/engine/adjudicate';
 import type { AccountRequest, Decision, InstitutionFacts, VisitFacts } from '../../policy/engine/types';
 import { personFacts } from '../enrollment/enrollment.state';
@@ -14,9 +15,6 @@ import type { PersonState } from '../person-stream';
 import type { ClaimsEvent, HistoricalSettlement, VisitSettled } from './claims.events';
 import { DeductibleWindow, findSettlement, yearToDate } from './claims.state';
 
-/** Reversal window: the issue's rule, aligned with 焦医保〔2024〕32号 一（一）'s 30-day settlement window. */
-export const REVERSAL_WINDOW_DAYS = 30;
-export const REVERSAL_CLAUSE = '焦医保〔2024〕32号 一（一）';
 
 export interface SettleVisitCommand {
   type: 'SettleVisit';
@@ -36,6 +34,12 @@ export interface SettleVisitCommand {
 export interface ReverseSettlementCommand {
   type: 'ReverseSettlement';
   data: { settlementId: string; reversedAt: string; reason: string };
+  /**
+   * Days within which a settlement may be reversed, from the pack in force on its visit
+   * date (`benefit.reversalWindowDays`: a deployment parameter, no document gives one).
+   * The handler passes it for a known, unreversed settlement.
+   */
+  window?: Cited<number>;
 }
 
 export type ClaimsCommand = SettleVisitCommand | ReverseSettlementCommand;
@@ -54,7 +58,7 @@ export function packDeductibleWindow(pack: PolicyPack, occurredAt: string): Dedu
 
 /** The adjudication a settlement would get, without writing (national 2206 pre-settlement). */
 export function preSettle(cmd: SettleVisitCommand, state: PersonState): Decision {
-  if (!state.enrollment.personId) throw new PolicyRefusal('NOT_ENROLLED', 'enrolment', 'the person was never enrolled');
+  if (!state.enrollment.personId) throw new PolicyRefusal('NOT_ENROLLED', ledgerRule('person-enrolled'), 'the person was never enrolled');
   const visitDate = shanghaiDate(cmd.data.visit.occurredAt);
   // Instants, not strings: '+08:00' and 'Z' spellings of times do not sort as text (issue 11 item 1).
   if (isBeforeInstant(cmd.data.visit.settledAt, cmd.data.visit.occurredAt)) throw new InvalidInput('visit.occurredAt', 'must not be after the settlement time');
@@ -72,11 +76,11 @@ export function preSettle(cmd: SettleVisitCommand, state: PersonState): Decision
 
 export function settleVisit(cmd: SettleVisitCommand, state: PersonState): ClaimsEvent[] {
   if (findSettlement(state.claims, cmd.data.settlementId)) {
-    throw new PolicyRefusal('DUPLICATE_SETTLEMENT', 'national interface 2207', `settlement ${cmd.data.settlementId} already exists`);
+    throw new PolicyRefusal('DUPLICATE_SETTLEMENT', ledgerRule('duplicate-settlement'), `settlement ${cmd.data.settlementId} already exists`);
   }
   const sameVisit = state.claims.settlements.find((s) => s.visitId === cmd.data.visit.visitId && !s.reversed);
   if (sameVisit) {
-    throw new PolicyRefusal('VISIT_ALREADY_SETTLED', 'national interface 2207', `visit ${cmd.data.visit.visitId} is already settled as ${sameVisit.settlementId}`);
+    throw new PolicyRefusal('VISIT_ALREADY_SETTLED', ledgerRule('one-settlement-per-visit'), `visit ${cmd.data.visit.visitId} is already settled as ${sameVisit.settlementId}`);
   }
   const decision = preSettle(cmd, state);
   const data: VisitSettled['data'] = {
@@ -94,13 +98,14 @@ export function settleVisit(cmd: SettleVisitCommand, state: PersonState): Claims
 }
 
 /** Reversal within the window restores the cap usage and the account payments. */
-export function reverseSettlement(cmd: ReverseSettlementCommand['data'], state: PersonState): ClaimsEvent[] {
+export function reverseSettlement(cmd: ReverseSettlementCommand['data'], state: PersonState, window?: Cited<number>): ClaimsEvent[] {
   const s = findSettlement(state.claims, cmd.settlementId);
-  if (!s) throw new PolicyRefusal('UNKNOWN_SETTLEMENT', 'national interface 2208', `no settlement ${cmd.settlementId} for this person`);
-  if (s.reversed) throw new PolicyRefusal('ALREADY_REVERSED', 'national interface 2208', `settlement ${cmd.settlementId} is already reversed`);
+  if (!s) throw new PolicyRefusal('UNKNOWN_SETTLEMENT', ledgerRule('known-settlement'), `no settlement ${cmd.settlementId} for this person`);
+  if (s.reversed) throw new PolicyRefusal('ALREADY_REVERSED', ledgerRule('reverse-once'), `settlement ${cmd.settlementId} is already reversed`);
+  if (!window) throw new Error(`reversing ${cmd.settlementId} needs the reversal window of its pack`);
   const age = daysBetween(shanghaiDate(s.settledAt), shanghaiDate(cmd.reversedAt));
-  if (age > REVERSAL_WINDOW_DAYS) {
-    throw new PolicyRefusal('REVERSAL_WINDOW_PASSED', REVERSAL_CLAUSE, `settled ${age} days ago; reversals are accepted within ${REVERSAL_WINDOW_DAYS} days`);
+  if (age > window.value) {
+    throw new PolicyRefusal('REVERSAL_WINDOW_PASSED', cite(window), `settled ${age} days ago; reversals are accepted within ${window.value} days`);
   }
   if (age < 0) throw new InvalidInput('reversedAt', 'is before the settlement');
   return [
@@ -113,7 +118,7 @@ export function reverseSettlement(cmd: ReverseSettlementCommand['data'], state: 
         fundRestored: s.fund,
         accountRestored: s.account,
         relativeAccountRestored: s.relativeAccount,
-        clause: REVERSAL_CLAUSE,
+        clause: cite(window),
       },
     },
   ];
@@ -124,7 +129,7 @@ export function decideClaims(command: ClaimsCommand, state: PersonState): Claims
     case 'SettleVisit':
       return settleVisit(command, state);
     case 'ReverseSettlement':
-      return reverseSettlement(command.data, state);
+      return reverseSettlement(command.data, state, command.window);
     default:
       return assertNever(command);
   }

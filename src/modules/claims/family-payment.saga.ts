@@ -27,6 +27,7 @@ import type { VisitSettled } from './claims.events';
 import { findSettlement } from './claims.state';
 import { holderIdOf, InstitutionFactsFor, SettlementFacts, settlementOutcome, SettlementOutcome, VisitRequest } from './commands/settlement-facts';
 import { reconcilerSettings, refundContext } from './family-payment.reconciler';
+import { ledgerRule } from '../../policy/citation';
 
 /** Bounded retries of step 1 when the holder's account moves underneath. */
 const FAMILY_ATTEMPTS = 5;
@@ -66,7 +67,7 @@ export class FamilyPaymentSaga {
 
   async settle(personId: string, request: VisitRequest, institution: InstitutionFactsFor, context: CommandContext): Promise<SettlementOutcome> {
     const holderId = holderIdOf(request);
-    if (holderId === personId) throw new PolicyRefusal('RELATION_NOT_ALLOWED', '宛政办〔2022〕42号 第九条', "use account.source 'own' for the person's own account");
+    if (holderId === personId) throw new PolicyRefusal('RELATION_NOT_ALLOWED', ledgerRule('relative-account-is-another-person'), "use account.source 'own' for the person's own account");
     const saga = `${context.commandId}:family`;
     const beneficiary = await this.writer.loadExisting(personId);
     // A key already used here by another request is refused before the holder is touched.
@@ -78,7 +79,7 @@ export class FamilyPaymentSaga {
     }
     // Refuse a taken settlement id before touching the holder's account.
     if (findSettlement(beneficiary.state.claims, request.settlementId)) {
-      throw new PolicyRefusal('DUPLICATE_SETTLEMENT', 'national interface 2207', `settlement ${request.settlementId} already exists`);
+      throw new PolicyRefusal('DUPLICATE_SETTLEMENT', ledgerRule('duplicate-settlement'), `settlement ${request.settlementId} already exists`);
     }
     const taken = await this.takeFromHolder(personId, holderId, request, institution, saga, context);
     const fixed: AccountRequest = { ...taken.account, balance: taken.amount };

@@ -1,5 +1,7 @@
 import { given } from '../../../test/support/given-when-then';
 import { foldPerson, PersonState } from '../person-stream';
+import { defaultCatalog } from '../../../test/support/policy';
+import { enrollmentClauses } from '../../policy/person-rules';
 import { decideEnrollment, RegisteredInstitution } from './enrollment.decide';
 import type { PersonEnrolled } from './enrollment.events';
 import { categoryOn, personFacts } from './enrollment.state';
@@ -7,6 +9,15 @@ import { categoryOn, personFacts } from './enrollment.state';
 /** A township-level institution of Anyang designated for residents (the registry facts the handler passes). */
 const primary = (code: string): RegisteredInstitution => ({ code, region: 'anyang', designations: ['resident'], tier: 'township' });
 const nanyangInstitution = (code: string, tier: RegisteredInstitution['tier']): RegisteredInstitution => ({ code, region: 'nanyang', designations: ['employee'], tier });
+
+/** The clauses the handler resolves: the pack in force for the region on the date, and its framework. */
+const catalog = defaultCatalog();
+const clausesOf = (region: string, scheme: 'employee' | 'resident', date: string) => {
+  const pack = catalog.resolve(region, scheme, date);
+  return enrollmentClauses(pack, pack?.framework ? catalog.byId(pack.framework) : undefined);
+};
+const NANYANG = clausesOf('nanyang', 'employee', '2023-06-01');
+const ANYANG = clausesOf('anyang', 'resident', '2020-06-01');
 
 const enrolled: PersonEnrolled = {
   type: 'PersonEnrolled',
@@ -61,13 +72,24 @@ describe('enrolment decider (given events / when command / then events)', () => 
     expect(categoryOn(g.state.enrollment, '2023-06-01')).toBe('retired');
   });
 
+  it('issue 14 item 1: clauses come from the pack of the person\'s region, not Nanyang\'s for everyone', () => {
+    expect(NANYANG).toMatchObject({ enrolment: '宛政办〔2022〕42号 第三条', categorySwitch: '宛政办〔2022〕42号 第六条', inpatient: '宛政办〔2022〕42号 第五条（二）', contributionBase: '宛政办〔2022〕42号 第八条（一）' });
+    expect(clausesOf('jiaozuo', 'employee', '2024-09-01')).toMatchObject({ enrolment: '焦医保〔2024〕32号 一（一）', categorySwitch: 'ledger rule category-switch-next-month', inpatient: '焦医保〔2024〕32号 三', contributionBase: 'ledger rule contribution-base-recorded' });
+    expect(ANYANG).toMatchObject({ enrolment: '安医保〔2019〕75号 二（一）', inpatient: '安医保〔2019〕75号 二（二）', firstContact: '人社部发〔2011〕59号 四' });
+    given([resident, { type: 'EnrolmentEnded', data: { endedOn: '2020-03-01', reason: 'death' } }])
+      .when((s) => decideEnrollment({ type: 'AdmitInpatient', data: { admittedOn: '2020-04-01', institutionCode: 'H1' } }, s.enrollment, ANYANG))
+      .thenRefuses('NOT_ENROLLED', '安医保〔2019〕75号 二（一）');
+    const jiaozuoBaseless = { ...enrolled.data, region: 'jiaozuo', enrolledOn: '2024-08-01', contributionBase: undefined };
+    given([]).when((s) => decideEnrollment({ type: 'Enrol', data: jiaozuoBaseless }, s.enrollment, clausesOf('jiaozuo', 'employee', '2024-08-01'))).thenInvalid('contributionBase');
+  });
+
   it('refuses retiring twice, and retiring a resident', () => {
     given([enrolled, { type: 'RetiredStatusChanged', data: { processedOn: '2023-05-15', effectiveFrom: '2023-06-01', from: 'in_service', to: 'retired' } }])
-      .when((s) => decideEnrollment({ type: 'ChangeRetiredStatus', data: { processedOn: '2023-07-01' } }, s.enrollment))
+      .when((s) => decideEnrollment({ type: 'ChangeRetiredStatus', data: { processedOn: '2023-07-01' } }, s.enrollment, NANYANG))
       .thenRefuses('ALREADY_RETIRED', '宛政办〔2022〕42号 第六条');
     given([resident])
-      .when((s) => decideEnrollment({ type: 'ChangeRetiredStatus', data: { processedOn: '2020-07-01' } }, s.enrollment))
-      .thenRefuses('NOT_AN_EMPLOYEE');
+      .when((s) => decideEnrollment({ type: 'ChangeRetiredStatus', data: { processedOn: '2020-07-01' } }, s.enrollment, ANYANG))
+      .thenRefuses('NOT_AN_EMPLOYEE', 'ledger rule category-switch-next-month');
   });
 
   it('refuses commands for a person never enrolled', () => {
@@ -101,7 +123,7 @@ describe('enrolment decider (given events / when command / then events)', () => 
       .when((s) => decideEnrollment({ type: 'DesignateFirstContactInstitution', data: { year: 2020, institutionCode: 'T1' }, institution: primary('T1') }, s.enrollment))
       .then([chosen]);
     given([resident, chosen])
-      .when((s) => decideEnrollment({ type: 'DesignateFirstContactInstitution', data: { year: 2020, institutionCode: 'T2' }, institution: primary('T2') }, s.enrollment))
+      .when((s) => decideEnrollment({ type: 'DesignateFirstContactInstitution', data: { year: 2020, institutionCode: 'T2' }, institution: primary('T2') }, s.enrollment, ANYANG))
       .thenRefuses('FIRST_CONTACT_ALREADY_CHOSEN', '人社部发〔2011〕59号 四');
     given([resident, chosen])
       .when((s) => decideEnrollment({ type: 'DesignateFirstContactInstitution', data: { year: 2021, institutionCode: 'T2' }, institution: primary('T2') }, s.enrollment))
@@ -110,7 +132,7 @@ describe('enrolment decider (given events / when command / then events)', () => 
 
   describe('issue 16.2: the first-contact institution is a registered primary institution designated for the scheme in the region (人社部发〔2011〕59号 四)', () => {
     const designate = (institution: RegisteredInstitution | undefined) => (s: PersonState) =>
-      decideEnrollment({ type: 'DesignateFirstContactInstitution', data: { year: 2020, institutionCode: 'X1' }, ...(institution ? { institution } : {}) }, s.enrollment);
+      decideEnrollment({ type: 'DesignateFirstContactInstitution', data: { year: 2020, institutionCode: 'X1' }, ...(institution ? { institution } : {}) }, s.enrollment, ANYANG);
     it.each(['village', 'township', 'level1'] as const)('accepts a %s institution', (tier) => {
       given([resident]).when(designate({ ...primary('X1'), tier })).then([{ type: 'FirstContactInstitutionDesignated', data: { year: 2020, institutionCode: 'X1' } }]);
     });
@@ -141,11 +163,11 @@ describe('enrolment decider (given events / when command / then events)', () => 
       given([resident, recorded(request, '12.00', '0.00')]).when(contract(nextYear)).then([recorded(nextYear, '10.00', '0.00')]);
     });
     it('refuses a duplicate, an inverted period, a pack without a contract-fee rule, another region', () => {
-      given([resident, recorded(request, '12.00', '0.00')]).when(contract(request)).thenRefuses('DUPLICATE_CONTRACT', '安医保〔2019〕75号 三（二）');
+      given([resident, recorded(request, '12.00', '0.00')]).when(contract(request)).thenRefuses('DUPLICATE_CONTRACT', 'ledger rule duplicate-contract');
       given([resident]).when(contract({ ...request, to: '2019-12-31' })).thenInvalid('to');
       given([resident])
         .when((s) => decideEnrollment({ type: 'RecordFamilyDoctorContract', data: request, institution: primary('T1') }, s.enrollment))
-        .thenRefuses('CONTRACT_FEE_NOT_POOLED', '安医保〔2019〕75号 三（二）');
+        .thenRefuses('CONTRACT_FEE_NOT_POOLED', 'ledger rule contract-fee-pooled-where-the-pack-says');
       given([resident])
         .when((s) => decideEnrollment({ type: 'RecordFamilyDoctorContract', data: request, institution: { ...primary('T1'), region: 'nanyang' }, contractFee: rule }, s.enrollment))
         .thenRefuses('CONTRACT_OTHER_REGION');
@@ -173,11 +195,16 @@ describe('enrolment decider (given events / when command / then events)', () => 
   it('issue 16.1: a referral comes from a primary institution of the person’s region and scheme, to one designated for the scheme (人社部发〔2011〕59号 二)', () => {
     const referral = { referralId: 'R1', referredOn: '2023-04-01', validUntil: '2023-04-30', fromInstitution: 'T1', toInstitution: 'C1' };
     const record = (from: RegisteredInstitution | undefined, to: RegisteredInstitution | undefined) => (s: PersonState) =>
-      decideEnrollment({ type: 'RecordReferral', data: referral, ...(from ? { from } : {}), ...(to ? { to } : {}) }, s.enrollment);
+      decideEnrollment({ type: 'RecordReferral', data: referral, ...(from ? { from } : {}), ...(to ? { to } : {}) }, s.enrollment, NANYANG);
     const to = nanyangInstitution('C1', 'level3');
-    given([enrolled]).when(record(nanyangInstitution('T1', 'level2'), to)).thenRefuses('REFERRAL_FROM_NOT_PRIMARY', '人社部发〔2011〕59号 二');
-    given([enrolled]).when(record({ ...nanyangInstitution('T1', 'township'), region: 'anyang' }, to)).thenRefuses('REFERRAL_FROM_OTHER_REGION', '人社部发〔2011〕59号 二');
-    given([enrolled]).when(record(nanyangInstitution('T1', 'township'), { ...to, designations: ['resident'] })).thenRefuses('REFERRAL_TO_NOT_DESIGNATED', '人社部发〔2011〕59号 二');
+    // 人社部发〔2011〕59号 is resident guidance and 宛政办〔2022〕42号 has no referral rule: the ledger's own (issue 14 item 2).
+    given([enrolled]).when(record(nanyangInstitution('T1', 'level2'), to)).thenRefuses('REFERRAL_FROM_NOT_PRIMARY', 'ledger rule referral-record');
+    given([enrolled]).when(record({ ...nanyangInstitution('T1', 'township'), region: 'anyang' }, to)).thenRefuses('REFERRAL_FROM_OTHER_REGION', 'ledger rule referral-record');
+    given([enrolled]).when(record(nanyangInstitution('T1', 'township'), { ...to, designations: ['resident'] })).thenRefuses('REFERRAL_TO_NOT_DESIGNATED', 'ledger rule referral-record');
+    // In Anyang the pack's referral rule is cited.
+    const anyangReferral = (s: PersonState) =>
+      decideEnrollment({ type: 'RecordReferral', data: referral, from: { ...primary('T1'), tier: 'level2' }, to: primary('C1') }, s.enrollment, ANYANG);
+    given([resident]).when(anyangReferral).thenRefuses('REFERRAL_FROM_NOT_PRIMARY', '人社部发〔2011〕59号 二');
     given([enrolled]).when(record(undefined, to)).thenInvalid('fromInstitution');
     given([enrolled]).when(record(nanyangInstitution('T1', 'village'), { ...to, region: 'zhengzhou' })).then([{ type: 'ReferralRecorded', data: referral }]);
   });

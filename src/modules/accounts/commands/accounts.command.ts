@@ -3,6 +3,7 @@ import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { CommandContext, publicKey, withFingerprint } from '../../../event-store/stream-command';
 import { POLICY_CATALOG } from '../../../infrastructure/tokens';
 import { IdempotencyKeyReused, PolicyRefusal } from '../../../kernel/errors';
+import { balanceClause } from '../../../policy/account-rules';
 import type { PolicyCatalog, PolicyPack } from '../../../policy/catalog';
 import { PersonState, personStreamId } from '../../person-stream';
 import { PersonStreamWriter, WriteOutcome } from '../../person-writer.service';
@@ -26,8 +27,14 @@ export class ExecuteAccountCommand extends Command<WriteOutcome> {
 export function packFor(catalog: PolicyCatalog, state: PersonState, date: string): PolicyPack {
   const { region, scheme } = state.enrollment;
   const pack = region && scheme ? catalog.resolve(region, scheme, date) : undefined;
-  if (!pack) throw new PolicyRefusal('NO_POLICY_IN_FORCE', 'policy catalogue', `no ${scheme} policy pack for region ${region} on ${date}`);
+  if (!pack) throw new PolicyRefusal('NO_POLICY_IN_FORCE', catalog.notInForceClause(region, scheme, date), `no ${scheme} policy pack for region ${region} on ${date}`);
   return pack;
+}
+
+/** The pack in force for the person on a date, if any: its rules are cited; none is no refusal. */
+function packOn(catalog: PolicyCatalog, state: PersonState, date: string): PolicyPack | undefined {
+  const { region, scheme } = state.enrollment;
+  return region && scheme ? catalog.resolve(region, scheme, date) : undefined;
 }
 
 function withPack(catalog: PolicyCatalog, command: AccountRequestCommand, state: PersonState): AccountCommand {
@@ -37,6 +44,13 @@ function withPack(catalog: PolicyCatalog, command: AccountRequestCommand, state:
     case 'PayFromAccount':
     case 'PayForRelative':
       return { ...command, pack: packFor(catalog, state, command.data.paidOn) } as AccountCommand;
+    case 'TransferAccount':
+      return { ...command, pack: packOn(catalog, state, command.data.transferredOn) };
+    case 'PayOutAccount':
+      return { ...command, pack: packOn(catalog, state, command.data.paidOn) };
+    case 'BequeathAccount':
+    case 'ReceiveInheritance':
+      return { ...command, pack: packOn(catalog, state, command.data.on) } as AccountCommand;
     default:
       return command;
   }
@@ -62,16 +76,16 @@ export class ExecuteAccountHandler implements ICommandHandler<ExecuteAccountComm
     await this.writer.loadExisting(data.heirId); // 404 before anything is written
     const heir = (await this.writer.load(data.heirId)).state;
     if (!heir.enrollment.enrolled || heir.account.closed) {
-      throw new PolicyRefusal('HEIR_NOT_ENROLLED', '宛政办〔2022〕42号 第十二条', `heir ${data.heirId} has no open account`);
+      throw new PolicyRefusal('HEIR_NOT_ENROLLED', balanceClause(packOn(this.catalog, heir, data.on)), `heir ${data.heirId} has no open account`);
     }
-    const first = await this.writer.write(personId, context, (state) => decideAccount({ type: 'BequeathAccount', data }, state));
+    const first = await this.writer.write(personId, context, (state) => decideAccount({ type: 'BequeathAccount', data, pack: packOn(this.catalog, state, data.on) }, state));
     const bequeathed = first.events.find((e) => e.type === 'AccountBequeathed')?.data as AccountBequeathed['data'] | undefined;
     // A key whose events (written before fingerprints) are not a bequest: another request's key.
     if (!bequeathed) throw new IdempotencyKeyReused(publicKey(context.commandId));
     await this.writer.write(
       data.heirId,
       { ...context, commandId: `${context.commandId}:heir`, causationId: context.commandId },
-      (state) => decideAccount({ type: 'ReceiveInheritance', data: { fromPersonId: personId, amount: bequeathed.amount, on: data.on } }, state),
+      (state) => decideAccount({ type: 'ReceiveInheritance', data: { fromPersonId: personId, amount: bequeathed.amount, on: data.on }, pack: packOn(this.catalog, state, data.on) }, state),
     );
     return first;
   }

@@ -9,13 +9,16 @@ import type { Principal } from '../../../http/roles';
 import { shanghaiDate } from '../../../kernel/dates';
 import { Forbidden } from '../../../kernel/errors';
 import type { AccountRequest, Decision } from '../../../policy/engine/types';
-import { personStreamId } from '../../person-stream';
+import { PersonState, personStreamId } from '../../person-stream';
 import { PersonStreamWriter } from '../../person-writer.service';
 import { preSettle, reverseSettlement, settleVisit } from '../claims.decide';
 import type { SettlementReversed } from '../claims.events';
 import { findSettlement } from '../claims.state';
 import { FamilyPaymentSaga } from '../family-payment.saga';
 import { checkActsFor, holderIdOf, SettlementFacts, settlementOutcome, type SettlementOutcome, type VisitRequest } from './settlement-facts';
+import type { PolicyCatalog } from '../../../policy/catalog';
+import type { Cited } from '../../../policy/citation';
+import { packFor } from '../../accounts/commands/accounts.command';
 
 export type { SettlementOutcome, VisitRequest } from './settlement-facts';
 
@@ -87,7 +90,7 @@ export class PreSettleVisitHandler implements ICommandHandler<PreSettleVisit, De
 
 @CommandHandler(ReverseSettlement)
 export class ReverseSettlementHandler implements ICommandHandler<ReverseSettlement, ReversalOutcome> {
-  constructor(private readonly writer: PersonStreamWriter, private readonly familyPayment: FamilyPaymentSaga) {}
+  constructor(private readonly writer: PersonStreamWriter, private readonly familyPayment: FamilyPaymentSaga, private readonly facts: SettlementFacts) {}
 
   async execute({ personId, settlementId, reason, principal, context: given }: ReverseSettlement): Promise<ReversalOutcome> {
     const context = withFingerprint(given, 'claims.ReverseSettlement', personStreamId(personId), { settlementId, reason });
@@ -95,7 +98,9 @@ export class ReverseSettlementHandler implements ICommandHandler<ReverseSettleme
     const s = findSettlement(state.claims, settlementId);
     if (s) checkActsFor(principal, s.institutionCode);
     else if (principal.role === 'institution') throw new Forbidden('not a settlement of this institution');
-    const written = await this.writer.write(personId, context, (st) => reverseSettlement({ settlementId, reversedAt: this.writer.now().toISOString(), reason }, st));
+    const written = await this.writer.write(personId, context, (st) =>
+      reverseSettlement({ settlementId, reversedAt: this.writer.now().toISOString(), reason }, st, reversalWindow(this.facts.catalog, st, settlementId)),
+    );
     const reversed = written.events.find((e) => e.type === 'SettlementReversed')?.data as SettlementReversed['data'] | undefined;
     if (reversed) {
       const settlement = findSettlement((await this.writer.load(personId)).state.claims, settlementId);
@@ -106,3 +111,11 @@ export class ReverseSettlementHandler implements ICommandHandler<ReverseSettleme
 }
 
 export const ClaimsCommandHandlers = [SettlementFacts, FamilyPaymentSaga, SettleVisitHandler, PreSettleVisitHandler, ReverseSettlementHandler];
+
+/** The reversal window of the pack in force on the settled visit's date (none for an unknown or reversed settlement). */
+function reversalWindow(catalog: PolicyCatalog, state: PersonState, settlementId: string): Cited<number> | undefined {
+  const s = findSettlement(state.claims, settlementId);
+  if (!s || s.reversed) return undefined;
+  const pack = packFor(catalog, state, shanghaiDate(s.occurredAt));
+  return pack.kind === 'city' ? pack.benefit.reversalWindowDays : undefined;
+}

@@ -16,6 +16,7 @@ import { packFor } from '../../accounts/commands/accounts.command';
 import type { PersonState } from '../../person-stream';
 import type { SettleVisitCommand } from '../claims.decide';
 import type { HistoricalSettlement, VisitSettled } from '../claims.events';
+import { ledgerRule } from '../../../policy/citation';
 
 /**
  * One settlement as both answers give it (issue 14 item 4): `POST …/visits` (with `created`)
@@ -85,7 +86,7 @@ export class SettlementFacts {
 
   async institution(code: string): Promise<InstitutionFactsFor> {
     const profile = await this.registry.find(code);
-    if (!profile) throw new PolicyRefusal('UNKNOWN_INSTITUTION', 'designated institution registry', `institution ${code} is not registered`);
+    if (!profile) throw new PolicyRefusal('UNKNOWN_INSTITUTION', ledgerRule('registered-institution'), `institution ${code} is not registered`);
     return (scheme) => ({
       code: profile.code,
       level: profile.level,
@@ -100,7 +101,7 @@ export class SettlementFacts {
 
   /** The decider's command: the visit with its institution facts and the pack in force on the visit date. */
   command(state: PersonState, request: VisitRequest, institution: InstitutionFactsFor, account: AccountRequest, familyPayment?: SettleVisitCommand['data']['familyPayment']): SettleVisitCommand {
-    if (!state.enrollment.personId) throw new PolicyRefusal('NOT_ENROLLED', 'enrolment', 'the person was never enrolled');
+    if (!state.enrollment.personId) throw new PolicyRefusal('NOT_ENROLLED', ledgerRule('person-enrolled'), 'the person was never enrolled');
     const visitDate = shanghaiDate(request.visit.occurredAt);
     const facts = institution(state.enrollment.scheme!);
     return {

@@ -6,7 +6,9 @@ import { InstitutionRegistry, InstitutionProfile } from '../../../institutions/i
 import { NotFound, PolicyRefusal } from '../../../kernel/errors';
 import { PolicyCatalog } from '../../../policy/catalog';
 import { tierOf } from '../../../policy/engine/level-access';
+import { ledgerRule } from '../../../policy/citation';
 import type { CityPack } from '../../../policy/pack.types';
+import { type EnrollmentClauses, enrollmentClauses } from '../../../policy/person-rules';
 import { POLICY_CATALOG } from '../../../infrastructure/tokens';
 import { PersonStreamWriter, WriteOutcome } from '../../person-writer.service';
 import { ContractFeeRule, decideEnrollment, EnrollmentCommand, RegisteredInstitution } from '../enrollment.decide';
@@ -33,11 +35,11 @@ export class ExecuteEnrollmentHandler implements ICommandHandler<ExecuteEnrollme
     if (command.type === 'Enrol') {
       // A person can only be enrolled where a policy pack of the scheme exists.
       const known = this.catalog.packs().some((p) => p.kind === 'city' && p.region === command.data.region && p.scheme === command.data.scheme);
-      if (!known) throw new PolicyRefusal('NO_POLICY_FOR_REGION', 'policy catalogue', `no ${command.data.scheme} policy pack for region ${command.data.region}`);
+      if (!known) throw new PolicyRefusal('NO_POLICY_FOR_REGION', ledgerRule('no-policy-for-region'), `no ${command.data.scheme} policy pack for region ${command.data.region}`);
     }
     // Commands naming institutions get the registry's facts (404 for an unknown code) and the person's pack.
     const profiles = await this.institutions(command);
-    return this.writer.write(personId, context, (state) => decideEnrollment(this.withFacts(command, state.enrollment, profiles), state.enrollment), {
+    return this.writer.write(personId, context, (state) => decideEnrollment(this.withFacts(command, state.enrollment, profiles), state.enrollment, this.clauses(command, state.enrollment)), {
       mustExist: command.type !== 'Enrol',
     });
   }
@@ -77,9 +79,41 @@ export class ExecuteEnrollmentHandler implements ICommandHandler<ExecuteEnrollme
     return command;
   }
 
+  /** The clauses of the pack in force for the person's region on the command's date (and of its framework). */
+  private clauses(command: EnrollmentCommand, state: EnrollmentState): EnrollmentClauses {
+    const { region, scheme } = command.type === 'Enrol' ? command.data : state;
+    if (!region || !scheme) return enrollmentClauses(undefined);
+    const date = commandDate(command);
+    const pack = command.type === 'DesignateFirstContactInstitution' ? this.packInYear(state, command.data.year) : date ? this.catalog.resolve(region, scheme, date) : undefined;
+    return enrollmentClauses(pack, pack?.framework ? this.catalog.byId(pack.framework) : undefined);
+  }
+
   /** The pack of the person's region and scheme in force at some point of the year. */
   private packInYear(state: EnrollmentState, year: number): CityPack | undefined {
     return this.catalog.resolve(state.region!, state.scheme!, `${year}-01-01`) ?? this.catalog.resolve(state.region!, state.scheme!, `${year}-12-31`);
+  }
+}
+
+/** The date a command's facts take effect, where it has one. */
+function commandDate(command: EnrollmentCommand): string | undefined {
+  switch (command.type) {
+    case 'Enrol':
+      return command.data.enrolledOn;
+    case 'ChangeRetiredStatus':
+      return command.data.processedOn;
+    case 'ChangeContributionBase':
+      return command.data.effectiveFrom;
+    case 'AdmitInpatient':
+      return command.data.admittedOn;
+    case 'DischargeInpatient':
+      return command.data.dischargedOn;
+    case 'RegisterOffSiteResidence':
+    case 'RecordFamilyDoctorContract':
+      return command.data.from;
+    case 'RecordReferral':
+      return command.data.referredOn;
+    default:
+      return undefined;
   }
 }
 
