@@ -6,6 +6,7 @@
 import type { SettlementReversed, VisitSettled } from '../modules/claims/claims.events';
 import type { Money3, SettlementAdjusted } from '../corrections/correction.events';
 import type { Decision, TraceEntry } from '../policy/engine/types';
+import { LEDGER_RULE } from '../policy/citation';
 
 export interface Citation {
   /** Document number, e.g. '宛政办〔2022〕42号'. */
@@ -105,6 +106,8 @@ export function parseCitations(text: string): Citation[] {
     .map((s) => s.trim())
     .filter((s) => s.length > 0)
     .map((s) => {
+      // "ledger rule <name>": the ledger's own rule (src/policy/citation.ts), named, no document.
+      if (s.startsWith(`${LEDGER_RULE} `)) return { document: LEDGER_RULE, clause: s.slice(LEDGER_RULE.length + 1) };
       const space = s.indexOf(' ');
       return space < 0 ? { document: s, clause: '' } : { document: s.slice(0, space), clause: s.slice(space + 1) };
     });

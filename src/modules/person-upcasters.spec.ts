@@ -104,6 +104,19 @@ describe('VisitSettled v3 (issue 14): decisions recorded before it replay with 0
     expect((up.data as any).decision.amounts.capRemainingAfter).toBe('39.95');
   });
 
+  it('a pack without personal-account rules was cited "<document> (no personal-account rules)"; it reads as the ledger rule', () => {
+    const jiaozuo = catalog.resolve('jiaozuo', 'employee', '2024-09-02')!;
+    const person = foldPerson([{ type: 'PersonEnrolled', revision: 0, data: { ...enrolled.data, region: 'jiaozuo', enrolledOn: '2024-01-01' } }]);
+    const jz = { code: 'JZ-L2', level: 'level2' as const, region: 'jiaozuo', designated: true };
+    const visit = { visitId: 'V9', occurredAt: '2024-09-02T10:00:00+08:00', settledAt: '2024-09-02T11:00:00+08:00', institution: jz, medType: 'ordinary' as const, lines: [{ code: 'L1', amount: '200.00', inCatalogue: true }] };
+    const [settled] = decideClaims({ type: 'SettleVisit', data: { settlementId: 'S9', visit, institution: jz, account: { source: 'own', balance: '50.00' } }, pack: jiaozuo }, person);
+    const now = JSON.stringify((settled.data as { decision: unknown }).decision);
+    expect(now).toContain('"ledger rule no-personal-account-rules"');
+    const before = JSON.parse(now.replaceAll('ledger rule no-personal-account-rules', `${jiaozuo.document} (no personal-account rules)`));
+    const stored = { type: 'VisitSettled', id: 'e9', streamId: 'person-P9', revision: 1, position: 2, data: { ...settled.data, decision: before }, metadata: { schemaVersion: 2 } } as RecordedEvent;
+    expect(JSON.stringify((upcast(stored).data as any).decision)).toBe(now);
+  });
+
   it('replay of the old store finds 0 differences; without the upcaster it would find the citation and the missing figure', () => {
     const report = replayPersonYear('P1', asWrittenBeforeIssue14(stream()), 2023, catalog);
     expect(report.settlementsChecked).toBe(1);

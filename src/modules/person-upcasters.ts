@@ -8,6 +8,7 @@
  */
 import { registerUpcaster } from '../event-store/upcasting';
 import { fmt, money } from '../kernel/money';
+import { LEGACY_NO_ACCOUNT_RULES, NO_ACCOUNT_RULES_CLAUSE } from '../policy/engine/steps/account';
 import { LEGACY_NATIONAL_CLAUSE, NATIONAL_CLAUSE } from '../policy/engine/steps/national';
 
 registerUpcaster('PersonEnrolled', 1, (data: Record<string, unknown>) => ({ ...data, relatives: Array.isArray(data.relatives) ? data.relatives : [] }));
@@ -40,9 +41,16 @@ registerUpcaster('VisitSettled', 1, (data: Record<string, any>) => {
 registerUpcaster('VisitSettled', 2, (data: Record<string, any>) => {
   const decision = data?.decision;
   if (!decision || typeof decision !== 'object') return data;
-  const upcast = decisionAsOfIssue14(decision);
+  const upcast = withoutLegacyAccountClause(decisionAsOfIssue14(decision));
   return upcast === decision ? data : { ...data, decision: upcast };
 });
+
+/** "<document> (no personal-account rules)" wherever the decision cites it → the ledger rule; the same object when absent. */
+function withoutLegacyAccountClause(decision: Record<string, any>): Record<string, any> {
+  const text = JSON.stringify(decision);
+  if (!text.includes('(no personal-account rules)')) return decision;
+  return JSON.parse(text.replace(LEGACY_NO_ACCOUNT_RULES, NO_ACCOUNT_RULES_CLAUSE));
+}
 
 /** The decision in the current shape; the same object when nothing needs changing. */
 function decisionAsOfIssue14(decision: Record<string, any>): Record<string, any> {

@@ -6,8 +6,12 @@
  */
 import { planPersonCorrection, PersonCorrectionPlan } from '../../src/corrections/correction-engine';
 import type { CorrectionSpec } from '../../src/corrections/correction.events';
+import type { CityPack } from '../../src/policy/pack.types';
 import { reverseSettlement } from '../../src/modules/claims/claims.decide';
 import { catalog, inst, PersonHistory } from './person-history';
+
+/** The Nanyang pack's reversal window (a deployment parameter: no document gives one). */
+const REVERSAL_WINDOW = (catalog.packs().find((p) => p.id === 'nanyang-employee-2022') as CityPack).benefit.reversalWindowDays;
 
 const NY_L1 = inst('NY-L1', 'level1');
 const NY_L2 = inst('NY-L2', 'level2');
@@ -103,7 +107,7 @@ describe('institution level corrected', () => {
     expect(data(plan, 'ReceivableRecorded')[0]).toMatchObject({ owedTo: 'fund', amount: '21.50' });
     expect(h.state().account.balance).toBe('0.00');
     // A reversal afterwards gives back what the account actually paid: 120.00 + 10.00, not 151.50.
-    const [reversal] = reverseSettlement({ settlementId: 'S1', reversedAt: '2023-03-20T09:00:00+08:00', reason: 'test' }, h.state());
+    const [reversal] = reverseSettlement({ settlementId: 'S1', reversedAt: '2023-03-20T09:00:00+08:00', reason: 'test' }, h.state(), REVERSAL_WINDOW);
     expect(reversal.data).toMatchObject({ fundRestored: '148.50', accountRestored: '130.00' });
   });
 
@@ -197,7 +201,7 @@ it('a reversed settlement is not adjusted, and no longer counts for the next', (
   const h = new PersonHistory('P-REV')
     .settle({ id: 'S1', at: '2023-03-01T09:00:00+08:00', amount: '300.00', institution: NY_L2 })
     .settle({ id: 'S2', at: '2023-03-02T09:00:00+08:00', amount: '300.00', institution: NY_L2 });
-  h.push(...reverseSettlement({ settlementId: 'S1', reversedAt: '2023-03-05T09:00:00+08:00', reason: 'test' }, h.state()));
+  h.push(...reverseSettlement({ settlementId: 'S1', reversedAt: '2023-03-05T09:00:00+08:00', reason: 'test' }, h.state(), REVERSAL_WINDOW));
   const plan = apply(h, { kind: 'person-category', personId: 'P-REV', category: 'retired', from: '2023-01-01' });
   expect(data(plan, 'SettlementAdjusted').map((a) => a.settlementId)).toEqual(['S2']);
 });

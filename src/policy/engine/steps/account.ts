@@ -5,7 +5,7 @@
  * 安医保〔2019〕75号 三, 四.
  */
 import { min, ZERO, type Dec } from '../../../kernel/money';
-import { cite } from '../../citation';
+import { cite, ledgerRule } from '../../citation';
 import type { AccountRules } from '../../pack.types';
 import { addReason, nonNegative, type Adjudication } from './context';
 import type { PolicyScope } from './exclusions';
@@ -47,11 +47,16 @@ export function account(c: Adjudication, scope: PolicyScope, fund: Dec): PersonS
   return { personPart, ownAccount, relativeAccount, cash: personPart.minus(ownAccount).minus(relativeAccount) };
 }
 
+/** A pack whose document has no personal-account rules: the share is cash by the ledger's own rule, not a clause. */
+export const NO_ACCOUNT_RULES_CLAUSE = ledgerRule('no-personal-account-rules');
+/** How decisions before issue 14 cited it: "<document> (no personal-account rules)". */
+export const LEGACY_NO_ACCOUNT_RULES = /[^\s";,]+ \(no personal-account rules\)/g;
+
 /** How much of the share the account may pay, before the balance; a refusal records its reason. */
 function accountPayable(c: Adjudication, scope: PolicyScope, fund: Dec, personPart: Dec): { allowed: boolean; payable: Dec; clause: string } {
   const rules = c.pack.account;
   if (!rules) {
-    const clause = `${c.pack.document} (no personal-account rules)`;
+    const clause = NO_ACCOUNT_RULES_CLAUSE;
     addReason(c.reasons, 'ACCOUNT_RULES_ABSENT', clause, `policy ${c.pack.id} has no personal-account rules; the share is paid in cash`);
     return { allowed: false, payable: ZERO, clause };
   }
