@@ -9,6 +9,7 @@ import {
   NewEvent,
   ReadAllOptions,
   ReadStreamOptions,
+  keepStoredDataText,
   RecordedEvent,
   SubscribeOptions,
   Subscription,
@@ -405,7 +406,7 @@ export class SqliteEventStore implements EventStore {
       options.direction === 'backwards'
         ? this.stmt.readBackwards.all(streamId, options.fromRevision ?? Number.MAX_SAFE_INTEGER, limit)
         : this.stmt.readForwards.all(streamId, options.fromRevision ?? 0, limit);
-    return rows.map(toRecorded);
+    return options.withStoredText ? rows.map(toRecordedWithText) : rows.map(toRecorded);
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
@@ -495,4 +496,10 @@ function toRecorded(row: EventRow): RecordedEvent {
     data: JSON.parse(row.data),
     metadata: JSON.parse(row.metadata),
   };
+}
+
+function toRecordedWithText(row: EventRow): RecordedEvent {
+  const event = toRecorded(row);
+  keepStoredDataText(event, row.data);
+  return event;
 }
