@@ -78,7 +78,7 @@ export class LedgerMetrics implements OnModuleInit {
     this.timeAppends();
   }
 
-  /** Called when a response has finished (HttpMetricsMiddleware). */
+  /** Called when a response has finished (HttpObserverMiddleware). */
   observe(req: AnnotatedRequest, res: ServerResponse, seconds: number): void {
     const route = req.routePattern ?? '(unmatched)';
     this.http.observe({ method: req.method ?? '', route, status: String(res.statusCode) }, seconds);
