@@ -38,7 +38,7 @@ const STRACE = process.env.BENCH_STRACE === '1';
 const INSTITUTION = 'NY-L2';
 
 interface ServerStats {
-  store?: { commits: number; appends: number; events: number; largestGroup: number };
+  store?: { commits: number; appends: number; events: number; largestGroup: number; syncs?: number };
   personCache?: { hitRatio: number; hits: number; misses: number };
   institutionCache?: { hitRatio: number; hits: number; misses: number };
   /** The server's process.cpuUsage() (user + system, µs): CPU per settlement despite a loaded machine. */
@@ -275,7 +275,7 @@ async function main(): Promise<void> {
     console.log(`bench:settle — ${PERSONS} persons enrolled in ${enrolSeconds.toFixed(1)} s; ${SECONDS} s per measurement; read side ${READ_SIDE_OFF ? 'STOPPED (write path alone)' : 'running'}; synchronous=FULL`);
     console.log(`raw better-sqlite3, ~1 KB rows, FULL: 1 row/tx ${raw1.toFixed(0)} rows/s · 100 rows/tx ${raw100.toFixed(0)} rows/s`);
     console.log(
-      ['conns', 'settle/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'health/s', 'ratio', '÷raw1', 'commits/settle', 'group', 'cpu µs/settle'].map((h) => h.padStart(9)).join(' '),
+      ['conns', 'settle/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'health/s', 'ratio', '÷raw1', 'commits/settle', 'fsyncs/settle', 'group', 'cpu µs/settle'].map((h) => h.padStart(9)).join(' '),
     );
     for (const connections of CONNECTIONS) {
       const health = await cannon({ url: `${server.url}/health`, connections });
@@ -286,11 +286,13 @@ async function main(): Promise<void> {
       const after = await server.stats();
       const settled = settle.requests.total - settle.non2xx;
       const commits = after.store && before.store ? (after.store.commits - before.store.commits) / Math.max(1, settled) : NaN;
+      // WAL syncs off the main thread (the store's 'FULL'): the fsyncs an acknowledged settlement waited for.
+      const syncs = after.store?.syncs !== undefined && before.store?.syncs !== undefined ? (after.store.syncs - before.store.syncs) / Math.max(1, settled) : NaN;
       const groupAvg = after.store && before.store ? (after.store.appends - before.store.appends) / Math.max(1, after.store.commits - before.store.commits) : NaN;
       const rate = settle.requests.average;
       const cpu = after.cpuMicros !== undefined && before.cpuMicros !== undefined ? (after.cpuMicros - before.cpuMicros) / Math.max(1, settled) : NaN;
       console.log(
-        [connections, rate.toFixed(0), settle.latency.p50, settle.latency.p99, settle.non2xx, settle.errors + settle.timeouts, health.requests.average.toFixed(0), (rate / health.requests.average).toFixed(3), (rate / raw1).toFixed(2), commits.toFixed(3), groupAvg.toFixed(1), cpu.toFixed(0)]
+        [connections, rate.toFixed(0), settle.latency.p50, settle.latency.p99, settle.non2xx, settle.errors + settle.timeouts, health.requests.average.toFixed(0), (rate / health.requests.average).toFixed(3), (rate / raw1).toFixed(2), commits.toFixed(3), syncs.toFixed(3), groupAvg.toFixed(1), cpu.toFixed(0)]
           .map((v) => String(v).padStart(9))
           .join(' '),
       );

@@ -165,7 +165,7 @@ export async function runAudit(argv: string[], out: (s: string) => void = (s) =>
     let failures = 0;
     const reports: ReplayReport[] = [];
     for (const id of persons) {
-      const events = await store.readStream(`person-${id}`);
+      const events = await store.readStream(`person-${id}`, { withStoredText: true });
       if (events.length === 0) {
         out(`person ${id}: no events`);
         failures += 1;

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EVENT_STORE, EventStore, RecordedEvent } from '../event-store/event-store.port';
+import { EVENT_STORE, EventStore, ReadStreamOptions, RecordedEvent } from '../event-store/event-store.port';
 import { upcast } from '../event-store/upcasting';
 import { POLICY_CATALOG } from '../infrastructure/tokens';
 import { NotFound } from '../kernel/errors';
@@ -22,14 +22,15 @@ export class AuditService {
     @Inject(POLICY_CATALOG) private readonly catalog: PolicyCatalog,
   ) {}
 
-  private async stream(personId: string): Promise<RecordedEvent[]> {
-    const events = await this.store.readStream(`person-${personId}`);
+  private async stream(personId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
+    const events = await this.store.readStream(`person-${personId}`, options);
     if (events.length === 0) throw new NotFound('person', personId);
     return events;
   }
 
   async replay(personId: string, year: number): Promise<ReplayReport> {
-    return replayPersonYear(personId, await this.stream(personId), year, this.catalog);
+    // The stored texts let the chain check hash them as they are (tamper-chain.ts).
+    return replayPersonYear(personId, await this.stream(personId, { withStoredText: true }), year, this.catalog);
   }
 
   async whatIf(personId: string, year: number, changes: WhatIfChanges): Promise<WhatIfReport> {

@@ -71,8 +71,9 @@ export function replayPersonYear(personId: string, rawEvents: ReadonlyArray<Reco
   let adjustmentsChecked = 0;
   let state = initialPersonState();
   let checked = 0;
-  for (const raw of rawEvents) {
-    const event = upcast(raw);
+  // Upcast once: the decisions' check and the rebuilt view read the same current shapes.
+  const events = rawEvents.map(upcast);
+  for (const event of events) {
     if (event.type === 'VisitSettled') {
       const data = event.data as VisitSettled['data'];
       const at = { settlementId: data.settlementId, revision: event.revision, position: event.position };
@@ -92,7 +93,7 @@ export function replayPersonYear(personId: string, rawEvents: ReadonlyArray<Reco
     }
     state = evolvePerson(state, event);
   }
-  const view = foldPersonView(rawEvents.map(upcast));
+  const view = foldPersonView(events);
   return {
     personId,
     year,

@@ -70,6 +70,12 @@ export interface ReadStreamOptions {
   /** Inclusive start revision. Backwards reads default to the last revision. */
   fromRevision?: number;
   maxCount?: number;
+  /**
+   * Keep each event's data JSON text exactly as stored, for `storedDataText` (issue 10
+   * item 5: the chain check hashes it instead of re-serialising the parsed data). Adapters
+   * that do not hold the text (EventStoreDB's client parses it) ignore the option.
+   */
+  withStoredText?: boolean;
 }
 
 export interface ReadAllOptions {
@@ -147,3 +153,20 @@ export interface EventStore {
 }
 
 export const EVENT_STORE = Symbol('EVENT_STORE');
+
+/**
+ * Side table of the stored data texts (see `withStoredText`), keyed by the event object:
+ * the event's shape, its serialisation and its equality stay what they are, and a copy
+ * (an upcast, a spread) has no text, as its data may differ.
+ */
+const storedDataTexts = new WeakMap<RecordedEvent, string>();
+
+/** For adapters: the data's JSON text as the row holds it. */
+export function keepStoredDataText(event: RecordedEvent, text: string): void {
+  storedDataTexts.set(event, text);
+}
+
+/** The data's JSON text as stored, when the event was read `withStoredText` by an adapter that has it. */
+export function storedDataText(event: RecordedEvent): string | undefined {
+  return storedDataTexts.get(event);
+}

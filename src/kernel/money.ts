@@ -43,8 +43,10 @@ export function toFen(value: Dec): Dec {
 
 /** Canonical money string: always two decimals, "-0.00" never appears. */
 export function fmt(value: Dec): string {
-  const v = toFen(value);
-  return (v.isZero() ? new Dec(0) : v).toFixed(2);
+  // toFixed rounds (half-up, as toFen) in the same step; it keeps the sign of a negative
+  // amount that rounds to zero, the one case to map. One Decimal allocated, not three.
+  const text = value.toFixed(2, Dec.ROUND_HALF_UP);
+  return text === '-0.00' ? '0.00' : text;
 }
 
 export function sum(values: Iterable<Dec>): Dec {

@@ -78,7 +78,7 @@ export class LedgerMetrics implements OnModuleInit {
     this.timeAppends();
   }
 
-  /** Called when a response has finished (HttpMetricsMiddleware). */
+  /** Called when a response has finished (HttpObserverMiddleware). */
   observe(req: AnnotatedRequest, res: ServerResponse, seconds: number): void {
     const route = req.routePattern ?? '(unmatched)';
     this.http.observe({ method: req.method ?? '', route, status: String(res.statusCode) }, seconds);
@@ -131,7 +131,8 @@ export class LedgerMetrics implements OnModuleInit {
           this.inc(s[field]);
         },
       });
-    counter('ledger_store_commits_total', 'Durable write transactions of the embedded store (one fsync each under synchronous=FULL)', 'commits');
+    counter('ledger_store_commits_total', 'Write transactions of the embedded store (group commits)', 'commits');
+    counter('ledger_store_wal_syncs_total', 'WAL fsyncs of the embedded store under synchronous=FULL, off the main thread (commits made meanwhile share one)', 'syncs');
     counter('ledger_store_appends_total', 'Appends answered by those commits', 'appends');
     counter('ledger_store_events_total', 'Events written', 'events');
     new Gauge({

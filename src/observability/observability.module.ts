@@ -1,21 +1,40 @@
-import { DynamicModule, Injectable, MiddlewareConsumer, Module, NestMiddleware, NestModule, RequestMethod } from '@nestjs/common';
+import { DynamicModule, Inject, Injectable, MiddlewareConsumer, Module, NestMiddleware, NestModule, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { ServerResponse } from 'node:http';
 import type { DestinationStream } from 'pino';
 import type { LedgerConfig } from '../config/config';
-import { accessLogOptions, AnnotatedRequest, createRootLogger } from './logging';
+import { AccessLog, AnnotatedRequest, createRootLogger, requestIdOf } from './logging';
 import { LedgerMetrics } from './metrics';
 import { ProtectedMetricsController, PublicMetricsController } from './metrics.controller';
 
-/** Returns the request id to the caller and observes each finished response in the metrics (one listener, one clock read). */
+/**
+ * Gives each request its id (returned in x-request-id), then, when the response finishes,
+ * observes it in the metrics and writes its access line (one clock read for both).
+ */
 @Injectable()
-export class HttpMetricsMiddleware implements NestMiddleware {
-  constructor(private readonly metrics: LedgerMetrics) {}
+export class HttpObserverMiddleware implements NestMiddleware {
+  constructor(
+    private readonly metrics: LedgerMetrics,
+    @Inject(AccessLog) private readonly accessLog: AccessLog,
+  ) {}
 
   use(req: AnnotatedRequest, res: ServerResponse, next: () => void): void {
-    if (req.id !== undefined) res.setHeader('x-request-id', String(req.id));
+    const id = req.id !== undefined ? String(req.id) : requestIdOf(req);
+    req.id = id;
+    res.setHeader('x-request-id', id);
     const started = process.hrtime.bigint();
-    res.once('finish', () => this.metrics.observe(req, res, Number(process.hrtime.bigint() - started) / 1e9));
+    const onFinish = (): void => {
+      res.removeListener('close', onClose);
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      this.metrics.observe(req, res, seconds);
+      this.accessLog.finished(req, res, Math.round(seconds * 1e6) / 1e3);
+    };
+    const onClose = (): void => {
+      res.removeListener('finish', onFinish);
+      this.accessLog.aborted(req, res, Math.round(Number(process.hrtime.bigint() - started) / 1e3) / 1e3);
+    };
+    res.once('finish', onFinish);
+    res.once('close', onClose);
     next();
   }
 }
@@ -32,14 +51,16 @@ export class ObservabilityModule implements NestModule {
     const logger = createRootLogger(config, options.logStream);
     return {
       module: ObservabilityModule,
-      imports: [LoggerModule.forRoot({ pinoHttp: accessLogOptions(logger), forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }] })],
+      // nestjs-pino for Nest's own lines (its root logger is ours); its pino-http middleware is
+      // mounted on no route: the access line is HttpObserverMiddleware's.
+      imports: [LoggerModule.forRoot({ pinoHttp: { logger }, forRoutes: [] })],
       controllers: [config.metricsPublic ? PublicMetricsController : ProtectedMetricsController],
-      providers: [LedgerMetrics],
+      providers: [LedgerMetrics, { provide: AccessLog, useValue: new AccessLog(logger) }],
       exports: [LedgerMetrics],
     };
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(HttpMetricsMiddleware).forRoutes({ path: '{*splat}', method: RequestMethod.ALL });
+    consumer.apply(HttpObserverMiddleware).forRoutes({ path: '{*splat}', method: RequestMethod.ALL });
   }
 }

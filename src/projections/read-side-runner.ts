@@ -49,6 +49,26 @@ export interface RunnerOptions {
   log?: (message: string) => void;
 }
 
+/**
+ * CPU time (ms, user + system) by stage: what a rebuild spends reading and parsing the log,
+ * in each projection, in commits and after-commit steps (issue 10 item 5: where the time goes).
+ */
+export interface StageTimes {
+  /** readAll: SQLite read and JSON.parse of each event (or the EventStoreDB read). */
+  readMs: number;
+  /** Each projection's part of the batches (its apply and flush, in its savepoint). */
+  applyMs: Record<string, number>;
+  /** The rest of each batch transaction: upcasting, checkpoints, BEGIN/COMMIT. */
+  commitMs: number;
+  /** After-commit steps (the monitoring outbox: alerts appended to the log). */
+  afterCommitMs: number;
+}
+
+const cpuMs = (): number => {
+  const used = process.cpuUsage();
+  return (used.user + used.system) / 1000;
+};
+
 /** Runs after each committed batch (e.g. the monitoring outbox drain); may append events. */
 export type AfterCommit = () => Promise<void>;
 
@@ -103,6 +123,7 @@ export class ReadSideRunner {
   private failure: unknown;
   private retry: RetryState | undefined;
   private catchingUp = true;
+  private times: StageTimes = { readMs: 0, applyMs: {}, commitMs: 0, afterCommitMs: 0 };
 
   constructor(
     private readonly events: EventStore,
@@ -148,15 +169,22 @@ export class ReadSideRunner {
    */
   applyBatch(batch: readonly RecordedEvent[]): Array<ProjectionFault & { projection: string }> {
     if (batch.length === 0) return [];
+    const batchStart = cpuMs();
+    let inSlices = 0;
     const prepared = batch.map(prepare);
     const faulted: Array<ProjectionFault & { projection: string }> = [];
     this.store.transaction(() => {
       for (const p of this.projections) {
         if (this.faults.has(p.name)) continue;
+        const sliceStart = cpuMs();
         const fault = this.applySlice(p, prepared, this.store.checkpoint(p.name));
+        const spent = cpuMs() - sliceStart;
+        this.times.applyMs[p.name] = (this.times.applyMs[p.name] ?? 0) + spent;
+        inSlices += spent;
         if (fault) faulted.push({ projection: p.name, ...fault });
       }
     });
+    this.times.commitMs += cpuMs() - batchStart - inSlices;
     for (const f of faulted) this.log(`projection ${f.projection} faulted at position ${f.position} (${f.eventType} on ${f.streamId}): ${f.error}`);
     return faulted;
   }
@@ -211,11 +239,15 @@ export class ReadSideRunner {
     for (;;) {
       const cursor = this.cursor();
       if (cursor === undefined) return read;
+      const readStart = cpuMs();
       const page = await this.events.readAll({ afterPosition: cursor, maxCount: this.pageSize });
+      this.times.readMs += cpuMs() - readStart;
       if (page.length === 0) return read;
       await this.withRetry(() => this.applyBatch(page));
       read += page.length;
+      const afterStart = cpuMs();
       await this.runAfterCommits(true);
+      this.times.afterCommitMs += cpuMs() - afterStart;
     }
   }
 
@@ -412,6 +444,11 @@ export class ReadSideRunner {
     });
   }
 
+  /** CPU time by stage since the runner was made or the last rebuild began. */
+  stages(): StageTimes {
+    return { ...this.times, applyMs: { ...this.times.applyMs } };
+  }
+
   get retrying(): RetryState | undefined {
     return this.retry;
   }
@@ -433,9 +470,10 @@ export class ReadSideRunner {
    * pass over the log. The runner is stopped first and restarted after, so the rebuild and
    * live updates never interleave. Faults of the rebuilt projections are cleared first.
    */
-  async rebuild(names: readonly string[] = this.names): Promise<{ events: number; ms: number; faults: Array<ProjectionFault & { projection: string }> }> {
+  async rebuild(names: readonly string[] = this.names): Promise<{ events: number; ms: number; faults: Array<ProjectionFault & { projection: string }>; stages: StageTimes }> {
     const wasRunning = this.started;
     await this.stop();
+    this.times = { readMs: 0, applyMs: {}, commitMs: 0, afterCommitMs: 0 };
     const started = process.hrtime.bigint();
     const targets = this.projections.filter((p) => names.includes(p.name));
     this.store.transaction(() => {
@@ -448,8 +486,9 @@ export class ReadSideRunner {
     for (const p of targets) this.store.exec(p.schema);
     const events = await this.catchUp();
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    const stages = this.stages();
     if (wasRunning) await this.start();
-    return { events, ms, faults: this.faultList() };
+    return { events, ms, faults: this.faultList(), stages };
   }
 }
 

@@ -1,0 +1,64 @@
+/**
+ * The access line written by HttpObserverMiddleware (issue 13 item 1; issue 10: one pino
+ * call per request instead of pino-http's child logger): one line when the response
+ * finishes, one line marked aborted when the client goes first, never two.
+ */
+import { EventEmitter } from 'node:events';
+import { AccessLog, AnnotatedRequest, createRootLogger } from '../../src/observability/logging';
+import { HttpObserverMiddleware } from '../../src/observability/observability.module';
+import type { LedgerMetrics } from '../../src/observability/metrics';
+
+function harness() {
+  const lines: Array<Record<string, unknown>> = [];
+  const logger = createRootLogger({ logLevel: 'log' }, { write: (l: string) => void lines.push(JSON.parse(l)) });
+  const observed: number[] = [];
+  const metrics = { observe: (_req: unknown, res: { statusCode: number }) => void observed.push(res.statusCode) } as unknown as LedgerMetrics;
+  const middleware = new HttpObserverMiddleware(metrics, new AccessLog(logger));
+  const request = (headers: Record<string, string> = {}) => {
+    const req = Object.assign(new EventEmitter(), { method: 'POST', url: '/persons/41130219800101123X/visits', headers: { 'x-api-key': 'lk_k_secret', ...headers } }) as unknown as AnnotatedRequest;
+    const res = Object.assign(new EventEmitter(), { statusCode: 200, headers: {} as Record<string, string>, setHeader(n: string, v: string) { this.headers[n] = v; } });
+    let nexted = false;
+    middleware.use(req, res as never, () => (nexted = true));
+    expect(nexted).toBe(true);
+    return { req, res };
+  };
+  return { lines, observed, request };
+}
+
+describe('access log (HttpObserverMiddleware)', () => {
+  it('one line when the response finishes: method, route, status, latency, request id (given or new), role, institution, code', () => {
+    const h = harness();
+    const { req, res } = h.request({ 'x-request-id': 'req-1' });
+    expect(res.headers['x-request-id']).toBe('req-1');
+    req.routePattern = '/persons/:personId/visits';
+    req.principal = { role: 'institution', keyId: 'ab12cd34', institutionCode: 'NY-L2' } as AnnotatedRequest['principal'];
+    req.errorCode = 'VISIT_ALREADY_SETTLED';
+    res.statusCode = 422;
+    res.emit('finish');
+    res.emit('close');
+    expect(h.lines).toEqual([
+      expect.objectContaining({ level: 30, msg: 'request', requestId: 'req-1', method: 'POST', route: '/persons/:personId/visits', status: 422, latencyMs: expect.any(Number), role: 'institution', keyId: 'ab12cd34', institution: 'NY-L2', code: 'VISIT_ALREADY_SETTLED' }),
+    ]);
+    expect(h.observed).toEqual([422]);
+    const text = JSON.stringify(h.lines);
+    expect(text).not.toMatch(/41130219800101123X|lk_k_secret/);
+  });
+
+  it('a 5xx is an error line; a request without a plain id gets a UUID, returned in the header', () => {
+    const h = harness();
+    const { res } = h.request({ 'x-request-id': 'bad id\n' });
+    expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    res.statusCode = 503;
+    res.emit('finish');
+    expect(h.lines).toEqual([expect.objectContaining({ level: 50, msg: 'request failed', status: 503, route: '(unmatched)', requestId: res.headers['x-request-id'] })]);
+  });
+
+  it('the client gone before the response: one error line marked aborted, not counted as a response', () => {
+    const h = harness();
+    const { res } = h.request();
+    res.emit('close');
+    res.emit('finish'); // a late finish changes nothing
+    expect(h.lines).toEqual([expect.objectContaining({ level: 50, msg: 'request failed', aborted: true })]);
+    expect(h.observed).toEqual([]);
+  });
+});
