@@ -49,6 +49,8 @@ interface ServerStats {
 
 /** Runs in the child: the built service, plus an IPC channel answering with its counters. */
 async function serve(): Promise<void> {
+  // The built service is loaded at run time from dist/ (a path, not a module the type checker knows).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const load = (module: string) => require(path.join(DIST, module));
   const { createApp } = load('bootstrap');
   const { loadConfig } = load('config/config');
@@ -97,6 +99,7 @@ function cpuMicros(): number {
 function cpuProfiler(): { start(): void; stop(name: string): Promise<void> } {
   const dir = process.env.BENCH_CPU_PROF;
   if (!dir) return { start: () => undefined, stop: async () => undefined };
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only in the profiling child
   const { Session } = require('node:inspector') as typeof import('node:inspector');
   const session = new Session();
   session.connect();
@@ -259,6 +262,7 @@ async function main(): Promise<void> {
   const raw100 = rawInsertRate(dir, 100, rawSeconds);
 
   // The API key is issued into the server's key file before it starts (plain TS import: parent only).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only in the parent
   const { issueKey } = require('../src/auth/api-keys') as typeof import('../src/auth/api-keys');
   const keysFile = path.join(dir, 'keys.json');
   const key = issueKey(keysFile, 'agency', new Date()).key;

@@ -11,7 +11,6 @@ import { personFacts } from '../modules/enrollment/enrollment.state';
 import type { VisitSettled } from '../modules/claims/claims.events';
 import { yearToDate } from '../modules/claims/claims.state';
 import { evolvePerson, initialPersonState, PersonState } from '../modules/person-stream';
-import { canonicalJson } from '../policy/canonical-json';
 import { adjudicate } from '../policy/engine/adjudicate';
 import type { Decision } from '../policy/engine/types';
 import type { PolicyPack } from '../policy/pack.types';

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- stored data of older schema versions is untyped until upcast; typing it would only restate `unknown` casts. */
 import { RecordedEvent } from './event-store.port';
 
 /**

@@ -4,8 +4,7 @@
  * typed; deeply nested policy structures (traces, trace steps, pack values) are typed as
  * objects whose shape the description names.
  */
-import { applyDecorators } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiProperty, ApiPropertyOptional, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { listOf, REASON_CODES, type ReasonCode } from '../policy/reason-codes';
 import { EXAMPLES } from './openapi-examples';
 

@@ -155,6 +155,7 @@ export function buildRequest(argv: string[]): CliRequest {
   }
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the service's JSON answers, printed as they come
 type Json = any;
 
 function line(label: string, value: unknown): string {

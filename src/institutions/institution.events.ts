@@ -13,7 +13,7 @@ import type { PeriodOutcome } from './period-settlement';
  * Amounts are money strings with two decimals; every figure the decision used is in the
  * event, so a replay needs nothing else.
  */
-export interface InstitutionRegisteredData extends InstitutionProfile {}
+export type InstitutionRegisteredData = InstitutionProfile;
 
 export type ProfileChanges = Partial<Omit<InstitutionProfile, 'code'>>;
 export interface InstitutionProfileChangedData {
@@ -124,20 +124,6 @@ export type InstitutionEvent =
   | { type: 'CapitationSettled'; data: CapitationSettledData & DecidedUnderPack };
 
 export type InstitutionEventType = InstitutionEvent['type'];
-export const INSTITUTION_EVENT_TYPES: readonly InstitutionEventType[] = [
-  'InstitutionRegistered',
-  'InstitutionProfileChanged',
-  'CostBaseSet',
-  'MonthDeclared',
-  'MonthApproved',
-  'AdvancePaid',
-  'PeriodSettled',
-  'OverspendReviewed',
-  'AnnualAssessed',
-  'FinalPaymentMade',
-  'PersonsAssigned',
-  'CapitationSettled',
-];
 
 export interface MonthState {
   declared?: MonthDeclaredData;

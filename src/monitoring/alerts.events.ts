@@ -60,4 +60,3 @@ export interface AlertClosed {
 }
 
 export type AlertEvent = InstitutionFlagged | PersonFlagged | AlertClosed;
-export const ALERT_EVENT_TYPES: ReadonlyArray<AlertEvent['type']> = ['InstitutionFlagged', 'PersonFlagged', 'AlertClosed'];

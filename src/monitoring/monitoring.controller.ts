@@ -15,7 +15,7 @@ import { AlertQuery, CloseAlertDto, FrequencyQuery, IndicatorYearQuery, Institut
 import { MonitoringQueries } from './monitoring.queries';
 import type { MonitoringRunner } from './monitoring-runner';
 import { MONITORING_RUNNER } from './monitoring.tokens';
-import { AlertCloseDto, AlertPageDto, ApiBadRequest, ApiNotFound, InstitutionIndicatorsDto, MonitoringStatusDto, PersonFrequencyDto } from '../http/openapi-responses';
+import { AlertCloseDto, AlertPageDto, ApiBadRequest, InstitutionIndicatorsDto, MonitoringStatusDto, PersonFrequencyDto } from '../http/openapi-responses';
 
 /**
  * Monitoring and early warning (宛政办〔2022〕42号 第二十二条（二）, 焦医保〔2024〕32号 五（一）,

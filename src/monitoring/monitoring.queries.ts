@@ -140,11 +140,23 @@ export class MonitoringQueries {
   private selectAlerts(filter: AlertFilter, afterPosition: number, limit?: number): AlertView[] {
     const where: string[] = ['raised_position > ?'];
     const args: unknown[] = [afterPosition];
-    if (filter.institutionCode !== undefined) where.push("subject_kind = 'institution' AND subject_id = ?"), args.push(filter.institutionCode);
-    if (filter.personId !== undefined) where.push("subject_kind = 'person' AND subject_id = ?"), args.push(filter.personId);
-    if (filter.indicator !== undefined) where.push('indicator = ?'), args.push(filter.indicator);
+    if (filter.institutionCode !== undefined) {
+      where.push("subject_kind = 'institution' AND subject_id = ?");
+      args.push(filter.institutionCode);
+    }
+    if (filter.personId !== undefined) {
+      where.push("subject_kind = 'person' AND subject_id = ?");
+      args.push(filter.personId);
+    }
+    if (filter.indicator !== undefined) {
+      where.push('indicator = ?');
+      args.push(filter.indicator);
+    }
     const status = filter.status ?? 'open';
-    if (status !== 'all') where.push('open = ?'), args.push(status === 'open' ? 1 : 0);
+    if (status !== 'all') {
+      where.push('open = ?');
+      args.push(status === 'open' ? 1 : 0);
+    }
     const sql = `SELECT * FROM mon_alert WHERE ${where.join(' AND ')} ORDER BY raised_position LIMIT ?`;
     return (this.store.stmt(sql).all(...args, limit ?? -1) as AlertRow[]).map(toView); // LIMIT -1: all
   }

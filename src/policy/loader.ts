@@ -15,9 +15,7 @@ import { appliesTo, frameworkViolations, membershipViolations } from './loader/f
 import { checkHeader } from './loader/header';
 import type { CityPack, FrameworkPack, PolicyPack } from './pack.types';
 
-export { DEPLOYMENT_DOCUMENT, type DeploymentParameters } from './loader/deployment';
 export { PolicyLoadError } from './loader/errors';
-export { frameworkViolations } from './loader/framework-bounds';
 
 /** Validates one raw pack, fills in deployment values and stamps its content hash. */
 export function resolvePack(raw: unknown, deploymentParams: unknown): PolicyPack {

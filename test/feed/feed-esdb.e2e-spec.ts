@@ -57,7 +57,10 @@ it('streams events appended while connected', async () => {
       res.on('data', (c) => {
         raw += c;
         const events = raw.split('\n\n').filter((f) => f.includes('data: ')).map((f) => JSON.parse(/^data: (.*)$/m.exec(f)![1]));
-        if (events.length >= 2) req.destroy(), resolve(events);
+        if (events.length >= 2) {
+          req.destroy();
+          resolve(events);
+        }
       });
     });
     req.on('error', (e) => ((e as any).code === 'ECONNRESET' ? undefined : reject(e)));

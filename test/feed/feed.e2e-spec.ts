@@ -105,7 +105,10 @@ function readStream(path: string, headers: Record<string, string>, until: (event
         for (const frame of frames.slice(0, -1)) {
           const id = /^id: (\d+)$/m.exec(frame);
           const data = /^data: (.*)$/m.exec(frame);
-          if (id && data) ids.push(Number(id[1])), events.push(JSON.parse(data[1]));
+          if (id && data) {
+            ids.push(Number(id[1]));
+            events.push(JSON.parse(data[1]));
+          }
         }
         if (until(events)) {
           req.destroy();
@@ -151,7 +154,10 @@ describe('GET /feed/stream (Server-Sent Events)', () => {
         r.on('data', (c) => {
           raw += c;
           const events = raw.split('\n\n').filter((f) => f.includes('data: ')).map((f) => JSON.parse(/^data: (.*)$/m.exec(f)![1]));
-          if (events.length >= 3) req.destroy(), resolve(events);
+          if (events.length >= 3) {
+            req.destroy();
+            resolve(events);
+          }
         });
       });
       req.on('error', () => undefined);

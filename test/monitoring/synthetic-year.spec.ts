@@ -18,7 +18,7 @@ import { MonitoringRunner } from '../../src/monitoring/monitoring-runner';
 import type { MonitoringThresholds } from '../../src/monitoring/thresholds';
 import { loadMonitoringThresholds } from '../../src/monitoring/thresholds.loader';
 import { SqliteReadModelStore } from '../../src/projections/read-model-store';
-import { ANOMALIES, INSTITUTIONS, syntheticVisits, SyntheticVisit, writeYear } from './synthetic-year';
+import { INSTITUTIONS, syntheticVisits, SyntheticVisit, writeYear } from './synthetic-year';
 
 const clock = { now: () => new Date('2025-01-05T00:00:00Z') };
 const thresholds: MonitoringThresholds = loadMonitoringThresholds();

@@ -69,7 +69,7 @@ async function scenario(pair: Pair): Promise<void> {
   expect(paid.eq(cap)).toBe(true); // 50 × 148.50 is far past any cap: the last payments are cut to the cap
   expect(fromAnswers.toFixed(2)).toBe(paid.toFixed(2));
   expect(years[1]).toEqual(years[0]);
-  // eslint-disable-next-line no-console
+   
   console.log(`two processes: ${SETTLEMENTS} settlements, ${ids.length} written once each, fund paid ${paid.toFixed(2)} of cap ${cap.toFixed(2)}`);
 }
 

@@ -106,7 +106,7 @@ export class EsdbEventStore implements EventStore {
       } catch (error) {
         const delay = this.backoff.delay(attempt);
         if (Date.now() + delay > deadline) {
-          throw new Error(`EventStoreDB unreachable after ${this.startupTimeoutMs} ms (EVENTSTORE_STARTUP_TIMEOUT_MS): ${message(error)}`);
+          throw new Error(`EventStoreDB unreachable after ${this.startupTimeoutMs} ms (EVENTSTORE_STARTUP_TIMEOUT_MS): ${message(error)}`, { cause: error });
         }
         this.log(`EventStoreDB unreachable (${message(error)}); attempt ${attempt + 1}, retrying in ${delay} ms`);
         await new Promise((resolve) => setTimeout(resolve, delay));

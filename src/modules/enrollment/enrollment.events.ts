@@ -105,16 +105,3 @@ export type EnrollmentEvent =
   | FamilyDoctorContracted
   | EnrolmentEnded;
 
-export const ENROLLMENT_EVENT_TYPES: ReadonlyArray<EnrollmentEvent['type']> = [
-  'PersonEnrolled',
-  'RetiredStatusChanged',
-  'ContributionBaseChanged',
-  'RelativesUpdated',
-  'InpatientAdmitted',
-  'InpatientDischarged',
-  'OffSiteResidenceRegistered',
-  'ReferralRecorded',
-  'FirstContactInstitutionDesignated',
-  'FamilyDoctorContracted',
-  'EnrolmentEnded',
-];

@@ -24,7 +24,6 @@ import { prescriptionDays } from './steps/prescription-days';
 import { rates } from './steps/rates';
 import type { AdjudicationInput, Decision } from './types';
 
-export { AdjudicationInvariantError } from './steps/national';
 
 export function adjudicate(input: AdjudicationInput, policy: PolicyPack): Decision {
   const { pack, visitDate, year, fundPaidBefore, deductibleMetBefore } = checkFacts(input, policy);

@@ -186,7 +186,7 @@ function stripAsOf(view: Record<string, unknown>): Record<string, unknown> {
 
 export function report(name: string, figures: Figures): void {
   if (process.env.LEDGER_REPORT === '1') {
-    // eslint-disable-next-line no-console
+     
     console.log(`${name}: ${JSON.stringify(figures)}`);
   }
 }
