@@ -1,3 +1,4 @@
+import type { Decider } from '../../src/kernel/decider';
 import { foldPerson, PersonState } from '../../src/modules/person-stream';
 
 /** A domain event as the deciders emit it. */
@@ -39,4 +40,20 @@ function thrownBy(run: () => unknown): any {
     return e;
   }
   throw new Error('expected the decider to refuse, but it decided');
+}
+
+/**
+ * The same for any stream with a decider object (src/kernel/decider.ts, Emmett's shape): the
+ * state is only ever the fold of the given events.
+ */
+export function deciderSpec<State, Command, Event>(decider: Decider<State, Command, Event>) {
+  return (given: Event[]) => {
+    const state = given.reduce(decider.evolve, decider.initialState());
+    return {
+      when: (command: Command) => ({
+        then: (expected: Event[]) => expect(decider.decide(command, state)).toEqual(expected),
+        thenThrows: (error: RegExp | (new (...args: never[]) => Error)) => expect(() => decider.decide(command, state)).toThrow(error),
+      }),
+    };
+  };
 }
