@@ -93,7 +93,7 @@ function makePerson(i: number): PersonYear {
         personId: `p${i}`,
         scheme: pack.scheme,
         region: pack.region,
-        enrolments: [{ from: '2000-01-01' }],
+        enrollments: [{ from: '2000-01-01' }],
         categoryTimeline: timeline,
         inpatientStays: [],
         offSiteRegistrations: [],

@@ -94,7 +94,7 @@ function cpuMicros(): number {
 
 /**
  * V8 CPU profile of the settlement phase only (BENCH_CPU_PROF=<dir>): a whole-life profile
- * would mix in start-up, enrolment and the /health baseline.
+ * would mix in start-up, enrollment and the /health baseline.
  */
 function cpuProfiler(): { start(): void; stop(name: string): Promise<void> } {
   const dir = process.env.BENCH_CPU_PROF;
@@ -310,7 +310,7 @@ async function main(): Promise<void> {
     if (server.straceFile) {
       const writes = PERSONS + 1 + counter.n;
       const fsyncs = straceFsyncs(server.straceFile);
-      console.log(`strace: ${fsyncs} fsync+fdatasync calls over the server's life = ${(fsyncs / writes).toFixed(2)} per write (${writes} writes: enrolments, institution, settlements)`);
+      console.log(`strace: ${fsyncs} fsync+fdatasync calls over the server's life = ${(fsyncs / writes).toFixed(2)} per write (${writes} writes: enrollments, institution, settlements)`);
     }
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -1,7 +1,7 @@
 /**
  * `npx ts-node --transpile-only examples/import/generate-sample-year.ts [--persons 200] [--out examples/import/sample-2023.jsonl]`
  * A deterministic sample year (2023, Nanyang employees, 宛政办〔2022〕42号) for the historical
- * import: institutions, enrolments, monthly account credits, retirements in June and
+ * import: institutions, enrollments, monthly account credits, retirements in June and
  * outpatient settlements with the figures "paid at the time". Most rows follow the policy
  * (deductible by level, rate by level and category, annual cap); about one row in twenty-five
  * is paid under a wrong rule on purpose — no deductible, a rate five points high, or past

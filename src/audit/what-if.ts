@@ -257,22 +257,22 @@ function pick(d: Decision, level: string, version: string): NonNullable<WhatIfVi
   return { ...money3(d), category: d.category, level, rate: d.amounts.rate, deductible: d.amounts.deductible, capRemainingBefore: d.amounts.capRemainingBefore, policyVersion: version };
 }
 
-/** The stream as it would read with the changed enrolment facts (retirement date). */
-function rewriteEnrolment(events: RecordedEvent[], changes: WhatIfChanges): RecordedEvent[] {
+/** The stream as it would read with the changed enrollment facts (retirement date). */
+function rewriteEnrollment(events: RecordedEvent[], changes: WhatIfChanges): RecordedEvent[] {
   if (changes.retirementProcessedOn === undefined) return events;
   const processedOn = changes.retirementProcessedOn;
   const enrolled = events.find((e) => e.type === 'PersonEnrolled');
   if (!enrolled) throw new InvalidInput('personId', 'the person was never enrolled');
   const category = (enrolled.data as { category: string }).category;
   if (category !== 'in_service') throw new InvalidInput('changes.retirementProcessedOn', `the person was enrolled as ${category}, not in service`);
-  if (processedOn < (enrolled.data as { enrolledOn: string }).enrolledOn) throw new InvalidInput('changes.retirementProcessedOn', 'is before the enrolment');
+  if (processedOn < (enrolled.data as { enrolledOn: string }).enrolledOn) throw new InvalidInput('changes.retirementProcessedOn', 'is before the enrollment');
   const retirement: RecordedEvent = {
     ...enrolled,
     id: 'what-if-retirement',
     type: 'RetiredStatusChanged',
     data: { processedOn, effectiveFrom: firstDayOfNextMonth(processedOn), from: 'in_service', to: 'retired' } satisfies RetiredStatusChanged['data'],
   };
-  // The changed retirement replaces the recorded one; placed right after enrolment, since its
+  // The changed retirement replaces the recorded one; placed right after enrollment, since its
   // effect is dated (effectiveFrom), every later decision sees it where the date says.
   const out: RecordedEvent[] = [];
   for (const e of events) {
@@ -292,7 +292,7 @@ export function whatIfYear(personId: string, rawEvents: ReadonlyArray<RecordedEv
   }
   const level = changes.institutionLevel;
   const results = reAdjudicate(
-    rewriteEnrolment(rawEvents.map(upcast), changes),
+    rewriteEnrollment(rawEvents.map(upcast), changes),
     {
       include: (s) => s.decision.year === year,
       removed: new Set(changes.removeVisits ?? []),

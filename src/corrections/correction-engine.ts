@@ -201,8 +201,8 @@ function checkSpecForPerson(spec: CorrectionSpec, state: PersonState): void {
     const scheme = state.enrollment.scheme;
     const allowed = scheme === 'resident' ? ['resident', 'student'] : ['in_service', 'retired'];
     if (!allowed.includes(spec.category)) throw new InvalidInput('spec.category', `must be one of ${allowed.join(', ')} for a person of the ${scheme} scheme`);
-    const enrolledOn = state.enrollment.enrolments[0]?.from;
-    if (enrolledOn !== undefined && spec.from < enrolledOn) throw new InvalidInput('spec.from', `must not be before the enrolment (${enrolledOn})`);
+    const enrolledOn = state.enrollment.enrollments[0]?.from;
+    if (enrolledOn !== undefined && spec.from < enrolledOn) throw new InvalidInput('spec.from', `must not be before the enrollment (${enrolledOn})`);
   }
   if (spec.kind === 'settlement-lines') {
     const s = state.claims.settlements.find((x) => x.settlementId === spec.settlementId);

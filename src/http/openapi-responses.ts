@@ -187,7 +187,7 @@ export class AccountTotalsDto {
 export class PersonViewDto {
   @ApiProperty({ example: 'P-0001' }) personId!: string;
   @ApiProperty() revision!: number;
-  @ApiProperty({ ...OBJECT, description: 'Scheme, category, region, enrolment date, contribution base, relatives…' }) enrolment!: Record<string, unknown>;
+  @ApiProperty({ ...OBJECT, description: 'Scheme, category, region, enrollment date, contribution base, relatives…' }) enrollment!: Record<string, unknown>;
   @ApiProperty({ type: AccountTotalsDto }) account!: AccountTotalsDto;
   @ApiProperty({ ...OBJECTS, description: 'Every settlement with its amounts' }) settlements!: Array<Record<string, unknown>>;
 }

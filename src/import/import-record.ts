@@ -2,7 +2,7 @@
  * One line of a historical import (issue 12 item 2), in the national field names, and
  * the ledger command it becomes. Pure: validation and mapping only, no I/O.
  *   rec_type fixmedins     institution        → RegisterInstitution (so a sample year loads on an empty store)
- *   rec_type psn_insu      enrolment          → Enrol
+ *   rec_type psn_insu      enrollment          → Enrol
  *   rec_type psn_type_chg  category change    → ChangeRetiredStatus (in-service → retired)
  *   rec_type acct_crdt     account credit     → CreditMonth
  *   rec_type setl          settlement         → SettleVisit, re-adjudicated, figures kept as `historical`
@@ -33,7 +33,7 @@ class InstitutionLine {
   @IsIn(INSTITUTION_LOCATIONS) ledger_location!: string;
 }
 
-class EnrolmentLine {
+class EnrollmentLine {
   @Equals('psn_insu') rec_type!: 'psn_insu';
   @Matches(ID_PATTERN) psn_no!: string;
   @IsCode('insutype') insutype!: string;
@@ -75,12 +75,12 @@ class SettlementLine {
   @IsMoneyString() @MaxAmount('visitLine') psn_cash_pay!: string;
 }
 
-const CLASSES = { fixmedins: InstitutionLine, psn_insu: EnrolmentLine, psn_type_chg: CategoryChangeLine, acct_crdt: CreditLine, setl: SettlementLine } as const;
+const CLASSES = { fixmedins: InstitutionLine, psn_insu: EnrollmentLine, psn_type_chg: CategoryChangeLine, acct_crdt: CreditLine, setl: SettlementLine } as const;
 export type RecType = keyof typeof CLASSES;
 
 export type ImportCommand =
   | { kind: 'institution'; code: string; key: string; command: InstitutionCommand }
-  | { kind: 'enrolment'; personId: string; key: string; command: EnrollmentCommand }
+  | { kind: 'enrollment'; personId: string; key: string; command: EnrollmentCommand }
   | { kind: 'credit'; personId: string; key: string; month: string }
   | { kind: 'settlement'; personId: string; key: string; request: VisitRequest };
 
@@ -111,7 +111,7 @@ export function parseLine(raw: unknown): Parsed {
   return unbalanced ? { ok: false, errors: [unbalanced] } : { ok: true, command };
 }
 
-function toCommand(line: InstitutionLine | EnrolmentLine | CategoryChangeLine | CreditLine | SettlementLine, key: string): ImportCommand {
+function toCommand(line: InstitutionLine | EnrollmentLine | CategoryChangeLine | CreditLine | SettlementLine, key: string): ImportCommand {
   switch (line.rec_type) {
     case 'fixmedins':
       return {
@@ -133,7 +133,7 @@ function toCommand(line: InstitutionLine | EnrolmentLine | CategoryChangeLine | 
       };
     case 'psn_insu':
       return {
-        kind: 'enrolment',
+        kind: 'enrollment',
         personId: line.psn_no,
         key,
         command: {
@@ -150,7 +150,7 @@ function toCommand(line: InstitutionLine | EnrolmentLine | CategoryChangeLine | 
         },
       };
     case 'psn_type_chg':
-      return { kind: 'enrolment', personId: line.psn_no, key, command: { type: 'ChangeRetiredStatus', data: { processedOn: line.chg_date } } };
+      return { kind: 'enrollment', personId: line.psn_no, key, command: { type: 'ChangeRetiredStatus', data: { processedOn: line.chg_date } } };
     case 'acct_crdt':
       return { kind: 'credit', personId: line.psn_no, key, month: line.crdt_ym };
     case 'setl':

@@ -80,7 +80,7 @@ async function execute(bus: CommandBus, c: ImportCommand): Promise<{ created: bo
     const out: InstitutionWriteOutcome = await bus.execute(new ExecuteInstitutionCommand(c.code, c.command, context));
     return { created: out.created, events: out.created ? out.events.length : 0 };
   }
-  if (c.kind === 'enrolment') {
+  if (c.kind === 'enrollment') {
     const out: WriteOutcome = await bus.execute(new ExecuteEnrollmentCommand(c.personId, c.command, context));
     return { created: out.created, events: out.created ? out.events.length : 0 };
   }

@@ -1,5 +1,5 @@
 /**
- * One person, one stream: `person-<id>` holds the person's enrolment, visit and account
+ * One person, one stream: `person-<id>` holds the person's enrollment, visit and account
  * facts, so every command is one atomic append checked against the stream's revision.
  * Each module folds its own part; unrelated events pass through its evolve untouched.
  */

@@ -54,7 +54,7 @@ const DEPLOYMENT_FORM = /^config\/deployment-policy\.json packs\.[a-z0-9-]+\.[A-
  * Why `text` is not a citation, or undefined when it is one. Each "; "-separated part must
  * be "<document number> <clause>", a ledger rule ("ledger rule <kebab-name>"), or a
  * deployment parameter ("config/deployment-policy.json packs.<pack>.<name>"). A bare word
- * ("enrolment"), a file outside the repository ("DOMAIN.md §2") or an interface name is not.
+ * ("enrollment"), a file outside the repository ("DOMAIN.md §2") or an interface name is not.
  */
 export function citationProblem(text: string): string | undefined {
   const bad = text.split('; ').filter((part) => !isOneCitation(part));

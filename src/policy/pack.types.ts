@@ -56,6 +56,7 @@ export interface OffSiteRule {
 }
 
 export interface BenefitRules {
+  /** Spelt as in the pack files since the first version (renaming would change every pack's content hash). */
   enrolment: Cited<true>;
   /** No pooling payment on a day the person is an inpatient. */
   inpatientExcluded: Cited<boolean>;

@@ -1,5 +1,5 @@
 /**
- * Citations of person-side rules the modules apply outside the engine (enrolment, category
+ * Citations of person-side rules the modules apply outside the engine (enrollment, category
  * switch, inpatient stays, referrals), read from the pack in force. Where the pack's
  * document gives no such rule, the citation says the rule is the ledger's own.
  */
@@ -10,7 +10,7 @@ type Pack = PolicyPack | undefined;
 const city = (pack: Pack) => (pack?.kind === 'city' ? pack : undefined);
 
 /** Only an enrolled person is paid or credited (宛政办〔2022〕42号 第三条, 安医保〔2019〕75号 二（一）, …). */
-export function enrolmentClause(pack: Pack): string {
+export function enrollmentClause(pack: Pack): string {
   const p = city(pack);
   return p ? cite(p.benefit.enrolment) : ledgerRule('person-enrolled');
 }
@@ -47,9 +47,9 @@ export function referralClause(pack: Pack, framework: Pack): string {
   return rule ? cite(rule) : ledgerRule('referral-record');
 }
 
-/** Every clause the enrolment decider cites, from the person's pack (and its framework) on the command's date. */
+/** Every clause the enrollment decider cites, from the person's pack (and its framework) on the command's date. */
 export interface EnrollmentClauses {
-  enrolment: string;
+  enrollment: string;
   categorySwitch: string;
   inpatient: string;
   contributionBase: string;
@@ -59,7 +59,7 @@ export interface EnrollmentClauses {
 
 export function enrollmentClauses(pack: Pack, framework?: Pack): EnrollmentClauses {
   return {
-    enrolment: enrolmentClause(pack),
+    enrollment: enrollmentClause(pack),
     categorySwitch: categorySwitchClause(pack),
     inpatient: inpatientClause(pack),
     contributionBase: contributionBaseClause(pack),

@@ -48,7 +48,7 @@ describe('audit over HTTP: replay, tamper evidence, what-if, explain, policies, 
     it('rate timeline shows the retirement switch with the rates of the pack in force', async () => {
       const t = (await ledger.get('/persons/NY-A1/rate-timeline')).body.result;
       expect(t).toHaveLength(2);
-      expect(t[0]).toMatchObject({ from: '2023-01-01', to: '2023-06-30', category: 'in_service', cause: 'enrolment', packId: 'nanyang-employee-2022', cap: '1500.00', ratesCitation: '宛政办〔2022〕42号 第五条（二）' });
+      expect(t[0]).toMatchObject({ from: '2023-01-01', to: '2023-06-30', category: 'in_service', cause: 'enrollment', packId: 'nanyang-employee-2022', cap: '1500.00', ratesCitation: '宛政办〔2022〕42号 第五条（二）' });
       expect(t[0].rates.level2).toBe('0.55');
       expect(t[1]).toMatchObject({ from: '2023-07-01', category: 'retired', cause: 'retirement', processedOn: '2023-06-15', cap: '2000.00' });
       expect(t[1].rates).toMatchObject({ level1: '0.7', level2: '0.65', level3: '0.6' });

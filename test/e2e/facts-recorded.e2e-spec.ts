@@ -110,7 +110,7 @@ describe('issue 16.4 and 16.5: tier by category; family-doctor contracts', () =>
       expect.objectContaining({ fee: '30.00', fundPays: '18.00', personPays: '12.00', clause: '安医保〔2019〕75号 附件' }),
     );
     const person = await h.http.get('/persons/FD1').set('x-api-key', h.keys.agency);
-    expect(person.body.enrolment.familyDoctorContracts).toEqual([expect.objectContaining({ contractId: 'C1', institutionCode: 'AY-CHC', feePaidByPooling: true, fundPays: '18.00' })]);
+    expect(person.body.enrollment.familyDoctorContracts).toEqual([expect.objectContaining({ contractId: 'C1', institutionCode: 'AY-CHC', feePaidByPooling: true, fundPays: '18.00' })]);
   });
 
   it('then the 10.00 general consultation fee is not pooled: (100.00 drug) → 60.00 of 110.00', async () => {

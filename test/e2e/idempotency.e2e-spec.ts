@@ -146,7 +146,7 @@ describe('claims: POST /persons/:id/visits', () => {
 });
 
 describe('persons, accounts and institutions', () => {
-  it('persons: the same enrolment replays; another person body under the key is 422', async () => {
+  it('persons: the same enrollment replays; another person body under the key is 422', async () => {
     const first = await post('/persons', enrol('E1'), 'enrol-key-0001');
     expect(first.status).toBe(201);
     const replay = await post('/persons', enrol('E1'), 'enrol-key-0001');

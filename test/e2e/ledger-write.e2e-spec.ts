@@ -88,7 +88,7 @@ describe('access by API key and role', () => {
   });
 });
 
-describe('enrolment, retirement and settlement figures', () => {
+describe('enrollment, retirement and settlement figures', () => {
   it('settles a level-2 visit: (200 − 30) × 55% = 93.50 with national fields and clause-cited trace', async () => {
     expect((await post('/persons', employee('B1'))).status).toBe(201);
     const res = await post('/persons/B1/visits', {
@@ -118,7 +118,7 @@ describe('enrolment, retirement and settlement figures', () => {
     const [event] = await h.store.readStream('person-B2', { direction: 'backwards', maxCount: 1 });
     expect(event.metadata).toEqual(expect.objectContaining({ occurredAt: '2023-05-15', recordedAt: h.clock.now().toISOString(), schemaVersion: 1, commandId: expect.any(String), actor: expect.stringMatching(/^agency:/) }));
     const person = await get('/persons/B2');
-    expect(person.body.enrolment.categoryTimeline).toEqual([
+    expect(person.body.enrollment.categoryTimeline).toEqual([
       { from: '2023-01-01', category: 'in_service' },
       { from: '2023-06-01', category: 'retired' },
     ]);
@@ -132,7 +132,7 @@ describe('enrolment, retirement and settlement figures', () => {
     });
   });
 
-  it('every enrolment endpoint answers 201', async () => {
+  it('every enrollment endpoint answers 201', async () => {
     expect((await post('/persons', employee('B3', { relatives: [{ personId: 'B4', relation: 'child' }] }))).status).toBe(201);
     for (const [path, body] of [
       ['/persons/B3/contribution-base', { contributionBase: '6500.00', effectiveFrom: '2023-07-01' }],

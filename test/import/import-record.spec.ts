@@ -38,7 +38,7 @@ describe('parseLine', () => {
   });
   it('treats empty CSV cells as absent', () => {
     const p = parseLine({ rec_type: 'psn_insu', psn_no: 'P1', insutype: '390', psn_type: '15', insu_admdvs: '410500', begndate: '2020-01-01', clct_base: '' });
-    expect(p.ok && p.command.kind === 'enrolment' && p.command.command.data).toEqual(expect.objectContaining({ scheme: 'resident', category: 'resident', region: 'anyang' }));
+    expect(p.ok && p.command.kind === 'enrollment' && p.command.command.data).toEqual(expect.objectContaining({ scheme: 'resident', category: 'resident', region: 'anyang' }));
   });
 });
 

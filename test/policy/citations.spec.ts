@@ -1,7 +1,7 @@
 /**
  * Issue 14 item 2: every `clause` is a clause. Each citation a refusal, a reason code or a
  * pack carries is "<document> <clause>", a named ledger rule, or a deployment parameter;
- * never a bare word ('enrolment'), an interface name, or a file outside the repository.
+ * never a bare word ('enrollment'), an interface name, or a file outside the repository.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -43,7 +43,7 @@ describe('citationProblem', () => {
   ])('accepts %s', (text) => expect(citationProblem(text)).toBeUndefined());
 
   test.each([
-    'enrolment',
+    'enrollment',
     'policy catalogue',
     'national interface 2207',
     'DOMAIN.md §2 national settlement identities',
@@ -51,7 +51,7 @@ describe('citationProblem', () => {
     'ledger rule: seals (tamper evidence)',
     'ledger registry: one stream per institution',
     '宛政办〔2022〕42号',
-    '宛政办〔2022〕42号 第九条; enrolment',
+    '宛政办〔2022〕42号 第九条; enrollment',
   ])('refuses %s', (text) => expect(citationProblem(text)).toMatch(/^not "<document> <clause>"/));
 });
 

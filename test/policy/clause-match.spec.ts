@@ -90,12 +90,12 @@ describe('checkCitations: ledger rules, deployment parameters and bare words (is
   p.effective = { from: '2030-01-01', clause: '第二十五条' };
   p.account.credits.averageMonthlyPension = { value: '3000', clause: '第八条（二）', document: '宛政办〔2022〕42号' };
   p.benefit.reversalWindowDays = { value: 30, clause: 'reversal-window', document: 'ledger rule' };
-  p.benefit.enrolment = { value: true, clause: 'enrolment', document: 'policy catalogue' };
+  p.benefit.enrolment = { value: true, clause: 'enrollment', document: 'policy catalogue' };
   const cat = PolicyCatalog.load(deploymentParams(), { extraPacks: [p] });
 
   test('a bare word fails; a ledger rule is accepted without a document lookup', () => {
     const problems = checkCitations(dir, cat, ['nanyang-employee-2030']).problems;
-    expect(problems).toContainEqual(expect.stringMatching(/^nanyang-employee-2030 benefit\.enrolment → policy catalogue enrolment: not "<document> <clause>"/));
+    expect(problems).toContainEqual(expect.stringMatching(/^nanyang-employee-2030 benefit\.enrolment → policy catalogue enrollment: not "<document> <clause>"/));
     expect(problems.filter((x) => x.includes('reversalWindowDays'))).toEqual([]);
     p.benefit.reversalWindowDays.clause = 'Reversal Window';
     const bad = checkCitations(dir, PolicyCatalog.load(deploymentParams(), { extraPacks: [p] }), ['nanyang-employee-2030']).problems;

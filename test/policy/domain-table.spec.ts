@@ -270,7 +270,7 @@ describe('3.2 Anyang residents — 安医保〔2019〕75号', () => {
   const D = '安医保〔2019〕75号';
 
   test(`${D} 二（一）: not enrolled on the visit date → fund 0`, () => {
-    const d = adjudicate(input({ pack: anyang(), at: '2020-05-01T09:00:00+08:00', level: 'township', person: { enrolments: [{ from: '2020-06-01' }] } }), anyang());
+    const d = adjudicate(input({ pack: anyang(), at: '2020-05-01T09:00:00+08:00', level: 'township', person: { enrollments: [{ from: '2020-06-01' }] } }), anyang());
     expect(d.eligible).toBe(false);
     expect(d.amounts.fund).toBe('0.00');
     expect(d.reasons[0]).toMatchObject({ code: 'NOT_ENROLLED', clause: `${D} 二（一）` });

@@ -82,7 +82,7 @@ export function input(spec: VisitSpec): AdjudicationInput {
       personId: 'p1',
       scheme: spec.pack.scheme,
       region: spec.pack.region,
-      enrolments: [{ from: '2000-01-01' }],
+      enrollments: [{ from: '2000-01-01' }],
       categoryTimeline: [{ from: '2000-01-01', category }],
       inpatientStays: [],
       offSiteRegistrations: [],

@@ -98,7 +98,7 @@ function buildInput(p: PersonSpec, v: VisitFacts, ytd: YearToDate, visitId: stri
         personId: 'p',
         scheme: pack.scheme,
         region: pack.region,
-        enrolments: [{ from: '2000-01-01' }],
+        enrollments: [{ from: '2000-01-01' }],
         categoryTimeline: timeline,
         inpatientStays: inpatient,
         offSiteRegistrations: p.registered ? [{ from: '2000-01-01' }] : [],

@@ -93,7 +93,7 @@ describe('reasons and flags: one documented rule', () => {
               lines: g.lines,
               visit: { medType: g.medType, prescriptionDays: g.prescriptionDays, offSite: g.offSite, referral: g.referral },
               person: {
-                enrolments: g.enrolled ? [{ from: '2000-01-01' }] : [],
+                enrollments: g.enrolled ? [{ from: '2000-01-01' }] : [],
                 inpatientStays: g.inpatient ? [{ from: pack.effective.from }] : [],
                 familyDoctorContracts: g.contract ? [{ contractId: 'K1', institutionCode: 'H1', from: '2000-01-01', to: '2100-12-31', feePaidByPooling: true, revision: 1 }] : [],
               },

@@ -10,7 +10,7 @@ const profile = (over: Partial<PersonProfile>): PersonProfile => ({
   scheme: 'employee',
   region: 'nanyang',
   enrolledOn: '2022-07-01',
-  categoryTimeline: [{ from: '2022-07-01', category: 'in_service', cause: 'enrolment', position: 1 }],
+  categoryTimeline: [{ from: '2022-07-01', category: 'in_service', cause: 'enrollment', position: 1 }],
   ...over,
 });
 
@@ -23,7 +23,7 @@ const visit = (settlementId: string, visitDate: string, fund: string, position: 
 
 describe('rate timeline: category periods cut at each pack boundary', () => {
   it('an Anyang resident enrolled before the 2020 pack: no pack, then 安医保〔2019〕75号 for 2020, then no pack again', () => {
-    const t = rateTimeline(catalog, profile({ scheme: 'resident', region: 'anyang', enrolledOn: '2019-06-01', categoryTimeline: [{ from: '2019-06-01', category: 'student', cause: 'enrolment', position: 1 }] }));
+    const t = rateTimeline(catalog, profile({ scheme: 'resident', region: 'anyang', enrolledOn: '2019-06-01', categoryTimeline: [{ from: '2019-06-01', category: 'student', cause: 'enrollment', position: 1 }] }));
     expect(t.map((s) => [s.from, s.to ?? null, s.packId, s.cap])).toEqual([
       ['2019-06-01', '2019-12-31', null, null],
       ['2020-01-01', '2020-12-31', 'anyang-resident-2020', '400.00'],
@@ -34,7 +34,7 @@ describe('rate timeline: category periods cut at each pack boundary', () => {
 
   it('a Nanyang employee retiring: in service to the end of the month of processing, retired from the next (第六条)', () => {
     const t = rateTimeline(catalog, profile({ categoryTimeline: [
-      { from: '2022-07-01', category: 'in_service', cause: 'enrolment', position: 1 },
+      { from: '2022-07-01', category: 'in_service', cause: 'enrollment', position: 1 },
       { from: '2023-07-01', category: 'retired', cause: 'retirement', processedOn: '2023-06-15', position: 9 },
     ] }));
     expect(t.map((s) => [s.from, s.to ?? null, s.category, s.rates?.level3, s.cap])).toEqual([
@@ -45,7 +45,7 @@ describe('rate timeline: category periods cut at each pack boundary', () => {
 });
 
 describe('person year summary', () => {
-  it('counts only unreversed visits; the cumulative curve skips a reversal; periods stop at the end of enrolment', () => {
+  it('counts only unreversed visits; the cumulative curve skips a reversal; periods stop at the end of enrollment', () => {
     const y = summarizeYear(catalog, profile({ endedOn: '2023-10-31' }), [visit('A', '2023-02-01', '148.50', 5), visit('B', '2023-03-01', '100.00', 6, 7), visit('C', '2023-04-01', '0.01', 8)], 2023);
     expect(y.fundPaid).toBe('148.51');
     expect(y.capRemaining).toBe('1351.49');

@@ -59,7 +59,7 @@ export class AccountsController {
   @Post('transfers')
   @ApiPersonWrite()
   @HttpCode(201)
-  @ApiOperation({ summary: 'AccountTransferred in or out of the region (第十二条); out moves the whole balance and ends the enrolment' })
+  @ApiOperation({ summary: 'AccountTransferred in or out of the region (第十二条); out moves the whole balance and ends the enrollment' })
   async transfer(@Param() { personId }: PersonIdParam, @Body() dto: TransferAccountDto, @CurrentPrincipal() p: Principal, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: unknown) {
     return replyWrite(res, await this.run(personId, { type: 'TransferAccount', data: dto }, p, key));
   }

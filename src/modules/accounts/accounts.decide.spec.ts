@@ -84,7 +84,7 @@ describe('accounts decider (given events / when command / then events)', () => {
     g.when(pay('X9')).thenRefuses('RELATION_NOT_ALLOWED');
   });
 
-  it('宛政办〔2022〕42号 第十二条: a transfer out moves the whole balance, closes the account and ends the enrolment', () => {
+  it('宛政办〔2022〕42号 第十二条: a transfer out moves the whole balance, closes the account and ends the enrollment', () => {
     given([enrolled, funded])
       .when((s) => decideAccount({ type: 'TransferAccount', data: { transferId: 'T1', direction: 'out', counterpartRegion: 'zhengzhou', transferredOn: '2023-03-01' }, pack: nanyang('2023-03-01') }, s))
       .then([
@@ -195,7 +195,7 @@ describe('accounts decider: every citation from the pack of the person\'s region
       .then([expect.objectContaining({ type: 'AccountTransferred', data: expect.objectContaining({ clause: 'ledger rule account-balance-moves-with-person' }) })]);
   });
 
-  it('not enrolled: Jiaozuo cites its own enrolment clause, Nanyang its 第三条', () => {
+  it('not enrolled: Jiaozuo cites its own enrollment clause, Nanyang its 第三条', () => {
     given([inJiaozuo, ended])
       .when((s) => decideAccount({ type: 'PayOutAccount', data: { reason: 'death', paidOn: '2024-09-01', payee: 'heir' }, pack: jiaozuo }, s))
       .thenRefuses('NOT_ENROLLED', '焦医保〔2024〕32号 一（一）');

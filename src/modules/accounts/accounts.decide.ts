@@ -10,7 +10,7 @@ import { fmt, money } from '../../kernel/money';
 import { accountMayPay, balanceClause, familyUseAllowed, monthlyAccountCredit } from '../../policy/account-rules';
 import type { PolicyPack } from '../../policy/catalog';
 import { ledgerRule } from '../../policy/citation';
-import { enrolmentClause } from '../../policy/person-rules';
+import { enrollmentClause } from '../../policy/person-rules';
 import type { EnrollmentEvent } from '../enrollment/enrollment.events';
 import { categoryOn, contributionBaseOn } from '../enrollment/enrollment.state';
 import type { PersonState } from '../person-stream';
@@ -30,7 +30,7 @@ export type AccountCommand =
 type Out = Array<AccountEvent | EnrollmentEvent>;
 
 function requireOpenAccount(state: PersonState, pack: PolicyPack | undefined): void {
-  if (!state.enrollment.enrolled) throw new PolicyRefusal('NOT_ENROLLED', enrolmentClause(pack), 'the person is not (or no longer) enrolled');
+  if (!state.enrollment.enrolled) throw new PolicyRefusal('NOT_ENROLLED', enrollmentClause(pack), 'the person is not (or no longer) enrolled');
   if (state.account.closed) throw new PolicyRefusal('ACCOUNT_CLOSED', balanceClause(pack), 'the account was transferred out or paid out');
 }
 
@@ -54,8 +54,8 @@ export function creditMonth(cmd: { month: string }, pack: PolicyPack, state: Per
     throw new PolicyRefusal('ACCOUNT_MONTH_ALREADY_CREDITED', ledgerRule('account-month-credited-once'), `month ${cmd.month} is already credited`);
   }
   const firstDay = `${cmd.month}-01`;
-  const enrolledFrom = state.enrollment.enrolments[state.enrollment.enrolments.length - 1].from;
-  if (`${cmd.month}-31` < enrolledFrom) throw new InvalidInput('month', `is before the enrolment (${enrolledFrom})`);
+  const enrolledFrom = state.enrollment.enrollments[state.enrollment.enrollments.length - 1].from;
+  if (`${cmd.month}-31` < enrolledFrom) throw new InvalidInput('month', `is before the enrollment (${enrolledFrom})`);
   const category = categoryOn(state.enrollment, firstDay) ?? state.enrollment.categoryTimeline[0].category;
   const contributionBase = contributionBaseOn(state.enrollment, firstDay) ?? state.enrollment.contributionBases[0]?.amount;
   const credit = monthlyAccountCredit(pack, category, { contributionBase });
@@ -123,7 +123,7 @@ export function transferAccount(cmd: Extract<AccountCommand, { type: 'TransferAc
   if (state.account.transferIds.includes(cmd.transferId)) throw new PolicyRefusal('DUPLICATE_TRANSFER', ledgerRule('duplicate-transfer'), `transfer ${cmd.transferId} already recorded`);
   const clause = balanceClause(pack);
   if (cmd.direction === 'in') {
-    if (!state.enrollment.enrolled) throw new PolicyRefusal('NOT_ENROLLED', enrolmentClause(pack), 'enrol the person before transferring an account in');
+    if (!state.enrollment.enrolled) throw new PolicyRefusal('NOT_ENROLLED', enrollmentClause(pack), 'enrol the person before transferring an account in');
     if (!cmd.amount) throw new InvalidInput('amount', 'is required for a transfer in');
     requirePositive('amount', cmd.amount);
     return [{ type: 'AccountTransferred', data: { ...cmd, amount: fmt(money(cmd.amount)), clause } }];

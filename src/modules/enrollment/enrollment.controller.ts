@@ -28,7 +28,7 @@ import { ApiBadRequest, ApiNotFound, ApiPersonWrite, ApiRefusal, PersonPageDto, 
 
 const IDEMPOTENCY = { name: 'Idempotency-Key', required: false, description: 'A retry with the same key returns the first result and writes nothing.' };
 
-@ApiTags('enrolment')
+@ApiTags('enrollment')
 @ApiHeader(IDEMPOTENCY)
 @ApiBadRequest()
 @ApiNotFound()
@@ -62,7 +62,7 @@ export class EnrollmentController {
   @ApiOkResponse({ type: PersonViewDto })
   @Roles('agency', 'auditor')
   @ApiParam({ name: 'personId' })
-  @ApiOperation({ summary: 'The person as the stream says now: enrolment, category timeline, account, settlements' })
+  @ApiOperation({ summary: 'The person as the stream says now: enrollment, category timeline, account, settlements' })
   get(@Param() { personId }: PersonIdParam): Promise<PersonView> {
     return this.queries.execute(new GetPersonQuery(personId));
   }

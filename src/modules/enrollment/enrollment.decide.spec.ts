@@ -28,14 +28,14 @@ const resident: PersonEnrolled = {
   data: { personId: 'R1', scheme: 'resident', category: 'resident', region: 'anyang', enrolledOn: '2020-01-01', relatives: [] },
 };
 
-describe('enrolment decider (given events / when command / then events)', () => {
+describe('enrollment decider (given events / when command / then events)', () => {
   it('enrols a new person', () => {
     given([])
       .when((s) => decideEnrollment({ type: 'Enrol', data: enrolled.data }, s.enrollment))
       .then([enrolled]);
   });
 
-  it('refuses a second enrolment', () => {
+  it('refuses a second enrollment', () => {
     given([enrolled])
       .when((s) => decideEnrollment({ type: 'Enrol', data: enrolled.data }, s.enrollment))
       .thenRefuses('ALREADY_ENROLLED');
@@ -73,9 +73,9 @@ describe('enrolment decider (given events / when command / then events)', () => 
   });
 
   it('issue 14 item 1: clauses come from the pack of the person\'s region, not Nanyang\'s for everyone', () => {
-    expect(NANYANG).toMatchObject({ enrolment: '宛政办〔2022〕42号 第三条', categorySwitch: '宛政办〔2022〕42号 第六条', inpatient: '宛政办〔2022〕42号 第五条（二）', contributionBase: '宛政办〔2022〕42号 第八条（一）' });
-    expect(clausesOf('jiaozuo', 'employee', '2024-09-01')).toMatchObject({ enrolment: '焦医保〔2024〕32号 一（一）', categorySwitch: 'ledger rule category-switch-next-month', inpatient: '焦医保〔2024〕32号 三', contributionBase: 'ledger rule contribution-base-recorded' });
-    expect(ANYANG).toMatchObject({ enrolment: '安医保〔2019〕75号 二（一）', inpatient: '安医保〔2019〕75号 二（二）', firstContact: '人社部发〔2011〕59号 四' });
+    expect(NANYANG).toMatchObject({ enrollment: '宛政办〔2022〕42号 第三条', categorySwitch: '宛政办〔2022〕42号 第六条', inpatient: '宛政办〔2022〕42号 第五条（二）', contributionBase: '宛政办〔2022〕42号 第八条（一）' });
+    expect(clausesOf('jiaozuo', 'employee', '2024-09-01')).toMatchObject({ enrollment: '焦医保〔2024〕32号 一（一）', categorySwitch: 'ledger rule category-switch-next-month', inpatient: '焦医保〔2024〕32号 三', contributionBase: 'ledger rule contribution-base-recorded' });
+    expect(ANYANG).toMatchObject({ enrollment: '安医保〔2019〕75号 二（一）', inpatient: '安医保〔2019〕75号 二（二）', firstContact: '人社部发〔2011〕59号 四' });
     given([resident, { type: 'EnrolmentEnded', data: { endedOn: '2020-03-01', reason: 'death' } }])
       .when((s) => decideEnrollment({ type: 'AdmitInpatient', data: { admittedOn: '2020-04-01', institutionCode: 'H1' } }, s.enrollment, ANYANG))
       .thenRefuses('NOT_ENROLLED', '安医保〔2019〕75号 二（一）');
@@ -216,7 +216,7 @@ describe('enrolment decider (given events / when command / then events)', () => 
   });
 });
 
-describe('enrolment decider: contribution base', () => {
+describe('enrollment decider: contribution base', () => {
   it('changes the base of an employee from a date; refuses it for a resident', () => {
     given([enrolled])
       .when((s) => decideEnrollment({ type: 'ChangeContributionBase', data: { contributionBase: '6500.00', effectiveFrom: '2023-07-01' } }, s.enrollment))

@@ -1,5 +1,5 @@
 /**
- * Enrolment decisions: one pure function per command, an exhaustive `decide` switch.
+ * Enrollment decisions: one pure function per command, an exhaustive `decide` switch.
  * No I/O, no clock: the processing date of every fact is part of the command. Every clause
  * comes from the pack in force for the person's region on the command's date, resolved by
  * the handler into `EnrollmentClauses` (a named ledger rule where no document gives one).
@@ -58,12 +58,12 @@ const RESIDENT_CATEGORIES: PersonCategory[] = ['resident', 'student'];
 
 function requireEnrolled(state: EnrollmentState, clauses: EnrollmentClauses): void {
   if (!state.enrolled) {
-    throw new PolicyRefusal('NOT_ENROLLED', clauses.enrolment, 'the person is not (or no longer) enrolled');
+    throw new PolicyRefusal('NOT_ENROLLED', clauses.enrollment, 'the person is not (or no longer) enrolled');
   }
 }
 
 export function enrol(cmd: Extract<EnrollmentCommand, { type: 'Enrol' }>['data'], state: EnrollmentState, clauses = NO_PACK): EnrollmentEvent[] {
-  if (state.enrolled) throw new PolicyRefusal('ALREADY_ENROLLED', ledgerRule('one-enrolment-at-a-time'), `person ${cmd.personId} is already enrolled`);
+  if (state.enrolled) throw new PolicyRefusal('ALREADY_ENROLLED', ledgerRule('one-enrollment-at-a-time'), `person ${cmd.personId} is already enrolled`);
   const allowed = cmd.scheme === 'employee' ? EMPLOYEE_CATEGORIES : RESIDENT_CATEGORIES;
   if (!allowed.includes(cmd.category)) {
     throw new InvalidInput('category', `must be one of ${allowed.join(', ')} for scheme ${cmd.scheme}`);
@@ -169,8 +169,8 @@ export function designateFirstContactInstitution(cmd: { year: number; institutio
   if (existing) {
     throw new PolicyRefusal('FIRST_CONTACT_ALREADY_CHOSEN', clauses.firstContact, `first-contact institution for ${cmd.year} is already ${existing}`);
   }
-  const enrolledYear = yearOf(state.enrolments[0].from);
-  if (cmd.year < enrolledYear) throw new InvalidInput('year', `must not be before the enrolment year ${enrolledYear}`);
+  const enrolledYear = yearOf(state.enrollments[0].from);
+  if (cmd.year < enrolledYear) throw new InvalidInput('year', `must not be before the enrollment year ${enrolledYear}`);
   return [{ type: 'FirstContactInstitutionDesignated', data: cmd }];
 }
 

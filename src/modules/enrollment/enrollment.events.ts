@@ -1,5 +1,5 @@
 /**
- * Enrolment facts of one insured person (stream `person-<id>`). Data shapes are a
+ * Enrollment facts of one insured person (stream `person-<id>`). Data shapes are a
  * contract: change one only with a schemaVersion bump and an upcaster.
  */
 import type { LocalDate } from '../../kernel/dates';
@@ -87,6 +87,7 @@ export interface FamilyDoctorContracted {
   };
 }
 
+/** The stored event type keeps the spelling it was first written with (the module says enrollment). */
 export interface EnrolmentEnded {
   type: 'EnrolmentEnded';
   data: { endedOn: LocalDate; reason: ExitReason };

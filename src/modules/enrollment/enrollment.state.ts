@@ -9,7 +9,7 @@ export interface EnrollmentState {
   personId?: string;
   scheme?: Scheme;
   region?: string;
-  enrolments: DatedPeriod[];
+  enrollments: DatedPeriod[];
   /** Category changes in effect order. */
   categoryTimeline: Array<{ from: LocalDate; category: PersonCategory }>;
   contributionBases: Array<{ from: LocalDate; amount: string }>;
@@ -25,7 +25,7 @@ export interface EnrollmentState {
 
 export const initialEnrollmentState = (): EnrollmentState => ({
   enrolled: false,
-  enrolments: [],
+  enrollments: [],
   categoryTimeline: [],
   contributionBases: [],
   relatives: [],
@@ -36,7 +36,7 @@ export const initialEnrollmentState = (): EnrollmentState => ({
   familyDoctorContracts: [],
 });
 
-/** Folds enrolment facts; events of other modules on the same stream pass through. */
+/** Folds enrollment facts; events of other modules on the same stream pass through. */
 export function evolveEnrollment(state: EnrollmentState, event: { type: string; data: unknown; revision?: number }): EnrollmentState {
   const e = event as EnrollmentEvent | PersonCategoryCorrected;
   const revision = event.revision ?? -1;
@@ -48,7 +48,7 @@ export function evolveEnrollment(state: EnrollmentState, event: { type: string; 
         personId: e.data.personId,
         scheme: e.data.scheme,
         region: e.data.region,
-        enrolments: [...state.enrolments, { from: e.data.enrolledOn }],
+        enrollments: [...state.enrollments, { from: e.data.enrolledOn }],
         categoryTimeline: [{ from: e.data.enrolledOn, category: e.data.category }],
         contributionBases: e.data.contributionBase ? [{ from: e.data.enrolledOn, amount: e.data.contributionBase }] : [],
         relatives: e.data.relatives,
@@ -87,9 +87,9 @@ export function evolveEnrollment(state: EnrollmentState, event: { type: string; 
     case 'FirstContactInstitutionDesignated':
       return { ...state, firstContactInstitutions: { ...state.firstContactInstitutions, [String(e.data.year)]: e.data.institutionCode } };
     case 'EnrolmentEnded': {
-      const enrolments = state.enrolments.slice();
-      enrolments[enrolments.length - 1] = { ...enrolments[enrolments.length - 1], to: e.data.endedOn };
-      return { ...state, enrolled: false, enrolments, ended: { on: e.data.endedOn, reason: e.data.reason } };
+      const enrollments = state.enrollments.slice();
+      enrollments[enrollments.length - 1] = { ...enrollments[enrollments.length - 1], to: e.data.endedOn };
+      return { ...state, enrolled: false, enrollments, ended: { on: e.data.endedOn, reason: e.data.reason } };
     }
     default:
       return state;
@@ -132,7 +132,7 @@ export function personFacts(state: EnrollmentState): PersonFacts {
     personId: state.personId ?? '',
     scheme: state.scheme ?? 'employee',
     region: state.region ?? '',
-    enrolments: state.enrolments,
+    enrollments: state.enrollments,
     categoryTimeline: state.categoryTimeline,
     inpatientStays: state.inpatientStays,
     offSiteRegistrations: state.offSiteRegistrations,

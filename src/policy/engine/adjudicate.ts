@@ -15,7 +15,7 @@ import { annualCaps } from './steps/annual-caps';
 import { categoryOnVisitDate } from './steps/category';
 import { newAdjudication } from './steps/context';
 import { deductible as deductibleStep } from './steps/deductible';
-import { designationRequired, enrolment, inpatientExcluded, medTypes, offSite, pharmaciesCovered, settlementWindowDays } from './steps/eligibility';
+import { designationRequired, enrollment, inpatientExcluded, medTypes, offSite, pharmaciesCovered, settlementWindowDays } from './steps/eligibility';
 import { exclusions } from './steps/exclusions';
 import { checkFacts } from './steps/facts';
 import { levelAccess, referralFieldIgnored, tierByCategory } from './steps/level';
@@ -30,7 +30,7 @@ export function adjudicate(input: AdjudicationInput, policy: PolicyPack): Decisi
   const c = newAdjudication(input, pack, visitDate, year);
   const { category, timelineEntry, switchedThisYear } = categoryOnVisitDate(c);
 
-  enrolment(c, timelineEntry !== undefined);
+  enrollment(c, timelineEntry !== undefined);
   inpatientExcluded(c);
   designationRequired(c);
   pharmaciesCovered(c);

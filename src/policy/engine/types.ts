@@ -98,9 +98,9 @@ export interface PersonFacts {
   personId: string;
   scheme: Scheme;
   region: string;
-  /** Periods of enrolment in the scheme. */
-  enrolments: DatedPeriod[];
-  /** Category changes in effect order; the first entry starts at enrolment. */
+  /** Periods of enrollment in the scheme. */
+  enrollments: DatedPeriod[];
+  /** Category changes in effect order; the first entry starts at enrollment. */
   categoryTimeline: Array<{ from: LocalDate; category: PersonCategory }>;
   inpatientStays: DatedPeriod[];
   offSiteRegistrations: DatedPeriod[];

@@ -1,4 +1,4 @@
-/** A person's profile as the read side keeps it: scheme, region, enrolment and category timeline. */
+/** A person's profile as the read side keeps it: scheme, region, enrollment and category timeline. */
 import type { RecordedEvent } from '../../event-store/event-store.port';
 import type { LocalDate } from '../../kernel/dates';
 import type { PersonCategoryCorrected } from '../../corrections/correction.events';
@@ -14,8 +14,8 @@ export interface PackSource {
 export interface CategoryChange {
   from: LocalDate;
   category: PersonCategory;
-  /** How the change came: enrolment, a retirement processed on a date (第六条: effective next month), or a correction (issue 15). */
-  cause: 'enrolment' | 'retirement' | 'correction';
+  /** How the change came: enrollment, a retirement processed on a date (第六条: effective next month), or a correction (issue 15). */
+  cause: 'enrollment' | 'retirement' | 'correction';
   correctionId?: string;
   processedOn?: LocalDate;
   position: number;
@@ -39,7 +39,7 @@ export function evolveProfile(profile: PersonProfile | undefined, event: Pick<Re
         scheme: d.scheme,
         region: d.region,
         enrolledOn: d.enrolledOn,
-        categoryTimeline: [{ from: d.enrolledOn, category: d.category, cause: 'enrolment', position: event.position }],
+        categoryTimeline: [{ from: d.enrolledOn, category: d.category, cause: 'enrollment', position: event.position }],
       };
     }
     case 'RetiredStatusChanged': {
@@ -65,7 +65,7 @@ export function evolveProfile(profile: PersonProfile | undefined, event: Pick<Re
 
 /**
  * A category corrected from a date replaces every entry from that date on (they were wrong);
- * entries before it stand — the same rule as the enrolment state the deciders fold.
+ * entries before it stand — the same rule as the enrollment state the deciders fold.
  */
 function correctedTimeline(timeline: CategoryChange[], d: PersonCategoryCorrected['data'], position: number): CategoryChange[] {
   return [...timeline.filter((c) => c.from < d.from), { from: d.from, category: d.category, cause: 'correction', correctionId: d.correctionId, position }];

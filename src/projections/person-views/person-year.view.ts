@@ -125,7 +125,7 @@ export function summarizeYear(packs: PackSource, profile: PersonProfile, visits:
   const totals: AdjustedFigures = { original: sum3(liveFigures.map((f) => f.original)), adjustment: sum3(liveFigures.map((f) => f.adjustment)), net: sum3(liveFigures.map((f) => f.net)) };
   const fundPaid = money(totals.net.fund);
 
-  // Category periods inside the year (and inside the enrolment).
+  // Category periods inside the year (and inside the enrollment).
   const start = profile.enrolledOn > first ? profile.enrolledOn : first;
   const end = profile.endedOn !== undefined && profile.endedOn < last ? profile.endedOn : last;
   const byCategory: CategoryPeriod[] = [];

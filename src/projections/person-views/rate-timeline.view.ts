@@ -10,7 +10,7 @@ export interface RateSegment {
   /** Inclusive; open when absent. */
   to?: LocalDate;
   category: PersonCategory;
-  /** How this category began: enrolment, a retirement processed on `processedOn` (effective next month), or a correction. */
+  /** How this category began: enrollment, a retirement processed on `processedOn` (effective next month), or a correction. */
   cause: CategoryChange['cause'];
   processedOn?: LocalDate;
   /** The correction that set this category, when `cause` is 'correction'. */

@@ -14,7 +14,7 @@ import { PersonStreamWriter, WriteOutcome } from '../../person-writer.service';
 import { ContractFeeRule, decideEnrollment, EnrollmentCommand, RegisteredInstitution } from '../enrollment.decide';
 import type { EnrollmentState } from '../enrollment.state';
 
-/** One CQRS message carries any enrolment command; the decider's switch is exhaustive. */
+/** One CQRS message carries any enrollment command; the decider's switch is exhaustive. */
 export class ExecuteEnrollmentCommand extends Command<WriteOutcome> {
   constructor(readonly personId: string, readonly command: EnrollmentCommand, readonly context: CommandContext) {
     super();
@@ -31,6 +31,7 @@ export class ExecuteEnrollmentHandler implements ICommandHandler<ExecuteEnrollme
 
   async execute({ personId, command, context: given }: ExecuteEnrollmentCommand): Promise<WriteOutcome> {
     // The key is bound to this request: command, person and body.
+    // The fingerprint prefix is stored with every idempotent write: kept as first spelt, so a retry across an upgrade still matches.
     const context = withFingerprint(given, `enrolment.${command.type}`, personStreamId(personId), command.data);
     if (command.type === 'Enrol') {
       // A person can only be enrolled where a policy pack of the scheme exists.

@@ -4,7 +4,7 @@ import { PersonStreamWriter } from '../../person-writer.service';
 export interface PersonView {
   personId: string;
   revision: number;
-  enrolment: Record<string, unknown>;
+  enrollment: Record<string, unknown>;
   account: { balance: string; credits: string; debits: string; closed: boolean };
   settlements: unknown[];
 }
@@ -26,11 +26,11 @@ export class GetPersonHandler implements IQueryHandler<GetPersonQuery, PersonVie
     return {
       personId,
       revision: state.revision,
-      enrolment: {
+      enrollment: {
         enrolled: e.enrolled,
         scheme: e.scheme,
         region: e.region,
-        enrolments: e.enrolments,
+        enrollments: e.enrollments,
         categoryTimeline: e.categoryTimeline,
         contributionBases: e.contributionBases,
         relatives: e.relatives,

@@ -19,8 +19,9 @@ export function eligibilityStep(c: Adjudication, step: string, rule: Cited<unkno
  * Pack key `enrolment`: enrolled in the scheme on the visit date.
  * Typical clause: 宛政办〔2022〕42号 第三条; 安医保〔2019〕75号 二（一）.
  */
-export function enrolment(c: Adjudication, enrolledOnTimeline: boolean): void {
-  const enrolled = enrolledOnTimeline && c.input.person.enrolments.some((p) => within(c.visitDate, p));
+export function enrollment(c: Adjudication, enrolledOnTimeline: boolean): void {
+  const enrolled = enrolledOnTimeline && c.input.person.enrollments.some((p) => within(c.visitDate, p));
+  // 'enrolment' (British spelling) is the pack key and the trace step recorded in every stored decision: kept as first written.
   eligibilityStep(c, 'enrolment', c.benefit.enrolment, { visitDate: c.visitDate }, enrolled, 'NOT_ENROLLED', `not enrolled in the ${c.pack.scheme} scheme on ${c.visitDate}`);
 }
 
