@@ -1,0 +1,156 @@
+/**
+ * Issue 17: the account decider's refusals and guards that mutation testing showed untested
+ * (宛政办〔2022〕42号 第九条–第十二条). Given events / when command / then events or refusal.
+ */
+import { defaultCatalog } from '../../../test/support/policy';
+import { given } from '../../../test/support/given-when-then';
+import type { PolicyPack } from '../../policy/catalog';
+import type { PersonEnrolled } from '../enrollment/enrollment.events';
+import { AccountCommand, decideAccount } from './accounts.decide';
+
+const catalog = defaultCatalog();
+const pack: PolicyPack = catalog.resolve('nanyang', 'employee', '2023-02-01')!;
+const ART12 = '宛政办〔2022〕42号 第十二条';
+
+const enrolled: PersonEnrolled = {
+  type: 'PersonEnrolled',
+  data: { personId: 'H1', scheme: 'employee', category: 'in_service', region: 'nanyang', enrolledOn: '2023-01-01', contributionBase: '6000.00', relatives: [{ personId: 'S1', relation: 'spouse' }] },
+};
+const funded = { type: 'AccountCredited', data: { month: '2023-01', amount: '120.00', category: 'in_service', basis: {}, clause: 'x', packVersion: 'v' } };
+const paidP1 = { type: 'AccountPurchasePaid', data: { paymentId: 'P1', purpose: 'pharmacy', amount: '10.00', reference: 'r', paidOn: '2023-02-01', clause: 'c' } };
+const transferredOut = [
+  { type: 'AccountTransferred', data: { transferId: 'T1', direction: 'out', amount: '120.00', counterpartRegion: 'zhengzhou', transferredOn: '2023-03-01', clause: ART12 } },
+  { type: 'EnrolmentEnded', data: { endedOn: '2023-03-01', reason: 'transfer_out' } },
+];
+/** Enrolled again after moving the account out: enrolled, but the old account stays closed. */
+const reEnrolled = { ...enrolled, data: { ...enrolled.data, enrolledOn: '2023-06-01' } };
+
+const pay = (amount: string, paymentId = 'P2'): AccountCommand => ({ type: 'PayFromAccount', data: { paymentId, purpose: 'pharmacy', amount, reference: 'r', paidOn: '2023-02-01' }, pack });
+const payRelative = (amount: string, paymentId = 'F2'): AccountCommand => ({
+  type: 'PayForRelative',
+  data: { paymentId, beneficiaryId: 'S1', purpose: 'relative_self_pay', amount, reference: 'r', paidOn: '2023-02-01' },
+  pack,
+});
+const transfer = (direction: 'in' | 'out', amount?: string, transferId = 'T2'): AccountCommand => ({
+  type: 'TransferAccount',
+  data: { transferId, direction, ...(amount === undefined ? {} : { amount }), counterpartRegion: 'zhengzhou', transferredOn: '2023-07-01' },
+});
+
+describe('payments must be positive (a negative payment would raise the balance)', () => {
+  it.each(['0.00', '-5.00'])('PayFromAccount of %s is refused as invalid input naming the amount', (amount) => {
+    given([enrolled, funded]).when((s) => decideAccount(pay(amount), s)).thenInvalid('amount');
+  });
+  it.each(['0.00', '-5.00'])('PayForRelative of %s is refused as invalid input naming the amount', (amount) => {
+    given([enrolled, funded]).when((s) => decideAccount(payRelative(amount), s)).thenInvalid('amount');
+  });
+  it.each(['0.00', '-5.00'])('a transfer in of %s is refused as invalid input naming the amount', (amount) => {
+    given([enrolled]).when((s) => decideAccount(transfer('in', amount), s)).thenInvalid('amount');
+  });
+  it('the smallest payment, 0.01, is paid', () => {
+    given([enrolled, funded]).when((s) => decideAccount(pay('0.01'), s)).then([{ type: 'AccountPurchasePaid', data: expect.objectContaining({ paymentId: 'P2', amount: '0.01' }) }]);
+  });
+});
+
+describe('a retried payment or transfer is not debited twice', () => {
+  it('宛政办〔2022〕42号 第九条: a second PayFromAccount with the same payment id is DUPLICATE_PAYMENT', () => {
+    given([enrolled, funded, paidP1]).when((s) => decideAccount(pay('10.00', 'P1'), s)).thenRefuses('DUPLICATE_PAYMENT', '宛政办〔2022〕42号 第九条');
+  });
+  it('a family payment reusing a payment id is DUPLICATE_PAYMENT', () => {
+    given([enrolled, funded, paidP1]).when((s) => decideAccount(payRelative('10.00', 'P1'), s)).thenRefuses('DUPLICATE_PAYMENT', '宛政办〔2022〕42号 第九条');
+  });
+  it('第十二条: a transfer id already recorded is DUPLICATE_TRANSFER, whichever the direction', () => {
+    const transferredIn = { type: 'AccountTransferred', data: { transferId: 'T2', direction: 'in', amount: '50.00', counterpartRegion: 'zhengzhou', transferredOn: '2023-02-01', clause: ART12 } };
+    given([enrolled, transferredIn]).when((s) => decideAccount(transfer('in', '50.00'), s)).thenRefuses('DUPLICATE_TRANSFER', ART12);
+    given([enrolled, transferredIn]).when((s) => decideAccount(transfer('out'), s)).thenRefuses('DUPLICATE_TRANSFER', ART12);
+  });
+});
+
+describe('第十二条: transfers', () => {
+  it('a transfer in credits the amount, formatted to the fen', () => {
+    given([enrolled])
+      .when((s) => decideAccount(transfer('in', '50.5'), s))
+      .then([{ type: 'AccountTransferred', data: { transferId: 'T2', direction: 'in', amount: '50.50', counterpartRegion: 'zhengzhou', transferredOn: '2023-07-01', clause: ART12 } }]);
+  });
+  it('a transfer in for a person not enrolled is NOT_ENROLLED', () => {
+    given([enrolled, ...transferredOut]).when((s) => decideAccount(transfer('in', '50.00'), s)).thenRefuses('NOT_ENROLLED', 'enrolment');
+  });
+  it('a transfer out naming an amount other than the balance is refused; the balance in another spelling is accepted', () => {
+    given([enrolled, funded]).when((s) => decideAccount(transfer('out', '100.00'), s)).thenInvalid('amount');
+    given([enrolled, funded]).when((s) => decideAccount(transfer('out', '120.01'), s)).thenInvalid('amount');
+    given([enrolled, funded])
+      .when((s) => decideAccount(transfer('out', '120'), s))
+      .then([
+        { type: 'AccountTransferred', data: { transferId: 'T2', direction: 'out', amount: '120.00', counterpartRegion: 'zhengzhou', transferredOn: '2023-07-01', clause: ART12 } },
+        { type: 'EnrolmentEnded', data: { endedOn: '2023-07-01', reason: 'transfer_out' } },
+      ]);
+  });
+});
+
+describe('a closed account (transferred or paid out) pays nothing, even after re-enrolment', () => {
+  const closed = [enrolled, funded, ...transferredOut, reEnrolled];
+  it.each<[string, AccountCommand]>([
+    ['PayFromAccount', pay('1.00')],
+    ['PayForRelative', payRelative('1.00')],
+    ['CreditMonth', { type: 'CreditMonth', data: { month: '2023-07' }, pack }],
+    ['TransferAccount out', transfer('out')],
+    ['PayOutAccount', { type: 'PayOutAccount', data: { reason: 'voluntary_exit', paidOn: '2023-07-01', payee: 'H1' } }],
+    ['BequeathAccount', { type: 'BequeathAccount', data: { heirId: 'S1', on: '2023-07-01' } }],
+    ['ReceiveInheritance', { type: 'ReceiveInheritance', data: { fromPersonId: 'D1', amount: '5.00', on: '2023-07-01' } }],
+  ])('%s is refused with ACCOUNT_CLOSED (第十二条)', (_name, command) => {
+    given(closed).when((s) => decideAccount(command, s)).thenRefuses('ACCOUNT_CLOSED', ART12);
+  });
+  it('the person re-enrolled is enrolled: the refusal is the closed account, not enrolment', () => {
+    expect(given(closed).state.enrollment.enrolled).toBe(true);
+    expect(given(closed).state.account.closed).toBe(true);
+  });
+});
+
+describe('第十二条: inheritance', () => {
+  it('naming oneself as heir is invalid input naming heirId', () => {
+    given([enrolled, funded]).when((s) => decideAccount({ type: 'BequeathAccount', data: { heirId: 'H1', on: '2023-04-01' } }, s)).thenInvalid('heirId');
+  });
+  it('an inheritance is formatted to the fen', () => {
+    given([enrolled])
+      .when((s) => decideAccount({ type: 'ReceiveInheritance', data: { fromPersonId: 'D1', amount: '7.5', on: '2023-04-01' } }, s))
+      .then([{ type: 'AccountInherited', data: { fromPersonId: 'D1', amount: '7.50', on: '2023-04-01', clause: ART12 } }]);
+  });
+  it('a payout or bequest by a person not enrolled is NOT_ENROLLED', () => {
+    given([enrolled, ...transferredOut]).when((s) => decideAccount({ type: 'PayOutAccount', data: { reason: 'death', paidOn: '2023-04-01', payee: 'x' } }, s)).thenRefuses('NOT_ENROLLED');
+  });
+});
+
+describe('funds and amounts', () => {
+  it('paying exactly the balance is allowed; a relative’s payment beyond it is ACCOUNT_INSUFFICIENT with the figures', () => {
+    given([enrolled, funded]).when((s) => decideAccount(pay('120.00'), s)).then([{ type: 'AccountPurchasePaid', data: expect.objectContaining({ amount: '120.00' }) }]);
+    given([enrolled, funded]).when((s) => decideAccount(payRelative('120.00'), s)).then([{ type: 'FamilyAccountPayment', data: expect.objectContaining({ amount: '120.00', relation: 'spouse' }) }]);
+    let thrown: any;
+    try {
+      decideAccount(payRelative('120.01'), given([enrolled, funded]).state);
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toMatchObject({ code: 'ACCOUNT_INSUFFICIENT', clause: expect.stringMatching(/^宛政办〔2022〕42号 /), message: 'account balance 120.00 is less than 120.01', details: { balance: '120.00', requested: '120.01' } });
+  });
+  it('a relative’s payment for a purpose the account may not pay is ACCOUNT_USE_NOT_ALLOWED', () => {
+    given([enrolled, funded])
+      .when((s) => decideAccount({ type: 'PayForRelative', data: { paymentId: 'F3', beneficiaryId: 'S1', purpose: 'fitness_wellness' as never, amount: '1.00', reference: 'r', paidOn: '2023-02-01' }, pack }, s))
+      .thenRefuses('ACCOUNT_USE_NOT_ALLOWED', /第十条/);
+  });
+  it('amounts are written to the fen: 9.5 → 9.50', () => {
+    given([enrolled, funded]).when((s) => decideAccount(pay('9.5'), s)).then([{ type: 'AccountPurchasePaid', data: expect.objectContaining({ amount: '9.50' }) }]);
+    given([enrolled, funded]).when((s) => decideAccount(payRelative('9.5'), s)).then([{ type: 'FamilyAccountPayment', data: expect.objectContaining({ amount: '9.50' }) }]);
+  });
+});
+
+describe('第八条: monthly credit and the enrolment month', () => {
+  const late = { ...enrolled, data: { ...enrolled.data, enrolledOn: '2023-03-31' } };
+  it('the month of enrolment is credited, even when enrolled on its last day; the month before is invalid input', () => {
+    given([late]).when((s) => decideAccount({ type: 'CreditMonth', data: { month: '2023-03' }, pack }, s)).then([{ type: 'AccountCredited', data: expect.objectContaining({ month: '2023-03', amount: '120.00' }) }]);
+    given([late]).when((s) => decideAccount({ type: 'CreditMonth', data: { month: '2023-02' }, pack }, s)).thenInvalid('month');
+  });
+  it('the credit records its basis, clause and pack version', () => {
+    given([enrolled])
+      .when((s) => decideAccount({ type: 'CreditMonth', data: { month: '2023-02' }, pack }, s))
+      .then([{ type: 'AccountCredited', data: { month: '2023-02', amount: '120.00', category: 'in_service', basis: { category: 'in_service', contributionBase: '6000.00', share: '0.02' }, clause: '宛政办〔2022〕42号 第八条（一）', packVersion: pack.version } }]);
+  });
+});
