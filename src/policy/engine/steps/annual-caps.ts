@@ -1,0 +1,55 @@
+/**
+ * Pack keys `annualCaps` and `categorySwitch`: the fund pays (policy scope − deductible) × rate,
+ * rounded once to the fen, up to what is left of the annual cap of the category in force; all
+ * of the year's payments count, whatever category they were made under (宛政办 第六条's
+ * reading, for every pack). Typical clause: 宛政办〔2022〕42号 第五条（三）, 第六条; 安医保〔2019〕75号 附件.
+ */
+import { max, min, money, toFen, ZERO, type Dec } from '../../../kernel/money';
+import { cite } from '../../citation';
+import type { PersonCategory } from '../types';
+import { addReason, type Adjudication } from './context';
+
+export interface FundPayment {
+  capAnnual: Dec;
+  capRemainingBefore: Dec;
+  /** (policy scope − deductible) × rate, rounded to the fen, before the cap. */
+  fundBeforeCap: Dec;
+  fund: Dec;
+}
+
+export interface FundBase {
+  eligible: boolean;
+  category: PersonCategory;
+  switchedThisYear: boolean;
+  policyScope: Dec;
+  deductible: Dec;
+  rate: Dec;
+  rateText: string;
+  fundPaidBefore: Dec;
+}
+
+export function annualCaps(c: Adjudication, b: FundBase): FundPayment {
+  const { annualCaps: caps, categorySwitch } = c.benefit;
+  const capAnnual = money(caps.value[b.category] ?? '0');
+  const capRemainingBefore = max(ZERO, capAnnual.minus(b.fundPaidBefore));
+  const fundBeforeCap = b.eligible ? toFen(b.policyScope.minus(b.deductible).times(b.rate)) : ZERO;
+  const fund = min(fundBeforeCap, capRemainingBefore);
+  const clause = categorySwitch ? `${cite(caps)}; ${cite(categorySwitch)}` : cite(caps);
+  if (fund.lessThan(fundBeforeCap)) {
+    addReason(c.reasons, 'CAP_REACHED', clause, `the fund would pay ${c.show(fundBeforeCap)}; ${c.show(capRemainingBefore)} is left of the ${b.category} cap ${c.show(capAnnual)}`);
+  }
+  c.trace.push({
+    step: 'fund',
+    clause,
+    inputs: {
+      policyScope: c.show(b.policyScope),
+      deductible: c.show(b.deductible),
+      rate: b.rateText,
+      capAnnual: c.show(capAnnual),
+      fundPaidBefore: c.show(b.fundPaidBefore),
+    },
+    result: { fundBeforeCap: c.show(fundBeforeCap), capRemainingBefore: c.show(capRemainingBefore), fund: c.show(fund) },
+    ...(b.switchedThisYear ? { note: 'category changed this year: earlier payments under the old category count against this cap' } : {}),
+  });
+  return { capAnnual, capRemainingBefore, fundBeforeCap, fund };
+}

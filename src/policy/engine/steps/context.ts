@@ -1,0 +1,58 @@
+/**
+ * What every adjudication step shares: the facts, the pack in force, the visit date, and
+ * the decision being written (trace, reasons, flags). Steps append to these in rule order.
+ */
+import { fmt, money, type Dec } from '../../../kernel/money';
+import { InvalidInput } from '../../../kernel/errors';
+import { cite, type Cited } from '../../citation';
+import type { BenefitRules, CityPack } from '../../pack.types';
+import type { ReasonCode } from '../../reason-codes';
+import type { AdjudicationInput, Reason, TraceEntry } from '../types';
+
+export interface Adjudication {
+  input: AdjudicationInput;
+  pack: CityPack;
+  benefit: BenefitRules;
+  visitDate: string;
+  year: number;
+  trace: TraceEntry[];
+  /** Why money was not paid: refusals, exclusions, reductions. */
+  reasons: Reason[];
+  /** Facts worth knowing beside the figures. */
+  flags: Reason[];
+  /** A figure as its decision string; each figure is formatted once and the same string feeds trace, amounts and national fields. */
+  show(value: Dec): string;
+}
+
+export function newAdjudication(input: AdjudicationInput, pack: CityPack, visitDate: string, year: number): Adjudication {
+  const formatted = new Map<Dec, string>();
+  const show = (value: Dec): string => {
+    let out = formatted.get(value);
+    if (out === undefined) {
+      out = fmt(value);
+      formatted.set(value, out);
+    }
+    return out;
+  };
+  return { input, pack, benefit: pack.benefit, visitDate, year, trace: [], reasons: [], flags: [], show };
+}
+
+/** Appends a reason or flag citing the rule (a pack value, or an already-printed citation). */
+export function addReason(list: Reason[], code: ReasonCode, rule: Cited<unknown> | string, message: string, lineCode?: string): void {
+  const clause = typeof rule === 'string' ? rule : cite(rule);
+  list.push(lineCode === undefined ? { code, clause, message } : { code, clause, message, lineCode });
+}
+
+export const within = (date: string, p: { from: string; to?: string }): boolean => p.from <= date && (p.to === undefined || date <= p.to);
+
+/** A money amount given as input that must be ≥ 0 (a bad one is the caller's mistake). */
+export function nonNegative(value: string, field: string): Dec {
+  let v: Dec;
+  try {
+    v = money(value);
+  } catch {
+    throw new InvalidInput(field, `is not a money amount: ${JSON.stringify(value)}`);
+  }
+  if (v.isNegative()) throw new InvalidInput(field, 'must not be negative');
+  return v;
+}

@@ -1,0 +1,27 @@
+/**
+ * Pack key `rates`: the fund's payment rate by category × level on the visit date (0 for an
+ * ineligible visit). Typical clause: 宛政办〔2022〕42号 第五条（二）; 安医保〔2019〕75号 三（三）.
+ */
+import { Dec } from '../../../kernel/money';
+import { cite } from '../../citation';
+import type { InstitutionLevel, PersonCategory } from '../types';
+import type { Adjudication } from './context';
+
+export interface Rate {
+  rate: Dec;
+  /** The rate as the pack writes it ("0.6"), kept verbatim in the decision. */
+  rateText: string;
+}
+
+export function rates(c: Adjudication, eligible: boolean, category: PersonCategory, tier: InstitutionLevel): Rate {
+  const tableRate = c.benefit.rates.value[category]?.[tier];
+  const rateText = eligible && tableRate !== undefined ? tableRate : '0';
+  c.trace.push({
+    step: 'rate',
+    clause: cite(c.benefit.rates),
+    inputs: { category, level: tier, eligible },
+    result: { rate: rateText },
+    ...(eligible ? {} : { note: 'the fund pays nothing for an ineligible visit' }),
+  });
+  return { rate: new Dec(rateText), rateText };
+}

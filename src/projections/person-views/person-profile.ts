@@ -1,0 +1,75 @@
+/** A person's profile as the read side keeps it: scheme, region, enrolment and category timeline. */
+import type { RecordedEvent } from '../../event-store/event-store.port';
+import type { LocalDate } from '../../kernel/dates';
+import type { PersonEnrolled, RetiredStatusChanged, EnrolmentEnded } from '../../modules/enrollment/enrollment.events';
+import type { CityPack } from '../../policy/pack.types';
+import type { PersonCategory, Scheme } from '../../policy/engine/types';
+
+/** What the read side needs of the policy catalogue. */
+export interface PackSource {
+  cityPacks(): CityPack[];
+}
+
+export interface CategoryChange {
+  from: LocalDate;
+  category: PersonCategory;
+  /** How the change came: enrolment, or a retirement processed on a date (第六条: effective next month). */
+  cause: 'enrolment' | 'retirement';
+  processedOn?: LocalDate;
+  position: number;
+}
+
+export interface PersonProfile {
+  personId: string;
+  scheme: Scheme;
+  region: string;
+  enrolledOn: LocalDate;
+  endedOn?: LocalDate;
+  categoryTimeline: CategoryChange[];
+}
+
+export function evolveProfile(profile: PersonProfile | undefined, event: Pick<RecordedEvent, 'type' | 'data' | 'position'>): PersonProfile | undefined {
+  switch (event.type) {
+    case 'PersonEnrolled': {
+      const d = event.data as PersonEnrolled['data'];
+      return {
+        personId: d.personId,
+        scheme: d.scheme,
+        region: d.region,
+        enrolledOn: d.enrolledOn,
+        categoryTimeline: [{ from: d.enrolledOn, category: d.category, cause: 'enrolment', position: event.position }],
+      };
+    }
+    case 'RetiredStatusChanged': {
+      if (!profile) return profile;
+      const d = event.data as RetiredStatusChanged['data'];
+      return {
+        ...profile,
+        categoryTimeline: [...profile.categoryTimeline, { from: d.effectiveFrom, category: d.to, cause: 'retirement', processedOn: d.processedOn, position: event.position }],
+      };
+    }
+    case 'EnrolmentEnded': {
+      if (!profile) return profile;
+      return { ...profile, endedOn: (event.data as EnrolmentEnded['data']).endedOn };
+    }
+    default:
+      return profile;
+  }
+}
+
+export function categoryOn(profile: PersonProfile, date: LocalDate): PersonCategory | undefined {
+  let found: PersonCategory | undefined;
+  for (const c of profile.categoryTimeline) if (c.from <= date) found = c.category;
+  return found;
+}
+
+export function packsOf(packs: PackSource, profile: Pick<PersonProfile, 'region' | 'scheme'>): CityPack[] {
+  return packs
+    .cityPacks()
+    .filter((p) => p.region === profile.region && p.scheme === profile.scheme)
+    .sort((a, b) => (a.effective.from < b.effective.from ? -1 : a.effective.from > b.effective.from ? 1 : 0));
+}
+
+export function packOn(packs: PackSource, profile: Pick<PersonProfile, 'region' | 'scheme'>, date: LocalDate): CityPack | undefined {
+  return packsOf(packs, profile).find((p) => p.effective.from <= date && (p.effective.to === undefined || date <= p.effective.to));
+}

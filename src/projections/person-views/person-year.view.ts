@@ -1,0 +1,149 @@
+/** The person-year view: fund paid, cap in force, cap remaining, by category period, with every settlement. */
+import { addDays, LocalDate } from '../../kernel/dates';
+import { fmt, max, money, sum } from '../../kernel/money';
+import type { InstitutionLevel, PersonCategory, Scheme } from '../../policy/engine/types';
+import { categoryOn, PackSource, packOn, packsOf, PersonProfile } from './person-profile';
+import type { VisitRecord } from './visit-records';
+
+export interface CategoryPeriod {
+  category: PersonCategory;
+  from: LocalDate;
+  to: LocalDate;
+  /** Annual cap of this category under the pack in force (宛政办〔2022〕42号 第五条（三）). */
+  cap: string | null;
+  fundPaid: string;
+  visits: number;
+}
+
+export interface YearSettlement {
+  settlementId: string;
+  visitId: string;
+  visitDate: LocalDate;
+  occurredAt: string;
+  institutionCode: string;
+  institutionLevel: InstitutionLevel;
+  category: PersonCategory;
+  eligible: boolean;
+  total: string;
+  policyScope: string;
+  deductible: string;
+  rate: string;
+  fund: string;
+  account: string;
+  relativeAccount: string;
+  cash: string;
+  capAnnual: string;
+  position: number;
+  reversed: boolean;
+  /** Fund paid in the year up to and including this visit (reversed visits not counted). */
+  fundPaidAfter: string;
+}
+
+export interface PersonYearView {
+  personId: string;
+  year: number;
+  scheme: Scheme;
+  region: string;
+  /** Category at the end of the year, as the ledger knows it. */
+  category: PersonCategory | null;
+  fundPaid: string;
+  /** Cap of the category that binds the rest of the year; earlier payments count against it (第六条). */
+  capInForce: string | null;
+  capRemaining: string | null;
+  visits: number;
+  reversedVisits: number;
+  byCategory: CategoryPeriod[];
+  settlements: YearSettlement[];
+}
+
+function capOf(packs: PackSource, profile: PersonProfile, category: PersonCategory, date: LocalDate): string | null {
+  const cap = packOn(packs, profile, date)?.benefit.annualCaps.value[category];
+  return cap === undefined ? null : fmt(money(cap));
+}
+
+/** The last day of `[from, to]` covered by a pack of the person's region and scheme (the cap's reference day). */
+function lastCoveredDay(packs: PackSource, profile: PersonProfile, from: LocalDate, to: LocalDate): LocalDate {
+  let best = to;
+  for (const p of packsOf(packs, profile)) {
+    if (p.effective.from > to || (p.effective.to !== undefined && p.effective.to < from)) continue;
+    best = p.effective.to !== undefined && p.effective.to < to ? p.effective.to : to;
+  }
+  return best;
+}
+
+const live = (v: VisitRecord): boolean => v.reversedPosition === undefined;
+
+/** A person's year from the profile and the settlements: the one summary both the projection and the fold use. */
+export function summarizeYear(packs: PackSource, profile: PersonProfile, visits: ReadonlyArray<VisitRecord>, year: number): PersonYearView {
+  const first = `${year}-01-01`;
+  const last = `${year}-12-31`;
+  const ofYear = visits
+    .filter((v) => v.year === year)
+    .slice()
+    .sort((a, b) => (a.visitDate < b.visitDate ? -1 : a.visitDate > b.visitDate ? 1 : a.position - b.position));
+  let running = money('0');
+  const settlements: YearSettlement[] = ofYear.map((v) => {
+    if (live(v)) running = running.plus(money(v.fund));
+    return {
+      settlementId: v.settlementId,
+      visitId: v.visitId,
+      visitDate: v.visitDate,
+      occurredAt: v.occurredAt,
+      institutionCode: v.institutionCode,
+      institutionLevel: v.institutionLevel,
+      category: v.category,
+      eligible: v.eligible,
+      total: v.total,
+      policyScope: v.policyScope,
+      deductible: v.deductible,
+      rate: v.rate,
+      fund: v.fund,
+      account: v.account,
+      relativeAccount: v.relativeAccount,
+      cash: v.cash,
+      capAnnual: v.capAnnual,
+      position: v.position,
+      reversed: !live(v),
+      fundPaidAfter: fmt(running),
+    };
+  });
+  const liveVisits = ofYear.filter(live);
+  const fundPaid = sum(liveVisits.map((v) => money(v.fund)));
+
+  // Category periods inside the year (and inside the enrolment).
+  const start = profile.enrolledOn > first ? profile.enrolledOn : first;
+  const end = profile.endedOn !== undefined && profile.endedOn < last ? profile.endedOn : last;
+  const byCategory: CategoryPeriod[] = [];
+  const tl = profile.categoryTimeline;
+  for (let i = 0; i < tl.length; i++) {
+    const from = tl[i].from > start ? tl[i].from : start;
+    const nextFrom = i + 1 < tl.length ? tl[i + 1].from : undefined;
+    const to = nextFrom !== undefined && addDays(nextFrom, -1) < end ? addDays(nextFrom, -1) : end;
+    if (from > to) continue;
+    const inPeriod = liveVisits.filter((v) => v.visitDate >= from && v.visitDate <= to);
+    byCategory.push({
+      category: tl[i].category,
+      from,
+      to,
+      cap: capOf(packs, profile, tl[i].category, lastCoveredDay(packs, profile, from, to)),
+      fundPaid: fmt(sum(inPeriod.map((v) => money(v.fund)))),
+      visits: inPeriod.length,
+    });
+  }
+  const category = byCategory.length ? byCategory[byCategory.length - 1].category : categoryOn(profile, last) ?? null;
+  const capInForce = byCategory.length ? byCategory[byCategory.length - 1].cap : null;
+  return {
+    personId: profile.personId,
+    year,
+    scheme: profile.scheme,
+    region: profile.region,
+    category,
+    fundPaid: fmt(fundPaid),
+    capInForce,
+    capRemaining: capInForce === null ? null : fmt(max(money('0'), money(capInForce).minus(fundPaid))),
+    visits: liveVisits.length,
+    reversedVisits: ofYear.length - liveVisits.length,
+    byCategory,
+    settlements,
+  };
+}
