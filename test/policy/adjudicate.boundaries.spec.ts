@@ -446,3 +446,28 @@ describe('the national fields and the trace', () => {
     expect(step(d, 'category')!.clause).toBe(`${anyang().benefit.rates.document} ${anyang().benefit.rates.clause}`);
   });
 });
+
+describe('what an auditor reads: each refusal’s message and clause', () => {
+  it('designation, visit type, pharmacy and the account’s refusals, in order', () => {
+    const p = cityPack('anyang-resident-2020');
+    const d = run({ pack: p, at: '2020-05-10T09:00:00+08:00', level: 'village', institution: { designated: false, pharmacy: true }, visit: { medType: 'chronic' }, account: { source: 'own', balance: '100' } });
+    expect(d.reasons.map((r) => [r.code, r.message])).toEqual([
+      ['INSTITUTION_NOT_DESIGNATED', 'institution H1 is not designated for the scheme'],
+      ['PHARMACY_NOT_COVERED', 'retail-pharmacy purchases are not pooled by this policy'],
+      ['MED_TYPE_NOT_COVERED', 'visit type chronic is not pooled by this policy'],
+      ['ACCOUNT_USE_NOT_ALLOWED', 'the account may not pay for pharmacy'],
+    ]);
+    expect(step(d, 'eligibility.pharmacy')).toEqual({ step: 'eligibility.pharmacy', clause: expect.stringMatching(/^安医保〔2019〕75号 /), inputs: { pharmacy: true }, result: { ok: false } });
+  });
+
+  it('the account at an undesignated institution: ACCOUNT_NOT_AT_DESIGNATED with the institution', () => {
+    const d = run({ ...NY, institution: { designated: false }, account: { source: 'own', balance: '100' } });
+    expect(d.reasons[1]).toEqual({ code: 'ACCOUNT_NOT_AT_DESIGNATED', clause: '宛政办〔2022〕42号 第九条（二）', message: 'institution H1 is not designated' });
+  });
+
+  it('安医保〔2019〕75号 二: a level needing a referral with none on record: the message names the level, the institution and the date', () => {
+    const d = run({ pack: anyang(), at: '2020-05-10T09:00:00+08:00', level: 'level2', institution: { countyDesignated: true }, person: { referrals: [] } });
+    expect(d.reasons.map((r) => r.message)).toEqual(["level level2 requires a referral to H1 recorded in the person's stream and valid on 2020-05-10"]);
+    expect(d.flags).toEqual([]);
+  });
+});
