@@ -154,3 +154,48 @@ describe('第八条: monthly credit and the enrolment month', () => {
       .then([{ type: 'AccountCredited', data: { month: '2023-02', amount: '120.00', category: 'in_service', basis: { category: 'in_service', contributionBase: '6000.00', share: '0.02' }, clause: '宛政办〔2022〕42号 第八条（一）', packVersion: pack.version } }]);
   });
 });
+
+/** The refusal a decision throws, with its code or field, clause and message (what the 400/422 body carries). */
+function refusalOf(events: Array<{ type: string; data: unknown }>, command: AccountCommand): Record<string, unknown> {
+  try {
+    decideAccount(command, given(events).state);
+  } catch (e) {
+    return { ...(e as object), message: (e as Error).message };
+  }
+  throw new Error('expected a refusal');
+}
+
+describe('what the refusal says (code or field, clause, message)', () => {
+  const paidF1 = { type: 'FamilyAccountPayment', data: { paymentId: 'F1', beneficiaryId: 'S1', relation: 'spouse', purpose: 'relative_self_pay', amount: '30.00', reference: 'r', paidOn: '2023-02-01', clause: 'c' } };
+  const withSibling = { ...enrolled, data: { ...enrolled.data, relatives: [{ personId: 'B1', relation: 'sibling' as const }] } };
+  it.each<[string, Array<{ type: string; data: unknown }>, AccountCommand, Record<string, unknown>]>([
+    ['not enrolled', [enrolled, ...transferredOut], pay('1.00'), { code: 'NOT_ENROLLED', clause: 'enrolment', message: 'the person is not (or no longer) enrolled' }],
+    ['closed', [enrolled, funded, ...transferredOut, reEnrolled], pay('1.00'), { code: 'ACCOUNT_CLOSED', clause: ART12, message: 'the account was transferred out or paid out' }],
+    ['amount 0', [enrolled, funded], pay('0'), { field: 'amount', message: 'amount: must be greater than 0' }],
+    ['month credited', [enrolled, funded], { type: 'CreditMonth', data: { month: '2023-01' }, pack }, { code: 'ACCOUNT_MONTH_ALREADY_CREDITED', clause: '宛政办〔2022〕42号 第八条', message: 'month 2023-01 is already credited' }],
+    ['month before enrolment', [enrolled], { type: 'CreditMonth', data: { month: '2022-12' }, pack }, { field: 'month', message: 'month: is before the enrolment (2023-01-01)' }],
+    ['duplicate payment', [enrolled, funded, paidP1], pay('1.00', 'P1'), { code: 'DUPLICATE_PAYMENT', clause: '宛政办〔2022〕42号 第九条', message: 'payment P1 already recorded' }],
+    ['duplicate family payment', [enrolled, funded, paidP1], payRelative('1.00', 'P1'), { code: 'DUPLICATE_PAYMENT', clause: '宛政办〔2022〕42号 第九条', message: 'payment P1 already recorded' }],
+    ['purpose', [enrolled, funded], { type: 'PayFromAccount', data: { paymentId: 'P9', purpose: 'fitness_wellness', amount: '1.00', reference: 'r', paidOn: '2023-02-01' }, pack }, { code: 'ACCOUNT_USE_NOT_ALLOWED', message: 'the personal account may not pay for fitness_wellness' }],
+    ['relative purpose', [enrolled, funded], { type: 'PayForRelative', data: { paymentId: 'F9', beneficiaryId: 'S1', purpose: 'public_health' as never, amount: '1.00', reference: 'r', paidOn: '2023-02-01' }, pack }, { code: 'ACCOUNT_USE_NOT_ALLOWED', message: 'the personal account may not pay for public_health' }],
+    ['undeclared person', [enrolled, funded], { ...payRelative('1.00'), data: { ...(payRelative('1.00').data as object), beneficiaryId: 'X9' } } as AccountCommand, { code: 'RELATION_NOT_ALLOWED', clause: '宛政办〔2022〕42号 第九条', message: 'person X9 is not a declared relative of the account holder' }],
+    [
+      'sibling',
+      [withSibling, funded],
+      { ...payRelative('1.00'), data: { ...(payRelative('1.00').data as object), beneficiaryId: 'B1' } } as AccountCommand,
+      { code: 'RELATION_NOT_ALLOWED', clause: expect.stringMatching(/^宛政办〔2022〕42号 第九条/), message: 'a sibling may not be paid for from the account (spouse, parents and children only)', details: { relation: 'sibling' } },
+    ],
+    ['unknown family payment', [enrolled, funded, paidF1], { type: 'RefundFamilyPayment', data: { paymentId: 'F0', keep: '0', reason: 'settlement_reversed' } }, { code: 'UNKNOWN_PAYMENT', clause: '宛政办〔2022〕42号 第九条', message: 'no family payment F0' }],
+    ['duplicate transfer', [enrolled, { type: 'AccountTransferred', data: { transferId: 'T2', direction: 'in', amount: '5.00', counterpartRegion: 'x', transferredOn: '2023-02-01', clause: ART12 } }], transfer('in', '5.00'), { code: 'DUPLICATE_TRANSFER', clause: ART12, message: 'transfer T2 already recorded' }],
+    ['transfer in, not enrolled', [enrolled, ...transferredOut], transfer('in', '5.00'), { code: 'NOT_ENROLLED', clause: 'enrolment', message: 'enrol the person before transferring an account in' }],
+    ['transfer in, no amount', [enrolled], transfer('in'), { field: 'amount', message: 'amount: is required for a transfer in' }],
+    ['transfer out, other amount', [enrolled, funded], transfer('out', '1.00'), { field: 'amount', message: 'amount: a transfer out moves the whole balance (120.00)' }],
+    ['self as heir', [enrolled, funded], { type: 'BequeathAccount', data: { heirId: 'H1', on: '2023-04-01' } }, { field: 'heirId', message: 'heirId: must be another person' }],
+  ])('%s', (_name, events, command, expected) => {
+    expect(refusalOf(events, command)).toMatchObject(expected);
+  });
+
+  it('an unknown command type is a programming error, not a silent no-op', () => {
+    expect(() => decideAccount({ type: 'Nope' } as never, given([enrolled]).state)).toThrow(/unhandled case/);
+  });
+});

@@ -144,3 +144,48 @@ describe('settling', () => {
     expect(event.data.decision.amounts.fund).toBe('93.50');
   });
 });
+
+describe('what the refusal says (code or field, clause, message)', () => {
+  const refusalOf = (events: Array<{ type: string; data: unknown }>, command: ClaimsCommand): Record<string, unknown> => {
+    try {
+      decideClaims(command, given(events).state);
+    } catch (e) {
+      return { ...(e as object), message: (e as Error).message };
+    }
+    throw new Error('expected a refusal');
+  };
+  const once = settled(settle('S1', '2023-02-01T09:00:00+08:00', '200.00'));
+  const reversedOnce = [...once, ...decideClaims(reverse('2023-02-02T09:00:00+08:00'), given(once).state)];
+  const sameVisit = { ...settle('S2', '2023-02-01T09:00:00+08:00', '200.00') };
+  sameVisit.data = { ...sameVisit.data, visit: { ...sameVisit.data.visit, visitId: 'V-S1' } };
+
+  it.each<[string, Array<{ type: string; data: unknown }>, ClaimsCommand, Record<string, unknown>]>([
+    ['duplicate settlement', once, settle('S1', '2023-02-02T09:00:00+08:00', '50.00'), { code: 'DUPLICATE_SETTLEMENT', clause: 'national interface 2207', message: 'settlement S1 already exists' }],
+    ['visit already settled', once, sameVisit, { code: 'VISIT_ALREADY_SETTLED', clause: 'national interface 2207', message: 'visit V-S1 is already settled as S1' }],
+    ['settled before the visit', [enrolled], settle('S1', '2023-02-01T09:00:00+08:00', '200.00', '2023-02-01T08:00:00+08:00'), { field: 'visit.occurredAt', message: 'visit.occurredAt: must not be after the settlement time' }],
+    ['unknown settlement', once, reverse('2023-02-02T09:00:00+08:00', 'S9'), { code: 'UNKNOWN_SETTLEMENT', clause: 'national interface 2208', message: 'no settlement S9 for this person' }],
+    ['already reversed', reversedOnce, reverse('2023-02-03T09:00:00+08:00'), { code: 'ALREADY_REVERSED', clause: 'national interface 2208', message: 'settlement S1 is already reversed' }],
+    ['reversed before settled', once, reverse('2023-01-31T09:00:00+08:00'), { field: 'reversedAt', message: 'reversedAt: is before the settlement' }],
+  ])('%s', (_name, events, command, expected) => {
+    expect(refusalOf(events, command)).toMatchObject(expected);
+  });
+
+  it('a framework pack cannot settle a visit: invalid input naming the pack', () => {
+    const framework = catalog.byId('gansu-employee-framework-2021')!;
+    expect(framework.kind).toBe('framework');
+    const cmd = { ...settle('S1', '2023-02-01T09:00:00+08:00', '200.00'), pack: framework };
+    expect(() => decideClaims(cmd, given([enrolled]).state)).toThrow(expect.objectContaining({ field: 'pack' }));
+  });
+
+  it('a historical settlement is kept beside the decision', () => {
+    const historical = { setl_id: 'OLD-1', fund_pay_sumamt: '93.50', acct_pay: '0.00', psn_cash_pay: '106.50', source: 'import' };
+    const cmd = settle('S1', '2023-02-01T09:00:00+08:00', '200.00');
+    cmd.data.historical = historical;
+    const [event] = decideClaims(cmd, given([enrolled]).state) as any[];
+    expect(event.data.historical).toEqual(historical);
+  });
+
+  it('an unknown command type is a programming error', () => {
+    expect(() => decideClaims({ type: 'Nope' } as never, given([enrolled]).state)).toThrow(/unhandled case/);
+  });
+});
