@@ -16,6 +16,7 @@
  * copies carry hash fields of the real size but not recomputed (rebuild never reads them).
  */
 import { execFileSync } from 'node:child_process';
+import { parseCommandLine } from '../src/config/command-line';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -27,10 +28,12 @@ import { PolicyCatalog } from '../src/policy/catalog';
 import { startLedger } from '../scripts/ledger-client';
 import { seedDemo } from '../scripts/seed-demo';
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
+/** Parsed only when run, not when replay.bench imports the log generator. */
+const flags = () =>
+  parseCommandLine('bench:projections', 'npm run bench:projections [-- --events 100000[,1000000]] [--rounds 3]', {
+  args: process.argv.slice(2),
+  options: { events: { type: 'string' }, rounds: { type: 'string' } },
+}).values;
 
 const ms = (start: bigint): number => Number(process.hrtime.bigint() - start) / 1e6;
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -118,8 +121,8 @@ function rebuild(file: string): { eventsPerSecond: number; maxRssMiB: number; ms
 }
 
 async function main(): Promise<void> {
-  const sizes = (arg('--events') ?? process.env.BENCH_EVENTS ?? '100000,1000000').split(',').map(Number);
-  const rounds = Number(arg('--rounds') ?? 3);
+  const sizes = (flags().events ?? process.env.BENCH_EVENTS ?? '100000,1000000').split(',').map(Number);
+  const rounds = Number(flags().rounds ?? 3);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-projections-'));
   const catalog = PolicyCatalog.load(JSON.parse(fs.readFileSync(path.resolve(__dirname, '../config/deployment-policy.json'), 'utf8')));
   try {

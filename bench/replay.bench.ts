@@ -24,11 +24,12 @@ import { counterIds, SettableClock } from '../scripts/ledger-client';
 import { ChainVerifier } from '../src/audit/seals/chain-verifier.service';
 import { SqliteReadModelStore } from '../src/projections/read-model-store';
 import type { ModuleRef } from '@nestjs/core';
+import { parseCommandLine } from '../src/config/command-line';
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
+const FLAGS = parseCommandLine('bench:replay', 'npm run bench:replay [-- --rounds 300] [--chain-events 20000]', {
+  args: process.argv.slice(2),
+  options: { rounds: { type: 'string' }, 'chain-events': { type: 'string' } },
+}).values;
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const cpuMs = (start: NodeJS.CpuUsage): number => {
@@ -54,7 +55,7 @@ const line = (label: string, m: { cpu: number; wall: number }, base?: { cpu: num
   `  ${label.padEnd(44)} cpu ${m.cpu.toFixed(3)} ms  wall ${m.wall.toFixed(3)} ms${base ? `   (${(m.cpu / base.cpu).toFixed(2)}× raw read, cpu)` : ''}\n`;
 
 async function main(): Promise<void> {
-  const rounds = Number(arg('--rounds') ?? 300);
+  const rounds = Number(FLAGS.rounds ?? 300);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-replay-'));
   const catalog = PolicyCatalog.load(JSON.parse(fs.readFileSync(path.resolve(__dirname, '../config/deployment-policy.json'), 'utf8')));
   try {
@@ -119,7 +120,7 @@ async function main(): Promise<void> {
     } finally {
       await store.close();
     }
-    await chainVerifierStart(path.join(dir, 'sealed.db'), streams, Number(arg('--chain-events') ?? 20_000));
+    await chainVerifierStart(path.join(dir, 'sealed.db'), streams, Number(FLAGS['chain-events'] ?? 20_000));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -15,6 +15,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { usageErrorLine } from '../src/config/command-line';
 import { replayPersonYear, ReplayReport } from '../src/audit/replay';
 import { readSeals, sealLedger, VerifyReport, verifyLedger } from '../src/audit/seals/ledger-verification';
 import { SealRecord } from '../src/audit/seals/seal';
@@ -23,10 +25,17 @@ import { EventStore } from '../src/event-store/event-store.port';
 import { PolicyCatalog } from '../src/policy/catalog';
 import { withArchive } from '../src/policy/policy-archive';
 
-function arg(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-}
+const OPTIONS = {
+  db: { type: 'string' },
+  json: { type: 'boolean' },
+  person: { type: 'string' },
+  all: { type: 'boolean' },
+  year: { type: 'string' },
+  against: { type: 'string' },
+  export: { type: 'string' },
+} as const;
+
+type AuditOptions = ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['values'];
 
 export function formatReport(r: ReplayReport): string {
   const lines = [
@@ -68,9 +77,9 @@ function openStore(db: string): EventStore | undefined {
   return createEventStore({ ledgerDb: db, eventstoreConnectionString: esdb || undefined });
 }
 
-async function runSeals(command: string, args: string[], out: (s: string) => void): Promise<number> {
-  const db = arg(args, '--db') ?? process.env.LEDGER_DB ?? './data/ledger.db';
-  const against = arg(args, '--against');
+async function runSeals(command: string, args: AuditOptions, out: (s: string) => void): Promise<number> {
+  const db = args.db ?? process.env.LEDGER_DB ?? './data/ledger.db';
+  const against = args.against;
   if (against !== undefined && !fs.existsSync(against)) {
     out(`no exported seal list at ${against}`);
     return 66;
@@ -93,7 +102,7 @@ async function runSeals(command: string, args: string[], out: (s: string) => voi
     }
     if (command === 'seals') {
       const seals = await readSeals(store);
-      const exportTo = arg(args, '--export');
+      const exportTo = args.export;
       if (exportTo) fs.writeFileSync(exportTo, JSON.stringify(seals, null, 2));
       for (const s of seals) out(`seal #${s.revision} ${s.sealedAt} position ${s.position} through ${s.throughPosition}: ${s.streams} stream(s), ${s.changed.length} changed, root ${s.root}`);
       if (exportTo) out(`${seals.length} seal(s) exported to ${exportTo}`);
@@ -101,7 +110,7 @@ async function runSeals(command: string, args: string[], out: (s: string) => voi
     }
     const exported = against ? (JSON.parse(fs.readFileSync(against, 'utf8')) as SealRecord[]) : undefined;
     const report = await verifyLedger(store, exported);
-    out(args.includes('--json') ? JSON.stringify(report, null, 2) : formatVerifyReport(report));
+    out(args.json ? JSON.stringify(report, null, 2) : formatVerifyReport(report));
     return report.verdict === 'intact' ? 0 : 2;
   } finally {
     await store.close();
@@ -123,16 +132,23 @@ async function personIds(store: EventStore): Promise<string[]> {
 const USAGE = 'usage: audit replay (--person ID | --all) --year YYYY [--db FILE] [--json] | seal [--db FILE] | verify [--db FILE] [--against FILE] [--json] | seals [--db FILE] [--export FILE]';
 
 export async function runAudit(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s + '\n')): Promise<number> {
-  const [command, ...args] = argv;
+  let parsed: { values: AuditOptions; positionals: string[] };
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (e) {
+    out(usageErrorLine('audit', e, USAGE));
+    return 2;
+  }
+  const { values: args, positionals: [command] } = parsed;
   if (command === 'seal' || command === 'verify' || command === 'seals') return runSeals(command, args, out);
   if (command !== 'replay') {
     out(USAGE);
     return 64;
   }
-  const db = arg(args, '--db') ?? process.env.LEDGER_DB ?? './data/ledger.db';
-  const year = Number(arg(args, '--year'));
-  const person = arg(args, '--person');
-  if (!Number.isInteger(year) || (!person && !args.includes('--all'))) {
+  const db = args.db ?? process.env.LEDGER_DB ?? './data/ledger.db';
+  const year = Number(args.year);
+  const person = args.person;
+  if (!Number.isInteger(year) || (!person && !args.all)) {
     out('usage: audit replay (--person ID | --all) --year YYYY [--db FILE] [--json]');
     return 64;
   }
@@ -158,9 +174,9 @@ export async function runAudit(argv: string[], out: (s: string) => void = (s) =>
       const report = replayPersonYear(id, events, year, catalog);
       if (report.differences.length > 0 || !report.chain.intact) failures += 1;
       reports.push(report);
-      if (!args.includes('--json')) out(formatReport(report));
+      if (!args.json) out(formatReport(report));
     }
-    if (args.includes('--json')) out(JSON.stringify(person ? reports[0] : reports, null, 2));
+    if (args.json) out(JSON.stringify(person ? reports[0] : reports, null, 2));
     else if (!person) out(`${persons.length} person(s) replayed for ${year}: ${failures === 0 ? 'all hold (0 differences, chains intact)' : `${failures} with differences or a broken chain`}`);
     return failures === 0 ? 0 : 2;
   } finally {

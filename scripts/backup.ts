@@ -10,6 +10,7 @@ import Database from 'better-sqlite3';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { verifyLedger } from '../src/audit/seals/ledger-verification';
+import { parseCommandLine } from '../src/config/command-line';
 import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store';
 
 export interface LedgerContents {
@@ -100,23 +101,21 @@ export function describe(c: LedgerContents): string {
   return lines.join('\n');
 }
 
-export function arg(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
+/** The ledger file: --db, else LEDGER_DB, else ./data/ledger.db (as the service). */
+export function ledgerFile(db: string | undefined): string {
+  return db ?? (process.env.LEDGER_DB || './data/ledger.db');
 }
 
-/** The ledger file: --db, else LEDGER_DB, else ./data/ledger.db (as the service). */
-export function ledgerFile(args: string[]): string {
-  return arg(args, '--db') ?? (process.env.LEDGER_DB || './data/ledger.db');
-}
+const USAGE = 'npm run backup -- --to FILE [--db LEDGER_DB]';
 
 async function main(args: string[]): Promise<number> {
-  const to = arg(args, '--to');
+  const { values } = parseCommandLine('backup', USAGE, { args, options: { to: { type: 'string' }, db: { type: 'string' } } });
+  const to = values.to;
   if (!to) {
-    console.error('usage: npm run backup -- --to FILE [--db LEDGER_DB]');
+    console.error(`usage: ${USAGE}`);
     return 1;
   }
-  const from = ledgerFile(args);
+  const from = ledgerFile(values.db);
   const started = Date.now();
   await backupLedger(from, to);
   const contents = await inspectLedger(to);

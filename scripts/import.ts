@@ -9,12 +9,10 @@
  */
 import { SingleBar } from 'cli-progress';
 import fs from 'node:fs';
+import { parseCommandLine } from '../src/config/command-line';
 import { ImportReport, runImport } from '../src/import/importer';
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
+const USAGE = 'npm run import -- --file F [--db ./data/ledger.db] [--report R.json] [--no-baseline]';
 
 function print(report: ImportReport, reportFile: string): void {
   const out = process.stdout;
@@ -39,20 +37,26 @@ function print(report: ImportReport, reportFile: string): void {
 }
 
 async function main(): Promise<void> {
-  const file = arg('file');
-  if (!file) throw new Error('usage: npm run import -- --file F [--db ./data/ledger.db] [--report R.json] [--no-baseline]');
-  const db = arg('db') ?? process.env.LEDGER_DB ?? './data/ledger.db';
-  const reportFile = arg('report') ?? `${file}.reconciliation.json`;
+  const { values } = parseCommandLine('import', USAGE, {
+    options: { file: { type: 'string' }, db: { type: 'string' }, report: { type: 'string' }, 'no-baseline': { type: 'boolean' } },
+  });
+  const file = values.file;
+  if (!file) throw new Error(`usage: ${USAGE}`);
+  const db = values.db ?? process.env.LEDGER_DB ?? './data/ledger.db';
+  const reportFile = values.report ?? `${file}.reconciliation.json`;
   const bar = process.stderr.isTTY ? new SingleBar({ format: 'import {bar} {percentage}% | {value}/{total} lines | {speed} lines/s | ETA {eta_formatted}', etaBuffer: 200 }) : undefined;
   const started = Date.now();
   let barStarted = false;
   const report = await runImport({
     file,
     db,
-    baseline: !process.argv.includes('--no-baseline'),
+    baseline: !values['no-baseline'],
     onLine: (done, total) => {
       if (!bar) return;
-      if (!barStarted) (bar.start(total, 0, { speed: 0 }), (barStarted = true));
+      if (!barStarted) {
+        bar.start(total, 0, { speed: 0 });
+        barStarted = true;
+      }
       bar.update(done, { speed: Math.round(done / Math.max((Date.now() - started) / 1000, 0.001)) });
     },
   });

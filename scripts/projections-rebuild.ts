@@ -12,6 +12,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { parseCommandLine } from '../src/config/command-line';
 import { rebuildReadModelsFile, RebuildResult } from '../src/monitoring/monitoring-rebuild';
 import { PolicyCatalog } from '../src/policy/catalog';
 import { allProjections } from '../src/projections/read-models';
@@ -73,9 +74,8 @@ export function rebuildReport(db: string, r: RebuildResult, maxRssMiB?: number):
 }
 
 if (require.main === module) {
-  const args = process.argv.slice(2);
-  const i = args.indexOf('--db');
-  const db = i >= 0 ? args[i + 1] : process.env.LEDGER_DB ?? './data/ledger.db';
+  const { values } = parseCommandLine('projections:rebuild', 'npm run projections:rebuild [-- --db ./data/ledger.db]', { options: { db: { type: 'string' } } });
+  const db = values.db ?? process.env.LEDGER_DB ?? './data/ledger.db';
   if (!process.env.EVENTSTORE_CONNECTION_STRING && !fs.existsSync(db)) {
     console.error(`no ledger database at ${db}`);
     process.exit(66);

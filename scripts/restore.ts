@@ -8,7 +8,8 @@
  */
 import Database from 'better-sqlite3';
 import * as fs from 'node:fs';
-import { arg, BackupError, describe, inspectLedger, ledgerFile } from './backup';
+import { parseCommandLine } from '../src/config/command-line';
+import { BackupError, describe, inspectLedger, ledgerFile } from './backup';
 
 /**
  * Whether another connection has the file open. In WAL mode every open connection holds a
@@ -49,13 +50,16 @@ export async function restoreLedger(from: string, to: string): Promise<string> {
   return describe(contents);
 }
 
+const USAGE = 'npm run restore -- --from FILE [--to LEDGER_DB]';
+
 async function main(args: string[]): Promise<number> {
-  const from = arg(args, '--from');
+  const { values } = parseCommandLine('restore', USAGE, { args, options: { from: { type: 'string' }, to: { type: 'string' }, db: { type: 'string' } } });
+  const from = values.from;
   if (!from) {
-    console.error('usage: npm run restore -- --from FILE [--to LEDGER_DB]');
+    console.error(`usage: ${USAGE}`);
     return 1;
   }
-  const to = arg(args, '--to') ?? ledgerFile(args);
+  const to = values.to ?? ledgerFile(values.db);
   console.log(await restoreLedger(from, to));
   console.log(`restored into ${to}; start the service to catch the read models up`);
   return 0;

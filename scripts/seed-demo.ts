@@ -8,6 +8,7 @@
  * Deterministic: the same run writes the same events (seeded PRNG, counter ids, simulated clock).
  */
 import { LedgerClient, startLedger } from './ledger-client';
+import { parseCommandLine } from '../src/config/command-line';
 import { POLICY_ARCHIVE_STREAM } from '../src/policy/policy-archive';
 
 /** mulberry32: a small seeded PRNG, so the demo is the same every run. */
@@ -313,9 +314,8 @@ export async function monitoringSettled(ledger: LedgerClient): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const dbIndex = args.indexOf('--db');
-  const path = dbIndex >= 0 ? args[dbIndex + 1] : process.env.LEDGER_DB ?? './data/ledger.db';
+  const { values } = parseCommandLine('seed:demo', 'npm run seed:demo [-- --db ./data/ledger.db]', { options: { db: { type: 'string' } } });
+  const path = values.db ?? process.env.LEDGER_DB ?? './data/ledger.db';
   const ledger = await startLedger({ path });
   try {
     // The service archives its policy packs at start; any other event means the ledger holds facts.

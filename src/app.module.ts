@@ -3,6 +3,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AuditModule } from './audit/audit.module';
+import { CorrectionsModule } from './corrections/corrections.module';
+import { DisputesModule } from './disputes/disputes.module';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { LedgerConfig } from './config/config';
 import { FeedModule } from './feed/feed.module';
@@ -35,6 +37,8 @@ export class AppModule {
         MonitoringModule,
         AuditModule,
         FeedModule,
+        CorrectionsModule,
+        DisputesModule,
       ],
       controllers: [HealthController],
       providers: [

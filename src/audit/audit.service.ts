@@ -3,6 +3,7 @@ import { EVENT_STORE, EventStore, RecordedEvent } from '../event-store/event-sto
 import { upcast } from '../event-store/upcasting';
 import { POLICY_CATALOG } from '../infrastructure/tokens';
 import { NotFound } from '../kernel/errors';
+import type { SettlementAdjusted } from '../corrections/correction.events';
 import type { SettlementReversed, VisitSettled } from '../modules/claims/claims.events';
 import type { PolicyCatalog } from '../policy/catalog';
 import { AsOf, recordedBy } from '../projections/person-views';
@@ -41,7 +42,8 @@ export class AuditService {
     const settled = events.find((e) => e.type === 'VisitSettled' && (e.data as VisitSettled['data']).settlementId === settlementId);
     if (!settled) throw new NotFound('settlement', settlementId);
     const reversal = events.find((e) => e.type === 'SettlementReversed' && (e.data as SettlementReversed['data']).settlementId === settlementId);
-    return explainSettlement(personId, settled.data as VisitSettled['data'], settled.position, reversal?.data as SettlementReversed['data'] | undefined);
+    const adjustments = events.filter((e) => e.type === 'SettlementAdjusted' && (e.data as SettlementAdjusted['data']).settlementId === settlementId);
+    return explainSettlement(personId, settled.data as VisitSettled['data'], settled.position, reversal?.data as SettlementReversed['data'] | undefined, adjustments.map((e) => ({ data: e.data as SettlementAdjusted['data'], position: e.position })));
   }
 
   seals(): Promise<SealRecord[]> {

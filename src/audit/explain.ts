@@ -4,7 +4,8 @@
  * clause in Chinese as the document writes it, the rule in English). Pure.
  */
 import type { SettlementReversed, VisitSettled } from '../modules/claims/claims.events';
-import type { TraceEntry } from '../policy/engine/types';
+import type { Money3, SettlementAdjusted } from '../corrections/correction.events';
+import type { Decision, TraceEntry } from '../policy/engine/types';
 
 export interface Citation {
   /** Document number, e.g. '宛政办〔2022〕42号'. */
@@ -39,6 +40,33 @@ export interface Explanation {
   flags: Array<{ code: string; message: string; citations: Citation[] }>;
   reversal?: SettlementReversed['data'];
   position: number;
+  /** Issue 15: corrections of this settlement in log order, each with its whole decision and why it differs. */
+  adjustments: ExplainedAdjustment[];
+  /** Fund, account and cash in force now: the last adjustment's, or the settled ones. */
+  net: Money3;
+}
+
+/** One step of a decision as `explain` shows it, before or after a correction. */
+export interface StepFigures {
+  inputs: TraceEntry['inputs'];
+  result: TraceEntry['result'];
+}
+
+export interface ExplainedAdjustment {
+  n: number;
+  correctionId: string;
+  disputeId?: string;
+  adjustedAt: string;
+  position: number;
+  policyVersion: string;
+  /** The corrected policy parameter, when the correction was to the pack. */
+  policyOverride?: SettlementAdjusted['data']['policyOverride'];
+  previous: Money3;
+  adjusted: Money3;
+  delta: Money3;
+  /** Why the decisions differ: the first step where they part, its clause and rule, and its figures before and after. */
+  divergence: { step: string; clause: string; citations: Citation[]; rule: string; before: StepFigures | null; after: StepFigures | null; why: string };
+  decision: { category: string; eligible: boolean; amounts: Decision['amounts']; steps: ExplainedStep[]; reasons: Explanation['reasons'] };
 }
 
 /** What each engine step does, in English (the trace gives the figures and the clause). */
@@ -82,13 +110,22 @@ export function parseCitations(text: string): Citation[] {
     });
 }
 
+/** A recorded SettlementAdjusted with its log position. */
+export interface RecordedAdjustment {
+  data: SettlementAdjusted['data'];
+  position: number;
+}
+
 export function explainSettlement(
   personId: string,
   settled: VisitSettled['data'],
   position: number,
   reversal?: SettlementReversed['data'],
+  adjustments: ReadonlyArray<RecordedAdjustment> = [],
 ): Explanation {
   const d = settled.decision;
+  const explained = explainAdjustments(d, adjustments);
+  const inForce = adjustments.length ? adjustments[adjustments.length - 1].data.decision : d;
   return {
     personId,
     settlementId: settled.settlementId,
@@ -99,20 +136,60 @@ export function explainSettlement(
     category: d.category,
     eligible: d.eligible,
     amounts: d.amounts,
-    steps: d.trace.map((t, i) => ({
-      n: i + 1,
-      step: t.step,
-      rule: ruleOf(t.step),
-      citations: parseCitations(t.clause),
-      inputs: t.inputs,
-      result: t.result,
-      ...(t.note ? { note: t.note } : {}),
-    })),
-    reasons: d.reasons.map((r) => ({ code: r.code, message: r.message, citations: parseCitations(r.clause) })),
-    flags: d.flags.map((r) => ({ code: r.code, message: r.message, citations: parseCitations(r.clause) })),
+    steps: explainSteps(d.trace),
+    reasons: explainReasons(d.reasons),
+    flags: explainReasons(d.flags),
     ...(reversal ? { reversal } : {}),
     position,
+    adjustments: explained,
+    net: { fund: inForce.amounts.fund, account: inForce.amounts.account, cash: inForce.amounts.cash },
   };
+}
+
+function explainSteps(trace: TraceEntry[]): ExplainedStep[] {
+  return trace.map((t, i) => ({
+    n: i + 1,
+    step: t.step,
+    rule: ruleOf(t.step),
+    citations: parseCitations(t.clause),
+    inputs: t.inputs,
+    result: t.result,
+    ...(t.note ? { note: t.note } : {}),
+  }));
+}
+
+const explainReasons = (reasons: Decision['reasons']): Explanation['reasons'] => reasons.map((r) => ({ code: r.code, message: r.message, citations: parseCitations(r.clause) }));
+
+/** Each adjustment against the decision in force before it (the settled one, then each adjusted one in turn). */
+function explainAdjustments(settled: Decision, adjustments: ReadonlyArray<RecordedAdjustment>): ExplainedAdjustment[] {
+  let before = settled;
+  return adjustments.map(({ data, position }, i) => {
+    const explained: ExplainedAdjustment = {
+      n: i + 1,
+      correctionId: data.correctionId,
+      ...(data.disputeId !== undefined ? { disputeId: data.disputeId } : {}),
+      adjustedAt: data.adjustedAt,
+      position,
+      policyVersion: data.policyVersion,
+      ...(data.policyOverride ? { policyOverride: data.policyOverride } : {}),
+      previous: data.previous,
+      adjusted: data.adjusted,
+      delta: data.delta,
+      divergence: explainDivergence(before, data),
+      decision: { category: data.decision.category, eligible: data.decision.eligible, amounts: data.decision.amounts, steps: explainSteps(data.decision.trace), reasons: explainReasons(data.decision.reasons) },
+    };
+    before = data.decision;
+    return explained;
+  });
+}
+
+function explainDivergence(before: Decision, data: SettlementAdjusted['data']): ExplainedAdjustment['divergence'] {
+  const { step, clause } = data.divergence;
+  const figures = (t: TraceEntry | undefined): StepFigures | null => (t ? { inputs: t.inputs, result: t.result } : null);
+  const was = figures(before.trace.find((t) => t.step === step));
+  const now = figures(data.decision.trace.find((t) => t.step === step));
+  const why = `${step} (${clause}): ${was ? kv(was.result) : '—'} → ${now ? kv(now.result) : '—'}`;
+  return { step, clause, citations: parseCitations(clause), rule: ruleOf(step), before: was, after: now, why };
 }
 
 const kv = (o: Record<string, unknown>): string =>
@@ -147,5 +224,21 @@ export function explanationText(e: Explanation): string {
   for (const r of e.reasons) lines.push(`Reason ${r.code}: ${r.message} — ${cites(r.citations)}`);
   for (const f of e.flags) lines.push(`Flag ${f.code}: ${f.message} — ${cites(f.citations)}`);
   if (e.reversal) lines.push(`Reversed at ${e.reversal.reversedAt}: ${e.reversal.reason} — ${e.reversal.clause}`);
+  for (const a of e.adjustments) lines.push(...adjustmentText(a));
+  if (e.adjustments.length) lines.push(`In force now: fund ${e.net.fund}, account ${e.net.account}, cash ${e.net.cash}`);
   return lines.join('\n') + '\n';
+}
+
+const money3Text = (m: Money3): string => `fund ${m.fund}, account ${m.account}, cash ${m.cash}`;
+
+function adjustmentText(a: ExplainedAdjustment): string[] {
+  return [
+    '',
+    `Correction ${a.n}: ${a.correctionId}${a.disputeId ? ` (dispute ${a.disputeId})` : ''} at ${a.adjustedAt}, policy ${a.policyVersion}`,
+    `   Was: ${money3Text(a.previous)}`,
+    `   Now: ${money3Text(a.adjusted)} (delta ${money3Text(a.delta)})`,
+    `   Why: ${a.divergence.why}`,
+    `   依据 Clause: ${cites(a.divergence.citations) || '—'}`,
+    `   Rule: ${a.divergence.rule}`,
+  ];
 }

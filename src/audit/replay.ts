@@ -17,6 +17,8 @@ import type { Decision } from '../policy/engine/types';
 import type { PolicyPack } from '../policy/pack.types';
 import { foldPersonView, PackSource, PersonYearView, summarizeYear } from '../projections/person-views';
 import { Difference, jsonDiff } from './json-diff';
+import { DecisionsInForce } from './replay-adjustments';
+import type { SettlementAdjusted } from '../corrections/correction.events';
 import { ChainVerification, verifyChain } from './tamper-chain';
 
 export interface PackLookup extends PackSource {
@@ -37,6 +39,8 @@ export interface ReplayReport {
   /** Position of the last event read: the report holds as of it. */
   throughPosition: number;
   settlementsChecked: number;
+  /** Issue 15: SettlementAdjusted events of the year recomputed, like settlements. */
+  adjustmentsChecked: number;
   /** "0 differences", or how many. */
   verdict: string;
   differences: SettlementDifference[];
@@ -62,6 +66,9 @@ export function replayPersonYear(personId: string, rawEvents: ReadonlyArray<Reco
   const streamId = `person-${personId}`;
   const chain = verifyChain(streamId, rawEvents);
   const differences: SettlementDifference[] = [];
+  // Issue 15: each settlement's decision in force, so every SettlementAdjusted is checked against the one before it.
+  const inForce = new DecisionsInForce();
+  let adjustmentsChecked = 0;
   let state = initialPersonState();
   let checked = 0;
   for (const raw of rawEvents) {
@@ -69,9 +76,18 @@ export function replayPersonYear(personId: string, rawEvents: ReadonlyArray<Reco
     if (event.type === 'VisitSettled') {
       const data = event.data as VisitSettled['data'];
       const at = { settlementId: data.settlementId, revision: event.revision, position: event.position };
+      inForce.settled(data.settlementId, data.decision);
       if (data.decision?.year === year) {
         checked += 1;
         differences.push(...checkSettlement(data, state, packs).map((d) => ({ ...at, ...d })));
+      }
+    }
+    if (event.type === 'SettlementAdjusted') {
+      const data = event.data as SettlementAdjusted['data'];
+      const found = inForce.adjust(data, packs);
+      if (data.decision?.year === year) {
+        adjustmentsChecked += 1;
+        differences.push(...found.map((d) => ({ settlementId: data.settlementId, revision: event.revision, position: event.position, ...d })));
       }
     }
     state = evolvePerson(state, event);
@@ -84,6 +100,7 @@ export function replayPersonYear(personId: string, rawEvents: ReadonlyArray<Reco
     eventsRead: rawEvents.length,
     throughPosition: rawEvents.length ? rawEvents[rawEvents.length - 1].position : 0,
     settlementsChecked: checked,
+    adjustmentsChecked,
     verdict: `${differences.length} difference${differences.length === 1 ? '' : 's'}`,
     differences,
     chain,

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { z } from 'zod';
 import type { Principal, Role } from '../http/roles';
 
 /**
@@ -23,7 +24,7 @@ export interface StoredKey {
 /** Why a presented key is refused, for the 401 message (never the key itself). */
 export type KeyCheck = { principal: Principal } | { refused: string };
 
-const ROLES: Role[] = ['agency', 'institution', 'auditor'];
+const ROLES = ['agency', 'institution', 'auditor'] as const satisfies readonly Role[];
 
 export function hashKey(key: string): string {
   return createHash('sha256').update(key, 'utf8').digest('hex');
@@ -34,30 +35,49 @@ export function generateKey(): { key: string; keyId: string } {
   return { key: `lk_${keyId}_${randomBytes(24).toString('base64url')}`, keyId };
 }
 
+const ISO_INSTANT = z
+  .string({ error: 'must be an ISO date-time' })
+  .refine((v) => !Number.isNaN(Date.parse(v)), 'must be an ISO date-time')
+  .optional();
+
+/** One entry of the key file; unknown fields are dropped, institution keys must name their institution. */
+const STORED_KEY = z
+  .object(
+    {
+      keyId: z
+        .string({ error: 'must be 4-32 lowercase letters or digits' })
+        .regex(/^[0-9a-z]{4,32}$/, 'must be 4-32 lowercase letters or digits'),
+      role: z.enum(ROLES, { error: `must be one of ${ROLES.join(', ')}` }),
+      institutionCode: z.string({ error: 'must be a string' }).optional(),
+      sha256: z.string({ error: 'must be 64 hex digits' }).regex(/^[0-9a-f]{64}$/, 'must be 64 hex digits'),
+      createdAt: z.unknown().transform((v) => String(v ?? '')),
+      expiresAt: ISO_INSTANT,
+      revokedAt: ISO_INSTANT,
+    },
+    { error: 'not an object' },
+  )
+  .refine((k) => k.role !== 'institution' || k.institutionCode !== undefined, {
+    path: ['institutionCode'],
+    error: 'required for role institution',
+  });
+
+const KEY_FILE = z.array(STORED_KEY, { error: 'expected a JSON array of keys' });
+
+/** `[0].role` for the path [0, 'role']. */
+const fieldOf = (path: readonly PropertyKey[]): string => path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
+
 export function readKeyFile(file: string): StoredKey[] {
   if (!fs.existsSync(file)) return [];
-  const parsed: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
-  if (!Array.isArray(parsed)) throw new Error(`${file}: expected a JSON array of keys`);
-  return parsed.map((k, i) => {
-    if (!k || typeof k !== 'object') throw new Error(`${file}[${i}]: not an object`);
-    const { keyId, role, institutionCode, sha256, createdAt, expiresAt, revokedAt } = k as Record<string, unknown>;
-    if (typeof keyId !== 'string' || !/^[0-9a-z]{4,32}$/.test(keyId)) throw new Error(`${file}[${i}].keyId: must be 4-32 lowercase letters or digits`);
-    if (!ROLES.includes(role as Role)) throw new Error(`${file}[${i}].role: must be one of ${ROLES.join(', ')}`);
-    if (typeof sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(sha256)) throw new Error(`${file}[${i}].sha256: must be 64 hex digits`);
-    if (role === 'institution' && typeof institutionCode !== 'string') throw new Error(`${file}[${i}].institutionCode: required for role institution`);
-    for (const [name, v] of [['expiresAt', expiresAt], ['revokedAt', revokedAt]] as const) {
-      if (v !== undefined && (typeof v !== 'string' || Number.isNaN(Date.parse(v)))) throw new Error(`${file}[${i}].${name}: must be an ISO date-time`);
-    }
-    return {
-      keyId,
-      role: role as Role,
-      institutionCode: institutionCode as string | undefined,
-      sha256,
-      createdAt: String(createdAt ?? ''),
-      ...(expiresAt !== undefined ? { expiresAt: expiresAt as string } : {}),
-      ...(revokedAt !== undefined ? { revokedAt: revokedAt as string } : {}),
-    };
-  });
+  const parsed = KEY_FILE.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`${file}${fieldOf(issue.path)}: ${issue.message}`);
+  }
+  return parsed.data.map(({ expiresAt, revokedAt, ...k }) => ({
+    ...k,
+    ...(expiresAt !== undefined ? { expiresAt } : {}),
+    ...(revokedAt !== undefined ? { revokedAt } : {}),
+  }));
 }
 
 export function appendKey(file: string, entry: StoredKey): void {
@@ -75,7 +95,14 @@ export function writeKeyFile(file: string, keys: StoredKey[]): void {
 /** Creates a key, stores its hash, and returns the key (shown once, never stored). */
 export function issueKey(file: string, role: Role, now: Date, institutionCode?: string, expiresAt?: Date): { key: string; keyId: string } {
   const { key, keyId } = generateKey();
-  appendKey(file, { keyId, role, institutionCode, sha256: hashKey(key), createdAt: now.toISOString(), ...(expiresAt ? { expiresAt: expiresAt.toISOString() } : {}) });
+  appendKey(file, {
+    keyId,
+    role,
+    institutionCode,
+    sha256: hashKey(key),
+    createdAt: now.toISOString(),
+    ...(expiresAt ? { expiresAt: expiresAt.toISOString() } : {}),
+  });
   return { key, keyId };
 }
 
@@ -94,7 +121,8 @@ export function parseExpiry(now: Date, expires?: string, ttl?: string): Date | u
   if (expires !== undefined && ttl !== undefined) throw new Error('give --expires or --ttl, not both');
   if (expires !== undefined) {
     const at = Date.parse(expires);
-    if (!/^\d{4}-\d{2}-\d{2}/.test(expires) || Number.isNaN(at)) throw new Error(`--expires must be a date like 2027-01-01 or an ISO date-time, got "${expires}"`);
+    if (!/^\d{4}-\d{2}-\d{2}/.test(expires) || Number.isNaN(at))
+      throw new Error(`--expires must be a date like 2027-01-01 or an ISO date-time, got "${expires}"`);
     if (at <= now.getTime()) throw new Error(`--expires ${expires} is not in the future`);
     return new Date(at);
   }
@@ -126,7 +154,11 @@ export class ApiKeyRing {
    * restart: the file is re-read when its modification time or size changes, checked at
    * most every KEY_FILE_CHECK_MS, so a revocation is honoured within a second.
    */
-  constructor(keys: StoredKey[], private readonly file?: string, private readonly now: () => number = Date.now) {
+  constructor(
+    keys: StoredKey[],
+    private readonly file?: string,
+    private readonly now: () => number = Date.now,
+  ) {
     this.byHash = new Map(keys.map((k) => [k.sha256, k]));
     if (file) this.seenVersion = fileVersion(file);
   }
@@ -165,7 +197,8 @@ export class ApiKeyRing {
     const stored = this.byHash.get(h);
     if (!stored || !timingSafeEqual(Buffer.from(stored.sha256, 'hex'), Buffer.from(h, 'hex'))) return { refused: 'unknown API key' };
     if (stored.revokedAt) return { refused: `API key ${stored.keyId} was revoked at ${stored.revokedAt}` };
-    if (stored.expiresAt && Date.parse(stored.expiresAt) <= this.now()) return { refused: `API key ${stored.keyId} expired at ${stored.expiresAt}` };
+    if (stored.expiresAt && Date.parse(stored.expiresAt) <= this.now())
+      return { refused: `API key ${stored.keyId} expired at ${stored.expiresAt}` };
     return { principal: { role: stored.role, keyId: stored.keyId, institutionCode: stored.institutionCode } };
   }
 }

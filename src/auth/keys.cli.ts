@@ -4,6 +4,7 @@
  * `npm run keys -- revoke <keyId>` (the running service refuses the key within a second)
  * Only key hashes are stored; a new key is printed once.
  */
+import { parseCommandLine } from '../config/command-line';
 import { ConfigError, loadConfig } from '../config/config';
 import type { Role } from '../http/roles';
 import { issueKey, parseExpiry, readKeyFile, revokeKey, StoredKey } from './api-keys';
@@ -11,25 +12,31 @@ import { issueKey, parseExpiry, readKeyFile, revokeKey, StoredKey } from './api-
 const USAGE =
   'usage: keys add --role agency|institution|auditor [--institution CODE] [--expires YYYY-MM-DD | --ttl 30d] | keys list | keys revoke KEY_ID';
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
+const OPTIONS = {
+  role: { type: 'string' },
+  institution: { type: 'string' },
+  expires: { type: 'string' },
+  ttl: { type: 'string' },
+} as const;
+
+type Options = Partial<Record<keyof typeof OPTIONS, string>>;
 
 function fail(message: string, code = 2): never {
   console.error(message);
   process.exit(code);
 }
 
-function add(file: string): void {
-  const role = arg('role') as Role | undefined;
+function add(file: string, options: Options): void {
+  const role = options.role as Role | undefined;
   if (!role || !['agency', 'institution', 'auditor'].includes(role)) fail('--role must be agency, institution or auditor');
-  const institution = arg('institution');
+  const institution = options.institution;
   if (role === 'institution' && !institution) fail('--institution CODE is required for role institution');
   const now = new Date();
-  const expiresAt = parseExpiry(now, arg('expires'), arg('ttl'));
+  const expiresAt = parseExpiry(now, options.expires, options.ttl);
   const { key, keyId } = issueKey(file, role, now, institution, expiresAt);
-  console.log(`key ${keyId} (${role}${institution ? ` for ${institution}` : ''}${expiresAt ? `, expires ${expiresAt.toISOString()}` : ''}) stored as a hash in ${file}`);
+  console.log(
+    `key ${keyId} (${role}${institution ? ` for ${institution}` : ''}${expiresAt ? `, expires ${expiresAt.toISOString()}` : ''}) stored as a hash in ${file}`,
+  );
   console.log(`API key (shown once): ${key}`);
 }
 
@@ -43,20 +50,29 @@ function list(file: string): void {
   const now = Date.now();
   console.log(['id', 'role', 'institution', 'created', 'expires', 'revoked', 'status'].join('\t'));
   for (const k of readKeyFile(file)) {
-    console.log([k.keyId, k.role, k.institutionCode ?? '-', k.createdAt, k.expiresAt ?? '-', k.revokedAt ?? '-', status(k, now)].join('\t'));
+    console.log(
+      [k.keyId, k.role, k.institutionCode ?? '-', k.createdAt, k.expiresAt ?? '-', k.revokedAt ?? '-', status(k, now)].join('\t'),
+    );
   }
 }
 
 function main(): void {
+  const { values: options, positionals: words } = parseCommandLine('keys', USAGE, {
+    args: process.argv.slice(2),
+    options: OPTIONS,
+    allowPositionals: true,
+  });
+  const [command, ...positionals] = words;
   const config = loadConfig();
-  const command = process.argv[2];
-  if (command === 'add') return add(config.apiKeysFile);
+  if (command === 'add') return add(config.apiKeysFile, options);
   if (command === 'list') return list(config.apiKeysFile);
   if (command === 'revoke') {
-    const id = process.argv[3];
-    if (!id || id.startsWith('--')) fail(USAGE);
+    const id = positionals[0];
+    if (!id) fail(USAGE);
     const k = revokeKey(config.apiKeysFile, id, new Date());
-    console.log(`key ${k.keyId} (${k.role}${k.institutionCode ? ` for ${k.institutionCode}` : ''}) revoked at ${k.revokedAt}; the running service refuses it within a second`);
+    console.log(
+      `key ${k.keyId} (${k.role}${k.institutionCode ? ` for ${k.institutionCode}` : ''}) revoked at ${k.revokedAt}; the running service refuses it within a second`,
+    );
     return;
   }
   fail(USAGE);

@@ -5,7 +5,15 @@ import { ConfigError, loadConfig, PERSON_CACHE_DEFAULT } from './config';
 describe('configuration from the environment, validated at start', () => {
   it('defaults: port 3000, ./data/ledger.db, embedded store, synchronous FULL, fastify', () => {
     const c = loadConfig({});
-    expect(c).toEqual(expect.objectContaining({ port: 3000, ledgerDb: './data/ledger.db', eventstoreConnectionString: undefined, sqliteSynchronous: 'FULL', httpAdapter: 'fastify' }));
+    expect(c).toEqual(
+      expect.objectContaining({
+        port: 3000,
+        ledgerDb: './data/ledger.db',
+        eventstoreConnectionString: undefined,
+        sqliteSynchronous: 'FULL',
+        httpAdapter: 'fastify',
+      }),
+    );
     expect(c.apiKeysFile).toBe(path.resolve('./data/api-keys.json'));
   });
 
@@ -27,8 +35,14 @@ describe('configuration from the environment, validated at start', () => {
   });
 
   it('accepts an esdb:// connection string and NORMAL', () => {
-    const c = loadConfig({ EVENTSTORE_CONNECTION_STRING: 'esdb://localhost:2113?tls=false', LEDGER_SQLITE_SYNCHRONOUS: 'NORMAL', PORT: '8080' });
-    expect(c).toEqual(expect.objectContaining({ port: 8080, eventstoreConnectionString: 'esdb://localhost:2113?tls=false', sqliteSynchronous: 'NORMAL' }));
+    const c = loadConfig({
+      EVENTSTORE_CONNECTION_STRING: 'esdb://localhost:2113?tls=false',
+      LEDGER_SQLITE_SYNCHRONOUS: 'NORMAL',
+      PORT: '8080',
+    });
+    expect(c).toEqual(
+      expect.objectContaining({ port: 8080, eventstoreConnectionString: 'esdb://localhost:2113?tls=false', sqliteSynchronous: 'NORMAL' }),
+    );
   });
 
   it('LEDGER_PERSON_CACHE_SIZE: a positive integer, default PERSON_CACHE_DEFAULT', () => {

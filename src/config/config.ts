@@ -37,7 +37,11 @@ export interface LedgerConfig {
 export const PERSON_CACHE_DEFAULT = 50_000;
 
 export class ConfigError extends Error {
-  constructor(readonly variable: string, rule: string, value: string | undefined) {
+  constructor(
+    readonly variable: string,
+    rule: string,
+    value: string | undefined,
+  ) {
     super(`configuration ${variable}=${JSON.stringify(value)}: ${rule}`);
     this.name = 'ConfigError';
   }
@@ -69,7 +73,8 @@ export function loadConfig(env: Env = process.env): LedgerConfig {
     port = Number(rawPort);
   }
   const ledgerDb = env.LEDGER_DB && env.LEDGER_DB !== '' ? env.LEDGER_DB : './data/ledger.db';
-  if (ledgerDb !== ':memory:' && ledgerDb.endsWith('/')) throw new ConfigError('LEDGER_DB', 'must be a file path, not a directory', ledgerDb);
+  if (ledgerDb !== ':memory:' && ledgerDb.endsWith('/'))
+    throw new ConfigError('LEDGER_DB', 'must be a file path, not a directory', ledgerDb);
   const esdb = env.EVENTSTORE_CONNECTION_STRING;
   if (esdb !== undefined && esdb !== '' && !/^(esdb|esdb\+discover|kurrentdb):\/\/\S+$/.test(esdb)) {
     throw new ConfigError('EVENTSTORE_CONNECTION_STRING', 'must be an esdb:// or esdb+discover:// connection string', esdb);
@@ -90,7 +95,10 @@ export function loadConfig(env: Env = process.env): LedgerConfig {
     logLevel: oneOf(env, 'LOG_LEVEL', ['error', 'warn', 'log', 'debug'] as const, 'log'),
     personCacheSize: positiveInteger(env, 'LEDGER_PERSON_CACHE_SIZE', 10_000_000, PERSON_CACHE_DEFAULT),
     metricsPublic: oneOf(env, 'LEDGER_METRICS_PUBLIC', ['true', 'false'] as const, 'true') === 'true',
-    inputLimitsFile: env.LEDGER_INPUT_LIMITS && env.LEDGER_INPUT_LIMITS !== '' ? env.LEDGER_INPUT_LIMITS : path.resolve(__dirname, '../../config/input-limits.json'),
+    inputLimitsFile:
+      env.LEDGER_INPUT_LIMITS && env.LEDGER_INPUT_LIMITS !== ''
+        ? env.LEDGER_INPUT_LIMITS
+        : path.resolve(__dirname, '../../config/input-limits.json'),
   };
 }
 

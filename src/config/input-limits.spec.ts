@@ -35,3 +35,15 @@ it('a file that is not JSON stops the start naming LEDGER_INPUT_LIMITS', () => {
   fs.writeFileSync(file, '{not json');
   expect(() => loadInputLimits(file)).toThrow(/LEDGER_INPUT_LIMITS/);
 });
+
+it('names the kind, the rule and the value in one line (zod schema, issue 14 item 5)', () => {
+  const doc = shipped();
+  doc.amountCeilings.accountTransfer.max = 1000;
+  expect(() => parseInputLimits(doc)).toThrow(
+    'configuration LEDGER_INPUT_LIMITS amountCeilings.accountTransfer="1000": max must be a positive decimal string',
+  );
+  const bogus = shipped();
+  bogus.amountCeilings.visitLines = { max: '1.00', reason: 'typo' };
+  expect(() => parseInputLimits(bogus)).toThrow('configuration LEDGER_INPUT_LIMITS=undefined: unknown kinds visitLines');
+  expect(() => parseInputLimits({})).toThrow('configuration LEDGER_INPUT_LIMITS=undefined: must have amountCeilings');
+});

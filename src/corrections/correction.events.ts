@@ -43,7 +43,12 @@ export interface CorrectionApplied {
     appliedBy: { role: string; keyId?: string };
     /** The derived pack version, when the correction is to a policy parameter. */
     correctedPolicyVersion?: string;
-    /** Every settlement re-adjudicated and whether its figures changed, in order. */
+    /**
+     * Every settlement re-adjudicated that the correction is about or that changed, in order.
+     * `changed`: a SettlementAdjusted is written for it — its figures change, or its own
+     * facts or pack were corrected and its decision reads differently even though its money
+     * does not move (delta zero; later corrections start from the corrected facts).
+     */
     affected: Array<{ personId: string; settlementId: string; changed: boolean; delta: Money3 }>;
     totals: Money3;
   };

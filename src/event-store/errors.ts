@@ -14,13 +14,6 @@ export class WrongExpectedVersion extends Error {
   }
 }
 
-export class StreamNotFound extends Error {
-  constructor(readonly streamId: string) {
-    super(`stream ${streamId} not found`);
-    this.name = 'StreamNotFound';
-  }
-}
-
 /** The same event id was appended with different content: a client bug, not a retry. */
 export class EventIdReused extends Error {
   constructor(readonly streamId: string, readonly eventId: string) {

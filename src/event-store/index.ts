@@ -16,6 +16,3 @@ export function createEventStore(config: EventStoreConfig): EventStore {
   if (config.eventstoreConnectionString) return new EsdbEventStore(config.eventstoreConnectionString);
   return new SqliteEventStore({ path: config.ledgerDb, synchronous: config.sqliteSynchronous ?? 'FULL' });
 }
-
-export { SqliteEventStore } from './sqlite/sqlite-event-store';
-export { EsdbEventStore } from './esdb/esdb-event-store';

@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Inject, Optional, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Optional, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { LEDGER_CONFIG, LedgerConfig } from '../config/config';
 import { EVENT_STORE, EventStore } from '../event-store/event-store.port';
@@ -16,8 +16,14 @@ export function readyMaxLagFrom(env: NodeJS.ProcessEnv): number {
   const raw = env.LEDGER_READY_MAX_LAG;
   if (raw === undefined || raw === '') return DEFAULT_READY_MAX_LAG;
   const n = Number(raw);
-  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n)) throw new Error(`LEDGER_READY_MAX_LAG must be a whole number of events (0 or more), got "${raw}"`);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n))
+    throw new Error(`LEDGER_READY_MAX_LAG must be a whole number of events (0 or more), got "${raw}"`);
   return n;
+}
+
+/** The one thing these handlers need of Express's or Fastify's reply: setting the status. */
+interface StatusReply {
+  status(code: number): unknown;
 }
 
 /**
@@ -30,6 +36,8 @@ export function readyMaxLagFrom(env: NodeJS.ProcessEnv): number {
  * - `/health/live`: 200 whenever the process answers (restart only if this fails).
  * - `/health/ready`: 200 only when the store answers, every projection is running and the
  *   read models are within the lag bound; else 503 (take the instance out of rotation).
+ * A 503 here is an answer, not a fault: it is set on the reply, not thrown, so the error
+ * filter logs no stack and the access line is a warning (a load balancer polls this).
  */
 @ApiTags('health')
 @Controller('health')
@@ -43,13 +51,18 @@ export class HealthController {
     @Optional() @Inject(CHAIN_VERIFIER) private readonly chain?: ChainVerifier,
   ) {}
 
+  // A 503 here is HTTP's own signal to a load balancer and carries the health report as its
+  // body, so these handlers throw Nest's ServiceUnavailableException, not a domain error.
   @Public()
   @Get()
   @ApiOkResponse({ type: HealthDto })
-  @ApiOperation({ summary: 'ok (200), degraded (503: a projection faulted, named with its position) or unavailable (503: the event store does not answer)' })
-  async health(): Promise<Record<string, unknown>> {
+  @ApiOperation({
+    summary:
+      'ok (200), degraded (503: a projection faulted, named with its position) or unavailable (503: the event store does not answer)',
+  })
+  async health(@Res({ passthrough: true }) reply: StatusReply): Promise<Record<string, unknown>> {
     const report = await this.report();
-    if (report.status !== 'ok') throw new ServiceUnavailableException({ statusCode: 503, ...report });
+    if (report.status !== 'ok') return unavailable(reply, report);
     return report;
   }
 
@@ -66,7 +79,7 @@ export class HealthController {
   @Get('ready')
   @ApiOkResponse({ type: HealthDto })
   @ApiOperation({ summary: 'Readiness: 200 when the store answers, every projection runs and the lag is within bound; else 503' })
-  async ready(): Promise<Record<string, unknown>> {
+  async ready(@Res({ passthrough: true }) reply: StatusReply): Promise<Record<string, unknown>> {
     const report = await this.report();
     const maxLag = this.maxLag;
     const lag = (report.projections as { lag?: number } | undefined)?.lag ?? 0;
@@ -75,11 +88,15 @@ export class HealthController {
       ...(report.status === 'unavailable' ? ['event store does not answer'] : []),
       ...states.filter((s) => s.state !== 'running').map((s) => `projection ${(s as { name?: string }).name} is ${s.state}`),
       ...(lag > maxLag ? [`read models ${lag} events behind (bound ${maxLag})`] : []),
-      ...(reconnecting(report) ? [`event store subscription is reconnecting: ${(report.connection as { lastError?: string }).lastError}`] : []),
-      ...((report.chain as { state?: string } | undefined)?.state === 'broken' ? ['hash chain or seal check found a broken link (GET /audit/verify)'] : []),
+      ...(reconnecting(report)
+        ? [`event store subscription is reconnecting: ${(report.connection as { lastError?: string }).lastError}`]
+        : []),
+      ...((report.chain as { state?: string } | undefined)?.state === 'broken'
+        ? ['hash chain or seal check found a broken link (GET /audit/verify)']
+        : []),
     ];
     if (report.status === 'degraded' && reasons.length === 0) reasons.push('read side stopped');
-    if (reasons.length) throw new ServiceUnavailableException({ statusCode: 503, ...report, health: report.status, status: 'not_ready', reasons });
+    if (reasons.length) return unavailable(reply, { ...report, health: report.status, status: 'not_ready', reasons });
     return { ...report, status: 'ready', maxLag };
   }
 
@@ -115,4 +132,9 @@ export class HealthController {
 
 function reconnecting(report: Record<string, unknown>): boolean {
   return (report.connection as { state?: string } | undefined)?.state === 'reconnecting';
+}
+
+function unavailable(reply: StatusReply, body: Record<string, unknown>): Record<string, unknown> {
+  reply.status(503);
+  return { statusCode: 503, ...body };
 }

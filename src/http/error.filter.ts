@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import { HttpAdapterHost } from '@nestjs/core';
 import { STATUS_CODES } from 'node:http';
 import { EventIdReused, WrongExpectedVersion } from '../event-store/errors';
-import { ConcurrencyConflict, InvalidInput, LedgerError, NotFound, PolicyRefusal } from '../kernel/errors';
+import { ConcurrencyConflict, Forbidden, InvalidInput, LedgerError, NotFound, PolicyRefusal } from '../kernel/errors';
 import { InvalidMoney } from '../kernel/money';
 
 /**
@@ -21,7 +21,8 @@ function clientError(e: unknown): [number, Record<string, unknown>] | undefined 
 
 /**
  * Maps every error to HTTP in one place:
- * 400 invalid input (field and rule named), 401/403 from the guard, 404 unknown,
+ * 400 invalid input (field and rule named), 401/403 from the guard, 403 Forbidden (an
+ * institution key acting for another institution), 404 unknown,
  * 409 concurrency conflict, 422 business refusal (reason code + clause), 500 otherwise.
  */
 @Catch()
@@ -54,6 +55,7 @@ export class LedgerErrorFilter implements ExceptionFilter {
       return [400, { statusCode: 400, error: 'Bad Request', message: e.message, errors: [{ field: 'amount', rule: 'isMoney', message: e.message }] }];
     }
     if (e instanceof NotFound) return [404, { statusCode: 404, error: 'Not Found', message: e.message }];
+    if (e instanceof Forbidden) return [403, { statusCode: 403, error: 'Forbidden', message: e.message }];
     if (e instanceof ConcurrencyConflict || e instanceof WrongExpectedVersion) {
       return [409, { statusCode: 409, error: 'Conflict', code: 'CONCURRENCY_CONFLICT', message: e.message }];
     }

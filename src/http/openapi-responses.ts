@@ -6,6 +6,7 @@
  */
 import { applyDecorators } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { listOf, REASON_CODES, type ReasonCode } from '../policy/reason-codes';
 import { EXAMPLES } from './openapi-examples';
 
 const OBJECT = { type: 'object', additionalProperties: true } as const;
@@ -96,11 +97,31 @@ export class AmountsDto {
   @ApiProperty({ example: '0.55' }) rate!: string;
   @ApiProperty(MONEY) fundBeforeCap!: string;
   @ApiProperty(MONEY) capAnnual!: string;
-  @ApiProperty(MONEY) capRemainingBefore!: string;
+  @ApiProperty({ ...MONEY, example: '1500.00', description: 'What was left of the annual cap before this visit' }) capRemainingBefore!: string;
   @ApiProperty(MONEY) fund!: string;
+  @ApiProperty({ ...MONEY, example: '1445.00', description: 'What is left of the annual cap after this visit: capRemainingBefore − fund' }) capRemainingAfter!: string;
   @ApiProperty(MONEY) account!: string;
   @ApiProperty(MONEY) relativeAccount!: string;
   @ApiProperty(MONEY) cash!: string;
+}
+
+const codesIn = (list: 'reasons' | 'flags'): ReasonCode[] => (Object.keys(REASON_CODES) as ReasonCode[]).filter((c) => listOf(c) === list);
+
+/** A reason or flag of a decision; which list a code goes in is the rule of src/policy/reason-codes.ts. */
+abstract class ReasonBase {
+  @ApiProperty({ example: '宛政办〔2022〕42号 第五条（三）', description: 'The clause applied: "<document> <clause>", or "ledger rule <name>"' }) clause!: string;
+  @ApiProperty() message!: string;
+  @ApiPropertyOptional({ description: 'The bill line it concerns (exclusions)' }) lineCode?: string;
+}
+
+export class ReasonDto extends ReasonBase {
+  @ApiProperty({ enum: codesIn('reasons'), example: 'CAP_REACHED', description: 'A payment refused: refusal (the visit), exclusion (a bill line), reduction (the cap), account refusal (the whole share is cash)' })
+  code!: string;
+}
+
+export class FlagDto extends ReasonBase {
+  @ApiProperty({ enum: codesIn('flags'), example: 'DEDUCTIBLE_WAIVED_24H', description: 'A fact beside the refusals: adjustment (how a figure was arrived at) or notice (the money is unchanged)' })
+  code!: string;
 }
 
 export class DecisionDto {
@@ -113,22 +134,45 @@ export class DecisionDto {
   @ApiProperty({ type: AmountsDto }) amounts!: AmountsDto;
   @ApiProperty() deductibleCharged!: boolean;
   @ApiProperty({ ...OBJECT, description: 'National 2207 output fields (setl_id, fund_pay_sumamt, acct_pay, psn_cash_pay, …)' }) national!: Record<string, unknown>;
-  @ApiProperty({ ...OBJECTS, description: 'Why something was not paid: { code, message, clause }' }) reasons!: Array<Record<string, unknown>>;
-  @ApiProperty({ ...OBJECTS, description: 'Paid, but worth a look: { code, message, clause }' }) flags!: Array<Record<string, unknown>>;
+  @ApiProperty({ type: [ReasonDto], description: 'Why money was not paid: the visit refused, a line excluded, the fund limited by the cap, or the account refused. Any refusal-kind reason makes the visit ineligible.' })
+  reasons!: ReasonDto[];
+  @ApiProperty({ type: [FlagDto], description: 'Facts beside the refusals: how a figure was arrived at (e.g. a deductible waived within 24 hours) or a notice that changes nothing' })
+  flags!: FlagDto[];
   @ApiProperty({ ...OBJECTS, description: 'Every step with its inputs, result and clause' }) trace!: Array<Record<string, unknown>>;
 }
 
-export class SettlementWriteDto extends PersonWriteDto {
-  @ApiProperty({ type: DecisionDto }) decision!: DecisionDto;
+export class FamilyPaymentDto {
+  @ApiProperty({ example: 'P-0002' }) holderId!: string;
+  @ApiProperty({ example: 'FAM-P-0001-S-0001-1' }) paymentId!: string;
+  @ApiProperty(MONEY) amount!: string;
 }
 
-export class SettlementDetailDto {
+/** The fields a settlement has in both answers (POST …/visits and GET …/settlements/:sid): the decision is `decision` in both. */
+abstract class SettlementRecordBase {
   @ApiProperty({ example: 'P-0001' }) personId!: string;
   @ApiProperty({ example: 'S-0001' }) settlementId!: string;
-  @ApiProperty() revision!: number;
-  @ApiProperty() position!: number;
+  @ApiProperty({ example: 3, description: "Revision of the VisitSettled event in the person's stream" }) revision!: number;
+  @ApiProperty({ example: 12, description: 'Global position of the VisitSettled event' }) position!: number;
+  @ApiProperty({ type: DecisionDto }) decision!: DecisionDto;
+  @ApiPropertyOptional({ type: FamilyPaymentDto, description: "The relative's-account payment on the holder's stream, if any" }) familyPayment?: FamilyPaymentDto;
+}
+
+export class SettlementWriteDto extends SettlementRecordBase {
+  @ApiProperty({ description: 'False when the Idempotency-Key had already been applied (nothing written; header Idempotent-Replayed: true)' }) created!: boolean;
+}
+
+export class RecordedFactsDto {
+  @ApiProperty({ ...OBJECT, description: 'The visit as given (occurredAt, settledAt, medType, lines, …)' }) visit!: Record<string, unknown>;
+  @ApiProperty({ ...OBJECT, description: 'The institution facts used (code, level, region, designated, …)' }) institution!: Record<string, unknown>;
+  @ApiProperty({ ...OBJECT, description: 'The year-to-date the engine saw (fundPaid, deductibleMet, deductibleCharges)' }) yearToDate!: Record<string, unknown>;
+  @ApiProperty({ ...OBJECT, description: 'The account request as adjudicated' }) account!: Record<string, unknown>;
+  @ApiProperty({ description: 'Version (sha256) of the policy pack applied' }) policyVersion!: string;
+  @ApiPropertyOptional({ ...OBJECT, description: 'An imported settlement: its figures as paid at the time' }) historical?: Record<string, unknown>;
+}
+
+export class SettlementDetailDto extends SettlementRecordBase {
   @ApiProperty() recordedAt!: string;
-  @ApiProperty({ ...OBJECT, description: 'VisitSettled data: settlementId, visit, institution, yearToDate, account, policyVersion, decision' }) settled!: Record<string, unknown>;
+  @ApiProperty({ type: RecordedFactsDto }) facts!: RecordedFactsDto;
   @ApiPropertyOptional({ ...OBJECT, description: 'SettlementReversed data, if reversed' }) reversal?: Record<string, unknown>;
 }
 
@@ -176,6 +220,7 @@ export class StatementLineDto {
 export class PagedStatementDto extends AccountTotalsDto {
   @ApiProperty({ example: 'P-0001' }) personId!: string;
   @ApiProperty({ type: [StatementLineDto] }) lines!: StatementLineDto[];
+  @ApiProperty({ ...OBJECT, description: 'Issue 15: cash owed because of corrections, never in the balance: { owedToPerson, owedToFund, lines }' }) receivables!: Record<string, unknown>;
   @ApiProperty({ type: String, nullable: true, description: 'Pass as ?cursor= for the next lines' }) nextCursor!: string | null;
 }
 
@@ -184,7 +229,7 @@ export class StatementAnswerDto extends ReadAnswerBase {
 }
 
 export class PersonYearAnswerDto extends ReadAnswerBase {
-  @ApiProperty({ ...OBJECT, description: 'PersonYearView: fund paid, cap in force and remaining, by category period, every settlement' }) result!: Record<string, unknown>;
+  @ApiProperty({ ...OBJECT, description: 'PersonYearView: fund paid (net of corrections), cap in force and remaining, by category period, every settlement with its original/adjustment/net figures and corrections; totals { original, adjustment, net }' }) result!: Record<string, unknown>;
 }
 
 export class RateTimelineAnswerDto extends ReadAnswerBase {
@@ -197,7 +242,11 @@ export class InstitutionMonthTotalsDto {
   @ApiProperty() visits!: number;
   @ApiProperty(MONEY) totalCost!: string;
   @ApiProperty(MONEY) policyScopeCost!: string;
-  @ApiProperty(MONEY) fundDue!: string;
+  @ApiProperty({ ...MONEY, description: 'As settled (the original decisions)' }) fundDue!: string;
+  @ApiProperty({ ...OBJECT, description: 'Issue 15: corrections of these settlements: { settlements, fund, account, cash, totalCost, policyScopeCost } (signed deltas)' }) adjustments!: Record<string, unknown>;
+  @ApiProperty(MONEY) fundDueNet!: string;
+  @ApiProperty(MONEY) totalCostNet!: string;
+  @ApiProperty(MONEY) policyScopeCostNet!: string;
 }
 
 export class InstitutionMonthAnswerDto extends ReadAnswerBase {
@@ -358,6 +407,7 @@ export class ReplayReportDto {
   @ApiProperty() eventsRead!: number;
   @ApiProperty() throughPosition!: number;
   @ApiProperty() settlementsChecked!: number;
+  @ApiProperty({ description: 'SettlementAdjusted events of the year recomputed (issue 15)' }) adjustmentsChecked!: number;
   @ApiProperty({ example: '0 differences' }) verdict!: string;
   @ApiProperty({ ...OBJECTS }) differences!: Array<Record<string, unknown>>;
   @ApiProperty({ ...OBJECT }) chain!: Record<string, unknown>;
@@ -388,6 +438,8 @@ export class ExplanationDto {
   @ApiProperty({ ...OBJECTS }) flags!: Array<Record<string, unknown>>;
   @ApiPropertyOptional({ ...OBJECT }) reversal?: Record<string, unknown>;
   @ApiProperty() position!: number;
+  @ApiProperty({ ...OBJECTS, description: 'Issue 15: corrections in order, each with its decision, figures and divergence (step, clause, why)' }) adjustments!: Array<Record<string, unknown>>;
+  @ApiProperty({ ...OBJECT, description: 'Fund, account and cash in force (after the last correction)' }) net!: Record<string, unknown>;
 }
 
 export class PackSummaryDto {
@@ -423,6 +475,3 @@ export class HealthDto {
 export class LiveDto {
   @ApiProperty({ enum: ['live'] }) status!: string;
 }
-
-/** 200 with a typed body, plus 400 for operations with input. */
-export const ApiOk = (type: Function, description?: string) => applyDecorators(ApiOkResponse({ type, ...(description ? { description } : {}) }));

@@ -17,6 +17,10 @@ export function flattenValidationErrors(errors: ValidationError[], prefix = ''):
   return out;
 }
 
+/**
+ * The ValidationPipe's exceptionFactory: a Nest exception, because the pipe is the HTTP
+ * layer and its 400 names every failing field at once (InvalidInput names one).
+ */
 export function badRequest(fields: FieldError[]): BadRequestException {
   return new BadRequestException({
     statusCode: 400,

@@ -6,6 +6,8 @@
  *
  * Every write may take `--key <idempotency key>`; a retry with the same key writes nothing.
  */
+import { parseArgs } from 'node:util';
+import { usageErrorLine } from '../config/command-line';
 
 export interface CliRequest {
   method: 'GET' | 'POST' | 'PATCH';
@@ -38,26 +40,27 @@ export const USAGE = `usage: institutions <subcommand> [options]   (env LEDGER_U
 
 export class CliUsageError extends Error {}
 
-function parseArgs(argv: string[]): { positional: string[]; options: Map<string, string | true> } {
-  const positional: string[] = [];
-  const options = new Map<string, string | true>();
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a.startsWith('--')) {
-      const next = argv[i + 1];
-      if (next !== undefined && !next.startsWith('--')) {
-        options.set(a.slice(2), next);
-        i++;
-      } else options.set(a.slice(2), true);
-    } else positional.push(a);
+const VALUE_FLAGS = ['code', 'name', 'category', 'level', 'location', 'region', 'designations', 'history', 'province', 'visits', 'total-cost', 'fund-due', 'declared-on', 'amount', 'paid-on', 'through', 'violating', 'reviewed', 'note', 'count', 'claimed', 'consultation', 'key'];
+const BOOLEAN_FLAGS = ['county-designated', 'pharmacy', 'sole', 'markedly-above', 'passed', 'failed'];
+/** Every flag of every subcommand (util.parseArgs, strict): a misspelt flag is a usage error, not silently ignored. */
+const OPTIONS = Object.fromEntries([
+  ...VALUE_FLAGS.map((name) => [name, { type: 'string' as const }]),
+  ...BOOLEAN_FLAGS.map((name) => [name, { type: 'boolean' as const }]),
+]);
+
+function parseCommandLine(argv: string[]): { positional: string[]; options: Map<string, string | boolean> } {
+  try {
+    const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+    return { positional: positionals, options: new Map(Object.entries(values as Record<string, string | boolean>)) };
+  } catch (e) {
+    throw new CliUsageError(usageErrorLine('institutions', e, 'npm run institutions (no arguments: every subcommand)'));
   }
-  return { positional, options };
 }
 
 /** Turns command-line arguments into one HTTP request; pure, so it is tested without a server. */
 export function buildRequest(argv: string[]): CliRequest {
   const [sub, ...rest] = argv;
-  const { positional, options } = parseArgs(rest);
+  const { positional, options } = parseCommandLine(rest);
   const str = (name: string): string => {
     const v = options.get(name);
     if (typeof v !== 'string') throw new CliUsageError(`--${name} is required`);

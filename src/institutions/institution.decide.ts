@@ -1,5 +1,5 @@
 import { firstDayOfNextMonth, isLocalDate, LocalDate } from '../kernel/dates';
-import { assertNever, Decider } from '../kernel/decider';
+import { assertNever } from '../kernel/decider';
 import { InvalidInput, NotFound, PolicyRefusal } from '../kernel/errors';
 import { fmt, money, sum, ZERO } from '../kernel/money';
 import { capitationBudget, CAPITATION_REASONS, settleCapitationMonth } from './capitation';
@@ -7,8 +7,6 @@ import { CostBaseRequest, determineCostBase, isExemptFromCostBase } from './cost
 import { computeFinalPayment } from './final-payment';
 import {
   emptyYear,
-  evolve,
-  initialInstitutionState,
   InstitutionEvent,
   InstitutionState,
   ProfileChanges,
@@ -500,12 +498,4 @@ export function decideInstitution(command: InstitutionCommand, state: Institutio
     default:
       return assertNever(command);
   }
-}
-
-export function institutionDecider(params: SettlementParameters = SETTLEMENT_PARAMETERS): Decider<InstitutionState, InstitutionCommand, InstitutionEvent> {
-  return {
-    decide: (command, state) => decideInstitution(command, state, params),
-    evolve: (state, event) => evolve(state, event),
-    initialState: initialInstitutionState,
-  };
 }

@@ -175,6 +175,11 @@ function withMonth(state: InstitutionState, month: Month, update: (m: MonthState
 
 /** Pure fold step. Unknown event types (written by newer code) are ignored. */
 export function evolve(state: InstitutionState, event: { type: string; data: unknown }): InstitutionState {
+  if (event.type === 'InstitutionLevelCorrected') {
+    // Issue 15 (src/corrections/correction.events.ts): later settlements use the corrected level.
+    const level = (event.data as { level: InstitutionProfile['level'] }).level;
+    return state.profile ? { ...state, profile: { ...state.profile, level } } : state;
+  }
   const e = event as InstitutionEvent;
   switch (e.type) {
     case 'InstitutionRegistered':

@@ -1,9 +1,10 @@
-import { Body, Controller, ForbiddenException, Get, Headers, HttpCode, Param, Patch, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { commandContext } from '../http/command-context';
 import { replyWrite } from '../http/reply';
 import { CurrentPrincipal, Principal, Roles } from '../http/roles';
+import { Forbidden } from '../kernel/errors';
 import { ExecuteInstitutionCommand, InstitutionWriteOutcome } from './commands/institution.command';
 import {
   ApproveMonthDto,
@@ -59,7 +60,7 @@ export class InstitutionsController {
   @Roles('agency', 'auditor', 'institution')
   @ApiOperation({ summary: "An institution's profile (an institution key sees only its own)" })
   async get(@Param() { code }: CodeParam, @CurrentPrincipal() p: Principal | undefined): Promise<InstitutionProfile> {
-    if (p?.role === 'institution' && p.institutionCode !== code) throw new ForbiddenException('an institution key reads only its own institution');
+    if (p?.role === 'institution' && p.institutionCode !== code) throw new Forbidden('an institution key reads only its own institution');
     return (await this.registry.stateOrThrow(code)).profile;
   }
 

@@ -89,8 +89,3 @@ export function daysBetween(a: LocalDate, b: LocalDate): number {
   if (!isLocalDate(a) || !isLocalDate(b)) return Number.NaN;
   return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
 }
-
-/** Lexicographic order is chronological order for 'YYYY-MM-DD' (both date-only). */
-export function isOnOrAfter(date: LocalDate, from: LocalDate): boolean {
-  return date >= from;
-}

@@ -52,6 +52,7 @@ export class ConcurrencyConflict extends LedgerError {
   }
 }
 
+/** An authenticated caller acting outside its scope, e.g. an institution key on another institution (HTTP 403). */
 export class Forbidden extends LedgerError {
   readonly kind = 'forbidden' as const;
 }

@@ -78,6 +78,15 @@ export function occurredAtOf(event: { type: string; data: any }): string | undef
       return d.on;
     case 'EnrolmentEnded':
       return d.endedOn;
+    // Issue 15: a correction happens when it is applied; the settlement it adjusts keeps its own date.
+    case 'SettlementAdjusted':
+      return d.adjustedAt;
+    case 'AccountRefunded':
+    case 'AccountRecovered':
+    case 'ReceivableRecorded':
+      return d.on;
+    case 'PersonCategoryCorrected':
+      return d.correctedAt;
     default:
       return undefined;
   }

@@ -62,7 +62,7 @@ export class PersonStreamWriter {
   async write(
     personId: string,
     context: CommandContext,
-    decide: (state: PersonState) => DomainEvent[],
+    decide: (state: PersonState, events: RecordedEvent[]) => DomainEvent[],
     options: { mustExist?: boolean } = { mustExist: true },
   ): Promise<WriteOutcome> {
     const outcome = await runStreamCommand<PersonState, WriteOutcome>({
@@ -77,7 +77,7 @@ export class PersonStreamWriter {
       load: () => this.load(personId),
       decide: (state, events) => {
         if (options.mustExist !== false && events.length === 0) throw new NotFound('person', personId);
-        return decide(state).map((e) => ({ ...e, occurredAt: e.occurredAt ?? occurredAtOf(e) }));
+        return decide(state, events).map((e) => ({ ...e, occurredAt: e.occurredAt ?? occurredAtOf(e) }));
       },
       result: (written, state) => ({
         personId,

@@ -4,10 +4,10 @@
  * open or closed, and not while an open alert of the same indicator covers an overlapping
  * period (a burst of visits keeps one alert open, not one per visit).
  */
-import { assertNever, Decider } from '../kernel/decider';
+import { assertNever } from '../kernel/decider';
 import { InvalidInput, NotFound } from '../kernel/errors';
 import type { AlertClosed, AlertEvent, InstitutionFlagged, PersonFlagged } from './alerts.events';
-import { AlertStreamState, evolveAlertStream, initialAlertStreamState, monthPeriod, periodsOverlap } from './alerts.state';
+import { AlertStreamState, monthPeriod, periodsOverlap } from './alerts.state';
 
 export type AlertCommand =
   | { type: 'RaiseInstitutionAlert'; data: InstitutionFlagged['data'] }
@@ -46,9 +46,3 @@ export function decideAlert(command: AlertCommand, state: AlertStreamState): Ale
       return assertNever(command);
   }
 }
-
-export const alertDecider: Decider<AlertStreamState, AlertCommand, AlertEvent> = {
-  decide: decideAlert,
-  evolve: evolveAlertStream,
-  initialState: initialAlertStreamState,
-};

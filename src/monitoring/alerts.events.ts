@@ -9,7 +9,6 @@ import type { LocalDate } from '../kernel/dates';
 
 export const institutionAlertStreamId = (code: string): string => `alerts-institution-${code}`;
 export const personAlertStreamId = (personId: string): string => `alerts-person-${personId}`;
-export const isAlertStream = (streamId: string): boolean => streamId.startsWith('alerts-');
 
 /** Inclusive period of the observation: a calendar month, a rolling window or one day. */
 export interface AlertPeriod {

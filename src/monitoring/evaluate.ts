@@ -72,6 +72,7 @@ export function institutionCrossings(
       lastYear?.inpatientAdmissions ?? null,
       lastYear !== undefined && lastYear.inpatientAdmissions >= thresholds.minAdmissionsPerMonth,
     ),
+    disputesUpheld: { value: cur.disputes ? String(cur.disputes.upheld) : null, judged: cur.disputes !== undefined, basis: disputeBasis(cur) },
   };
   const out: Crossing[] = [];
   for (const [indicator, c] of Object.entries(candidates) as Array<[InstitutionAlertIndicator, Candidate]>) {
@@ -124,6 +125,8 @@ export function institutionMonthCrossings(
     treatmentAmountGrowthYoY: vs(lastYear, 'treatmentAmount', () => cur.byCategory.treatment, () => lastYear?.byCategory.treatment ?? null),
     visitsGrowthYoY: vs(lastYear, 'visits', () => cur.visits, () => lastYear?.visits ?? null),
     inpatientAdmissionsGrowthYoY: vs(lastYear, 'inpatientAdmissions', () => cur.inpatientAdmissions, () => lastYear?.inpatientAdmissions ?? null, lastYear !== undefined && lastYear.inpatientAdmissions >= thresholds.minAdmissionsPerMonth),
+    // A count, judged on any month with a dispute: one upheld dispute is a fact, not a small sample.
+    disputesUpheld: { judged: cur.disputes !== undefined, value: () => (cur.disputes ? String(cur.disputes.upheld) : null), basis: () => disputeBasis(cur) },
   };
   const out: Crossing[] = [];
   for (const [indicator, c] of Object.entries(candidates) as Array<[InstitutionAlertIndicator, LazyCandidate]>) {
@@ -133,6 +136,12 @@ export function institutionMonthCrossings(
     if (crosses(value, t)) out.push({ indicator, value: value!, threshold: t.max, clause: t.clause, basis: c.basis() });
   }
   return out;
+}
+
+/** What an upheld-disputes alert shows beside the count: the month's disputes and corrections. */
+function disputeBasis(cur: InstitutionMonthSums): Record<string, string | number | null> {
+  const d = cur.disputes;
+  return d ? { opened: d.opened, upheld: d.upheld, rejected: d.rejected, adjustments: d.adjustments, adjustmentFundDelta: d.adjustmentFundDelta } : {};
 }
 
 /** A person's settled (not reversed) visit: its date and institution. */

@@ -58,6 +58,29 @@ export interface InstitutionMonthSums {
   byCategory: Record<LineCategory, string>;
   /** InpatientAdmitted at this institution in the month. */
   inpatientAdmissions: number;
+  /** Issue 15: disputes and corrections involving the institution (absent until the first one). */
+  disputes?: DisputeCounts;
+}
+
+/**
+ * Disputes opened, upheld and rejected in the month (by the day each happened), and the
+ * corrections of settlements dated in the month: how many, and the net change of fund paid.
+ */
+export interface DisputeCounts {
+  opened: number;
+  upheld: number;
+  rejected: number;
+  adjustments: number;
+  adjustmentFundDelta: string;
+}
+
+export const emptyDisputeCounts = (): DisputeCounts => ({ opened: 0, upheld: 0, rejected: 0, adjustments: 0, adjustmentFundDelta: '0.00' });
+
+/** The sums with dispute counts changed: same money, so the parsed figures carry over. */
+export function withDisputeCounts(sums: InstitutionMonthSums, change: (c: DisputeCounts) => DisputeCounts): InstitutionMonthSums {
+  const next = { ...sums, disputes: change(sums.disputes ?? emptyDisputeCounts()) };
+  parsed.set(next, parsedOf(sums));
+  return next;
 }
 
 export const emptyByCategory = (): Record<LineCategory, string> =>
@@ -202,6 +225,8 @@ export interface InstitutionMonthIndicators {
   /** Cost structure: amount by line category. */
   amounts: Record<LineCategory, string> & { drugIncludingHerbal: string };
   inpatientAdmissions: number;
+  /** Issue 15: disputes and corrections, when there were any. */
+  disputes?: DisputeCounts;
   growth: {
     /** Against the previous month. */
     mom: GrowthSet;
@@ -279,6 +304,7 @@ export function institutionMonthIndicators(cur: InstitutionMonthSums, previousMo
     referralShare: cur.visits > 0 ? ratio(new Dec(cur.referrals), new Dec(cur.visits)) : null,
     amounts: { ...cur.byCategory, drugIncludingHerbal: fmt(drugOf(cur)) },
     inpatientAdmissions: cur.inpatientAdmissions,
+    ...(cur.disputes ? { disputes: cur.disputes } : {}),
     growth: { mom: growthSet(cur, previousMonth), yoy: growthSet(cur, sameMonthLastYear) },
   };
 }

@@ -24,7 +24,11 @@ import {
   VisitContribution,
   visitContribution,
   withCounts,
+  withDisputeCounts,
 } from './indicators';
+import type { SettlementAdjusted } from '../corrections/correction.events';
+import type { DisputeOpened, DisputeRejected, DisputeUpheld } from '../disputes/dispute.events';
+import { fmt, money } from '../kernel/money';
 import type { MonitoringThresholds } from './thresholds';
 
 /** An alert to append to its stream, with the command id that makes the append idempotent. */
@@ -34,7 +38,7 @@ export interface AlertToRaise {
   command: AlertCommand;
 }
 
-export const MONITORING_TABLES = ['mon_visit', 'mon_institution_month', 'mon_alert_seen', 'mon_alert_outbox', 'mon_alert'] as const;
+export const MONITORING_TABLES = ['mon_visit', 'mon_institution_month', 'mon_alert_seen', 'mon_alert_outbox', 'mon_alert', 'mon_dispute', 'mon_adjustment'] as const;
 
 export const MONITORING_SCHEMA = `
   CREATE TABLE IF NOT EXISTS mon_checkpoint (name TEXT PRIMARY KEY, position INTEGER NOT NULL);
@@ -57,7 +61,11 @@ export const MONITORING_SCHEMA = `
     indicator TEXT NOT NULL, period_from TEXT NOT NULL, period_to TEXT NOT NULL, value TEXT NOT NULL, threshold TEXT NOT NULL,
     clause TEXT NOT NULL, data TEXT NOT NULL, raised_position INTEGER NOT NULL, raised_at TEXT NOT NULL,
     open INTEGER NOT NULL, closed_on TEXT, close_note TEXT);
-  CREATE INDEX IF NOT EXISTS mon_alert_subject ON mon_alert (subject_kind, subject_id, indicator);`;
+  CREATE INDEX IF NOT EXISTS mon_alert_subject ON mon_alert (subject_kind, subject_id, indicator);
+  CREATE TABLE IF NOT EXISTS mon_dispute (dispute_id TEXT PRIMARY KEY, institution_code TEXT NOT NULL, status TEXT NOT NULL);
+  CREATE TABLE IF NOT EXISTS mon_adjustment (
+    person_id TEXT NOT NULL, settlement_id TEXT NOT NULL, correction_id TEXT NOT NULL,
+    PRIMARY KEY (person_id, settlement_id, correction_id));`;
 
 export class MonitoringProjection {
   /**
@@ -114,9 +122,44 @@ export class MonitoringProjection {
       case 'AlertClosed':
         this.closed(event, store);
         return [];
+      case 'DisputeOpened':
+      case 'DisputeUpheld':
+      case 'DisputeRejected':
+        return this.dispute(event, store);
+      case 'SettlementAdjusted':
+        return this.adjusted(event, store);
       default:
         return [];
     }
+  }
+
+  /**
+   * Issue 15: a dispute counts in its institution's month when it is opened, and again when
+   * it is upheld or rejected (in the month resolved). Each counts once: a dispute already
+   * known, or already resolved, changes nothing.
+   */
+  private dispute(event: RecordedEvent, store: ReadModelStore): AlertToRaise[] {
+    if (!event.streamId.startsWith('dispute-')) return [];
+    const outcome = disputeOutcome(event, store);
+    if (!outcome) return [];
+    const month = shanghaiDate(outcome.at).slice(0, 7);
+    this.writeMonth(withDisputeCounts(this.readMonth(store, outcome.institutionCode, month), (c) => ({ ...c, [outcome.count]: c[outcome.count] + 1 })));
+    return this.institutionAlerts(store, outcome.institutionCode, month, { streamId: event.streamId, revision: event.revision });
+  }
+
+  /** Issue 15: a correction of a settlement counts in the month of the visit, with its fund delta. */
+  private adjusted(event: RecordedEvent, store: ReadModelStore): AlertToRaise[] {
+    const personId = personIdOfStream(event.streamId);
+    if (!personId) return [];
+    const d = event.data as SettlementAdjusted['data'];
+    const fresh = store.stmt('INSERT OR IGNORE INTO mon_adjustment (person_id, settlement_id, correction_id) VALUES (?, ?, ?)').run(personId, d.settlementId, d.correctionId).changes === 1;
+    if (!fresh) return [];
+    const code = d.input.visit.institution.code;
+    const month = d.decision.visitDate.slice(0, 7);
+    this.writeMonth(
+      withDisputeCounts(this.readMonth(store, code, month), (c) => ({ ...c, adjustments: c.adjustments + 1, adjustmentFundDelta: fmt(money(c.adjustmentFundDelta).plus(money(d.delta.fund))) })),
+    );
+    return [];
   }
 
   private visitSettled(event: RecordedEvent, store: ReadModelStore): AlertToRaise[] {
@@ -214,6 +257,23 @@ export class MonitoringProjection {
   }
 }
 
+/** Which count a dispute event moves, for which institution and when; undefined when it moves none. */
+function disputeOutcome(event: RecordedEvent, store: ReadModelStore): { institutionCode: string; at: string; count: 'opened' | 'upheld' | 'rejected' } | undefined {
+  if (event.type === 'DisputeOpened') {
+    const d = event.data as DisputeOpened['data'];
+    const code = d.institutionCode ?? (d.subject.kind === 'institution-month' ? d.subject.institutionCode : undefined);
+    if (code === undefined) return undefined;
+    const fresh = store.stmt("INSERT OR IGNORE INTO mon_dispute (dispute_id, institution_code, status) VALUES (?, ?, 'open')").run(d.disputeId, code).changes === 1;
+    return fresh ? { institutionCode: code, at: d.openedAt, count: 'opened' } : undefined;
+  }
+  const d = event.data as DisputeUpheld['data'] | DisputeRejected['data'];
+  const count = event.type === 'DisputeUpheld' ? 'upheld' : 'rejected';
+  const row = store.stmt("SELECT institution_code FROM mon_dispute WHERE dispute_id = ? AND status = 'open'").get(d.disputeId) as { institution_code: string } | undefined;
+  if (!row) return undefined;
+  store.stmt('UPDATE mon_dispute SET status = ? WHERE dispute_id = ?').run(count, d.disputeId);
+  return { institutionCode: row.institution_code, at: d.resolvedAt, count };
+}
+
 /** Records the crossing locally; false when one of the same subject and indicator over an overlapping period was already seen. */
 function markSeen(store: ReadModelStore, subject: string, indicator: string, period: { from: string; to: string }): boolean {
   const seen = store.stmt('SELECT 1 FROM mon_alert_seen WHERE subject = ? AND indicator = ? AND period_from <= ? AND ? <= period_to').get(subject, indicator, period.to, period.from);
@@ -232,8 +292,6 @@ export function findMonthSums(store: ReadModelStore, code: string, month: string
   const row = store.stmt('SELECT sums FROM mon_institution_month WHERE institution_code = ? AND month = ?').get(code, month) as { sums: string } | undefined;
   return row ? (JSON.parse(row.sums) as InstitutionMonthSums) : undefined;
 }
-
-export const readMonthSums = (store: ReadModelStore, code: string, month: string): InstitutionMonthSums => findMonthSums(store, code, month) ?? emptyMonthSums(code, month);
 
 function writeMonthSums(store: ReadModelStore, sums: InstitutionMonthSums): void {
   store

@@ -18,8 +18,12 @@ export const INSTITUTION_ALERT_INDICATORS = [
   'treatmentAmountGrowthYoY',
   'visitsGrowthYoY',
   'inpatientAdmissionsGrowthYoY',
+  'disputesUpheld',
 ] as const;
 export type InstitutionAlertIndicator = (typeof INSTITUTION_ALERT_INDICATORS)[number];
+
+/** Institution indicators that are counts (a whole-number `max`), not ratios. */
+const INSTITUTION_COUNT_INDICATORS: ReadonlySet<string> = new Set(['disputesUpheld']);
 
 export const PERSON_ALERT_INDICATORS = ['visitsIn7Days', 'visitsIn30Days', 'institutionsOnOneDay'] as const;
 export type PersonAlertIndicator = (typeof PERSON_ALERT_INDICATORS)[number];
@@ -89,7 +93,7 @@ export function parseMonitoringThresholds(json: unknown): MonitoringThresholds {
     if (!(INSTITUTION_ALERT_INDICATORS as readonly string[]).includes(name)) {
       throw new InvalidThresholds(`institution.indicators.${name}`, `unknown indicator (known: ${INSTITUTION_ALERT_INDICATORS.join(', ')})`);
     }
-    indicators[name as InstitutionAlertIndicator] = threshold(v, `institution.indicators.${name}`, 'ratio');
+    indicators[name as InstitutionAlertIndicator] = threshold(v, `institution.indicators.${name}`, INSTITUTION_COUNT_INDICATORS.has(name) ? 'count' : 'ratio');
   }
   const person = json.person;
   if (!isObject(person)) throw new InvalidThresholds('person', 'must be an object');

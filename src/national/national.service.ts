@@ -3,7 +3,7 @@
  * own commands: registration and fee lines are facts on the visit's stream; pre-settle,
  * settle and reverse go through the same CommandBus commands as POST /persons/:id/visits.
  */
-import { ForbiddenException, Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { createHash } from 'node:crypto';
 import { tamperSeal } from '../audit/tamper-chain';
@@ -13,7 +13,7 @@ import { commandContext } from '../http/command-context';
 import type { Principal } from '../http/roles';
 import { InstitutionRegistry } from '../institutions/institution-registry.service';
 import { CLOCK, Clock, ID_GENERATOR, IdGenerator } from '../kernel/clock';
-import { PolicyRefusal } from '../kernel/errors';
+import { Forbidden, PolicyRefusal } from '../kernel/errors';
 import { money } from '../kernel/money';
 import type { Decision } from '../policy/engine/types';
 import { PreSettleVisit, ReverseSettlement, SettleVisit, VisitRequest } from '../modules/claims/commands/claims.command';
@@ -50,7 +50,7 @@ export class NationalService {
   /** Institution keys act only for their own fixmedins_code (the claims controller's rule). */
   private checkInstitution(p: Principal, code: string): void {
     if (p.role === 'institution' && p.institutionCode !== code) {
-      throw new ForbiddenException({ statusCode: 403, error: 'Forbidden', message: `this key acts for institution ${p.institutionCode}, not ${code}` });
+      throw new Forbidden(`this key acts for institution ${p.institutionCode}, not ${code}`);
     }
   }
 

@@ -53,12 +53,18 @@ export function accessLogOptions(logger: Logger): Options {
     wrapSerializers: false,
     quietReqLogger: true,
     customAttributeKeys: { responseTime: 'latencyMs', reqId: 'requestId' },
-    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
+    customLogLevel: accessLogLevel,
     customSuccessMessage: () => 'request',
     customErrorMessage: () => 'request failed',
     customSuccessObject: (req, res, value) => accessLine(req as AnnotatedRequest, res, value),
     customErrorObject: (req, res, _err, value) => accessLine(req as AnnotatedRequest, res, value),
   };
+}
+
+/** 503 is a deliberate answer (not ready, shutting down) that load balancers poll: a warning, not an error. */
+export function accessLogLevel(_req: IncomingMessage, res: ServerResponse, err?: Error): 'error' | 'warn' | 'info' {
+  if (err || (res.statusCode >= 500 && res.statusCode !== 503)) return 'error';
+  return res.statusCode === 503 ? 'warn' : 'info';
 }
 
 function accessLine(req: AnnotatedRequest, res: ServerResponse, value: Record<string, unknown>): Record<string, unknown> {

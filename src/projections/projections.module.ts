@@ -9,6 +9,8 @@ import { ReadSideRunner } from './read-side-runner';
 import { ReadModelStore, SqliteReadModelStore } from './read-model-store';
 import { allProjections } from './read-models';
 import { ReadSideController } from './read-side.controller';
+import { DisputesListController } from '../disputes/disputes-list.controller';
+import { ListDisputesHandler } from '../disputes/disputes-list.query';
 import { ReadSideQueryHandlers } from './read-side.queries';
 import { ReadSideService } from './read-side.service';
 import { PROJECTION_RUNNER, READ_MODEL_STORE } from './tokens';
@@ -49,7 +51,7 @@ class ProjectionsLifecycle implements OnApplicationBootstrap, BeforeApplicationS
 
 @Module({
   imports: [CqrsModule],
-  controllers: [ReadSideController],
+  controllers: [ReadSideController, DisputesListController],
   providers: [
     {
       provide: READ_MODEL_STORE,
@@ -67,6 +69,7 @@ class ProjectionsLifecycle implements OnApplicationBootstrap, BeforeApplicationS
     ProjectionsLifecycle,
     ReadSideService,
     ...ReadSideQueryHandlers,
+    ListDisputesHandler,
   ],
   exports: [PROJECTION_RUNNER, READ_MODEL_STORE, ReadSideService],
 })

@@ -22,8 +22,8 @@ describe('seed:demo writes a realistic ledger through the API, and replay finds 
     const student = (await ledger.get('/persons/AY-S01/years/2020')).body.result;
     expect(student.capInForce).toBe('400.00'); // 安医保〔2019〕75号 附件: college students 400
     const inpatient = (await ledger.get('/persons/AY-03/settlements/S-AY-03-INPATIENT')).body;
-    expect(inpatient.settled.decision.amounts.fund).toBe('0.00');
-    expect(inpatient.settled.decision.reasons.map((r: any) => r.code)).toContain('INPATIENT');
+    expect(inpatient.decision.amounts.fund).toBe('0.00');
+    expect(inpatient.decision.reasons.map((r: any) => r.code)).toContain('INPATIENT');
     const family = (await ledger.get('/persons/NY-F01/account/statement')).body.result;
     expect(family.lines.some((l: any) => l.type === 'FamilyAccountPayment')).toBe(true);
   });

@@ -34,7 +34,7 @@ it('a visit at 09:00 Shanghai settled at 12:00 Shanghai (04:00Z on the server cl
   expect(res.status).toBe(201);
   const detail = await h.http.get('/persons/NOW-1/settlements/S-NOW-1').set('x-api-key', h.keys.agency);
   expect(detail.status).toBe(200);
-  expect(Date.parse(detail.body.settled.visit.settledAt)).toBe(Date.parse('2023-06-30T12:00:00+08:00'));
+  expect(Date.parse(detail.body.facts.visit.settledAt)).toBe(Date.parse('2023-06-30T12:00:00+08:00'));
 });
 
 it('across midnight: a visit at 00:30 on 1 July in Shanghai (16:30Z on 30 June) settled at 17:00Z is 201 and dated 1 July', async () => {

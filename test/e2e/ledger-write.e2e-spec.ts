@@ -107,7 +107,7 @@ describe('enrolment, retirement and settlement figures', () => {
     expect(d.trace.map((t: any) => t.clause).join(' ')).toMatch(/宛政办〔2022〕42号 第五条/);
     const detail = await get('/persons/B1/settlements/S-B1', h.keys.auditor);
     expect(detail.status).toBe(200);
-    expect(detail.body.settled.decision).toEqual(d);
+    expect(detail.body.decision).toEqual(d);
   });
 
   it('records RetiredStatusChanged effective the next month; events carry both times', async () => {

@@ -43,13 +43,13 @@ describe('VisitSettled v1 → v2 upcast', () => {
     metadata: { schemaVersion: 1, recordedAt: '2023-01-01T00:00:00.000Z' },
   };
 
-  it('is written at schema version 2', () => {
-    expect(currentSchemaVersion('VisitSettled')).toBe(2);
+  it('is written at schema version 3 (v2: line categories; v3: the decision shape of issue 14)', () => {
+    expect(currentSchemaVersion('VisitSettled')).toBe(3);
   });
 
   it("fills a missing line category with 'other', keeps a given one, and leaves the stored event and the amounts alone", () => {
     const up = upcast(v1);
-    expect(up.metadata).toEqual(expect.objectContaining({ schemaVersion: 2, upcastFrom: 1 }));
+    expect(up.metadata).toEqual(expect.objectContaining({ schemaVersion: 3, upcastFrom: 1 }));
     expect((up.data as any).visit.lines).toEqual([
       { code: 'A', amount: '10.00', inCatalogue: true, category: 'other' },
       { code: 'B', amount: '5.00', inCatalogue: false, category: 'drug' },
@@ -60,7 +60,7 @@ describe('VisitSettled v1 → v2 upcast', () => {
 
   it('a v2 settlement without categories (the sender gave none) reads the same way in the indicators', () => {
     const v2 = { ...v1, metadata: { ...v1.metadata, schemaVersion: 2 } };
-    expect(upcast(v2)).toBe(v2);
+    expect(upcast(v2).data).toBe(v2.data); // v3 changes only a recorded decision's trace and amounts; this one needs neither
     expect(lineCategoryOf({})).toBe('other');
     const c = visitContribution((v2.data as any).visit, { total: '15.00', fund: '5.00' });
     expect(c.byCategory).toEqual(expect.objectContaining({ other: '10.00', drug: '5.00', examination: '0.00' }));

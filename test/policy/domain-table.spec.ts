@@ -106,14 +106,15 @@ describe('3.1 Nanyang employees — 宛政办〔2022〕42号', () => {
   });
 
   test.each([
-    ['in_service', '1450.00', '50.00', true], // 1500 − 1450 left of 120
-    ['in_service', '1500.00', '0.00', true],
-    ['retired', '1950.00', '50.00', true], // 2000 − 1950 left of 140
-    ['retired', '1500.00', '140.00', false],
-  ] as const)(`${D} 第五条（三）: %s with %s paid this year gets %s of a level-1 visit of 200`, (category, paid, fund, capped) => {
+    ['in_service', '1450.00', '50.00', true, '0.00'], // 1500 − 1450 left of 120
+    ['in_service', '1500.00', '0.00', true, '0.00'],
+    ['retired', '1950.00', '50.00', true, '0.00'], // 2000 − 1950 left of 140
+    ['retired', '1500.00', '140.00', false, '360.00'], // 2000 − 1500 − 140
+  ] as const)(`${D} 第五条（三）: %s with %s paid this year gets %s of a level-1 visit of 200`, (category, paid, fund, capped, after) => {
     const d = adjudicate(input({ pack: nanyang(), at: '2023-09-01T09:00:00+08:00', category, lines: [line('200')], ytd: { fundPaid: paid } }), nanyang());
     expect(d.amounts.capAnnual).toBe(category === 'retired' ? '2000.00' : '1500.00');
     expect(d.amounts.fund).toBe(fund);
+    expect(d.amounts.capRemainingAfter).toBe(after);
     expect(codes(d).includes('CAP_REACHED')).toBe(capped);
   });
 
@@ -145,6 +146,7 @@ describe('3.1 Nanyang employees — 宛政办〔2022〕42号', () => {
     expect(june.amounts.capAnnual).toBe('2000.00');
     expect(june.amounts.capRemainingBefore).toBe('500.00');
     expect(june.amounts.fund).toBe('500.00');
+    expect(june.amounts.capRemainingAfter).toBe('0.00');
     expect(june.trace.find((t) => t.step === 'fund')?.clause).toContain(`${D} 第六条`);
   });
 

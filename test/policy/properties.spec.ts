@@ -120,7 +120,7 @@ const oneVisit = personFacts.chain((p) =>
 );
 
 const d = (s: string) => new Dec(s);
-const AMOUNT_KEYS = ['total', 'excluded', 'policyScope', 'deductible', 'fundBeforeCap', 'capAnnual', 'capRemainingBefore', 'fund', 'account', 'relativeAccount', 'cash'] as const;
+const AMOUNT_KEYS = ['total', 'excluded', 'policyScope', 'deductible', 'fundBeforeCap', 'capAnnual', 'capRemainingBefore', 'fund', 'capRemainingAfter', 'account', 'relativeAccount', 'cash'] as const;
 
 describe('adjudication invariants', () => {
   test('the parts add up exactly to the total, and the national identities hold', () => {
@@ -154,6 +154,7 @@ describe('adjudication invariants', () => {
         expect(d(a.fund).minus(exact).lessThanOrEqualTo('0.005')).toBe(true); // only the one half-up rounding
         expect(d(a.deductible).lessThanOrEqualTo(a.policyScope)).toBe(true);
         expect(d(a.capRemainingBefore).equals(Dec.max(0, d(a.capAnnual).minus(input.yearToDate.fundPaid)))).toBe(true);
+        expect(d(a.capRemainingAfter).equals(d(a.capRemainingBefore).minus(a.fund))).toBe(true);
       }),
       { numRuns: RUNS },
     );

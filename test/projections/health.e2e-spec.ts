@@ -30,6 +30,7 @@ describe('health: liveness, readiness, read-side state', () => {
       ['accounts', 'running'],
       ['institution-months', 'running'],
       ['institutions', 'running'],
+      ['disputes', 'running'],
       ['monitoring', 'running'],
     ]);
     expect((await http().get('/health/ready')).status).toBe(200);

@@ -72,7 +72,7 @@ describe('a poison event faults one projection, visibly; the rest of the read si
     expect(head).toBeGreaterThan(poison);
     expect(runner().faultList()).toEqual([{ projection: 'persons', position: poison, eventType: 'RetiredStatusChanged', streamId: 'person-R1', error: expect.any(String) }]);
     const states = Object.fromEntries(runner().statuses().map((s) => [s.name, [s.state, s.checkpoint]]));
-    expect(states).toEqual({ persons: ['faulted', poison - 1], accounts: ['running', head], 'institution-months': ['running', head], institutions: ['running', head], monitoring: ['running', head] });
+    expect(states).toEqual({ persons: ['faulted', poison - 1], accounts: ['running', head], 'institution-months': ['running', head], institutions: ['running', head], disputes: ['running', head], monitoring: ['running', head] });
     // The visit settled after the poison is in the monitoring indicators.
     const monitoring = await http().get('/monitoring/status').set('x-api-key', ledger.auditorKey);
     expect(monitoring.body).toEqual(expect.objectContaining({ checkpoint: head, lag: 0, running: true }));
@@ -93,7 +93,7 @@ describe('a poison event faults one projection, visibly; the rest of the read si
     ledger = await startLedger({ path: file, start: '2023-03-07T09:00:00+08:00' });
     await runner().settled();
     expect(runner().faultList()).toEqual([expect.objectContaining({ projection: 'persons', position: poison })]);
-    expect(checkpoints(file)).toEqual({ persons: poison - 1, accounts: head, 'institution-months': head, institutions: head, monitoring: head });
+    expect(checkpoints(file)).toEqual({ persons: poison - 1, accounts: head, 'institution-months': head, institutions: head, disputes: head, monitoring: head });
     await ledger.close();
   });
 
@@ -101,7 +101,7 @@ describe('a poison event faults one projection, visibly; the rest of the read si
     const result = await rebuildFile(file);
     expect(result.events).toBe(result.head);
     expect(result.faults).toEqual([expect.objectContaining({ projection: 'persons', position: poison })]);
-    expect(checkpoints(file)).toEqual({ persons: poison - 1, accounts: head, 'institution-months': head, institutions: head, monitoring: head });
+    expect(checkpoints(file)).toEqual({ persons: poison - 1, accounts: head, 'institution-months': head, institutions: head, disputes: head, monitoring: head });
     const report = rebuildReport(file, result);
     expect(report.exitCode).toBe(2);
     expect(report.lines[1]).toMatch(new RegExp(`FAULTED: projection persons stopped at position ${poison} \\(RetiredStatusChanged on person-R1\\)`));

@@ -43,7 +43,7 @@
     return (Date.UTC(y, m - 1, d) - Date.UTC(y, 0, 1)) / 86400000;
   }
 
-  function drawChart(year) {
+  function drawChart(year, disputes) {
     const W = 900, H = 260, L = 56, R = 16, T = 14, B = 30;
     const days = dayOfYear(`${year.year}-12-31`) + 1;
     const caps = year.byCategory.filter((p) => p.cap !== null).map((p) => Number(p.cap));
@@ -90,18 +90,65 @@
     }
     pts += ` ${W - R},${y(last)}`;
     svg.appendChild(svgEl('polyline', { id: 'usage', points: pts, fill: 'none', stroke: '#1f6fb2', 'stroke-width': 2 }));
-    // Visits on the timeline; a click opens the explanation.
+    // Visits on the timeline; a click opens the explanation. Adjusted visits are orange
+    // (issue 15: a correction changed their figures); disputed ones get a purple ring.
     for (const s of year.settlements) {
-      const c = svgEl('circle', { class: 'visit', 'data-settlement': s.settlementId, cx: x(s.visitDate), cy: y(Number(s.fundPaidAfter)), r: 4, fill: s.reversed ? '#bbb' : '#1f6fb2', style: 'cursor:pointer' });
+      const adjusted = isAdjusted(s);
+      const cx = x(s.visitDate), cy = y(Number(s.fundPaidAfter));
+      const c = svgEl('circle', { class: adjusted ? 'visit adjusted' : 'visit', 'data-settlement': s.settlementId, cx, cy, r: adjusted ? 5 : 4, fill: s.reversed ? '#bbb' : adjusted ? '#d35400' : '#1f6fb2', style: 'cursor:pointer' });
       const title = svgEl('title', {});
-      title.textContent = `${s.visitDate} ${s.institutionCode}: fund ${s.fund}${s.reversed ? ' (reversed)' : ''}`;
+      title.textContent = `${s.visitDate} ${s.institutionCode}: ${visitNote(s, disputes)}`;
       c.appendChild(title);
       c.addEventListener('click', () => explain(s.settlementId));
+      if (disputes.has(s.settlementId)) {
+        const ring = svgEl('circle', { class: 'disputed-ring', 'data-settlement': s.settlementId, cx, cy, r: 9, fill: 'none', stroke: '#8e44ad', 'stroke-width': 2, 'stroke-dasharray': '3 2' });
+        ring.appendChild(svgEl('title', {})).textContent = title.textContent;
+        svg.appendChild(ring);
+      }
       svg.appendChild(c);
     }
+    drawMarksLegend(svg, W - R - 250, T + 4);
     const box = $('chart');
     box.textContent = '';
     box.appendChild(svg);
+  }
+
+  // Issue 15: a settlement is adjusted when a correction changed its figures (the year view lists them).
+  const isAdjusted = (s) => Array.isArray(s.adjustments) && s.adjustments.length > 0;
+
+  // What a visit's mark says: its fund (as settled → now), its corrections and its disputes.
+  function visitNote(s, disputes) {
+    const parts = [isAdjusted(s) ? `fund ${s.fund} → ${s.figures.net.fund} (adjusted by ${s.adjustments.map((a) => a.correctionId).join(', ')})` : `fund ${s.fund}`];
+    if (s.reversed) parts.push('(reversed)');
+    for (const d of disputes.get(s.settlementId) || []) parts.push(`disputed: ${d.disputeId} (${d.status}, ${d.grounds.code})`);
+    return parts.join(' ');
+  }
+
+  // The category (or rate) a visit was settled under, and the one its last correction applied if different.
+  function changed(s, key) {
+    const last = isAdjusted(s) ? s.adjustments[s.adjustments.length - 1][key] : s[key];
+    return last !== undefined && last !== s[key] ? `${s[key]} → ${last}` : s[key];
+  }
+
+  function drawMarksLegend(svg, x0, y0) {
+    const items = [['circle', { cx: x0 + 5, cy: y0, r: 5, fill: '#d35400' }, 'adjusted'], ['circle', { cx: x0 + 95, cy: y0, r: 8, fill: 'none', stroke: '#8e44ad', 'stroke-width': 2, 'stroke-dasharray': '3 2' }, 'disputed']];
+    for (const [tag, attrs, label] of items) {
+      svg.appendChild(svgEl(tag, { ...attrs, class: 'legend-mark' }));
+      const t = svgEl('text', { x: attrs.cx + 12, y: y0 + 4 });
+      t.textContent = label;
+      svg.appendChild(t);
+    }
+  }
+
+  // Disputes naming this person's settlements (GET /disputes?personId=), by settlement id.
+  async function disputesBySettlement(personId) {
+    const bySettlement = new Map();
+    const page = await api(`/disputes?personId=${encodeURIComponent(personId)}&limit=500`);
+    for (const d of page.items) {
+      if (d.subject.kind !== 'settlements') continue;
+      for (const id of d.subject.settlementIds) bySettlement.set(id, [...(bySettlement.get(id) || []), d]);
+    }
+    return bySettlement;
   }
 
   // Rows, or one row saying what is missing (an empty table must say so).
@@ -147,10 +194,11 @@
     clearPerson();
     status('loading…');
     try {
-      const [yearAns, stmtAns, tlAns] = await Promise.all([
+      const [yearAns, stmtAns, tlAns, disputes] = await Promise.all([
         api(`/persons/${encodeURIComponent(personId)}/years/${encodeURIComponent(yearNo)}`),
         api(`/persons/${encodeURIComponent(personId)}/account/statement`),
         api(`/persons/${encodeURIComponent(personId)}/rate-timeline`),
+        disputesBySettlement(personId),
       ]);
       const year = yearAns.result;
       $('summary-category').textContent = year.category || '—';
@@ -160,15 +208,25 @@
       $('summary-visits').textContent = String(year.visits);
       $('account-balance').textContent = stmtAns.result.balance;
       const switches = tlAns.result.filter((s) => s.cause === 'retirement');
-      $('retirement-switch').textContent = switches.length
-        ? switches.map((s) => `Retirement processed ${s.processedOn}: retired rates and cap from ${s.from} (from the month after processing; the year's earlier payments count against the new cap — ${s.switchCitation || s.ratesCitation || 'no pack in force'}).`).join(' ')
+      const corrections = tlAns.result.filter((s) => s.cause === 'correction');
+      $('retirement-switch').textContent = switches.length || corrections.length
+        ? [
+          ...switches.map((s) => `Retirement processed ${s.processedOn}: retired rates and cap from ${s.from} (from the month after processing; the year's earlier payments count against the new cap — ${s.switchCitation || s.ratesCitation || 'no pack in force'}).`),
+          ...corrections.map((s) => `Category corrected by ${s.correctionId}: ${s.category} from ${s.from}; the visits it affects are marked adjusted.`),
+        ].join(' ')
         : 'No category change.';
-      drawChart(year);
+      drawChart(year, disputes);
       fillTable('visits', year.settlements.map((s) => {
-        const tr = el('tr', { 'data-settlement': s.settlementId, class: s.reversed ? 'reversed' : '' });
-        for (const [v, cls] of [[s.visitDate, 'l'], [s.settlementId, 'l'], [`${s.institutionCode} (${s.institutionLevel})`, 'l'], [s.category, 'l'], [s.total], [s.policyScope], [s.deductible], [s.rate], [s.fund], [s.account], [s.cash], [s.fundPaidAfter]]) {
+        const marks = [s.reversed ? 'reversed' : '', isAdjusted(s) ? 'adjusted' : '', disputes.has(s.settlementId) ? 'disputed' : ''].filter(Boolean).join(' ');
+        const tr = el('tr', { 'data-settlement': s.settlementId, class: marks, title: visitNote(s, disputes) });
+        // An adjusted figure reads "as settled → now"; a badge names each mark.
+        const now = (was, key) => (isAdjusted(s) && s.figures.net[key] !== was ? `${was} → ${s.figures.net[key]}` : was);
+        for (const [v, cls] of [[s.visitDate, 'l'], [s.settlementId, 'l'], [`${s.institutionCode} (${s.institutionLevel})`, 'l'], [changed(s, 'category'), 'l'], [s.total], [s.policyScope], [s.deductible], [changed(s, 'rate')], [now(s.fund, 'fund')], [now(s.account, 'account')], [now(s.cash, 'cash')], [s.fundPaidAfter]]) {
           tr.appendChild(el('td', cls ? { class: cls } : {}, v));
         }
+        const idCell = tr.children[1];
+        if (isAdjusted(s)) idCell.appendChild(el('span', { class: 'badge adjusted-badge' }, 'adjusted'));
+        for (const d of disputes.get(s.settlementId) || []) idCell.appendChild(el('span', { class: 'badge disputed-badge', 'data-dispute': d.disputeId }, `disputed ${d.status}`));
         const td = el('td');
         const b = el('button', { class: 'explain' }, 'explain');
         b.addEventListener('click', () => explain(s.settlementId));
@@ -200,7 +258,7 @@
     try {
       const r = await api('/audit/replay', { method: 'POST', body: JSON.stringify({ personId, year: yearNo }) });
       const p = $('replay-result');
-      p.textContent = `Replay of ${r.settlementsChecked} settlement(s): ${r.verdict}; hash chain ${r.chain.intact ? 'intact' : 'BROKEN at revision ' + r.chain.firstBroken.revision}.`;
+      p.textContent = `Replay of ${r.settlementsChecked} settlement(s)${r.adjustmentsChecked ? ` and ${r.adjustmentsChecked} adjustment(s)` : ''}: ${r.verdict}; hash chain ${r.chain.intact ? 'intact' : 'BROKEN at revision ' + r.chain.firstBroken.revision}.`;
       p.className = r.differences.length === 0 && r.chain.intact ? 'ok' : 'bad';
     } catch (e) {
       status(String(e.message || e), true);

@@ -1,4 +1,4 @@
-import { Dec, fmt, money, ZERO } from '../../kernel/money';
+import { fmt, money } from '../../kernel/money';
 import type { AccountEvent } from './accounts.events';
 
 /**
@@ -44,9 +44,19 @@ interface SettlementMoney {
   data: { decision?: { amounts: { account: string } }; accountRestored?: string };
 }
 
+/** Issue 15: money a correction moves on the account (refund in, recovery out; never below zero, decided upstream). */
+interface CorrectionMoney {
+  type: 'AccountRefunded' | 'AccountRecovered';
+  data: { amount: string };
+}
+
 export function evolveAccount(state: AccountState, event: { type: string; data: unknown }): AccountState {
-  const e = event as AccountEvent | SettlementMoney;
+  const e = event as AccountEvent | SettlementMoney | CorrectionMoney;
   switch (e.type) {
+    case 'AccountRefunded':
+      return credit(state, e.data.amount);
+    case 'AccountRecovered':
+      return debit(state, e.data.amount);
     case 'AccountCredited':
       return { ...credit(state, e.data.amount), creditedMonths: [...state.creditedMonths, e.data.month] };
     case 'AccountPurchasePaid':
@@ -90,9 +100,3 @@ export function evolveAccount(state: AccountState, event: { type: string; data: 
       return state;
   }
 }
-
-export function balanceOf(state: AccountState): Dec {
-  return money(state.balance);
-}
-
-export { ZERO };

@@ -42,10 +42,15 @@ export type ClaimsCommand = SettleVisitCommand | ReverseSettlementCommand;
 
 /** Issue 16.3: a pack whose per-visit deductible window looks either side gets the charges around the visit, whatever the year. */
 function deductibleWindow(cmd: SettleVisitCommand): DeductibleWindow | undefined {
-  if (cmd.pack.kind !== 'city') return undefined;
-  const ded = cmd.pack.benefit.deductible.value;
+  return packDeductibleWindow(cmd.pack, cmd.data.visit.occurredAt);
+}
+
+/** The same, for a pack and a visit instant (issue 15: re-adjudication under a corrected pack). */
+export function packDeductibleWindow(pack: PolicyPack, occurredAt: string): DeductibleWindow | undefined {
+  if (pack.kind !== 'city') return undefined;
+  const ded = pack.benefit.deductible.value;
   // Stryker disable next-line ConditionalExpression: equivalent because only the per_visit mode has a window (pack schema)
-  return ded.mode === 'per_visit' && ded.window === 'either_side' ? { around: cmd.data.visit.occurredAt, hours: ded.windowHours } : undefined;
+  return ded.mode === 'per_visit' && ded.window === 'either_side' ? { around: occurredAt, hours: ded.windowHours } : undefined;
 }
 
 /** The adjudication a settlement would get, without writing (national 2206 pre-settlement). */

@@ -1,6 +1,7 @@
 import { instantMs } from '../../kernel/dates';
-import { fmt, money, sum } from '../../kernel/money';
+import { Dec, fmt, money, sum } from '../../kernel/money';
 import type { YearToDate } from '../../policy/engine/types';
+import type { AccountRecovered, AccountRefunded, SettlementAdjusted } from '../../corrections/correction.events';
 import type { ClaimsEvent } from './claims.events';
 
 export interface SettlementSummary {
@@ -17,21 +18,62 @@ export interface SettlementSummary {
   relativeAccount: string;
   familyPayment?: { holderId: string; paymentId: string; amount: string };
   reversed: boolean;
+  /** Issue 15: corrections that adjusted this settlement, in order (figures above are the last adjusted ones). */
+  adjustedBy?: string[];
 }
 
 export interface ClaimsState {
   /** In settlement order. */
   settlements: SettlementSummary[];
+  /** Issue 15: every correction already applied to this person (a retried correction writes nothing twice). */
+  appliedCorrections?: string[];
 }
 
-export const initialClaimsState = (): ClaimsState => ({ settlements: [] });
+export const initialClaimsState = (): ClaimsState => ({ settlements: [], appliedCorrections: [] });
+
+/** Correction events of the person stream: each names the correction that wrote it. */
+const CORRECTION_EVENT_TYPES = new Set(['SettlementAdjusted', 'AccountRefunded', 'AccountRecovered', 'ReceivableRecorded', 'PersonCategoryCorrected']);
+
+function withCorrection(state: ClaimsState, event: { type: string; data: unknown }): ClaimsState {
+  if (!CORRECTION_EVENT_TYPES.has(event.type)) return state;
+  const id = (event.data as { correctionId?: string }).correctionId;
+  const applied = state.appliedCorrections ?? [];
+  return id === undefined || applied.includes(id) ? state : { ...state, appliedCorrections: [...applied, id] };
+}
+
+/**
+ * Issue 15: a settlement takes its adjusted figures; the year-to-date and later settlements
+ * build on them. `account` stays what the own account actually paid for it (moved by the
+ * correction's refund or recovery, which may be less than the adjustment when the balance
+ * was short), so a later reversal gives back no more than was taken.
+ */
+function adjusted(s: SettlementSummary, data: SettlementAdjusted['data']): SettlementSummary {
+  const a = data.decision.amounts;
+  return {
+    ...s,
+    fund: a.fund,
+    deductible: a.deductible,
+    deductibleCharged: data.decision.deductibleCharged,
+    relativeAccount: a.relativeAccount,
+    adjustedBy: [...(s.adjustedBy ?? []), data.correctionId],
+  };
+}
+
+function accountMoved(state: ClaimsState, settlementId: string, signed: Dec): ClaimsState {
+  return { ...state, settlements: state.settlements.map((s) => (s.settlementId === settlementId ? { ...s, account: fmt(money(s.account).plus(signed)) } : s)) };
+}
 
 export function evolveClaims(state: ClaimsState, event: { type: string; data: unknown }): ClaimsState {
-  const e = event as ClaimsEvent;
+  return evolveSettlements(withCorrection(state, event), event);
+}
+
+function evolveSettlements(state: ClaimsState, event: { type: string; data: unknown }): ClaimsState {
+  const e = event as ClaimsEvent | SettlementAdjusted | AccountRefunded | AccountRecovered;
   switch (e.type) {
     case 'VisitSettled': {
       const d = e.data.decision;
       return {
+        ...state,
         settlements: [
           ...state.settlements,
           {
@@ -52,8 +94,17 @@ export function evolveClaims(state: ClaimsState, event: { type: string; data: un
         ],
       };
     }
+    case 'SettlementAdjusted': {
+      const data = e.data;
+      return { ...state, settlements: state.settlements.map((s) => (s.settlementId === data.settlementId ? adjusted(s, data) : s)) };
+    }
+    case 'AccountRefunded':
+      return accountMoved(state, e.data.settlementId, money(e.data.amount).negated());
+    case 'AccountRecovered':
+      return accountMoved(state, e.data.settlementId, money(e.data.amount));
     case 'SettlementReversed':
       return {
+        ...state,
         settlements: state.settlements.map((s) => (s.settlementId === e.data.settlementId ? { ...s, reversed: true } : s)),
       };
     default:

@@ -9,7 +9,7 @@ import { fmt, max, min, money, sum, ZERO } from '../../kernel/money';
 import type { InstitutionLevel, PersonCategory, Scheme } from '../../policy/engine/types';
 import { PRIMARY_LEVELS } from '../../policy/pack.types';
 import type { EnrollmentEvent, Relation } from './enrollment.events';
-import { categoryOn, EnrollmentState, isInpatientOn } from './enrollment.state';
+import { EnrollmentState, isInpatientOn } from './enrollment.state';
 
 export const CLAUSE = {
   retirementSwitch: '宛政办〔2022〕42号 第六条',
@@ -235,5 +235,3 @@ export function decideEnrollment(command: EnrollmentCommand, state: EnrollmentSt
       return assertNever(command);
   }
 }
-
-export { categoryOn };

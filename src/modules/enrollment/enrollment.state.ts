@@ -1,6 +1,7 @@
 import type { LocalDate } from '../../kernel/dates';
 import { money } from '../../kernel/money';
 import type { DatedPeriod, PersonCategory, PersonFacts, RecordedContract, RecordedReferral, Scheme } from '../../policy/engine/types';
+import type { PersonCategoryCorrected } from '../../corrections/correction.events';
 import type { EnrollmentEvent, ExitReason, Relation } from './enrollment.events';
 
 export interface EnrollmentState {
@@ -37,7 +38,7 @@ export const initialEnrollmentState = (): EnrollmentState => ({
 
 /** Folds enrolment facts; events of other modules on the same stream pass through. */
 export function evolveEnrollment(state: EnrollmentState, event: { type: string; data: unknown; revision?: number }): EnrollmentState {
-  const e = event as EnrollmentEvent;
+  const e = event as EnrollmentEvent | PersonCategoryCorrected;
   const revision = event.revision ?? -1;
   switch (e.type) {
     case 'PersonEnrolled':
@@ -55,6 +56,8 @@ export function evolveEnrollment(state: EnrollmentState, event: { type: string; 
       };
     case 'RetiredStatusChanged':
       return { ...state, categoryTimeline: [...state.categoryTimeline, { from: e.data.effectiveFrom, category: 'retired' }] };
+    case 'PersonCategoryCorrected':
+      return { ...state, categoryTimeline: correctedTimeline(state.categoryTimeline, e.data) };
     case 'ContributionBaseChanged':
       return { ...state, contributionBases: [...state.contributionBases, { from: e.data.effectiveFrom, amount: e.data.contributionBase }] };
     case 'RelativesUpdated':
@@ -91,6 +94,18 @@ export function evolveEnrollment(state: EnrollmentState, event: { type: string; 
     default:
       return state;
   }
+}
+
+/**
+ * Issue 15: a category corrected from a date overrides every entry recorded before it from
+ * that date on (they were wrong); entries before the date stand. Entries recorded after
+ * the correction (a later retirement) are appended to the result as usual.
+ */
+export function correctedTimeline(
+  timeline: EnrollmentState['categoryTimeline'],
+  correction: { category: PersonCategory; from: LocalDate },
+): EnrollmentState['categoryTimeline'] {
+  return [...timeline.filter((entry) => entry.from < correction.from), { from: correction.from, category: correction.category }];
 }
 
 /** Whether the person is an inpatient on `date` (an open stay counts). */

@@ -72,6 +72,7 @@ export function adjudicate(input: AdjudicationInput, policy: PolicyPack): Decisi
       capAnnual: s(cap.capAnnual),
       capRemainingBefore: s(cap.capRemainingBefore),
       fund: s(fund),
+      capRemainingAfter: s(cap.capRemainingAfter),
       account: s(share.ownAccount),
       relativeAccount: s(share.relativeAccount),
       cash: s(share.cash),

@@ -221,6 +221,8 @@ export interface Decision {
     capAnnual: string;
     capRemainingBefore: string;
     fund: string;
+    /** What is left of the annual cap after this visit: capRemainingBefore − fund. */
+    capRemainingAfter: string;
     account: string;
     relativeAccount: string;
     cash: string;
@@ -228,9 +230,9 @@ export interface Decision {
   /** True when this visit charged a per-visit deductible (opens a 24-hour window). */
   deductibleCharged: boolean;
   national: NationalFields;
-  /** Refusals and reductions, each with a stable code and clause. */
+  /** A payment refused: the visit, a bill line, part of the fund payment (cap), or the account (src/policy/reason-codes.ts). */
   reasons: Reason[];
-  /** Warnings that do not change the money (e.g. prescription days over the limit). */
+  /** Facts beside the refusals: how a figure was arrived at (e.g. a deductible waived), or a notice that changes nothing. */
   flags: Reason[];
   trace: TraceEntry[];
 }

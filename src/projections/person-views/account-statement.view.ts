@@ -1,6 +1,7 @@
 /** The personal-account statement: every credit and debit with its source event position and the running balance. */
 import type { RecordedEvent } from '../../event-store/event-store.port';
-import { fmt, money } from '../../kernel/money';
+import type { ReceivableRecorded } from '../../corrections/correction.events';
+import { fmt, money, sum } from '../../kernel/money';
 import { AccountState, evolveAccount, initialAccountState } from '../../modules/accounts/accounts.state';
 import { AsOf, recordedBy } from './as-of';
 
@@ -23,6 +24,26 @@ export interface AccountStatement {
   debits: string;
   closed: boolean;
   lines: StatementLine[];
+  /** Issue 15: cash owed because of corrections; never part of the balance (a receivable, not a negative balance). */
+  receivables: Receivables;
+}
+
+/** One ReceivableRecorded: cash owed to the person, or owed by the person to the fund. */
+export interface ReceivableLine {
+  position: number;
+  recordedAt: string;
+  correctionId: string;
+  settlementId: string;
+  owedTo: 'person' | 'fund';
+  amount: string;
+  clause: string;
+}
+
+/** Open receivables by direction (nothing settles a receivable yet, so every recorded one is open). */
+export interface Receivables {
+  owedToPerson: string;
+  owedToFund: string;
+  lines: ReceivableLine[];
 }
 
 /** Balance-carrying part of the account state (what a statement row keeps). */
@@ -37,6 +58,8 @@ export const emptyAccountTotals = (): AccountTotals => ({ credits: '0.00', debit
 
 function referenceOf(event: Pick<RecordedEvent, 'type' | 'data'>): string {
   const d = event.data as Record<string, unknown>;
+  // A correction's refund or recovery names both the correction and the settlement it corrects.
+  if (typeof d.correctionId === 'string') return `correctionId:${d.correctionId} settlementId:${String(d.settlementId)}`;
   for (const key of ['month', 'settlementId', 'paymentId', 'transferId', 'heirId', 'fromPersonId', 'reason']) {
     if (typeof d[key] === 'string') return `${key}:${d[key] as string}`;
   }
@@ -71,11 +94,25 @@ export function applyAccount(totals: AccountTotals, event: RecordedEvent): { tot
 export function accountStatement(personId: string, events: ReadonlyArray<RecordedEvent>, asOf?: AsOf): AccountStatement {
   let totals = emptyAccountTotals();
   const lines: StatementLine[] = [];
+  const receivableLines: ReceivableLine[] = [];
   for (const e of events) {
     if (!recordedBy(e, asOf)) continue;
     const applied = applyAccount(totals, e);
     totals = applied.totals;
     if (applied.line) lines.push(applied.line);
+    const receivable = receivableLineOf(e);
+    if (receivable) receivableLines.push(receivable);
   }
-  return { personId, ...totals, lines };
+  return { personId, ...totals, lines, receivables: receivablesOf(receivableLines) };
+}
+
+export function receivableLineOf(event: Pick<RecordedEvent, 'type' | 'data' | 'position' | 'metadata'>): ReceivableLine | undefined {
+  if (event.type !== 'ReceivableRecorded') return undefined;
+  const d = event.data as ReceivableRecorded['data'];
+  return { position: event.position, recordedAt: event.metadata.recordedAt, correctionId: d.correctionId, settlementId: d.settlementId, owedTo: d.owedTo, amount: d.amount, clause: d.clause };
+}
+
+export function receivablesOf(lines: ReceivableLine[]): Receivables {
+  const owed = (to: ReceivableLine['owedTo']): string => fmt(sum(lines.filter((l) => l.owedTo === to).map((l) => money(l.amount))));
+  return { owedToPerson: owed('person'), owedToFund: owed('fund'), lines };
 }

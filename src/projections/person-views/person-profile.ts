@@ -1,6 +1,7 @@
 /** A person's profile as the read side keeps it: scheme, region, enrolment and category timeline. */
 import type { RecordedEvent } from '../../event-store/event-store.port';
 import type { LocalDate } from '../../kernel/dates';
+import type { PersonCategoryCorrected } from '../../corrections/correction.events';
 import type { PersonEnrolled, RetiredStatusChanged, EnrolmentEnded } from '../../modules/enrollment/enrollment.events';
 import type { CityPack } from '../../policy/pack.types';
 import type { PersonCategory, Scheme } from '../../policy/engine/types';
@@ -13,8 +14,9 @@ export interface PackSource {
 export interface CategoryChange {
   from: LocalDate;
   category: PersonCategory;
-  /** How the change came: enrolment, or a retirement processed on a date (第六条: effective next month). */
-  cause: 'enrolment' | 'retirement';
+  /** How the change came: enrolment, a retirement processed on a date (第六条: effective next month), or a correction (issue 15). */
+  cause: 'enrolment' | 'retirement' | 'correction';
+  correctionId?: string;
   processedOn?: LocalDate;
   position: number;
 }
@@ -48,6 +50,10 @@ export function evolveProfile(profile: PersonProfile | undefined, event: Pick<Re
         categoryTimeline: [...profile.categoryTimeline, { from: d.effectiveFrom, category: d.to, cause: 'retirement', processedOn: d.processedOn, position: event.position }],
       };
     }
+    case 'PersonCategoryCorrected': {
+      if (!profile) return profile;
+      return { ...profile, categoryTimeline: correctedTimeline(profile.categoryTimeline, event.data as PersonCategoryCorrected['data'], event.position) };
+    }
     case 'EnrolmentEnded': {
       if (!profile) return profile;
       return { ...profile, endedOn: (event.data as EnrolmentEnded['data']).endedOn };
@@ -55,6 +61,14 @@ export function evolveProfile(profile: PersonProfile | undefined, event: Pick<Re
     default:
       return profile;
   }
+}
+
+/**
+ * A category corrected from a date replaces every entry from that date on (they were wrong);
+ * entries before it stand — the same rule as the enrolment state the deciders fold.
+ */
+function correctedTimeline(timeline: CategoryChange[], d: PersonCategoryCorrected['data'], position: number): CategoryChange[] {
+  return [...timeline.filter((c) => c.from < d.from), { from: d.from, category: d.category, cause: 'correction', correctionId: d.correctionId, position }];
 }
 
 export function categoryOn(profile: PersonProfile, date: LocalDate): PersonCategory | undefined {

@@ -3,6 +3,7 @@ import { addDays, LocalDate } from '../../kernel/dates';
 import { fmt, max, money, sum } from '../../kernel/money';
 import type { InstitutionLevel, PersonCategory, Scheme } from '../../policy/engine/types';
 import { categoryOn, PackSource, packOn, packsOf, PersonProfile } from './person-profile';
+import { AdjustedFigures, adjustedFigures, AdjustmentRecord, sum3 } from './adjustments';
 import type { VisitRecord } from './visit-records';
 
 export interface CategoryPeriod {
@@ -35,8 +36,11 @@ export interface YearSettlement {
   capAnnual: string;
   position: number;
   reversed: boolean;
-  /** Fund paid in the year up to and including this visit (reversed visits not counted). */
+  /** Fund paid in the year up to and including this visit, net of corrections (reversed visits not counted). */
   fundPaidAfter: string;
+  /** Issue 15: the figures as settled (`fund`, `account`, `cash` above), the corrections' sum, and what stands now. */
+  figures: AdjustedFigures;
+  adjustments: AdjustmentRecord[];
 }
 
 export interface PersonYearView {
@@ -52,6 +56,10 @@ export interface PersonYearView {
   capRemaining: string | null;
   visits: number;
   reversedVisits: number;
+  /** Live settlements with at least one correction. */
+  adjustedVisits: number;
+  /** Original, adjustment and net totals of the live settlements; `fundPaid` is the net fund. */
+  totals: AdjustedFigures;
   byCategory: CategoryPeriod[];
   settlements: YearSettlement[];
 }
@@ -73,6 +81,8 @@ function lastCoveredDay(packs: PackSource, profile: PersonProfile, from: LocalDa
 
 const live = (v: VisitRecord): boolean => v.reversedPosition === undefined;
 
+const figuresOf = (v: VisitRecord): AdjustedFigures => adjustedFigures({ fund: v.fund, account: v.account, cash: v.cash }, v.adjustments);
+
 /** A person's year from the profile and the settlements: the one summary both the projection and the fold use. */
 export function summarizeYear(packs: PackSource, profile: PersonProfile, visits: ReadonlyArray<VisitRecord>, year: number): PersonYearView {
   const first = `${year}-01-01`;
@@ -83,7 +93,8 @@ export function summarizeYear(packs: PackSource, profile: PersonProfile, visits:
     .sort((a, b) => (a.visitDate < b.visitDate ? -1 : a.visitDate > b.visitDate ? 1 : a.position - b.position));
   let running = money('0');
   const settlements: YearSettlement[] = ofYear.map((v) => {
-    if (live(v)) running = running.plus(money(v.fund));
+    const figures = figuresOf(v);
+    if (live(v)) running = running.plus(money(figures.net.fund));
     return {
       settlementId: v.settlementId,
       visitId: v.visitId,
@@ -105,10 +116,14 @@ export function summarizeYear(packs: PackSource, profile: PersonProfile, visits:
       position: v.position,
       reversed: !live(v),
       fundPaidAfter: fmt(running),
+      figures,
+      adjustments: v.adjustments ?? [],
     };
   });
   const liveVisits = ofYear.filter(live);
-  const fundPaid = sum(liveVisits.map((v) => money(v.fund)));
+  const liveFigures = liveVisits.map(figuresOf);
+  const totals: AdjustedFigures = { original: sum3(liveFigures.map((f) => f.original)), adjustment: sum3(liveFigures.map((f) => f.adjustment)), net: sum3(liveFigures.map((f) => f.net)) };
+  const fundPaid = money(totals.net.fund);
 
   // Category periods inside the year (and inside the enrolment).
   const start = profile.enrolledOn > first ? profile.enrolledOn : first;
@@ -126,7 +141,7 @@ export function summarizeYear(packs: PackSource, profile: PersonProfile, visits:
       from,
       to,
       cap: capOf(packs, profile, tl[i].category, lastCoveredDay(packs, profile, from, to)),
-      fundPaid: fmt(sum(inPeriod.map((v) => money(v.fund)))),
+      fundPaid: fmt(sum(inPeriod.map((v) => money(figuresOf(v).net.fund)))),
       visits: inPeriod.length,
     });
   }
@@ -143,6 +158,8 @@ export function summarizeYear(packs: PackSource, profile: PersonProfile, visits:
     capRemaining: capInForce === null ? null : fmt(max(money('0'), money(capInForce).minus(fundPaid))),
     visits: liveVisits.length,
     reversedVisits: ofYear.length - liveVisits.length,
+    adjustedVisits: liveVisits.filter((v) => v.adjustments?.length).length,
+    totals,
     byCategory,
     settlements,
   };

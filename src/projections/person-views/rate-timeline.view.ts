@@ -3,16 +3,18 @@ import { addDays, LocalDate } from '../../kernel/dates';
 import { fmt, money } from '../../kernel/money';
 import type { CityPack } from '../../policy/pack.types';
 import type { InstitutionLevel, PersonCategory } from '../../policy/engine/types';
-import { PackSource, packsOf, PersonProfile } from './person-profile';
+import { CategoryChange, PackSource, packsOf, PersonProfile } from './person-profile';
 
 export interface RateSegment {
   from: LocalDate;
   /** Inclusive; open when absent. */
   to?: LocalDate;
   category: PersonCategory;
-  /** How this category began: enrolment, or a retirement processed on `processedOn` (effective next month). */
-  cause: 'enrolment' | 'retirement';
+  /** How this category began: enrolment, a retirement processed on `processedOn` (effective next month), or a correction. */
+  cause: CategoryChange['cause'];
   processedOn?: LocalDate;
+  /** The correction that set this category, when `cause` is 'correction'. */
+  correctionId?: string;
   causePosition: number;
   packId: string | null;
   packVersion: string | null;
@@ -36,7 +38,7 @@ export function rateTimeline(packs: PackSource, profile: PersonProfile): RateSeg
     let to = nextFrom !== undefined ? addDays(nextFrom, -1) : undefined;
     if (profile.endedOn !== undefined && (to === undefined || profile.endedOn < to)) to = profile.endedOn;
     if (to !== undefined && from > to) continue;
-    const base = { category: tl[i].category, cause: tl[i].cause, causePosition: tl[i].position, ...(tl[i].processedOn ? { processedOn: tl[i].processedOn } : {}) };
+    const base = { category: tl[i].category, cause: tl[i].cause, causePosition: tl[i].position, ...(tl[i].processedOn ? { processedOn: tl[i].processedOn } : {}), ...(tl[i].correctionId ? { correctionId: tl[i].correctionId } : {}) };
     // Cut the category period at each pack boundary.
     const cuts: Array<{ from: LocalDate; to?: LocalDate; pack?: CityPack }> = [];
     let cursor: LocalDate | undefined = from;

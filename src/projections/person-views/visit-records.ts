@@ -3,6 +3,7 @@ import type { RecordedEvent } from '../../event-store/event-store.port';
 import type { LocalDate } from '../../kernel/dates';
 import type { VisitSettled, SettlementReversed } from '../../modules/claims/claims.events';
 import type { InstitutionLevel, PersonCategory } from '../../policy/engine/types';
+import { adjustmentRecordOf, AdjustmentRecord } from './adjustments';
 import { AsOf, recordedBy } from './as-of';
 import { evolveProfile, PersonProfile } from './person-profile';
 
@@ -33,6 +34,8 @@ export interface VisitRecord {
   recordedAt: string;
   reversedPosition?: number;
   reversedRecordedAt?: string;
+  /** Corrections of this settlement, in log order (issue 15): the last one's figures are in force. */
+  adjustments?: AdjustmentRecord[];
 }
 
 export function visitRecordOf(personId: string, event: Pick<RecordedEvent, 'data' | 'position' | 'metadata'>): VisitRecord {
@@ -89,6 +92,15 @@ export function foldPersonView(events: ReadonlyArray<RecordedEvent>, asOf?: AsOf
         v.reversedRecordedAt = e.metadata.recordedAt;
       }
     }
+    if (e.type === 'SettlementAdjusted') addAdjustment(visits, e);
   }
   return { profile, visits, lastPosition };
+}
+
+/** Appends a SettlementAdjusted to the adjustments of the settlement it names (ignored if unknown). */
+export function addAdjustment(visits: VisitRecord[], event: Pick<RecordedEvent, 'data' | 'position' | 'metadata'>): void {
+  const record = adjustmentRecordOf(event);
+  const settlementId = (event.data as { settlementId: string }).settlementId;
+  const v = visits.find((x) => x.settlementId === settlementId);
+  if (v) v.adjustments = [...(v.adjustments ?? []), record];
 }

@@ -2,7 +2,7 @@ import type { RecordedEvent } from '../../event-store/event-store.port';
 import type { SettlementReversed } from '../../modules/claims/claims.events';
 import { Projection, personIdOfStream } from '../projection';
 import type { ReadModelStore } from '../read-model-store';
-import { evolveProfile, PackSource, PersonProfile, PersonYearView, RateSegment, rateTimeline, summarizeYear, VisitRecord, visitRecordOf } from '../person-views';
+import { addAdjustment, evolveProfile, PackSource, PersonProfile, PersonYearView, RateSegment, rateTimeline, summarizeYear, VisitRecord, visitRecordOf } from '../person-views';
 
 /**
  * Persons: profile (category timeline), settlements, the person's year (fund paid, cap in
@@ -58,6 +58,7 @@ export class PersonsProjection implements Projection {
     switch (event.type) {
       case 'PersonEnrolled':
       case 'RetiredStatusChanged':
+      case 'PersonCategoryCorrected':
       case 'EnrolmentEnded': {
         const profile = evolveProfile(readProfile(store, personId), event);
         if (!profile) return;
@@ -83,9 +84,23 @@ export class PersonsProjection implements Projection {
         this.touch(store, personId, event.position, row.year);
         return;
       }
+      case 'SettlementAdjusted':
+        this.applyAdjustment(store, personId, event);
+        return;
       default:
         return;
     }
+  }
+
+  /** Issue 15: the settlement row keeps its corrections in order; its year is summarised again. */
+  private applyAdjustment(store: ReadModelStore, personId: string, event: RecordedEvent): void {
+    const settlementId = (event.data as { settlementId: string }).settlementId;
+    const row = store.stmt('SELECT record, year FROM rm_person_visit WHERE person_id = ? AND settlement_id = ?').get(personId, settlementId) as { record: string; year: number } | undefined;
+    if (!row) return;
+    const visits = [JSON.parse(row.record) as VisitRecord];
+    addAdjustment(visits, event);
+    store.stmt('UPDATE rm_person_visit SET record = ? WHERE person_id = ? AND settlement_id = ?').run(JSON.stringify(visits[0]), personId, settlementId);
+    this.touch(store, personId, event.position, row.year);
   }
 
   private touch(store: ReadModelStore, personId: string, position: number, year: number): void {

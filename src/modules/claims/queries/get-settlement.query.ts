@@ -3,21 +3,22 @@ import { NotFound } from '../../../kernel/errors';
 import { AsOf, recordedBy } from '../../../projections/person-views';
 import { PersonStreamWriter } from '../../person-writer.service';
 import type { SettlementReversed, VisitSettled } from '../claims.events';
+import type { SettlementRecord } from '../commands/settlement-facts';
 
-export interface SettlementDetail {
-  personId: string;
-  settlementId: string;
-  revision: number;
-  position: number;
+/** What the engine was given for the decision, as recorded. */
+export type RecordedFacts = Pick<VisitSettled['data'], 'visit' | 'institution' | 'yearToDate' | 'account' | 'policyVersion' | 'historical'>;
+
+/** The settlement record of `POST …/visits` (decision under `decision`), with the facts behind it and any reversal. */
+export interface SettlementDetail extends SettlementRecord {
   recordedAt: string;
-  settled: VisitSettled['data'];
+  facts: RecordedFacts;
   reversal?: SettlementReversed['data'];
 }
 
 /**
- * One settlement's full record: visit facts, institution facts, year-to-date, decision and
- * trace; with `asOf` (a global position or a date), as the ledger stood then — a reversal
- * recorded later is not shown, and a settlement recorded later is not found.
+ * One settlement's full record: decision and trace, visit facts, institution facts,
+ * year-to-date; with `asOf` (a global position or a date), as the ledger stood then — a
+ * reversal recorded later is not shown, and a settlement recorded later is not found.
  */
 export class GetSettlementQuery extends Query<SettlementDetail> {
   constructor(readonly personId: string, readonly settlementId: string, readonly asOf?: AsOf) {
@@ -31,16 +32,19 @@ export class GetSettlementHandler implements IQueryHandler<GetSettlementQuery, S
 
   async execute({ personId, settlementId, asOf }: GetSettlementQuery): Promise<SettlementDetail> {
     const events = (await this.writer.loadExisting(personId)).events.filter((e) => recordedBy(e, asOf));
-    const settled = events.find((e) => e.type === 'VisitSettled' && (e.data as VisitSettled['data']).settlementId === settlementId);
-    if (!settled) throw new NotFound('settlement', settlementId);
+    const found = events.find((e) => e.type === 'VisitSettled' && (e.data as VisitSettled['data']).settlementId === settlementId);
+    if (!found) throw new NotFound('settlement', settlementId);
     const reversal = events.find((e) => e.type === 'SettlementReversed' && (e.data as SettlementReversed['data']).settlementId === settlementId);
+    const { decision, familyPayment, visit, institution, yearToDate, account, policyVersion, historical } = found.data as VisitSettled['data'];
     return {
       personId,
       settlementId,
-      revision: settled.revision,
-      position: settled.position,
-      recordedAt: settled.metadata.recordedAt,
-      settled: settled.data as VisitSettled['data'],
+      revision: found.revision,
+      position: found.position,
+      decision,
+      ...(familyPayment ? { familyPayment } : {}),
+      recordedAt: found.metadata.recordedAt,
+      facts: { visit, institution, yearToDate, account, policyVersion, ...(historical ? { historical } : {}) },
       ...(reversal ? { reversal: reversal.data as SettlementReversed['data'] } : {}),
     };
   }

@@ -15,6 +15,8 @@ export interface FundPayment {
   /** (policy scope − deductible) × rate, rounded to the fen, before the cap. */
   fundBeforeCap: Dec;
   fund: Dec;
+  /** What is left of the cap after this visit (never negative: the fund is at most what was left). */
+  capRemainingAfter: Dec;
 }
 
 export interface FundBase {
@@ -51,5 +53,5 @@ export function annualCaps(c: Adjudication, b: FundBase): FundPayment {
     result: { fundBeforeCap: c.show(fundBeforeCap), capRemainingBefore: c.show(capRemainingBefore), fund: c.show(fund) },
     ...(b.switchedThisYear ? { note: 'category changed this year: earlier payments under the old category count against this cap' } : {}),
   });
-  return { capAnnual, capRemainingBefore, fundBeforeCap, fund };
+  return { capAnnual, capRemainingBefore, fundBeforeCap, fund, capRemainingAfter: capRemainingBefore.minus(fund) };
 }

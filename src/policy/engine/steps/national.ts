@@ -3,6 +3,7 @@
  * checked on the exact values before formatting. Not a pack key: the interface is national.
  */
 import type { Dec } from '../../../kernel/money';
+import { ledgerRule } from '../../citation';
 import type { NationalFields } from '../types';
 import type { Adjudication } from './context';
 
@@ -16,7 +17,13 @@ export class AdjudicationInvariantError extends Error {
 
 export type SettlementFigures = Record<'total' | 'excluded' | 'policyScope' | 'fund' | 'personPart' | 'ownAccount' | 'relativeAccount' | 'cash' | 'deductible', Dec>;
 
-export const NATIONAL_CLAUSE = 'DOMAIN.md §2 national settlement identities';
+/**
+ * The identities are the ledger's own (they vary by province; no policy document gives them).
+ * Decisions recorded before issue 14 cite LEGACY_NATIONAL_CLAUSE; the VisitSettled v3
+ * upcaster (src/modules/person-upcasters.ts) reads them with this one.
+ */
+export const NATIONAL_CLAUSE = ledgerRule('national-settlement-identities');
+export const LEGACY_NATIONAL_CLAUSE = 'DOMAIN.md §2 national settlement identities';
 
 export function nationalFields(c: Adjudication, v: SettlementFigures): NationalFields {
   checkIdentities(v);

@@ -1,0 +1,246 @@
+/**
+ * Issue 15 item 2: applying a correction. The plan is computed on each affected person's
+ * own stream (src/corrections/correction-engine.ts), then written:
+ *  1. CorrectionApplied on `correction-<id>` (the plan), first;
+ *  2. InstitutionLevelCorrected on the institution's stream, for a level correction;
+ *  3. each person's events, with the expected revision, under a key derived from the
+ *     correction and the person (a retry, or the reconciler after a crash, writes nothing twice;
+ *     the person state also knows the corrections it has applied).
+ * A dry run computes the same answer and writes nothing; so does a correction that changes nothing.
+ */
+import { Inject, Injectable } from '@nestjs/common';
+import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { tamperSeal } from '../../audit/tamper-chain';
+import { EVENT_STORE, EventStore, RecordedEvent } from '../../event-store/event-store.port';
+import { assertSameRequest, CommandContext, runStreamCommand } from '../../event-store/stream-command';
+import { upcast } from '../../event-store/upcasting';
+import { POLICY_CATALOG } from '../../infrastructure/tokens';
+import { InstitutionRegistry } from '../../institutions/institution-registry.service';
+import { foldInstitution } from '../../institutions/institution.events';
+import { institutionStreamId } from '../../institutions/institution.types';
+import { CLOCK, Clock, ID_GENERATOR, IdGenerator } from '../../kernel/clock';
+import { shanghaiDate } from '../../kernel/dates';
+import { LedgerError, NotFound, PolicyRefusal } from '../../kernel/errors';
+import type { VisitSettled } from '../../modules/claims/claims.events';
+import { PersonStreamWriter } from '../../modules/person-writer.service';
+import { sha256Hex } from '../../policy/canonical-json';
+import type { PolicyCatalog } from '../../policy/catalog';
+import { ledgerRule } from '../../policy/citation';
+import { combinePlans, PersonCorrectionPlan, planPersonCorrection, validateSpec } from '../correction-engine';
+import type { CorrectionApplied, CorrectionSpec, InstitutionLevelCorrected } from '../correction.events';
+import { derivePack } from '../derived-pack';
+import { correctionStreamId, DisputeAnalysis, disputeStreamId } from '../../disputes/dispute.events';
+
+export interface CorrectionRequest {
+  spec: CorrectionSpec;
+  disputeId?: string;
+  dryRun: boolean;
+  appliedBy: { role: string; keyId?: string };
+  context: CommandContext;
+}
+
+export interface CorrectionAnswer {
+  correctionId: string;
+  dryRun: boolean;
+  created: boolean;
+  changed: boolean;
+  message?: string;
+  spec: CorrectionSpec;
+  disputeId?: string;
+  correctedPolicyVersion?: string;
+  affected: CorrectionApplied['data']['affected'];
+  totals: CorrectionApplied['data']['totals'];
+  persons: Array<{ personId: string; changes: PersonCorrectionPlan['changes']; events: PersonCorrectionPlan['events'] }>;
+  position?: number;
+}
+
+export class ApplyCorrection extends Command<CorrectionAnswer> {
+  constructor(readonly request: CorrectionRequest) {
+    super();
+  }
+}
+
+const PAGE = 2_000;
+const POLICY_PERIOD_CLAUSE = ledgerRule('policy-correction-past-period-only');
+
+/** The correction's id: derived from the request's key, so a retry names the same correction. */
+const correctionIdFor = (commandId: string): string => `COR-${sha256Hex(commandId).slice(0, 16)}`;
+
+@Injectable()
+export class CorrectionsService {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(POLICY_CATALOG) private readonly catalog: PolicyCatalog,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
+    private readonly writer: PersonStreamWriter,
+    private readonly registry: InstitutionRegistry,
+  ) {}
+
+  async apply(request: CorrectionRequest): Promise<CorrectionAnswer> {
+    const { spec, context } = request;
+    const correctionId = correctionIdFor(context.commandId);
+    const stream = correctionStreamId(correctionId);
+    const earlier = (await this.store.readStream(stream)).map(upcast);
+    if (earlier.length > 0) {
+      // A retry (or the same key on another request: refused): finish whatever a crash left, answer as first.
+      assertSameRequest(earlier, context);
+      const applied = earlier[0] as unknown as CorrectionApplied & RecordedEvent;
+      if (!request.dryRun) await this.finish(applied.data, context.actor);
+      return { ...this.answerOf(applied.data, false, request.dryRun, []), position: (earlier[0] as RecordedEvent).position };
+    }
+    await this.check(request);
+    const at = this.clock.now().toISOString();
+    const plans = await this.plans(spec, { correctionId, disputeId: request.disputeId, at });
+    const combined = combinePlans(plans);
+    const levelChanges = spec.kind === 'institution-level' && (await this.registry.find(spec.institutionCode))?.level !== spec.level;
+    const changed = plans.some((p) => p.events.length > 0) || levelChanges;
+    const data: CorrectionApplied['data'] = {
+      correctionId,
+      ...(request.disputeId ? { disputeId: request.disputeId } : {}),
+      spec,
+      appliedAt: at,
+      appliedBy: request.appliedBy,
+      ...(spec.kind === 'policy-parameter' ? { correctedPolicyVersion: this.derivedVersion(spec) } : {}),
+      affected: combined.affected,
+      totals: combined.totals,
+    };
+    const persons = plans.filter((p) => p.events.length > 0).map((p) => ({ personId: p.personId, changes: p.changes, events: p.events }));
+    if (request.dryRun || !changed) {
+      const answer = this.answerOf(data, false, request.dryRun, persons);
+      return changed ? answer : { ...answer, changed: false, message: 'the correction changes nothing; nothing written' };
+    }
+    const written = await runStreamCommand({
+      store: this.store,
+      clock: this.clock,
+      newId: () => this.ids.next(),
+      streamId: stream,
+      context,
+      seal: tamperSeal(stream),
+      fold: (events) => events.length,
+      decide: (count) => (count > 0 ? [] : [{ type: 'CorrectionApplied', data, occurredAt: at }]),
+      result: (events) => events[events.length - 1]?.position,
+    });
+    await this.finish(data, context.actor);
+    return { ...this.answerOf(data, written.created, false, persons), position: written.result };
+  }
+
+  /**
+   * A dispute's analysis (issue 15 item 1): the alleged facts re-adjudicated as a dry run,
+   * nothing written. Why they cannot be analysed is an answer too, not an error.
+   */
+  async analyse(spec: CorrectionSpec): Promise<DisputeAnalysis> {
+    try {
+      validateSpec(spec, this.catalog);
+      const plans = await this.plans(spec, { correctionId: 'analysis', at: this.clock.now().toISOString() });
+      return {
+        changes: plans.flatMap((p) => p.changes.map((c) => ({ settlementId: c.settlementId, recorded: c.previous, alleged: c.adjusted, delta: c.delta, divergence: c.divergence }))),
+        totals: combinePlans(plans).totals,
+      };
+    } catch (e) {
+      if (!(e instanceof LedgerError)) throw e;
+      return { changes: [], totals: combinePlans([]).totals, error: e.message };
+    }
+  }
+
+  /** Refusals that need the ledger (400 and 422 before anything is read for the plan). */
+  private async check(request: CorrectionRequest): Promise<void> {
+    const { spec } = request;
+    validateSpec(spec, this.catalog);
+    if (spec.kind === 'policy-parameter') {
+      const today = shanghaiDate(this.clock.now().toISOString());
+      if (!(spec.to < today)) {
+        throw new PolicyRefusal('CORRECTION_PERIOD_NOT_ENDED', POLICY_PERIOD_CLAUSE, `a policy parameter is corrected only for a period that has ended (to ${spec.to} is not before ${today}); the catalogue's pack file fixes the future`);
+      }
+    }
+    if (spec.kind === 'institution-level' && !(await this.registry.find(spec.institutionCode))) throw new NotFound('institution', spec.institutionCode);
+    if (request.disputeId && (await this.store.readStream(disputeStreamId(request.disputeId), { maxCount: 1 })).length === 0) throw new NotFound('dispute', request.disputeId);
+  }
+
+  private derivedVersion(spec: Extract<CorrectionSpec, { kind: 'policy-parameter' }>): string {
+    const base = this.catalog.byId(spec.packId)!;
+    return derivePack(base, { basePolicyVersion: base.version, path: spec.path, value: spec.value, document: spec.document, clause: spec.clause }).version;
+  }
+
+  private answerOf(data: CorrectionApplied['data'], created: boolean, dryRun: boolean, persons: CorrectionAnswer['persons']): CorrectionAnswer {
+    const { correctionId, disputeId, spec, correctedPolicyVersion, affected, totals } = data;
+    return { correctionId, dryRun, created, changed: true, spec, ...(disputeId ? { disputeId } : {}), ...(correctedPolicyVersion ? { correctedPolicyVersion } : {}), affected, totals, persons };
+  }
+
+  /** Each candidate person's plan, from the person's own stream. */
+  async plans(spec: CorrectionSpec, ctx: { correctionId: string; disputeId?: string; at: string }): Promise<PersonCorrectionPlan[]> {
+    const plans: PersonCorrectionPlan[] = [];
+    for (const personId of await this.candidates(spec)) {
+      const { events } = spec.kind === 'person-category' || spec.kind === 'settlement-lines' ? await this.writer.loadExisting(personId) : await this.writer.load(personId);
+      plans.push(planPersonCorrection(personId, events, spec, this.catalog, ctx));
+    }
+    return plans;
+  }
+
+  /**
+   * Who a correction may touch. One person for category and lines; for a level or a policy
+   * parameter, every person with a settlement there, found by reading the whole log (O(events);
+   * fine at this size, an index by institution and pack would replace it), then checked on
+   * each person's own stream by the engine.
+   */
+  private async candidates(spec: CorrectionSpec): Promise<string[]> {
+    if (spec.kind === 'person-category' || spec.kind === 'settlement-lines') return [spec.personId];
+    const found = new Set<string>();
+    for (let after = 0; ; ) {
+      const page = await this.store.readAll({ afterPosition: after, maxCount: PAGE });
+      for (const e of page) if (e.type === 'VisitSettled' && e.streamId.startsWith('person-') && concerns(spec, upcast(e).data as VisitSettled['data'])) found.add(e.streamId.slice('person-'.length));
+      if (page.length < PAGE) break;
+      after = page[page.length - 1].position;
+    }
+    return [...found].sort();
+  }
+
+  /** Steps 2 and 3, idempotent: used after the plan is written, on a retry, and by the reconciler. */
+  async finish(data: CorrectionApplied['data'], actor: string): Promise<void> {
+    const { correctionId, spec } = data;
+    if (spec.kind === 'institution-level') await this.correctInstitution(data, actor);
+    const persons = [...new Set(data.affected.filter((a) => a.changed).map((a) => a.personId))];
+    if (spec.kind === 'person-category' && !persons.includes(spec.personId)) persons.push(spec.personId);
+    for (const personId of persons) {
+      const context = { commandId: `ledger:correction:${correctionId}:${personId}`, actor, causationId: correctionId, correlationId: data.disputeId ?? correctionId };
+      await this.writer.write(personId, context, (_state, events) =>
+        planPersonCorrection(personId, events, spec, this.catalog, { correctionId, disputeId: data.disputeId, at: data.appliedAt }).events,
+      );
+    }
+  }
+
+  private async correctInstitution(data: CorrectionApplied['data'], actor: string): Promise<void> {
+    const spec = data.spec as Extract<CorrectionSpec, { kind: 'institution-level' }>;
+    const stream = institutionStreamId(spec.institutionCode);
+    const event: InstitutionLevelCorrected = {
+      type: 'InstitutionLevelCorrected',
+      data: { correctionId: data.correctionId, ...(data.disputeId ? { disputeId: data.disputeId } : {}), institutionCode: spec.institutionCode, level: spec.level, from: spec.from, correctedAt: data.appliedAt },
+    };
+    await runStreamCommand({
+      store: this.store,
+      clock: this.clock,
+      newId: () => this.ids.next(),
+      streamId: stream,
+      context: { commandId: `ledger:correction:${data.correctionId}:institution`, actor, causationId: data.correctionId },
+      seal: tamperSeal(stream),
+      fold: foldInstitution,
+      decide: (state) => (state.profile && state.profile.level !== spec.level ? [{ ...event, occurredAt: data.appliedAt }] : []),
+      result: () => undefined,
+    });
+  }
+}
+
+/** Whether a settlement may be touched by a level or policy correction (the engine decides for sure). */
+function concerns(spec: CorrectionSpec, s: VisitSettled['data']): boolean {
+  if (spec.kind === 'institution-level') return s.institution.code === spec.institutionCode;
+  if (spec.kind === 'policy-parameter') return s.decision.policy.packId === spec.packId && s.decision.visitDate >= spec.from && s.decision.visitDate <= spec.to;
+  return false;
+}
+
+@CommandHandler(ApplyCorrection)
+export class ApplyCorrectionHandler implements ICommandHandler<ApplyCorrection, CorrectionAnswer> {
+  constructor(private readonly corrections: CorrectionsService) {}
+  execute(command: ApplyCorrection): Promise<CorrectionAnswer> {
+    return this.corrections.apply(command.request);
+  }
+}
