@@ -6,6 +6,7 @@
  * 焦医保〔2024〕32号 with the deployment's example rates, the Gansu test fixture).
  */
 import { InvalidInput } from '../../src/kernel/errors';
+import { ledgerRule } from '../../src/policy/citation';
 import { adjudicate } from '../../src/policy/engine/adjudicate';
 import type { CityPack } from '../../src/policy/pack.types';
 import type { Decision } from '../../src/policy/engine/types';
@@ -427,7 +428,7 @@ describe('the national fields and the trace', () => {
       acct_mulaid_pay: '0.00',
       psn_cash_pay: '66.50',
     });
-    expect(step(d, 'national')).toEqual({ step: 'national', clause: 'DOMAIN.md §2 national settlement identities', inputs: {}, result: d.national });
+    expect(step(d, 'national')).toEqual({ step: 'national', clause: ledgerRule('national-settlement-identities'), inputs: {}, result: d.national });
     expect(step(d, 'fund')).toEqual({
       step: 'fund',
       clause: '宛政办〔2022〕42号 第五条（三）; 宛政办〔2022〕42号 第六条',
