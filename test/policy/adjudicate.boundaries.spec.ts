@@ -10,7 +10,10 @@ import { ledgerRule } from '../../src/policy/citation';
 import { adjudicate } from '../../src/policy/engine/adjudicate';
 import type { CityPack } from '../../src/policy/pack.types';
 import type { Decision } from '../../src/policy/engine/types';
-import { cityPack, input, line, VisitSpec } from './helpers';
+import { catalog, cityPack, input, line, VisitSpec } from './helpers';
+import { preIssue16Pack } from './pre-issue-16';
+
+const catalogPack = (id: string) => catalog().byId(id)!;
 
 const nanyang = () => cityPack('nanyang-employee-2022');
 const anyang = () => cityPack('anyang-resident-2020');
@@ -470,5 +473,104 @@ describe('what an auditor reads: each refusal’s message and clause', () => {
     const d = run({ pack: anyang(), at: '2020-05-10T09:00:00+08:00', level: 'level2', institution: { countyDesignated: true }, person: { referrals: [] } });
     expect(d.reasons.map((r) => r.message)).toEqual(["level level2 requires a referral to H1 recorded in the person's stream and valid on 2020-05-10"]);
     expect(d.flags).toEqual([]);
+  });
+});
+
+describe('issue 17 follow-up: what the mutation run of the engine steps still let through', () => {
+  const thrown = (spec: VisitSpec, pack: CityPack | ReturnType<typeof catalog> = spec.pack): Record<string, unknown> => {
+    try {
+      adjudicate(input(spec), pack as CityPack);
+    } catch (e) {
+      return { ...(e as object), message: (e as Error).message };
+    }
+    throw new Error('expected an input error');
+  };
+
+  it('the facts that do not fit the pack: field and message of each input error', () => {
+    const framework = catalogPack('gansu-employee-framework-2021');
+    expect(thrown({ pack: gansu(), at: '2023-03-10T09:00:00+08:00' }, framework as never)).toMatchObject({ field: 'pack', message: 'pack: framework pack gansu-employee-framework-2021 bounds city packs; it cannot adjudicate a visit' });
+    expect(thrown({ ...NY, person: { scheme: 'resident' } })).toMatchObject({ field: 'pack', message: 'pack: pack nanyang-employee-2022 is for nanyang/employee, the person is nanyang/resident' });
+    expect(thrown({ pack: nanyang(), at: '2022-06-30T09:00:00+08:00' })).toMatchObject({ field: 'pack', message: 'pack: pack nanyang-employee-2022 is not in force on 2022-06-30' });
+    expect(thrown({ ...NY, ytd: { year: 2022 } })).toMatchObject({ field: 'yearToDate.year', message: 'yearToDate.year: is 2022, the visit is in 2023' });
+    expect(thrown({ ...NY, settledAt: '2023-03-10T08:59:59+08:00' })).toMatchObject({ field: 'visit.settledAt', message: 'visit.settledAt: is before the visit' });
+    expect(thrown({ ...NY, lines: [] })).toMatchObject({ field: 'visit.lines', message: 'visit.lines: a visit needs at least one bill line' });
+    expect(thrown({ ...NY, ytd: { fundPaid: 'x' } })).toMatchObject({ field: 'yearToDate.fundPaid', message: 'yearToDate.fundPaid: is not a money amount: "x"' });
+    expect(thrown({ ...NY, person: { categoryTimeline: [{ from: '2000-01-01', category: 'student' }] } })).toMatchObject({ message: 'person.categoryTimeline: category student is not of the employee scheme' });
+  });
+
+  it('two category entries from the same day: the later one recorded wins (retired 70.00); an empty timeline is not enrolled, not an error', () => {
+    const d = run({ ...NY, person: { categoryTimeline: [{ from: '2000-01-01', category: 'in_service' }, { from: '2000-01-01', category: 'retired' }] } });
+    expect(d.category).toBe('retired');
+    expect(d.amounts.fund).toBe('70.00');
+    const empty = run({ ...NY, person: { categoryTimeline: [] } });
+    expect(codes(empty)).toEqual(['NOT_ENROLLED']);
+    expect(empty.category).toBe('in_service');
+  });
+
+  it('a reason without a bill line has no lineCode key at all', () => {
+    expect(run({ ...NY, ytd: { fundPaid: '1450.00' } }).reasons[0]).toStrictEqual({ code: 'CAP_REACHED', clause: expect.any(String), message: expect.any(String) });
+  });
+
+  it('only the per-visit mode charges a deductible in the 24-hour sense: annual, fixed copay and none are never "charged"', () => {
+    expect(run({ pack: gansu(), at: '2023-03-10T09:00:00+08:00' }).deductibleCharged).toBe(false);
+    const copay = withBenefit(nanyang(), { deductible: { ...nanyang().benefit.deductible, value: { mode: 'fixed_copay', amount: '5' } } as CityPack['benefit']['deductible'] });
+    expect(run({ ...NY, pack: copay }).deductibleCharged).toBe(false);
+    expect(run({ pack: anyang(), at: '2020-05-10T09:00:00+08:00', level: 'village' }).deductibleCharged).toBe(false);
+    expect(run({ ...NY, level: 'level2', institution: { designated: false } }).deductibleCharged).toBe(false);
+  });
+
+  it('a level missing from the per-visit table has no deductible (0.00)', () => {
+    const base = nanyang().benefit.deductible;
+    const value = base.value as { mode: 'per_visit'; byLevel: Record<string, string>; windowHours: number };
+    const { level2: _dropped, ...byLevel } = value.byLevel;
+    const p = withBenefit(nanyang(), { deductible: { ...base, value: { ...value, byLevel } } as CityPack['benefit']['deductible'] });
+    expect(run({ ...NY, pack: p, level: 'level2', lines: [line('200')] }).amounts).toMatchObject({ deductible: '0.00', fund: '110.00' });
+  });
+
+  it('a pack without account rules reads no balance (trace balance null, nothing paid)', () => {
+    const d = run({ pack: jiaozuo(), at: '2024-09-02T09:00:00+08:00', account: { source: 'own', balance: 'not read' } });
+    expect(step(d, 'account')).toMatchObject({ inputs: { balance: null }, result: { allowed: false, payable: '0.00', paid: '0.00' } });
+  });
+
+  it('a relative’s payment is judged as relative_self_pay, not the holder’s own use', () => {
+    const base = nanyang();
+    const p: CityPack = { ...base, account: { ...base.account!, mayPay: { ...base.account!.mayPay, relative_self_pay: { ...base.account!.mayPay.relative_self_pay, value: false } } } };
+    const d = run({ ...NY, pack: p, account: { source: 'relative', balance: '50', relation: 'spouse', holderId: 'H9' } });
+    expect(d.reasons).toEqual([{ code: 'ACCOUNT_USE_NOT_ALLOWED', clause: '宛政办〔2022〕42号 第九条（二）', message: 'the account may not pay for relative_self_pay' }]);
+    expect(d.amounts.relativeAccount).toBe('0.00');
+  });
+
+  it('off-site trace steps name their inputs', () => {
+    const d = run({ ...NY, visit: { offSite: true } });
+    expect(d.trace.filter((t) => t.step.startsWith('eligibility.offSite'))).toEqual([
+      { step: 'eligibility.offSite', clause: expect.any(String), inputs: { offSite: true, registered: false, directSettlement: false }, result: { ok: true } },
+      { step: 'eligibility.offSiteRegistration', clause: expect.any(String), inputs: { registered: false }, result: { ok: false } },
+      { step: 'eligibility.offSiteDirect', clause: expect.any(String), inputs: { directSettlement: false }, result: { ok: false } },
+    ]);
+  });
+
+  it('安医保〔2019〕75号: the level, county-designation, tier and referral trace an auditor reads', () => {
+    const d = run({ pack: anyang(), at: '2020-05-10T09:00:00+08:00', level: 'level2', institution: { countyDesignated: true }, visit: { referral: true } });
+    expect(d.trace.filter((t) => t.step.startsWith('eligibility.') && !['eligibility.enrolment', 'eligibility.inpatient', 'eligibility.designation', 'eligibility.medType'].includes(t.step))).toEqual([
+      { step: 'eligibility.tier', clause: expect.stringMatching(/^安医保〔2019〕75号 /), inputs: { category: null, level: 'level2' }, result: { tier: 'level2', byCategory: false } },
+      { step: 'eligibility.level', clause: '安医保〔2019〕75号 五; 人社部发〔2011〕59号 二', inputs: { level: 'level2' }, result: { ok: true } },
+      { step: 'eligibility.countyDesignation', clause: '安医保〔2019〕75号 五', inputs: { level: 'level2', countyDesignated: true }, result: { ok: true } },
+      {
+        step: 'eligibility.referral',
+        clause: '人社部发〔2011〕59号 二; 人社部发〔2011〕59号 二',
+        inputs: { level: 'level2', institution: 'H1', visitDate: '2020-05-10', referralsOnRecord: 0, visitReferralField: true },
+        result: { ok: false, referralId: null, referralRevision: null, referredOn: null, validUntil: null },
+      },
+    ]);
+    expect(d.flags).toEqual([{ code: 'REFERRAL_FIELD_IGNORED', clause: '人社部发〔2011〕59号 二', message: "the visit's referral field is ignored: only referrals recorded in the person's stream count" }]);
+    expect(run({ pack: anyang(), at: '2020-05-10T09:00:00+08:00', level: 'level2', institution: { countyDesignated: true } }).trace.find((t) => t.step === 'eligibility.referral')!.inputs).toMatchObject({ visitReferralField: null });
+  });
+
+  it('人社部发〔2011〕59号 二 under the pack before issue 16 (the visit’s own referral field): none sent is REFERRAL_REQUIRED', () => {
+    const old = preIssue16Pack('anyang-resident-2020');
+    const d = run({ pack: old, at: '2020-05-10T09:00:00+08:00', level: 'level2', institution: { countyDesignated: true } });
+    expect(d.reasons).toEqual([{ code: 'REFERRAL_REQUIRED', clause: '人社部发〔2011〕59号 二', message: 'level level2 requires a referral from a primary institution' }]);
+    expect(step(d, 'eligibility.referral')).toEqual({ step: 'eligibility.referral', clause: '人社部发〔2011〕59号 二', inputs: { level: 'level2', referral: false }, result: { ok: false } });
+    expect(run({ pack: old, at: '2020-05-10T09:00:00+08:00', level: 'level2', institution: { countyDesignated: true }, visit: { referral: false } }).amounts.fund).toBe('0.00');
   });
 });
