@@ -22,8 +22,8 @@ module.exports = {
     '\\.e2e-spec\\.ts$',
     // Not about the mutated files: a CLI over the registry, citation text matching, pack loading.
     '/src/institutions/cli\\.spec\\.ts$',
-    // engine-steps reads the source text, which Stryker instruments.
-    '/test/policy/(clause-match|no-region-numbers|loader|engine-steps)\\.spec\\.ts$',
+    // engine-steps and reason-lists read the source text, which Stryker instruments.
+    '/test/policy/(clause-match|no-region-numbers|loader|engine-steps|reason-lists)\\.spec\\.ts$',
     // SQLite-backed rebuild of a whole synthetic year: an integration suite; evaluate.ts and
     // indicators.ts are covered directly by monitoring-units and lazy-crossings.
     '/test/monitoring/synthetic-year\\.spec\\.ts$',
