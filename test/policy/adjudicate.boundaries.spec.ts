@@ -574,3 +574,43 @@ describe('issue 17 follow-up: what the mutation run of the engine steps still le
     expect(run({ pack: old, at: '2020-05-10T09:00:00+08:00', level: 'level2', institution: { countyDesignated: true }, visit: { referral: false } }).amounts.fund).toBe('0.00');
   });
 });
+
+describe('安医保〔2019〕75号 三（二）: a family-doctor contract on its first and last day', () => {
+  const contract = { contractId: 'FD-1', institutionCode: 'AY-TWN', from: '2020-05-10', to: '2020-06-10', feePaidByPooling: true, revision: 2 };
+  const lines = [line('80.00', { code: 'DRUG' }), line('10.00', { code: 'GEN', category: 'consultation' })];
+  const visit = (at: string, contracts = [contract]) => run({ pack: anyang(), at, level: 'township', lines, person: { familyDoctorContracts: contracts } });
+
+  it('in force on its first and last day: the 10.00 consultation fee is excluded (fund 80.00 × 60% = 48.00); the message names the contract', () => {
+    for (const at of ['2020-05-10T09:00:00+08:00', '2020-06-10T09:00:00+08:00']) {
+      const d = visit(at);
+      expect(d.amounts).toMatchObject({ excluded: '10.00', fund: '48.00' });
+      expect(d.reasons[0].message).toBe("line GEN (10.00): the fund pays family-doctor contract FD-1's fee, so not the general consultation fee");
+    }
+    const first = visit('2020-05-10T09:00:00+08:00');
+    expect(step(first, 'exclusion.consultationFee')!.inputs).toEqual({ line: 'GEN', amount: '10.00', visitDate: '2020-05-10' });
+  });
+
+  it('the day before and the day after: the fee is pooled (fund 90.00 × 60% = 54.00), traced as not excluded', () => {
+    for (const at of ['2020-05-09T09:00:00+08:00', '2020-06-11T09:00:00+08:00']) {
+      const d = visit(at);
+      expect(d.amounts).toMatchObject({ excluded: '0.00', fund: '54.00' });
+      expect(step(d, 'exclusion.consultationFee')!.result).toEqual({ contractId: null, contractRevision: null, excluded: false });
+    }
+  });
+});
+
+describe('rates and prescription days without a figure', () => {
+  it('a category without a rate in the table pays 0 even when eligible', () => {
+    const base = nanyang().benefit.rates;
+    const { retired: _none, ...rates } = base.value as Record<string, unknown>;
+    const p = withBenefit(nanyang(), { rates: { ...base, value: rates } as CityPack['benefit']['rates'] });
+    const d = run({ ...NY, pack: p, category: 'retired' });
+    expect(d.amounts).toMatchObject({ rate: '0', fund: '0.00' });
+  });
+
+  it('焦医保〔2024〕32号 二（二）: no prescription days sent, no step; the step names its inputs when sent', () => {
+    expect(step(run({ pack: jiaozuo(), at: '2024-09-02T09:00:00+08:00' }), 'prescriptionDays')).toBeUndefined();
+    expect(step(run({ pack: jiaozuo(), at: '2024-09-02T09:00:00+08:00', visit: { prescriptionDays: 3 } }), 'prescriptionDays')!.inputs).toEqual({ medType: 'ordinary', days: 3, limit: 7 });
+    expect(step(run({ ...NY, visit: { prescriptionDays: 99 } }), 'prescriptionDays')).toBeUndefined();
+  });
+});
