@@ -44,6 +44,9 @@ describe('焦医保〔2024〕32号 六（一）: the overspend review', () => {
   const findings = (violatingCost: string, reviewedCost = '10000.00', reviewedVisits = 100) => ({ reviewedVisits, violatingCost, reviewedCost });
 
   it('refuses a sample of 0 or a fraction of a visit, a non-positive reviewed cost, a negative violating cost', () => {
+    expect(() => reviewOverspend('100.00', findings('0', '10.00', 0), P)).toThrow('reviewedVisits: must be a positive integer');
+    expect(() => reviewOverspend('100.00', findings('0', '0.00'), P)).toThrow('reviewedCost: must be positive');
+    expect(() => reviewOverspend('100.00', findings('-0.01'), P)).toThrow('violatingCost: must be between 0 and reviewedCost');
     expect(() => reviewOverspend('100.00', findings('0', '10.00', 0), P)).toThrow(expect.objectContaining({ field: 'reviewedVisits' }));
     expect(() => reviewOverspend('100.00', findings('0', '10.00', 1.5), P)).toThrow(expect.objectContaining({ field: 'reviewedVisits' }));
     expect(() => reviewOverspend('100.00', findings('0', '0.00'), P)).toThrow(expect.objectContaining({ field: 'reviewedCost' }));
@@ -116,6 +119,8 @@ describe('安医保〔2019〕75号 四: capitation under the total budget', () =
   });
 
   it('refuses a negative or fractional count, and a negative claim', () => {
+    expect(() => capitationBudget(2020, -1, P)).toThrow('count: must be a non-negative integer');
+    expect(() => settleCapitationMonth(budget, { generalPaid: '0', consultationPaid: '0' }, { claimed: '-1', consultationClaimed: '0' })).toThrow('claimed: must not be negative');
     expect(() => capitationBudget(2020, -1, P)).toThrow(expect.objectContaining({ field: 'count' }));
     expect(() => capitationBudget(2020, 1.5, P)).toThrow(expect.objectContaining({ field: 'count' }));
     expect(() => settleCapitationMonth(budget, { generalPaid: '0', consultationPaid: '0' }, { claimed: '-1', consultationClaimed: '0' })).toThrow(expect.objectContaining({ field: 'claimed' }));
