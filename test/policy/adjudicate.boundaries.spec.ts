@@ -614,3 +614,13 @@ describe('rates and prescription days without a figure', () => {
     expect(step(run({ ...NY, visit: { prescriptionDays: 99 } }), 'prescriptionDays')).toBeUndefined();
   });
 });
+
+describe('an annual cap table without the category', () => {
+  it('caps the fund at 0.00 (nothing is paid beyond a cap the pack does not give)', () => {
+    const base = nanyang().benefit.annualCaps;
+    const p = withBenefit(nanyang(), { annualCaps: { ...base, value: { in_service: '1500' } } as CityPack['benefit']['annualCaps'] });
+    const d = run({ ...NY, pack: p, category: 'retired' });
+    expect(d.amounts).toMatchObject({ capAnnual: '0.00', fundBeforeCap: '70.00', fund: '0.00' });
+    expect(codes(d)).toEqual(['CAP_REACHED']);
+  });
+});

@@ -41,3 +41,12 @@ describe('tierOf (issue 16.4)', () => {
     expect(tierOf(unmapped, { level: 'level1', category: 'township_health_centre' })).toEqual({ tier: 'level1', byCategory: false });
   });
 });
+
+describe('a condition attached by two rules', () => {
+  it('cites the first rule that attaches it', () => {
+    const p = anyang();
+    const [primary, county, referral] = p.benefit.levelAccess;
+    const both: CityPack = { ...p, benefit: { ...p.benefit, levelAccess: [primary, county, { ...referral, value: { ...referral.value, requires: ['countyDesignated', 'referral'] } }] } };
+    expect(levelAccess(both).get('level2')!.conditions.get('countyDesignated')!.clause).toBe('五');
+  });
+});
