@@ -11,6 +11,7 @@ parts.forEach((part, i) => {
   const id = (x) => `p${i}-${x}`;
   Object.assign(merged, { ...r, files: merged.files, testFiles: merged.testFiles });
   for (const [path, file] of Object.entries(r.files)) {
+    if (path.endsWith('.spec.ts')) continue; // a `--mutate` glob on the command line can pick up specs
     merged.files[path] = {
       ...file,
       mutants: file.mutants.map((m) => ({ ...m, id: id(m.id), ...(m.coveredBy && { coveredBy: m.coveredBy.map(id) }), ...(m.killedBy && { killedBy: m.killedBy.map(id) }) })),

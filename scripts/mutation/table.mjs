@@ -6,6 +6,7 @@ const report = JSON.parse(readFileSync(process.argv[2] ?? 'reports/mutation/stry
 const rows = [];
 const total = { mutants: 0, killed: 0, survived: 0, noCoverage: 0, other: 0 };
 for (const [file, { mutants }] of Object.entries(report.files).sort()) {
+  if (file.endsWith('.spec.ts')) continue;
   const count = (...s) => mutants.filter((m) => s.includes(m.status)).length;
   const killed = count('Killed', 'Timeout');
   const survived = count('Survived');
