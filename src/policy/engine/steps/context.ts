@@ -28,6 +28,7 @@ export function newAdjudication(input: AdjudicationInput, pack: CityPack, visitD
   const formatted = new Map<Dec, string>();
   const show = (value: Dec): string => {
     let out = formatted.get(value);
+    // Stryker disable next-line ConditionalExpression: equivalent because fmt is pure; the map only saves formatting twice
     if (out === undefined) {
       out = fmt(value);
       formatted.set(value, out);
