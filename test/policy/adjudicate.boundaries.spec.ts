@@ -30,7 +30,7 @@ const withBenefit = (pack: CityPack, benefit: Partial<CityPack['benefit']>): Cit
 const NY = { pack: nanyang(), at: '2023-03-10T09:00:00+08:00' } as const;
 
 describe('periods include their first and last day', () => {
-  it('宛政办〔2022〕42号 第二条: enrolled on the last day of an enrolment pays 60.00; the day after pays 0.00 (NOT_ENROLLED)', () => {
+  it('宛政办〔2022〕42号 第二条: enrolled on the last day of an enrollment pays 60.00; the day after pays 0.00 (NOT_ENROLLED)', () => {
     const person = { enrollments: [{ from: '2023-01-01', to: '2023-03-10' }] };
     expect(run({ ...NY, person }).amounts.fund).toBe('60.00');
     expect(run({ ...NY, person: { enrollments: [{ from: '2023-03-10' }] } }).amounts.fund).toBe('60.00');
@@ -40,7 +40,7 @@ describe('periods include their first and last day', () => {
     expect(after.amounts.fund).toBe('0.00');
   });
 
-  it('an earlier, ended enrolment does not refuse a visit under the current one: 60.00', () => {
+  it('an earlier, ended enrollment does not refuse a visit under the current one: 60.00', () => {
     const d = run({ ...NY, person: { enrollments: [{ from: '2010-01-01', to: '2015-12-31' }, { from: '2020-01-01' }] } });
     expect(codes(d)).toEqual([]);
     expect(d.amounts.fund).toBe('60.00');

@@ -87,7 +87,7 @@ describe('第十二条: transfers', () => {
   });
 });
 
-describe('a closed account (transferred or paid out) pays nothing, even after re-enrolment', () => {
+describe('a closed account (transferred or paid out) pays nothing, even after re-enrollment', () => {
   const closed = [enrolled, funded, ...transferredOut, reEnrolled];
   it.each<[string, AccountCommand]>([
     ['PayFromAccount', pay('1.00')],
@@ -100,7 +100,7 @@ describe('a closed account (transferred or paid out) pays nothing, even after re
   ])('%s is refused with ACCOUNT_CLOSED (第十二条)', (_name, command) => {
     given(closed).when((s) => decideAccount(command, s)).thenRefuses('ACCOUNT_CLOSED', ART12);
   });
-  it('the person re-enrolled is enrolled: the refusal is the closed account, not enrolment', () => {
+  it('the person re-enrolled is enrolled: the refusal is the closed account, not enrollment', () => {
     expect(given(closed).state.enrollment.enrolled).toBe(true);
     expect(given(closed).state.account.closed).toBe(true);
   });
@@ -143,9 +143,9 @@ describe('funds and amounts', () => {
   });
 });
 
-describe('第八条: monthly credit and the enrolment month', () => {
+describe('第八条: monthly credit and the enrollment month', () => {
   const late = { ...enrolled, data: { ...enrolled.data, enrolledOn: '2023-03-31' } };
-  it('the month of enrolment is credited, even when enrolled on its last day; the month before is invalid input', () => {
+  it('the month of enrollment is credited, even when enrolled on its last day; the month before is invalid input', () => {
     given([late]).when((s) => decideAccount({ type: 'CreditMonth', data: { month: '2023-03' }, pack }, s)).then([{ type: 'AccountCredited', data: expect.objectContaining({ month: '2023-03', amount: '120.00' }) }]);
     given([late]).when((s) => decideAccount({ type: 'CreditMonth', data: { month: '2023-02' }, pack }, s)).thenInvalid('month');
   });
@@ -174,7 +174,7 @@ describe('what the refusal says (code or field, clause, message)', () => {
     ['closed', [enrolled, funded, ...transferredOut, reEnrolled], pay('1.00'), { code: 'ACCOUNT_CLOSED', clause: ART12, message: 'the account was transferred out or paid out' }],
     ['amount 0', [enrolled, funded], pay('0'), { field: 'amount', message: 'amount: must be greater than 0' }],
     ['month credited', [enrolled, funded], { type: 'CreditMonth', data: { month: '2023-01' }, pack }, { code: 'ACCOUNT_MONTH_ALREADY_CREDITED', clause: 'ledger rule account-month-credited-once', message: 'month 2023-01 is already credited' }],
-    ['month before enrolment', [enrolled], { type: 'CreditMonth', data: { month: '2022-12' }, pack }, { field: 'month', message: 'month: is before the enrollment (2023-01-01)' }],
+    ['month before enrollment', [enrolled], { type: 'CreditMonth', data: { month: '2022-12' }, pack }, { field: 'month', message: 'month: is before the enrollment (2023-01-01)' }],
     ['duplicate payment', [enrolled, funded, paidP1], pay('1.00', 'P1'), { code: 'DUPLICATE_PAYMENT', clause: 'ledger rule duplicate-payment', message: 'payment P1 already recorded' }],
     ['duplicate family payment', [enrolled, funded, paidP1], payRelative('1.00', 'P1'), { code: 'DUPLICATE_PAYMENT', clause: 'ledger rule duplicate-payment', message: 'payment P1 already recorded' }],
     ['purpose', [enrolled, funded], { type: 'PayFromAccount', data: { paymentId: 'P9', purpose: 'fitness_wellness', amount: '1.00', reference: 'r', paidOn: '2023-02-01' }, pack }, { code: 'ACCOUNT_USE_NOT_ALLOWED', message: 'the personal account may not pay for fitness_wellness' }],
