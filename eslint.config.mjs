@@ -43,6 +43,8 @@ export default tseslint.config(
         clearTimeout: 'readonly',
       },
     },
+    // CommonJS files (jest configs, the mutation run's fast-check wrapper) load modules with require().
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
     files: ['src/audit/auditor-page/**/*.js'],

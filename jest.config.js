@@ -7,5 +7,8 @@ module.exports = {
   testTimeout: 60000,
   // The contract suite against a real EventStoreDB runs only when a node is configured
   // (EVENTSTORE_CONNECTION_STRING; see README); otherwise the file is not collected at all.
-  testPathIgnorePatterns: ['/node_modules/', ...(process.env.EVENTSTORE_CONNECTION_STRING ? [] : ['/test/contract/esdb-real\\.contract\\.spec\\.ts$'])],
+  testPathIgnorePatterns: [
+    '/node_modules/',
+    ...(process.env.EVENTSTORE_CONNECTION_STRING ? [] : ['/test/contract/esdb-real\\.contract\\.spec\\.ts$']),
+  ],
 };

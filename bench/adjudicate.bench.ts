@@ -41,7 +41,12 @@ const fenString = (maxFen: number) => new Dec(1 + Math.floor(rand() * maxFen)).d
 
 const YEARS: Record<string, { year: number; firstDay: string; days: number; levels: InstitutionLevel[] }> = {
   'nanyang-employee-2022': { year: 2023, firstDay: '2023-01-01', days: 360, levels: ['village', 'township', 'level1', 'level2', 'level3'] },
-  'anyang-resident-2020': { year: 2020, firstDay: '2020-01-01', days: 360, levels: ['village', 'township', 'village', 'township', 'level2'] },
+  'anyang-resident-2020': {
+    year: 2020,
+    firstDay: '2020-01-01',
+    days: 360,
+    levels: ['village', 'township', 'village', 'township', 'level2'],
+  },
   'jiaozuo-employee-2024': { year: 2024, firstDay: '2024-08-01', days: 150, levels: ['township', 'level1', 'level2', 'level3'] },
   'gansu-lanzhou-2023': { year: 2023, firstDay: '2023-01-01', days: 360, levels: ['village', 'level1', 'level2', 'level3'] },
 };
@@ -63,7 +68,11 @@ function makePerson(i: number): PersonYear {
   const pack = catalog.byId(packId) as CityPack;
   const cats = SCHEME_CATEGORIES[pack.scheme];
   const timeline = [{ from: '2000-01-01', category: pick(cats) }];
-  if (rand() < 0.1) timeline.push({ from: `${spec.year}-${String(2 + Math.floor(rand() * 10)).padStart(2, '0')}-01`, category: cats[1 - cats.indexOf(timeline[0].category)] });
+  if (rand() < 0.1)
+    timeline.push({
+      from: `${spec.year}-${String(2 + Math.floor(rand() * 10)).padStart(2, '0')}-01`,
+      category: cats[1 - cats.indexOf(timeline[0].category)],
+    });
   const minutes = Array.from({ length: VISITS }, () => Math.floor(rand() * spec.days * 1440)).sort((a, b) => a - b);
   const visits = minutes.map((m, k): AdjudicationInput => {
     const lines: BillLine[] = Array.from({ length: 1 + Math.floor(rand() * 4) }, (_, n) => ({
@@ -78,7 +87,10 @@ function makePerson(i: number): PersonYear {
     const occurredAt = instant(spec.firstDay, m);
     // 70 % of visits come with a referral recorded in the stream for that institution and day (issue 16.1).
     const day = occurredAt.slice(0, 10);
-    const referrals = rand() < 0.7 ? [{ referralId: `r${i}-${k}`, referredOn: day, validUntil: day, fromInstitution: 'P0', toInstitution: code, revision: k }] : [];
+    const referrals =
+      rand() < 0.7
+        ? [{ referralId: `r${i}-${k}`, referredOn: day, validUntil: day, fromInstitution: 'P0', toInstitution: code, revision: k }]
+        : [];
     return {
       visit: {
         visitId: `p${i}-v${k}`,
@@ -123,7 +135,9 @@ function engineRound(): { decisions: number; fund: Dec } {
         year: ytd.year,
         fundPaid: money(ytd.fundPaid).plus(d.amounts.fund).toFixed(2),
         deductibleMet: annual ? money(ytd.deductibleMet).plus(d.amounts.deductible).toFixed(2) : ytd.deductibleMet,
-        deductibleCharges: d.deductibleCharged ? [...ytd.deductibleCharges, { institutionCode: v.visit.institution.code, at: v.visit.occurredAt, visitId: v.visit.visitId }] : ytd.deductibleCharges,
+        deductibleCharges: d.deductibleCharged
+          ? [...ytd.deductibleCharges, { institutionCode: v.visit.institution.code, at: v.visit.occurredAt, visitId: v.visit.visitId }]
+          : ytd.deductibleCharges,
       };
     }
   }
@@ -138,7 +152,7 @@ const baselineInputs = people.map((person) => ({
     const level = v.visit.institution.level;
     return {
       lines: v.visit.lines.filter((l) => l.inCatalogue && (l.costKind ?? 'medical') === 'medical').map((l) => l.amount),
-      deductible: ded.mode === 'per_visit' ? ded.byLevel[level] ?? '0' : ded.mode === 'none' ? '0' : ded.amount,
+      deductible: ded.mode === 'per_visit' ? (ded.byLevel[level] ?? '0') : ded.mode === 'none' ? '0' : ded.amount,
       rate: person.pack.benefit.rates.value[v.person.categoryTimeline[0].category]?.[level] ?? '0',
     };
   }),
@@ -182,9 +196,13 @@ const engine = measure(engineRound);
 const baseline = measure(baselineRound);
 const e = median(engine.perSecond);
 const b = median(baseline.perSecond);
-console.log(`adjudicate bench — node ${process.version}, ${PERSONS} persons × ${VISITS} visits = ${totalVisits} decisions per round, ${ROUNDS} rounds (median)`);
+console.log(
+  `adjudicate bench — node ${process.version}, ${PERSONS} persons × ${VISITS} visits = ${totalVisits} decisions per round, ${ROUNDS} rounds (median)`,
+);
 console.log(`  packs: ${Object.keys(YEARS).join(', ')}`);
 console.log(`  engine   (full decision + trace + national fields): ${fmtRate(e)}   rounds: ${engine.perSecond.map(fmtRate).join(' ')}`);
 console.log(`  baseline (fund-payment decimal arithmetic only):    ${fmtRate(b)}   rounds: ${baseline.perSecond.map(fmtRate).join(' ')}`);
-console.log(`  ratio baseline/engine: ${(b / e).toFixed(1)}×  (engine ${(e / b * 100).toFixed(1)}% of baseline speed)`);
-console.log(`  checksum: engine fund total ${engine.fund}; baseline fund total ${baseline.fund} (baseline ignores eligibility, windows and category switches, so they differ)`);
+console.log(`  ratio baseline/engine: ${(b / e).toFixed(1)}×  (engine ${((e / b) * 100).toFixed(1)}% of baseline speed)`);
+console.log(
+  `  checksum: engine fund total ${engine.fund}; baseline fund total ${baseline.fund} (baseline ignores eligibility, windows and category switches, so they differ)`,
+);

@@ -16,16 +16,43 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 
 async function run(adapter: 'express' | 'fastify') {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-http-${adapter}-`));
-  const config = loadConfig({ LEDGER_DB: path.join(dir, 'l.db'), LEDGER_API_KEYS_FILE: path.join(dir, 'k.json'), LOG_LEVEL: 'error', LEDGER_HTTP_ADAPTER: adapter });
+  const config = loadConfig({
+    LEDGER_DB: path.join(dir, 'l.db'),
+    LEDGER_API_KEYS_FILE: path.join(dir, 'k.json'),
+    LOG_LEVEL: 'error',
+    LEDGER_HTTP_ADAPTER: adapter,
+  });
   const key = issueKey(config.apiKeysFile, 'agency', new Date()).key;
   const app = await createApp(config, { keys: new ApiKeyRing(readKeyFile(config.apiKeysFile)) });
   await app.listen(0, '127.0.0.1');
   const base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   const headers = { 'x-api-key': key, 'content-type': 'application/json' };
   const post = (p: string, body: unknown) => fetch(base + p, { method: 'POST', headers, body: JSON.stringify(body) });
-  await post('/institutions', { code: 'NY-L2', name: 'bench', category: 'other_specialty', level: 'level2', location: 'city', region: 'nanyang', designations: ['employee'] });
-  await post('/persons', { personId: 'P1', scheme: 'employee', category: 'in_service', region: 'nanyang', enrolledOn: '2023-01-01', contributionBase: '6000.00' });
-  const visit = (i: number) => ({ settlementId: `S${i}`, visitId: `V${i}`, institutionCode: 'NY-L2', occurredAt: `2023-03-${String(1 + (i % 28)).padStart(2, '0')}T09:00:00+08:00`, medType: 'ordinary', lines: [{ code: 'A', amount: '80.00', inCatalogue: true }] });
+  await post('/institutions', {
+    code: 'NY-L2',
+    name: 'bench',
+    category: 'other_specialty',
+    level: 'level2',
+    location: 'city',
+    region: 'nanyang',
+    designations: ['employee'],
+  });
+  await post('/persons', {
+    personId: 'P1',
+    scheme: 'employee',
+    category: 'in_service',
+    region: 'nanyang',
+    enrolledOn: '2023-01-01',
+    contributionBase: '6000.00',
+  });
+  const visit = (i: number) => ({
+    settlementId: `S${i}`,
+    visitId: `V${i}`,
+    institutionCode: 'NY-L2',
+    occurredAt: `2023-03-${String(1 + (i % 28)).padStart(2, '0')}T09:00:00+08:00`,
+    medType: 'ordinary',
+    lines: [{ code: 'A', amount: '80.00', inCatalogue: true }],
+  });
   for (let i = 0; i < 49; i++) await post('/persons/P1/visits', visit(i));
   const measure = async (opts: autocannon.Options) => (await autocannon({ connections: 10, duration: SECONDS, ...opts })).requests.average;
   const get = await measure({ url: `${base}/persons/P1`, headers });
@@ -38,7 +65,8 @@ async function run(adapter: 'express' | 'fastify') {
 async function main() {
   const express = await run('express');
   const fastify = await run('fastify');
-  const row = (name: string, e: number, f: number) => `${name.padEnd(34)} ${e.toFixed(0).padStart(8)} ${f.toFixed(0).padStart(9)} ${(f / e).toFixed(2).padStart(7)}`;
+  const row = (name: string, e: number, f: number) =>
+    `${name.padEnd(34)} ${e.toFixed(0).padStart(8)} ${f.toFixed(0).padStart(9)} ${(f / e).toFixed(2).padStart(7)}`;
   console.log(`HTTP adapters, ${SECONDS}s per endpoint, 10 connections (requests/s; ratio = fastify / express baseline)`);
   console.log(`${'endpoint'.padEnd(34)} ${'express'.padStart(8)} ${'fastify'.padStart(9)} ${'ratio'.padStart(7)}`);
   console.log(row('GET /persons/P1 (50 events)', express.get, fastify.get));

@@ -31,9 +31,9 @@ import { seedDemo } from '../scripts/seed-demo';
 /** Parsed only when run, not when replay.bench imports the log generator. */
 const flags = () =>
   parseCommandLine('bench:projections', 'npm run bench:projections [-- --events 100000[,1000000]] [--rounds 3]', {
-  args: process.argv.slice(2),
-  options: { events: { type: 'string' }, rounds: { type: 'string' } },
-}).values;
+    args: process.argv.slice(2),
+    options: { events: { type: 'string' }, rounds: { type: 'string' } },
+  }).values;
 
 const ms = (start: bigint): number => Number(process.hrtime.bigint() - start) / 1e6;
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -74,7 +74,12 @@ export function generateLog(file: string, streams: Map<string, RecordedEvent[]>,
     for (const [streamId, events] of streams) {
       if (written >= target) break;
       const copyId = `${streamId}-c${copy}`;
-      const fresh = events.slice(0, target - written).map((e) => ({ id: `00000000-0000-4000-9000-${(++id).toString(16).padStart(12, '0')}`, type: e.type, data: e.data, metadata: { ...e.metadata } }));
+      const fresh = events.slice(0, target - written).map((e) => ({
+        id: `00000000-0000-4000-9000-${(++id).toString(16).padStart(12, '0')}`,
+        type: e.type,
+        data: e.data,
+        metadata: { ...e.metadata },
+      }));
       const sealed = copy === 0 && copyId.startsWith('person-');
       const batch = sealed ? sealBatch(copyId, fresh, undefined) : fresh;
       batch.forEach((e, revision) => {
@@ -114,7 +119,10 @@ async function rawRead(file: string): Promise<number> {
 /** `npm run projections:rebuild` on the file, in a child process: its events/s and max RSS (MiB). */
 function rebuild(file: string): { eventsPerSecond: number; maxRssMiB: number; ms: number; cpuMicrosPerEvent: number } {
   const script = path.resolve(__dirname, '../scripts/projections-rebuild.ts');
-  const out = execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', script, '--db', file], { encoding: 'utf8', cwd: path.resolve(__dirname, '..') });
+  const out = execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', script, '--db', file], {
+    encoding: 'utf8',
+    cwd: path.resolve(__dirname, '..'),
+  });
   const m = /in one pass, (\d+) ms \((\d+) events\/s\), max RSS (\d+) MiB, CPU \d+ ms \(([\d.]+) µs\/event\)/.exec(out);
   if (!m) throw new Error(`unexpected rebuild output: ${out}`);
   return { ms: Number(m[1]), eventsPerSecond: Number(m[2]), maxRssMiB: Number(m[3]), cpuMicrosPerEvent: Number(m[4]) };
@@ -138,12 +146,28 @@ async function main(): Promise<void> {
         raw.push(await rawRead(file));
         runs.push(rebuild(file));
       }
-      process.stdout.write(`\nrebuild of ${size} events, every read model and the monitoring indicators in one pass (min / median / max of ${rounds})\n`);
+      process.stdout.write(
+        `\nrebuild of ${size} events, every read model and the monitoring indicators in one pass (min / median / max of ${rounds})\n`,
+      );
       process.stdout.write(`  baseline: raw paged readAll (read + parse)   ${spread(raw)} events/s\n`);
-      process.stdout.write(`  npm run projections:rebuild                 ${spread(runs.map((r) => r.eventsPerSecond))} events/s   (${(median(runs.map((r) => r.eventsPerSecond)) / median(raw)).toFixed(2)}× the raw read rate)\n`);
-      process.stdout.write(`  rebuild time (in the child, after start-up) ${spread(runs.map((r) => r.ms / 1000), 1)} s   (target for 1M: ≤ 20 s)\n`);
-      process.stdout.write(`  rebuild CPU (user + system, in the child)  ${spread(runs.map((r) => r.cpuMicrosPerEvent), 1)} µs/event   (the figure that holds on a shared machine)\n`);
-      process.stdout.write(`  rebuild max RSS                             ${spread(runs.map((r) => r.maxRssMiB))} MiB   (target < 500 MiB)\n`);
+      process.stdout.write(
+        `  npm run projections:rebuild                 ${spread(runs.map((r) => r.eventsPerSecond))} events/s   (${(median(runs.map((r) => r.eventsPerSecond)) / median(raw)).toFixed(2)}× the raw read rate)\n`,
+      );
+      process.stdout.write(
+        `  rebuild time (in the child, after start-up) ${spread(
+          runs.map((r) => r.ms / 1000),
+          1,
+        )} s   (target for 1M: ≤ 20 s)\n`,
+      );
+      process.stdout.write(
+        `  rebuild CPU (user + system, in the child)  ${spread(
+          runs.map((r) => r.cpuMicrosPerEvent),
+          1,
+        )} µs/event   (the figure that holds on a shared machine)\n`,
+      );
+      process.stdout.write(
+        `  rebuild max RSS                             ${spread(runs.map((r) => r.maxRssMiB))} MiB   (target < 500 MiB)\n`,
+      );
       if (file !== replayFile) fs.rmSync(file, { force: true });
     }
     await replayBench(replayFile, catalog);
@@ -173,9 +197,13 @@ async function replayBench(file: string, catalog: PolicyCatalog): Promise<void> 
     }
     const rr = median(reads);
     const rp = median(replays);
-    process.stdout.write(`\nreplay of ${personId} ${subject.year}: ${events.length} events, ${check.settlementsChecked} settlements recomputed (median of 200)\n`);
+    process.stdout.write(
+      `\nreplay of ${personId} ${subject.year}: ${events.length} events, ${check.settlementsChecked} settlements recomputed (median of 200)\n`,
+    );
     process.stdout.write(`  baseline: raw readStream of the stream      ${rr.toFixed(2)} ms\n`);
-    process.stdout.write(`  replay (read, verify chain, recompute)      ${rp.toFixed(2)} ms   (${(rp / rr).toFixed(1)}× the raw read; target ≤ 2×)\n`);
+    process.stdout.write(
+      `  replay (read, verify chain, recompute)      ${rp.toFixed(2)} ms   (${(rp / rr).toFixed(1)}× the raw read; target ≤ 2×)\n`,
+    );
   } finally {
     await store.close();
   }

@@ -76,15 +76,23 @@ async function main(): Promise<void> {
       const replays: Array<{ cpu: number; wall: number }> = [];
       for (let block = 0; block < 5; block++) {
         raws.push(await measure(rounds / 5, () => store.readStream(streamId)));
-        replays.push(await measure(rounds / 5, async () => replayPersonYear(personId, await store.readStream(streamId, { withStoredText: true }), 2025, catalog)));
+        replays.push(
+          await measure(rounds / 5, async () =>
+            replayPersonYear(personId, await store.readStream(streamId, { withStoredText: true }), 2025, catalog),
+          ),
+        );
       }
       const raw = { cpu: median(raws.map((r) => r.cpu)), wall: median(raws.map((r) => r.wall)) };
       const replay = { cpu: median(replays.map((r) => r.cpu)), wall: median(replays.map((r) => r.wall)) };
       const bytes = events.reduce((n, e) => n + JSON.stringify(e.data).length + JSON.stringify(e.metadata).length, 0);
-      process.stdout.write(`\nreplay of ${personId} 2025: ${events.length} events (${(bytes / 1024).toFixed(0)} KiB JSON), ${check.settlementsChecked} settlements recomputed; medians of ${rounds}\n`);
+      process.stdout.write(
+        `\nreplay of ${personId} 2025: ${events.length} events (${(bytes / 1024).toFixed(0)} KiB JSON), ${check.settlementsChecked} settlements recomputed; medians of ${rounds}\n`,
+      );
       process.stdout.write(line('baseline: raw readStream (read + parse)', raw));
       process.stdout.write(line('replay (read, verify chain, recompute)', replay, raw));
-      process.stdout.write(`  ratio replay ÷ raw read: cpu ${(replay.cpu / raw.cpu).toFixed(2)}×, wall ${(replay.wall / raw.wall).toFixed(2)}× (target ≤ 2×)\n`);
+      process.stdout.write(
+        `  ratio replay ÷ raw read: cpu ${(replay.cpu / raw.cpu).toFixed(2)}×, wall ${(replay.wall / raw.wall).toFixed(2)}× (target ≤ 2×)\n`,
+      );
       // The same parts on freshly read events (as a replay sees them), the read not timed.
       const onFresh = async (work: (events: RecordedEvent[]) => unknown): Promise<{ cpu: number; wall: number }> => {
         const cpu: number[] = [];
@@ -107,16 +115,32 @@ async function main(): Promise<void> {
       process.stdout.write(line('verifyChain', await measure(rounds, () => verifyChain(streamId, events))));
       process.stdout.write(line('canonicalJson of every event', await measure(rounds, () => events.forEach((e) => canonicalJson(e)))));
       process.stdout.write(line('upcast of every event', await measure(rounds, () => events.forEach((e) => upcast(e)))));
-      process.stdout.write(line('replayPersonYear (no read)', await measure(rounds, () => replayPersonYear(personId, events, 2025, catalog))));
+      process.stdout.write(
+        line('replayPersonYear (no read)', await measure(rounds, () => replayPersonYear(personId, events, 2025, catalog))),
+      );
       // What-if (issue 10.5, "is the format the bound?"): hashing the stored bytes as read,
       // without re-serialising; the adapter does not hand them out today.
-      const rows = store.db.prepare('SELECT data, metadata FROM events WHERE stream_id = ? ORDER BY revision').all(streamId) as Array<{ data: string; metadata: string }>;
-      process.stdout.write(line('what-if: sha256 of the stored texts', await measure(rounds, () => rows.forEach((r) => sha256Hex(`{"data":${r.data},"metadata":${r.metadata}}`)))));
-      process.stdout.write(line('JSON.stringify of every event (native)', await measure(rounds, () => events.forEach((e) => JSON.stringify(e)))));
+      const rows = store.db.prepare('SELECT data, metadata FROM events WHERE stream_id = ? ORDER BY revision').all(streamId) as Array<{
+        data: string;
+        metadata: string;
+      }>;
+      process.stdout.write(
+        line(
+          'what-if: sha256 of the stored texts',
+          await measure(rounds, () => rows.forEach((r) => sha256Hex(`{"data":${r.data},"metadata":${r.metadata}}`))),
+        ),
+      );
+      process.stdout.write(
+        line('JSON.stringify of every event (native)', await measure(rounds, () => events.forEach((e) => JSON.stringify(e)))),
+      );
       const fresh = events.map((e: RecordedEvent) => ({ id: e.id, type: e.type, data: e.data, metadata: { ...e.metadata } }));
       process.stdout.write('write path:\n');
-      process.stdout.write(line(`sealBatch of the ${events.length} events`, await measure(rounds, () => sealBatch(streamId, fresh, undefined))));
-      process.stdout.write(line('eventHash of one VisitSettled', await measure(rounds, () => eventHash(events.find((e) => e.type === 'VisitSettled')!))));
+      process.stdout.write(
+        line(`sealBatch of the ${events.length} events`, await measure(rounds, () => sealBatch(streamId, fresh, undefined))),
+      );
+      process.stdout.write(
+        line('eventHash of one VisitSettled', await measure(rounds, () => eventHash(events.find((e) => e.type === 'VisitSettled')!))),
+      );
     } finally {
       await store.close();
     }
@@ -138,15 +162,30 @@ async function chainVerifierStart(file: string, streams: Map<string, RecordedEve
     for (const [streamId, events] of streams) {
       if (written >= target) break;
       const id = `${streamId}-c${copy}`;
-      const fresh = events.map((e, i) => ({ id: `${copy}-${written + i}-${e.id}`.slice(0, 36), type: e.type, data: e.data, metadata: { schemaVersion: e.metadata.schemaVersion, recordedAt: e.metadata.recordedAt } }));
-      await store.append(id, id.startsWith('person-') || id.startsWith('institution-') ? sealBatch(id, fresh, undefined) : fresh, 'no_stream');
+      const fresh = events.map((e, i) => ({
+        id: `${copy}-${written + i}-${e.id}`.slice(0, 36),
+        type: e.type,
+        data: e.data,
+        metadata: { schemaVersion: e.metadata.schemaVersion, recordedAt: e.metadata.recordedAt },
+      }));
+      await store.append(
+        id,
+        id.startsWith('person-') || id.startsWith('institution-') ? sealBatch(id, fresh, undefined) : fresh,
+        'no_stream',
+      );
       written += fresh.length;
     }
   }
   const startOnce = async (): Promise<{ cpu: number; wall: number; through: number }> => {
     const rm = SqliteReadModelStore.open(file, 'NORMAL');
     const moduleRef = { get: () => rm } as unknown as ModuleRef;
-    const verifier = new ChainVerifier(store, new SettableClock(new Date()), counterIds(9), { sealIntervalMs: 0, verifyIntervalMs: 0 }, moduleRef);
+    const verifier = new ChainVerifier(
+      store,
+      new SettableClock(new Date()),
+      counterIds(9),
+      { sealIntervalMs: 0, verifyIntervalMs: 0 },
+      moduleRef,
+    );
     const c = process.cpuUsage();
     const w = process.hrtime.bigint();
     verifier.onApplicationBootstrap();
@@ -159,9 +198,16 @@ async function chainVerifierStart(file: string, streams: Map<string, RecordedEve
   };
   const full = await startOnce();
   const resumed = [await startOnce(), await startOnce(), await startOnce()];
-  process.stdout.write(`\nChainVerifier start on ${written} events in ${streams.size} template streams × copies (verified through ${full.through})\n`);
+  process.stdout.write(
+    `\nChainVerifier start on ${written} events in ${streams.size} template streams × copies (verified through ${full.through})\n`,
+  );
   process.stdout.write(line('first start: whole log, checkpoint saved', full));
-  process.stdout.write(line('restart: links re-checked, resumed (median of 3)', { cpu: median(resumed.map((r) => r.cpu)), wall: median(resumed.map((r) => r.wall)) }));
+  process.stdout.write(
+    line('restart: links re-checked, resumed (median of 3)', {
+      cpu: median(resumed.map((r) => r.cpu)),
+      wall: median(resumed.map((r) => r.wall)),
+    }),
+  );
   await store.close();
 }
 

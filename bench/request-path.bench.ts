@@ -23,7 +23,12 @@ function arg(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-type Inject = (opts: { method: string; url: string; headers?: Record<string, string>; payload?: unknown }) => Promise<{ statusCode: number; body: string }>;
+type Inject = (opts: {
+  method: string;
+  url: string;
+  headers?: Record<string, string>;
+  payload?: unknown;
+}) => Promise<{ statusCode: number; body: string }>;
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -59,7 +64,13 @@ async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-request-path-'));
   let app: INestApplication | undefined;
   try {
-    const config = loadConfig({ LEDGER_DB: path.join(dir, 'l.db'), LEDGER_API_KEYS_FILE: path.join(dir, 'k.json'), LOG_LEVEL: 'log', LEDGER_HTTP_ADAPTER: 'fastify', LEDGER_SQLITE_SYNCHRONOUS: 'NORMAL' });
+    const config = loadConfig({
+      LEDGER_DB: path.join(dir, 'l.db'),
+      LEDGER_API_KEYS_FILE: path.join(dir, 'k.json'),
+      LOG_LEVEL: 'log',
+      LEDGER_HTTP_ADAPTER: 'fastify',
+      LEDGER_SQLITE_SYNCHRONOUS: 'NORMAL',
+    });
     const agency = issueKey(config.apiKeysFile, 'agency', new Date()).key;
     const institution = issueKey(config.apiKeysFile, 'institution', new Date(), 'NY-L2').key;
     app = await createApp(config, { keys: new ApiKeyRing(readKeyFile(config.apiKeysFile)) }, { logStream: { write: () => undefined } });
@@ -71,13 +82,46 @@ async function main(): Promise<void> {
     };
     const asAgency = { 'x-api-key': agency, 'content-type': 'application/json' };
     const asInstitution = { 'x-api-key': institution, 'content-type': 'application/json' };
-    await expect(201, { method: 'POST', url: '/institutions', headers: asAgency, payload: { code: 'NY-L2', name: 'bench', category: 'other_specialty', level: 'level2', location: 'city', region: 'nanyang', designations: ['employee'] } });
+    await expect(201, {
+      method: 'POST',
+      url: '/institutions',
+      headers: asAgency,
+      payload: {
+        code: 'NY-L2',
+        name: 'bench',
+        category: 'other_specialty',
+        level: 'level2',
+        location: 'city',
+        region: 'nanyang',
+        designations: ['employee'],
+      },
+    });
     const persons = 5 * Math.ceil(requests / 5) + 500;
-    const enrol = (i: number) => expect(201, { method: 'POST', url: '/persons', headers: asAgency, payload: { personId: `P${i}`, scheme: 'employee', category: 'in_service', region: 'nanyang', enrolledOn: '2023-01-01', contributionBase: '6000.00' } });
+    const enrol = (i: number) =>
+      expect(201, {
+        method: 'POST',
+        url: '/persons',
+        headers: asAgency,
+        payload: {
+          personId: `P${i}`,
+          scheme: 'employee',
+          category: 'in_service',
+          region: 'nanyang',
+          enrolledOn: '2023-01-01',
+          contributionBase: '6000.00',
+        },
+      });
     await cpuPerRequest(Math.ceil(persons / 5), 50, enrol);
     const health = () => expect(200, { method: 'GET', url: '/health/live' });
-    const pre = (i: number) => expect(200, { method: 'POST', url: `/persons/P${i % 500}/visits/pre-settlement`, headers: asInstitution, payload: visit(i) });
-    const settle = (i: number) => expect(201, { method: 'POST', url: `/persons/P${i}/visits`, headers: { ...asInstitution, 'idempotency-key': `settle-key-${i}` }, payload: visit(i) });
+    const pre = (i: number) =>
+      expect(200, { method: 'POST', url: `/persons/P${i % 500}/visits/pre-settlement`, headers: asInstitution, payload: visit(i) });
+    const settle = (i: number) =>
+      expect(201, {
+        method: 'POST',
+        url: `/persons/P${i}/visits`,
+        headers: { ...asInstitution, 'idempotency-key': `settle-key-${i}` },
+        payload: visit(i),
+      });
     // Warm-up (JIT) on each path, then the measured blocks.
     await cpuPerRequest(200, 10, health);
     await cpuPerRequest(100, 10, pre);

@@ -103,7 +103,8 @@ function cpuProfiler(): { start(): void; stop(name: string): Promise<void> } {
   const { Session } = require('node:inspector') as typeof import('node:inspector');
   const session = new Session();
   session.connect();
-  const post = (method: string) => new Promise<unknown>((resolve, reject) => session.post(method, (error, result) => (error ? reject(error) : resolve(result))));
+  const post = (method: string) =>
+    new Promise<unknown>((resolve, reject) => session.post(method, (error, result) => (error ? reject(error) : resolve(result))));
   return {
     start: () => void post('Profiler.enable').then(() => post('Profiler.start')),
     stop: async (name) => {
@@ -115,8 +116,14 @@ function cpuProfiler(): { start(): void; stop(name: string): Promise<void> } {
 }
 
 /** Best effort: the read side's runners, by their tokens where this build has them. */
-async function stopReadSide(app: { get(token: unknown, o?: unknown): { stop(): Promise<void> } }, load: (m: string) => Record<string, unknown>) {
-  for (const [module, token] of [['projections/tokens', 'PROJECTION_RUNNER'], ['monitoring/monitoring.tokens', 'MONITORING_RUNNER']]) {
+async function stopReadSide(
+  app: { get(token: unknown, o?: unknown): { stop(): Promise<void> } },
+  load: (m: string) => Record<string, unknown>,
+) {
+  for (const [module, token] of [
+    ['projections/tokens', 'PROJECTION_RUNNER'],
+    ['monitoring/monitoring.tokens', 'MONITORING_RUNNER'],
+  ]) {
     try {
       await app.get(load(module)[token], { strict: false }).stop();
       console.error(`bench server: ${token} stopped`);
@@ -129,7 +136,11 @@ async function stopReadSide(app: { get(token: unknown, o?: unknown): { stop(): P
 // ---------------------------------------------------------------- load generator (parent)
 
 class Server {
-  private constructor(private readonly child: ChildProcess, readonly url: string, readonly straceFile?: string) {}
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly url: string,
+    readonly straceFile?: string,
+  ) {}
 
   static async start(env: NodeJS.ProcessEnv, straceFile?: string): Promise<Server> {
     const node = [process.execPath, '-r', 'ts-node/register/transpile-only', __filename, '--serve'];
@@ -183,9 +194,11 @@ class Server {
 
 async function inParallel(count: number, width: number, task: (i: number) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: width }, async () => {
-    while (next < count) await task(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < count) await task(next++);
+    }),
+  );
 }
 
 async function enrol(base: string, headers: Record<string, string>): Promise<void> {
@@ -193,9 +206,24 @@ async function enrol(base: string, headers: Record<string, string>): Promise<voi
     const res = await fetch(base + p, { method: 'POST', headers, body: JSON.stringify(body) });
     if (res.status !== 201) throw new Error(`POST ${p}: ${res.status} ${await res.text()}`);
   };
-  await post('/institutions', { code: INSTITUTION, name: 'bench', category: 'other_specialty', level: 'level2', location: 'city', region: 'nanyang', designations: ['employee'] });
+  await post('/institutions', {
+    code: INSTITUTION,
+    name: 'bench',
+    category: 'other_specialty',
+    level: 'level2',
+    location: 'city',
+    region: 'nanyang',
+    designations: ['employee'],
+  });
   await inParallel(PERSONS, 32, (i) =>
-    post('/persons', { personId: `B${i}`, scheme: 'employee', category: 'in_service', region: 'nanyang', enrolledOn: '2023-01-01', contributionBase: '6000.00' }),
+    post('/persons', {
+      personId: `B${i}`,
+      scheme: 'employee',
+      category: 'in_service',
+      region: 'nanyang',
+      enrolledOn: '2023-01-01',
+      contributionBase: '6000.00',
+    }),
   );
 }
 
@@ -214,7 +242,12 @@ function visitRequest(round: string, counter: { n: number }): autocannon.Request
         medType: 'ordinary',
         lines: [{ code: 'A01', amount: '200.00', inCatalogue: true }],
       };
-      return { ...request, path: `/persons/B${i % PERSONS}/visits`, body: JSON.stringify(body), headers: { ...request.headers, 'idempotency-key': `bench-${round}-${i}` } };
+      return {
+        ...request,
+        path: `/persons/B${i % PERSONS}/visits`,
+        body: JSON.stringify(body),
+        headers: { ...request.headers, 'idempotency-key': `bench-${round}-${i}` },
+      };
     },
   };
 }
@@ -276,10 +309,28 @@ async function main(): Promise<void> {
     const enrolStart = performance.now();
     await enrol(server.url, headers);
     const enrolSeconds = (performance.now() - enrolStart) / 1000;
-    console.log(`bench:settle — ${PERSONS} persons enrolled in ${enrolSeconds.toFixed(1)} s; ${SECONDS} s per measurement; read side ${READ_SIDE_OFF ? 'STOPPED (write path alone)' : 'running'}; synchronous=FULL`);
+    console.log(
+      `bench:settle — ${PERSONS} persons enrolled in ${enrolSeconds.toFixed(1)} s; ${SECONDS} s per measurement; read side ${READ_SIDE_OFF ? 'STOPPED (write path alone)' : 'running'}; synchronous=FULL`,
+    );
     console.log(`raw better-sqlite3, ~1 KB rows, FULL: 1 row/tx ${raw1.toFixed(0)} rows/s · 100 rows/tx ${raw100.toFixed(0)} rows/s`);
     console.log(
-      ['conns', 'settle/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'health/s', 'ratio', '÷raw1', 'commits/settle', 'fsyncs/settle', 'group', 'cpu µs/settle'].map((h) => h.padStart(9)).join(' '),
+      [
+        'conns',
+        'settle/s',
+        'p50 ms',
+        'p99 ms',
+        'non-2xx',
+        'errors',
+        'health/s',
+        'ratio',
+        '÷raw1',
+        'commits/settle',
+        'fsyncs/settle',
+        'group',
+        'cpu µs/settle',
+      ]
+        .map((h) => h.padStart(9))
+        .join(' '),
     );
     for (const connections of CONNECTIONS) {
       const health = await cannon({ url: `${server.url}/health`, connections });
@@ -291,26 +342,54 @@ async function main(): Promise<void> {
       const settled = settle.requests.total - settle.non2xx;
       const commits = after.store && before.store ? (after.store.commits - before.store.commits) / Math.max(1, settled) : NaN;
       // WAL syncs off the main thread (the store's 'FULL'): the fsyncs an acknowledged settlement waited for.
-      const syncs = after.store?.syncs !== undefined && before.store?.syncs !== undefined ? (after.store.syncs - before.store.syncs) / Math.max(1, settled) : NaN;
-      const groupAvg = after.store && before.store ? (after.store.appends - before.store.appends) / Math.max(1, after.store.commits - before.store.commits) : NaN;
+      const syncs =
+        after.store?.syncs !== undefined && before.store?.syncs !== undefined
+          ? (after.store.syncs - before.store.syncs) / Math.max(1, settled)
+          : NaN;
+      const groupAvg =
+        after.store && before.store
+          ? (after.store.appends - before.store.appends) / Math.max(1, after.store.commits - before.store.commits)
+          : NaN;
       const rate = settle.requests.average;
-      const cpu = after.cpuMicros !== undefined && before.cpuMicros !== undefined ? (after.cpuMicros - before.cpuMicros) / Math.max(1, settled) : NaN;
+      const cpu =
+        after.cpuMicros !== undefined && before.cpuMicros !== undefined ? (after.cpuMicros - before.cpuMicros) / Math.max(1, settled) : NaN;
       console.log(
-        [connections, rate.toFixed(0), settle.latency.p50, settle.latency.p99, settle.non2xx, settle.errors + settle.timeouts, health.requests.average.toFixed(0), (rate / health.requests.average).toFixed(3), (rate / raw1).toFixed(2), commits.toFixed(3), syncs.toFixed(3), groupAvg.toFixed(1), cpu.toFixed(0)]
+        [
+          connections,
+          rate.toFixed(0),
+          settle.latency.p50,
+          settle.latency.p99,
+          settle.non2xx,
+          settle.errors + settle.timeouts,
+          health.requests.average.toFixed(0),
+          (rate / health.requests.average).toFixed(3),
+          (rate / raw1).toFixed(2),
+          commits.toFixed(3),
+          syncs.toFixed(3),
+          groupAvg.toFixed(1),
+          cpu.toFixed(0),
+        ]
           .map((v) => String(v).padStart(9))
           .join(' '),
       );
     }
     const stats = await server.stats();
-    const ratio = (c?: { hitRatio: number; hits: number; misses: number }) => (c ? `${(c.hitRatio * 100).toFixed(1)} % (${c.hits} hits, ${c.misses} misses)` : 'n/a');
-    console.log(`person cache hit ratio ${ratio(stats.personCache)}; institution cache ${ratio(stats.institutionCache)}; largest group ${stats.store?.largestGroup ?? 'n/a'} appends`);
-    console.log('ratio = settle/s ÷ health/s (same server, same concurrency); ÷raw1 = settle/s ÷ raw 1-row FULL transactions/s; group = appends per commit');
+    const ratio = (c?: { hitRatio: number; hits: number; misses: number }) =>
+      c ? `${(c.hitRatio * 100).toFixed(1)} % (${c.hits} hits, ${c.misses} misses)` : 'n/a';
+    console.log(
+      `person cache hit ratio ${ratio(stats.personCache)}; institution cache ${ratio(stats.institutionCache)}; largest group ${stats.store?.largestGroup ?? 'n/a'} appends`,
+    );
+    console.log(
+      'ratio = settle/s ÷ health/s (same server, same concurrency); ÷raw1 = settle/s ÷ raw 1-row FULL transactions/s; group = appends per commit',
+    );
   } finally {
     await server.stop();
     if (server.straceFile) {
       const writes = PERSONS + 1 + counter.n;
       const fsyncs = straceFsyncs(server.straceFile);
-      console.log(`strace: ${fsyncs} fsync+fdatasync calls over the server's life = ${(fsyncs / writes).toFixed(2)} per write (${writes} writes: enrollments, institution, settlements)`);
+      console.log(
+        `strace: ${fsyncs} fsync+fdatasync calls over the server's life = ${(fsyncs / writes).toFixed(2)} per write (${writes} writes: enrollments, institution, settlements)`,
+      );
     }
     fs.rmSync(dir, { recursive: true, force: true });
   }

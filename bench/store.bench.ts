@@ -87,9 +87,7 @@ function baseline(dir: string, sync: Sync, pool: NewEvent[][]): Runner {
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${sync}`);
   db.exec(SCHEMA);
-  const insert = db.prepare(
-    'INSERT INTO events (stream_id, revision, event_id, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)',
-  );
+  const insert = db.prepare('INSERT INTO events (stream_id, revision, event_id, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)');
   const revisions = new Array<number>(STREAMS).fill(-1);
   const appendTx = db.transaction((streamId: string, s: number, events: NewEvent[]) => {
     for (const e of events) {

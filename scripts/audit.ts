@@ -43,25 +43,37 @@ export function formatReport(r: ReplayReport): string {
     `  ${r.verdict}`,
   ];
   for (const d of r.differences) {
-    lines.push(`  - settlement ${d.settlementId} (revision ${d.revision}, position ${d.position}) ${d.path}: recorded ${JSON.stringify(d.recorded)} vs recomputed ${JSON.stringify(d.recomputed)}`);
+    lines.push(
+      `  - settlement ${d.settlementId} (revision ${d.revision}, position ${d.position}) ${d.path}: recorded ${JSON.stringify(d.recorded)} vs recomputed ${JSON.stringify(d.recomputed)}`,
+    );
   }
   if (r.chain.intact) lines.push(`  hash chain intact (${r.chain.events} events, head ${r.chain.headHash?.slice(0, 16)}…)`);
   else {
     const b = r.chain.firstBroken!;
-    lines.push(`  hash chain BROKEN: first broken link at revision ${b.revision} (position ${b.position}, ${b.type}): ${b.reason}, expected ${b.expected}, found ${b.found}`);
+    lines.push(
+      `  hash chain BROKEN: first broken link at revision ${b.revision} (position ${b.position}, ${b.type}): ${b.reason}, expected ${b.expected}, found ${b.found}`,
+    );
   }
-  if (r.rebuilt) lines.push(`  rebuilt year: fund paid ${r.rebuilt.fundPaid}, cap in force ${r.rebuilt.capInForce ?? '—'}, remaining ${r.rebuilt.capRemaining ?? '—'}, ${r.rebuilt.visits} visit(s)`);
+  if (r.rebuilt)
+    lines.push(
+      `  rebuilt year: fund paid ${r.rebuilt.fundPaid}, cap in force ${r.rebuilt.capInForce ?? '—'}, remaining ${r.rebuilt.capRemaining ?? '—'}, ${r.rebuilt.visits} visit(s)`,
+    );
   return lines.join('\n');
 }
 
 export function formatVerifyReport(r: VerifyReport): string {
   const lines = [`ledger ${r.verdict.toUpperCase()}: ${r.eventsRead} events read through position ${r.headPosition}`];
   if (r.chain.intact) lines.push('  hash chains intact');
-  for (const b of r.chain.broken) lines.push(`  chain BROKEN in ${b.streamId} at revision ${b.revision} (position ${b.position}, ${b.type}): ${b.reason}, expected ${b.expected}, found ${b.found}`);
+  for (const b of r.chain.broken)
+    lines.push(
+      `  chain BROKEN in ${b.streamId} at revision ${b.revision} (position ${b.position}, ${b.type}): ${b.reason}, expected ${b.expected}, found ${b.found}`,
+    );
   if (!r.seal) lines.push('  no seal yet (npm run audit -- seal)');
   else {
     const s = r.seal;
-    lines.push(`  seal #${s.revision} (${s.source}, ${s.sealedAt}) through position ${s.throughPosition}: ${s.streams} stream(s), root ${s.root}: ${s.holds ? 'holds' : 'does NOT hold'}`);
+    lines.push(
+      `  seal #${s.revision} (${s.source}, ${s.sealedAt}) through position ${s.throughPosition}: ${s.streams} stream(s), root ${s.root}: ${s.holds ? 'holds' : 'does NOT hold'}`,
+    );
     for (const f of s.findings) {
       const head = (h: typeof f.expected) => (h ? `revision ${h.revision} hash ${h.hash}` : 'nothing');
       lines.push(`  - ${f.streamId}: ${f.reason}: expected ${head(f.expected)}, found ${head(f.found)}`);
@@ -97,14 +109,21 @@ async function runSeals(command: string, args: AuditOptions, out: (s: string) =>
         out('refusing to seal a ledger that does not verify');
         return 2;
       }
-      out(seal ? `sealed ${seal.streams} stream(s) through position ${seal.throughPosition} as seal #${seal.revision}: root ${seal.root}` : 'nothing changed since the latest seal');
+      out(
+        seal
+          ? `sealed ${seal.streams} stream(s) through position ${seal.throughPosition} as seal #${seal.revision}: root ${seal.root}`
+          : 'nothing changed since the latest seal',
+      );
       return 0;
     }
     if (command === 'seals') {
       const seals = await readSeals(store);
       const exportTo = args.export;
       if (exportTo) fs.writeFileSync(exportTo, JSON.stringify(seals, null, 2));
-      for (const s of seals) out(`seal #${s.revision} ${s.sealedAt} position ${s.position} through ${s.throughPosition}: ${s.streams} stream(s), ${s.changed.length} changed, root ${s.root}`);
+      for (const s of seals)
+        out(
+          `seal #${s.revision} ${s.sealedAt} position ${s.position} through ${s.throughPosition}: ${s.streams} stream(s), ${s.changed.length} changed, root ${s.root}`,
+        );
       if (exportTo) out(`${seals.length} seal(s) exported to ${exportTo}`);
       return 0;
     }
@@ -120,7 +139,7 @@ async function runSeals(command: string, args: AuditOptions, out: (s: string) =>
 /** Every person with a stream, in id order, read through the port in pages (any adapter). */
 async function personIds(store: EventStore): Promise<string[]> {
   const ids = new Set<string>();
-  for (let after = 0; ; ) {
+  for (let after = 0; ;) {
     const page = await store.readAll({ afterPosition: after, maxCount: 5_000 });
     for (const e of page) if (e.streamId.startsWith('person-')) ids.add(e.streamId.slice('person-'.length));
     if (page.length < 5_000) break;
@@ -129,7 +148,8 @@ async function personIds(store: EventStore): Promise<string[]> {
   return [...ids].sort();
 }
 
-const USAGE = 'usage: audit replay (--person ID | --all) --year YYYY [--db FILE] [--json] | seal [--db FILE] | verify [--db FILE] [--against FILE] [--json] | seals [--db FILE] [--export FILE]';
+const USAGE =
+  'usage: audit replay (--person ID | --all) --year YYYY [--db FILE] [--json] | seal [--db FILE] | verify [--db FILE] [--against FILE] [--json] | seals [--db FILE] [--export FILE]';
 
 export async function runAudit(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s + '\n')): Promise<number> {
   let parsed: { values: AuditOptions; positionals: string[] };
@@ -139,7 +159,10 @@ export async function runAudit(argv: string[], out: (s: string) => void = (s) =>
     out(usageErrorLine('audit', e, USAGE));
     return 2;
   }
-  const { values: args, positionals: [command] } = parsed;
+  const {
+    values: args,
+    positionals: [command],
+  } = parsed;
   if (command === 'seal' || command === 'verify' || command === 'seals') return runSeals(command, args, out);
   if (command !== 'replay') {
     out(USAGE);
@@ -177,7 +200,10 @@ export async function runAudit(argv: string[], out: (s: string) => void = (s) =>
       if (!args.json) out(formatReport(report));
     }
     if (args.json) out(JSON.stringify(person ? reports[0] : reports, null, 2));
-    else if (!person) out(`${persons.length} person(s) replayed for ${year}: ${failures === 0 ? 'all hold (0 differences, chains intact)' : `${failures} with differences or a broken chain`}`);
+    else if (!person)
+      out(
+        `${persons.length} person(s) replayed for ${year}: ${failures === 0 ? 'all hold (0 differences, chains intact)' : `${failures} with differences or a broken chain`}`,
+      );
     return failures === 0 ? 0 : 2;
   } finally {
     await store.close();

@@ -52,7 +52,11 @@ export async function inspectLedger(file: string): Promise<LedgerContents> {
       institutions: count(db, "SELECT COUNT(DISTINCT stream_id) AS n FROM events WHERE stream_id LIKE 'institution-%'"),
       seals: count(db, "SELECT COUNT(*) AS n FROM events WHERE stream_id LIKE '%seal%'"),
       projections: hasTable(db, 'rm_checkpoint')
-        ? Object.fromEntries((db.prepare('SELECT name, position FROM rm_checkpoint ORDER BY name').all() as Array<{ name: string; position: number }>).map((r) => [r.name, r.position]))
+        ? Object.fromEntries(
+            (db.prepare('SELECT name, position FROM rm_checkpoint ORDER BY name').all() as Array<{ name: string; position: number }>).map(
+              (r) => [r.name, r.position],
+            ),
+          )
         : {},
     };
   } catch (e) {
@@ -65,7 +69,13 @@ export async function inspectLedger(file: string): Promise<LedgerContents> {
   try {
     const report = await verifyLedger(store);
     const brokenChains = report.chain.broken.map((b) => `${b.streamId}@${b.revision}: ${b.reason}`);
-    return { ...facts, verdict: facts.integrity === 'ok' ? report.verdict : 'broken', events: report.eventsRead, headPosition: report.headPosition, brokenChains };
+    return {
+      ...facts,
+      verdict: facts.integrity === 'ok' ? report.verdict : 'broken',
+      events: report.eventsRead,
+      headPosition: report.headPosition,
+      brokenChains,
+    };
   } finally {
     await store.close();
   }
@@ -95,7 +105,11 @@ export function describe(c: LedgerContents): string {
   const lines = [
     `${c.file}: ${c.verdict.toUpperCase()} (SQLite integrity ${c.integrity})`,
     `  ${c.events} events through position ${c.headPosition} in ${c.streams} streams (${c.persons} persons, ${c.institutions} institutions, ${c.seals} seal events)`,
-    `  read models at: ${Object.entries(c.projections).map(([n, p]) => `${n} ${p}`).join(', ') || 'none'} (caught up on start)`,
+    `  read models at: ${
+      Object.entries(c.projections)
+        .map(([n, p]) => `${n} ${p}`)
+        .join(', ') || 'none'
+    } (caught up on start)`,
   ];
   for (const b of c.brokenChains) lines.push(`  hash chain BROKEN: ${b}`);
   return lines.join('\n');

@@ -16,7 +16,9 @@ const USAGE = 'npm run import -- --file F [--db ./data/ledger.db] [--report R.js
 
 function print(report: ImportReport, reportFile: string): void {
   const out = process.stdout;
-  out.write(`\n${report.file}: ${report.lines} lines — ${report.imported} imported, ${report.alreadyPresent} already present, ${report.rejected} rejected; ${report.eventsWritten} events written\n`);
+  out.write(
+    `\n${report.file}: ${report.lines} lines — ${report.imported} imported, ${report.alreadyPresent} already present, ${report.rejected} rejected; ${report.eventsWritten} events written\n`,
+  );
   for (const e of report.errors.slice(0, 50)) {
     out.write(`  line ${e.line}: ${e.field ? `${e.field} [${e.rule}]` : e.code ? `${e.code} (${e.clause})` : ''} ${e.message}\n`);
   }
@@ -31,7 +33,9 @@ function print(report: ImportReport, reportFile: string): void {
   out.write(`\nRate: ${report.eventsWritten} events in ${report.seconds.toFixed(2)} s = ${report.eventsPerSecond} events/s`);
   if (report.appendBaseline) {
     const b = report.appendBaseline;
-    out.write(`; the store's raw append loop: ${b.events} events in ${b.seconds.toFixed(2)} s = ${b.eventsPerSecond} events/s (import at ${b.eventsPerSecond ? Math.round((100 * report.eventsPerSecond) / b.eventsPerSecond) : 0}% of it)`);
+    out.write(
+      `; the store's raw append loop: ${b.events} events in ${b.seconds.toFixed(2)} s = ${b.eventsPerSecond} events/s (import at ${b.eventsPerSecond ? Math.round((100 * report.eventsPerSecond) / b.eventsPerSecond) : 0}% of it)`,
+    );
   }
   out.write(`\nReport: ${reportFile}\n`);
 }
@@ -44,7 +48,12 @@ async function main(): Promise<void> {
   if (!file) throw new Error(`usage: ${USAGE}`);
   const db = values.db ?? process.env.LEDGER_DB ?? './data/ledger.db';
   const reportFile = values.report ?? `${file}.reconciliation.json`;
-  const bar = process.stderr.isTTY ? new SingleBar({ format: 'import {bar} {percentage}% | {value}/{total} lines | {speed} lines/s | ETA {eta_formatted}', etaBuffer: 200 }) : undefined;
+  const bar = process.stderr.isTTY
+    ? new SingleBar({
+        format: 'import {bar} {percentage}% | {value}/{total} lines | {speed} lines/s | ETA {eta_formatted}',
+        etaBuffer: 200,
+      })
+    : undefined;
   const started = Date.now();
   let barStarted = false;
   const report = await runImport({

@@ -88,7 +88,11 @@ export async function startLedger(options: LedgerClientOptions = {}): Promise<Le
     auditorKey: auditor.key,
     url,
     get: (p, key = agency.key) => request(server).get(p).set('x-api-key', key),
-    post: (p, body, key = agency.key) => request(server).post(p).set('x-api-key', key).send(body as object),
+    post: (p, body, key = agency.key) =>
+      request(server)
+        .post(p)
+        .set('x-api-key', key)
+        .send(body as object),
     async must(p, body) {
       const res = await client.post(p, body);
       if (res.status >= 300) throw new Error(`POST ${p} → ${res.status} ${JSON.stringify(res.body)}`);

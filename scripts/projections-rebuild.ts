@@ -41,7 +41,13 @@ export async function rebuildFrom(events: EventStore, db: string): Promise<Rebui
   const readModels = SqliteReadModelStore.open(db, 'OFF', 64);
   try {
     const runner = new ReadSideRunner(events, readModels, allProjections(catalog()), { pageSize: 2_000 });
-    MonitoringRunner.on(runner, events, readModels, loadMonitoringThresholds(), new AlertWriter(events, systemClock, () => uuidGenerator.next()));
+    MonitoringRunner.on(
+      runner,
+      events,
+      readModels,
+      loadMonitoringThresholds(),
+      new AlertWriter(events, systemClock, () => uuidGenerator.next()),
+    );
     const cpu = process.cpuUsage();
     const result = await runner.rebuild();
     const used = process.cpuUsage(cpu);
@@ -74,18 +80,27 @@ export function stagesLine(stages: StageTimes, events: number): string {
   return `CPU µs/event by stage: read+parse ${us(stages.readMs)}; apply: ${projections}; batch transactions ${us(stages.commitMs)}; after-commit (alert appends) ${us(stages.afterCommitMs)}`;
 }
 
-export function rebuildReport(db: string, r: RebuildResult & { stages?: StageTimes }, maxRssMiB?: number): { lines: string[]; exitCode: number } {
+export function rebuildReport(
+  db: string,
+  r: RebuildResult & { stages?: StageTimes },
+  maxRssMiB?: number,
+): { lines: string[]; exitCode: number } {
   const rate = r.ms > 0 ? Math.round(r.events / (r.ms / 1000)) : r.events;
   const rss = maxRssMiB !== undefined ? `, max RSS ${maxRssMiB} MiB` : '';
   const cpu = r.events > 0 ? `, CPU ${r.cpuMs.toFixed(0)} ms (${((r.cpuMs * 1000) / r.events).toFixed(1)} µs/event)` : '';
-  const lines = [`rebuilt the read models and monitoring indicators of ${db}: ${r.events} events through position ${r.head} in one pass, ${r.ms.toFixed(0)} ms (${rate} events/s)${rss}${cpu}`];
-  for (const f of r.faults) lines.push(`FAULTED: projection ${f.projection} stopped at position ${f.position} (${f.eventType} on ${f.streamId}): ${f.error}`);
+  const lines = [
+    `rebuilt the read models and monitoring indicators of ${db}: ${r.events} events through position ${r.head} in one pass, ${r.ms.toFixed(0)} ms (${rate} events/s)${rss}${cpu}`,
+  ];
+  for (const f of r.faults)
+    lines.push(`FAULTED: projection ${f.projection} stopped at position ${f.position} (${f.eventType} on ${f.streamId}): ${f.error}`);
   if (r.stages && r.events > 0) lines.push(stagesLine(r.stages, r.events));
   return { lines, exitCode: r.faults.length ? EXIT_FAULTED : 0 };
 }
 
 if (require.main === module) {
-  const { values } = parseCommandLine('projections:rebuild', 'npm run projections:rebuild [-- --db ./data/ledger.db]', { options: { db: { type: 'string' } } });
+  const { values } = parseCommandLine('projections:rebuild', 'npm run projections:rebuild [-- --db ./data/ledger.db]', {
+    options: { db: { type: 'string' } },
+  });
   const db = values.db ?? process.env.LEDGER_DB ?? './data/ledger.db';
   if (!process.env.EVENTSTORE_CONNECTION_STRING && !fs.existsSync(db)) {
     console.error(`no ledger database at ${db}`);

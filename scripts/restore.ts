@@ -53,7 +53,10 @@ export async function restoreLedger(from: string, to: string): Promise<string> {
 const USAGE = 'npm run restore -- --from FILE [--to LEDGER_DB]';
 
 async function main(args: string[]): Promise<number> {
-  const { values } = parseCommandLine('restore', USAGE, { args, options: { from: { type: 'string' }, to: { type: 'string' }, db: { type: 'string' } } });
+  const { values } = parseCommandLine('restore', USAGE, {
+    args,
+    options: { from: { type: 'string' }, to: { type: 'string' }, db: { type: 'string' } },
+  });
   const from = values.from;
   if (!from) {
     console.error(`usage: ${USAGE}`);

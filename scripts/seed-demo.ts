@@ -45,15 +45,88 @@ export interface SeedSummary {
 }
 
 const INSTITUTIONS = [
-  { code: 'NY-C01', name: '南阳市卧龙区社区卫生服务中心', category: 'community_health_centre', level: 'level1', location: 'city', region: 'nanyang', designations: ['employee'] },
-  { code: 'NY-H2', name: '南阳市第二人民医院', category: 'county_general', level: 'level2', location: 'county', region: 'nanyang', designations: ['employee'] },
-  { code: 'NY-H3', name: '南阳市中心医院', category: 'city_level3_general', level: 'level3', location: 'city', region: 'nanyang', designations: ['employee'] },
-  { code: 'AY-T01', name: '安阳县某乡卫生院', category: 'township_health_centre', level: 'township', location: 'township', region: 'anyang', designations: ['resident'] },
-  { code: 'AY-V01', name: '安阳县某村卫生室', category: 'village_clinic', level: 'village', location: 'village', region: 'anyang', designations: ['resident'] },
-  { code: 'AY-H2', name: '安阳县人民医院', category: 'county_general', level: 'level2', location: 'county', region: 'anyang', designations: ['resident'], countyDesignated: true },
-  { code: 'JZ-C01', name: '焦作市解放区社区卫生服务中心', category: 'community_health_centre', level: 'level1', location: 'city', region: 'jiaozuo', designations: ['employee'] },
-  { code: 'JZ-H2', name: '修武县人民医院', category: 'county_general', level: 'level2', location: 'county', region: 'jiaozuo', designations: ['employee'] },
-  { code: 'JZ-H3', name: '焦作市人民医院', category: 'city_level3_general', level: 'level3', location: 'city', region: 'jiaozuo', designations: ['employee'] },
+  {
+    code: 'NY-C01',
+    name: '南阳市卧龙区社区卫生服务中心',
+    category: 'community_health_centre',
+    level: 'level1',
+    location: 'city',
+    region: 'nanyang',
+    designations: ['employee'],
+  },
+  {
+    code: 'NY-H2',
+    name: '南阳市第二人民医院',
+    category: 'county_general',
+    level: 'level2',
+    location: 'county',
+    region: 'nanyang',
+    designations: ['employee'],
+  },
+  {
+    code: 'NY-H3',
+    name: '南阳市中心医院',
+    category: 'city_level3_general',
+    level: 'level3',
+    location: 'city',
+    region: 'nanyang',
+    designations: ['employee'],
+  },
+  {
+    code: 'AY-T01',
+    name: '安阳县某乡卫生院',
+    category: 'township_health_centre',
+    level: 'township',
+    location: 'township',
+    region: 'anyang',
+    designations: ['resident'],
+  },
+  {
+    code: 'AY-V01',
+    name: '安阳县某村卫生室',
+    category: 'village_clinic',
+    level: 'village',
+    location: 'village',
+    region: 'anyang',
+    designations: ['resident'],
+  },
+  {
+    code: 'AY-H2',
+    name: '安阳县人民医院',
+    category: 'county_general',
+    level: 'level2',
+    location: 'county',
+    region: 'anyang',
+    designations: ['resident'],
+    countyDesignated: true,
+  },
+  {
+    code: 'JZ-C01',
+    name: '焦作市解放区社区卫生服务中心',
+    category: 'community_health_centre',
+    level: 'level1',
+    location: 'city',
+    region: 'jiaozuo',
+    designations: ['employee'],
+  },
+  {
+    code: 'JZ-H2',
+    name: '修武县人民医院',
+    category: 'county_general',
+    level: 'level2',
+    location: 'county',
+    region: 'jiaozuo',
+    designations: ['employee'],
+  },
+  {
+    code: 'JZ-H3',
+    name: '焦作市人民医院',
+    category: 'city_level3_general',
+    level: 'level3',
+    location: 'city',
+    region: 'jiaozuo',
+    designations: ['employee'],
+  },
 ];
 
 const BY_REGION: Record<Person['region'], string[]> = {
@@ -87,18 +160,94 @@ function months(from: string, to: string): string[] {
 function persons(): Person[] {
   const out: Person[] = [];
   const base = (i: number): string => `${4000 + i * 350}.00`;
-  for (let i = 1; i <= 8; i++) out.push({ id: `NY-P${String(i).padStart(2, '0')}`, scheme: 'employee', category: 'in_service', region: 'nanyang', enrolledOn: '2022-07-01', contributionBase: base(i) });
-  for (let i = 1; i <= 4; i++) out.push({ id: `NY-R${String(i).padStart(2, '0')}`, scheme: 'employee', category: 'retired', region: 'nanyang', enrolledOn: '2022-07-01' });
-  out.push({ id: 'NY-X01', scheme: 'employee', category: 'in_service', region: 'nanyang', enrolledOn: '2022-07-01', contributionBase: '6200.00' });
+  for (let i = 1; i <= 8; i++)
+    out.push({
+      id: `NY-P${String(i).padStart(2, '0')}`,
+      scheme: 'employee',
+      category: 'in_service',
+      region: 'nanyang',
+      enrolledOn: '2022-07-01',
+      contributionBase: base(i),
+    });
+  for (let i = 1; i <= 4; i++)
+    out.push({
+      id: `NY-R${String(i).padStart(2, '0')}`,
+      scheme: 'employee',
+      category: 'retired',
+      region: 'nanyang',
+      enrolledOn: '2022-07-01',
+    });
+  out.push({
+    id: 'NY-X01',
+    scheme: 'employee',
+    category: 'in_service',
+    region: 'nanyang',
+    enrolledOn: '2022-07-01',
+    contributionBase: '6200.00',
+  });
   // A family: the holder's account pays the spouse's and the child's self-pay (第九条（二）).
-  out.push({ id: 'NY-F01', scheme: 'employee', category: 'in_service', region: 'nanyang', enrolledOn: '2022-07-01', contributionBase: '9000.00', relatives: [{ personId: 'NY-F02', relation: 'spouse' }, { personId: 'NY-F03', relation: 'child' }] });
-  out.push({ id: 'NY-F02', scheme: 'employee', category: 'in_service', region: 'nanyang', enrolledOn: '2022-07-01', contributionBase: '3000.00' });
-  out.push({ id: 'NY-F03', scheme: 'employee', category: 'in_service', region: 'nanyang', enrolledOn: '2022-07-01', contributionBase: '2500.00' });
-  for (let i = 1; i <= 8; i++) out.push({ id: `AY-${String(i).padStart(2, '0')}`, scheme: 'resident', category: 'resident', region: 'anyang', enrolledOn: '2020-01-01' });
+  out.push({
+    id: 'NY-F01',
+    scheme: 'employee',
+    category: 'in_service',
+    region: 'nanyang',
+    enrolledOn: '2022-07-01',
+    contributionBase: '9000.00',
+    relatives: [
+      { personId: 'NY-F02', relation: 'spouse' },
+      { personId: 'NY-F03', relation: 'child' },
+    ],
+  });
+  out.push({
+    id: 'NY-F02',
+    scheme: 'employee',
+    category: 'in_service',
+    region: 'nanyang',
+    enrolledOn: '2022-07-01',
+    contributionBase: '3000.00',
+  });
+  out.push({
+    id: 'NY-F03',
+    scheme: 'employee',
+    category: 'in_service',
+    region: 'nanyang',
+    enrolledOn: '2022-07-01',
+    contributionBase: '2500.00',
+  });
+  for (let i = 1; i <= 8; i++)
+    out.push({
+      id: `AY-${String(i).padStart(2, '0')}`,
+      scheme: 'resident',
+      category: 'resident',
+      region: 'anyang',
+      enrolledOn: '2020-01-01',
+    });
   out.push({ id: 'AY-S01', scheme: 'resident', category: 'student', region: 'anyang', enrolledOn: '2020-01-01' });
-  for (let i = 1; i <= 6; i++) out.push({ id: `JZ-P${String(i).padStart(2, '0')}`, scheme: 'employee', category: 'in_service', region: 'jiaozuo', enrolledOn: '2024-08-01', contributionBase: base(i) });
-  for (let i = 1; i <= 2; i++) out.push({ id: `JZ-R${String(i).padStart(2, '0')}`, scheme: 'employee', category: 'retired', region: 'jiaozuo', enrolledOn: '2024-08-01' });
-  out.push({ id: 'JZ-X01', scheme: 'employee', category: 'in_service', region: 'jiaozuo', enrolledOn: '2024-08-01', contributionBase: '5600.00' });
+  for (let i = 1; i <= 6; i++)
+    out.push({
+      id: `JZ-P${String(i).padStart(2, '0')}`,
+      scheme: 'employee',
+      category: 'in_service',
+      region: 'jiaozuo',
+      enrolledOn: '2024-08-01',
+      contributionBase: base(i),
+    });
+  for (let i = 1; i <= 2; i++)
+    out.push({
+      id: `JZ-R${String(i).padStart(2, '0')}`,
+      scheme: 'employee',
+      category: 'retired',
+      region: 'jiaozuo',
+      enrolledOn: '2024-08-01',
+    });
+  out.push({
+    id: 'JZ-X01',
+    scheme: 'employee',
+    category: 'in_service',
+    region: 'jiaozuo',
+    enrolledOn: '2024-08-01',
+    contributionBase: '5600.00',
+  });
   return out;
 }
 
@@ -123,7 +272,15 @@ export async function seedDemo(ledger: LedgerClient, options: { seed?: number } 
   const people = persons();
   for (const p of people) {
     ledger.clock.set(at(p.enrolledOn, 9));
-    await ledger.must('/persons', { personId: p.id, scheme: p.scheme, category: p.category, region: p.region, enrolledOn: p.enrolledOn, ...(p.contributionBase ? { contributionBase: p.contributionBase } : {}), relatives: p.relatives ?? [] });
+    await ledger.must('/persons', {
+      personId: p.id,
+      scheme: p.scheme,
+      category: p.category,
+      region: p.region,
+      enrolledOn: p.enrolledOn,
+      ...(p.contributionBase ? { contributionBase: p.contributionBase } : {}),
+      relatives: p.relatives ?? [],
+    });
     summary.persons += 1;
     summary.personIds.push(p.id);
   }
@@ -157,7 +314,13 @@ export async function seedDemo(ledger: LedgerClient, options: { seed?: number } 
       visitNo += 1;
       const n = visitNo;
       const lines = [
-        { code: `DRUG-${n}`, name: '西药', amount: isHeavy ? amount(rnd, 600, 1400) : amount(rnd, 40, 380), inCatalogue: true, category: 'drug' },
+        {
+          code: `DRUG-${n}`,
+          name: '西药',
+          amount: isHeavy ? amount(rnd, 600, 1400) : amount(rnd, 40, 380),
+          inCatalogue: true,
+          category: 'drug',
+        },
         { code: `EXAM-${n}`, name: '检查', amount: amount(rnd, 10, 160), inCatalogue: true, category: 'examination' },
         ...(rnd() < 0.3 ? [{ code: `SELF-${n}`, name: '自费药品', amount: amount(rnd, 5, 90), inCatalogue: false, category: 'drug' }] : []),
       ];
@@ -186,8 +349,14 @@ export async function seedDemo(ledger: LedgerClient, options: { seed?: number } 
   }
 
   // Retiring mid-year (第六条): processed 2023-06-15 → retired from 2023-07-01; Jiaozuo 2025-03-10 → 2025-04-01.
-  actions.push({ when: at('2023-06-15', 10), run: async () => void (await ledger.must('/persons/NY-X01/retirement', { processedOn: '2023-06-15' })) });
-  actions.push({ when: at('2025-03-10', 10), run: async () => void (await ledger.must('/persons/JZ-X01/retirement', { processedOn: '2025-03-10' })) });
+  actions.push({
+    when: at('2023-06-15', 10),
+    run: async () => void (await ledger.must('/persons/NY-X01/retirement', { processedOn: '2023-06-15' })),
+  });
+  actions.push({
+    when: at('2025-03-10', 10),
+    run: async () => void (await ledger.must('/persons/JZ-X01/retirement', { processedOn: '2025-03-10' })),
+  });
   // The retiree-to-be visits a level-2 hospital each side of the switch (55% in service, 65% retired).
   for (const [date, id, region] of [
     ['2023-05-20', 'NY-X01', 'NY-H2'],
@@ -214,7 +383,11 @@ export async function seedDemo(ledger: LedgerClient, options: { seed?: number } 
     });
   }
   // An inpatient stay (安医保〔2019〕75号 二; 焦医保〔2024〕32号): no outpatient pooling on those days.
-  actions.push({ when: at('2020-05-10', 8), run: async () => void (await ledger.must('/persons/AY-03/inpatient/admissions', { admittedOn: '2020-05-10', institutionCode: 'AY-H2' })) });
+  actions.push({
+    when: at('2020-05-10', 8),
+    run: async () =>
+      void (await ledger.must('/persons/AY-03/inpatient/admissions', { admittedOn: '2020-05-10', institutionCode: 'AY-H2' })),
+  });
   actions.push({
     when: at('2020-05-14', 9),
     run: async () => {
@@ -231,7 +404,10 @@ export async function seedDemo(ledger: LedgerClient, options: { seed?: number } 
       years.add('AY-03|2020');
     },
   });
-  actions.push({ when: at('2020-05-20', 8), run: async () => void (await ledger.must('/persons/AY-03/inpatient/discharges', { dischargedOn: '2020-05-20' })) });
+  actions.push({
+    when: at('2020-05-20', 8),
+    run: async () => void (await ledger.must('/persons/AY-03/inpatient/discharges', { dischargedOn: '2020-05-20' })),
+  });
   // A reversal within the 30-day window (national 2208; 焦医保〔2024〕32号 一（一））.
   actions.push({
     when: at('2023-04-11', 9),
@@ -260,7 +436,7 @@ export async function seedDemo(ledger: LedgerClient, options: { seed?: number } 
 
   actions.push(...alertRaisingVisits(ledger, summary, years));
 
-  actions.sort((a, b) => (Date.parse(a.when) - Date.parse(b.when)));
+  actions.sort((a, b) => Date.parse(a.when) - Date.parse(b.when));
   for (const a of actions) {
     ledger.clock.set(a.when);
     await a.run();
@@ -278,11 +454,24 @@ export const DEMO_ALERTS = {
 };
 
 /** Visits that cross monitoring thresholds, so the demo shows an institution alert and a person alert. */
-function alertRaisingVisits(ledger: LedgerClient, summary: SeedSummary, years: Set<string>): Array<{ when: string; run: () => Promise<void> }> {
+function alertRaisingVisits(
+  ledger: LedgerClient,
+  summary: SeedSummary,
+  years: Set<string>,
+): Array<{ when: string; run: () => Promise<void> }> {
   const visit = (personId: string, settlementId: string, institutionCode: string, occurredAt: string, lines: object[]) => ({
     when: occurredAt,
     run: async () => {
-      await ledger.must(`/persons/${personId}/visits`, { settlementId, visitId: `V-${settlementId}`, institutionCode, occurredAt, settledAt: occurredAt, medType: 'ordinary', lines, account: { source: 'none' } });
+      await ledger.must(`/persons/${personId}/visits`, {
+        settlementId,
+        visitId: `V-${settlementId}`,
+        institutionCode,
+        occurredAt,
+        settledAt: occurredAt,
+        medType: 'ordinary',
+        lines,
+        account: { source: 'none' },
+      });
       summary.settlements += 1;
       years.add(`${personId}|${occurredAt.slice(0, 4)}`);
     },
@@ -298,8 +487,16 @@ function alertRaisingVisits(ledger: LedgerClient, summary: SeedSummary, years: S
     out.push(visit(personId, `S-WARN-NY-H3-${String(i + 1).padStart(2, '0')}`, 'NY-H3', at(`2023-11-${day}`, 11), lines));
   }
   const { personId, date } = DEMO_ALERTS.person;
-  for (const [hour, code] of [[8, 'NY-C01'], [12, 'NY-H2'], [15, 'NY-H3']] as const) {
-    out.push(visit(personId, `S-WARN-${personId}-${code}`, code, at(date, hour), [{ code: `DRUG-${code}`, name: '西药', amount: '60.00', inCatalogue: true, category: 'drug' }]));
+  for (const [hour, code] of [
+    [8, 'NY-C01'],
+    [12, 'NY-H2'],
+    [15, 'NY-H3'],
+  ] as const) {
+    out.push(
+      visit(personId, `S-WARN-${personId}-${code}`, code, at(date, hour), [
+        { code: `DRUG-${code}`, name: '西药', amount: '60.00', inCatalogue: true, category: 'drug' },
+      ]),
+    );
   }
   return out;
 }
@@ -323,7 +520,9 @@ async function main(): Promise<void> {
     if (facts) throw new Error(`${path} already holds ledger events: seed an empty database`);
     const s = await seedDemo(ledger);
     await monitoringSettled(ledger);
-    process.stdout.write(`seeded ${path}: ${s.institutions} institutions, ${s.persons} persons, ${s.settlements} settlements, ${s.reversals} reversal(s), ${s.credits} account credits, head position ${await ledger.store.headPosition()}\n`);
+    process.stdout.write(
+      `seeded ${path}: ${s.institutions} institutions, ${s.persons} persons, ${s.settlements} settlements, ${s.reversals} reversal(s), ${s.credits} account credits, head position ${await ledger.store.headPosition()}\n`,
+    );
   } finally {
     await ledger.close();
   }

@@ -22,24 +22,40 @@ const BODY_LIMIT_BYTES = 2 * 1024 * 1024;
  */
 async function createExpressApp(module: DynamicModule): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(module, { bufferLogs: true, bodyParser: false });
-  app.use((req: { headers: Record<string, string | string[] | undefined> }, res: { status(code: number): { json(body: unknown): void } }, next: () => void) => {
-    const error = nonJsonBodyError(req.headers);
-    if (!error) return next();
-    res.status(400).json({ statusCode: 400, error: 'Bad Request', message: `${error.field}: ${error.message}`, errors: [error] });
-  });
+  app.use(
+    (
+      req: { headers: Record<string, string | string[] | undefined> },
+      res: { status(code: number): { json(body: unknown): void } },
+      next: () => void,
+    ) => {
+      const error = nonJsonBodyError(req.headers);
+      if (!error) return next();
+      res.status(400).json({ statusCode: 400, error: 'Bad Request', message: `${error.field}: ${error.message}`, errors: [error] });
+    },
+  );
   // Not strict: a JSON primitive reaches the pipe, whose 400 names the body and the rule.
   app.useBodyParser('json', { limit: BODY_LIMIT_BYTES, strict: false });
   return app;
 }
 
 /** Builds the HTTP application (used by main.ts, the e2e tests and the benchmarks). */
-export async function createApp(config: LedgerConfig, overrides: InfrastructureOverrides = {}, observability: ObservabilityOptions = {}): Promise<INestApplication> {
+export async function createApp(
+  config: LedgerConfig,
+  overrides: InfrastructureOverrides = {},
+  observability: ObservabilityOptions = {},
+): Promise<INestApplication> {
   // A bad limits file stops the start with a message naming the kind (issue 11 item 3).
   useInputLimits(loadInputLimits(config.inputLimitsFile));
   const module = AppModule.forRoot(config, overrides, observability);
   // Nest's own logs go through pino (JSON lines, LOG_LEVEL mapped to pino's levels); buffered until it is ready.
   const app =
-    config.httpAdapter === 'fastify' ? await NestFactory.create(module, new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, requestIdHeader: false, genReqId: requestIdOf }), { bufferLogs: true }) : await createExpressApp(module);
+    config.httpAdapter === 'fastify'
+      ? await NestFactory.create(
+          module,
+          new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, requestIdHeader: false, genReqId: requestIdOf }),
+          { bufferLogs: true },
+        )
+      : await createExpressApp(module);
   app.useLogger(app.get(PinoNestLogger));
   app.useGlobalPipes(ledgerValidationPipe());
   app.enableShutdownHooks();

@@ -28,8 +28,26 @@ function prng(seed: number): () => number {
 }
 
 const INSTITUTIONS = [
-  { rec_type: 'fixmedins', fixmedins_code: 'NY-C01', fixmedins_name: '南阳市卧龙区社区卫生服务中心', hosp_lv: '08', admdvs: '411300', insutype: '310', ledger_category: 'community_health_centre', ledger_location: 'city' },
-  { rec_type: 'fixmedins', fixmedins_code: 'NY-H2', fixmedins_name: '南阳市第二人民医院', hosp_lv: '05', admdvs: '411300', insutype: '310', ledger_category: 'county_general', ledger_location: 'county' },
+  {
+    rec_type: 'fixmedins',
+    fixmedins_code: 'NY-C01',
+    fixmedins_name: '南阳市卧龙区社区卫生服务中心',
+    hosp_lv: '08',
+    admdvs: '411300',
+    insutype: '310',
+    ledger_category: 'community_health_centre',
+    ledger_location: 'city',
+  },
+  {
+    rec_type: 'fixmedins',
+    fixmedins_code: 'NY-H2',
+    fixmedins_name: '南阳市第二人民医院',
+    hosp_lv: '05',
+    admdvs: '411300',
+    insutype: '310',
+    ledger_category: 'county_general',
+    ledger_location: 'county',
+  },
 ];
 /** 宛政办〔2022〕42号 第五条: deductible and rate (in-service / retired) by level; cap by category. */
 const RULES: Record<string, { deductible: number; rate: { in_service: number; retired: number } }> = {
@@ -52,12 +70,23 @@ function main(): void {
     retiresInJune: rnd() < 0.05,
     heavy: rnd() < 0.05,
   }));
-  for (const p of people) lines.push({ rec_type: 'psn_insu', psn_no: p.id, insutype: '310', psn_type: '1101', insu_admdvs: '411300', begndate: '2022-01-01', clct_base: '6000.00' });
+  for (const p of people)
+    lines.push({
+      rec_type: 'psn_insu',
+      psn_no: p.id,
+      insutype: '310',
+      psn_type: '1101',
+      insu_admdvs: '411300',
+      begndate: '2022-01-01',
+      clct_base: '6000.00',
+    });
   const used = new Map<string, Decimal>(people.map((p) => [p.id, D(0)]));
   let setl = 0;
   for (let month = 1; month <= 12; month++) {
     for (const p of people) lines.push({ rec_type: 'acct_crdt', psn_no: p.id, crdt_ym: `2023-${pad(month)}` });
-    if (month === 6) for (const p of people.filter((x) => x.retiresInJune)) lines.push({ rec_type: 'psn_type_chg', psn_no: p.id, psn_type: '1201', chg_date: '2023-06-15' });
+    if (month === 6)
+      for (const p of people.filter((x) => x.retiresInJune))
+        lines.push({ rec_type: 'psn_type_chg', psn_no: p.id, psn_type: '1201', chg_date: '2023-06-15' });
     for (const p of people) {
       if (rnd() > (p.heavy ? 0.9 : 0.45)) continue;
       const day = 1 + Math.floor(rnd() * 27);

@@ -44,7 +44,8 @@ export interface CitationReport {
 export function readDocuments(docsDir: string): Map<string, string> {
   const readme = fs.readFileSync(path.join(docsDir, 'README.md'), 'utf8');
   const map = new Map<string, string>();
-  for (const m of readme.matchAll(/^\|\s*(\S+\.txt)\s*\|\s*([^|]+?)\s*\|/gm)) map.set(m[2], fs.readFileSync(path.join(docsDir, m[1]), 'utf8'));
+  for (const m of readme.matchAll(/^\|\s*(\S+\.txt)\s*\|\s*([^|]+?)\s*\|/gm))
+    map.set(m[2], fs.readFileSync(path.join(docsDir, m[1]), 'utf8'));
   return map;
 }
 
@@ -67,7 +68,11 @@ function numbersIn(value: unknown): string[] {
 const percentOf = (f: string): string => `${new Dec(f).times(100).toString()}%`;
 
 /** The problems of one cited value (none when the clause and its figures are found). */
-function checkNode(documents: Map<string, string>, pack: { id: string; deploymentParameters?: readonly string[] }, cited: CitedNode): string[] {
+function checkNode(
+  documents: Map<string, string>,
+  pack: { id: string; deploymentParameters?: readonly string[] },
+  cited: CitedNode,
+): string[] {
   const { path: at, node } = cited;
   const name = `${pack.id} ${at} → ${node.document} ${node.clause}`;
   if (node.source === 'deployment') {
@@ -112,14 +117,21 @@ function checkReasonCodes(documents: Map<string, string>): string[] {
 /** `ids`: the packs to check (default: every pack file in src/policy/packs). */
 export function checkCitations(docsDir: string, catalog: PolicyCatalog, ids?: string[]): CitationReport {
   const documents = readDocuments(docsDir);
-  const packFiles = ids ?? fs.readdirSync(PACKS_DIR).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, ''));
+  const packFiles =
+    ids ??
+    fs
+      .readdirSync(PACKS_DIR)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => f.replace(/\.json$/, ''));
   const packs = catalog.packs().filter((p) => packFiles.includes(p.id));
   const problems: string[] = [];
-  for (const missing of packFiles.filter((id) => !packs.some((p) => p.id === id))) problems.push(`${missing}: pack file not loaded by the catalogue`);
+  for (const missing of packFiles.filter((id) => !packs.some((p) => p.id === id)))
+    problems.push(`${missing}: pack file not loaded by the catalogue`);
   let checked = 0;
   for (const pack of packs) {
     const text = documents.get(pack.document);
-    if (text === undefined || !normaliseSeed(text).includes(pack.document)) problems.push(`${pack.id}: its document ${pack.document} is not in the index or does not name itself`);
+    if (text === undefined || !normaliseSeed(text).includes(pack.document))
+      problems.push(`${pack.id}: its document ${pack.document} is not in the index or does not name itself`);
     for (const cited of citedNodes(pack)) {
       checked++;
       problems.push(...checkNode(documents, pack as { id: string; deploymentParameters?: readonly string[] }, cited));

@@ -11,7 +11,33 @@
  *    sibling ('（二）' after '（一）', '4.' after '3.') or at the parent's end.
  * The scope of the last part is returned, so a test can also look for the cited figures in it.
  */
-const NUMERALS = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十', '十一', '十二', '十三', '十四', '十五', '十六', '十七', '十八', '十九', '二十', '二十一', '二十二', '二十三', '二十四', '二十五'];
+const NUMERALS = [
+  '一',
+  '二',
+  '三',
+  '四',
+  '五',
+  '六',
+  '七',
+  '八',
+  '九',
+  '十',
+  '十一',
+  '十二',
+  '十三',
+  '十四',
+  '十五',
+  '十六',
+  '十七',
+  '十八',
+  '十九',
+  '二十',
+  '二十一',
+  '二十二',
+  '二十三',
+  '二十四',
+  '二十五',
+];
 
 export function normaliseSeed(text: string): string {
   return text
@@ -56,11 +82,10 @@ export function findClause(seedText: string, clause: string): ClauseMatch {
     offsets.push(pos);
     pos += l.length + 1;
   }
-  const headLine = lines.findIndex((l) =>
-    parsed.kind === 'section' ? l.startsWith(`${parsed.head}、`) : l.startsWith(parsed.head),
-  );
+  const headLine = lines.findIndex((l) => (parsed.kind === 'section' ? l.startsWith(`${parsed.head}、`) : l.startsWith(parsed.head)));
   if (headLine < 0) return { found: false, problem: `no line starts with '${parsed.head}'` };
-  const sameKind = parsed.kind === 'article' ? /^第[一二三四五六七八九十百]+条/ : parsed.kind === 'section' ? /^[一二三四五六七八九十]+、/ : /(?!)/;
+  const sameKind =
+    parsed.kind === 'article' ? /^第[一二三四五六七八九十百]+条/ : parsed.kind === 'section' ? /^[一二三四五六七八九十]+、/ : /(?!)/;
   let endLine = lines.length;
   for (let i = headLine + 1; i < lines.length; i++) {
     if (sameKind.test(lines[i])) {

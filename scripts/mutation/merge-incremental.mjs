@@ -14,7 +14,12 @@ parts.forEach((part, i) => {
     if (path.endsWith('.spec.ts')) continue; // a `--mutate` glob on the command line can pick up specs
     merged.files[path] = {
       ...file,
-      mutants: file.mutants.map((m) => ({ ...m, id: id(m.id), ...(m.coveredBy && { coveredBy: m.coveredBy.map(id) }), ...(m.killedBy && { killedBy: m.killedBy.map(id) }) })),
+      mutants: file.mutants.map((m) => ({
+        ...m,
+        id: id(m.id),
+        ...(m.coveredBy && { coveredBy: m.coveredBy.map(id) }),
+        ...(m.killedBy && { killedBy: m.killedBy.map(id) }),
+      })),
     };
   }
   for (const [path, file] of Object.entries(r.testFiles ?? {})) {

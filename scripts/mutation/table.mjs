@@ -13,10 +13,19 @@ for (const [file, { mutants }] of Object.entries(report.files).sort()) {
   const noCoverage = count('NoCoverage');
   const valid = killed + survived + noCoverage;
   const covered = killed + survived;
-  rows.push(`| \`${file}\` | ${valid} | ${killed} | ${survived} | ${noCoverage} | ${covered ? ((100 * killed) / covered).toFixed(1) : '–'} % |`);
-  Object.assign(total, { mutants: total.mutants + valid, killed: total.killed + killed, survived: total.survived + survived, noCoverage: total.noCoverage + noCoverage });
+  rows.push(
+    `| \`${file}\` | ${valid} | ${killed} | ${survived} | ${noCoverage} | ${covered ? ((100 * killed) / covered).toFixed(1) : '–'} % |`,
+  );
+  Object.assign(total, {
+    mutants: total.mutants + valid,
+    killed: total.killed + killed,
+    survived: total.survived + survived,
+    noCoverage: total.noCoverage + noCoverage,
+  });
 }
 console.log('| file | mutants | killed | survived | no coverage | score (covered) |');
 console.log('|---|---|---|---|---|---|');
 console.log(rows.join('\n'));
-console.log(`| **all** | ${total.mutants} | ${total.killed} | ${total.survived} | ${total.noCoverage} | ${((100 * total.killed) / (total.killed + total.survived)).toFixed(1)} % |`);
+console.log(
+  `| **all** | ${total.mutants} | ${total.killed} | ${total.survived} | ${total.noCoverage} | ${((100 * total.killed) / (total.killed + total.survived)).toFixed(1)} % |`,
+);

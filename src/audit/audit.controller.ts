@@ -9,7 +9,19 @@ import { ReplayDto, WhatIfDto } from './audit.dto';
 import { explanationText } from './explain';
 import { ChainVerifier } from './seals/chain-verifier.service';
 import { sealSummary } from './seals/ledger-verification';
-import { ApiBadRequest, ApiNotFound, ApiRefusal, ExplanationDto, PackProvenanceDto, PackSummaryDto, ReplayReportDto, SealAnswerDto, SealRecordDto, VerifyReportDto, WhatIfReportDto } from '../http/openapi-responses';
+import {
+  ApiBadRequest,
+  ApiNotFound,
+  ApiRefusal,
+  ExplanationDto,
+  PackProvenanceDto,
+  PackSummaryDto,
+  ReplayReportDto,
+  SealAnswerDto,
+  SealRecordDto,
+  VerifyReportDto,
+  WhatIfReportDto,
+} from '../http/openapi-responses';
 
 @ApiTags('audit')
 @ApiBadRequest()
@@ -26,7 +38,10 @@ export class AuditController {
   @ApiRefusal('LEDGER_CHAIN_BROKEN: the ledger does not verify; nothing sealed')
   @HttpCode(201)
   @Roles('agency')
-  @ApiOperation({ summary: "Seal the ledger now: a Merkle root over every stream's head (revision, hash) through the verified position; 422 LEDGER_CHAIN_BROKEN if it does not verify; seal: null when nothing changed since the latest seal" })
+  @ApiOperation({
+    summary:
+      "Seal the ledger now: a Merkle root over every stream's head (revision, hash) through the verified position; 422 LEDGER_CHAIN_BROKEN if it does not verify; seal: null when nothing changed since the latest seal",
+  })
   async seal(@Body(NoBodyPipe) _body?: unknown) {
     const seal = await this.verifier.seal();
     return { seal: seal ? sealSummary(seal) : null, status: this.verifier.status() };
@@ -35,7 +50,9 @@ export class AuditController {
   @Get('audit/seals')
   @ApiOkResponse({ type: [SealRecordDto] })
   @Roles('agency', 'auditor')
-  @ApiOperation({ summary: 'Every seal with its root and changed heads (keep a copy outside the store; `npm run audit -- verify --against FILE`)' })
+  @ApiOperation({
+    summary: 'Every seal with its root and changed heads (keep a copy outside the store; `npm run audit -- verify --against FILE`)',
+  })
   seals() {
     return this.audit.seals();
   }
@@ -43,7 +60,10 @@ export class AuditController {
   @Get('audit/verify')
   @ApiOkResponse({ type: VerifyReportDto })
   @Roles('agency', 'auditor')
-  @ApiOperation({ summary: "Reads the whole log: every hash chain, and every stream's head as of the latest seal's position against the seal; names truncated or rewritten tails; counts events not yet sealed" })
+  @ApiOperation({
+    summary:
+      "Reads the whole log: every hash chain, and every stream's head as of the latest seal's position against the seal; names truncated or rewritten tails; counts events not yet sealed",
+  })
   verify() {
     return this.audit.verify();
   }
@@ -52,7 +72,10 @@ export class AuditController {
   @ApiOkResponse({ type: ReplayReportDto })
   @HttpCode(200)
   @Roles('agency', 'auditor')
-  @ApiOperation({ summary: "Replay a person's year: recompute every decision with its recorded policy version and facts; '0 differences' or each difference; verifies the hash chain" })
+  @ApiOperation({
+    summary:
+      "Replay a person's year: recompute every decision with its recorded policy version and facts; '0 differences' or each difference; verifies the hash chain",
+  })
   replay(@Body() dto: ReplayDto) {
     return this.audit.replay(dto.personId, dto.year);
   }
@@ -70,9 +93,18 @@ export class AuditController {
   @ApiOkResponse({ type: ExplanationDto, description: 'JSON; with ?format=text a text/plain rendering of the same' })
   @Roles('agency', 'auditor')
   @ApiQuery({ name: 'format', required: false, enum: ['json', 'text'] })
-  @ApiQuery({ name: 'asOf', required: false, description: 'A global position or a date YYYY-MM-DD: the settlement as the ledger stood then' })
+  @ApiQuery({
+    name: 'asOf',
+    required: false,
+    description: 'A global position or a date YYYY-MM-DD: the settlement as the ledger stood then',
+  })
   @ApiOperation({ summary: "One settlement's trace with its clause citations (JSON, or text: clause in Chinese, rule in English)" })
-  async explain(@Param() { personId, settlementId }: SettlementParams, @Query('format') format: string | undefined, @Query('asOf') asOf: string | undefined, @Res({ passthrough: true }) res: unknown) {
+  async explain(
+    @Param() { personId, settlementId }: SettlementParams,
+    @Query('format') format: string | undefined,
+    @Query('asOf') asOf: string | undefined,
+    @Res({ passthrough: true }) res: unknown,
+  ) {
     const explanation = await this.audit.explain(personId, settlementId, asOfParam(asOf));
     if (format !== 'text') return explanation;
     const r = res as { header?: (k: string, v: string) => unknown; setHeader?: (k: string, v: string) => unknown };

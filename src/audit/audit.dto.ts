@@ -1,6 +1,20 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsDefined, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { ID_PATTERN, IsLocalDate, LEDGER_YEAR_MAX, LEDGER_YEAR_MIN } from '../http/validators';
 import { ALL_LEVELS } from '../policy/pack.types';
 import type { InstitutionLevel } from '../policy/engine/types';
@@ -28,7 +42,10 @@ export class InstitutionLevelChangeDto {
 }
 
 export class WhatIfChangesDto {
-  @ApiPropertyOptional({ example: '2023-09-10', description: 'Retirement processed on this date instead (effective the 1st of the next month, 第六条)' })
+  @ApiPropertyOptional({
+    example: '2023-09-10',
+    description: 'Retirement processed on this date instead (effective the 1st of the next month, 第六条)',
+  })
   @IsOptional()
   @IsLocalDate()
   retirementProcessedOn?: string;

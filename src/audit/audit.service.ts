@@ -42,9 +42,19 @@ export class AuditService {
     const events = (await this.stream(personId)).map(upcast).filter((e) => recordedBy(e, asOf));
     const settled = events.find((e) => e.type === 'VisitSettled' && (e.data as VisitSettled['data']).settlementId === settlementId);
     if (!settled) throw new NotFound('settlement', settlementId);
-    const reversal = events.find((e) => e.type === 'SettlementReversed' && (e.data as SettlementReversed['data']).settlementId === settlementId);
-    const adjustments = events.filter((e) => e.type === 'SettlementAdjusted' && (e.data as SettlementAdjusted['data']).settlementId === settlementId);
-    return explainSettlement(personId, settled.data as VisitSettled['data'], settled.position, reversal?.data as SettlementReversed['data'] | undefined, adjustments.map((e) => ({ data: e.data as SettlementAdjusted['data'], position: e.position })));
+    const reversal = events.find(
+      (e) => e.type === 'SettlementReversed' && (e.data as SettlementReversed['data']).settlementId === settlementId,
+    );
+    const adjustments = events.filter(
+      (e) => e.type === 'SettlementAdjusted' && (e.data as SettlementAdjusted['data']).settlementId === settlementId,
+    );
+    return explainSettlement(
+      personId,
+      settled.data as VisitSettled['data'],
+      settled.position,
+      reversal?.data as SettlementReversed['data'] | undefined,
+      adjustments.map((e) => ({ data: e.data as SettlementAdjusted['data'], position: e.position })),
+    );
   }
 
   seals(): Promise<SealRecord[]> {

@@ -66,13 +66,22 @@ export interface ExplainedAdjustment {
   adjusted: Money3;
   delta: Money3;
   /** Why the decisions differ: the first step where they part, its clause and rule, and its figures before and after. */
-  divergence: { step: string; clause: string; citations: Citation[]; rule: string; before: StepFigures | null; after: StepFigures | null; why: string };
+  divergence: {
+    step: string;
+    clause: string;
+    citations: Citation[];
+    rule: string;
+    before: StepFigures | null;
+    after: StepFigures | null;
+    why: string;
+  };
   decision: { category: string; eligible: boolean; amounts: Decision['amounts']; steps: ExplainedStep[]; reasons: Explanation['reasons'] };
 }
 
 /** What each engine step does, in English (the trace gives the figures and the clause). */
 const RULES: Record<string, string> = {
-  category: "The person's category (in-service, retired, resident, student) on the visit date; a retirement takes effect from the 1st of the month after it is processed.",
+  category:
+    "The person's category (in-service, retired, resident, student) on the visit date; a retirement takes effect from the 1st of the month after it is processed.",
   'eligibility.enrolment': 'The person must be enrolled in the scheme on the visit date.',
   'eligibility.inpatient': 'No outpatient pooling on a day the person is an inpatient.',
   'eligibility.designation': 'The institution must be designated for the scheme.',
@@ -85,12 +94,15 @@ const RULES: Record<string, string> = {
   'eligibility.offSiteRegistration': 'Off-site care needs an off-site residence registration in force on the visit date.',
   'eligibility.offSiteDirect': 'Off-site care not settled directly through the insurance system is not paid by the fund.',
   'eligibility.settlementWindow': 'A visit must be settled within the days the policy allows.',
-  exclusion: 'Items outside the catalogue, and costs owed by others (work injury, third party, public health, check-ups), are never pooled.',
+  exclusion:
+    'Items outside the catalogue, and costs owed by others (work injury, third party, public health, check-ups), are never pooled.',
   policyScope: 'Policy-scope cost = total − excluded items.',
-  deductible: 'The deductible: per visit by institution level (once per 24 hours at one institution), annual and cumulative, or a fixed copay, as the policy sets it.',
+  deductible:
+    'The deductible: per visit by institution level (once per 24 hours at one institution), annual and cumulative, or a fixed copay, as the policy sets it.',
   rate: 'The reimbursement rate by institution level and the category in force on the visit date.',
   fund: 'Fund payment = (policy-scope cost − deductible) × rate, rounded to the fen, limited to what is left of the annual cap (earlier payments this year counted).',
-  account: "The personal account (own, or a spouse's, parent's or child's) pays what it may of the person's share, up to its balance; cash pays the rest.",
+  account:
+    "The personal account (own, or a spouse's, parent's or child's) pays what it may of the person's share, up to its balance; cash pays the rest.",
   prescriptionDays: 'Prescriptions over the day limit are flagged (the money is not changed).',
   national: 'The national settlement interface fields (2207), kept to its identities.',
 };
@@ -161,7 +173,8 @@ function explainSteps(trace: TraceEntry[]): ExplainedStep[] {
   }));
 }
 
-const explainReasons = (reasons: Decision['reasons']): Explanation['reasons'] => reasons.map((r) => ({ code: r.code, message: r.message, citations: parseCitations(r.clause) }));
+const explainReasons = (reasons: Decision['reasons']): Explanation['reasons'] =>
+  reasons.map((r) => ({ code: r.code, message: r.message, citations: parseCitations(r.clause) }));
 
 /** Each adjustment against the decision in force before it (the settled one, then each adjusted one in turn). */
 function explainAdjustments(settled: Decision, adjustments: ReadonlyArray<RecordedAdjustment>): ExplainedAdjustment[] {
@@ -179,7 +192,13 @@ function explainAdjustments(settled: Decision, adjustments: ReadonlyArray<Record
       adjusted: data.adjusted,
       delta: data.delta,
       divergence: explainDivergence(before, data),
-      decision: { category: data.decision.category, eligible: data.decision.eligible, amounts: data.decision.amounts, steps: explainSteps(data.decision.trace), reasons: explainReasons(data.decision.reasons) },
+      decision: {
+        category: data.decision.category,
+        eligible: data.decision.eligible,
+        amounts: data.decision.amounts,
+        steps: explainSteps(data.decision.trace),
+        reasons: explainReasons(data.decision.reasons),
+      },
     };
     before = data.decision;
     return explained;

@@ -36,7 +36,14 @@ export interface PackProvenance extends PackSummary {
 }
 
 function isCited(v: unknown): v is { value: unknown; clause: string; document: string; source?: string; note?: string } {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) && 'value' in v && typeof (v as { clause?: unknown }).clause === 'string' && typeof (v as { document?: unknown }).document === 'string';
+  return (
+    v !== null &&
+    typeof v === 'object' &&
+    !Array.isArray(v) &&
+    'value' in v &&
+    typeof (v as { clause?: unknown }).clause === 'string' &&
+    typeof (v as { document?: unknown }).document === 'string'
+  );
 }
 
 export function packSummary(p: PolicyPack): PackSummary {

@@ -53,7 +53,11 @@ export function checkAdjustment(data: SettlementAdjusted['data'], inForce: Decis
   out.push(...jsonDiff(data.decision, recomputed, 'decision'));
   out.push(...jsonDiff(data.adjusted, figuresOf(recomputed), 'adjusted'));
   if (inForce) out.push(...jsonDiff(data.previous, figuresOf(inForce), 'previous'));
-  const delta = { fund: minus(data.adjusted.fund, data.previous.fund), account: minus(data.adjusted.account, data.previous.account), cash: minus(data.adjusted.cash, data.previous.cash) };
+  const delta = {
+    fund: minus(data.adjusted.fund, data.previous.fund),
+    account: minus(data.adjusted.account, data.previous.account),
+    cash: minus(data.adjusted.cash, data.previous.cash),
+  };
   out.push(...jsonDiff(data.delta, delta, 'delta'));
   return out;
 }

@@ -87,7 +87,9 @@ export function replayPersonYear(personId: string, rawEvents: ReadonlyArray<Reco
       const found = inForce.adjust(data, packs);
       if (data.decision?.year === year) {
         adjustmentsChecked += 1;
-        differences.push(...found.map((d) => ({ settlementId: data.settlementId, revision: event.revision, position: event.position, ...d })));
+        differences.push(
+          ...found.map((d) => ({ settlementId: data.settlementId, revision: event.revision, position: event.position, ...d })),
+        );
       }
     }
     state = evolvePerson(state, event);

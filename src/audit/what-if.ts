@@ -52,8 +52,17 @@ export interface WhatIfVisit {
   institutionCode: string;
   reversed: boolean;
   removed: boolean;
-  recorded: Money3 & { category: string; level: string; rate: string; deductible: string; capRemainingBefore: string; policyVersion: string };
-  whatIf: (Money3 & { category: string; level: string; rate: string; deductible: string; capRemainingBefore: string; policyVersion: string }) | null;
+  recorded: Money3 & {
+    category: string;
+    level: string;
+    rate: string;
+    deductible: string;
+    capRemainingBefore: string;
+    policyVersion: string;
+  };
+  whatIf:
+    | (Money3 & { category: string; level: string; rate: string; deductible: string; capRemainingBefore: string; policyVersion: string })
+    | null;
   delta: Money3;
   /** Why the changed facts could not be adjudicated, if so. */
   error?: string;
@@ -141,11 +150,25 @@ export function currentSettlements(events: ReadonlyArray<RecordedEvent>): Map<st
   for (const e of events) {
     if (e.type === 'VisitSettled') {
       const d = e.data as VisitSettled['data'];
-      out.set(d.settlementId, { original: d, decision: d.decision, visit: { ...d.visit, institution: d.institution }, policyVersion: d.policyVersion, adjustedBy: [] });
+      out.set(d.settlementId, {
+        original: d,
+        decision: d.decision,
+        visit: { ...d.visit, institution: d.institution },
+        policyVersion: d.policyVersion,
+        adjustedBy: [],
+      });
     } else if (e.type === 'SettlementAdjusted') {
       const a = e.data as SettlementAdjusted['data'];
       const s = out.get(a.settlementId);
-      if (s) out.set(a.settlementId, { ...s, decision: a.decision, visit: a.input.visit, policyVersion: a.policyVersion, policyOverride: a.policyOverride, adjustedBy: [...s.adjustedBy, a.correctionId] });
+      if (s)
+        out.set(a.settlementId, {
+          ...s,
+          decision: a.decision,
+          visit: a.input.visit,
+          policyVersion: a.policyVersion,
+          policyOverride: a.policyOverride,
+          adjustedBy: [...s.adjustedBy, a.correctionId],
+        });
     }
   }
   return out;
@@ -200,7 +223,17 @@ export function reAdjudicate(rawEvents: ReadonlyArray<RecordedEvent>, changes: R
     } else if (event.type === 'SettlementReversed') {
       const r = event.data as SettlementReversed['data'];
       const d = folded.get(r.settlementId);
-      toFold = d ? { ...event, data: { ...r, fundRestored: d.amounts.fund, accountRestored: d.amounts.account, relativeAccountRestored: d.amounts.relativeAccount } } : undefined;
+      toFold = d
+        ? {
+            ...event,
+            data: {
+              ...r,
+              fundRestored: d.amounts.fund,
+              accountRestored: d.amounts.account,
+              relativeAccountRestored: d.amounts.relativeAccount,
+            },
+          }
+        : undefined;
       const hit = results.find((x) => x.current.original.settlementId === r.settlementId);
       if (hit) hit.reversed = true;
     }
@@ -231,7 +264,8 @@ function redecideOne(
       visit,
       person: { ...person, categoryTimeline: timeline },
       yearToDate: yearToDate(before.claims, s.decision.year, deductibleWindowFor(s, choice, recorded)),
-      account: recordedAccount.source === 'own' ? { ...recordedAccount, balance: fmt(max(ZERO, money(before.account.balance))) } : recordedAccount,
+      account:
+        recordedAccount.source === 'own' ? { ...recordedAccount, balance: fmt(max(ZERO, money(before.account.balance))) } : recordedAccount,
     };
     return { ...base, removed: false, next: { decision: adjudicate(input, choice.pack), input, pack: choice } };
   } catch (e) {
@@ -254,7 +288,15 @@ function deductibleWindowFor(s: CurrentSettlement, choice: PackChoice, recorded:
 // ---------------------------------------------------------------------------------------
 
 function pick(d: Decision, level: string, version: string): NonNullable<WhatIfVisit['whatIf']> {
-  return { ...money3(d), category: d.category, level, rate: d.amounts.rate, deductible: d.amounts.deductible, capRemainingBefore: d.amounts.capRemainingBefore, policyVersion: version };
+  return {
+    ...money3(d),
+    category: d.category,
+    level,
+    rate: d.amounts.rate,
+    deductible: d.amounts.deductible,
+    capRemainingBefore: d.amounts.capRemainingBefore,
+    policyVersion: version,
+  };
 }
 
 /** The stream as it would read with the changed enrollment facts (retirement date). */
@@ -264,13 +306,20 @@ function rewriteEnrollment(events: RecordedEvent[], changes: WhatIfChanges): Rec
   const enrolled = events.find((e) => e.type === 'PersonEnrolled');
   if (!enrolled) throw new InvalidInput('personId', 'the person was never enrolled');
   const category = (enrolled.data as { category: string }).category;
-  if (category !== 'in_service') throw new InvalidInput('changes.retirementProcessedOn', `the person was enrolled as ${category}, not in service`);
-  if (processedOn < (enrolled.data as { enrolledOn: string }).enrolledOn) throw new InvalidInput('changes.retirementProcessedOn', 'is before the enrollment');
+  if (category !== 'in_service')
+    throw new InvalidInput('changes.retirementProcessedOn', `the person was enrolled as ${category}, not in service`);
+  if (processedOn < (enrolled.data as { enrolledOn: string }).enrolledOn)
+    throw new InvalidInput('changes.retirementProcessedOn', 'is before the enrollment');
   const retirement: RecordedEvent = {
     ...enrolled,
     id: 'what-if-retirement',
     type: 'RetiredStatusChanged',
-    data: { processedOn, effectiveFrom: firstDayOfNextMonth(processedOn), from: 'in_service', to: 'retired' } satisfies RetiredStatusChanged['data'],
+    data: {
+      processedOn,
+      effectiveFrom: firstDayOfNextMonth(processedOn),
+      from: 'in_service',
+      to: 'retired',
+    } satisfies RetiredStatusChanged['data'],
   };
   // The changed retirement replaces the recorded one; placed right after enrollment, since its
   // effect is dated (effectiveFrom), every later decision sees it where the date says.
@@ -283,7 +332,13 @@ function rewriteEnrollment(events: RecordedEvent[], changes: WhatIfChanges): Rec
   return out;
 }
 
-export function whatIfYear(personId: string, rawEvents: ReadonlyArray<RecordedEvent>, year: number, changes: WhatIfChanges, packs: WhatIfPacks): WhatIfReport {
+export function whatIfYear(
+  personId: string,
+  rawEvents: ReadonlyArray<RecordedEvent>,
+  year: number,
+  changes: WhatIfChanges,
+  packs: WhatIfPacks,
+): WhatIfReport {
   let override: PolicyPack | undefined;
   if (changes.policyVersion !== undefined) {
     override = packs.byVersion(changes.policyVersion) ?? packs.byId(changes.policyVersion);
@@ -296,7 +351,9 @@ export function whatIfYear(personId: string, rawEvents: ReadonlyArray<RecordedEv
     {
       include: (s) => s.decision.year === year,
       removed: new Set(changes.removeVisits ?? []),
-      visit: level ? (v) => (v.institution.code === level.institutionCode ? { ...v, institution: { ...v.institution, level: level.level } } : v) : undefined,
+      visit: level
+        ? (v) => (v.institution.code === level.institutionCode ? { ...v, institution: { ...v.institution, level: level.level } } : v)
+        : undefined,
       pack: override ? () => ({ pack: override! }) : undefined,
     },
     packs,
@@ -318,7 +375,13 @@ export function whatIfYear(personId: string, rawEvents: ReadonlyArray<RecordedEv
 function toWhatIfVisit(r: Redecided): WhatIfVisit {
   const s = r.current;
   const recorded = pick(s.decision, s.visit.institution.level, s.policyVersion);
-  const base = { settlementId: s.original.settlementId, visitDate: s.decision.visitDate, institutionCode: s.visit.institution.code, reversed: r.reversed, recorded };
+  const base = {
+    settlementId: s.original.settlementId,
+    visitDate: s.decision.visitDate,
+    institutionCode: s.visit.institution.code,
+    reversed: r.reversed,
+    recorded,
+  };
   if (r.removed) return { ...base, removed: true, whatIf: null, delta: minus3(ZERO3, recorded) };
   if (!r.next) return { ...base, removed: false, whatIf: null, delta: minus3(ZERO3, recorded), ...(r.error ? { error: r.error } : {}) };
   const whatIf = pick(r.next.decision, r.next.input.visit.institution.level, r.next.pack.pack.version);

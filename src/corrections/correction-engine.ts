@@ -24,7 +24,17 @@ import type { Decision } from '../policy/engine/types';
 import type { PolicyPack } from '../policy/pack.types';
 import { correctedTimeline } from '../modules/enrollment/enrollment.state';
 import { foldPerson, PersonState } from '../modules/person-stream';
-import { CurrentSettlement, minus3, money3, PackChoice, ReAdjudication, reAdjudicate, Redecided, total3, WhatIfPacks } from '../audit/what-if';
+import {
+  CurrentSettlement,
+  minus3,
+  money3,
+  PackChoice,
+  ReAdjudication,
+  reAdjudicate,
+  Redecided,
+  total3,
+  WhatIfPacks,
+} from '../audit/what-if';
 import type { CorrectionPersonEvent, CorrectionSpec, Money3, SettlementAdjusted } from './correction.events';
 import { derivePack, PolicyOverride } from './derived-pack';
 
@@ -112,10 +122,16 @@ function changesFor(spec: CorrectionSpec, packs: WhatIfPacks): ReAdjudication {
     case 'institution-level':
       return {
         ...all,
-        visit: (v) => (v.institution.code === spec.institutionCode && shanghaiDate(v.occurredAt) >= spec.from ? { ...v, institution: { ...v.institution, level: spec.level } } : v),
+        visit: (v) =>
+          v.institution.code === spec.institutionCode && shanghaiDate(v.occurredAt) >= spec.from
+            ? { ...v, institution: { ...v.institution, level: spec.level } }
+            : v,
       };
     case 'settlement-lines':
-      return { ...all, visit: (v, s) => (s.original.settlementId === spec.settlementId ? { ...v, lines: spec.lines as typeof v.lines } : v) };
+      return {
+        ...all,
+        visit: (v, s) => (s.original.settlementId === spec.settlementId ? { ...v, lines: spec.lines as typeof v.lines } : v),
+      };
     case 'policy-parameter':
       return { ...all, pack: (current, s) => (targets(spec, s) ? correctedPack(spec, current, packs) : current) };
   }
@@ -124,7 +140,11 @@ function changesFor(spec: CorrectionSpec, packs: WhatIfPacks): ReAdjudication {
 /** The pack with the corrected value; a settlement already under another corrected value is refused. */
 function correctedPack(spec: Extract<CorrectionSpec, { kind: 'policy-parameter' }>, current: PackChoice, packs: WhatIfPacks): PackChoice {
   if (current.override && current.override.path !== spec.path) {
-    throw new PolicyRefusal('POLICY_OVERRIDE_CONFLICT', ledgerRule('one-policy-override-per-settlement'), `a settlement is already decided under a corrected ${current.override.path}; correct one parameter at a time`);
+    throw new PolicyRefusal(
+      'POLICY_OVERRIDE_CONFLICT',
+      ledgerRule('one-policy-override-per-settlement'),
+      `a settlement is already decided under a corrected ${current.override.path}; correct one parameter at a time`,
+    );
   }
   const base: PolicyPack | undefined = current.override ? packs.byVersion(current.override.basePolicyVersion) : current.pack;
   if (!base) throw new Error(`no pack with version ${current.override?.basePolicyVersion}`);
@@ -156,15 +176,29 @@ export function divergence(before: Decision, after: Decision): { step: string; c
 function decisionChanged(r: Redecided): boolean {
   const before = r.current.decision;
   const after = r.next!.decision;
-  const pick = (d: Decision) => [d.amounts.fund, d.amounts.account, d.amounts.relativeAccount, d.amounts.cash, d.amounts.deductible, d.deductibleCharged];
+  const pick = (d: Decision) => [
+    d.amounts.fund,
+    d.amounts.account,
+    d.amounts.relativeAccount,
+    d.amounts.cash,
+    d.amounts.deductible,
+    d.deductibleCharged,
+  ];
   if (canonicalJson(pick(before)) !== canonicalJson(pick(after))) return true;
-  const factsCorrected = r.next!.pack.pack.version !== r.current.policyVersion || canonicalJson(r.next!.input.visit) !== canonicalJson(r.current.visit);
+  const factsCorrected =
+    r.next!.pack.pack.version !== r.current.policyVersion || canonicalJson(r.next!.input.visit) !== canonicalJson(r.current.visit);
   const withoutPolicy = ({ policy: _policy, ...rest }: Decision) => rest;
   return factsCorrected && canonicalJson(withoutPolicy(before)) !== canonicalJson(withoutPolicy(after));
 }
 
 /** Plans one person's part of a correction from the person's recorded events. */
-export function planPersonCorrection(personId: string, rawEvents: ReadonlyArray<RecordedEvent>, spec: CorrectionSpec, packs: WhatIfPacks, ctx: CorrectionContext): PersonCorrectionPlan {
+export function planPersonCorrection(
+  personId: string,
+  rawEvents: ReadonlyArray<RecordedEvent>,
+  spec: CorrectionSpec,
+  packs: WhatIfPacks,
+  ctx: CorrectionContext,
+): PersonCorrectionPlan {
   const events = rawEvents.map(upcast);
   const state = foldPerson(events);
   const empty = { personId, affected: [], changes: [], events: [], totals: total3([]) };
@@ -173,14 +207,23 @@ export function planPersonCorrection(personId: string, rawEvents: ReadonlyArray<
   const results = reAdjudicate(events, changesFor(spec, packs), packs);
   const failed = results.find((r) => !r.reversed && !r.removed && r.error !== undefined);
   if (failed) {
-    throw new PolicyRefusal('CORRECTION_NOT_ADJUDICABLE', CORRECTION_CLAUSES.reAdjudication, `settlement ${failed.current.original.settlementId} cannot be decided again: ${failed.error}`);
+    throw new PolicyRefusal(
+      'CORRECTION_NOT_ADJUDICABLE',
+      CORRECTION_CLAUSES.reAdjudication,
+      `settlement ${failed.current.original.settlementId} cannot be decided again: ${failed.error}`,
+    );
   }
   const live = results.filter((r) => !r.reversed && r.next);
   const changed = live.filter(decisionChanged);
   const adjustments = changed.map((r) => adjustment(r, ctx));
   const affected = live
     .filter((r) => targets(spec, r.current) || changed.includes(r))
-    .map((r) => ({ personId, settlementId: r.current.original.settlementId, changed: changed.includes(r), delta: minus3(money3(r.next!.decision), money3(r.current.decision)) }));
+    .map((r) => ({
+      personId,
+      settlementId: r.current.original.settlementId,
+      changed: changed.includes(r),
+      delta: minus3(money3(r.next!.decision), money3(r.current.decision)),
+    }));
   const categoryEvent = categoryCorrection(spec, state, ctx);
   const personEvents: CorrectionPersonEvent[] = [
     ...(categoryEvent ? [categoryEvent] : []),
@@ -190,7 +233,13 @@ export function planPersonCorrection(personId: string, rawEvents: ReadonlyArray<
     personId,
     alreadyApplied: false,
     affected,
-    changes: adjustments.map((a) => ({ settlementId: a.settlementId, previous: a.previous, adjusted: a.adjusted, delta: a.delta, divergence: a.divergence })),
+    changes: adjustments.map((a) => ({
+      settlementId: a.settlementId,
+      previous: a.previous,
+      adjusted: a.adjusted,
+      delta: a.delta,
+      divergence: a.divergence,
+    })),
     events: personEvents,
     totals: total3(adjustments.map((a) => a.delta)),
   };
@@ -200,14 +249,26 @@ function checkSpecForPerson(spec: CorrectionSpec, state: PersonState): void {
   if (spec.kind === 'person-category') {
     const scheme = state.enrollment.scheme;
     const allowed = scheme === 'resident' ? ['resident', 'student'] : ['in_service', 'retired'];
-    if (!allowed.includes(spec.category)) throw new InvalidInput('spec.category', `must be one of ${allowed.join(', ')} for a person of the ${scheme} scheme`);
+    if (!allowed.includes(spec.category))
+      throw new InvalidInput('spec.category', `must be one of ${allowed.join(', ')} for a person of the ${scheme} scheme`);
     const enrolledOn = state.enrollment.enrollments[0]?.from;
-    if (enrolledOn !== undefined && spec.from < enrolledOn) throw new InvalidInput('spec.from', `must not be before the enrollment (${enrolledOn})`);
+    if (enrolledOn !== undefined && spec.from < enrolledOn)
+      throw new InvalidInput('spec.from', `must not be before the enrollment (${enrolledOn})`);
   }
   if (spec.kind === 'settlement-lines') {
     const s = state.claims.settlements.find((x) => x.settlementId === spec.settlementId);
-    if (!s) throw new PolicyRefusal('UNKNOWN_SETTLEMENT', CORRECTION_CLAUSES.reAdjudication, `no settlement ${spec.settlementId} for this person`);
-    if (s.reversed) throw new PolicyRefusal('SETTLEMENT_REVERSED', CORRECTION_CLAUSES.reAdjudication, `settlement ${spec.settlementId} is reversed; there is nothing to correct`);
+    if (!s)
+      throw new PolicyRefusal(
+        'UNKNOWN_SETTLEMENT',
+        CORRECTION_CLAUSES.reAdjudication,
+        `no settlement ${spec.settlementId} for this person`,
+      );
+    if (s.reversed)
+      throw new PolicyRefusal(
+        'SETTLEMENT_REVERSED',
+        CORRECTION_CLAUSES.reAdjudication,
+        `settlement ${spec.settlementId} is reversed; there is nothing to correct`,
+      );
   }
 }
 
@@ -218,7 +279,13 @@ function categoryCorrection(spec: CorrectionSpec, state: PersonState, ctx: Corre
   if (canonicalJson(correctedTimeline(now, spec)) === canonicalJson(now)) return undefined;
   return {
     type: 'PersonCategoryCorrected',
-    data: { correctionId: ctx.correctionId, ...(ctx.disputeId ? { disputeId: ctx.disputeId } : {}), category: spec.category, from: spec.from, correctedAt: ctx.at },
+    data: {
+      correctionId: ctx.correctionId,
+      ...(ctx.disputeId ? { disputeId: ctx.disputeId } : {}),
+      category: spec.category,
+      from: spec.from,
+      correctedAt: ctx.at,
+    },
   };
 }
 
@@ -246,7 +313,12 @@ function adjustment(r: Redecided, ctx: CorrectionContext): SettlementAdjusted['d
  * Each adjustment followed by the money it moves, in settlement order, against today's
  * balance (a refund earlier in the list is there for a recovery later in it).
  */
-function moneyEvents(changed: Redecided[], adjustments: Array<SettlementAdjusted['data']>, state: PersonState, ctx: CorrectionContext): CorrectionPersonEvent[] {
+function moneyEvents(
+  changed: Redecided[],
+  adjustments: Array<SettlementAdjusted['data']>,
+  state: PersonState,
+  ctx: CorrectionContext,
+): CorrectionPersonEvent[] {
   const out: CorrectionPersonEvent[] = [];
   let balance = money(state.account.balance);
   const closed = state.account.closed;
@@ -267,23 +339,27 @@ function moneyEvents(changed: Redecided[], adjustments: Array<SettlementAdjusted
       }
     } else if (accountDelta.greaterThan(0)) {
       const recovered = closed ? ZERO : min(accountDelta, balance);
-      if (recovered.greaterThan(0)) out.push({ type: 'AccountRecovered', data: { ...ref, amount: fmt(recovered), on, clause: CORRECTION_CLAUSES.recovery } });
+      if (recovered.greaterThan(0))
+        out.push({ type: 'AccountRecovered', data: { ...ref, amount: fmt(recovered), on, clause: CORRECTION_CLAUSES.recovery } });
       balance = balance.minus(recovered);
       personSide = personSide.plus(accountDelta.minus(recovered));
     }
     if (!personSide.isZero()) {
       const owedTo = personSide.isNegative() ? 'person' : 'fund';
-      out.push({ type: 'ReceivableRecorded', data: { ...ref, owedTo, amount: fmt(personSide.abs()), on, clause: CORRECTION_CLAUSES.receivable } });
+      out.push({
+        type: 'ReceivableRecorded',
+        data: { ...ref, owedTo, amount: fmt(personSide.abs()), on, clause: CORRECTION_CLAUSES.receivable },
+      });
     }
   });
   return out;
 }
 
-const relativeDelta = (r: Redecided): Dec => money(r.next!.decision.amounts.relativeAccount).minus(money(r.current.decision.amounts.relativeAccount));
+const relativeDelta = (r: Redecided): Dec =>
+  money(r.next!.decision.amounts.relativeAccount).minus(money(r.current.decision.amounts.relativeAccount));
 
 /** Sum of the plans' totals and their affected settlements, for the correction's record. */
 export function combinePlans(plans: PersonCorrectionPlan[]): { affected: AffectedSettlement[]; totals: Money3; changed: number } {
   const affected = plans.flatMap((p) => p.affected);
   return { affected, totals: total3(plans.map((p) => p.totals)), changed: affected.filter((a) => a.changed).length };
 }
-

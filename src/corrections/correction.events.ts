@@ -24,7 +24,16 @@ export type CorrectionSpec =
    * "caps.in_service"), `value` the corrected cited value, applied to settlements under
    * `packId` with visit dates in [from, to].
    */
-  | { kind: 'policy-parameter'; packId: string; path: string; value: unknown; from: LocalDate; to: LocalDate; document: string; clause: string };
+  | {
+      kind: 'policy-parameter';
+      packId: string;
+      path: string;
+      value: unknown;
+      from: LocalDate;
+      to: LocalDate;
+      document: string;
+      clause: string;
+    };
 
 export interface Money3 {
   fund: string;
@@ -116,7 +125,14 @@ export interface PersonCategoryCorrected {
 /** On the institution's stream: its level corrected from a date; later settlements use it too. */
 export interface InstitutionLevelCorrected {
   type: 'InstitutionLevelCorrected';
-  data: { correctionId: string; disputeId?: string; institutionCode: string; level: InstitutionLevel; from: LocalDate; correctedAt: string };
+  data: {
+    correctionId: string;
+    disputeId?: string;
+    institutionCode: string;
+    level: InstitutionLevel;
+    from: LocalDate;
+    correctedAt: string;
+  };
 }
 
 export type CorrectionPersonEvent = SettlementAdjusted | AccountRefunded | AccountRecovered | ReceivableRecorded | PersonCategoryCorrected;

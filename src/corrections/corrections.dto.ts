@@ -1,7 +1,21 @@
 /** Issue 15: request and answer shapes of corrections (class-validator: 400 names the field and the rule). */
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsIn, IsObject, IsOptional, IsString, Matches, MaxLength, registerDecorator, ValidateIf, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsDefined,
+  IsIn,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  registerDecorator,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 import { ID_PATTERN, IsLocalDate } from '../http/validators';
 import { BillLineDto } from '../modules/claims/dto/claims.dto';
 import { ALL_LEVELS } from '../policy/pack.types';
@@ -10,7 +24,10 @@ import type { CorrectionSpec } from './correction.events';
 
 export const CORRECTION_KINDS = ['person-category', 'institution-level', 'settlement-lines', 'policy-parameter'] as const;
 const PERSON_CATEGORIES: PersonCategory[] = ['in_service', 'retired', 'resident', 'student'];
-const is = (...kinds: Array<(typeof CORRECTION_KINDS)[number]>) => (o: CorrectionSpecDto) => kinds.includes(o.kind);
+const is =
+  (...kinds: Array<(typeof CORRECTION_KINDS)[number]>) =>
+  (o: CorrectionSpecDto) =>
+    kinds.includes(o.kind);
 
 /**
  * On a discriminator: the object carries only the fields of its kind (a field of another
@@ -18,14 +35,21 @@ const is = (...kinds: Array<(typeof CORRECTION_KINDS)[number]>) => (o: Correctio
  */
 export function OnlyFieldsOfKind(fields: Record<string, readonly string[]>): PropertyDecorator {
   const all = new Set(Object.values(fields).flat());
-  const foreign = (o: Record<string, unknown>, kind: string) => [...all].filter((f) => o[f] !== undefined && !(fields[kind] ?? []).includes(f));
+  const foreign = (o: Record<string, unknown>, kind: string) =>
+    [...all].filter((f) => o[f] !== undefined && !(fields[kind] ?? []).includes(f));
   return (target, propertyName) =>
     registerDecorator({
       name: 'onlyFieldsOfKind',
       target: target.constructor,
       propertyName: propertyName as string,
-      options: { message: (a) => `${a.property} ${String(a.value)} takes only ${(fields[String(a.value)] ?? []).join(', ')}; remove ${foreign(a.object as Record<string, unknown>, String(a.value)).join(', ')}` },
-      validator: { validate: (kind: unknown, a) => typeof kind !== 'string' || !(kind in fields) || foreign(a!.object as Record<string, unknown>, kind).length === 0 },
+      options: {
+        message: (a) =>
+          `${a.property} ${String(a.value)} takes only ${(fields[String(a.value)] ?? []).join(', ')}; remove ${foreign(a.object as Record<string, unknown>, String(a.value)).join(', ')}`,
+      },
+      validator: {
+        validate: (kind: unknown, a) =>
+          typeof kind !== 'string' || !(kind in fields) || foreign(a!.object as Record<string, unknown>, kind).length === 0,
+      },
     });
 }
 
@@ -38,7 +62,12 @@ const SPEC_FIELDS: Record<(typeof CORRECTION_KINDS)[number], readonly string[]> 
 
 /** One CorrectionSpec (src/corrections/correction.events.ts): the fields its kind needs. */
 export class CorrectionSpecDto {
-  @ApiProperty({ enum: CORRECTION_KINDS, example: 'person-category', description: 'Each kind takes only its fields: person-category (personId, category, from); institution-level (institutionCode, level, from); settlement-lines (personId, settlementId, lines); policy-parameter (packId, path, value, from, to, document, clause)' })
+  @ApiProperty({
+    enum: CORRECTION_KINDS,
+    example: 'person-category',
+    description:
+      'Each kind takes only its fields: person-category (personId, category, from); institution-level (institutionCode, level, from); settlement-lines (personId, settlementId, lines); policy-parameter (packId, path, value, from, to, document, clause)',
+  })
   @IsIn(CORRECTION_KINDS)
   @OnlyFieldsOfKind(SPEC_FIELDS)
   kind!: (typeof CORRECTION_KINDS)[number];
@@ -53,7 +82,10 @@ export class CorrectionSpecDto {
   @IsIn(PERSON_CATEGORIES)
   category?: PersonCategory;
 
-  @ApiPropertyOptional({ example: '2023-01-01', description: 'person-category, institution-level, policy-parameter: the corrected fact holds from this date' })
+  @ApiPropertyOptional({
+    example: '2023-01-01',
+    description: 'person-category, institution-level, policy-parameter: the corrected fact holds from this date',
+  })
   @ValidateIf(is('person-category', 'institution-level', 'policy-parameter'))
   @IsLocalDate()
   from?: string;
@@ -92,7 +124,10 @@ export class CorrectionSpecDto {
   @Matches(/^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+){0,7}$/, { message: 'path must be a dot path of pack keys, e.g. benefit.annualCaps' })
   path?: string;
 
-  @ApiPropertyOptional({ example: { in_service: '1500', retired: '2500' }, description: 'policy-parameter: the corrected value, of the shape of the key' })
+  @ApiPropertyOptional({
+    example: { in_service: '1500', retired: '2500' },
+    description: 'policy-parameter: the corrected value, of the shape of the key',
+  })
   @ValidateIf(is('policy-parameter'))
   @IsDefined({ message: 'value is required for a policy-parameter correction' })
   value?: unknown;
@@ -125,7 +160,16 @@ export function toSpec(d: CorrectionSpecDto): CorrectionSpec {
     case 'settlement-lines':
       return { kind: d.kind, personId: d.personId!, settlementId: d.settlementId!, lines: d.lines!.map((l) => ({ ...l })) };
     case 'policy-parameter':
-      return { kind: d.kind, packId: d.packId!, path: d.path!, value: d.value, from: d.from!, to: d.to!, document: d.document!, clause: d.clause! };
+      return {
+        kind: d.kind,
+        packId: d.packId!,
+        path: d.path!,
+        value: d.value,
+        from: d.from!,
+        to: d.to!,
+        document: d.document!,
+        clause: d.clause!,
+      };
   }
 }
 
@@ -169,8 +213,16 @@ export class CorrectionAnswerDto {
   @ApiProperty({ ...OBJECT }) spec!: Record<string, unknown>;
   @ApiPropertyOptional() disputeId?: string;
   @ApiPropertyOptional({ description: 'Derived pack version (policy-parameter)' }) correctedPolicyVersion?: string;
-  @ApiProperty({ ...OBJECTS, description: 'Every settlement re-adjudicated that the correction is about or that changed: { personId, settlementId, changed, delta }' }) affected!: Array<Record<string, unknown>>;
+  @ApiProperty({
+    ...OBJECTS,
+    description: 'Every settlement re-adjudicated that the correction is about or that changed: { personId, settlementId, changed, delta }',
+  })
+  affected!: Array<Record<string, unknown>>;
   @ApiProperty({ type: Money3Dto }) totals!: Money3Dto;
-  @ApiProperty({ ...OBJECTS, description: 'Per person: { personId, changes: [{ settlementId, previous, adjusted, delta, divergence }], events: [{ type, data }] }' }) persons!: Array<Record<string, unknown>>;
+  @ApiProperty({
+    ...OBJECTS,
+    description: 'Per person: { personId, changes: [{ settlementId, previous, adjusted, delta, divergence }], events: [{ type, data }] }',
+  })
+  persons!: Array<Record<string, unknown>>;
   @ApiPropertyOptional({ description: 'Global position of the CorrectionApplied event' }) position?: number;
 }

@@ -39,14 +39,18 @@ export class CorrectionsReconciler implements OnApplicationBootstrap, OnModuleDe
 
   private async pass(): Promise<number> {
     let seen = 0;
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       const page = await this.store.readAll({ afterPosition: after, maxCount: PAGE });
       for (const e of page) {
         if (e.type !== 'CorrectionApplied') continue;
         seen++;
-        await this.corrections.finish((upcast(e) as unknown as CorrectionApplied).data, 'ledger:corrections-reconciler').catch((err) =>
-          this.logger.error(`correction ${(e.data as { correctionId?: string }).correctionId}: ${err instanceof Error ? err.message : String(err)}`),
-        );
+        await this.corrections
+          .finish((upcast(e) as unknown as CorrectionApplied).data, 'ledger:corrections-reconciler')
+          .catch((err) =>
+            this.logger.error(
+              `correction ${(e.data as { correctionId?: string }).correctionId}: ${err instanceof Error ? err.message : String(err)}`,
+            ),
+          );
       }
       if (page.length < PAGE) return seen;
       after = page[page.length - 1].position;

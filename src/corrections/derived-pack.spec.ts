@@ -3,7 +3,13 @@ import { derivePack } from './derived-pack';
 
 describe('derivePack (issue 15: a policy parameter corrected for a period)', () => {
   const base = cityPack('nanyang-employee-2022');
-  const override = { basePolicyVersion: base.version, path: 'benefit.annualCaps', value: { in_service: '1500', retired: '2500' }, document: '宛政办〔2022〕42号', clause: '第五条（三）' };
+  const override = {
+    basePolicyVersion: base.version,
+    path: 'benefit.annualCaps',
+    value: { in_service: '1500', retired: '2500' },
+    document: '宛政办〔2022〕42号',
+    clause: '第五条（三）',
+  };
 
   it('replaces one cited value, under a new version derived from the base, the same every time', () => {
     const a = derivePack(base, override);

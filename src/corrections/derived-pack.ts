@@ -39,7 +39,12 @@ export function derivePack(base: PolicyPack, override: PolicyOverride): PolicyPa
   if (jsonKind(cited.value) !== jsonKind(override.value)) {
     throw new InvalidInput('value', `must have the shape of ${override.path} (${jsonKind(cited.value)})`);
   }
-  (parent as Json)[last] = { value: override.value, document: override.document, clause: override.clause, note: `corrected from ${base.version}` };
+  (parent as Json)[last] = {
+    value: override.value,
+    document: override.document,
+    clause: override.clause,
+    note: `corrected from ${base.version}`,
+  };
   delete copy.version;
   const body = { ...copy, correctedFrom: base.version };
   return deepFreeze({ ...body, version: `sha256:${sha256Hex(canonicalJson(body))}` } as unknown as PolicyPack);

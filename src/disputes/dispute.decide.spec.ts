@@ -29,12 +29,19 @@ describe('dispute decider (issue 15 item 1)', () => {
     expect(state).toMatchObject({ status: 'upheld', resolution: { correctionId: 'C1' } });
     const refused = refusal(() => rejectDispute(state, { disputeId: 'D1', resolvedAt: 'y', reason: 'no', by: { role: 'agency' } }));
     expect(refused).toMatchObject({ code: 'DISPUTE_ALREADY_RESOLVED', clause: 'ledger rule dispute-resolved-once' });
-    const rejected = foldDispute([...open, ...rejectDispute(foldDispute(open), { disputeId: 'D1', resolvedAt: 'y', reason: 'no', by: { role: 'agency' } })]);
+    const rejected = foldDispute([
+      ...open,
+      ...rejectDispute(foldDispute(open), { disputeId: 'D1', resolvedAt: 'y', reason: 'no', by: { role: 'agency' } }),
+    ]);
     expect(rejected).toMatchObject({ status: 'rejected', resolution: { reason: 'no' } });
-    expect(refusal(() => upholdDispute(rejected, { disputeId: 'D1', resolvedAt: 'z', correctionId: 'C2', by: { role: 'agency' } })).code).toBe('DISPUTE_ALREADY_RESOLVED');
+    expect(
+      refusal(() => upholdDispute(rejected, { disputeId: 'D1', resolvedAt: 'z', correctionId: 'C2', by: { role: 'agency' } })).code,
+    ).toBe('DISPUTE_ALREADY_RESOLVED');
   });
 
   it('a dispute never opened cannot be resolved', () => {
-    expect(refusal(() => rejectDispute(foldDispute([]), { disputeId: 'D1', resolvedAt: 'y', reason: 'no', by: { role: 'agency' } })).code).toBe('DISPUTE_ALREADY_RESOLVED');
+    expect(
+      refusal(() => rejectDispute(foldDispute([]), { disputeId: 'D1', resolvedAt: 'y', reason: 'no', by: { role: 'agency' } })).code,
+    ).toBe('DISPUTE_ALREADY_RESOLVED');
   });
 });

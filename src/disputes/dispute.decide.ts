@@ -5,7 +5,15 @@ import type { DisputeOpened, DisputeRejected, DisputeUpheld } from './dispute.ev
 import type { DisputeState } from './dispute.state';
 
 /** Stable codes of a dispute's grounds. */
-export const DISPUTE_GROUNDS = ['WRONG_CATEGORY', 'WRONG_LEVEL', 'WRONG_LINES', 'WRONG_POLICY_PARAMETER', 'WRONG_ACCOUNT_MOVEMENT', 'WRONG_INSTITUTION_MONTH', 'OTHER'] as const;
+export const DISPUTE_GROUNDS = [
+  'WRONG_CATEGORY',
+  'WRONG_LEVEL',
+  'WRONG_LINES',
+  'WRONG_POLICY_PARAMETER',
+  'WRONG_ACCOUNT_MOVEMENT',
+  'WRONG_INSTITUTION_MONTH',
+  'OTHER',
+] as const;
 export type DisputeGround = (typeof DISPUTE_GROUNDS)[number];
 
 const DISPUTE_CLAUSES = {
@@ -21,7 +29,12 @@ export function openDispute(state: DisputeState, data: DisputeOpened['data']): D
 /** An upheld or rejected dispute is final. */
 export function assertOpen(state: DisputeState, disputeId: string): void {
   if (state.status !== 'open') {
-    throw new PolicyRefusal('DISPUTE_ALREADY_RESOLVED', DISPUTE_CLAUSES.resolvedOnce, `dispute ${disputeId} is already ${state.status}; a resolution is final`, { status: state.status });
+    throw new PolicyRefusal(
+      'DISPUTE_ALREADY_RESOLVED',
+      DISPUTE_CLAUSES.resolvedOnce,
+      `dispute ${disputeId} is already ${state.status}; a resolution is final`,
+      { status: state.status },
+    );
   }
 }
 

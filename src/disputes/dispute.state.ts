@@ -25,4 +25,5 @@ function evolveDispute(state: DisputeState, event: { type: string; data: unknown
   }
 }
 
-export const foldDispute = (events: ReadonlyArray<{ type: string; data: unknown }>): DisputeState => events.reduce(evolveDispute, initialDisputeState());
+export const foldDispute = (events: ReadonlyArray<{ type: string; data: unknown }>): DisputeState =>
+  events.reduce(evolveDispute, initialDisputeState());

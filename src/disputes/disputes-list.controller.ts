@@ -18,7 +18,10 @@ export class DisputesListController {
 
   @Get()
   @Roles('agency', 'auditor', 'institution')
-  @ApiOperation({ summary: 'Disputes in the order opened, filtered by status, institution, person and opening day (paged: `limit`, `cursor`); an institution key sees only its own' })
+  @ApiOperation({
+    summary:
+      'Disputes in the order opened, filtered by status, institution, person and opening day (paged: `limit`, `cursor`); an institution key sees only its own',
+  })
   @ApiOkResponse({ type: DisputePageDto })
   list(@Query() q: DisputeListQuery, @CurrentPrincipal() p: Principal | undefined) {
     return this.queries.execute(new ListDisputesQuery(scopedFilter(q, p), pageLimit(q), positionAfter(q.cursor)));
@@ -27,8 +30,14 @@ export class DisputesListController {
 
 /** An institution key reads its own disputes only: its code is the filter, another code is refused. */
 function scopedFilter(q: DisputeListQuery, p: Principal | undefined): DisputeFilter {
-  const filter: DisputeFilter = { status: q.status, institutionCode: q.institutionCode, personId: q.personId, openedBefore: q.openedBefore };
+  const filter: DisputeFilter = {
+    status: q.status,
+    institutionCode: q.institutionCode,
+    personId: q.personId,
+    openedBefore: q.openedBefore,
+  };
   if (p?.role !== 'institution') return filter;
-  if (q.institutionCode !== undefined && q.institutionCode !== p.institutionCode) throw new ForbiddenException('an institution key reads only its own disputes');
+  if (q.institutionCode !== undefined && q.institutionCode !== p.institutionCode)
+    throw new ForbiddenException('an institution key reads only its own disputes');
   return { ...filter, institutionCode: p.institutionCode };
 }

@@ -33,12 +33,15 @@ export class DisputeListItemDto {
   @ApiProperty({ enum: DISPUTE_STATUSES }) status!: string;
   @ApiProperty({ example: '2023-06-01T10:00:00+08:00' }) openedAt!: string;
   @ApiProperty({ example: '2023-06-01' }) openedOn!: string;
-  @ApiProperty({ type: 'object', additionalProperties: true, description: '{ role, institutionCode?, onBehalfOf?, keyId? }' }) openedBy!: Record<string, unknown>;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: '{ role, institutionCode?, onBehalfOf?, keyId? }' })
+  openedBy!: Record<string, unknown>;
   @ApiProperty({ type: String, nullable: true }) institutionCode!: string | null;
   @ApiProperty({ type: String, nullable: true }) personId!: string | null;
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'settlements, account-movement or institution-month' }) subject!: Record<string, unknown>;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'settlements, account-movement or institution-month' })
+  subject!: Record<string, unknown>;
   @ApiProperty({ type: 'object', additionalProperties: true, description: '{ code, text }' }) grounds!: Record<string, unknown>;
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'fund, account, cash the analysis said would change' }) analysisTotals!: Record<string, unknown>;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'fund, account, cash the analysis said would change' })
+  analysisTotals!: Record<string, unknown>;
   @ApiPropertyOptional() resolvedAt?: string;
   @ApiPropertyOptional() correctionId?: string;
   @ApiPropertyOptional() reason?: string;

@@ -7,7 +7,11 @@ import { READ_MODEL_STORE } from '../projections/tokens';
 
 /** Issue 15 item 1: a page of the dispute list (read model `rm_dispute`). */
 export class ListDisputesQuery extends Query<Page<DisputeListItem>> {
-  constructor(readonly filter: DisputeFilter, readonly limit: number, readonly after: number) {
+  constructor(
+    readonly filter: DisputeFilter,
+    readonly limit: number,
+    readonly after: number,
+  ) {
     super();
   }
 }

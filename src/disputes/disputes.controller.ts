@@ -7,16 +7,31 @@ import { ApiBadRequest, ApiConflict, ApiNotFound, ApiRefusal } from '../http/ope
 import { replyWrite } from '../http/reply';
 import { CurrentPrincipal, Principal, Roles } from '../http/roles';
 import { DisputesService } from './commands/disputes.command';
-import { DisputeDto, DisputeIdParam, DisputeWriteDto, OpenDisputeDto, RejectDisputeDto, UpholdAnswerDto, UpholdDisputeDto } from './disputes.dto';
+import {
+  DisputeDto,
+  DisputeIdParam,
+  DisputeWriteDto,
+  OpenDisputeDto,
+  RejectDisputeDto,
+  UpholdAnswerDto,
+  UpholdDisputeDto,
+} from './disputes.dto';
 import type { DisputeSubject } from './dispute.events';
 
-const KEY = { name: 'Idempotency-Key', required: false, description: 'A retry with the same key returns the first result and writes nothing' };
+const KEY = {
+  name: 'Idempotency-Key',
+  required: false,
+  description: 'A retry with the same key returns the first result and writes nothing',
+};
 
 @ApiTags('disputes')
 @ApiBadRequest()
 @ApiNotFound()
 @ApiConflict()
-@ApiResponse({ status: 403, description: "An institution key acting on another institution's settlement or month, or a role that may not do this" })
+@ApiResponse({
+  status: 403,
+  description: "An institution key acting on another institution's settlement or month, or a role that may not do this",
+})
 @Controller('disputes')
 export class DisputesController {
   constructor(private readonly disputes: DisputesService) {}
@@ -24,13 +39,29 @@ export class DisputesController {
   @Post()
   @Roles('agency', 'institution')
   @HttpCode(201)
-  @ApiCreatedResponse({ type: DisputeWriteDto, description: 'DisputeOpened, with the analysis of the alleged facts (the correction as a dry run)' })
+  @ApiCreatedResponse({
+    type: DisputeWriteDto,
+    description: 'DisputeOpened, with the analysis of the alleged facts (the correction as a dry run)',
+  })
   @ApiRefusal('IDEMPOTENCY_KEY_REUSED')
   @ApiHeader(KEY)
-  @ApiOperation({ summary: "Open a dispute on settlements, an account movement or an institution's month (agency; the institution whose settlement it is; the agency on a person's behalf)" })
-  async open(@Body() dto: OpenDisputeDto, @CurrentPrincipal() p: Principal, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: unknown) {
+  @ApiOperation({
+    summary:
+      "Open a dispute on settlements, an account movement or an institution's month (agency; the institution whose settlement it is; the agency on a person's behalf)",
+  })
+  async open(
+    @Body() dto: OpenDisputeDto,
+    @CurrentPrincipal() p: Principal,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res({ passthrough: true }) res: unknown,
+  ) {
     const context = withFingerprint(commandContext(p, key), 'disputes.Open', 'disputes', dto);
-    const request = { subject: subjectOf(dto.subject), grounds: { code: dto.grounds.code, text: dto.grounds.text }, allegedFacts: dto.allegedFacts ? toSpec(dto.allegedFacts) : undefined, onBehalfOf: dto.onBehalfOf };
+    const request = {
+      subject: subjectOf(dto.subject),
+      grounds: { code: dto.grounds.code, text: dto.grounds.text },
+      allegedFacts: dto.allegedFacts ? toSpec(dto.allegedFacts) : undefined,
+      onBehalfOf: dto.onBehalfOf,
+    };
     return replyWrite(res, await this.disputes.open(request, p, context));
   }
 
@@ -49,7 +80,13 @@ export class DisputesController {
   @ApiRefusal('DISPUTE_ALREADY_RESOLVED: a resolution is final')
   @ApiHeader(KEY)
   @ApiOperation({ summary: 'Reject a dispute, with the reason (final)' })
-  async reject(@Param() { disputeId }: DisputeIdParam, @Body() dto: RejectDisputeDto, @CurrentPrincipal() p: Principal, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: unknown) {
+  async reject(
+    @Param() { disputeId }: DisputeIdParam,
+    @Body() dto: RejectDisputeDto,
+    @CurrentPrincipal() p: Principal,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res({ passthrough: true }) res: unknown,
+  ) {
     const context = withFingerprint(commandContext(p, key), 'disputes.Reject', `dispute-${disputeId}`, dto);
     return replyWrite(res, await this.disputes.reject(disputeId, dto.reason, p, context));
   }
@@ -57,13 +94,28 @@ export class DisputesController {
   @Post(':disputeId/uphold')
   @Roles('agency')
   @HttpCode(201)
-  @ApiCreatedResponse({ type: UpholdAnswerDto, description: 'The correction applied (linked by disputeId) and DisputeUpheld; with ?dryRun=true the same answer, nothing written' })
+  @ApiCreatedResponse({
+    type: UpholdAnswerDto,
+    description: 'The correction applied (linked by disputeId) and DisputeUpheld; with ?dryRun=true the same answer, nothing written',
+  })
   @ApiRefusal('DISPUTE_ALREADY_RESOLVED, and the refusals of POST /corrections')
   @ApiHeader(KEY)
-  @ApiOperation({ summary: 'Uphold a dispute: apply the alleged facts (or the correction given) as a correction, then DisputeUpheld (final)' })
-  async uphold(@Param() { disputeId }: DisputeIdParam, @Body() dto: UpholdDisputeDto, @Query() query: DryRunQuery, @CurrentPrincipal() p: Principal, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: unknown) {
+  @ApiOperation({
+    summary: 'Uphold a dispute: apply the alleged facts (or the correction given) as a correction, then DisputeUpheld (final)',
+  })
+  async uphold(
+    @Param() { disputeId }: DisputeIdParam,
+    @Body() dto: UpholdDisputeDto,
+    @Query() query: DryRunQuery,
+    @CurrentPrincipal() p: Principal,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res({ passthrough: true }) res: unknown,
+  ) {
     const context = withFingerprint(commandContext(p, key), 'disputes.Uphold', `dispute-${disputeId}`, dto);
-    return replyWrite(res, await this.disputes.uphold(disputeId, dto.correction ? toSpec(dto.correction) : undefined, query.dryRun === 'true', p, context));
+    return replyWrite(
+      res,
+      await this.disputes.uphold(disputeId, dto.correction ? toSpec(dto.correction) : undefined, query.dryRun === 'true', p, context),
+    );
   }
 }
 

@@ -1,19 +1,45 @@
 /** Issue 15 item 1: dispute requests and answers (class-validator: 400 names the field and the rule). */
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsIn, IsObject, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateIf, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsDefined,
+  IsIn,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  MinLength,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 import { ID_PATTERN, IsMonth } from '../http/validators';
 import { CorrectionAnswerDto, CorrectionSpecDto, Money3Dto, OnlyFieldsOfKind } from '../corrections/corrections.dto';
 import { DISPUTE_GROUNDS, DisputeGround } from './dispute.decide';
 
 const SUBJECT_KINDS = ['settlements', 'account-movement', 'institution-month'] as const;
-const is = (...kinds: Array<(typeof SUBJECT_KINDS)[number]>) => (o: DisputeSubjectDto) => kinds.includes(o.kind);
+const is =
+  (...kinds: Array<(typeof SUBJECT_KINDS)[number]>) =>
+  (o: DisputeSubjectDto) =>
+    kinds.includes(o.kind);
 const ID_MESSAGE = (name: string) => `${name} must be 1-64 letters, digits, . _ -`;
 
 export class DisputeSubjectDto {
-  @ApiProperty({ enum: SUBJECT_KINDS, example: 'settlements', description: 'settlements (personId, settlementIds); account-movement (personId, movementId); institution-month (institutionCode, month)' })
+  @ApiProperty({
+    enum: SUBJECT_KINDS,
+    example: 'settlements',
+    description:
+      'settlements (personId, settlementIds); account-movement (personId, movementId); institution-month (institutionCode, month)',
+  })
   @IsIn(SUBJECT_KINDS)
-  @OnlyFieldsOfKind({ settlements: ['personId', 'settlementIds'], 'account-movement': ['personId', 'movementId'], 'institution-month': ['institutionCode', 'month'] })
+  @OnlyFieldsOfKind({
+    settlements: ['personId', 'settlementIds'],
+    'account-movement': ['personId', 'movementId'],
+    'institution-month': ['institutionCode', 'month'],
+  })
   kind!: (typeof SUBJECT_KINDS)[number];
 
   @ApiPropertyOptional({ example: 'NY-A1', description: 'settlements, account-movement' })
@@ -72,7 +98,10 @@ export class OpenDisputeDto {
   @Type(() => DisputeGroundsDto)
   grounds!: DisputeGroundsDto;
 
-  @ApiPropertyOptional({ type: CorrectionSpecDto, description: 'The facts as the disputing party says they are; analysed on opening (dry run of the correction)' })
+  @ApiPropertyOptional({
+    type: CorrectionSpecDto,
+    description: 'The facts as the disputing party says they are; analysed on opening (dry run of the correction)',
+  })
   @IsOptional()
   @IsObject()
   @ValidateNested()
@@ -111,7 +140,12 @@ export class DisputeIdParam {
 const OBJECT = { type: 'object', additionalProperties: true } as const;
 
 export class DisputeAnalysisDto {
-  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true }, description: '{ settlementId, recorded, alleged, delta, divergence: { step, clause } }' }) changes!: Array<Record<string, unknown>>;
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object', additionalProperties: true },
+    description: '{ settlementId, recorded, alleged, delta, divergence: { step, clause } }',
+  })
+  changes!: Array<Record<string, unknown>>;
   @ApiProperty({ type: Money3Dto }) totals!: Money3Dto;
   @ApiPropertyOptional() error?: string;
 }
@@ -120,7 +154,8 @@ export class DisputeDto {
   @ApiProperty({ example: 'DSP-3f2a9c0d1e4b5a6c' }) disputeId!: string;
   @ApiProperty({ enum: ['open', 'rejected', 'upheld'] }) status!: string;
   @ApiProperty() openedAt!: string;
-  @ApiProperty({ ...OBJECT, description: '{ role: agency | institution | on-behalf, institutionCode?, onBehalfOf?, keyId? }' }) openedBy!: Record<string, unknown>;
+  @ApiProperty({ ...OBJECT, description: '{ role: agency | institution | on-behalf, institutionCode?, onBehalfOf?, keyId? }' })
+  openedBy!: Record<string, unknown>;
   @ApiProperty({ ...OBJECT }) subject!: Record<string, unknown>;
   @ApiPropertyOptional() institutionCode?: string;
   @ApiProperty({ type: DisputeGroundsDto }) grounds!: DisputeGroundsDto;

@@ -40,7 +40,7 @@ export class DisputesReconciler implements OnApplicationBootstrap, OnModuleDestr
 
   private async pass(): Promise<number> {
     let written = 0;
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       const page = await this.store.readAll({ afterPosition: after, maxCount: PAGE });
       for (const e of page) if (upholdOf(e) && (await this.finish(e))) written++;
       if (page.length < PAGE) return written;

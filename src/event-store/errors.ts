@@ -16,7 +16,10 @@ export class WrongExpectedVersion extends Error {
 
 /** The same event id was appended with different content: a client bug, not a retry. */
 export class EventIdReused extends Error {
-  constructor(readonly streamId: string, readonly eventId: string) {
+  constructor(
+    readonly streamId: string,
+    readonly eventId: string,
+  ) {
     super(`event id ${eventId} already used in stream ${streamId} for a different event`);
     this.name = 'EventIdReused';
   }

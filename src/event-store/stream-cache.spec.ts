@@ -35,14 +35,36 @@ describe('PersonStreamWriter with its stream cache', () => {
     const a = new PersonStreamWriter(storeA, clock, ids);
     const b = new PersonStreamWriter(storeB, clock, ids);
     const ctx = (k: string) => ({ commandId: k, actor: 'test' });
-    await a.write('P1', ctx('enrol'), () => [{ type: 'PersonEnrolled', data: { personId: 'P1', scheme: 'employee', category: 'in_service', region: 'nanyang', enrolledOn: '2023-01-01', contributionBase: '5000.00', relatives: [] } }], { mustExist: false });
+    await a.write(
+      'P1',
+      ctx('enrol'),
+      () => [
+        {
+          type: 'PersonEnrolled',
+          data: {
+            personId: 'P1',
+            scheme: 'employee',
+            category: 'in_service',
+            region: 'nanyang',
+            enrolledOn: '2023-01-01',
+            contributionBase: '5000.00',
+            relatives: [],
+          },
+        },
+      ],
+      { mustExist: false },
+    );
     expect((await a.load('P1')).state.enrollment.enrolled).toBe(true); // now cached in A
-    await b.write('P1', ctx('retire'), () => [{ type: 'RetiredStatusChanged', data: { processedOn: '2023-05-15', effectiveFrom: '2023-06-01', from: 'in_service', to: 'retired' } }]);
+    await b.write('P1', ctx('retire'), () => [
+      { type: 'RetiredStatusChanged', data: { processedOn: '2023-05-15', effectiveFrom: '2023-06-01', from: 'in_service', to: 'retired' } },
+    ]);
     const seen = await a.load('P1');
     expect(seen.events.map((e) => e.type)).toEqual(['PersonEnrolled', 'RetiredStatusChanged']);
     expect(seen.state.enrollment.categoryTimeline.map((c) => c.category)).toEqual(['in_service', 'retired']);
     // A decides against the appended state: its append carries the right expected revision.
-    const out = await a.write('P1', ctx('base'), () => [{ type: 'ContributionBaseChanged', data: { contributionBase: '5200.00', effectiveFrom: '2023-07-01' } }]);
+    const out = await a.write('P1', ctx('base'), () => [
+      { type: 'ContributionBaseChanged', data: { contributionBase: '5200.00', effectiveFrom: '2023-07-01' } },
+    ]);
     expect(out.revision).toBe(2);
     await storeA.close();
     await storeB.close();
@@ -51,7 +73,13 @@ describe('PersonStreamWriter with its stream cache', () => {
 
 describe('StreamCache.load: read-through with tail reads, and hit/miss counters', () => {
   const recorded = (streamId: string, revision: number): RecordedEvent => ({
-    id: `${streamId}-${revision}`, type: 'Added', data: { n: 1 }, metadata: { schemaVersion: 1, recordedAt: '2023-01-01T00:00:00Z' }, streamId, revision, position: revision + 1,
+    id: `${streamId}-${revision}`,
+    type: 'Added',
+    data: { n: 1 },
+    metadata: { schemaVersion: 1, recordedAt: '2023-01-01T00:00:00Z' },
+    streamId,
+    revision,
+    position: revision + 1,
   });
   function source(streams: Record<string, number>) {
     const reads: Array<[string, number]> = [];
@@ -76,7 +104,11 @@ describe('StreamCache.load: read-through with tail reads, and hit/miss counters'
     const later = await cache.load('a', s);
     expect(later.state).toBe(5);
     expect(later.events.map((e) => e.revision)).toEqual([0, 1, 2, 3, 4]);
-    expect(reads).toEqual([['a', 0], ['a', 3], ['a', 3]]);
+    expect(reads).toEqual([
+      ['a', 0],
+      ['a', 3],
+      ['a', 3],
+    ]);
     expect(cache.stats()).toEqual({ hits: 2, misses: 1, hitRatio: 2 / 3, size: 1, capacity: 10 });
   });
 
@@ -94,7 +126,11 @@ describe('StreamCache.load: read-through with tail reads, and hit/miss counters'
     let k = 0;
     const writer = new PersonStreamWriter(store, clock, { next: () => `id-${++k}` }, { personCacheSize: 1 });
     for (const p of ['P1', 'P2']) {
-      await store.append(`person-${p}`, [{ id: `e-${p}`, type: 'Unknown', data: {}, metadata: { schemaVersion: 1, recordedAt: '2023-01-01T00:00:00Z' } }], 'no_stream');
+      await store.append(
+        `person-${p}`,
+        [{ id: `e-${p}`, type: 'Unknown', data: {}, metadata: { schemaVersion: 1, recordedAt: '2023-01-01T00:00:00Z' } }],
+        'no_stream',
+      );
     }
     for (const p of ['P1', 'P2', 'P1']) await writer.load(p);
     expect(writer.cacheStats()).toEqual(expect.objectContaining({ hits: 0, misses: 3, size: 1, capacity: 1 }));
@@ -104,9 +140,17 @@ describe('StreamCache.load: read-through with tail reads, and hit/miss counters'
   });
 });
 
-describe('InstitutionRegistry: profiles cached, invalidated by the institution\'s own events', () => {
+describe("InstitutionRegistry: profiles cached, invalidated by the institution's own events", () => {
   const meta = { schemaVersion: 1, recordedAt: '2023-01-01T00:00:00Z' };
-  const profile = { code: 'NY-L2', name: '南阳市第二人民医院', category: 'other_specialty', level: 'level2', location: 'city', region: 'nanyang', designations: ['employee'] };
+  const profile = {
+    code: 'NY-L2',
+    name: '南阳市第二人民医院',
+    category: 'other_specialty',
+    level: 'level2',
+    location: 'city',
+    region: 'nanyang',
+    designations: ['employee'],
+  };
 
   it('reads only the tail after the first find, and sees a profile change written by another connection', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'registry-cache-'));
@@ -123,7 +167,11 @@ describe('InstitutionRegistry: profiles cached, invalidated by the institution\'
     await other.append('institution-NY-L2', [{ id: 'r', type: 'InstitutionRegistered', data: profile, metadata: meta }], 'no_stream');
     expect((await registry.find('NY-L2'))?.level).toBe('level2');
     expect((await registry.find('NY-L2'))?.level).toBe('level2');
-    await other.append('institution-NY-L2', [{ id: 'c', type: 'InstitutionProfileChanged', data: { changes: { level: 'level3' } }, metadata: meta }], 0);
+    await other.append(
+      'institution-NY-L2',
+      [{ id: 'c', type: 'InstitutionProfileChanged', data: { changes: { level: 'level3' } }, metadata: meta }],
+      0,
+    );
     expect((await registry.find('NY-L2'))?.level).toBe('level3');
     // The second find reads nothing (no writer since); the third reads the tail the other connection appended.
     expect(reads).toEqual([0, 1]);
@@ -184,8 +232,28 @@ describe('Freshness without tail reads (issue 10: institution lookup and person 
       return readStream(id, options);
     };
     const ctx = (c: string) => ({ commandId: c, actor: 'test' });
-    await writer.write('P1', ctx('enrol'), () => [{ type: 'PersonEnrolled', data: { personId: 'P1', scheme: 'employee', category: 'in_service', region: 'nanyang', enrolledOn: '2023-01-01', contributionBase: '5000.00', relatives: [] } }], { mustExist: false });
-    await writer.write('P1', ctx('base'), () => [{ type: 'ContributionBaseChanged', data: { contributionBase: '5200.00', effectiveFrom: '2023-07-01' } }]);
+    await writer.write(
+      'P1',
+      ctx('enrol'),
+      () => [
+        {
+          type: 'PersonEnrolled',
+          data: {
+            personId: 'P1',
+            scheme: 'employee',
+            category: 'in_service',
+            region: 'nanyang',
+            enrolledOn: '2023-01-01',
+            contributionBase: '5000.00',
+            relatives: [],
+          },
+        },
+      ],
+      { mustExist: false },
+    );
+    await writer.write('P1', ctx('base'), () => [
+      { type: 'ContributionBaseChanged', data: { contributionBase: '5200.00', effectiveFrom: '2023-07-01' } },
+    ]);
     const readsAfterWrites = reads;
     const cached = await writer.load('P1');
     expect(reads).toBe(readsAfterWrites);

@@ -127,7 +127,13 @@ export class StreamCache<State> {
 
   stats(): StreamCacheStats {
     const loads = this.hits + this.misses;
-    return { hits: this.hits, misses: this.misses, hitRatio: loads === 0 ? 0 : this.hits / loads, size: this.entries.size, capacity: this.maxStreams };
+    return {
+      hits: this.hits,
+      misses: this.misses,
+      hitRatio: loads === 0 ? 0 : this.hits / loads,
+      size: this.entries.size,
+      capacity: this.maxStreams,
+    };
   }
 }
 
@@ -138,7 +144,10 @@ function isCurrent<State>(streamId: string, entry: CachedStream<State>, source: 
 
 /** A stream source reading upcast events from the store (with its freshness check where it has one). */
 export function storeSource<State>(store: EventStore, evolve: StreamSource<State>['evolve'], initial: () => State): StreamSource<State> {
-  const freshness = store.freshnessEpoch && store.unchangedSince ? { epoch: store.freshnessEpoch.bind(store), unchangedSince: store.unchangedSince.bind(store) } : {};
+  const freshness =
+    store.freshnessEpoch && store.unchangedSince
+      ? { epoch: store.freshnessEpoch.bind(store), unchangedSince: store.unchangedSince.bind(store) }
+      : {};
   return {
     readFrom: async (streamId, fromRevision) => (await store.readStream(streamId, { fromRevision })).map(upcast),
     evolve,

@@ -6,7 +6,12 @@ import { ConcurrencyConflict, IdempotencyKeyReused } from '../kernel/errors';
 const clock = { now: () => new Date('2023-01-01T00:00:00Z') };
 let n = 0;
 const newId = () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`;
-const ev = (type: string, data: unknown): NewEvent => ({ id: newId(), type, data, metadata: { schemaVersion: 1, recordedAt: clock.now().toISOString() } });
+const ev = (type: string, data: unknown): NewEvent => ({
+  id: newId(),
+  type,
+  data,
+  metadata: { schemaVersion: 1, recordedAt: clock.now().toISOString() },
+});
 
 /** Counter stream: the decision depends on the state, so a stale decision would be wrong. */
 function increment(store: EventStore, commandId: string, maxAttempts?: number, fingerprint?: string) {
@@ -119,7 +124,12 @@ describe('runStreamCommand: the idempotency key is bound to the request (issue 1
   });
 
   it('twenty different requests under one key at once: one written, nineteen refused', async () => {
-    const runs = Array.from({ length: 20 }, (_, i) => increment(store, 'k-4', 30, fp({ by: i })).run.then(() => 'ok', (e) => e));
+    const runs = Array.from({ length: 20 }, (_, i) =>
+      increment(store, 'k-4', 30, fp({ by: i })).run.then(
+        () => 'ok',
+        (e) => e,
+      ),
+    );
     const results = await Promise.all(runs);
     expect(results.filter((r) => r === 'ok')).toHaveLength(1);
     expect(results.filter((r) => r instanceof IdempotencyKeyReused)).toHaveLength(19);

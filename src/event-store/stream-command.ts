@@ -90,9 +90,7 @@ export interface StreamCommandOutcome<Result> {
  * from the store's best-effort event-id cache), otherwise decide, append with the
  * expected revision, and on a conflict reload and decide again, a bounded number of times.
  */
-export async function runStreamCommand<State, Result>(
-  options: StreamCommandOptions<State, Result>,
-): Promise<StreamCommandOutcome<Result>> {
+export async function runStreamCommand<State, Result>(options: StreamCommandOptions<State, Result>): Promise<StreamCommandOutcome<Result>> {
   const { store, streamId, context } = options;
   const maxAttempts = options.maxAttempts ?? 8;
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
@@ -142,7 +140,12 @@ export async function runStreamCommand<State, Result>(
         revision: firstRevision + i,
         position: i === batch.length - 1 ? appended.position : firstPosition + i,
       }));
-      return { result: options.result(written, state), created: true, events: written, nextExpectedRevision: appended.nextExpectedRevision };
+      return {
+        result: options.result(written, state),
+        created: true,
+        events: written,
+        nextExpectedRevision: appended.nextExpectedRevision,
+      };
     } catch (err) {
       if (err instanceof WrongExpectedVersion) continue;
       throw err;

@@ -14,11 +14,25 @@ const heartbeatMs = (): number => Number(process.env.LEDGER_FEED_HEARTBEAT_MS) |
 /** How long the stream waits for a commit before looking at the head again (another process may have written). */
 const POLL_MS = 1_000;
 
-const BAD_AFTER = { statusCode: 400, error: 'Bad Request', message: 'after: after must be a log position (digits)', errors: [{ field: 'after', rule: 'matches', message: 'after must be a log position (digits)' }] };
+const BAD_AFTER = {
+  statusCode: 400,
+  error: 'Bad Request',
+  message: 'after: after must be a log position (digits)',
+  errors: [{ field: 'after', rule: 'matches', message: 'after must be a log position (digits)' }],
+};
 
-const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' };
+const SSE_HEADERS = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache',
+  connection: 'keep-alive',
+  'x-accel-buffering': 'no',
+};
 
-const LAST_EVENT_ID = { name: 'Last-Event-ID', required: false, description: 'Resume a stream after this position (the last `id:` received); overrides `after`.' };
+const LAST_EVENT_ID = {
+  name: 'Last-Event-ID',
+  required: false,
+  description: 'Resume a stream after this position (the last `id:` received); overrides `after`.',
+};
 
 function filterOf(q: FeedQuery): FeedFilter {
   const set = (csv?: string) => (csv ? new Set(csv.split(',')) : undefined);
@@ -49,7 +63,13 @@ export class FeedController {
   @ApiProduces('application/json', 'text/event-stream')
   @ApiOperation({ summary: 'Events after a position, one page (JSON); with `Accept: text/event-stream`, the same as a live stream' })
   @ApiOkResponse({ type: FeedPageDto })
-  async list(@Query() q: FeedQuery, @CurrentPrincipal() p: Principal, @Headers('accept') accept: string | undefined, @Headers('last-event-id') lastEventId: string | undefined, @Res() res: unknown): Promise<void> {
+  async list(
+    @Query() q: FeedQuery,
+    @CurrentPrincipal() p: Principal,
+    @Headers('accept') accept: string | undefined,
+    @Headers('last-event-id') lastEventId: string | undefined,
+    @Res() res: unknown,
+  ): Promise<void> {
     if (accept?.includes('text/event-stream')) return this.stream(q, p, lastEventId, res);
     const page = await this.feed.page(p, startPosition(q, undefined), q.limit ?? DEFAULT_PAGE_LIMIT, filterOf(q));
     takeOverResponse(res).writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(page));
@@ -58,9 +78,20 @@ export class FeedController {
   @Get('stream')
   @ApiHeader(LAST_EVENT_ID)
   @ApiProduces('text/event-stream')
-  @ApiOperation({ summary: 'Server-Sent Events: `id:` the position, `event:` the type, `data:` the event as in the JSON page; heartbeat comments; resumable with Last-Event-ID' })
-  @ApiOkResponse({ description: 'An endless text/event-stream', schema: { type: 'string', example: 'id: 42\nevent: VisitSettled\ndata: {"position":42,"streamId":"person-P-0001",…}\n\n' } })
-  async stream(@Query() q: FeedQuery, @CurrentPrincipal() p: Principal, @Headers('last-event-id') lastEventId: string | undefined, @Res() reply: unknown): Promise<void> {
+  @ApiOperation({
+    summary:
+      'Server-Sent Events: `id:` the position, `event:` the type, `data:` the event as in the JSON page; heartbeat comments; resumable with Last-Event-ID',
+  })
+  @ApiOkResponse({
+    description: 'An endless text/event-stream',
+    schema: { type: 'string', example: 'id: 42\nevent: VisitSettled\ndata: {"position":42,"streamId":"person-P-0001",…}\n\n' },
+  })
+  async stream(
+    @Query() q: FeedQuery,
+    @CurrentPrincipal() p: Principal,
+    @Headers('last-event-id') lastEventId: string | undefined,
+    @Res() reply: unknown,
+  ): Promise<void> {
     let after = startPosition(q, lastEventId);
     const filter = filterOf(q);
     const signal = { closed: false };

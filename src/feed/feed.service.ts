@@ -33,7 +33,17 @@ export interface FeedPage {
 function toFeedEvent(stored: RecordedEvent): FeedEvent {
   const e = upcast(stored);
   const { recordedAt, occurredAt } = e.metadata;
-  return { position: e.position, streamId: e.streamId, revision: e.revision, id: e.id, type: e.type, schemaVersion: e.metadata.schemaVersion, recordedAt, ...(occurredAt ? { occurredAt } : {}), data: e.data };
+  return {
+    position: e.position,
+    streamId: e.streamId,
+    revision: e.revision,
+    id: e.id,
+    type: e.type,
+    schemaVersion: e.metadata.schemaVersion,
+    recordedAt,
+    ...(occurredAt ? { occurredAt } : {}),
+    data: e.data,
+  };
 }
 
 /**
@@ -59,7 +69,8 @@ export class FeedService {
       for (const event of batch) {
         scanned++;
         next = event.position;
-        if (matchesFilter(event, filter) && (await visibleTo(principal, event, (e) => this.institutionOf(e)))) items.push(toFeedEvent(event));
+        if (matchesFilter(event, filter) && (await visibleTo(principal, event, (e) => this.institutionOf(e))))
+          items.push(toFeedEvent(event));
         if (items.length === limit) break;
       }
     }
@@ -90,7 +101,9 @@ export class FeedService {
     if (event.type !== 'SettlementReversed' || !data.settlementId) return undefined;
     const key = `${event.streamId}:${data.settlementId}`;
     if (!this.settledAt.has(key)) {
-      const settled = (await this.store.readStream(event.streamId)).find((e) => e.type === 'VisitSettled' && (e.data as { settlementId?: string }).settlementId === data.settlementId);
+      const settled = (await this.store.readStream(event.streamId)).find(
+        (e) => e.type === 'VisitSettled' && (e.data as { settlementId?: string }).settlementId === data.settlementId,
+      );
       const code = (settled?.data as { institution?: { code?: string } } | undefined)?.institution?.code;
       if (code) this.remember(key, code);
     }

@@ -13,4 +13,3 @@ export function takeOverResponse(res: unknown): ServerResponse {
   }
   return res as ServerResponse;
 }
-

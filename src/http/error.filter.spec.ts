@@ -7,7 +7,9 @@ import { LedgerErrorFilter } from './error.filter';
 
 function reply(error: unknown): { status: number; body: Record<string, unknown> } {
   let out: { status: number; body: Record<string, unknown> } | undefined;
-  const adapter = { httpAdapter: { reply: (_res: unknown, body: Record<string, unknown>, status: number) => (out = { status, body }) } } as unknown as HttpAdapterHost;
+  const adapter = {
+    httpAdapter: { reply: (_res: unknown, body: Record<string, unknown>, status: number) => (out = { status, body }) },
+  } as unknown as HttpAdapterHost;
   const host = { switchToHttp: () => ({ getRequest: () => ({}), getResponse: () => ({}) }) } as unknown as ArgumentsHost;
   new LedgerErrorFilter(adapter).catch(error, host);
   return out!;

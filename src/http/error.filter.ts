@@ -12,11 +12,20 @@ import { InvalidMoney } from '../kernel/money';
  */
 function clientError(e: unknown): [number, Record<string, unknown>] | undefined {
   if (!e || typeof e !== 'object') return undefined;
-  const { status, statusCode, expose, code, message } = e as { status?: unknown; statusCode?: unknown; expose?: unknown; code?: unknown; message?: unknown };
+  const { status, statusCode, expose, code, message } = e as {
+    status?: unknown;
+    statusCode?: unknown;
+    expose?: unknown;
+    code?: unknown;
+    message?: unknown;
+  };
   const s = typeof status === 'number' ? status : statusCode;
   const fromHttpLayer = expose === true || (typeof code === 'string' && code.startsWith('FST_'));
   if (typeof s !== 'number' || s < 400 || s > 499 || !fromHttpLayer) return undefined;
-  return [s, { statusCode: s, error: STATUS_CODES[s] ?? 'Bad Request', message: typeof message === 'string' ? message : 'invalid request' }];
+  return [
+    s,
+    { statusCode: s, error: STATUS_CODES[s] ?? 'Bad Request', message: typeof message === 'string' ? message : 'invalid request' },
+  ];
 }
 
 /**
@@ -33,7 +42,7 @@ export class LedgerErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const [status, body] = this.map(exception);
     // Logs carry the error, never request headers (API keys) or bodies (identity data).
-    if (status >= 500) this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
+    if (status >= 500) this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     // The access line and the refusal metrics carry the reason code (raw Node request under Fastify).
     const req = host.switchToHttp().getRequest();
     if (req && typeof body.code === 'string') (req.raw ?? req).errorCode = body.code;
@@ -46,13 +55,22 @@ export class LedgerErrorFilter implements ExceptionFilter {
       return [e.getStatus(), typeof r === 'string' ? { statusCode: e.getStatus(), message: r } : (r as Record<string, unknown>)];
     }
     if (e instanceof PolicyRefusal) {
-      return [422, { statusCode: 422, error: 'Unprocessable Entity', code: e.code, clause: e.clause, message: e.message, details: e.details }];
+      return [
+        422,
+        { statusCode: 422, error: 'Unprocessable Entity', code: e.code, clause: e.clause, message: e.message, details: e.details },
+      ];
     }
     if (e instanceof InvalidInput) {
-      return [400, { statusCode: 400, error: 'Bad Request', message: e.message, errors: [{ field: e.field, rule: e.rule, message: e.message }] }];
+      return [
+        400,
+        { statusCode: 400, error: 'Bad Request', message: e.message, errors: [{ field: e.field, rule: e.rule, message: e.message }] },
+      ];
     }
     if (e instanceof InvalidMoney) {
-      return [400, { statusCode: 400, error: 'Bad Request', message: e.message, errors: [{ field: 'amount', rule: 'isMoney', message: e.message }] }];
+      return [
+        400,
+        { statusCode: 400, error: 'Bad Request', message: e.message, errors: [{ field: 'amount', rule: 'isMoney', message: e.message }] },
+      ];
     }
     if (e instanceof NotFound) return [404, { statusCode: 404, error: 'Not Found', message: e.message }];
     if (e instanceof Forbidden) return [403, { statusCode: 403, error: 'Forbidden', message: e.message }];

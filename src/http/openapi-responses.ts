@@ -4,7 +4,15 @@
  * typed; deeply nested policy structures (traces, trace steps, pack values) are typed as
  * objects whose shape the description names.
  */
-import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiProperty, ApiPropertyOptional, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
 import { listOf, REASON_CODES, type ReasonCode } from '../policy/reason-codes';
 import { EXAMPLES } from './openapi-examples';
 
@@ -31,7 +39,11 @@ export class RefusalDto {
   @ApiProperty({ example: 422 }) statusCode!: number;
   @ApiProperty({ example: 'Unprocessable Entity' }) error!: string;
   @ApiProperty({ example: 'REVERSAL_WINDOW_PASSED', description: 'Reason code' }) code!: string;
-  @ApiProperty({ example: 'config/deployment-policy.json packs.jiaozuo-employee-2024.reversalWindowDays', description: 'The clause refusing: "<document> <clause>", "ledger rule <name>" or a deployment parameter' }) clause!: string;
+  @ApiProperty({
+    example: 'config/deployment-policy.json packs.jiaozuo-employee-2024.reversalWindowDays',
+    description: 'The clause refusing: "<document> <clause>", "ledger rule <name>" or a deployment parameter',
+  })
+  clause!: string;
   @ApiProperty() message!: string;
   @ApiPropertyOptional(OBJECT) details?: Record<string, unknown>;
 }
@@ -44,13 +56,29 @@ export class ErrorDto {
 }
 
 const NOT_FOUND_EXAMPLE = { statusCode: 404, error: 'Not Found', message: 'person P-0404 not found' };
-const CONFLICT_EXAMPLE = { statusCode: 409, error: 'Conflict', code: 'CONCURRENCY_CONFLICT', message: 'stream person-P-0001 changed meanwhile; retry' };
+const CONFLICT_EXAMPLE = {
+  statusCode: 409,
+  error: 'Conflict',
+  code: 'CONCURRENCY_CONFLICT',
+  message: 'stream person-P-0001 changed meanwhile; retry',
+};
 
 /** 400 (field and rule) on any operation that takes input. */
-export const ApiBadRequest = () => ApiBadRequestResponse({ description: 'Invalid input: names the field and the rule; nothing written', type: BadRequestDto, example: EXAMPLES.badRequest });
+export const ApiBadRequest = () =>
+  ApiBadRequestResponse({
+    description: 'Invalid input: names the field and the rule; nothing written',
+    type: BadRequestDto,
+    example: EXAMPLES.badRequest,
+  });
 export const ApiNotFound = () => ApiNotFoundResponse({ description: 'Unknown id', type: ErrorDto, example: NOT_FOUND_EXAMPLE });
-export const ApiRefusal = (description = 'Business refusal: reason code and clause; nothing written') => ApiUnprocessableEntityResponse({ description, type: RefusalDto, example: EXAMPLES.refusal });
-export const ApiConflict = () => ApiConflictResponse({ description: 'The stream kept changing (concurrency conflict after retries); nothing written', type: ErrorDto, example: CONFLICT_EXAMPLE });
+export const ApiRefusal = (description = 'Business refusal: reason code and clause; nothing written') =>
+  ApiUnprocessableEntityResponse({ description, type: RefusalDto, example: EXAMPLES.refusal });
+export const ApiConflict = () =>
+  ApiConflictResponse({
+    description: 'The stream kept changing (concurrency conflict after retries); nothing written',
+    type: ErrorDto,
+    example: CONFLICT_EXAMPLE,
+  });
 
 // ------------------------------------------------------------------ writes
 
@@ -62,7 +90,10 @@ export class WrittenEventDto {
 }
 
 abstract class WriteOutcomeBase {
-  @ApiProperty({ description: 'False when the Idempotency-Key had already been applied (nothing written; header Idempotent-Replayed: true)' }) created!: boolean;
+  @ApiProperty({
+    description: 'False when the Idempotency-Key had already been applied (nothing written; header Idempotent-Replayed: true)',
+  })
+  created!: boolean;
   @ApiProperty({ example: 0, description: 'Revision of the last event in the stream' }) revision!: number;
   @ApiProperty({ example: 2, description: 'Global position of the last event written' }) position!: number;
   @ApiProperty({ type: [WrittenEventDto] }) events!: WrittenEventDto[];
@@ -83,8 +114,14 @@ export class AlertCloseDto extends WriteOutcomeBase {
 }
 
 /** 201 with the events written, on a person's stream. */
-export const ApiPersonWrite = () => ApiCreatedResponse({ description: 'The events written, with revision and global position (Idempotent-Replayed: true on a retry)', type: PersonWriteDto, example: EXAMPLES.write });
-export const ApiInstitutionWrite = () => ApiCreatedResponse({ description: "The events written on the institution's stream", type: InstitutionWriteDto });
+export const ApiPersonWrite = () =>
+  ApiCreatedResponse({
+    description: 'The events written, with revision and global position (Idempotent-Replayed: true on a retry)',
+    type: PersonWriteDto,
+    example: EXAMPLES.write,
+  });
+export const ApiInstitutionWrite = () =>
+  ApiCreatedResponse({ description: "The events written on the institution's stream", type: InstitutionWriteDto });
 
 // ------------------------------------------------------------------ settlement
 
@@ -96,9 +133,11 @@ export class AmountsDto {
   @ApiProperty({ example: '0.55' }) rate!: string;
   @ApiProperty(MONEY) fundBeforeCap!: string;
   @ApiProperty(MONEY) capAnnual!: string;
-  @ApiProperty({ ...MONEY, example: '1500.00', description: 'What was left of the annual cap before this visit' }) capRemainingBefore!: string;
+  @ApiProperty({ ...MONEY, example: '1500.00', description: 'What was left of the annual cap before this visit' })
+  capRemainingBefore!: string;
   @ApiProperty(MONEY) fund!: string;
-  @ApiProperty({ ...MONEY, example: '1445.00', description: 'What is left of the annual cap after this visit: capRemainingBefore − fund' }) capRemainingAfter!: string;
+  @ApiProperty({ ...MONEY, example: '1445.00', description: 'What is left of the annual cap after this visit: capRemainingBefore − fund' })
+  capRemainingAfter!: string;
   @ApiProperty(MONEY) account!: string;
   @ApiProperty(MONEY) relativeAccount!: string;
   @ApiProperty(MONEY) cash!: string;
@@ -108,18 +147,31 @@ const codesIn = (list: 'reasons' | 'flags'): ReasonCode[] => (Object.keys(REASON
 
 /** A reason or flag of a decision; which list a code goes in is the rule of src/policy/reason-codes.ts. */
 abstract class ReasonBase {
-  @ApiProperty({ example: '宛政办〔2022〕42号 第五条（三）', description: 'The clause applied: "<document> <clause>", or "ledger rule <name>"' }) clause!: string;
+  @ApiProperty({
+    example: '宛政办〔2022〕42号 第五条（三）',
+    description: 'The clause applied: "<document> <clause>", or "ledger rule <name>"',
+  })
+  clause!: string;
   @ApiProperty() message!: string;
   @ApiPropertyOptional({ description: 'The bill line it concerns (exclusions)' }) lineCode?: string;
 }
 
 export class ReasonDto extends ReasonBase {
-  @ApiProperty({ enum: codesIn('reasons'), example: 'CAP_REACHED', description: 'A payment refused: refusal (the visit), exclusion (a bill line), reduction (the cap), account refusal (the whole share is cash)' })
+  @ApiProperty({
+    enum: codesIn('reasons'),
+    example: 'CAP_REACHED',
+    description:
+      'A payment refused: refusal (the visit), exclusion (a bill line), reduction (the cap), account refusal (the whole share is cash)',
+  })
   code!: string;
 }
 
 export class FlagDto extends ReasonBase {
-  @ApiProperty({ enum: codesIn('flags'), example: 'DEDUCTIBLE_WAIVED_24H', description: 'A fact beside the refusals: adjustment (how a figure was arrived at) or notice (the money is unchanged)' })
+  @ApiProperty({
+    enum: codesIn('flags'),
+    example: 'DEDUCTIBLE_WAIVED_24H',
+    description: 'A fact beside the refusals: adjustment (how a figure was arrived at) or notice (the money is unchanged)',
+  })
   code!: string;
 }
 
@@ -132,10 +184,19 @@ export class DecisionDto {
   @ApiProperty() eligible!: boolean;
   @ApiProperty({ type: AmountsDto }) amounts!: AmountsDto;
   @ApiProperty() deductibleCharged!: boolean;
-  @ApiProperty({ ...OBJECT, description: 'National 2207 output fields (setl_id, fund_pay_sumamt, acct_pay, psn_cash_pay, …)' }) national!: Record<string, unknown>;
-  @ApiProperty({ type: [ReasonDto], description: 'Why money was not paid: the visit refused, a line excluded, the fund limited by the cap, or the account refused. Any refusal-kind reason makes the visit ineligible.' })
+  @ApiProperty({ ...OBJECT, description: 'National 2207 output fields (setl_id, fund_pay_sumamt, acct_pay, psn_cash_pay, …)' })
+  national!: Record<string, unknown>;
+  @ApiProperty({
+    type: [ReasonDto],
+    description:
+      'Why money was not paid: the visit refused, a line excluded, the fund limited by the cap, or the account refused. Any refusal-kind reason makes the visit ineligible.',
+  })
   reasons!: ReasonDto[];
-  @ApiProperty({ type: [FlagDto], description: 'Facts beside the refusals: how a figure was arrived at (e.g. a deductible waived within 24 hours) or a notice that changes nothing' })
+  @ApiProperty({
+    type: [FlagDto],
+    description:
+      'Facts beside the refusals: how a figure was arrived at (e.g. a deductible waived within 24 hours) or a notice that changes nothing',
+  })
   flags!: FlagDto[];
   @ApiProperty({ ...OBJECTS, description: 'Every step with its inputs, result and clause' }) trace!: Array<Record<string, unknown>>;
 }
@@ -153,20 +214,31 @@ abstract class SettlementRecordBase {
   @ApiProperty({ example: 3, description: "Revision of the VisitSettled event in the person's stream" }) revision!: number;
   @ApiProperty({ example: 12, description: 'Global position of the VisitSettled event' }) position!: number;
   @ApiProperty({ type: DecisionDto }) decision!: DecisionDto;
-  @ApiPropertyOptional({ type: FamilyPaymentDto, description: "The relative's-account payment on the holder's stream, if any" }) familyPayment?: FamilyPaymentDto;
+  @ApiPropertyOptional({ type: FamilyPaymentDto, description: "The relative's-account payment on the holder's stream, if any" })
+  familyPayment?: FamilyPaymentDto;
 }
 
 export class SettlementWriteDto extends SettlementRecordBase {
-  @ApiProperty({ description: 'False when the Idempotency-Key had already been applied (nothing written; header Idempotent-Replayed: true)' }) created!: boolean;
+  @ApiProperty({
+    description: 'False when the Idempotency-Key had already been applied (nothing written; header Idempotent-Replayed: true)',
+  })
+  created!: boolean;
 }
 
 export class RecordedFactsDto {
   @ApiProperty({ ...OBJECT, description: 'The visit as given (occurredAt, settledAt, medType, lines, …)' }) visit!: Record<string, unknown>;
-  @ApiProperty({ ...OBJECT, description: 'The institution facts used (code, level, region, designated, …)' }) institution!: Record<string, unknown>;
-  @ApiProperty({ ...OBJECT, description: 'The year-to-date the engine saw (fundPaid, deductibleMet, deductibleCharges)' }) yearToDate!: Record<string, unknown>;
+  @ApiProperty({ ...OBJECT, description: 'The institution facts used (code, level, region, designated, …)' }) institution!: Record<
+    string,
+    unknown
+  >;
+  @ApiProperty({ ...OBJECT, description: 'The year-to-date the engine saw (fundPaid, deductibleMet, deductibleCharges)' })
+  yearToDate!: Record<string, unknown>;
   @ApiProperty({ ...OBJECT, description: 'The account request as adjudicated' }) account!: Record<string, unknown>;
   @ApiProperty({ description: 'Version (sha256) of the policy pack applied' }) policyVersion!: string;
-  @ApiPropertyOptional({ ...OBJECT, description: 'An imported settlement: its figures as paid at the time' }) historical?: Record<string, unknown>;
+  @ApiPropertyOptional({ ...OBJECT, description: 'An imported settlement: its figures as paid at the time' }) historical?: Record<
+    string,
+    unknown
+  >;
 }
 
 export class SettlementDetailDto extends SettlementRecordBase {
@@ -187,21 +259,33 @@ export class AccountTotalsDto {
 export class PersonViewDto {
   @ApiProperty({ example: 'P-0001' }) personId!: string;
   @ApiProperty() revision!: number;
-  @ApiProperty({ ...OBJECT, description: 'Scheme, category, region, enrollment date, contribution base, relatives…' }) enrollment!: Record<string, unknown>;
+  @ApiProperty({ ...OBJECT, description: 'Scheme, category, region, enrollment date, contribution base, relatives…' }) enrollment!: Record<
+    string,
+    unknown
+  >;
   @ApiProperty({ type: AccountTotalsDto }) account!: AccountTotalsDto;
   @ApiProperty({ ...OBJECTS, description: 'Every settlement with its amounts' }) settlements!: Array<Record<string, unknown>>;
 }
 
 export class AccountViewDto extends AccountTotalsDto {
   @ApiProperty({ example: 'P-0001' }) personId!: string;
-  @ApiProperty({ ...OBJECTS, description: 'Every credit and debit: { type, revision, amount, balance, reference }' }) statement!: Array<Record<string, unknown>>;
+  @ApiProperty({ ...OBJECTS, description: 'Every credit and debit: { type, revision, amount, balance, reference }' }) statement!: Array<
+    Record<string, unknown>
+  >;
 }
 
 // ------------------------------------------------------------------ read side
 
 abstract class ReadAnswerBase {
-  @ApiProperty({ enum: ['projection', 'stream'], description: "'projection': the live read model; 'stream': folded from the person's events up to asOf" }) source!: string;
-  @ApiProperty({ ...OBJECT, nullable: true, description: '{ position } or { date }; null for the live answer' }) asOf!: Record<string, unknown> | null;
+  @ApiProperty({
+    enum: ['projection', 'stream'],
+    description: "'projection': the live read model; 'stream': folded from the person's events up to asOf",
+  })
+  source!: string;
+  @ApiProperty({ ...OBJECT, nullable: true, description: '{ position } or { date }; null for the live answer' }) asOf!: Record<
+    string,
+    unknown
+  > | null;
   @ApiProperty({ description: "The read models' checkpoint, or the last event folded" }) throughPosition!: number;
 }
 
@@ -219,7 +303,11 @@ export class StatementLineDto {
 export class PagedStatementDto extends AccountTotalsDto {
   @ApiProperty({ example: 'P-0001' }) personId!: string;
   @ApiProperty({ type: [StatementLineDto] }) lines!: StatementLineDto[];
-  @ApiProperty({ ...OBJECT, description: 'Issue 15: cash owed because of corrections, never in the balance: { owedToPerson, owedToFund, lines }' }) receivables!: Record<string, unknown>;
+  @ApiProperty({
+    ...OBJECT,
+    description: 'Issue 15: cash owed because of corrections, never in the balance: { owedToPerson, owedToFund, lines }',
+  })
+  receivables!: Record<string, unknown>;
   @ApiProperty({ type: String, nullable: true, description: 'Pass as ?cursor= for the next lines' }) nextCursor!: string | null;
 }
 
@@ -228,11 +316,17 @@ export class StatementAnswerDto extends ReadAnswerBase {
 }
 
 export class PersonYearAnswerDto extends ReadAnswerBase {
-  @ApiProperty({ ...OBJECT, description: 'PersonYearView: fund paid (net of corrections), cap in force and remaining, by category period, every settlement with its original/adjustment/net figures and corrections; totals { original, adjustment, net }' }) result!: Record<string, unknown>;
+  @ApiProperty({
+    ...OBJECT,
+    description:
+      'PersonYearView: fund paid (net of corrections), cap in force and remaining, by category period, every settlement with its original/adjustment/net figures and corrections; totals { original, adjustment, net }',
+  })
+  result!: Record<string, unknown>;
 }
 
 export class RateTimelineAnswerDto extends ReadAnswerBase {
-  @ApiProperty({ ...OBJECTS, description: 'RateSegment[]: from, to, category, cause, rates by level with their citation, cap' }) result!: Array<Record<string, unknown>>;
+  @ApiProperty({ ...OBJECTS, description: 'RateSegment[]: from, to, category, cause, rates by level with their citation, cap' })
+  result!: Array<Record<string, unknown>>;
 }
 
 export class InstitutionMonthTotalsDto {
@@ -242,7 +336,12 @@ export class InstitutionMonthTotalsDto {
   @ApiProperty(MONEY) totalCost!: string;
   @ApiProperty(MONEY) policyScopeCost!: string;
   @ApiProperty({ ...MONEY, description: 'As settled (the original decisions)' }) fundDue!: string;
-  @ApiProperty({ ...OBJECT, description: 'Issue 15: corrections of these settlements: { settlements, fund, account, cash, totalCost, policyScopeCost } (signed deltas)' }) adjustments!: Record<string, unknown>;
+  @ApiProperty({
+    ...OBJECT,
+    description:
+      'Issue 15: corrections of these settlements: { settlements, fund, account, cash, totalCost, policyScopeCost } (signed deltas)',
+  })
+  adjustments!: Record<string, unknown>;
   @ApiProperty(MONEY) fundDueNet!: string;
   @ApiProperty(MONEY) totalCostNet!: string;
   @ApiProperty(MONEY) policyScopeCostNet!: string;
@@ -348,7 +447,8 @@ export class PersonPageDto {
 export class InstitutionIndicatorsDto {
   @ApiProperty({ example: 'NY-L3' }) institutionCode!: string;
   @ApiProperty({ example: 2024 }) year!: number;
-  @ApiProperty({ ...OBJECTS, description: 'Twelve months of indicators with growth against the previous month and last year' }) months!: Array<Record<string, unknown>>;
+  @ApiProperty({ ...OBJECTS, description: 'Twelve months of indicators with growth against the previous month and last year' })
+  months!: Array<Record<string, unknown>>;
   @ApiProperty({ type: [AlertDto] }) alerts!: AlertDto[];
   @ApiProperty({ ...OBJECT }) thresholds!: Record<string, unknown>;
 }
@@ -358,7 +458,10 @@ export class PersonFrequencyDto {
   @ApiProperty({ example: '2024-03-10' }) asOf!: string;
   @ApiProperty({ ...OBJECT, description: '{ from, to, count }' }) visitsIn7Days!: Record<string, unknown>;
   @ApiProperty({ ...OBJECT, description: '{ from, to, count }' }) visitsIn30Days!: Record<string, unknown>;
-  @ApiProperty({ ...OBJECT, description: 'Busiest windows and days at several institutions in the preceding year' }) lastYear!: Record<string, unknown>;
+  @ApiProperty({ ...OBJECT, description: 'Busiest windows and days at several institutions in the preceding year' }) lastYear!: Record<
+    string,
+    unknown
+  >;
   @ApiProperty({ type: [AlertDto] }) alerts!: AlertDto[];
   @ApiProperty({ ...OBJECT }) thresholds!: Record<string, unknown>;
 }
@@ -379,8 +482,10 @@ export class SealSummaryDto {
 }
 
 export class SealAnswerDto {
-  @ApiProperty({ type: SealSummaryDto, nullable: true, description: 'null when nothing changed since the last seal' }) seal!: SealSummaryDto | null;
-  @ApiProperty({ ...OBJECT, description: 'Chain status: state, verifiedThrough, broken, sealFindings, lastSeal, notYetSealed' }) status!: Record<string, unknown>;
+  @ApiProperty({ type: SealSummaryDto, nullable: true, description: 'null when nothing changed since the last seal' })
+  seal!: SealSummaryDto | null;
+  @ApiProperty({ ...OBJECT, description: 'Chain status: state, verifiedThrough, broken, sealFindings, lastSeal, notYetSealed' })
+  status!: Record<string, unknown>;
 }
 
 export class SealRecordDto {
@@ -437,7 +542,11 @@ export class ExplanationDto {
   @ApiProperty({ ...OBJECTS }) flags!: Array<Record<string, unknown>>;
   @ApiPropertyOptional({ ...OBJECT }) reversal?: Record<string, unknown>;
   @ApiProperty() position!: number;
-  @ApiProperty({ ...OBJECTS, description: 'Issue 15: corrections in order, each with its decision, figures and divergence (step, clause, why)' }) adjustments!: Array<Record<string, unknown>>;
+  @ApiProperty({
+    ...OBJECTS,
+    description: 'Issue 15: corrections in order, each with its decision, figures and divergence (step, clause, why)',
+  })
+  adjustments!: Array<Record<string, unknown>>;
   @ApiProperty({ ...OBJECT, description: 'Fund, account and cash in force (after the last correction)' }) net!: Record<string, unknown>;
 }
 
@@ -455,7 +564,9 @@ export class PackSummaryDto {
 export class PackProvenanceDto extends PackSummaryDto {
   @ApiPropertyOptional() framework?: string;
   @ApiProperty({ type: [String] }) deploymentParameters!: string[];
-  @ApiProperty({ ...OBJECTS, description: 'Each dated value with the document and clause it comes from' }) values!: Array<Record<string, unknown>>;
+  @ApiProperty({ ...OBJECTS, description: 'Each dated value with the document and clause it comes from' }) values!: Array<
+    Record<string, unknown>
+  >;
   @ApiPropertyOptional({ type: [String] }) notes?: string[];
 }
 

@@ -12,20 +12,42 @@ const RANGE = `from ${LEDGER_DATE_MIN} to ${LEDGER_DATE_MAX}`;
 export const LEDGER_YEAR_MIN = Number(LEDGER_DATE_MIN.slice(0, 4));
 export const LEDGER_YEAR_MAX = Number(LEDGER_DATE_MAX.slice(0, 4));
 
-function rule(name: string, message: ValidationOptions['message'], validate: (v: unknown) => boolean, options?: ValidationOptions): PropertyDecorator {
+function rule(
+  name: string,
+  message: ValidationOptions['message'],
+  validate: (v: unknown) => boolean,
+  options?: ValidationOptions,
+): PropertyDecorator {
   return (target, propertyName) =>
-    registerDecorator({ name, target: target.constructor, propertyName: propertyName as string, options: { message, ...options }, validator: { validate } });
+    registerDecorator({
+      name,
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options: { message, ...options },
+      validator: { validate },
+    });
 }
 
 /** A money amount as a decimal string: no sign, at most two decimals ("123.45"). Numbers are refused. */
 export function IsMoneyString(options?: ValidationOptions): PropertyDecorator {
-  return rule('isMoneyString', '$property must be a decimal string with at most two decimals, e.g. "123.45" (not a number)', (v) => typeof v === 'string' && NON_NEGATIVE_MONEY.test(v), options);
+  return rule(
+    'isMoneyString',
+    '$property must be a decimal string with at most two decimals, e.g. "123.45" (not a number)',
+    (v) => typeof v === 'string' && NON_NEGATIVE_MONEY.test(v),
+    options,
+  );
 }
 
 /** At most the configured ceiling of its kind (config/input-limits.json); a non-money value is left to IsMoneyString. */
 export function MaxAmount(kind: AmountKind, options?: ValidationOptions): PropertyDecorator {
-  const message = (a: ValidationArguments) => `${a.property} must be at most ${inputLimits()[kind].max} (${kind} ceiling: ${inputLimits()[kind].reason})`;
-  return rule('maxAmount', message, (v) => typeof v !== 'string' || !NON_NEGATIVE_MONEY.test(v) || new Dec(v).lte(inputLimits()[kind].max), options);
+  const message = (a: ValidationArguments) =>
+    `${a.property} must be at most ${inputLimits()[kind].max} (${kind} ceiling: ${inputLimits()[kind].reason})`;
+  return rule(
+    'maxAmount',
+    message,
+    (v) => typeof v !== 'string' || !NON_NEGATIVE_MONEY.test(v) || new Dec(v).lte(inputLimits()[kind].max),
+    options,
+  );
 }
 
 /** A calendar date 'YYYY-MM-DD' that exists, inside the ledger's date range. */
@@ -35,7 +57,12 @@ export function IsLocalDate(options?: ValidationOptions): PropertyDecorator {
 
 /** An ISO-8601 instant with an explicit offset (e.g. 2023-05-04T09:30:00+08:00), its Shanghai date inside the range. */
 export function IsInstant(options?: ValidationOptions): PropertyDecorator {
-  const valid = (v: unknown) => typeof v === 'string' && ISO_INSTANT.test(v) && !Number.isNaN(Date.parse(v)) && isLocalDate(v.slice(0, 10)) && isLedgerDate(shanghaiDate(v));
+  const valid = (v: unknown) =>
+    typeof v === 'string' &&
+    ISO_INSTANT.test(v) &&
+    !Number.isNaN(Date.parse(v)) &&
+    isLocalDate(v.slice(0, 10)) &&
+    isLedgerDate(shanghaiDate(v));
   return rule('isInstant', `$property must be an ISO-8601 time with an offset, e.g. 2023-05-04T09:30:00+08:00, ${RANGE}`, valid, options);
 }
 

@@ -48,7 +48,8 @@ class CategoryChangeLine {
   @Equals('psn_type_chg') rec_type!: 'psn_type_chg';
   @Matches(ID_PATTERN) psn_no!: string;
   /** The only change the ledger records: to retired (12 / 1201). */
-  @IsIn(['12', '1201'], { message: 'psn_type must be a retired code (12, 1201): the ledger records in-service → retired only' }) psn_type!: string;
+  @IsIn(['12', '1201'], { message: 'psn_type must be a retired code (12, 1201): the ledger records in-service → retired only' })
+  psn_type!: string;
   @IsLocalDate() chg_date!: string;
 }
 
@@ -75,7 +76,13 @@ class SettlementLine {
   @IsMoneyString() @MaxAmount('visitLine') psn_cash_pay!: string;
 }
 
-const CLASSES = { fixmedins: InstitutionLine, psn_insu: EnrollmentLine, psn_type_chg: CategoryChangeLine, acct_crdt: CreditLine, setl: SettlementLine } as const;
+const CLASSES = {
+  fixmedins: InstitutionLine,
+  psn_insu: EnrollmentLine,
+  psn_type_chg: CategoryChangeLine,
+  acct_crdt: CreditLine,
+  setl: SettlementLine,
+} as const;
 export type RecType = keyof typeof CLASSES;
 
 export type ImportCommand =
@@ -98,11 +105,15 @@ export function lineKey(record: Record<string, unknown>): string {
 
 /** Validates a line against its type's rules (every field and rule named) and maps it to a ledger command. */
 export function parseLine(raw: unknown): Parsed {
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return { ok: false, errors: [{ field: 'line', rule: 'isObject', message: 'a line must be a JSON object' }] };
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+    return { ok: false, errors: [{ field: 'line', rule: 'isObject', message: 'a line must be a JSON object' }] };
   const record = present(raw as Record<string, unknown>);
   const type = record.rec_type as RecType;
   if (!Object.prototype.hasOwnProperty.call(CLASSES, type)) {
-    return { ok: false, errors: [{ field: 'rec_type', rule: 'isIn', message: `rec_type must be one of ${Object.keys(CLASSES).join(', ')}` }] };
+    return {
+      ok: false,
+      errors: [{ field: 'rec_type', rule: 'isIn', message: `rec_type must be one of ${Object.keys(CLASSES).join(', ')}` }],
+    };
   }
   const errors = validateSync(plainToInstance(CLASSES[type] as new () => object, record), { whitelist: true, forbidNonWhitelisted: true });
   if (errors.length) return { ok: false, errors: flattenValidationErrors(errors) };
@@ -150,7 +161,12 @@ function toCommand(line: InstitutionLine | EnrollmentLine | CategoryChangeLine |
         },
       };
     case 'psn_type_chg':
-      return { kind: 'enrollment', personId: line.psn_no, key, command: { type: 'ChangeRetiredStatus', data: { processedOn: line.chg_date } } };
+      return {
+        kind: 'enrollment',
+        personId: line.psn_no,
+        key,
+        command: { type: 'ChangeRetiredStatus', data: { processedOn: line.chg_date } },
+      };
     case 'acct_crdt':
       return { kind: 'credit', personId: line.psn_no, key, month: line.crdt_ym };
     case 'setl':
@@ -163,7 +179,9 @@ function settlementRequest(line: SettlementLine): VisitRequest {
   const inScope = money(line.medfee_sumamt).minus(money(line.fulamt_ownpay_amt));
   const lines = [
     ...(inScope.greaterThan(0) ? [{ code: 'HIST-INSCP', amount: inScope.toFixed(2), inCatalogue: true }] : []),
-    ...(money(line.fulamt_ownpay_amt).greaterThan(0) ? [{ code: 'HIST-OWNPAY', amount: money(line.fulamt_ownpay_amt).toFixed(2), inCatalogue: false }] : []),
+    ...(money(line.fulamt_ownpay_amt).greaterThan(0)
+      ? [{ code: 'HIST-OWNPAY', amount: money(line.fulamt_ownpay_amt).toFixed(2), inCatalogue: false }]
+      : []),
   ];
   return {
     settlementId: line.setl_id,
@@ -176,7 +194,13 @@ function settlementRequest(line: SettlementLine): VisitRequest {
       medType: lookup('med_type', 'med_type', line.med_type).medType,
       lines,
     },
-    historical: { setl_id: line.setl_id, fund_pay_sumamt: line.fund_pay_sumamt, acct_pay: line.acct_pay, psn_cash_pay: line.psn_cash_pay, source: 'historical import' },
+    historical: {
+      setl_id: line.setl_id,
+      fund_pay_sumamt: line.fund_pay_sumamt,
+      acct_pay: line.acct_pay,
+      psn_cash_pay: line.psn_cash_pay,
+      source: 'historical import',
+    },
   };
 }
 
@@ -186,5 +210,9 @@ export function checkHistoricalSum(request: VisitRequest): FieldError | undefine
   const paid = [h.fund_pay_sumamt, h.acct_pay, h.psn_cash_pay].reduce((a, v) => a.plus(money(v)), new Dec(0));
   const total = request.visit.lines.reduce((a, l) => a.plus(money(l.amount)), new Dec(0));
   if (paid.equals(total)) return undefined;
-  return { field: 'medfee_sumamt', rule: 'equalsFundPlusAccountPlusCash', message: `medfee_sumamt ${total.toFixed(2)} is not fund_pay_sumamt + acct_pay + psn_cash_pay = ${paid.toFixed(2)}` };
+  return {
+    field: 'medfee_sumamt',
+    rule: 'equalsFundPlusAccountPlusCash',
+    message: `medfee_sumamt ${total.toFixed(2)} is not fund_pay_sumamt + acct_pay + psn_cash_pay = ${paid.toFixed(2)}`,
+  };
 }

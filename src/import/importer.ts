@@ -63,7 +63,10 @@ export interface ImportOptions {
   baseline?: boolean;
 }
 
-const contextFor = (key: string): CommandContext => ({ commandId: `${IMPORTER.keyId}:${key}`, actor: `${IMPORTER.role}:${IMPORTER.keyId}` });
+const contextFor = (key: string): CommandContext => ({
+  commandId: `${IMPORTER.keyId}:${key}`,
+  actor: `${IMPORTER.role}:${IMPORTER.keyId}`,
+});
 
 function lineError(line: number, e: unknown): LineError {
   if (e instanceof InvalidInput) return { line, field: e.field, rule: e.rule, message: e.message };
@@ -85,7 +88,9 @@ async function execute(bus: CommandBus, c: ImportCommand): Promise<{ created: bo
     return { created: out.created, events: out.created ? out.events.length : 0 };
   }
   if (c.kind === 'credit') {
-    const out: WriteOutcome = await bus.execute(new ExecuteAccountCommand(c.personId, { type: 'CreditMonth', data: { month: c.month } }, context));
+    const out: WriteOutcome = await bus.execute(
+      new ExecuteAccountCommand(c.personId, { type: 'CreditMonth', data: { month: c.month } }, context),
+    );
     return { created: out.created, events: out.created ? out.events.length : 0 };
   }
   const out: SettlementOutcome = await bus.execute(new SettleVisit(c.personId, c.request, IMPORTER, context));
@@ -105,7 +110,20 @@ export async function runImport(options: ImportOptions): Promise<ImportReport> {
   const lines = readLines(fs.readFileSync(options.file, 'utf8'), formatOf(options.file));
   const { app } = await bootLedger(options.db);
   const bus = app.get(CommandBus);
-  const report: ImportReport = { file: options.file, lines: lines.length, imported: 0, alreadyPresent: 0, rejected: 0, eventsWritten: 0, settlements: 0, settlementsDiffering: 0, seconds: 0, eventsPerSecond: 0, errors: [], reconciliation: [] };
+  const report: ImportReport = {
+    file: options.file,
+    lines: lines.length,
+    imported: 0,
+    alreadyPresent: 0,
+    rejected: 0,
+    eventsWritten: 0,
+    settlements: 0,
+    settlementsDiffering: 0,
+    seconds: 0,
+    eventsPerSecond: 0,
+    errors: [],
+    reconciliation: [],
+  };
   const started = process.hrtime.bigint();
   try {
     for (const [i, source] of lines.entries()) {
@@ -159,7 +177,18 @@ export async function appendBaseline(events: number): Promise<{ events: number; 
   const started = process.hrtime.bigint();
   try {
     for (let i = 0; i < events; i++) {
-      await store.append(`bench-${i % 500}`, [{ id: `00000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`, type: 'Bench', data, metadata: { schemaVersion: 1, recordedAt: new Date().toISOString() } }], 'any');
+      await store.append(
+        `bench-${i % 500}`,
+        [
+          {
+            id: `00000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`,
+            type: 'Bench',
+            data,
+            metadata: { schemaVersion: 1, recordedAt: new Date().toISOString() },
+          },
+        ],
+        'any',
+      );
     }
   } finally {
     await (store as unknown as { close?: () => Promise<void> | void }).close?.();

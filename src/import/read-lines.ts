@@ -26,7 +26,14 @@ function readJsonl(text: string): SourceLine[] {
 }
 
 function readCsv(text: string): SourceLine[] {
-  const rows = parse(text, { columns: true, skip_empty_lines: true, bom: true, trim: true, relax_column_count: true, info: true }) as Array<{ record: Record<string, string>; info: { lines: number } }>;
+  const rows = parse(text, {
+    columns: true,
+    skip_empty_lines: true,
+    bom: true,
+    trim: true,
+    relax_column_count: true,
+    info: true,
+  }) as Array<{ record: Record<string, string>; info: { lines: number } }>;
   return rows.map((r) => ({ line: r.info.lines, record: r.record }));
 }
 

@@ -38,16 +38,25 @@ function partingStep(d: Decision, histFund: Dec): { step: string; explanation: s
   // fits (to the fen's rounding) names the step. The rate is tried first: it needs no guess.
   const impliedRate = base.isZero() ? undefined : histFund.dividedBy(base).toDecimalPlaces(3, Dec.ROUND_HALF_UP);
   if (impliedRate && fitsToTheFen(base.times(impliedRate), histFund) && impliedRate.times(200).isInteger()) {
-    return { step: 'rate', explanation: `the policy pays ${a.rate} of ${fen(base)}; the historical fund is ${impliedRate.toString()} of it` };
+    return {
+      step: 'rate',
+      explanation: `the policy pays ${a.rate} of ${fen(base)}; the historical fund is ${impliedRate.toString()} of it`,
+    };
   }
   const rate = new Dec(a.rate);
   if (!rate.isZero()) {
     const impliedDeductible = scope.minus(histFund.dividedBy(rate)).toDecimalPlaces(0, Dec.ROUND_HALF_UP);
     if (impliedDeductible.greaterThanOrEqualTo(0) && fitsToTheFen(scope.minus(impliedDeductible).times(rate), histFund)) {
-      return { step: 'deductible', explanation: `the policy deducts ${a.deductible}; the historical fund implies ${fen(impliedDeductible)} at rate ${a.rate}` };
+      return {
+        step: 'deductible',
+        explanation: `the policy deducts ${a.deductible}; the historical fund implies ${fen(impliedDeductible)} at rate ${a.rate}`,
+      };
     }
   }
-  return { step: 'rate', explanation: `the policy pays ${a.rate} of ${fen(base)}; the historical fund (${fen(histFund)}) fits no whole rate or deductible` };
+  return {
+    step: 'rate',
+    explanation: `the policy pays ${a.rate} of ${fen(base)}; the historical fund (${fen(histFund)}) fits no whole rate or deductible`,
+  };
 }
 
 /** Equal once rounded to the fen, half-up (how every payment is rounded). */
@@ -69,5 +78,16 @@ export function reconcile(d: Decision, h: HistoricalSettlement, psnNo: string, l
     historical.fund !== policy.fund
       ? partingStep(d, money(historical.fund))
       : { step: 'account', explanation: `the account pays ${policy.account} under the policy; historically ${historical.account}` };
-  return { setl_id: h.setl_id, psn_no: psnNo, line, historical, policy, difference, step: parting.step, clause: stepOf(d, parting.step)?.clause ?? '', explanation: parting.explanation, policyVersion: d.policy.version };
+  return {
+    setl_id: h.setl_id,
+    psn_no: psnNo,
+    line,
+    historical,
+    policy,
+    difference,
+    step: parting.step,
+    clause: stepOf(d, parting.step)?.clause ?? '',
+    explanation: parting.explanation,
+    policyVersion: d.policy.version,
+  };
 }

@@ -96,8 +96,19 @@ export function settleCapitationMonth(budget: CapitationBudget, soFar: Capitatio
       {
         step: 'capitation_month',
         clause: budget.clause,
-        inputs: { generalClaimed: out.generalClaimed, consultationClaimed: out.consultationClaimed, generalRoom: fmt(generalRoom), consultationRoom: fmt(consultationRoom) },
-        result: { generalPaid: out.generalPaid, consultationPaid: out.consultationPaid, paid: out.paid, cumulativePaid: out.cumulativePaid, remaining: out.remaining },
+        inputs: {
+          generalClaimed: out.generalClaimed,
+          consultationClaimed: out.consultationClaimed,
+          generalRoom: fmt(generalRoom),
+          consultationRoom: fmt(consultationRoom),
+        },
+        result: {
+          generalPaid: out.generalPaid,
+          consultationPaid: out.consultationPaid,
+          paid: out.paid,
+          cumulativePaid: out.cumulativePaid,
+          remaining: out.remaining,
+        },
       },
     ],
   };

@@ -40,7 +40,31 @@ export const USAGE = `usage: institutions <subcommand> [options]   (env LEDGER_U
 
 export class CliUsageError extends Error {}
 
-const VALUE_FLAGS = ['code', 'name', 'category', 'level', 'location', 'region', 'designations', 'history', 'province', 'visits', 'total-cost', 'fund-due', 'declared-on', 'amount', 'paid-on', 'through', 'violating', 'reviewed', 'note', 'count', 'claimed', 'consultation', 'key'];
+const VALUE_FLAGS = [
+  'code',
+  'name',
+  'category',
+  'level',
+  'location',
+  'region',
+  'designations',
+  'history',
+  'province',
+  'visits',
+  'total-cost',
+  'fund-due',
+  'declared-on',
+  'amount',
+  'paid-on',
+  'through',
+  'violating',
+  'reviewed',
+  'note',
+  'count',
+  'claimed',
+  'consultation',
+  'key',
+];
 const BOOLEAN_FLAGS = ['county-designated', 'pharmacy', 'sole', 'markedly-above', 'passed', 'failed'];
 /** Every flag of every subcommand (util.parseArgs, strict): a misspelt flag is a usage error, not silently ignored. */
 const OPTIONS = Object.fromEntries([
@@ -82,7 +106,12 @@ export function buildRequest(argv: string[]): CliRequest {
     return encodeURIComponent(v);
   };
   const key = opt('key');
-  const write = (path: string, body: Record<string, unknown> = {}, method: 'POST' | 'PATCH' = 'POST'): CliRequest => ({ method, path, body, ...(key ? { idempotencyKey: key } : {}) });
+  const write = (path: string, body: Record<string, unknown> = {}, method: 'POST' | 'PATCH' = 'POST'): CliRequest => ({
+    method,
+    path,
+    body,
+    ...(key ? { idempotencyKey: key } : {}),
+  });
   const code = () => pos(0, 'code');
   const second = (what: string) => pos(1, what);
 
@@ -130,10 +159,17 @@ export function buildRequest(argv: string[]): CliRequest {
     case 'settle':
       return write(`/institutions/${code()}/years/${second('year')}/settlement`, opt('through') ? { throughMonth: opt('through') } : {});
     case 'review':
-      return write(`/institutions/${code()}/years/${second('year')}/review`, { reviewedVisits: int('visits'), violatingCost: str('violating'), reviewedCost: str('reviewed') });
+      return write(`/institutions/${code()}/years/${second('year')}/review`, {
+        reviewedVisits: int('visits'),
+        violatingCost: str('violating'),
+        reviewedCost: str('reviewed'),
+      });
     case 'assess': {
       if (flag('passed') === flag('failed')) throw new CliUsageError('give exactly one of --passed or --failed');
-      return write(`/institutions/${code()}/years/${second('year')}/assessment`, { passed: flag('passed'), ...(opt('note') ? { note: opt('note') } : {}) });
+      return write(`/institutions/${code()}/years/${second('year')}/assessment`, {
+        passed: flag('passed'),
+        ...(opt('note') ? { note: opt('note') } : {}),
+      });
     }
     case 'final':
       return write(`/institutions/${code()}/years/${second('year')}/final-payment`);
@@ -169,7 +205,9 @@ export function render(req: CliRequest, status: number, body: Json): string {
     return body?.clause ? `${head}\n  clause: ${body.clause}` : head;
   }
   if (req.method !== 'GET') {
-    const out: string[] = [body.created === false ? `(already applied — nothing written) ${body.code}` : `${body.code} revision ${body.revision}`];
+    const out: string[] = [
+      body.created === false ? `(already applied — nothing written) ${body.code}` : `${body.code} revision ${body.revision}`,
+    ];
     for (const e of body.events ?? []) {
       out.push(`${e.type}`);
       for (const [k, v] of Object.entries(e.data as Record<string, unknown>)) {
@@ -180,7 +218,13 @@ export function render(req: CliRequest, status: number, body: Json): string {
     return out.join('\n');
   }
   if (Array.isArray(body?.steps)) {
-    return [`${body.code} ${body.year}: ${body.steps.length} steps`, ...body.steps.map((s: Json, i: number) => `${String(i + 1).padStart(3)}. ${s.step}  [${s.clause}]\n       in  ${JSON.stringify(s.inputs)}\n       out ${JSON.stringify(s.result)}${s.note ? `\n       note ${s.note}` : ''}`)].join('\n');
+    return [
+      `${body.code} ${body.year}: ${body.steps.length} steps`,
+      ...body.steps.map(
+        (s: Json, i: number) =>
+          `${String(i + 1).padStart(3)}. ${s.step}  [${s.clause}]\n       in  ${JSON.stringify(s.inputs)}\n       out ${JSON.stringify(s.result)}${s.note ? `\n       note ${s.note}` : ''}`,
+      ),
+    ].join('\n');
   }
   if (body?.declared && Array.isArray(body.months)) {
     const out = [`${body.code} ${body.year}`];
@@ -191,12 +235,38 @@ export function render(req: CliRequest, status: number, body: Json): string {
         `  ${m.month}  ${String(m.visits).padStart(8)} ${String(m.totalCost).padStart(14)} ${String(m.fundDue).padStart(14)} ${String(m.approved ?? '—').padStart(14)} ${String(m.advanced ?? '—').padStart(14)} ${String(m.held ?? '—').padStart(12)}  ${m.declaredOn}${m.late ? ' LATE' : ''}`,
       );
     }
-    out.push(line('declared fund due', body.declared.fundDue), line('approved', body.approved), line('advanced (95%)', body.advanced), line('held (5%)', body.held));
-    if (body.settlement) out.push(line('period payable', `${body.settlement.payable} (average ${body.settlement.actualAverage} vs ceiling ${body.settlement.ceilingAverage ?? '—'})`), line('overspend', body.settlement.overspend));
-    if (body.review) out.push(line('review', `${body.review.outcome}, share ${body.review.share}, compensation ${body.review.compensation}`));
-    if (body.assessment) out.push(line('assessment', `${body.assessment.passed ? 'passed' : 'failed'}; holdback released ${body.assessment.holdbackReleased}`));
-    if (body.final) out.push(line('final payment', body.final.finalPayment), line('year-end transfer', body.final.yearEndTransfer), line('adjustment', body.final.adjustment));
-    if (body.capitation) out.push(line('capitation budget', body.capitation.persons.budget), line('capitation paid', body.capitation.paid), line('capitation remaining', body.capitation.remaining));
+    out.push(
+      line('declared fund due', body.declared.fundDue),
+      line('approved', body.approved),
+      line('advanced (95%)', body.advanced),
+      line('held (5%)', body.held),
+    );
+    if (body.settlement)
+      out.push(
+        line(
+          'period payable',
+          `${body.settlement.payable} (average ${body.settlement.actualAverage} vs ceiling ${body.settlement.ceilingAverage ?? '—'})`,
+        ),
+        line('overspend', body.settlement.overspend),
+      );
+    if (body.review)
+      out.push(line('review', `${body.review.outcome}, share ${body.review.share}, compensation ${body.review.compensation}`));
+    if (body.assessment)
+      out.push(
+        line('assessment', `${body.assessment.passed ? 'passed' : 'failed'}; holdback released ${body.assessment.holdbackReleased}`),
+      );
+    if (body.final)
+      out.push(
+        line('final payment', body.final.finalPayment),
+        line('year-end transfer', body.final.yearEndTransfer),
+        line('adjustment', body.final.adjustment),
+      );
+    if (body.capitation)
+      out.push(
+        line('capitation budget', body.capitation.persons.budget),
+        line('capitation paid', body.capitation.paid),
+        line('capitation remaining', body.capitation.remaining),
+      );
     return out.join('\n');
   }
   return Object.entries(body ?? {})
@@ -210,7 +280,11 @@ export interface CliIo {
 }
 
 /** Runs one subcommand against the ledger; returns the process exit code. */
-export async function main(argv: string[], env: Record<string, string | undefined> = process.env, io: CliIo = { out: console.log, err: console.error }): Promise<number> {
+export async function main(
+  argv: string[],
+  env: Record<string, string | undefined> = process.env,
+  io: CliIo = { out: console.log, err: console.error },
+): Promise<number> {
   let req: CliRequest;
   try {
     req = buildRequest(argv);

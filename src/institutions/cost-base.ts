@@ -85,20 +85,36 @@ export function determineCostBase(
   const { year } = request;
   const p = params.jiaozuo;
   if (isExemptFromCostBase(profile, params)) {
-    throw new PolicyRefusal(COST_BASE_REASONS.exempt, cite(p.exemptCategories), `category ${profile.category} is exempt from per-visit average management`);
+    throw new PolicyRefusal(
+      COST_BASE_REASONS.exempt,
+      cite(p.exemptCategories),
+      `category ${profile.category} is exempt from per-visit average management`,
+    );
   }
-  const usesOwnHistory = profile.category === 'other_specialty' || (request.soleInCategory === true && isJiaozuoBaseCategory(profile.category));
+  const usesOwnHistory =
+    profile.category === 'other_specialty' || (request.soleInCategory === true && isJiaozuoBaseCategory(profile.category));
   if (!usesOwnHistory) {
     if (request.history || request.provinceAverage || request.markedlyAboveProvince) {
-      throw new InvalidInput('history', `category ${profile.category} takes the published base; own history applies only to other specialty institutions or the sole institution of a category`);
+      throw new InvalidInput(
+        'history',
+        `category ${profile.category} takes the published base; own history applies only to other specialty institutions or the sole institution of a category`,
+      );
     }
     const category = publishedBaseCategory(profile, params);
     if (!category) {
-      throw new PolicyRefusal('NO_BASE_FOR_CATEGORY', `${p.effectiveFrom.document} 四（一）1`, `the document publishes no per-visit average base for category ${profile.category}`);
+      throw new PolicyRefusal(
+        'NO_BASE_FOR_CATEGORY',
+        `${p.effectiveFrom.document} 四（一）1`,
+        `the document publishes no per-visit average base for category ${profile.category}`,
+      );
     }
     const yearParams = p.years[String(year)];
     if (!yearParams) {
-      throw new PolicyRefusal(COST_BASE_REASONS.noBaseForYear, `${p.effectiveFrom.document} 四（一）3`, `no per-visit average base is published for ${year}`);
+      throw new PolicyRefusal(
+        COST_BASE_REASONS.noBaseForYear,
+        `${p.effectiveFrom.document} 四（一）3`,
+        `no per-visit average base is published for ${year}`,
+      );
     }
     const published = yearParams.categoryBases[category];
     const method: CostBaseMethod = category === profile.category ? 'category' : 'unrated_mapping';
@@ -131,7 +147,9 @@ function ownHistoryBase(profile: CategorisedProfile, request: CostBaseRequest, p
     const years = Array.from({ length: n }, (_, i) => year - n + i);
     const missing = years.filter((y) => !byYear.has(y));
     if (missing.length > 0) {
-      throw new PolicyRefusal(COST_BASE_REASONS.historyIncomplete, clause, `the per-visit averages of ${missing.join(', ')} are needed`, { missing });
+      throw new PolicyRefusal(COST_BASE_REASONS.historyIncomplete, clause, `the per-visit averages of ${missing.join(', ')} are needed`, {
+        missing,
+      });
     }
     return years.map((y) => byYear.get(y)!);
   };
@@ -159,7 +177,15 @@ function ownHistoryBase(profile: CategorisedProfile, request: CostBaseRequest, p
     trace.push({
       step: 'own_history_best_of',
       clause,
-      inputs: { ...inputs, best, of, chosenYears: chosen.map((h) => h.year).sort().join(',') },
+      inputs: {
+        ...inputs,
+        best,
+        of,
+        chosenYears: chosen
+          .map((h) => h.year)
+          .sort()
+          .join(','),
+      },
       result: { ownBase: fmt(ownBase) },
     });
   } else {
@@ -196,7 +222,12 @@ function ownHistoryBase(profile: CategorisedProfile, request: CostBaseRequest, p
     clause = provinceClause;
     inputs.provinceAverage = fmt(province);
     inputs.markedlyAboveProvince = true;
-    trace.push({ step: 'province_figure', clause, inputs: { ownBase: fmt(ownBase), provinceAverage: fmt(province) }, result: { base: fmt(base) } });
+    trace.push({
+      step: 'province_figure',
+      clause,
+      inputs: { ownBase: fmt(ownBase), provinceAverage: fmt(province) },
+      result: { base: fmt(base) },
+    });
   } else if (request.provinceAverage !== undefined) {
     inputs.provinceAverage = fmt(money(request.provinceAverage));
   }

@@ -63,8 +63,20 @@ export function computeFinalPayment(i: FinalPaymentInputs, clause: string): Fina
       {
         step: 'final_payment',
         clause,
-        inputs: { payable: out.payable, compensation: out.compensation, advances: out.advances, holdbackReleased: out.holdbackReleased, holdbackKept: fmt(money(i.holdbackKept)) },
-        result: { entitlement: out.entitlement, forfeited: out.forfeited, finalPayment: out.finalPayment, adjustment: out.adjustment, yearEndTransfer: out.yearEndTransfer },
+        inputs: {
+          payable: out.payable,
+          compensation: out.compensation,
+          advances: out.advances,
+          holdbackReleased: out.holdbackReleased,
+          holdbackKept: fmt(money(i.holdbackKept)),
+        },
+        result: {
+          entitlement: out.entitlement,
+          forfeited: out.forfeited,
+          finalPayment: out.finalPayment,
+          adjustment: out.adjustment,
+          yearEndTransfer: out.yearEndTransfer,
+        },
       },
     ],
   };

@@ -59,13 +59,19 @@ export function commandOf(event: InstitutionEvent): InstitutionCommand {
       return { type: 'RecordOverspendReview', data: { year, reviewedVisits, violatingCost, reviewedCost } };
     }
     case 'AnnualAssessed':
-      return { type: 'AssessYear', data: { year: event.data.year, passed: event.data.passed, ...(event.data.note !== undefined ? { note: event.data.note } : {}) } };
+      return {
+        type: 'AssessYear',
+        data: { year: event.data.year, passed: event.data.passed, ...(event.data.note !== undefined ? { note: event.data.note } : {}) },
+      };
     case 'FinalPaymentMade':
       return { type: 'MakeFinalPayment', data: { year: event.data.year } };
     case 'PersonsAssigned':
       return { type: 'AssignPersons', data: { year: event.data.year, count: event.data.count } };
     case 'CapitationSettled':
-      return { type: 'SettleCapitationMonth', data: { month: event.data.month, claimed: event.data.claimed, consultationClaimed: event.data.consultationClaimed } };
+      return {
+        type: 'SettleCapitationMonth',
+        data: { month: event.data.month, claimed: event.data.claimed, consultationClaimed: event.data.consultationClaimed },
+      };
   }
 }
 
@@ -101,7 +107,12 @@ function versionsOf(event: InstitutionEvent): SettlementPackVersions {
 }
 
 /** Decides an event's command again with the packs it recorded, as the write side did. */
-function decideAgain(event: InstitutionEvent, state: InstitutionState, catalog: PolicyCatalog, cache: Map<string, SettlementParameters>): InstitutionEvent[] {
+function decideAgain(
+  event: InstitutionEvent,
+  state: InstitutionState,
+  catalog: PolicyCatalog,
+  cache: Map<string, SettlementParameters>,
+): InstitutionEvent[] {
   const versions = versionsOf(event);
   const key = JSON.stringify(versions);
   if (!cache.has(key)) cache.set(key, settlementParameters(catalog, versions));
@@ -115,7 +126,12 @@ function decideAgain(event: InstitutionEvent, state: InstitutionState, catalog: 
  * version it recorded. An event that recorded none (written before versions were recorded)
  * is replayed with the packs in force and compared without the field.
  */
-export function replayInstitution(code: string, stored: ReadonlyArray<RecordedEvent>, catalog: PolicyCatalog, year?: number): InstitutionReplayReport {
+export function replayInstitution(
+  code: string,
+  stored: ReadonlyArray<RecordedEvent>,
+  catalog: PolicyCatalog,
+  year?: number,
+): InstitutionReplayReport {
   const findings: InstitutionReplayFinding[] = [];
   const cache = new Map<string, SettlementParameters>();
   let state: InstitutionState = initialInstitutionState();
@@ -130,10 +146,20 @@ export function replayInstitution(code: string, stored: ReadonlyArray<RecordedEv
         const again = produced.find((p) => p.type === event.type);
         const recordedVersion = 'packVersion' in (event.data as object);
         const againData = again && !recordedVersion ? withoutPackVersion(again.data) : again?.data;
-        const differences = again ? jsonDiff(event.data, againData) : [{ path: 'type', recorded: event.type, recomputed: produced.map((p) => p.type).join(',') || '(nothing)' }];
-        if (differences.length) findings.push({ revision: event.revision, position: event.position, type: event.type, kind: 'differs', differences });
+        const differences = again
+          ? jsonDiff(event.data, againData)
+          : [{ path: 'type', recorded: event.type, recomputed: produced.map((p) => p.type).join(',') || '(nothing)' }];
+        if (differences.length)
+          findings.push({ revision: event.revision, position: event.position, type: event.type, kind: 'differs', differences });
       } catch (e) {
-        findings.push({ revision: event.revision, position: event.position, type: event.type, kind: 'refused', differences: [], message: e instanceof Error ? e.message : String(e) });
+        findings.push({
+          revision: event.revision,
+          position: event.position,
+          type: event.type,
+          kind: 'refused',
+          differences: [],
+          message: e instanceof Error ? e.message : String(e),
+        });
       }
     }
     state = evolve(state, event);

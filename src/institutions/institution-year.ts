@@ -72,7 +72,9 @@ export function institutionYearView(state: InstitutionState, code: string, year:
         held: s.advance?.held ?? null,
       };
     });
-  const capMonths = Object.keys(y.capitation).sort().map((m) => y.capitation[m]);
+  const capMonths = Object.keys(y.capitation)
+    .sort()
+    .map((m) => y.capitation[m]);
   const capPaid = sum(capMonths.map((c) => money(c.paid)));
   return {
     code,
@@ -104,7 +106,11 @@ export function institutionYearView(state: InstitutionState, code: string, year:
 }
 
 /** Every step of the year in order, each with its clause. */
-export function explainInstitutionYear(state: InstitutionState, code: string, year: number): { code: string; year: number; steps: TraceEntry[] } {
+export function explainInstitutionYear(
+  state: InstitutionState,
+  code: string,
+  year: number,
+): { code: string; year: number; steps: TraceEntry[] } {
   const y = state.years[year] ?? emptyYear();
   const steps: TraceEntry[] = [];
   if (y.costBase) steps.push(...y.costBase.trace);
@@ -119,23 +125,46 @@ export function explainInstitutionYear(state: InstitutionState, code: string, ye
         result: { dueBy: d.dueBy, late: d.late },
       });
     }
-    if (s.approved) steps.push({ step: 'month_approved', clause: s.approved.clause, inputs: { month: m }, result: { approvedAmount: s.approved.approvedAmount } });
+    if (s.approved)
+      steps.push({
+        step: 'month_approved',
+        clause: s.approved.clause,
+        inputs: { month: m },
+        result: { approvedAmount: s.approved.approvedAmount },
+      });
     if (s.advance) {
       const a = s.advance;
-      steps.push({ step: 'advance_paid', clause: a.clause, inputs: { month: m, approvedAmount: a.approvedAmount, advanceShare: a.advanceShare }, result: { advance: a.amount, held: a.held } });
+      steps.push({
+        step: 'advance_paid',
+        clause: a.clause,
+        inputs: { month: m, approvedAmount: a.approvedAmount, advanceShare: a.advanceShare },
+        result: { advance: a.amount, held: a.held },
+      });
     }
   }
   if (y.settlement) steps.push(...y.settlement.trace);
   if (y.review) steps.push(...y.review.trace);
   if (y.assessment) {
     const a = y.assessment;
-    steps.push({ step: 'annual_assessment', clause: a.clause, inputs: { passed: a.passed, held: a.held }, result: { holdbackReleased: a.holdbackReleased, holdbackKept: a.holdbackKept }, ...(a.note ? { note: a.note } : {}) });
+    steps.push({
+      step: 'annual_assessment',
+      clause: a.clause,
+      inputs: { passed: a.passed, held: a.held },
+      result: { holdbackReleased: a.holdbackReleased, holdbackKept: a.holdbackKept },
+      ...(a.note ? { note: a.note } : {}),
+    });
   }
   if (y.final) steps.push(...y.final.trace);
   if (y.persons) {
     const p = y.persons;
-    steps.push({ step: 'capitation_budget', clause: p.clause, inputs: { persons: p.count, fundingPerPerson: p.fundingPerPerson, consultationPerPerson: p.consultationPerPerson }, result: { budget: p.budget, generalBudget: p.generalBudget, consultationBudget: p.consultationBudget } });
+    steps.push({
+      step: 'capitation_budget',
+      clause: p.clause,
+      inputs: { persons: p.count, fundingPerPerson: p.fundingPerPerson, consultationPerPerson: p.consultationPerPerson },
+      result: { budget: p.budget, generalBudget: p.generalBudget, consultationBudget: p.consultationBudget },
+    });
   }
-  for (const m of Object.keys(y.capitation).sort()) steps.push(...y.capitation[m].trace.map((t) => ({ ...t, inputs: { month: m, ...t.inputs } })));
+  for (const m of Object.keys(y.capitation).sort())
+    steps.push(...y.capitation[m].trace.map((t) => ({ ...t, inputs: { month: m, ...t.inputs } })));
   return { code, year, steps };
 }

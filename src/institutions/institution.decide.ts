@@ -6,13 +6,7 @@ import { ledgerRule } from '../policy/citation';
 import { capitationBudget, CAPITATION_REASONS, settleCapitationMonth } from './capitation';
 import { CostBaseRequest, determineCostBase, isExemptFromCostBase } from './cost-base';
 import { computeFinalPayment } from './final-payment';
-import {
-  emptyYear,
-  InstitutionEvent,
-  InstitutionState,
-  ProfileChanges,
-  YearState,
-} from './institution.events';
+import { emptyYear, InstitutionEvent, InstitutionState, ProfileChanges, YearState } from './institution.events';
 import {
   CategorisedProfile,
   INSTITUTION_CATEGORIES,
@@ -82,7 +76,10 @@ type Events = InstitutionEvent[];
 function validateCategory(p: InstitutionProfile, categories: Cited<InstitutionCategory[]> | undefined): void {
   if (categories) {
     if (p.category === undefined || !categories.value.includes(p.category)) {
-      throw new InvalidInput('category', `must be one of ${categories.value.join(', ')} for an institution of ${p.region} (${cite(categories)})`);
+      throw new InvalidInput(
+        'category',
+        `must be one of ${categories.value.join(', ')} for an institution of ${p.region} (${cite(categories)})`,
+      );
     }
   } else if (p.category !== undefined && !(INSTITUTION_CATEGORIES as readonly string[]).includes(p.category)) {
     throw new InvalidInput('category', 'unknown category');
@@ -90,19 +87,27 @@ function validateCategory(p: InstitutionProfile, categories: Cited<InstitutionCa
 }
 
 function validateProfile(p: InstitutionProfile, params: SettlementParameters, categories: Cited<InstitutionCategory[]> | undefined): void {
-  if (typeof p.code !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(p.code)) throw new InvalidInput('code', '1-64 letters, digits, . _ - (starting with a letter or digit)');
+  if (typeof p.code !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(p.code))
+    throw new InvalidInput('code', '1-64 letters, digits, . _ - (starting with a letter or digit)');
   if (typeof p.name !== 'string' || p.name.trim() === '') throw new InvalidInput('name', 'required');
   if (!INSTITUTION_LEVELS.includes(p.level)) throw new InvalidInput('level', 'unknown level');
   if (!(INSTITUTION_LOCATIONS as readonly string[]).includes(p.location)) throw new InvalidInput('location', 'unknown location');
   if (typeof p.region !== 'string' || p.region.trim() === '') throw new InvalidInput('region', 'required');
   validateCategory(p, categories);
-  if (!Array.isArray(p.designations) || p.designations.some((s) => !SCHEMES.includes(s)) || new Set(p.designations).size !== p.designations.length) {
+  if (
+    !Array.isArray(p.designations) ||
+    p.designations.some((s) => !SCHEMES.includes(s)) ||
+    new Set(p.designations).size !== p.designations.length
+  ) {
     throw new InvalidInput('designations', "distinct values of 'employee' | 'resident'");
   }
   // 焦医保〔2024〕32号 四（一）1 第二段: the location mapping is for "其他一级或未定级的综合医疗机构".
   if (p.category === 'other_general') {
     if (p.level !== 'level1' && p.level !== 'unrated') {
-      throw new InvalidInput('level', `other_general is for level-1 or unrated general institutions (${cite(params.jiaozuo.unratedMapping)})`);
+      throw new InvalidInput(
+        'level',
+        `other_general is for level-1 or unrated general institutions (${cite(params.jiaozuo.unratedMapping)})`,
+      );
     }
     if (p.location !== 'city' && p.location !== 'township') {
       throw new PolicyRefusal(
@@ -114,8 +119,18 @@ function validateProfile(p: InstitutionProfile, params: SettlementParameters, ca
   }
 }
 
-function register(state: InstitutionState, data: InstitutionProfile, params: SettlementParameters, categories?: Cited<InstitutionCategory[]>): Events {
-  if (state.profile) throw new PolicyRefusal(INSTITUTION_REASONS.alreadyRegistered, REGISTRY_CLAUSE, `institution ${state.profile.code} is already registered`);
+function register(
+  state: InstitutionState,
+  data: InstitutionProfile,
+  params: SettlementParameters,
+  categories?: Cited<InstitutionCategory[]>,
+): Events {
+  if (state.profile)
+    throw new PolicyRefusal(
+      INSTITUTION_REASONS.alreadyRegistered,
+      REGISTRY_CLAUSE,
+      `institution ${state.profile.code} is already registered`,
+    );
   const profile: InstitutionProfile = {
     code: data.code,
     name: data.name,
@@ -136,10 +151,17 @@ function requireProfile(state: InstitutionState): InstitutionProfile {
   return state.profile;
 }
 
-function changeProfile(state: InstitutionState, data: { changes: ProfileChanges }, params: SettlementParameters, categories?: Cited<InstitutionCategory[]>): Events {
+function changeProfile(
+  state: InstitutionState,
+  data: { changes: ProfileChanges },
+  params: SettlementParameters,
+  categories?: Cited<InstitutionCategory[]>,
+): Events {
   const profile = requireProfile(state);
   const changes = Object.fromEntries(Object.entries(data.changes).filter(([k, v]) => k !== 'code' && v !== undefined)) as ProfileChanges;
-  const effective = Object.entries(changes).filter(([k, v]) => JSON.stringify((profile as unknown as Record<string, unknown>)[k]) !== JSON.stringify(v));
+  const effective = Object.entries(changes).filter(
+    ([k, v]) => JSON.stringify((profile as unknown as Record<string, unknown>)[k]) !== JSON.stringify(v),
+  );
   if (effective.length === 0) return [];
   validateProfile({ ...profile, ...changes }, params, categories);
   return [{ type: 'InstitutionProfileChanged', data: { changes: Object.fromEntries(effective) as ProfileChanges } }];
@@ -188,25 +210,37 @@ function setCostBase(state: InstitutionState, data: CostBaseRequest, params: Set
   if (!Number.isInteger(data.year)) throw new InvalidInput('year', 'must be an integer');
   refuseIfSettled(year(state, data.year), data.year, `${params.jiaozuo.effectiveFrom.document} 四（一）`);
   const d = determineCostBase(profile, data, params);
-  return [{ type: 'CostBaseSet', data: { year: d.year, base: d.base, method: d.method, inputs: d.inputs, clause: d.clause, trace: d.trace } }];
+  return [
+    { type: 'CostBaseSet', data: { year: d.year, base: d.base, method: d.method, inputs: d.inputs, clause: d.clause, trace: d.trace } },
+  ];
 }
 
 function effectiveMonth(params: SettlementParameters): Month {
   return params.jiaozuo.effectiveFrom.value.slice(0, 7);
 }
 
-function declareMonth(state: InstitutionState, data: Extract<InstitutionCommand, { type: 'DeclareMonth' }>['data'], params: SettlementParameters): Events {
+function declareMonth(
+  state: InstitutionState,
+  data: Extract<InstitutionCommand, { type: 'DeclareMonth' }>['data'],
+  params: SettlementParameters,
+): Events {
   requireJiaozuo(state, params);
   const month = requireMonth(data.month);
   const dueParam = params.jiaozuo.monthly.declarationDueDay;
   if (month < effectiveMonth(params)) {
-    throw new PolicyRefusal(INSTITUTION_REASONS.beforeEffective, cite(params.jiaozuo.effectiveFrom), `conditional fee-for-service starts ${params.jiaozuo.effectiveFrom.value}`);
+    throw new PolicyRefusal(
+      INSTITUTION_REASONS.beforeEffective,
+      cite(params.jiaozuo.effectiveFrom),
+      `conditional fee-for-service starts ${params.jiaozuo.effectiveFrom.value}`,
+    );
   }
   const y = year(state, yearOfMonth(month));
   refuseIfSettled(y, yearOfMonth(month), cite(dueParam));
-  if (y.months[month]?.declared) throw new PolicyRefusal(INSTITUTION_REASONS.monthAlreadyDeclared, cite(dueParam), `${month} is already declared`);
+  if (y.months[month]?.declared)
+    throw new PolicyRefusal(INSTITUTION_REASONS.monthAlreadyDeclared, cite(dueParam), `${month} is already declared`);
   if (!isLocalDate(data.declaredOn)) throw new InvalidInput('declaredOn', "must be a 'YYYY-MM-DD' date");
-  if (data.declaredOn < firstDayOfNextMonth(`${month}-01`)) throw new InvalidInput('declaredOn', `a month is declared after it ends (on or after ${firstDayOfNextMonth(`${month}-01`)})`);
+  if (data.declaredOn < firstDayOfNextMonth(`${month}-01`))
+    throw new InvalidInput('declaredOn', `a month is declared after it ends (on or after ${firstDayOfNextMonth(`${month}-01`)})`);
   if (!Number.isInteger(data.visits) || data.visits < 0) throw new InvalidInput('visits', 'must be a non-negative integer');
   const totalCost = nonNegativeMoney('totalCost', data.totalCost);
   const fundDue = nonNegativeMoney('fundDue', data.fundDue);
@@ -216,7 +250,16 @@ function declareMonth(state: InstitutionState, data: Extract<InstitutionCommand,
   return [
     {
       type: 'MonthDeclared',
-      data: { month, visits: data.visits, totalCost: fmt(totalCost), fundDue: fmt(fundDue), declaredOn: data.declaredOn, dueBy, late: data.declaredOn > dueBy, clause: cite(dueParam) },
+      data: {
+        month,
+        visits: data.visits,
+        totalCost: fmt(totalCost),
+        fundDue: fmt(fundDue),
+        declaredOn: data.declaredOn,
+        dueBy,
+        late: data.declaredOn > dueBy,
+        clause: cite(dueParam),
+      },
     },
   ];
 }
@@ -233,7 +276,11 @@ function approveMonth(state: InstitutionState, data: { month: Month; approvedAmo
   const approved = nonNegativeMoney('approvedAmount', data.approvedAmount);
   // "经办机构根据医疗费申报额度，经核实后": verification can lower, never raise, the declared fund due.
   if (approved.greaterThan(money(m.declared.fundDue))) {
-    throw new PolicyRefusal(INSTITUTION_REASONS.approvedOverDeclared, clause, `approved ${fmt(approved)} exceeds the declared fund due ${m.declared.fundDue}`);
+    throw new PolicyRefusal(
+      INSTITUTION_REASONS.approvedOverDeclared,
+      clause,
+      `approved ${fmt(approved)} exceeds the declared fund due ${m.declared.fundDue}`,
+    );
   }
   return [{ type: 'MonthApproved', data: { month, approvedAmount: fmt(approved), clause } }];
 }
@@ -278,15 +325,23 @@ function settle(state: InstitutionState, data: { year: number; throughMonth?: Mo
   const through = data.throughMonth === undefined ? `${data.year}-12` : requireMonth(data.throughMonth);
   if (yearOfMonth(through) !== data.year) throw new InvalidInput('throughMonth', `must be a month of ${data.year}`);
   const months = periodMonths(data.year, params, through);
-  if (months.length === 0) throw new PolicyRefusal(INSTITUTION_REASONS.beforeEffective, cite(j.effectiveFrom), `no month of ${data.year} through ${through} is under conditional fee-for-service`);
+  if (months.length === 0)
+    throw new PolicyRefusal(
+      INSTITUTION_REASONS.beforeEffective,
+      cite(j.effectiveFrom),
+      `no month of ${data.year} through ${through} is under conditional fee-for-service`,
+    );
   const later = Object.keys(y.months).filter((m) => m > through && y.months[m].declared);
   if (later.length > 0) throw new InvalidInput('throughMonth', `months after ${through} are declared (${later.join(', ')})`);
   for (const month of months) {
     const m = y.months[month];
     const monthClause = cite(j.monthly.advanceShare);
-    if (!m?.declared) throw new PolicyRefusal(INSTITUTION_REASONS.monthNotDeclared, monthClause, `${month} has not been declared`, { month });
-    if (!m.approved) throw new PolicyRefusal(INSTITUTION_REASONS.monthNotApproved, monthClause, `${month} has not been approved`, { month });
-    if (!m.advance) throw new PolicyRefusal(INSTITUTION_REASONS.advanceNotPaid, monthClause, `the advance for ${month} has not been paid`, { month });
+    if (!m?.declared)
+      throw new PolicyRefusal(INSTITUTION_REASONS.monthNotDeclared, monthClause, `${month} has not been declared`, { month });
+    if (!m.approved)
+      throw new PolicyRefusal(INSTITUTION_REASONS.monthNotApproved, monthClause, `${month} has not been approved`, { month });
+    if (!m.advance)
+      throw new PolicyRefusal(INSTITUTION_REASONS.advanceNotPaid, monthClause, `the advance for ${month} has not been paid`, { month });
   }
   const declared = months.map((mo) => y.months[mo].declared!);
   const visits = declared.reduce((a, d) => a + d.visits, 0);
@@ -299,15 +354,28 @@ function settle(state: InstitutionState, data: { year: number; throughMonth?: Mo
   let baseClause = cite(j.exemptCategories);
   let capClause = cite(j.exemptCategories);
   if (!isExemptFromCostBase(profile, params)) {
-    if (!y.costBase) throw new PolicyRefusal(INSTITUTION_REASONS.costBaseNotSet, `${j.effectiveFrom.document} 四（一）1`, `no per-visit average base is set for ${data.year}`);
+    if (!y.costBase)
+      throw new PolicyRefusal(
+        INSTITUTION_REASONS.costBaseNotSet,
+        `${j.effectiveFrom.document} 四（一）1`,
+        `no per-visit average base is set for ${data.year}`,
+      );
     const yearParams = j.years[String(data.year)];
-    if (!yearParams) throw new PolicyRefusal(INSTITUTION_REASONS.noCapForYear, `${j.effectiveFrom.document} 四（一）2`, `no growth cap is published for ${data.year}`);
+    if (!yearParams)
+      throw new PolicyRefusal(
+        INSTITUTION_REASONS.noCapForYear,
+        `${j.effectiveFrom.document} 四（一）2`,
+        `no growth cap is published for ${data.year}`,
+      );
     base = y.costBase.base;
     baseClause = y.costBase.clause;
     growthCap = yearParams.growthCap.value;
     capClause = cite(yearParams.growthCap);
   }
-  const outcome = settlePeriod({ visits, totalCost: fmt(totalCost), fundDue: fmt(fundDue) }, { base, growthCap, baseClause, capClause, ruleClause });
+  const outcome = settlePeriod(
+    { visits, totalCost: fmt(totalCost), fundDue: fmt(fundDue) },
+    { base, growthCap, baseClause, capClause, ruleClause },
+  );
   return [
     {
       type: 'PeriodSettled',
@@ -339,7 +407,11 @@ function requireSettled(state: InstitutionState, yearNumber: number, clause: str
   return { y, settlement: y.settlement };
 }
 
-function recordReview(state: InstitutionState, data: Extract<InstitutionCommand, { type: 'RecordOverspendReview' }>['data'], params: SettlementParameters): Events {
+function recordReview(
+  state: InstitutionState,
+  data: Extract<InstitutionCommand, { type: 'RecordOverspendReview' }>['data'],
+  params: SettlementParameters,
+): Events {
   requireJiaozuo(state, params);
   const clause = cite(params.jiaozuo.review.noCompensationFromShare);
   const { y, settlement } = requireSettled(state, data.year, clause);
@@ -379,7 +451,9 @@ function heldTotal(y: YearState, settlementMonths: Month[]): { advances: string;
 
 function settledMonths(y: YearState): Month[] {
   const s = y.settlement!;
-  return Object.keys(y.months).filter((m) => m >= s.fromMonth && m <= s.throughMonth).sort();
+  return Object.keys(y.months)
+    .filter((m) => m >= s.fromMonth && m <= s.throughMonth)
+    .sort();
 }
 
 function assess(state: InstitutionState, data: { year: number; passed: boolean; note?: string }, params: SettlementParameters): Events {
@@ -411,7 +485,8 @@ function finalPayment(state: InstitutionState, data: { year: number }, params: S
   const j = params.jiaozuo;
   const clause = `${cite(j.monthly.heldShare)}; ${cite(j.review.noCompensationFromShare)}; ${j.effectiveFrom.document} 附件`;
   const { y, settlement } = requireSettled(state, data.year, clause);
-  if (!y.assessment) throw new PolicyRefusal(INSTITUTION_REASONS.notAssessed, cite(j.monthly.heldShare), `${data.year} has not been assessed`);
+  if (!y.assessment)
+    throw new PolicyRefusal(INSTITUTION_REASONS.notAssessed, cite(j.monthly.heldShare), `${data.year} has not been assessed`);
   const totals = heldTotal(y, settledMonths(y));
   const r = computeFinalPayment(
     {
@@ -435,7 +510,11 @@ function requireAnyang(state: InstitutionState, params: SettlementParameters): I
   const profile = requireProfile(state);
   const a = params.anyang;
   if (profile.region !== a.region.value || !profile.designations.includes(a.scheme.value)) {
-    throw new PolicyRefusal(INSTITUTION_REASONS.notAnyang, cite(a.region), `institution ${profile.code} is not an ${a.region.value} institution designated for ${a.scheme.value} outpatient pooling`);
+    throw new PolicyRefusal(
+      INSTITUTION_REASONS.notAnyang,
+      cite(a.region),
+      `institution ${profile.code} is not an ${a.region.value} institution designated for ${a.scheme.value} outpatient pooling`,
+    );
   }
   return profile;
 }
@@ -444,24 +523,38 @@ function assignPersons(state: InstitutionState, data: { year: number; count: num
   requireAnyang(state, params);
   if (!Number.isInteger(data.year)) throw new InvalidInput('year', 'must be an integer');
   const b = capitationBudget(data.year, data.count, params);
-  if (!b) throw new PolicyRefusal(INSTITUTION_REASONS.noFunding, `${params.anyang.region.document} 附件`, `no funding standard is published for ${data.year}`);
+  if (!b)
+    throw new PolicyRefusal(
+      INSTITUTION_REASONS.noFunding,
+      `${params.anyang.region.document} 附件`,
+      `no funding standard is published for ${data.year}`,
+    );
   const paid = Object.values(year(state, data.year).capitation);
   const generalPaid = sum(paid.map((c) => money(c.generalPaid)));
   const consultationPaid = sum(paid.map((c) => money(c.consultationPaid)));
   if (money(b.generalBudget).lessThan(generalPaid) || money(b.consultationBudget).lessThan(consultationPaid)) {
-    throw new PolicyRefusal(INSTITUTION_REASONS.budgetBelowPaid, b.clause, `a budget for ${data.count} persons is below what was already paid in ${data.year}`);
+    throw new PolicyRefusal(
+      INSTITUTION_REASONS.budgetBelowPaid,
+      b.clause,
+      `a budget for ${data.count} persons is below what was already paid in ${data.year}`,
+    );
   }
   const { year: y, persons, ...rest } = b;
   return [{ type: 'PersonsAssigned', data: { year: y, count: persons, ...rest } }];
 }
 
-function settleCapitation(state: InstitutionState, data: { month: Month; claimed: string; consultationClaimed?: string }, params: SettlementParameters): Events {
+function settleCapitation(
+  state: InstitutionState,
+  data: { month: Month; claimed: string; consultationClaimed?: string },
+  params: SettlementParameters,
+): Events {
   requireAnyang(state, params);
   const month = requireMonth(data.month);
   const y = year(state, yearOfMonth(month));
   // 四（二）: settled monthly within the limit (the document is the capitation pack's).
   const clause = `${params.anyang.region.document} 四（二）`;
-  if (!y.persons) throw new PolicyRefusal(INSTITUTION_REASONS.personsNotAssigned, clause, `no persons are assigned for ${yearOfMonth(month)}`);
+  if (!y.persons)
+    throw new PolicyRefusal(INSTITUTION_REASONS.personsNotAssigned, clause, `no persons are assigned for ${yearOfMonth(month)}`);
   if (y.capitation[month]) throw new PolicyRefusal(INSTITUTION_REASONS.capitationMonthSettled, clause, `${month} is already settled`);
   const paid = Object.values(y.capitation);
   const p = y.persons;
@@ -476,7 +569,10 @@ function settleCapitation(state: InstitutionState, data: { month: Month; claimed
       generalBudget: p.generalBudget,
       clause: p.clause,
     },
-    { generalPaid: fmt(sum(paid.map((c) => money(c.generalPaid)))), consultationPaid: fmt(sum(paid.map((c) => money(c.consultationPaid)))) },
+    {
+      generalPaid: fmt(sum(paid.map((c) => money(c.generalPaid)))),
+      consultationPaid: fmt(sum(paid.map((c) => money(c.consultationPaid)))),
+    },
     { claimed: data.claimed, consultationClaimed: data.consultationClaimed ?? '0' },
   );
   return [{ type: 'CapitationSettled', data: { month, ...r } }];
@@ -489,18 +585,29 @@ function settleCapitation(state: InstitutionState, data: { month: Month; claimed
  * decision recorded); `categories`: the list the pack of the institution's region declares
  * (undefined: none, the category is optional). Every decision records its pack's version.
  */
-export function decideInstitution(command: InstitutionCommand, state: InstitutionState, params: SettlementParameters, categories?: Cited<InstitutionCategory[]>): Events {
+export function decideInstitution(
+  command: InstitutionCommand,
+  state: InstitutionState,
+  params: SettlementParameters,
+  categories?: Cited<InstitutionCategory[]>,
+): Events {
   return decide(command, state, params, categories).map((event) => stampPackVersion(event, params));
 }
 
 /** Registry events depend on no figure; capitation events on the capitation pack; the rest on conditional fee-for-service. */
 function stampPackVersion(event: InstitutionEvent, params: SettlementParameters): InstitutionEvent {
   if (event.type === 'InstitutionRegistered' || event.type === 'InstitutionProfileChanged') return event;
-  const packVersion = event.type === 'PersonsAssigned' || event.type === 'CapitationSettled' ? params.anyang.packVersion : params.jiaozuo.packVersion;
+  const packVersion =
+    event.type === 'PersonsAssigned' || event.type === 'CapitationSettled' ? params.anyang.packVersion : params.jiaozuo.packVersion;
   return { ...event, data: { ...event.data, packVersion } } as InstitutionEvent;
 }
 
-function decide(command: InstitutionCommand, state: InstitutionState, params: SettlementParameters, categories?: Cited<InstitutionCategory[]>): Events {
+function decide(
+  command: InstitutionCommand,
+  state: InstitutionState,
+  params: SettlementParameters,
+  categories?: Cited<InstitutionCategory[]>,
+): Events {
   switch (command.type) {
     case 'RegisterInstitution':
       return register(state, command.data, params, categories);

@@ -29,9 +29,22 @@ import { InstitutionReplayReport, replayInstitution } from './institution-replay
 import { POLICY_CATALOG } from '../infrastructure/tokens';
 import type { PolicyCatalog } from '../policy/catalog';
 import { InstitutionProfile, InstitutionRegistry } from './institution-registry.service';
-import { ApiBadRequest, ApiInstitutionWrite, ApiNotFound, ApiRefusal, InstitutionExplainDto, InstitutionProfileDto, InstitutionReplayDto, InstitutionYearDto } from '../http/openapi-responses';
+import {
+  ApiBadRequest,
+  ApiInstitutionWrite,
+  ApiNotFound,
+  ApiRefusal,
+  InstitutionExplainDto,
+  InstitutionProfileDto,
+  InstitutionReplayDto,
+  InstitutionYearDto,
+} from '../http/openapi-responses';
 
-const IDEMPOTENCY = { name: 'Idempotency-Key', required: false, description: 'A retry with the same key returns the first result and writes nothing.' };
+const IDEMPOTENCY = {
+  name: 'Idempotency-Key',
+  required: false,
+  description: 'A retry with the same key returns the first result and writes nothing.',
+};
 
 @ApiTags('institutions')
 @ApiHeader(IDEMPOTENCY)
@@ -46,7 +59,13 @@ export class InstitutionsController {
     @Inject(POLICY_CATALOG) private readonly catalog: PolicyCatalog,
   ) {}
 
-  private async run(code: string, command: InstitutionCommand, principal: Principal, key: string | undefined, res: unknown): Promise<InstitutionWriteOutcome> {
+  private async run(
+    code: string,
+    command: InstitutionCommand,
+    principal: Principal,
+    key: string | undefined,
+    res: unknown,
+  ): Promise<InstitutionWriteOutcome> {
     const out = await this.commands.execute(new ExecuteInstitutionCommand(code, command, commandContext(principal, key)));
     return replyWrite(res, out);
   }
@@ -56,7 +75,12 @@ export class InstitutionsController {
   @HttpCode(201)
   @Roles('agency')
   @ApiOperation({ summary: 'Register a designated institution (InstitutionRegistered)' })
-  register(@Body() dto: RegisterInstitutionDto, @CurrentPrincipal() p: Principal, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: unknown) {
+  register(
+    @Body() dto: RegisterInstitutionDto,
+    @CurrentPrincipal() p: Principal,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res({ passthrough: true }) res: unknown,
+  ) {
     return this.run(dto.code, { type: 'RegisterInstitution', data: { ...dto } }, p, key, res);
   }
 
@@ -74,7 +98,13 @@ export class InstitutionsController {
   @HttpCode(201)
   @Roles('agency')
   @ApiOperation({ summary: 'Change the profile (InstitutionProfileChanged)' })
-  change(@Param() { code }: CodeParam, @Body() dto: ChangeInstitutionProfileDto, @CurrentPrincipal() p: Principal, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: unknown) {
+  change(
+    @Param() { code }: CodeParam,
+    @Body() dto: ChangeInstitutionProfileDto,
+    @CurrentPrincipal() p: Principal,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res({ passthrough: true }) res: unknown,
+  ) {
     return this.run(code, { type: 'ChangeInstitutionProfile', data: { changes: { ...dto } } }, p, key, res);
   }
 
@@ -83,7 +113,13 @@ export class InstitutionsController {
   @HttpCode(201)
   @Roles('agency')
   @ApiOperation({ summary: 'Set the per-visit average cost base (CostBaseSet; 焦医保〔2024〕32号 四（一）1, 3（1）)' })
-  costBase(@Param() { code, year }: CodeYearParam, @Body() dto: SetCostBaseDto, @CurrentPrincipal() p: Principal, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: unknown) {
+  costBase(
+    @Param() { code, year }: CodeYearParam,
+    @Body() dto: SetCostBaseDto,
+    @CurrentPrincipal() p: Principal,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res({ passthrough: true }) res: unknown,
+  ) {
     return this.run(code, { type: 'SetCostBase', data: { year, ...dto, history: dto.history?.map((h) => ({ ...h })) } }, p, key, res);
   }
 
@@ -92,7 +128,13 @@ export class InstitutionsController {
   @HttpCode(201)
   @Roles('agency')
   @ApiOperation({ summary: 'Record the monthly declaration (MonthDeclared; due by the 10th, 四（二）)' })
-  declare(@Param() { code, month }: CodeMonthParam, @Body() dto: DeclareMonthDto, @CurrentPrincipal() p: Principal, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: unknown) {
+  declare(
+    @Param() { code, month }: CodeMonthParam,
+    @Body() dto: DeclareMonthDto,
+    @CurrentPrincipal() p: Principal,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res({ passthrough: true }) res: unknown,
+  ) {
     return this.run(code, { type: 'DeclareMonth', data: { month, ...dto } }, p, key, res);
   }
 
@@ -101,7 +143,13 @@ export class InstitutionsController {
   @HttpCode(201)
   @Roles('agency')
   @ApiOperation({ summary: 'Approve the month after verification (MonthApproved)' })
-  approve(@Param() { code, month }: CodeMonthParam, @Body() dto: ApproveMonthDto, @CurrentPrincipal() p: Principal, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: unknown) {
+  approve(
+    @Param() { code, month }: CodeMonthParam,
+    @Body() dto: ApproveMonthDto,
+    @CurrentPrincipal() p: Principal,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res({ passthrough: true }) res: unknown,
+  ) {
     return this.run(code, { type: 'ApproveMonth', data: { month, approvedAmount: dto.approvedAmount } }, p, key, res);
   }
 
@@ -110,7 +158,13 @@ export class InstitutionsController {
   @HttpCode(201)
   @Roles('agency')
   @ApiOperation({ summary: 'Pay the 95% advance and hold 5% (AdvancePaid; 四（二）)' })
-  advance(@Param() { code, month }: CodeMonthParam, @Body() dto: PayAdvanceDto, @CurrentPrincipal() p: Principal, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: unknown) {
+  advance(
+    @Param() { code, month }: CodeMonthParam,
+    @Body() dto: PayAdvanceDto,
+    @CurrentPrincipal() p: Principal,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res({ passthrough: true }) res: unknown,
+  ) {
     return this.run(code, { type: 'PayAdvance', data: { month, ...(dto.paidOn ? { paidOn: dto.paidOn } : {}) } }, p, key, res);
   }
 
@@ -119,8 +173,20 @@ export class InstitutionsController {
   @HttpCode(201)
   @Roles('agency')
   @ApiOperation({ summary: 'Settle the period under conditional fee-for-service (PeriodSettled; 四（一）, 附件)' })
-  settle(@Param() { code, year }: CodeYearParam, @Body() dto: SettlePeriodDto, @CurrentPrincipal() p: Principal, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: unknown) {
-    return this.run(code, { type: 'SettlePeriod', data: { year, ...(dto.throughMonth ? { throughMonth: dto.throughMonth } : {}) } }, p, key, res);
+  settle(
+    @Param() { code, year }: CodeYearParam,
+    @Body() dto: SettlePeriodDto,
+    @CurrentPrincipal() p: Principal,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res({ passthrough: true }) res: unknown,
+  ) {
+    return this.run(
+      code,
+      { type: 'SettlePeriod', data: { year, ...(dto.throughMonth ? { throughMonth: dto.throughMonth } : {}) } },
+      p,
+      key,
+      res,
+    );
   }
 
   @Post(':code/years/:year/review')
@@ -128,7 +194,13 @@ export class InstitutionsController {
   @HttpCode(201)
   @Roles('agency')
   @ApiOperation({ summary: 'Record the year-end overspend review (OverspendReviewed; 六（一）)' })
-  review(@Param() { code, year }: CodeYearParam, @Body() dto: RecordReviewDto, @CurrentPrincipal() p: Principal, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: unknown) {
+  review(
+    @Param() { code, year }: CodeYearParam,
+    @Body() dto: RecordReviewDto,
+    @CurrentPrincipal() p: Principal,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res({ passthrough: true }) res: unknown,
+  ) {
     return this.run(code, { type: 'RecordOverspendReview', data: { year, ...dto } }, p, key, res);
   }
 
@@ -137,7 +209,13 @@ export class InstitutionsController {
   @HttpCode(201)
   @Roles('agency')
   @ApiOperation({ summary: 'Record the annual assessment: release or keep the 5% holdback (AnnualAssessed)' })
-  assess(@Param() { code, year }: CodeYearParam, @Body() dto: AssessYearDto, @CurrentPrincipal() p: Principal, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: unknown) {
+  assess(
+    @Param() { code, year }: CodeYearParam,
+    @Body() dto: AssessYearDto,
+    @CurrentPrincipal() p: Principal,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res({ passthrough: true }) res: unknown,
+  ) {
     return this.run(code, { type: 'AssessYear', data: { year, passed: dto.passed, ...(dto.note ? { note: dto.note } : {}) } }, p, key, res);
   }
 
@@ -146,7 +224,13 @@ export class InstitutionsController {
   @HttpCode(201)
   @Roles('agency')
   @ApiOperation({ summary: 'Make the final payment of the year (FinalPaymentMade)' })
-  final(@Param() { code, year }: CodeYearParam, @Body() _dto: EmptyDto, @CurrentPrincipal() p: Principal, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: unknown) {
+  final(
+    @Param() { code, year }: CodeYearParam,
+    @Body() _dto: EmptyDto,
+    @CurrentPrincipal() p: Principal,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res({ passthrough: true }) res: unknown,
+  ) {
     return this.run(code, { type: 'MakeFinalPayment', data: { year } }, p, key, res);
   }
 
@@ -155,7 +239,13 @@ export class InstitutionsController {
   @HttpCode(201)
   @Roles('agency')
   @ApiOperation({ summary: 'Assign persons for capitation (PersonsAssigned; 安医保〔2019〕75号 四（一）, 附件)' })
-  persons(@Param() { code, year }: CodeYearParam, @Body() dto: AssignPersonsDto, @CurrentPrincipal() p: Principal, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: unknown) {
+  persons(
+    @Param() { code, year }: CodeYearParam,
+    @Body() dto: AssignPersonsDto,
+    @CurrentPrincipal() p: Principal,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res({ passthrough: true }) res: unknown,
+  ) {
     return this.run(code, { type: 'AssignPersons', data: { year, count: dto.count } }, p, key, res);
   }
 
@@ -164,14 +254,31 @@ export class InstitutionsController {
   @HttpCode(201)
   @Roles('agency')
   @ApiOperation({ summary: 'Settle a capitation month within the annual budget (CapitationSettled; 安医保〔2019〕75号 四（二）)' })
-  capitation(@Param() { code, month }: CodeMonthParam, @Body() dto: SettleCapitationDto, @CurrentPrincipal() p: Principal, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: unknown) {
-    return this.run(code, { type: 'SettleCapitationMonth', data: { month, claimed: dto.claimed, ...(dto.consultationClaimed ? { consultationClaimed: dto.consultationClaimed } : {}) } }, p, key, res);
+  capitation(
+    @Param() { code, month }: CodeMonthParam,
+    @Body() dto: SettleCapitationDto,
+    @CurrentPrincipal() p: Principal,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res({ passthrough: true }) res: unknown,
+  ) {
+    return this.run(
+      code,
+      {
+        type: 'SettleCapitationMonth',
+        data: { month, claimed: dto.claimed, ...(dto.consultationClaimed ? { consultationClaimed: dto.consultationClaimed } : {}) },
+      },
+      p,
+      key,
+      res,
+    );
   }
 
   @Get(':code/years/:year')
   @ApiOkResponse({ type: InstitutionYearDto })
   @Roles('agency', 'auditor')
-  @ApiOperation({ summary: "The institution's year: declared, approved, advanced, held, settlement, review, assessment, final (folded from the stream)" })
+  @ApiOperation({
+    summary: "The institution's year: declared, approved, advanced, held, settlement, review, assessment, final (folded from the stream)",
+  })
   async year(@Param() { code, year }: CodeYearParam): Promise<InstitutionYearView> {
     return institutionYearView(await this.registry.stateOrThrow(code), code, year);
   }
@@ -187,7 +294,7 @@ export class InstitutionsController {
   @Get(':code/years/:year/replay')
   @ApiOkResponse({ type: InstitutionReplayDto })
   @Roles('agency', 'auditor')
-  @ApiOperation({ summary: "Replay the year: every decision recomputed from its recorded inputs and compared; the hash chain verified" })
+  @ApiOperation({ summary: 'Replay the year: every decision recomputed from its recorded inputs and compared; the hash chain verified' })
   async replay(@Param() { code, year }: CodeYearParam): Promise<InstitutionReplayReport> {
     await this.registry.stateOrThrow(code);
     return replayInstitution(code, await this.registry.events(code), this.catalog, year);

@@ -18,13 +18,28 @@ export interface MonthFigures {
 
 export interface InstitutionMonthCorrected {
   type: 'InstitutionMonthCorrected';
-  data: { correctionId: string; disputeId?: string; month: Month; previous: MonthFigures; corrected: MonthFigures; reason: string; correctedOn: LocalDate; clause: string };
+  data: {
+    correctionId: string;
+    disputeId?: string;
+    month: Month;
+    previous: MonthFigures;
+    corrected: MonthFigures;
+    reason: string;
+    correctedOn: LocalDate;
+    clause: string;
+  };
 }
 
 /** The month's 95 % advance and 5 % holdback on the corrected approved amount (四（二）). */
 export interface InstitutionAdvanceRecomputed {
   type: 'InstitutionAdvanceRecomputed';
-  data: { correctionId: string; month: Month; previous: { amount: string; held: string }; recomputed: { amount: string; held: string }; clause: string };
+  data: {
+    correctionId: string;
+    month: Month;
+    previous: { amount: string; held: string };
+    recomputed: { amount: string; held: string };
+    clause: string;
+  };
 }
 
 /** The period settlement over the corrected months (四（一）). */

@@ -34,26 +34,68 @@ export function correctInstitutionMonth(state: InstitutionState, c: MonthCorrect
   const yearNo = Number(c.month.slice(0, 4));
   const y = state.years[yearNo];
   const m = y?.months[c.month];
-  if (!m?.declared || !m.approved) throw new PolicyRefusal(INSTITUTION_REASONS.monthNotApproved, RECOVERY_CLAUSE, `${c.month} has not been approved: correct the declaration instead`, { month: c.month });
+  if (!m?.declared || !m.approved)
+    throw new PolicyRefusal(
+      INSTITUTION_REASONS.monthNotApproved,
+      RECOVERY_CLAUSE,
+      `${c.month} has not been approved: correct the declaration instead`,
+      { month: c.month },
+    );
   const corrected = checkedFigures(c.corrected);
   const previous: MonthFigures = { visits: m.declared.visits, totalCost: m.declared.totalCost, fundDue: m.approved.approvedAmount };
   if (sameFigures(previous, corrected)) return [];
   const months = { ...y.months, [c.month]: correctedMonth(m, corrected) };
   const events: InstitutionMonthCorrectionEvent[] = [
-    { type: 'InstitutionMonthCorrected', data: { correctionId: c.correctionId, ...(c.disputeId ? { disputeId: c.disputeId } : {}), month: c.month, previous, corrected, reason: c.reason, correctedOn: c.correctedOn, clause: RECOVERY_CLAUSE } },
+    {
+      type: 'InstitutionMonthCorrected',
+      data: {
+        correctionId: c.correctionId,
+        ...(c.disputeId ? { disputeId: c.disputeId } : {}),
+        month: c.month,
+        previous,
+        corrected,
+        reason: c.reason,
+        correctedOn: c.correctedOn,
+        clause: RECOVERY_CLAUSE,
+      },
+    },
   ];
   const advance = months[c.month].advance;
   if (m.advance && advance && advance.amount !== m.advance.amount) {
-    events.push({ type: 'InstitutionAdvanceRecomputed', data: { correctionId: c.correctionId, month: c.month, previous: { amount: m.advance.amount, held: m.advance.held }, recomputed: { amount: advance.amount, held: advance.held }, clause: m.advance.clause } });
+    events.push({
+      type: 'InstitutionAdvanceRecomputed',
+      data: {
+        correctionId: c.correctionId,
+        month: c.month,
+        previous: { amount: m.advance.amount, held: m.advance.held },
+        recomputed: { amount: advance.amount, held: advance.held },
+        clause: m.advance.clause,
+      },
+    });
   }
-  const settled = y.settlement && c.month >= y.settlement.fromMonth && c.month <= y.settlement.throughMonth ? resettle(y, months, c.correctionId, yearNo) : undefined;
+  const settled =
+    y.settlement && c.month >= y.settlement.fromMonth && c.month <= y.settlement.throughMonth
+      ? resettle(y, months, c.correctionId, yearNo)
+      : undefined;
   if (settled) events.push(settled);
   const final = y.final && settled ? refinal(y, months, settled.data.outcome, c.correctionId, yearNo) : undefined;
   if (final) events.push(final);
   // Paid so far: the final payment if made (it settles the year), else the month's advance.
-  const delta = final ? money(final.data.recomputed.finalPayment).minus(money(y.final!.finalPayment)) : m.advance ? money(months[c.month].advance!.amount).minus(money(m.advance.amount)) : new Dec(0);
-  if (delta.isNegative()) events.push({ type: 'InstitutionFundRecovered', data: { correctionId: c.correctionId, year: yearNo, amount: fmt(delta.negated()), clause: RECOVERY_CLAUSE } });
-  else if (!delta.isZero()) events.push({ type: 'InstitutionFundToppedUp', data: { correctionId: c.correctionId, year: yearNo, amount: fmt(delta), clause: TOP_UP_CLAUSE } });
+  const delta = final
+    ? money(final.data.recomputed.finalPayment).minus(money(y.final!.finalPayment))
+    : m.advance
+      ? money(months[c.month].advance!.amount).minus(money(m.advance.amount))
+      : new Dec(0);
+  if (delta.isNegative())
+    events.push({
+      type: 'InstitutionFundRecovered',
+      data: { correctionId: c.correctionId, year: yearNo, amount: fmt(delta.negated()), clause: RECOVERY_CLAUSE },
+    });
+  else if (!delta.isZero())
+    events.push({
+      type: 'InstitutionFundToppedUp',
+      data: { correctionId: c.correctionId, year: yearNo, amount: fmt(delta), clause: TOP_UP_CLAUSE },
+    });
   return events;
 }
 
@@ -62,11 +104,13 @@ function checkedFigures(f: MonthFigures): MonthFigures {
   const totalCost = money(f.totalCost);
   const fundDue = money(f.fundDue);
   if (totalCost.isNegative()) throw new InvalidInput('corrected.totalCost', 'must be ≥ 0');
-  if (fundDue.isNegative() || fundDue.greaterThan(totalCost)) throw new InvalidInput('corrected.fundDue', 'must be ≥ 0 and at most the total cost');
+  if (fundDue.isNegative() || fundDue.greaterThan(totalCost))
+    throw new InvalidInput('corrected.fundDue', 'must be ≥ 0 and at most the total cost');
   return { visits: f.visits, totalCost: fmt(totalCost), fundDue: fmt(fundDue) };
 }
 
-const sameFigures = (a: MonthFigures, b: MonthFigures): boolean => a.visits === b.visits && a.totalCost === b.totalCost && a.fundDue === b.fundDue;
+const sameFigures = (a: MonthFigures, b: MonthFigures): boolean =>
+  a.visits === b.visits && a.totalCost === b.totalCost && a.fundDue === b.fundDue;
 
 /** The month as if declared and approved with the corrected figures; its advance split again at the recorded share. */
 function correctedMonth(m: MonthState, f: MonthFigures): MonthState {
@@ -74,13 +118,25 @@ function correctedMonth(m: MonthState, f: MonthFigures): MonthState {
   const approved = { ...m.approved!, approvedAmount: f.fundDue };
   if (!m.advance) return { ...m, declared, approved };
   const amount = toFen(money(f.fundDue).times(new Dec(m.advance.advanceShare)));
-  return { ...m, declared, approved, advance: { ...m.advance, approvedAmount: f.fundDue, amount: fmt(amount), held: fmt(money(f.fundDue).minus(amount)) } };
+  return {
+    ...m,
+    declared,
+    approved,
+    advance: { ...m.advance, approvedAmount: f.fundDue, amount: fmt(amount), held: fmt(money(f.fundDue).minus(amount)) },
+  };
 }
 
 /** The recorded period settled again over the corrected months, with the base, cap and clauses it recorded. */
-function resettle(y: YearState, months: YearState['months'], correctionId: string, year: number): Extract<InstitutionMonthCorrectionEvent, { type: 'InstitutionPeriodResettled' }> {
+function resettle(
+  y: YearState,
+  months: YearState['months'],
+  correctionId: string,
+  year: number,
+): Extract<InstitutionMonthCorrectionEvent, { type: 'InstitutionPeriodResettled' }> {
   const s = y.settlement!;
-  const inPeriod = Object.keys(months).filter((mo) => mo >= s.fromMonth && mo <= s.throughMonth).sort();
+  const inPeriod = Object.keys(months)
+    .filter((mo) => mo >= s.fromMonth && mo <= s.throughMonth)
+    .sort();
   const declared = inPeriod.map((mo) => months[mo].declared!);
   const figures = {
     visits: declared.reduce((a, d) => a + d.visits, 0),
@@ -88,7 +144,10 @@ function resettle(y: YearState, months: YearState['months'], correctionId: strin
     fundDue: fmt(sum(inPeriod.map((mo) => money(months[mo].approved!.approvedAmount)))),
   };
   const outcome = settlePeriod(figures, recordedRule(s));
-  return { type: 'InstitutionPeriodResettled', data: { correctionId, year, previous: { payable: s.payable, overspend: s.overspend }, outcome } };
+  return {
+    type: 'InstitutionPeriodResettled',
+    data: { correctionId, year, previous: { payable: s.payable, overspend: s.overspend }, outcome },
+  };
 }
 
 /** The rule a recorded settlement applied: its base and cap, and the clauses its trace cites. */
@@ -97,7 +156,13 @@ function recordedRule(s: NonNullable<YearState['settlement']>): PeriodRule {
   const ceiling = s.trace.find((t) => t.step === 'ceiling');
   const exempt = s.trace.find((t) => t.step === 'exempt');
   const [baseClause, capClause] = ceiling ? ceiling.clause.split('; ') : [exempt?.clause ?? ruleClause, exempt?.clause ?? ruleClause];
-  return { ...(s.base !== null ? { base: s.base } : {}), ...(s.growthCap !== null ? { growthCap: s.growthCap } : {}), baseClause, capClause: capClause ?? baseClause, ruleClause };
+  return {
+    ...(s.base !== null ? { base: s.base } : {}),
+    ...(s.growthCap !== null ? { growthCap: s.growthCap } : {}),
+    baseClause,
+    capClause: capClause ?? baseClause,
+    ruleClause,
+  };
 }
 
 /**
@@ -105,9 +170,17 @@ function recordedRule(s: NonNullable<YearState['settlement']>): PeriodRule {
  * is kept at most at the new overspend; the assessment's verdict stands and releases (or
  * keeps) the corrected holdback.
  */
-function refinal(y: YearState, months: YearState['months'], outcome: ReturnType<typeof settlePeriod>, correctionId: string, year: number): Extract<InstitutionMonthCorrectionEvent, { type: 'InstitutionFinalPaymentRecomputed' }> {
+function refinal(
+  y: YearState,
+  months: YearState['months'],
+  outcome: ReturnType<typeof settlePeriod>,
+  correctionId: string,
+  year: number,
+): Extract<InstitutionMonthCorrectionEvent, { type: 'InstitutionFinalPaymentRecomputed' }> {
   const s = y.settlement!;
-  const paid = Object.keys(months).filter((mo) => mo >= s.fromMonth && mo <= s.throughMonth).map((mo) => months[mo].advance!);
+  const paid = Object.keys(months)
+    .filter((mo) => mo >= s.fromMonth && mo <= s.throughMonth)
+    .map((mo) => months[mo].advance!);
   const held = sum(paid.map((a) => money(a.held)));
   const passed = y.assessment!.passed;
   const recomputed = computeFinalPayment(
@@ -122,5 +195,8 @@ function refinal(y: YearState, months: YearState['months'], outcome: ReturnType<
     },
     y.final!.clause,
   );
-  return { type: 'InstitutionFinalPaymentRecomputed', data: { correctionId, year, previous: { finalPayment: y.final!.finalPayment }, recomputed } };
+  return {
+    type: 'InstitutionFinalPaymentRecomputed',
+    data: { correctionId, year, previous: { finalPayment: y.final!.finalPayment }, recomputed },
+  };
 }

@@ -40,6 +40,8 @@ describe('year-end overspend review (焦医保〔2024〕32号 六（一）)', ()
 
   it('notes a sample size other than 100 and refuses impossible findings', () => {
     expect(reviewOverspend(OVERSPEND, { reviewedVisits: 150, violatingCost: '0', reviewedCost: '1.00' }, P).sampleNote).toContain('150');
-    expect(() => reviewOverspend(OVERSPEND, { reviewedVisits: 100, violatingCost: '2.00', reviewedCost: '1.00' }, P)).toThrow(/violatingCost/);
+    expect(() => reviewOverspend(OVERSPEND, { reviewedVisits: 100, violatingCost: '2.00', reviewedCost: '1.00' }, P)).toThrow(
+      /violatingCost/,
+    );
   });
 });

@@ -40,9 +40,11 @@ export function reviewOverspend(overspendAmount: string, findings: ReviewFinding
   const overspend = money(overspendAmount);
   const violating = money(findings.violatingCost);
   const reviewed = money(findings.reviewedCost);
-  if (!Number.isInteger(findings.reviewedVisits) || findings.reviewedVisits <= 0) throw new InvalidInput('reviewedVisits', 'must be a positive integer');
+  if (!Number.isInteger(findings.reviewedVisits) || findings.reviewedVisits <= 0)
+    throw new InvalidInput('reviewedVisits', 'must be a positive integer');
   if (reviewed.lessThanOrEqualTo(0)) throw new InvalidInput('reviewedCost', 'must be positive');
-  if (violating.isNegative() || violating.greaterThan(reviewed)) throw new InvalidInput('violatingCost', 'must be between 0 and reviewedCost');
+  if (violating.isNegative() || violating.greaterThan(reviewed))
+    throw new InvalidInput('violatingCost', 'must be between 0 and reviewedCost');
 
   const bandParam = params.jiaozuo.review.noCompensationFromShare;
   const band = new Dec(bandParam.value);
@@ -62,7 +64,10 @@ export function reviewOverspend(overspendAmount: string, findings: ReviewFinding
     compensation = ZERO;
   }
   const sampleSize = params.jiaozuo.review.sampleSize.value;
-  const sampleNote = findings.reviewedVisits === sampleSize ? null : `sample of ${findings.reviewedVisits} visits instead of ${sampleSize} (六（一） allows adjusting the sample)`;
+  const sampleNote =
+    findings.reviewedVisits === sampleSize
+      ? null
+      : `sample of ${findings.reviewedVisits} visits instead of ${sampleSize} (六（一） allows adjusting the sample)`;
   const share = shareExact.toDecimalPlaces(8, Dec.ROUND_HALF_UP).toFixed(8);
   return {
     reviewedVisits: findings.reviewedVisits,
@@ -79,7 +84,13 @@ export function reviewOverspend(overspendAmount: string, findings: ReviewFinding
       {
         step: 'overspend_review',
         clause,
-        inputs: { overspend: fmt(overspend), reviewedVisits: findings.reviewedVisits, violatingCost: fmt(violating), reviewedCost: fmt(reviewed), band: bandParam.value },
+        inputs: {
+          overspend: fmt(overspend),
+          reviewedVisits: findings.reviewedVisits,
+          violatingCost: fmt(violating),
+          reviewedCost: fmt(reviewed),
+          band: bandParam.value,
+        },
         result: { share, outcome, compensation: fmt(compensation) },
         ...(sampleNote ? { note: sampleNote } : {}),
       },

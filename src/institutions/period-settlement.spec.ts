@@ -61,7 +61,10 @@ describe('conditional fee-for-service period settlement (焦医保〔2024〕32�
   });
 
   it('an exempt institution (no base) is paid its fund due', () => {
-    const out = settlePeriod({ visits: 10, totalCost: '5000.00', fundDue: '3000.00' }, { baseClause: 'x 四（一）1', capClause: 'x', ruleClause: 'x' });
+    const out = settlePeriod(
+      { visits: 10, totalCost: '5000.00', fundDue: '3000.00' },
+      { baseClause: 'x 四（一）1', capClause: 'x', ruleClause: 'x' },
+    );
     expect(out.withinCap).toBe(true);
     expect(out.payable).toBe('3000.00');
     expect(out.base).toBeNull();

@@ -63,15 +63,33 @@ export function settlePeriod(figures: PeriodFigures, rule: PeriodRule): PeriodOu
   const common = { visits: figures.visits, totalCost: fmt(totalCost), fundDue: fmt(fundDue), actualAverage: fmt(exactAverage) };
 
   if (rule.base === undefined || rule.growthCap === undefined) {
-    trace.push({ step: 'exempt', clause: rule.baseClause, inputs: {}, result: { payable: fmt(fundDue) }, note: 'exempt from per-visit average management: fund due paid as itemised' });
-    return { ...common, base: null, growthCap: null, ceilingAverage: null, growthOverBase: null, withinCap: true, payable: fmt(fundDue), overspend: '0.00', trace };
+    trace.push({
+      step: 'exempt',
+      clause: rule.baseClause,
+      inputs: {},
+      result: { payable: fmt(fundDue) },
+      note: 'exempt from per-visit average management: fund due paid as itemised',
+    });
+    return {
+      ...common,
+      base: null,
+      growthCap: null,
+      ceilingAverage: null,
+      growthOverBase: null,
+      withinCap: true,
+      payable: fmt(fundDue),
+      overspend: '0.00',
+      trace,
+    };
   }
 
   const base = money(rule.base);
   const cap = new Dec(rule.growthCap);
   const ceiling = base.times(cap.plus(1));
   const ceilingTotal = visits.times(ceiling);
-  const growthOverBase = base.isZero() ? null : exactAverage.dividedBy(base).minus(1).times(100).toDecimalPlaces(2, Dec.ROUND_HALF_UP).toFixed(2);
+  const growthOverBase = base.isZero()
+    ? null
+    : exactAverage.dividedBy(base).minus(1).times(100).toDecimalPlaces(2, Dec.ROUND_HALF_UP).toFixed(2);
   trace.push({
     step: 'ceiling',
     clause: `${rule.baseClause}; ${rule.capClause}`,

@@ -79,7 +79,10 @@ function pick(catalog: PolicyCatalog, has: (p: CityPack) => boolean, version: st
     if (p?.kind === 'city' && has(p)) return p;
     throw new SettlementPackMissing(`${what} of version ${version}`);
   }
-  const found = catalog.cityPacks().filter(has).sort((a, b) => b.effective.from.localeCompare(a.effective.from))[0];
+  const found = catalog
+    .cityPacks()
+    .filter(has)
+    .sort((a, b) => b.effective.from.localeCompare(a.effective.from))[0];
   if (!found) throw new SettlementPackMissing(what);
   return found;
 }
@@ -87,8 +90,16 @@ function pick(catalog: PolicyCatalog, has: (p: CityPack) => boolean, version: st
 /** 焦医保〔2024〕32号 四: the figures of conditional fee-for-service, from one pack. */
 export function conditionalFeeForService(pack: CityPack): ConditionalFeeForServiceParameters {
   const r = rulesOf(pack);
-  const { perVisitAverageBase: base, growthCap: growth, specialtyBaseWeights: weights, otherInstitutions: other, monthlySettlement: m, overspendReview: review } = r;
-  if (!base || !growth || !weights || !other || !m || !review) throw new SettlementPackMissing(`conditional fee-for-service figures in ${pack.id}`);
+  const {
+    perVisitAverageBase: base,
+    growthCap: growth,
+    specialtyBaseWeights: weights,
+    otherInstitutions: other,
+    monthlySettlement: m,
+    overspendReview: review,
+  } = r;
+  if (!base || !growth || !weights || !other || !m || !review)
+    throw new SettlementPackMissing(`conditional fee-for-service figures in ${pack.id}`);
   const designated = pack.benefit.designationRequired;
   return {
     packVersion: pack.version,
@@ -101,11 +112,21 @@ export function conditionalFeeForService(pack: CityPack): ConditionalFeeForServi
         growthCap: part(growth, growth.value.rate),
       },
     },
-    unratedMapping: part(other, { city: baseCategory(other.value.urbanLevel1OrUnrated), township: baseCategory(other.value.townshipLevel1OrUnrated) }),
+    unratedMapping: part(other, {
+      city: baseCategory(other.value.urbanLevel1OrUnrated),
+      township: baseCategory(other.value.townshipLevel1OrUnrated),
+    }),
     exemptCategories: part(other, other.value.villageClinicsExempt ? (['village_clinic'] as InstitutionCategory[]) : []),
     ownHistory: { weights: part(weights, weights.value.weightsOldestToNewest), covidBestOf: part(weights, weights.value.covidBestOf) },
-    monthly: { advanceShare: part(m, m.value.advanceShare), heldShare: part(m, m.value.heldShare), declarationDueDay: part(m, m.value.declareByDay) },
-    review: { sampleSize: part(review, review.value.sampleSize), noCompensationFromShare: part(review, review.value.nothingAtOrAboveShare) },
+    monthly: {
+      advanceShare: part(m, m.value.advanceShare),
+      heldShare: part(m, m.value.heldShare),
+      declarationDueDay: part(m, m.value.declareByDay),
+    },
+    review: {
+      sampleSize: part(review, review.value.sampleSize),
+      noCompensationFromShare: part(review, review.value.nothingAtOrAboveShare),
+    },
   };
 }
 
@@ -118,14 +139,21 @@ export function capitation(pack: CityPack): CapitationParameters {
     packVersion: pack.version,
     region: part(designated, pack.region),
     scheme: part(designated, pack.scheme),
-    years: { [String(funding.value.year)]: { fundingPerPerson: part(funding, funding.value.total), consultationPerPerson: part(funding, funding.value.consultationOrContract) } },
+    years: {
+      [String(funding.value.year)]: {
+        fundingPerPerson: part(funding, funding.value.total),
+        consultationPerPerson: part(funding, funding.value.consultationOrContract),
+      },
+    },
   };
 }
 
 /** The parameters from the catalogue's packs (the versions given, or those in force now). */
 export function settlementParameters(catalog: PolicyCatalog, versions: SettlementPackVersions = {}): SettlementParameters {
   return {
-    jiaozuo: conditionalFeeForService(pick(catalog, (p) => rulesOf(p).perVisitAverageBase !== undefined, versions.jiaozuo, 'per-visit average bases')),
+    jiaozuo: conditionalFeeForService(
+      pick(catalog, (p) => rulesOf(p).perVisitAverageBase !== undefined, versions.jiaozuo, 'per-visit average bases'),
+    ),
     anyang: capitation(pick(catalog, (p) => rulesOf(p).fundingPerPerson !== undefined, versions.anyang, 'capitation funding standard')),
   };
 }
@@ -150,6 +178,7 @@ export function categoriesOf(catalog: PolicyCatalog, region: string): Cited<Inst
 /** The region a registry command puts the institution in (its new region, or the one it has). */
 export function registryRegion(command: { type: string; data: unknown }, current: { region: string } | undefined): string | undefined {
   if (command.type === 'RegisterInstitution') return (command.data as { region?: string }).region;
-  if (command.type === 'ChangeInstitutionProfile') return (command.data as { changes: { region?: string } }).changes.region ?? current?.region;
+  if (command.type === 'ChangeInstitutionProfile')
+    return (command.data as { changes: { region?: string } }).changes.region ?? current?.region;
   return undefined;
 }

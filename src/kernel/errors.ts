@@ -31,7 +31,10 @@ export class PolicyRefusal extends LedgerError {
 
 export class NotFound extends LedgerError {
   readonly kind = 'not_found' as const;
-  constructor(readonly what: string, readonly id: string) {
+  constructor(
+    readonly what: string,
+    readonly id: string,
+  ) {
     super(`${what} ${id} not found`);
   }
 }
@@ -39,7 +42,11 @@ export class NotFound extends LedgerError {
 /** Input that passed the DTO's shape checks but breaks a semantic rule (HTTP 400). */
 export class InvalidInput extends LedgerError {
   readonly kind = 'invalid' as const;
-  constructor(readonly field: string, readonly rule: string, message?: string) {
+  constructor(
+    readonly field: string,
+    readonly rule: string,
+    message?: string,
+  ) {
     super(message ?? `${field}: ${rule}`);
   }
 }
@@ -47,7 +54,10 @@ export class InvalidInput extends LedgerError {
 /** A concurrency conflict that survived the handler's retries (HTTP 409). */
 export class ConcurrencyConflict extends LedgerError {
   readonly kind = 'conflict' as const;
-  constructor(readonly streamId: string, attempts: number) {
+  constructor(
+    readonly streamId: string,
+    attempts: number,
+  ) {
     super(`stream ${streamId} kept changing; gave up after ${attempts} attempts`);
   }
 }

@@ -25,7 +25,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export function shutdownGraceMs(env: Record<string, string | undefined> = process.env): number {
   const raw = env.LEDGER_SHUTDOWN_GRACE_MS;
   if (raw === undefined || raw === '') return 10_000;
-  if (!/^\d+$/.test(raw) || Number(raw) > 600_000) throw new ConfigError('LEDGER_SHUTDOWN_GRACE_MS', 'must be a whole number of milliseconds from 0 to 600000', raw);
+  if (!/^\d+$/.test(raw) || Number(raw) > 600_000)
+    throw new ConfigError('LEDGER_SHUTDOWN_GRACE_MS', 'must be a whole number of milliseconds from 0 to 600000', raw);
   return Number(raw);
 }
 
@@ -71,7 +72,9 @@ export class GracefulShutdown {
     this.closing = true;
     // A live event stream (GET /feed/stream) never finishes by itself: end it now; its client resumes elsewhere with Last-Event-ID.
     for (const res of this.inFlight) if (String(res.getHeader('content-type') ?? '').startsWith('text/event-stream')) res.end();
-    this.logger.log(`${signal} received: stopped accepting connections; ${this.inFlight.size} request(s) in flight, draining (grace ${this.graceMs} ms)`);
+    this.logger.log(
+      `${signal} received: stopped accepting connections; ${this.inFlight.size} request(s) in flight, draining (grace ${this.graceMs} ms)`,
+    );
     // Stop listening without Node's closeIdleConnections(): a request already on its way over a
     // kept-alive connection gets a 503 instead of a reset.
     net.Server.prototype.close.call(this.server);
@@ -79,7 +82,8 @@ export class GracefulShutdown {
     const deadline = Date.now() + this.graceMs;
     const inTime = (await this.drain()) && (await this.lingerUntilQuiet(deadline));
     if (inTime) this.logger.log(`drained: every accepted request answered; ${this.refused} refused with 503 while closing`);
-    else this.logger.warn?.(`grace of ${this.graceMs} ms elapsed with ${this.inFlight.size} request(s) in flight: closing their connections`);
+    else
+      this.logger.warn?.(`grace of ${this.graceMs} ms elapsed with ${this.inFlight.size} request(s) in flight: closing their connections`);
     this.server.closeAllConnections();
     try {
       await this.app.close();
@@ -132,8 +136,17 @@ export class GracefulShutdown {
 
   private refuse(res: ServerResponse): void {
     this.refused += 1;
-    const body = JSON.stringify({ statusCode: 503, error: 'Service Unavailable', message: 'the ledger is shutting down; retry on another instance or after restart' });
-    res.writeHead(503, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body), Connection: 'close', 'Retry-After': '5' });
+    const body = JSON.stringify({
+      statusCode: 503,
+      error: 'Service Unavailable',
+      message: 'the ledger is shutting down; retry on another instance or after restart',
+    });
+    res.writeHead(503, {
+      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Length': Buffer.byteLength(body),
+      Connection: 'close',
+      'Retry-After': '5',
+    });
     res.end(body);
   }
 }

@@ -12,7 +12,10 @@ import { fmt, money } from '../kernel/money';
 import { LEGACY_NO_ACCOUNT_RULES, NO_ACCOUNT_RULES_CLAUSE } from '../policy/engine/steps/account';
 import { LEGACY_NATIONAL_CLAUSE, NATIONAL_CLAUSE } from '../policy/engine/steps/national';
 
-registerUpcaster('PersonEnrolled', 1, (data: Record<string, unknown>) => ({ ...data, relatives: Array.isArray(data.relatives) ? data.relatives : [] }));
+registerUpcaster('PersonEnrolled', 1, (data: Record<string, unknown>) => ({
+  ...data,
+  relatives: Array.isArray(data.relatives) ? data.relatives : [],
+}));
 
 /**
  * VisitSettled v2 (current): every bill line carries its monitoring category
@@ -27,7 +30,13 @@ registerUpcaster('PersonEnrolled', 1, (data: Record<string, unknown>) => ({ ...d
 registerUpcaster('VisitSettled', 1, (data: Record<string, any>) => {
   const visit = data?.visit;
   if (!visit || !Array.isArray(visit.lines)) return data;
-  return { ...data, visit: { ...visit, lines: visit.lines.map((l: Record<string, unknown>) => (l && l.category === undefined ? { ...l, category: 'other' } : l)) } };
+  return {
+    ...data,
+    visit: {
+      ...visit,
+      lines: visit.lines.map((l: Record<string, unknown>) => (l && l.category === undefined ? { ...l, category: 'other' } : l)),
+    },
+  };
 });
 
 /**
@@ -63,7 +72,13 @@ function decisionAsOfIssue14(decision: Record<string, any>): Record<string, any>
 }
 
 function withCapRemainingAfter(amounts: Record<string, any> | undefined): Record<string, any> | undefined {
-  if (!amounts || amounts.capRemainingAfter !== undefined || typeof amounts.capRemainingBefore !== 'string' || typeof amounts.fund !== 'string') return amounts;
+  if (
+    !amounts ||
+    amounts.capRemainingAfter !== undefined ||
+    typeof amounts.capRemainingBefore !== 'string' ||
+    typeof amounts.fund !== 'string'
+  )
+    return amounts;
   return { ...amounts, capRemainingAfter: fmt(money(amounts.capRemainingBefore).minus(money(amounts.fund))) };
 }
 

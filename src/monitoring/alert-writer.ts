@@ -12,7 +12,11 @@ export const MONITOR_ACTOR = 'system:monitoring';
  * (`alert:<alertId>`) makes a replayed or rebuilt monitor's append a no-op.
  */
 export class AlertWriter {
-  constructor(private readonly store: EventStore, private readonly clock: Clock, private readonly newId: () => string) {}
+  constructor(
+    private readonly store: EventStore,
+    private readonly clock: Clock,
+    private readonly newId: () => string,
+  ) {}
 
   /** True when an event was written. */
   async execute(streamId: string, command: AlertCommand, context: CommandContext): Promise<{ created: boolean; position?: number }> {

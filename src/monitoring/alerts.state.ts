@@ -22,7 +22,9 @@ export function evolveAlertStream(state: AlertStreamState, event: { type: string
   const e = event as AlertEvent;
   switch (e.type) {
     case 'InstitutionFlagged':
-      return { alerts: [...state.alerts, { alertId: e.data.alertId, indicator: e.data.indicator, period: monthPeriod(e.data.month), open: true }] };
+      return {
+        alerts: [...state.alerts, { alertId: e.data.alertId, indicator: e.data.indicator, period: monthPeriod(e.data.month), open: true }],
+      };
     case 'PersonFlagged':
       return { alerts: [...state.alerts, { alertId: e.data.alertId, indicator: e.data.indicator, period: e.data.window, open: true }] };
     case 'AlertClosed':
@@ -32,7 +34,8 @@ export function evolveAlertStream(state: AlertStreamState, event: { type: string
   }
 }
 
-export const foldAlertStream = (events: ReadonlyArray<{ type: string; data: unknown }>): AlertStreamState => events.reduce(evolveAlertStream, initialAlertStreamState());
+export const foldAlertStream = (events: ReadonlyArray<{ type: string; data: unknown }>): AlertStreamState =>
+  events.reduce(evolveAlertStream, initialAlertStreamState());
 
 /** 'YYYY-MM' → its first and last calendar day. */
 export function monthPeriod(month: string): AlertPeriod {

@@ -25,7 +25,8 @@ const maxOf = (t: Threshold): Dec => {
   return max;
 };
 
-const crosses = (value: string | null, t: Threshold | undefined): t is Threshold => value !== null && t !== undefined && new Dec(value).greaterThan(maxOf(t));
+const crosses = (value: string | null, t: Threshold | undefined): t is Threshold =>
+  value !== null && t !== undefined && new Dec(value).greaterThan(maxOf(t));
 
 interface Candidate {
   value: string | null;
@@ -42,13 +43,22 @@ export function institutionCrossings(
   thresholds: MonitoringThresholds['institution'],
 ): Crossing[] {
   const enough = (s: InstitutionMonthSums | undefined) => s !== undefined && s.visits >= thresholds.minVisitsPerMonth;
-  const share = (value: string | null, part: string): Candidate => ({ value, judged: enough(cur), basis: { part, totalCost: cur.total, visits: cur.visits } });
+  const share = (value: string | null, part: string): Candidate => ({
+    value,
+    judged: enough(cur),
+    basis: { part, totalCost: cur.total, visits: cur.visits },
+  });
   const vsPrev = (value: string | null, current: string | number | null, base: string | number | null): Candidate => ({
     value,
     judged: enough(cur) && enough(prev),
     basis: { current, base, baseMonth: prev?.month ?? null },
   });
-  const vsLastYear = (value: string | null, current: string | number | null, base: string | number | null, judged = enough(cur) && enough(lastYear)): Candidate => ({
+  const vsLastYear = (
+    value: string | null,
+    current: string | number | null,
+    base: string | number | null,
+    judged = enough(cur) && enough(lastYear),
+  ): Candidate => ({
     value,
     judged,
     basis: { current, base, baseMonth: lastYear?.month ?? null },
@@ -63,7 +73,11 @@ export function institutionCrossings(
     outOfCatalogueShare: share(ind.outOfCatalogueShare, cur.outOfCatalogue),
     totalCostGrowthYoY: vsLastYear(ind.growth.yoy.totalCost, cur.total, lastYear?.total ?? null),
     drugAmountGrowthYoY: vsLastYear(ind.growth.yoy.drugAmount, drug(cur), drug(lastYear)),
-    examinationAmountGrowthYoY: vsLastYear(ind.growth.yoy.examinationAmount, cur.byCategory.examination, lastYear?.byCategory.examination ?? null),
+    examinationAmountGrowthYoY: vsLastYear(
+      ind.growth.yoy.examinationAmount,
+      cur.byCategory.examination,
+      lastYear?.byCategory.examination ?? null,
+    ),
     treatmentAmountGrowthYoY: vsLastYear(ind.growth.yoy.treatmentAmount, cur.byCategory.treatment, lastYear?.byCategory.treatment ?? null),
     visitsGrowthYoY: vsLastYear(ind.growth.yoy.visits, cur.visits, lastYear?.visits ?? null),
     inpatientAdmissionsGrowthYoY: vsLastYear(
@@ -72,7 +86,11 @@ export function institutionCrossings(
       lastYear?.inpatientAdmissions ?? null,
       lastYear !== undefined && lastYear.inpatientAdmissions >= thresholds.minAdmissionsPerMonth,
     ),
-    disputesUpheld: { value: cur.disputes ? String(cur.disputes.upheld) : null, judged: cur.disputes !== undefined, basis: disputeBasis(cur) },
+    disputesUpheld: {
+      value: cur.disputes ? String(cur.disputes.upheld) : null,
+      judged: cur.disputes !== undefined,
+      basis: disputeBasis(cur),
+    },
   };
   const out: Crossing[] = [];
   for (const [indicator, c] of Object.entries(candidates) as Array<[InstitutionAlertIndicator, Candidate]>) {
@@ -108,25 +126,76 @@ export function institutionMonthCrossings(
     value: () => of(cur),
     basis: () => ({ part: part(), totalCost: cur.total, visits: cur.visits }),
   });
-  const vs = (base: InstitutionMonthSums | undefined, key: Parameters<typeof growthOf>[0], current: () => string | number | null, baseFigure: () => string | number | null, judged = enough(cur) && enough(base)): LazyCandidate => ({
+  const vs = (
+    base: InstitutionMonthSums | undefined,
+    key: Parameters<typeof growthOf>[0],
+    current: () => string | number | null,
+    baseFigure: () => string | number | null,
+    judged = enough(cur) && enough(base),
+  ): LazyCandidate => ({
     judged,
     value: () => growthOf(key, cur, base),
     basis: () => ({ current: current(), base: baseFigure(), baseMonth: base?.month ?? null }),
   });
   const candidates: Record<InstitutionAlertIndicator, LazyCandidate> = {
-    perVisitCostGrowthMoM: vs(prev, 'perVisitCost', () => (cur.visits > 0 ? fmt(money(cur.total).div(cur.visits)) : null), () => perVisitOf(prev)),
-    perVisitCostGrowthYoY: vs(lastYear, 'perVisitCost', () => (cur.visits > 0 ? fmt(money(cur.total).div(cur.visits)) : null), () => perVisitOf(lastYear)),
+    perVisitCostGrowthMoM: vs(
+      prev,
+      'perVisitCost',
+      () => (cur.visits > 0 ? fmt(money(cur.total).div(cur.visits)) : null),
+      () => perVisitOf(prev),
+    ),
+    perVisitCostGrowthYoY: vs(
+      lastYear,
+      'perVisitCost',
+      () => (cur.visits > 0 ? fmt(money(cur.total).div(cur.visits)) : null),
+      () => perVisitOf(lastYear),
+    ),
     selfPayShare: share(SHARES.selfPayShare, () => fmt(money(cur.total).minus(money(cur.fund)))),
     examinationShare: share(SHARES.examinationShare, () => cur.byCategory.examination),
     outOfCatalogueShare: share(SHARES.outOfCatalogueShare, () => cur.outOfCatalogue),
-    totalCostGrowthYoY: vs(lastYear, 'totalCost', () => cur.total, () => lastYear?.total ?? null),
-    drugAmountGrowthYoY: vs(lastYear, 'drugAmount', () => drug(cur), () => drug(lastYear)),
-    examinationAmountGrowthYoY: vs(lastYear, 'examinationAmount', () => cur.byCategory.examination, () => lastYear?.byCategory.examination ?? null),
-    treatmentAmountGrowthYoY: vs(lastYear, 'treatmentAmount', () => cur.byCategory.treatment, () => lastYear?.byCategory.treatment ?? null),
-    visitsGrowthYoY: vs(lastYear, 'visits', () => cur.visits, () => lastYear?.visits ?? null),
-    inpatientAdmissionsGrowthYoY: vs(lastYear, 'inpatientAdmissions', () => cur.inpatientAdmissions, () => lastYear?.inpatientAdmissions ?? null, lastYear !== undefined && lastYear.inpatientAdmissions >= thresholds.minAdmissionsPerMonth),
+    totalCostGrowthYoY: vs(
+      lastYear,
+      'totalCost',
+      () => cur.total,
+      () => lastYear?.total ?? null,
+    ),
+    drugAmountGrowthYoY: vs(
+      lastYear,
+      'drugAmount',
+      () => drug(cur),
+      () => drug(lastYear),
+    ),
+    examinationAmountGrowthYoY: vs(
+      lastYear,
+      'examinationAmount',
+      () => cur.byCategory.examination,
+      () => lastYear?.byCategory.examination ?? null,
+    ),
+    treatmentAmountGrowthYoY: vs(
+      lastYear,
+      'treatmentAmount',
+      () => cur.byCategory.treatment,
+      () => lastYear?.byCategory.treatment ?? null,
+    ),
+    visitsGrowthYoY: vs(
+      lastYear,
+      'visits',
+      () => cur.visits,
+      () => lastYear?.visits ?? null,
+    ),
+    inpatientAdmissionsGrowthYoY: vs(
+      lastYear,
+      'inpatientAdmissions',
+      () => cur.inpatientAdmissions,
+      () => lastYear?.inpatientAdmissions ?? null,
+      lastYear !== undefined && lastYear.inpatientAdmissions >= thresholds.minAdmissionsPerMonth,
+    ),
     // A count, judged on any month with a dispute: one upheld dispute is a fact, not a small sample.
-    disputesUpheld: { judged: cur.disputes !== undefined, value: () => (cur.disputes ? String(cur.disputes.upheld) : null), basis: () => disputeBasis(cur) },
+    disputesUpheld: {
+      judged: cur.disputes !== undefined,
+      value: () => (cur.disputes ? String(cur.disputes.upheld) : null),
+      basis: () => disputeBasis(cur),
+    },
   };
   const out: Crossing[] = [];
   for (const [indicator, c] of Object.entries(candidates) as Array<[InstitutionAlertIndicator, LazyCandidate]>) {
@@ -141,7 +210,9 @@ export function institutionMonthCrossings(
 /** What an upheld-disputes alert shows beside the count: the month's disputes and corrections. */
 function disputeBasis(cur: InstitutionMonthSums): Record<string, string | number | null> {
   const d = cur.disputes;
-  return d ? { opened: d.opened, upheld: d.upheld, rejected: d.rejected, adjustments: d.adjustments, adjustmentFundDelta: d.adjustmentFundDelta } : {};
+  return d
+    ? { opened: d.opened, upheld: d.upheld, rejected: d.rejected, adjustments: d.adjustments, adjustmentFundDelta: d.adjustmentFundDelta }
+    : {};
 }
 
 /** A person's settled (not reversed) visit: its date and institution. */
@@ -189,7 +260,11 @@ export interface PersonCrossing extends Crossing {
 }
 
 /** Frequency crossings that a visit on `date` can cause (焦医保〔2024〕32号 五（一） 高频次就诊). */
-export function personCrossings(visits: readonly PersonVisit[], date: LocalDate, thresholds: MonitoringThresholds['person']): PersonCrossing[] {
+export function personCrossings(
+  visits: readonly PersonVisit[],
+  date: LocalDate,
+  thresholds: MonitoringThresholds['person'],
+): PersonCrossing[] {
   const out: PersonCrossing[] = [];
   const windowed: Array<[PersonAlertIndicator, number]> = [
     ['visitsIn7Days', 7],
@@ -199,23 +274,68 @@ export function personCrossings(visits: readonly PersonVisit[], date: LocalDate,
     const t = thresholds[indicator];
     if (!t) continue;
     const w = busiestWindowContaining(visits, date, days);
-    if (crosses(String(w.count), t)) out.push({ indicator, value: String(w.count), threshold: t.max, clause: t.clause, window: { from: w.from, to: w.to }, basis: { days, visits: w.count } });
+    if (crosses(String(w.count), t))
+      out.push({
+        indicator,
+        value: String(w.count),
+        threshold: t.max,
+        clause: t.clause,
+        window: { from: w.from, to: w.to },
+        basis: { days, visits: w.count },
+      });
   }
   const t = thresholds.institutionsOnOneDay;
   const institutions = [...new Set(visits.filter((v) => v.date === date).map((v) => v.institutionCode))].sort();
   if (crosses(String(institutions.length), t)) {
-    out.push({ indicator: 'institutionsOnOneDay', value: String(institutions.length), threshold: t.max, clause: t.clause, window: { from: date, to: date }, basis: { institutions: institutions.join(',') } });
+    out.push({
+      indicator: 'institutionsOnOneDay',
+      value: String(institutions.length),
+      threshold: t.max,
+      clause: t.clause,
+      window: { from: date, to: date },
+      basis: { institutions: institutions.join(',') },
+    });
   }
   return out;
 }
 
 export const institutionAlertId = (code: string, indicator: string, month: string): string => `institution-${code}:${indicator}:${month}`;
-export const personAlertId = (personId: string, indicator: string, window: { from: string; to: string }): string => `person-${personId}:${indicator}:${window.from}..${window.to}`;
+export const personAlertId = (personId: string, indicator: string, window: { from: string; to: string }): string =>
+  `person-${personId}:${indicator}:${window.from}..${window.to}`;
 
-export function institutionAlert(code: string, month: string, c: Crossing, triggeredBy: { streamId: string; revision: number }): InstitutionFlagged['data'] {
-  return { alertId: institutionAlertId(code, c.indicator, month), institutionCode: code, month, indicator: c.indicator, value: c.value, threshold: c.threshold, clause: c.clause, basis: c.basis, triggeredBy };
+export function institutionAlert(
+  code: string,
+  month: string,
+  c: Crossing,
+  triggeredBy: { streamId: string; revision: number },
+): InstitutionFlagged['data'] {
+  return {
+    alertId: institutionAlertId(code, c.indicator, month),
+    institutionCode: code,
+    month,
+    indicator: c.indicator,
+    value: c.value,
+    threshold: c.threshold,
+    clause: c.clause,
+    basis: c.basis,
+    triggeredBy,
+  };
 }
 
-export function personAlert(personId: string, c: PersonCrossing, triggeredBy: { streamId: string; revision: number }): PersonFlagged['data'] {
-  return { alertId: personAlertId(personId, c.indicator, c.window), personId, window: c.window, indicator: c.indicator, value: c.value, threshold: c.threshold, clause: c.clause, basis: c.basis, triggeredBy };
+export function personAlert(
+  personId: string,
+  c: PersonCrossing,
+  triggeredBy: { streamId: string; revision: number },
+): PersonFlagged['data'] {
+  return {
+    alertId: personAlertId(personId, c.indicator, c.window),
+    personId,
+    window: c.window,
+    indicator: c.indicator,
+    value: c.value,
+    threshold: c.threshold,
+    clause: c.clause,
+    basis: c.basis,
+    triggeredBy,
+  };
 }

@@ -18,7 +18,15 @@
 import { Dec, fmt, money, toFen } from '../kernel/money';
 import type { LineCategory } from '../policy/engine/types';
 
-export const LINE_CATEGORIES: readonly LineCategory[] = ['drug', 'herbal_pieces', 'examination', 'treatment', 'consumable', 'consultation', 'other'];
+export const LINE_CATEGORIES: readonly LineCategory[] = [
+  'drug',
+  'herbal_pieces',
+  'examination',
+  'treatment',
+  'consumable',
+  'consultation',
+  'other',
+];
 
 /**
  * A bill line's category. Lines written without one (VisitSettled v1, or a v2 settlement
@@ -105,7 +113,10 @@ export function emptyMonthSums(institutionCode: string, month: string): Institut
 }
 
 /** One visit's contribution, from the settled visit's bill lines and decision. */
-export function visitContribution(visit: { lines: Array<{ amount: string; inCatalogue: boolean; category?: LineCategory }>; referral?: boolean }, amounts: { total: string; fund: string }): VisitContribution {
+export function visitContribution(
+  visit: { lines: Array<{ amount: string; inCatalogue: boolean; category?: LineCategory }>; referral?: boolean },
+  amounts: { total: string; fund: string },
+): VisitContribution {
   const byCategory = Object.fromEntries(LINE_CATEGORIES.map((c) => [c, new Dec(0)])) as Record<LineCategory, Dec>;
   let outOfCatalogue = new Dec(0);
   let outOfCatalogueLines = 0;
@@ -151,7 +162,10 @@ function moneyOf(owner: object, key: string, text: string): Dec {
 const MONEY_FIELDS = ['total', 'fund', 'outOfCatalogue'] as const;
 
 /** The sums with other counts (persons, admissions): same money, so the parsed figures carry over. */
-export function withCounts(sums: InstitutionMonthSums, counts: Partial<Pick<InstitutionMonthSums, 'persons' | 'inpatientAdmissions'>>): InstitutionMonthSums {
+export function withCounts(
+  sums: InstitutionMonthSums,
+  counts: Partial<Pick<InstitutionMonthSums, 'persons' | 'inpatientAdmissions'>>,
+): InstitutionMonthSums {
   const next = { ...sums, ...counts };
   parsed.set(next, parsedOf(sums));
   return next;
@@ -273,7 +287,16 @@ export function growthOf(key: keyof GrowthSet, cur: InstitutionMonthSums, base: 
 }
 
 function growthSet(cur: InstitutionMonthSums, base: InstitutionMonthSums | undefined): GrowthSet {
-  const keys: Array<keyof GrowthSet> = ['visits', 'settlements', 'totalCost', 'perVisitCost', 'drugAmount', 'examinationAmount', 'treatmentAmount', 'inpatientAdmissions'];
+  const keys: Array<keyof GrowthSet> = [
+    'visits',
+    'settlements',
+    'totalCost',
+    'perVisitCost',
+    'drugAmount',
+    'examinationAmount',
+    'treatmentAmount',
+    'inpatientAdmissions',
+  ];
   return Object.fromEntries(keys.map((k) => [k, growthOf(k, cur, base)])) as unknown as GrowthSet;
 }
 
@@ -285,7 +308,11 @@ export const SHARES = {
 };
 
 /** The month's indicators, with growth against the previous month and the same month last year. */
-export function institutionMonthIndicators(cur: InstitutionMonthSums, previousMonth?: InstitutionMonthSums, sameMonthLastYear?: InstitutionMonthSums): InstitutionMonthIndicators {
+export function institutionMonthIndicators(
+  cur: InstitutionMonthSums,
+  previousMonth?: InstitutionMonthSums,
+  sameMonthLastYear?: InstitutionMonthSums,
+): InstitutionMonthIndicators {
   const pv = perVisit(cur);
   return {
     month: cur.month,

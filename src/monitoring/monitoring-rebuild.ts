@@ -31,12 +31,23 @@ const REBUILD_PAGE = 2000;
  * false) in one pass. The read models get their own connection with synchronous=OFF and a
  * larger cache: a crash mid-rebuild only means running it again.
  */
-export async function rebuildReadModelsFile(db: string, projections: readonly Projection[], options: { monitoring?: boolean } = {}): Promise<RebuildResult> {
+export async function rebuildReadModelsFile(
+  db: string,
+  projections: readonly Projection[],
+  options: { monitoring?: boolean } = {},
+): Promise<RebuildResult> {
   const store = new SqliteEventStore({ path: db });
   const readModels = SqliteReadModelStore.open(db, 'OFF', 64);
   try {
     const runner = new ReadSideRunner(store, readModels, projections, { pageSize: REBUILD_PAGE });
-    if (options.monitoring !== false) MonitoringRunner.on(runner, store, readModels, loadMonitoringThresholds(), new AlertWriter(store, systemClock, () => uuidGenerator.next()));
+    if (options.monitoring !== false)
+      MonitoringRunner.on(
+        runner,
+        store,
+        readModels,
+        loadMonitoringThresholds(),
+        new AlertWriter(store, systemClock, () => uuidGenerator.next()),
+      );
     const cpu = process.cpuUsage();
     const result = await runner.rebuild();
     const used = process.cpuUsage(cpu);

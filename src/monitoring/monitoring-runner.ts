@@ -64,7 +64,13 @@ export class MonitoringRunner {
   }
 
   /** Monitoring as one more projection of an existing runner (the service's one runner). */
-  static on(runner: ReadSideRunner, events: EventStore, store: ReadModelStore, thresholds: MonitoringThresholds, writer: AlertWriter): MonitoringRunner {
+  static on(
+    runner: ReadSideRunner,
+    events: EventStore,
+    store: ReadModelStore,
+    thresholds: MonitoringThresholds,
+    writer: AlertWriter,
+  ): MonitoringRunner {
     return new MonitoringRunner(events, store, thresholds, writer, { runner });
   }
 
@@ -80,7 +86,9 @@ export class MonitoringRunner {
 
   private async drainOnce(): Promise<void> {
     for (;;) {
-      const rows = this.store.stmt('SELECT seq, stream_id, command_id, command FROM mon_alert_outbox ORDER BY seq LIMIT 100').all() as Array<{ seq: number; stream_id: string; command_id: string; command: string }>;
+      const rows = this.store
+        .stmt('SELECT seq, stream_id, command_id, command FROM mon_alert_outbox ORDER BY seq LIMIT 100')
+        .all() as Array<{ seq: number; stream_id: string; command_id: string; command: string }>;
       if (rows.length === 0) return;
       for (const row of rows) {
         await this.writer.raise(row.stream_id, row.command_id, JSON.parse(row.command) as AlertCommand);

@@ -15,7 +15,14 @@ import { AlertQuery, CloseAlertDto, FrequencyQuery, IndicatorYearQuery, Institut
 import { MonitoringQueries } from './monitoring.queries';
 import type { MonitoringRunner } from './monitoring-runner';
 import { MONITORING_RUNNER } from './monitoring.tokens';
-import { AlertCloseDto, AlertPageDto, ApiBadRequest, InstitutionIndicatorsDto, MonitoringStatusDto, PersonFrequencyDto } from '../http/openapi-responses';
+import {
+  AlertCloseDto,
+  AlertPageDto,
+  ApiBadRequest,
+  InstitutionIndicatorsDto,
+  MonitoringStatusDto,
+  PersonFrequencyDto,
+} from '../http/openapi-responses';
 
 /**
  * Monitoring and early warning (宛政办〔2022〕42号 第二十二条（二）, 焦医保〔2024〕32号 五（一）,
@@ -36,7 +43,10 @@ export class MonitoringController {
   @Get('institutions/:code/indicators')
   @ApiOkResponse({ type: InstitutionIndicatorsDto })
   @Roles('agency', 'auditor')
-  @ApiOperation({ summary: "An institution's indicators for a year, by month, with growth against the previous month and the same month last year, and the year's alerts" })
+  @ApiOperation({
+    summary:
+      "An institution's indicators for a year, by month, with growth against the previous month and the same month last year, and the year's alerts",
+  })
   institutionYear(@Param() { code }: InstitutionCodeParam, @Query() q: IndicatorYearQuery) {
     return this.queries.institutionYear(code, Number(q.year));
   }
@@ -44,7 +54,9 @@ export class MonitoringController {
   @Get('persons/:personId/frequency')
   @ApiOkResponse({ type: PersonFrequencyDto })
   @Roles('agency', 'auditor')
-  @ApiOperation({ summary: "A person's visit frequency: visits in the last 7 and 30 days, busiest windows and days at several institutions (高频次就诊)" })
+  @ApiOperation({
+    summary: "A person's visit frequency: visits in the last 7 and 30 days, busiest windows and days at several institutions (高频次就诊)",
+  })
   personFrequency(@Param() { personId }: PersonIdParam, @Query() q: FrequencyQuery) {
     return this.queries.personFrequency(personId, q.asOf ?? shanghaiDate(this.clock.now().toISOString()));
   }
@@ -52,9 +64,15 @@ export class MonitoringController {
   @Get('alerts')
   @ApiOkResponse({ type: AlertPageDto })
   @Roles('agency', 'auditor')
-  @ApiOperation({ summary: 'Alerts (open by default), filtered by institution, person and indicator, in the order raised (paged: `limit`, `cursor`)' })
+  @ApiOperation({
+    summary: 'Alerts (open by default), filtered by institution, person and indicator, in the order raised (paged: `limit`, `cursor`)',
+  })
   alerts(@Query() q: AlertQuery) {
-    return this.queries.alertPage({ institutionCode: q.institution, personId: q.person, indicator: q.indicator, status: q.status }, pageLimit(q), positionAfter(q.cursor));
+    return this.queries.alertPage(
+      { institutionCode: q.institution, personId: q.person, indicator: q.indicator, status: q.status },
+      pageLimit(q),
+      positionAfter(q.cursor),
+    );
   }
 
   @Get('status')
@@ -70,13 +88,22 @@ export class MonitoringController {
   @HttpCode(201)
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiOperation({ summary: 'Close an alert after review (AlertClosed on its alert stream); the same crossing is never raised again' })
-  async close(@Body() dto: CloseAlertDto, @CurrentPrincipal() p: Principal, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: unknown) {
+  async close(
+    @Body() dto: CloseAlertDto,
+    @CurrentPrincipal() p: Principal,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res({ passthrough: true }) res: unknown,
+  ) {
     const streamId = this.queries.alertStream(dto.alertId);
     if (!streamId) throw new NotFound('alert', dto.alertId);
     const closedOn = dto.closedOn ?? shanghaiDate(this.clock.now().toISOString());
     // The key is bound to this request (issue 11 item 2): the body as sent, before closedOn defaults to today.
     const context = withFingerprint(commandContext(p, key), 'monitoring.CloseAlert', streamId, dto);
-    const outcome = await this.writer.execute(streamId, { type: 'CloseAlert', data: { alertId: dto.alertId, closedOn, note: dto.note } }, context);
+    const outcome = await this.writer.execute(
+      streamId,
+      { type: 'CloseAlert', data: { alertId: dto.alertId, closedOn, note: dto.note } },
+      context,
+    );
     return replyWrite(res, { ...outcome, alertId: dto.alertId, streamId, closedOn });
   }
 }

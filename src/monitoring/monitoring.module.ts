@@ -32,7 +32,13 @@ import { loadMonitoringThresholds } from './thresholds.loader';
       provide: MONITORING_RUNNER,
       inject: [PROJECTION_RUNNER, EVENT_STORE, READ_MODEL_STORE, MONITORING_THRESHOLDS, AlertWriter],
       // One more projection of the one read-side runner (started and stopped with the projections).
-      useFactory: (runner: ReadSideRunner, events: EventStore, store: ReadModelStore, thresholds: MonitoringThresholds, writer: AlertWriter) => MonitoringRunner.on(runner, events, store, thresholds, writer),
+      useFactory: (
+        runner: ReadSideRunner,
+        events: EventStore,
+        store: ReadModelStore,
+        thresholds: MonitoringThresholds,
+        writer: AlertWriter,
+      ) => MonitoringRunner.on(runner, events, store, thresholds, writer),
     },
     {
       provide: MonitoringQueries,

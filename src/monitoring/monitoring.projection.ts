@@ -38,7 +38,15 @@ export interface AlertToRaise {
   command: AlertCommand;
 }
 
-export const MONITORING_TABLES = ['mon_visit', 'mon_institution_month', 'mon_alert_seen', 'mon_alert_outbox', 'mon_alert', 'mon_dispute', 'mon_adjustment'] as const;
+export const MONITORING_TABLES = [
+  'mon_visit',
+  'mon_institution_month',
+  'mon_alert_seen',
+  'mon_alert_outbox',
+  'mon_alert',
+  'mon_dispute',
+  'mon_adjustment',
+] as const;
 
 export const MONITORING_SCHEMA = `
   CREATE TABLE IF NOT EXISTS mon_checkpoint (name TEXT PRIMARY KEY, position INTEGER NOT NULL);
@@ -143,7 +151,9 @@ export class MonitoringProjection {
     const outcome = disputeOutcome(event, store);
     if (!outcome) return [];
     const month = shanghaiDate(outcome.at).slice(0, 7);
-    this.writeMonth(withDisputeCounts(this.readMonth(store, outcome.institutionCode, month), (c) => ({ ...c, [outcome.count]: c[outcome.count] + 1 })));
+    this.writeMonth(
+      withDisputeCounts(this.readMonth(store, outcome.institutionCode, month), (c) => ({ ...c, [outcome.count]: c[outcome.count] + 1 })),
+    );
     return this.institutionAlerts(store, outcome.institutionCode, month, { streamId: event.streamId, revision: event.revision });
   }
 
@@ -152,12 +162,19 @@ export class MonitoringProjection {
     const personId = personIdOfStream(event.streamId);
     if (!personId) return [];
     const d = event.data as SettlementAdjusted['data'];
-    const fresh = store.stmt('INSERT OR IGNORE INTO mon_adjustment (person_id, settlement_id, correction_id) VALUES (?, ?, ?)').run(personId, d.settlementId, d.correctionId).changes === 1;
+    const fresh =
+      store
+        .stmt('INSERT OR IGNORE INTO mon_adjustment (person_id, settlement_id, correction_id) VALUES (?, ?, ?)')
+        .run(personId, d.settlementId, d.correctionId).changes === 1;
     if (!fresh) return [];
     const code = d.input.visit.institution.code;
     const month = d.decision.visitDate.slice(0, 7);
     this.writeMonth(
-      withDisputeCounts(this.readMonth(store, code, month), (c) => ({ ...c, adjustments: c.adjustments + 1, adjustmentFundDelta: fmt(money(c.adjustmentFundDelta).plus(money(d.delta.fund))) })),
+      withDisputeCounts(this.readMonth(store, code, month), (c) => ({
+        ...c,
+        adjustments: c.adjustments + 1,
+        adjustmentFundDelta: fmt(money(c.adjustmentFundDelta).plus(money(d.delta.fund))),
+      })),
     );
     return [];
   }
@@ -173,9 +190,13 @@ export class MonitoringProjection {
     const date = d.decision?.visitDate ?? shanghaiDate(d.visit.occurredAt);
     const month = date.slice(0, 7);
     const contribution = visitContribution(d.visit, d.decision.amounts);
-    const newPerson = !store.stmt('SELECT 1 FROM mon_visit WHERE institution_code = ? AND month = ? AND person_id = ? AND reversed = 0').get(code, month, personId);
+    const newPerson = !store
+      .stmt('SELECT 1 FROM mon_visit WHERE institution_code = ? AND month = ? AND person_id = ? AND reversed = 0')
+      .get(code, month, personId);
     store
-      .stmt('INSERT INTO mon_visit (person_id, settlement_id, institution_code, month, visit_date, contribution, reversed, position) VALUES (?, ?, ?, ?, ?, ?, 0, ?)')
+      .stmt(
+        'INSERT INTO mon_visit (person_id, settlement_id, institution_code, month, visit_date, contribution, reversed, position) VALUES (?, ?, ?, ?, ?, ?, 0, ?)',
+      )
       .run(personId, d.settlementId, code, month, date, JSON.stringify(contribution), event.position);
     const sums = addVisit(this.readMonth(store, code, month), contribution, 1);
     this.writeMonth(withCounts(sums, { persons: sums.persons + (newPerson ? 1 : 0) }));
@@ -187,12 +208,14 @@ export class MonitoringProjection {
     const personId = personIdOfStream(event.streamId);
     if (!personId) return [];
     const { settlementId } = event.data as SettlementReversed['data'];
-    const v = store.stmt('SELECT institution_code, month, contribution FROM mon_visit WHERE person_id = ? AND settlement_id = ? AND reversed = 0').get(personId, settlementId) as
-      | { institution_code: string; month: string; contribution: string }
-      | undefined;
+    const v = store
+      .stmt('SELECT institution_code, month, contribution FROM mon_visit WHERE person_id = ? AND settlement_id = ? AND reversed = 0')
+      .get(personId, settlementId) as { institution_code: string; month: string; contribution: string } | undefined;
     if (!v) return [];
     store.stmt('UPDATE mon_visit SET reversed = 1 WHERE person_id = ? AND settlement_id = ?').run(personId, settlementId);
-    const goneFromMonth = !store.stmt('SELECT 1 FROM mon_visit WHERE institution_code = ? AND month = ? AND person_id = ? AND reversed = 0').get(v.institution_code, v.month, personId);
+    const goneFromMonth = !store
+      .stmt('SELECT 1 FROM mon_visit WHERE institution_code = ? AND month = ? AND person_id = ? AND reversed = 0')
+      .get(v.institution_code, v.month, personId);
     const sums = addVisit(this.readMonth(store, v.institution_code, v.month), JSON.parse(v.contribution) as VisitContribution, -1);
     this.writeMonth(withCounts(sums, { persons: sums.persons - (goneFromMonth ? 1 : 0) }));
     // A reversal can raise a share (the visit removed was a cheap or a fund-paid one).
@@ -208,7 +231,12 @@ export class MonitoringProjection {
     return this.institutionAlerts(store, d.institutionCode, month, { streamId: event.streamId, revision: event.revision });
   }
 
-  private institutionAlerts(store: ReadModelStore, code: string, month: string, trigger: { streamId: string; revision: number }): AlertToRaise[] {
+  private institutionAlerts(
+    store: ReadModelStore,
+    code: string,
+    month: string,
+    trigger: { streamId: string; revision: number },
+  ): AlertToRaise[] {
     const cur = this.readMonth(store, code, month);
     const prev = this.findMonth(store, code, previousMonthOf(month));
     const lastYear = this.findMonth(store, code, sameMonthLastYearOf(month));
@@ -222,10 +250,17 @@ export class MonitoringProjection {
     return out;
   }
 
-  private personAlerts(store: ReadModelStore, personId: string, date: string, trigger: { streamId: string; revision: number }): AlertToRaise[] {
+  private personAlerts(
+    store: ReadModelStore,
+    personId: string,
+    date: string,
+    trigger: { streamId: string; revision: number },
+  ): AlertToRaise[] {
     // Every window of up to 30 days holding `date` lies within date ± 29 days.
     const visits = store
-      .stmt('SELECT visit_date AS date, institution_code AS institutionCode FROM mon_visit WHERE person_id = ? AND reversed = 0 AND visit_date BETWEEN ? AND ? ORDER BY visit_date, position')
+      .stmt(
+        'SELECT visit_date AS date, institution_code AS institutionCode FROM mon_visit WHERE person_id = ? AND reversed = 0 AND visit_date BETWEEN ? AND ? ORDER BY visit_date, position',
+      )
       .all(personId, addDays(date, -29), addDays(date, 29)) as PersonVisit[];
     const out: AlertToRaise[] = [];
     for (const c of personCrossings(visits, date, this.thresholds.person)) {
@@ -246,7 +281,21 @@ export class MonitoringProjection {
         `INSERT OR IGNORE INTO mon_alert (alert_id, stream_id, subject_kind, subject_id, indicator, period_from, period_to, value, threshold, clause, data, raised_position, raised_at, open)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
       )
-      .run(d.alertId, event.streamId, isInstitution ? 'institution' : 'person', subjectId, d.indicator, period.from, period.to, d.value, d.threshold, d.clause, JSON.stringify(d), event.position, event.metadata.recordedAt);
+      .run(
+        d.alertId,
+        event.streamId,
+        isInstitution ? 'institution' : 'person',
+        subjectId,
+        d.indicator,
+        period.from,
+        period.to,
+        d.value,
+        d.threshold,
+        d.clause,
+        JSON.stringify(d),
+        event.position,
+        event.metadata.recordedAt,
+      );
     // Alerts raised before this read model existed (or by another instance) suppress the same crossing here too.
     markSeen(store, `${isInstitution ? 'institution' : 'person'}-${subjectId}`, d.indicator, period);
   }
@@ -258,17 +307,23 @@ export class MonitoringProjection {
 }
 
 /** Which count a dispute event moves, for which institution and when; undefined when it moves none. */
-function disputeOutcome(event: RecordedEvent, store: ReadModelStore): { institutionCode: string; at: string; count: 'opened' | 'upheld' | 'rejected' } | undefined {
+function disputeOutcome(
+  event: RecordedEvent,
+  store: ReadModelStore,
+): { institutionCode: string; at: string; count: 'opened' | 'upheld' | 'rejected' } | undefined {
   if (event.type === 'DisputeOpened') {
     const d = event.data as DisputeOpened['data'];
     const code = d.institutionCode ?? (d.subject.kind === 'institution-month' ? d.subject.institutionCode : undefined);
     if (code === undefined) return undefined;
-    const fresh = store.stmt("INSERT OR IGNORE INTO mon_dispute (dispute_id, institution_code, status) VALUES (?, ?, 'open')").run(d.disputeId, code).changes === 1;
+    const fresh =
+      store.stmt("INSERT OR IGNORE INTO mon_dispute (dispute_id, institution_code, status) VALUES (?, ?, 'open')").run(d.disputeId, code)
+        .changes === 1;
     return fresh ? { institutionCode: code, at: d.openedAt, count: 'opened' } : undefined;
   }
   const d = event.data as DisputeUpheld['data'] | DisputeRejected['data'];
   const count = event.type === 'DisputeUpheld' ? 'upheld' : 'rejected';
-  const row = store.stmt("SELECT institution_code FROM mon_dispute WHERE dispute_id = ? AND status = 'open'").get(d.disputeId) as { institution_code: string } | undefined;
+  const row = store.stmt("SELECT institution_code FROM mon_dispute WHERE dispute_id = ? AND status = 'open'").get(d.disputeId) as
+    { institution_code: string } | undefined;
   if (!row) return undefined;
   store.stmt('UPDATE mon_dispute SET status = ? WHERE dispute_id = ?').run(count, d.disputeId);
   return { institutionCode: row.institution_code, at: d.resolvedAt, count };
@@ -276,25 +331,34 @@ function disputeOutcome(event: RecordedEvent, store: ReadModelStore): { institut
 
 /** Records the crossing locally; false when one of the same subject and indicator over an overlapping period was already seen. */
 function markSeen(store: ReadModelStore, subject: string, indicator: string, period: { from: string; to: string }): boolean {
-  const seen = store.stmt('SELECT 1 FROM mon_alert_seen WHERE subject = ? AND indicator = ? AND period_from <= ? AND ? <= period_to').get(subject, indicator, period.to, period.from);
+  const seen = store
+    .stmt('SELECT 1 FROM mon_alert_seen WHERE subject = ? AND indicator = ? AND period_from <= ? AND ? <= period_to')
+    .get(subject, indicator, period.to, period.from);
   if (seen) return false;
-  store.stmt('INSERT INTO mon_alert_seen (subject, indicator, period_from, period_to) VALUES (?, ?, ?, ?)').run(subject, indicator, period.from, period.to);
+  store
+    .stmt('INSERT INTO mon_alert_seen (subject, indicator, period_from, period_to) VALUES (?, ?, ?, ?)')
+    .run(subject, indicator, period.from, period.to);
   return true;
 }
 
 function enqueue(store: ReadModelStore, streamId: string, alertId: string, command: AlertCommand): AlertToRaise {
   const commandId = `alert:${alertId}`;
-  store.stmt('INSERT INTO mon_alert_outbox (stream_id, command_id, command) VALUES (?, ?, ?)').run(streamId, commandId, JSON.stringify(command));
+  store
+    .stmt('INSERT INTO mon_alert_outbox (stream_id, command_id, command) VALUES (?, ?, ?)')
+    .run(streamId, commandId, JSON.stringify(command));
   return { streamId, commandId, command };
 }
 
 export function findMonthSums(store: ReadModelStore, code: string, month: string): InstitutionMonthSums | undefined {
-  const row = store.stmt('SELECT sums FROM mon_institution_month WHERE institution_code = ? AND month = ?').get(code, month) as { sums: string } | undefined;
+  const row = store.stmt('SELECT sums FROM mon_institution_month WHERE institution_code = ? AND month = ?').get(code, month) as
+    { sums: string } | undefined;
   return row ? (JSON.parse(row.sums) as InstitutionMonthSums) : undefined;
 }
 
 function writeMonthSums(store: ReadModelStore, sums: InstitutionMonthSums): void {
   store
-    .stmt('INSERT INTO mon_institution_month (institution_code, month, sums) VALUES (?, ?, ?) ON CONFLICT(institution_code, month) DO UPDATE SET sums = excluded.sums')
+    .stmt(
+      'INSERT INTO mon_institution_month (institution_code, month, sums) VALUES (?, ?, ?) ON CONFLICT(institution_code, month) DO UPDATE SET sums = excluded.sums',
+    )
     .run(sums.institutionCode, sums.month, JSON.stringify(sums));
 }

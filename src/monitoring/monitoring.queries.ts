@@ -71,33 +71,62 @@ const toView = (r: AlertRow): AlertView => ({
 });
 
 export class MonitoringQueries {
-  constructor(private readonly store: ReadModelStore, private readonly thresholds: MonitoringThresholds) {}
+  constructor(
+    private readonly store: ReadModelStore,
+    private readonly thresholds: MonitoringThresholds,
+  ) {}
 
   /** The institution's twelve months: indicators, growth against the previous month and the same month last year, and its alerts of the year. */
-  institutionYear(code: string, year: number): { institutionCode: string; year: number; months: InstitutionMonthIndicators[]; alerts: AlertView[]; thresholds: MonitoringThresholds['institution'] } {
+  institutionYear(
+    code: string,
+    year: number,
+  ): {
+    institutionCode: string;
+    year: number;
+    months: InstitutionMonthIndicators[];
+    alerts: AlertView[];
+    thresholds: MonitoringThresholds['institution'];
+  } {
     const months: InstitutionMonthIndicators[] = [];
     for (let m = 1; m <= 12; m++) {
       const month = `${year}-${String(m).padStart(2, '0')}`;
       const cur = findMonthSums(this.store, code, month) ?? emptyMonthSums(code, month);
-      months.push(institutionMonthIndicators(cur, findMonthSums(this.store, code, previousMonthOf(month)), findMonthSums(this.store, code, sameMonthLastYearOf(month))));
+      months.push(
+        institutionMonthIndicators(
+          cur,
+          findMonthSums(this.store, code, previousMonthOf(month)),
+          findMonthSums(this.store, code, sameMonthLastYearOf(month)),
+        ),
+      );
     }
     const alerts = this.alerts({ institutionCode: code, status: 'all' }).filter((a) => a.period.from.startsWith(String(year)));
     return { institutionCode: code, year, months, alerts, thresholds: this.thresholds.institution };
   }
 
   /** A person's visit frequency as of a date: the 7- and 30-day windows ending then, the busiest windows and multi-institution days of the preceding year. */
-  personFrequency(personId: string, asOf: LocalDate): {
+  personFrequency(
+    personId: string,
+    asOf: LocalDate,
+  ): {
     personId: string;
     asOf: LocalDate;
     visitsIn7Days: WindowCount;
     visitsIn30Days: WindowCount;
-    lastYear: { from: LocalDate; to: LocalDate; busiest7Days: WindowCount | null; busiest30Days: WindowCount | null; daysAtSeveralInstitutions: Array<{ date: LocalDate; institutions: string[] }> };
+    lastYear: {
+      from: LocalDate;
+      to: LocalDate;
+      busiest7Days: WindowCount | null;
+      busiest30Days: WindowCount | null;
+      daysAtSeveralInstitutions: Array<{ date: LocalDate; institutions: string[] }>;
+    };
     alerts: AlertView[];
     thresholds: MonitoringThresholds['person'];
   } {
     const from = addDays(asOf, -364);
     const visits = this.store
-      .stmt('SELECT visit_date AS date, institution_code AS institutionCode FROM mon_visit WHERE person_id = ? AND reversed = 0 AND visit_date BETWEEN ? AND ? ORDER BY visit_date, position')
+      .stmt(
+        'SELECT visit_date AS date, institution_code AS institutionCode FROM mon_visit WHERE person_id = ? AND reversed = 0 AND visit_date BETWEEN ? AND ? ORDER BY visit_date, position',
+      )
       .all(personId, addDays(from, -29), asOf) as PersonVisit[];
     const inYear = visits.filter((v) => v.date >= from);
     // A busiest window can always be slid to end on a visit date: only those are tried (the earliest wins a tie).
@@ -121,7 +150,9 @@ export class MonitoringQueries {
         to: asOf,
         busiest7Days: busiest(7),
         busiest30Days: busiest(30),
-        daysAtSeveralInstitutions: [...byDay.entries()].filter(([, s]) => s.size > 1).map(([date, s]) => ({ date, institutions: [...s].sort() })),
+        daysAtSeveralInstitutions: [...byDay.entries()]
+          .filter(([, s]) => s.size > 1)
+          .map(([date, s]) => ({ date, institutions: [...s].sort() })),
       },
       alerts: this.alerts({ personId, status: 'all' }),
       thresholds: this.thresholds.person,
@@ -163,6 +194,7 @@ export class MonitoringQueries {
 
   /** Which alert stream holds an alert, for closing it. */
   alertStream(alertId: string): string | undefined {
-    return (this.store.stmt('SELECT stream_id FROM mon_alert WHERE alert_id = ?').get(alertId) as { stream_id: string } | undefined)?.stream_id;
+    return (this.store.stmt('SELECT stream_id FROM mon_alert WHERE alert_id = ?').get(alertId) as { stream_id: string } | undefined)
+      ?.stream_id;
   }
 }

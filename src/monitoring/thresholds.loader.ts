@@ -6,7 +6,9 @@ import { InvalidThresholds, MonitoringThresholds, parseMonitoringThresholds } fr
 export const DEFAULT_THRESHOLDS_FILE = resolve(__dirname, '../../config/monitoring-thresholds.json');
 
 /** Reads and validates the thresholds file (MONITORING_THRESHOLDS overrides the path). */
-export function loadMonitoringThresholds(path: string = process.env.MONITORING_THRESHOLDS || DEFAULT_THRESHOLDS_FILE): MonitoringThresholds {
+export function loadMonitoringThresholds(
+  path: string = process.env.MONITORING_THRESHOLDS || DEFAULT_THRESHOLDS_FILE,
+): MonitoringThresholds {
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));

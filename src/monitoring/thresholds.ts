@@ -47,7 +47,10 @@ export interface MonitoringThresholds {
 }
 
 export class InvalidThresholds extends Error {
-  constructor(readonly field: string, rule: string) {
+  constructor(
+    readonly field: string,
+    rule: string,
+  ) {
     super(`monitoring thresholds: ${field}: ${rule}`);
   }
 }
@@ -71,10 +74,12 @@ function threshold(v: unknown, field: string, kind: 'ratio' | 'count'): Threshol
     max = String(count(v.max, `${field}.max`));
   } else {
     // Ratios as strings, like money: a JSON number would go through binary floating point.
-    if (typeof v.max !== 'string' || !RATE_PATTERN.test(v.max)) throw new InvalidThresholds(`${field}.max`, 'must be a decimal string ≥ 0, e.g. "0.30"');
+    if (typeof v.max !== 'string' || !RATE_PATTERN.test(v.max))
+      throw new InvalidThresholds(`${field}.max`, 'must be a decimal string ≥ 0, e.g. "0.30"');
     max = new Dec(v.max).toString();
   }
-  if (typeof v.clause !== 'string' || !CLAUSE_PATTERN.test(v.clause)) throw new InvalidThresholds(`${field}.clause`, 'must cite a document number and clause, e.g. "宛政办〔2022〕42号 第二十二条（二）"');
+  if (typeof v.clause !== 'string' || !CLAUSE_PATTERN.test(v.clause))
+    throw new InvalidThresholds(`${field}.clause`, 'must cite a document number and clause, e.g. "宛政办〔2022〕42号 第二十二条（二）"');
   if (v.why !== undefined && typeof v.why !== 'string') throw new InvalidThresholds(`${field}.why`, 'must be a string');
   const known = new Set(['max', 'clause', 'why']);
   for (const k of Object.keys(v)) if (!known.has(k)) throw new InvalidThresholds(`${field}.${k}`, 'unknown field');
@@ -84,16 +89,24 @@ function threshold(v: unknown, field: string, kind: 'ratio' | 'count'): Threshol
 /** Validates parsed JSON; throws InvalidThresholds naming the first bad field. */
 export function parseMonitoringThresholds(json: unknown): MonitoringThresholds {
   if (!isObject(json)) throw new InvalidThresholds('(root)', 'must be an object');
-  for (const k of Object.keys(json)) if (!['description', 'institution', 'person'].includes(k)) throw new InvalidThresholds(k, 'unknown field');
+  for (const k of Object.keys(json))
+    if (!['description', 'institution', 'person'].includes(k)) throw new InvalidThresholds(k, 'unknown field');
   const inst = json.institution;
   if (!isObject(inst)) throw new InvalidThresholds('institution', 'must be an object');
   if (!isObject(inst.indicators)) throw new InvalidThresholds('institution.indicators', 'must be an object');
   const indicators: MonitoringThresholds['institution']['indicators'] = {};
   for (const [name, v] of Object.entries(inst.indicators)) {
     if (!(INSTITUTION_ALERT_INDICATORS as readonly string[]).includes(name)) {
-      throw new InvalidThresholds(`institution.indicators.${name}`, `unknown indicator (known: ${INSTITUTION_ALERT_INDICATORS.join(', ')})`);
+      throw new InvalidThresholds(
+        `institution.indicators.${name}`,
+        `unknown indicator (known: ${INSTITUTION_ALERT_INDICATORS.join(', ')})`,
+      );
     }
-    indicators[name as InstitutionAlertIndicator] = threshold(v, `institution.indicators.${name}`, INSTITUTION_COUNT_INDICATORS.has(name) ? 'count' : 'ratio');
+    indicators[name as InstitutionAlertIndicator] = threshold(
+      v,
+      `institution.indicators.${name}`,
+      INSTITUTION_COUNT_INDICATORS.has(name) ? 'count' : 'ratio',
+    );
   }
   const person = json.person;
   if (!isObject(person)) throw new InvalidThresholds('person', 'must be an object');

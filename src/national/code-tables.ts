@@ -38,8 +38,15 @@ type EntryOf<T extends TableName> = (typeof CODE_TABLES)[T] extends CodeTable<in
 
 /** The entry for `code` in `table`; 400 naming the field and the table when the code is not in it. */
 export function lookup<T extends TableName>(table: T, field: string, code: string): EntryOf<T> {
-  const entry = Object.prototype.hasOwnProperty.call(CODE_TABLES[table].codes, code) ? (CODE_TABLES[table].codes as Record<string, EntryOf<T>>)[code] : undefined;
-  if (!entry) throw new InvalidInput(field, `codeTable:${table}`, `${field} '${code}' is not a code of table ${table} (${Object.keys(CODE_TABLES[table].codes).join(', ')})`);
+  const entry = Object.prototype.hasOwnProperty.call(CODE_TABLES[table].codes, code)
+    ? (CODE_TABLES[table].codes as Record<string, EntryOf<T>>)[code]
+    : undefined;
+  if (!entry)
+    throw new InvalidInput(
+      field,
+      `codeTable:${table}`,
+      `${field} '${code}' is not a code of table ${table} (${Object.keys(CODE_TABLES[table].codes).join(', ')})`,
+    );
   return entry;
 }
 

@@ -24,17 +24,28 @@ export function errMsg(body: Record<string, unknown>): string {
 
 @Catch()
 export class NationalErrorFilter implements ExceptionFilter {
-  constructor(private readonly adapterHost: HttpAdapterHost, @Inject(CLOCK) private readonly clock: Clock) {}
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     // The ledger's own mapping decides status and body; this only wraps them.
     let status = 500;
     let body: Record<string, unknown> = {};
-    const capture = { httpAdapter: { reply: (_res: unknown, b: Record<string, unknown>, s: number) => ((status = s), (body = b)) } } as unknown as HttpAdapterHost;
+    const capture = {
+      httpAdapter: { reply: (_res: unknown, b: Record<string, unknown>, s: number) => ((status = s), (body = b)) },
+    } as unknown as HttpAdapterHost;
     new LedgerErrorFilter(capture).catch(exception, host);
     const msgid = (http.getRequest() as { body?: { msgid?: unknown } }).body?.msgid;
-    const answer = { infcode: -1, inf_refmsgid: typeof msgid === 'string' ? msgid : null, refmsg_time: beijingTime(this.clock.now()), err_msg: errMsg(body), ...body };
+    const answer = {
+      infcode: -1,
+      inf_refmsgid: typeof msgid === 'string' ? msgid : null,
+      refmsg_time: beijingTime(this.clock.now()),
+      err_msg: errMsg(body),
+      ...body,
+    };
     this.adapterHost.httpAdapter.reply(http.getResponse(), answer, status);
   }
 }

@@ -26,7 +26,12 @@ const CLAUSE = ledgerRule('national-visit-registered-once');
 
 export function registerVisit(data: VisitRegistered['data'], state: NationalVisitState): DomainEvent[] {
   if (state.registration) {
-    throw new PolicyRefusal('VISIT_ALREADY_REGISTERED', CLAUSE, `outpatient number ${data.ipt_otp_no} of ${data.fixmedins_code} is already registered as ${data.mdtrt_id}`, { mdtrt_id: data.mdtrt_id });
+    throw new PolicyRefusal(
+      'VISIT_ALREADY_REGISTERED',
+      CLAUSE,
+      `outpatient number ${data.ipt_otp_no} of ${data.fixmedins_code} is already registered as ${data.mdtrt_id}`,
+      { mdtrt_id: data.mdtrt_id },
+    );
   }
   return [{ type: 'VisitRegistered', data }];
 }
@@ -36,7 +41,10 @@ export function registeredFor(state: NationalVisitState, mdtrtId: string, psnNo:
   const reg = state.registration;
   if (!reg) throw new NotFound('visit (mdtrt_id)', mdtrtId);
   if (reg.psn_no !== psnNo) {
-    throw new PolicyRefusal('MDTRT_PSN_MISMATCH', CLAUSE, `visit ${mdtrtId} was registered for psn_no ${reg.psn_no}, not ${psnNo}`, { registered: reg.psn_no, given: psnNo });
+    throw new PolicyRefusal('MDTRT_PSN_MISMATCH', CLAUSE, `visit ${mdtrtId} was registered for psn_no ${reg.psn_no}, not ${psnNo}`, {
+      registered: reg.psn_no,
+      given: psnNo,
+    });
   }
   return reg;
 }
@@ -44,11 +52,14 @@ export function registeredFor(state: NationalVisitState, mdtrtId: string, psnNo:
 export function uploadFeeLines(data: FeeLinesUploaded['data'], state: NationalVisitState): DomainEvent[] {
   registeredFor(state, data.mdtrt_id, data.psn_no);
   if (state.batches[data.chrg_bchno]) {
-    throw new PolicyRefusal('FEE_BATCH_EXISTS', CLAUSE, `fee batch ${data.chrg_bchno} of visit ${data.mdtrt_id} is already uploaded`, { chrg_bchno: data.chrg_bchno });
+    throw new PolicyRefusal('FEE_BATCH_EXISTS', CLAUSE, `fee batch ${data.chrg_bchno} of visit ${data.mdtrt_id} is already uploaded`, {
+      chrg_bchno: data.chrg_bchno,
+    });
   }
   const seen = new Set<string>();
   data.lines.forEach((l, i) => {
-    if (seen.has(l.feedetl_sn)) throw new InvalidInput(`input.feedetail.${i}.feedetl_sn`, 'unique', `feedetl_sn ${l.feedetl_sn} appears twice in the batch`);
+    if (seen.has(l.feedetl_sn))
+      throw new InvalidInput(`input.feedetail.${i}.feedetl_sn`, 'unique', `feedetl_sn ${l.feedetl_sn} appears twice in the batch`);
     seen.add(l.feedetl_sn);
   });
   return [{ type: 'FeeLinesUploaded', data }];

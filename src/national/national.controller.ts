@@ -1,8 +1,28 @@
 import { Body, Controller, HttpCode, Inject, Post, UseFilters } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiConflictResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, Roles } from '../http/roles';
 import { CLOCK, Clock } from '../kernel/clock';
-import { Answer2201Dto, Answer2204Dto, Answer2207Dto, Answer2208Dto, Envelope2201Dto, Envelope2204Dto, Envelope2206Dto, Envelope2207Dto, Envelope2208Dto, NationalErrorDto } from './national.dto';
+import {
+  Answer2201Dto,
+  Answer2204Dto,
+  Answer2207Dto,
+  Answer2208Dto,
+  Envelope2201Dto,
+  Envelope2204Dto,
+  Envelope2206Dto,
+  Envelope2207Dto,
+  Envelope2208Dto,
+  NationalErrorDto,
+} from './national.dto';
 import { NationalErrorFilter } from './national-error.filter';
 import { beijingTime } from './national.mapping';
 import { NationalService } from './national.service';
@@ -12,16 +32,25 @@ import { NationalService } from './national.service';
  * an envelope out. The HTTP status is the ledger's (200 on success; 400/403/404/409/422).
  */
 @ApiTags('national')
-@ApiBadRequestResponse({ description: 'Invalid input or unknown code: err_msg names the field and the rule (codeTable:<table>)', type: NationalErrorDto })
+@ApiBadRequestResponse({
+  description: 'Invalid input or unknown code: err_msg names the field and the rule (codeTable:<table>)',
+  type: NationalErrorDto,
+})
 @ApiForbiddenResponse({ description: "An institution key acting for another institution's visit", type: NationalErrorDto })
 @ApiNotFoundResponse({ description: 'Unknown psn_no or mdtrt_id', type: NationalErrorDto })
 @ApiConflictResponse({ description: 'Concurrency conflict after retries', type: NationalErrorDto })
-@ApiUnprocessableEntityResponse({ description: 'Business refusal: code and clause (e.g. FEE_TOTALS_MISMATCH naming both figures)', type: NationalErrorDto })
+@ApiUnprocessableEntityResponse({
+  description: 'Business refusal: code and clause (e.g. FEE_TOTALS_MISMATCH naming both figures)',
+  type: NationalErrorDto,
+})
 @UseFilters(NationalErrorFilter)
 @Roles('agency', 'institution')
 @Controller('national')
 export class NationalController {
-  constructor(private readonly national: NationalService, @Inject(CLOCK) private readonly clock: Clock) {}
+  constructor(
+    private readonly national: NationalService,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
 
   private answer<T>(msgid: string, output: T) {
     return { infcode: 0, inf_refmsgid: msgid, refmsg_time: beijingTime(this.clock.now()), err_msg: null, output };

@@ -5,7 +5,19 @@
  */
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, Equals, IsArray, IsDefined, IsIn, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  Equals,
+  IsArray,
+  IsDefined,
+  IsIn,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
 import { ID_PATTERN, IsMoneyString, MaxAmount } from '../http/validators';
 import { IsCode, IsNationalTime } from './national.validators';
 
@@ -17,11 +29,17 @@ const COUNT = /^\d{1,6}(\.\d{1,4})?$/;
 
 /** Envelope fields every call carries; the ledger keeps none of the signing/transport ones. */
 export class NationalEnvelopeBase {
-  @ApiProperty({ example: 'H41130200001202303010900000001', description: 'Unique message id; a retry with the same msgid returns the first answer and writes nothing.' })
+  @ApiProperty({
+    example: 'H41130200001202303010900000001',
+    description: 'Unique message id; a retry with the same msgid returns the first answer and writes nothing.',
+  })
   @Matches(MSGID_PATTERN, { message: 'msgid must be 8-100 letters, digits, . _ : -' })
   msgid!: string;
 
-  @ApiProperty({ example: 'NY-L2', description: 'The designated institution sending the call (an institution key acts for its own code only).' })
+  @ApiProperty({
+    example: 'NY-L2',
+    description: 'The designated institution sending the call (an institution key acts for its own code only).',
+  })
   @Matches(ID_PATTERN)
   fixmedins_code!: string;
 
@@ -48,11 +66,26 @@ export class Register2201Data {
   @ApiProperty({ example: '310', description: 'Table insutype.' }) @IsCode('insutype') insutype!: string;
   @ApiProperty({ example: '2023-03-01 09:00:00', description: 'Visit start, Beijing time.' }) @IsNationalTime() begntime!: string;
   @ApiProperty({ example: '02', description: 'Table mdtrt_cert_type.' }) @IsCode('mdtrt_cert_type') mdtrt_cert_type!: string;
-  @ApiPropertyOptional({ example: '411302199001010011', description: 'Certificate number: checked for presence only, never stored.' }) @IsOptional() @IsString() @MaxLength(50) mdtrt_cert_no?: string;
-  @ApiProperty({ example: 'MZ20230301001', description: "The hospital's outpatient number; with fixmedins_code it names the visit." }) @Matches(SHORT_CODE) ipt_otp_no!: string;
-  @ApiPropertyOptional({ example: '1101', description: 'Table psn_type (2- or 4-digit); must agree with the person’s category.' }) @IsOptional() @IsCode('psn_type') psn_type?: string;
-  @ApiPropertyOptional({ example: '01', description: 'Table psn_cert_type.' }) @IsOptional() @IsCode('psn_cert_type') psn_cert_type?: string;
-  @ApiPropertyOptional({ example: '06', description: 'Table hosp_lv; must agree with the registry’s level.' }) @IsOptional() @IsCode('hosp_lv') hosp_lv?: string;
+  @ApiPropertyOptional({ example: '411302199001010011', description: 'Certificate number: checked for presence only, never stored.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(50)
+  mdtrt_cert_no?: string;
+  @ApiProperty({ example: 'MZ20230301001', description: "The hospital's outpatient number; with fixmedins_code it names the visit." })
+  @Matches(SHORT_CODE)
+  ipt_otp_no!: string;
+  @ApiPropertyOptional({ example: '1101', description: 'Table psn_type (2- or 4-digit); must agree with the person’s category.' })
+  @IsOptional()
+  @IsCode('psn_type')
+  psn_type?: string;
+  @ApiPropertyOptional({ example: '01', description: 'Table psn_cert_type.' })
+  @IsOptional()
+  @IsCode('psn_cert_type')
+  psn_cert_type?: string;
+  @ApiPropertyOptional({ example: '06', description: 'Table hosp_lv; must agree with the registry’s level.' })
+  @IsOptional()
+  @IsCode('hosp_lv')
+  hosp_lv?: string;
   @ApiPropertyOptional({ example: 'D001' }) @IsOptional() @IsString() @MaxLength(30) atddr_no?: string;
   @ApiPropertyOptional({ example: '张医生' }) @IsOptional() @IsString() @MaxLength(50) dr_name?: string;
   @ApiPropertyOptional({ example: 'NK' }) @IsOptional() @IsString() @MaxLength(30) dept_code?: string;
@@ -75,14 +108,18 @@ export class FeeLine2204 {
   @ApiProperty({ example: '1' }) @Matches(SHORT_CODE) feedetl_sn!: string;
   @ApiProperty({ example: 'MD3F2A9C0B11D4E57A' }) @Matches(ID_PATTERN) mdtrt_id!: string;
   @ApiProperty({ example: 'P-0001' }) @Matches(ID_PATTERN) psn_no!: string;
-  @ApiProperty({ example: 'CB001', description: 'Fee batch number (the hospital’s); 2206/2207 name it.' }) @Matches(SHORT_CODE) chrg_bchno!: string;
+  @ApiProperty({ example: 'CB001', description: 'Fee batch number (the hospital’s); 2206/2207 name it.' })
+  @Matches(SHORT_CODE)
+  chrg_bchno!: string;
   @ApiProperty({ example: 'XA01', description: 'National list code of the item.' }) @Matches(LIST_CODE) med_list_codg!: string;
   @ApiPropertyOptional({ example: 'YP0001' }) @IsOptional() @Matches(LIST_CODE) medins_list_codg?: string;
   @ApiPropertyOptional({ example: '阿莫西林胶囊' }) @IsOptional() @IsString() @MaxLength(200) medins_list_name?: string;
   @ApiProperty({ example: '200.00' }) @IsMoneyString() @MaxAmount('visitLine') det_item_fee_sumamt!: string;
   @ApiPropertyOptional({ example: '2' }) @IsOptional() @Matches(COUNT) cnt?: string;
   @ApiPropertyOptional({ example: '100.00' }) @IsOptional() @IsMoneyString() @MaxAmount('visitLine') pric?: string;
-  @ApiProperty({ example: '01', description: 'Table chrgitm_lv: 01/02 in the catalogue, 03 self-pay.' }) @IsCode('chrgitm_lv') chrgitm_lv!: string;
+  @ApiProperty({ example: '01', description: 'Table chrgitm_lv: 01/02 in the catalogue, 03 self-pay.' })
+  @IsCode('chrgitm_lv')
+  chrgitm_lv!: string;
   @ApiPropertyOptional({ example: '2023-03-01 09:10:00' }) @IsOptional() @IsNationalTime() fee_ocur_time?: string;
 }
 
@@ -111,14 +148,41 @@ export class Settle2207Data {
   @ApiProperty({ example: 'MD3F2A9C0B11D4E57A' }) @Matches(ID_PATTERN) mdtrt_id!: string;
   @ApiProperty({ example: 'CB001' }) @Matches(SHORT_CODE) chrg_bchno!: string;
   @ApiProperty({ example: '310' }) @IsCode('insutype') insutype!: string;
-  @ApiProperty({ example: '0', description: 'Table acct_used_flag: 1 the personal account pays the self-pay part.' }) @IsCode('acct_used_flag') acct_used_flag!: string;
-  @ApiPropertyOptional({ example: '01', description: '01 by item (the only way the ledger settles).' }) @IsOptional() @IsIn(['01']) psn_setlway?: string;
-  @ApiProperty({ example: '200.00', description: 'Must equal the sum of the 2204 lines of chrg_bchno.' }) @IsMoneyString() @MaxAmount('visitLine') medfee_sumamt!: string;
-  @ApiPropertyOptional({ example: '0.00', description: 'Must equal the sum of the self-pay (chrgitm_lv 03) lines.' }) @IsOptional() @IsMoneyString() @MaxAmount('visitLine') fulamt_ownpay_amt?: string;
-  @ApiPropertyOptional({ example: '0.00', description: 'The lines carry no over-limit part: 0.' }) @IsOptional() @IsMoneyString() @MaxAmount('visitLine') overlmt_selfpay?: string;
-  @ApiPropertyOptional({ example: '0.00', description: 'The lines carry no pre-self-pay part: 0.' }) @IsOptional() @IsMoneyString() @MaxAmount('visitLine') preselfpay_amt?: string;
-  @ApiPropertyOptional({ example: '200.00', description: 'medfee_sumamt − fulamt_ownpay_amt − overlmt_selfpay − preselfpay_amt.' }) @IsOptional() @IsMoneyString() @MaxAmount('visitLine') inscp_scp_amt?: string;
-  @ApiPropertyOptional({ example: '2023-03-01 09:30:00', description: 'Settlement time; defaults to now.' }) @IsOptional() @IsNationalTime() setl_time?: string;
+  @ApiProperty({ example: '0', description: 'Table acct_used_flag: 1 the personal account pays the self-pay part.' })
+  @IsCode('acct_used_flag')
+  acct_used_flag!: string;
+  @ApiPropertyOptional({ example: '01', description: '01 by item (the only way the ledger settles).' })
+  @IsOptional()
+  @IsIn(['01'])
+  psn_setlway?: string;
+  @ApiProperty({ example: '200.00', description: 'Must equal the sum of the 2204 lines of chrg_bchno.' })
+  @IsMoneyString()
+  @MaxAmount('visitLine')
+  medfee_sumamt!: string;
+  @ApiPropertyOptional({ example: '0.00', description: 'Must equal the sum of the self-pay (chrgitm_lv 03) lines.' })
+  @IsOptional()
+  @IsMoneyString()
+  @MaxAmount('visitLine')
+  fulamt_ownpay_amt?: string;
+  @ApiPropertyOptional({ example: '0.00', description: 'The lines carry no over-limit part: 0.' })
+  @IsOptional()
+  @IsMoneyString()
+  @MaxAmount('visitLine')
+  overlmt_selfpay?: string;
+  @ApiPropertyOptional({ example: '0.00', description: 'The lines carry no pre-self-pay part: 0.' })
+  @IsOptional()
+  @IsMoneyString()
+  @MaxAmount('visitLine')
+  preselfpay_amt?: string;
+  @ApiPropertyOptional({ example: '200.00', description: 'medfee_sumamt − fulamt_ownpay_amt − overlmt_selfpay − preselfpay_amt.' })
+  @IsOptional()
+  @IsMoneyString()
+  @MaxAmount('visitLine')
+  inscp_scp_amt?: string;
+  @ApiPropertyOptional({ example: '2023-03-01 09:30:00', description: 'Settlement time; defaults to now.' })
+  @IsOptional()
+  @IsNationalTime()
+  setl_time?: string;
 }
 
 export class Input2207 {
@@ -155,7 +219,11 @@ export class Envelope2208Dto extends NationalEnvelopeBase {
 // ---------------------------------------------------------------- answers
 
 export class NationalAnswerBase {
-  @ApiProperty({ example: 0, description: '0 success; -1 failure (err_msg says why; the HTTP status is the ledger’s: 400/403/404/409/422).' }) infcode!: number;
+  @ApiProperty({
+    example: 0,
+    description: '0 success; -1 failure (err_msg says why; the HTTP status is the ledger’s: 400/403/404/409/422).',
+  })
+  infcode!: number;
   @ApiProperty({ example: 'H41130200001202303010900000001', description: 'The msgid answered.' }) inf_refmsgid!: string;
   @ApiProperty({ example: '2023-03-01 09:30:00', description: 'Beijing time of the answer.' }) refmsg_time!: string;
   @ApiProperty({ example: null, nullable: true, type: String }) err_msg!: string | null;
@@ -178,7 +246,8 @@ export class FeeResult2204 {
   @ApiProperty({ example: 'CB001' }) chrg_bchno!: string;
   @ApiProperty({ example: '200.00' }) det_item_fee_sumamt!: string;
   @ApiProperty({ example: '01' }) chrgitm_lv!: string;
-  @ApiProperty({ example: '0.00', description: 'The line’s fully self-paid part (all of a chrgitm_lv 03 line).' }) fulamt_ownpay_amt!: string;
+  @ApiProperty({ example: '0.00', description: 'The line’s fully self-paid part (all of a chrgitm_lv 03 line).' })
+  fulamt_ownpay_amt!: string;
 }
 export class Output2204 {
   @ApiProperty({ type: [FeeResult2204] }) result!: FeeResult2204[];
@@ -188,7 +257,8 @@ export class Answer2204Dto extends NationalAnswerBase {
 }
 
 export class SetlInfo {
-  @ApiProperty({ example: 'ST0C1D2E3F40516273', description: 'Settlement id (the ledger settlementId); empty for a pre-settlement.' }) setl_id!: string;
+  @ApiProperty({ example: 'ST0C1D2E3F40516273', description: 'Settlement id (the ledger settlementId); empty for a pre-settlement.' })
+  setl_id!: string;
   @ApiProperty({ example: 'MD3F2A9C0B11D4E57A' }) mdtrt_id!: string;
   @ApiProperty({ example: 'P-0001' }) psn_no!: string;
   @ApiProperty({ example: '310' }) insutype!: string;
@@ -216,7 +286,8 @@ export class SetlDetail {
   @ApiProperty({ example: '310100', description: 'Table fund_pay_type.' }) fund_pay_type!: string;
   @ApiProperty({ example: '职工基本医疗保险统筹基金' }) fund_pay_type_name!: string;
   @ApiProperty({ example: '200.00' }) inscp_scp_amt!: string;
-  @ApiProperty({ example: '1500.00', description: 'What the fund could still pay this year before this visit (cap remaining).' }) crt_payb_lmt_amt!: string;
+  @ApiProperty({ example: '1500.00', description: 'What the fund could still pay this year before this visit (cap remaining).' })
+  crt_payb_lmt_amt!: string;
   @ApiProperty({ example: '93.50' }) fund_payamt!: string;
   @ApiProperty({ example: 'deductible 30.00; rate 0.55; cap remaining 1500.00 (宛政办〔2022〕42号 第五条（二）)' }) setl_proc_info!: string;
 }

@@ -31,15 +31,27 @@ export function checkLineArithmetic(l: StoredFeeLine, index: number): void {
   if (l.pric === undefined || l.cnt === undefined) return;
   const product = money(l.pric).times(new Dec(l.cnt)).toDecimalPlaces(2, Dec.ROUND_HALF_UP);
   if (!product.equals(money(l.det_item_fee_sumamt))) {
-    throw new InvalidInput(`input.feedetail.${index}.det_item_fee_sumamt`, 'equalsPriceTimesCount', `det_item_fee_sumamt ${l.det_item_fee_sumamt} is not pric ${l.pric} × cnt ${l.cnt} = ${fen(product)}`);
+    throw new InvalidInput(
+      `input.feedetail.${index}.det_item_fee_sumamt`,
+      'equalsPriceTimesCount',
+      `det_item_fee_sumamt ${l.det_item_fee_sumamt} is not pric ${l.pric} × cnt ${l.cnt} = ${fen(product)}`,
+    );
   }
 }
 
 /** What the lines of a batch add up to, under the 2207 total names. */
-export function batchTotals(lines: readonly StoredFeeLine[]): Pick<Settle2207Data, 'medfee_sumamt' | 'fulamt_ownpay_amt' | 'overlmt_selfpay' | 'preselfpay_amt' | 'inscp_scp_amt'> {
+export function batchTotals(
+  lines: readonly StoredFeeLine[],
+): Pick<Settle2207Data, 'medfee_sumamt' | 'fulamt_ownpay_amt' | 'overlmt_selfpay' | 'preselfpay_amt' | 'inscp_scp_amt'> {
   const sum = lines.reduce((a, l) => a.plus(money(l.det_item_fee_sumamt)), new Dec(0));
   const own = lines.reduce((a, l) => a.plus(money(lineOwnPay(l))), new Dec(0));
-  return { medfee_sumamt: fen(sum), fulamt_ownpay_amt: fen(own), overlmt_selfpay: '0.00', preselfpay_amt: '0.00', inscp_scp_amt: fen(sum.minus(own)) };
+  return {
+    medfee_sumamt: fen(sum),
+    fulamt_ownpay_amt: fen(own),
+    overlmt_selfpay: '0.00',
+    preselfpay_amt: '0.00',
+    inscp_scp_amt: fen(sum.minus(own)),
+  };
 }
 
 const TOTALS = ['medfee_sumamt', 'fulamt_ownpay_amt', 'overlmt_selfpay', 'preselfpay_amt', 'inscp_scp_amt'] as const;

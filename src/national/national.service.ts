@@ -22,7 +22,17 @@ import type { VisitSettled } from '../modules/claims/claims.events';
 import { categoryOn } from '../modules/enrollment/enrollment.state';
 import { PersonStreamWriter } from '../modules/person-writer.service';
 import { lookup } from './code-tables';
-import { Envelope2201Dto, Envelope2204Dto, Envelope2206Dto, Envelope2207Dto, Envelope2208Dto, Output2201, Output2204, Output2207, Output2208 } from './national.dto';
+import {
+  Envelope2201Dto,
+  Envelope2204Dto,
+  Envelope2206Dto,
+  Envelope2207Dto,
+  Envelope2208Dto,
+  Output2201,
+  Output2204,
+  Output2207,
+  Output2208,
+} from './national.dto';
 import { billLines, beijingTime, checkLineArithmetic, checkTotals, lineOwnPay, negate, setlDetail, setlInfo } from './national.mapping';
 import { foldNationalVisit, NationalVisitState, registeredFor, registerVisit, uploadFeeLines } from './national-visit.decide';
 import { visitStreamId, VisitRegistered } from './national-visit.events';
@@ -86,12 +96,23 @@ export class NationalService {
     const occurredAt = nationalTimeToInstant(d.begntime);
     const person = (await this.persons.loadExisting(d.psn_no)).state.enrollment;
     if (person.scheme !== scheme) {
-      throw new PolicyRefusal('INSUTYPE_MISMATCH', ledgerRule('national-2201-insutype-is-the-enrolled-scheme'), `insutype ${d.insutype} (${scheme}) is not the scheme of psn_no ${d.psn_no} (${person.scheme})`, { given: d.insutype, enrolled: person.scheme });
+      throw new PolicyRefusal(
+        'INSUTYPE_MISMATCH',
+        ledgerRule('national-2201-insutype-is-the-enrolled-scheme'),
+        `insutype ${d.insutype} (${scheme}) is not the scheme of psn_no ${d.psn_no} (${person.scheme})`,
+        { given: d.insutype, enrolled: person.scheme },
+      );
     }
     if (d.psn_type) {
       const given = lookup('psn_type', 'input.data.psn_type', d.psn_type).category;
       const enrolled = categoryOn(person, occurredAt.slice(0, 10));
-      if (given !== enrolled) throw new PolicyRefusal('PSN_TYPE_MISMATCH', ledgerRule('national-2201-psn-type-is-the-category'), `psn_type ${d.psn_type} (${given}) is not the category of psn_no ${d.psn_no} on ${occurredAt.slice(0, 10)} (${enrolled})`, { given: d.psn_type, enrolled });
+      if (given !== enrolled)
+        throw new PolicyRefusal(
+          'PSN_TYPE_MISMATCH',
+          ledgerRule('national-2201-psn-type-is-the-category'),
+          `psn_type ${d.psn_type} (${given}) is not the category of psn_no ${d.psn_no} on ${occurredAt.slice(0, 10)} (${enrolled})`,
+          { given: d.psn_type, enrolled },
+        );
     }
     await this.checkLevel(env.fixmedins_code, d.hosp_lv);
     const mdtrtId = mdtrtIdOf(env.fixmedins_code, d.ipt_otp_no);
@@ -112,19 +133,29 @@ export class NationalService {
     };
     // The certificate number is not kept: the ledger stores no identity-document numbers.
     const { mdtrt_cert_no: _omit, ...kept } = d;
-    await this.writeVisit(mdtrtId, this.context(p, '2201', env.msgid, visitStreamId(mdtrtId), { fixmedins_code: env.fixmedins_code, ...kept }), (s) => registerVisit(data, s));
+    await this.writeVisit(
+      mdtrtId,
+      this.context(p, '2201', env.msgid, visitStreamId(mdtrtId), { fixmedins_code: env.fixmedins_code, ...kept }),
+      (s) => registerVisit(data, s),
+    );
     return { data: { mdtrt_id: mdtrtId, psn_no: d.psn_no, ipt_otp_no: d.ipt_otp_no } };
   }
 
   /** The registry's institution; hosp_lv, when sent, must name its level. */
   private async checkLevel(code: string, hospLv: string | undefined): Promise<void> {
     const profile = await this.registry.find(code);
-    if (!profile) throw new PolicyRefusal('UNKNOWN_INSTITUTION', ledgerRule('registered-institution'), `institution ${code} is not registered`);
+    if (!profile)
+      throw new PolicyRefusal('UNKNOWN_INSTITUTION', ledgerRule('registered-institution'), `institution ${code} is not registered`);
     if (!hospLv) return;
     const level = lookup('hosp_lv', 'input.data.hosp_lv', hospLv).level;
     const registered = PRIMARY.has(profile.level) ? 'level1' : profile.level;
     if (level !== registered) {
-      throw new PolicyRefusal('HOSP_LV_MISMATCH', ledgerRule('national-2201-hosp-lv-is-the-registered-level'), `hosp_lv ${hospLv} (${level}) is not the registered level of ${code} (${profile.level})`, { given: hospLv, registered: profile.level });
+      throw new PolicyRefusal(
+        'HOSP_LV_MISMATCH',
+        ledgerRule('national-2201-hosp-lv-is-the-registered-level'),
+        `hosp_lv ${hospLv} (${level}) is not the registered level of ${code} (${profile.level})`,
+        { given: hospLv, registered: profile.level },
+      );
     }
   }
 
@@ -133,7 +164,13 @@ export class NationalService {
     const first = lines[0];
     lines.forEach((l, i) => {
       for (const f of ['mdtrt_id', 'psn_no', 'chrg_bchno'] as const) {
-        if (l[f] !== first[f]) throw new PolicyRefusal('FEE_BATCH_MIXED', ledgerRule('national-2204-one-batch-one-visit'), `input.feedetail.${i}.${f} ${l[f]} differs from the batch's ${first[f]}: one call uploads one batch of one visit`, { field: f });
+        if (l[f] !== first[f])
+          throw new PolicyRefusal(
+            'FEE_BATCH_MIXED',
+            ledgerRule('national-2204-one-batch-one-visit'),
+            `input.feedetail.${i}.${f} ${l[f]} differs from the batch's ${first[f]}: one call uploads one batch of one visit`,
+            { field: f },
+          );
       }
       checkLineArithmetic(l, i);
     });
@@ -142,24 +179,47 @@ export class NationalService {
     this.checkInstitution(p, env.fixmedins_code);
     const stored = lines.map(({ mdtrt_id: _m, psn_no: _p, chrg_bchno: _c, ...line }) => line);
     const data = { mdtrt_id: first.mdtrt_id, psn_no: first.psn_no, chrg_bchno: first.chrg_bchno, lines: stored };
-    await this.writeVisit(first.mdtrt_id, this.context(p, '2204', env.msgid, visitStreamId(first.mdtrt_id), env.input), (s) => uploadFeeLines(data, s));
+    await this.writeVisit(first.mdtrt_id, this.context(p, '2204', env.msgid, visitStreamId(first.mdtrt_id), env.input), (s) =>
+      uploadFeeLines(data, s),
+    );
     return {
-      result: stored.map((l) => ({ feedetl_sn: l.feedetl_sn, chrg_bchno: first.chrg_bchno, det_item_fee_sumamt: l.det_item_fee_sumamt, chrgitm_lv: l.chrgitm_lv, fulamt_ownpay_amt: lineOwnPay(l) })),
+      result: stored.map((l) => ({
+        feedetl_sn: l.feedetl_sn,
+        chrg_bchno: first.chrg_bchno,
+        det_item_fee_sumamt: l.det_item_fee_sumamt,
+        chrgitm_lv: l.chrgitm_lv,
+        fulamt_ownpay_amt: lineOwnPay(l),
+      })),
     };
   }
 
   /** The ledger's visit request for a 2206/2207 call, after every national check. */
-  private async visitRequest(env: Envelope2206Dto | Envelope2207Dto, p: Principal, settlementId: string): Promise<{ request: VisitRequest; reg: VisitRegistered['data'] }> {
+  private async visitRequest(
+    env: Envelope2206Dto | Envelope2207Dto,
+    p: Principal,
+    settlementId: string,
+  ): Promise<{ request: VisitRequest; reg: VisitRegistered['data'] }> {
     const d = env.input.data;
     const visit = await this.visit(d.mdtrt_id);
     const reg = registeredFor(visit, d.mdtrt_id, d.psn_no);
     this.checkInstitution(p, env.fixmedins_code);
     this.checkInstitution(p, reg.fixmedins_code);
     if (reg.insutype !== d.insutype) {
-      throw new PolicyRefusal('INSUTYPE_MISMATCH', ledgerRule('national-insutype-is-the-registered-visit-s'), `insutype ${d.insutype} is not the registered visit's ${reg.insutype}`, { given: d.insutype, registered: reg.insutype });
+      throw new PolicyRefusal(
+        'INSUTYPE_MISMATCH',
+        ledgerRule('national-insutype-is-the-registered-visit-s'),
+        `insutype ${d.insutype} is not the registered visit's ${reg.insutype}`,
+        { given: d.insutype, registered: reg.insutype },
+      );
     }
     const lines = visit.batches[d.chrg_bchno];
-    if (!lines) throw new PolicyRefusal('FEE_BATCH_UNKNOWN', ledgerRule('national-fee-batch-uploaded'), `no fee lines uploaded (2204) under chrg_bchno ${d.chrg_bchno} for visit ${d.mdtrt_id}`, { chrg_bchno: d.chrg_bchno });
+    if (!lines)
+      throw new PolicyRefusal(
+        'FEE_BATCH_UNKNOWN',
+        ledgerRule('national-fee-batch-uploaded'),
+        `no fee lines uploaded (2204) under chrg_bchno ${d.chrg_bchno} for visit ${d.mdtrt_id}`,
+        { chrg_bchno: d.chrg_bchno },
+      );
     checkTotals(d, lines);
     const request: VisitRequest = {
       settlementId,
@@ -178,7 +238,15 @@ export class NationalService {
 
   private ids2207(env: Envelope2206Dto | Envelope2207Dto, setlId: string, settledAt: string) {
     const d = env.input.data;
-    return { setl_id: setlId, mdtrt_id: d.mdtrt_id, psn_no: d.psn_no, insutype: d.insutype, med_type: d.med_type, mdtrt_cert_type: d.mdtrt_cert_type, setl_time: beijingTime(settledAt) };
+    return {
+      setl_id: setlId,
+      mdtrt_id: d.mdtrt_id,
+      psn_no: d.psn_no,
+      insutype: d.insutype,
+      med_type: d.med_type,
+      mdtrt_cert_type: d.mdtrt_cert_type,
+      setl_time: beijingTime(settledAt),
+    };
   }
 
   private async balance(personId: string): Promise<string> {
@@ -209,7 +277,13 @@ export class NationalService {
   private async storedSettlement(personId: string, settlementId: string): Promise<VisitSettled['data']> {
     const { events } = await this.persons.load(personId);
     const found = events.find((e) => e.type === 'VisitSettled' && (e.data as VisitSettled['data']).settlementId === settlementId);
-    if (!found) throw new PolicyRefusal('SETTLEMENT_UNKNOWN', ledgerRule('known-settlement'), `no settlement ${settlementId} for psn_no ${personId}`, { setl_id: settlementId });
+    if (!found)
+      throw new PolicyRefusal(
+        'SETTLEMENT_UNKNOWN',
+        ledgerRule('known-settlement'),
+        `no settlement ${settlementId} for psn_no ${personId}`,
+        { setl_id: settlementId },
+      );
     return found.data as VisitSettled['data'];
   }
 
@@ -220,7 +294,12 @@ export class NationalService {
     this.checkInstitution(p, reg.fixmedins_code);
     const settled = await this.storedSettlement(d.psn_no, d.setl_id);
     if (settled.visit.visitId !== d.mdtrt_id) {
-      throw new PolicyRefusal('SETL_MDTRT_MISMATCH', ledgerRule('national-2208-settlement-of-the-visit'), `settlement ${d.setl_id} is of visit ${settled.visit.visitId}, not ${d.mdtrt_id}`, { given: d.mdtrt_id, settled: settled.visit.visitId });
+      throw new PolicyRefusal(
+        'SETL_MDTRT_MISMATCH',
+        ledgerRule('national-2208-settlement-of-the-visit'),
+        `settlement ${d.setl_id} is of visit ${settled.visit.visitId}, not ${d.mdtrt_id}`,
+        { given: d.mdtrt_id, settled: settled.visit.visitId },
+      );
     }
     const context = this.context(p, '2208', env.msgid, `person-${d.psn_no}`, env.input);
     await this.commands.execute(new ReverseSettlement(d.psn_no, d.setl_id, `national 2208 (msgid ${env.msgid})`, p, context));

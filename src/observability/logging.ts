@@ -34,9 +34,14 @@ export function requestIdOf(req: { headers: IncomingMessage['headers'] }): strin
 
 /** The pino logger: JSON lines to stdout (buffered, async); pretty only when stdout is a terminal. */
 export function createRootLogger(config: Pick<LedgerConfig, 'logLevel'>, stream?: DestinationStream): Logger {
-  const options = { level: PINO_LEVEL[config.logLevel], redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: { service: 'ledger' } };
+  const options = {
+    level: PINO_LEVEL[config.logLevel],
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    base: { service: 'ledger' },
+  };
   if (stream) return pino(options, stream);
-  if (process.stdout.isTTY) return pino({ ...options, transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l' } } });
+  if (process.stdout.isTTY)
+    return pino({ ...options, transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l' } } });
   // Asynchronous: lines written while a write is in flight go out together in the next one,
   // so the access line does not cost the settlement path a blocking write(2) each.
   return pino(options, pino.destination({ dest: 1, sync: false }));

@@ -7,7 +7,14 @@ const CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
 /** The scrape is text, not JSON: typed as a string in the exposition format. */
 const ScrapeResponse = () =>
-  ApiOkResponse({ description: 'Prometheus text exposition format', content: { 'text/plain': { schema: { type: 'string', example: '# TYPE ledger_settlements_total counter\nledger_settlements_total{outcome="settled"} 12\n' } } } });
+  ApiOkResponse({
+    description: 'Prometheus text exposition format',
+    content: {
+      'text/plain': {
+        schema: { type: 'string', example: '# TYPE ledger_settlements_total counter\nledger_settlements_total{outcome="settled"} 12\n' },
+      },
+    },
+  });
 
 /** GET /metrics without a key (LEDGER_METRICS_PUBLIC=true, the default). */
 @ApiTags('health')

@@ -132,7 +132,11 @@ export class LedgerMetrics implements OnModuleInit {
         },
       });
     counter('ledger_store_commits_total', 'Write transactions of the embedded store (group commits)', 'commits');
-    counter('ledger_store_wal_syncs_total', 'WAL fsyncs of the embedded store under synchronous=FULL, off the main thread (commits made meanwhile share one)', 'syncs');
+    counter(
+      'ledger_store_wal_syncs_total',
+      'WAL fsyncs of the embedded store under synchronous=FULL, off the main thread (commits made meanwhile share one)',
+      'syncs',
+    );
     counter('ledger_store_appends_total', 'Appends answered by those commits', 'appends');
     counter('ledger_store_events_total', 'Events written', 'events');
     new Gauge({

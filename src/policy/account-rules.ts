@@ -36,14 +36,20 @@ export function monthlyAccountCredit(
   const rules = pack.account;
   if (!rules) throw new PolicyRefusal('ACCOUNT_CREDIT_NOT_PROVIDED', noRules(pack), `policy ${pack.id} has no personal-account credits`);
   if (rules.noNewCredits) {
-    throw new PolicyRefusal('ACCOUNT_CREDIT_NOT_PROVIDED', cite(rules.noNewCredits), `no new account money from ${rules.noNewCredits.value.from} under ${pack.document}`, {
-      from: rules.noNewCredits.value.from,
-    });
+    throw new PolicyRefusal(
+      'ACCOUNT_CREDIT_NOT_PROVIDED',
+      cite(rules.noNewCredits),
+      `no new account money from ${rules.noNewCredits.value.from} under ${pack.document}`,
+      {
+        from: rules.noNewCredits.value.from,
+      },
+    );
   }
   const credits = rules.credits;
   if (category === 'in_service' && credits?.in_service) {
     const rule = credits.in_service;
-    if (params.contributionBase === undefined) throw new InvalidInput('contributionBase', `is required for an in-service credit (${cite(rule)})`);
+    if (params.contributionBase === undefined)
+      throw new InvalidInput('contributionBase', `is required for an in-service credit (${cite(rule)})`);
     const base = money(params.contributionBase);
     if (base.isNegative()) throw new InvalidInput('contributionBase', 'must not be negative');
     const amount = fmt(toFen(base.times(rate(rule.value.share))));
@@ -51,7 +57,12 @@ export function monthlyAccountCredit(
     return {
       amount,
       clause,
-      trace: { step: 'accountCredit', clause, inputs: { category, contributionBase: fmt(base), share: rule.value.share }, result: { amount } },
+      trace: {
+        step: 'accountCredit',
+        clause,
+        inputs: { category, contributionBase: fmt(base), share: rule.value.share },
+        result: { amount },
+      },
     };
   }
   if (category === 'retired' && credits?.retired && credits.averageMonthlyPension) {
@@ -70,9 +81,14 @@ export function monthlyAccountCredit(
       },
     };
   }
-  throw new PolicyRefusal('ACCOUNT_CREDIT_NOT_PROVIDED', credits?.in_service ? cite(credits.in_service) : noRules(pack), `policy ${pack.id} credits no account money to a ${category} person`, {
-    category,
-  });
+  throw new PolicyRefusal(
+    'ACCOUNT_CREDIT_NOT_PROVIDED',
+    credits?.in_service ? cite(credits.in_service) : noRules(pack),
+    `policy ${pack.id} credits no account money to a ${category} person`,
+    {
+      category,
+    },
+  );
 }
 
 /** Whether the holder's account may pay for this relative (第九条（二）: spouse, parents, children). */

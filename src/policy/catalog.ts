@@ -79,7 +79,8 @@ export class PolicyCatalog {
   /** The city pack in force for region+scheme on that (Asia/Shanghai) date. */
   resolve(region: string, scheme: Scheme, date: LocalDate): CityPack | undefined {
     return this.cityPacks().find(
-      (p) => p.region === region && p.scheme === scheme && p.effective.from <= date && (p.effective.to === undefined || date <= p.effective.to),
+      (p) =>
+        p.region === region && p.scheme === scheme && p.effective.from <= date && (p.effective.to === undefined || date <= p.effective.to),
     );
   }
 

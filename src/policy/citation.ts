@@ -58,7 +58,9 @@ const DEPLOYMENT_FORM = /^config\/deployment-policy\.json packs\.[a-z0-9-]+\.[A-
  */
 export function citationProblem(text: string): string | undefined {
   const bad = text.split('; ').filter((part) => !isOneCitation(part));
-  return bad.length ? `not "<document> <clause>", a ledger rule or a deployment parameter: ${bad.map((b) => JSON.stringify(b)).join(', ')}` : undefined;
+  return bad.length
+    ? `not "<document> <clause>", a ledger rule or a deployment parameter: ${bad.map((b) => JSON.stringify(b)).join(', ')}`
+    : undefined;
 }
 
 function isOneCitation(part: string): boolean {

@@ -83,4 +83,3 @@ function overlaps(a: { from: string; to?: string }, b: { from: string; to?: stri
 function period(p: { from: string; to?: string }): string {
   return `${p.from}..${p.to ?? ''}`;
 }
-

@@ -25,7 +25,10 @@ export function contentVersion(pack: PolicyPack): string {
 }
 
 export class ArchivedPackCorrupt extends Error {
-  constructor(readonly version: string, readonly revision: number) {
+  constructor(
+    readonly version: string,
+    readonly revision: number,
+  ) {
     super(`archived policy pack at revision ${revision} does not hash to its version ${version}`);
     this.name = 'ArchivedPackCorrupt';
   }
@@ -44,7 +47,10 @@ export function archivedPacks(events: ReadonlyArray<RecordedEvent>): PolicyPack[
 
 /** Archives the catalogue's packs not yet in the archive; returns how many were added. */
 export async function archiveCatalog(store: EventStore, catalog: PolicyCatalog, clock: Clock, newId: () => string): Promise<number> {
-  const versions = catalog.packs().map((p) => p.version).sort();
+  const versions = catalog
+    .packs()
+    .map((p) => p.version)
+    .sort();
   const outcome = await runStreamCommand<Set<string>, number>({
     store,
     clock,

@@ -21,21 +21,45 @@ export interface ListedInstitution extends InstitutionProfile {
   registeredPosition: number;
 }
 
-export function listInstitutions(store: ReadModelStore, filter: { region?: string }, limit: number, after: number): Page<ListedInstitution> {
+export function listInstitutions(
+  store: ReadModelStore,
+  filter: { region?: string },
+  limit: number,
+  after: number,
+): Page<ListedInstitution> {
   const rows = store
-    .stmt('SELECT profile, registered_position AS p FROM rm_institution WHERE registered_position > ? AND (? IS NULL OR region = ?) ORDER BY registered_position LIMIT ?')
+    .stmt(
+      'SELECT profile, registered_position AS p FROM rm_institution WHERE registered_position > ? AND (? IS NULL OR region = ?) ORDER BY registered_position LIMIT ?',
+    )
     .all(after, filter.region ?? null, filter.region ?? null, limit + 1) as Array<{ profile: string; p: number }>;
-  return pageOf(rows.map((r) => ({ ...(JSON.parse(r.profile) as InstitutionProfile), registeredPosition: r.p })), limit, (i) => i.registeredPosition);
+  return pageOf(
+    rows.map((r) => ({ ...(JSON.parse(r.profile) as InstitutionProfile), registeredPosition: r.p })),
+    limit,
+    (i) => i.registeredPosition,
+  );
 }
 
 /** A person's settlements, reversed ones included (`reversedPosition` set), in the order they were settled. */
 export function listPersonSettlements(store: ReadModelStore, personId: string, limit: number, after: number): Page<VisitRecord> {
-  const rows = store.stmt('SELECT record FROM rm_person_visit WHERE person_id = ? AND position > ? ORDER BY position LIMIT ?').all(personId, after, limit + 1) as Array<{ record: string }>;
-  return pageOf(rows.map((r) => JSON.parse(r.record) as VisitRecord), limit, (v) => v.position);
+  const rows = store
+    .stmt('SELECT record FROM rm_person_visit WHERE person_id = ? AND position > ? ORDER BY position LIMIT ?')
+    .all(personId, after, limit + 1) as Array<{ record: string }>;
+  return pageOf(
+    rows.map((r) => JSON.parse(r.record) as VisitRecord),
+    limit,
+    (v) => v.position,
+  );
 }
 
 /** An institution's settlements with a visit date from `from` to `to` (inclusive), in the order they were settled. */
-export function listInstitutionSettlements(store: ReadModelStore, code: string, from: string, to: string, limit: number, after: number): Page<VisitRecord> {
+export function listInstitutionSettlements(
+  store: ReadModelStore,
+  code: string,
+  from: string,
+  to: string,
+  limit: number,
+  after: number,
+): Page<VisitRecord> {
   const rows = store
     .stmt(
       `SELECT p.record FROM rm_institution_visit i JOIN rm_person_visit p ON p.person_id = i.person_id AND p.settlement_id = i.settlement_id
@@ -43,10 +67,18 @@ export function listInstitutionSettlements(store: ReadModelStore, code: string, 
        ORDER BY i.position LIMIT ?`,
     )
     .all(code, from.slice(0, 7), to.slice(0, 7), after, from, to, limit + 1) as Array<{ record: string }>;
-  return pageOf(rows.map((r) => JSON.parse(r.record) as VisitRecord), limit, (v) => v.position);
+  return pageOf(
+    rows.map((r) => JSON.parse(r.record) as VisitRecord),
+    limit,
+    (v) => v.position,
+  );
 }
 
 /** One page of an account statement's lines (the statement's totals are the account's, whatever the page). */
 export function pageStatementLines(lines: StatementLine[], limit: number, after: number): Page<StatementLine> {
-  return pageOf(lines.filter((l) => l.position > after), limit, (l) => l.position);
+  return pageOf(
+    lines.filter((l) => l.position > after),
+    limit,
+    (l) => l.position,
+  );
 }

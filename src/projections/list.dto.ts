@@ -26,7 +26,9 @@ export class DateRangePageQuery extends PageQuery {
 
 /** The statement's lines, one page; without `limit` up to MAX_PAGE_LIMIT (500) lines. */
 export class StatementQuery extends PageQuery {
-  @ApiPropertyOptional({ description: 'A global position (digits), or a date YYYY-MM-DD (as the ledger stood at the end of that Asia/Shanghai day).' })
+  @ApiPropertyOptional({
+    description: 'A global position (digits), or a date YYYY-MM-DD (as the ledger stood at the end of that Asia/Shanghai day).',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(32)

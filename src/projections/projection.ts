@@ -23,4 +23,5 @@ export interface Projection {
   discard?(): void;
 }
 
-export const personIdOfStream = (streamId: string): string | undefined => (streamId.startsWith('person-') ? streamId.slice('person-'.length) : undefined);
+export const personIdOfStream = (streamId: string): string | undefined =>
+  streamId.startsWith('person-') ? streamId.slice('person-'.length) : undefined;

@@ -28,7 +28,10 @@ export class SqliteReadModelStore implements ReadModelStore {
   private readonly statements = new Map<string, Database.Statement>();
 
   /** `owned`: this store opened the connection and closes it; otherwise it belongs to the event store. */
-  private constructor(readonly db: Database.Database, private readonly owned: boolean) {
+  private constructor(
+    readonly db: Database.Database,
+    private readonly owned: boolean,
+  ) {
     this.db.exec(CHECKPOINTS);
   }
 
@@ -82,7 +85,10 @@ export class SqliteReadModelStore implements ReadModelStore {
   }
 
   setCheckpoint(name: string, position: number): void {
-    this.stmt('INSERT INTO rm_checkpoint (name, position) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET position = excluded.position').run(name, position);
+    this.stmt('INSERT INTO rm_checkpoint (name, position) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET position = excluded.position').run(
+      name,
+      position,
+    );
   }
 
   close(): void {

@@ -75,7 +75,16 @@ export type AfterCommit = () => Promise<void>;
 /** Attempts of a one-off catch-up (rebuild, tools) before a transient error is reported: ~25 s of backoff. */
 const ONE_OFF_ATTEMPTS = 10;
 
-const TRANSIENT_CODES = ['SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_FULL', 'SQLITE_IOERR', 'SQLITE_CANTOPEN', 'SQLITE_PROTOCOL', 'ENOSPC', 'EIO'];
+const TRANSIENT_CODES = [
+  'SQLITE_BUSY',
+  'SQLITE_LOCKED',
+  'SQLITE_FULL',
+  'SQLITE_IOERR',
+  'SQLITE_CANTOPEN',
+  'SQLITE_PROTOCOL',
+  'ENOSPC',
+  'EIO',
+];
 
 /** Errors that say nothing about the event: the same batch may succeed once the cause goes away. */
 export function isTransient(error: unknown): boolean {
@@ -185,7 +194,8 @@ export class ReadSideRunner {
       }
     });
     this.times.commitMs += cpuMs() - batchStart - inSlices;
-    for (const f of faulted) this.log(`projection ${f.projection} faulted at position ${f.position} (${f.eventType} on ${f.streamId}): ${f.error}`);
+    for (const f of faulted)
+      this.log(`projection ${f.projection} faulted at position ${f.position} (${f.eventType} on ${f.streamId}): ${f.error}`);
     return faulted;
   }
 
@@ -303,11 +313,14 @@ export class ReadSideRunner {
       await this.pumping;
       return;
     }
-    this.subscription = this.events.subscribeToAll(async (event) => {
-      this.handOver([event]);
-      // Back-pressure: the subscription waits while a full batch is pending.
-      if (this.queue.length >= this.pageSize) await this.pumping;
-    }, { afterPosition: this.checkpoint() });
+    this.subscription = this.events.subscribeToAll(
+      async (event) => {
+        this.handOver([event]);
+        // Back-pressure: the subscription waits while a full batch is pending.
+        if (this.queue.length >= this.pageSize) await this.pumping;
+      },
+      { afterPosition: this.checkpoint() },
+    );
     this.subscription.done.catch((error) => {
       this.failure = error;
     });
@@ -470,7 +483,9 @@ export class ReadSideRunner {
    * pass over the log. The runner is stopped first and restarted after, so the rebuild and
    * live updates never interleave. Faults of the rebuilt projections are cleared first.
    */
-  async rebuild(names: readonly string[] = this.names): Promise<{ events: number; ms: number; faults: Array<ProjectionFault & { projection: string }>; stages: StageTimes }> {
+  async rebuild(
+    names: readonly string[] = this.names,
+  ): Promise<{ events: number; ms: number; faults: Array<ProjectionFault & { projection: string }>; stages: StageTimes }> {
     const wasRunning = this.started;
     await this.stop();
     this.times = { readMs: 0, applyMs: {}, commitMs: 0, afterCommitMs: 0 };

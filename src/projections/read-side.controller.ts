@@ -14,7 +14,15 @@ import { LEDGER_DATE_MAX, LEDGER_DATE_MIN } from '../kernel/dates';
 import { InvalidInput } from '../kernel/errors';
 import { asOfParam, ReadSideService } from './read-side.service';
 import { GetAccountStatementQuery, GetInstitutionMonthTotalsQuery, GetPersonYearQuery, GetRateTimelineQuery } from './read-side.queries';
-import { ApiBadRequest, ApiNotFound, InstitutionMonthAnswerDto, LagDto, PersonYearAnswerDto, RateTimelineAnswerDto, StatementAnswerDto } from '../http/openapi-responses';
+import {
+  ApiBadRequest,
+  ApiNotFound,
+  InstitutionMonthAnswerDto,
+  LagDto,
+  PersonYearAnswerDto,
+  RateTimelineAnswerDto,
+  StatementAnswerDto,
+} from '../http/openapi-responses';
 
 export class PersonYearParams extends PersonIdParam {
   @ApiProperty({ example: 2023 })
@@ -32,13 +40,20 @@ export class InstitutionMonthParams {
   month!: string;
 }
 
-const AS_OF = { name: 'asOf', required: false, description: 'A global position (digits), or a date YYYY-MM-DD (as the ledger stood at the end of that Asia/Shanghai day).' };
+const AS_OF = {
+  name: 'asOf',
+  required: false,
+  description: 'A global position (digits), or a date YYYY-MM-DD (as the ledger stood at the end of that Asia/Shanghai day).',
+};
 
 @ApiTags('read models')
 @ApiBadRequest()
 @Controller()
 export class ReadSideController {
-  constructor(private readonly queries: QueryBus, private readonly read: ReadSideService) {}
+  constructor(
+    private readonly queries: QueryBus,
+    private readonly read: ReadSideService,
+  ) {}
 
   @Get('read/lag')
   @ApiOkResponse({ type: LagDto })
@@ -60,9 +75,14 @@ export class ReadSideController {
   @Get('persons/:personId/account/statement')
   @ApiOkResponse({ type: StatementAnswerDto })
   @Roles('agency', 'auditor')
-  @ApiOperation({ summary: 'Account balance and statement: every credit and debit with its source event position; the lines paged (`limit` default and maximum 500, `cursor`)' })
+  @ApiOperation({
+    summary:
+      'Account balance and statement: every credit and debit with its source event position; the lines paged (`limit` default and maximum 500, `cursor`)',
+  })
   statement(@Param() { personId }: PersonIdParam, @Query() q: StatementQuery) {
-    return this.queries.execute(new GetAccountStatementQuery(personId, asOfParam(q.asOf), { limit: q.limit ?? MAX_PAGE_LIMIT, after: positionAfter(q.cursor) }));
+    return this.queries.execute(
+      new GetAccountStatementQuery(personId, asOfParam(q.asOf), { limit: q.limit ?? MAX_PAGE_LIMIT, after: positionAfter(q.cursor) }),
+    );
   }
 
   @Get('persons/:personId/settlements')
@@ -85,10 +105,17 @@ export class ReadSideController {
   @Get('institutions/:code/settlements')
   @ApiNotFound()
   @Roles('agency', 'auditor', 'institution')
-  @ApiOperation({ summary: "An institution's settlements by visit date range, in settlement order (paged); an institution key sees only its own" })
+  @ApiOperation({
+    summary: "An institution's settlements by visit date range, in settlement order (paged); an institution key sees only its own",
+  })
   @ApiOkResponse({ type: SettlementPageDto })
-  institutionSettlements(@Param() { code }: InstitutionCodeParam, @Query() q: DateRangePageQuery, @CurrentPrincipal() p: Principal | undefined) {
-    if (p?.role === 'institution' && p.institutionCode !== code) throw new ForbiddenException('an institution key reads only its own institution');
+  institutionSettlements(
+    @Param() { code }: InstitutionCodeParam,
+    @Query() q: DateRangePageQuery,
+    @CurrentPrincipal() p: Principal | undefined,
+  ) {
+    if (p?.role === 'institution' && p.institutionCode !== code)
+      throw new ForbiddenException('an institution key reads only its own institution');
     const from = q.from ?? LEDGER_DATE_MIN;
     const to = q.to ?? LEDGER_DATE_MAX;
     if (from > to) throw new InvalidInput('to', 'must not be before from');

@@ -5,25 +5,40 @@ import type { AsOf, PersonYearView, RateSegment } from './person-views';
 import { PagedStatement, ReadAnswer, ReadSideService, StatementPage } from './read-side.service';
 
 export class GetPersonYearQuery extends Query<ReadAnswer<PersonYearView>> {
-  constructor(readonly personId: string, readonly year: number, readonly asOf?: AsOf) {
+  constructor(
+    readonly personId: string,
+    readonly year: number,
+    readonly asOf?: AsOf,
+  ) {
     super();
   }
 }
 
 export class GetAccountStatementQuery extends Query<ReadAnswer<PagedStatement>> {
-  constructor(readonly personId: string, readonly asOf?: AsOf, readonly page: StatementPage = { limit: MAX_PAGE_LIMIT, after: 0 }) {
+  constructor(
+    readonly personId: string,
+    readonly asOf?: AsOf,
+    readonly page: StatementPage = { limit: MAX_PAGE_LIMIT, after: 0 },
+  ) {
     super();
   }
 }
 
 export class GetRateTimelineQuery extends Query<ReadAnswer<RateSegment[]>> {
-  constructor(readonly personId: string, readonly asOf?: AsOf) {
+  constructor(
+    readonly personId: string,
+    readonly asOf?: AsOf,
+  ) {
     super();
   }
 }
 
 export class GetInstitutionMonthTotalsQuery extends Query<ReadAnswer<InstitutionMonthTotals>> {
-  constructor(readonly institutionCode: string, readonly month: string, readonly asOf?: AsOf) {
+  constructor(
+    readonly institutionCode: string,
+    readonly month: string,
+    readonly asOf?: AsOf,
+  ) {
     super();
   }
 }
@@ -60,4 +75,9 @@ export class GetInstitutionMonthTotalsHandler implements IQueryHandler<GetInstit
   }
 }
 
-export const ReadSideQueryHandlers = [GetPersonYearHandler, GetAccountStatementHandler, GetRateTimelineHandler, GetInstitutionMonthTotalsHandler];
+export const ReadSideQueryHandlers = [
+  GetPersonYearHandler,
+  GetAccountStatementHandler,
+  GetRateTimelineHandler,
+  GetInstitutionMonthTotalsHandler,
+];

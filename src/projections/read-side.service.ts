@@ -8,7 +8,17 @@ import { readAccountStatement } from './read-models/accounts.projection';
 import { InstitutionMonthTotals, readInstitutionMonth, readInstitutionMonthAsOf } from './read-models/institution-months.projection';
 import { readPersonYear, readRateTimeline } from './read-models/persons.projection';
 import type { ReadModelStore } from './read-model-store';
-import { AccountStatement, accountStatement, AsOf, foldPersonView, parseAsOf, PersonYearView, RateSegment, rateTimeline, summarizeYear } from './person-views';
+import {
+  AccountStatement,
+  accountStatement,
+  AsOf,
+  foldPersonView,
+  parseAsOf,
+  PersonYearView,
+  RateSegment,
+  rateTimeline,
+  summarizeYear,
+} from './person-views';
 import { PROJECTION_RUNNER, READ_MODEL_STORE } from './tokens';
 import { MAX_PAGE_LIMIT, Page } from '../http/pagination';
 import { ListedInstitution, listInstitutions, listInstitutionSettlements, listPersonSettlements, pageStatementLines } from './list-queries';
@@ -73,10 +83,19 @@ export class ReadSideService {
     }
     const fold = foldPersonView(await this.stream(personId), asOf);
     if (!fold.profile) throw new NotFound('person (as of then)', personId);
-    return { source: 'stream', asOf, throughPosition: fold.lastPosition, result: summarizeYear(this.catalog, fold.profile, fold.visits, year) };
+    return {
+      source: 'stream',
+      asOf,
+      throughPosition: fold.lastPosition,
+      result: summarizeYear(this.catalog, fold.profile, fold.visits, year),
+    };
   }
 
-  async accountStatement(personId: string, asOf?: AsOf, page: StatementPage = { limit: MAX_PAGE_LIMIT, after: 0 }): Promise<ReadAnswer<PagedStatement>> {
+  async accountStatement(
+    personId: string,
+    asOf?: AsOf,
+    page: StatementPage = { limit: MAX_PAGE_LIMIT, after: 0 },
+  ): Promise<ReadAnswer<PagedStatement>> {
     if (!asOf) {
       const result = readAccountStatement(this.store, personId);
       if (!result) throw new NotFound('person', personId);

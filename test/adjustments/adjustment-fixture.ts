@@ -30,13 +30,21 @@ export interface CorrectionIds {
 }
 
 /** The adjudication input a recorded settlement had, rebuilt from the stream before it. */
-export function recordedInput(stream: ReadonlyArray<RecordedEvent>, settlementId: string): { input: AdjudicationInput; settled: VisitSettled['data'] } {
+export function recordedInput(
+  stream: ReadonlyArray<RecordedEvent>,
+  settlementId: string,
+): { input: AdjudicationInput; settled: VisitSettled['data'] } {
   let state = initialPersonState();
   for (const raw of stream) {
     const e = upcast(raw);
     const d = e.data as VisitSettled['data'];
     if (e.type === 'VisitSettled' && d.settlementId === settlementId) {
-      const input = { visit: { ...d.visit, institution: d.institution }, person: personFacts(state.enrollment), yearToDate: d.yearToDate, account: d.account };
+      const input = {
+        visit: { ...d.visit, institution: d.institution },
+        person: personFacts(state.enrollment),
+        yearToDate: d.yearToDate,
+        account: d.account,
+      };
       return { input, settled: d };
     }
     state = evolvePerson(state, e);
@@ -50,14 +58,17 @@ const diff = (a: string, b: string): string => fmt(money(a).minus(money(b)));
 /** First trace step where two decisions part (its clause from the adjusted decision). */
 export function divergenceOf(before: Decision, after: Decision): { step: string; clause: string } {
   for (let i = 0; i < after.trace.length; i++) {
-    if (canonicalJson(before.trace[i] ?? null) !== canonicalJson(after.trace[i])) return { step: after.trace[i].step, clause: after.trace[i].clause };
+    if (canonicalJson(before.trace[i] ?? null) !== canonicalJson(after.trace[i]))
+      return { step: after.trace[i].step, clause: after.trace[i].clause };
   }
   return { step: '(none)', clause: '' };
 }
 
 /** The decision in force for a settlement: the last SettlementAdjusted's, or the settled one. */
 function decisionInForce(stream: ReadonlyArray<RecordedEvent>, settlementId: string, settled: Decision): Decision {
-  const adjusted = stream.filter((e) => e.type === 'SettlementAdjusted' && (e.data as SettlementAdjusted['data']).settlementId === settlementId);
+  const adjusted = stream.filter(
+    (e) => e.type === 'SettlementAdjusted' && (e.data as SettlementAdjusted['data']).settlementId === settlementId,
+  );
   return adjusted.length ? (adjusted[adjusted.length - 1].data as SettlementAdjusted['data']).decision : settled;
 }
 
@@ -65,7 +76,13 @@ function decisionInForce(stream: ReadonlyArray<RecordedEvent>, settlementId: str
  * One settlement re-adjudicated under `change` (the corrected facts): the SettlementAdjusted
  * and the money events (account refund or recovery, cash receivable) the contract describes.
  */
-export function adjustSettlement(stream: ReadonlyArray<RecordedEvent>, settlementId: string, change: (input: AdjudicationInput) => AdjudicationInput, pack: PolicyPack, ids: CorrectionIds): NewEvent[] {
+export function adjustSettlement(
+  stream: ReadonlyArray<RecordedEvent>,
+  settlementId: string,
+  change: (input: AdjudicationInput) => AdjudicationInput,
+  pack: PolicyPack,
+  ids: CorrectionIds,
+): NewEvent[] {
   const { input, settled } = recordedInput(stream, settlementId);
   const previousDecision = decisionInForce(stream, settlementId, settled.decision);
   const corrected = change(input);
@@ -73,7 +90,11 @@ export function adjustSettlement(stream: ReadonlyArray<RecordedEvent>, settlemen
   const decision = adjudicate(corrected, underPack);
   const previous = amounts3(previousDecision);
   const adjusted = amounts3(decision);
-  const delta: Money3 = { fund: diff(adjusted.fund, previous.fund), account: diff(adjusted.account, previous.account), cash: diff(adjusted.cash, previous.cash) };
+  const delta: Money3 = {
+    fund: diff(adjusted.fund, previous.fund),
+    account: diff(adjusted.account, previous.account),
+    cash: diff(adjusted.cash, previous.cash),
+  };
   const data: SettlementAdjusted['data'] = {
     settlementId,
     correctionId: ids.correctionId,
@@ -94,7 +115,10 @@ export function adjustSettlement(stream: ReadonlyArray<RecordedEvent>, settlemen
   if (account.isNegative()) events.push(newEvent('AccountRefunded', { ...money3, amount: fmt(account.negated()) }, ids.at));
   if (account.isPositive() && !account.isZero()) events.push(newEvent('AccountRecovered', { ...money3, amount: fmt(account) }, ids.at));
   const cash = money(delta.cash);
-  if (!cash.isZero()) events.push(newEvent('ReceivableRecorded', { ...money3, owedTo: cash.isNegative() ? 'person' : 'fund', amount: fmt(cash.abs()) }, ids.at));
+  if (!cash.isZero())
+    events.push(
+      newEvent('ReceivableRecorded', { ...money3, owedTo: cash.isNegative() ? 'person' : 'fund', amount: fmt(cash.abs()) }, ids.at),
+    );
   return events;
 }
 
@@ -103,7 +127,14 @@ export function newEvent(type: string, data: unknown, at: string): NewEvent {
 }
 
 /** Appends a correction's person events (after reading the stream, so `previous` is what stands). */
-export async function applyAdjustment(store: EventStore, personId: string, settlementId: string, change: (input: AdjudicationInput) => AdjudicationInput, pack: PolicyPack, ids: CorrectionIds): Promise<NewEvent[]> {
+export async function applyAdjustment(
+  store: EventStore,
+  personId: string,
+  settlementId: string,
+  change: (input: AdjudicationInput) => AdjudicationInput,
+  pack: PolicyPack,
+  ids: CorrectionIds,
+): Promise<NewEvent[]> {
   const stream = await store.readStream(`person-${personId}`);
   const events = adjustSettlement(stream, settlementId, change, pack, ids);
   await appendSealed(store, `person-${personId}`, events);
@@ -118,7 +149,13 @@ export async function appendSealed(store: EventStore, streamId: string, events: 
 }
 
 /** A dispute's lifecycle events, as the write side appends them on `dispute-<id>`. */
-export function disputeOpened(disputeId: string, at: string, subject: DisputeOpened['data']['subject'], institutionCode: string, opener: DisputeOpened['data']['openedBy'] = { role: 'agency' }): NewEvent {
+export function disputeOpened(
+  disputeId: string,
+  at: string,
+  subject: DisputeOpened['data']['subject'],
+  institutionCode: string,
+  opener: DisputeOpened['data']['openedBy'] = { role: 'agency' },
+): NewEvent {
   const data: DisputeOpened['data'] = {
     disputeId,
     openedAt: at,

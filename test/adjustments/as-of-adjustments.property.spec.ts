@@ -50,7 +50,9 @@ describe('property: with adjustments, projections at position N = as-of answers 
             expect(readAccountStatement(prefix, PERSON)).toEqual(accountStatement(PERSON, stream, { position: events[n - 1].position }));
           }
           for (const month of ['2023-03', '2023-04']) {
-            expect(readInstitutionMonth(prefix, 'NY-H2', month)).toEqual(readInstitutionMonthAsOf(full, 'NY-H2', month, { position: events[n - 1].position }));
+            expect(readInstitutionMonth(prefix, 'NY-H2', month)).toEqual(
+              readInstitutionMonthAsOf(full, 'NY-H2', month, { position: events[n - 1].position }),
+            );
           }
         } finally {
           prefix.close();

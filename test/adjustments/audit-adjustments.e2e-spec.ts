@@ -10,7 +10,12 @@ import { CORRECTION, DISPUTE, PERSON, retiredSinceJanuary, startLedger } from '.
 /** Appends new events to a copy of a recorded stream, as the store would number them. */
 function appended(stream: RecordedEvent[], events: ReturnType<typeof adjustSettlement>): RecordedEvent[] {
   const last = stream[stream.length - 1];
-  return [...stream, ...events.map((e, i) => ({ ...e, streamId: last.streamId, revision: last.revision + 1 + i, position: last.position + 1 + i }) as RecordedEvent)];
+  return [
+    ...stream,
+    ...events.map(
+      (e, i) => ({ ...e, streamId: last.streamId, revision: last.revision + 1 + i, position: last.position + 1 + i }) as RecordedEvent,
+    ),
+  ];
 }
 
 const tamper = (stream: RecordedEvent[], settlementId: string, edit: (data: any) => void): RecordedEvent[] =>
@@ -39,31 +44,79 @@ describe('audit of adjustments (retired since January)', () => {
   it('replay recomputes both adjustments byte for byte: 0 differences', async () => {
     const res = await ledger.post('/audit/replay', { personId: PERSON, year: 2023 }, ledger.auditorKey);
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ verdict: '0 differences', settlementsChecked: 2, adjustmentsChecked: 2, differences: [], chain: { intact: true } });
+    expect(res.body).toMatchObject({
+      verdict: '0 differences',
+      settlementsChecked: 2,
+      adjustmentsChecked: 2,
+      differences: [],
+      chain: { intact: true },
+    });
     expect(res.body.rebuilt.fundPaid).toBe('520.00');
   });
 
   it('a tampered adjusted decision is flagged like any other decision', () => {
-    const report = replayPersonYear(PERSON, tamper(stream, 'S1', (d) => (d.decision.amounts.fund = '261.00')), 2023, catalog);
-    expect(report.differences).toEqual(expect.arrayContaining([expect.objectContaining({ settlementId: 'S1', path: 'decision.amounts.fund', recorded: '261.00', recomputed: '260.00' })]));
+    const report = replayPersonYear(
+      PERSON,
+      tamper(stream, 'S1', (d) => (d.decision.amounts.fund = '261.00')),
+      2023,
+      catalog,
+    );
+    expect(report.differences).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ settlementId: 'S1', path: 'decision.amounts.fund', recorded: '261.00', recomputed: '260.00' }),
+      ]),
+    );
   });
 
   it('stated figures must agree with the decisions: a wrong delta or previous is flagged', () => {
-    const wrongDelta = replayPersonYear(PERSON, tamper(stream, 'S2', (d) => (d.delta.fund = '50.00')), 2023, catalog);
-    expect(wrongDelta.differences).toEqual([expect.objectContaining({ settlementId: 'S2', path: 'delta.fund', recorded: '50.00', recomputed: '40.00' })]);
-    const wrongPrevious = replayPersonYear(PERSON, tamper(stream, 'S2', (d) => (d.previous.cash = '0.00')), 2023, catalog);
+    const wrongDelta = replayPersonYear(
+      PERSON,
+      tamper(stream, 'S2', (d) => (d.delta.fund = '50.00')),
+      2023,
+      catalog,
+    );
+    expect(wrongDelta.differences).toEqual([
+      expect.objectContaining({ settlementId: 'S2', path: 'delta.fund', recorded: '50.00', recomputed: '40.00' }),
+    ]);
+    const wrongPrevious = replayPersonYear(
+      PERSON,
+      tamper(stream, 'S2', (d) => (d.previous.cash = '0.00')),
+      2023,
+      catalog,
+    );
     expect(wrongPrevious.differences.map((d) => d.path)).toEqual(expect.arrayContaining(['previous.cash']));
   });
 
   it('a policy-parameter correction replays under the pack derived again from its override (retired cap 300: S2 fund 40.00)', () => {
-    const override = { basePolicyVersion: pack.version, path: 'benefit.annualCaps', value: { in_service: '1500', retired: '300' }, document: '宛政办〔2022〕42号', clause: '第五条（三）' };
-    const events = adjustSettlement(stream, 'S2', (input) => ({ ...input, person: { ...input.person, categoryTimeline: [{ from: '2023-01-01', category: 'retired' }] }, yearToDate: { ...input.yearToDate, fundPaid: '260.00' } }), pack, { correctionId: 'C-2', at: '2023-07-01T10:00:00+08:00', policyOverride: override });
+    const override = {
+      basePolicyVersion: pack.version,
+      path: 'benefit.annualCaps',
+      value: { in_service: '1500', retired: '300' },
+      document: '宛政办〔2022〕42号',
+      clause: '第五条（三）',
+    };
+    const events = adjustSettlement(
+      stream,
+      'S2',
+      (input) => ({
+        ...input,
+        person: { ...input.person, categoryTimeline: [{ from: '2023-01-01', category: 'retired' }] },
+        yearToDate: { ...input.yearToDate, fundPaid: '260.00' },
+      }),
+      pack,
+      { correctionId: 'C-2', at: '2023-07-01T10:00:00+08:00', policyOverride: override },
+    );
     const adjusted = (events[0].data as any).adjusted;
     expect(adjusted).toEqual({ fund: '40.00', account: '0.00', cash: '390.00' });
     const withOverride = appended(stream, events);
     const honest = replayPersonYear(PERSON, withOverride, 2023, catalog);
     expect([honest.verdict, honest.adjustmentsChecked]).toEqual(['0 differences', 3]);
-    const forged = replayPersonYear(PERSON, tamper(withOverride, 'S2', (d) => d.policyOverride && (d.policyOverride.value.retired = '400')), 2023, catalog);
+    const forged = replayPersonYear(
+      PERSON,
+      tamper(withOverride, 'S2', (d) => d.policyOverride && (d.policyOverride.value.retired = '400')),
+      2023,
+      catalog,
+    );
     expect(forged.differences.map((d) => d.path)).toEqual(expect.arrayContaining(['policyVersion']));
   });
 
@@ -75,7 +128,13 @@ describe('audit of adjustments (retired since January)', () => {
     expect(e.net).toEqual({ fund: '260.00', account: '170.00', cash: '0.00' });
     expect(e.adjustments).toHaveLength(1);
     const a = e.adjustments[0];
-    expect([a.correctionId, a.disputeId, a.delta, a.decision.category, a.decision.amounts.rate]).toEqual([CORRECTION, DISPUTE, { fund: '40.00', account: '-40.00', cash: '0.00' }, 'retired', '0.65']);
+    expect([a.correctionId, a.disputeId, a.delta, a.decision.category, a.decision.amounts.rate]).toEqual([
+      CORRECTION,
+      DISPUTE,
+      { fund: '40.00', account: '-40.00', cash: '0.00' },
+      'retired',
+      '0.65',
+    ]);
     expect(a.divergence.step).toBe('category');
     expect(a.divergence.citations[0].document).toBe('宛政办〔2022〕42号');
     expect(a.divergence.before.result).not.toEqual(a.divergence.after.result);

@@ -16,7 +16,9 @@ describe('auditor page marks adjusted and disputed visits (headless Chromium)', 
   beforeAll(async () => {
     ledger = await startLedger({ listen: true });
     await retiredSinceJanuary(ledger);
-    await appendSealed(ledger.store, `dispute-${DISPUTE}`, [disputeOpened(DISPUTE, '2023-05-20T10:00:00+08:00', { kind: 'settlements', personId: PERSON, settlementIds: ['S1'] }, 'NY-H2')]);
+    await appendSealed(ledger.store, `dispute-${DISPUTE}`, [
+      disputeOpened(DISPUTE, '2023-05-20T10:00:00+08:00', { kind: 'settlements', personId: PERSON, settlementIds: ['S1'] }, 'NY-H2'),
+    ]);
     await appendSealed(ledger.store, `dispute-${DISPUTE}`, [disputeUpheld(DISPUTE, '2023-06-01T10:00:00+08:00', CORRECTION)]);
     await ledger.app.get<ProjectionRunner>(PROJECTION_RUNNER).caughtUp();
     browser = await Browser.launch();
@@ -51,7 +53,9 @@ describe('auditor page marks adjusted and disputed visits (headless Chromium)', 
       ['S1', 'adjusted disputed', 'in_service → retired', '0.55 → 0.65', '220.00 → 260.00', ['adjusted', 'disputed upheld']],
       ['S2', 'adjusted', 'in_service → retired', '0.55 → 0.65', '220.00 → 260.00', ['adjusted']],
     ]);
-    expect(shown.categoryNote).toBe(`Category corrected by ${CORRECTION}: retired from 2023-01-01; the visits it affects are marked adjusted.`);
+    expect(shown.categoryNote).toBe(
+      `Category corrected by ${CORRECTION}: retired from 2023-01-01; the visits it affects are marked adjusted.`,
+    );
     expect(shown.adjustedDots).toEqual(['S1', 'S2']);
     expect(shown.rings).toEqual(['S1']);
     expect(shown.ringTitle).toContain(`adjusted by ${CORRECTION}`);
@@ -60,6 +64,8 @@ describe('auditor page marks adjusted and disputed visits (headless Chromium)', 
     await page.screenshot(path.join(os.tmpdir(), 'auditor-page-adjustments.png'));
     await page.eval(`document.getElementById('replay').click()`);
     await page.until(`document.getElementById('replay-result').textContent.length > 0`);
-    expect(await page.eval<string>("document.getElementById('replay-result').textContent")).toContain('Replay of 2 settlement(s) and 2 adjustment(s): 0 differences; hash chain intact.');
+    expect(await page.eval<string>("document.getElementById('replay-result').textContent")).toContain(
+      'Replay of 2 settlement(s) and 2 adjustment(s): 0 differences; hash chain intact.',
+    );
   });
 });

@@ -15,13 +15,17 @@ describe('GET /disputes', () => {
 
   beforeAll(async () => {
     h = await startLedger();
-    const open = async (id: string, day: string, subject: any, code: string, opener?: any) => appendSealed(h.store, `dispute-${id}`, [disputeOpened(id, `${day}T10:00:00+08:00`, subject, code, opener)]);
+    const open = async (id: string, day: string, subject: any, code: string, opener?: any) =>
+      appendSealed(h.store, `dispute-${id}`, [disputeOpened(id, `${day}T10:00:00+08:00`, subject, code, opener)]);
     await open('D1', '2023-05-01', settlements('P1'), 'NY-L2');
     await open('D2', '2023-05-10', settlements('P2'), 'NY-L3');
     await appendSealed(h.store, 'dispute-D1', [disputeUpheld('D1', '2023-05-20T10:00:00+08:00', 'C1')]);
     await open('D3', '2023-06-01', settlements('P3'), 'NY-L2');
     await appendSealed(h.store, 'dispute-D2', [disputeRejected('D2', '2023-05-21T10:00:00+08:00', 'the level was right')]);
-    await open('D4', '2023-06-05', { kind: 'institution-month', institutionCode: 'NY-L2', month: '2023-04' }, 'NY-L2', { role: 'institution', institutionCode: 'NY-L2' });
+    await open('D4', '2023-06-05', { kind: 'institution-month', institutionCode: 'NY-L2', month: '2023-04' }, 'NY-L2', {
+      role: 'institution',
+      institutionCode: 'NY-L2',
+    });
     await open('D5', '2023-06-20', settlements('P1'), 'NY-L3');
     await h.app.get(PROJECTION_RUNNER).caughtUp();
   }, 60_000);
@@ -71,7 +75,13 @@ describe('GET /disputes', () => {
   });
 
   it('bad filters are 400 naming the field', async () => {
-    for (const [query, field] of [['status=closed', 'status'], ['openedBefore=2023-13-01', 'openedBefore'], ['cursor=not-ours', 'cursor'], ['limit=0', 'limit'], ['institutionCode=%20', 'institutionCode']]) {
+    for (const [query, field] of [
+      ['status=closed', 'status'],
+      ['openedBefore=2023-13-01', 'openedBefore'],
+      ['cursor=not-ours', 'cursor'],
+      ['limit=0', 'limit'],
+      ['institutionCode=%20', 'institutionCode'],
+    ]) {
       const res = await get(`/disputes?${query}`);
       expect(res.status).toBe(400);
       expect(JSON.stringify(res.body)).toContain(field);

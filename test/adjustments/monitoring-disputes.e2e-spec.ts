@@ -23,7 +23,8 @@ describe('monitoring counts disputes and adjustments per institution', () => {
     ledger = await startLedger();
     await retiredSinceJanuary(ledger);
     // NY-H2, June 2023: four disputes opened, two upheld (at the threshold, not over it), one rejected.
-    for (const n of [1, 2, 3, 4]) await appendSealed(ledger.store, `dispute-D${n}`, [disputeOpened(`D${n}`, `2023-06-0${n}T10:00:00+08:00`, subject(n), 'NY-H2')]);
+    for (const n of [1, 2, 3, 4])
+      await appendSealed(ledger.store, `dispute-D${n}`, [disputeOpened(`D${n}`, `2023-06-0${n}T10:00:00+08:00`, subject(n), 'NY-H2')]);
     await appendSealed(ledger.store, 'dispute-D1', [disputeUpheld('D1', '2023-06-10T10:00:00+08:00', 'C1')]);
     await appendSealed(ledger.store, 'dispute-D2', [disputeUpheld('D2', '2023-06-11T10:00:00+08:00', 'C2')]);
     await appendSealed(ledger.store, 'dispute-D3', [disputeRejected('D3', '2023-06-12T10:00:00+08:00', 'no error found')]);
@@ -32,8 +33,20 @@ describe('monitoring counts disputes and adjustments per institution', () => {
   afterAll(async () => ledger?.close());
 
   it('counts opened, upheld, rejected in the month they happened, and corrections in the visit month with their fund delta', async () => {
-    expect((await month('NY-H2', '2023-06')).month.disputes).toEqual({ opened: 4, upheld: 2, rejected: 1, adjustments: 0, adjustmentFundDelta: '0.00' });
-    expect((await month('NY-H2', '2023-03')).month.disputes).toEqual({ opened: 0, upheld: 0, rejected: 0, adjustments: 1, adjustmentFundDelta: '40.00' });
+    expect((await month('NY-H2', '2023-06')).month.disputes).toEqual({
+      opened: 4,
+      upheld: 2,
+      rejected: 1,
+      adjustments: 0,
+      adjustmentFundDelta: '0.00',
+    });
+    expect((await month('NY-H2', '2023-03')).month.disputes).toEqual({
+      opened: 0,
+      upheld: 0,
+      rejected: 0,
+      adjustments: 1,
+      adjustmentFundDelta: '40.00',
+    });
     expect((await month('NY-H2', '2023-04')).month.disputes.adjustments).toBe(1);
   });
 

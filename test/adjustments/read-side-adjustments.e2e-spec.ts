@@ -27,19 +27,43 @@ describe('read side understands adjustments (retired since January, 宛政办〔
     const res = await ledger.get(`/persons/${PERSON}/years/2023`);
     expect(res.status).toBe(200);
     const y = res.body.result;
-    expect(y.totals).toEqual({ original: { fund: '440.00', account: '210.00', cash: '210.00' }, adjustment: { fund: '80.00', account: '-40.00', cash: '-40.00' }, net: { fund: '520.00', account: '170.00', cash: '170.00' } });
-    expect({ fundPaid: y.fundPaid, category: y.category, capInForce: y.capInForce, capRemaining: y.capRemaining, adjustedVisits: y.adjustedVisits }).toEqual({ fundPaid: '520.00', category: 'retired', capInForce: '2000.00', capRemaining: '1480.00', adjustedVisits: 2 });
-    expect(y.settlements.map((s: any) => [s.settlementId, s.fund, s.figures.net.fund, s.fundPaidAfter, s.adjustments.map((a: any) => a.correctionId)])).toEqual([
+    expect(y.totals).toEqual({
+      original: { fund: '440.00', account: '210.00', cash: '210.00' },
+      adjustment: { fund: '80.00', account: '-40.00', cash: '-40.00' },
+      net: { fund: '520.00', account: '170.00', cash: '170.00' },
+    });
+    expect({
+      fundPaid: y.fundPaid,
+      category: y.category,
+      capInForce: y.capInForce,
+      capRemaining: y.capRemaining,
+      adjustedVisits: y.adjustedVisits,
+    }).toEqual({ fundPaid: '520.00', category: 'retired', capInForce: '2000.00', capRemaining: '1480.00', adjustedVisits: 2 });
+    expect(
+      y.settlements.map((s: any) => [
+        s.settlementId,
+        s.fund,
+        s.figures.net.fund,
+        s.fundPaidAfter,
+        s.adjustments.map((a: any) => a.correctionId),
+      ]),
+    ).toEqual([
       ['S1', '220.00', '260.00', '260.00', [CORRECTION]],
       ['S2', '220.00', '260.00', '520.00', [CORRECTION]],
     ]);
     expect(y.settlements[0].adjustments[0].divergence.step).toBe('category');
-    expect(y.byCategory).toEqual([{ category: 'retired', from: '2023-01-01', to: '2023-12-31', cap: '2000.00', fundPaid: '520.00', visits: 2 }]);
+    expect(y.byCategory).toEqual([
+      { category: 'retired', from: '2023-01-01', to: '2023-12-31', cap: '2000.00', fundPaid: '520.00', visits: 2 },
+    ]);
   });
 
   it('account statement: a 40.00 refund line (balance 430.00) and 40.00 cash owed to the person', async () => {
     const s = (await ledger.get(`/persons/${PERSON}/account/statement`)).body.result;
-    expect({ credits: s.credits, debits: s.debits, balance: s.balance }).toEqual({ credits: '640.00', debits: '210.00', balance: '430.00' });
+    expect({ credits: s.credits, debits: s.debits, balance: s.balance }).toEqual({
+      credits: '640.00',
+      debits: '210.00',
+      balance: '430.00',
+    });
     expect(s.lines.map((l: any) => [l.type, l.credit, l.debit, l.balance])).toEqual([
       ['AccountCredited', '200.00', '0.00', '200.00'],
       ['AccountCredited', '200.00', '0.00', '400.00'],
@@ -66,7 +90,13 @@ describe('read side understands adjustments (retired since January, 宛政办〔
 
   it('asOf the day before the correction shows the ledger as it stood: in service, 440.00, no refund, nothing owed', async () => {
     const y = (await ledger.get(`/persons/${PERSON}/years/2023?asOf=2023-05-31`)).body.result;
-    expect([y.fundPaid, y.category, y.capRemaining, y.adjustedVisits, y.totals.adjustment.fund]).toEqual(['440.00', 'in_service', '1060.00', 0, '0.00']);
+    expect([y.fundPaid, y.category, y.capRemaining, y.adjustedVisits, y.totals.adjustment.fund]).toEqual([
+      '440.00',
+      'in_service',
+      '1060.00',
+      0,
+      '0.00',
+    ]);
     const s = (await ledger.get(`/persons/${PERSON}/account/statement?asOf=2023-05-31`)).body.result;
     expect([s.balance, s.lines.length, s.receivables.owedToPerson]).toEqual(['390.00', 4, '0.00']);
     const m = (await ledger.get('/read/institutions/NY-H2/months/2023-03/totals?asOf=2023-05-31')).body.result;
@@ -83,7 +113,9 @@ describe('read side understands adjustments (retired since January, 宛政办〔
       expect(readPersonYear(rebuilt, catalog, PERSON, 2023)).toEqual(summarizeYear(catalog, fold.profile!, fold.visits, 2023));
       expect(readPersonYear(rebuilt, catalog, PERSON, 2023)).toEqual((await ledger.get(`/persons/${PERSON}/years/2023`)).body.result);
       expect(readAccountStatement(rebuilt, PERSON)).toEqual(accountStatement(PERSON, stream));
-      expect(readInstitutionMonth(rebuilt, 'NY-H2', '2023-03')).toEqual((await ledger.get('/read/institutions/NY-H2/months/2023-03/totals')).body.result);
+      expect(readInstitutionMonth(rebuilt, 'NY-H2', '2023-03')).toEqual(
+        (await ledger.get('/read/institutions/NY-H2/months/2023-03/totals')).body.result,
+      );
     } finally {
       rebuilt.close();
     }

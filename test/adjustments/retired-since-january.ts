@@ -22,8 +22,24 @@ const at = (date: string, hh = 9): string => `${date}T${String(hh).padStart(2, '
 
 export async function retiredSinceJanuary(ledger: LedgerClient): Promise<{ pack: PolicyPack }> {
   ledger.clock.set(at('2023-01-01', 8));
-  await ledger.must('/institutions', { code: 'NY-H2', name: '南阳市第二人民医院', category: 'county_general', level: 'level2', location: 'county', region: 'nanyang', designations: ['employee'] });
-  await ledger.must('/persons', { personId: PERSON, scheme: 'employee', category: 'in_service', region: 'nanyang', enrolledOn: '2023-01-01', contributionBase: '10000.00', relatives: [] });
+  await ledger.must('/institutions', {
+    code: 'NY-H2',
+    name: '南阳市第二人民医院',
+    category: 'county_general',
+    level: 'level2',
+    location: 'county',
+    region: 'nanyang',
+    designations: ['employee'],
+  });
+  await ledger.must('/persons', {
+    personId: PERSON,
+    scheme: 'employee',
+    category: 'in_service',
+    region: 'nanyang',
+    enrolledOn: '2023-01-01',
+    contributionBase: '10000.00',
+    relatives: [],
+  });
   for (const month of ['2023-01', '2023-02', '2023-03']) {
     ledger.clock.set(at(`${month}-01`, 6));
     await ledger.must(`/persons/${PERSON}/account/credits`, { month });
@@ -34,7 +50,13 @@ export async function retiredSinceJanuary(ledger: LedgerClient): Promise<{ pack:
   const pack = ledger.app.get<PolicyCatalog>(POLICY_CATALOG).byVersion((settled.data as { policyVersion: string }).policyVersion)!;
 
   ledger.clock.set(new Date(CORRECTED_AT));
-  await appendSealed(ledger.store, `person-${PERSON}`, [newEvent('PersonCategoryCorrected', { correctionId: CORRECTION, disputeId: DISPUTE, category: 'retired', from: '2023-01-01', correctedAt: CORRECTED_AT }, CORRECTED_AT)]);
+  await appendSealed(ledger.store, `person-${PERSON}`, [
+    newEvent(
+      'PersonCategoryCorrected',
+      { correctionId: CORRECTION, disputeId: DISPUTE, category: 'retired', from: '2023-01-01', correctedAt: CORRECTED_AT },
+      CORRECTED_AT,
+    ),
+  ]);
   const ids = { correctionId: CORRECTION, disputeId: DISPUTE, at: CORRECTED_AT };
   await applyAdjustment(ledger.store, PERSON, 'S1', retired(), pack, ids);
   // S2 sees S1's corrected fund in its year-to-date (the cap counts what came before).

@@ -26,7 +26,9 @@ describe('audit over HTTP: replay, tamper evidence, what-if, explain, policies, 
   });
 
   const rowOf = (settlementId: string) =>
-    db.prepare("SELECT position, revision, data FROM events WHERE type = 'VisitSettled' AND json_extract(data, '$.settlementId') = ?").get(settlementId) as { position: number; revision: number; data: string };
+    db
+      .prepare("SELECT position, revision, data FROM events WHERE type = 'VisitSettled' AND json_extract(data, '$.settlementId') = ?")
+      .get(settlementId) as { position: number; revision: number; data: string };
 
   describe('the year as the read side shows it (figures worked in story.ts)', () => {
     it('person year: fund paid, cap in force, cap remaining, by category period', async () => {
@@ -38,7 +40,12 @@ describe('audit over HTTP: replay, tamper evidence, what-if, explain, policies, 
         ['S-JUN', 'in_service', '0.55', '148.50', '297.00'],
         ['S-AUG', 'retired', '0.65', '175.50', '472.50'],
       ]);
-      expect({ fundPaid: y.fundPaid, capInForce: y.capInForce, capRemaining: y.capRemaining, category: y.category }).toEqual({ fundPaid: '472.50', capInForce: '2000.00', capRemaining: '1527.50', category: 'retired' });
+      expect({ fundPaid: y.fundPaid, capInForce: y.capInForce, capRemaining: y.capRemaining, category: y.category }).toEqual({
+        fundPaid: '472.50',
+        capInForce: '2000.00',
+        capRemaining: '1527.50',
+        category: 'retired',
+      });
       expect(y.byCategory).toEqual([
         { category: 'in_service', from: '2023-01-01', to: '2023-06-30', cap: '1500.00', fundPaid: '297.00', visits: 2 },
         { category: 'retired', from: '2023-07-01', to: '2023-12-31', cap: '2000.00', fundPaid: '175.50', visits: 1 },
@@ -48,9 +55,23 @@ describe('audit over HTTP: replay, tamper evidence, what-if, explain, policies, 
     it('rate timeline shows the retirement switch with the rates of the pack in force', async () => {
       const t = (await ledger.get('/persons/NY-A1/rate-timeline')).body.result;
       expect(t).toHaveLength(2);
-      expect(t[0]).toMatchObject({ from: '2023-01-01', to: '2023-06-30', category: 'in_service', cause: 'enrollment', packId: 'nanyang-employee-2022', cap: '1500.00', ratesCitation: '宛政办〔2022〕42号 第五条（二）' });
+      expect(t[0]).toMatchObject({
+        from: '2023-01-01',
+        to: '2023-06-30',
+        category: 'in_service',
+        cause: 'enrollment',
+        packId: 'nanyang-employee-2022',
+        cap: '1500.00',
+        ratesCitation: '宛政办〔2022〕42号 第五条（二）',
+      });
       expect(t[0].rates.level2).toBe('0.55');
-      expect(t[1]).toMatchObject({ from: '2023-07-01', category: 'retired', cause: 'retirement', processedOn: '2023-06-15', cap: '2000.00' });
+      expect(t[1]).toMatchObject({
+        from: '2023-07-01',
+        category: 'retired',
+        cause: 'retirement',
+        processedOn: '2023-06-15',
+        cap: '2000.00',
+      });
       expect(t[1].rates).toMatchObject({ level1: '0.7', level2: '0.65', level3: '0.6' });
     });
 
@@ -74,7 +95,13 @@ describe('audit over HTTP: replay, tamper evidence, what-if, explain, policies, 
     it('by date (end of 2023-03-31): one visit, still in service, the in-service cap', async () => {
       const y = (await ledger.get('/persons/NY-A1/years/2023?asOf=2023-03-31')).body;
       expect(y.source).toBe('stream');
-      expect({ fundPaid: y.result.fundPaid, capInForce: y.result.capInForce, capRemaining: y.result.capRemaining, category: y.result.category, visits: y.result.visits }).toEqual({
+      expect({
+        fundPaid: y.result.fundPaid,
+        capInForce: y.result.capInForce,
+        capRemaining: y.result.capRemaining,
+        category: y.result.category,
+        visits: y.result.visits,
+      }).toEqual({
         fundPaid: '148.50',
         capInForce: '1500.00',
         capRemaining: '1351.50',
@@ -136,14 +163,21 @@ describe('audit over HTTP: replay, tamper evidence, what-if, explain, policies, 
 
     it('the hospital as level 3 (deductible 50; 50% / 60%), and a removed visit', async () => {
       const head = await ledger.store.headPosition();
-      const level3 = await ledger.post('/audit/what-if', { ...STORY, changes: { institutionLevel: { institutionCode: 'NY-H2', level: 'level3' } } });
+      const level3 = await ledger.post('/audit/what-if', {
+        ...STORY,
+        changes: { institutionLevel: { institutionCode: 'NY-H2', level: 'level3' } },
+      });
       expect(level3.body.visits.map((v: any) => [v.whatIf.deductible, v.whatIf.rate, v.whatIf.fund])).toEqual([
         ['50.00', '0.5', '125.00'],
         ['50.00', '0.5', '125.00'],
         ['50.00', '0.6', '150.00'],
       ]);
       const removed = await ledger.post('/audit/what-if', { ...STORY, changes: { removeVisits: ['S-JUN'] } });
-      expect(removed.body.visits.find((v: any) => v.settlementId === 'S-JUN')).toMatchObject({ removed: true, whatIf: null, delta: { fund: '-148.50' } });
+      expect(removed.body.visits.find((v: any) => v.settlementId === 'S-JUN')).toMatchObject({
+        removed: true,
+        whatIf: null,
+        delta: { fund: '-148.50' },
+      });
       expect(removed.body.totals.whatIf.fund).toBe('324.00');
       expect(await ledger.store.headPosition()).toBe(head);
     });
@@ -183,13 +217,27 @@ describe('audit over HTTP: replay, tamper evidence, what-if, explain, policies, 
 
     it('GET /policies lists every pack; GET /policies/:id gives each dated value with document and clause', async () => {
       const list = (await ledger.get('/policies', ledger.auditorKey)).body;
-      expect(list.map((p: any) => p.id).sort()).toEqual(['anyang-resident-2020', 'gansu-employee-framework-2021', 'jiaozuo-employee-2024', 'nanyang-employee-2022', 'national-resident-floor-2011']);
+      expect(list.map((p: any) => p.id).sort()).toEqual([
+        'anyang-resident-2020',
+        'gansu-employee-framework-2021',
+        'jiaozuo-employee-2024',
+        'nanyang-employee-2022',
+        'national-resident-floor-2011',
+      ]);
       const ny = (await ledger.get('/policies/nanyang-employee-2022', ledger.auditorKey)).body;
       const rates = ny.values.find((v: any) => v.path === 'benefit.rates');
-      expect(rates).toMatchObject({ document: '宛政办〔2022〕42号', clause: '第五条（二）', source: 'document', effective: { from: '2022-07-01' } });
+      expect(rates).toMatchObject({
+        document: '宛政办〔2022〕42号',
+        clause: '第五条（二）',
+        source: 'document',
+        effective: { from: '2022-07-01' },
+      });
       expect(rates.value.retired.level2).toBe('0.65');
       const jz = (await ledger.get('/policies/jiaozuo-employee-2024')).body;
-      expect(jz.values.find((v: any) => v.path === 'benefit.annualCaps')).toMatchObject({ source: 'deployment', document: 'config/deployment-policy.json' });
+      expect(jz.values.find((v: any) => v.path === 'benefit.annualCaps')).toMatchObject({
+        source: 'deployment',
+        document: 'config/deployment-policy.json',
+      });
       expect((await ledger.get('/policies/nowhere')).status).toBe(404);
     });
   });
@@ -208,17 +256,29 @@ describe('audit over HTTP: replay, tamper evidence, what-if, explain, policies, 
       expect(res.body.verdict).not.toBe('0 differences');
       expect(res.body.differences).toEqual(
         expect.arrayContaining([
-          { settlementId: 'S-MAR', revision: mar.revision, position: mar.position, path: 'decision.amounts.fund', recorded: '999.00', recomputed: '148.50' },
+          {
+            settlementId: 'S-MAR',
+            revision: mar.revision,
+            position: mar.position,
+            path: 'decision.amounts.fund',
+            recorded: '999.00',
+            recomputed: '148.50',
+          },
           expect.objectContaining({ settlementId: 'S-JUN', path: 'yearToDate.fundPaid', recorded: '148.50', recomputed: '999.00' }),
         ]),
       );
-      expect(res.body.chain).toMatchObject({ intact: false, firstBroken: { revision: mar.revision, position: mar.position, reason: 'hash_mismatch' } });
+      expect(res.body.chain).toMatchObject({
+        intact: false,
+        firstBroken: { revision: mar.revision, position: mar.position, reason: 'hash_mismatch' },
+      });
 
       // The CLI reads the file directly, without the server, and says the same.
       const out: string[] = [];
       const code = await runAudit(['replay', '--person', 'NY-A1', '--year', '2023', '--db', file], (s) => out.push(s));
       expect(code).toBe(2);
-      expect(out.join('\n')).toContain(`settlement S-MAR (revision ${mar.revision}, position ${mar.position}) decision.amounts.fund: recorded "999.00" vs recomputed "148.50"`);
+      expect(out.join('\n')).toContain(
+        `settlement S-MAR (revision ${mar.revision}, position ${mar.position}) decision.amounts.fund: recorded "999.00" vs recomputed "148.50"`,
+      );
       expect(out.join('\n')).toContain(`first broken link at revision ${mar.revision}`);
     });
   });

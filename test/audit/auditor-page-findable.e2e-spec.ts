@@ -18,10 +18,38 @@ describe('auditor page: fixed and findable (headless Chromium)', () => {
     await writeStory(ledger);
     // A second person with no 2023 visit (an empty year), and a visit mostly outside the catalogue at NY-H2.
     ledger.clock.set('2023-09-01T09:00:00+08:00');
-    await ledger.must('/persons', { personId: 'NY-A2', scheme: 'employee', category: 'in_service', region: 'nanyang', enrolledOn: '2023-09-01', contributionBase: '4000.00', relatives: [] });
-    await ledger.must('/persons', { personId: 'NY-B7', scheme: 'employee', category: 'in_service', region: 'nanyang', enrolledOn: '2023-09-01', contributionBase: '4000.00', relatives: [] });
+    await ledger.must('/persons', {
+      personId: 'NY-A2',
+      scheme: 'employee',
+      category: 'in_service',
+      region: 'nanyang',
+      enrolledOn: '2023-09-01',
+      contributionBase: '4000.00',
+      relatives: [],
+    });
+    await ledger.must('/persons', {
+      personId: 'NY-B7',
+      scheme: 'employee',
+      category: 'in_service',
+      region: 'nanyang',
+      enrolledOn: '2023-09-01',
+      contributionBase: '4000.00',
+      relatives: [],
+    });
     ledger.clock.set('2023-09-05T10:00:00+08:00');
-    await ledger.must('/persons/NY-B7/visits', { settlementId: 'S-OOC', visitId: 'V-OOC', institutionCode: 'NY-H2', occurredAt: '2023-09-05T10:00:00+08:00', settledAt: '2023-09-05T10:00:00+08:00', medType: 'ordinary', lines: [{ code: 'X-9', amount: '400.00', inCatalogue: false }, { code: 'DRUG-1', amount: '50.00', inCatalogue: true }], account: { source: 'none' } });
+    await ledger.must('/persons/NY-B7/visits', {
+      settlementId: 'S-OOC',
+      visitId: 'V-OOC',
+      institutionCode: 'NY-H2',
+      occurredAt: '2023-09-05T10:00:00+08:00',
+      settledAt: '2023-09-05T10:00:00+08:00',
+      medType: 'ordinary',
+      lines: [
+        { code: 'X-9', amount: '400.00', inCatalogue: false },
+        { code: 'DRUG-1', amount: '50.00', inCatalogue: true },
+      ],
+      account: { source: 'none' },
+    });
     await ledger.app.get<ReadSideRunner>(PROJECTION_RUNNER).caughtUp();
     browser = await Browser.launch();
     page = await browser.newPage();
@@ -41,17 +69,30 @@ describe('auditor page: fixed and findable (headless Chromium)', () => {
       document.getElementById('load').click();
     })()`);
   };
-  const visitRows = () => page.eval<string[]>(`[...document.querySelectorAll('#visits tbody tr')].map((tr) => tr.getAttribute('data-settlement') || tr.textContent)`);
+  const visitRows = () =>
+    page.eval<string[]>(
+      `[...document.querySelectorAll('#visits tbody tr')].map((tr) => tr.getAttribute('data-settlement') || tr.textContent)`,
+    );
 
   it('lists persons by id prefix with the one list convention, filters checked', async () => {
     const all = (await ledger.get('/persons?idPrefix=NY-', ledger.auditorKey)).body;
     expect(all.items.map((p: any) => p.personId)).toEqual(['NY-A1', 'NY-A2', 'NY-B7']);
-    expect(all.items[0]).toEqual({ personId: 'NY-A1', scheme: 'employee', region: 'nanyang', category: 'retired', enrolledOn: '2023-01-01' });
+    expect(all.items[0]).toEqual({
+      personId: 'NY-A1',
+      scheme: 'employee',
+      region: 'nanyang',
+      category: 'retired',
+      enrolledOn: '2023-01-01',
+    });
     const first = (await ledger.get('/persons?idPrefix=NY-A&limit=1', ledger.auditorKey)).body;
     expect(first.items.map((p: any) => p.personId)).toEqual(['NY-A1']);
     const second = (await ledger.get(`/persons?idPrefix=NY-A&limit=1&cursor=${first.nextCursor}`, ledger.auditorKey)).body;
     expect(second).toEqual({ items: [expect.objectContaining({ personId: 'NY-A2' })], nextCursor: null });
-    expect((await ledger.get('/persons?category=in_service&region=nanyang&scheme=employee', ledger.auditorKey)).body.items.map((p: any) => p.personId)).toEqual(['NY-A2', 'NY-B7']);
+    expect(
+      (await ledger.get('/persons?category=in_service&region=nanyang&scheme=employee', ledger.auditorKey)).body.items.map(
+        (p: any) => p.personId,
+      ),
+    ).toEqual(['NY-A2', 'NY-B7']);
     const bad = await ledger.get('/persons?scheme=private', ledger.auditorKey);
     expect(bad.status).toBe(400);
     expect(JSON.stringify(bad.body)).toContain('scheme must be employee or resident');
@@ -87,7 +128,9 @@ describe('auditor page: fixed and findable (headless Chromium)', () => {
   it('finds a person by id prefix and loads the one clicked', async () => {
     await page.eval(`(() => { document.getElementById('person-search').value = 'NY-A'; document.getElementById('search').click(); })()`);
     await page.until("document.body.getAttribute('data-searched') === 'NY-A'");
-    expect(await page.eval(`[...document.querySelectorAll('#person-results button.person-result')].map((b) => b.getAttribute('data-person'))`)).toEqual(['NY-A1', 'NY-A2']);
+    expect(
+      await page.eval(`[...document.querySelectorAll('#person-results button.person-result')].map((b) => b.getAttribute('data-person'))`),
+    ).toEqual(['NY-A1', 'NY-A2']);
     await page.eval(`document.querySelector('#person-results button[data-person="NY-A1"]').click()`);
     await page.until("document.body.getAttribute('data-loaded') === 'NY-A1/2023'");
     await page.eval(`(() => { document.getElementById('person-search').value = 'QQ'; document.getElementById('search').click(); })()`);

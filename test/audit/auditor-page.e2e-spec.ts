@@ -27,7 +27,7 @@ describe('auditor page (headless Chromium)', () => {
 
   it('is served without a key and asks for one', async () => {
     await page.goto(`${ledger.url}/auditor`);
-    expect(await page.eval("document.title")).toContain('Auditor');
+    expect(await page.eval('document.title')).toContain('Auditor');
     expect(await page.eval("!!document.getElementById('api-key')")).toBe(true);
   });
 
@@ -56,22 +56,46 @@ describe('auditor page (headless Chromium)', () => {
       usage: !!document.querySelector('#cap-chart polyline#usage'),
       timeline: [...document.querySelectorAll('#timeline tbody tr')].map((tr) => tr.getAttribute('data-category')),
     }))()`);
-    expect(shown).toMatchObject({ category: api.category, fundPaid: api.fundPaid, cap: api.capInForce, capRemaining: api.capRemaining, balance: account.balance, keyLeftOnScreen: '' });
+    expect(shown).toMatchObject({
+      category: api.category,
+      fundPaid: api.fundPaid,
+      cap: api.capInForce,
+      capRemaining: api.capRemaining,
+      balance: account.balance,
+      keyLeftOnScreen: '',
+    });
     expect(shown.retirement).toContain('Retirement processed 2023-06-15');
     expect(shown.retirement).toContain('2023-07-01');
     expect(shown.rows).toEqual(
-      api.settlements.map((s: any) => [s.settlementId, s.visitDate, s.settlementId, `${s.institutionCode} (${s.institutionLevel})`, s.category, s.total, s.policyScope, s.deductible, s.rate, s.fund, s.account, s.cash, s.fundPaidAfter]),
+      api.settlements.map((s: any) => [
+        s.settlementId,
+        s.visitDate,
+        s.settlementId,
+        `${s.institutionCode} (${s.institutionLevel})`,
+        s.category,
+        s.total,
+        s.policyScope,
+        s.deductible,
+        s.rate,
+        s.fund,
+        s.account,
+        s.cash,
+        s.fundPaidAfter,
+      ]),
     );
     expect(shown.dots).toEqual(api.settlements.map((s: any) => s.settlementId));
     expect(shown.capLines).toEqual(api.byCategory.map((p: any) => [p.category, p.cap]));
-    expect(shown.capLines).toEqual([['in_service', '1500.00'], ['retired', '2000.00']]);
+    expect(shown.capLines).toEqual([
+      ['in_service', '1500.00'],
+      ['retired', '2000.00'],
+    ]);
     expect(shown.switchLines).toBe(1);
     expect(shown.usage).toBe(true);
     expect(shown.timeline).toEqual(['in_service', 'retired']);
     await page.screenshot(path.join(os.tmpdir(), 'auditor-page.png'));
   });
 
-  it("a visit opens its explanation, the same text the API gives", async () => {
+  it('a visit opens its explanation, the same text the API gives', async () => {
     await page.eval(`document.querySelector('#visits tr[data-settlement="S-AUG"] button.explain').click()`);
     await page.until(`document.getElementById('explain-panel').getAttribute('data-settlement') === 'S-AUG'`);
     const text = await page.eval<string>("document.getElementById('explain-panel').textContent");
@@ -79,7 +103,9 @@ describe('auditor page (headless Chromium)', () => {
     expect(text).toBe(api.text);
     expect(text).toContain('宛政办〔2022〕42号 第五条（二）');
     // A dot on the chart opens the same thing for its visit.
-    await page.eval(`document.querySelector('#cap-chart circle.visit[data-settlement="S-MAR"]').dispatchEvent(new MouseEvent('click', { bubbles: true }))`);
+    await page.eval(
+      `document.querySelector('#cap-chart circle.visit[data-settlement="S-MAR"]').dispatchEvent(new MouseEvent('click', { bubbles: true }))`,
+    );
     await page.until(`document.getElementById('explain-panel').getAttribute('data-settlement') === 'S-MAR'`);
     expect(await page.eval<string>("document.getElementById('explain-panel').textContent")).toContain('Settlement S-MAR');
   });

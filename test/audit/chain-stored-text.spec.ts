@@ -20,7 +20,15 @@ const newEvent = (i: number, data: unknown): NewEvent => ({
 /** A stream sealed as runStreamCommand seals it, appended to a fresh in-memory store. */
 async function sealedStore(datas: unknown[]): Promise<SqliteEventStore> {
   const store = new SqliteEventStore({ path: ':memory:' });
-  await store.append(STREAM, sealBatch(STREAM, datas.map((d, i) => newEvent(i, d)), undefined), 'no_stream');
+  await store.append(
+    STREAM,
+    sealBatch(
+      STREAM,
+      datas.map((d, i) => newEvent(i, d)),
+      undefined,
+    ),
+    'no_stream',
+  );
   return store;
 }
 
@@ -51,7 +59,7 @@ describe('chain check on the stored texts (SQLite readStream withStoredText)', (
           if (tamper) {
             // Behind the ledger's back: one row's data text replaced, its hash untouched.
             const position = (pick % datas.length) + 1;
-            store.db.prepare('UPDATE events SET data = json_object(\'tampered\', json(data)) WHERE position = ?').run(position);
+            store.db.prepare("UPDATE events SET data = json_object('tampered', json(data)) WHERE position = ?").run(position);
           }
           const withText = verifyChain(STREAM, await store.readStream(STREAM, { withStoredText: true }));
           const without = verifyChain(STREAM, await store.readStream(STREAM));

@@ -23,7 +23,9 @@ describe('parseCitations', () => {
       { document: '宛政办〔2022〕42号', clause: '第五条（三）' },
       { document: '宛政办〔2022〕42号', clause: '第六条' },
     ]);
-    expect(parseCitations('ledger rule national-settlement-identities')).toEqual([{ document: 'ledger rule', clause: 'national-settlement-identities' }]);
+    expect(parseCitations('ledger rule national-settlement-identities')).toEqual([
+      { document: 'ledger rule', clause: 'national-settlement-identities' },
+    ]);
     expect(parseCitations('ledger rule duplicate-settlement; 宛政办〔2022〕42号 第六条')).toEqual([
       { document: 'ledger rule', clause: 'duplicate-settlement' },
       { document: '宛政办〔2022〕42号', clause: '第六条' },

@@ -11,8 +11,13 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe('settings of seals and shutdown', () => {
   it('default, zero, and a refusal naming the variable', () => {
     expect(loadSealConfig({})).toEqual({ sealIntervalMs: 300_000, verifyIntervalMs: 30_000 });
-    expect(loadSealConfig({ LEDGER_SEAL_INTERVAL_MS: '0', LEDGER_VERIFY_INTERVAL_MS: '250' })).toEqual({ sealIntervalMs: 0, verifyIntervalMs: 250 });
-    expect(() => loadSealConfig({ LEDGER_SEAL_INTERVAL_MS: '5m' })).toThrow(/LEDGER_SEAL_INTERVAL_MS="5m": must be a whole number of milliseconds/);
+    expect(loadSealConfig({ LEDGER_SEAL_INTERVAL_MS: '0', LEDGER_VERIFY_INTERVAL_MS: '250' })).toEqual({
+      sealIntervalMs: 0,
+      verifyIntervalMs: 250,
+    });
+    expect(() => loadSealConfig({ LEDGER_SEAL_INTERVAL_MS: '5m' })).toThrow(
+      /LEDGER_SEAL_INTERVAL_MS="5m": must be a whole number of milliseconds/,
+    );
     expect(() => loadSealConfig({ LEDGER_VERIFY_INTERVAL_MS: '-1' })).toThrow(ConfigError);
     expect(shutdownGraceMs({})).toBe(10_000);
     expect(shutdownGraceMs({ LEDGER_SHUTDOWN_GRACE_MS: '2500' })).toBe(2500);
@@ -37,7 +42,11 @@ describe('seals on an interval (LEDGER_SEAL_INTERVAL_MS)', () => {
     await ledger?.close();
   });
 
-  const seals = () => db.prepare("SELECT revision, data FROM events WHERE stream_id = 'seals' ORDER BY revision").all() as Array<{ revision: number; data: string }>;
+  const seals = () =>
+    db.prepare("SELECT revision, data FROM events WHERE stream_id = 'seals' ORDER BY revision").all() as Array<{
+      revision: number;
+      data: string;
+    }>;
   const until = async (what: () => boolean) => {
     const deadline = Date.now() + 15_000;
     while (!what()) {
@@ -47,7 +56,15 @@ describe('seals on an interval (LEDGER_SEAL_INTERVAL_MS)', () => {
   };
 
   it('seals what changed, and nothing when nothing changed', async () => {
-    await ledger.must('/institutions', { code: 'NY-H2', name: '南阳市第二人民医院', category: 'county_general', level: 'level2', location: 'county', region: 'nanyang', designations: ['employee'] });
+    await ledger.must('/institutions', {
+      code: 'NY-H2',
+      name: '南阳市第二人民医院',
+      category: 'county_general',
+      level: 'level2',
+      location: 'county',
+      region: 'nanyang',
+      designations: ['employee'],
+    });
     await until(() => seals().some((s) => JSON.parse(s.data).changed.some(([id]: [string]) => id === 'institution-NY-H2')));
     const count = seals().length;
     await sleep(600); // four intervals with nothing new
@@ -57,15 +74,36 @@ describe('seals on an interval (LEDGER_SEAL_INTERVAL_MS)', () => {
   });
 
   it('a tail rewritten after a seal: the next tick finds it, reports it and seals nothing', async () => {
-    const row = db.prepare("SELECT * FROM events WHERE stream_id = 'institution-NY-H2' ORDER BY revision DESC LIMIT 1").get() as { position: number; revision: number; type: string; data: string; metadata: string };
+    const row = db.prepare("SELECT * FROM events WHERE stream_id = 'institution-NY-H2' ORDER BY revision DESC LIMIT 1").get() as {
+      position: number;
+      revision: number;
+      type: string;
+      data: string;
+      metadata: string;
+    };
     const data = { ...JSON.parse(row.data), name: 'forged' };
     const metadata = JSON.parse(row.metadata);
-    db.prepare('UPDATE events SET data = ?, metadata = ? WHERE position = ?').run(JSON.stringify(data), JSON.stringify({ ...metadata, hash: eventHash({ streamId: 'institution-NY-H2', revision: row.revision, type: row.type, data, metadata }) }), row.position);
+    db.prepare('UPDATE events SET data = ?, metadata = ? WHERE position = ?').run(
+      JSON.stringify(data),
+      JSON.stringify({
+        ...metadata,
+        hash: eventHash({ streamId: 'institution-NY-H2', revision: row.revision, type: row.type, data, metadata }),
+      }),
+      row.position,
+    );
     const verifier = ledger.app.get<ChainVerifier>(CHAIN_VERIFIER);
     await until(() => verifier.status().state === 'broken');
     expect(verifier.status().sealFindings).toEqual([expect.objectContaining({ streamId: 'institution-NY-H2', reason: 'rewritten' })]);
     const count = seals().length;
-    await ledger.must('/institutions', { code: 'NY-C01', name: '社区卫生服务中心', category: 'community_health_centre', level: 'level1', location: 'city', region: 'nanyang', designations: ['employee'] });
+    await ledger.must('/institutions', {
+      code: 'NY-C01',
+      name: '社区卫生服务中心',
+      category: 'community_health_centre',
+      level: 'level1',
+      location: 'city',
+      region: 'nanyang',
+      designations: ['employee'],
+    });
     await sleep(600);
     expect(seals()).toHaveLength(count);
   });

@@ -10,7 +10,18 @@ const hex = (c: string) => c.repeat(64);
 function chained(streamId: string, positions: number[]): RecordedEvent[] {
   const out: RecordedEvent[] = [];
   for (const position of positions) {
-    const [e] = sealBatch(streamId, [{ id: `${streamId}-${position}`, type: 'T', data: { position }, metadata: { schemaVersion: 1, recordedAt: '2023-01-01T00:00:00Z' } }], out[out.length - 1]);
+    const [e] = sealBatch(
+      streamId,
+      [
+        {
+          id: `${streamId}-${position}`,
+          type: 'T',
+          data: { position },
+          metadata: { schemaVersion: 1, recordedAt: '2023-01-01T00:00:00Z' },
+        },
+      ],
+      out[out.length - 1],
+    );
     out.push({ ...e, streamId, revision: out.length, position });
   }
   return out;
@@ -34,8 +45,18 @@ describe('seal: Merkle root over stream heads (issue 11 item 7)', () => {
   });
 
   it('names each kind of difference between sealed and found heads', () => {
-    const sealed: Heads = new Map([['a', head(3, hex('1'))], ['b', head(2, hex('2'))], ['c', head(1, hex('3'))], ['d', head(0, hex('4'))]]);
-    const found: Heads = new Map([['a', head(2, hex('9'))], ['b', head(2, hex('8'))], ['c', head(2, hex('3'))], ['e', head(0, hex('5'))]]);
+    const sealed: Heads = new Map([
+      ['a', head(3, hex('1'))],
+      ['b', head(2, hex('2'))],
+      ['c', head(1, hex('3'))],
+      ['d', head(0, hex('4'))],
+    ]);
+    const found: Heads = new Map([
+      ['a', head(2, hex('9'))],
+      ['b', head(2, hex('8'))],
+      ['c', head(2, hex('3'))],
+      ['e', head(0, hex('5'))],
+    ]);
     expect(compareHeads(sealed, found).map((f) => [f.streamId, f.reason])).toEqual([
       ['a', 'truncated'],
       ['b', 'rewritten'],
@@ -47,8 +68,14 @@ describe('seal: Merkle root over stream heads (issue 11 item 7)', () => {
   });
 
   it('seals store only changed heads; folding them gives every head; an edited seal no longer matches its root', () => {
-    const first: Heads = new Map([['a', head(0, hex('1'))], ['b', head(0, hex('2'))]]);
-    const second: Heads = new Map([['a', head(1, hex('3'))], ['b', head(0, hex('2'))]]);
+    const first: Heads = new Map([
+      ['a', head(0, hex('1'))],
+      ['b', head(0, hex('2'))],
+    ]);
+    const second: Heads = new Map([
+      ['a', head(1, hex('3'))],
+      ['b', head(0, hex('2'))],
+    ]);
     const s1: SealRecord = { ...sealData(new Map(), first, 2), revision: 0, position: 3, sealedAt: 't' };
     const s2: SealRecord = { ...sealData(first, second, 4), revision: 1, position: 5, sealedAt: 't' };
     expect(s2.changed).toEqual([['a', 1, hex('3')]]);
@@ -78,7 +105,9 @@ describe('ChainFold: incremental chain verification in log order', () => {
     const a = chained('person-A', [1, 2, 3, 4]);
     const rewritten = new ChainFold();
     [a[0], { ...a[1], data: { position: 99 } }, a[2], a[3]].forEach((e) => rewritten.add(e));
-    expect(rewritten.broken).toEqual([expect.objectContaining({ streamId: 'person-A', revision: 1, position: 2, reason: 'hash_mismatch' })]);
+    expect(rewritten.broken).toEqual([
+      expect.objectContaining({ streamId: 'person-A', revision: 1, position: 2, reason: 'hash_mismatch' }),
+    ]);
     const gap = new ChainFold();
     [a[0], a[2], a[3]].forEach((e) => gap.add(e));
     expect(gap.broken).toEqual([expect.objectContaining({ streamId: 'person-A', revision: 2, reason: 'revision_gap' })]);

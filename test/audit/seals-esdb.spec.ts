@@ -22,7 +22,11 @@ describe('seals through the event-store port, on the EventStoreDB adapter', () =
   async function appendChained(s: EventStore, streamId: string, n: number): Promise<void> {
     for (let i = 0; i < n; i++) {
       const stored = await s.readStream(streamId);
-      const [event] = sealBatch(streamId, [{ id: randomUUID(), type: 'Noted', data: { i }, metadata: { schemaVersion: 1, recordedAt: '2024-01-01T00:00:00Z' } }], stored[stored.length - 1]);
+      const [event] = sealBatch(
+        streamId,
+        [{ id: randomUUID(), type: 'Noted', data: { i }, metadata: { schemaVersion: 1, recordedAt: '2024-01-01T00:00:00Z' } }],
+        stored[stored.length - 1],
+      );
       await s.append(streamId, [event], stored.length === 0 ? 'no_stream' : stored.length - 1);
     }
   }
@@ -49,7 +53,12 @@ describe('seals through the event-store port, on the EventStoreDB adapter', () =
     expect(against.verdict).toBe('broken');
     expect(against.seal?.findings).toEqual(
       expect.arrayContaining([
-        { streamId: 'person-B', reason: 'truncated', expected: { revision: 2, hash: 'f'.repeat(64) }, found: { revision: 1, hash: expect.any(String) } },
+        {
+          streamId: 'person-B',
+          reason: 'truncated',
+          expected: { revision: 2, hash: 'f'.repeat(64) },
+          found: { revision: 1, hash: expect.any(String) },
+        },
         expect.objectContaining({ streamId: 'seals@0', reason: 'rewritten' }),
       ]),
     );

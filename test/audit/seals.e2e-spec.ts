@@ -42,8 +42,14 @@ describe('seals: a truncated or rewritten tail before the seal is named', () => 
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  const lastOf = (streamId: string) => db.prepare('SELECT * FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1').get(streamId) as Row;
-  const restore = (row: Row) => db.prepare('INSERT OR REPLACE INTO events (position, stream_id, revision, event_id, type, data, metadata) VALUES (@position, @stream_id, @revision, @event_id, @type, @data, @metadata)').run(row);
+  const lastOf = (streamId: string) =>
+    db.prepare('SELECT * FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1').get(streamId) as Row;
+  const restore = (row: Row) =>
+    db
+      .prepare(
+        'INSERT OR REPLACE INTO events (position, stream_id, revision, event_id, type, data, metadata) VALUES (@position, @stream_id, @revision, @event_id, @type, @data, @metadata)',
+      )
+      .run(row);
   const cli = async (...args: string[]) => {
     const lines: string[] = [];
     const code = await runAudit([...args, '--db', file], (s) => lines.push(s));
@@ -59,7 +65,12 @@ describe('seals: a truncated or rewritten tail before the seal is named', () => 
     expect(res.body.seal).toMatchObject({ revision: 0, streams, throughPosition: head });
     const verify = await ledger.get('/audit/verify', ledger.auditorKey);
     expect(verify.status).toBe(200);
-    expect(verify.body).toMatchObject({ verdict: 'intact', chain: { intact: true, broken: [] }, seal: { holds: true, findings: [], root: res.body.seal.root }, notYetSealed: 0 });
+    expect(verify.body).toMatchObject({
+      verdict: 'intact',
+      chain: { intact: true, broken: [] },
+      seal: { holds: true, findings: [], root: res.body.seal.root },
+      notYetSealed: 0,
+    });
     expect(verifier.status()).toMatchObject({ state: 'intact', notYetSealed: 0, lastSeal: { root: res.body.seal.root } });
     expect(await cli('verify')).toMatchObject({ code: 0 });
   });
@@ -84,7 +95,9 @@ describe('seals: a truncated or rewritten tail before the seal is named', () => 
     const throughPosition = (await ledger.get('/audit/verify')).body.seal.throughPosition;
     ledger.clock.set('2023-03-01T09:00:00+08:00');
     await ledger.must('/persons/NY-A1/account/credits', { month: '2023-03' });
-    const after = (db.prepare("SELECT COUNT(*) AS n FROM events WHERE position > ? AND stream_id <> 'seals'").get(throughPosition) as { n: number }).n;
+    const after = (
+      db.prepare("SELECT COUNT(*) AS n FROM events WHERE position > ? AND stream_id <> 'seals'").get(throughPosition) as { n: number }
+    ).n;
     expect(after).toBeGreaterThan(0);
     const verify = await ledger.get('/audit/verify');
     expect(verify.body).toMatchObject({ verdict: 'intact', notYetSealed: after });
@@ -104,12 +117,20 @@ describe('seals: a truncated or rewritten tail before the seal is named', () => 
       expect(verify.body.verdict).toBe('broken');
       expect(verify.body.chain.intact).toBe(true);
       expect(verify.body.seal.findings).toEqual([
-        { streamId: STREAM, reason: 'truncated', expected: { revision: last.revision, hash: JSON.parse(last.metadata).hash }, found: { revision: last.revision - 1, hash: expect.any(String) } },
+        {
+          streamId: STREAM,
+          reason: 'truncated',
+          expected: { revision: last.revision, hash: JSON.parse(last.metadata).hash },
+          found: { revision: last.revision - 1, hash: expect.any(String) },
+        },
       ]);
       const out = await cli('verify');
       expect(out.code).toBe(2);
       expect(out.text).toContain(`${STREAM}: truncated: expected revision ${last.revision}`);
-      expect(await verifier.verifyNow({ againstSeal: true })).toMatchObject({ state: 'broken', sealFindings: [expect.objectContaining({ streamId: STREAM, reason: 'truncated' })] });
+      expect(await verifier.verifyNow({ againstSeal: true })).toMatchObject({
+        state: 'broken',
+        sealFindings: [expect.objectContaining({ streamId: STREAM, reason: 'truncated' })],
+      });
       // Sealing a tampered store would vouch for it: refused, nothing written.
       const before = sealCount();
       const refused = await ledger.post('/audit/seals', {});
@@ -129,12 +150,25 @@ describe('seals: a truncated or rewritten tail before the seal is named', () => 
     const data = { ...JSON.parse(last.data), forged: true };
     const metadata = JSON.parse(last.metadata);
     const hash = eventHash({ streamId: STREAM, revision: last.revision, type: last.type, data, metadata });
-    db.prepare('UPDATE events SET data = ?, metadata = ? WHERE position = ?').run(JSON.stringify(data), JSON.stringify({ ...metadata, hash }), last.position);
+    db.prepare('UPDATE events SET data = ?, metadata = ? WHERE position = ?').run(
+      JSON.stringify(data),
+      JSON.stringify({ ...metadata, hash }),
+      last.position,
+    );
     try {
       const verify = await ledger.get('/audit/verify');
       expect(verify.body).toMatchObject({ verdict: 'broken', chain: { intact: true } });
-      expect(verify.body.seal.findings).toEqual([{ streamId: STREAM, reason: 'rewritten', expected: { revision: last.revision, hash: metadata.hash }, found: { revision: last.revision, hash } }]);
-      expect((await cli('verify')).text).toContain(`${STREAM}: rewritten: expected revision ${last.revision} hash ${metadata.hash}, found revision ${last.revision} hash ${hash}`);
+      expect(verify.body.seal.findings).toEqual([
+        {
+          streamId: STREAM,
+          reason: 'rewritten',
+          expected: { revision: last.revision, hash: metadata.hash },
+          found: { revision: last.revision, hash },
+        },
+      ]);
+      expect((await cli('verify')).text).toContain(
+        `${STREAM}: rewritten: expected revision ${last.revision} hash ${metadata.hash}, found revision ${last.revision} hash ${hash}`,
+      );
     } finally {
       restore(last);
     }
@@ -158,7 +192,9 @@ describe('seals: a truncated or rewritten tail before the seal is named', () => 
   });
 
   it('a service started on a tampered store reports the broken link once its first pass is done', async () => {
-    const row = db.prepare("SELECT * FROM events WHERE stream_id = ? AND type = 'VisitSettled' ORDER BY revision LIMIT 1").get(STREAM) as Row;
+    const row = db
+      .prepare("SELECT * FROM events WHERE stream_id = ? AND type = 'VisitSettled' ORDER BY revision LIMIT 1")
+      .get(STREAM) as Row;
     await ledger.close();
     const raw = new SqliteEventStore({ path: file });
     raw.db.prepare('UPDATE events SET data = ? WHERE position = ?').run(row.data.replace('148.50', '948.50'), row.position);
@@ -173,11 +209,17 @@ describe('seals: a truncated or rewritten tail before the seal is named', () => 
     }
     db = (ledger.store as SqliteEventStore).db;
     const status = await ledger.app.get<ChainVerifier>(CHAIN_VERIFIER).verifyNow({ againstSeal: false });
-    expect(status).toMatchObject({ state: 'broken', broken: { streamId: STREAM, revision: row.revision, position: row.position, reason: 'hash_mismatch' } });
+    expect(status).toMatchObject({
+      state: 'broken',
+      broken: { streamId: STREAM, revision: row.revision, position: row.position, reason: 'hash_mismatch' },
+    });
     // Operators see it without running a replay: /health degraded, readiness refused.
     const health = await request(ledger.app.getHttpServer()).get('/health');
     expect(health.status).toBe(503);
-    expect(health.body).toMatchObject({ status: 'degraded', chain: { state: 'broken', broken: { streamId: STREAM, position: row.position } } });
+    expect(health.body).toMatchObject({
+      status: 'degraded',
+      chain: { state: 'broken', broken: { streamId: STREAM, position: row.position } },
+    });
     const ready = await request(ledger.app.getHttpServer()).get('/health/ready');
     expect(ready.status).toBe(503);
     expect(ready.body.reasons).toEqual(expect.arrayContaining([expect.stringContaining('hash chain')]));

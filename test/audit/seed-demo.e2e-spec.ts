@@ -18,7 +18,10 @@ describe('seed:demo writes a realistic ledger through the API, and replay finds 
     const years = new Set(summary.personYears.map((p) => `${p.personId.slice(0, 2)}:${p.year}`));
     for (const y of ['NY:2022', 'NY:2023', 'AY:2020', 'JZ:2024', 'JZ:2025']) expect(years).toContain(y);
     const x = (await ledger.get('/persons/NY-X01/rate-timeline')).body.result;
-    expect(x.map((s: any) => [s.category, s.from])).toEqual([['in_service', '2022-07-01'], ['retired', '2023-07-01']]);
+    expect(x.map((s: any) => [s.category, s.from])).toEqual([
+      ['in_service', '2022-07-01'],
+      ['retired', '2023-07-01'],
+    ]);
     const student = (await ledger.get('/persons/AY-S01/years/2020')).body.result;
     expect(student.capInForce).toBe('400.00'); // 安医保〔2019〕75号 附件: college students 400
     const inpatient = (await ledger.get('/persons/AY-03/settlements/S-AY-03-INPATIENT')).body;
@@ -42,7 +45,13 @@ describe('seed:demo writes a realistic ledger through the API, and replay finds 
     for (const { personId, year } of summary.personYears) {
       const res = await ledger.post('/audit/replay', { personId, year }, ledger.auditorKey);
       expect(res.status).toBe(200);
-      expect({ personId, year, verdict: res.body.verdict, intact: res.body.chain.intact, diffs: res.body.differences }).toEqual({ personId, year, verdict: '0 differences', intact: true, diffs: [] });
+      expect({ personId, year, verdict: res.body.verdict, intact: res.body.chain.intact, diffs: res.body.differences }).toEqual({
+        personId,
+        year,
+        verdict: '0 differences',
+        intact: true,
+        diffs: [],
+      });
       checked += res.body.settlementsChecked;
     }
     expect(checked).toBe(summary.settlements);

@@ -14,16 +14,49 @@ export const STORY = { personId: 'NY-A1', year: 2023 };
 export async function writeStory(ledger: LedgerClient): Promise<void> {
   const at = (s: string) => ledger.clock.set(s);
   at('2023-01-01T09:00:00+08:00');
-  await ledger.must('/institutions', { code: 'NY-H2', name: '南阳市第二人民医院', category: 'county_general', level: 'level2', location: 'county', region: 'nanyang', designations: ['employee'] });
-  await ledger.must('/institutions', { code: 'NY-C01', name: '社区卫生服务中心', category: 'community_health_centre', level: 'level1', location: 'city', region: 'nanyang', designations: ['employee'] });
-  await ledger.must('/persons', { personId: 'NY-A1', scheme: 'employee', category: 'in_service', region: 'nanyang', enrolledOn: '2023-01-01', contributionBase: '5000.00', relatives: [] });
+  await ledger.must('/institutions', {
+    code: 'NY-H2',
+    name: '南阳市第二人民医院',
+    category: 'county_general',
+    level: 'level2',
+    location: 'county',
+    region: 'nanyang',
+    designations: ['employee'],
+  });
+  await ledger.must('/institutions', {
+    code: 'NY-C01',
+    name: '社区卫生服务中心',
+    category: 'community_health_centre',
+    level: 'level1',
+    location: 'city',
+    region: 'nanyang',
+    designations: ['employee'],
+  });
+  await ledger.must('/persons', {
+    personId: 'NY-A1',
+    scheme: 'employee',
+    category: 'in_service',
+    region: 'nanyang',
+    enrolledOn: '2023-01-01',
+    contributionBase: '5000.00',
+    relatives: [],
+  });
   at('2023-01-02T09:00:00+08:00');
   await ledger.must('/persons/NY-A1/account/credits', { month: '2023-01' });
   at('2023-02-01T09:00:00+08:00');
   await ledger.must('/persons/NY-A1/account/credits', { month: '2023-02' });
   const visit = async (id: string, instant: string, account: 'own' | 'none' = 'none') => {
     at(instant);
-    await ledger.must('/persons/NY-A1/visits', { settlementId: id, visitId: `V-${id}`, institutionCode: 'NY-H2', occurredAt: instant, settledAt: instant, medType: 'ordinary', lines: [{ code: 'DRUG-1', amount: '300.00', inCatalogue: true }], account: { source: account } });
+    await ledger.must('/persons/NY-A1/visits', {
+      settlementId: id,
+      visitId: `V-${id}`,
+      institutionCode: 'NY-H2',
+      occurredAt: instant,
+      settledAt: instant,
+      medType: 'ordinary',
+      lines: [{ code: 'DRUG-1', amount: '300.00', inCatalogue: true }],
+      account: { source: account },
+    });
   };
   await visit('S-MAR', '2023-03-02T10:00:00+08:00', 'own');
   at('2023-06-15T10:00:00+08:00');

@@ -5,7 +5,12 @@ import { eventHash, GENESIS_HASH, sealBatch, verifyChain } from '../../src/audit
 const STREAM = 'person-P1';
 
 function newEvent(i: number, data: unknown): NewEvent {
-  return { id: `id-${i}`, type: i % 2 ? 'VisitSettled' : 'AccountCredited', data, metadata: { schemaVersion: 1, recordedAt: `2023-01-0${(i % 9) + 1}T00:00:00Z`, commandId: `c-${i}` } };
+  return {
+    id: `id-${i}`,
+    type: i % 2 ? 'VisitSettled' : 'AccountCredited',
+    data,
+    metadata: { schemaVersion: 1, recordedAt: `2023-01-0${(i % 9) + 1}T00:00:00Z`, commandId: `c-${i}` },
+  };
 }
 
 /** Seals batches one after the other, as runStreamCommand would, and returns the events as stored (JSON round trip). */
@@ -13,8 +18,13 @@ function writeStream(batches: unknown[][]): RecordedEvent[] {
   const stored: RecordedEvent[] = [];
   let i = 0;
   for (const batch of batches) {
-    const sealed = sealBatch(STREAM, batch.map((d) => newEvent(i++, d)), stored[stored.length - 1]);
-    for (const e of sealed) stored.push(JSON.parse(JSON.stringify({ ...e, streamId: STREAM, revision: stored.length, position: 100 + stored.length })));
+    const sealed = sealBatch(
+      STREAM,
+      batch.map((d) => newEvent(i++, d)),
+      stored[stored.length - 1],
+    );
+    for (const e of sealed)
+      stored.push(JSON.parse(JSON.stringify({ ...e, streamId: STREAM, revision: stored.length, position: 100 + stored.length })));
   }
   return stored;
 }
@@ -50,7 +60,12 @@ describe('tamper chain', () => {
     const forged = { ...events[1], data: { fund: '999.00' } };
     forged.metadata = { ...forged.metadata, hash: eventHash(forged) };
     const result = verifyChain(STREAM, [events[0], forged, events[2]]);
-    expect(result.firstBroken).toMatchObject({ revision: 2, reason: 'prev_hash_mismatch', expected: forged.metadata.hash, found: events[1].metadata.hash });
+    expect(result.firstBroken).toMatchObject({
+      revision: 2,
+      reason: 'prev_hash_mismatch',
+      expected: forged.metadata.hash,
+      found: events[1].metadata.hash,
+    });
   });
 
   it('names the first of several broken links, and a removed event as a revision gap', () => {
@@ -63,7 +78,10 @@ describe('tamper chain', () => {
   it('an event written without a seal is a broken link (missing hash)', () => {
     const events = writeStream([[1], [2]]);
     const { hash: _h, ...rest } = events[1].metadata;
-    expect(verifyChain(STREAM, [events[0], { ...events[1], metadata: rest as RecordedEvent['metadata'] }]).firstBroken).toMatchObject({ revision: 1, reason: 'missing_hash' });
+    expect(verifyChain(STREAM, [events[0], { ...events[1], metadata: rest as RecordedEvent['metadata'] }]).firstBroken).toMatchObject({
+      revision: 1,
+      reason: 'missing_hash',
+    });
   });
 
   it('the hash covers the stream id and revision: the same event moved to another stream or place does not verify', () => {

@@ -65,9 +65,22 @@ describe('chain verifier: the verified position survives a restart', () => {
     expect(verified).toMatchObject({ state: 'intact', verifiedThrough: expect.any(Number) });
 
     const second = await start();
-    expect(second.status).toMatchObject({ state: 'intact', verifiedThrough: verified.verifiedThrough, notYetSealed: verified.notYetSealed, lastSeal: verified.lastSeal });
+    expect(second.status).toMatchObject({
+      state: 'intact',
+      verifiedThrough: verified.verifiedThrough,
+      notYetSealed: verified.notYetSealed,
+      lastSeal: verified.lastSeal,
+    });
     expect(second.eventsFolded).toBe(0);
-    await second.ledger.must('/institutions', { code: 'NY-H9', name: '南阳市第九人民医院', category: 'county_general', level: 'level2', location: 'county', region: 'nanyang', designations: ['employee'] });
+    await second.ledger.must('/institutions', {
+      code: 'NY-H9',
+      name: '南阳市第九人民医院',
+      category: 'county_general',
+      level: 'level2',
+      location: 'county',
+      region: 'nanyang',
+      designations: ['employee'],
+    });
     const after = await second.ledger.app.get<ChainVerifier>(CHAIN_VERIFIER).verifyNow({ againstSeal: false });
     expect(after.state).toBe('intact');
     expect(after.notYetSealed).toBe(verified.notYetSealed + 1);
@@ -81,7 +94,11 @@ describe('chain verifier: the verified position survives a restart', () => {
 
   it('an older event edited while the service was down is not re-read at start; GET /audit/verify and LEDGER_VERIFY_AT_START=full name it', async () => {
     const db = new Database(file);
-    const row = db.prepare("SELECT position, stream_id, revision, data FROM events WHERE stream_id LIKE 'person-%' AND type = 'VisitSettled' ORDER BY position LIMIT 1").get() as { position: number; stream_id: string; revision: number; data: string };
+    const row = db
+      .prepare(
+        "SELECT position, stream_id, revision, data FROM events WHERE stream_id LIKE 'person-%' AND type = 'VisitSettled' ORDER BY position LIMIT 1",
+      )
+      .get() as { position: number; stream_id: string; revision: number; data: string };
     const tampered = row.data.replace(/"(\d+)\.(\d\d)"/, '"9$1.$2"');
     expect(tampered).not.toBe(row.data);
     db.prepare('UPDATE events SET data = ? WHERE position = ?').run(tampered, row.position);
@@ -90,12 +107,18 @@ describe('chain verifier: the verified position survives a restart', () => {
       expect(resumed.eventsFolded).toBe(0);
       expect(resumed.status.state).toBe('intact'); // the gap: only each stream's last link is re-checked
       const verify = await resumed.ledger.get('/audit/verify', resumed.ledger.auditorKey);
-      expect(verify.body).toMatchObject({ verdict: 'broken', chain: { broken: [{ streamId: row.stream_id, revision: row.revision, reason: 'hash_mismatch' }] } });
+      expect(verify.body).toMatchObject({
+        verdict: 'broken',
+        chain: { broken: [{ streamId: row.stream_id, revision: row.revision, reason: 'hash_mismatch' }] },
+      });
       await resumed.ledger.close();
       process.env.LEDGER_VERIFY_AT_START = 'full';
       const full = await start();
       expect(full.eventsFolded).toBe(eventCount());
-      expect(full.status).toMatchObject({ state: 'broken', broken: { streamId: row.stream_id, revision: row.revision, reason: 'hash_mismatch' } });
+      expect(full.status).toMatchObject({
+        state: 'broken',
+        broken: { streamId: row.stream_id, revision: row.revision, reason: 'hash_mismatch' },
+      });
       await full.ledger.close();
     } finally {
       delete process.env.LEDGER_VERIFY_AT_START;
@@ -106,12 +129,17 @@ describe('chain verifier: the verified position survives a restart', () => {
 
   it('a head rewritten while the service was down: the checkpoint is dropped, the whole log verified, the link named', async () => {
     const db = new Database(file);
-    const head = db.prepare("SELECT position, stream_id, revision, data FROM events WHERE stream_id LIKE 'person-%' ORDER BY revision DESC LIMIT 1").get() as { position: number; stream_id: string; revision: number; data: string };
+    const head = db
+      .prepare("SELECT position, stream_id, revision, data FROM events WHERE stream_id LIKE 'person-%' ORDER BY revision DESC LIMIT 1")
+      .get() as { position: number; stream_id: string; revision: number; data: string };
     db.prepare('UPDATE events SET data = ? WHERE position = ?').run(head.data.replace(/"(\d+)\.(\d\d)"/, '"9$1.$2"'), head.position);
     db.close();
     const restarted = await start();
     expect(restarted.eventsFolded).toBe(eventCount());
-    expect(restarted.status).toMatchObject({ state: 'broken', broken: { streamId: head.stream_id, revision: head.revision, reason: 'hash_mismatch' } });
+    expect(restarted.status).toMatchObject({
+      state: 'broken',
+      broken: { streamId: head.stream_id, revision: head.revision, reason: 'hash_mismatch' },
+    });
     await restarted.ledger.close();
   }, 60_000);
 });

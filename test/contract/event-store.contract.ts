@@ -53,11 +53,7 @@ export function describeEventStoreContract(
     });
     const ids = (events: { id: string }[]) => events.map((e) => e.id);
 
-    async function expectConflict(
-      streamId: string,
-      expected: ExpectedRevision,
-      actual: number | 'no_stream',
-    ): Promise<void> {
+    async function expectConflict(streamId: string, expected: ExpectedRevision, actual: number | 'no_stream'): Promise<void> {
       const before = await store.readStream(streamId);
       const error = await store.append(streamId, [event(), event()], expected).then(
         () => undefined,
@@ -307,9 +303,7 @@ export function describeEventStoreContract(
       });
 
       it('backwards from the end and from a revision, at most maxCount', async () => {
-        expect((await store.readStream(s, { direction: 'backwards' })).map((e) => e.revision)).toEqual([
-          9, 8, 7, 6, 5, 4, 3, 2, 1, 0,
-        ]);
+        expect((await store.readStream(s, { direction: 'backwards' })).map((e) => e.revision)).toEqual([9, 8, 7, 6, 5, 4, 3, 2, 1, 0]);
         const read = await store.readStream(s, { direction: 'backwards', fromRevision: 5, maxCount: 3 });
         expect(read.map((e) => e.revision)).toEqual([5, 4, 3]);
         expect(ids(read)).toEqual(ids(written.slice(3, 6)).reverse());
@@ -328,7 +322,13 @@ export function describeEventStoreContract(
         const start = await store.headPosition();
         const [a, b, c] = [streamName('a'), streamName('b'), streamName('c')];
         const appended: { streamId: string; events: NewEvent[]; position: number }[] = [];
-        for (const [streamId, count] of [[a, 2], [b, 1], [a, 1], [c, 3], [b, 2]] as const) {
+        for (const [streamId, count] of [
+          [a, 2],
+          [b, 1],
+          [a, 1],
+          [c, 3],
+          [b, 2],
+        ] as const) {
           const events = Array.from({ length: count }, () => event());
           const result = await store.append(streamId, events, 'any');
           appended.push({ streamId, events, position: result.position });
@@ -413,9 +413,12 @@ export function describeEventStoreContract(
       it('stop() ends delivery', async () => {
         const s = streamName();
         const received: string[] = [];
-        const subscription = store.subscribeToAll((e) => {
-          if (e.streamId === s) received.push(e.id);
-        }, { afterPosition: await store.headPosition() });
+        const subscription = store.subscribeToAll(
+          (e) => {
+            if (e.streamId === s) received.push(e.id);
+          },
+          { afterPosition: await store.headPosition() },
+        );
         const first = event();
         await store.append(s, [first], 'no_stream');
         await subscription.caughtUp();
@@ -428,9 +431,12 @@ export function describeEventStoreContract(
 
       it('a handler that throws fails the subscription: done rejects with its error', async () => {
         const s = streamName();
-        const subscription = store.subscribeToAll((e) => {
-          if (e.streamId === s) throw new Error('projection broke');
-        }, { afterPosition: await store.headPosition() });
+        const subscription = store.subscribeToAll(
+          (e) => {
+            if (e.streamId === s) throw new Error('projection broke');
+          },
+          { afterPosition: await store.headPosition() },
+        );
         await store.append(s, [event()], 'no_stream');
         await expect(subscription.done).rejects.toThrow('projection broke');
         await subscription.stop();
@@ -459,7 +465,10 @@ export function describeEventStoreContract(
           amount: '1234.56',
           note: '乙类自付 𠀀 ✓',
         };
-        const e = { ...event('门诊结算', data), metadata: { schemaVersion: 1, recordedAt: '2026-03-01T00:00:00.000Z', actor: '经办员:王五' } };
+        const e = {
+          ...event('门诊结算', data),
+          metadata: { schemaVersion: 1, recordedAt: '2026-03-01T00:00:00.000Z', actor: '经办员:王五' },
+        };
         const start = await store.headPosition();
         await store.append(s, [e], 'no_stream');
         const [read] = await store.readStream(s);

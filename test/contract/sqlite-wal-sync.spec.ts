@@ -9,7 +9,12 @@ import * as path from 'node:path';
 import type { NewEvent } from '../../src/event-store/event-store.port';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store';
 
-const event = (i: number): NewEvent => ({ id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, type: 'T', data: { i }, metadata: { schemaVersion: 1, recordedAt: '2025-01-01T00:00:00Z' } });
+const event = (i: number): NewEvent => ({
+  id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+  type: 'T',
+  data: { i },
+  metadata: { schemaVersion: 1, recordedAt: '2025-01-01T00:00:00Z' },
+});
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 describe('SQLite FULL: the WAL synced off the main thread', () => {

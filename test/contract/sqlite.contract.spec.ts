@@ -57,7 +57,18 @@ describe('SqliteEventStore specifics', () => {
     // FULL: the connection commits with NORMAL and the WAL is synced off the main thread
     // before an append is answered (sqlite-wal-sync.spec.ts): one sync per group.
     expect(full.db.pragma('synchronous', { simple: true })).toBe(1);
-    await full.append('s', [{ id: '00000000-0000-4000-8000-000000000001', type: 'T', data: {}, metadata: { schemaVersion: 1, recordedAt: '2025-01-01T00:00:00Z' } }], 'no_stream');
+    await full.append(
+      's',
+      [
+        {
+          id: '00000000-0000-4000-8000-000000000001',
+          type: 'T',
+          data: {},
+          metadata: { schemaVersion: 1, recordedAt: '2025-01-01T00:00:00Z' },
+        },
+      ],
+      'no_stream',
+    );
     expect(full.stats()).toMatchObject({ commits: 1, syncs: 1 });
     const normal = open(join(dir, 'other.db'), 'NORMAL');
     expect(normal.db.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
@@ -168,7 +179,12 @@ describe('SqliteEventStore specifics', () => {
       await store.close();
       const reopened = open(path);
       const all = await reopened.readAll();
-      expect(all.map((e) => [e.streamId, n(e)])).toEqual([['reused', 0], ['a', 1], ['a', 2], ['c', 4]]);
+      expect(all.map((e) => [e.streamId, n(e)])).toEqual([
+        ['reused', 0],
+        ['a', 1],
+        ['a', 2],
+        ['c', 4],
+      ]);
       expect(all.map((e) => e.position)).toEqual([1, 2, 3, 4]);
     });
 

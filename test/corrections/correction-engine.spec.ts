@@ -34,16 +34,28 @@ describe('category corrected (in service → retired from 2023-01-01): rate and 
     const h = new PersonHistory('P-CAT')
       .settle({ id: 'S1', at: '2023-03-01T09:00:00+08:00', amount: '2000.00', institution: NY_L2 })
       .settle({ id: 'S2', at: '2023-04-01T09:00:00+08:00', amount: '1000.00', institution: NY_L2 });
-    expect(h.net()).toEqual({ S1: { fund: '1083.50', account: '0.00', cash: '916.50' }, S2: { fund: '416.50', account: '0.00', cash: '583.50' } });
+    expect(h.net()).toEqual({
+      S1: { fund: '1083.50', account: '0.00', cash: '916.50' },
+      S2: { fund: '416.50', account: '0.00', cash: '583.50' },
+    });
     const plan = apply(h, { kind: 'person-category', personId: 'P-CAT', category: 'retired', from: '2023-01-01' });
-    expect(kinds(plan)).toEqual(['PersonCategoryCorrected', 'SettlementAdjusted', 'ReceivableRecorded', 'SettlementAdjusted', 'ReceivableRecorded']);
+    expect(kinds(plan)).toEqual([
+      'PersonCategoryCorrected',
+      'SettlementAdjusted',
+      'ReceivableRecorded',
+      'SettlementAdjusted',
+      'ReceivableRecorded',
+    ]);
     const [a1, a2] = data(plan, 'SettlementAdjusted');
     expect([a1.previous, a1.adjusted, a1.delta]).toEqual([
       { fund: '1083.50', account: '0.00', cash: '916.50' },
       { fund: '1280.50', account: '0.00', cash: '719.50' },
       { fund: '197.00', account: '0.00', cash: '-197.00' },
     ]);
-    expect([a2.adjusted, a2.delta]).toEqual([{ fund: '630.50', account: '0.00', cash: '369.50' }, { fund: '214.00', account: '0.00', cash: '-214.00' }]);
+    expect([a2.adjusted, a2.delta]).toEqual([
+      { fund: '630.50', account: '0.00', cash: '369.50' },
+      { fund: '214.00', account: '0.00', cash: '-214.00' },
+    ]);
     expect(a1.decision.amounts).toMatchObject({ rate: '0.65', capAnnual: '2000.00' });
     expect(a1.divergence).toEqual({ step: 'category', clause: expect.stringContaining('宛政办〔2022〕42号') });
     expect(data(plan, 'ReceivableRecorded').map((r) => [r.owedTo, r.amount])).toEqual([
@@ -60,12 +72,18 @@ describe('category corrected (in service → retired from 2023-01-01): rate and 
   });
 
   it('own account: the account paid 27.00 too much → AccountRefunded 27.00, balance 48.50 → 75.50', () => {
-    const h = new PersonHistory('P-REF').credit('2023-01', '200.00').settle({ id: 'S1', at: '2023-03-01T09:00:00+08:00', amount: '300.00', institution: NY_L2, account: 'own' });
+    const h = new PersonHistory('P-REF')
+      .credit('2023-01', '200.00')
+      .settle({ id: 'S1', at: '2023-03-01T09:00:00+08:00', amount: '300.00', institution: NY_L2, account: 'own' });
     expect(h.net().S1).toEqual({ fund: '148.50', account: '151.50', cash: '0.00' });
     const plan = apply(h, { kind: 'person-category', personId: 'P-REF', category: 'retired', from: '2023-01-01' });
     expect(kinds(plan)).toEqual(['PersonCategoryCorrected', 'SettlementAdjusted', 'AccountRefunded']);
     expect(data(plan, 'SettlementAdjusted')[0].adjusted).toEqual({ fund: '175.50', account: '124.50', cash: '0.00' });
-    expect(data(plan, 'AccountRefunded')[0]).toMatchObject({ amount: '27.00', settlementId: 'S1', clause: 'ledger rule correction-account-refund' });
+    expect(data(plan, 'AccountRefunded')[0]).toMatchObject({
+      amount: '27.00',
+      settlementId: 'S1',
+      clause: 'ledger rule correction-account-refund',
+    });
     expect(h.state().account.balance).toBe('75.50');
   });
 });
@@ -107,7 +125,11 @@ describe('institution level corrected', () => {
     expect(data(plan, 'ReceivableRecorded')[0]).toMatchObject({ owedTo: 'fund', amount: '21.50' });
     expect(h.state().account.balance).toBe('0.00');
     // A reversal afterwards gives back what the account actually paid: 120.00 + 10.00, not 151.50.
-    const [reversal] = reverseSettlement({ settlementId: 'S1', reversedAt: '2023-03-20T09:00:00+08:00', reason: 'test' }, h.state(), REVERSAL_WINDOW);
+    const [reversal] = reverseSettlement(
+      { settlementId: 'S1', reversedAt: '2023-03-20T09:00:00+08:00', reason: 'test' },
+      h.state(),
+      REVERSAL_WINDOW,
+    );
     expect(reversal.data).toMatchObject({ fundRestored: '148.50', accountRestored: '130.00' });
   });
 
@@ -127,8 +149,18 @@ describe('institution level corrected', () => {
 
 describe('bill lines corrected', () => {
   it('line A01 was 100.00 not 1000.00 at level 1: fund 600.00 → 60.00, cash 400.00 → 40.00, 360.00 owed to the person', () => {
-    const h = new PersonHistory('P-LIN').settle({ id: 'S1', at: '2023-03-01T09:00:00+08:00', lines: [{ code: 'A01', amount: '1000.00', inCatalogue: true }], institution: NY_L1 });
-    const plan = apply(h, { kind: 'settlement-lines', personId: 'P-LIN', settlementId: 'S1', lines: [{ code: 'A01', amount: '100.00', inCatalogue: true }] });
+    const h = new PersonHistory('P-LIN').settle({
+      id: 'S1',
+      at: '2023-03-01T09:00:00+08:00',
+      lines: [{ code: 'A01', amount: '1000.00', inCatalogue: true }],
+      institution: NY_L1,
+    });
+    const plan = apply(h, {
+      kind: 'settlement-lines',
+      personId: 'P-LIN',
+      settlementId: 'S1',
+      lines: [{ code: 'A01', amount: '100.00', inCatalogue: true }],
+    });
     const [a] = data(plan, 'SettlementAdjusted');
     expect([a.previous, a.adjusted, a.delta]).toEqual([
       { fund: '600.00', account: '0.00', cash: '400.00' },
@@ -142,7 +174,12 @@ describe('bill lines corrected', () => {
   it('a second correction builds on the first: previous is the last adjusted figures', () => {
     const h = new PersonHistory('P-TWO').settle({ id: 'S1', at: '2023-03-01T09:00:00+08:00', amount: '300.00', institution: NY_L2 });
     apply(h, { kind: 'person-category', personId: 'P-TWO', category: 'retired', from: '2023-01-01' });
-    const plan = apply(h, { kind: 'settlement-lines', personId: 'P-TWO', settlementId: 'S1', lines: [{ code: 'L1', amount: '200.00', inCatalogue: true }] });
+    const plan = apply(h, {
+      kind: 'settlement-lines',
+      personId: 'P-TWO',
+      settlementId: 'S1',
+      lines: [{ code: 'L1', amount: '200.00', inCatalogue: true }],
+    });
     const [a] = data(plan, 'SettlementAdjusted');
     // Retired at level 2: (300 − 30) × 65% = 175.50, then (200 − 30) × 65% = 110.50.
     expect([a.previous.fund, a.adjusted.fund, a.delta.fund]).toEqual(['175.50', '110.50', '-65.00']);

@@ -9,7 +9,12 @@ import type { PolicyPack } from '../../src/policy/pack.types';
 import { defaultCatalog } from '../support/policy';
 
 export const catalog: PolicyCatalog = defaultCatalog();
-export const inst = (code: string, level: InstitutionFacts['level'], region = 'nanyang'): InstitutionFacts => ({ code, level, region, designated: true });
+export const inst = (code: string, level: InstitutionFacts['level'], region = 'nanyang'): InstitutionFacts => ({
+  code,
+  level,
+  region,
+  designated: true,
+});
 
 export interface VisitSpec {
   id: string;
@@ -25,9 +30,17 @@ export interface VisitSpec {
 export class PersonHistory {
   readonly events: RecordedEvent[] = [];
 
-  constructor(readonly personId: string, category: PersonCategory = 'in_service', enrolledOn = '2023-01-01', region = 'nanyang') {
+  constructor(
+    readonly personId: string,
+    category: PersonCategory = 'in_service',
+    enrolledOn = '2023-01-01',
+    region = 'nanyang',
+  ) {
     const scheme = category === 'in_service' || category === 'retired' ? 'employee' : 'resident';
-    this.push({ type: 'PersonEnrolled', data: { personId, scheme, category, region, enrolledOn, contributionBase: '6000.00', relatives: [] } });
+    this.push({
+      type: 'PersonEnrolled',
+      data: { personId, scheme, category, region, enrolledOn, contributionBase: '6000.00', relatives: [] },
+    });
   }
 
   state(): PersonState {
@@ -37,17 +50,30 @@ export class PersonHistory {
   push(...events: Array<{ type: string; data: unknown }>): this {
     for (const e of events) {
       const revision = this.events.length;
-      this.events.push({ ...e, id: `e-${this.personId}-${revision}`, streamId: `person-${this.personId}`, revision, position: revision + 1, metadata: { schemaVersion: currentSchemaVersion(e.type), recordedAt: '2024-01-01T00:00:00Z' } });
+      this.events.push({
+        ...e,
+        id: `e-${this.personId}-${revision}`,
+        streamId: `person-${this.personId}`,
+        revision,
+        position: revision + 1,
+        metadata: { schemaVersion: currentSchemaVersion(e.type), recordedAt: '2024-01-01T00:00:00Z' },
+      });
     }
     return this;
   }
 
   credit(month: string, amount: string): this {
-    return this.push({ type: 'AccountCredited', data: { month, amount, category: 'in_service', basis: {}, clause: '宛政办〔2022〕42号 第八条（一）', packVersion: 'x' } });
+    return this.push({
+      type: 'AccountCredited',
+      data: { month, amount, category: 'in_service', basis: {}, clause: '宛政办〔2022〕42号 第八条（一）', packVersion: 'x' },
+    });
   }
 
   purchase(paymentId: string, amount: string, paidOn: string): this {
-    return this.push({ type: 'AccountPurchasePaid', data: { paymentId, purpose: 'pharmacy', amount, reference: paymentId, paidOn, clause: '宛政办〔2022〕42号 第九条' } });
+    return this.push({
+      type: 'AccountPurchasePaid',
+      data: { paymentId, purpose: 'pharmacy', amount, reference: paymentId, paidOn, clause: '宛政办〔2022〕42号 第九条' },
+    });
   }
 
   retire(processedOn: string, effectiveFrom: string): this {
@@ -80,7 +106,8 @@ export class PersonHistory {
     const out: Record<string, { fund: string; account: string; cash: string }> = {};
     for (const e of this.events) {
       const d = e.data as any;
-      if (e.type === 'VisitSettled') out[d.settlementId] = { fund: d.decision.amounts.fund, account: d.decision.amounts.account, cash: d.decision.amounts.cash };
+      if (e.type === 'VisitSettled')
+        out[d.settlementId] = { fund: d.decision.amounts.fund, account: d.decision.amounts.account, cash: d.decision.amounts.cash };
       if (e.type === 'SettlementAdjusted') out[d.settlementId] = d.adjusted;
     }
     return out;

@@ -6,7 +6,18 @@
  * keeps that true. LEDGER_CRASH_ROUNDS sets the kills (default 2); LEDGER_REPORT=1 prints figures.
  */
 import { money } from '../../src/kernel/money';
-import { checkExactlyOnce, checkReadModelsEqualReplay, CrashLedger, Figures, loadUntilKilled, report, ROUNDS, SettleRequest, setUpLedger, visitBody } from './support/crash-load';
+import {
+  checkExactlyOnce,
+  checkReadModelsEqualReplay,
+  CrashLedger,
+  Figures,
+  loadUntilKilled,
+  report,
+  ROUNDS,
+  SettleRequest,
+  setUpLedger,
+  visitBody,
+} from './support/crash-load';
 
 jest.setTimeout(240_000);
 
@@ -19,9 +30,15 @@ const PER_ROUND = 96;
 let ledger: CrashLedger;
 
 beforeAll(async () => {
-  ledger = new CrashLedger({ LEDGER_FAMILY_RECONCILE_AFTER_MS: String(RECONCILE_AFTER_MS), LEDGER_FAMILY_RECONCILE_EVERY_MS: String(RECONCILE_EVERY_MS) });
+  ledger = new CrashLedger({
+    LEDGER_FAMILY_RECONCILE_AFTER_MS: String(RECONCILE_AFTER_MS),
+    LEDGER_FAMILY_RECONCILE_EVERY_MS: String(RECONCILE_EVERY_MS),
+  });
   await ledger.start();
-  const persons = FAMILIES.flatMap(({ holder, child }) => [{ personId: holder, relatives: [{ personId: child, relation: 'child' }] }, { personId: child }]);
+  const persons = FAMILIES.flatMap(({ holder, child }) => [
+    { personId: holder, relatives: [{ personId: child, relation: 'child' }] },
+    { personId: child },
+  ]);
   await setUpLedger(ledger, persons, Object.fromEntries(FAMILIES.map((f) => [f.holder, MONTHS])));
 });
 afterAll(() => ledger?.close());
@@ -30,7 +47,11 @@ function roundRequests(round: number): SettleRequest[] {
   return Array.from({ length: PER_ROUND }, (_, i) => {
     const { holder, child } = FAMILIES[i % FAMILIES.length];
     const settlementId = `FR${round}-${i}`;
-    return { personId: child, key: `family-r${round}-${i}`, body: visitBody(settlementId, round * PER_ROUND + i, `${30 + (i % 5) * 10}.00`, { source: 'relative', holderId: holder }) };
+    return {
+      personId: child,
+      key: `family-r${round}-${i}`,
+      body: visitBody(settlementId, round * PER_ROUND + i, `${30 + (i % 5) * 10}.00`, { source: 'relative', holderId: holder }),
+    };
   });
 }
 
@@ -54,7 +75,8 @@ function heldInStore(): { held: string; keptByHolder: Map<string, ReturnType<typ
   const outstanding = new Map<string, { holder: string; amount: ReturnType<typeof money> }>();
   const kept = new Map<string, string>();
   for (const e of events) {
-    if (e.type === 'FamilyAccountPayment') outstanding.set(e.data.paymentId, { holder: e.streamId.slice('person-'.length), amount: money(e.data.amount) });
+    if (e.type === 'FamilyAccountPayment')
+      outstanding.set(e.data.paymentId, { holder: e.streamId.slice('person-'.length), amount: money(e.data.amount) });
     if (e.type === 'FamilyAccountPaymentRefunded') {
       const p = outstanding.get(e.data.paymentId)!;
       p.amount = p.amount.minus(e.data.amount);
@@ -82,7 +104,16 @@ async function waitForReconciliation(): Promise<string> {
 }
 
 it('SIGKILL during relative-account settlements: no holder money held for settlements that never happened; retries exactly once', async () => {
-  const figures: Figures & { heldAtKill: string[]; heldAfterRestart: string[] } = { rounds: ROUNDS, sent: 0, acknowledged: 0, lost: 0, duplicated: 0, inFlightRetried: 0, heldAtKill: [], heldAfterRestart: [] };
+  const figures: Figures & { heldAtKill: string[]; heldAfterRestart: string[] } = {
+    rounds: ROUNDS,
+    sent: 0,
+    acknowledged: 0,
+    lost: 0,
+    duplicated: 0,
+    inFlightRetried: 0,
+    heldAtKill: [],
+    heldAfterRestart: [],
+  };
   for (let round = 1; round <= ROUNDS; round++) {
     const requests = roundRequests(round);
     await loadUntilKilled(ledger, requests, 12, 10 + ((round * 23) % 30));
@@ -100,7 +131,10 @@ it('SIGKILL during relative-account settlements: no holder money held for settle
     figures.duplicated += checked.duplicated;
     figures.inFlightRetried += checked.retried;
   }
-  await checkReadModelsEqualReplay(ledger, FAMILIES.flatMap((f) => [f.holder, f.child]));
+  await checkReadModelsEqualReplay(
+    ledger,
+    FAMILIES.flatMap((f) => [f.holder, f.child]),
+  );
   report('crash: relative-account settlements', figures);
   expect(figures.acknowledged).toBeGreaterThan(0);
   expect({ lost: figures.lost, duplicated: figures.duplicated }).toEqual({ lost: 0, duplicated: 0 });

@@ -6,7 +6,18 @@
  * read models equal to a fold of the stream. LEDGER_CRASH_ROUNDS sets the kills (default 2);
  * LEDGER_REPORT=1 prints the figures.
  */
-import { checkExactlyOnce, checkReadModelsEqualReplay, CrashLedger, Figures, loadUntilKilled, report, ROUNDS, SettleRequest, setUpLedger, visitBody } from './support/crash-load';
+import {
+  checkExactlyOnce,
+  checkReadModelsEqualReplay,
+  CrashLedger,
+  Figures,
+  loadUntilKilled,
+  report,
+  ROUNDS,
+  SettleRequest,
+  setUpLedger,
+  visitBody,
+} from './support/crash-load';
 
 jest.setTimeout(240_000);
 
@@ -17,7 +28,10 @@ let ledger: CrashLedger;
 beforeAll(async () => {
   ledger = new CrashLedger();
   await ledger.start();
-  await setUpLedger(ledger, PERSONS.map((personId) => ({ personId })));
+  await setUpLedger(
+    ledger,
+    PERSONS.map((personId) => ({ personId })),
+  );
 });
 afterAll(() => ledger?.close());
 

@@ -43,17 +43,42 @@ beforeAll(async () => {
   });
   await registerInstitutions(h, INSTITUTIONS);
   for (const personId of ['NY-D1', 'NY-D2']) {
-    expect((await post('/persons', { personId, scheme: 'employee', category: 'in_service', region: 'nanyang', enrolledOn: '2023-01-01', contributionBase: '5000.00', relatives: [] })).status).toBe(201);
+    expect(
+      (
+        await post('/persons', {
+          personId,
+          scheme: 'employee',
+          category: 'in_service',
+          region: 'nanyang',
+          enrolledOn: '2023-01-01',
+          contributionBase: '5000.00',
+          relatives: [],
+        })
+      ).status,
+    ).toBe(201);
   }
   h.clock.set('2023-01-02T09:00:00+08:00');
   expect((await post('/persons/NY-D1/account/credits', { month: '2023-01' })).status).toBe(201);
   const visit = async (personId: string, settlementId: string, at: string, source: 'own' | 'none', institutionCode = 'NY-L2') => {
     h.clock.set(at);
-    const res = await post(`/persons/${personId}/visits`, { settlementId, visitId: `V-${settlementId}`, institutionCode, occurredAt: at, settledAt: at, medType: 'ordinary', lines: [{ code: 'A01', amount: '300.00', inCatalogue: true }], account: { source } });
+    const res = await post(`/persons/${personId}/visits`, {
+      settlementId,
+      visitId: `V-${settlementId}`,
+      institutionCode,
+      occurredAt: at,
+      settledAt: at,
+      medType: 'ordinary',
+      lines: [{ code: 'A01', amount: '300.00', inCatalogue: true }],
+      account: { source },
+    });
     expect(res.status).toBe(201);
     return res.body.decision.amounts;
   };
-  expect(await visit('NY-D1', 'S-1', '2023-03-02T10:00:00+08:00', 'own')).toMatchObject({ fund: '148.50', account: '100.00', cash: '51.50' });
+  expect(await visit('NY-D1', 'S-1', '2023-03-02T10:00:00+08:00', 'own')).toMatchObject({
+    fund: '148.50',
+    account: '100.00',
+    cash: '51.50',
+  });
   expect(await visit('NY-D1', 'S-2', '2023-08-10T10:00:00+08:00', 'none')).toMatchObject({ fund: '148.50', cash: '151.50' });
   await visit('NY-D2', 'S-3', '2023-05-10T10:00:00+08:00', 'none', 'NY-L3');
   h.clock.set('2024-03-01T10:00:00+08:00');
@@ -65,25 +90,64 @@ describe('a dispute from opening to the corrected year', () => {
 
   it('the institution whose settlements they are opens it; the analysis re-adjudicates the alleged facts (+27.00 each, first parting at the category step)', async () => {
     const head = await h.store.headPosition();
-    const res = await post('/disputes', { subject: { kind: 'settlements', personId: 'NY-D1', settlementIds: ['S-1', 'S-2'] }, grounds: { code: 'WRONG_CATEGORY', text: 'retired since January' }, allegedFacts: RETIRED }, h.keys.institution('NY-L2'), 'open-dispute-1');
+    const res = await post(
+      '/disputes',
+      {
+        subject: { kind: 'settlements', personId: 'NY-D1', settlementIds: ['S-1', 'S-2'] },
+        grounds: { code: 'WRONG_CATEGORY', text: 'retired since January' },
+        allegedFacts: RETIRED,
+      },
+      h.keys.institution('NY-L2'),
+      'open-dispute-1',
+    );
     expect(res.status).toBe(201);
     disputeId = res.body.disputeId;
-    expect(res.body.dispute).toMatchObject({ status: 'open', institutionCode: 'NY-L2', openedBy: { role: 'institution', institutionCode: 'NY-L2' } });
-    expect(res.body.dispute.analysis.changes.map((c: any) => [c.settlementId, c.recorded.fund, c.alleged.fund, c.delta.fund, c.delta.cash, c.divergence.step])).toEqual([
+    expect(res.body.dispute).toMatchObject({
+      status: 'open',
+      institutionCode: 'NY-L2',
+      openedBy: { role: 'institution', institutionCode: 'NY-L2' },
+    });
+    expect(
+      res.body.dispute.analysis.changes.map((c: any) => [
+        c.settlementId,
+        c.recorded.fund,
+        c.alleged.fund,
+        c.delta.fund,
+        c.delta.cash,
+        c.divergence.step,
+      ]),
+    ).toEqual([
       ['S-1', '148.50', '175.50', '27.00', '-27.00', 'category'],
       ['S-2', '148.50', '175.50', '27.00', '-27.00', 'category'],
     ]);
     expect(res.body.dispute.analysis.totals).toEqual({ fund: '54.00', account: '0.00', cash: '-54.00' });
     // One event only: the analysis wrote nothing on the person.
     expect(await h.store.headPosition()).toBe(head + 1);
-    const again = await post('/disputes', { subject: { kind: 'settlements', personId: 'NY-D1', settlementIds: ['S-1', 'S-2'] }, grounds: { code: 'WRONG_CATEGORY', text: 'retired since January' }, allegedFacts: RETIRED }, h.keys.institution('NY-L2'), 'open-dispute-1');
+    const again = await post(
+      '/disputes',
+      {
+        subject: { kind: 'settlements', personId: 'NY-D1', settlementIds: ['S-1', 'S-2'] },
+        grounds: { code: 'WRONG_CATEGORY', text: 'retired since January' },
+        allegedFacts: RETIRED,
+      },
+      h.keys.institution('NY-L2'),
+      'open-dispute-1',
+    );
     expect([again.status, again.headers['idempotent-replayed'], again.body.disputeId]).toEqual([201, 'true', disputeId]);
     expect(await h.store.headPosition()).toBe(head + 1);
   });
 
   it('another institution may neither open a dispute on these settlements nor read this one (403); the auditor reads it', async () => {
     const head = await h.store.headPosition();
-    expect((await post('/disputes', { subject: { kind: 'settlements', personId: 'NY-D1', settlementIds: ['S-1'] }, grounds: { code: 'OTHER', text: 'x' } }, h.keys.institution('NY-L1'))).status).toBe(403);
+    expect(
+      (
+        await post(
+          '/disputes',
+          { subject: { kind: 'settlements', personId: 'NY-D1', settlementIds: ['S-1'] }, grounds: { code: 'OTHER', text: 'x' } },
+          h.keys.institution('NY-L1'),
+        )
+      ).status,
+    ).toBe(403);
     expect((await get(`/disputes/${disputeId}`, h.keys.institution('NY-L1'))).status).toBe(403);
     expect((await get(`/disputes/${disputeId}`, h.keys.institution('NY-L2'))).status).toBe(200);
     const read = await get(`/disputes/${disputeId}`, h.keys.auditor);
@@ -101,8 +165,18 @@ describe('a dispute from opening to the corrected year', () => {
     const head = await h.store.headPosition();
     const res = await post(`/disputes/${disputeId}/uphold?dryRun=true`, {});
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ dryRun: true, created: false, correction: { dryRun: true, changed: true, totals: { fund: '54.00', account: '0.00', cash: '-54.00' } } });
-    expect(res.body.correction.persons[0].events.map((e: any) => e.type)).toEqual(['PersonCategoryCorrected', 'SettlementAdjusted', 'ReceivableRecorded', 'SettlementAdjusted', 'ReceivableRecorded']);
+    expect(res.body).toMatchObject({
+      dryRun: true,
+      created: false,
+      correction: { dryRun: true, changed: true, totals: { fund: '54.00', account: '0.00', cash: '-54.00' } },
+    });
+    expect(res.body.correction.persons[0].events.map((e: any) => e.type)).toEqual([
+      'PersonCategoryCorrected',
+      'SettlementAdjusted',
+      'ReceivableRecorded',
+      'SettlementAdjusted',
+      'ReceivableRecorded',
+    ]);
     expect(await h.store.headPosition()).toBe(head);
   });
 
@@ -140,7 +214,15 @@ describe('a dispute from opening to the corrected year', () => {
 
   it('the corrected year: a visit settled now is paid as retired; replay finds 0 differences', async () => {
     h.clock.set('2023-09-01T10:00:00+08:00');
-    const res = await post('/persons/NY-D1/visits', { settlementId: 'S-4', visitId: 'V-S-4', institutionCode: 'NY-L2', occurredAt: '2023-09-01T10:00:00+08:00', settledAt: '2023-09-01T10:00:00+08:00', medType: 'ordinary', lines: [{ code: 'A01', amount: '300.00', inCatalogue: true }] });
+    const res = await post('/persons/NY-D1/visits', {
+      settlementId: 'S-4',
+      visitId: 'V-S-4',
+      institutionCode: 'NY-L2',
+      occurredAt: '2023-09-01T10:00:00+08:00',
+      settledAt: '2023-09-01T10:00:00+08:00',
+      medType: 'ordinary',
+      lines: [{ code: 'A01', amount: '300.00', inCatalogue: true }],
+    });
     expect(res.status).toBe(201);
     expect(res.body.decision.amounts).toMatchObject({ rate: '0.65', fund: '175.50', capAnnual: '2000.00', capRemainingBefore: '1649.00' });
     h.clock.set('2024-03-01T10:00:00+08:00');
@@ -152,7 +234,11 @@ describe('a dispute from opening to the corrected year', () => {
 
 describe('other roles and subjects', () => {
   it("the agency on a person's behalf, on an account movement; rejected with a reason, final", async () => {
-    const opened = await post('/disputes', { subject: { kind: 'account-movement', personId: 'NY-D1', movementId: '2023-01' }, grounds: { code: 'WRONG_ACCOUNT_MOVEMENT', text: 'the credit was short' }, onBehalfOf: 'NY-D1' });
+    const opened = await post('/disputes', {
+      subject: { kind: 'account-movement', personId: 'NY-D1', movementId: '2023-01' },
+      grounds: { code: 'WRONG_ACCOUNT_MOVEMENT', text: 'the credit was short' },
+      onBehalfOf: 'NY-D1',
+    });
     expect(opened.status).toBe(201);
     expect(opened.body.dispute.openedBy).toMatchObject({ role: 'on-behalf', onBehalfOf: 'NY-D1' });
     const id = opened.body.disputeId;
@@ -168,9 +254,27 @@ describe('other roles and subjects', () => {
     const settlements = { kind: 'settlements', personId: 'NY-D1', settlementIds: ['S-1'] };
     const r1 = await post('/disputes', { subject: settlements, grounds: { code: 'OTHER', text: 'x' }, onBehalfOf: 'NY-D2' });
     expect([r1.status, r1.body.errors?.[0]?.field ?? r1.body.message]).toEqual([400, expect.stringContaining('onBehalfOf')]);
-    expect((await post('/disputes', { subject: settlements, grounds: { code: 'OTHER', text: 'x' }, onBehalfOf: 'NY-D1' }, h.keys.institution('NY-L2'))).status).toBe(400);
-    expect((await post('/disputes', { subject: { kind: 'account-movement', personId: 'NY-D1', movementId: '2023-01' }, grounds: { code: 'OTHER', text: 'x' } }, h.keys.institution('NY-L2'))).status).toBe(403);
-    expect((await post('/disputes', { subject: { ...settlements, settlementIds: ['S-404'] }, grounds: { code: 'OTHER', text: 'x' } })).status).toBe(404);
+    expect(
+      (
+        await post(
+          '/disputes',
+          { subject: settlements, grounds: { code: 'OTHER', text: 'x' }, onBehalfOf: 'NY-D1' },
+          h.keys.institution('NY-L2'),
+        )
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await post(
+          '/disputes',
+          { subject: { kind: 'account-movement', personId: 'NY-D1', movementId: '2023-01' }, grounds: { code: 'OTHER', text: 'x' } },
+          h.keys.institution('NY-L2'),
+        )
+      ).status,
+    ).toBe(403);
+    expect(
+      (await post('/disputes', { subject: { ...settlements, settlementIds: ['S-404'] }, grounds: { code: 'OTHER', text: 'x' } })).status,
+    ).toBe(404);
     const bad = await post('/disputes', { subject: settlements, grounds: { code: 'NOPE', text: 'x' } });
     expect(bad.status).toBe(400);
     expect(bad.body.message).toContain('grounds.code');
@@ -178,10 +282,25 @@ describe('other roles and subjects', () => {
   });
 
   it("an institution disputes its own month, not another's", async () => {
-    const own = await post('/disputes', { subject: { kind: 'institution-month', institutionCode: 'NY-L2', month: '2023-08' }, grounds: { code: 'WRONG_INSTITUTION_MONTH', text: 'a visit is missing' } }, h.keys.institution('NY-L2'));
+    const own = await post(
+      '/disputes',
+      {
+        subject: { kind: 'institution-month', institutionCode: 'NY-L2', month: '2023-08' },
+        grounds: { code: 'WRONG_INSTITUTION_MONTH', text: 'a visit is missing' },
+      },
+      h.keys.institution('NY-L2'),
+    );
     expect(own.status).toBe(201);
     expect(own.body.dispute.institutionCode).toBe('NY-L2');
-    expect((await post('/disputes', { subject: { kind: 'institution-month', institutionCode: 'NY-L3', month: '2023-08' }, grounds: { code: 'OTHER', text: 'x' } }, h.keys.institution('NY-L2'))).status).toBe(403);
+    expect(
+      (
+        await post(
+          '/disputes',
+          { subject: { kind: 'institution-month', institutionCode: 'NY-L3', month: '2023-08' }, grounds: { code: 'OTHER', text: 'x' } },
+          h.keys.institution('NY-L2'),
+        )
+      ).status,
+    ).toBe(403);
     // Nothing alleged and no correction given: upholding needs one (400 naming the field), nothing written.
     const head = await h.store.headPosition();
     const uphold = await post(`/disputes/${own.body.disputeId}/uphold`, {});
@@ -191,7 +310,16 @@ describe('other roles and subjects', () => {
   });
 
   it('alleged facts that cannot be analysed are recorded with the reason, not refused', async () => {
-    const res = await post('/disputes', { subject: { kind: 'settlements', personId: 'NY-D2', settlementIds: ['S-3'] }, grounds: { code: 'WRONG_LINES', text: 'x' }, allegedFacts: { kind: 'settlement-lines', personId: 'NY-D2', settlementId: 'S-404', lines: [{ code: 'A01', amount: '1.00', inCatalogue: true }] } });
+    const res = await post('/disputes', {
+      subject: { kind: 'settlements', personId: 'NY-D2', settlementIds: ['S-3'] },
+      grounds: { code: 'WRONG_LINES', text: 'x' },
+      allegedFacts: {
+        kind: 'settlement-lines',
+        personId: 'NY-D2',
+        settlementId: 'S-404',
+        lines: [{ code: 'A01', amount: '1.00', inCatalogue: true }],
+      },
+    });
     expect(res.status).toBe(201);
     expect(res.body.dispute.analysis).toMatchObject({ changes: [], error: expect.stringContaining('S-404') });
   });
@@ -201,26 +329,44 @@ describe('POST /corrections', () => {
   it('agency only (403 for an institution), input checked (400 naming the field)', async () => {
     const head = await h.store.headPosition();
     expect((await post('/corrections', { spec: RETIRED }, h.keys.institution('NY-L2'))).status).toBe(403);
-    const bad = await post('/corrections', { spec: { kind: 'institution-level', institutionCode: 'NY-L2', level: 'level9', from: '2023-01-01' } });
+    const bad = await post('/corrections', {
+      spec: { kind: 'institution-level', institutionCode: 'NY-L2', level: 'level9', from: '2023-01-01' },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.message).toContain('spec.level');
     expect((await post('/corrections?dryRun=maybe', { spec: RETIRED })).status).toBe(400);
     // A field of another kind is refused, not ignored.
     const foreign = await post('/corrections', { spec: { ...RETIRED, lines: [{ code: 'A01', amount: '1.00', inCatalogue: true }] } });
-    expect([foreign.status, foreign.body.errors?.[0]]).toEqual([400, expect.objectContaining({ field: 'spec.kind', rule: 'onlyFieldsOfKind' })]);
+    expect([foreign.status, foreign.body.errors?.[0]]).toEqual([
+      400,
+      expect.objectContaining({ field: 'spec.kind', rule: 'onlyFieldsOfKind' }),
+    ]);
     expect(await h.store.headPosition()).toBe(head);
   });
 
   it('a correction that changes nothing writes nothing and says so', async () => {
     const head = await h.store.headPosition();
-    const res = await post('/corrections', { spec: { kind: 'institution-level', institutionCode: 'NY-L3', level: 'level3', from: '2023-01-01' } });
+    const res = await post('/corrections', {
+      spec: { kind: 'institution-level', institutionCode: 'NY-L3', level: 'level3', from: '2023-01-01' },
+    });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ changed: false, created: false, message: 'the correction changes nothing; nothing written' });
     expect(await h.store.headPosition()).toBe(head);
   });
 
   it('a policy parameter for a period not ended is refused (422 with reason code and clause)', async () => {
-    const res = await post('/corrections', { spec: { kind: 'policy-parameter', packId: 'nanyang-employee-2022', path: 'benefit.annualCaps', value: { in_service: '1500', retired: '2500' }, from: '2024-01-01', to: '2024-12-31', document: '宛政办〔2022〕42号', clause: '第五条（三）' } });
+    const res = await post('/corrections', {
+      spec: {
+        kind: 'policy-parameter',
+        packId: 'nanyang-employee-2022',
+        path: 'benefit.annualCaps',
+        value: { in_service: '1500', retired: '2500' },
+        from: '2024-01-01',
+        to: '2024-12-31',
+        document: '宛政办〔2022〕42号',
+        clause: '第五条（三）',
+      },
+    });
     expect(res.status).toBe(422);
     expect(res.body).toMatchObject({ code: 'CORRECTION_PERIOD_NOT_ENDED', clause: 'ledger rule policy-correction-past-period-only' });
   });
@@ -233,7 +379,9 @@ describe('POST /corrections', () => {
     expect(dry.status).toBe(201);
     expect(await h.store.headPosition()).toBe(head);
     // NY-D2's S-3: 300.00 at level 3 in service: (300 − 50) × 50% = 125.00; at level 2: (300 − 30) × 55% = 148.50.
-    expect(dry.body.affected).toEqual([{ personId: 'NY-D2', settlementId: 'S-3', changed: true, delta: { fund: '23.50', account: '0.00', cash: '-23.50' } }]);
+    expect(dry.body.affected).toEqual([
+      { personId: 'NY-D2', settlementId: 'S-3', changed: true, delta: { fund: '23.50', account: '0.00', cash: '-23.50' } },
+    ]);
     const res = await post('/corrections', { spec }, h.keys.agency, 'level-fix-1');
     expect(res.status).toBe(201);
     expect(res.body).toEqual({ ...dry.body, dryRun: false, created: true, position: expect.any(Number) });
@@ -247,7 +395,19 @@ describe('POST /corrections', () => {
 
   it('a crash between the correction and the person stream is finished by the reconciler', async () => {
     failPersonAppends = true;
-    const res = await post('/corrections', { spec: { kind: 'settlement-lines', personId: 'NY-D2', settlementId: 'S-3', lines: [{ code: 'A01', amount: '100.00', inCatalogue: true }] } }, h.keys.agency, 'lines-fix-1');
+    const res = await post(
+      '/corrections',
+      {
+        spec: {
+          kind: 'settlement-lines',
+          personId: 'NY-D2',
+          settlementId: 'S-3',
+          lines: [{ code: 'A01', amount: '100.00', inCatalogue: true }],
+        },
+      },
+      h.keys.agency,
+      'lines-fix-1',
+    );
     failPersonAppends = false;
     expect(res.status).toBe(500);
     const before = (await personEvents('NY-D2')).filter((e) => e.type === 'SettlementAdjusted').length;
@@ -255,7 +415,11 @@ describe('POST /corrections', () => {
     const adjusted = (await personEvents('NY-D2')).filter((e) => e.type === 'SettlementAdjusted');
     expect(adjusted.length).toBe(before + 1);
     // S-3 at level 2 (corrected above): (100 − 30) × 55% = 38.50, from 148.50.
-    expect(adjusted[adjusted.length - 1].data).toMatchObject({ settlementId: 'S-3', previous: { fund: '148.50' }, adjusted: { fund: '38.50' } });
+    expect(adjusted[adjusted.length - 1].data).toMatchObject({
+      settlementId: 'S-3',
+      previous: { fund: '148.50' },
+      adjusted: { fund: '38.50' },
+    });
     const head = await h.store.headPosition();
     await h.app.get(CorrectionsReconciler).reconcile();
     expect(await h.store.headPosition()).toBe(head);
@@ -265,7 +429,16 @@ describe('POST /corrections', () => {
     // Caps read as 100 in service / 300 retired for 2023. NY-D1 (retired from 2023-01-01 since the
     // dispute) had 175.50 × 3: S-1 keeps 175.50, S-2 gets the 124.50 left, S-4 nothing;
     // NY-D2's S-3 (38.50) is under 100 and does not change.
-    const spec = { kind: 'policy-parameter', packId: 'nanyang-employee-2022', path: 'benefit.annualCaps', value: { in_service: '100', retired: '300' }, from: '2023-01-01', to: '2023-12-31', document: '宛政办〔2022〕42号', clause: '第五条（三）' };
+    const spec = {
+      kind: 'policy-parameter',
+      packId: 'nanyang-employee-2022',
+      path: 'benefit.annualCaps',
+      value: { in_service: '100', retired: '300' },
+      from: '2023-01-01',
+      to: '2023-12-31',
+      document: '宛政办〔2022〕42号',
+      clause: '第五条（三）',
+    };
     const res = await post('/corrections', { spec });
     expect(res.status).toBe(201);
     expect(res.body.correctedPolicyVersion).toMatch(/^sha256:/);
@@ -282,13 +455,26 @@ describe('POST /corrections', () => {
       ['S-4', 'fund', '175.50'],
     ]);
     const adjusted = events.filter((e) => e.type === 'SettlementAdjusted')[1].data;
-    expect(adjusted).toMatchObject({ policyVersion: res.body.correctedPolicyVersion, policyOverride: { path: 'benefit.annualCaps', value: { in_service: '100', retired: '300' } }, divergence: { step: 'fund' } });
+    expect(adjusted).toMatchObject({
+      policyVersion: res.body.correctedPolicyVersion,
+      policyOverride: { path: 'benefit.annualCaps', value: { in_service: '100', retired: '300' } },
+      divergence: { step: 'fund' },
+    });
   });
 });
 
 describe('a crash between the correction and DisputeUpheld', () => {
   it('the reconciler writes DisputeUpheld under the uphold key; the client retry then writes nothing', async () => {
-    const opened = await post('/disputes', { subject: { kind: 'settlements', personId: 'NY-D2', settlementIds: ['S-3'] }, grounds: { code: 'WRONG_LINES', text: 'A01 was 50.00' }, allegedFacts: { kind: 'settlement-lines', personId: 'NY-D2', settlementId: 'S-3', lines: [{ code: 'A01', amount: '50.00', inCatalogue: true }] } });
+    const opened = await post('/disputes', {
+      subject: { kind: 'settlements', personId: 'NY-D2', settlementIds: ['S-3'] },
+      grounds: { code: 'WRONG_LINES', text: 'A01 was 50.00' },
+      allegedFacts: {
+        kind: 'settlement-lines',
+        personId: 'NY-D2',
+        settlementId: 'S-3',
+        lines: [{ code: 'A01', amount: '50.00', inCatalogue: true }],
+      },
+    });
     expect(opened.status).toBe(201);
     const id = opened.body.disputeId;
     failDisputeAppends = true;
@@ -302,7 +488,11 @@ describe('a crash between the correction and DisputeUpheld', () => {
     expect(after).toMatchObject({ status: 'upheld', resolution: { correctionId: expect.stringMatching(/^COR-/) } });
     const head = await h.store.headPosition();
     const retry = await post(`/disputes/${id}/uphold`, {}, h.keys.agency, 'uphold-crash');
-    expect([retry.status, retry.headers['idempotent-replayed'], retry.body.correctionId]).toEqual([201, 'true', after.resolution.correctionId]);
+    expect([retry.status, retry.headers['idempotent-replayed'], retry.body.correctionId]).toEqual([
+      201,
+      'true',
+      after.resolution.correctionId,
+    ]);
     expect(await h.store.headPosition()).toBe(head);
     expect(await h.app.get(DisputesReconciler).reconcile()).toBe(0);
   });

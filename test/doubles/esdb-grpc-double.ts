@@ -59,9 +59,7 @@ const MAX_APPEND_SIZE = 1_048_576;
 const TICKS_PER_MS = BigInt(10_000);
 const EPOCH_TICKS = BigInt('621355968000000000');
 
-type AppendOutcome =
-  | { kind: 'written' | 'idempotent'; last: StoredEvent }
-  | { kind: 'wrong_expected_version'; current: number };
+type AppendOutcome = { kind: 'written' | 'idempotent'; last: StoredEvent } | { kind: 'wrong_expected_version'; current: number };
 
 export class EsdbGrpcTestDouble {
   private readonly log: StoredEvent[] = [];
@@ -286,7 +284,9 @@ export class EsdbGrpcTestDouble {
       const from = streamOptions.hasStart() ? 0 : streamOptions.hasEnd() ? stream.length - 1 : Number(streamOptions.getRevision());
       const selected = backwards
         ? stream.slice(0, Math.min(from, stream.length - 1) + 1).reverse()
-        : streamOptions.hasEnd() ? [] : stream.slice(from);
+        : streamOptions.hasEnd()
+          ? []
+          : stream.slice(from);
       for (const event of selected.slice(0, count)) call.write(toReadResp(event));
       return call.end();
     }

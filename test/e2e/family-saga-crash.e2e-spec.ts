@@ -34,7 +34,19 @@ beforeAll(async () => {
     ['PARENT', [{ personId: 'CHILD', relation: 'child' }]],
     ['CHILD', []],
   ] as const) {
-    expect((await post('/persons', { personId: id, scheme: 'employee', category: 'in_service', region: 'nanyang', enrolledOn: '2023-01-01', contributionBase: '6000.00', relatives })).status).toBe(201);
+    expect(
+      (
+        await post('/persons', {
+          personId: id,
+          scheme: 'employee',
+          category: 'in_service',
+          region: 'nanyang',
+          enrolledOn: '2023-01-01',
+          contributionBase: '6000.00',
+          relatives,
+        })
+      ).status,
+    ).toBe(201);
   }
   for (const month of ['2023-01', '2023-02']) expect((await post('/persons/PARENT/account/credits', { month })).status).toBe(201); // 240.00
 });
@@ -87,7 +99,10 @@ it('settlement append AND the compensation fail → the retry reuses the held pa
 describe('issue 11 item 6: a family payment left without its settlement is refunded by the ledger itself', () => {
   const reconciler = () => h.app.get(FamilyPaymentReconciler);
   const later = (seconds: number) => h.clock.set(new Date(h.clock.now().getTime() + seconds * 1000).toISOString());
-  const refunds = async () => (await h.store.readStream('person-PARENT')).filter((e) => e.type === 'FamilyAccountPaymentRefunded').map((e) => e.data as { paymentId: string; reason: string });
+  const refunds = async () =>
+    (await h.store.readStream('person-PARENT'))
+      .filter((e) => e.type === 'FamilyAccountPaymentRefunded')
+      .map((e) => e.data as { paymentId: string; reason: string });
   /** The payment lands, then the process "dies": the settlement and the compensation both fail. */
   const crashAfterPayment = async (settlementId: string, key: string, occurredAt: string) => {
     failNext.push({ stream: 'person-CHILD', pass: 0 }, { stream: 'person-PARENT', pass: 1 });
@@ -108,7 +123,9 @@ describe('issue 11 item 6: a family payment left without its settlement is refun
     later(61);
     expect(await reconciler().reconcile()).toBe(1);
     expect(await balance()).toBe(start);
-    expect((await refunds()).filter((r) => r.paymentId === 'FAM-CHILD-S3-1')).toEqual([expect.objectContaining({ reason: 'settlement_not_recorded' })]);
+    expect((await refunds()).filter((r) => r.paymentId === 'FAM-CHILD-S3-1')).toEqual([
+      expect.objectContaining({ reason: 'settlement_not_recorded' }),
+    ]);
     expect(await reconciler().reconcile()).toBe(0);
     // The client's retry under the same key then settles once, with a fresh payment.
     const retried = await settle('S3', 'saga-crash-0003', '2023-03-14T09:00:00+08:00');
@@ -140,7 +157,9 @@ describe('issue 11 item 6: a family payment left without its settlement is refun
     expect(await balance()).toBe(money(start).minus('106.50').toFixed(2));
     later(61);
     expect(await reconciler().reconcile()).toBe(0);
-    expect((await refunds()).filter((r) => r.paymentId.startsWith('FAM-CHILD-S5-'))).toEqual([{ paymentId: 'FAM-CHILD-S5-1', amount: '106.50', reason: 'settlement_not_recorded' }]);
+    expect((await refunds()).filter((r) => r.paymentId.startsWith('FAM-CHILD-S5-'))).toEqual([
+      { paymentId: 'FAM-CHILD-S5-1', amount: '106.50', reason: 'settlement_not_recorded' },
+    ]);
   });
 
   it("one payment's failing refund does not stop the others; it is tried again on the next pass", async () => {

@@ -15,8 +15,15 @@ const post = (path: string, body: object, key?: string) => {
   return (key ? req.set('Idempotency-Key', key) : req).send(body);
 };
 const get = (path: string) => h.http.get(path).set('x-api-key', h.keys.agency);
-const enrol = (personId: string, relatives: object[] = []) =>
-  ({ personId, scheme: 'employee', category: 'in_service', region: 'nanyang', enrolledOn: '2023-01-01', contributionBase: '6000.00', relatives });
+const enrol = (personId: string, relatives: object[] = []) => ({
+  personId,
+  scheme: 'employee',
+  category: 'in_service',
+  region: 'nanyang',
+  enrolledOn: '2023-01-01',
+  contributionBase: '6000.00',
+  relatives,
+});
 const visit = (settlementId: string, amount = '200.00', account: object = { source: 'none' }) => ({
   settlementId,
   visitId: `V-${settlementId}`,
@@ -37,7 +44,9 @@ async function writesNothing(act: () => Promise<void>): Promise<void> {
 
 function expectKeyReused(res: { status: number; body: Record<string, unknown> }, key: string): void {
   expect(res.status).toBe(422);
-  expect(res.body).toEqual(expect.objectContaining({ code: 'IDEMPOTENCY_KEY_REUSED', clause: expect.stringContaining('ledger rule: idempotency keys') }));
+  expect(res.body).toEqual(
+    expect.objectContaining({ code: 'IDEMPOTENCY_KEY_REUSED', clause: expect.stringContaining('ledger rule: idempotency keys') }),
+  );
   expect(res.body.message).toContain(key);
 }
 
@@ -78,7 +87,10 @@ describe('claims: POST /persons/:id/visits', () => {
     expect((await post('/persons/KID/visits', visit('S-K1'), 'kid-key-00001')).status).toBe(201);
     const balance = (await get('/persons/HOLDER/account')).body.balance;
     await writesNothing(async () => {
-      expectKeyReused(await post('/persons/KID/visits', visit('S-K2', '200.00', { source: 'relative', holderId: 'HOLDER' }), 'kid-key-00001'), 'kid-key-00001');
+      expectKeyReused(
+        await post('/persons/KID/visits', visit('S-K2', '200.00', { source: 'relative', holderId: 'HOLDER' }), 'kid-key-00001'),
+        'kid-key-00001',
+      );
     });
     expect((await get('/persons/HOLDER/account')).body.balance).toBe(balance);
   });
@@ -92,7 +104,10 @@ describe('claims: POST /persons/:id/visits', () => {
     expect(replay.headers['idempotent-replayed']).toBe('true');
     expect(replay.body.familyPayment).toEqual(first.body.familyPayment);
     await writesNothing(async () => {
-      expectKeyReused(await post('/persons/KID/visits', { ...body, settlementId: 'S-K4', visitId: 'V-S-K4' }, 'kid-key-00002'), 'kid-key-00002');
+      expectKeyReused(
+        await post('/persons/KID/visits', { ...body, settlementId: 'S-K4', visitId: 'V-S-K4' }, 'kid-key-00002'),
+        'kid-key-00002',
+      );
     });
     expect((await get('/persons/HOLDER/account')).body.balance).toBe(balance);
   });
@@ -107,11 +122,21 @@ describe('claims: POST /persons/:id/visits', () => {
     const paid = created[0].body.familyPayment.amount;
     expect((await get('/persons/HOLDER/account')).body.balance).toBe(money(before).minus(paid).toFixed(2));
     const holderEvents = await h.store.readStream('person-HOLDER');
-    const payments = holderEvents.filter((e) => e.type === 'FamilyAccountPayment' && String(e.metadata.commandId).includes('kid-race-0001'));
-    const refunded = holderEvents.filter((e) => e.type === 'FamilyAccountPaymentRefunded' && payments.some((p) => (p.data as { paymentId: string }).paymentId === (e.data as { paymentId: string }).paymentId));
+    const payments = holderEvents.filter(
+      (e) => e.type === 'FamilyAccountPayment' && String(e.metadata.commandId).includes('kid-race-0001'),
+    );
+    const refunded = holderEvents.filter(
+      (e) =>
+        e.type === 'FamilyAccountPaymentRefunded' &&
+        payments.some((p) => (p.data as { paymentId: string }).paymentId === (e.data as { paymentId: string }).paymentId),
+    );
     expect(payments).toHaveLength(1);
     expect(refunded).toHaveLength(0);
-    expect((await h.store.readStream('person-KID')).filter((e) => e.type === 'VisitSettled' && String(e.metadata.commandId).endsWith('kid-race-0001'))).toHaveLength(1);
+    expect(
+      (await h.store.readStream('person-KID')).filter(
+        (e) => e.type === 'VisitSettled' && String(e.metadata.commandId).endsWith('kid-race-0001'),
+      ),
+    ).toHaveLength(1);
   });
 
   it('relative account, ten identical requests under one key at once: one settlement, one payment, same body for all', async () => {
@@ -119,13 +144,21 @@ describe('claims: POST /persons/:id/visits', () => {
     const results = await Promise.all(Array.from({ length: 10 }, () => post('/persons/KID/visits', body, 'kid-race-0002')));
     expect(results.map((r) => r.status)).toEqual(Array(10).fill(201));
     expect(new Set(results.map((r) => JSON.stringify({ ...r.body, created: 'n/a' }))).size).toBe(1);
-    const payments = (await h.store.readStream('person-HOLDER')).filter((e) => e.type === 'FamilyAccountPayment' && String(e.metadata.commandId).includes('kid-race-0002'));
+    const payments = (await h.store.readStream('person-HOLDER')).filter(
+      (e) => e.type === 'FamilyAccountPayment' && String(e.metadata.commandId).includes('kid-race-0002'),
+    );
     expect(payments).toHaveLength(1);
-    expect((await h.store.readStream('person-KID')).filter((e) => e.type === 'VisitSettled' && (e.data as { settlementId: string }).settlementId === 'S-KSAME')).toHaveLength(1);
+    expect(
+      (await h.store.readStream('person-KID')).filter(
+        (e) => e.type === 'VisitSettled' && (e.data as { settlementId: string }).settlementId === 'S-KSAME',
+      ),
+    ).toHaveLength(1);
   });
 
   it('twenty different bodies under one key at once: one 201, nineteen 422, one settlement', async () => {
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => post('/persons/P3/visits', visit(`S-R${i}`, `${100 + i}.00`), 'race-key-0001')));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => post('/persons/P3/visits', visit(`S-R${i}`, `${100 + i}.00`), 'race-key-0001')),
+    );
     expect(results.filter((r) => r.status === 201)).toHaveLength(1);
     const refused = results.filter((r) => r.status === 422);
     expect(refused).toHaveLength(19);
@@ -135,12 +168,16 @@ describe('claims: POST /persons/:id/visits', () => {
   });
 
   it('twenty identical requests under one key at once: one created, nineteen replayed with the same body', async () => {
-    const results = await Promise.all(Array.from({ length: 20 }, () => post('/persons/P3/visits', visit('S-SAME', '80.00'), 'race-key-0002')));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => post('/persons/P3/visits', visit('S-SAME', '80.00'), 'race-key-0002')),
+    );
     expect(results.map((r) => r.status)).toEqual(Array(20).fill(201));
     expect(results.filter((r) => r.headers['idempotent-replayed'] === 'false')).toHaveLength(1);
     const bodies = new Set(results.map((r) => JSON.stringify({ ...r.body, created: 'n/a' })));
     expect(bodies.size).toBe(1);
-    const settled = (await h.store.readStream('person-P3')).filter((e) => e.type === 'VisitSettled' && (e.data as { settlementId: string }).settlementId === 'S-SAME');
+    const settled = (await h.store.readStream('person-P3')).filter(
+      (e) => e.type === 'VisitSettled' && (e.data as { settlementId: string }).settlementId === 'S-SAME',
+    );
     expect(settled).toHaveLength(1);
   });
 });
@@ -153,20 +190,33 @@ describe('persons, accounts and institutions', () => {
     expect(replay.headers['idempotent-replayed']).toBe('true');
     await writesNothing(async () => {
       expectKeyReused(await post('/persons', { ...enrol('E1'), contributionBase: '7000.00' }, 'enrol-key-0001'), 'enrol-key-0001');
-      expectKeyReused(await post('/persons/E1/contribution-base', { contributionBase: '7000.00', effectiveFrom: '2023-02-01' }, 'enrol-key-0001'), 'enrol-key-0001');
+      expectKeyReused(
+        await post('/persons/E1/contribution-base', { contributionBase: '7000.00', effectiveFrom: '2023-02-01' }, 'enrol-key-0001'),
+        'enrol-key-0001',
+      );
     });
   });
 
   it('accounts: the same credit replays; another month under the key is 422', async () => {
     expect((await post('/persons/E1/account/credits', { month: '2023-01' }, 'credit-key-0001')).status).toBe(201);
-    expect((await post('/persons/E1/account/credits', { month: '2023-01' }, 'credit-key-0001')).headers['idempotent-replayed']).toBe('true');
+    expect((await post('/persons/E1/account/credits', { month: '2023-01' }, 'credit-key-0001')).headers['idempotent-replayed']).toBe(
+      'true',
+    );
     await writesNothing(async () => {
       expectKeyReused(await post('/persons/E1/account/credits', { month: '2023-02' }, 'credit-key-0001'), 'credit-key-0001');
     });
   });
 
   it('institutions: the same registration replays; another profile under the key is 422', async () => {
-    const body = { code: 'NY-X1', name: '南阳市某卫生院', category: 'township_health_centre', level: 'township', location: 'township', region: 'nanyang', designations: ['employee'] };
+    const body = {
+      code: 'NY-X1',
+      name: '南阳市某卫生院',
+      category: 'township_health_centre',
+      level: 'township',
+      location: 'township',
+      region: 'nanyang',
+      designations: ['employee'],
+    };
     expect((await post('/institutions', body, 'inst-key-00001')).status).toBe(201);
     expect((await post('/institutions', body, 'inst-key-00001')).headers['idempotent-replayed']).toBe('true');
     await writesNothing(async () => {
@@ -185,9 +235,12 @@ describe('persons, accounts and institutions', () => {
 describe('reversals and keys from before fingerprints', () => {
   it('claims: the same reversal replays; another reversal under its key is 422', async () => {
     const at = '2023-06-25T09:00:00+08:00';
-    for (const id of ['S-V1', 'S-V2']) expect((await post('/persons/P1/visits', { ...visit(id), occurredAt: at, settledAt: at })).status).toBe(201);
+    for (const id of ['S-V1', 'S-V2'])
+      expect((await post('/persons/P1/visits', { ...visit(id), occurredAt: at, settledAt: at })).status).toBe(201);
     expect((await post('/persons/P1/settlements/S-V1/reversal', { reason: 'entered twice' }, 'rev-key-00001')).status).toBe(201);
-    expect((await post('/persons/P1/settlements/S-V1/reversal', { reason: 'entered twice' }, 'rev-key-00001')).headers['idempotent-replayed']).toBe('true');
+    expect(
+      (await post('/persons/P1/settlements/S-V1/reversal', { reason: 'entered twice' }, 'rev-key-00001')).headers['idempotent-replayed'],
+    ).toBe('true');
     await writesNothing(async () => {
       expectKeyReused(await post('/persons/P1/settlements/S-V2/reversal', { reason: 'entered twice' }, 'rev-key-00001'), 'rev-key-00001');
     });
@@ -197,7 +250,9 @@ describe('reversals and keys from before fingerprints', () => {
   it('a key whose events predate fingerprints (no requestFingerprint) and are not a settlement: 422 on POST …/visits, not 500', async () => {
     const keyId = h.keys.agency.split('_')[1];
     const legacy = { commandId: `${keyId}:legacy-key-0001`, actor: 'agency:legacy' }; // as written before fingerprints existed
-    await h.app.get(PersonStreamWriter).write('P2', legacy, (state) => decideEnrollment({ type: 'UpdateRelatives', data: { relatives: [] } }, state.enrollment));
+    await h.app
+      .get(PersonStreamWriter)
+      .write('P2', legacy, (state) => decideEnrollment({ type: 'UpdateRelatives', data: { relatives: [] } }, state.enrollment));
     const [stored] = (await h.store.readStream('person-P2')).filter((e) => e.metadata.commandId === legacy.commandId);
     expect(stored.metadata.requestFingerprint).toBeUndefined();
     await writesNothing(async () => {
@@ -208,9 +263,14 @@ describe('reversals and keys from before fingerprints', () => {
   it('the same for an inheritance (two streams): 422, not 500, and nothing written', async () => {
     const keyId = h.keys.agency.split('_')[1];
     const legacy = { commandId: `${keyId}:legacy-key-0002`, actor: 'agency:legacy' };
-    await h.app.get(PersonStreamWriter).write('E1', legacy, (state) => decideEnrollment({ type: 'UpdateRelatives', data: { relatives: [] } }, state.enrollment));
+    await h.app
+      .get(PersonStreamWriter)
+      .write('E1', legacy, (state) => decideEnrollment({ type: 'UpdateRelatives', data: { relatives: [] } }, state.enrollment));
     await writesNothing(async () => {
-      expectKeyReused(await post('/persons/E1/account/inheritance', { heirId: 'P3', on: '2023-04-01' }, 'legacy-key-0002'), 'legacy-key-0002');
+      expectKeyReused(
+        await post('/persons/E1/account/inheritance', { heirId: 'P3', on: '2023-04-01' }, 'legacy-key-0002'),
+        'legacy-key-0002',
+      );
     });
   });
 });

@@ -6,15 +6,38 @@
 import { LedgerHarness, registerInstitutions, startLedger } from '../support/ledger-app';
 
 const HUGE = '9999999999999.99';
-const JZ = { code: 'JZ-H001', name: '焦作市某三级综合医院', category: 'city_level3_general', level: 'level3', location: 'city', region: 'jiaozuo', designations: ['employee'] };
-const AY = { code: 'AY-T001', name: '安阳县某乡镇卫生院', category: 'township_health_centre', level: 'township', location: 'township', region: 'anyang', designations: ['resident'] };
+const JZ = {
+  code: 'JZ-H001',
+  name: '焦作市某三级综合医院',
+  category: 'city_level3_general',
+  level: 'level3',
+  location: 'city',
+  region: 'jiaozuo',
+  designations: ['employee'],
+};
+const AY = {
+  code: 'AY-T001',
+  name: '安阳县某乡镇卫生院',
+  category: 'township_health_centre',
+  level: 'township',
+  location: 'township',
+  region: 'anyang',
+  designations: ['resident'],
+};
 
 describe.each(['fastify', 'express'])('hostile bodies on %s', (adapter) => {
   let h: LedgerHarness;
   beforeAll(async () => {
     h = await startLedger({ env: { LEDGER_HTTP_ADAPTER: adapter } });
     await registerInstitutions(h, [...(await import('../support/ledger-app')).INSTITUTIONS, JZ, AY]);
-    const enrol = await post('/persons', { personId: 'IN-1', scheme: 'employee', category: 'in_service', region: 'nanyang', enrolledOn: '2023-01-01', contributionBase: '6000.00' });
+    const enrol = await post('/persons', {
+      personId: 'IN-1',
+      scheme: 'employee',
+      category: 'in_service',
+      region: 'nanyang',
+      enrolledOn: '2023-01-01',
+      contributionBase: '6000.00',
+    });
     expect(enrol.status).toBe(201);
   });
   afterAll(() => h.close());
@@ -31,7 +54,9 @@ describe.each(['fastify', 'express'])('hostile bodies on %s', (adapter) => {
     const res = await post(path, body, contentType);
     expect({ status: res.status, body: res.body }).toEqual({ status: 400, body: expect.objectContaining({ message: expect.any(String) }) });
     const errors: Array<{ field: string; rule: string }> = res.body.errors ?? [];
-    expect(errors.some((e) => (typeof field === 'string' ? e.field === field : field.test(e.field)) && (!rule || e.rule === rule))).toBe(true);
+    expect(errors.some((e) => (typeof field === 'string' ? e.field === field : field.test(e.field)) && (!rule || e.rule === rule))).toBe(
+      true,
+    );
     expect(await h.store.headPosition()).toBe(before);
   }
 
@@ -64,9 +89,21 @@ describe.each(['fastify', 'express'])('hostile bodies on %s', (adapter) => {
   });
 
   it('nested objects given as arrays or strings are 400: visit lines, account, what-if changes, cost-base history', async () => {
-    const visit = { settlementId: 'S-X', visitId: 'V-X', institutionCode: 'NY-L2', occurredAt: '2023-03-01T09:00:00+08:00', settledAt: '2023-03-01T09:00:00+08:00', medType: 'ordinary' };
+    const visit = {
+      settlementId: 'S-X',
+      visitId: 'V-X',
+      institutionCode: 'NY-L2',
+      occurredAt: '2023-03-01T09:00:00+08:00',
+      settledAt: '2023-03-01T09:00:00+08:00',
+      medType: 'ordinary',
+    };
     await refused('/persons/IN-1/visits', { ...visit, lines: [[]] }, /^lines(\.0)?$/, 'isObject');
-    await refused('/persons/IN-1/visits', { ...visit, lines: [{ code: 'A', amount: '1.00', inCatalogue: true }], account: [] }, 'account', 'isObject');
+    await refused(
+      '/persons/IN-1/visits',
+      { ...visit, lines: [{ code: 'A', amount: '1.00', inCatalogue: true }], account: [] },
+      'account',
+      'isObject',
+    );
     await refused('/audit/what-if', { personId: 'IN-1', year: 2023, changes: [] }, 'changes', 'isObject');
     await refused(costBase, { history: [[2023, '180.00']] }, /^history(\.0)?$/, 'isObject');
   });
@@ -78,7 +115,12 @@ describe.each(['fastify', 'express'])('hostile bodies on %s', (adapter) => {
   it('keys of Object.prototype are refused by name, not silently accepted (found by the fuzz suite)', async () => {
     await refused('/persons/IN-1/relatives', { relatives: [], valueOf: 1 }, 'body.valueOf', 'noPrototypeKeys');
     await refused('/institutions/JZ-H001/years/2025/cost-base', { toString: null }, 'body.toString', 'noPrototypeKeys');
-    await refused('/persons/IN-1/relatives', { relatives: [{ personId: 'IN-9', relation: 'spouse', hasOwnProperty: 'x' }] }, 'body.relatives.0.hasOwnProperty', 'noPrototypeKeys');
+    await refused(
+      '/persons/IN-1/relatives',
+      { relatives: [{ personId: 'IN-9', relation: 'spouse', hasOwnProperty: 'x' }] },
+      'body.relatives.0.hasOwnProperty',
+      'noPrototypeKeys',
+    );
   });
 
   it('prototype keys are refused', async () => {
@@ -104,44 +146,103 @@ describe.each(['fastify', 'express'])('hostile bodies on %s', (adapter) => {
     await refused('/persons/IN-1/retirement', { processedOn: '9999-12-31' }, 'processedOn', 'isLocalDate');
     await refused('/persons/IN-1/retirement', { processedOn: '0000-01-01' }, 'processedOn', 'isLocalDate');
     await refused('/persons/IN-1/retirement', { processedOn: '2023-02-30' }, 'processedOn', 'isLocalDate');
-    await refused('/persons/IN-1/inpatient/admissions', { admittedOn: '1999-12-31', institutionCode: 'NY-L2' }, 'admittedOn', 'isLocalDate');
-    await refused('/persons', { personId: 'IN-2', scheme: 'employee', category: 'in_service', region: 'nanyang', enrolledOn: '10000-01-01' }, 'enrolledOn', 'isLocalDate');
+    await refused(
+      '/persons/IN-1/inpatient/admissions',
+      { admittedOn: '1999-12-31', institutionCode: 'NY-L2' },
+      'admittedOn',
+      'isLocalDate',
+    );
+    await refused(
+      '/persons',
+      { personId: 'IN-2', scheme: 'employee', category: 'in_service', region: 'nanyang', enrolledOn: '10000-01-01' },
+      'enrolledOn',
+      'isLocalDate',
+    );
     await refused('/persons/IN-1/first-contact-institution', { year: 9999, institutionCode: 'NY-L1' }, 'year', 'max');
     await refused('/persons/IN-1/account/credits', { month: '0000-01' }, 'month', 'isMonth');
     await refused(
       '/persons/IN-1/visits',
-      { settlementId: 'S-Y', visitId: 'V-Y', institutionCode: 'NY-L2', occurredAt: '9999-12-31T23:00:00+08:00', medType: 'ordinary', lines: [{ code: 'A', amount: '1.00', inCatalogue: true }] },
+      {
+        settlementId: 'S-Y',
+        visitId: 'V-Y',
+        institutionCode: 'NY-L2',
+        occurredAt: '9999-12-31T23:00:00+08:00',
+        medType: 'ordinary',
+        lines: [{ code: 'A', amount: '1.00', inCatalogue: true }],
+      },
       'occurredAt',
       'isInstant',
     );
   });
 
   it('amounts over their ceiling are 400 maxAmount: visit line, transfer, contribution base, capitation claim, declaration', async () => {
-    const line = (amount: string) => ({ settlementId: 'S-Z', visitId: 'V-Z', institutionCode: 'NY-L2', occurredAt: '2023-03-01T09:00:00+08:00', settledAt: '2023-03-01T09:00:00+08:00', medType: 'ordinary', lines: [{ code: 'A', amount, inCatalogue: true }] });
+    const line = (amount: string) => ({
+      settlementId: 'S-Z',
+      visitId: 'V-Z',
+      institutionCode: 'NY-L2',
+      occurredAt: '2023-03-01T09:00:00+08:00',
+      settledAt: '2023-03-01T09:00:00+08:00',
+      medType: 'ordinary',
+      lines: [{ code: 'A', amount, inCatalogue: true }],
+    });
     await refused('/persons/IN-1/visits', line(HUGE), 'lines.0.amount', 'maxAmount');
     await refused('/persons/IN-1/visits', line('1000000.01'), 'lines.0.amount', 'maxAmount');
     await refused('/persons/IN-1/visits/pre-settlement', line(HUGE), 'lines.0.amount', 'maxAmount');
-    await refused('/persons/IN-1/account/transfers', { transferId: 'T1', direction: 'in', amount: HUGE, counterpartRegion: 'zhengzhou', transferredOn: '2023-02-01' }, 'amount', 'maxAmount');
-    await refused('/persons/IN-1/contribution-base', { contributionBase: HUGE, effectiveFrom: '2023-07-01' }, 'contributionBase', 'maxAmount');
+    await refused(
+      '/persons/IN-1/account/transfers',
+      { transferId: 'T1', direction: 'in', amount: HUGE, counterpartRegion: 'zhengzhou', transferredOn: '2023-02-01' },
+      'amount',
+      'maxAmount',
+    );
+    await refused(
+      '/persons/IN-1/contribution-base',
+      { contributionBase: HUGE, effectiveFrom: '2023-07-01' },
+      'contributionBase',
+      'maxAmount',
+    );
     await refused('/institutions/AY-T001/months/2020-01/capitation', { claimed: HUGE }, 'claimed', 'maxAmount');
-    await refused('/institutions/JZ-H001/months/2024-08/declaration', { visits: 1, totalCost: HUGE, fundDue: '1.00', declaredOn: '2024-09-08' }, 'totalCost', 'maxAmount');
+    await refused(
+      '/institutions/JZ-H001/months/2024-08/declaration',
+      { visits: 1, totalCost: HUGE, fundDue: '1.00', declaredOn: '2024-09-08' },
+      'totalCost',
+      'maxAmount',
+    );
   });
 
   it('an amount at its ceiling passes validation (the ceiling is not the format)', async () => {
     const res = await post('/persons/IN-1/visits/pre-settlement', {
-      settlementId: 'S-C', visitId: 'V-C', institutionCode: 'NY-L2', occurredAt: '2023-03-01T09:00:00+08:00', settledAt: '2023-03-01T09:00:00+08:00', medType: 'ordinary',
+      settlementId: 'S-C',
+      visitId: 'V-C',
+      institutionCode: 'NY-L2',
+      occurredAt: '2023-03-01T09:00:00+08:00',
+      settledAt: '2023-03-01T09:00:00+08:00',
+      medType: 'ordinary',
       lines: [{ code: 'A', amount: '1000000.00', inCatalogue: true }],
     });
     expect(res.status).toBe(200);
   });
 
   it('three-decimal and negative money are 400 isMoneyString', async () => {
-    await refused('/persons/IN-1/contribution-base', { contributionBase: '6000.001', effectiveFrom: '2023-07-01' }, 'contributionBase', 'isMoneyString');
-    await refused('/persons/IN-1/contribution-base', { contributionBase: '-1.00', effectiveFrom: '2023-07-01' }, 'contributionBase', 'isMoneyString');
+    await refused(
+      '/persons/IN-1/contribution-base',
+      { contributionBase: '6000.001', effectiveFrom: '2023-07-01' },
+      'contributionBase',
+      'isMoneyString',
+    );
+    await refused(
+      '/persons/IN-1/contribution-base',
+      { contributionBase: '-1.00', effectiveFrom: '2023-07-01' },
+      'contributionBase',
+      'isMoneyString',
+    );
   });
 
   it('a body larger than 2 MB is a 4xx, not a 500', async () => {
-    const res = await post('/persons/IN-1/relatives', JSON.stringify({ relatives: [], pad: 'x'.repeat(3 * 1024 * 1024) }), 'application/json');
+    const res = await post(
+      '/persons/IN-1/relatives',
+      JSON.stringify({ relatives: [], pad: 'x'.repeat(3 * 1024 * 1024) }),
+      'application/json',
+    );
     expect(res.status).toBe(413);
   });
 });

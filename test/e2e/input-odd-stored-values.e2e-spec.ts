@@ -13,10 +13,14 @@ let h: LedgerHarness;
 beforeAll(async () => {
   h = await startLedger();
   await registerInstitutions(h);
-  const enrol = await h.http
-    .post('/persons')
-    .set('x-api-key', h.keys.agency)
-    .send({ personId: 'ODD-1', scheme: 'employee', category: 'in_service', region: 'nanyang', enrolledOn: '2023-01-01', contributionBase: '6000.00' });
+  const enrol = await h.http.post('/persons').set('x-api-key', h.keys.agency).send({
+    personId: 'ODD-1',
+    scheme: 'employee',
+    category: 'in_service',
+    region: 'nanyang',
+    enrolledOn: '2023-01-01',
+    contributionBase: '6000.00',
+  });
   expect(enrol.status).toBe(201);
   // Written straight to the store, as an older release would have stored it.
   const stream = await h.store.readStream('person-ODD-1');
@@ -37,16 +41,26 @@ afterAll(() => h.close());
 
 const get = (path: string) => h.http.get(path).set('x-api-key', h.keys.agency);
 
-it.each(['/persons/ODD-1', '/persons/ODD-1/years/2023', '/persons/ODD-1/rate-timeline', '/persons/ODD-1/account/statement', '/health'])('GET %s answers without a 5xx', async (path) => {
-  const res = await get(path);
-  expect({ path, status: res.status < 500 }).toEqual({ path, status: true });
-});
+it.each(['/persons/ODD-1', '/persons/ODD-1/years/2023', '/persons/ODD-1/rate-timeline', '/persons/ODD-1/account/statement', '/health'])(
+  'GET %s answers without a 5xx',
+  async (path) => {
+    const res = await get(path);
+    expect({ path, status: res.status < 500 }).toEqual({ path, status: true });
+  },
+);
 
 it('a settlement for the person and the audit replay answer without a 5xx', async () => {
   const settle = await h.http
     .post('/persons/ODD-1/visits')
     .set('x-api-key', h.keys.agency)
-    .send({ settlementId: 'S-ODD-1', visitId: 'V-ODD-1', institutionCode: 'NY-L2', occurredAt: '2023-06-30T09:00:00+08:00', medType: 'ordinary', lines: [{ code: 'A01', amount: '100.00', inCatalogue: true }] });
+    .send({
+      settlementId: 'S-ODD-1',
+      visitId: 'V-ODD-1',
+      institutionCode: 'NY-L2',
+      occurredAt: '2023-06-30T09:00:00+08:00',
+      medType: 'ordinary',
+      lines: [{ code: 'A01', amount: '100.00', inCatalogue: true }],
+    });
   expect(settle.status).toBeLessThan(500);
   const replay = await h.http.post('/audit/replay').set('x-api-key', h.keys.auditor).send({ personId: 'ODD-1', year: 2023 });
   expect(replay.status).toBeLessThan(500);

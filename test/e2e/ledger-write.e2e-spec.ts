@@ -30,7 +30,13 @@ const employee = (personId: string, extra: Record<string, unknown> = {}) => ({
   contributionBase: '6000.00',
   ...extra,
 });
-const visit = (settlementId: string, institutionCode: string, amount: string, occurredAt = '2023-03-01T09:00:00+08:00', extra: Record<string, unknown> = {}) => ({
+const visit = (
+  settlementId: string,
+  institutionCode: string,
+  amount: string,
+  occurredAt = '2023-03-01T09:00:00+08:00',
+  extra: Record<string, unknown> = {},
+) => ({
   settlementId,
   visitId: `V-${settlementId}`,
   institutionCode,
@@ -53,14 +59,24 @@ describe('health and docs', () => {
     const health = await h.http.get('/health');
     expect(health.status).toBe(200);
     expect(health.body).toEqual(
-      expect.objectContaining({ status: 'ok', store: 'sqlite', projections: expect.objectContaining({ lag: expect.any(Number), checkpoint: expect.any(Number), running: true }) }),
+      expect.objectContaining({
+        status: 'ok',
+        store: 'sqlite',
+        projections: expect.objectContaining({ lag: expect.any(Number), checkpoint: expect.any(Number), running: true }),
+      }),
     );
     const docs = await h.http.get('/docs-json');
     expect(docs.status).toBe(200);
-    expect(Object.keys(docs.body.paths)).toEqual(expect.arrayContaining(['/persons', '/persons/{personId}/visits', '/persons/{personId}/account/family-payments']));
+    expect(Object.keys(docs.body.paths)).toEqual(
+      expect.arrayContaining(['/persons', '/persons/{personId}/visits', '/persons/{personId}/account/family-payments']),
+    );
     const settle = docs.body.paths['/persons/{personId}/visits'].post;
-    expect(settle.responses['201'].content['application/json'].example.decision.national).toEqual(expect.objectContaining({ hifp_pay: expect.any(String) }));
-    expect(settle.responses['422'].content['application/json'].example).toEqual(expect.objectContaining({ code: expect.any(String), clause: expect.any(String) }));
+    expect(settle.responses['201'].content['application/json'].example.decision.national).toEqual(
+      expect.objectContaining({ hifp_pay: expect.any(String) }),
+    );
+    expect(settle.responses['422'].content['application/json'].example).toEqual(
+      expect.objectContaining({ code: expect.any(String), clause: expect.any(String) }),
+    );
     expect(settle.requestBody.content['application/json'].schema.$ref).toMatch(/SettleVisitDto$/);
   });
 });
@@ -100,9 +116,27 @@ describe('enrollment, retirement and settlement figures', () => {
     });
     expect(res.status).toBe(201);
     const d = res.body.decision;
-    expect(d.amounts).toEqual(expect.objectContaining({ total: '215.50', excluded: '15.50', policyScope: '200.00', deductible: '30.00', fund: '93.50', cash: '122.00' }));
+    expect(d.amounts).toEqual(
+      expect.objectContaining({
+        total: '215.50',
+        excluded: '15.50',
+        policyScope: '200.00',
+        deductible: '30.00',
+        fund: '93.50',
+        cash: '122.00',
+      }),
+    );
     expect(d.national).toEqual(
-      expect.objectContaining({ medfee_sumamt: '215.50', fulamt_ownpay_amt: '15.50', inscp_scp_amt: '200.00', act_pay_dedc: '30.00', hifp_pay: '93.50', fund_pay_sumamt: '93.50', psn_part_amt: '122.00', psn_cash_pay: '122.00' }),
+      expect.objectContaining({
+        medfee_sumamt: '215.50',
+        fulamt_ownpay_amt: '15.50',
+        inscp_scp_amt: '200.00',
+        act_pay_dedc: '30.00',
+        hifp_pay: '93.50',
+        fund_pay_sumamt: '93.50',
+        psn_part_amt: '122.00',
+        psn_cash_pay: '122.00',
+      }),
     );
     expect(d.trace.map((t: any) => t.clause).join(' ')).toMatch(/宛政办〔2022〕42号 第五条/);
     const detail = await get('/persons/B1/settlements/S-B1', h.keys.auditor);
@@ -114,9 +148,19 @@ describe('enrollment, retirement and settlement figures', () => {
     expect((await post('/persons', employee('B2'))).status).toBe(201);
     const res = await post('/persons/B2/retirement', { processedOn: '2023-05-15' });
     expect(res.status).toBe(201);
-    expect(res.body.events[0]).toEqual(expect.objectContaining({ type: 'RetiredStatusChanged', data: expect.objectContaining({ effectiveFrom: '2023-06-01' }) }));
+    expect(res.body.events[0]).toEqual(
+      expect.objectContaining({ type: 'RetiredStatusChanged', data: expect.objectContaining({ effectiveFrom: '2023-06-01' }) }),
+    );
     const [event] = await h.store.readStream('person-B2', { direction: 'backwards', maxCount: 1 });
-    expect(event.metadata).toEqual(expect.objectContaining({ occurredAt: '2023-05-15', recordedAt: h.clock.now().toISOString(), schemaVersion: 1, commandId: expect.any(String), actor: expect.stringMatching(/^agency:/) }));
+    expect(event.metadata).toEqual(
+      expect.objectContaining({
+        occurredAt: '2023-05-15',
+        recordedAt: h.clock.now().toISOString(),
+        schemaVersion: 1,
+        commandId: expect.any(String),
+        actor: expect.stringMatching(/^agency:/),
+      }),
+    );
     const person = await get('/persons/B2');
     expect(person.body.enrollment.categoryTimeline).toEqual([
       { from: '2023-01-01', category: 'in_service' },
@@ -136,11 +180,22 @@ describe('enrollment, retirement and settlement figures', () => {
     expect((await post('/persons', employee('B3', { relatives: [{ personId: 'B4', relation: 'child' }] }))).status).toBe(201);
     for (const [path, body] of [
       ['/persons/B3/contribution-base', { contributionBase: '6500.00', effectiveFrom: '2023-07-01' }],
-      ['/persons/B3/relatives', { relatives: [{ personId: 'B4', relation: 'child' }, { personId: 'B5', relation: 'spouse' }] }],
+      [
+        '/persons/B3/relatives',
+        {
+          relatives: [
+            { personId: 'B4', relation: 'child' },
+            { personId: 'B5', relation: 'spouse' },
+          ],
+        },
+      ],
       ['/persons/B3/inpatient/admissions', { admittedOn: '2023-04-01', institutionCode: 'NY-L3' }],
       ['/persons/B3/inpatient/discharges', { dischargedOn: '2023-04-05' }],
       ['/persons/B3/off-site-registrations', { from: '2023-08-01', place: 'Zhengzhou' }],
-      ['/persons/B3/referrals', { referralId: 'R1', referredOn: '2023-04-01', validUntil: '2023-04-30', fromInstitution: 'NY-L1', toInstitution: 'NY-L3' }],
+      [
+        '/persons/B3/referrals',
+        { referralId: 'R1', referredOn: '2023-04-01', validUntil: '2023-04-30', fromInstitution: 'NY-L1', toInstitution: 'NY-L3' },
+      ],
       ['/persons/B3/first-contact-institution', { year: 2023, institutionCode: 'NY-L1' }],
     ] as const) {
       const res = await post(path, body);
@@ -186,7 +241,11 @@ describe('idempotency: a retry returns the first result and writes nothing', () 
 describe('bad input and refusals write nothing', () => {
   it('400 names the field and the rule', async () => {
     await writesNothing(async () => {
-      const res = await post('/persons/C1/visits', { ...visit('S-bad', 'NY-L2', '1'), lines: [{ code: 'A', amount: 12.5, inCatalogue: true }], occurredAt: '2023-03-01' });
+      const res = await post('/persons/C1/visits', {
+        ...visit('S-bad', 'NY-L2', '1'),
+        lines: [{ code: 'A', amount: 12.5, inCatalogue: true }],
+        occurredAt: '2023-03-01',
+      });
       expect(res.status).toBe(400);
       expect(res.body.errors).toEqual(
         expect.arrayContaining([
@@ -198,7 +257,9 @@ describe('bad input and refusals write nothing', () => {
     await writesNothing(async () => {
       const res = await post('/persons', { ...employee('C9'), unexpected: true, enrolledOn: '2023-02-30' });
       expect(res.status).toBe(400);
-      expect(res.body.errors.map((e: any) => `${e.field}:${e.rule}`)).toEqual(expect.arrayContaining(['unexpected:whitelistValidation', 'enrolledOn:isLocalDate']));
+      expect(res.body.errors.map((e: any) => `${e.field}:${e.rule}`)).toEqual(
+        expect.arrayContaining(['unexpected:whitelistValidation', 'enrolledOn:isLocalDate']),
+      );
     });
     await writesNothing(async () => {
       const res = await post('/persons/C1/visits', visit('S-bad2', 'NY-L2', '10.00'), agency(), 'bad key with spaces');
@@ -219,17 +280,38 @@ describe('bad input and refusals write nothing', () => {
     expect((await post('/persons', employee('D1', { relatives: [{ personId: 'D2', relation: 'sibling' }] }))).status).toBe(201);
     expect((await post('/persons/D1/account/credits', { month: '2023-01' })).status).toBe(201);
     await writesNothing(async () => {
-      const res = await post('/persons/D1/account/family-payments', { paymentId: 'F1', beneficiaryId: 'D2', purpose: 'relative_self_pay', amount: '10.00', reference: 'inv', paidOn: '2023-02-01' });
+      const res = await post('/persons/D1/account/family-payments', {
+        paymentId: 'F1',
+        beneficiaryId: 'D2',
+        purpose: 'relative_self_pay',
+        amount: '10.00',
+        reference: 'inv',
+        paidOn: '2023-02-01',
+      });
       expect(res.status).toBe(422);
-      expect(res.body).toEqual(expect.objectContaining({ code: 'RELATION_NOT_ALLOWED', clause: expect.stringContaining('宛政办〔2022〕42号 第九条') }));
+      expect(res.body).toEqual(
+        expect.objectContaining({ code: 'RELATION_NOT_ALLOWED', clause: expect.stringContaining('宛政办〔2022〕42号 第九条') }),
+      );
     });
     await writesNothing(async () => {
-      const res = await post('/persons/D1/account/payments', { paymentId: 'PX', purpose: 'fitness_wellness', amount: '10.00', reference: 'gym', paidOn: '2023-02-01' });
+      const res = await post('/persons/D1/account/payments', {
+        paymentId: 'PX',
+        purpose: 'fitness_wellness',
+        amount: '10.00',
+        reference: 'gym',
+        paidOn: '2023-02-01',
+      });
       expect(res.status).toBe(422);
       expect(res.body).toEqual(expect.objectContaining({ code: 'ACCOUNT_USE_NOT_ALLOWED', clause: expect.stringContaining('第十条') }));
     });
     await writesNothing(async () => {
-      const res = await post('/persons/D1/account/payments', { paymentId: 'PY', purpose: 'pharmacy', amount: '999.00', reference: 'r', paidOn: '2023-02-01' });
+      const res = await post('/persons/D1/account/payments', {
+        paymentId: 'PY',
+        purpose: 'pharmacy',
+        amount: '999.00',
+        reference: 'r',
+        paidOn: '2023-02-01',
+      });
       expect(res.status).toBe(422);
       expect(res.body.code).toBe('ACCOUNT_INSUFFICIENT');
     });
@@ -247,7 +329,12 @@ describe("a relative's account pays (FamilyAccountPayment on the holder's stream
     expect((await post('/persons', employee('F-CHILD'))).status).toBe(201);
     for (const m of ['2023-01', '2023-02']) expect((await post('/persons/F-PARENT/account/credits', { month: m })).status).toBe(201);
     // Parent's balance 240.00. Child's level-2 visit of 200.00: fund 93.50, self-pay 106.50.
-    const res = await post('/persons/F-CHILD/visits', { ...visit('S-F1', 'NY-L2', '200.00', '2023-03-10T09:00:00+08:00'), account: { source: 'relative', holderId: 'F-PARENT' } }, agency(), 'family-settle-01');
+    const res = await post(
+      '/persons/F-CHILD/visits',
+      { ...visit('S-F1', 'NY-L2', '200.00', '2023-03-10T09:00:00+08:00'), account: { source: 'relative', holderId: 'F-PARENT' } },
+      agency(),
+      'family-settle-01',
+    );
     expect(res.status).toBe(201);
     expect(res.body.decision.amounts).toEqual(expect.objectContaining({ fund: '93.50', relativeAccount: '106.50', cash: '0.00' }));
     expect(res.body.decision.national.acct_mulaid_pay).toBe('106.50');
@@ -256,7 +343,12 @@ describe("a relative's account pays (FamilyAccountPayment on the holder's stream
     expect(parent.body.statement.map((l: any) => l.type)).toContain('FamilyAccountPayment');
     // Retried request: nothing more is taken from the parent.
     await writesNothing(async () => {
-      const again = await post('/persons/F-CHILD/visits', { ...visit('S-F1', 'NY-L2', '200.00', '2023-03-10T09:00:00+08:00'), account: { source: 'relative', holderId: 'F-PARENT' } }, agency(), 'family-settle-01');
+      const again = await post(
+        '/persons/F-CHILD/visits',
+        { ...visit('S-F1', 'NY-L2', '200.00', '2023-03-10T09:00:00+08:00'), account: { source: 'relative', holderId: 'F-PARENT' } },
+        agency(),
+        'family-settle-01',
+      );
       expect(again.body.decision).toEqual(res.body.decision);
     });
     h.clock.set('2023-03-20T09:00:00+08:00');
@@ -266,7 +358,9 @@ describe("a relative's account pays (FamilyAccountPayment on the holder's stream
     const before = await get(`/persons/F-CHILD/settlements/S-F1?asOf=${rev.body.position - 1}`, h.keys.auditor);
     expect(before.status).toBe(200);
     expect(before.body.reversal).toBeUndefined();
-    expect((await get('/persons/F-CHILD/settlements/S-F1', h.keys.auditor)).body.reversal).toEqual(expect.objectContaining({ relativeAccountRestored: '106.50' }));
+    expect((await get('/persons/F-CHILD/settlements/S-F1', h.keys.auditor)).body.reversal).toEqual(
+      expect.objectContaining({ relativeAccountRestored: '106.50' }),
+    );
     expect((await get('/persons/F-CHILD/settlements/S-F1?asOf=1', h.keys.auditor)).status).toBe(404);
     expect((await get('/persons/F-CHILD/settlements/S-F1?asOf=yesterday', h.keys.auditor)).status).toBe(400);
     expect((await get('/persons/F-PARENT/account')).body.balance).toBe('240.00');
@@ -275,7 +369,10 @@ describe("a relative's account pays (FamilyAccountPayment on the holder's stream
 
   it('refuses a relative that the holder has not declared, writing nothing on either stream', async () => {
     await writesNothing(async () => {
-      const res = await post('/persons/F-PARENT/visits', { ...visit('S-F2', 'NY-L2', '200.00'), account: { source: 'relative', holderId: 'F-CHILD' } });
+      const res = await post('/persons/F-PARENT/visits', {
+        ...visit('S-F2', 'NY-L2', '200.00'),
+        account: { source: 'relative', holderId: 'F-CHILD' },
+      });
       expect(res.status).toBe(422);
       expect(res.body.code).toBe('RELATION_NOT_ALLOWED');
     });
@@ -286,13 +383,29 @@ describe('accounts endpoints', () => {
   it('transfer in and out, payout, inheritance', async () => {
     expect((await post('/persons', employee('G1'))).status).toBe(201);
     expect((await post('/persons', employee('G2'))).status).toBe(201);
-    expect((await post('/persons/G1/account/transfers', { transferId: 'TI1', direction: 'in', amount: '500.00', counterpartRegion: 'zhengzhou', transferredOn: '2023-02-01' })).status).toBe(201);
+    expect(
+      (
+        await post('/persons/G1/account/transfers', {
+          transferId: 'TI1',
+          direction: 'in',
+          amount: '500.00',
+          counterpartRegion: 'zhengzhou',
+          transferredOn: '2023-02-01',
+        })
+      ).status,
+    ).toBe(201);
     expect((await post('/persons/G1/account/inheritance', { heirId: 'G2', on: '2023-04-01' })).status).toBe(201);
     expect((await get('/persons/G1/account')).body).toEqual(expect.objectContaining({ balance: '0.00', closed: true }));
     expect((await get('/persons/G2/account')).body.balance).toBe('500.00');
     expect((await post('/persons/G2/account/payout', { reason: 'emigration', paidOn: '2023-05-01', payee: 'G2' })).status).toBe(201);
     expect((await get('/persons/G2/account')).body.balance).toBe('0.00');
-    const closed = await post('/persons/G2/account/payments', { paymentId: 'P', purpose: 'pharmacy', amount: '1.00', reference: 'r', paidOn: '2023-06-01' });
+    const closed = await post('/persons/G2/account/payments', {
+      paymentId: 'P',
+      purpose: 'pharmacy',
+      amount: '1.00',
+      reference: 'r',
+      paidOn: '2023-06-01',
+    });
     expect(closed.status).toBe(422);
   });
 });
@@ -302,7 +415,12 @@ describe('concurrency', () => {
     expect((await post('/persons', employee('K1'))).status).toBe(201);
     // Level-3 visits of 150.00 → (150 − 50) × 50% = 50.00 each; 50 × 50 = 2500 > cap 1500.
     const results = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => post('/persons/K1/visits', visit(`S-K${i}`, 'NY-L3', '150.00', `2023-04-${String(1 + (i % 28)).padStart(2, '0')}T0${i % 10}:00:00+08:00`))),
+      Array.from({ length: 50 }, (_, i) =>
+        post(
+          '/persons/K1/visits',
+          visit(`S-K${i}`, 'NY-L3', '150.00', `2023-04-${String(1 + (i % 28)).padStart(2, '0')}T0${i % 10}:00:00+08:00`),
+        ),
+      ),
     );
     const ok = results.filter((r) => r.status === 201);
     expect(results.every((r) => r.status === 201 || r.status === 409)).toBe(true);
@@ -319,7 +437,15 @@ describe('concurrency', () => {
     expect((await post('/persons', employee('K2'))).status).toBe(201);
     expect((await post('/persons/K2/account/credits', { month: '2023-01' })).status).toBe(201); // 120.00
     const results = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => post('/persons/K2/account/payments', { paymentId: `PK-${i}`, purpose: 'pharmacy', amount: '7.00', reference: 'r', paidOn: '2023-02-01' })),
+      Array.from({ length: 50 }, (_, i) =>
+        post('/persons/K2/account/payments', {
+          paymentId: `PK-${i}`,
+          purpose: 'pharmacy',
+          amount: '7.00',
+          reference: 'r',
+          paidOn: '2023-02-01',
+        }),
+      ),
     );
     expect(results.every((r) => [201, 409, 422].includes(r.status))).toBe(true);
     const paid = results.filter((r) => r.status === 201).length;
@@ -327,6 +453,9 @@ describe('concurrency', () => {
     expect(money(account.body.balance).isNegative()).toBe(false);
     expect(account.body.balance).toBe(fmt(money('120.00').minus(money('7.00').times(paid))));
     expect(paid).toBeLessThanOrEqual(17);
-    if (process.env.LEDGER_REPORT) console.log(`payments: ${paid} × 201, ${results.filter((r) => r.status === 422).length} × 422, ${results.filter((r) => r.status === 409).length} × 409`);
+    if (process.env.LEDGER_REPORT)
+      console.log(
+        `payments: ${paid} × 201, ${results.filter((r) => r.status === 422).length} × 422, ${results.filter((r) => r.status === 409).length} × 409`,
+      );
   });
 });

@@ -10,10 +10,14 @@ let h: LedgerHarness;
 beforeAll(async () => {
   h = await startLedger();
   await registerInstitutions(h);
-  const enrol = await h.http
-    .post('/persons')
-    .set('x-api-key', h.keys.agency)
-    .send({ personId: 'SH-1', scheme: 'employee', category: 'in_service', region: 'nanyang', enrolledOn: '2023-01-01', contributionBase: '6000.00' });
+  const enrol = await h.http.post('/persons').set('x-api-key', h.keys.agency).send({
+    personId: 'SH-1',
+    scheme: 'employee',
+    category: 'in_service',
+    region: 'nanyang',
+    enrolledOn: '2023-01-01',
+    contributionBase: '6000.00',
+  });
   expect(enrol.status).toBe(201);
 });
 afterAll(() => h.close());
@@ -38,7 +42,12 @@ it('POST and GET give the same record; the decision is `decision` in both, with 
   const shared = ['personId', 'settlementId', 'revision', 'position', 'decision'] as const;
   for (const key of shared) expect([key, got.body[key]]).toEqual([key, posted.body[key]]);
   expect(got.body).not.toHaveProperty('settled');
-  expect(got.body.facts).toEqual(expect.objectContaining({ policyVersion: posted.body.decision.policy.version, visit: expect.objectContaining({ visitId: 'V-S-SH-1' }) }));
+  expect(got.body.facts).toEqual(
+    expect.objectContaining({
+      policyVersion: posted.body.decision.policy.version,
+      visit: expect.objectContaining({ visitId: 'V-S-SH-1' }),
+    }),
+  );
   const a = posted.body.decision.amounts;
   expect([a.fund, a.capRemainingBefore, a.capRemainingAfter]).toEqual(['93.50', '1500.00', '1406.50']);
 });

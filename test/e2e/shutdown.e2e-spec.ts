@@ -36,11 +36,30 @@ function freePort(): Promise<number> {
   });
 }
 
-function post(port: number, agent: http.Agent, key: string, pathname: string, body: object, idempotencyKey: string): Promise<{ status: number; body: string }> {
+function post(
+  port: number,
+  agent: http.Agent,
+  key: string,
+  pathname: string,
+  body: object,
+  idempotencyKey: string,
+): Promise<{ status: number; body: string }> {
   const payload = JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: '127.0.0.1', port, method: 'POST', path: pathname, agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), 'x-api-key': key, 'idempotency-key': idempotencyKey } },
+      {
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: pathname,
+        agent,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(payload),
+          'x-api-key': key,
+          'idempotency-key': idempotencyKey,
+        },
+      },
       (res) => {
         let text = '';
         res.setEncoding('utf8');
@@ -60,14 +79,35 @@ const SLOW = 'S-SLOW';
 /** A settlement whose body arrives in two parts: in flight (headers read) until finish(). */
 function slowSettlement(port: number, key: string): { finish: () => void; answer: Promise<number> } {
   const at = '2023-03-09T01:00:00.000Z';
-  const payload = JSON.stringify({ settlementId: SLOW, visitId: `V-${SLOW}`, institutionCode: 'NY-L2', occurredAt: at, settledAt: at, medType: 'ordinary', lines: [{ code: 'A01', amount: '40.00', inCatalogue: true }], account: { source: 'none' } });
+  const payload = JSON.stringify({
+    settlementId: SLOW,
+    visitId: `V-${SLOW}`,
+    institutionCode: 'NY-L2',
+    occurredAt: at,
+    settledAt: at,
+    medType: 'ordinary',
+    lines: [{ code: 'A01', amount: '40.00', inCatalogue: true }],
+    account: { source: 'none' },
+  });
   let answered: (status: number) => void;
   const answer = new Promise<number>((resolve, reject) => {
     answered = resolve;
     setTimeout(() => reject(new Error('slow request: no answer')), 30_000).unref();
   });
   const req = http.request(
-    { host: '127.0.0.1', port, method: 'POST', path: '/persons/P0/visits', agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), 'x-api-key': key, 'idempotency-key': `settle-${SLOW}` } },
+    {
+      host: '127.0.0.1',
+      port,
+      method: 'POST',
+      path: '/persons/P0/visits',
+      agent: false,
+      headers: {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(payload),
+        'x-api-key': key,
+        'idempotency-key': `settle-${SLOW}`,
+      },
+    },
     (res) => {
       res.resume();
       res.on('end', () => answered(res.statusCode ?? 0));
@@ -97,7 +137,16 @@ describe('SIGTERM with 16 clients in flight', () => {
     port = await freePort();
     child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
       cwd: ROOT,
-      env: { ...process.env, PORT: String(port), LEDGER_DB: db, LEDGER_API_KEYS_FILE: keysFile, LOG_LEVEL: 'log', LEDGER_SEAL_INTERVAL_MS: '0', LEDGER_SHUTDOWN_GRACE_MS: '10000', NO_COLOR: '1' },
+      env: {
+        ...process.env,
+        PORT: String(port),
+        LEDGER_DB: db,
+        LEDGER_API_KEYS_FILE: keysFile,
+        LOG_LEVEL: 'log',
+        LEDGER_SEAL_INTERVAL_MS: '0',
+        LEDGER_SHUTDOWN_GRACE_MS: '10000',
+        NO_COLOR: '1',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout!.on('data', (c) => (log += c));
@@ -116,9 +165,33 @@ describe('SIGTERM with 16 clients in flight', () => {
       const res = await post(port, setup, key, p, body, k);
       if (res.status !== 201) throw new Error(`${p}: ${res.status} ${res.body}`);
     };
-    await must('/institutions', { code: 'NY-L2', name: '南阳市某二级医院', category: 'other_specialty', level: 'level2', location: 'city', region: 'nanyang', designations: ['employee'] }, 'setup-inst');
+    await must(
+      '/institutions',
+      {
+        code: 'NY-L2',
+        name: '南阳市某二级医院',
+        category: 'other_specialty',
+        level: 'level2',
+        location: 'city',
+        region: 'nanyang',
+        designations: ['employee'],
+      },
+      'setup-inst',
+    );
     for (let c = 0; c < CLIENTS; c++) {
-      await must('/persons', { personId: `P${c}`, scheme: 'employee', category: 'in_service', region: 'nanyang', enrolledOn: '2023-01-01', contributionBase: '6000.00', relatives: [] }, `setup-person-${c}`);
+      await must(
+        '/persons',
+        {
+          personId: `P${c}`,
+          scheme: 'employee',
+          category: 'in_service',
+          region: 'nanyang',
+          enrolledOn: '2023-01-01',
+          contributionBase: '6000.00',
+          relatives: [],
+        },
+        `setup-person-${c}`,
+      );
     }
 
     const outcomes: Outcome[] = [];
@@ -129,7 +202,16 @@ describe('SIGTERM with 16 clients in flight', () => {
       for (let n = 0; !stop; n++) {
         const settlementId = `S-${c}-${n}`;
         const at = new Date(Date.parse('2023-03-10T01:00:00Z') + n * 60_000).toISOString();
-        const body = { settlementId, visitId: `V-${settlementId}`, institutionCode: 'NY-L2', occurredAt: at, settledAt: at, medType: 'ordinary', lines: [{ code: 'A01', amount: '40.00', inCatalogue: true }], account: { source: 'none' } };
+        const body = {
+          settlementId,
+          visitId: `V-${settlementId}`,
+          institutionCode: 'NY-L2',
+          occurredAt: at,
+          settledAt: at,
+          medType: 'ordinary',
+          lines: [{ code: 'A01', amount: '40.00', inCatalogue: true }],
+          account: { source: 'none' },
+        };
         try {
           const res = await post(port, agent, key, `/persons/P${c}/visits`, body, `settle-${settlementId}`);
           outcomes.push({ settlementId, status: res.status });
@@ -143,7 +225,8 @@ describe('SIGTERM with 16 clients in flight', () => {
       }
     };
     const running = Array.from({ length: CLIENTS }, (_, c) => client(c));
-    while (outcomes.filter((o) => o.status === 201).length < 10 * CLIENTS && unexpected.length === 0) await new Promise((r) => setTimeout(r, 20));
+    while (outcomes.filter((o) => o.status === 201).length < 10 * CLIENTS && unexpected.length === 0)
+      await new Promise((r) => setTimeout(r, 20));
     expect(unexpected).toEqual([]);
     // One request surely in flight at the signal: headers and half its body sent before, the rest after.
     // The server has answered many requests sent after its headers (so it has read them) before
@@ -154,7 +237,8 @@ describe('SIGTERM with 16 clients in flight', () => {
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
     const logDeadline = Date.now() + 5_000;
-    while (!log.includes('SIGTERM received') && child.exitCode === null && child.signalCode === null && Date.now() < logDeadline) await sleep(10);
+    while (!log.includes('SIGTERM received') && child.exitCode === null && child.signalCode === null && Date.now() < logDeadline)
+      await sleep(10);
     slow.finish();
     const slowAnswer = await slow.answer;
     const code = await exited;
@@ -167,12 +251,24 @@ describe('SIGTERM with 16 clients in flight', () => {
     const refused = outcomes.filter((o) => o.status === 503);
     const failed = outcomes.filter((o) => o.error);
     const store = new SqliteEventStore({ path: db });
-    const written = (store.db.prepare("SELECT json_extract(data, '$.settlementId') AS id FROM events WHERE type = 'VisitSettled'").all() as Array<{ id: string }>).map((r) => r.id);
+    const written = (
+      store.db.prepare("SELECT json_extract(data, '$.settlementId') AS id FROM events WHERE type = 'VisitSettled'").all() as Array<{
+        id: string;
+      }>
+    ).map((r) => r.id);
     await store.close();
     const summary = { ok: ok.length, refused503: refused.length, networkErrors: failed.map((f) => f.error) };
     // Reported for the record (the issue's figures were 206 × 200, 1 × 503, 15 × ECONNRESET).
-    if (process.env.SHOW_SHUTDOWN_LOG) process.stdout.write(log.split('\n').filter((l) => !/Mapped|RoutesResolver|InstanceLoader|RouterExplorer/.test(l)).join('\n'));
-    process.stdout.write(`shutdown outcome: ${JSON.stringify({ ...summary, networkErrors: failed.length, resets: failed.filter((f) => f.error !== 'ECONNREFUSED').length })}\n`);
+    if (process.env.SHOW_SHUTDOWN_LOG)
+      process.stdout.write(
+        log
+          .split('\n')
+          .filter((l) => !/Mapped|RoutesResolver|InstanceLoader|RouterExplorer/.test(l))
+          .join('\n'),
+      );
+    process.stdout.write(
+      `shutdown outcome: ${JSON.stringify({ ...summary, networkErrors: failed.length, resets: failed.filter((f) => f.error !== 'ECONNREFUSED').length })}\n`,
+    );
 
     expect(unexpected).toEqual([]);
     expect(code).toBe(0);
@@ -183,7 +279,9 @@ describe('SIGTERM with 16 clients in flight', () => {
     // Every client sends without pause, so no kept-alive connection is ever silent long enough
     // to be closed under it: a request that reached the server gets an answer, never a reset.
     expect(failed.filter((f) => f.error !== 'ECONNREFUSED')).toEqual([]);
-    expect(Number(/SIGTERM received: stopped accepting connections; (\d+) request\(s\) in flight, draining/.exec(log)?.[1])).toBeGreaterThanOrEqual(1);
+    expect(
+      Number(/SIGTERM received: stopped accepting connections; (\d+) request\(s\) in flight, draining/.exec(log)?.[1]),
+    ).toBeGreaterThanOrEqual(1);
     expect(log).toContain('drained: every accepted request answered');
     expect(log).toContain('event store flushed and closed');
   });

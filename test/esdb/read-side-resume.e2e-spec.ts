@@ -28,12 +28,23 @@ describe('read side when the EventStoreDB subscription drops', () => {
     double.dropSubscriptions();
     const down = await ledger.get('/health/ready');
     expect(down.status).toBe(503);
-    expect(down.body.reasons).toEqual(expect.arrayContaining([expect.stringMatching(/^event store subscription is reconnecting: .*dropped by the test double/)]));
+    expect(down.body.reasons).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^event store subscription is reconnecting: .*dropped by the test double/)]),
+    );
     expect(down.body.connection).toMatchObject({ state: 'reconnecting' });
 
     // Written while the subscription is down: the read side must pick it up once resumed.
     ledger.clock.set('2023-09-01T10:00:00+08:00');
-    await ledger.must('/persons/NY-A1/visits', { settlementId: 'S-SEP', visitId: 'V-S-SEP', institutionCode: 'NY-H2', occurredAt: '2023-09-01T10:00:00+08:00', settledAt: '2023-09-01T10:00:00+08:00', medType: 'ordinary', lines: [{ code: 'DRUG-1', amount: '300.00', inCatalogue: true }], account: { source: 'none' } });
+    await ledger.must('/persons/NY-A1/visits', {
+      settlementId: 'S-SEP',
+      visitId: 'V-S-SEP',
+      institutionCode: 'NY-H2',
+      occurredAt: '2023-09-01T10:00:00+08:00',
+      settledAt: '2023-09-01T10:00:00+08:00',
+      medType: 'ordinary',
+      lines: [{ code: 'DRUG-1', amount: '300.00', inCatalogue: true }],
+      account: { source: 'none' },
+    });
 
     let ready = down;
     for (let i = 0; i < 100 && ready.status !== 200; i++) {

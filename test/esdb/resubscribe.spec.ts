@@ -3,7 +3,12 @@ import { Backoff, EsdbEventStore } from '../../src/event-store/esdb/esdb-event-s
 import type { RecordedEvent } from '../../src/event-store/event-store.port';
 import { EsdbGrpcTestDouble } from '../doubles/esdb-grpc-double';
 
-const event = (n: number) => ({ id: randomUUID(), type: 'Tick', data: { n }, metadata: { schemaVersion: 1, recordedAt: '2024-01-01T00:00:00Z' } });
+const event = (n: number) => ({
+  id: randomUUID(),
+  type: 'Tick',
+  data: { n },
+  metadata: { schemaVersion: 1, recordedAt: '2024-01-01T00:00:00Z' },
+});
 
 async function until(check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -22,7 +27,11 @@ describe('EventStoreDB subscription after a drop', () => {
 
   beforeEach(async () => {
     double = await EsdbGrpcTestDouble.start({ systemEventEvery: 4 });
-    store = new EsdbEventStore(double.connectionString, { backoff: new Backoff(20, 200), startupTimeoutMs: 5_000, log: (l) => lines.push(l) });
+    store = new EsdbEventStore(double.connectionString, {
+      backoff: new Backoff(20, 200),
+      startupTimeoutMs: 5_000,
+      log: (l) => lines.push(l),
+    });
   });
   afterEach(async () => {
     await store.close();
@@ -58,7 +67,9 @@ describe('EventStoreDB subscription after a drop', () => {
     expect(store.connectionStatus()).toMatchObject({ state: 'connected' });
     expect(store.connectionStatus().resubscriptions).toBeGreaterThanOrEqual(2);
     expect(lines.some((l) => /subscription dropped .*resubscribing after position \d+ in \d+ ms/.test(l))).toBe(true);
-    console.log(`resubscribe: ${positions.length} events, ${applied.size} positions applied once each, ${store.connectionStatus().resubscriptions} resubscriptions`);
+    console.log(
+      `resubscribe: ${positions.length} events, ${applied.size} positions applied once each, ${store.connectionStatus().resubscriptions} resubscriptions`,
+    );
   }, 30_000);
 
   it('a handler error still ends the subscription (it is not retried as a drop)', async () => {
@@ -83,9 +94,15 @@ describe('EventStoreDB subscription after a drop', () => {
 
   it('gives up after the start timeout with one line naming the variable', async () => {
     await double.stop();
-    const impatient = new EsdbEventStore(double.connectionString, { backoff: new Backoff(20, 50), startupTimeoutMs: 300, log: () => undefined });
+    const impatient = new EsdbEventStore(double.connectionString, {
+      backoff: new Backoff(20, 50),
+      startupTimeoutMs: 300,
+      log: () => undefined,
+    });
     try {
-      await expect(impatient.headPosition()).rejects.toThrow(/^EventStoreDB unreachable after 300 ms \(EVENTSTORE_STARTUP_TIMEOUT_MS\): [^\n]+$/);
+      await expect(impatient.headPosition()).rejects.toThrow(
+        /^EventStoreDB unreachable after 300 ms \(EVENTSTORE_STARTUP_TIMEOUT_MS\): [^\n]+$/,
+      );
     } finally {
       await impatient.close();
     }

@@ -36,7 +36,9 @@ describe('audit CLI and projections:rebuild against EventStoreDB', () => {
 
   it('audit replay reads the person from EventStoreDB (no SQLite event file exists)', async () => {
     const lines: string[] = [];
-    const code = await runAudit(['replay', '--person', 'NY-A1', '--year', '2023', '--db', path.join(dir, 'no-such.db')], (s) => lines.push(s));
+    const code = await runAudit(['replay', '--person', 'NY-A1', '--year', '2023', '--db', path.join(dir, 'no-such.db')], (s) =>
+      lines.push(s),
+    );
     expect(lines.join('\n')).toContain('0 differences');
     expect(lines.join('\n')).toContain('hash chain intact');
     expect(code).toBe(0);
@@ -62,7 +64,9 @@ describe('audit CLI and projections:rebuild against EventStoreDB', () => {
     await reader.close();
     const check = new Database(readModels, { readonly: true });
     try {
-      expect(check.prepare("SELECT fund_paid FROM rm_person_year WHERE person_id = 'NY-A1' AND year = 2023").get()).toEqual({ fund_paid: '472.50' });
+      expect(check.prepare("SELECT fund_paid FROM rm_person_year WHERE person_id = 'NY-A1' AND year = 2023").get()).toEqual({
+        fund_paid: '472.50',
+      });
     } finally {
       check.close();
     }

@@ -20,7 +20,14 @@ it('waits for an unreachable node with one log line per attempt, then becomes re
   const port = await freePort();
   const child = spawn(process.execPath, [buildService()], {
     cwd: path.resolve(__dirname, '../..'),
-    env: { ...process.env, PORT: String(port), LOG_LEVEL: 'warn', LEDGER_DB: path.join(dir, 'read-models.db'), EVENTSTORE_CONNECTION_STRING: double.connectionString, EVENTSTORE_STARTUP_TIMEOUT_MS: '120000' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      LEDGER_DB: path.join(dir, 'read-models.db'),
+      EVENTSTORE_CONNECTION_STRING: double.connectionString,
+      EVENTSTORE_STARTUP_TIMEOUT_MS: '120000',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -36,7 +43,10 @@ it('waits for an unreachable node with one log line per attempt, then becomes re
     await double.start();
     let ready = false;
     while (!ready && Date.now() < deadline) {
-      ready = await fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => r.ok, () => false);
+      ready = await fetch(`http://127.0.0.1:${port}/health/ready`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (!ready) await new Promise((r) => setTimeout(r, 200));
     }
     expect(ready).toBe(true);

@@ -27,10 +27,14 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 function consumer(statePath: string, extra: string[]): ChildProcess {
-  return spawn(process.execPath, [SCRIPT, '--state', statePath, ...extra], { env: { ...process.env, LEDGER_URL: base, LEDGER_KEY: h.keys.auditor }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawn(process.execPath, [SCRIPT, '--state', statePath, ...extra], {
+    env: { ...process.env, LEDGER_URL: base, LEDGER_KEY: h.keys.auditor },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
-const readState = (file: string): { position: number; totals: Record<string, string> } | undefined => (fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : undefined);
+const readState = (file: string): { position: number; totals: Record<string, string> } | undefined =>
+  fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : undefined;
 
 async function waitFor<T>(check: () => T | undefined, timeoutMs = 20_000): Promise<T> {
   const until = Date.now() + timeoutMs;

@@ -45,24 +45,37 @@ it('pages through the whole log in position order, each event once', async () =>
 
 it('an institution key sees only its own settlements, the reversal included', async () => {
   const own = await pageAll('', h.keys.institution('NY-L1'));
-  expect(own.map((e) => `${e.type}:${e.data.settlementId}`)).toEqual(['VisitSettled:S-F1-0', 'VisitSettled:S-F1-2', 'VisitSettled:S-F2-0', 'VisitSettled:S-F2-2', 'SettlementReversed:S-F1-0']);
+  expect(own.map((e) => `${e.type}:${e.data.settlementId}`)).toEqual([
+    'VisitSettled:S-F1-0',
+    'VisitSettled:S-F1-2',
+    'VisitSettled:S-F2-0',
+    'VisitSettled:S-F2-2',
+    'SettlementReversed:S-F1-0',
+  ]);
 });
 
 it('streams events appended while connected', async () => {
   const head = await h.store.headPosition();
   const base = (await h.app.getUrl()).replace('[::1]', '127.0.0.1');
   const got = new Promise<any[]>((resolve, reject) => {
-    const req = http.get(new URL(`/feed/stream?type=VisitSettled`, base), { headers: { 'x-api-key': h.keys.agency, 'last-event-id': String(head) } }, (res) => {
-      let raw = '';
-      res.on('data', (c) => {
-        raw += c;
-        const events = raw.split('\n\n').filter((f) => f.includes('data: ')).map((f) => JSON.parse(/^data: (.*)$/m.exec(f)![1]));
-        if (events.length >= 2) {
-          req.destroy();
-          resolve(events);
-        }
-      });
-    });
+    const req = http.get(
+      new URL(`/feed/stream?type=VisitSettled`, base),
+      { headers: { 'x-api-key': h.keys.agency, 'last-event-id': String(head) } },
+      (res) => {
+        let raw = '';
+        res.on('data', (c) => {
+          raw += c;
+          const events = raw
+            .split('\n\n')
+            .filter((f) => f.includes('data: '))
+            .map((f) => JSON.parse(/^data: (.*)$/m.exec(f)![1]));
+          if (events.length >= 2) {
+            req.destroy();
+            resolve(events);
+          }
+        });
+      },
+    );
     req.on('error', (e) => ((e as any).code === 'ECONNRESET' ? undefined : reject(e)));
   });
   await new Promise((r) => setTimeout(r, 200));

@@ -23,11 +23,13 @@ it('ends text/event-stream responses when the shutdown starts', async () => {
   let streaming!: () => void;
   const started = new Promise<void>((resolve) => (streaming = resolve));
   const closed = new Promise<string>((resolve) => {
-    http.get({ host: '127.0.0.1', port, path: '/feed/stream' }, (res) => {
-      let raw = '';
-      res.on('data', (c) => ((raw += c), streaming()));
-      res.on('close', () => resolve(raw));
-    }).on('error', () => undefined);
+    http
+      .get({ host: '127.0.0.1', port, path: '/feed/stream' }, (res) => {
+        let raw = '';
+        res.on('data', (c) => ((raw += c), streaming()));
+        res.on('close', () => resolve(raw));
+      })
+      .on('error', () => undefined);
   });
   await started;
   const at = Date.now();

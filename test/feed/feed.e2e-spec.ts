@@ -89,7 +89,11 @@ describe('GET /feed', () => {
 });
 
 /** Opens the SSE stream and collects events until `until` says stop; then disconnects. */
-function readStream(path: string, headers: Record<string, string>, until: (events: any[]) => boolean): Promise<{ events: any[]; ids: number[]; raw: string; status: number }> {
+function readStream(
+  path: string,
+  headers: Record<string, string>,
+  until: (events: any[]) => boolean,
+): Promise<{ events: any[]; ids: number[]; raw: string; status: number }> {
   const url = new URL(path, base);
   return new Promise((resolve, reject) => {
     const req = http.get(url, { headers: { 'x-api-key': h.keys.agency, ...headers } }, (res) => {
@@ -153,7 +157,10 @@ describe('GET /feed/stream (Server-Sent Events)', () => {
         let raw = '';
         r.on('data', (c) => {
           raw += c;
-          const events = raw.split('\n\n').filter((f) => f.includes('data: ')).map((f) => JSON.parse(/^data: (.*)$/m.exec(f)![1]));
+          const events = raw
+            .split('\n\n')
+            .filter((f) => f.includes('data: '))
+            .map((f) => JSON.parse(/^data: (.*)$/m.exec(f)![1]));
           if (events.length >= 3) {
             req.destroy();
             resolve(events);
@@ -171,7 +178,9 @@ describe('stream lifecycle', () => {
   async function idleStream(whileOpen: (raw: () => string) => Promise<void>): Promise<void> {
     const head = await h.store.headPosition();
     let raw = '';
-    const req = http.get(new URL('/feed/stream', base), { headers: { 'x-api-key': h.keys.agency, 'last-event-id': String(head) } }, (res) => res.on('data', (c) => (raw += c)));
+    const req = http.get(new URL('/feed/stream', base), { headers: { 'x-api-key': h.keys.agency, 'last-event-id': String(head) } }, (res) =>
+      res.on('data', (c) => (raw += c)),
+    );
     req.on('error', () => undefined);
     try {
       await whileOpen(() => raw);

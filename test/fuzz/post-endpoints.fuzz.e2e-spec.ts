@@ -18,7 +18,15 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 250);
 const ADAPTERS = (process.env.FUZZ_ADAPTERS ?? 'fastify,express').split(',').filter(Boolean);
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined;
 
-const JZ = { code: 'JZ-H001', name: '焦作市某三级综合医院', category: 'city_level3_general', level: 'level3', location: 'city', region: 'jiaozuo', designations: ['employee'] };
+const JZ = {
+  code: 'JZ-H001',
+  name: '焦作市某三级综合医院',
+  category: 'city_level3_general',
+  level: 'level3',
+  location: 'city',
+  region: 'jiaozuo',
+  designations: ['employee'],
+};
 
 /** Existing ids for every path parameter, so that the body is what is tested. */
 const PARAMS: Record<string, string> = { personId: 'FZ-1', settlementId: 'S-FZ-1', code: 'JZ-H001', year: '2024', month: '2024-08' };
@@ -39,15 +47,26 @@ describe.each(ADAPTERS)('fuzzing every POST endpoint on %s', (adapter) => {
   beforeAll(async () => {
     h = await startLedger({ env: { LEDGER_HTTP_ADAPTER: adapter } });
     await registerInstitutions(h, [...INSTITUTIONS, JZ]);
-    const enrol = await h.http
-      .post('/persons')
-      .set('x-api-key', h.keys.agency)
-      .send({ personId: 'FZ-1', scheme: 'employee', category: 'in_service', region: 'nanyang', enrolledOn: '2023-01-01', contributionBase: '6000.00' });
+    const enrol = await h.http.post('/persons').set('x-api-key', h.keys.agency).send({
+      personId: 'FZ-1',
+      scheme: 'employee',
+      category: 'in_service',
+      region: 'nanyang',
+      enrolledOn: '2023-01-01',
+      contributionBase: '6000.00',
+    });
     expect(enrol.status).toBe(201);
     const visit = await h.http
       .post('/persons/FZ-1/visits')
       .set('x-api-key', h.keys.agency)
-      .send({ settlementId: 'S-FZ-1', visitId: 'V-FZ-1', institutionCode: 'NY-L2', occurredAt: '2023-06-30T09:00:00+08:00', medType: 'ordinary', lines: [{ code: 'A01', amount: '100.00', inCatalogue: true }] });
+      .send({
+        settlementId: 'S-FZ-1',
+        visitId: 'V-FZ-1',
+        institutionCode: 'NY-L2',
+        occurredAt: '2023-06-30T09:00:00+08:00',
+        medType: 'ordinary',
+        lines: [{ code: 'A01', amount: '100.00', inCatalogue: true }],
+      });
     expect(visit.status).toBe(201);
     const docs = await h.http.get('/docs-json');
     components = docs.body.components.schemas;
@@ -55,19 +74,28 @@ describe.each(ADAPTERS)('fuzzing every POST endpoint on %s', (adapter) => {
     endpoints = Object.entries(docs.body.paths as Record<string, Partial<Record<Endpoint['method'], Operation>>>).flatMap(([path, ops]) =>
       (['post', 'patch', 'put'] as const)
         .filter((m) => ops[m] && (m === 'post' || ops[m]!.requestBody))
-        .map((method) => ({ method, path: path.replace(/\{(\w+)\}/g, (_, name: string) => PARAMS[name] ?? 'x'), schema: ops[method]!.requestBody?.content['application/json']?.schema ?? {} })),
+        .map((method) => ({
+          method,
+          path: path.replace(/\{(\w+)\}/g, (_, name: string) => PARAMS[name] ?? 'x'),
+          schema: ops[method]!.requestBody?.content['application/json']?.schema ?? {},
+        })),
     );
   });
   afterAll(async () => {
     // The figures for the issue's closing note.
-    console.log(`fuzz ${adapter}: ${figures.cases} cases on ${endpoints?.length} endpoints (POST and PATCH); 5xx: ${figures.fiveXX}; writes on error: ${figures.writesOnError}; statuses ${JSON.stringify(figures.byStatus)}${figures.notValidation.map((w) => `\n  not a 400: ${w}`).join('')}`);
+    console.log(
+      `fuzz ${adapter}: ${figures.cases} cases on ${endpoints?.length} endpoints (POST and PATCH); 5xx: ${figures.fiveXX}; writes on error: ${figures.writesOnError}; statuses ${JSON.stringify(figures.byStatus)}${figures.notValidation.map((w) => `\n  not a 400: ${w}`).join('')}`,
+    );
     await h?.close();
   });
 
   /** One bad request: 4xx with a message, nothing written, the service alive. */
   async function attack(endpoint: Endpoint, body: BadBody): Promise<void> {
     const before = await h.store.headPosition();
-    const res = await h.http[endpoint.method](endpoint.path).set('x-api-key', h.keys.agency).set('content-type', body.contentType).send(body.raw);
+    const res = await h.http[endpoint.method](endpoint.path)
+      .set('x-api-key', h.keys.agency)
+      .set('content-type', body.contentType)
+      .send(body.raw);
     const after = await h.store.headPosition();
     figures.cases++;
     figures.byStatus[res.status] = (figures.byStatus[res.status] ?? 0) + 1;
@@ -92,7 +120,9 @@ describe.each(ADAPTERS)('fuzzing every POST endpoint on %s', (adapter) => {
   });
 
   it(`${RUNS} generated bad bodies across the endpoints are all 4xx, write nothing, leave the service alive`, async () => {
-    const arb = fc.integer({ min: 0, max: endpoints.length - 1 }).chain((i) => badBodies(endpoints[i].schema, components).map((body) => ({ endpoint: endpoints[i], body })));
+    const arb = fc
+      .integer({ min: 0, max: endpoints.length - 1 })
+      .chain((i) => badBodies(endpoints[i].schema, components).map((body) => ({ endpoint: endpoints[i], body })));
     await fc.assert(
       fc.asyncProperty(arb, ({ endpoint, body }) => attack(endpoint, body)),
       { numRuns: RUNS, ...(SEED !== undefined ? { seed: SEED } : {}) },

@@ -12,13 +12,41 @@ import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-stor
 import { AuditService } from '../../src/audit/audit.service';
 import { bootLedger, runImport } from '../../src/import/importer';
 
-const INST = { rec_type: 'fixmedins', fixmedins_code: 'NY-H2', fixmedins_name: '南阳市第二人民医院', hosp_lv: '05', admdvs: '411300', insutype: '310', ledger_category: 'county_general', ledger_location: 'county' };
-const ENROL = (psn: string) => ({ rec_type: 'psn_insu', psn_no: psn, insutype: '310', psn_type: '1101', insu_admdvs: '411300', begndate: '2022-01-01', clct_base: '6000.00' });
+const INST = {
+  rec_type: 'fixmedins',
+  fixmedins_code: 'NY-H2',
+  fixmedins_name: '南阳市第二人民医院',
+  hosp_lv: '05',
+  admdvs: '411300',
+  insutype: '310',
+  ledger_category: 'county_general',
+  ledger_location: 'county',
+};
+const ENROL = (psn: string) => ({
+  rec_type: 'psn_insu',
+  psn_no: psn,
+  insutype: '310',
+  psn_type: '1101',
+  insu_admdvs: '411300',
+  begndate: '2022-01-01',
+  clct_base: '6000.00',
+});
 /** Level 2, in-service (宛政办〔2022〕42号 第五条): (200 − 30) × 55 % = 93.50. */
 const SETL = (psn: string, n: number, fund: string, cash: string) => ({
-  rec_type: 'setl', psn_no: psn, setl_id: `HS${n}`, mdtrt_id: `HM${n}`, fixmedins_code: 'NY-H2',
-  begntime: `2023-03-${String(n).padStart(2, '0')} 09:00:00`, setl_time: `2023-03-${String(n).padStart(2, '0')} 09:30:00`,
-  med_type: '11', acct_used_flag: '0', medfee_sumamt: '200.00', fulamt_ownpay_amt: '0.00', fund_pay_sumamt: fund, acct_pay: '0.00', psn_cash_pay: cash,
+  rec_type: 'setl',
+  psn_no: psn,
+  setl_id: `HS${n}`,
+  mdtrt_id: `HM${n}`,
+  fixmedins_code: 'NY-H2',
+  begntime: `2023-03-${String(n).padStart(2, '0')} 09:00:00`,
+  setl_time: `2023-03-${String(n).padStart(2, '0')} 09:30:00`,
+  med_type: '11',
+  acct_used_flag: '0',
+  medfee_sumamt: '200.00',
+  fulamt_ownpay_amt: '0.00',
+  fund_pay_sumamt: fund,
+  acct_pay: '0.00',
+  psn_cash_pay: cash,
 });
 const YEAR = [
   INST,
@@ -60,9 +88,19 @@ describe('npm run import', () => {
     const settled = all.filter((e) => e.type === 'VisitSettled').map((e) => e.data as any);
     expect(settled.map((s) => s.historical.fund_pay_sumamt)).toEqual(['93.50', '110.00', '102.00']);
     expect(settled.map((s) => s.decision.amounts.fund)).toEqual(['93.50', '93.50', '93.50']);
-    expect(all.map((e) => e.type)).toEqual(expect.arrayContaining(['InstitutionRegistered', 'PersonEnrolled', 'AccountCredited', 'RetiredStatusChanged']));
+    expect(all.map((e) => e.type)).toEqual(
+      expect.arrayContaining(['InstitutionRegistered', 'PersonEnrolled', 'AccountCredited', 'RetiredStatusChanged']),
+    );
     expect(report.reconciliation).toEqual([
-      expect.objectContaining({ setl_id: 'HS10', line: 5, step: 'deductible', clause: expect.stringContaining('第五条（一）'), historical: { fund: '110.00', account: '0.00', cash: '90.00' }, policy: { fund: '93.50', account: '0.00', cash: '106.50' }, difference: { fund: '-16.50', account: '0.00', cash: '16.50' } }),
+      expect.objectContaining({
+        setl_id: 'HS10',
+        line: 5,
+        step: 'deductible',
+        clause: expect.stringContaining('第五条（一）'),
+        historical: { fund: '110.00', account: '0.00', cash: '90.00' },
+        policy: { fund: '93.50', account: '0.00', cash: '106.50' },
+        difference: { fund: '-16.50', account: '0.00', cash: '16.50' },
+      }),
       expect.objectContaining({ setl_id: 'HS17', line: 6, step: 'rate', clause: expect.stringContaining('第五条（二）') }),
     ]);
     expect(report.eventsWritten).toBe(all.filter((e) => e.streamId.startsWith('person-') || e.streamId.startsWith('institution-')).length);
@@ -104,7 +142,13 @@ describe('npm run import', () => {
   it('reports a bad line by number, field and rule, writes nothing of it, and goes on', async () => {
     const db = path.join(dir, 'l.db');
     const lines = jsonl(YEAR);
-    lines.splice(3, 0, JSON.stringify({ ...SETL('HP1', 5, '93.50', '106.50'), med_type: '99' }), '{not json', JSON.stringify({ ...SETL('HP1', 6, '93.50', '100.00') }));
+    lines.splice(
+      3,
+      0,
+      JSON.stringify({ ...SETL('HP1', 5, '93.50', '106.50'), med_type: '99' }),
+      '{not json',
+      JSON.stringify({ ...SETL('HP1', 6, '93.50', '100.00') }),
+    );
     const report = await runImport({ file: file('bad.jsonl', lines), db, baseline: false });
     expect(report.errors).toEqual([
       expect.objectContaining({ line: 4, field: 'med_type', rule: 'codeTable:med_type' }),
@@ -131,7 +175,10 @@ describe('npm run import', () => {
     await runImport({ file: file('head.jsonl', jsonl(YEAR.slice(0, 3))), db, baseline: false });
     const report = await runImport({ file: file('s.csv', csv), db, baseline: false });
     expect(report).toEqual(expect.objectContaining({ lines: 3, imported: 3, settlementsDiffering: 2 }));
-    expect(report.reconciliation.map((r) => [r.line, r.step])).toEqual([[3, 'deductible'], [4, 'rate']]);
+    expect(report.reconciliation.map((r) => [r.line, r.step])).toEqual([
+      [3, 'deductible'],
+      [4, 'rate'],
+    ]);
   });
 
   it('measures its rate against a raw append loop of as many events', async () => {

@@ -24,17 +24,63 @@ describe('institutions CLI over HTTP', () => {
   }
 
   it('declares, approves, advances, settles, assesses and pays', async () => {
-    await cli('register', '--code', 'JZ-C002', '--name', '某县二级综合医院', '--category', 'county_general', '--level', 'level2', '--location', 'county', '--region', 'jiaozuo', '--designations', 'employee');
+    await cli(
+      'register',
+      '--code',
+      'JZ-C002',
+      '--name',
+      '某县二级综合医院',
+      '--category',
+      'county_general',
+      '--level',
+      'level2',
+      '--location',
+      'county',
+      '--region',
+      'jiaozuo',
+      '--designations',
+      'employee',
+    );
     expect(await cli('cost-base', 'JZ-C002', '2024')).toMatch(/base\s+204\.00/);
     const months = ['2024-08', '2024-09', '2024-10', '2024-11', '2024-12'];
     const dueMonths = ['2024-09', '2024-10', '2024-11', '2024-12', '2025-01'];
     for (const [i, m] of months.entries()) {
-      await cli('declare', 'JZ-C002', m, '--visits', '52000', '--total-cost', '9000000.00', '--fund-due', '3720000.00', '--declared-on', `${dueMonths[i]}-09`, '--key', `decl-${m}-x`);
+      await cli(
+        'declare',
+        'JZ-C002',
+        m,
+        '--visits',
+        '52000',
+        '--total-cost',
+        '9000000.00',
+        '--fund-due',
+        '3720000.00',
+        '--declared-on',
+        `${dueMonths[i]}-09`,
+        '--key',
+        `decl-${m}-x`,
+      );
       await cli('approve', 'JZ-C002', m, '--amount', '3720000.00');
       expect(await cli('advance', 'JZ-C002', m)).toMatch(/amount\s+3534000\.00[\s\S]*held\s+186000\.00/);
     }
     // The same idempotency key again: nothing written.
-    expect(await cli('declare', 'JZ-C002', '2024-08', '--visits', '52000', '--total-cost', '9000000.00', '--fund-due', '3720000.00', '--declared-on', '2024-09-09', '--key', 'decl-2024-08-x')).toContain('already applied');
+    expect(
+      await cli(
+        'declare',
+        'JZ-C002',
+        '2024-08',
+        '--visits',
+        '52000',
+        '--total-cost',
+        '9000000.00',
+        '--fund-due',
+        '3720000.00',
+        '--declared-on',
+        '2024-09-09',
+        '--key',
+        'decl-2024-08-x',
+      ),
+    ).toContain('already applied');
     expect(await cli('settle', 'JZ-C002', '2024')).toMatch(/payable\s+18600000\.00/);
     await cli('assess', 'JZ-C002', '2024', '--passed');
     const final = await cli('final', 'JZ-C002', '2024');

@@ -21,11 +21,29 @@ describe('institutions over HTTP: a Jiaozuo hospital from declaration to final p
   it('runs the year of 例2 and pays 42,333,750.00 plus the reviewed compensation', async () => {
     await http()
       .post('/institutions')
-      .send({ code, name: '焦作市某三级综合医院', category: 'city_level3_general', level: 'level3', location: 'city', region: 'jiaozuo', designations: ['employee'] })
+      .send({
+        code,
+        name: '焦作市某三级综合医院',
+        category: 'city_level3_general',
+        level: 'level3',
+        location: 'city',
+        region: 'jiaozuo',
+        designations: ['employee'],
+      })
       .expect(201);
     const profile = await app.get(InstitutionRegistry).find(code);
     expect(profile).toMatchObject({ code, level: 'level3', category: 'city_level3_general' });
-    await http().get(`/institutions/${code}`).expect(200, { code, name: '焦作市某三级综合医院', category: 'city_level3_general', level: 'level3', location: 'city', region: 'jiaozuo', designations: ['employee'] });
+    await http()
+      .get(`/institutions/${code}`)
+      .expect(200, {
+        code,
+        name: '焦作市某三级综合医院',
+        category: 'city_level3_general',
+        level: 'level3',
+        location: 'city',
+        region: 'jiaozuo',
+        designations: ['employee'],
+      });
 
     const base = await http().post(`/institutions/${code}/years/2024/cost-base`).send({}).expect(201);
     expect(base.body.events[0].data).toMatchObject({ base: '265.00', method: 'category' });
@@ -54,13 +72,26 @@ describe('institutions over HTTP: a Jiaozuo hospital from declaration to final p
     }
 
     const settled = await http().post(`/institutions/${code}/years/2024/settlement`).send({}).expect(201);
-    expect(settled.body.events[0].data).toMatchObject({ payable: '42333750.00', overspend: '2666250.00', actualAverage: '300.00', withinCap: false });
+    expect(settled.body.events[0].data).toMatchObject({
+      payable: '42333750.00',
+      overspend: '2666250.00',
+      actualAverage: '300.00',
+      withinCap: false,
+    });
 
-    const review = await http().post(`/institutions/${code}/years/2024/review`).send({ reviewedVisits: 100, violatingCost: '12000.00', reviewedCost: '48000.00' }).expect(201);
+    const review = await http()
+      .post(`/institutions/${code}/years/2024/review`)
+      .send({ reviewedVisits: 100, violatingCost: '12000.00', reviewedCost: '48000.00' })
+      .expect(201);
     expect(review.body.events[0].data).toMatchObject({ outcome: 'compliant_share', compensation: '1999687.50' });
     await http().post(`/institutions/${code}/years/2024/assessment`).send({ passed: true }).expect(201);
     const final = await http().post(`/institutions/${code}/years/2024/final-payment`).send({}).expect(201);
-    expect(final.body.events[0].data).toMatchObject({ finalPayment: '44333437.50', advances: '42750000.00', holdbackReleased: '2250000.00', adjustment: '-666562.50' });
+    expect(final.body.events[0].data).toMatchObject({
+      finalPayment: '44333437.50',
+      advances: '42750000.00',
+      holdbackReleased: '2250000.00',
+      adjustment: '-666562.50',
+    });
 
     const year = await http().get(`/institutions/${code}/years/2024`).expect(200);
     expect(year.body).toMatchObject({
@@ -77,7 +108,10 @@ describe('institutions over HTTP: a Jiaozuo hospital from declaration to final p
   });
 
   it('refuses bad input with 400, business rules with 422 and a clause, unknown codes with 404', async () => {
-    const money = await http().post(`/institutions/${code}/months/2025-01/declaration`).send({ visits: 1, totalCost: 100, fundDue: '1', declaredOn: '2025-02-01' }).expect(400);
+    const money = await http()
+      .post(`/institutions/${code}/months/2025-01/declaration`)
+      .send({ visits: 1, totalCost: 100, fundDue: '1', declaredOn: '2025-02-01' })
+      .expect(400);
     expect(JSON.stringify(money.body)).toContain('totalCost');
     await http().post(`/institutions/${code}/months/2025-01/approval`).send({ approvedAmount: '1.00', extra: 1 }).expect(400);
     const refused = await http().post(`/institutions/${code}/years/2024/final-payment`).send({}).expect(422);
@@ -90,13 +124,33 @@ describe('institutions over HTTP: a Jiaozuo hospital from declaration to final p
   it('settles Anyang capitation within the annual budget', async () => {
     await http()
       .post('/institutions')
-      .send({ code: 'AY-T001', name: '安阳某乡镇卫生院', category: 'township_health_centre', level: 'township', location: 'township', region: 'anyang', designations: ['resident'] })
+      .send({
+        code: 'AY-T001',
+        name: '安阳某乡镇卫生院',
+        category: 'township_health_centre',
+        level: 'township',
+        location: 'township',
+        region: 'anyang',
+        designations: ['resident'],
+      })
       .expect(201);
     const persons = await http().post('/institutions/AY-T001/years/2020/persons').send({ count: 100 }).expect(201);
     expect(persons.body.events[0].data).toMatchObject({ budget: '9000.00' });
-    await http().post('/institutions/AY-T001/months/2020-01/capitation').send({ claimed: '7000.00', consultationClaimed: '1000.00' }).expect(201);
-    const feb = await http().post('/institutions/AY-T001/months/2020-02/capitation').send({ claimed: '900.00', consultationClaimed: '900.00' }).expect(201);
-    expect(feb.body.events[0].data).toMatchObject({ paid: '1000.00', generalPaid: '200.00', consultationPaid: '800.00', cumulativePaid: '9000.00', remaining: '0.00' });
+    await http()
+      .post('/institutions/AY-T001/months/2020-01/capitation')
+      .send({ claimed: '7000.00', consultationClaimed: '1000.00' })
+      .expect(201);
+    const feb = await http()
+      .post('/institutions/AY-T001/months/2020-02/capitation')
+      .send({ claimed: '900.00', consultationClaimed: '900.00' })
+      .expect(201);
+    expect(feb.body.events[0].data).toMatchObject({
+      paid: '1000.00',
+      generalPaid: '200.00',
+      consultationPaid: '800.00',
+      cumulativePaid: '9000.00',
+      remaining: '0.00',
+    });
     const year = await http().get('/institutions/AY-T001/years/2020').expect(200);
     expect(year.body.capitation).toMatchObject({ paid: '9000.00', remaining: '0.00' });
   });
@@ -104,11 +158,23 @@ describe('institutions over HTTP: a Jiaozuo hospital from declaration to final p
   it('concurrent declarations on one stream all land, each at its own revision', async () => {
     await http()
       .post('/institutions')
-      .send({ code: 'JZ-T003', name: '某乡镇卫生院', category: 'township_health_centre', level: 'township', location: 'township', region: 'jiaozuo', designations: ['employee'] })
+      .send({
+        code: 'JZ-T003',
+        name: '某乡镇卫生院',
+        category: 'township_health_centre',
+        level: 'township',
+        location: 'township',
+        region: 'jiaozuo',
+        designations: ['employee'],
+      })
       .expect(201);
     const months = ['2024-08', '2024-09', '2024-10', '2024-11', '2024-12'];
     const responses = await Promise.all(
-      months.map((m) => http().post(`/institutions/JZ-T003/months/${m}/declaration`).send({ visits: 100, totalCost: '8000.00', fundDue: '4000.00', declaredOn: '2025-01-05' })),
+      months.map((m) =>
+        http()
+          .post(`/institutions/JZ-T003/months/${m}/declaration`)
+          .send({ visits: 100, totalCost: '8000.00', fundDue: '4000.00', declaredOn: '2025-01-05' }),
+      ),
     );
     expect(responses.map((r) => r.status)).toEqual([201, 201, 201, 201, 201]);
     expect(new Set(responses.map((r) => r.body.revision)).size).toBe(5);

@@ -21,11 +21,30 @@ const post = async (p: string, body: object = {}) => {
 const replay = () => h.http.get('/institutions/JZ-H001/years/2024/replay').set('x-api-key', h.keys.auditor);
 
 it('an honest year replays with 0 findings; a tampered PeriodSettled is named by recomputation and by the chain', async () => {
-  await post('/institutions', { code: 'JZ-H001', name: '某三级综合医院', category: 'city_level3_general', level: 'level3', location: 'city', region: 'jiaozuo', designations: ['employee'] });
+  await post('/institutions', {
+    code: 'JZ-H001',
+    name: '某三级综合医院',
+    category: 'city_level3_general',
+    level: 'level3',
+    location: 'city',
+    region: 'jiaozuo',
+    designations: ['employee'],
+  });
   await post('/institutions/JZ-H001/years/2024/cost-base');
-  const months: Array<[string, string]> = [['08', '2024-09-05'], ['09', '2024-10-08'], ['10', '2024-11-12'], ['11', '2024-12-06'], ['12', '2025-01-09']];
+  const months: Array<[string, string]> = [
+    ['08', '2024-09-05'],
+    ['09', '2024-10-08'],
+    ['10', '2024-11-12'],
+    ['11', '2024-12-06'],
+    ['12', '2025-01-09'],
+  ];
   for (const [m, declaredOn] of months) {
-    await post(`/institutions/JZ-H001/months/2024-${m}/declaration`, { visits: 70000, totalCost: '21000000.00', fundDue: '9000000.00', declaredOn });
+    await post(`/institutions/JZ-H001/months/2024-${m}/declaration`, {
+      visits: 70000,
+      totalCost: '21000000.00',
+      fundDue: '9000000.00',
+      declaredOn,
+    });
     await post(`/institutions/JZ-H001/months/2024-${m}/approval`, { approvedAmount: '9000000.00' });
     await post(`/institutions/JZ-H001/months/2024-${m}/advance`);
   }
@@ -43,12 +62,20 @@ it('an honest year replays with 0 findings; a tampered PeriodSettled is named by
 
   // Someone edits the stored payable of the period settlement directly in the file.
   const db = new Database(path.join(h.dir, 'ledger.db'));
-  const changed = db.prepare(`UPDATE events SET data = json_set(data, '$.payable', '45000000.00') WHERE stream_id = 'institution-JZ-H001' AND type = 'PeriodSettled'`).run();
+  const changed = db
+    .prepare(
+      `UPDATE events SET data = json_set(data, '$.payable', '45000000.00') WHERE stream_id = 'institution-JZ-H001' AND type = 'PeriodSettled'`,
+    )
+    .run();
   db.close();
   expect(changed.changes).toBe(1);
 
   const tampered = await replay();
   const finding = tampered.body.findings.find((f: any) => f.type === 'PeriodSettled');
-  expect(finding).toEqual(expect.objectContaining({ kind: 'differs', differences: [{ path: 'payable', recorded: '45000000.00', recomputed: '42333750.00' }] }));
-  expect(tampered.body.chain).toEqual(expect.objectContaining({ intact: false, firstBroken: expect.objectContaining({ type: 'PeriodSettled', reason: 'hash_mismatch' }) }));
+  expect(finding).toEqual(
+    expect.objectContaining({ kind: 'differs', differences: [{ path: 'payable', recorded: '45000000.00', recomputed: '42333750.00' }] }),
+  );
+  expect(tampered.body.chain).toEqual(
+    expect.objectContaining({ intact: false, firstBroken: expect.objectContaining({ type: 'PeriodSettled', reason: 'hash_mismatch' }) }),
+  );
 });

@@ -61,7 +61,15 @@ describe('GET /institutions', () => {
     expect(before.map((i) => i.code)).toEqual(['NY-L1', 'NY-L2', 'NY-L3', 'AY-TWN', 'AY-CTY']);
     let n = 0;
     const served = await pageThrough('/institutions', 2, async () => {
-      await post(h, '/institutions', { code: `NY-X${++n}`, name: `新增机构${n}`, category: 'community_health_centre', level: 'level1', location: 'city', region: 'nanyang', designations: ['employee'] });
+      await post(h, '/institutions', {
+        code: `NY-X${++n}`,
+        name: `新增机构${n}`,
+        category: 'community_health_centre',
+        level: 'level1',
+        location: 'city',
+        region: 'nanyang',
+        designations: ['employee'],
+      });
       await caughtUp();
     });
     expectStablePaging(before, served, (i) => i.code);
@@ -72,7 +80,10 @@ describe('GET /institutions', () => {
     await h.http.patch('/institutions/AY-CTY').set('x-api-key', h.keys.agency).send({ name: '安阳县人民医院（新院区）' });
     await caughtUp();
     const anyang = await everything('/institutions?region=anyang');
-    expect(anyang.map((i) => [i.code, i.name])).toEqual([['AY-TWN', '安阳县某乡镇卫生院'], ['AY-CTY', '安阳县人民医院（新院区）']]);
+    expect(anyang.map((i) => [i.code, i.name])).toEqual([
+      ['AY-TWN', '安阳县某乡镇卫生院'],
+      ['AY-CTY', '安阳县人民医院（新院区）'],
+    ]);
   });
 });
 
@@ -157,7 +168,8 @@ describe('GET /monitoring/alerts', () => {
   it('takes limit and cursor, pages in raising order while alerts are raised meanwhile', async () => {
     const threeInOneDay = async (personId: string, day: string) => {
       await post(h, '/persons', employee(personId));
-      for (const [i, code] of ['NY-L1', 'NY-L2', 'NY-L3'].entries()) await post(h, `/persons/${personId}/visits`, visit(`S-${personId}-${i}`, code, day, '50.00'));
+      for (const [i, code] of ['NY-L1', 'NY-L2', 'NY-L3'].entries())
+        await post(h, `/persons/${personId}/visits`, visit(`S-${personId}-${i}`, code, day, '50.00'));
     };
     for (const p of ['A1', 'A2', 'A3', 'A4']) await threeInOneDay(p, '2023-06-20');
     const before = await everything('/monitoring/alerts?indicator=institutionsOnOneDay');
@@ -173,7 +185,13 @@ describe('GET /monitoring/alerts', () => {
 });
 
 describe('one convention', () => {
-  it.each(['/institutions', '/persons/F1/settlements', '/institutions/NY-L1/settlements', '/persons/F1/account/statement', '/monitoring/alerts'])('%s: 400 naming limit above 500, and naming cursor on a forged one', async (path) => {
+  it.each([
+    '/institutions',
+    '/persons/F1/settlements',
+    '/institutions/NY-L1/settlements',
+    '/persons/F1/account/statement',
+    '/monitoring/alerts',
+  ])('%s: 400 naming limit above 500, and naming cursor on a forged one', async (path) => {
     const tooMany = await get(`${path}?limit=501`);
     expect(tooMany.status).toBe(400);
     expect(tooMany.body.errors.map((e: any) => e.field)).toContain('limit');

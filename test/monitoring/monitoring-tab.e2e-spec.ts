@@ -51,12 +51,27 @@ describe('auditor page: institution monitoring tab (headless Chromium)', () => {
     await page.screenshot(path.join(os.tmpdir(), 'auditor-monitoring-tab.png'));
     expect(shown.personHidden).toBe(true);
     expect(shown.keyLeftOnScreen).toBe('');
-    expect(shown.charts).toEqual(['visits', 'totalCost', 'perVisitCost', 'selfPayShare', 'examinationShare', 'outOfCatalogueShare', 'drugAmount', 'examinationAmount', 'treatmentAmount', 'inpatientAdmissions']);
+    expect(shown.charts).toEqual([
+      'visits',
+      'totalCost',
+      'perVisitCost',
+      'selfPayShare',
+      'examinationShare',
+      'outOfCatalogueShare',
+      'drugAmount',
+      'examinationAmount',
+      'treatmentAmount',
+      'inpatientAdmissions',
+    ]);
     expect(shown.points).toBe(12);
     expect(api.alerts).toHaveLength(1);
     const [alert] = api.alerts;
-    expect(shown.marks).toEqual([['perVisitCost', '2024-06', expect.stringContaining(`${alert.indicator} ${alert.value} > ${alert.threshold} (${alert.clause})`)]]);
+    expect(shown.marks).toEqual([
+      ['perVisitCost', '2024-06', expect.stringContaining(`${alert.indicator} ${alert.value} > ${alert.threshold} (${alert.clause})`)],
+    ]);
     expect(shown.threshold).toBe(api.thresholds.indicators.examinationShare.max);
-    expect(shown.alerts).toEqual([[alert.alertId, '2024-06', 'perVisitCostGrowthMoM', alert.value, alert.threshold, '焦医保〔2024〕32号 五（一）', 'open']]);
+    expect(shown.alerts).toEqual([
+      [alert.alertId, '2024-06', 'perVisitCostGrowthMoM', alert.value, alert.threshold, '焦医保〔2024〕32号 五（一）', 'open'],
+    ]);
   });
 });

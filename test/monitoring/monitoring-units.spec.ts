@@ -37,7 +37,13 @@ describe('VisitSettled v1 → v2 upcast', () => {
     position: 9,
     data: {
       settlementId: 'S1',
-      visit: { visitId: 'V1', lines: [{ code: 'A', amount: '10.00', inCatalogue: true }, { code: 'B', amount: '5.00', inCatalogue: false, category: 'drug' }] },
+      visit: {
+        visitId: 'V1',
+        lines: [
+          { code: 'A', amount: '10.00', inCatalogue: true },
+          { code: 'B', amount: '5.00', inCatalogue: false, category: 'drug' },
+        ],
+      },
       decision: { amounts: { total: '15.00', fund: '5.00' } },
     },
     metadata: { schemaVersion: 1, recordedAt: '2023-01-01T00:00:00.000Z' },
@@ -68,12 +74,29 @@ describe('VisitSettled v1 → v2 upcast', () => {
   });
 });
 
-const sums = (over: Partial<InstitutionMonthSums> & { month: string }): InstitutionMonthSums => ({ ...emptyMonthSums('X', over.month), ...over });
+const sums = (over: Partial<InstitutionMonthSums> & { month: string }): InstitutionMonthSums => ({
+  ...emptyMonthSums('X', over.month),
+  ...over,
+});
 
 describe('institution-month indicators', () => {
   it('per-visit cost, shares and growth as decimal strings (ratios to four places, half-up)', () => {
-    const cur = sums({ month: '2024-06', visits: 3, settlements: 3, persons: 2, total: '1000.00', fund: '400.00', outOfCatalogue: '50.00', byCategory: { ...emptyMonthSums('X', 'x').byCategory, examination: '333.33', drug: '200.00', herbal_pieces: '100.00' } });
-    const prev = sums({ month: '2024-05', visits: 4, total: '1000.00', byCategory: { ...emptyMonthSums('X', 'x').byCategory, drug: '250.00' } });
+    const cur = sums({
+      month: '2024-06',
+      visits: 3,
+      settlements: 3,
+      persons: 2,
+      total: '1000.00',
+      fund: '400.00',
+      outOfCatalogue: '50.00',
+      byCategory: { ...emptyMonthSums('X', 'x').byCategory, examination: '333.33', drug: '200.00', herbal_pieces: '100.00' },
+    });
+    const prev = sums({
+      month: '2024-05',
+      visits: 4,
+      total: '1000.00',
+      byCategory: { ...emptyMonthSums('X', 'x').byCategory, drug: '250.00' },
+    });
     const i = institutionMonthIndicators(cur, prev, undefined);
     expect(i.perVisitCost).toBe('333.33'); // 1000 / 3, once to the fen
     expect(i.selfPayShare).toBe('0.6000');
@@ -102,7 +125,11 @@ describe('institution-month indicators', () => {
   });
   const visit = fc.array(line, { minLength: 1, maxLength: 6 }).map((lines) => {
     const total = lines.reduce((a, l) => a.plus(money(l.amount)), new Dec(0));
-    return { lines: lines.map((l) => (l.category === undefined ? { amount: l.amount, inCatalogue: l.inCatalogue } : l)) as any[], total: fmt(total), fund: fmt(total.times('0.5')) };
+    return {
+      lines: lines.map((l) => (l.category === undefined ? { amount: l.amount, inCatalogue: l.inCatalogue } : l)) as any[],
+      total: fmt(total),
+      fund: fmt(total.times('0.5')),
+    };
   });
 
   it('property: category amounts add up to the total; a reversal takes a visit out exactly', () => {
@@ -127,17 +154,28 @@ describe('institution-month indicators', () => {
 describe('thresholds', () => {
   it('the shipped file validates, and every threshold cites its clause', () => {
     const t = parseMonitoringThresholds(JSON.parse(fs.readFileSync(DEFAULT_THRESHOLDS_FILE, 'utf8')));
-    expect(t.institution.indicators.perVisitCostGrowthYoY).toEqual(expect.objectContaining({ max: '0.065', clause: '焦医保〔2024〕32号 四（一）3.（2）' }));
+    expect(t.institution.indicators.perVisitCostGrowthYoY).toEqual(
+      expect.objectContaining({ max: '0.065', clause: '焦医保〔2024〕32号 四（一）3.（2）' }),
+    );
     expect(t.person.visitsIn7Days).toEqual(expect.objectContaining({ max: '7', clause: '焦医保〔2024〕32号 五（一）' }));
-    for (const x of [...Object.values(t.institution.indicators), ...Object.values(t.person)]) expect(x!.clause).toMatch(/〔\d{4}〕\d+号 \S+/);
+    for (const x of [...Object.values(t.institution.indicators), ...Object.values(t.person)])
+      expect(x!.clause).toMatch(/〔\d{4}〕\d+号 \S+/);
   });
 
   const valid = () => JSON.parse(fs.readFileSync(DEFAULT_THRESHOLDS_FILE, 'utf8'));
   it.each([
     ['a ratio as a JSON number', (j: any) => (j.institution.indicators.selfPayShare.max = 0.85), 'institution.indicators.selfPayShare.max'],
-    ['a missing clause', (j: any) => delete j.institution.indicators.examinationShare.clause, 'institution.indicators.examinationShare.clause'],
+    [
+      'a missing clause',
+      (j: any) => delete j.institution.indicators.examinationShare.clause,
+      'institution.indicators.examinationShare.clause',
+    ],
     ['a clause without a document number', (j: any) => (j.person.visitsIn7Days.clause = 'frequent visits'), 'person.visitsIn7Days.clause'],
-    ['an unknown indicator', (j: any) => (j.institution.indicators.perVisitCostt = { max: '1', clause: '宛政办〔2022〕42号 第二十二条（二）' }), 'institution.indicators.perVisitCostt'],
+    [
+      'an unknown indicator',
+      (j: any) => (j.institution.indicators.perVisitCostt = { max: '1', clause: '宛政办〔2022〕42号 第二十二条（二）' }),
+      'institution.indicators.perVisitCostt',
+    ],
     ['a fractional count', (j: any) => (j.person.institutionsOnOneDay.max = 2.5), 'person.institutionsOnOneDay.max'],
     ['a negative minimum', (j: any) => (j.institution.minVisitsPerMonth = -1), 'institution.minVisitsPerMonth'],
   ])('refuses %s, naming the field', (_, spoil, field) => {
@@ -148,7 +186,8 @@ describe('thresholds', () => {
 });
 
 describe('institution crossings', () => {
-  const base = (month: string, total: string, visits = 25): InstitutionMonthSums => sums({ month, visits, settlements: visits, total, fund: fmt(money(total).times('0.5')) });
+  const base = (month: string, total: string, visits = 25): InstitutionMonthSums =>
+    sums({ month, visits, settlements: visits, total, fund: fmt(money(total).times('0.5')) });
 
   it('a jump over the previous month crosses; the same jump on too few visits is not judged', () => {
     const prev = base('2024-05', '5000.00');
@@ -163,10 +202,16 @@ describe('institution crossings', () => {
     const last = base('2023-06', '5000.00');
     const under = base('2024-06', '5325.00'); // +6.5% exactly: not above
     const over = base('2024-06', '5327.50'); // +6.55%
-    expect(institutionCrossings(institutionMonthIndicators(under, undefined, last), under, undefined, last, thresholds.institution)).toEqual([]);
-    expect(institutionCrossings(institutionMonthIndicators(over, undefined, last), over, undefined, last, thresholds.institution).map((x) => [x.indicator, x.value, x.clause])).toEqual([
-      ['perVisitCostGrowthYoY', '0.0655', '焦医保〔2024〕32号 四（一）3.（2）'],
-    ]);
+    expect(
+      institutionCrossings(institutionMonthIndicators(under, undefined, last), under, undefined, last, thresholds.institution),
+    ).toEqual([]);
+    expect(
+      institutionCrossings(institutionMonthIndicators(over, undefined, last), over, undefined, last, thresholds.institution).map((x) => [
+        x.indicator,
+        x.value,
+        x.clause,
+      ]),
+    ).toEqual([['perVisitCostGrowthYoY', '0.0655', '焦医保〔2024〕32号 四（一）3.（2）']]);
   });
 });
 
@@ -177,13 +222,19 @@ describe('person frequency windows', () => {
     const visits = ['2024-03-02', '2024-03-03', '2024-03-04', '2024-03-05', '2024-03-06', '2024-03-07', '2024-03-07'].map((d) => at(d));
     const late = [...visits, at('2024-03-01')];
     expect(busiestWindowContaining(late, '2024-03-01', 7)).toEqual({ from: '2024-03-01', to: '2024-03-07', count: 8 });
-    expect(personCrossings(late, '2024-03-01', thresholds.person).map((c) => [c.indicator, c.value, c.window])).toEqual([['visitsIn7Days', '8', { from: '2024-03-01', to: '2024-03-07' }]]);
+    expect(personCrossings(late, '2024-03-01', thresholds.person).map((c) => [c.indicator, c.value, c.window])).toEqual([
+      ['visitsIn7Days', '8', { from: '2024-03-01', to: '2024-03-07' }],
+    ]);
     expect(personCrossings(visits, '2024-03-07', thresholds.person)).toEqual([]);
   });
 
   it('three institutions on one day cross; two do not', () => {
     expect(personCrossings([at('2024-05-01', 'A'), at('2024-05-01', 'B')], '2024-05-01', thresholds.person)).toEqual([]);
-    const three = personCrossings([at('2024-05-01', 'C'), at('2024-05-01', 'A'), at('2024-05-01', 'B'), at('2024-05-02', 'D')], '2024-05-01', thresholds.person);
+    const three = personCrossings(
+      [at('2024-05-01', 'C'), at('2024-05-01', 'A'), at('2024-05-01', 'B'), at('2024-05-02', 'D')],
+      '2024-05-01',
+      thresholds.person,
+    );
     expect(three.map((c) => [c.indicator, c.value, c.basis.institutions])).toEqual([['institutionsOnOneDay', '3', 'A,B,C']]);
   });
 });
@@ -222,14 +273,29 @@ describe('alert stream decider', () => {
   });
 
   it('an open window suppresses an overlapping one; a closed alert is not raised again for the same crossing', () => {
-    const raised = foldAlertStream(decideAlert({ type: 'RaisePersonAlert', data: person('2024-03-08', '2024-03-14') }, foldAlertStream([])));
+    const raised = foldAlertStream(
+      decideAlert({ type: 'RaisePersonAlert', data: person('2024-03-08', '2024-03-14') }, foldAlertStream([])),
+    );
     expect(decideAlert({ type: 'RaisePersonAlert', data: person('2024-03-09', '2024-03-15') }, raised)).toEqual([]);
     expect(decideAlert({ type: 'RaisePersonAlert', data: person('2024-03-15', '2024-03-21') }, raised)).toHaveLength(1);
-    const closedEvents = decideAlert({ type: 'CloseAlert', data: { alertId: 'person-P:visitsIn7Days:2024-03-08..2024-03-14', closedOn: '2024-04-01', note: 'reviewed' } }, raised);
-    const closed = foldAlertStream([...decideAlert({ type: 'RaisePersonAlert', data: person('2024-03-08', '2024-03-14') }, foldAlertStream([])), ...closedEvents]);
+    const closedEvents = decideAlert(
+      { type: 'CloseAlert', data: { alertId: 'person-P:visitsIn7Days:2024-03-08..2024-03-14', closedOn: '2024-04-01', note: 'reviewed' } },
+      raised,
+    );
+    const closed = foldAlertStream([
+      ...decideAlert({ type: 'RaisePersonAlert', data: person('2024-03-08', '2024-03-14') }, foldAlertStream([])),
+      ...closedEvents,
+    ]);
     expect(closed.alerts[0].open).toBe(false);
     expect(decideAlert({ type: 'RaisePersonAlert', data: person('2024-03-08', '2024-03-14') }, closed)).toEqual([]);
-    expect(decideAlert({ type: 'CloseAlert', data: { alertId: 'person-P:visitsIn7Days:2024-03-08..2024-03-14', closedOn: '2024-04-02', note: 'again' } }, closed)).toEqual([]);
-    expect(() => decideAlert({ type: 'CloseAlert', data: { alertId: 'nope', closedOn: '2024-04-02', note: 'x' } }, closed)).toThrow('not found');
+    expect(
+      decideAlert(
+        { type: 'CloseAlert', data: { alertId: 'person-P:visitsIn7Days:2024-03-08..2024-03-14', closedOn: '2024-04-02', note: 'again' } },
+        closed,
+      ),
+    ).toEqual([]);
+    expect(() => decideAlert({ type: 'CloseAlert', data: { alertId: 'nope', closedOn: '2024-04-02', note: 'x' } }, closed)).toThrow(
+      'not found',
+    );
   });
 });

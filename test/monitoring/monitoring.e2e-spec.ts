@@ -16,11 +16,22 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 const agency = () => h.keys.agency;
-const post = (path: string, body: unknown, key = agency()) => h.http.post(path).set('x-api-key', key).send(body as object);
+const post = (path: string, body: unknown, key = agency()) =>
+  h.http
+    .post(path)
+    .set('x-api-key', key)
+    .send(body as object);
 const get = (path: string, key = agency()) => h.http.get(path).set('x-api-key', key);
 const settled = () => (h.app.get(MONITORING_RUNNER) as MonitoringRunner).caughtUp();
 
-const employee = (personId: string) => ({ personId, scheme: 'employee', category: 'in_service', region: 'nanyang', enrolledOn: '2023-01-01', contributionBase: '6000.00' });
+const employee = (personId: string) => ({
+  personId,
+  scheme: 'employee',
+  category: 'in_service',
+  region: 'nanyang',
+  enrolledOn: '2023-01-01',
+  contributionBase: '6000.00',
+});
 const visit = (settlementId: string, institutionCode: string, occurredAt: string, lines: object[]) => ({
   settlementId,
   visitId: `V-${settlementId}`,
@@ -38,9 +49,23 @@ describe('monitoring over HTTP', () => {
     expect((await post('/persons', employee('M1'))).status).toBe(201);
     const day = '2023-03-06';
     const plan: Array<[string, string, object[]]> = [
-      ['S-M1-1', 'NY-L1', [{ code: 'E1', amount: '60.00', inCatalogue: true, category: 'examination' }, { code: 'D1', amount: '40.00', inCatalogue: true, category: 'drug' }]],
+      [
+        'S-M1-1',
+        'NY-L1',
+        [
+          { code: 'E1', amount: '60.00', inCatalogue: true, category: 'examination' },
+          { code: 'D1', amount: '40.00', inCatalogue: true, category: 'drug' },
+        ],
+      ],
       // No categories at all: still settles; its lines count as 'other'.
-      ['S-M1-2', 'NY-L2', [{ code: 'A1', amount: '80.00', inCatalogue: true }, { code: 'A2', amount: '20.00', inCatalogue: false }]],
+      [
+        'S-M1-2',
+        'NY-L2',
+        [
+          { code: 'A1', amount: '80.00', inCatalogue: true },
+          { code: 'A2', amount: '20.00', inCatalogue: false },
+        ],
+      ],
       ['S-M1-3', 'NY-L3', [{ code: 'T1', amount: '150.00', inCatalogue: true, category: 'treatment' }]],
     ];
     for (const [id, code, lines] of plan) {
@@ -112,13 +137,26 @@ describe('monitoring over HTTP', () => {
     expect((await get('/monitoring/institutions/NY-L2/indicators?year=23')).status).toBe(400);
     expect((await get('/monitoring/alerts?indicator=nonsense')).status).toBe(400);
     expect((await get('/monitoring/alerts', h.keys.institution('NY-L2'))).status).toBe(403);
-    expect((await post('/monitoring/alerts/close', { alertId: 'person-M1:institutionsOnOneDay:2023-03-06..2023-03-06', note: 'x' }, h.keys.auditor)).status).toBe(403);
+    expect(
+      (
+        await post(
+          '/monitoring/alerts/close',
+          { alertId: 'person-M1:institutionsOnOneDay:2023-03-06..2023-03-06', note: 'x' },
+          h.keys.auditor,
+        )
+      ).status,
+    ).toBe(403);
     expect((await post('/monitoring/alerts/close', { alertId: 'no-such-alert', note: 'x' })).status).toBe(404);
   });
 
   it('the agency closes an alert; a rebuilt monitor neither reopens nor repeats it', async () => {
     const alertId = 'person-M1:institutionsOnOneDay:2023-03-06..2023-03-06';
-    const closeWith = (note: string) => h.http.post('/monitoring/alerts/close').set('x-api-key', agency()).set('Idempotency-Key', 'close-M1-0306').send({ alertId, note, closedOn: '2023-03-20' });
+    const closeWith = (note: string) =>
+      h.http
+        .post('/monitoring/alerts/close')
+        .set('x-api-key', agency())
+        .set('Idempotency-Key', 'close-M1-0306')
+        .send({ alertId, note, closedOn: '2023-03-20' });
     const res = await closeWith('核实：同日分别就诊，属实');
     expect(res.status).toBe(201);
     // The same key: the same request is replayed, another request is refused and writes nothing (issue 11 item 2).

@@ -33,7 +33,12 @@ interface World {
 
 const admission = (personId: string, admittedOn: string, institutionCode: string): { streamId: string; event: NewEvent } => ({
   streamId: `person-${personId}`,
-  event: { id: randomUUID(), type: 'InpatientAdmitted', data: { admittedOn, institutionCode }, metadata: { schemaVersion: 1, recordedAt: `${admittedOn}T02:00:00.000Z` } },
+  event: {
+    id: randomUUID(),
+    type: 'InpatientAdmitted',
+    data: { admittedOn, institutionCode },
+    metadata: { schemaVersion: 1, recordedAt: `${admittedOn}T02:00:00.000Z` },
+  },
 });
 
 async function world(anomalies: boolean): Promise<World> {
@@ -42,11 +47,25 @@ async function world(anomalies: boolean): Promise<World> {
   const visits = syntheticVisits({ anomalies });
   // Two admissions a month at NY-L3, and one settlement reversed in April.
   const extra = [];
-  for (let m = 1; m <= 12; m++) for (const p of ['IN-1', 'IN-2']) extra.push(admission(`${p}-${m}`, `2024-${String(m).padStart(2, '0')}-20`, 'NY-L3'));
+  for (let m = 1; m <= 12; m++)
+    for (const p of ['IN-1', 'IN-2']) extra.push(admission(`${p}-${m}`, `2024-${String(m).padStart(2, '0')}-20`, 'NY-L3'));
   const reversed = visits.find((v) => v.institutionCode === 'NY-L3' && v.date.startsWith('2024-04'))!;
   extra.push({
     streamId: `person-${reversed.personId}`,
-    event: { id: randomUUID(), type: 'SettlementReversed', data: { settlementId: reversed.settlementId, reversedAt: '2024-04-30T10:00:00+08:00', reason: 'test', fundRestored: reversed.fund, accountRestored: '0.00', relativeAccountRestored: '0.00', clause: 'national interface 2208' }, metadata: { schemaVersion: 1, recordedAt: '2024-04-30T02:00:00.000Z' } },
+    event: {
+      id: randomUUID(),
+      type: 'SettlementReversed',
+      data: {
+        settlementId: reversed.settlementId,
+        reversedAt: '2024-04-30T10:00:00+08:00',
+        reason: 'test',
+        fundRestored: reversed.fund,
+        accountRestored: '0.00',
+        relativeAccountRestored: '0.00',
+        clause: 'national interface 2208',
+      },
+      metadata: { schemaVersion: 1, recordedAt: '2024-04-30T02:00:00.000Z' },
+    },
   });
   await writeYear(events, visits, extra);
   const runner = new MonitoringRunner(events, store, thresholds, new AlertWriter(events, clock, randomUUID), { pageSize: 200 });
@@ -59,7 +78,13 @@ async function alertEvents(events: SqliteEventStore): Promise<RecordedEvent[]> {
 
 const summary = (e: RecordedEvent) => {
   const d = e.data as any;
-  return { streamId: e.streamId, type: e.type, indicator: d.indicator, period: d.month ?? `${d.window.from}..${d.window.to}`, clause: d.clause };
+  return {
+    streamId: e.streamId,
+    type: e.type,
+    indicator: d.indicator,
+    period: d.month ?? `${d.window.from}..${d.window.to}`,
+    clause: d.clause,
+  };
 };
 
 describe('monitoring a synthetic year', () => {
@@ -75,10 +100,34 @@ describe('monitoring a synthetic year', () => {
     expect(alerts).toHaveLength(4);
     expect(alerts).toEqual(
       expect.arrayContaining([
-        { streamId: 'alerts-institution-NY-L3', type: 'InstitutionFlagged', indicator: 'perVisitCostGrowthMoM', period: '2024-06', clause: '焦医保〔2024〕32号 五（一）' },
-        { streamId: 'alerts-institution-NY-L1', type: 'InstitutionFlagged', indicator: 'examinationShare', period: '2024-09', clause: '宛政办〔2022〕42号 第二十二条（二）' },
-        { streamId: 'alerts-person-HF-1', type: 'PersonFlagged', indicator: 'visitsIn7Days', period: '2024-03-08..2024-03-14', clause: '焦医保〔2024〕32号 五（一）' },
-        { streamId: 'alerts-person-SD-1', type: 'PersonFlagged', indicator: 'institutionsOnOneDay', period: '2024-10-08..2024-10-08', clause: '焦医保〔2024〕32号 五（一）' },
+        {
+          streamId: 'alerts-institution-NY-L3',
+          type: 'InstitutionFlagged',
+          indicator: 'perVisitCostGrowthMoM',
+          period: '2024-06',
+          clause: '焦医保〔2024〕32号 五（一）',
+        },
+        {
+          streamId: 'alerts-institution-NY-L1',
+          type: 'InstitutionFlagged',
+          indicator: 'examinationShare',
+          period: '2024-09',
+          clause: '宛政办〔2022〕42号 第二十二条（二）',
+        },
+        {
+          streamId: 'alerts-person-HF-1',
+          type: 'PersonFlagged',
+          indicator: 'visitsIn7Days',
+          period: '2024-03-08..2024-03-14',
+          clause: '焦医保〔2024〕32号 五（一）',
+        },
+        {
+          streamId: 'alerts-person-SD-1',
+          type: 'PersonFlagged',
+          indicator: 'institutionsOnOneDay',
+          period: '2024-10-08..2024-10-08',
+          clause: '焦医保〔2024〕32号 五（一）',
+        },
       ]),
     );
   });
@@ -120,7 +169,9 @@ describe('monitoring a synthetic year', () => {
     expect([april.settlements - april.reversals, april.reversals]).toEqual([april.visits, 1]);
     const june = year.months.find((x) => x.month === '2024-06')!;
     const may = year.months.find((x) => x.month === '2024-05')!;
-    expect(june.growth.mom.perVisitCost).toBe(money(june.perVisitCost!).minus(money(may.perVisitCost!)).div(money(may.perVisitCost!)).toDecimalPlaces(4).toFixed(4));
+    expect(june.growth.mom.perVisitCost).toBe(
+      money(june.perVisitCost!).minus(money(may.perVisitCost!)).div(money(may.perVisitCost!)).toDecimalPlaces(4).toFixed(4),
+    );
     // No 2023 in the log: nothing to compare with, so no year-on-year growth (and no alert on it).
     expect(june.growth.yoy).toEqual(expect.objectContaining({ perVisitCost: null, visits: null, drugAmount: null }));
     expect(year.alerts.map((a) => a.indicator)).toEqual(['perVisitCostGrowthMoM']);
@@ -165,10 +216,17 @@ describe('monitoring a synthetic year', () => {
     expect(w.queries.alerts({ indicator: 'visitsIn7Days' }).map((a) => a.subject)).toEqual([{ kind: 'person', id: 'HF-1' }]);
     const writer = new AlertWriter(w.events, clock, randomUUID);
     const id = 'institution-NY-L1:examinationShare:2024-09';
-    await writer.execute('alerts-institution-NY-L1', { type: 'CloseAlert', data: { alertId: id, closedOn: '2025-01-05', note: '核查: 设备更新后检查量增加' } }, { commandId: 'close-1', actor: 'agency:test' });
+    await writer.execute(
+      'alerts-institution-NY-L1',
+      { type: 'CloseAlert', data: { alertId: id, closedOn: '2025-01-05', note: '核查: 设备更新后检查量增加' } },
+      { commandId: 'close-1', actor: 'agency:test' },
+    );
     await w.runner.catchUp();
     expect(w.queries.alerts({ institutionCode: 'NY-L1' })).toEqual([]);
-    expect(w.queries.alerts({ institutionCode: 'NY-L1', status: 'closed' })[0].closed).toEqual({ on: '2025-01-05', note: '核查: 设备更新后检查量增加' });
+    expect(w.queries.alerts({ institutionCode: 'NY-L1', status: 'closed' })[0].closed).toEqual({
+      on: '2025-01-05',
+      note: '核查: 设备更新后检查量增加',
+    });
     const head = await w.events.headPosition();
     await w.runner.rebuild();
     expect(await w.events.headPosition()).toBe(head);
@@ -218,13 +276,22 @@ describe('the rebuild command on a ledger file', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'monitoring-rebuild-'));
     const file = path.join(dir, 'ledger.db');
     const dump = (db: SqliteEventStore['db']) => {
-      const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'mon_%' ORDER BY name").all() as Array<{ name: string }>).map((t) => t.name);
+      const tables = (
+        db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'mon_%' ORDER BY name").all() as Array<{
+          name: string;
+        }>
+      ).map((t) => t.name);
       return Object.fromEntries(tables.map((t) => [t, db.prepare(`SELECT * FROM ${t} ORDER BY 1, 2`).all()]));
     };
     try {
       const events = new SqliteEventStore({ path: file });
       await writeYear(events, syntheticVisits({ anomalies: true }));
-      const runner = new MonitoringRunner(events, SqliteReadModelStore.onConnection(events.db), thresholds, new AlertWriter(events, clock, randomUUID));
+      const runner = new MonitoringRunner(
+        events,
+        SqliteReadModelStore.onConnection(events.db),
+        thresholds,
+        new AlertWriter(events, clock, randomUUID),
+      );
       await runner.catchUp();
       await runner.catchUp(); // the alerts' own events
       const live = dump(events.db);

@@ -8,15 +8,36 @@ const lines = [
   { feedetl_sn: '1', med_list_codg: 'A', det_item_fee_sumamt: '200.00', chrgitm_lv: '02' },
   { feedetl_sn: '2', med_list_codg: 'B', det_item_fee_sumamt: '50.05', chrgitm_lv: '03' },
 ];
-const data = (extra: object = {}) => ({ psn_no: 'P', mdtrt_cert_type: '02', med_type: '11', mdtrt_id: 'M', chrg_bchno: 'CB', insutype: '310', acct_used_flag: '0', medfee_sumamt: '250.05', ...extra });
+const data = (extra: object = {}) => ({
+  psn_no: 'P',
+  mdtrt_cert_type: '02',
+  med_type: '11',
+  mdtrt_id: 'M',
+  chrg_bchno: 'CB',
+  insutype: '310',
+  acct_used_flag: '0',
+  medfee_sumamt: '250.05',
+  ...extra,
+});
 
 describe('code tables', () => {
   it('accept psn_type in two and four digits, to the same category', () => {
-    expect([lookup('psn_type', 'psn_type', '12').category, lookup('psn_type', 'psn_type', '1201').category]).toEqual(['retired', 'retired']);
+    expect([lookup('psn_type', 'psn_type', '12').category, lookup('psn_type', 'psn_type', '1201').category]).toEqual([
+      'retired',
+      'retired',
+    ]);
     expect(lookup('psn_type', 'psn_type', '1404').category).toBe('student');
   });
   it('map hosp_lv 01–11 onto the levels and med_type onto the visit kinds', () => {
-    expect(['01', '04', '05', '07', '08', '10', '11'].map((c) => lookup('hosp_lv', 'hosp_lv', c).level)).toEqual(['level3', 'level3', 'level2', 'level2', 'level1', 'level1', 'unrated']);
+    expect(['01', '04', '05', '07', '08', '10', '11'].map((c) => lookup('hosp_lv', 'hosp_lv', c).level)).toEqual([
+      'level3',
+      'level3',
+      'level2',
+      'level2',
+      'level1',
+      'level1',
+      'unrated',
+    ]);
     expect(['11', '13', '14'].map((c) => lookup('med_type', 'med_type', c).medType)).toEqual(['ordinary', 'emergency', 'chronic']);
   });
   it('refuse an unknown code with a 400 naming the field and the table', () => {
@@ -38,7 +59,13 @@ describe('code tables', () => {
 
 describe('totals against the uploaded lines', () => {
   it('add the lines up under the 2207 names', () => {
-    expect(batchTotals(lines)).toEqual({ medfee_sumamt: '250.05', fulamt_ownpay_amt: '50.05', overlmt_selfpay: '0.00', preselfpay_amt: '0.00', inscp_scp_amt: '200.00' });
+    expect(batchTotals(lines)).toEqual({
+      medfee_sumamt: '250.05',
+      fulamt_ownpay_amt: '50.05',
+      overlmt_selfpay: '0.00',
+      preselfpay_amt: '0.00',
+      inscp_scp_amt: '200.00',
+    });
   });
   it('accept agreeing totals, however written', () => {
     expect(() => checkTotals(data({ fulamt_ownpay_amt: '50.05', inscp_scp_amt: '200', overlmt_selfpay: '0' }), lines)).not.toThrow();
@@ -76,7 +103,14 @@ describe('answers', () => {
     }) as unknown as Decision;
   it('one setldetail row when the fund pays, none when it does not', () => {
     expect(setlDetail(decision('93.50'))).toEqual([
-      { fund_pay_type: '310100', fund_pay_type_name: '职工基本医疗保险统筹基金', inscp_scp_amt: '200.00', crt_payb_lmt_amt: '1500.00', fund_payamt: '93.50', setl_proc_info: 'deductible 30.00; rate 0.55; cap remaining 1500.00 (第五条（二）)' },
+      {
+        fund_pay_type: '310100',
+        fund_pay_type_name: '职工基本医疗保险统筹基金',
+        inscp_scp_amt: '200.00',
+        crt_payb_lmt_amt: '1500.00',
+        fund_payamt: '93.50',
+        setl_proc_info: 'deductible 30.00; rate 0.55; cap remaining 1500.00 (第五条（二）)',
+      },
     ]);
     expect(setlDetail(decision('0.00'))).toEqual([]);
   });

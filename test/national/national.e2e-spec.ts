@@ -13,7 +13,14 @@ const post = (path: string, body: object, key = h.keys.agency) => h.http.post(pa
 const env = (infno: string, input: object, extra: object = {}) => ({ infno, msgid: msgid(), fixmedins_code: 'NY-L2', input, ...extra });
 
 const enrol = async (personId: string) => {
-  const body = { personId, scheme: 'employee', category: 'in_service', region: 'nanyang', enrolledOn: '2023-01-01', contributionBase: '6000.00' };
+  const body = {
+    personId,
+    scheme: 'employee',
+    category: 'in_service',
+    region: 'nanyang',
+    enrolledOn: '2023-01-01',
+    contributionBase: '6000.00',
+  };
   expect((await post('/persons', body)).status).toBe(201);
   expect((await post(`/persons/${personId}/account/credits`, { month: '2023-02' })).status).toBe(201);
 };
@@ -37,21 +44,63 @@ const TWIN_VISIT = (settlementId: string, visitId: string) => ({
 });
 
 async function register(psnNo: string, ipt: string, extra: object = {}): Promise<string> {
-  const res = await post('/national/2201', env('2201', { data: { psn_no: psnNo, insutype: '310', begntime: '2023-03-01 09:00:00', mdtrt_cert_type: '02', mdtrt_cert_no: 'X', ipt_otp_no: ipt, ...extra } }));
+  const res = await post(
+    '/national/2201',
+    env('2201', {
+      data: {
+        psn_no: psnNo,
+        insutype: '310',
+        begntime: '2023-03-01 09:00:00',
+        mdtrt_cert_type: '02',
+        mdtrt_cert_no: 'X',
+        ipt_otp_no: ipt,
+        ...extra,
+      },
+    }),
+  );
   expect(res.status).toBe(200);
   expect(res.body.infcode).toBe(0);
   return res.body.output.data.mdtrt_id;
 }
 
 async function upload(psnNo: string, mdtrtId: string, bchno = 'CB1', lines = LINES) {
-  return post('/national/2204', env('2204', { feedetail: lines.map((l) => ({ ...l, mdtrt_id: mdtrtId, psn_no: psnNo, chrg_bchno: bchno })) }));
+  return post(
+    '/national/2204',
+    env('2204', { feedetail: lines.map((l) => ({ ...l, mdtrt_id: mdtrtId, psn_no: psnNo, chrg_bchno: bchno })) }),
+  );
 }
 
 const settleData = (psnNo: string, mdtrtId: string, extra: object = {}) => ({
-  data: { psn_no: psnNo, mdtrt_cert_type: '02', med_type: '11', mdtrt_id: mdtrtId, chrg_bchno: 'CB1', insutype: '310', acct_used_flag: '1', medfee_sumamt: '250.00', fulamt_ownpay_amt: '50.00', inscp_scp_amt: '200.00', setl_time: '2023-03-01 09:30:00', ...extra },
+  data: {
+    psn_no: psnNo,
+    mdtrt_cert_type: '02',
+    med_type: '11',
+    mdtrt_id: mdtrtId,
+    chrg_bchno: 'CB1',
+    insutype: '310',
+    acct_used_flag: '1',
+    medfee_sumamt: '250.00',
+    fulamt_ownpay_amt: '50.00',
+    inscp_scp_amt: '200.00',
+    setl_time: '2023-03-01 09:30:00',
+    ...extra,
+  },
 });
 
-const NATIONAL_FIELDS = ['medfee_sumamt', 'fulamt_ownpay_amt', 'overlmt_selfpay', 'preselfpay_amt', 'inscp_scp_amt', 'act_pay_dedc', 'hifp_pay', 'fund_pay_sumamt', 'psn_part_amt', 'acct_pay', 'acct_mulaid_pay', 'psn_cash_pay'];
+const NATIONAL_FIELDS = [
+  'medfee_sumamt',
+  'fulamt_ownpay_amt',
+  'overlmt_selfpay',
+  'preselfpay_amt',
+  'inscp_scp_amt',
+  'act_pay_dedc',
+  'hifp_pay',
+  'fund_pay_sumamt',
+  'psn_part_amt',
+  'acct_pay',
+  'acct_mulaid_pay',
+  'psn_cash_pay',
+];
 
 beforeAll(async () => {
   h = await startLedger();
@@ -96,13 +145,27 @@ describe('national outpatient sequence 2201 → 2204 → 2206 → 2207 → 2208'
     setlId = setlinfo.setl_id;
     twinNational = twin.body.decision.national;
     for (const f of NATIONAL_FIELDS) expect([f, setlinfo[f]]).toEqual([f, twin.body.decision.national[f]]);
-    expect(setlinfo).toEqual(expect.objectContaining({ mdtrt_id: mdtrtId, psn_no: 'P1', insutype: '310', psn_type: '11', med_type: '11', setl_time: '2023-03-01 09:30:00' }));
+    expect(setlinfo).toEqual(
+      expect.objectContaining({
+        mdtrt_id: mdtrtId,
+        psn_no: 'P1',
+        insutype: '310',
+        psn_type: '11',
+        med_type: '11',
+        setl_time: '2023-03-01 09:30:00',
+      }),
+    );
     expect(setlinfo.acct_pay).not.toBe('0.00');
     const twinAccount = await h.http.get('/persons/T1/account').set('x-api-key', h.keys.agency);
     expect(setlinfo.balc).toBe(twinAccount.body.balance);
     const d = twin.body.decision.amounts;
     expect(setldetail).toEqual([
-      expect.objectContaining({ fund_pay_type: '310100', inscp_scp_amt: twin.body.decision.national.inscp_scp_amt, crt_payb_lmt_amt: d.capRemainingBefore, fund_payamt: d.fund }),
+      expect.objectContaining({
+        fund_pay_type: '310100',
+        inscp_scp_amt: twin.body.decision.national.inscp_scp_amt,
+        crt_payb_lmt_amt: d.capRemainingBefore,
+        fund_payamt: d.fund,
+      }),
     ]);
     expect(setldetail[0].setl_proc_info).toContain('宛政办〔2022〕42号');
     // The settlement is the ledger's own: the same record under GET /persons/:id/settlements/:id.
@@ -111,8 +174,14 @@ describe('national outpatient sequence 2201 → 2204 → 2206 → 2207 → 2208'
   });
 
   it('a second 2207 for a settled visit is refused (422 VISIT_ALREADY_SETTLED)', async () => {
-    const call = env('2207', settleData('P1', mdtrtId, { chrg_bchno: 'CB2', medfee_sumamt: '10.00', fulamt_ownpay_amt: '0.00', inscp_scp_amt: '10.00' }));
-    expect((await upload('P1', mdtrtId, 'CB2', [{ feedetl_sn: '1', med_list_codg: 'XA01', det_item_fee_sumamt: '10.00', chrgitm_lv: '01' }])).status).toBe(200);
+    const call = env(
+      '2207',
+      settleData('P1', mdtrtId, { chrg_bchno: 'CB2', medfee_sumamt: '10.00', fulamt_ownpay_amt: '0.00', inscp_scp_amt: '10.00' }),
+    );
+    expect(
+      (await upload('P1', mdtrtId, 'CB2', [{ feedetl_sn: '1', med_list_codg: 'XA01', det_item_fee_sumamt: '10.00', chrgitm_lv: '01' }]))
+        .status,
+    ).toBe(200);
     const first = await post('/national/2207', call);
     expect(first.status).toBe(422); // the visit is already settled: refused, nothing written
     expect(first.body).toEqual(expect.objectContaining({ infcode: -1, code: 'VISIT_ALREADY_SETTLED' }));
@@ -126,7 +195,8 @@ describe('national outpatient sequence 2201 → 2204 → 2206 → 2207 → 2208'
     expect(res.status).toBe(200);
     const neg = (s: string) => (s === '0.00' ? s : `-${s}`);
     const out = res.body.output.setlinfo;
-    for (const f of ['medfee_sumamt', 'fund_pay_sumamt', 'hifp_pay', 'psn_part_amt', 'acct_pay', 'acct_mulaid_pay', 'psn_cash_pay']) expect([f, out[f]]).toEqual([f, neg(twinNational[f])]);
+    for (const f of ['medfee_sumamt', 'fund_pay_sumamt', 'hifp_pay', 'psn_part_amt', 'acct_pay', 'acct_mulaid_pay', 'psn_cash_pay'])
+      expect([f, out[f]]).toEqual([f, neg(twinNational[f])]);
     // What the ledger restored on the twin's reversal is what 2208 answers, negated.
     const reversal = (await h.store.readStream('person-T1')).find((e) => e.type === 'SettlementReversed')!.data as Record<string, string>;
     expect([neg(reversal.fundRestored), neg(reversal.accountRestored)]).toEqual([out.fund_pay_sumamt, out.acct_pay]);
@@ -182,7 +252,13 @@ describe('national refusals: infcode -1 with err_msg, the ledger status undernea
     ['hosp_lv', '2201', { hosp_lv: '12' }],
     ['psn_cert_type', '2201', { psn_cert_type: '55' }],
   ])('an unknown %s code is 400 naming the table', async (table, _infno, bad) => {
-    const body = await refusedWritingNothing('/national/2201', env('2201', { data: { psn_no: 'P1', insutype: '310', begntime: '2023-03-01 09:00:00', mdtrt_cert_type: '02', ipt_otp_no: 'MZ0200', ...bad } }), 400);
+    const body = await refusedWritingNothing(
+      '/national/2201',
+      env('2201', {
+        data: { psn_no: 'P1', insutype: '310', begntime: '2023-03-01 09:00:00', mdtrt_cert_type: '02', ipt_otp_no: 'MZ0200', ...bad },
+      }),
+      400,
+    );
     expect(body.err_msg).toContain(`codeTable:${table}`);
     expect(body.errors[0].field).toContain(table);
   });
@@ -202,22 +278,56 @@ describe('national refusals: infcode -1 with err_msg, the ledger status undernea
 
   it('both psn_type widths are accepted; one that is not the person’s category is 422', async () => {
     await register('P1', 'MZ0400', { psn_type: '11' });
-    const body = await refusedWritingNothing('/national/2201', env('2201', { data: { psn_no: 'P1', insutype: '310', begntime: '2023-03-01 09:00:00', mdtrt_cert_type: '02', ipt_otp_no: 'MZ0401', psn_type: '1201' } }), 422);
+    const body = await refusedWritingNothing(
+      '/national/2201',
+      env('2201', {
+        data: {
+          psn_no: 'P1',
+          insutype: '310',
+          begntime: '2023-03-01 09:00:00',
+          mdtrt_cert_type: '02',
+          ipt_otp_no: 'MZ0401',
+          psn_type: '1201',
+        },
+      }),
+      422,
+    );
     expect(body.code).toBe('PSN_TYPE_MISMATCH');
-    const scheme = await refusedWritingNothing('/national/2201', env('2201', { data: { psn_no: 'P1', insutype: '390', begntime: '2023-03-01 09:00:00', mdtrt_cert_type: '02', ipt_otp_no: 'MZ0402' } }), 422);
+    const scheme = await refusedWritingNothing(
+      '/national/2201',
+      env('2201', {
+        data: { psn_no: 'P1', insutype: '390', begntime: '2023-03-01 09:00:00', mdtrt_cert_type: '02', ipt_otp_no: 'MZ0402' },
+      }),
+      422,
+    );
     expect(scheme.code).toBe('INSUTYPE_MISMATCH');
   });
 
   it('an unknown mdtrt_id is 404; an unknown psn_no is 404', async () => {
-    await refusedWritingNothing('/national/2204', env('2204', { feedetail: [{ ...LINES[0], mdtrt_id: 'MDNOPE', psn_no: 'P1', chrg_bchno: 'CB1' }] }), 404);
-    await refusedWritingNothing('/national/2201', env('2201', { data: { psn_no: 'NOBODY', insutype: '310', begntime: '2023-03-01 09:00:00', mdtrt_cert_type: '02', ipt_otp_no: 'MZ0500' } }), 404);
+    await refusedWritingNothing(
+      '/national/2204',
+      env('2204', { feedetail: [{ ...LINES[0], mdtrt_id: 'MDNOPE', psn_no: 'P1', chrg_bchno: 'CB1' }] }),
+      404,
+    );
+    await refusedWritingNothing(
+      '/national/2201',
+      env('2201', {
+        data: { psn_no: 'NOBODY', insutype: '310', begntime: '2023-03-01 09:00:00', mdtrt_cert_type: '02', ipt_otp_no: 'MZ0500' },
+      }),
+      404,
+    );
   });
 
   it('an institution key acts for its own fixmedins_code only (403)', async () => {
     const mdtrt = await register('P1', 'MZ0600');
     expect((await upload('P1', mdtrt)).status).toBe(200);
     await refusedWritingNothing('/national/2207', env('2207', settleData('P1', mdtrt)), 403, h.keys.institution('NY-L3'));
-    await refusedWritingNothing('/national/2207', env('2207', settleData('P1', mdtrt), { fixmedins_code: 'NY-L3' }), 403, h.keys.institution('NY-L3'));
+    await refusedWritingNothing(
+      '/national/2207',
+      env('2207', settleData('P1', mdtrt), { fixmedins_code: 'NY-L3' }),
+      403,
+      h.keys.institution('NY-L3'),
+    );
     const own = await post('/national/2207', env('2207', settleData('P1', mdtrt)), h.keys.institution('NY-L2'));
     expect(own.status).toBe(200);
   });

@@ -9,7 +9,10 @@ type Schema = { $ref?: string; type?: string; properties?: Record<string, unknow
 interface Operation {
   method: string;
   path: string;
-  responses: Record<string, { content?: Record<string, { schema?: Schema; example?: unknown; examples?: Record<string, { value: unknown }> }> }>;
+  responses: Record<
+    string,
+    { content?: Record<string, { schema?: Schema; example?: unknown; examples?: Record<string, { value: unknown }> }> }
+  >;
 }
 
 let h: LedgerHarness;
@@ -18,7 +21,9 @@ let operations: Operation[];
 beforeAll(async () => {
   h = await startLedger();
   doc = (await h.http.get('/docs-json')).body;
-  operations = Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ ...op, method: method.toUpperCase(), path })));
+  operations = Object.entries(doc.paths).flatMap(([path, ops]) =>
+    Object.entries(ops).map(([method, op]) => ({ ...op, method: method.toUpperCase(), path })),
+  );
 });
 afterAll(() => h.close());
 
@@ -40,7 +45,15 @@ const successes = (op: Operation) => Object.entries(op.responses).filter(([statu
 it('documents the expected operations (feed and lists included)', () => {
   expect(operations.length).toBeGreaterThanOrEqual(60);
   const names = operations.map((o) => `${o.method} ${o.path}`);
-  for (const op of ['GET /feed', 'GET /feed/stream', 'GET /institutions', 'GET /institutions/{code}/settlements', 'GET /persons/{personId}/settlements', 'GET /monitoring/alerts']) expect(names).toContain(op);
+  for (const op of [
+    'GET /feed',
+    'GET /feed/stream',
+    'GET /institutions',
+    'GET /institutions/{code}/settlements',
+    'GET /persons/{personId}/settlements',
+    'GET /monitoring/alerts',
+  ])
+    expect(names).toContain(op);
 });
 
 it('every operation has a typed 2xx response schema', () => {
@@ -55,7 +68,14 @@ it('a read answers 200 and documents no 201; a write documents exactly one succe
     const codes = successes(op).map(([s]) => s);
     return (op.method === 'GET' && codes.some((c) => c !== '200')) || codes.length !== 1;
   });
-  expect(wrong.map((op) => `${op.method} ${op.path}: ${successes(op).map(([s]) => s).join(',')}`)).toEqual([]);
+  expect(
+    wrong.map(
+      (op) =>
+        `${op.method} ${op.path}: ${successes(op)
+          .map(([s]) => s)
+          .join(',')}`,
+    ),
+  ).toEqual([]);
 });
 
 it('every error example carries the status it is filed under', () => {
@@ -64,8 +84,11 @@ it('every error example carries the status it is filed under', () => {
     for (const [status, response] of Object.entries(op.responses)) {
       if (!/^[45]/.test(status)) continue;
       for (const content of Object.values(response.content ?? {})) {
-        const examples = [content.example, content.schema?.example, ...Object.values(content.examples ?? {}).map((e) => e.value)].filter((e) => e !== undefined) as Array<{ statusCode?: number }>;
-        for (const e of examples) if (e.statusCode !== Number(status)) misfiled.push(`${op.method} ${op.path} ${status}: example has ${e.statusCode}`);
+        const examples = [content.example, content.schema?.example, ...Object.values(content.examples ?? {}).map((e) => e.value)].filter(
+          (e) => e !== undefined,
+        ) as Array<{ statusCode?: number }>;
+        for (const e of examples)
+          if (e.statusCode !== Number(status)) misfiled.push(`${op.method} ${op.path} ${status}: example has ${e.statusCode}`);
       }
     }
   }
@@ -73,7 +96,10 @@ it('every error example carries the status it is filed under', () => {
 });
 
 it('every operation taking input documents a 400 with the field-and-rule shape', () => {
-  const takesInput = (op: Operation & { parameters?: unknown[]; requestBody?: unknown }) => (op.parameters?.length ?? 0) > 0 || op.requestBody !== undefined;
-  const missing = operations.filter((op) => takesInput(op as never) && !op.responses['400']?.content).map((op) => `${op.method} ${op.path}`);
+  const takesInput = (op: Operation & { parameters?: unknown[]; requestBody?: unknown }) =>
+    (op.parameters?.length ?? 0) > 0 || op.requestBody !== undefined;
+  const missing = operations
+    .filter((op) => takesInput(op as never) && !op.responses['400']?.content)
+    .map((op) => `${op.method} ${op.path}`);
   expect(missing).toEqual([]);
 });

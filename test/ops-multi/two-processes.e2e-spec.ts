@@ -51,7 +51,15 @@ async function scenario(pair: Pair): Promise<void> {
   const [a, b] = pair.http;
   for (const body of INSTITUTIONS) expect((await a.post('/institutions', body)).status).toBe(201);
   // Enrolled through one process, settled through both: B must see A's writes.
-  const person = { personId: PERSON, scheme: 'employee', category: 'in_service', region: 'nanyang', enrolledOn: '2023-01-01', contributionBase: '6000.00', relatives: [] };
+  const person = {
+    personId: PERSON,
+    scheme: 'employee',
+    category: 'in_service',
+    region: 'nanyang',
+    enrolledOn: '2023-01-01',
+    contributionBase: '6000.00',
+    relatives: [],
+  };
   expect((await a.post('/persons', person)).status).toBe(201);
 
   const answers = await Promise.all(Array.from({ length: SETTLEMENTS }, (_, n) => settle(n % 2 === 0 ? a : b, n)));
@@ -69,8 +77,10 @@ async function scenario(pair: Pair): Promise<void> {
   expect(paid.eq(cap)).toBe(true); // 50 × 148.50 is far past any cap: the last payments are cut to the cap
   expect(fromAnswers.toFixed(2)).toBe(paid.toFixed(2));
   expect(years[1]).toEqual(years[0]);
-   
-  console.log(`two processes: ${SETTLEMENTS} settlements, ${ids.length} written once each, fund paid ${paid.toFixed(2)} of cap ${cap.toFixed(2)}`);
+
+  console.log(
+    `two processes: ${SETTLEMENTS} settlements, ${ids.length} written once each, fund paid ${paid.toFixed(2)} of cap ${cap.toFixed(2)}`,
+  );
 }
 
 /** Waits until both read sides are at the head, then returns each one's view of the year. */
@@ -110,7 +120,9 @@ describe('two service processes on one SQLite file', () => {
       settledIds: async () => {
         const file = new Database(db, { readonly: true });
         try {
-          const rows = file.prepare("SELECT data FROM events WHERE type = 'VisitSettled' AND stream_id = ?").all(`person-${PERSON}`) as Array<{ data: string }>;
+          const rows = file
+            .prepare("SELECT data FROM events WHERE type = 'VisitSettled' AND stream_id = ?")
+            .all(`person-${PERSON}`) as Array<{ data: string }>;
           return rows.map((r) => JSON.parse(r.data).settlementId);
         } finally {
           file.close();
@@ -133,13 +145,19 @@ describe('two service processes on one EventStoreDB (gRPC test double)', () => {
   it('50 settlements for one person at the cap, split across both: never past the cap, each once, same read models', async () => {
     double = await EsdbGrpcTestDouble.start({ systemEventEvery: 5 });
     // Each process keeps its read models in its own SQLite file.
-    const pair = await startPair(dir, (i) => ({ EVENTSTORE_CONNECTION_STRING: double.connectionString, LEDGER_DB: path.join(dir, `read-models-${i}.db`) }));
+    const pair = await startPair(dir, (i) => ({
+      EVENTSTORE_CONNECTION_STRING: double.connectionString,
+      LEDGER_DB: path.join(dir, `read-models-${i}.db`),
+    }));
     services = pair.services;
     const reader = new EsdbEventStore(double.connectionString);
     try {
       await scenario({
         ...pair,
-        settledIds: async () => (await reader.readStream(`person-${PERSON}`)).filter((e) => e.type === 'VisitSettled').map((e) => (e.data as { settlementId: string }).settlementId),
+        settledIds: async () =>
+          (await reader.readStream(`person-${PERSON}`))
+            .filter((e) => e.type === 'VisitSettled')
+            .map((e) => (e.data as { settlementId: string }).settlementId),
       });
     } finally {
       await reader.close();

@@ -12,11 +12,23 @@ function harness() {
   const lines: Array<Record<string, unknown>> = [];
   const logger = createRootLogger({ logLevel: 'log' }, { write: (l: string) => void lines.push(JSON.parse(l)) });
   const observed: number[] = [];
-  const metrics = { observe: (_req: unknown, res: { statusCode: number }) => void observed.push(res.statusCode) } as unknown as LedgerMetrics;
+  const metrics = {
+    observe: (_req: unknown, res: { statusCode: number }) => void observed.push(res.statusCode),
+  } as unknown as LedgerMetrics;
   const middleware = new HttpObserverMiddleware(metrics, new AccessLog(logger));
   const request = (headers: Record<string, string> = {}) => {
-    const req = Object.assign(new EventEmitter(), { method: 'POST', url: '/persons/41130219800101123X/visits', headers: { 'x-api-key': 'lk_k_secret', ...headers } }) as unknown as AnnotatedRequest;
-    const res = Object.assign(new EventEmitter(), { statusCode: 200, headers: {} as Record<string, string>, setHeader(n: string, v: string) { this.headers[n] = v; } });
+    const req = Object.assign(new EventEmitter(), {
+      method: 'POST',
+      url: '/persons/41130219800101123X/visits',
+      headers: { 'x-api-key': 'lk_k_secret', ...headers },
+    }) as unknown as AnnotatedRequest;
+    const res = Object.assign(new EventEmitter(), {
+      statusCode: 200,
+      headers: {} as Record<string, string>,
+      setHeader(n: string, v: string) {
+        this.headers[n] = v;
+      },
+    });
     let nexted = false;
     middleware.use(req, res as never, () => (nexted = true));
     expect(nexted).toBe(true);
@@ -37,7 +49,19 @@ describe('access log (HttpObserverMiddleware)', () => {
     res.emit('finish');
     res.emit('close');
     expect(h.lines).toEqual([
-      expect.objectContaining({ level: 30, msg: 'request', requestId: 'req-1', method: 'POST', route: '/persons/:personId/visits', status: 422, latencyMs: expect.any(Number), role: 'institution', keyId: 'ab12cd34', institution: 'NY-L2', code: 'VISIT_ALREADY_SETTLED' }),
+      expect.objectContaining({
+        level: 30,
+        msg: 'request',
+        requestId: 'req-1',
+        method: 'POST',
+        route: '/persons/:personId/visits',
+        status: 422,
+        latencyMs: expect.any(Number),
+        role: 'institution',
+        keyId: 'ab12cd34',
+        institution: 'NY-L2',
+        code: 'VISIT_ALREADY_SETTLED',
+      }),
     ]);
     expect(h.observed).toEqual([422]);
     const text = JSON.stringify(h.lines);
@@ -50,7 +74,15 @@ describe('access log (HttpObserverMiddleware)', () => {
     expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     res.statusCode = 503;
     res.emit('finish');
-    expect(h.lines).toEqual([expect.objectContaining({ level: 50, msg: 'request failed', status: 503, route: '(unmatched)', requestId: res.headers['x-request-id'] })]);
+    expect(h.lines).toEqual([
+      expect.objectContaining({
+        level: 50,
+        msg: 'request failed',
+        status: 503,
+        route: '(unmatched)',
+        requestId: res.headers['x-request-id'],
+      }),
+    ]);
   });
 
   it('the client gone before the response: one error line marked aborted, not counted as a response', () => {

@@ -13,7 +13,14 @@ import { LedgerHarness, registerInstitutions, startLedger } from '../support/led
 
 const PERSONS = 12;
 
-const enrol = (personId: string) => ({ personId, scheme: 'employee', category: 'in_service', region: 'nanyang', enrolledOn: '2023-01-01', contributionBase: '6000.00' });
+const enrol = (personId: string) => ({
+  personId,
+  scheme: 'employee',
+  category: 'in_service',
+  region: 'nanyang',
+  enrolledOn: '2023-01-01',
+  contributionBase: '6000.00',
+});
 const visit = (settlementId: string, day: number) => ({
   settlementId,
   visitId: `V-${settlementId}`,
@@ -30,7 +37,15 @@ describe('backup and restore (issue 13 item 4)', () => {
   beforeAll(async () => {
     h = await startLedger();
     await registerInstitutions(h);
-    for (let p = 0; p < PERSONS; p++) expect((await h.http.post('/persons').set('x-api-key', h.keys.agency).send(enrol(`B${p}`))).status).toBe(201);
+    for (let p = 0; p < PERSONS; p++)
+      expect(
+        (
+          await h.http
+            .post('/persons')
+            .set('x-api-key', h.keys.agency)
+            .send(enrol(`B${p}`))
+        ).status,
+      ).toBe(201);
   }, 120_000);
   afterAll(() => h.close());
 
@@ -39,7 +54,11 @@ describe('backup and restore (issue 13 item 4)', () => {
     const person = async (p: number) => {
       for (let day = 1; day <= 28 && !stop(); day++) {
         const id = `S-${p}-${day}`;
-        const res = await h.http.post(`/persons/B${p}/visits`).set('x-api-key', h.keys.agency).set('Idempotency-Key', `idem-${id}`).send(visit(id, day));
+        const res = await h.http
+          .post(`/persons/B${p}/visits`)
+          .set('x-api-key', h.keys.agency)
+          .set('Idempotency-Key', `idem-${id}`)
+          .send(visit(id, day));
         if (res.status !== 201) throw new Error(`${id}: ${res.status} ${JSON.stringify(res.body)}`);
         acknowledged.push(id);
       }
@@ -70,7 +89,11 @@ describe('backup and restore (issue 13 item 4)', () => {
     const store = new SqliteEventStore({ path: restored });
     try {
       const settled = new Set(
-        (store.db.prepare("SELECT json_extract(data, '$.settlementId') AS id FROM events WHERE type = 'VisitSettled'").all() as Array<{ id: string }>).map((r) => r.id),
+        (
+          store.db.prepare("SELECT json_extract(data, '$.settlementId') AS id FROM events WHERE type = 'VisitSettled'").all() as Array<{
+            id: string;
+          }>
+        ).map((r) => r.id),
       );
       for (const id of beforeBackup) expect(settled.has(id)).toBe(true);
       expect(settled.size).toBeLessThanOrEqual(duringBackup);
@@ -95,7 +118,11 @@ describe('backup and restore (issue 13 item 4)', () => {
     const tampered = path.join(h.dir, 'backups', 'tampered.db');
     fs.copyFileSync(backup, tampered);
     const store = new SqliteEventStore({ path: tampered });
-    store.db.prepare("UPDATE events SET data = json_set(data, '$.contributionBase', '9999.00') WHERE position = (SELECT MIN(position) FROM events WHERE type = 'PersonEnrolled')").run();
+    store.db
+      .prepare(
+        "UPDATE events SET data = json_set(data, '$.contributionBase', '9999.00') WHERE position = (SELECT MIN(position) FROM events WHERE type = 'PersonEnrolled')",
+      )
+      .run();
     await store.close();
     const target = path.join(h.dir, 'restored-tampered.db');
     await expect(restoreLedger(tampered, target)).rejects.toThrow(/does not verify; nothing restored/);

@@ -40,7 +40,15 @@ describe('configuration fails early, in one line, before anything is written or 
   it('a store that cannot be opened after preflight: no agency key is issued or printed', () => {
     // EventStoreDB on a port where nothing listens, with a short start-up wait: the store never opens.
     const cwd = fs.mkdtempSync(path.join(dir, 'no-store-'));
-    const run = start({ LEDGER_DB: path.join(cwd, 'data/ledger.db'), LEDGER_API_KEYS_FILE: path.join(cwd, 'keys.json'), EVENTSTORE_CONNECTION_STRING: 'esdb://127.0.0.1:1?tls=false', EVENTSTORE_STARTUP_TIMEOUT_MS: '300' }, cwd);
+    const run = start(
+      {
+        LEDGER_DB: path.join(cwd, 'data/ledger.db'),
+        LEDGER_API_KEYS_FILE: path.join(cwd, 'keys.json'),
+        EVENTSTORE_CONNECTION_STRING: 'esdb://127.0.0.1:1?tls=false',
+        EVENTSTORE_STARTUP_TIMEOUT_MS: '300',
+      },
+      cwd,
+    );
     expect(run.status).not.toBe(0);
     expect(run.stdout + run.stderr).not.toContain('API key');
     expect(fs.existsSync(path.join(cwd, 'keys.json'))).toBe(false);
@@ -83,8 +91,13 @@ describe('configuration fails early, in one line, before anything is written or 
     fs.writeFileSync(path.join(packs, 'jiaozuo-employee-2024.json'), JSON.stringify(jiaozuo));
     const problems = policyProblems(DEPLOYMENT, packs);
     expect(problems.length).toBeGreaterThanOrEqual(1);
-    for (const p of problems) expect(p).toMatch(/^configuration LEDGER_POLICY_PARAMS=".*deployment-policy\.json": pack jiaozuo-employee-2024 \(.*jiaozuo-employee-2024\.json\): /);
-    expect(problems).toContainEqual(expect.stringMatching(/deductible mode per_visit is not allowed: the bound allows annual \(甘政办发〔2021〕111号 第七条\)$/));
+    for (const p of problems)
+      expect(p).toMatch(
+        /^configuration LEDGER_POLICY_PARAMS=".*deployment-policy\.json": pack jiaozuo-employee-2024 \(.*jiaozuo-employee-2024\.json\): /,
+      );
+    expect(problems).toContainEqual(
+      expect.stringMatching(/deductible mode per_visit is not allowed: the bound allows annual \(甘政办发〔2021〕111号 第七条\)$/),
+    );
   });
 
   it('several bad variables: every one reported, one line each', () => {
@@ -101,7 +114,11 @@ describe('configuration fails early, in one line, before anything is written or 
     const cwd = fs.mkdtempSync(path.join(dir, 'keys-'));
     fs.writeFileSync(path.join(cwd, 'keys.json'), '{"not":"a list"}');
     fs.writeFileSync(path.join(cwd, 'thresholds.json'), 'nope');
-    const { problems } = preflight({ LEDGER_DB: path.join(cwd, 'l.db'), LEDGER_API_KEYS_FILE: path.join(cwd, 'keys.json'), MONITORING_THRESHOLDS: path.join(cwd, 'thresholds.json') });
+    const { problems } = preflight({
+      LEDGER_DB: path.join(cwd, 'l.db'),
+      LEDGER_API_KEYS_FILE: path.join(cwd, 'keys.json'),
+      MONITORING_THRESHOLDS: path.join(cwd, 'thresholds.json'),
+    });
     expect(problems).toEqual([
       expect.stringMatching(/^configuration LEDGER_API_KEYS_FILE=".*keys\.json": key file: expected a JSON array of keys$/),
       expect.stringMatching(/^configuration MONITORING_THRESHOLDS=".*thresholds\.json": /),
@@ -113,7 +130,9 @@ describe('configuration fails early, in one line, before anything is written or 
     const file = path.join(cwd, 'ledger.db');
     fs.writeFileSync(file, 'this is not a database, but a text file of some length '.repeat(20));
     const before = fs.readFileSync(file);
-    expect(preflight({ LEDGER_DB: file }).problems).toEqual([expect.stringMatching(/^configuration LEDGER_DB=".*ledger\.db": is not a SQLite database \(/)]);
+    expect(preflight({ LEDGER_DB: file }).problems).toEqual([
+      expect.stringMatching(/^configuration LEDGER_DB=".*ledger\.db": is not a SQLite database \(/),
+    ]);
     expect(fs.readFileSync(file)).toEqual(before);
     expect(fs.readdirSync(cwd)).toEqual(['ledger.db']);
   });

@@ -49,7 +49,9 @@ describe('key lifecycle (issue 13 item 5)', () => {
     const past = keysCli(file, 'add', '--role', 'agency', '--expires', '2001-01-01');
     expect(past.status).toBe(1);
     expect(past.stderr.trim()).toBe('keys: --expires 2001-01-01 is not in the future');
-    expect(keysCli(file, 'add', '--role', 'agency', '--ttl', 'soon').stderr).toContain('--ttl must be a whole number followed by d, h or m');
+    expect(keysCli(file, 'add', '--role', 'agency', '--ttl', 'soon').stderr).toContain(
+      '--ttl must be a whole number followed by d, h or m',
+    );
     const unknown = keysCli(file, 'revoke', 'ffffffff');
     expect(unknown.status).toBe(1);
     expect(unknown.stderr.trim().split('\n')).toHaveLength(1);
@@ -76,7 +78,11 @@ describe('key lifecycle (issue 13 item 5)', () => {
 
   it('the running service refuses a key revoked with `keys revoke` within a second (HTTP 401 with the reason)', async () => {
     const kdir = fs.mkdtempSync(path.join(dir, 'svc-'));
-    const config = loadConfig({ LEDGER_DB: path.join(kdir, 'ledger.db'), LEDGER_API_KEYS_FILE: path.join(kdir, 'keys.json'), LOG_LEVEL: 'error' });
+    const config = loadConfig({
+      LEDGER_DB: path.join(kdir, 'ledger.db'),
+      LEDGER_API_KEYS_FILE: path.join(kdir, 'keys.json'),
+      LOG_LEVEL: 'error',
+    });
     const { key, keyId } = issueKey(config.apiKeysFile, 'auditor', new Date());
     const app = await createApp(config, { keys: ApiKeyRing.fromFile(config.apiKeysFile) });
     await app.listen(0, '127.0.0.1');

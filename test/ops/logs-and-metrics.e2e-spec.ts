@@ -28,13 +28,23 @@ class Capture {
 
 async function start(adapter: 'fastify' | 'express', env: Record<string, string> = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ops-logs-'));
-  const config = loadConfig({ LEDGER_DB: path.join(dir, 'ledger.db'), LEDGER_API_KEYS_FILE: path.join(dir, 'keys.json'), LOG_LEVEL: 'log', LEDGER_HTTP_ADAPTER: adapter, ...env });
+  const config = loadConfig({
+    LEDGER_DB: path.join(dir, 'ledger.db'),
+    LEDGER_API_KEYS_FILE: path.join(dir, 'keys.json'),
+    LOG_LEVEL: 'log',
+    LEDGER_HTTP_ADAPTER: adapter,
+    ...env,
+  });
   const now = new Date('2023-06-30T12:00:00+08:00');
   const agency = issueKey(config.apiKeysFile, 'agency', now).key;
   const auditor = issueKey(config.apiKeysFile, 'auditor', now).key;
   const institution = issueKey(config.apiKeysFile, 'institution', now, 'NY-L2').key;
   const logs = new Capture();
-  const app: INestApplication = await createApp(config, { clock: new TestClock(now.toISOString()), keys: new ApiKeyRing(readKeyFile(config.apiKeysFile)) }, { logStream: logs });
+  const app: INestApplication = await createApp(
+    config,
+    { clock: new TestClock(now.toISOString()), keys: new ApiKeyRing(readKeyFile(config.apiKeysFile)) },
+    { logStream: logs },
+  );
   await app.listen(0, '127.0.0.1');
   const http = request((await app.getUrl()).replace('[::1]', '127.0.0.1'));
   return {
@@ -62,14 +72,31 @@ describe.each(['fastify', 'express'] as const)('logs and metrics on %s', (adapte
   let s: Awaited<ReturnType<typeof start>>;
   beforeAll(async () => {
     s = await start(adapter);
-    for (const body of INSTITUTIONS) expect((await s.http.post('/institutions').set('x-api-key', s.keys.agency).send(body)).status).toBe(201);
-    const enrol = { personId: ID_NUMBER, scheme: 'employee', category: 'in_service', region: 'nanyang', enrolledOn: '2023-01-01', contributionBase: '6000.00' };
+    for (const body of INSTITUTIONS)
+      expect((await s.http.post('/institutions').set('x-api-key', s.keys.agency).send(body)).status).toBe(201);
+    const enrol = {
+      personId: ID_NUMBER,
+      scheme: 'employee',
+      category: 'in_service',
+      region: 'nanyang',
+      enrolledOn: '2023-01-01',
+      contributionBase: '6000.00',
+    };
     expect((await s.http.post('/persons').set('x-api-key', s.keys.agency).send(enrol)).status).toBe(201);
-    const settled = await s.http.post(`/persons/${ID_NUMBER}/visits`).set('x-api-key', s.keys.institution).set('x-request-id', 'req-settle-1').set('Idempotency-Key', 'settle-key-1').send(visit('S1', '120.00'));
+    const settled = await s.http
+      .post(`/persons/${ID_NUMBER}/visits`)
+      .set('x-api-key', s.keys.institution)
+      .set('x-request-id', 'req-settle-1')
+      .set('Idempotency-Key', 'settle-key-1')
+      .send(visit('S1', '120.00'));
     expect([settled.status, settled.body.message]).toEqual([201, undefined]);
     expect(settled.headers['x-request-id']).toBe('req-settle-1');
     // Settling the same visit id again is refused with a reason code (422).
-    const refused = await s.http.post(`/persons/${ID_NUMBER}/visits`).set('x-api-key', s.keys.agency).set('Idempotency-Key', 'settle-key-2').send({ ...visit('S2', '30.00'), visitId: 'V-S1' });
+    const refused = await s.http
+      .post(`/persons/${ID_NUMBER}/visits`)
+      .set('x-api-key', s.keys.agency)
+      .set('Idempotency-Key', 'settle-key-2')
+      .send({ ...visit('S2', '30.00'), visitId: 'V-S1' });
     expect(refused.status).toBe(422);
     (s as any).refusedCode = refused.body.code;
     expect((await s.http.get(`/persons/${ID_NUMBER}/account`).set('authorization', `Bearer ${s.keys.auditor}`)).status).toBeLessThan(500);
@@ -82,7 +109,15 @@ describe.each(['fastify', 'express'] as const)('logs and metrics on %s', (adapte
     expect(access).toHaveLength(INSTITUTIONS.length + 5);
     const settle = access.find((l) => l.requestId === 'req-settle-1')!;
     expect(settle).toEqual(
-      expect.objectContaining({ level: 30, method: 'POST', route: '/persons/:personId/visits', status: 201, role: 'institution', institution: 'NY-L2', latencyMs: expect.any(Number) }),
+      expect.objectContaining({
+        level: 30,
+        method: 'POST',
+        route: '/persons/:personId/visits',
+        status: 201,
+        role: 'institution',
+        institution: 'NY-L2',
+        latencyMs: expect.any(Number),
+      }),
     );
     const refused = access.find((l) => l.status === 422)!;
     expect(refused).toEqual(expect.objectContaining({ route: '/persons/:personId/visits', role: 'agency', code: (s as any).refusedCode }));
@@ -108,7 +143,9 @@ describe.each(['fastify', 'express'] as const)('logs and metrics on %s', (adapte
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/plain;.*version=0\.0\.4/);
     const text = res.text;
-    expect(text).toMatch(/^ledger_http_request_duration_seconds_count\{method="POST",route="\/persons\/:personId\/visits",status="201"\} 1$/m);
+    expect(text).toMatch(
+      /^ledger_http_request_duration_seconds_count\{method="POST",route="\/persons\/:personId\/visits",status="201"\} 1$/m,
+    );
     expect(text).toMatch(/^ledger_http_request_duration_seconds_count\{method="POST",route="\/institutions",status="201"\} 5$/m);
     expect(text).toMatch(/^ledger_settlements_total\{outcome="settled"\} 1$/m);
     expect(text).toMatch(/^ledger_settlements_total\{outcome="refused"\} 1$/m);

@@ -19,7 +19,8 @@ function citedNodes(value: unknown, at = ''): Array<{ path: string; clause: stri
   if (Array.isArray(value)) return value.flatMap((v, i) => citedNodes(v, `${at}[${i}]`));
   if (value === null || typeof value !== 'object') return [];
   const o = value as Record<string, unknown>;
-  if ('value' in o && typeof o.clause === 'string' && typeof o.document === 'string') return [{ path: at, clause: o.clause, document: o.document }];
+  if ('value' in o && typeof o.clause === 'string' && typeof o.document === 'string')
+    return [{ path: at, clause: o.clause, document: o.document }];
   return Object.entries(o).flatMap(([k, v]) => citedNodes(v, at ? `${at}.${k}` : k));
 }
 
@@ -113,8 +114,11 @@ describe('no pack in force', () => {
     throw new Error('a pack was in force');
   };
 
-  test('a Nanyang visit before 2022-07-01 cites the document\'s effective-date clause (宛政办〔2022〕42号 第二十五条)', () => {
-    expect(refusal('nanyang', 'employee', '2022-06-30')).toMatchObject({ code: 'NO_POLICY_IN_FORCE', clause: '宛政办〔2022〕42号 第二十五条' });
+  test("a Nanyang visit before 2022-07-01 cites the document's effective-date clause (宛政办〔2022〕42号 第二十五条)", () => {
+    expect(refusal('nanyang', 'employee', '2022-06-30')).toMatchObject({
+      code: 'NO_POLICY_IN_FORCE',
+      clause: '宛政办〔2022〕42号 第二十五条',
+    });
     expect(packFor(shipped, state('nanyang', 'employee'), '2022-07-01').id).toBe('nanyang-employee-2022');
     expect(refusal('jiaozuo', 'employee', '2024-07-31').clause).toBe('焦医保〔2024〕32号 六（三）');
   });

@@ -76,7 +76,9 @@ describe('checkCitations on a partial document folder', () => {
   });
 
   test('a clause beyond the excerpt is reported as not found', () => {
-    expect(report.problems.some((p) => p.startsWith('nanyang-employee-2022') && p.includes('第十二条') && p.includes('clause not found'))).toBe(true);
+    expect(
+      report.problems.some((p) => p.startsWith('nanyang-employee-2022') && p.includes('第十二条') && p.includes('clause not found')),
+    ).toBe(true);
   });
 });
 
@@ -95,18 +97,26 @@ describe('checkCitations: ledger rules, deployment parameters and bare words (is
 
   test('a bare word fails; a ledger rule is accepted without a document lookup', () => {
     const problems = checkCitations(dir, cat, ['nanyang-employee-2030']).problems;
-    expect(problems).toContainEqual(expect.stringMatching(/^nanyang-employee-2030 benefit\.enrolment → policy catalogue enrollment: not "<document> <clause>"/));
+    expect(problems).toContainEqual(
+      expect.stringMatching(/^nanyang-employee-2030 benefit\.enrolment → policy catalogue enrollment: not "<document> <clause>"/),
+    );
     expect(problems.filter((x) => x.includes('reversalWindowDays'))).toEqual([]);
     p.benefit.reversalWindowDays.clause = 'Reversal Window';
     const bad = checkCitations(dir, PolicyCatalog.load(deploymentParams(), { extraPacks: [p] }), ['nanyang-employee-2030']).problems;
-    expect(bad).toContainEqual(expect.stringContaining('benefit.reversalWindowDays → ledger rule Reversal Window: a ledger rule needs a kebab-case name'));
+    expect(bad).toContainEqual(
+      expect.stringContaining('benefit.reversalWindowDays → ledger rule Reversal Window: a ledger rule needs a kebab-case name'),
+    );
   });
 
   test('a shipped deployment parameter is accepted as such; reason codes are looked up in their documents', () => {
     const report = checkCitations(dir, catalog());
     expect(report.problems.filter((x) => x.includes('reversalWindowDays') || x.includes('averageMonthlyPension'))).toEqual([]);
-    expect(report.problems).toContainEqual(expect.stringMatching(/^reason NOT_ENROLLED → 安医保〔2019〕75号 二（一）: no such document in the index/));
-    expect(report.problems).toContainEqual("reason NOT_ENROLLED → 宛政办〔2022〕42号 第三条: clause not found (no line starts with '第三条')"); // beyond the excerpt
+    expect(report.problems).toContainEqual(
+      expect.stringMatching(/^reason NOT_ENROLLED → 安医保〔2019〕75号 二（一）: no such document in the index/),
+    );
+    expect(report.problems).toContainEqual(
+      "reason NOT_ENROLLED → 宛政办〔2022〕42号 第三条: clause not found (no line starts with '第三条')",
+    ); // beyond the excerpt
     expect(report.problems.filter((x) => x.startsWith('reason DEDUCTIBLE_WAIVED_24H'))).toEqual([]);
   });
 });

@@ -51,7 +51,15 @@ describe('3.1 Nanyang employees — 宛政办〔2022〕42号', () => {
   });
 
   test(`${D} 第五条（一）: the deductible never exceeds the policy-scope cost`, () => {
-    const d = adjudicate(input({ pack: nanyang(), at: '2023-03-01T09:00:00+08:00', level: 'level3', lines: [line('40'), line('25', { code: 'X', inCatalogue: false })] }), nanyang());
+    const d = adjudicate(
+      input({
+        pack: nanyang(),
+        at: '2023-03-01T09:00:00+08:00',
+        level: 'level3',
+        lines: [line('40'), line('25', { code: 'X', inCatalogue: false })],
+      }),
+      nanyang(),
+    );
     expect(d.amounts.policyScope).toBe('40.00');
     expect(d.amounts.deductible).toBe('40.00');
     expect(d.amounts.fund).toBe('0.00');
@@ -66,7 +74,10 @@ describe('3.1 Nanyang employees — 宛政办〔2022〕42号', () => {
       ['same hospital exactly 24h later', '2023-03-02T09:00:00+08:00', 'H1', '30.00'],
       ['another hospital 1h later', '2023-03-01T10:00:00+08:00', 'H2', '30.00'],
     ])('%s', (_name, at, code, deductible) => {
-      const d = adjudicate(input({ pack: nanyang(), at, level: 'level2', institution: { code }, ytd: { deductibleCharges: [charge] } }), nanyang());
+      const d = adjudicate(
+        input({ pack: nanyang(), at, level: 'level2', institution: { code }, ytd: { deductibleCharges: [charge] } }),
+        nanyang(),
+      );
       expect(d.amounts.deductible).toBe(deductible);
       expect(d.deductibleCharged).toBe(deductible !== '0.00');
       expect(flagCodes(d).includes('DEDUCTIBLE_WAIVED_24H')).toBe(deductible === '0.00');
@@ -101,7 +112,10 @@ describe('3.1 Nanyang employees — 宛政办〔2022〕42号', () => {
     // (33.33 − 30) × 55% = 1.8315 → 1.83; (100.01 − 30) × 55% = 38.5055 → 38.51
     const a = adjudicate(input({ pack: nanyang(), at: '2023-03-01T09:00:00+08:00', level: 'level2', lines: [line('33.33')] }), nanyang());
     expect(a.amounts.fund).toBe('1.83');
-    const b = adjudicate(input({ pack: nanyang(), at: '2023-03-01T09:00:00+08:00', level: 'level2', lines: [line('60.01'), line('40.00', { code: 'B' })] }), nanyang());
+    const b = adjudicate(
+      input({ pack: nanyang(), at: '2023-03-01T09:00:00+08:00', level: 'level2', lines: [line('60.01'), line('40.00', { code: 'B' })] }),
+      nanyang(),
+    );
     expect(b.amounts.fund).toBe('38.51');
   });
 
@@ -111,7 +125,10 @@ describe('3.1 Nanyang employees — 宛政办〔2022〕42号', () => {
     ['retired', '1950.00', '50.00', true, '0.00'], // 2000 − 1950 left of 140
     ['retired', '1500.00', '140.00', false, '360.00'], // 2000 − 1500 − 140
   ] as const)(`${D} 第五条（三）: %s with %s paid this year gets %s of a level-1 visit of 200`, (category, paid, fund, capped, after) => {
-    const d = adjudicate(input({ pack: nanyang(), at: '2023-09-01T09:00:00+08:00', category, lines: [line('200')], ytd: { fundPaid: paid } }), nanyang());
+    const d = adjudicate(
+      input({ pack: nanyang(), at: '2023-09-01T09:00:00+08:00', category, lines: [line('200')], ytd: { fundPaid: paid } }),
+      nanyang(),
+    );
     expect(d.amounts.capAnnual).toBe(category === 'retired' ? '2000.00' : '1500.00');
     expect(d.amounts.fund).toBe(fund);
     expect(d.amounts.capRemainingAfter).toBe(after);
@@ -151,14 +168,19 @@ describe('3.1 Nanyang employees — 宛政办〔2022〕42号', () => {
   });
 
   test(`${D} 第八条（一）: in-service monthly credit is 2% of the contribution base`, () => {
-    expect(monthlyAccountCredit(nanyang(), 'in_service', { contributionBase: '5000' })).toMatchObject({ amount: '100.00', clause: `${D} 第八条（一）` });
+    expect(monthlyAccountCredit(nanyang(), 'in_service', { contributionBase: '5000' })).toMatchObject({
+      amount: '100.00',
+      clause: `${D} 第八条（一）`,
+    });
     expect(monthlyAccountCredit(nanyang(), 'in_service', { contributionBase: '4321.55' }).amount).toBe('86.43'); // 86.431
     expect(monthlyAccountCredit(nanyang(), 'in_service', { contributionBase: '4321.75' }).amount).toBe('86.44'); // 86.435 half-up
   });
 
   test(`${D} 第八条（二）: retired monthly credit is 2% of the configured 2021 average pension`, () => {
     const base = deploymentParams() as { packs: Record<string, Record<string, unknown>> };
-    const cat = PolicyCatalog.load({ packs: { ...base.packs, 'nanyang-employee-2022': { ...base.packs['nanyang-employee-2022'], averageMonthlyPension: '3456.78' } } });
+    const cat = PolicyCatalog.load({
+      packs: { ...base.packs, 'nanyang-employee-2022': { ...base.packs['nanyang-employee-2022'], averageMonthlyPension: '3456.78' } },
+    });
     const p = cat.byId('nanyang-employee-2022')!;
     const credit = monthlyAccountCredit(p, 'retired', {});
     expect(credit.amount).toBe('69.14'); // 3456.78 × 2% = 69.1356
@@ -199,28 +221,51 @@ describe('3.1 Nanyang employees — 宛政办〔2022〕42号', () => {
 
   test(`${D} 第九条（一）（二）: the own account pays the person's share, out-of-catalogue medical cost included; cash pays the rest`, () => {
     const lines = [line('100'), line('50', { code: 'OUT', inCatalogue: false })];
-    const rich = adjudicate(input({ pack: nanyang(), at: '2023-03-01T09:00:00+08:00', lines, account: { source: 'own', balance: '1000' } }), nanyang());
+    const rich = adjudicate(
+      input({ pack: nanyang(), at: '2023-03-01T09:00:00+08:00', lines, account: { source: 'own', balance: '1000' } }),
+      nanyang(),
+    );
     expect(rich.amounts).toMatchObject({ total: '150.00', excluded: '50.00', fund: '60.00', account: '90.00', cash: '0.00' });
-    const poor = adjudicate(input({ pack: nanyang(), at: '2023-03-01T09:00:00+08:00', lines, account: { source: 'own', balance: '20.5' } }), nanyang());
+    const poor = adjudicate(
+      input({ pack: nanyang(), at: '2023-03-01T09:00:00+08:00', lines, account: { source: 'own', balance: '20.5' } }),
+      nanyang(),
+    );
     expect(poor.amounts).toMatchObject({ fund: '60.00', account: '20.50', cash: '69.50' });
     expect(flagCodes(poor)).toContain('ACCOUNT_INSUFFICIENT');
   });
 
   test(`${D} 第十条: the account does not pay fitness/wellness or public-health lines`, () => {
-    const lines = [line('100'), line('30', { code: 'GYM', costKind: 'fitness_wellness' }), line('12', { code: 'VAX', costKind: 'public_health' })];
-    const d = adjudicate(input({ pack: nanyang(), at: '2023-03-01T09:00:00+08:00', lines, account: { source: 'own', balance: '1000' } }), nanyang());
+    const lines = [
+      line('100'),
+      line('30', { code: 'GYM', costKind: 'fitness_wellness' }),
+      line('12', { code: 'VAX', costKind: 'public_health' }),
+    ];
+    const d = adjudicate(
+      input({ pack: nanyang(), at: '2023-03-01T09:00:00+08:00', lines, account: { source: 'own', balance: '1000' } }),
+      nanyang(),
+    );
     expect(d.amounts).toMatchObject({ total: '142.00', excluded: '42.00', fund: '60.00', account: '40.00', cash: '42.00' });
     expect(codes(d)).toEqual(expect.arrayContaining(['EXCLUDED_FITNESS_WELLNESS', 'EXCLUDED_PUBLIC_HEALTH']));
   });
 
   test(`${D} 第九条（二）: a spouse's account pays as acct_mulaid_pay; a sibling's may not`, () => {
     const spouse = adjudicate(
-      input({ pack: nanyang(), at: '2023-03-01T09:00:00+08:00', level: 'level2', account: { source: 'relative', balance: '500', holderId: 'p2', relation: 'spouse' } }),
+      input({
+        pack: nanyang(),
+        at: '2023-03-01T09:00:00+08:00',
+        level: 'level2',
+        account: { source: 'relative', balance: '500', holderId: 'p2', relation: 'spouse' },
+      }),
       nanyang(),
     );
     expect(spouse.national).toMatchObject({ hifp_pay: '38.50', acct_pay: '0.00', acct_mulaid_pay: '61.50', psn_cash_pay: '0.00' });
     const sibling = adjudicate(
-      input({ pack: nanyang(), at: '2023-03-01T09:00:00+08:00', level: 'level2', account: { source: 'relative', balance: '500', holderId: 'p2', relation: 'sibling' } }),
+      input({
+        pack: nanyang(),
+        at: '2023-03-01T09:00:00+08:00',
+        level: 'level2',
+        account: { source: 'relative', balance: '500', holderId: 'p2', relation: 'sibling' },
+      }),
       nanyang(),
     );
     expect(sibling.national).toMatchObject({ acct_mulaid_pay: '0.00', psn_cash_pay: '61.50' });
@@ -255,9 +300,14 @@ describe('3.1 Nanyang employees — 宛政办〔2022〕42号', () => {
   });
 
   test(`${D} 第十九条（一）: out-of-scope costs are never paid by the fund (全自费 → fulamt_ownpay_amt)`, () => {
-    const d = adjudicate(input({ pack: nanyang(), at: '2023-03-01T09:00:00+08:00', lines: [line('80'), line('20', { code: 'OUT', inCatalogue: false })] }), nanyang());
+    const d = adjudicate(
+      input({ pack: nanyang(), at: '2023-03-01T09:00:00+08:00', lines: [line('80'), line('20', { code: 'OUT', inCatalogue: false })] }),
+      nanyang(),
+    );
     expect(d.national).toMatchObject({ medfee_sumamt: '100.00', fulamt_ownpay_amt: '20.00', inscp_scp_amt: '80.00', hifp_pay: '48.00' });
-    expect(d.reasons).toEqual([expect.objectContaining({ code: 'EXCLUDED_NOT_IN_CATALOGUE', clause: `${D} 第十九条（一）`, lineCode: 'OUT' })]);
+    expect(d.reasons).toEqual([
+      expect.objectContaining({ code: 'EXCLUDED_NOT_IN_CATALOGUE', clause: `${D} 第十九条（一）`, lineCode: 'OUT' }),
+    ]);
   });
 
   test(`${D} 第二十五条: in force from 2022-07-01`, () => {
@@ -270,7 +320,10 @@ describe('3.2 Anyang residents — 安医保〔2019〕75号', () => {
   const D = '安医保〔2019〕75号';
 
   test(`${D} 二（一）: not enrolled on the visit date → fund 0`, () => {
-    const d = adjudicate(input({ pack: anyang(), at: '2020-05-01T09:00:00+08:00', level: 'township', person: { enrollments: [{ from: '2020-06-01' }] } }), anyang());
+    const d = adjudicate(
+      input({ pack: anyang(), at: '2020-05-01T09:00:00+08:00', level: 'township', person: { enrollments: [{ from: '2020-06-01' }] } }),
+      anyang(),
+    );
     expect(d.eligible).toBe(false);
     expect(d.amounts.fund).toBe('0.00');
     expect(d.reasons[0]).toMatchObject({ code: 'NOT_ENROLLED', clause: `${D} 二（一）` });
@@ -278,7 +331,12 @@ describe('3.2 Anyang residents — 安医保〔2019〕75号', () => {
 
   test(`${D} 二（二）: nothing while the person is an inpatient`, () => {
     const d = adjudicate(
-      input({ pack: anyang(), at: '2020-05-01T09:00:00+08:00', level: 'township', person: { inpatientStays: [{ from: '2020-04-28', to: '2020-05-03' }] } }),
+      input({
+        pack: anyang(),
+        at: '2020-05-01T09:00:00+08:00',
+        level: 'township',
+        person: { inpatientStays: [{ from: '2020-04-28', to: '2020-05-03' }] },
+      }),
       anyang(),
     );
     expect(d.amounts.fund).toBe('0.00');
@@ -297,34 +355,60 @@ describe('3.2 Anyang residents — 安医保〔2019〕75号', () => {
     ['level2', false, true, ['LEVEL_NOT_COVERED'], '0.00'],
     ['level2', true, false, ['REFERRAL_REQUIRED'], '0.00'],
     ['level2', true, true, [], '60.00'],
-  ] as const)(`${D} 五 (+人社部发〔2011〕59号 二): %s, county-designated %s, referral on record %s → %j`, (level, countyDesignated, referred, expected, fund) => {
-    // Issue 16.1: only a referral recorded in the person's stream counts.
-    const referrals = referred ? [{ referralId: 'R1', referredOn: '2020-04-30', validUntil: '2020-05-30', fromInstitution: 'T1', toInstitution: 'H1', revision: 3 }] : [];
-    const d = adjudicate(input({ pack: anyang(), at: '2020-05-01T09:00:00+08:00', level, institution: { countyDesignated }, person: { referrals } }), anyang());
-    expect(codes(d)).toEqual(expected);
-    expect(d.amounts.fund).toBe(fund);
-  });
+  ] as const)(
+    `${D} 五 (+人社部发〔2011〕59号 二): %s, county-designated %s, referral on record %s → %j`,
+    (level, countyDesignated, referred, expected, fund) => {
+      // Issue 16.1: only a referral recorded in the person's stream counts.
+      const referrals = referred
+        ? [
+            {
+              referralId: 'R1',
+              referredOn: '2020-04-30',
+              validUntil: '2020-05-30',
+              fromInstitution: 'T1',
+              toInstitution: 'H1',
+              revision: 3,
+            },
+          ]
+        : [];
+      const d = adjudicate(
+        input({ pack: anyang(), at: '2020-05-01T09:00:00+08:00', level, institution: { countyDesignated }, person: { referrals } }),
+        anyang(),
+      );
+      expect(codes(d)).toEqual(expected);
+      expect(d.amounts.fund).toBe(fund);
+    },
+  );
 
   test.each([
     ['resident', '300.00', '20.00', true], // cap 320
     ['student', '300.00', '60.00', false], // cap 400
     ['student', '380.00', '20.00', true],
   ] as const)(`${D} 附件: 2020 cap — %s with %s paid gets %s of a visit of 100`, (category, paid, fund, capped) => {
-    const d = adjudicate(input({ pack: anyang(), at: '2020-09-01T09:00:00+08:00', level: 'village', category, ytd: { fundPaid: paid } }), anyang());
+    const d = adjudicate(
+      input({ pack: anyang(), at: '2020-09-01T09:00:00+08:00', level: 'village', category, ytd: { fundPaid: paid } }),
+      anyang(),
+    );
     expect(d.amounts.fund).toBe(fund);
     expect(codes(d).includes('CAP_REACHED')).toBe(capped);
     if (capped) expect(d.reasons.find((r) => r.code === 'CAP_REACHED')?.clause).toBe(`${D} 附件`);
   });
 
   test(`${D} 三（四）: the cap rule (2 × the year's contribution, with the two-disease benefit) is exposed`, () => {
-    expect(anyang().institution?.capRule).toMatchObject({ value: { outpatientPlusTwoDiseasesMultipleOfContribution: '2' }, clause: '三（四）' });
+    expect(anyang().institution?.capRule).toMatchObject({
+      value: { outpatientPlusTwoDiseasesMultipleOfContribution: '2' },
+      clause: '三（四）',
+    });
   });
 
   test(`${D} 三: no new family-account money from 2020; old balances offset outpatient self-pay`, () => {
     const refusal = thrown(() => monthlyAccountCredit(anyang(), 'resident', {}));
     expect(refusal).toBeInstanceOf(PolicyRefusal);
     expect(refusal).toMatchObject({ code: 'ACCOUNT_CREDIT_NOT_PROVIDED', clause: `${D} 三` });
-    const d = adjudicate(input({ pack: anyang(), at: '2020-05-01T09:00:00+08:00', level: 'village', account: { source: 'own', balance: '25' } }), anyang());
+    const d = adjudicate(
+      input({ pack: anyang(), at: '2020-05-01T09:00:00+08:00', level: 'village', account: { source: 'own', balance: '25' } }),
+      anyang(),
+    );
     expect(d.amounts).toMatchObject({ fund: '60.00', account: '25.00', cash: '15.00' });
     expect(accountMayPay(anyang(), 'own_self_pay')).toEqual({ allowed: true, clause: `${D} 三` });
     expect(accountMayPay(anyang(), 'relative_resident_contribution').allowed).toBe(false);
@@ -336,11 +420,17 @@ describe('3.2 Anyang residents — 安医保〔2019〕75号', () => {
   });
 
   test(`${D} 附件: 2020 funding 90 per person, 18 of it for consultation / contract fees`, () => {
-    expect(anyang().institution?.fundingPerPerson).toMatchObject({ value: { year: 2020, total: '90', consultationOrContract: '18' }, clause: '附件' });
+    expect(anyang().institution?.fundingPerPerson).toMatchObject({
+      value: { year: 2020, total: '90', consultationOrContract: '18' },
+      clause: '附件',
+    });
   });
 
   test(`${D} 四: institutions paid by capitation under a total budget, monthly within the limit`, () => {
-    expect(anyang().institution?.capitation).toMatchObject({ value: { method: 'capitation_under_total_budget', settlement: 'monthly_within_limit' }, clause: '四' });
+    expect(anyang().institution?.capitation).toMatchObject({
+      value: { method: 'capitation_under_total_budget', settlement: 'monthly_within_limit' },
+      clause: '四',
+    });
   });
 
   test(`${D}: in force 2020-01-01, the attachment's figures are 2020's only`, () => {
@@ -364,22 +454,51 @@ describe('3.3 Gansu framework — 甘政办发〔2021〕111号 (bounds on city p
   });
 
   test.each<[string, (p: Json) => void, string]>([
-    ['annual cap ≤ 2500', (p) => (p.benefit.annualCaps.value.retired = '3000'), `pack gansu-lanzhou-2023: annual cap 3000 exceeds the bound 2500 (${D} 第七条)`],
-    ['annual deductible ≤ 300', (p) => (p.benefit.deductible.value.amount = '300.01'), `annual deductible 300.01 exceeds the bound 300 (${D} 第七条)`],
+    [
+      'annual cap ≤ 2500',
+      (p) => (p.benefit.annualCaps.value.retired = '3000'),
+      `pack gansu-lanzhou-2023: annual cap 3000 exceeds the bound 2500 (${D} 第七条)`,
+    ],
+    [
+      'annual deductible ≤ 300',
+      (p) => (p.benefit.deductible.value.amount = '300.01'),
+      `annual deductible 300.01 exceeds the bound 300 (${D} 第七条)`,
+    ],
     [
       'the deductible is annual and cumulative',
-      (p) => (p.benefit.deductible.value = { mode: 'per_visit', byLevel: { village: '0', township: '0', level1: '0', level2: '10', level3: '20' }, windowHours: 24 }),
+      (p) =>
+        (p.benefit.deductible.value = {
+          mode: 'per_visit',
+          byLevel: { village: '0', township: '0', level1: '0', level2: '10', level3: '20' },
+          windowHours: 24,
+        }),
       `deductible mode per_visit is not allowed: the bound allows annual (${D} 第七条)`,
     ],
-    ['in-service rate about 60%', (p) => (p.benefit.rates.value.in_service.level3 = '0.45'), `rate 0.45 for in_service at level3 is outside the bound 0.6 ± 0.1 (${D} 第七条)`],
-    ['retired rate about 65%', (p) => (p.benefit.rates.value.retired.level1 = '0.8'), `rate 0.8 for retired at level1 is outside the bound 0.65 ± 0.1 (${D} 第七条)`],
+    [
+      'in-service rate about 60%',
+      (p) => (p.benefit.rates.value.in_service.level3 = '0.45'),
+      `rate 0.45 for in_service at level3 is outside the bound 0.6 ± 0.1 (${D} 第七条)`,
+    ],
+    [
+      'retired rate about 65%',
+      (p) => (p.benefit.rates.value.retired.level1 = '0.8'),
+      `rate 0.8 for retired at level1 is outside the bound 0.65 ± 0.1 (${D} 第七条)`,
+    ],
     [
       'rates differ by institution level',
       (p) => (p.benefit.rates.value.in_service = { village: '0.6', township: '0.6', level1: '0.6', level2: '0.6', level3: '0.6' }),
       `rates for in_service do not differ by institution level, which the bound requires (${D} 第七条)`,
     ],
-    ['in-service account credit 2% of base', (p) => (p.account.credits.in_service.value.share = '0.03'), `in-service account credit share 0.03 differs from the bound 0.02 (${D} 第十五条)`],
-    ['retired account credit about 2% of the average pension', (p) => (p.account.credits.retired.value.share = '0.03'), `retired account credit share 0.03 is outside the bound 0.02 ± 0.005 (${D} 第十五条)`],
+    [
+      'in-service account credit 2% of base',
+      (p) => (p.account.credits.in_service.value.share = '0.03'),
+      `in-service account credit share 0.03 differs from the bound 0.02 (${D} 第十五条)`,
+    ],
+    [
+      'retired account credit about 2% of the average pension',
+      (p) => (p.account.credits.retired.value.share = '0.03'),
+      `retired account credit share 0.03 is outside the bound 0.02 ± 0.005 (${D} 第十五条)`,
+    ],
   ])(`${D} 第七条/第十五条: %s — a pack outside it is refused naming the clause`, (_name, mutate, message) => {
     expect(load(mutate)).toThrow(message);
   });
@@ -397,7 +516,10 @@ describe('3.3 Gansu framework — 甘政办发〔2021〕111号 (bounds on city p
     const p = lanzhou();
     const first = adjudicate(input({ pack: p, at: '2023-02-01T09:00:00+08:00', lines: [line('150')] }), p);
     expect(first.amounts).toMatchObject({ deductible: '150.00', fund: '0.00' });
-    const second = adjudicate(input({ pack: p, at: '2023-02-10T09:00:00+08:00', lines: [line('100')], ytd: { deductibleMet: '150.00' } }), p);
+    const second = adjudicate(
+      input({ pack: p, at: '2023-02-10T09:00:00+08:00', lines: [line('100')], ytd: { deductibleMet: '150.00' } }),
+      p,
+    );
     expect(second.amounts).toMatchObject({ deductible: '50.00', fund: '32.50' }); // fixture: 200 annual, 65% → (100 − 50) × 65%
   });
 });
@@ -418,7 +540,9 @@ describe('3.4 National guidance for residents — 人社部发〔2011〕59号 (f
 
   test(`${D} 二: a resident pack paying under 50% at a primary institution is refused`, () => {
     const p = residentPack((x) => (x.benefit.rates.value.student.township = '0.45'));
-    expect(load(p)).toThrow(`pack testcity-resident-2020: rate 0.45 for student at primary level township is under the floor 0.5 (${D} 二)`);
+    expect(load(p)).toThrow(
+      `pack testcity-resident-2020: rate 0.45 for student at primary level township is under the floor 0.5 (${D} 二)`,
+    );
   });
 
   test(`${D} 二: exactly 50% at primary is allowed`, () => {
@@ -465,7 +589,10 @@ describe('3.5 Jiaozuo employees — 焦医保〔2024〕32号', () => {
     ['third_party', 'EXCLUDED_THIRD_PARTY'],
     ['public_health', 'EXCLUDED_PUBLIC_HEALTH'],
   ] as const)(`${D} 三: %s costs are never pooled`, (costKind, code) => {
-    const d = adjudicate(input({ pack: jiaozuo(), at: '2024-09-02T09:00:00+08:00', lines: [line('100'), line('40', { code: 'K', costKind })] }), jiaozuo());
+    const d = adjudicate(
+      input({ pack: jiaozuo(), at: '2024-09-02T09:00:00+08:00', lines: [line('100'), line('40', { code: 'K', costKind })] }),
+      jiaozuo(),
+    );
     expect(d.amounts).toMatchObject({ total: '140.00', excluded: '40.00', policyScope: '100.00' });
     expect(d.reasons).toEqual([{ code, clause: `${D} 三`, message: expect.any(String), lineCode: 'K' }]);
   });
@@ -478,7 +605,10 @@ describe('3.5 Jiaozuo employees — 焦医保〔2024〕32号', () => {
     ['chronic', 30, false],
     ['chronic', 31, true],
   ] as const)(`${D} 二（二）: %s prescription of %i days flagged: %s (money unchanged)`, (medType, days, flagged) => {
-    const d = adjudicate(input({ pack: jiaozuo(), at: '2024-09-02T09:00:00+08:00', visit: { medType, prescriptionDays: days } }), jiaozuo());
+    const d = adjudicate(
+      input({ pack: jiaozuo(), at: '2024-09-02T09:00:00+08:00', visit: { medType, prescriptionDays: days } }),
+      jiaozuo(),
+    );
     expect(flagCodes(d).includes('PRESCRIPTION_DAYS_EXCEEDED')).toBe(flagged);
     expect(d.eligible).toBe(true);
   });
@@ -542,8 +672,14 @@ describe('3.5 Jiaozuo employees — 焦医保〔2024〕32号', () => {
 
   test(`${D} 四（二）/六（一）: 95% monthly advance, 5% held; overspend review band 60%`, () => {
     const inst = jiaozuo().institution as Record<string, { value: any; clause: string }>;
-    expect(inst.monthlySettlement).toMatchObject({ value: { declareByDay: 10, advanceShare: '0.95', heldShare: '0.05' }, clause: '四（二）' });
-    expect(inst.overspendReview).toMatchObject({ value: { sampleSize: 100, partialBelowShare: '0.6', nothingAtOrAboveShare: '0.6' }, clause: '六（一）' });
+    expect(inst.monthlySettlement).toMatchObject({
+      value: { declareByDay: 10, advanceShare: '0.95', heldShare: '0.05' },
+      clause: '四（二）',
+    });
+    expect(inst.overspendReview).toMatchObject({
+      value: { sampleSize: 100, partialBelowShare: '0.6', nothingAtOrAboveShare: '0.6' },
+      clause: '六（一）',
+    });
     expect(inst.specialtyBaseWeights.value).toEqual({ weightsOldestToNewest: [1, 2, 7], covidBestOf: { best: 3, of: 5 } });
     expect(inst.otherInstitutions.value.villageClinicsExempt).toBe(true);
   });
@@ -554,7 +690,10 @@ describe('3.5 Jiaozuo employees — 焦医保〔2024〕32号', () => {
   });
 
   test(`${D}: no personal-account rules — the share is cash, with the reason recorded`, () => {
-    const d = adjudicate(input({ pack: jiaozuo(), at: '2024-09-02T09:00:00+08:00', account: { source: 'own', balance: '500' } }), jiaozuo());
+    const d = adjudicate(
+      input({ pack: jiaozuo(), at: '2024-09-02T09:00:00+08:00', account: { source: 'own', balance: '500' } }),
+      jiaozuo(),
+    );
     expect(d.amounts.account).toBe('0.00');
     expect(codes(d)).toContain('ACCOUNT_RULES_ABSENT');
     expect(() => monthlyAccountCredit(jiaozuo(), 'in_service', { contributionBase: '5000' })).toThrow(PolicyRefusal);

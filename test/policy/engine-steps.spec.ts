@@ -11,7 +11,11 @@ const STEPS_DIR = path.join(REPO_ROOT, 'src/policy/engine/steps');
 
 test('every pack key the engine reads is named in the heading of its step', () => {
   const steps = fs.readdirSync(STEPS_DIR).map((f) => fs.readFileSync(path.join(STEPS_DIR, f), 'utf8'));
-  const keys = new Set(catalog().cityPacks().flatMap((p) => Object.keys(p.benefit)));
+  const keys = new Set(
+    catalog()
+      .cityPacks()
+      .flatMap((p) => Object.keys(p.benefit)),
+  );
   keys.add('account');
   // Read by the reversal command (claims.decide.ts), not by the engine: a visit's decision never depends on it.
   keys.delete('reversalWindowDays');

@@ -25,16 +25,28 @@ const countyHospital = { code: 'AY-CTY-L2', countyDesignated: true };
 
 describe('issue 16.1: referrals are read from the person’s stream (人社部发〔2011〕59号 二)', () => {
   it('a referral on record, valid on the visit date, to this institution: 100.00 → 60.00; the trace names the referral and its revision', () => {
-    const d = adjudicate(input({ pack: anyang(), at: AT, level: 'level2', institution: countyHospital, person: { referrals: [referral()] } }), anyang());
+    const d = adjudicate(
+      input({ pack: anyang(), at: AT, level: 'level2', institution: countyHospital, person: { referrals: [referral()] } }),
+      anyang(),
+    );
     expect(codes(d)).toEqual([]);
     expect(d.amounts.fund).toBe('60.00');
     const step = d.trace.find((t) => t.step === 'eligibility.referral')!;
     expect(step.clause).toBe('人社部发〔2011〕59号 二; 人社部发〔2011〕59号 二');
-    expect(step.result).toMatchObject({ ok: true, referralId: 'REF-1', referralRevision: 4, referredOn: '2020-05-01', validUntil: '2020-05-31' });
+    expect(step.result).toMatchObject({
+      ok: true,
+      referralId: 'REF-1',
+      referralRevision: 4,
+      referredOn: '2020-05-01',
+      validUntil: '2020-05-31',
+    });
   });
 
   it('the visit’s own referral: true with nothing on record pays 0.00 (REFERRAL_REQUIRED) and is flagged as ignored', () => {
-    const d = adjudicate(input({ pack: anyang(), at: AT, level: 'level2', institution: countyHospital, visit: { referral: true } }), anyang());
+    const d = adjudicate(
+      input({ pack: anyang(), at: AT, level: 'level2', institution: countyHospital, visit: { referral: true } }),
+      anyang(),
+    );
     expect(codes(d)).toEqual(['REFERRAL_REQUIRED']);
     expect(d.amounts.fund).toBe('0.00');
     expect(d.flags.map((f) => f.code)).toEqual(['REFERRAL_FIELD_IGNORED']);
@@ -47,7 +59,10 @@ describe('issue 16.1: referrals are read from the person’s stream (人社部�
   });
 
   it('a referral on record and no field on the visit pays 60.00 (no flag)', () => {
-    const d = adjudicate(input({ pack: anyang(), at: AT, level: 'level2', institution: countyHospital, person: { referrals: [referral()] } }), anyang());
+    const d = adjudicate(
+      input({ pack: anyang(), at: AT, level: 'level2', institution: countyHospital, person: { referrals: [referral()] } }),
+      anyang(),
+    );
     expect(d.flags).toEqual([]);
     expect(d.amounts.fund).toBe('60.00');
   });
@@ -57,14 +72,20 @@ describe('issue 16.1: referrals are read from the person’s stream (人社部�
     ['expired the day before the visit', { validUntil: '2020-05-09' }],
     ['issued the day after the visit', { referredOn: '2020-05-11', validUntil: '2020-06-10' }],
   ])('a referral %s does not count: 0.00', (_label, extra) => {
-    const d = adjudicate(input({ pack: anyang(), at: AT, level: 'level2', institution: countyHospital, person: { referrals: [referral(extra)] } }), anyang());
+    const d = adjudicate(
+      input({ pack: anyang(), at: AT, level: 'level2', institution: countyHospital, person: { referrals: [referral(extra)] } }),
+      anyang(),
+    );
     expect(codes(d)).toEqual(['REFERRAL_REQUIRED']);
     expect(d.amounts.fund).toBe('0.00');
   });
 
   it('valid on its first and last day (inclusive)', () => {
     for (const at of ['2020-05-01T08:00:00+08:00', '2020-05-31T23:00:00+08:00']) {
-      const d = adjudicate(input({ pack: anyang(), at, level: 'level2', institution: countyHospital, person: { referrals: [referral()] } }), anyang());
+      const d = adjudicate(
+        input({ pack: anyang(), at, level: 'level2', institution: countyHospital, person: { referrals: [referral()] } }),
+        anyang(),
+      );
       expect(d.amounts.fund).toBe('60.00');
     }
   });
@@ -79,14 +100,23 @@ describe('issue 16.1: referrals are read from the person’s stream (人社部�
 
 describe('issue 16.4: a primary institution is primary by what it is (安医保〔2019〕75号 三（三）)', () => {
   it('a community health service centre registered as level1 is pooled at township level: 100.00 → 60.00, no county designation needed', () => {
-    const d = adjudicate(input({ pack: anyang(), at: AT, level: 'level1', institution: { category: 'community_health_centre' } }), anyang());
+    const d = adjudicate(
+      input({ pack: anyang(), at: AT, level: 'level1', institution: { category: 'community_health_centre' } }),
+      anyang(),
+    );
     expect(codes(d)).toEqual([]);
     expect(d.amounts.fund).toBe('60.00');
-    expect(d.trace.find((t) => t.step === 'eligibility.tier')).toMatchObject({ clause: '安医保〔2019〕75号 三（三）', result: { tier: 'township', byCategory: true } });
+    expect(d.trace.find((t) => t.step === 'eligibility.tier')).toMatchObject({
+      clause: '安医保〔2019〕75号 三（三）',
+      result: { tier: 'township', byCategory: true },
+    });
   });
 
   it('a campus clinic (高校校医院) of grade level1 is pooled as township-level (reading, stated in the pack): 87.65 → 52.59', () => {
-    const d = adjudicate(input({ pack: anyang(), at: AT, level: 'level1', institution: { category: 'campus_clinic' }, lines: [line('87.65')] }), anyang());
+    const d = adjudicate(
+      input({ pack: anyang(), at: AT, level: 'level1', institution: { category: 'campus_clinic' }, lines: [line('87.65')] }),
+      anyang(),
+    );
     expect(d.amounts.fund).toBe('52.59');
     expect(anyang().benefit.tierByCategory!.note).toMatch(/does not say so/);
   });
@@ -105,14 +135,31 @@ describe('issue 16.4: a primary institution is primary by what it is (安医保�
 });
 
 describe('issue 16.5: no general consultation fee with a pooled family-doctor contract (安医保〔2019〕75号 三（二）)', () => {
-  const contract = (extra: Partial<RecordedContract> = {}): RecordedContract => ({ contractId: 'FD-1', institutionCode: 'AY-TWN', from: '2020-01-01', to: '2020-12-31', feePaidByPooling: true, revision: 2, ...extra });
+  const contract = (extra: Partial<RecordedContract> = {}): RecordedContract => ({
+    contractId: 'FD-1',
+    institutionCode: 'AY-TWN',
+    from: '2020-01-01',
+    to: '2020-12-31',
+    feePaidByPooling: true,
+    revision: 2,
+    ...extra,
+  });
   const lines = [line('80.00', { code: 'DRUG' }), line('10.00', { code: 'GEN', category: 'consultation' })];
 
   it('contracted: the 10.00 consultation line is excluded; fund 80.00 × 60% = 48.00; the trace names the contract', () => {
-    const d = adjudicate(input({ pack: anyang(), at: AT, level: 'township', lines, person: { familyDoctorContracts: [contract()] } }), anyang());
+    const d = adjudicate(
+      input({ pack: anyang(), at: AT, level: 'township', lines, person: { familyDoctorContracts: [contract()] } }),
+      anyang(),
+    );
     expect(d.amounts).toMatchObject({ total: '90.00', excluded: '10.00', policyScope: '80.00', fund: '48.00', cash: '42.00' });
-    expect(d.reasons).toEqual([expect.objectContaining({ code: 'EXCLUDED_CONSULTATION_FEE_CONTRACTED', clause: '安医保〔2019〕75号 三（二）', lineCode: 'GEN' })]);
-    expect(d.trace.find((t) => t.step === 'exclusion.consultationFee')!.result).toEqual({ contractId: 'FD-1', contractRevision: 2, excluded: true });
+    expect(d.reasons).toEqual([
+      expect.objectContaining({ code: 'EXCLUDED_CONSULTATION_FEE_CONTRACTED', clause: '安医保〔2019〕75号 三（二）', lineCode: 'GEN' }),
+    ]);
+    expect(d.trace.find((t) => t.step === 'exclusion.consultationFee')!.result).toEqual({
+      contractId: 'FD-1',
+      contractRevision: 2,
+      excluded: true,
+    });
   });
 
   it.each([
@@ -120,7 +167,10 @@ describe('issue 16.5: no general consultation fee with a pooled family-doctor co
     ['a contract that ended the day before', [contract({ to: '2020-05-09' })]],
     ['a contract whose fee the fund does not pay', [contract({ feePaidByPooling: false })]],
   ])('%s: the consultation fee is pooled, fund 90.00 × 60% = 54.00', (_label, contracts) => {
-    const d = adjudicate(input({ pack: anyang(), at: AT, level: 'township', lines, person: { familyDoctorContracts: contracts } }), anyang());
+    const d = adjudicate(
+      input({ pack: anyang(), at: AT, level: 'township', lines, person: { familyDoctorContracts: contracts } }),
+      anyang(),
+    );
     expect(d.amounts.fund).toBe('54.00');
     expect(codes(d)).toEqual([]);
   });

@@ -43,7 +43,13 @@ function figures(value: unknown): string[] {
 }
 
 test.each(['src/policy', 'src/modules', 'src/institutions'])('%s holds no region figure outside the packs', (dir) => {
-  const packFigures = [...new Set(catalog().packs().flatMap((p) => figures(p)))];
+  const packFigures = [
+    ...new Set(
+      catalog()
+        .packs()
+        .flatMap((p) => figures(p)),
+    ),
+  ];
   expect(packFigures).toEqual(expect.arrayContaining(['1500', '2000', '0.55', '320', '400', '265', '0.065', '30', '50']));
   const files = sourceFiles(path.join(REPO_ROOT, dir));
   expect(files.length).toBeGreaterThan(5);

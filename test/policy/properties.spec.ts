@@ -14,7 +14,16 @@ const PACKS: Array<{ id: string; year: number; firstDay: string }> = [
   { id: 'gansu-lanzhou-2023', year: 2023, firstDay: '2023-01-01' },
 ];
 const LEVELS: InstitutionLevel[] = ['village', 'township', 'level1', 'level2', 'level3', 'unrated'];
-const COST_KINDS: CostKind[] = ['medical', 'medical', 'medical', 'health_checkup', 'work_injury', 'third_party', 'public_health', 'fitness_wellness'];
+const COST_KINDS: CostKind[] = [
+  'medical',
+  'medical',
+  'medical',
+  'health_checkup',
+  'work_injury',
+  'third_party',
+  'public_health',
+  'fitness_wellness',
+];
 const MED_TYPES: MedType[] = ['ordinary', 'ordinary', 'emergency', 'chronic'];
 
 const fen = (max: number) => fc.integer({ min: 1, max }).map((n) => new Dec(n).div(100).toFixed(2));
@@ -44,7 +53,9 @@ const visitFacts = fc.record({
   lines: fc.array(lineArb, { minLength: 1, maxLength: 5 }),
   accountSource: fc.constantFrom('none', 'own', 'relative') as fc.Arbitrary<'none' | 'own' | 'relative'>,
   balance: fenOrZero(100_000),
-  relation: fc.constantFrom('spouse', 'parent', 'child', 'sibling', 'other') as fc.Arbitrary<'spouse' | 'parent' | 'child' | 'sibling' | 'other'>,
+  relation: fc.constantFrom('spouse', 'parent', 'child', 'sibling', 'other') as fc.Arbitrary<
+    'spouse' | 'parent' | 'child' | 'sibling' | 'other'
+  >,
 });
 type VisitFacts = typeof visitFacts extends fc.Arbitrary<infer T> ? T : never;
 
@@ -69,9 +80,18 @@ function buildInput(p: PersonSpec, v: VisitFacts, ytd: YearToDate, visitId: stri
   const cats = SCHEME_CATEGORIES[pack.scheme];
   const first = cats[p.categoryIndex];
   const timeline = [{ from: '2000-01-01', category: first }];
-  if (p.switchMonth !== undefined) timeline.push({ from: `${spec.year}-${String(p.switchMonth).padStart(2, '0')}-01`, category: cats[1 - p.categoryIndex] });
+  if (p.switchMonth !== undefined)
+    timeline.push({ from: `${spec.year}-${String(p.switchMonth).padStart(2, '0')}-01`, category: cats[1 - p.categoryIndex] });
   const occurredAt = addMinutes(spec.firstDay, v.minuteOfYear);
-  const inpatient = p.inpatientDay === undefined ? [] : [{ from: addMinutes(spec.firstDay, p.inpatientDay * 1440).slice(0, 10), to: addMinutes(spec.firstDay, (p.inpatientDay + 2) * 1440).slice(0, 10) }];
+  const inpatient =
+    p.inpatientDay === undefined
+      ? []
+      : [
+          {
+            from: addMinutes(spec.firstDay, p.inpatientDay * 1440).slice(0, 10),
+            to: addMinutes(spec.firstDay, (p.inpatientDay + 2) * 1440).slice(0, 10),
+          },
+        ];
   return {
     pack,
     input: {
@@ -111,16 +131,29 @@ function buildInput(p: PersonSpec, v: VisitFacts, ytd: YearToDate, visitId: stri
 }
 
 const ytdArb = (year: number) =>
-  fc.record({ fundPaid: fenOrZero(300_000), deductibleMet: fenOrZero(40_000) }).map(
-    (x): YearToDate => ({ year, fundPaid: x.fundPaid, deductibleMet: x.deductibleMet, deductibleCharges: [] }),
-  );
+  fc
+    .record({ fundPaid: fenOrZero(300_000), deductibleMet: fenOrZero(40_000) })
+    .map((x): YearToDate => ({ year, fundPaid: x.fundPaid, deductibleMet: x.deductibleMet, deductibleCharges: [] }));
 
 const oneVisit = personFacts.chain((p) =>
   fc.tuple(fc.constant(p), visitFacts, ytdArb(PACKS[p.packIndex].year)).map(([person, visit, ytd]) => buildInput(person, visit, ytd, 'v1')),
 );
 
 const d = (s: string) => new Dec(s);
-const AMOUNT_KEYS = ['total', 'excluded', 'policyScope', 'deductible', 'fundBeforeCap', 'capAnnual', 'capRemainingBefore', 'fund', 'capRemainingAfter', 'account', 'relativeAccount', 'cash'] as const;
+const AMOUNT_KEYS = [
+  'total',
+  'excluded',
+  'policyScope',
+  'deductible',
+  'fundBeforeCap',
+  'capAnnual',
+  'capRemainingBefore',
+  'fund',
+  'capRemainingAfter',
+  'account',
+  'relativeAccount',
+  'cash',
+] as const;
 
 describe('adjudication invariants', () => {
   test('the parts add up exactly to the total, and the national identities hold', () => {
@@ -135,7 +168,9 @@ describe('adjudication invariants', () => {
         const n = r.national;
         expect(d(n.medfee_sumamt).equals(d(n.fund_pay_sumamt).plus(n.psn_part_amt))).toBe(true);
         expect(d(n.psn_part_amt).equals(d(n.acct_pay).plus(n.acct_mulaid_pay).plus(n.psn_cash_pay))).toBe(true);
-        expect(d(n.inscp_scp_amt).equals(d(n.medfee_sumamt).minus(n.fulamt_ownpay_amt).minus(n.overlmt_selfpay).minus(n.preselfpay_amt))).toBe(true);
+        expect(
+          d(n.inscp_scp_amt).equals(d(n.medfee_sumamt).minus(n.fulamt_ownpay_amt).minus(n.overlmt_selfpay).minus(n.preselfpay_amt)),
+        ).toBe(true);
         expect(n.fund_pay_sumamt).toBe(n.hifp_pay);
         expect(n.hifp_pay).toBe(a.fund);
         for (const v of [...Object.values(a).filter((x) => x !== a.rate), ...Object.values(n)]) expect(v).toMatch(/^\d+\.\d\d$/);
@@ -200,7 +235,9 @@ describe('adjudication invariants', () => {
   });
 
   test('a later visit never changes an earlier decision (threaded year, prefix re-adjudicated)', () => {
-    const sequence = personFacts.chain((p) => fc.tuple(fc.constant(p), fc.array(visitFacts, { minLength: 1, maxLength: 12 }), fc.integer({ min: 0, max: 12 })));
+    const sequence = personFacts.chain((p) =>
+      fc.tuple(fc.constant(p), fc.array(visitFacts, { minLength: 1, maxLength: 12 }), fc.integer({ min: 0, max: 12 })),
+    );
     fc.assert(
       fc.property(sequence, ([person, visits, cut]) => {
         const ordered = [...visits].sort((x, y) => x.minuteOfYear - y.minuteOfYear);
@@ -213,8 +250,16 @@ describe('adjudication invariants', () => {
             ytd = {
               year,
               fundPaid: d(ytd.fundPaid).plus(r.amounts.fund).toFixed(2),
-              deductibleMet: pack.benefit.deductible.value.mode === 'annual' ? d(ytd.deductibleMet).plus(r.amounts.deductible).toFixed(2) : ytd.deductibleMet,
-              deductibleCharges: r.deductibleCharged ? [...ytd.deductibleCharges, { institutionCode: input.visit.institution.code, at: input.visit.occurredAt, visitId: r.visitId }] : ytd.deductibleCharges,
+              deductibleMet:
+                pack.benefit.deductible.value.mode === 'annual'
+                  ? d(ytd.deductibleMet).plus(r.amounts.deductible).toFixed(2)
+                  : ytd.deductibleMet,
+              deductibleCharges: r.deductibleCharged
+                ? [
+                    ...ytd.deductibleCharges,
+                    { institutionCode: input.visit.institution.code, at: input.visit.occurredAt, visitId: r.visitId },
+                  ]
+                : ytd.deductibleCharges,
             };
             return r;
           });

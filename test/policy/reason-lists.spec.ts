@@ -51,12 +51,22 @@ describe('reasons and flags: one documented rule', () => {
   it('over generated visits, every code a decision carries is in the list its kind names', () => {
     const packs = catalog().cityPacks();
     const seen = new Set<string>();
-    const lineArb: fc.Arbitrary<BillLine> = fc.record({
-      amount: fc.integer({ min: 1, max: 400_000 }).map((n) => (n / 100).toFixed(2)),
-      inCatalogue: fc.boolean(),
-      costKind: fc.constantFrom('medical', 'medical', 'health_checkup', 'work_injury', 'third_party', 'public_health', 'fitness_wellness' as const),
-      category: fc.constantFrom('drug', 'consultation' as const),
-    }).map((l) => line(l.amount, { ...l, code: `L${l.amount}` }));
+    const lineArb: fc.Arbitrary<BillLine> = fc
+      .record({
+        amount: fc.integer({ min: 1, max: 400_000 }).map((n) => (n / 100).toFixed(2)),
+        inCatalogue: fc.boolean(),
+        costKind: fc.constantFrom(
+          'medical',
+          'medical',
+          'health_checkup',
+          'work_injury',
+          'third_party',
+          'public_health',
+          'fitness_wellness' as const,
+        ),
+        category: fc.constantFrom('drug', 'consultation' as const),
+      })
+      .map((l) => line(l.amount, { ...l, code: `L${l.amount}` }));
     fc.assert(
       fc.property(
         fc.record({
@@ -95,13 +105,21 @@ describe('reasons and flags: one documented rule', () => {
               person: {
                 enrollments: g.enrolled ? [{ from: '2000-01-01' }] : [],
                 inpatientStays: g.inpatient ? [{ from: pack.effective.from }] : [],
-                familyDoctorContracts: g.contract ? [{ contractId: 'K1', institutionCode: 'H1', from: '2000-01-01', to: '2100-12-31', feePaidByPooling: true, revision: 1 }] : [],
+                familyDoctorContracts: g.contract
+                  ? [{ contractId: 'K1', institutionCode: 'H1', from: '2000-01-01', to: '2100-12-31', feePaidByPooling: true, revision: 1 }]
+                  : [],
               },
               ytd: {
                 fundPaid: g.fundPaid,
-                deductibleCharges: g.chargedHoursAgo === undefined ? [] : [{ institutionCode: 'H1', at: new Date(atMs - g.chargedHoursAgo * 3_600_000).toISOString(), visitId: 'earlier' }],
+                deductibleCharges:
+                  g.chargedHoursAgo === undefined
+                    ? []
+                    : [{ institutionCode: 'H1', at: new Date(atMs - g.chargedHoursAgo * 3_600_000).toISOString(), visitId: 'earlier' }],
               },
-              account: g.account === 'none' ? { source: 'none', balance: '0.00' } : { source: g.account, balance: g.balance, relation: g.relation, holderId: 'h' },
+              account:
+                g.account === 'none'
+                  ? { source: 'none', balance: '0.00' }
+                  : { source: g.account, balance: g.balance, relation: g.relation, holderId: 'h' },
             }),
             pack,
           );

@@ -37,7 +37,8 @@ describe('property: projections at position N = as-of answers at N', () => {
 
   const institutionMonths = () => {
     const out = new Set<string>();
-    for (const e of events) if (e.type === 'VisitSettled') out.add(`${(e.data as any).institution.code}|${(e.data as any).decision.visitDate.slice(0, 7)}`);
+    for (const e of events)
+      if (e.type === 'VisitSettled') out.add(`${(e.data as any).institution.code}|${(e.data as any).decision.visitDate.slice(0, 7)}`);
     return [...out].sort();
   };
 

@@ -24,7 +24,11 @@ const clock = { now: () => new Date('2026-01-05T00:00:00Z') };
 
 /** Every read-model and monitoring table, rows in a stable order. */
 function dump(db: SqliteReadModelStore['db']): Record<string, unknown[]> {
-  const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND (name LIKE 'rm_%' OR name LIKE 'mon_%') ORDER BY name").all() as Array<{ name: string }>).map((t) => t.name);
+  const tables = (
+    db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND (name LIKE 'rm_%' OR name LIKE 'mon_%') ORDER BY name")
+      .all() as Array<{ name: string }>
+  ).map((t) => t.name);
   const byEveryColumn = (t: string) => (db.prepare(`PRAGMA table_info(${t})`).all() as unknown[]).map((_, i) => i + 1).join(', ');
   return Object.fromEntries(tables.map((t) => [t, db.prepare(`SELECT * FROM ${t} ORDER BY ${byEveryColumn(t)}`).all()]));
 }
@@ -49,7 +53,9 @@ describe('deferred writes give the rows of per-event writes', () => {
       const perEvent = await readModels(events, 1);
       const batched = await readModels(events, 5000);
       const expected = dump(perEvent.db);
-      expect(Object.keys(expected)).toEqual(expect.arrayContaining(['rm_person_year', 'rm_institution_month', 'mon_institution_month', 'mon_alert']));
+      expect(Object.keys(expected)).toEqual(
+        expect.arrayContaining(['rm_person_year', 'rm_institution_month', 'mon_institution_month', 'mon_alert']),
+      );
       expect((expected.rm_person_year as unknown[]).length).toBeGreaterThan(0);
       expect((expected.mon_institution_month as unknown[]).length).toBeGreaterThan(0);
       expect(dump(batched.db)).toEqual(expected);
@@ -65,7 +71,7 @@ describe('deferred writes give the rows of per-event writes', () => {
 class DeferredCounts implements Projection {
   readonly name = 'counts';
   readonly tables = ['rm_counts'];
-  readonly schema = 'CREATE TABLE IF NOT EXISTS rm_counts (key TEXT PRIMARY KEY CHECK (key <> \'bad\'), n INTEGER NOT NULL)';
+  readonly schema = "CREATE TABLE IF NOT EXISTS rm_counts (key TEXT PRIMARY KEY CHECK (key <> 'bad'), n INTEGER NOT NULL)";
   private pending = new Map<string, number>();
   discards = 0;
 
@@ -75,7 +81,8 @@ class DeferredCounts implements Projection {
   }
 
   flush(store: ReadModelStore): void {
-    for (const [key, n] of this.pending) store.stmt('INSERT INTO rm_counts (key, n) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET n = n + excluded.n').run(key, n);
+    for (const [key, n] of this.pending)
+      store.stmt('INSERT INTO rm_counts (key, n) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET n = n + excluded.n').run(key, n);
     this.pending.clear();
   }
 
@@ -89,7 +96,12 @@ describe('a deferred write that fails', () => {
   it('faults the projection at the event that caused it; the events before it are kept, none twice', async () => {
     const store = new SqliteEventStore({ path: ':memory:' });
     try {
-      const keyed = (key: string) => ({ id: randomUUID(), type: 'Counted', data: { key }, metadata: { schemaVersion: 1, recordedAt: '2026-01-01T00:00:00Z' } });
+      const keyed = (key: string) => ({
+        id: randomUUID(),
+        type: 'Counted',
+        data: { key },
+        metadata: { schemaVersion: 1, recordedAt: '2026-01-01T00:00:00Z' },
+      });
       await store.append('s-1', ['a', 'b', 'a', 'bad', 'a'].map(keyed), 'any');
       const rm = SqliteReadModelStore.onConnection(store.db);
       const counts = new DeferredCounts();

@@ -8,7 +8,10 @@ import { ReadModelStore, SqliteReadModelStore } from '../../src/projections/read
 class Recording implements Projection {
   readonly tables: string[];
   readonly schema: string;
-  constructor(readonly name: string, private readonly failAt?: number) {
+  constructor(
+    readonly name: string,
+    private readonly failAt?: number,
+  ) {
     this.tables = [`rm_seen_${name}`];
     this.schema = `CREATE TABLE IF NOT EXISTS rm_seen_${name} (position INTEGER PRIMARY KEY)`;
   }
@@ -24,7 +27,18 @@ const seen = (store: SqliteEventStore, name: string): number[] =>
 
 async function appendN(store: SqliteEventStore, n: number, from = 0): Promise<void> {
   for (let i = from; i < from + n; i++) {
-    await store.append(`thing-${i % 3}`, [{ id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, type: 'Happened', data: { i }, metadata: { schemaVersion: 1, recordedAt: '2023-01-01T00:00:00Z' } }], 'any');
+    await store.append(
+      `thing-${i % 3}`,
+      [
+        {
+          id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+          type: 'Happened',
+          data: { i },
+          metadata: { schemaVersion: 1, recordedAt: '2023-01-01T00:00:00Z' },
+        },
+      ],
+      'any',
+    );
   }
 }
 
@@ -40,7 +54,9 @@ describe('projection runner: update and checkpoint in one transaction', () => {
     const rm = SqliteReadModelStore.onConnection(store.db);
     const crashing = new ProjectionRunner(store, rm, [new Recording('a'), new Recording('b', 17)], { pageSize: 10 });
     expect(await crashing.catchUp()).toBe(25);
-    expect(crashing.faultList()).toEqual([{ projection: 'b', position: 17, eventType: 'Happened', streamId: 'thing-1', error: 'crash while applying 17' }]);
+    expect(crashing.faultList()).toEqual([
+      { projection: 'b', position: 17, eventType: 'Happened', streamId: 'thing-1', error: 'crash while applying 17' },
+    ]);
     await expect(crashing.caughtUp()).rejects.toThrow('projection b faulted at position 17 (Happened): crash while applying 17');
     // b's row for 17 was written then rolled back with its savepoint; 11..16 of the same page kept.
     expect(rm.checkpoint('b')).toBe(16);
@@ -75,7 +91,12 @@ describe('projection runner: update and checkpoint in one transaction', () => {
     expect(await crashing.lag()).toEqual({ headPosition: 11, checkpoint: 7, lag: 4, running: true });
     expect(crashing.statuses()).toEqual([
       { name: 'a', state: 'running', checkpoint: 11 },
-      { name: 'b', state: 'faulted', checkpoint: 7, fault: { position: 8, eventType: 'Happened', streamId: 'thing-1', error: 'crash while applying 8' } },
+      {
+        name: 'b',
+        state: 'faulted',
+        checkpoint: 7,
+        fault: { position: 8, eventType: 'Happened', streamId: 'thing-1', error: 'crash while applying 8' },
+      },
     ]);
     expect(seen(store, 'a')).toEqual(Array.from({ length: 11 }, (_, i) => i + 1));
     expect(seen(store, 'b')).toEqual([1, 2, 3, 4, 5, 6, 7]);

@@ -34,7 +34,9 @@ describe('read models when EventStoreDB is the event store', () => {
     expect(ledger.app.get(READ_MODEL_STORE)).toBeInstanceOf(SqliteReadModelStore);
     const db = new Database(file, { readonly: true });
     try {
-      const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>).map((t) => t.name);
+      const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>).map(
+        (t) => t.name,
+      );
       expect(tables).toEqual(expect.arrayContaining(['rm_checkpoint', 'rm_person_year', 'rm_account_line', 'rm_institution_month']));
       expect(tables).not.toContain('events');
     } finally {

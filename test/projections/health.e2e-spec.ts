@@ -13,7 +13,14 @@ describe('health: liveness, readiness, read-side state', () => {
   beforeAll(async () => {
     process.env.LEDGER_READY_MAX_LAG = '0';
     ledger = await startLedger({ start: '2023-03-01T09:00:00+08:00' });
-    await ledger.must('/persons', { personId: 'H1', scheme: 'employee', category: 'in_service', region: 'nanyang', enrolledOn: '2023-01-01', contributionBase: '6000.00' });
+    await ledger.must('/persons', {
+      personId: 'H1',
+      scheme: 'employee',
+      category: 'in_service',
+      region: 'nanyang',
+      enrolledOn: '2023-01-01',
+      contributionBase: '6000.00',
+    });
     await runner().caughtUp();
   });
   afterAll(async () => {
@@ -39,10 +46,22 @@ describe('health: liveness, readiness, read-side state', () => {
 
   it('read models further behind than the bound: not ready (503, with the reason), still live', async () => {
     await runner().stop();
-    await ledger.must('/persons', { personId: 'H2', scheme: 'employee', category: 'in_service', region: 'nanyang', enrolledOn: '2023-01-01', contributionBase: '6000.00' });
+    await ledger.must('/persons', {
+      personId: 'H2',
+      scheme: 'employee',
+      category: 'in_service',
+      region: 'nanyang',
+      enrolledOn: '2023-01-01',
+      contributionBase: '6000.00',
+    });
     const ready = await http().get('/health/ready');
     expect(ready.status).toBe(503);
-    expect(ready.body).toEqual(expect.objectContaining({ status: 'not_ready', reasons: expect.arrayContaining([expect.stringMatching(/^read models \d+ events behind \(bound 0\)$/)]) }));
+    expect(ready.body).toEqual(
+      expect.objectContaining({
+        status: 'not_ready',
+        reasons: expect.arrayContaining([expect.stringMatching(/^read models \d+ events behind \(bound 0\)$/)]),
+      }),
+    );
     expect((await http().get('/health/live')).status).toBe(200);
     await runner().start();
     await runner().caughtUp();
@@ -54,6 +73,7 @@ describe('LEDGER_READY_MAX_LAG', () => {
   it('defaults to 1000, takes a whole number, and refuses anything else naming the variable', () => {
     expect(readyMaxLagFrom({})).toBe(1000);
     expect(readyMaxLagFrom({ LEDGER_READY_MAX_LAG: '250' })).toBe(250);
-    for (const bad of ['-1', '1.5', 'lots']) expect(() => readyMaxLagFrom({ LEDGER_READY_MAX_LAG: bad })).toThrow(/^LEDGER_READY_MAX_LAG must be a whole number/);
+    for (const bad of ['-1', '1.5', 'lots'])
+      expect(() => readyMaxLagFrom({ LEDGER_READY_MAX_LAG: bad })).toThrow(/^LEDGER_READY_MAX_LAG must be a whole number/);
   });
 });

@@ -21,7 +21,14 @@ import type { ReadSideRunner } from '../../src/projections/read-side-runner';
 import { PROJECTION_RUNNER } from '../../src/projections/tokens';
 import { INSTITUTIONS } from '../support/ledger-app';
 
-const employee = (personId: string) => ({ personId, scheme: 'employee', category: 'in_service', region: 'nanyang', enrolledOn: '2023-01-01', contributionBase: '6000.00' });
+const employee = (personId: string) => ({
+  personId,
+  scheme: 'employee',
+  category: 'in_service',
+  region: 'nanyang',
+  enrolledOn: '2023-01-01',
+  contributionBase: '6000.00',
+});
 const visit = (settlementId: string, occurredAt: string) => ({
   settlementId,
   visitId: `V-${settlementId}`,
@@ -35,7 +42,12 @@ const visit = (settlementId: string, occurredAt: string) => ({
 const checkpoints = (file: string): Record<string, number> => {
   const db = new SqliteEventStore({ path: file });
   try {
-    return Object.fromEntries((db.db.prepare('SELECT name, position FROM rm_checkpoint').all() as Array<{ name: string; position: number }>).map((r) => [r.name, r.position]));
+    return Object.fromEntries(
+      (db.db.prepare('SELECT name, position FROM rm_checkpoint').all() as Array<{ name: string; position: number }>).map((r) => [
+        r.name,
+        r.position,
+      ]),
+    );
   } finally {
     void db.close();
   }
@@ -56,7 +68,18 @@ describe('a poison event faults one projection, visibly; the rest of the read si
     await ledger.must('/persons', employee('R1'));
     await ledger.must('/persons', employee('P2'));
     const [last] = await ledger.store.readStream('person-R1', { direction: 'backwards', maxCount: 1 });
-    const sealed = sealBatch('person-R1', [{ id: '00000000-0000-4000-8999-000000000001', type: 'RetiredStatusChanged', data: null, metadata: { schemaVersion: 1, recordedAt: '2023-03-02T09:00:00+08:00' } }], last);
+    const sealed = sealBatch(
+      'person-R1',
+      [
+        {
+          id: '00000000-0000-4000-8999-000000000001',
+          type: 'RetiredStatusChanged',
+          data: null,
+          metadata: { schemaVersion: 1, recordedAt: '2023-03-02T09:00:00+08:00' },
+        },
+      ],
+      last,
+    );
     poison = (await ledger.store.append('person-R1', sealed, last.revision)).position;
     ledger.clock.set('2023-03-06T10:00:00+08:00');
     await ledger.must('/persons/P2/visits', visit('S-P2-1', '2023-03-06T10:00:00+08:00'));
@@ -70,9 +93,22 @@ describe('a poison event faults one projection, visibly; the rest of the read si
 
   it('persons is faulted at the poison event; accounts, institution months and monitoring pass it', async () => {
     expect(head).toBeGreaterThan(poison);
-    expect(runner().faultList()).toEqual([{ projection: 'persons', position: poison, eventType: 'RetiredStatusChanged', streamId: 'person-R1', error: expect.any(String) }]);
-    const states = Object.fromEntries(runner().statuses().map((s) => [s.name, [s.state, s.checkpoint]]));
-    expect(states).toEqual({ persons: ['faulted', poison - 1], accounts: ['running', head], 'institution-months': ['running', head], institutions: ['running', head], disputes: ['running', head], monitoring: ['running', head] });
+    expect(runner().faultList()).toEqual([
+      { projection: 'persons', position: poison, eventType: 'RetiredStatusChanged', streamId: 'person-R1', error: expect.any(String) },
+    ]);
+    const states = Object.fromEntries(
+      runner()
+        .statuses()
+        .map((s) => [s.name, [s.state, s.checkpoint]]),
+    );
+    expect(states).toEqual({
+      persons: ['faulted', poison - 1],
+      accounts: ['running', head],
+      'institution-months': ['running', head],
+      institutions: ['running', head],
+      disputes: ['running', head],
+      monitoring: ['running', head],
+    });
     // The visit settled after the poison is in the monitoring indicators.
     const monitoring = await http().get('/monitoring/status').set('x-api-key', ledger.auditorKey);
     expect(monitoring.body).toEqual(expect.objectContaining({ checkpoint: head, lag: 0, running: true }));
@@ -81,7 +117,14 @@ describe('a poison event faults one projection, visibly; the rest of the read si
   it('/health is 503 degraded naming the projection and position; live is 200, ready is 503', async () => {
     const health = await http().get('/health');
     expect(health.status).toBe(503);
-    expect(health.body).toEqual(expect.objectContaining({ status: 'degraded', faulted: [expect.objectContaining({ projection: 'persons', position: poison, eventType: 'RetiredStatusChanged', streamId: 'person-R1' })] }));
+    expect(health.body).toEqual(
+      expect.objectContaining({
+        status: 'degraded',
+        faulted: [
+          expect.objectContaining({ projection: 'persons', position: poison, eventType: 'RetiredStatusChanged', streamId: 'person-R1' }),
+        ],
+      }),
+    );
     expect((await http().get('/health/live')).status).toBe(200);
     const ready = await http().get('/health/ready');
     expect(ready.status).toBe(503);
@@ -93,7 +136,14 @@ describe('a poison event faults one projection, visibly; the rest of the read si
     ledger = await startLedger({ path: file, start: '2023-03-07T09:00:00+08:00' });
     await runner().settled();
     expect(runner().faultList()).toEqual([expect.objectContaining({ projection: 'persons', position: poison })]);
-    expect(checkpoints(file)).toEqual({ persons: poison - 1, accounts: head, 'institution-months': head, institutions: head, disputes: head, monitoring: head });
+    expect(checkpoints(file)).toEqual({
+      persons: poison - 1,
+      accounts: head,
+      'institution-months': head,
+      institutions: head,
+      disputes: head,
+      monitoring: head,
+    });
     await ledger.close();
   });
 
@@ -101,9 +151,18 @@ describe('a poison event faults one projection, visibly; the rest of the read si
     const result = await rebuildFile(file);
     expect(result.events).toBe(result.head);
     expect(result.faults).toEqual([expect.objectContaining({ projection: 'persons', position: poison })]);
-    expect(checkpoints(file)).toEqual({ persons: poison - 1, accounts: head, 'institution-months': head, institutions: head, disputes: head, monitoring: head });
+    expect(checkpoints(file)).toEqual({
+      persons: poison - 1,
+      accounts: head,
+      'institution-months': head,
+      institutions: head,
+      disputes: head,
+      monitoring: head,
+    });
     const report = rebuildReport(file, result);
     expect(report.exitCode).toBe(2);
-    expect(report.lines[1]).toMatch(new RegExp(`FAULTED: projection persons stopped at position ${poison} \\(RetiredStatusChanged on person-R1\\)`));
+    expect(report.lines[1]).toMatch(
+      new RegExp(`FAULTED: projection persons stopped at position ${poison} \\(RetiredStatusChanged on person-R1\\)`),
+    );
   });
 });

@@ -11,7 +11,10 @@ import { isTransient, ReadSideRunner } from '../../src/projections/read-side-run
 class Recording implements Projection {
   readonly tables: string[];
   readonly schema: string;
-  constructor(readonly name: string, private transientFailures = 0) {
+  constructor(
+    readonly name: string,
+    private transientFailures = 0,
+  ) {
     this.tables = [`rm_seen_${name}`];
     this.schema = `CREATE TABLE IF NOT EXISTS rm_seen_${name} (position INTEGER PRIMARY KEY)`;
   }
@@ -24,11 +27,17 @@ class Recording implements Projection {
   }
 }
 
-const seenIn = (db: SqliteReadModelStore['db'], name: string): number[] => (db.prepare(`SELECT position FROM rm_seen_${name} ORDER BY position`).all() as Array<{ position: number }>).map((r) => r.position);
+const seenIn = (db: SqliteReadModelStore['db'], name: string): number[] =>
+  (db.prepare(`SELECT position FROM rm_seen_${name} ORDER BY position`).all() as Array<{ position: number }>).map((r) => r.position);
 const upTo = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 
 let ids = 0;
-const event = (i: number) => ({ id: `00000000-0000-4000-8000-${String(++ids).padStart(12, '0')}`, type: 'Happened', data: { i }, metadata: { schemaVersion: 1, recordedAt: '2023-01-01T00:00:00Z' } });
+const event = (i: number) => ({
+  id: `00000000-0000-4000-8000-${String(++ids).padStart(12, '0')}`,
+  type: 'Happened',
+  data: { i },
+  metadata: { schemaVersion: 1, recordedAt: '2023-01-01T00:00:00Z' },
+});
 
 /** A read-model store whose transactions fail with `code` the first `times` times (a busy or full disk that recovers). */
 function failingTransactions(inner: SqliteReadModelStore, code: string, times: number): ReadModelStore & { failures: number } {
@@ -113,21 +122,28 @@ describe('read-side runner: fed in memory, batched, resilient', () => {
     }
   });
 
-  it.each(['SQLITE_BUSY', 'SQLITE_FULL', 'SQLITE_IOERR_WRITE'])('%s on commit is retried with backoff and the runner resumes by itself (no fault, no restart)', async (code) => {
-    const rm = failingTransactions(SqliteReadModelStore.onConnection(store.db), code, 3);
-    const logs: string[] = [];
-    const runner = new ReadSideRunner(store, rm, [new Recording('a')], { pollIntervalMs: 0, retryInitialMs: 2, log: (m) => logs.push(m) });
-    await runner.start();
-    await store.append('s-1', [event(1), event(2)], 'any');
-    await runner.caughtUp();
-    expect(rm.failures).toBe(3);
-    expect(seenIn(store.db, 'a')).toEqual([1, 2]);
-    expect(runner.faultList()).toEqual([]);
-    expect(runner.retrying).toBeUndefined();
-    expect(runner.statuses()).toEqual([{ name: 'a', state: 'running', checkpoint: 2 }]);
-    expect(logs).toEqual([expect.stringContaining('transient error'), expect.stringContaining('resumed after 3 retries')]);
-    await runner.stop();
-  });
+  it.each(['SQLITE_BUSY', 'SQLITE_FULL', 'SQLITE_IOERR_WRITE'])(
+    '%s on commit is retried with backoff and the runner resumes by itself (no fault, no restart)',
+    async (code) => {
+      const rm = failingTransactions(SqliteReadModelStore.onConnection(store.db), code, 3);
+      const logs: string[] = [];
+      const runner = new ReadSideRunner(store, rm, [new Recording('a')], {
+        pollIntervalMs: 0,
+        retryInitialMs: 2,
+        log: (m) => logs.push(m),
+      });
+      await runner.start();
+      await store.append('s-1', [event(1), event(2)], 'any');
+      await runner.caughtUp();
+      expect(rm.failures).toBe(3);
+      expect(seenIn(store.db, 'a')).toEqual([1, 2]);
+      expect(runner.faultList()).toEqual([]);
+      expect(runner.retrying).toBeUndefined();
+      expect(runner.statuses()).toEqual([{ name: 'a', state: 'running', checkpoint: 2 }]);
+      expect(logs).toEqual([expect.stringContaining('transient error'), expect.stringContaining('resumed after 3 retries')]);
+      await runner.stop();
+    },
+  );
 
   it('a transient error thrown by a projection rolls back the whole batch and retries it; it never faults the projection', async () => {
     const rm = SqliteReadModelStore.onConnection(store.db);
@@ -144,7 +160,9 @@ describe('read-side runner: fed in memory, batched, resilient', () => {
   it('a disk that stays full: a one-off catch-up (rebuild, tools) gives up after bounded retries; a started runner keeps retrying yet stops on request', async () => {
     await store.append('s-1', [event(1)], 'any');
     const oneOff = failingTransactions(SqliteReadModelStore.onConnection(store.db), 'SQLITE_FULL', Infinity);
-    await expect(new ReadSideRunner(store, oneOff, [new Recording('a')], { retryInitialMs: 1, retryMaxMs: 1 }).catchUp()).rejects.toThrow('SQLITE_FULL simulated');
+    await expect(new ReadSideRunner(store, oneOff, [new Recording('a')], { retryInitialMs: 1, retryMaxMs: 1 }).catchUp()).rejects.toThrow(
+      'SQLITE_FULL simulated',
+    );
     expect(oneOff.failures).toBe(10);
 
     const live = failingTransactions(SqliteReadModelStore.onConnection(store.db), 'SQLITE_FULL', Infinity);
@@ -180,7 +198,18 @@ describe('read models beside the embedded store', () => {
       expect(rm.db.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
       // The events' FULL is the store's own (commit with NORMAL, WAL synced off the main thread).
       expect(events.stats().syncs).toBe(0);
-      await events.append('s', [{ id: '00000000-0000-4000-8000-000000000001', type: 'T', data: {}, metadata: { schemaVersion: 1, recordedAt: '2025-01-01T00:00:00Z' } }], 'no_stream');
+      await events.append(
+        's',
+        [
+          {
+            id: '00000000-0000-4000-8000-000000000001',
+            type: 'T',
+            data: {},
+            metadata: { schemaVersion: 1, recordedAt: '2025-01-01T00:00:00Z' },
+          },
+        ],
+        'no_stream',
+      );
       expect(events.stats().syncs).toBe(1);
       rm.close();
       const memory = new SqliteEventStore({ path: ':memory:' });

@@ -25,14 +25,28 @@ describe('rebuild stage times', () => {
     const events = new SqliteEventStore({ path: ':memory:' });
     const readModels = SqliteReadModelStore.onConnection(events.db);
     try {
-      for (let i = 0; i < 20; i++) await events.append(`s-${i}`, [{ id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, type: 'T', data: { i }, metadata: { schemaVersion: 1, recordedAt: '2025-01-01T00:00:00Z' } }], 'no_stream');
+      for (let i = 0; i < 20; i++)
+        await events.append(
+          `s-${i}`,
+          [
+            {
+              id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+              type: 'T',
+              data: { i },
+              metadata: { schemaVersion: 1, recordedAt: '2025-01-01T00:00:00Z' },
+            },
+          ],
+          'no_stream',
+        );
       const runner = new ReadSideRunner(events, readModels, [busy('slow', 2), busy('quick', 0)], { pageSize: 7 });
       const result = await runner.rebuild();
       expect(result.events).toBe(20);
       expect(result.stages.applyMs.slow).toBeGreaterThanOrEqual(20 * 2 * 0.9);
       expect(result.stages.applyMs.quick).toBeLessThan(result.stages.applyMs.slow / 4);
       for (const ms of [result.stages.readMs, result.stages.commitMs, result.stages.afterCommitMs]) expect(ms).toBeGreaterThanOrEqual(0);
-      expect(stagesLine(result.stages, result.events)).toMatch(/^CPU µs\/event by stage: read\+parse \d+\.\d; apply: slow \d+\.\d, quick \d+\.\d; batch transactions -?\d+\.\d; after-commit \(alert appends\) \d+\.\d$/);
+      expect(stagesLine(result.stages, result.events)).toMatch(
+        /^CPU µs\/event by stage: read\+parse \d+\.\d; apply: slow \d+\.\d, quick \d+\.\d; batch transactions -?\d+\.\d; after-commit \(alert appends\) \d+\.\d$/,
+      );
     } finally {
       await events.close();
     }

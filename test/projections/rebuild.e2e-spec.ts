@@ -14,7 +14,9 @@ import { accountStatement, foldPersonView, rateTimeline, summarizeYear } from '.
 
 /** Every read-model table, rows in a stable order, for byte comparison. */
 function dumpReadModels(db: SqliteEventStore['db']): Record<string, unknown[]> {
-  const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'rm_%' ORDER BY name").all() as Array<{ name: string }>).map((t) => t.name);
+  const tables = (
+    db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'rm_%' ORDER BY name").all() as Array<{ name: string }>
+  ).map((t) => t.name);
   const out: Record<string, unknown[]> = {};
   for (const t of tables) out[t] = db.prepare(`SELECT * FROM ${t} ORDER BY 1, 2`).all();
   return out;
@@ -43,7 +45,12 @@ describe('projections: live read models, rebuilt from zero, are identical; and a
   it('the live read models are complete: checkpoint = head, lag 0, every settlement and person present', async () => {
     const lag = await runner.lag();
     expect(lag.lag).toBe(0);
-    expect((await ledger.get('/read/lag', ledger.auditorKey)).body).toEqual({ headPosition: lag.headPosition, checkpoint: lag.headPosition, lag: 0, running: true });
+    expect((await ledger.get('/read/lag', ledger.auditorKey)).body).toEqual({
+      headPosition: lag.headPosition,
+      checkpoint: lag.headPosition,
+      lag: 0,
+      running: true,
+    });
     expect(lag.checkpoint).toBe(await ledger.store.headPosition());
     expect(live.rm_person_visit).toHaveLength(summary.settlements);
     expect(live.rm_person).toHaveLength(summary.persons);
@@ -58,7 +65,10 @@ describe('projections: live read models, rebuilt from zero, are identical; and a
       const projected = (await ledger.get(`/persons/${personId}/years/${year}`)).body;
       expect(projected.source).toBe('projection');
       expect(projected.result).toEqual(summarizeYear(catalog, fold.profile!, fold.visits, year));
-      expect((await ledger.get(`/persons/${personId}/account/statement`)).body.result).toEqual({ ...accountStatement(personId, events), nextCursor: null });
+      expect((await ledger.get(`/persons/${personId}/account/statement`)).body.result).toEqual({
+        ...accountStatement(personId, events),
+        nextCursor: null,
+      });
       expect((await ledger.get(`/persons/${personId}/rate-timeline`)).body.result).toEqual(rateTimeline(catalog, fold.profile!));
     }
   });
@@ -67,7 +77,9 @@ describe('projections: live read models, rebuilt from zero, are identical; and a
     const all = await ledger.store.readAll();
     const settled = all.filter((e) => e.type === 'VisitSettled').map((e) => e.data as any);
     const reversed = new Set(all.filter((e) => e.type === 'SettlementReversed').map((e) => (e.data as any).settlementId));
-    const month = settled.filter((d) => d.institution.code === 'NY-H3' && d.decision.visitDate.startsWith('2023-04') && !reversed.has(d.settlementId));
+    const month = settled.filter(
+      (d) => d.institution.code === 'NY-H3' && d.decision.visitDate.startsWith('2023-04') && !reversed.has(d.settlementId),
+    );
     const res = (await ledger.get('/read/institutions/NY-H3/months/2023-04/totals', ledger.auditorKey)).body.result;
     expect(res.visits).toBe(month.length);
     const cents = (xs: string[]) => xs.reduce((s, x) => s + BigInt(x.replace('.', '')), 0n);

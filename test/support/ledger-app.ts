@@ -33,14 +33,22 @@ export interface LedgerHarness {
 }
 
 /** The real service on a fresh embedded store in a temp directory, with keys for every role. */
-export async function startLedger(options: { now?: string; env?: Record<string, string>; wrapStore?: (store: EventStore) => EventStore } = {}): Promise<LedgerHarness> {
+export async function startLedger(
+  options: { now?: string; env?: Record<string, string>; wrapStore?: (store: EventStore) => EventStore } = {},
+): Promise<LedgerHarness> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ledger-e2e-'));
-  const config = loadConfig({ LEDGER_DB: path.join(dir, 'ledger.db'), LEDGER_API_KEYS_FILE: path.join(dir, 'keys.json'), LOG_LEVEL: 'error', ...options.env });
+  const config = loadConfig({
+    LEDGER_DB: path.join(dir, 'ledger.db'),
+    LEDGER_API_KEYS_FILE: path.join(dir, 'keys.json'),
+    LOG_LEVEL: 'error',
+    ...options.env,
+  });
   const now = new Date(options.now ?? '2023-06-30T12:00:00+08:00');
   const agency = issueKey(config.apiKeysFile, 'agency', now).key;
   const auditor = issueKey(config.apiKeysFile, 'auditor', now).key;
   const institutionKeys = new Map<string, string>();
-  for (const code of ['NY-L1', 'NY-L2', 'NY-L3', 'AY-TWN', 'AY-CTY', 'JZ-L2']) institutionKeys.set(code, issueKey(config.apiKeysFile, 'institution', now, code).key);
+  for (const code of ['NY-L1', 'NY-L2', 'NY-L3', 'AY-TWN', 'AY-CTY', 'JZ-L2'])
+    institutionKeys.set(code, issueKey(config.apiKeysFile, 'institution', now, code).key);
   const clock = new TestClock(now.toISOString());
   const store = options.wrapStore ? options.wrapStore(new SqliteEventStore({ path: config.ledgerDb })) : undefined;
   const app = await createApp(config, { clock, keys: new ApiKeyRing(readKeyFile(config.apiKeysFile)), ...(store ? { store } : {}) });
@@ -62,11 +70,51 @@ export async function startLedger(options: { now?: string; env?: Record<string, 
 }
 
 export const INSTITUTIONS = [
-  { code: 'NY-L1', name: '南阳市某社区卫生服务中心', category: 'community_health_centre', level: 'level1', location: 'city', region: 'nanyang', designations: ['employee'] },
-  { code: 'NY-L2', name: '南阳市某二级医院', category: 'other_specialty', level: 'level2', location: 'city', region: 'nanyang', designations: ['employee'] },
-  { code: 'NY-L3', name: '南阳市某三级医院', category: 'city_level3_general', level: 'level3', location: 'city', region: 'nanyang', designations: ['employee'] },
-  { code: 'AY-TWN', name: '安阳县某乡镇卫生院', category: 'township_health_centre', level: 'township', location: 'township', region: 'anyang', designations: ['resident'] },
-  { code: 'AY-CTY', name: '安阳县人民医院', category: 'county_general', level: 'level2', location: 'county', region: 'anyang', designations: ['resident'] },
+  {
+    code: 'NY-L1',
+    name: '南阳市某社区卫生服务中心',
+    category: 'community_health_centre',
+    level: 'level1',
+    location: 'city',
+    region: 'nanyang',
+    designations: ['employee'],
+  },
+  {
+    code: 'NY-L2',
+    name: '南阳市某二级医院',
+    category: 'other_specialty',
+    level: 'level2',
+    location: 'city',
+    region: 'nanyang',
+    designations: ['employee'],
+  },
+  {
+    code: 'NY-L3',
+    name: '南阳市某三级医院',
+    category: 'city_level3_general',
+    level: 'level3',
+    location: 'city',
+    region: 'nanyang',
+    designations: ['employee'],
+  },
+  {
+    code: 'AY-TWN',
+    name: '安阳县某乡镇卫生院',
+    category: 'township_health_centre',
+    level: 'township',
+    location: 'township',
+    region: 'anyang',
+    designations: ['resident'],
+  },
+  {
+    code: 'AY-CTY',
+    name: '安阳县人民医院',
+    category: 'county_general',
+    level: 'level2',
+    location: 'county',
+    region: 'anyang',
+    designations: ['resident'],
+  },
 ];
 
 export async function registerInstitutions(h: LedgerHarness, list = INSTITUTIONS): Promise<void> {

@@ -106,7 +106,13 @@ export class ChainVerifier implements OnApplicationBootstrap, OnApplicationShutd
         await this.verifyNewEvents();
         await this.checkSealedHeads();
         const status = this.status();
-        if (status.state === 'broken') throw new PolicyRefusal('LEDGER_CHAIN_BROKEN', ledgerRule('seal-a-verified-chain-only'), 'the ledger does not verify (see GET /audit/verify); refusing to seal it', { broken: status.broken, sealFindings: status.sealFindings });
+        if (status.state === 'broken')
+          throw new PolicyRefusal(
+            'LEDGER_CHAIN_BROKEN',
+            ledgerRule('seal-a-verified-chain-only'),
+            'the ledger does not verify (see GET /audit/verify); refusing to seal it',
+            { broken: status.broken, sealFindings: status.sealFindings },
+          );
         try {
           const seal = await appendSeal(this.store, this.fold, this.seals, this.ids.next(), this.clock.now().toISOString());
           await this.verifyNewEvents();
@@ -156,7 +162,9 @@ export class ChainVerifier implements OnApplicationBootstrap, OnApplicationShutd
     if (!checkpoint) return;
     const stale = await firstStaleLink(this.store, checkpoint.links);
     if (stale !== undefined) {
-      this.logger.warn(`stored chain checkpoint (through position ${checkpoint.verifiedThrough}) no longer matches stream ${stale}: verifying the whole log`);
+      this.logger.warn(
+        `stored chain checkpoint (through position ${checkpoint.verifiedThrough}) no longer matches stream ${stale}: verifying the whole log`,
+      );
       this.checkpoints?.clear();
       return;
     }
@@ -197,13 +205,19 @@ export class ChainVerifier implements OnApplicationBootstrap, OnApplicationShutd
 
   private async missingHead(streamId: string): Promise<Pick<SealFinding, 'reason' | 'found'>> {
     const [last] = await this.store.readStream(streamId, { direction: 'backwards', maxCount: 1 });
-    return last ? { reason: 'truncated', found: { revision: last.revision, hash: eventHash(last) } } : { reason: 'stream_missing', found: null };
+    return last
+      ? { reason: 'truncated', found: { revision: last.revision, hash: eventHash(last) } }
+      : { reason: 'stream_missing', found: null };
   }
 
   private logVerdict(): void {
     const s = this.status();
-    if (s.state === 'broken') this.logger.error(`ledger does NOT verify: ${JSON.stringify({ broken: s.broken, sealFindings: s.sealFindings.slice(0, 3) })}`);
-    else this.logger.log(`hash chains verified through position ${s.verifiedThrough}${this.resumedFrom ? ` (resumed from the checkpoint at ${this.resumedFrom})` : ''}; ${s.lastSeal ? `latest seal ${s.lastSeal.root.slice(0, 16)}… holds` : 'no seal yet'}; ${s.notYetSealed} event(s) not yet sealed`);
+    if (s.state === 'broken')
+      this.logger.error(`ledger does NOT verify: ${JSON.stringify({ broken: s.broken, sealFindings: s.sealFindings.slice(0, 3) })}`);
+    else
+      this.logger.log(
+        `hash chains verified through position ${s.verifiedThrough}${this.resumedFrom ? ` (resumed from the checkpoint at ${this.resumedFrom})` : ''}; ${s.lastSeal ? `latest seal ${s.lastSeal.root.slice(0, 16)}… holds` : 'no seal yet'}; ${s.notYetSealed} event(s) not yet sealed`,
+      );
   }
 
   private serialised<T>(work: () => Promise<T>): Promise<T> {

@@ -5,7 +5,18 @@
 import { EventStore, RecordedEvent } from '../../event-store/event-store.port';
 import { WrongExpectedVersion } from '../../event-store/errors';
 import { BrokenLink, sealBatch } from '../tamper-chain';
-import { ChainFold, compareHeads, foldSeals, Heads, SealFinding, sealData, sealEvent, SealRecord, SEALS_STREAM, toSealRecord } from './seal';
+import {
+  ChainFold,
+  compareHeads,
+  foldSeals,
+  Heads,
+  SealFinding,
+  sealData,
+  sealEvent,
+  SealRecord,
+  SEALS_STREAM,
+  toSealRecord,
+} from './seal';
 
 const PAGE = 1000;
 
@@ -45,7 +56,14 @@ export interface VerifyReport {
   notYetSealed: number;
 }
 
-export const sealSummary = (s: SealRecord): SealSummary => ({ revision: s.revision, position: s.position, sealedAt: s.sealedAt, throughPosition: s.throughPosition, streams: s.streams, root: s.root });
+export const sealSummary = (s: SealRecord): SealSummary => ({
+  revision: s.revision,
+  position: s.position,
+  sealedAt: s.sealedAt,
+  throughPosition: s.throughPosition,
+  streams: s.streams,
+  root: s.root,
+});
 
 /**
  * Reads the whole log once: checks every chain, recomputes every stream's head as of the
@@ -84,7 +102,12 @@ async function exportDifferences(store: EventStore, exported: SealRecord[]): Pro
     .filter((s) => stored.get(s.revision)?.root !== s.root)
     .map((s) => {
       const found = stored.get(s.revision);
-      return { streamId: `${SEALS_STREAM}@${s.revision}`, reason: found ? 'rewritten' : 'stream_missing', expected: { revision: s.revision, hash: s.root }, found: found ? { revision: found.revision, hash: found.root } : null };
+      return {
+        streamId: `${SEALS_STREAM}@${s.revision}`,
+        reason: found ? 'rewritten' : 'stream_missing',
+        expected: { revision: s.revision, hash: s.root },
+        found: found ? { revision: found.revision, hash: found.root } : null,
+      };
     });
 }
 
@@ -93,7 +116,13 @@ async function exportDifferences(store: EventStore, exported: SealRecord[]): Pro
  * the expected revision makes a concurrent sealer (another process) fail instead of forking
  * the list of changes; the caller re-reads and retries. Returns undefined if nothing changed.
  */
-export async function appendSeal(store: EventStore, fold: ChainFold, seals: SealRecord[], id: string, recordedAt: string): Promise<SealRecord | undefined> {
+export async function appendSeal(
+  store: EventStore,
+  fold: ChainFold,
+  seals: SealRecord[],
+  id: string,
+  recordedAt: string,
+): Promise<SealRecord | undefined> {
   const latest = seals[seals.length - 1];
   const data = sealData(foldSeals(seals).heads, fold.heads, fold.verifiedThrough);
   if (latest && data.changed.length === 0 && data.streams === latest.streams) return undefined;
@@ -104,7 +133,11 @@ export async function appendSeal(store: EventStore, fold: ChainFold, seals: Seal
 }
 
 /** Full read, then a seal; retried once if another process sealed in between. */
-export async function sealLedger(store: EventStore, id: () => string, now: () => string): Promise<{ seal?: SealRecord; report: VerifyReport }> {
+export async function sealLedger(
+  store: EventStore,
+  id: () => string,
+  now: () => string,
+): Promise<{ seal?: SealRecord; report: VerifyReport }> {
   for (let attempt = 1; ; attempt++) {
     const report = await verifyLedger(store);
     if (report.verdict === 'broken') return { report };

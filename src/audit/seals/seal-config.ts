@@ -19,12 +19,17 @@ export const SEAL_CONFIG = Symbol('SEAL_CONFIG');
 function milliseconds(env: Record<string, string | undefined>, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) > 2_147_483_647) throw new ConfigError(name, 'must be a whole number of milliseconds from 0 to 2147483647', raw);
+  if (!/^\d+$/.test(raw) || Number(raw) > 2_147_483_647)
+    throw new ConfigError(name, 'must be a whole number of milliseconds from 0 to 2147483647', raw);
   return Number(raw);
 }
 
 export function loadSealConfig(env: Record<string, string | undefined> = process.env): SealConfig {
-  return { sealIntervalMs: milliseconds(env, 'LEDGER_SEAL_INTERVAL_MS', 300_000), verifyIntervalMs: milliseconds(env, 'LEDGER_VERIFY_INTERVAL_MS', 30_000), ...verifyAtStart(env) };
+  return {
+    sealIntervalMs: milliseconds(env, 'LEDGER_SEAL_INTERVAL_MS', 300_000),
+    verifyIntervalMs: milliseconds(env, 'LEDGER_VERIFY_INTERVAL_MS', 30_000),
+    ...verifyAtStart(env),
+  };
 }
 
 function verifyAtStart(env: Record<string, string | undefined>): Pick<SealConfig, 'verifyAtStart'> {

@@ -43,7 +43,9 @@ export interface SealRecord extends LedgerSealedData {
 /** Streams whose events carry hash/prevHash (written with tamperSeal). */
 export function isChainedStream(streamId: string): boolean {
   // mdtrt-: national visit registrations and fee lines (issue 12), sealed like persons.
-  return streamId.startsWith('person-') || streamId.startsWith('institution-') || streamId.startsWith('mdtrt-') || streamId === SEALS_STREAM;
+  return (
+    streamId.startsWith('person-') || streamId.startsWith('institution-') || streamId.startsWith('mdtrt-') || streamId === SEALS_STREAM
+  );
 }
 
 const leafHash = (streamId: string, head: StreamHead): string => sha256Hex(JSON.stringify([streamId, head.revision, head.hash]));
@@ -129,7 +131,13 @@ export function foldSeals(seals: readonly SealRecord[]): { heads: Map<string, St
   for (const seal of seals) {
     heads = applySeal(heads, seal);
     const root = merkleRoot(heads);
-    if (root !== seal.root) findings.push({ streamId: `${SEALS_STREAM}@${seal.revision}`, reason: 'seal_root_mismatch', expected: { revision: seal.revision, hash: seal.root }, found: { revision: seal.revision, hash: root } });
+    if (root !== seal.root)
+      findings.push({
+        streamId: `${SEALS_STREAM}@${seal.revision}`,
+        reason: 'seal_root_mismatch',
+        expected: { revision: seal.revision, hash: seal.root },
+        found: { revision: seal.revision, hash: root },
+      });
   }
   return { heads, findings };
 }
@@ -171,7 +179,10 @@ export class ChainFold {
       this.broken.push(link);
     }
     const head = { revision: event.revision, hash };
-    this.links.set(event.streamId, { revision: event.revision, hash: typeof event.metadata.hash === 'string' ? event.metadata.hash : hash });
+    this.links.set(event.streamId, {
+      revision: event.revision,
+      hash: typeof event.metadata.hash === 'string' ? event.metadata.hash : hash,
+    });
     if (event.streamId !== SEALS_STREAM) this.heads.set(event.streamId, head);
   }
 
@@ -183,7 +194,16 @@ export class ChainFold {
   private checkLink(e: RecordedEvent, recomputed: string): BrokenLink | undefined {
     const previous = this.links.get(e.streamId);
     const expectedRevision = previous ? previous.revision + 1 : 0;
-    const broken = (reason: BrokenLink['reason'], expected: string, found: string): BrokenLink => ({ streamId: e.streamId, revision: e.revision, position: e.position, eventId: e.id, type: e.type, reason, expected, found });
+    const broken = (reason: BrokenLink['reason'], expected: string, found: string): BrokenLink => ({
+      streamId: e.streamId,
+      revision: e.revision,
+      position: e.position,
+      eventId: e.id,
+      type: e.type,
+      reason,
+      expected,
+      found,
+    });
     if (e.revision !== expectedRevision) return broken('revision_gap', String(expectedRevision), String(e.revision));
     if (!isChainedStream(e.streamId)) return undefined;
     const stored = e.metadata.hash;

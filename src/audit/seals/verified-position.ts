@@ -49,10 +49,15 @@ export class ReadModelChainCheckpoints implements ChainCheckpointStore {
   }
 
   load(): ChainCheckpoint | undefined {
-    const row = this.rm.stmt('SELECT through, events FROM chain_verified WHERE id = 1').get() as { through: number; events: number } | undefined;
+    const row = this.rm.stmt('SELECT through, events FROM chain_verified WHERE id = 1').get() as
+      { through: number; events: number } | undefined;
     if (!row) return undefined;
     const links = new Map<string, StreamHead>();
-    for (const l of this.rm.stmt('SELECT stream_id, revision, hash FROM chain_links').iterate() as Iterable<{ stream_id: string; revision: number; hash: string }>) {
+    for (const l of this.rm.stmt('SELECT stream_id, revision, hash FROM chain_links').iterate() as Iterable<{
+      stream_id: string;
+      revision: number;
+      hash: string;
+    }>) {
       links.set(l.stream_id, { revision: l.revision, hash: l.hash });
     }
     const unsealed = (this.rm.stmt('SELECT position FROM chain_unsealed ORDER BY position').pluck().all() as number[]).map(Number);
@@ -61,7 +66,9 @@ export class ReadModelChainCheckpoints implements ChainCheckpointStore {
 
   save(progress: Omit<ChainCheckpoint, 'unsealed'>, changes: CheckpointChanges): void {
     this.rm.transaction(() => {
-      const upsert = this.rm.stmt('INSERT INTO chain_links (stream_id, revision, hash) VALUES (?, ?, ?) ON CONFLICT(stream_id) DO UPDATE SET revision = excluded.revision, hash = excluded.hash');
+      const upsert = this.rm.stmt(
+        'INSERT INTO chain_links (stream_id, revision, hash) VALUES (?, ?, ?) ON CONFLICT(stream_id) DO UPDATE SET revision = excluded.revision, hash = excluded.hash',
+      );
       for (const id of changes.streams) {
         const link = progress.links.get(id);
         if (link) upsert.run(id, link.revision, link.hash);
@@ -69,7 +76,11 @@ export class ReadModelChainCheckpoints implements ChainCheckpointStore {
       const unsealed = this.rm.stmt('INSERT OR IGNORE INTO chain_unsealed (position) VALUES (?)');
       for (const p of changes.unsealedAdded) unsealed.run(p);
       this.rm.stmt('DELETE FROM chain_unsealed WHERE position <= ?').run(changes.sealedThrough);
-      this.rm.stmt('INSERT INTO chain_verified (id, through, events) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET through = excluded.through, events = excluded.events').run(progress.verifiedThrough, progress.events);
+      this.rm
+        .stmt(
+          'INSERT INTO chain_verified (id, through, events) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET through = excluded.through, events = excluded.events',
+        )
+        .run(progress.verifiedThrough, progress.events);
     });
   }
 

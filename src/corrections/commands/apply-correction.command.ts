@@ -134,7 +134,15 @@ export class CorrectionsService {
       validateSpec(spec, this.catalog);
       const plans = await this.plans(spec, { correctionId: 'analysis', at: this.clock.now().toISOString() });
       return {
-        changes: plans.flatMap((p) => p.changes.map((c) => ({ settlementId: c.settlementId, recorded: c.previous, alleged: c.adjusted, delta: c.delta, divergence: c.divergence }))),
+        changes: plans.flatMap((p) =>
+          p.changes.map((c) => ({
+            settlementId: c.settlementId,
+            recorded: c.previous,
+            alleged: c.adjusted,
+            delta: c.delta,
+            divergence: c.divergence,
+          })),
+        ),
         totals: combinePlans(plans).totals,
       };
     } catch (e) {
@@ -150,28 +158,59 @@ export class CorrectionsService {
     if (spec.kind === 'policy-parameter') {
       const today = shanghaiDate(this.clock.now().toISOString());
       if (!(spec.to < today)) {
-        throw new PolicyRefusal('CORRECTION_PERIOD_NOT_ENDED', POLICY_PERIOD_CLAUSE, `a policy parameter is corrected only for a period that has ended (to ${spec.to} is not before ${today}); the catalogue's pack file fixes the future`);
+        throw new PolicyRefusal(
+          'CORRECTION_PERIOD_NOT_ENDED',
+          POLICY_PERIOD_CLAUSE,
+          `a policy parameter is corrected only for a period that has ended (to ${spec.to} is not before ${today}); the catalogue's pack file fixes the future`,
+        );
       }
     }
-    if (spec.kind === 'institution-level' && !(await this.registry.find(spec.institutionCode))) throw new NotFound('institution', spec.institutionCode);
-    if (request.disputeId && (await this.store.readStream(disputeStreamId(request.disputeId), { maxCount: 1 })).length === 0) throw new NotFound('dispute', request.disputeId);
+    if (spec.kind === 'institution-level' && !(await this.registry.find(spec.institutionCode)))
+      throw new NotFound('institution', spec.institutionCode);
+    if (request.disputeId && (await this.store.readStream(disputeStreamId(request.disputeId), { maxCount: 1 })).length === 0)
+      throw new NotFound('dispute', request.disputeId);
   }
 
   private derivedVersion(spec: Extract<CorrectionSpec, { kind: 'policy-parameter' }>): string {
     const base = this.catalog.byId(spec.packId)!;
-    return derivePack(base, { basePolicyVersion: base.version, path: spec.path, value: spec.value, document: spec.document, clause: spec.clause }).version;
+    return derivePack(base, {
+      basePolicyVersion: base.version,
+      path: spec.path,
+      value: spec.value,
+      document: spec.document,
+      clause: spec.clause,
+    }).version;
   }
 
-  private answerOf(data: CorrectionApplied['data'], created: boolean, dryRun: boolean, persons: CorrectionAnswer['persons']): CorrectionAnswer {
+  private answerOf(
+    data: CorrectionApplied['data'],
+    created: boolean,
+    dryRun: boolean,
+    persons: CorrectionAnswer['persons'],
+  ): CorrectionAnswer {
     const { correctionId, disputeId, spec, correctedPolicyVersion, affected, totals } = data;
-    return { correctionId, dryRun, created, changed: true, spec, ...(disputeId ? { disputeId } : {}), ...(correctedPolicyVersion ? { correctedPolicyVersion } : {}), affected, totals, persons };
+    return {
+      correctionId,
+      dryRun,
+      created,
+      changed: true,
+      spec,
+      ...(disputeId ? { disputeId } : {}),
+      ...(correctedPolicyVersion ? { correctedPolicyVersion } : {}),
+      affected,
+      totals,
+      persons,
+    };
   }
 
   /** Each candidate person's plan, from the person's own stream. */
   async plans(spec: CorrectionSpec, ctx: { correctionId: string; disputeId?: string; at: string }): Promise<PersonCorrectionPlan[]> {
     const plans: PersonCorrectionPlan[] = [];
     for (const personId of await this.candidates(spec)) {
-      const { events } = spec.kind === 'person-category' || spec.kind === 'settlement-lines' ? await this.writer.loadExisting(personId) : await this.writer.load(personId);
+      const { events } =
+        spec.kind === 'person-category' || spec.kind === 'settlement-lines'
+          ? await this.writer.loadExisting(personId)
+          : await this.writer.load(personId);
       plans.push(planPersonCorrection(personId, events, spec, this.catalog, ctx));
     }
     return plans;
@@ -186,9 +225,11 @@ export class CorrectionsService {
   private async candidates(spec: CorrectionSpec): Promise<string[]> {
     if (spec.kind === 'person-category' || spec.kind === 'settlement-lines') return [spec.personId];
     const found = new Set<string>();
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       const page = await this.store.readAll({ afterPosition: after, maxCount: PAGE });
-      for (const e of page) if (e.type === 'VisitSettled' && e.streamId.startsWith('person-') && concerns(spec, upcast(e).data as VisitSettled['data'])) found.add(e.streamId.slice('person-'.length));
+      for (const e of page)
+        if (e.type === 'VisitSettled' && e.streamId.startsWith('person-') && concerns(spec, upcast(e).data as VisitSettled['data']))
+          found.add(e.streamId.slice('person-'.length));
       if (page.length < PAGE) break;
       after = page[page.length - 1].position;
     }
@@ -202,9 +243,18 @@ export class CorrectionsService {
     const persons = [...new Set(data.affected.filter((a) => a.changed).map((a) => a.personId))];
     if (spec.kind === 'person-category' && !persons.includes(spec.personId)) persons.push(spec.personId);
     for (const personId of persons) {
-      const context = { commandId: `ledger:correction:${correctionId}:${personId}`, actor, causationId: correctionId, correlationId: data.disputeId ?? correctionId };
-      await this.writer.write(personId, context, (_state, events) =>
-        planPersonCorrection(personId, events, spec, this.catalog, { correctionId, disputeId: data.disputeId, at: data.appliedAt }).events,
+      const context = {
+        commandId: `ledger:correction:${correctionId}:${personId}`,
+        actor,
+        causationId: correctionId,
+        correlationId: data.disputeId ?? correctionId,
+      };
+      await this.writer.write(
+        personId,
+        context,
+        (_state, events) =>
+          planPersonCorrection(personId, events, spec, this.catalog, { correctionId, disputeId: data.disputeId, at: data.appliedAt })
+            .events,
       );
     }
   }
@@ -214,7 +264,14 @@ export class CorrectionsService {
     const stream = institutionStreamId(spec.institutionCode);
     const event: InstitutionLevelCorrected = {
       type: 'InstitutionLevelCorrected',
-      data: { correctionId: data.correctionId, ...(data.disputeId ? { disputeId: data.disputeId } : {}), institutionCode: spec.institutionCode, level: spec.level, from: spec.from, correctedAt: data.appliedAt },
+      data: {
+        correctionId: data.correctionId,
+        ...(data.disputeId ? { disputeId: data.disputeId } : {}),
+        institutionCode: spec.institutionCode,
+        level: spec.level,
+        from: spec.from,
+        correctedAt: data.appliedAt,
+      },
     };
     await runStreamCommand({
       store: this.store,
@@ -233,7 +290,8 @@ export class CorrectionsService {
 /** Whether a settlement may be touched by a level or policy correction (the engine decides for sure). */
 function concerns(spec: CorrectionSpec, s: VisitSettled['data']): boolean {
   if (spec.kind === 'institution-level') return s.institution.code === spec.institutionCode;
-  if (spec.kind === 'policy-parameter') return s.decision.policy.packId === spec.packId && s.decision.visitDate >= spec.from && s.decision.visitDate <= spec.to;
+  if (spec.kind === 'policy-parameter')
+    return s.decision.policy.packId === spec.packId && s.decision.visitDate >= spec.from && s.decision.visitDate <= spec.to;
   return false;
 }
 

@@ -58,11 +58,17 @@ export class DisputesService {
     private readonly corrections: CorrectionsService,
   ) {}
 
-  async open(request: OpenDisputeRequest, principal: Principal, context: CommandContext): Promise<{ disputeId: string; created: boolean; position: number; dispute: DisputeView }> {
+  async open(
+    request: OpenDisputeRequest,
+    principal: Principal,
+    context: CommandContext,
+  ): Promise<{ disputeId: string; created: boolean; position: number; dispute: DisputeView }> {
     const disputeId = disputeIdFor(context.commandId);
     const openedBy = this.opener(request, principal);
     const institutionCode = await this.checkSubject(request.subject, principal, request.onBehalfOf);
-    const analysis = request.allegedFacts ? await this.corrections.analyse(request.allegedFacts) : { changes: [], totals: { fund: '0.00', account: '0.00', cash: '0.00' } };
+    const analysis = request.allegedFacts
+      ? await this.corrections.analyse(request.allegedFacts)
+      : { changes: [], totals: { fund: '0.00', account: '0.00', cash: '0.00' } };
     const data: DisputeOpened['data'] = {
       disputeId,
       openedAt: this.clock.now().toISOString(),
@@ -80,20 +86,37 @@ export class DisputesService {
   async get(disputeId: string, principal: Principal): Promise<DisputeView> {
     const state = foldDispute(await this.store.readStream(disputeStreamId(disputeId)));
     if (!state.opened) throw new NotFound('dispute', disputeId);
-    if (principal.role === 'institution' && state.opened.institutionCode !== principal.institutionCode) throw forbidden('an institution key reads only the disputes of its own institution');
+    if (principal.role === 'institution' && state.opened.institutionCode !== principal.institutionCode)
+      throw forbidden('an institution key reads only the disputes of its own institution');
     return this.view(state);
   }
 
-  async reject(disputeId: string, reason: string, principal: Principal, context: CommandContext): Promise<{ disputeId: string; created: boolean; position: number; dispute: DisputeView }> {
+  async reject(
+    disputeId: string,
+    reason: string,
+    principal: Principal,
+    context: CommandContext,
+  ): Promise<{ disputeId: string; created: boolean; position: number; dispute: DisputeView }> {
     const out = await this.write(disputeId, context, (state) => {
       if (!state.opened) throw new NotFound('dispute', disputeId);
-      return rejectDispute(state, { disputeId, resolvedAt: this.clock.now().toISOString(), reason, by: { role: 'agency', keyId: principal.keyId } });
+      return rejectDispute(state, {
+        disputeId,
+        resolvedAt: this.clock.now().toISOString(),
+        reason,
+        by: { role: 'agency', keyId: principal.keyId },
+      });
     });
     return { disputeId, created: out.created, position: out.position, dispute: this.view(out.state) };
   }
 
   /** The correction is applied first (its own idempotent key), then DisputeUpheld names it. */
-  async uphold(disputeId: string, given: CorrectionSpec | undefined, dryRun: boolean, principal: Principal, context: CommandContext): Promise<UpholdAnswer> {
+  async uphold(
+    disputeId: string,
+    given: CorrectionSpec | undefined,
+    dryRun: boolean,
+    principal: Principal,
+    context: CommandContext,
+  ): Promise<UpholdAnswer> {
     const events = await this.store.readStream(disputeStreamId(disputeId));
     const state = foldDispute(events);
     if (!state.opened) throw new NotFound('dispute', disputeId);
@@ -109,7 +132,14 @@ export class DisputesService {
       context: { ...context, commandId: `${context.commandId}:correction`, causationId: context.commandId, correlationId: disputeId },
     });
     if (dryRun) return { disputeId, dryRun, created: false, correctionId: correction.correctionId, correction };
-    const out = await this.write(disputeId, context, (s) => upholdDispute(s, { disputeId, resolvedAt: this.clock.now().toISOString(), correctionId: correction.correctionId, by: { role: 'agency', keyId: principal.keyId } }));
+    const out = await this.write(disputeId, context, (s) =>
+      upholdDispute(s, {
+        disputeId,
+        resolvedAt: this.clock.now().toISOString(),
+        correctionId: correction.correctionId,
+        by: { role: 'agency', keyId: principal.keyId },
+      }),
+    );
     return { disputeId, dryRun, created: out.created, correctionId: correction.correctionId, correction, position: out.position };
   }
 
@@ -119,7 +149,16 @@ export class DisputesService {
    */
   async finishUphold(disputeId: string, correctionId: string, upholdCommandId: string, keyId: string | undefined): Promise<boolean> {
     const context = { commandId: upholdCommandId, actor: 'ledger:disputes-reconciler', correlationId: disputeId };
-    const out = await this.write(disputeId, context, (s) => (s.status === 'open' ? upholdDispute(s, { disputeId, resolvedAt: this.clock.now().toISOString(), correctionId, by: { role: 'agency', ...(keyId ? { keyId } : {}) } }) : []));
+    const out = await this.write(disputeId, context, (s) =>
+      s.status === 'open'
+        ? upholdDispute(s, {
+            disputeId,
+            resolvedAt: this.clock.now().toISOString(),
+            correctionId,
+            by: { role: 'agency', ...(keyId ? { keyId } : {}) },
+          })
+        : [],
+    );
     return out.created;
   }
 
@@ -128,19 +167,24 @@ export class DisputesService {
       if (request.onBehalfOf !== undefined) throw new InvalidInput('onBehalfOf', "only the agency opens a dispute on a person's behalf");
       return { role: 'institution', institutionCode: principal.institutionCode, keyId: principal.keyId };
     }
-    return request.onBehalfOf !== undefined ? { role: 'on-behalf', onBehalfOf: request.onBehalfOf, keyId: principal.keyId } : { role: 'agency', keyId: principal.keyId };
+    return request.onBehalfOf !== undefined
+      ? { role: 'on-behalf', onBehalfOf: request.onBehalfOf, keyId: principal.keyId }
+      : { role: 'agency', keyId: principal.keyId };
   }
 
   /** The subject exists and the caller may dispute it; returns the institution involved, if one. */
   private async checkSubject(subject: DisputeSubject, principal: Principal, onBehalfOf: string | undefined): Promise<string | undefined> {
     const own = principal.role === 'institution' ? principal.institutionCode : undefined;
     if (subject.kind === 'institution-month') {
-      if (onBehalfOf !== undefined) throw new InvalidInput('onBehalfOf', "must be the person the subject concerns (an institution's month concerns no one person)");
+      if (onBehalfOf !== undefined)
+        throw new InvalidInput('onBehalfOf', "must be the person the subject concerns (an institution's month concerns no one person)");
       if (!(await this.registry.find(subject.institutionCode))) throw new NotFound('institution', subject.institutionCode);
-      if (own !== undefined && own !== subject.institutionCode) throw forbidden(`this key acts for institution ${own}, not ${subject.institutionCode}`);
+      if (own !== undefined && own !== subject.institutionCode)
+        throw forbidden(`this key acts for institution ${own}, not ${subject.institutionCode}`);
       return subject.institutionCode;
     }
-    if (onBehalfOf !== undefined && onBehalfOf !== subject.personId) throw new InvalidInput('onBehalfOf', `must be the person the subject concerns (${subject.personId})`);
+    if (onBehalfOf !== undefined && onBehalfOf !== subject.personId)
+      throw new InvalidInput('onBehalfOf', `must be the person the subject concerns (${subject.personId})`);
     const { state, events } = await this.writer.loadExisting(subject.personId);
     if (subject.kind === 'account-movement') {
       if (own !== undefined) throw forbidden("an institution key disputes its own settlements and months, not a person's account");
@@ -164,7 +208,11 @@ export class DisputesService {
     return { ...o, status: state.status!, ...(state.resolution ? { resolution: state.resolution } : {}) };
   }
 
-  private async write(disputeId: string, context: CommandContext, decide: (state: DisputeState) => DomainEvent[]): Promise<{ created: boolean; position: number; state: DisputeState }> {
+  private async write(
+    disputeId: string,
+    context: CommandContext,
+    decide: (state: DisputeState) => DomainEvent[],
+  ): Promise<{ created: boolean; position: number; state: DisputeState }> {
     const streamId = disputeStreamId(disputeId);
     const out = await runStreamCommand({
       store: this.store,
@@ -174,11 +222,14 @@ export class DisputesService {
       context,
       seal: tamperSeal(streamId),
       fold: foldDispute,
-      decide: (state) => decide(state).map((e) => ({ ...e, occurredAt: (e.data as { openedAt?: string; resolvedAt?: string }).openedAt ?? (e.data as { resolvedAt?: string }).resolvedAt })),
+      decide: (state) =>
+        decide(state).map((e) => ({
+          ...e,
+          occurredAt: (e.data as { openedAt?: string; resolvedAt?: string }).openedAt ?? (e.data as { resolvedAt?: string }).resolvedAt,
+        })),
       result: (written) => written[written.length - 1]?.position ?? 0,
     });
     const state = foldDispute(await this.store.readStream(streamId));
     return { created: out.created, position: out.result, state };
   }
 }
-

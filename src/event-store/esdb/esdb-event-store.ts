@@ -78,7 +78,12 @@ export class EsdbEventStore implements EventStore {
     // Straight to stderr as a pino-shaped JSON line: the start-up retries happen while Nest
     // still buffers its logs (bufferLogs until the pino logger is ready), and an operator
     // waiting on an unreachable node must see each attempt as it happens.
-    this.logLine = options.log ?? ((line) => process.stderr.write(`${JSON.stringify({ level: 40, time: Date.now(), service: 'ledger', context: 'EventStoreDB', msg: line })}\n`));
+    this.logLine =
+      options.log ??
+      ((line) =>
+        process.stderr.write(
+          `${JSON.stringify({ level: 40, time: Date.now(), service: 'ledger', context: 'EventStoreDB', msg: line })}\n`,
+        ));
   }
 
   /** One line per event worth an operator's attention (drops, retries), never a stack trace. */
@@ -106,7 +111,9 @@ export class EsdbEventStore implements EventStore {
       } catch (error) {
         const delay = this.backoff.delay(attempt);
         if (Date.now() + delay > deadline) {
-          throw new Error(`EventStoreDB unreachable after ${this.startupTimeoutMs} ms (EVENTSTORE_STARTUP_TIMEOUT_MS): ${message(error)}`, { cause: error });
+          throw new Error(`EventStoreDB unreachable after ${this.startupTimeoutMs} ms (EVENTSTORE_STARTUP_TIMEOUT_MS): ${message(error)}`, {
+            cause: error,
+          });
         }
         this.log(`EventStoreDB unreachable (${message(error)}); attempt ${attempt + 1}, retrying in ${delay} ms`);
         await new Promise((resolve) => setTimeout(resolve, delay));
@@ -125,9 +132,7 @@ export class EsdbEventStore implements EventStore {
   async append(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
     if (events.length === 0) throw new Error(`append to ${streamId}: at least one event is required`);
     await this.whenReachable();
-    const payload = events.map((e) =>
-      jsonEvent({ id: e.id, type: e.type, data: e.data as JSONType, metadata: e.metadata as JSONType }),
-    );
+    const payload = events.map((e) => jsonEvent({ id: e.id, type: e.type, data: e.data as JSONType, metadata: e.metadata as JSONType }));
     try {
       const result = await this.client.appendToStream(streamId, payload, { expectedRevision: toEsdbExpected(expected) });
       const revision = Number(result.nextExpectedRevision);

@@ -204,7 +204,7 @@ export class SqliteEventStore implements EventStore {
     const full = (options.synchronous ?? 'FULL') === 'FULL';
     const memory = options.path === ':memory:';
     // FULL on a file: NORMAL inside COMMIT, the WAL synced off the main thread (WalSyncer).
-    this.db.pragma(`synchronous = ${full && !memory ? 'NORMAL' : options.synchronous ?? 'FULL'}`);
+    this.db.pragma(`synchronous = ${full && !memory ? 'NORMAL' : (options.synchronous ?? 'FULL')}`);
     // Another process may hold the write lock for a moment; wait instead of failing.
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
@@ -219,18 +219,10 @@ export class SqliteEventStore implements EventStore {
         `SELECT (SELECT revision FROM events WHERE stream_id = ? AND event_id = ?) AS found,
                 (SELECT MAX(revision) FROM events WHERE stream_id = ?) AS current`,
       ),
-      batchFrom: this.db.prepare(
-        'SELECT * FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?',
-      ),
-      insert: this.db.prepare(
-        'INSERT INTO events (stream_id, revision, event_id, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)',
-      ),
-      readForwards: this.db.prepare(
-        'SELECT * FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?',
-      ),
-      readBackwards: this.db.prepare(
-        'SELECT * FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?',
-      ),
+      batchFrom: this.db.prepare('SELECT * FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?'),
+      insert: this.db.prepare('INSERT INTO events (stream_id, revision, event_id, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)'),
+      readForwards: this.db.prepare('SELECT * FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?'),
+      readBackwards: this.db.prepare('SELECT * FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?'),
       readAll: this.db.prepare('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'),
       head: this.db.prepare('SELECT MAX(position) AS head FROM events'),
     };
@@ -443,14 +435,7 @@ export class SqliteEventStore implements EventStore {
     try {
       for (; index < events.length; index++) {
         const event = events[index];
-        const info = this.stmt.insert.run(
-          streamId,
-          current + 1 + index,
-          event.id,
-          event.type,
-          rows[index].data,
-          rows[index].metadata,
-        );
+        const info = this.stmt.insert.run(streamId, current + 1 + index, event.id, event.type, rows[index].data, rows[index].metadata);
         position = Number(info.lastInsertRowid);
       }
     } catch (error) {
@@ -466,9 +451,7 @@ export class SqliteEventStore implements EventStore {
   /** The batch's first id is already in the stream: the whole batch must be there, in order. */
   private replayedResult(streamId: string, events: NewEvent[], firstRevision: number): AppendResult {
     const stored = this.stmt.batchFrom.all(streamId, firstRevision, events.length);
-    const same =
-      stored.length === events.length &&
-      stored.every((row, i) => row.event_id === events[i].id && row.type === events[i].type);
+    const same = stored.length === events.length && stored.every((row, i) => row.event_id === events[i].id && row.type === events[i].type);
     if (!same) {
       const differing = events.find((e, i) => stored[i]?.event_id !== e.id || stored[i]?.type !== e.type);
       throw new EventIdReused(streamId, differing?.id ?? events[0].id);

@@ -23,7 +23,11 @@ export interface InstitutionWriteOutcome {
 
 /** One CQRS message carries any institution command; the decider's switch is exhaustive. */
 export class ExecuteInstitutionCommand extends Command<InstitutionWriteOutcome> {
-  constructor(readonly code: string, readonly command: InstitutionCommand, readonly context: CommandContext) {
+  constructor(
+    readonly code: string,
+    readonly command: InstitutionCommand,
+    readonly context: CommandContext,
+  ) {
     super();
   }
 }

@@ -20,7 +20,14 @@ import {
 } from 'class-validator';
 import { ID_PATTERN, IsLocalDate, IsMoneyString, IsMonth, LEDGER_YEAR_MAX, LEDGER_YEAR_MIN, MaxAmount } from '../../http/validators';
 import type { InstitutionLevel, Scheme } from '../../policy/engine/types';
-import { INSTITUTION_CATEGORIES, INSTITUTION_LEVELS, INSTITUTION_LOCATIONS, InstitutionCategory, InstitutionLocation, SCHEMES } from '../institution.types';
+import {
+  INSTITUTION_CATEGORIES,
+  INSTITUTION_LEVELS,
+  INSTITUTION_LOCATIONS,
+  InstitutionCategory,
+  InstitutionLocation,
+  SCHEMES,
+} from '../institution.types';
 
 const REGION = /^[a-z][a-z0-9-]{1,31}$/;
 
@@ -38,7 +45,8 @@ export class RegisterInstitutionDto {
   @ApiPropertyOptional({
     enum: INSTITUTION_CATEGORIES,
     example: 'city_level3_general',
-    description: "Required, and one of the region's list, where the region's pack declares categories (Jiaozuo: 焦医保〔2024〕32号 四（一）1); otherwise optional",
+    description:
+      "Required, and one of the region's list, where the region's pack declares categories (Jiaozuo: 焦医保〔2024〕32号 四（一）1); otherwise optional",
   })
   @IsOptional()
   @IsIn(INSTITUTION_CATEGORIES)
@@ -93,12 +101,21 @@ export class ChangeInstitutionProfileDto {
 
 export class YearAverageDto {
   @ApiProperty({ example: 2023 }) @IsInt() @Min(LEDGER_YEAR_MIN) @Max(LEDGER_YEAR_MAX) year!: number;
-  @ApiProperty({ example: '180.00', description: 'Per-visit average cost of that year' }) @IsMoneyString() @MaxAmount('perVisitAverage') average!: string;
-  @ApiPropertyOptional({ description: 'Clearly low because of COVID (焦医保〔2024〕32号 四（一）1)' }) @IsOptional() @IsBoolean() covidLow?: boolean;
+  @ApiProperty({ example: '180.00', description: 'Per-visit average cost of that year' })
+  @IsMoneyString()
+  @MaxAmount('perVisitAverage')
+  average!: string;
+  @ApiPropertyOptional({ description: 'Clearly low because of COVID (焦医保〔2024〕32号 四（一）1)' })
+  @IsOptional()
+  @IsBoolean()
+  covidLow?: boolean;
 }
 
 export class SetCostBaseDto {
-  @ApiPropertyOptional({ type: [YearAverageDto], description: 'Own history (other specialty institutions, or the sole institution of a category)' })
+  @ApiPropertyOptional({
+    type: [YearAverageDto],
+    description: 'Own history (other specialty institutions, or the sole institution of a category)',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(10)
@@ -127,8 +144,13 @@ export class SetCostBaseDto {
 export class DeclareMonthDto {
   @ApiProperty({ example: 52000 }) @IsInt() @Min(0) @Max(100_000_000) visits!: number;
   @ApiProperty({ example: '9000000.00' }) @IsMoneyString() @MaxAmount('institutionMonth') totalCost!: string;
-  @ApiProperty({ example: '3720000.00', description: 'Fund due under the itemised rules' }) @IsMoneyString() @MaxAmount('institutionMonth') fundDue!: string;
-  @ApiProperty({ example: '2024-09-08', description: 'Day of the declaration (an input, not the clock)' }) @IsLocalDate() declaredOn!: string;
+  @ApiProperty({ example: '3720000.00', description: 'Fund due under the itemised rules' })
+  @IsMoneyString()
+  @MaxAmount('institutionMonth')
+  fundDue!: string;
+  @ApiProperty({ example: '2024-09-08', description: 'Day of the declaration (an input, not the clock)' })
+  @IsLocalDate()
+  declaredOn!: string;
 }
 
 export class ApproveMonthDto {
@@ -140,7 +162,10 @@ export class PayAdvanceDto {
 }
 
 export class SettlePeriodDto {
-  @ApiPropertyOptional({ example: '2024-12', description: 'Last month of the period (default December; earlier when service stopped mid-year)' })
+  @ApiPropertyOptional({
+    example: '2024-12',
+    description: 'Last month of the period (default December; earlier when service stopped mid-year)',
+  })
   @IsOptional()
   @IsMonth()
   throughMonth?: string;
@@ -164,7 +189,10 @@ export class AssignPersonsDto {
 }
 
 export class SettleCapitationDto {
-  @ApiProperty({ example: '15000.00', description: 'Drugs and treatment claimed this month' }) @IsMoneyString() @MaxAmount('capitationClaim') claimed!: string;
+  @ApiProperty({ example: '15000.00', description: 'Drugs and treatment claimed this month' })
+  @IsMoneyString()
+  @MaxAmount('capitationClaim')
+  claimed!: string;
   @ApiPropertyOptional({ example: '3000.00', description: 'General consultation / family-doctor contract fees claimed' })
   @IsOptional()
   @IsMoneyString()

@@ -14,18 +14,46 @@ const ART12 = '宛政办〔2022〕42号 第十二条';
 
 const enrolled: PersonEnrolled = {
   type: 'PersonEnrolled',
-  data: { personId: 'H1', scheme: 'employee', category: 'in_service', region: 'nanyang', enrolledOn: '2023-01-01', contributionBase: '6000.00', relatives: [{ personId: 'S1', relation: 'spouse' }] },
+  data: {
+    personId: 'H1',
+    scheme: 'employee',
+    category: 'in_service',
+    region: 'nanyang',
+    enrolledOn: '2023-01-01',
+    contributionBase: '6000.00',
+    relatives: [{ personId: 'S1', relation: 'spouse' }],
+  },
 };
-const funded = { type: 'AccountCredited', data: { month: '2023-01', amount: '120.00', category: 'in_service', basis: {}, clause: 'x', packVersion: 'v' } };
-const paidP1 = { type: 'AccountPurchasePaid', data: { paymentId: 'P1', purpose: 'pharmacy', amount: '10.00', reference: 'r', paidOn: '2023-02-01', clause: 'c' } };
+const funded = {
+  type: 'AccountCredited',
+  data: { month: '2023-01', amount: '120.00', category: 'in_service', basis: {}, clause: 'x', packVersion: 'v' },
+};
+const paidP1 = {
+  type: 'AccountPurchasePaid',
+  data: { paymentId: 'P1', purpose: 'pharmacy', amount: '10.00', reference: 'r', paidOn: '2023-02-01', clause: 'c' },
+};
 const transferredOut = [
-  { type: 'AccountTransferred', data: { transferId: 'T1', direction: 'out', amount: '120.00', counterpartRegion: 'zhengzhou', transferredOn: '2023-03-01', clause: ART12 } },
+  {
+    type: 'AccountTransferred',
+    data: {
+      transferId: 'T1',
+      direction: 'out',
+      amount: '120.00',
+      counterpartRegion: 'zhengzhou',
+      transferredOn: '2023-03-01',
+      clause: ART12,
+    },
+  },
   { type: 'EnrolmentEnded', data: { endedOn: '2023-03-01', reason: 'transfer_out' } },
 ];
 /** Enrolled again after moving the account out: enrolled, but the old account stays closed. */
 const reEnrolled = { ...enrolled, data: { ...enrolled.data, enrolledOn: '2023-06-01' } };
 
-const pay = (amount: string, paymentId = 'P2'): AccountCommand => ({ type: 'PayFromAccount', data: { paymentId, purpose: 'pharmacy', amount, reference: 'r', paidOn: '2023-02-01' }, pack });
+const pay = (amount: string, paymentId = 'P2'): AccountCommand => ({
+  type: 'PayFromAccount',
+  data: { paymentId, purpose: 'pharmacy', amount, reference: 'r', paidOn: '2023-02-01' },
+  pack,
+});
 const payRelative = (amount: string, paymentId = 'F2'): AccountCommand => ({
   type: 'PayForRelative',
   data: { paymentId, beneficiaryId: 'S1', purpose: 'relative_self_pay', amount, reference: 'r', paidOn: '2023-02-01' },
@@ -39,30 +67,56 @@ const transfer = (direction: 'in' | 'out', amount?: string, transferId = 'T2'): 
 
 describe('payments must be positive (a negative payment would raise the balance)', () => {
   it.each(['0.00', '-5.00'])('PayFromAccount of %s is refused as invalid input naming the amount', (amount) => {
-    given([enrolled, funded]).when((s) => decideAccount(pay(amount), s)).thenInvalid('amount');
+    given([enrolled, funded])
+      .when((s) => decideAccount(pay(amount), s))
+      .thenInvalid('amount');
   });
   it.each(['0.00', '-5.00'])('PayForRelative of %s is refused as invalid input naming the amount', (amount) => {
-    given([enrolled, funded]).when((s) => decideAccount(payRelative(amount), s)).thenInvalid('amount');
+    given([enrolled, funded])
+      .when((s) => decideAccount(payRelative(amount), s))
+      .thenInvalid('amount');
   });
   it.each(['0.00', '-5.00'])('a transfer in of %s is refused as invalid input naming the amount', (amount) => {
-    given([enrolled]).when((s) => decideAccount(transfer('in', amount), s)).thenInvalid('amount');
+    given([enrolled])
+      .when((s) => decideAccount(transfer('in', amount), s))
+      .thenInvalid('amount');
   });
   it('the smallest payment, 0.01, is paid', () => {
-    given([enrolled, funded]).when((s) => decideAccount(pay('0.01'), s)).then([{ type: 'AccountPurchasePaid', data: expect.objectContaining({ paymentId: 'P2', amount: '0.01' }) }]);
+    given([enrolled, funded])
+      .when((s) => decideAccount(pay('0.01'), s))
+      .then([{ type: 'AccountPurchasePaid', data: expect.objectContaining({ paymentId: 'P2', amount: '0.01' }) }]);
   });
 });
 
 describe('a retried payment or transfer is not debited twice', () => {
   it('宛政办〔2022〕42号 第九条: a second PayFromAccount with the same payment id is DUPLICATE_PAYMENT', () => {
-    given([enrolled, funded, paidP1]).when((s) => decideAccount(pay('10.00', 'P1'), s)).thenRefuses('DUPLICATE_PAYMENT', 'ledger rule duplicate-payment');
+    given([enrolled, funded, paidP1])
+      .when((s) => decideAccount(pay('10.00', 'P1'), s))
+      .thenRefuses('DUPLICATE_PAYMENT', 'ledger rule duplicate-payment');
   });
   it('a family payment reusing a payment id is DUPLICATE_PAYMENT', () => {
-    given([enrolled, funded, paidP1]).when((s) => decideAccount(payRelative('10.00', 'P1'), s)).thenRefuses('DUPLICATE_PAYMENT', 'ledger rule duplicate-payment');
+    given([enrolled, funded, paidP1])
+      .when((s) => decideAccount(payRelative('10.00', 'P1'), s))
+      .thenRefuses('DUPLICATE_PAYMENT', 'ledger rule duplicate-payment');
   });
   it('第十二条: a transfer id already recorded is DUPLICATE_TRANSFER, whichever the direction', () => {
-    const transferredIn = { type: 'AccountTransferred', data: { transferId: 'T2', direction: 'in', amount: '50.00', counterpartRegion: 'zhengzhou', transferredOn: '2023-02-01', clause: ART12 } };
-    given([enrolled, transferredIn]).when((s) => decideAccount(transfer('in', '50.00'), s)).thenRefuses('DUPLICATE_TRANSFER', 'ledger rule duplicate-transfer');
-    given([enrolled, transferredIn]).when((s) => decideAccount(transfer('out'), s)).thenRefuses('DUPLICATE_TRANSFER', 'ledger rule duplicate-transfer');
+    const transferredIn = {
+      type: 'AccountTransferred',
+      data: {
+        transferId: 'T2',
+        direction: 'in',
+        amount: '50.00',
+        counterpartRegion: 'zhengzhou',
+        transferredOn: '2023-02-01',
+        clause: ART12,
+      },
+    };
+    given([enrolled, transferredIn])
+      .when((s) => decideAccount(transfer('in', '50.00'), s))
+      .thenRefuses('DUPLICATE_TRANSFER', 'ledger rule duplicate-transfer');
+    given([enrolled, transferredIn])
+      .when((s) => decideAccount(transfer('out'), s))
+      .thenRefuses('DUPLICATE_TRANSFER', 'ledger rule duplicate-transfer');
   });
 });
 
@@ -70,18 +124,46 @@ describe('第十二条: transfers', () => {
   it('a transfer in credits the amount, formatted to the fen', () => {
     given([enrolled])
       .when((s) => decideAccount(transfer('in', '50.5'), s))
-      .then([{ type: 'AccountTransferred', data: { transferId: 'T2', direction: 'in', amount: '50.50', counterpartRegion: 'zhengzhou', transferredOn: '2023-07-01', clause: ART12 } }]);
+      .then([
+        {
+          type: 'AccountTransferred',
+          data: {
+            transferId: 'T2',
+            direction: 'in',
+            amount: '50.50',
+            counterpartRegion: 'zhengzhou',
+            transferredOn: '2023-07-01',
+            clause: ART12,
+          },
+        },
+      ]);
   });
   it('a transfer in for a person not enrolled is NOT_ENROLLED', () => {
-    given([enrolled, ...transferredOut]).when((s) => decideAccount(transfer('in', '50.00'), s)).thenRefuses('NOT_ENROLLED', '宛政办〔2022〕42号 第三条');
+    given([enrolled, ...transferredOut])
+      .when((s) => decideAccount(transfer('in', '50.00'), s))
+      .thenRefuses('NOT_ENROLLED', '宛政办〔2022〕42号 第三条');
   });
   it('a transfer out naming an amount other than the balance is refused; the balance in another spelling is accepted', () => {
-    given([enrolled, funded]).when((s) => decideAccount(transfer('out', '100.00'), s)).thenInvalid('amount');
-    given([enrolled, funded]).when((s) => decideAccount(transfer('out', '120.01'), s)).thenInvalid('amount');
+    given([enrolled, funded])
+      .when((s) => decideAccount(transfer('out', '100.00'), s))
+      .thenInvalid('amount');
+    given([enrolled, funded])
+      .when((s) => decideAccount(transfer('out', '120.01'), s))
+      .thenInvalid('amount');
     given([enrolled, funded])
       .when((s) => decideAccount(transfer('out', '120'), s))
       .then([
-        { type: 'AccountTransferred', data: { transferId: 'T2', direction: 'out', amount: '120.00', counterpartRegion: 'zhengzhou', transferredOn: '2023-07-01', clause: ART12 } },
+        {
+          type: 'AccountTransferred',
+          data: {
+            transferId: 'T2',
+            direction: 'out',
+            amount: '120.00',
+            counterpartRegion: 'zhengzhou',
+            transferredOn: '2023-07-01',
+            clause: ART12,
+          },
+        },
         { type: 'EnrolmentEnded', data: { endedOn: '2023-07-01', reason: 'transfer_out' } },
       ]);
   });
@@ -94,11 +176,13 @@ describe('a closed account (transferred or paid out) pays nothing, even after re
     ['PayForRelative', payRelative('1.00')],
     ['CreditMonth', { type: 'CreditMonth', data: { month: '2023-07' }, pack }],
     ['TransferAccount out', transfer('out')],
-    ['PayOutAccount', { type: 'PayOutAccount', data: { reason: 'voluntary_exit', paidOn: '2023-07-01', payee: 'H1' } , pack }],
-    ['BequeathAccount', { type: 'BequeathAccount', data: { heirId: 'S1', on: '2023-07-01' } , pack }],
-    ['ReceiveInheritance', { type: 'ReceiveInheritance', data: { fromPersonId: 'D1', amount: '5.00', on: '2023-07-01' } , pack }],
+    ['PayOutAccount', { type: 'PayOutAccount', data: { reason: 'voluntary_exit', paidOn: '2023-07-01', payee: 'H1' }, pack }],
+    ['BequeathAccount', { type: 'BequeathAccount', data: { heirId: 'S1', on: '2023-07-01' }, pack }],
+    ['ReceiveInheritance', { type: 'ReceiveInheritance', data: { fromPersonId: 'D1', amount: '5.00', on: '2023-07-01' }, pack }],
   ])('%s is refused with ACCOUNT_CLOSED (第十二条)', (_name, command) => {
-    given(closed).when((s) => decideAccount(command, s)).thenRefuses('ACCOUNT_CLOSED', ART12);
+    given(closed)
+      .when((s) => decideAccount(command, s))
+      .thenRefuses('ACCOUNT_CLOSED', ART12);
   });
   it('the person re-enrolled is enrolled: the refusal is the closed account, not enrollment', () => {
     expect(given(closed).state.enrollment.enrolled).toBe(true);
@@ -108,51 +192,100 @@ describe('a closed account (transferred or paid out) pays nothing, even after re
 
 describe('第十二条: inheritance', () => {
   it('naming oneself as heir is invalid input naming heirId', () => {
-    given([enrolled, funded]).when((s) => decideAccount({ type: 'BequeathAccount', data: { heirId: 'H1', on: '2023-04-01' } , pack }, s)).thenInvalid('heirId');
+    given([enrolled, funded])
+      .when((s) => decideAccount({ type: 'BequeathAccount', data: { heirId: 'H1', on: '2023-04-01' }, pack }, s))
+      .thenInvalid('heirId');
   });
   it('an inheritance is formatted to the fen', () => {
     given([enrolled])
-      .when((s) => decideAccount({ type: 'ReceiveInheritance', data: { fromPersonId: 'D1', amount: '7.5', on: '2023-04-01' } , pack }, s))
+      .when((s) => decideAccount({ type: 'ReceiveInheritance', data: { fromPersonId: 'D1', amount: '7.5', on: '2023-04-01' }, pack }, s))
       .then([{ type: 'AccountInherited', data: { fromPersonId: 'D1', amount: '7.50', on: '2023-04-01', clause: ART12 } }]);
   });
   it('a payout or bequest by a person not enrolled is NOT_ENROLLED', () => {
-    given([enrolled, ...transferredOut]).when((s) => decideAccount({ type: 'PayOutAccount', data: { reason: 'death', paidOn: '2023-04-01', payee: 'x' } , pack }, s)).thenRefuses('NOT_ENROLLED');
+    given([enrolled, ...transferredOut])
+      .when((s) => decideAccount({ type: 'PayOutAccount', data: { reason: 'death', paidOn: '2023-04-01', payee: 'x' }, pack }, s))
+      .thenRefuses('NOT_ENROLLED');
   });
 });
 
 describe('funds and amounts', () => {
   it('paying exactly the balance is allowed; a relative’s payment beyond it is ACCOUNT_INSUFFICIENT with the figures', () => {
-    given([enrolled, funded]).when((s) => decideAccount(pay('120.00'), s)).then([{ type: 'AccountPurchasePaid', data: expect.objectContaining({ amount: '120.00' }) }]);
-    given([enrolled, funded]).when((s) => decideAccount(payRelative('120.00'), s)).then([{ type: 'FamilyAccountPayment', data: expect.objectContaining({ amount: '120.00', relation: 'spouse' }) }]);
+    given([enrolled, funded])
+      .when((s) => decideAccount(pay('120.00'), s))
+      .then([{ type: 'AccountPurchasePaid', data: expect.objectContaining({ amount: '120.00' }) }]);
+    given([enrolled, funded])
+      .when((s) => decideAccount(payRelative('120.00'), s))
+      .then([{ type: 'FamilyAccountPayment', data: expect.objectContaining({ amount: '120.00', relation: 'spouse' }) }]);
     let thrown: any;
     try {
       decideAccount(payRelative('120.01'), given([enrolled, funded]).state);
     } catch (e) {
       thrown = e;
     }
-    expect(thrown).toMatchObject({ code: 'ACCOUNT_INSUFFICIENT', clause: expect.stringMatching(/^宛政办〔2022〕42号 /), message: 'account balance 120.00 is less than 120.01', details: { balance: '120.00', requested: '120.01' } });
+    expect(thrown).toMatchObject({
+      code: 'ACCOUNT_INSUFFICIENT',
+      clause: expect.stringMatching(/^宛政办〔2022〕42号 /),
+      message: 'account balance 120.00 is less than 120.01',
+      details: { balance: '120.00', requested: '120.01' },
+    });
   });
   it('a relative’s payment for a purpose the account may not pay is ACCOUNT_USE_NOT_ALLOWED', () => {
     given([enrolled, funded])
-      .when((s) => decideAccount({ type: 'PayForRelative', data: { paymentId: 'F3', beneficiaryId: 'S1', purpose: 'fitness_wellness' as never, amount: '1.00', reference: 'r', paidOn: '2023-02-01' }, pack }, s))
+      .when((s) =>
+        decideAccount(
+          {
+            type: 'PayForRelative',
+            data: {
+              paymentId: 'F3',
+              beneficiaryId: 'S1',
+              purpose: 'fitness_wellness' as never,
+              amount: '1.00',
+              reference: 'r',
+              paidOn: '2023-02-01',
+            },
+            pack,
+          },
+          s,
+        ),
+      )
       .thenRefuses('ACCOUNT_USE_NOT_ALLOWED', /第十条/);
   });
   it('amounts are written to the fen: 9.5 → 9.50', () => {
-    given([enrolled, funded]).when((s) => decideAccount(pay('9.5'), s)).then([{ type: 'AccountPurchasePaid', data: expect.objectContaining({ amount: '9.50' }) }]);
-    given([enrolled, funded]).when((s) => decideAccount(payRelative('9.5'), s)).then([{ type: 'FamilyAccountPayment', data: expect.objectContaining({ amount: '9.50' }) }]);
+    given([enrolled, funded])
+      .when((s) => decideAccount(pay('9.5'), s))
+      .then([{ type: 'AccountPurchasePaid', data: expect.objectContaining({ amount: '9.50' }) }]);
+    given([enrolled, funded])
+      .when((s) => decideAccount(payRelative('9.5'), s))
+      .then([{ type: 'FamilyAccountPayment', data: expect.objectContaining({ amount: '9.50' }) }]);
   });
 });
 
 describe('第八条: monthly credit and the enrollment month', () => {
   const late = { ...enrolled, data: { ...enrolled.data, enrolledOn: '2023-03-31' } };
   it('the month of enrollment is credited, even when enrolled on its last day; the month before is invalid input', () => {
-    given([late]).when((s) => decideAccount({ type: 'CreditMonth', data: { month: '2023-03' }, pack }, s)).then([{ type: 'AccountCredited', data: expect.objectContaining({ month: '2023-03', amount: '120.00' }) }]);
-    given([late]).when((s) => decideAccount({ type: 'CreditMonth', data: { month: '2023-02' }, pack }, s)).thenInvalid('month');
+    given([late])
+      .when((s) => decideAccount({ type: 'CreditMonth', data: { month: '2023-03' }, pack }, s))
+      .then([{ type: 'AccountCredited', data: expect.objectContaining({ month: '2023-03', amount: '120.00' }) }]);
+    given([late])
+      .when((s) => decideAccount({ type: 'CreditMonth', data: { month: '2023-02' }, pack }, s))
+      .thenInvalid('month');
   });
   it('the credit records its basis, clause and pack version', () => {
     given([enrolled])
       .when((s) => decideAccount({ type: 'CreditMonth', data: { month: '2023-02' }, pack }, s))
-      .then([{ type: 'AccountCredited', data: { month: '2023-02', amount: '120.00', category: 'in_service', basis: { category: 'in_service', contributionBase: '6000.00', share: '0.02' }, clause: '宛政办〔2022〕42号 第八条（一）', packVersion: pack.version } }]);
+      .then([
+        {
+          type: 'AccountCredited',
+          data: {
+            month: '2023-02',
+            amount: '120.00',
+            category: 'in_service',
+            basis: { category: 'in_service', contributionBase: '6000.00', share: '0.02' },
+            clause: '宛政办〔2022〕42号 第八条（一）',
+            packVersion: pack.version,
+          },
+        },
+      ]);
   });
 });
 
@@ -167,31 +300,154 @@ function refusalOf(events: Array<{ type: string; data: unknown }>, command: Acco
 }
 
 describe('what the refusal says (code or field, clause, message)', () => {
-  const paidF1 = { type: 'FamilyAccountPayment', data: { paymentId: 'F1', beneficiaryId: 'S1', relation: 'spouse', purpose: 'relative_self_pay', amount: '30.00', reference: 'r', paidOn: '2023-02-01', clause: 'c' } };
+  const paidF1 = {
+    type: 'FamilyAccountPayment',
+    data: {
+      paymentId: 'F1',
+      beneficiaryId: 'S1',
+      relation: 'spouse',
+      purpose: 'relative_self_pay',
+      amount: '30.00',
+      reference: 'r',
+      paidOn: '2023-02-01',
+      clause: 'c',
+    },
+  };
   const withSibling = { ...enrolled, data: { ...enrolled.data, relatives: [{ personId: 'B1', relation: 'sibling' as const }] } };
   it.each<[string, Array<{ type: string; data: unknown }>, AccountCommand, Record<string, unknown>]>([
-    ['not enrolled', [enrolled, ...transferredOut], pay('1.00'), { code: 'NOT_ENROLLED', clause: '宛政办〔2022〕42号 第三条', message: 'the person is not (or no longer) enrolled' }],
-    ['closed', [enrolled, funded, ...transferredOut, reEnrolled], pay('1.00'), { code: 'ACCOUNT_CLOSED', clause: ART12, message: 'the account was transferred out or paid out' }],
+    [
+      'not enrolled',
+      [enrolled, ...transferredOut],
+      pay('1.00'),
+      { code: 'NOT_ENROLLED', clause: '宛政办〔2022〕42号 第三条', message: 'the person is not (or no longer) enrolled' },
+    ],
+    [
+      'closed',
+      [enrolled, funded, ...transferredOut, reEnrolled],
+      pay('1.00'),
+      { code: 'ACCOUNT_CLOSED', clause: ART12, message: 'the account was transferred out or paid out' },
+    ],
     ['amount 0', [enrolled, funded], pay('0'), { field: 'amount', message: 'amount: must be greater than 0' }],
-    ['month credited', [enrolled, funded], { type: 'CreditMonth', data: { month: '2023-01' }, pack }, { code: 'ACCOUNT_MONTH_ALREADY_CREDITED', clause: 'ledger rule account-month-credited-once', message: 'month 2023-01 is already credited' }],
-    ['month before enrollment', [enrolled], { type: 'CreditMonth', data: { month: '2022-12' }, pack }, { field: 'month', message: 'month: is before the enrollment (2023-01-01)' }],
-    ['duplicate payment', [enrolled, funded, paidP1], pay('1.00', 'P1'), { code: 'DUPLICATE_PAYMENT', clause: 'ledger rule duplicate-payment', message: 'payment P1 already recorded' }],
-    ['duplicate family payment', [enrolled, funded, paidP1], payRelative('1.00', 'P1'), { code: 'DUPLICATE_PAYMENT', clause: 'ledger rule duplicate-payment', message: 'payment P1 already recorded' }],
-    ['purpose', [enrolled, funded], { type: 'PayFromAccount', data: { paymentId: 'P9', purpose: 'fitness_wellness', amount: '1.00', reference: 'r', paidOn: '2023-02-01' }, pack }, { code: 'ACCOUNT_USE_NOT_ALLOWED', message: 'the personal account may not pay for fitness_wellness' }],
-    ['relative purpose', [enrolled, funded], { type: 'PayForRelative', data: { paymentId: 'F9', beneficiaryId: 'S1', purpose: 'public_health' as never, amount: '1.00', reference: 'r', paidOn: '2023-02-01' }, pack }, { code: 'ACCOUNT_USE_NOT_ALLOWED', message: 'the personal account may not pay for public_health' }],
-    ['undeclared person', [enrolled, funded], { ...payRelative('1.00'), data: { ...(payRelative('1.00').data as object), beneficiaryId: 'X9' } } as AccountCommand, { code: 'RELATION_NOT_ALLOWED', clause: '宛政办〔2022〕42号 第九条（二）', message: 'person X9 is not a declared relative of the account holder' }],
+    [
+      'month credited',
+      [enrolled, funded],
+      { type: 'CreditMonth', data: { month: '2023-01' }, pack },
+      {
+        code: 'ACCOUNT_MONTH_ALREADY_CREDITED',
+        clause: 'ledger rule account-month-credited-once',
+        message: 'month 2023-01 is already credited',
+      },
+    ],
+    [
+      'month before enrollment',
+      [enrolled],
+      { type: 'CreditMonth', data: { month: '2022-12' }, pack },
+      { field: 'month', message: 'month: is before the enrollment (2023-01-01)' },
+    ],
+    [
+      'duplicate payment',
+      [enrolled, funded, paidP1],
+      pay('1.00', 'P1'),
+      { code: 'DUPLICATE_PAYMENT', clause: 'ledger rule duplicate-payment', message: 'payment P1 already recorded' },
+    ],
+    [
+      'duplicate family payment',
+      [enrolled, funded, paidP1],
+      payRelative('1.00', 'P1'),
+      { code: 'DUPLICATE_PAYMENT', clause: 'ledger rule duplicate-payment', message: 'payment P1 already recorded' },
+    ],
+    [
+      'purpose',
+      [enrolled, funded],
+      {
+        type: 'PayFromAccount',
+        data: { paymentId: 'P9', purpose: 'fitness_wellness', amount: '1.00', reference: 'r', paidOn: '2023-02-01' },
+        pack,
+      },
+      { code: 'ACCOUNT_USE_NOT_ALLOWED', message: 'the personal account may not pay for fitness_wellness' },
+    ],
+    [
+      'relative purpose',
+      [enrolled, funded],
+      {
+        type: 'PayForRelative',
+        data: {
+          paymentId: 'F9',
+          beneficiaryId: 'S1',
+          purpose: 'public_health' as never,
+          amount: '1.00',
+          reference: 'r',
+          paidOn: '2023-02-01',
+        },
+        pack,
+      },
+      { code: 'ACCOUNT_USE_NOT_ALLOWED', message: 'the personal account may not pay for public_health' },
+    ],
+    [
+      'undeclared person',
+      [enrolled, funded],
+      { ...payRelative('1.00'), data: { ...(payRelative('1.00').data as object), beneficiaryId: 'X9' } } as AccountCommand,
+      {
+        code: 'RELATION_NOT_ALLOWED',
+        clause: '宛政办〔2022〕42号 第九条（二）',
+        message: 'person X9 is not a declared relative of the account holder',
+      },
+    ],
     [
       'sibling',
       [withSibling, funded],
       { ...payRelative('1.00'), data: { ...(payRelative('1.00').data as object), beneficiaryId: 'B1' } } as AccountCommand,
-      { code: 'RELATION_NOT_ALLOWED', clause: expect.stringMatching(/^宛政办〔2022〕42号 第九条/), message: 'a sibling may not be paid for from the account (spouse, parents and children only)', details: { relation: 'sibling' } },
+      {
+        code: 'RELATION_NOT_ALLOWED',
+        clause: expect.stringMatching(/^宛政办〔2022〕42号 第九条/),
+        message: 'a sibling may not be paid for from the account (spouse, parents and children only)',
+        details: { relation: 'sibling' },
+      },
     ],
-    ['unknown family payment', [enrolled, funded, paidF1], { type: 'RefundFamilyPayment', data: { paymentId: 'F0', keep: '0', reason: 'settlement_reversed' } }, { code: 'UNKNOWN_PAYMENT', clause: 'ledger rule known-family-payment', message: 'no family payment F0' }],
-    ['duplicate transfer', [enrolled, { type: 'AccountTransferred', data: { transferId: 'T2', direction: 'in', amount: '5.00', counterpartRegion: 'x', transferredOn: '2023-02-01', clause: 'ledger rule duplicate-transfer' } }], transfer('in', '5.00'), { code: 'DUPLICATE_TRANSFER', clause: 'ledger rule duplicate-transfer', message: 'transfer T2 already recorded' }],
-    ['transfer in, not enrolled', [enrolled, ...transferredOut], transfer('in', '5.00'), { code: 'NOT_ENROLLED', clause: '宛政办〔2022〕42号 第三条', message: 'enrol the person before transferring an account in' }],
+    [
+      'unknown family payment',
+      [enrolled, funded, paidF1],
+      { type: 'RefundFamilyPayment', data: { paymentId: 'F0', keep: '0', reason: 'settlement_reversed' } },
+      { code: 'UNKNOWN_PAYMENT', clause: 'ledger rule known-family-payment', message: 'no family payment F0' },
+    ],
+    [
+      'duplicate transfer',
+      [
+        enrolled,
+        {
+          type: 'AccountTransferred',
+          data: {
+            transferId: 'T2',
+            direction: 'in',
+            amount: '5.00',
+            counterpartRegion: 'x',
+            transferredOn: '2023-02-01',
+            clause: 'ledger rule duplicate-transfer',
+          },
+        },
+      ],
+      transfer('in', '5.00'),
+      { code: 'DUPLICATE_TRANSFER', clause: 'ledger rule duplicate-transfer', message: 'transfer T2 already recorded' },
+    ],
+    [
+      'transfer in, not enrolled',
+      [enrolled, ...transferredOut],
+      transfer('in', '5.00'),
+      { code: 'NOT_ENROLLED', clause: '宛政办〔2022〕42号 第三条', message: 'enrol the person before transferring an account in' },
+    ],
     ['transfer in, no amount', [enrolled], transfer('in'), { field: 'amount', message: 'amount: is required for a transfer in' }],
-    ['transfer out, other amount', [enrolled, funded], transfer('out', '1.00'), { field: 'amount', message: 'amount: a transfer out moves the whole balance (120.00)' }],
-    ['self as heir', [enrolled, funded], { type: 'BequeathAccount', data: { heirId: 'H1', on: '2023-04-01' } , pack }, { field: 'heirId', message: 'heirId: must be another person' }],
+    [
+      'transfer out, other amount',
+      [enrolled, funded],
+      transfer('out', '1.00'),
+      { field: 'amount', message: 'amount: a transfer out moves the whole balance (120.00)' },
+    ],
+    [
+      'self as heir',
+      [enrolled, funded],
+      { type: 'BequeathAccount', data: { heirId: 'H1', on: '2023-04-01' }, pack },
+      { field: 'heirId', message: 'heirId: must be another person' },
+    ],
   ])('%s', (_name, events, command, expected) => {
     expect(refusalOf(events, command)).toMatchObject(expected);
   });

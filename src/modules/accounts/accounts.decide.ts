@@ -18,19 +18,51 @@ import type { AccountEvent, AccountPurchasePaid, FamilyAccountPayment } from './
 
 export type AccountCommand =
   | { type: 'CreditMonth'; data: { month: string }; pack: PolicyPack }
-  | { type: 'PayFromAccount'; data: { paymentId: string; purpose: AccountPurchasePaid['data']['purpose']; amount: string; reference: string; paidOn: LocalDate }; pack: PolicyPack }
-  | { type: 'PayForRelative'; data: { paymentId: string; beneficiaryId: string; purpose: FamilyAccountPayment['data']['purpose']; amount: string; settlementId?: string; reference: string; paidOn: LocalDate }; pack: PolicyPack }
-  | { type: 'RefundFamilyPayment'; data: { paymentId: string; keep: string; reason: 'settlement_reversed' | 'settlement_not_completed' | 'settlement_recomputed' | 'settlement_not_recorded' } }
+  | {
+      type: 'PayFromAccount';
+      data: { paymentId: string; purpose: AccountPurchasePaid['data']['purpose']; amount: string; reference: string; paidOn: LocalDate };
+      pack: PolicyPack;
+    }
+  | {
+      type: 'PayForRelative';
+      data: {
+        paymentId: string;
+        beneficiaryId: string;
+        purpose: FamilyAccountPayment['data']['purpose'];
+        amount: string;
+        settlementId?: string;
+        reference: string;
+        paidOn: LocalDate;
+      };
+      pack: PolicyPack;
+    }
+  | {
+      type: 'RefundFamilyPayment';
+      data: {
+        paymentId: string;
+        keep: string;
+        reason: 'settlement_reversed' | 'settlement_not_completed' | 'settlement_recomputed' | 'settlement_not_recorded';
+      };
+    }
   /** `pack`: in force on the command's date, where one is (its balance rule is cited; absent = a ledger rule). */
-  | { type: 'TransferAccount'; data: { transferId: string; direction: 'out' | 'in'; amount?: string; counterpartRegion: string; transferredOn: LocalDate }; pack?: PolicyPack }
-  | { type: 'PayOutAccount'; data: { reason: 'death' | 'emigration' | 'voluntary_exit'; paidOn: LocalDate; payee: string }; pack?: PolicyPack }
+  | {
+      type: 'TransferAccount';
+      data: { transferId: string; direction: 'out' | 'in'; amount?: string; counterpartRegion: string; transferredOn: LocalDate };
+      pack?: PolicyPack;
+    }
+  | {
+      type: 'PayOutAccount';
+      data: { reason: 'death' | 'emigration' | 'voluntary_exit'; paidOn: LocalDate; payee: string };
+      pack?: PolicyPack;
+    }
   | { type: 'BequeathAccount'; data: { heirId: string; on: LocalDate }; pack?: PolicyPack }
   | { type: 'ReceiveInheritance'; data: { fromPersonId: string; amount: string; on: LocalDate }; pack?: PolicyPack };
 
 type Out = Array<AccountEvent | EnrollmentEvent>;
 
 function requireOpenAccount(state: PersonState, pack: PolicyPack | undefined): void {
-  if (!state.enrollment.enrolled) throw new PolicyRefusal('NOT_ENROLLED', enrollmentClause(pack), 'the person is not (or no longer) enrolled');
+  if (!state.enrollment.enrolled)
+    throw new PolicyRefusal('NOT_ENROLLED', enrollmentClause(pack), 'the person is not (or no longer) enrolled');
   if (state.account.closed) throw new PolicyRefusal('ACCOUNT_CLOSED', balanceClause(pack), 'the account was transferred out or paid out');
 }
 
@@ -51,7 +83,11 @@ function requirePositive(field: string, amount: string): void {
 export function creditMonth(cmd: { month: string }, pack: PolicyPack, state: PersonState): Out {
   requireOpenAccount(state, pack);
   if (state.account.creditedMonths.includes(cmd.month)) {
-    throw new PolicyRefusal('ACCOUNT_MONTH_ALREADY_CREDITED', ledgerRule('account-month-credited-once'), `month ${cmd.month} is already credited`);
+    throw new PolicyRefusal(
+      'ACCOUNT_MONTH_ALREADY_CREDITED',
+      ledgerRule('account-month-credited-once'),
+      `month ${cmd.month} is already credited`,
+    );
   }
   const firstDay = `${cmd.month}-01`;
   const enrolledFrom = state.enrollment.enrollments[state.enrollment.enrollments.length - 1].from;
@@ -74,10 +110,15 @@ export function creditMonth(cmd: { month: string }, pack: PolicyPack, state: Per
   ];
 }
 
-export function payFromAccount(cmd: Extract<AccountCommand, { type: 'PayFromAccount' }>['data'], pack: PolicyPack, state: PersonState): Out {
+export function payFromAccount(
+  cmd: Extract<AccountCommand, { type: 'PayFromAccount' }>['data'],
+  pack: PolicyPack,
+  state: PersonState,
+): Out {
   requireOpenAccount(state, pack);
   requirePositive('amount', cmd.amount);
-  if (state.account.paymentIds.includes(cmd.paymentId)) throw new PolicyRefusal('DUPLICATE_PAYMENT', ledgerRule('duplicate-payment'), `payment ${cmd.paymentId} already recorded`);
+  if (state.account.paymentIds.includes(cmd.paymentId))
+    throw new PolicyRefusal('DUPLICATE_PAYMENT', ledgerRule('duplicate-payment'), `payment ${cmd.paymentId} already recorded`);
   const may = accountMayPay(pack, cmd.purpose);
   if (!may.allowed) throw new PolicyRefusal('ACCOUNT_USE_NOT_ALLOWED', may.clause, `the personal account may not pay for ${cmd.purpose}`);
   requireFunds(state, cmd.amount, may.clause);
@@ -85,24 +126,40 @@ export function payFromAccount(cmd: Extract<AccountCommand, { type: 'PayFromAcco
 }
 
 /** The pack's `account.familyRelations` (宛政办 第九条（二）: spouse, parents, children); the relation is the holder's own declaration. */
-export function payForRelative(cmd: Extract<AccountCommand, { type: 'PayForRelative' }>['data'], pack: PolicyPack, state: PersonState): Out {
+export function payForRelative(
+  cmd: Extract<AccountCommand, { type: 'PayForRelative' }>['data'],
+  pack: PolicyPack,
+  state: PersonState,
+): Out {
   requireOpenAccount(state, pack);
   requirePositive('amount', cmd.amount);
-  if (state.account.paymentIds.includes(cmd.paymentId)) throw new PolicyRefusal('DUPLICATE_PAYMENT', ledgerRule('duplicate-payment'), `payment ${cmd.paymentId} already recorded`);
+  if (state.account.paymentIds.includes(cmd.paymentId))
+    throw new PolicyRefusal('DUPLICATE_PAYMENT', ledgerRule('duplicate-payment'), `payment ${cmd.paymentId} already recorded`);
   const relative = state.enrollment.relatives.find((r) => r.personId === cmd.beneficiaryId);
   if (!relative) {
-    throw new PolicyRefusal('RELATION_NOT_ALLOWED', familyUseAllowed(pack, 'undeclared').clause, `person ${cmd.beneficiaryId} is not a declared relative of the account holder`);
+    throw new PolicyRefusal(
+      'RELATION_NOT_ALLOWED',
+      familyUseAllowed(pack, 'undeclared').clause,
+      `person ${cmd.beneficiaryId} is not a declared relative of the account holder`,
+    );
   }
   const allowed = familyUseAllowed(pack, relative.relation);
   if (!allowed.allowed) {
-    throw new PolicyRefusal('RELATION_NOT_ALLOWED', allowed.clause, `a ${relative.relation} may not be paid for from the account (spouse, parents and children only)`, {
-      relation: relative.relation,
-    });
+    throw new PolicyRefusal(
+      'RELATION_NOT_ALLOWED',
+      allowed.clause,
+      `a ${relative.relation} may not be paid for from the account (spouse, parents and children only)`,
+      {
+        relation: relative.relation,
+      },
+    );
   }
   const may = accountMayPay(pack, cmd.purpose);
   if (!may.allowed) throw new PolicyRefusal('ACCOUNT_USE_NOT_ALLOWED', may.clause, `the personal account may not pay for ${cmd.purpose}`);
   requireFunds(state, cmd.amount, may.clause);
-  return [{ type: 'FamilyAccountPayment', data: { ...cmd, amount: fmt(money(cmd.amount)), relation: relative.relation, clause: allowed.clause } }];
+  return [
+    { type: 'FamilyAccountPayment', data: { ...cmd, amount: fmt(money(cmd.amount)), relation: relative.relation, clause: allowed.clause } },
+  ];
 }
 
 /**
@@ -119,11 +176,17 @@ export function refundFamilyPayment(cmd: Extract<AccountCommand, { type: 'Refund
 }
 
 /** The pack's `account.balance` (宛政办 第十二条): the balance moves with the person; moving out empties and closes the account. */
-export function transferAccount(cmd: Extract<AccountCommand, { type: 'TransferAccount' }>['data'], state: PersonState, pack?: PolicyPack): Out {
-  if (state.account.transferIds.includes(cmd.transferId)) throw new PolicyRefusal('DUPLICATE_TRANSFER', ledgerRule('duplicate-transfer'), `transfer ${cmd.transferId} already recorded`);
+export function transferAccount(
+  cmd: Extract<AccountCommand, { type: 'TransferAccount' }>['data'],
+  state: PersonState,
+  pack?: PolicyPack,
+): Out {
+  if (state.account.transferIds.includes(cmd.transferId))
+    throw new PolicyRefusal('DUPLICATE_TRANSFER', ledgerRule('duplicate-transfer'), `transfer ${cmd.transferId} already recorded`);
   const clause = balanceClause(pack);
   if (cmd.direction === 'in') {
-    if (!state.enrollment.enrolled) throw new PolicyRefusal('NOT_ENROLLED', enrollmentClause(pack), 'enrol the person before transferring an account in');
+    if (!state.enrollment.enrolled)
+      throw new PolicyRefusal('NOT_ENROLLED', enrollmentClause(pack), 'enrol the person before transferring an account in');
     if (!cmd.amount) throw new InvalidInput('amount', 'is required for a transfer in');
     requirePositive('amount', cmd.amount);
     return [{ type: 'AccountTransferred', data: { ...cmd, amount: fmt(money(cmd.amount)), clause } }];
@@ -133,7 +196,17 @@ export function transferAccount(cmd: Extract<AccountCommand, { type: 'TransferAc
     throw new InvalidInput('amount', `a transfer out moves the whole balance (${state.account.balance})`);
   }
   return [
-    { type: 'AccountTransferred', data: { transferId: cmd.transferId, direction: 'out', amount: state.account.balance, counterpartRegion: cmd.counterpartRegion, transferredOn: cmd.transferredOn, clause } },
+    {
+      type: 'AccountTransferred',
+      data: {
+        transferId: cmd.transferId,
+        direction: 'out',
+        amount: state.account.balance,
+        counterpartRegion: cmd.counterpartRegion,
+        transferredOn: cmd.transferredOn,
+        clause,
+      },
+    },
     { type: 'EnrolmentEnded', data: { endedOn: cmd.transferredOn, reason: 'transfer_out' } },
   ];
 }
@@ -149,7 +222,11 @@ export function payOutAccount(cmd: Extract<AccountCommand, { type: 'PayOutAccoun
 }
 
 /** The pack's `account.balance` (宛政办 第十二条): inheritance, the deceased's side; the heir's stream receives `AccountInherited`. */
-export function bequeathAccount(cmd: Extract<AccountCommand, { type: 'BequeathAccount' }>['data'], state: PersonState, pack?: PolicyPack): Out {
+export function bequeathAccount(
+  cmd: Extract<AccountCommand, { type: 'BequeathAccount' }>['data'],
+  state: PersonState,
+  pack?: PolicyPack,
+): Out {
   requireOpenAccount(state, pack);
   if (cmd.heirId === state.enrollment.personId) throw new InvalidInput('heirId', 'must be another person');
   const clause = balanceClause(pack);
@@ -159,7 +236,11 @@ export function bequeathAccount(cmd: Extract<AccountCommand, { type: 'BequeathAc
   ];
 }
 
-export function receiveInheritance(cmd: Extract<AccountCommand, { type: 'ReceiveInheritance' }>['data'], state: PersonState, pack?: PolicyPack): Out {
+export function receiveInheritance(
+  cmd: Extract<AccountCommand, { type: 'ReceiveInheritance' }>['data'],
+  state: PersonState,
+  pack?: PolicyPack,
+): Out {
   requireOpenAccount(state, pack);
   if (money(cmd.amount).isZero()) return [];
   return [{ type: 'AccountInherited', data: { ...cmd, amount: fmt(money(cmd.amount)), clause: balanceClause(pack) } }];

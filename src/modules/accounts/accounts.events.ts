@@ -17,7 +17,8 @@ export interface AccountCredited {
  * What the holder's own account may be asked to pay. 第十条's forbidden purposes are
  * accepted as input so that the refusal names its clause; they are never written.
  */
-export type OwnAccountPurpose = 'pharmacy' | 'own_self_pay' | 'own_large_amount_contribution' | 'public_health' | 'fitness_wellness' | 'outside_basic_insurance';
+export type OwnAccountPurpose =
+  'pharmacy' | 'own_self_pay' | 'own_large_amount_contribution' | 'public_health' | 'fitness_wellness' | 'outside_basic_insurance';
 
 /** Own-account purchase at a designated pharmacy, or own self-pay outside a settlement (第九条). */
 export interface AccountPurchasePaid {
@@ -48,13 +49,24 @@ export interface FamilyAccountPayment {
  */
 export interface FamilyAccountPaymentRefunded {
   type: 'FamilyAccountPaymentRefunded';
-  data: { paymentId: string; amount: string; reason: 'settlement_reversed' | 'settlement_not_completed' | 'settlement_recomputed' | 'settlement_not_recorded' };
+  data: {
+    paymentId: string;
+    amount: string;
+    reason: 'settlement_reversed' | 'settlement_not_completed' | 'settlement_recomputed' | 'settlement_not_recorded';
+  };
 }
 
 /** 宛政办〔2022〕42号 第十二条: the balance moves with the person on a transfer. */
 export interface AccountTransferred {
   type: 'AccountTransferred';
-  data: { transferId: string; direction: 'out' | 'in'; amount: string; counterpartRegion: string; transferredOn: LocalDate; clause: string };
+  data: {
+    transferId: string;
+    direction: 'out' | 'in';
+    amount: string;
+    counterpartRegion: string;
+    transferredOn: LocalDate;
+    clause: string;
+  };
 }
 
 /** 第十二条: one-time payout on emigration, death or voluntary exit; the balance goes to zero. */

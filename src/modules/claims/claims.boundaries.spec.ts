@@ -18,9 +18,20 @@ const catalog = defaultCatalog();
 const nanyang = (date: string): PolicyPack => catalog.resolve('nanyang', 'employee', date)!;
 const enrolled: PersonEnrolled = {
   type: 'PersonEnrolled',
-  data: { personId: 'P1', scheme: 'employee', category: 'in_service', region: 'nanyang', enrolledOn: '2023-01-01', contributionBase: '6000.00', relatives: [] },
+  data: {
+    personId: 'P1',
+    scheme: 'employee',
+    category: 'in_service',
+    region: 'nanyang',
+    enrolledOn: '2023-01-01',
+    contributionBase: '6000.00',
+    relatives: [],
+  },
 };
-const ownFunds = { type: 'AccountCredited', data: { month: '2023-01', amount: '500.00', category: 'in_service', basis: {}, clause: 'c', packVersion: 'v' } };
+const ownFunds = {
+  type: 'AccountCredited',
+  data: { month: '2023-01', amount: '500.00', category: 'in_service', basis: {}, clause: 'c', packVersion: 'v' },
+};
 const level2: InstitutionFacts = { code: 'NY-L2', level: 'level2', region: 'nanyang', designated: true };
 
 function settle(id: string, occurredAt: string, amount: string, settledAt = occurredAt): SettleVisitCommand {
@@ -28,25 +39,47 @@ function settle(id: string, occurredAt: string, amount: string, settledAt = occu
     type: 'SettleVisit',
     data: {
       settlementId: id,
-      visit: { visitId: `V-${id}`, occurredAt, settledAt, institution: level2, medType: 'ordinary', lines: [{ code: 'L1', amount, inCatalogue: true }] },
+      visit: {
+        visitId: `V-${id}`,
+        occurredAt,
+        settledAt,
+        institution: level2,
+        medType: 'ordinary',
+        lines: [{ code: 'L1', amount, inCatalogue: true }],
+      },
       institution: level2,
       account: { source: 'none', balance: '0.00' },
     },
     pack: nanyang(occurredAt.slice(0, 10)),
   };
 }
-const settled = (cmd: SettleVisitCommand, start: Array<{ type: string; data: unknown }> = [enrolled]) => [...start, ...decideClaims(cmd, given(start).state)];
+const settled = (cmd: SettleVisitCommand, start: Array<{ type: string; data: unknown }> = [enrolled]) => [
+  ...start,
+  ...decideClaims(cmd, given(start).state),
+];
 /** The reversal window: a deployment parameter of the pack (no document gives one). */
 const WINDOW = (nanyang('2023-02-01') as CityPack).benefit.reversalWindowDays;
 const REVERSAL_CLAUSE = cite(WINDOW);
-const reverse = (reversedAt: string, settlementId = 'S1'): ClaimsCommand => ({ type: 'ReverseSettlement', data: { settlementId, reversedAt, reason: 'error' }, window: WINDOW });
+const reverse = (reversedAt: string, settlementId = 'S1'): ClaimsCommand => ({
+  type: 'ReverseSettlement',
+  data: { settlementId, reversedAt, reason: 'error' },
+  window: WINDOW,
+});
 
-describe('reversal within the pack\'s window (deployment parameter, 30 days in the example file) of the settlement date', () => {
+describe("reversal within the pack's window (deployment parameter, 30 days in the example file) of the settlement date", () => {
   // Settled 2023-02-01 (Shanghai): level 2, 200.00 → fund (200 − 30) × 55% = 93.50.
   const events = settled(settle('S1', '2023-02-01T09:00:00+08:00', '200.00'));
   const reversal = (reversedAt: string) => ({
     type: 'SettlementReversed',
-    data: { settlementId: 'S1', reversedAt, reason: 'error', fundRestored: '93.50', accountRestored: '0.00', relativeAccountRestored: '0.00', clause: REVERSAL_CLAUSE },
+    data: {
+      settlementId: 'S1',
+      reversedAt,
+      reason: 'error',
+      fundRestored: '93.50',
+      accountRestored: '0.00',
+      relativeAccountRestored: '0.00',
+      clause: REVERSAL_CLAUSE,
+    },
   });
 
   it('the window is 30 days, cited as a deployment parameter', () => {
@@ -55,12 +88,18 @@ describe('reversal within the pack\'s window (deployment parameter, 30 days in t
   });
 
   it('the same day, even a second later, is within it', () => {
-    given(events).when((s) => decideClaims(reverse('2023-02-01T09:00:01+08:00'), s)).then([reversal('2023-02-01T09:00:01+08:00')]);
+    given(events)
+      .when((s) => decideClaims(reverse('2023-02-01T09:00:01+08:00'), s))
+      .then([reversal('2023-02-01T09:00:01+08:00')]);
   });
 
   it('day 30 (2023-03-03, late evening) is within it; day 31 is REVERSAL_WINDOW_PASSED', () => {
-    given(events).when((s) => decideClaims(reverse('2023-03-03T23:59:00+08:00'), s)).then([reversal('2023-03-03T23:59:00+08:00')]);
-    given(events).when((s) => decideClaims(reverse('2023-03-04T00:00:00+08:00'), s)).thenRefuses('REVERSAL_WINDOW_PASSED', REVERSAL_CLAUSE);
+    given(events)
+      .when((s) => decideClaims(reverse('2023-03-03T23:59:00+08:00'), s))
+      .then([reversal('2023-03-03T23:59:00+08:00')]);
+    given(events)
+      .when((s) => decideClaims(reverse('2023-03-04T00:00:00+08:00'), s))
+      .thenRefuses('REVERSAL_WINDOW_PASSED', REVERSAL_CLAUSE);
     let thrown: any;
     try {
       decideClaims(reverse('2023-03-04T00:00:00+08:00'), given(events).state);
@@ -71,11 +110,15 @@ describe('reversal within the pack\'s window (deployment parameter, 30 days in t
   });
 
   it('days are counted in Shanghai: 2023-03-03T16:30Z is 2023-03-04 there, day 31', () => {
-    given(events).when((s) => decideClaims(reverse('2023-03-03T16:30:00Z'), s)).thenRefuses('REVERSAL_WINDOW_PASSED');
+    given(events)
+      .when((s) => decideClaims(reverse('2023-03-03T16:30:00Z'), s))
+      .thenRefuses('REVERSAL_WINDOW_PASSED');
   });
 
   it('a reversal dated the day before the settlement is invalid input naming reversedAt', () => {
-    given(events).when((s) => decideClaims(reverse('2023-01-31T09:00:00+08:00'), s)).thenInvalid('reversedAt');
+    given(events)
+      .when((s) => decideClaims(reverse('2023-01-31T09:00:00+08:00'), s))
+      .thenInvalid('reversedAt');
   });
 
   it('restores what the settlement took from the own account', () => {
@@ -84,18 +127,27 @@ describe('reversal within the pack\'s window (deployment parameter, 30 days in t
     const withAccount = settled(cmd, [enrolled, ownFunds]);
     given(withAccount)
       .when((s) => decideClaims(reverse('2023-02-02T09:00:00+08:00'), s))
-      .then([{ type: 'SettlementReversed', data: expect.objectContaining({ fundRestored: '93.50', accountRestored: '106.50', relativeAccountRestored: '0.00' }) }]);
+      .then([
+        {
+          type: 'SettlementReversed',
+          data: expect.objectContaining({ fundRestored: '93.50', accountRestored: '106.50', relativeAccountRestored: '0.00' }),
+        },
+      ]);
   });
 });
 
 describe('settling', () => {
   it('a person never enrolled is refused NOT_ENROLLED, before and at settlement', () => {
-    given([]).when((s) => decideClaims(settle('S1', '2023-02-01T09:00:00+08:00', '200.00'), s)).thenRefuses('NOT_ENROLLED', 'ledger rule person-enrolled');
+    given([])
+      .when((s) => decideClaims(settle('S1', '2023-02-01T09:00:00+08:00', '200.00'), s))
+      .thenRefuses('NOT_ENROLLED', 'ledger rule person-enrolled');
     expect(() => preSettle(settle('S1', '2023-02-01T09:00:00+08:00', '200.00'), given([]).state)).toThrow('the person was never enrolled');
   });
 
   it('a settlement time before the visit is invalid input naming visit.occurredAt, whatever the spelling of the zone', () => {
-    given([enrolled]).when((s) => decideClaims(settle('S1', '2023-02-01T09:00:00+08:00', '200.00', '2023-02-01T00:59:00Z'), s)).thenInvalid('visit.occurredAt');
+    given([enrolled])
+      .when((s) => decideClaims(settle('S1', '2023-02-01T09:00:00+08:00', '200.00', '2023-02-01T00:59:00Z'), s))
+      .thenInvalid('visit.occurredAt');
     // 01:00Z is 09:00 in Shanghai: the same instant, accepted.
     given([enrolled])
       .when((s) => decideClaims(settle('S1', '2023-02-01T09:00:00+08:00', '200.00', '2023-02-01T01:00:00Z'), s))
@@ -107,7 +159,9 @@ describe('settling', () => {
     const reversed = [...events, ...decideClaims(reverse('2023-02-01T10:00:00+08:00'), given(events).state)];
     const again = settle('S2', '2023-02-01T09:00:00+08:00', '200.00');
     again.data.visit.visitId = 'V-S1';
-    given(reversed).when((s) => decideClaims(again, s)).then([{ type: 'VisitSettled', data: expect.objectContaining({ settlementId: 'S2' }) }]);
+    given(reversed)
+      .when((s) => decideClaims(again, s))
+      .then([{ type: 'VisitSettled', data: expect.objectContaining({ settlementId: 'S2' }) }]);
   });
 
   it('the own account is read from the person’s stream, not from the command', () => {
@@ -168,12 +222,42 @@ describe('what the refusal says (code or field, clause, message)', () => {
   sameVisit.data = { ...sameVisit.data, visit: { ...sameVisit.data.visit, visitId: 'V-S1' } };
 
   it.each<[string, Array<{ type: string; data: unknown }>, ClaimsCommand, Record<string, unknown>]>([
-    ['duplicate settlement', once, settle('S1', '2023-02-02T09:00:00+08:00', '50.00'), { code: 'DUPLICATE_SETTLEMENT', clause: 'ledger rule duplicate-settlement', message: 'settlement S1 already exists' }],
-    ['visit already settled', once, sameVisit, { code: 'VISIT_ALREADY_SETTLED', clause: 'ledger rule one-settlement-per-visit', message: 'visit V-S1 is already settled as S1' }],
-    ['settled before the visit', [enrolled], settle('S1', '2023-02-01T09:00:00+08:00', '200.00', '2023-02-01T08:00:00+08:00'), { field: 'visit.occurredAt', message: 'visit.occurredAt: must not be after the settlement time' }],
-    ['unknown settlement', once, reverse('2023-02-02T09:00:00+08:00', 'S9'), { code: 'UNKNOWN_SETTLEMENT', clause: 'ledger rule known-settlement', message: 'no settlement S9 for this person' }],
-    ['already reversed', reversedOnce, reverse('2023-02-03T09:00:00+08:00'), { code: 'ALREADY_REVERSED', clause: 'ledger rule reverse-once', message: 'settlement S1 is already reversed' }],
-    ['reversed before settled', once, reverse('2023-01-31T09:00:00+08:00'), { field: 'reversedAt', message: 'reversedAt: is before the settlement' }],
+    [
+      'duplicate settlement',
+      once,
+      settle('S1', '2023-02-02T09:00:00+08:00', '50.00'),
+      { code: 'DUPLICATE_SETTLEMENT', clause: 'ledger rule duplicate-settlement', message: 'settlement S1 already exists' },
+    ],
+    [
+      'visit already settled',
+      once,
+      sameVisit,
+      { code: 'VISIT_ALREADY_SETTLED', clause: 'ledger rule one-settlement-per-visit', message: 'visit V-S1 is already settled as S1' },
+    ],
+    [
+      'settled before the visit',
+      [enrolled],
+      settle('S1', '2023-02-01T09:00:00+08:00', '200.00', '2023-02-01T08:00:00+08:00'),
+      { field: 'visit.occurredAt', message: 'visit.occurredAt: must not be after the settlement time' },
+    ],
+    [
+      'unknown settlement',
+      once,
+      reverse('2023-02-02T09:00:00+08:00', 'S9'),
+      { code: 'UNKNOWN_SETTLEMENT', clause: 'ledger rule known-settlement', message: 'no settlement S9 for this person' },
+    ],
+    [
+      'already reversed',
+      reversedOnce,
+      reverse('2023-02-03T09:00:00+08:00'),
+      { code: 'ALREADY_REVERSED', clause: 'ledger rule reverse-once', message: 'settlement S1 is already reversed' },
+    ],
+    [
+      'reversed before settled',
+      once,
+      reverse('2023-01-31T09:00:00+08:00'),
+      { field: 'reversedAt', message: 'reversedAt: is before the settlement' },
+    ],
   ])('%s', (_name, events, command, expected) => {
     expect(refusalOf(events, command)).toMatchObject(expected);
   });

@@ -15,7 +15,16 @@ import { EXAMPLES } from '../../http/openapi-examples';
 import { PreSettleVisit, ReverseSettlement, SettlementOutcome, SettleVisit, VisitRequest } from './commands/claims.command';
 import { ReverseSettlementDto, SettleVisitDto } from './dto/claims.dto';
 import { GetSettlementQuery, SettlementDetail } from './queries/get-settlement.query';
-import { ApiBadRequest, ApiConflict, ApiNotFound, ApiPersonWrite, ApiRefusal, DecisionDto, SettlementDetailDto, SettlementWriteDto } from '../../http/openapi-responses';
+import {
+  ApiBadRequest,
+  ApiConflict,
+  ApiNotFound,
+  ApiPersonWrite,
+  ApiRefusal,
+  DecisionDto,
+  SettlementDetailDto,
+  SettlementWriteDto,
+} from '../../http/openapi-responses';
 
 @ApiTags('claims')
 @ApiBadRequest()
@@ -25,7 +34,11 @@ import { ApiBadRequest, ApiConflict, ApiNotFound, ApiPersonWrite, ApiRefusal, De
 @ApiRefusal()
 @Controller('persons/:personId')
 export class ClaimsController {
-  constructor(private readonly commands: CommandBus, private readonly queries: QueryBus, @Inject(CLOCK) private readonly clock: Clock) {}
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
 
   private request(dto: SettleVisitDto): VisitRequest {
     return {
@@ -47,12 +60,26 @@ export class ClaimsController {
   }
 
   @Post('visits')
-  @ApiCreatedResponse({ description: 'The decision (amounts, national fields, reasons, flags, trace with clauses) and where it was recorded', type: SettlementWriteDto, example: EXAMPLES.settlement })
+  @ApiCreatedResponse({
+    description: 'The decision (amounts, national fields, reasons, flags, trace with clauses) and where it was recorded',
+    type: SettlementWriteDto,
+    example: EXAMPLES.settlement,
+  })
   @Roles('agency', 'institution')
   @HttpCode(201)
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retry with the same key returns the first result and writes nothing.' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'A retry with the same key returns the first result and writes nothing.',
+  })
   @ApiOperation({ summary: 'Settle a visit (national 2207): VisitSettled with the decision, policy version and trace' })
-  async settle(@Param() { personId }: PersonIdParam, @Body() dto: SettleVisitDto, @CurrentPrincipal() p: Principal, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: unknown): Promise<SettlementOutcome> {
+  async settle(
+    @Param() { personId }: PersonIdParam,
+    @Body() dto: SettleVisitDto,
+    @CurrentPrincipal() p: Principal,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res({ passthrough: true }) res: unknown,
+  ): Promise<SettlementOutcome> {
     // The key is bound to the body as sent (before settledAt defaults to the clock).
     const context = withFingerprint(commandContext(p, key), 'claims.SettleVisit', personStreamId(personId), dto);
     return replyWrite(res, await this.commands.execute(new SettleVisit(personId, this.request(dto), p, context)));
@@ -72,16 +99,32 @@ export class ClaimsController {
   @Roles('agency', 'institution')
   @HttpCode(201)
   @ApiHeader({ name: 'Idempotency-Key', required: false })
-  @ApiOperation({ summary: 'Reverse a settlement within the reversal window of its pack (benefit.reversalWindowDays, a deployment parameter; national 2208); cap usage and account payments are restored' })
-  async reverse(@Param() { personId, settlementId }: SettlementParams, @Body() dto: ReverseSettlementDto, @CurrentPrincipal() p: Principal, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: unknown) {
-    return replyWrite(res, await this.commands.execute(new ReverseSettlement(personId, settlementId, dto.reason, p, commandContext(p, key))));
+  @ApiOperation({
+    summary:
+      'Reverse a settlement within the reversal window of its pack (benefit.reversalWindowDays, a deployment parameter; national 2208); cap usage and account payments are restored',
+  })
+  async reverse(
+    @Param() { personId, settlementId }: SettlementParams,
+    @Body() dto: ReverseSettlementDto,
+    @CurrentPrincipal() p: Principal,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res({ passthrough: true }) res: unknown,
+  ) {
+    return replyWrite(
+      res,
+      await this.commands.execute(new ReverseSettlement(personId, settlementId, dto.reason, p, commandContext(p, key))),
+    );
   }
 
   @Get('settlements/:settlementId')
   @ApiOkResponse({ type: SettlementDetailDto })
   @Roles('agency', 'auditor')
   @ApiOperation({ summary: "One settlement's record: facts, decision, national fields, trace with clauses" })
-  @ApiQuery({ name: 'asOf', required: false, description: 'A global position (digits) or a date YYYY-MM-DD: the record as the ledger stood then' })
+  @ApiQuery({
+    name: 'asOf',
+    required: false,
+    description: 'A global position (digits) or a date YYYY-MM-DD: the record as the ledger stood then',
+  })
   detail(@Param() { personId, settlementId }: SettlementParams, @Query('asOf') asOf?: string): Promise<SettlementDetail> {
     return this.queries.execute(new GetSettlementQuery(personId, settlementId, asOfParam(asOf)));
   }

@@ -15,7 +15,6 @@ import type { PersonState } from '../person-stream';
 import type { ClaimsEvent, HistoricalSettlement, VisitSettled } from './claims.events';
 import { DeductibleWindow, findSettlement, yearToDate } from './claims.state';
 
-
 export interface SettleVisitCommand {
   type: 'SettleVisit';
   data: {
@@ -62,7 +61,8 @@ export function preSettle(cmd: SettleVisitCommand, state: PersonState): Decision
   if (!state.enrollment.personId) throw new PolicyRefusal('NOT_ENROLLED', ledgerRule('person-enrolled'), 'the person was never enrolled');
   const visitDate = shanghaiDate(cmd.data.visit.occurredAt);
   // Instants, not strings: '+08:00' and 'Z' spellings of times do not sort as text (issue 11 item 1).
-  if (isBeforeInstant(cmd.data.visit.settledAt, cmd.data.visit.occurredAt)) throw new InvalidInput('visit.occurredAt', 'must not be after the settlement time');
+  if (isBeforeInstant(cmd.data.visit.settledAt, cmd.data.visit.occurredAt))
+    throw new InvalidInput('visit.occurredAt', 'must not be after the settlement time');
   const year = Number(visitDate.slice(0, 4));
   return adjudicate(
     {
@@ -77,11 +77,19 @@ export function preSettle(cmd: SettleVisitCommand, state: PersonState): Decision
 
 export function settleVisit(cmd: SettleVisitCommand, state: PersonState): ClaimsEvent[] {
   if (findSettlement(state.claims, cmd.data.settlementId)) {
-    throw new PolicyRefusal('DUPLICATE_SETTLEMENT', ledgerRule('duplicate-settlement'), `settlement ${cmd.data.settlementId} already exists`);
+    throw new PolicyRefusal(
+      'DUPLICATE_SETTLEMENT',
+      ledgerRule('duplicate-settlement'),
+      `settlement ${cmd.data.settlementId} already exists`,
+    );
   }
   const sameVisit = state.claims.settlements.find((s) => s.visitId === cmd.data.visit.visitId && !s.reversed);
   if (sameVisit) {
-    throw new PolicyRefusal('VISIT_ALREADY_SETTLED', ledgerRule('one-settlement-per-visit'), `visit ${cmd.data.visit.visitId} is already settled as ${sameVisit.settlementId}`);
+    throw new PolicyRefusal(
+      'VISIT_ALREADY_SETTLED',
+      ledgerRule('one-settlement-per-visit'),
+      `visit ${cmd.data.visit.visitId} is already settled as ${sameVisit.settlementId}`,
+    );
   }
   const decision = preSettle(cmd, state);
   const data: VisitSettled['data'] = {
@@ -101,12 +109,18 @@ export function settleVisit(cmd: SettleVisitCommand, state: PersonState): Claims
 /** Reversal within the window restores the cap usage and the account payments. */
 export function reverseSettlement(cmd: ReverseSettlementCommand['data'], state: PersonState, window?: Cited<number>): ClaimsEvent[] {
   const s = findSettlement(state.claims, cmd.settlementId);
-  if (!s) throw new PolicyRefusal('UNKNOWN_SETTLEMENT', ledgerRule('known-settlement'), `no settlement ${cmd.settlementId} for this person`);
-  if (s.reversed) throw new PolicyRefusal('ALREADY_REVERSED', ledgerRule('reverse-once'), `settlement ${cmd.settlementId} is already reversed`);
+  if (!s)
+    throw new PolicyRefusal('UNKNOWN_SETTLEMENT', ledgerRule('known-settlement'), `no settlement ${cmd.settlementId} for this person`);
+  if (s.reversed)
+    throw new PolicyRefusal('ALREADY_REVERSED', ledgerRule('reverse-once'), `settlement ${cmd.settlementId} is already reversed`);
   if (!window) throw new Error(`reversing ${cmd.settlementId} needs the reversal window of its pack`);
   const age = daysBetween(shanghaiDate(s.settledAt), shanghaiDate(cmd.reversedAt));
   if (age > window.value) {
-    throw new PolicyRefusal('REVERSAL_WINDOW_PASSED', cite(window), `settled ${age} days ago; reversals are accepted within ${window.value} days`);
+    throw new PolicyRefusal(
+      'REVERSAL_WINDOW_PASSED',
+      cite(window),
+      `settled ${age} days ago; reversals are accepted within ${window.value} days`,
+    );
   }
   if (age < 0) throw new InvalidInput('reversedAt', 'is before the settlement');
   return [

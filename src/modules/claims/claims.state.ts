@@ -32,7 +32,13 @@ export interface ClaimsState {
 export const initialClaimsState = (): ClaimsState => ({ settlements: [], appliedCorrections: [] });
 
 /** Correction events of the person stream: each names the correction that wrote it. */
-const CORRECTION_EVENT_TYPES = new Set(['SettlementAdjusted', 'AccountRefunded', 'AccountRecovered', 'ReceivableRecorded', 'PersonCategoryCorrected']);
+const CORRECTION_EVENT_TYPES = new Set([
+  'SettlementAdjusted',
+  'AccountRefunded',
+  'AccountRecovered',
+  'ReceivableRecorded',
+  'PersonCategoryCorrected',
+]);
 
 function withCorrection(state: ClaimsState, event: { type: string; data: unknown }): ClaimsState {
   if (!CORRECTION_EVENT_TYPES.has(event.type)) return state;
@@ -60,7 +66,12 @@ function adjusted(s: SettlementSummary, data: SettlementAdjusted['data']): Settl
 }
 
 function accountMoved(state: ClaimsState, settlementId: string, signed: Dec): ClaimsState {
-  return { ...state, settlements: state.settlements.map((s) => (s.settlementId === settlementId ? { ...s, account: fmt(money(s.account).plus(signed)) } : s)) };
+  return {
+    ...state,
+    settlements: state.settlements.map((s) =>
+      s.settlementId === settlementId ? { ...s, account: fmt(money(s.account).plus(signed)) } : s,
+    ),
+  };
 }
 
 export function evolveClaims(state: ClaimsState, event: { type: string; data: unknown }): ClaimsState {

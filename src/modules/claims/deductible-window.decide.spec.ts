@@ -20,7 +20,15 @@ const current = defaultCatalog();
 const nanyang = (date: string): PolicyPack => current.resolve('nanyang', 'employee', date)!;
 const enrolled: PersonEnrolled = {
   type: 'PersonEnrolled',
-  data: { personId: 'P1', scheme: 'employee', category: 'in_service', region: 'nanyang', enrolledOn: '2023-01-01', contributionBase: '6000.00', relatives: [] },
+  data: {
+    personId: 'P1',
+    scheme: 'employee',
+    category: 'in_service',
+    region: 'nanyang',
+    enrolledOn: '2023-01-01',
+    contributionBase: '6000.00',
+    relatives: [],
+  },
 };
 const H1: InstitutionFacts = { code: 'NY-L2', level: 'level2', region: 'nanyang', designated: true };
 const H2: InstitutionFacts = { ...H1, code: 'NY-L2-B' };
@@ -30,7 +38,14 @@ function settle(id: string, occurredAt: string, institution = H1, pack = nanyang
     type: 'SettleVisit',
     data: {
       settlementId: id,
-      visit: { visitId: `V-${id}`, occurredAt, settledAt: '2024-01-05T12:00:00+08:00', institution, medType: 'ordinary', lines: [{ code: 'L1', amount: '200.00', inCatalogue: true }] },
+      visit: {
+        visitId: `V-${id}`,
+        occurredAt,
+        settledAt: '2024-01-05T12:00:00+08:00',
+        institution,
+        medType: 'ordinary',
+        lines: [{ code: 'L1', amount: '200.00', inCatalogue: true }],
+      },
       institution,
       account: { source: 'none', balance: '0.00' },
     },
@@ -93,7 +108,11 @@ describe('issue 16.3: one deductible per 24 hours at one hospital (宛政办〔2
     expect(rule.note).toMatch(/whatever the natural year/);
     expect(rule.note).toMatch(/whatever the settlement order/);
     expect(rule.note).toMatch(/Exactly 24 hours apart is not 'within 24 hours'/);
-    const { decisions } = run([settle('A', '2023-03-01T09:00:00+08:00'), settle('B', '2023-03-02T05:00:00+08:00'), settle('C', '2023-03-02T10:00:00+08:00')]);
+    const { decisions } = run([
+      settle('A', '2023-03-01T09:00:00+08:00'),
+      settle('B', '2023-03-02T05:00:00+08:00'),
+      settle('C', '2023-03-02T10:00:00+08:00'),
+    ]);
     expect([paid(decisions.A), paid(decisions.B), paid(decisions.C)]).toEqual([
       ['30.00', '93.50'],
       ['0.00', '110.00'],
@@ -102,9 +121,23 @@ describe('issue 16.3: one deductible per 24 hours at one hospital (宛政办〔2
   });
 
   it('another hospital within 24 hours pays its own deductible; a reversed charge does not waive', () => {
-    expect(paid(run([settle('A', '2023-03-01T09:00:00+08:00'), settle('B', '2023-03-01T11:00:00+08:00', H2)]).decisions.B)).toEqual(['30.00', '93.50']);
+    expect(paid(run([settle('A', '2023-03-01T09:00:00+08:00'), settle('B', '2023-03-01T11:00:00+08:00', H2)]).decisions.B)).toEqual([
+      '30.00',
+      '93.50',
+    ]);
     const { events } = run([settle('A', '2023-03-01T09:00:00+08:00')]);
-    events.push({ type: 'SettlementReversed', data: { settlementId: 'A', reversedAt: '2023-03-01T10:00:00+08:00', reason: 'x', fundRestored: '93.50', accountRestored: '0.00', relativeAccountRestored: '0.00', clause: 'c' } });
+    events.push({
+      type: 'SettlementReversed',
+      data: {
+        settlementId: 'A',
+        reversedAt: '2023-03-01T10:00:00+08:00',
+        reason: 'x',
+        fundRestored: '93.50',
+        accountRestored: '0.00',
+        relativeAccountRestored: '0.00',
+        clause: 'c',
+      },
+    });
     const [e] = decideClaims(settle('B', '2023-03-01T11:00:00+08:00'), foldPerson(events.map((x, revision) => ({ ...x, revision }))));
     expect(paid((e as VisitSettled).data.decision)).toEqual(['30.00', '93.50']);
   });
@@ -124,10 +157,20 @@ describe('issue 16.3: one deductible per 24 hours at one hospital (宛政办〔2
     const before = preIssue16Pack('nanyang-employee-2022');
     const packs = current.withArchived([before]);
     const recorded = (events: Array<{ type: string; data: unknown }>): RecordedEvent[] =>
-      events.map((e, revision) => ({ ...e, id: `e${revision}`, metadata: { schemaVersion: currentSchemaVersion(e.type), recordedAt: '2024-01-05T12:00:00+08:00' }, streamId: 'person-P1', revision, position: revision + 1 }));
+      events.map((e, revision) => ({
+        ...e,
+        id: `e${revision}`,
+        metadata: { schemaVersion: currentSchemaVersion(e.type), recordedAt: '2024-01-05T12:00:00+08:00' },
+        streamId: 'person-P1',
+        revision,
+        position: revision + 1,
+      }));
 
     it('old pack: out of order, both visits paid the deductible (backwards-only window, natural year)', () => {
-      const { decisions } = run([settle('LATE', '2023-03-01T20:00:00+08:00', H1, before), settle('EARLY', '2023-03-01T10:00:00+08:00', H1, before)]);
+      const { decisions } = run([
+        settle('LATE', '2023-03-01T20:00:00+08:00', H1, before),
+        settle('EARLY', '2023-03-01T10:00:00+08:00', H1, before),
+      ]);
       expect(paid(decisions.EARLY)).toEqual(['30.00', '93.50']);
       expect(before.version).not.toBe(nanyang('2023-03-01').version);
     });

@@ -31,7 +31,13 @@ export type FamilyPaymentVerdict = { kind: 'resolved' } | { kind: 'wait' } | { k
  * holds nothing; one whose settlement was never recorded is refunded once it is older
  * than `afterMs` (younger, its VisitSettled may still be on its way).
  */
-export function judgeFamilyPayment(payment: PendingFamilyPayment, holder: PersonState, beneficiary: PersonState, nowMs: number, afterMs: number): FamilyPaymentVerdict {
+export function judgeFamilyPayment(
+  payment: PendingFamilyPayment,
+  holder: PersonState,
+  beneficiary: PersonState,
+  nowMs: number,
+  afterMs: number,
+): FamilyPaymentVerdict {
   const outstanding = money(holder.account.familyPayments[payment.paymentId]?.outstanding ?? '0.00');
   if (!outstanding.greaterThan(0)) return { kind: 'resolved' };
   const settlement = findSettlement(beneficiary.claims, payment.settlementId);

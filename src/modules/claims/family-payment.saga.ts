@@ -25,7 +25,14 @@ import { PersonStreamWriter } from '../person-writer.service';
 import { preSettle, settleVisit } from './claims.decide';
 import type { VisitSettled } from './claims.events';
 import { findSettlement } from './claims.state';
-import { holderIdOf, InstitutionFactsFor, SettlementFacts, settlementOutcome, SettlementOutcome, VisitRequest } from './commands/settlement-facts';
+import {
+  holderIdOf,
+  InstitutionFactsFor,
+  SettlementFacts,
+  settlementOutcome,
+  SettlementOutcome,
+  VisitRequest,
+} from './commands/settlement-facts';
 import { reconcilerSettings, refundContext } from './family-payment.reconciler';
 import { ledgerRule } from '../../policy/citation';
 
@@ -65,28 +72,51 @@ export class FamilyPaymentSaga {
     private readonly facts: SettlementFacts,
   ) {}
 
-  async settle(personId: string, request: VisitRequest, institution: InstitutionFactsFor, context: CommandContext): Promise<SettlementOutcome> {
+  async settle(
+    personId: string,
+    request: VisitRequest,
+    institution: InstitutionFactsFor,
+    context: CommandContext,
+  ): Promise<SettlementOutcome> {
     const holderId = holderIdOf(request);
-    if (holderId === personId) throw new PolicyRefusal('RELATION_NOT_ALLOWED', ledgerRule('relative-account-is-another-person'), "use account.source 'own' for the person's own account");
+    if (holderId === personId)
+      throw new PolicyRefusal(
+        'RELATION_NOT_ALLOWED',
+        ledgerRule('relative-account-is-another-person'),
+        "use account.source 'own' for the person's own account",
+      );
     const saga = `${context.commandId}:family`;
     const beneficiary = await this.writer.loadExisting(personId);
     // A key already used here by another request is refused before the holder is touched.
-    assertSameRequest(beneficiary.events.filter((e) => e.metadata.commandId === context.commandId), context);
+    assertSameRequest(
+      beneficiary.events.filter((e) => e.metadata.commandId === context.commandId),
+      context,
+    );
     const earlier = beneficiary.events.find((e) => e.metadata.commandId === context.commandId && e.type === 'VisitSettled');
     if (earlier) {
       await this.reconcile(holderId, saga, context, (earlier.data as VisitSettled['data']).familyPayment);
-      return settlementOutcome(personId, { created: false, revision: earlier.revision, position: earlier.position, events: [earlier] }, publicKey(context.commandId));
+      return settlementOutcome(
+        personId,
+        { created: false, revision: earlier.revision, position: earlier.position, events: [earlier] },
+        publicKey(context.commandId),
+      );
     }
     // Refuse a taken settlement id before touching the holder's account.
     if (findSettlement(beneficiary.state.claims, request.settlementId)) {
-      throw new PolicyRefusal('DUPLICATE_SETTLEMENT', ledgerRule('duplicate-settlement'), `settlement ${request.settlementId} already exists`);
+      throw new PolicyRefusal(
+        'DUPLICATE_SETTLEMENT',
+        ledgerRule('duplicate-settlement'),
+        `settlement ${request.settlementId} already exists`,
+      );
     }
     const taken = await this.takeFromHolder(personId, holderId, request, institution, saga, context);
     const fixed: AccountRequest = { ...taken.account, balance: taken.amount };
     const familyPayment = taken.paymentId ? { holderId, paymentId: taken.paymentId, amount: taken.amount } : undefined;
     let settled;
     try {
-      settled = await this.writer.write(personId, context, (state) => settleVisit(this.facts.command(state, request, institution, fixed, familyPayment), state));
+      settled = await this.writer.write(personId, context, (state) =>
+        settleVisit(this.facts.command(state, request, institution, fixed, familyPayment), state),
+      );
     } catch (e) {
       await this.reconcile(holderId, saga, context, undefined);
       throw e;
@@ -97,11 +127,17 @@ export class FamilyPaymentSaga {
   }
 
   /** After a reversal that restored a relative's account part: refund the holder's payment in full. */
-  async refundReversed(settlement: { familyPayment?: { holderId: string; paymentId: string } } | undefined, relativeAccountRestored: string, context: CommandContext): Promise<void> {
+  async refundReversed(
+    settlement: { familyPayment?: { holderId: string; paymentId: string } } | undefined,
+    relativeAccountRestored: string,
+    context: CommandContext,
+  ): Promise<void> {
     if (!settlement?.familyPayment || !money(relativeAccountRestored).greaterThan(0)) return;
     const { holderId, paymentId } = settlement.familyPayment;
-    await this.writer.write(holderId, { ...context, commandId: `${context.commandId}:family-reversal`, causationId: context.commandId }, (state) =>
-      decideAccount({ type: 'RefundFamilyPayment', data: { paymentId, keep: '0.00', reason: 'settlement_reversed' } }, state),
+    await this.writer.write(
+      holderId,
+      { ...context, commandId: `${context.commandId}:family-reversal`, causationId: context.commandId },
+      (state) => decideAccount({ type: 'RefundFamilyPayment', data: { paymentId, keep: '0.00', reason: 'settlement_reversed' } }, state),
     );
   }
 
@@ -118,7 +154,10 @@ export class FamilyPaymentSaga {
     for (let attempt = 1; ; attempt++) {
       const holder = await this.writer.loadExisting(holderId);
       const account = this.facts.relativeAccount(holder.state, personId, visitDate);
-      assertSameRequest(holder.events.filter((e) => String(e.metadata.commandId ?? '').startsWith(`${saga}:`)), context);
+      assertSameRequest(
+        holder.events.filter((e) => String(e.metadata.commandId ?? '').startsWith(`${saga}:`)),
+        context,
+      );
       const mine = sagaPayments(holder, saga);
       const held = mine.find((p) => money(p.outstanding).greaterThan(0));
       if (held && this.young(held.recordedAt)) return { amount: held.outstanding, paymentId: held.paymentId, account };
@@ -157,7 +196,15 @@ export class FamilyPaymentSaga {
       decideAccount(
         {
           type: 'PayForRelative',
-          data: { paymentId, beneficiaryId: personId, purpose: 'relative_self_pay', amount: planned, settlementId: request.settlementId, reference: `settlement ${request.settlementId}`, paidOn: visitDate },
+          data: {
+            paymentId,
+            beneficiaryId: personId,
+            purpose: 'relative_self_pay',
+            amount: planned,
+            settlementId: request.settlementId,
+            reference: `settlement ${request.settlementId}`,
+            paidOn: visitDate,
+          },
           pack: packFor(this.facts.catalog, state, visitDate),
         },
         state,
@@ -172,14 +219,21 @@ export class FamilyPaymentSaga {
   }
 
   /** Step 3: refund each payment of this saga down to what the settlement keeps of it. */
-  private async reconcile(holderId: string, saga: string, context: CommandContext, kept: { paymentId: string; amount: string } | undefined): Promise<void> {
+  private async reconcile(
+    holderId: string,
+    saga: string,
+    context: CommandContext,
+    kept: { paymentId: string; amount: string } | undefined,
+  ): Promise<void> {
     const holder = await this.writer.load(holderId);
     for (const p of sagaPayments(holder, saga)) {
       const keep = kept && kept.paymentId === p.paymentId ? kept.amount : '0.00';
       if (!money(p.outstanding).greaterThan(money(keep))) continue;
       const reason = kept ? 'settlement_recomputed' : 'settlement_not_completed';
-      await this.writer.write(holderId, { ...context, commandId: `${saga}-refund:${p.paymentId}:${keep}`, causationId: context.commandId }, (state) =>
-        decideAccount({ type: 'RefundFamilyPayment', data: { paymentId: p.paymentId, keep, reason } }, state),
+      await this.writer.write(
+        holderId,
+        { ...context, commandId: `${saga}-refund:${p.paymentId}:${keep}`, causationId: context.commandId },
+        (state) => decideAccount({ type: 'RefundFamilyPayment', data: { paymentId: p.paymentId, keep, reason } }, state),
       );
     }
   }
@@ -191,6 +245,10 @@ function sagaPayments(holder: { state: PersonState; events: RecordedEvent[] }, s
     .filter((e) => e.type === 'FamilyAccountPayment' && String(e.metadata.commandId ?? '').startsWith(`${saga}:`))
     .map((e) => {
       const paymentId = (e.data as { paymentId: string }).paymentId;
-      return { paymentId, outstanding: holder.state.account.familyPayments[paymentId]?.outstanding ?? '0.00', recordedAt: e.metadata.recordedAt };
+      return {
+        paymentId,
+        outstanding: holder.state.account.familyPayments[paymentId]?.outstanding ?? '0.00',
+        recordedAt: e.metadata.recordedAt,
+      };
     });
 }

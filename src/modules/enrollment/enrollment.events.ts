@@ -105,4 +105,3 @@ export type EnrollmentEvent =
   | FirstContactInstitutionDesignated
   | FamilyDoctorContracted
   | EnrolmentEnded;
-

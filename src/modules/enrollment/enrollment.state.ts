@@ -76,7 +76,14 @@ export function evolveEnrollment(state: EnrollmentState, event: { type: string; 
         ...state,
         referrals: [
           ...state.referrals,
-          { referralId: e.data.referralId, referredOn: e.data.referredOn, validUntil: e.data.validUntil, fromInstitution: e.data.fromInstitution, toInstitution: e.data.toInstitution, revision },
+          {
+            referralId: e.data.referralId,
+            referredOn: e.data.referredOn,
+            validUntil: e.data.validUntil,
+            fromInstitution: e.data.fromInstitution,
+            toInstitution: e.data.toInstitution,
+            revision,
+          },
         ],
       };
     case 'FamilyDoctorContracted': {
@@ -138,6 +145,13 @@ export function personFacts(state: EnrollmentState): PersonFacts {
     offSiteRegistrations: state.offSiteRegistrations,
     firstContactInstitutions: state.firstContactInstitutions,
     referrals: state.referrals,
-    familyDoctorContracts: state.familyDoctorContracts.map(({ contractId, institutionCode, from, to, feePaidByPooling, revision }) => ({ contractId, institutionCode, from, to, feePaidByPooling, revision })),
+    familyDoctorContracts: state.familyDoctorContracts.map(({ contractId, institutionCode, from, to, feePaidByPooling, revision }) => ({
+      contractId,
+      institutionCode,
+      from,
+      to,
+      feePaidByPooling,
+      revision,
+    })),
   };
 }

@@ -15,7 +15,15 @@ import { annualCaps } from './steps/annual-caps';
 import { categoryOnVisitDate } from './steps/category';
 import { newAdjudication } from './steps/context';
 import { deductible as deductibleStep } from './steps/deductible';
-import { designationRequired, enrollment, inpatientExcluded, medTypes, offSite, pharmaciesCovered, settlementWindowDays } from './steps/eligibility';
+import {
+  designationRequired,
+  enrollment,
+  inpatientExcluded,
+  medTypes,
+  offSite,
+  pharmaciesCovered,
+  settlementWindowDays,
+} from './steps/eligibility';
 import { exclusions } from './steps/exclusions';
 import { checkFacts } from './steps/facts';
 import { levelAccess, referralFieldIgnored, tierByCategory } from './steps/level';
@@ -23,7 +31,6 @@ import { nationalFields } from './steps/national';
 import { prescriptionDays } from './steps/prescription-days';
 import { rates } from './steps/rates';
 import type { AdjudicationInput, Decision } from './types';
-
 
 export function adjudicate(input: AdjudicationInput, policy: PolicyPack): Decision {
   const { pack, visitDate, year, fundPaidBefore, deductibleMetBefore } = checkFacts(input, policy);
@@ -51,7 +58,17 @@ export function adjudicate(input: AdjudicationInput, policy: PolicyPack): Decisi
   const share = account(c, scope, fund);
   prescriptionDays(c);
   const { total, excluded } = scope;
-  const national = nationalFields(c, { total, excluded, policyScope, fund, personPart: share.personPart, ownAccount: share.ownAccount, relativeAccount: share.relativeAccount, cash: share.cash, deductible });
+  const national = nationalFields(c, {
+    total,
+    excluded,
+    policyScope,
+    fund,
+    personPart: share.personPart,
+    ownAccount: share.ownAccount,
+    relativeAccount: share.relativeAccount,
+    cash: share.cash,
+    deductible,
+  });
 
   const s = c.show;
   return {

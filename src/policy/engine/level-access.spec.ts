@@ -15,7 +15,10 @@ describe('levelAccess (安医保〔2019〕75号 三（三）、五; 人社部发
     expect([...table.keys()].sort()).toEqual(['level1', 'level2', 'level3', 'township', 'unrated', 'village']);
     expect(table.get('village')!.rules.map((r) => r.clause)).toEqual(['三（三）']);
     expect([...table.get('village')!.conditions.keys()]).toEqual([]);
-    expect(table.get('level2')!.rules.map((r) => `${r.document} ${r.clause}`)).toEqual(['安医保〔2019〕75号 五', '人社部发〔2011〕59号 二']);
+    expect(table.get('level2')!.rules.map((r) => `${r.document} ${r.clause}`)).toEqual([
+      '安医保〔2019〕75号 五',
+      '人社部发〔2011〕59号 二',
+    ]);
     expect([...table.get('level2')!.conditions.entries()].map(([k, r]) => [k, r.clause])).toEqual([
       ['countyDesignated', '五'],
       ['referral', '二'],
@@ -46,7 +49,13 @@ describe('a condition attached by two rules', () => {
   it('cites the first rule that attaches it', () => {
     const p = anyang();
     const [primary, county, referral] = p.benefit.levelAccess;
-    const both: CityPack = { ...p, benefit: { ...p.benefit, levelAccess: [primary, county, { ...referral, value: { ...referral.value, requires: ['countyDesignated', 'referral'] } }] } };
+    const both: CityPack = {
+      ...p,
+      benefit: {
+        ...p.benefit,
+        levelAccess: [primary, county, { ...referral, value: { ...referral.value, requires: ['countyDesignated', 'referral'] } }],
+      },
+    };
     expect(levelAccess(both).get('level2')!.conditions.get('countyDesignated')!.clause).toBe('五');
   });
 });

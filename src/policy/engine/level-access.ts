@@ -29,7 +29,10 @@ export function levelAccess(pack: CityPack): Map<InstitutionLevel, LevelAccess> 
 }
 
 /** The level a pack pools an institution at: its category's tier where the pack maps categories (issue 16.4), else its grade level. */
-export function tierOf(pack: CityPack, institution: { level: InstitutionLevel; category?: string }): { tier: InstitutionLevel; byCategory: boolean } {
+export function tierOf(
+  pack: CityPack,
+  institution: { level: InstitutionLevel; category?: string },
+): { tier: InstitutionLevel; byCategory: boolean } {
   // Stryker disable next-line ConditionalExpression: equivalent because no pack maps the category `undefined`
   const mapped = institution.category !== undefined ? pack.benefit.tierByCategory?.value[institution.category] : undefined;
   return mapped !== undefined ? { tier: mapped, byCategory: true } : { tier: institution.level, byCategory: false };

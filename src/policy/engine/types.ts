@@ -16,26 +16,13 @@ export type InstitutionLevel = 'village' | 'township' | 'level1' | 'level2' | 'l
 export type MedType = 'ordinary' | 'emergency' | 'chronic';
 
 /** Why a cost might be outside pooling regardless of the catalogue (焦医保〔2024〕32号 三, 宛政办 第十条/第十九条). */
-export type CostKind =
-  | 'medical'
-  | 'health_checkup'
-  | 'work_injury'
-  | 'third_party'
-  | 'public_health'
-  | 'fitness_wellness';
+export type CostKind = 'medical' | 'health_checkup' | 'work_injury' | 'third_party' | 'public_health' | 'fitness_wellness';
 
 /**
  * Bill-line category for monitoring (issue 7) and exclusion rules. 'consultation' is the
  * general consultation fee (一般诊疗费, 人社部发〔2011〕59号 三; 安医保〔2019〕75号 三（二）).
  */
-export type LineCategory =
-  | 'drug'
-  | 'herbal_pieces'
-  | 'examination'
-  | 'treatment'
-  | 'consumable'
-  | 'consultation'
-  | 'other';
+export type LineCategory = 'drug' | 'herbal_pieces' | 'examination' | 'treatment' | 'consumable' | 'consultation' | 'other';
 
 export interface BillLine {
   code: string;

@@ -20,7 +20,8 @@ export function checkAccount(c: Checker, a: unknown): void {
       });
       if (cr.averageMonthlyPension === undefined) c.fail('account.credits.averageMonthlyPension', 'is required for a retired credit');
     }
-    if (cr.averageMonthlyPension !== undefined) c.cited(cr.averageMonthlyPension, 'account.credits.averageMonthlyPension', (v, path) => c.money(v, path));
+    if (cr.averageMonthlyPension !== undefined)
+      c.cited(cr.averageMonthlyPension, 'account.credits.averageMonthlyPension', (v, path) => c.money(v, path));
   }
   if (a.noNewCredits !== undefined)
     c.cited(a.noNewCredits, 'account.noNewCredits', (v, path) => {

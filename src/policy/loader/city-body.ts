@@ -57,7 +57,8 @@ export function checkCityBody(c: Checker, p: Json): void {
     c.bool(v.requiresDirectSettlement, `${path}.requiresDirectSettlement`);
   });
   c.cited(b.reversalWindowDays, 'benefit.reversalWindowDays', (v, path) => c.positiveInt(v, path));
-  if (b.settlementWindowDays !== undefined) c.cited(b.settlementWindowDays, 'benefit.settlementWindowDays', (v, path) => c.positiveInt(v, path));
+  if (b.settlementWindowDays !== undefined)
+    c.cited(b.settlementWindowDays, 'benefit.settlementWindowDays', (v, path) => c.positiveInt(v, path));
   if (c.object(b.exclusions, 'benefit.exclusions')) {
     c.cited(b.exclusions.notInCatalogue, 'benefit.exclusions.notInCatalogue', isTrue);
     if (c.object(b.exclusions.costKinds, 'benefit.exclusions.costKinds')) {
@@ -116,7 +117,8 @@ export function checkCityBody(c: Checker, p: Json): void {
     }
     if (deductible.mode === 'per_visit') {
       for (const level of covered) {
-        if ((deductible.byLevel as Json)[level] === undefined) c.fail(`benefit.deductible.value.byLevel.${level}`, 'is missing for a covered level');
+        if ((deductible.byLevel as Json)[level] === undefined)
+          c.fail(`benefit.deductible.value.byLevel.${level}`, 'is missing for a covered level');
       }
     }
   }

@@ -69,8 +69,6 @@ export function substituteDeployment(raw: Json, params: DeploymentParameters, us
   return resolved;
 }
 
-
-
 export function readDeploymentParameters(input: unknown): DeploymentParameters {
   if (input === undefined || input === null) return {};
   if (!isObject(input)) throw new PolicyLoadError('(deployment)', ['deployment parameters must be a JSON object']);

@@ -46,7 +46,9 @@ export function frameworkViolations(pack: CityPack, framework: FrameworkPack): s
   }
   if (b.deductible) {
     if (!b.deductible.modes.value.includes(deductible.mode)) {
-      out.push(`deductible mode ${deductible.mode} is not allowed: the bound allows ${b.deductible.modes.value.join(', ')} (${cite(b.deductible.modes)})`);
+      out.push(
+        `deductible mode ${deductible.mode} is not allowed: the bound allows ${b.deductible.modes.value.join(', ')} (${cite(b.deductible.modes)})`,
+      );
     }
     const annualMax = b.deductible.annualMax;
     if (annualMax && deductible.mode === 'annual' && new Dec(deductible.amount).greaterThan(annualMax.value)) {
@@ -76,7 +78,12 @@ export function frameworkViolations(pack: CityPack, framework: FrameworkPack): s
   }
   if (b.ratesDifferByLevel) {
     for (const cat of categories) {
-      const distinct = new Set([...levels.keys()].map((l) => rates[cat]?.[l]).filter((r) => r !== undefined).map((r) => new Dec(r as string).toString()));
+      const distinct = new Set(
+        [...levels.keys()]
+          .map((l) => rates[cat]?.[l])
+          .filter((r) => r !== undefined)
+          .map((r) => new Dec(r as string).toString()),
+      );
       if (levels.size > 1 && distinct.size < 2) {
         out.push(`rates for ${cat} do not differ by institution level, which the bound requires (${cite(b.ratesDifferByLevel)})`);
       }
@@ -87,7 +94,9 @@ export function frameworkViolations(pack: CityPack, framework: FrameworkPack): s
       for (const level of PRIMARY_LEVELS) {
         const r = rates[cat]?.[level];
         if (levels.has(level) && r !== undefined && new Dec(r).lessThan(b.primaryRateFloor.value)) {
-          out.push(`rate ${r} for ${cat} at primary level ${level} is under the floor ${b.primaryRateFloor.value} (${cite(b.primaryRateFloor)})`);
+          out.push(
+            `rate ${r} for ${cat} at primary level ${level} is under the floor ${b.primaryRateFloor.value} (${cite(b.primaryRateFloor)})`,
+          );
         }
       }
     }
@@ -103,10 +112,17 @@ export function frameworkViolations(pack: CityPack, framework: FrameworkPack): s
   const credits = pack.account?.credits;
   if (shares && credits) {
     if (credits.in_service && !new Dec(credits.in_service.value.share).equals(shares.value.in_service)) {
-      out.push(`in-service account credit share ${credits.in_service.value.share} differs from the bound ${shares.value.in_service} (${cite(shares)})`);
+      out.push(
+        `in-service account credit share ${credits.in_service.value.share} differs from the bound ${shares.value.in_service} (${cite(shares)})`,
+      );
     }
-    if (credits.retired && new Dec(credits.retired.value.share).minus(shares.value.retired).abs().greaterThan(shares.value.retiredTolerance)) {
-      out.push(`retired account credit share ${credits.retired.value.share} is outside the bound ${shares.value.retired} ± ${shares.value.retiredTolerance} (${cite(shares)})`);
+    if (
+      credits.retired &&
+      new Dec(credits.retired.value.share).minus(shares.value.retired).abs().greaterThan(shares.value.retiredTolerance)
+    ) {
+      out.push(
+        `retired account credit share ${credits.retired.value.share} is outside the bound ${shares.value.retired} ± ${shares.value.retiredTolerance} (${cite(shares)})`,
+      );
     }
   }
   return out;

@@ -16,5 +16,6 @@ export function checkHeader(c: Checker, p: Json): void {
     if (p.effective.clause !== undefined) c.string(p.effective.clause, 'effective.clause');
   }
   if (p.framework !== undefined) c.string(p.framework, 'framework');
-  if (p.notes !== undefined && (!Array.isArray(p.notes) || !p.notes.every((n) => typeof n === 'string'))) c.fail('notes', 'must be a list of strings');
+  if (p.notes !== undefined && (!Array.isArray(p.notes) || !p.notes.every((n) => typeof n === 'string')))
+    c.fail('notes', 'must be a list of strings');
 }

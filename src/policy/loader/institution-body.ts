@@ -10,7 +10,10 @@ import { Checker, isObject, type Json } from './checker';
 const slug = z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be a snake_case name');
 const year = z.number().int().min(1900).max(2999);
 const positiveInt = z.number().int().positive();
-const money = z.string().regex(MONEY_PATTERN, 'must be a money string').refine((v) => new Dec(v).greaterThan(0), 'must be greater than 0');
+const money = z
+  .string()
+  .regex(MONEY_PATTERN, 'must be a money string')
+  .refine((v) => new Dec(v).greaterThan(0), 'must be greater than 0');
 const share = z
   .string()
   .regex(RATE_PATTERN, 'must be a rate string')
@@ -26,8 +29,17 @@ export const INSTITUTION_RULES = {
     covidBestOf: z.object({ best: positiveInt, of: positiveInt }).refine((b) => b.best <= b.of, 'best must not exceed of'),
   }),
   otherInstitutions: z.object({ urbanLevel1OrUnrated: slug, townshipLevel1OrUnrated: slug, villageClinicsExempt: z.boolean() }),
-  monthlySettlement: z.object({ declareByDay: positiveInt.max(28, 'must be a day every month has (1..28)'), advanceShare: share, heldShare: share }),
-  overspendReview: z.object({ sampleSize: positiveInt, fullPaymentWhenNoViolations: z.boolean(), partialBelowShare: share, nothingAtOrAboveShare: share }),
+  monthlySettlement: z.object({
+    declareByDay: positiveInt.max(28, 'must be a day every month has (1..28)'),
+    advanceShare: share,
+    heldShare: share,
+  }),
+  overspendReview: z.object({
+    sampleSize: positiveInt,
+    fullPaymentWhenNoViolations: z.boolean(),
+    partialBelowShare: share,
+    nothingAtOrAboveShare: share,
+  }),
   fundingPerPerson: z.object({ year, total: money, consultationOrContract: money }),
 } as const;
 
@@ -46,16 +58,19 @@ export function checkInstitution(c: Checker, section: unknown): void {
   if (c.violations.length === 0) crossChecks(c, section);
 }
 
-const valueOf = (section: Json, key: string): Json | undefined => (isObject(section[key]) ? ((section[key] as Json).value as Json) : undefined);
+const valueOf = (section: Json, key: string): Json | undefined =>
+  isObject(section[key]) ? ((section[key] as Json).value as Json) : undefined;
 
 function crossChecks(c: Checker, section: Json): void {
   const base = valueOf(section, 'perVisitAverageBase');
   const growth = valueOf(section, 'growthCap');
-  if (base && growth && base.year !== growth.year) c.fail('institution.growthCap.value.year', `must be the base's year ${String(base.year)}`);
+  if (base && growth && base.year !== growth.year)
+    c.fail('institution.growthCap.value.year', `must be the base's year ${String(base.year)}`);
   const weights = valueOf(section, 'specialtyBaseWeights');
   if (weights) {
     const { weightsOldestToNewest, covidBestOf } = weights as { weightsOldestToNewest: number[]; covidBestOf: { of: number } };
-    if (covidBestOf.of < weightsOldestToNewest.length) c.fail('institution.specialtyBaseWeights.value.covidBestOf.of', 'must cover at least the weighted years');
+    if (covidBestOf.of < weightsOldestToNewest.length)
+      c.fail('institution.specialtyBaseWeights.value.covidBestOf.of', 'must cover at least the weighted years');
   }
   const monthly = valueOf(section, 'monthlySettlement');
   if (monthly && !new Dec(monthly.advanceShare as string).plus(monthly.heldShare as string).equals(1)) {

@@ -72,7 +72,13 @@ function referenceOf(event: Pick<RecordedEvent, 'type' | 'data'>): string {
  * deciders see (every credit and debit names its source event position).
  */
 export function applyAccount(totals: AccountTotals, event: RecordedEvent): { totals: AccountTotals; line?: StatementLine } {
-  const before: AccountState = { ...initialAccountState(), credits: totals.credits, debits: totals.debits, balance: totals.balance, closed: totals.closed };
+  const before: AccountState = {
+    ...initialAccountState(),
+    credits: totals.credits,
+    debits: totals.debits,
+    balance: totals.balance,
+    closed: totals.closed,
+  };
   const after = evolveAccount(before, event);
   const next: AccountTotals = { credits: after.credits, debits: after.debits, balance: after.balance, closed: after.closed };
   if (after.credits === before.credits && after.debits === before.debits) return { totals: next };
@@ -109,7 +115,15 @@ export function accountStatement(personId: string, events: ReadonlyArray<Recorde
 export function receivableLineOf(event: Pick<RecordedEvent, 'type' | 'data' | 'position' | 'metadata'>): ReceivableLine | undefined {
   if (event.type !== 'ReceivableRecorded') return undefined;
   const d = event.data as ReceivableRecorded['data'];
-  return { position: event.position, recordedAt: event.metadata.recordedAt, correctionId: d.correctionId, settlementId: d.settlementId, owedTo: d.owedTo, amount: d.amount, clause: d.clause };
+  return {
+    position: event.position,
+    recordedAt: event.metadata.recordedAt,
+    correctionId: d.correctionId,
+    settlementId: d.settlementId,
+    owedTo: d.owedTo,
+    amount: d.amount,
+    clause: d.clause,
+  };
 }
 
 export function receivablesOf(lines: ReceivableLine[]): Receivables {

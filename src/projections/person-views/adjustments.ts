@@ -45,11 +45,19 @@ export function adjustmentRecordOf(event: Pick<RecordedEvent, 'data' | 'position
 export const ZERO3: Money3 = { fund: '0.00', account: '0.00', cash: '0.00' };
 
 export function plus3(a: Money3, b: Money3): Money3 {
-  return { fund: fmt(money(a.fund).plus(money(b.fund))), account: fmt(money(a.account).plus(money(b.account))), cash: fmt(money(a.cash).plus(money(b.cash))) };
+  return {
+    fund: fmt(money(a.fund).plus(money(b.fund))),
+    account: fmt(money(a.account).plus(money(b.account))),
+    cash: fmt(money(a.cash).plus(money(b.cash))),
+  };
 }
 
 export function minus3(a: Money3, b: Money3): Money3 {
-  return { fund: fmt(money(a.fund).minus(money(b.fund))), account: fmt(money(a.account).minus(money(b.account))), cash: fmt(money(a.cash).minus(money(b.cash))) };
+  return {
+    fund: fmt(money(a.fund).minus(money(b.fund))),
+    account: fmt(money(a.account).minus(money(b.account))),
+    cash: fmt(money(a.cash).minus(money(b.cash))),
+  };
 }
 
 export const sum3 = (items: ReadonlyArray<Money3>): Money3 => items.reduce(plus3, ZERO3);

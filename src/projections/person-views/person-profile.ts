@@ -30,7 +30,10 @@ export interface PersonProfile {
   categoryTimeline: CategoryChange[];
 }
 
-export function evolveProfile(profile: PersonProfile | undefined, event: Pick<RecordedEvent, 'type' | 'data' | 'position'>): PersonProfile | undefined {
+export function evolveProfile(
+  profile: PersonProfile | undefined,
+  event: Pick<RecordedEvent, 'type' | 'data' | 'position'>,
+): PersonProfile | undefined {
   switch (event.type) {
     case 'PersonEnrolled': {
       const d = event.data as PersonEnrolled['data'];
@@ -47,12 +50,18 @@ export function evolveProfile(profile: PersonProfile | undefined, event: Pick<Re
       const d = event.data as RetiredStatusChanged['data'];
       return {
         ...profile,
-        categoryTimeline: [...profile.categoryTimeline, { from: d.effectiveFrom, category: d.to, cause: 'retirement', processedOn: d.processedOn, position: event.position }],
+        categoryTimeline: [
+          ...profile.categoryTimeline,
+          { from: d.effectiveFrom, category: d.to, cause: 'retirement', processedOn: d.processedOn, position: event.position },
+        ],
       };
     }
     case 'PersonCategoryCorrected': {
       if (!profile) return profile;
-      return { ...profile, categoryTimeline: correctedTimeline(profile.categoryTimeline, event.data as PersonCategoryCorrected['data'], event.position) };
+      return {
+        ...profile,
+        categoryTimeline: correctedTimeline(profile.categoryTimeline, event.data as PersonCategoryCorrected['data'], event.position),
+      };
     }
     case 'EnrolmentEnded': {
       if (!profile) return profile;
@@ -68,7 +77,10 @@ export function evolveProfile(profile: PersonProfile | undefined, event: Pick<Re
  * entries before it stand — the same rule as the enrollment state the deciders fold.
  */
 function correctedTimeline(timeline: CategoryChange[], d: PersonCategoryCorrected['data'], position: number): CategoryChange[] {
-  return [...timeline.filter((c) => c.from < d.from), { from: d.from, category: d.category, cause: 'correction', correctionId: d.correctionId, position }];
+  return [
+    ...timeline.filter((c) => c.from < d.from),
+    { from: d.from, category: d.category, cause: 'correction', correctionId: d.correctionId, position },
+  ];
 }
 
 export function categoryOn(profile: PersonProfile, date: LocalDate): PersonCategory | undefined {

@@ -122,7 +122,11 @@ export function summarizeYear(packs: PackSource, profile: PersonProfile, visits:
   });
   const liveVisits = ofYear.filter(live);
   const liveFigures = liveVisits.map(figuresOf);
-  const totals: AdjustedFigures = { original: sum3(liveFigures.map((f) => f.original)), adjustment: sum3(liveFigures.map((f) => f.adjustment)), net: sum3(liveFigures.map((f) => f.net)) };
+  const totals: AdjustedFigures = {
+    original: sum3(liveFigures.map((f) => f.original)),
+    adjustment: sum3(liveFigures.map((f) => f.adjustment)),
+    net: sum3(liveFigures.map((f) => f.net)),
+  };
   const fundPaid = money(totals.net.fund);
 
   // Category periods inside the year (and inside the enrollment).
@@ -145,7 +149,7 @@ export function summarizeYear(packs: PackSource, profile: PersonProfile, visits:
       visits: inPeriod.length,
     });
   }
-  const category = byCategory.length ? byCategory[byCategory.length - 1].category : categoryOn(profile, last) ?? null;
+  const category = byCategory.length ? byCategory[byCategory.length - 1].category : (categoryOn(profile, last) ?? null);
   const capInForce = byCategory.length ? byCategory[byCategory.length - 1].cap : null;
   return {
     personId: profile.personId,

@@ -38,7 +38,13 @@ export function rateTimeline(packs: PackSource, profile: PersonProfile): RateSeg
     let to = nextFrom !== undefined ? addDays(nextFrom, -1) : undefined;
     if (profile.endedOn !== undefined && (to === undefined || profile.endedOn < to)) to = profile.endedOn;
     if (to !== undefined && from > to) continue;
-    const base = { category: tl[i].category, cause: tl[i].cause, causePosition: tl[i].position, ...(tl[i].processedOn ? { processedOn: tl[i].processedOn } : {}), ...(tl[i].correctionId ? { correctionId: tl[i].correctionId } : {}) };
+    const base = {
+      category: tl[i].category,
+      cause: tl[i].cause,
+      causePosition: tl[i].position,
+      ...(tl[i].processedOn ? { processedOn: tl[i].processedOn } : {}),
+      ...(tl[i].correctionId ? { correctionId: tl[i].correctionId } : {}),
+    };
     // Cut the category period at each pack boundary.
     const cuts: Array<{ from: LocalDate; to?: LocalDate; pack?: CityPack }> = [];
     let cursor: LocalDate | undefined = from;
@@ -68,7 +74,9 @@ export function rateTimeline(packs: PackSource, profile: PersonProfile): RateSeg
         ratesCitation: c.pack ? `${c.pack.benefit.rates.document} ${c.pack.benefit.rates.clause}` : null,
         cap: cap !== undefined ? fmt(money(cap)) : null,
         capCitation: c.pack ? `${c.pack.benefit.annualCaps.document} ${c.pack.benefit.annualCaps.clause}` : null,
-        switchCitation: c.pack?.benefit.categorySwitch ? `${c.pack.benefit.categorySwitch.document} ${c.pack.benefit.categorySwitch.clause}` : null,
+        switchCitation: c.pack?.benefit.categorySwitch
+          ? `${c.pack.benefit.categorySwitch.document} ${c.pack.benefit.categorySwitch.clause}`
+          : null,
       });
     }
   }

@@ -1,7 +1,16 @@
 import type { RecordedEvent } from '../../event-store/event-store.port';
 import { Projection, personIdOfStream } from '../projection';
 import type { ReadModelStore } from '../read-model-store';
-import { AccountStatement, AccountTotals, applyAccount, emptyAccountTotals, ReceivableLine, receivableLineOf, receivablesOf, StatementLine } from '../person-views';
+import {
+  AccountStatement,
+  AccountTotals,
+  applyAccount,
+  emptyAccountTotals,
+  ReceivableLine,
+  receivableLineOf,
+  receivablesOf,
+  StatementLine,
+} from '../person-views';
 
 /** Personal-account balance and statement: every credit and debit with its source event position. */
 export class AccountsProjection implements Projection {
@@ -34,7 +43,9 @@ export class AccountsProjection implements Projection {
     this.changed.add(personId);
     if (line) {
       store
-        .stmt('INSERT INTO rm_account_line (person_id, position, revision, type, recorded_at, credit, debit, balance, reference) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+        .stmt(
+          'INSERT INTO rm_account_line (person_id, position, revision, type, recorded_at, credit, debit, balance, reference) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        )
         .run(personId, line.position, line.revision, line.type, line.recordedAt, line.credit, line.debit, line.balance, line.reference);
     }
   }
@@ -64,27 +75,34 @@ export class AccountsProjection implements Projection {
 
 function readTotals(store: ReadModelStore, personId: string): AccountTotals | undefined {
   const row = store.stmt('SELECT credits, debits, balance, closed FROM rm_account WHERE person_id = ?').get(personId) as
-    | { credits: string; debits: string; balance: string; closed: number }
-    | undefined;
+    { credits: string; debits: string; balance: string; closed: number } | undefined;
   return row ? { credits: row.credits, debits: row.debits, balance: row.balance, closed: row.closed === 1 } : undefined;
 }
 
 export function readAccountStatement(store: ReadModelStore, personId: string): AccountStatement | undefined {
   const totals = readTotals(store, personId);
   if (!totals) return undefined;
-  const rows = store.stmt('SELECT position, revision, type, recorded_at AS recordedAt, credit, debit, balance, reference FROM rm_account_line WHERE person_id = ? ORDER BY position').all(personId) as StatementLine[];
+  const rows = store
+    .stmt(
+      'SELECT position, revision, type, recorded_at AS recordedAt, credit, debit, balance, reference FROM rm_account_line WHERE person_id = ? ORDER BY position',
+    )
+    .all(personId) as StatementLine[];
   return { personId, ...totals, lines: rows.map((r) => ({ ...r })), receivables: receivablesOf(readReceivables(store, personId)) };
 }
 
 function insertReceivable(store: ReadModelStore, personId: string, r: ReceivableLine): void {
   store
-    .stmt('INSERT INTO rm_account_receivable (person_id, position, recorded_at, correction_id, settlement_id, owed_to, amount, clause) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+    .stmt(
+      'INSERT INTO rm_account_receivable (person_id, position, recorded_at, correction_id, settlement_id, owed_to, amount, clause) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    )
     .run(personId, r.position, r.recordedAt, r.correctionId, r.settlementId, r.owedTo, r.amount, r.clause);
 }
 
 function readReceivables(store: ReadModelStore, personId: string): ReceivableLine[] {
   const rows = store
-    .stmt('SELECT position, recorded_at AS recordedAt, correction_id AS correctionId, settlement_id AS settlementId, owed_to AS owedTo, amount, clause FROM rm_account_receivable WHERE person_id = ? ORDER BY position')
+    .stmt(
+      'SELECT position, recorded_at AS recordedAt, correction_id AS correctionId, settlement_id AS settlementId, owed_to AS owedTo, amount, clause FROM rm_account_receivable WHERE person_id = ? ORDER BY position',
+    )
     .all(personId) as ReceivableLine[];
   return rows.map((r) => ({ ...r }));
 }

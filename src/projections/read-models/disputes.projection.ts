@@ -41,7 +41,8 @@ export interface DisputeFilter {
 }
 
 const personOf = (s: DisputeSubject): string | null => (s.kind === 'institution-month' ? null : s.personId);
-const institutionOf = (d: DisputeOpened['data']): string | null => d.institutionCode ?? (d.subject.kind === 'institution-month' ? d.subject.institutionCode : null);
+const institutionOf = (d: DisputeOpened['data']): string | null =>
+  d.institutionCode ?? (d.subject.kind === 'institution-month' ? d.subject.institutionCode : null);
 
 export class DisputesProjection implements Projection {
   readonly name = 'disputes';
@@ -81,11 +82,17 @@ export class DisputesProjection implements Projection {
       position: event.position,
     };
     store
-      .stmt('INSERT INTO rm_dispute (dispute_id, position, status, opened_on, institution_code, person_id, item) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(dispute_id) DO NOTHING')
+      .stmt(
+        'INSERT INTO rm_dispute (dispute_id, position, status, opened_on, institution_code, person_id, item) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(dispute_id) DO NOTHING',
+      )
       .run(item.disputeId, item.position, item.status, item.openedOn, item.institutionCode, item.personId, JSON.stringify(item));
   }
 
-  private resolve(store: ReadModelStore, disputeId: string, outcome: Pick<DisputeListItem, 'status' | 'resolvedAt' | 'correctionId' | 'reason'>): void {
+  private resolve(
+    store: ReadModelStore,
+    disputeId: string,
+    outcome: Pick<DisputeListItem, 'status' | 'resolvedAt' | 'correctionId' | 'reason'>,
+  ): void {
     const row = store.stmt('SELECT item FROM rm_dispute WHERE dispute_id = ?').get(disputeId) as { item: string } | undefined;
     if (!row) return;
     const item: DisputeListItem = { ...(JSON.parse(row.item) as DisputeListItem), ...outcome };
@@ -101,8 +108,19 @@ export function listDisputes(store: ReadModelStore, filter: DisputeFilter, limit
          AND (? IS NULL OR status = ?) AND (? IS NULL OR institution_code = ?) AND (? IS NULL OR person_id = ?) AND (? IS NULL OR opened_on < ?)
        ORDER BY position LIMIT ?`,
     )
-    .all(after, ...twice(filter.status), ...twice(filter.institutionCode), ...twice(filter.personId), ...twice(filter.openedBefore), limit + 1) as Array<{ item: string }>;
-  return pageOf(rows.map((r) => JSON.parse(r.item) as DisputeListItem), limit, (i) => i.position);
+    .all(
+      after,
+      ...twice(filter.status),
+      ...twice(filter.institutionCode),
+      ...twice(filter.personId),
+      ...twice(filter.openedBefore),
+      limit + 1,
+    ) as Array<{ item: string }>;
+  return pageOf(
+    rows.map((r) => JSON.parse(r.item) as DisputeListItem),
+    limit,
+    (i) => i.position,
+  );
 }
 
 const twice = (value: string | undefined): [string | null, string | null] => [value ?? null, value ?? null];

@@ -8,7 +8,13 @@ import { PersonsProjection } from './persons.projection';
 
 /** Every read model the service keeps, in the order they are applied within one transaction. */
 export function allProjections(packs: PackSource): Projection[] {
-  return [new PersonsProjection(packs), new AccountsProjection(), new InstitutionMonthsProjection(), new InstitutionsProjection(), new DisputesProjection()];
+  return [
+    new PersonsProjection(packs),
+    new AccountsProjection(),
+    new InstitutionMonthsProjection(),
+    new InstitutionsProjection(),
+    new DisputesProjection(),
+  ];
 }
 
 export { AccountsProjection, DisputesProjection, InstitutionMonthsProjection, InstitutionsProjection, PersonsProjection };

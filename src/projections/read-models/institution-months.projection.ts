@@ -90,18 +90,39 @@ export class InstitutionMonthsProjection implements Projection {
       const a = d.decision.amounts;
       const month = d.decision.visitDate.slice(0, 7);
       store
-        .stmt('INSERT INTO rm_institution_visit (person_id, settlement_id, institution_code, month, total, policy_scope, fund, position, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(personId, d.settlementId, d.institution.code, month, a.total, a.policyScope, a.fund, event.position, event.metadata.recordedAt);
+        .stmt(
+          'INSERT INTO rm_institution_visit (person_id, settlement_id, institution_code, month, total, policy_scope, fund, position, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        )
+        .run(
+          personId,
+          d.settlementId,
+          d.institution.code,
+          month,
+          a.total,
+          a.policyScope,
+          a.fund,
+          event.position,
+          event.metadata.recordedAt,
+        );
       this.add(store, d.institution.code, month, 1, a.total, a.policyScope, a.fund);
     } else if (event.type === 'SettlementReversed') {
       const settlementId = (event.data as SettlementReversed['data']).settlementId;
-      const v = store.stmt('SELECT institution_code, month, total, policy_scope, fund FROM rm_institution_visit WHERE person_id = ? AND settlement_id = ? AND reversed_position IS NULL').get(personId, settlementId) as
-        | { institution_code: string; month: string; total: string; policy_scope: string; fund: string }
-        | undefined;
+      const v = store
+        .stmt(
+          'SELECT institution_code, month, total, policy_scope, fund FROM rm_institution_visit WHERE person_id = ? AND settlement_id = ? AND reversed_position IS NULL',
+        )
+        .get(personId, settlementId) as
+        { institution_code: string; month: string; total: string; policy_scope: string; fund: string } | undefined;
       if (!v) return;
-      store.stmt('UPDATE rm_institution_visit SET reversed_position = ?, reversed_recorded_at = ? WHERE person_id = ? AND settlement_id = ?').run(event.position, event.metadata.recordedAt, personId, settlementId);
+      store
+        .stmt('UPDATE rm_institution_visit SET reversed_position = ?, reversed_recorded_at = ? WHERE person_id = ? AND settlement_id = ?')
+        .run(event.position, event.metadata.recordedAt, personId, settlementId);
       // A reversed settlement leaves the month with its corrections.
-      store.stmt('UPDATE rm_institution_adjustment SET reversed_position = ?, reversed_recorded_at = ? WHERE person_id = ? AND settlement_id = ? AND reversed_position IS NULL').run(event.position, event.metadata.recordedAt, personId, settlementId);
+      store
+        .stmt(
+          'UPDATE rm_institution_adjustment SET reversed_position = ?, reversed_recorded_at = ? WHERE person_id = ? AND settlement_id = ? AND reversed_position IS NULL',
+        )
+        .run(event.position, event.metadata.recordedAt, personId, settlementId);
       this.add(store, v.institution_code, v.month, -1, neg(v.total), neg(v.policy_scope), neg(v.fund));
     } else if (event.type === 'SettlementAdjusted') {
       recordAdjustment(store, personId, event);
@@ -111,9 +132,20 @@ export class InstitutionMonthsProjection implements Projection {
   private add(store: ReadModelStore, code: string, month: string, visits: number, total: string, scope: string, fund: string): void {
     const key = `${code}\u0000${month}`;
     let row = this.months.get(key);
-    if (row === undefined) row = store.stmt('SELECT institution_code, month, visits, total_cost, policy_scope_cost, fund_due FROM rm_institution_month WHERE institution_code = ? AND month = ?').get(code, month) as MonthRow | undefined;
+    if (row === undefined)
+      row = store
+        .stmt(
+          'SELECT institution_code, month, visits, total_cost, policy_scope_cost, fund_due FROM rm_institution_month WHERE institution_code = ? AND month = ?',
+        )
+        .get(code, month) as MonthRow | undefined;
     const base = row ?? { institution_code: code, month, visits: 0, total_cost: '0.00', policy_scope_cost: '0.00', fund_due: '0.00' };
-    this.months.set(key, { ...base, visits: base.visits + visits, total_cost: plus(base.total_cost, total), policy_scope_cost: plus(base.policy_scope_cost, scope), fund_due: plus(base.fund_due, fund) });
+    this.months.set(key, {
+      ...base,
+      visits: base.visits + visits,
+      total_cost: plus(base.total_cost, total),
+      policy_scope_cost: plus(base.policy_scope_cost, scope),
+      fund_due: plus(base.fund_due, fund),
+    });
     this.changed.add(key);
   }
 }
@@ -132,9 +164,9 @@ const plus = (a: string, b: string): string => fmt(money(a).plus(money(b)));
 const minus = (a: string, b: string): string => fmt(money(a).minus(money(b)));
 
 export function readInstitutionMonth(store: ReadModelStore, code: string, month: string): InstitutionMonthTotals {
-  const row = store.stmt('SELECT visits, total_cost, policy_scope_cost, fund_due FROM rm_institution_month WHERE institution_code = ? AND month = ?').get(code, month) as
-    | { visits: number; total_cost: string; policy_scope_cost: string; fund_due: string }
-    | undefined;
+  const row = store
+    .stmt('SELECT visits, total_cost, policy_scope_cost, fund_due FROM rm_institution_month WHERE institution_code = ? AND month = ?')
+    .get(code, month) as { visits: number; total_cost: string; policy_scope_cost: string; fund_due: string } | undefined;
   return {
     institutionCode: code,
     month,
@@ -142,22 +174,50 @@ export function readInstitutionMonth(store: ReadModelStore, code: string, month:
     totalCost: row?.total_cost ?? '0.00',
     policyScopeCost: row?.policy_scope_cost ?? '0.00',
     fundDue: row?.fund_due ?? '0.00',
-    ...withAdjustments(row?.total_cost ?? '0.00', row?.policy_scope_cost ?? '0.00', row?.fund_due ?? '0.00', readAdjustments(store, code, month).filter((r) => r.reversed_position === null)),
+    ...withAdjustments(
+      row?.total_cost ?? '0.00',
+      row?.policy_scope_cost ?? '0.00',
+      row?.fund_due ?? '0.00',
+      readAdjustments(store, code, month).filter((r) => r.reversed_position === null),
+    ),
   };
 }
 
 /** The month's totals as the ledger stood at `asOf`: settlements recorded by then, less reversals recorded by then. */
 export function readInstitutionMonthAsOf(store: ReadModelStore, code: string, month: string, asOf: AsOf): InstitutionMonthTotals {
   const rows = store
-    .stmt('SELECT total, policy_scope, fund, position, recorded_at, reversed_position, reversed_recorded_at FROM rm_institution_visit WHERE institution_code = ? AND month = ?')
-    .all(code, month) as Array<{ total: string; policy_scope: string; fund: string; position: number; recorded_at: string; reversed_position: number | null; reversed_recorded_at: string | null }>;
-  const by = (position: number, recordedAt: string): boolean => ('position' in asOf ? position <= asOf.position : shanghaiDate(recordedAt) <= asOf.date);
-  const counted = rows.filter((r) => by(r.position, r.recorded_at) && !(r.reversed_position !== null && by(r.reversed_position, r.reversed_recorded_at!)));
+    .stmt(
+      'SELECT total, policy_scope, fund, position, recorded_at, reversed_position, reversed_recorded_at FROM rm_institution_visit WHERE institution_code = ? AND month = ?',
+    )
+    .all(code, month) as Array<{
+    total: string;
+    policy_scope: string;
+    fund: string;
+    position: number;
+    recorded_at: string;
+    reversed_position: number | null;
+    reversed_recorded_at: string | null;
+  }>;
+  const by = (position: number, recordedAt: string): boolean =>
+    'position' in asOf ? position <= asOf.position : shanghaiDate(recordedAt) <= asOf.date;
+  const counted = rows.filter(
+    (r) => by(r.position, r.recorded_at) && !(r.reversed_position !== null && by(r.reversed_position, r.reversed_recorded_at!)),
+  );
   const totalCost = fmt(sum(counted.map((r) => money(r.total))));
   const policyScopeCost = fmt(sum(counted.map((r) => money(r.policy_scope))));
   const fundDue = fmt(sum(counted.map((r) => money(r.fund))));
-  const adjustments = readAdjustments(store, code, month).filter((r) => by(r.position, r.recorded_at) && !(r.reversed_position !== null && by(r.reversed_position, r.reversed_recorded_at!)));
-  return { institutionCode: code, month, visits: counted.length, totalCost, policyScopeCost, fundDue, ...withAdjustments(totalCost, policyScopeCost, fundDue, adjustments) };
+  const adjustments = readAdjustments(store, code, month).filter(
+    (r) => by(r.position, r.recorded_at) && !(r.reversed_position !== null && by(r.reversed_position, r.reversed_recorded_at!)),
+  );
+  return {
+    institutionCode: code,
+    month,
+    visits: counted.length,
+    totalCost,
+    policyScopeCost,
+    fundDue,
+    ...withAdjustments(totalCost, policyScopeCost, fundDue, adjustments),
+  };
 }
 
 interface AdjustmentRow {
@@ -182,21 +242,38 @@ interface AdjustmentRow {
  */
 function recordAdjustment(store: ReadModelStore, personId: string, event: RecordedEvent): void {
   const d = event.data as SettlementAdjusted['data'];
-  const visit = store.stmt('SELECT institution_code, month, total, policy_scope FROM rm_institution_visit WHERE person_id = ? AND settlement_id = ?').get(personId, d.settlementId) as
-    | { institution_code: string; month: string; total: string; policy_scope: string }
-    | undefined;
+  const visit = store
+    .stmt('SELECT institution_code, month, total, policy_scope FROM rm_institution_visit WHERE person_id = ? AND settlement_id = ?')
+    .get(personId, d.settlementId) as { institution_code: string; month: string; total: string; policy_scope: string } | undefined;
   if (!visit) return;
-  const before = (store.stmt('SELECT total, policy_scope FROM rm_institution_adjustment WHERE person_id = ? AND settlement_id = ? ORDER BY position DESC LIMIT 1').get(personId, d.settlementId) as
-    | { total: string; policy_scope: string }
-    | undefined) ?? visit;
+  const before =
+    (store
+      .stmt(
+        'SELECT total, policy_scope FROM rm_institution_adjustment WHERE person_id = ? AND settlement_id = ? ORDER BY position DESC LIMIT 1',
+      )
+      .get(personId, d.settlementId) as { total: string; policy_scope: string } | undefined) ?? visit;
   const a = d.decision.amounts;
   store
     .stmt(
       `INSERT INTO rm_institution_adjustment (person_id, settlement_id, position, recorded_at, institution_code, month, correction_id, total, policy_scope,
         delta_total, delta_policy_scope, delta_fund, delta_account, delta_cash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
-    .run(personId, d.settlementId, event.position, event.metadata.recordedAt, visit.institution_code, visit.month, d.correctionId, a.total, a.policyScope,
-      minus(a.total, before.total), minus(a.policyScope, before.policy_scope), d.delta.fund, d.delta.account, d.delta.cash);
+    .run(
+      personId,
+      d.settlementId,
+      event.position,
+      event.metadata.recordedAt,
+      visit.institution_code,
+      visit.month,
+      d.correctionId,
+      a.total,
+      a.policyScope,
+      minus(a.total, before.total),
+      minus(a.policyScope, before.policy_scope),
+      d.delta.fund,
+      d.delta.account,
+      d.delta.cash,
+    );
 }
 
 function readAdjustments(store: ReadModelStore, code: string, month: string): AdjustmentRow[] {
@@ -209,7 +286,12 @@ function readAdjustments(store: ReadModelStore, code: string, month: string): Ad
 }
 
 /** The month's adjustments (rows already filtered to those that count) and the net figures. */
-function withAdjustments(totalCost: string, policyScopeCost: string, fundDue: string, live: AdjustmentRow[]): Pick<InstitutionMonthTotals, 'adjustments' | 'fundDueNet' | 'totalCostNet' | 'policyScopeCostNet'> {
+function withAdjustments(
+  totalCost: string,
+  policyScopeCost: string,
+  fundDue: string,
+  live: AdjustmentRow[],
+): Pick<InstitutionMonthTotals, 'adjustments' | 'fundDueNet' | 'totalCostNet' | 'policyScopeCostNet'> {
   const total = (pick: (r: AdjustmentRow) => string): string => fmt(sum(live.map((r) => money(pick(r)))));
   const adjustments: MonthAdjustments = {
     settlements: new Set(live.map((r) => `${r.person_id}\u0000${r.settlement_id}`)).size,
@@ -219,5 +301,10 @@ function withAdjustments(totalCost: string, policyScopeCost: string, fundDue: st
     totalCost: total((r) => r.delta_total),
     policyScopeCost: total((r) => r.delta_policy_scope),
   };
-  return { adjustments, fundDueNet: plus(fundDue, adjustments.fund), totalCostNet: plus(totalCost, adjustments.totalCost), policyScopeCostNet: plus(policyScopeCost, adjustments.policyScopeCost) };
+  return {
+    adjustments,
+    fundDueNet: plus(fundDue, adjustments.fund),
+    totalCostNet: plus(totalCost, adjustments.totalCost),
+    policyScopeCostNet: plus(policyScopeCost, adjustments.policyScopeCost),
+  };
 }

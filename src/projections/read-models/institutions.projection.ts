@@ -19,12 +19,17 @@ export class InstitutionsProjection implements Projection {
     if (!event.streamId.startsWith(INSTITUTION_STREAM)) return;
     if (event.type === 'InstitutionRegistered') {
       const profile = event.data as InstitutionProfile;
-      store.stmt('INSERT OR IGNORE INTO rm_institution (code, registered_position, region, profile) VALUES (?, ?, ?, ?)').run(profile.code, event.position, profile.region, JSON.stringify(profile));
+      store
+        .stmt('INSERT OR IGNORE INTO rm_institution (code, registered_position, region, profile) VALUES (?, ?, ?, ?)')
+        .run(profile.code, event.position, profile.region, JSON.stringify(profile));
     } else if (event.type === 'InstitutionProfileChanged') {
       const code = event.streamId.slice(INSTITUTION_STREAM.length);
       const row = store.stmt('SELECT profile FROM rm_institution WHERE code = ?').get(code) as { profile: string } | undefined;
       if (!row) return;
-      const profile: InstitutionProfile = { ...JSON.parse(row.profile), ...(event.data as { changes: Partial<InstitutionProfile> }).changes };
+      const profile: InstitutionProfile = {
+        ...JSON.parse(row.profile),
+        ...(event.data as { changes: Partial<InstitutionProfile> }).changes,
+      };
       store.stmt('UPDATE rm_institution SET region = ?, profile = ? WHERE code = ?').run(profile.region, JSON.stringify(profile), code);
     }
   }

@@ -2,7 +2,18 @@ import type { RecordedEvent } from '../../event-store/event-store.port';
 import type { SettlementReversed } from '../../modules/claims/claims.events';
 import { Projection, personIdOfStream } from '../projection';
 import type { ReadModelStore } from '../read-model-store';
-import { addAdjustment, evolveProfile, PackSource, PersonProfile, PersonYearView, RateSegment, rateTimeline, summarizeYear, VisitRecord, visitRecordOf } from '../person-views';
+import {
+  addAdjustment,
+  evolveProfile,
+  PackSource,
+  PersonProfile,
+  PersonYearView,
+  RateSegment,
+  rateTimeline,
+  summarizeYear,
+  VisitRecord,
+  visitRecordOf,
+} from '../person-views';
 
 /**
  * Persons: profile (category timeline), settlements, the person's year (fund paid, cap in
@@ -62,7 +73,11 @@ export class PersonsProjection implements Projection {
       case 'EnrolmentEnded': {
         const profile = evolveProfile(readProfile(store, personId), event);
         if (!profile) return;
-        store.stmt('INSERT INTO rm_person (person_id, profile, last_position) VALUES (?, ?, ?) ON CONFLICT(person_id) DO UPDATE SET profile = excluded.profile, last_position = excluded.last_position').run(personId, JSON.stringify(profile), event.position);
+        store
+          .stmt(
+            'INSERT INTO rm_person (person_id, profile, last_position) VALUES (?, ?, ?) ON CONFLICT(person_id) DO UPDATE SET profile = excluded.profile, last_position = excluded.last_position',
+          )
+          .run(personId, JSON.stringify(profile), event.position);
         this.writeTimeline(store, profile);
         // A category change moves the caps of every year already summarised.
         const years = store.stmt('SELECT DISTINCT year FROM rm_person_visit WHERE person_id = ?').all(personId) as Array<{ year: number }>;
@@ -71,16 +86,28 @@ export class PersonsProjection implements Projection {
       }
       case 'VisitSettled': {
         const record = visitRecordOf(personId, event);
-        store.stmt('INSERT INTO rm_person_visit (person_id, settlement_id, year, record, position, reversed_position) VALUES (?, ?, ?, ?, ?, NULL)').run(personId, record.settlementId, record.year, JSON.stringify(record), record.position);
+        store
+          .stmt(
+            'INSERT INTO rm_person_visit (person_id, settlement_id, year, record, position, reversed_position) VALUES (?, ?, ?, ?, ?, NULL)',
+          )
+          .run(personId, record.settlementId, record.year, JSON.stringify(record), record.position);
         this.touch(store, personId, event.position, record.year);
         return;
       }
       case 'SettlementReversed': {
         const settlementId = (event.data as SettlementReversed['data']).settlementId;
-        const row = store.stmt('SELECT record, year FROM rm_person_visit WHERE person_id = ? AND settlement_id = ?').get(personId, settlementId) as { record: string; year: number } | undefined;
+        const row = store
+          .stmt('SELECT record, year FROM rm_person_visit WHERE person_id = ? AND settlement_id = ?')
+          .get(personId, settlementId) as { record: string; year: number } | undefined;
         if (!row) return;
-        const record: VisitRecord = { ...JSON.parse(row.record), reversedPosition: event.position, reversedRecordedAt: event.metadata.recordedAt };
-        store.stmt('UPDATE rm_person_visit SET record = ?, reversed_position = ? WHERE person_id = ? AND settlement_id = ?').run(JSON.stringify(record), event.position, personId, settlementId);
+        const record: VisitRecord = {
+          ...JSON.parse(row.record),
+          reversedPosition: event.position,
+          reversedRecordedAt: event.metadata.recordedAt,
+        };
+        store
+          .stmt('UPDATE rm_person_visit SET record = ?, reversed_position = ? WHERE person_id = ? AND settlement_id = ?')
+          .run(JSON.stringify(record), event.position, personId, settlementId);
         this.touch(store, personId, event.position, row.year);
         return;
       }
@@ -95,11 +122,15 @@ export class PersonsProjection implements Projection {
   /** Issue 15: the settlement row keeps its corrections in order; its year is summarised again. */
   private applyAdjustment(store: ReadModelStore, personId: string, event: RecordedEvent): void {
     const settlementId = (event.data as { settlementId: string }).settlementId;
-    const row = store.stmt('SELECT record, year FROM rm_person_visit WHERE person_id = ? AND settlement_id = ?').get(personId, settlementId) as { record: string; year: number } | undefined;
+    const row = store
+      .stmt('SELECT record, year FROM rm_person_visit WHERE person_id = ? AND settlement_id = ?')
+      .get(personId, settlementId) as { record: string; year: number } | undefined;
     if (!row) return;
     const visits = [JSON.parse(row.record) as VisitRecord];
     addAdjustment(visits, event);
-    store.stmt('UPDATE rm_person_visit SET record = ? WHERE person_id = ? AND settlement_id = ?').run(JSON.stringify(visits[0]), personId, settlementId);
+    store
+      .stmt('UPDATE rm_person_visit SET record = ? WHERE person_id = ? AND settlement_id = ?')
+      .run(JSON.stringify(visits[0]), personId, settlementId);
     this.touch(store, personId, event.position, row.year);
   }
 
@@ -111,14 +142,18 @@ export class PersonsProjection implements Projection {
   private writeYear(store: ReadModelStore, profile: PersonProfile, year: number): void {
     const view = summarizeYear(this.packs, profile, readVisits(store, profile.personId, year), year);
     store
-      .stmt('INSERT INTO rm_person_year (person_id, year, fund_paid, cap_in_force, cap_remaining, view) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(person_id, year) DO UPDATE SET fund_paid = excluded.fund_paid, cap_in_force = excluded.cap_in_force, cap_remaining = excluded.cap_remaining, view = excluded.view')
+      .stmt(
+        'INSERT INTO rm_person_year (person_id, year, fund_paid, cap_in_force, cap_remaining, view) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(person_id, year) DO UPDATE SET fund_paid = excluded.fund_paid, cap_in_force = excluded.cap_in_force, cap_remaining = excluded.cap_remaining, view = excluded.view',
+      )
       .run(profile.personId, year, view.fundPaid, view.capInForce, view.capRemaining, JSON.stringify(view));
   }
 
   private writeTimeline(store: ReadModelStore, profile: PersonProfile): void {
     store.stmt('DELETE FROM rm_rate_timeline WHERE person_id = ?').run(profile.personId);
     rateTimeline(this.packs, profile).forEach((s, seq) =>
-      store.stmt('INSERT INTO rm_rate_timeline (person_id, seq, from_date, to_date, category, pack_id, segment) VALUES (?, ?, ?, ?, ?, ?, ?)').run(profile.personId, seq, s.from, s.to ?? null, s.category, s.packId, JSON.stringify(s)),
+      store
+        .stmt('INSERT INTO rm_rate_timeline (person_id, seq, from_date, to_date, category, pack_id, segment) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(profile.personId, seq, s.from, s.to ?? null, s.category, s.packId, JSON.stringify(s)),
     );
   }
 }
@@ -129,13 +164,16 @@ export function readProfile(store: ReadModelStore, personId: string): PersonProf
 }
 
 export function readVisits(store: ReadModelStore, personId: string, year: number): VisitRecord[] {
-  const rows = store.stmt('SELECT record FROM rm_person_visit WHERE person_id = ? AND year = ? ORDER BY position').all(personId, year) as Array<{ record: string }>;
+  const rows = store
+    .stmt('SELECT record FROM rm_person_visit WHERE person_id = ? AND year = ? ORDER BY position')
+    .all(personId, year) as Array<{ record: string }>;
   return rows.map((r) => JSON.parse(r.record) as VisitRecord);
 }
 
 /** The stored year, or (for a year without settlements) the summary of no visits. */
 export function readPersonYear(store: ReadModelStore, packs: PackSource, personId: string, year: number): PersonYearView | undefined {
-  const row = store.stmt('SELECT view FROM rm_person_year WHERE person_id = ? AND year = ?').get(personId, year) as { view: string } | undefined;
+  const row = store.stmt('SELECT view FROM rm_person_year WHERE person_id = ? AND year = ?').get(personId, year) as
+    { view: string } | undefined;
   if (row) return JSON.parse(row.view) as PersonYearView;
   const profile = readProfile(store, personId);
   return profile ? summarizeYear(packs, profile, [], year) : undefined;
@@ -143,7 +181,9 @@ export function readPersonYear(store: ReadModelStore, packs: PackSource, personI
 
 export function readRateTimeline(store: ReadModelStore, personId: string): RateSegment[] | undefined {
   if (!readProfile(store, personId)) return undefined;
-  const rows = store.stmt('SELECT segment FROM rm_rate_timeline WHERE person_id = ? ORDER BY seq').all(personId) as Array<{ segment: string }>;
+  const rows = store.stmt('SELECT segment FROM rm_rate_timeline WHERE person_id = ? ORDER BY seq').all(personId) as Array<{
+    segment: string;
+  }>;
   return rows.map((r) => JSON.parse(r.segment) as RateSegment);
 }
 
@@ -177,7 +217,15 @@ export function listPersons(store: ReadModelStore, filter: PersonFilter, afterId
          AND (? IS NULL OR json_extract(profile, '$.categoryTimeline[#-1].category') = ?)
        ORDER BY person_id LIMIT ?`,
     )
-    .all(afterId ?? '', ...twice(filter.idPrefix), filter.idPrefix ?? null, ...twice(filter.region), ...twice(filter.scheme), ...twice(filter.category), limit) as Array<{ profile: string }>;
+    .all(
+      afterId ?? '',
+      ...twice(filter.idPrefix),
+      filter.idPrefix ?? null,
+      ...twice(filter.region),
+      ...twice(filter.scheme),
+      ...twice(filter.category),
+      limit,
+    ) as Array<{ profile: string }>;
   return rows.map((r) => listItemOf(JSON.parse(r.profile) as PersonProfile));
 }
 
@@ -185,5 +233,12 @@ const twice = (value: string | undefined): [string | null, string | null] => [va
 
 function listItemOf(p: PersonProfile): PersonListItem {
   const category = p.categoryTimeline[p.categoryTimeline.length - 1].category;
-  return { personId: p.personId, scheme: p.scheme, region: p.region, category, enrolledOn: p.enrolledOn, ...(p.endedOn ? { endedOn: p.endedOn } : {}) };
+  return {
+    personId: p.personId,
+    scheme: p.scheme,
+    region: p.region,
+    category,
+    enrolledOn: p.enrolledOn,
+    ...(p.endedOn ? { endedOn: p.endedOn } : {}),
+  };
 }

@@ -36,7 +36,10 @@ export class Browser {
   private readonly listeners: Array<(msg: any) => void> = [];
   private buffer = '';
 
-  private constructor(private readonly child: ChildProcess, private readonly profileDir: string) {
+  private constructor(
+    private readonly child: ChildProcess,
+    private readonly profileDir: string,
+  ) {
     const input = child.stdio[4] as Readable;
     input.setEncoding('utf8');
     input.on('data', (chunk: string) => {
@@ -57,7 +60,9 @@ export class Browser {
 
   static async launch(): Promise<Browser> {
     const profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chromium-profile-'));
-    const child = spawn(chromiumBinary(), [...CHROMIUM_FLAGS, `--user-data-dir=${profileDir}`, 'about:blank'], { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] });
+    const child = spawn(chromiumBinary(), [...CHROMIUM_FLAGS, `--user-data-dir=${profileDir}`, 'about:blank'], {
+      stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr!.on('data', (d) => (stderr = (stderr + String(d)).slice(-4000)));
     const browser = new Browser(child, profileDir);
@@ -120,7 +125,10 @@ export class Browser {
 
 export class Page {
   readonly consoleErrors: string[] = [];
-  constructor(private readonly browser: Browser, readonly sessionId: string) {}
+  constructor(
+    private readonly browser: Browser,
+    readonly sessionId: string,
+  ) {}
 
   send(method: string, params: Record<string, unknown> = {}): Promise<any> {
     return this.browser.send(method, params, this.sessionId);

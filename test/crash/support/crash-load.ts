@@ -63,7 +63,9 @@ export class CrashLedger {
   events(types: string[]): Array<{ streamId: string; type: string; data: any }> {
     const db = new Database(this.db, { readonly: true, fileMustExist: true });
     try {
-      const rows = db.prepare(`SELECT stream_id, type, data FROM events WHERE type IN (${types.map(() => '?').join(',')}) ORDER BY position`).all(...types) as Array<{ stream_id: string; type: string; data: string }>;
+      const rows = db
+        .prepare(`SELECT stream_id, type, data FROM events WHERE type IN (${types.map(() => '?').join(',')}) ORDER BY position`)
+        .all(...types) as Array<{ stream_id: string; type: string; data: string }>;
       return rows.map((r) => ({ streamId: r.stream_id, type: r.type, data: JSON.parse(r.data) }));
     } finally {
       db.close();
@@ -81,10 +83,22 @@ export class CrashLedger {
   }
 }
 
-export async function setUpLedger(ledger: CrashLedger, persons: Array<{ personId: string; relatives?: object[] }>, credits: Record<string, string[]> = {}): Promise<void> {
+export async function setUpLedger(
+  ledger: CrashLedger,
+  persons: Array<{ personId: string; relatives?: object[] }>,
+  credits: Record<string, string[]> = {},
+): Promise<void> {
   for (const body of INSTITUTIONS) expect((await ledger.http.post('/institutions', body)).status).toBe(201);
   for (const p of persons) {
-    const body = { personId: p.personId, scheme: 'employee', category: 'in_service', region: 'nanyang', enrolledOn: '2023-01-01', contributionBase: '6000.00', relatives: p.relatives ?? [] };
+    const body = {
+      personId: p.personId,
+      scheme: 'employee',
+      category: 'in_service',
+      region: 'nanyang',
+      enrolledOn: '2023-01-01',
+      contributionBase: '6000.00',
+      relatives: p.relatives ?? [],
+    };
     expect((await ledger.http.post('/persons', body)).status).toBe(201);
   }
   for (const [personId, months] of Object.entries(credits)) {
@@ -96,14 +110,28 @@ export async function setUpLedger(ledger: CrashLedger, persons: Array<{ personId
 export function visitBody(settlementId: string, n: number, amount: string, account: object = { source: 'none' }): Record<string, unknown> {
   const day = new Date(Date.UTC(2023, 0, 2) + (n % 330) * 86_400_000).toISOString().slice(0, 10);
   const at = `${day}T${String(8 + (n % 9)).padStart(2, '0')}:${String(n % 60).padStart(2, '0')}:00+08:00`;
-  return { settlementId, visitId: `V-${settlementId}`, institutionCode: 'NY-L2', occurredAt: at, settledAt: at, medType: 'ordinary', lines: [{ code: 'A01', amount, inCatalogue: true }], account };
+  return {
+    settlementId,
+    visitId: `V-${settlementId}`,
+    institutionCode: 'NY-L2',
+    occurredAt: at,
+    settledAt: at,
+    medType: 'ordinary',
+    lines: [{ code: 'A01', amount, inCatalogue: true }],
+    account,
+  };
 }
 
 /**
  * Sends the requests with `concurrency` workers and SIGKILLs the service once `killAfter`
  * were acknowledged; workers stop sending once the service is gone.
  */
-export async function loadUntilKilled(ledger: CrashLedger, requests: SettleRequest[], concurrency: number, killAfter: number): Promise<void> {
+export async function loadUntilKilled(
+  ledger: CrashLedger,
+  requests: SettleRequest[],
+  concurrency: number,
+  killAfter: number,
+): Promise<void> {
   let next = 0;
   let acked = 0;
   let killing: Promise<void> | undefined;
@@ -127,13 +155,18 @@ export async function loadUntilKilled(ledger: CrashLedger, requests: SettleReque
 /** Runs `fn` over the items, `width` at a time. */
 async function inParallel<T>(items: T[], fn: (item: T) => Promise<void>, width = 8): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: width }, async () => {
-    while (next < items.length) await fn(items[next++]);
-  }));
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < items.length) await fn(items[next++]);
+    }),
+  );
 }
 
 /** After a restart: acknowledged ones present once; the others retried with their key, then present once. */
-export async function checkExactlyOnce(ledger: CrashLedger, requests: SettleRequest[]): Promise<{ lost: number; duplicated: number; retried: number }> {
+export async function checkExactlyOnce(
+  ledger: CrashLedger,
+  requests: SettleRequest[],
+): Promise<{ lost: number; duplicated: number; retried: number }> {
   const acked = requests.filter((r) => r.status !== undefined && r.status >= 200 && r.status < 300);
   // Every body is valid: the only answers are 2xx, or 409 (contention; a client retries it).
   expect(requests.filter((r) => r.status !== undefined && !(r.status < 300 || r.status === 409))).toEqual([]);
@@ -186,7 +219,6 @@ function stripAsOf(view: Record<string, unknown>): Record<string, unknown> {
 
 export function report(name: string, figures: Figures): void {
   if (process.env.LEDGER_REPORT === '1') {
-     
     console.log(`${name}: ${JSON.stringify(figures)}`);
   }
 }

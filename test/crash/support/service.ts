@@ -14,7 +14,9 @@ import * as ts from 'typescript';
 const ROOT = path.resolve(__dirname, '../../..');
 
 function walk(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? walk(path.join(dir, d.name)) : [path.join(dir, d.name)]));
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((d) => (d.isDirectory() ? walk(path.join(dir, d.name)) : [path.join(dir, d.name)]));
 }
 
 /** Transpiles src/ into a temp copy of the repo layout (config/ and node_modules linked); cached by content. */
@@ -26,7 +28,10 @@ export function buildService(): string {
   const entry = path.join(out, 'src', 'main.js');
   if (fs.existsSync(entry)) return entry;
   const staging = `${out}.${process.pid}`;
-  const { options } = ts.convertCompilerOptionsFromJson(JSON.parse(fs.readFileSync(path.join(ROOT, 'tsconfig.json'), 'utf8')).compilerOptions, ROOT);
+  const { options } = ts.convertCompilerOptionsFromJson(
+    JSON.parse(fs.readFileSync(path.join(ROOT, 'tsconfig.json'), 'utf8')).compilerOptions,
+    ROOT,
+  );
   for (const f of files) {
     const target = path.join(staging, path.relative(ROOT, f));
     fs.mkdirSync(path.dirname(target), { recursive: true });
@@ -34,7 +39,10 @@ export function buildService(): string {
       fs.copyFileSync(f, target);
       continue;
     }
-    const js = ts.transpileModule(fs.readFileSync(f, 'utf8'), { compilerOptions: { ...options, sourceMap: false }, fileName: f }).outputText;
+    const js = ts.transpileModule(fs.readFileSync(f, 'utf8'), {
+      compilerOptions: { ...options, sourceMap: false },
+      fileName: f,
+    }).outputText;
     fs.writeFileSync(target.replace(/\.ts$/, '.js'), js);
   }
   fs.symlinkSync(path.join(ROOT, 'config'), path.join(staging, 'config'));
@@ -80,7 +88,10 @@ export async function startService(entry: string, env: Record<string, string>): 
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`service exited with ${child.exitCode}: ${stderr}`);
-    const ok = await fetch(`${url}/health`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');

@@ -18,7 +18,11 @@ export type AccountRequestCommand =
   | Exclude<AccountCommand, { pack: PolicyPack }>;
 
 export class ExecuteAccountCommand extends Command<WriteOutcome> {
-  constructor(readonly personId: string, readonly command: AccountRequestCommand, readonly context: CommandContext) {
+  constructor(
+    readonly personId: string,
+    readonly command: AccountRequestCommand,
+    readonly context: CommandContext,
+  ) {
     super();
   }
 }
@@ -27,7 +31,12 @@ export class ExecuteAccountCommand extends Command<WriteOutcome> {
 export function packFor(catalog: PolicyCatalog, state: PersonState, date: string): PolicyPack {
   const { region, scheme } = state.enrollment;
   const pack = region && scheme ? catalog.resolve(region, scheme, date) : undefined;
-  if (!pack) throw new PolicyRefusal('NO_POLICY_IN_FORCE', catalog.notInForceClause(region, scheme, date), `no ${scheme} policy pack for region ${region} on ${date}`);
+  if (!pack)
+    throw new PolicyRefusal(
+      'NO_POLICY_IN_FORCE',
+      catalog.notInForceClause(region, scheme, date),
+      `no ${scheme} policy pack for region ${region} on ${date}`,
+    );
   return pack;
 }
 
@@ -58,7 +67,10 @@ function withPack(catalog: PolicyCatalog, command: AccountRequestCommand, state:
 
 @CommandHandler(ExecuteAccountCommand)
 export class ExecuteAccountHandler implements ICommandHandler<ExecuteAccountCommand, WriteOutcome> {
-  constructor(private readonly writer: PersonStreamWriter, @Inject(POLICY_CATALOG) private readonly catalog: PolicyCatalog) {}
+  constructor(
+    private readonly writer: PersonStreamWriter,
+    @Inject(POLICY_CATALOG) private readonly catalog: PolicyCatalog,
+  ) {}
 
   async execute({ personId, command, context: given }: ExecuteAccountCommand): Promise<WriteOutcome> {
     // The key is bound to this request: command, person and body.
@@ -76,16 +88,27 @@ export class ExecuteAccountHandler implements ICommandHandler<ExecuteAccountComm
     await this.writer.loadExisting(data.heirId); // 404 before anything is written
     const heir = (await this.writer.load(data.heirId)).state;
     if (!heir.enrollment.enrolled || heir.account.closed) {
-      throw new PolicyRefusal('HEIR_NOT_ENROLLED', balanceClause(packOn(this.catalog, heir, data.on)), `heir ${data.heirId} has no open account`);
+      throw new PolicyRefusal(
+        'HEIR_NOT_ENROLLED',
+        balanceClause(packOn(this.catalog, heir, data.on)),
+        `heir ${data.heirId} has no open account`,
+      );
     }
-    const first = await this.writer.write(personId, context, (state) => decideAccount({ type: 'BequeathAccount', data, pack: packOn(this.catalog, state, data.on) }, state));
+    const first = await this.writer.write(personId, context, (state) =>
+      decideAccount({ type: 'BequeathAccount', data, pack: packOn(this.catalog, state, data.on) }, state),
+    );
     const bequeathed = first.events.find((e) => e.type === 'AccountBequeathed')?.data as AccountBequeathed['data'] | undefined;
     // A key whose events (written before fingerprints) are not a bequest: another request's key.
     if (!bequeathed) throw new IdempotencyKeyReused(publicKey(context.commandId));
-    await this.writer.write(
-      data.heirId,
-      { ...context, commandId: `${context.commandId}:heir`, causationId: context.commandId },
-      (state) => decideAccount({ type: 'ReceiveInheritance', data: { fromPersonId: personId, amount: bequeathed.amount, on: data.on }, pack: packOn(this.catalog, state, data.on) }, state),
+    await this.writer.write(data.heirId, { ...context, commandId: `${context.commandId}:heir`, causationId: context.commandId }, (state) =>
+      decideAccount(
+        {
+          type: 'ReceiveInheritance',
+          data: { fromPersonId: personId, amount: bequeathed.amount, on: data.on },
+          pack: packOn(this.catalog, state, data.on),
+        },
+        state,
+      ),
     );
     return first;
   }

@@ -3,10 +3,20 @@ import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator'
 import { ID_PATTERN, IsLocalDate, IsMoneyString, IsMonth, MaxAmount } from '../../../http/validators';
 import type { OwnAccountPurpose } from '../accounts.events';
 
-const OWN_PURPOSES: OwnAccountPurpose[] = ['pharmacy', 'own_self_pay', 'own_large_amount_contribution', 'public_health', 'fitness_wellness', 'outside_basic_insurance'];
+const OWN_PURPOSES: OwnAccountPurpose[] = [
+  'pharmacy',
+  'own_self_pay',
+  'own_large_amount_contribution',
+  'public_health',
+  'fitness_wellness',
+  'outside_basic_insurance',
+];
 
 export class CreditMonthDto {
-  @ApiProperty({ example: '2023-06', description: 'Month credited; the category in force on its first day decides the amount (第八条, 第十一条).' })
+  @ApiProperty({
+    example: '2023-06',
+    description: 'Month credited; the category in force on its first day decides the amount (第八条, 第十一条).',
+  })
   @IsMonth()
   month!: string;
 }
@@ -19,7 +29,8 @@ export class PayFromAccountDto {
   @ApiProperty({
     enum: OWN_PURPOSES,
     example: 'pharmacy',
-    description: '第九条 allows pharmacy, own self-pay and the own large-amount contribution; 第十条 forbids public health, fitness/wellness and anything outside basic insurance (refused with 422).',
+    description:
+      '第九条 allows pharmacy, own self-pay and the own large-amount contribution; 第十条 forbids public health, fitness/wellness and anything outside basic insurance (refused with 422).',
   })
   @IsIn(OWN_PURPOSES)
   purpose!: OwnAccountPurpose;

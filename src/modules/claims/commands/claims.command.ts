@@ -15,7 +15,14 @@ import { preSettle, reverseSettlement, settleVisit } from '../claims.decide';
 import type { SettlementReversed } from '../claims.events';
 import { findSettlement } from '../claims.state';
 import { FamilyPaymentSaga } from '../family-payment.saga';
-import { checkActsFor, holderIdOf, SettlementFacts, settlementOutcome, type SettlementOutcome, type VisitRequest } from './settlement-facts';
+import {
+  checkActsFor,
+  holderIdOf,
+  SettlementFacts,
+  settlementOutcome,
+  type SettlementOutcome,
+  type VisitRequest,
+} from './settlement-facts';
 import type { PolicyCatalog } from '../../../policy/catalog';
 import type { Cited } from '../../../policy/citation';
 import { packFor } from '../../accounts/commands/accounts.command';
@@ -23,13 +30,22 @@ import { packFor } from '../../accounts/commands/accounts.command';
 export type { SettlementOutcome, VisitRequest } from './settlement-facts';
 
 export class SettleVisit extends Command<SettlementOutcome> {
-  constructor(readonly personId: string, readonly request: VisitRequest, readonly principal: Principal, readonly context: CommandContext) {
+  constructor(
+    readonly personId: string,
+    readonly request: VisitRequest,
+    readonly principal: Principal,
+    readonly context: CommandContext,
+  ) {
     super();
   }
 }
 
 export class PreSettleVisit extends Command<Decision> {
-  constructor(readonly personId: string, readonly request: VisitRequest, readonly principal: Principal) {
+  constructor(
+    readonly personId: string,
+    readonly request: VisitRequest,
+    readonly principal: Principal,
+  ) {
     super();
   }
 }
@@ -56,7 +72,11 @@ export class ReverseSettlement extends Command<ReversalOutcome> {
 
 @CommandHandler(SettleVisit)
 export class SettleVisitHandler implements ICommandHandler<SettleVisit, SettlementOutcome> {
-  constructor(private readonly writer: PersonStreamWriter, private readonly facts: SettlementFacts, private readonly familyPayment: FamilyPaymentSaga) {}
+  constructor(
+    private readonly writer: PersonStreamWriter,
+    private readonly facts: SettlementFacts,
+    private readonly familyPayment: FamilyPaymentSaga,
+  ) {}
 
   async execute({ personId, request, principal, context: given }: SettleVisit): Promise<SettlementOutcome> {
     // The controller fingerprints the body as sent; this covers callers of the command bus.
@@ -65,14 +85,19 @@ export class SettleVisitHandler implements ICommandHandler<SettleVisit, Settleme
     const institution = await this.facts.institution(request.institutionCode);
     if (request.account.source === 'relative') return this.familyPayment.settle(personId, request, institution, context);
     const account: AccountRequest = { source: request.account.source, balance: '0.00' };
-    const written = await this.writer.write(personId, context, (state) => settleVisit(this.facts.command(state, request, institution, account), state));
+    const written = await this.writer.write(personId, context, (state) =>
+      settleVisit(this.facts.command(state, request, institution, account), state),
+    );
     return settlementOutcome(personId, written, publicKey(context.commandId));
   }
 }
 
 @CommandHandler(PreSettleVisit)
 export class PreSettleVisitHandler implements ICommandHandler<PreSettleVisit, Decision> {
-  constructor(private readonly writer: PersonStreamWriter, private readonly facts: SettlementFacts) {}
+  constructor(
+    private readonly writer: PersonStreamWriter,
+    private readonly facts: SettlementFacts,
+  ) {}
 
   /** The decision a settlement would record now; nothing written. */
   async execute({ personId, request, principal }: PreSettleVisit): Promise<Decision> {
@@ -90,7 +115,11 @@ export class PreSettleVisitHandler implements ICommandHandler<PreSettleVisit, De
 
 @CommandHandler(ReverseSettlement)
 export class ReverseSettlementHandler implements ICommandHandler<ReverseSettlement, ReversalOutcome> {
-  constructor(private readonly writer: PersonStreamWriter, private readonly familyPayment: FamilyPaymentSaga, private readonly facts: SettlementFacts) {}
+  constructor(
+    private readonly writer: PersonStreamWriter,
+    private readonly familyPayment: FamilyPaymentSaga,
+    private readonly facts: SettlementFacts,
+  ) {}
 
   async execute({ personId, settlementId, reason, principal, context: given }: ReverseSettlement): Promise<ReversalOutcome> {
     const context = withFingerprint(given, 'claims.ReverseSettlement', personStreamId(personId), { settlementId, reason });
@@ -99,7 +128,11 @@ export class ReverseSettlementHandler implements ICommandHandler<ReverseSettleme
     if (s) checkActsFor(principal, s.institutionCode);
     else if (principal.role === 'institution') throw new Forbidden('not a settlement of this institution');
     const written = await this.writer.write(personId, context, (st) =>
-      reverseSettlement({ settlementId, reversedAt: this.writer.now().toISOString(), reason }, st, reversalWindow(this.facts.catalog, st, settlementId)),
+      reverseSettlement(
+        { settlementId, reversedAt: this.writer.now().toISOString(), reason },
+        st,
+        reversalWindow(this.facts.catalog, st, settlementId),
+      ),
     );
     const reversed = written.events.find((e) => e.type === 'SettlementReversed')?.data as SettlementReversed['data'] | undefined;
     if (reversed) {
@@ -110,7 +143,13 @@ export class ReverseSettlementHandler implements ICommandHandler<ReverseSettleme
   }
 }
 
-export const ClaimsCommandHandlers = [SettlementFacts, FamilyPaymentSaga, SettleVisitHandler, PreSettleVisitHandler, ReverseSettlementHandler];
+export const ClaimsCommandHandlers = [
+  SettlementFacts,
+  FamilyPaymentSaga,
+  SettleVisitHandler,
+  PreSettleVisitHandler,
+  ReverseSettlementHandler,
+];
 
 /** The reversal window of the pack in force on the settled visit's date (none for an unknown or reversed settlement). */
 function reversalWindow(catalog: PolicyCatalog, state: PersonState, settlementId: string): Cited<number> | undefined {

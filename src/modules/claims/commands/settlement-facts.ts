@@ -61,7 +61,11 @@ export function holderIdOf(request: VisitRequest): string {
 }
 
 /** The reply, built from the stored VisitSettled only (a replay never echoes the request). */
-export function settlementOutcome(personId: string, written: { created: boolean; revision: number; position: number; events: Array<{ type: string; data: unknown }> }, key: string): SettlementOutcome {
+export function settlementOutcome(
+  personId: string,
+  written: { created: boolean; revision: number; position: number; events: Array<{ type: string; data: unknown }> },
+  key: string,
+): SettlementOutcome {
   const found = written.events.find((e) => e.type === 'VisitSettled');
   // A key whose events (written before fingerprints) are not a settlement: another request's key.
   if (!found) throw new IdempotencyKeyReused(key);
@@ -86,7 +90,8 @@ export class SettlementFacts {
 
   async institution(code: string): Promise<InstitutionFactsFor> {
     const profile = await this.registry.find(code);
-    if (!profile) throw new PolicyRefusal('UNKNOWN_INSTITUTION', ledgerRule('registered-institution'), `institution ${code} is not registered`);
+    if (!profile)
+      throw new PolicyRefusal('UNKNOWN_INSTITUTION', ledgerRule('registered-institution'), `institution ${code} is not registered`);
     return (scheme) => ({
       code: profile.code,
       level: profile.level,
@@ -100,7 +105,13 @@ export class SettlementFacts {
   }
 
   /** The decider's command: the visit with its institution facts and the pack in force on the visit date. */
-  command(state: PersonState, request: VisitRequest, institution: InstitutionFactsFor, account: AccountRequest, familyPayment?: SettleVisitCommand['data']['familyPayment']): SettleVisitCommand {
+  command(
+    state: PersonState,
+    request: VisitRequest,
+    institution: InstitutionFactsFor,
+    account: AccountRequest,
+    familyPayment?: SettleVisitCommand['data']['familyPayment'],
+  ): SettleVisitCommand {
     if (!state.enrollment.personId) throw new PolicyRefusal('NOT_ENROLLED', ledgerRule('person-enrolled'), 'the person was never enrolled');
     const visitDate = shanghaiDate(request.visit.occurredAt);
     const facts = institution(state.enrollment.scheme!);
@@ -124,13 +135,23 @@ export class SettlementFacts {
     const pack = packFor(this.catalog, holder, visitDate);
     if (!relative) {
       // Only a relation the holder declared can use the account; an undeclared person has none.
-      throw new PolicyRefusal('RELATION_NOT_ALLOWED', familyUseAllowed(pack, 'undeclared').clause, `the account holder has not declared ${beneficiaryId} as a relative`);
+      throw new PolicyRefusal(
+        'RELATION_NOT_ALLOWED',
+        familyUseAllowed(pack, 'undeclared').clause,
+        `the account holder has not declared ${beneficiaryId} as a relative`,
+      );
     }
     const allowed = familyUseAllowed(pack, relative.relation);
     if (!allowed.allowed) {
-      throw new PolicyRefusal('RELATION_NOT_ALLOWED', allowed.clause, `a ${relative.relation}'s account may not pay (spouse, parents and children only)`, { relation: relative.relation });
+      throw new PolicyRefusal(
+        'RELATION_NOT_ALLOWED',
+        allowed.clause,
+        `a ${relative.relation}'s account may not pay (spouse, parents and children only)`,
+        { relation: relative.relation },
+      );
     }
-    if (!holder.enrollment.enrolled || holder.account.closed) throw new PolicyRefusal('ACCOUNT_CLOSED', allowed.clause, `the holder's account is closed`);
+    if (!holder.enrollment.enrolled || holder.account.closed)
+      throw new PolicyRefusal('ACCOUNT_CLOSED', allowed.clause, `the holder's account is closed`);
     return { source: 'relative', balance: holder.account.balance, holderId: holder.enrollment.personId!, relation: relative.relation };
   }
 }

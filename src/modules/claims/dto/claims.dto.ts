@@ -53,11 +53,18 @@ export class BillLineDto {
 }
 
 export class AccountUseDto {
-  @ApiProperty({ enum: ['none', 'own', 'relative'], example: 'own', description: "Which personal account pays the person's share, if the balance allows." })
+  @ApiProperty({
+    enum: ['none', 'own', 'relative'],
+    example: 'own',
+    description: "Which personal account pays the person's share, if the balance allows.",
+  })
   @IsIn(['none', 'own', 'relative'])
   source!: 'none' | 'own' | 'relative';
 
-  @ApiPropertyOptional({ example: 'P-0001', description: "For 'relative': the account holder (who must have declared this person as spouse, parent or child)." })
+  @ApiPropertyOptional({
+    example: 'P-0001',
+    description: "For 'relative': the account holder (who must have declared this person as spouse, parent or child).",
+  })
   @IsOptional()
   @Matches(ID_PATTERN)
   holderId?: string;

@@ -21,7 +21,11 @@ export interface SettlementDetail extends SettlementRecord {
  * reversal recorded later is not shown, and a settlement recorded later is not found.
  */
 export class GetSettlementQuery extends Query<SettlementDetail> {
-  constructor(readonly personId: string, readonly settlementId: string, readonly asOf?: AsOf) {
+  constructor(
+    readonly personId: string,
+    readonly settlementId: string,
+    readonly asOf?: AsOf,
+  ) {
     super();
   }
 }
@@ -34,8 +38,11 @@ export class GetSettlementHandler implements IQueryHandler<GetSettlementQuery, S
     const events = (await this.writer.loadExisting(personId)).events.filter((e) => recordedBy(e, asOf));
     const found = events.find((e) => e.type === 'VisitSettled' && (e.data as VisitSettled['data']).settlementId === settlementId);
     if (!found) throw new NotFound('settlement', settlementId);
-    const reversal = events.find((e) => e.type === 'SettlementReversed' && (e.data as SettlementReversed['data']).settlementId === settlementId);
-    const { decision, familyPayment, visit, institution, yearToDate, account, policyVersion, historical } = found.data as VisitSettled['data'];
+    const reversal = events.find(
+      (e) => e.type === 'SettlementReversed' && (e.data as SettlementReversed['data']).settlementId === settlementId,
+    );
+    const { decision, familyPayment, visit, institution, yearToDate, account, policyVersion, historical } =
+      found.data as VisitSettled['data'];
     return {
       personId,
       settlementId,

@@ -16,7 +16,11 @@ import type { EnrollmentState } from '../enrollment.state';
 
 /** One CQRS message carries any enrollment command; the decider's switch is exhaustive. */
 export class ExecuteEnrollmentCommand extends Command<WriteOutcome> {
-  constructor(readonly personId: string, readonly command: EnrollmentCommand, readonly context: CommandContext) {
+  constructor(
+    readonly personId: string,
+    readonly command: EnrollmentCommand,
+    readonly context: CommandContext,
+  ) {
     super();
   }
 }
@@ -35,14 +39,27 @@ export class ExecuteEnrollmentHandler implements ICommandHandler<ExecuteEnrollme
     const context = withFingerprint(given, `enrolment.${command.type}`, personStreamId(personId), command.data);
     if (command.type === 'Enrol') {
       // A person can only be enrolled where a policy pack of the scheme exists.
-      const known = this.catalog.packs().some((p) => p.kind === 'city' && p.region === command.data.region && p.scheme === command.data.scheme);
-      if (!known) throw new PolicyRefusal('NO_POLICY_FOR_REGION', ledgerRule('no-policy-for-region'), `no ${command.data.scheme} policy pack for region ${command.data.region}`);
+      const known = this.catalog
+        .packs()
+        .some((p) => p.kind === 'city' && p.region === command.data.region && p.scheme === command.data.scheme);
+      if (!known)
+        throw new PolicyRefusal(
+          'NO_POLICY_FOR_REGION',
+          ledgerRule('no-policy-for-region'),
+          `no ${command.data.scheme} policy pack for region ${command.data.region}`,
+        );
     }
     // Commands naming institutions get the registry's facts (404 for an unknown code) and the person's pack.
     const profiles = await this.institutions(command);
-    return this.writer.write(personId, context, (state) => decideEnrollment(this.withFacts(command, state.enrollment, profiles), state.enrollment, this.clauses(command, state.enrollment)), {
-      mustExist: command.type !== 'Enrol',
-    });
+    return this.writer.write(
+      personId,
+      context,
+      (state) =>
+        decideEnrollment(this.withFacts(command, state.enrollment, profiles), state.enrollment, this.clauses(command, state.enrollment)),
+      {
+        mustExist: command.type !== 'Enrol',
+      },
+    );
   }
 
   /** The registry profiles of the institutions the command names, in order. */
@@ -85,13 +102,21 @@ export class ExecuteEnrollmentHandler implements ICommandHandler<ExecuteEnrollme
     const { region, scheme } = command.type === 'Enrol' ? command.data : state;
     if (!region || !scheme) return enrollmentClauses(undefined);
     const date = commandDate(command);
-    const pack = command.type === 'DesignateFirstContactInstitution' ? this.packInYear(state, command.data.year) : date ? this.catalog.resolve(region, scheme, date) : undefined;
+    const pack =
+      command.type === 'DesignateFirstContactInstitution'
+        ? this.packInYear(state, command.data.year)
+        : date
+          ? this.catalog.resolve(region, scheme, date)
+          : undefined;
     return enrollmentClauses(pack, pack?.framework ? this.catalog.byId(pack.framework) : undefined);
   }
 
   /** The pack of the person's region and scheme in force at some point of the year. */
   private packInYear(state: EnrollmentState, year: number): CityPack | undefined {
-    return this.catalog.resolve(state.region!, state.scheme!, `${year}-01-01`) ?? this.catalog.resolve(state.region!, state.scheme!, `${year}-12-31`);
+    return (
+      this.catalog.resolve(state.region!, state.scheme!, `${year}-01-01`) ??
+      this.catalog.resolve(state.region!, state.scheme!, `${year}-12-31`)
+    );
   }
 }
 
@@ -120,12 +145,19 @@ function commandDate(command: EnrollmentCommand): string | undefined {
 
 function registered(profile: InstitutionProfile, pack: CityPack | undefined): RegisteredInstitution {
   const { tier } = pack ? tierOf(pack, profile) : { tier: profile.level };
-  return { code: profile.code, region: profile.region, designations: profile.designations, tier, ...(profile.pharmacy !== undefined ? { pharmacy: profile.pharmacy } : {}) };
+  return {
+    code: profile.code,
+    region: profile.region,
+    designations: profile.designations,
+    tier,
+    ...(profile.pharmacy !== undefined ? { pharmacy: profile.pharmacy } : {}),
+  };
 }
 
 /** The pack's contract-fee rule (安医保〔2019〕75号 附件), when it has one. */
 function contractFeeRule(pack: CityPack): ContractFeeRule | undefined {
-  const rule = pack.institution?.contractFee as { value: { fundPaysUpToPerPersonYear: string }; clause: string; document: string } | undefined;
+  const rule = pack.institution?.contractFee as
+    { value: { fundPaysUpToPerPersonYear: string }; clause: string; document: string } | undefined;
   return rule ? { perPersonYear: rule.value.fundPaysUpToPerPersonYear, clause: `${rule.document} ${rule.clause}` } : undefined;
 }
 

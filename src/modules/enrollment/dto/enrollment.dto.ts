@@ -1,6 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { ID_PATTERN, IsLocalDate, IsMoneyString, LEDGER_YEAR_MAX, LEDGER_YEAR_MIN, MaxAmount } from '../../../http/validators';
 
 const RELATIONS = ['spouse', 'parent', 'child', 'sibling', 'other'] as const;
@@ -53,7 +66,10 @@ export class EnrolPersonDto {
 }
 
 export class ChangeRetiredStatusDto {
-  @ApiProperty({ example: '2023-05-15', description: 'Day the change was processed; effective from the 1st of the next month (宛政办〔2022〕42号 第六条).' })
+  @ApiProperty({
+    example: '2023-05-15',
+    description: 'Day the change was processed; effective from the 1st of the next month (宛政办〔2022〕42号 第六条).',
+  })
   @IsLocalDate()
   processedOn!: string;
 }

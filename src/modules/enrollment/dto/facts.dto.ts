@@ -8,7 +8,10 @@ export class RecordFamilyDoctorContractDto {
   @Matches(ID_PATTERN, { message: 'contractId must be 1-64 letters, digits, . _ -' })
   contractId!: string;
 
-  @ApiProperty({ example: 'H-AY-TWN-01', description: "The family doctor's institution (registered, designated for the person's scheme, in the person's region)" })
+  @ApiProperty({
+    example: 'H-AY-TWN-01',
+    description: "The family doctor's institution (registered, designated for the person's scheme, in the person's region)",
+  })
   @Matches(ID_PATTERN, { message: 'institutionCode must be 1-64 letters, digits, . _ -' })
   institutionCode!: string;
 
@@ -20,7 +23,10 @@ export class RecordFamilyDoctorContractDto {
   @IsLocalDate()
   to!: string;
 
-  @ApiProperty({ example: '30.00', description: 'Contract service fee; the fund pays up to the pack limit per person-year, the rest is the person’s' })
+  @ApiProperty({
+    example: '30.00',
+    description: 'Contract service fee; the fund pays up to the pack limit per person-year, the rest is the person’s',
+  })
   @IsMoneyString()
   fee!: string;
 }

@@ -41,7 +41,12 @@ export class GetPersonHandler implements IQueryHandler<GetPersonQuery, PersonVie
         familyDoctorContracts: e.familyDoctorContracts,
         ended: e.ended,
       },
-      account: { balance: state.account.balance, credits: state.account.credits, debits: state.account.debits, closed: state.account.closed },
+      account: {
+        balance: state.account.balance,
+        credits: state.account.credits,
+        debits: state.account.debits,
+        closed: state.account.closed,
+      },
       settlements: state.claims.settlements,
     };
   }

@@ -53,7 +53,12 @@ export const NO_ACCOUNT_RULES_CLAUSE = ledgerRule('no-personal-account-rules');
 export const LEGACY_NO_ACCOUNT_RULES = /[^\s";,]+ \(no personal-account rules\)/g;
 
 /** How much of the share the account may pay, before the balance; a refusal records its reason. */
-function accountPayable(c: Adjudication, scope: PolicyScope, fund: Dec, personPart: Dec): { allowed: boolean; payable: Dec; clause: string } {
+function accountPayable(
+  c: Adjudication,
+  scope: PolicyScope,
+  fund: Dec,
+  personPart: Dec,
+): { allowed: boolean; payable: Dec; clause: string } {
   const rules = c.pack.account;
   if (!rules) {
     const clause = NO_ACCOUNT_RULES_CLAUSE;
@@ -66,7 +71,12 @@ function accountPayable(c: Adjudication, scope: PolicyScope, fund: Dec, personPa
   // fund ≤ policy scope ≤ medical total, so both bases are ≥ 0.
   const payable = vp.value.scope === 'policy_scope_self_pay' ? scope.policyScope.minus(fund) : scope.medicalTotal.minus(fund);
   if (payable.lessThan(personPart)) {
-    addReason(c.flags, 'ACCOUNT_EXCLUDED_COSTS', vp, `${c.show(personPart.minus(payable))} of the person's share may not be paid from the account`);
+    addReason(
+      c.flags,
+      'ACCOUNT_EXCLUDED_COSTS',
+      vp,
+      `${c.show(personPart.minus(payable))} of the person's share may not be paid from the account`,
+    );
   }
   return { allowed: true, payable, clause };
 }

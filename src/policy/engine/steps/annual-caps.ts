@@ -38,7 +38,12 @@ export function annualCaps(c: Adjudication, b: FundBase): FundPayment {
   const fund = min(fundBeforeCap, capRemainingBefore);
   const clause = categorySwitch ? `${cite(caps)}; ${cite(categorySwitch)}` : cite(caps);
   if (fund.lessThan(fundBeforeCap)) {
-    addReason(c.reasons, 'CAP_REACHED', clause, `the fund would pay ${c.show(fundBeforeCap)}; ${c.show(capRemainingBefore)} is left of the ${b.category} cap ${c.show(capAnnual)}`);
+    addReason(
+      c.reasons,
+      'CAP_REACHED',
+      clause,
+      `the fund would pay ${c.show(fundBeforeCap)}; ${c.show(capRemainingBefore)} is left of the ${b.category} cap ${c.show(capAnnual)}`,
+    );
   }
   c.trace.push({
     step: 'fund',

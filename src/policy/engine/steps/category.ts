@@ -22,7 +22,8 @@ export function categoryOnVisitDate(c: Adjudication): CategoryOnVisitDate {
   let timelineEntry: CategoryOnVisitDate['timelineEntry'];
   for (const e of timeline) if (e.from <= visitDate && (!timelineEntry || e.from >= timelineEntry.from)) timelineEntry = e;
   const category: PersonCategory = timelineEntry?.category ?? timeline[0]?.category ?? SCHEME_CATEGORIES[pack.scheme][0];
-  if (!SCHEME_CATEGORIES[pack.scheme].includes(category)) throw new InvalidInput('person.categoryTimeline', `category ${category} is not of the ${pack.scheme} scheme`);
+  if (!SCHEME_CATEGORIES[pack.scheme].includes(category))
+    throw new InvalidInput('person.categoryTimeline', `category ${category} is not of the ${pack.scheme} scheme`);
   let switchedThisYear = false;
   for (let i = 1; i < timeline.length; i++) {
     const e = timeline[i];

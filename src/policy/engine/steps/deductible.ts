@@ -18,12 +18,24 @@ export interface Deductible {
 
 const MS_PER_HOUR = 3_600_000;
 
-export function deductible(c: Adjudication, eligible: boolean, tier: InstitutionLevel, policyScope: Dec, deductibleMetBefore: Dec): Deductible {
+export function deductible(
+  c: Adjudication,
+  eligible: boolean,
+  tier: InstitutionLevel,
+  policyScope: Dec,
+  deductibleMetBefore: Dec,
+): Deductible {
   const rule = c.benefit.deductible;
   const ded = rule.value;
   const clause = cite(rule);
   if (!eligible) {
-    c.trace.push({ step: 'deductible', clause, inputs: { mode: ded.mode, eligible }, result: { deductible: '0.00' }, note: 'not applied: the visit is not eligible' });
+    c.trace.push({
+      step: 'deductible',
+      clause,
+      inputs: { mode: ded.mode, eligible },
+      result: { deductible: '0.00' },
+      note: 'not applied: the visit is not eligible',
+    });
     return { deductible: ZERO, deductibleCharged: false };
   }
   if (ded.mode === 'per_visit') return perVisit(c, ded, tier, policyScope);
@@ -41,7 +53,12 @@ export function deductible(c: Adjudication, eligible: boolean, tier: Institution
   if (ded.mode === 'fixed_copay') {
     const copay = money(ded.amount);
     const amount = min(copay, policyScope);
-    c.trace.push({ step: 'deductible', clause, inputs: { mode: ded.mode, copay: c.show(copay), policyScope: c.show(policyScope) }, result: { deductible: c.show(amount) } });
+    c.trace.push({
+      step: 'deductible',
+      clause,
+      inputs: { mode: ded.mode, copay: c.show(copay), policyScope: c.show(policyScope) },
+      result: { deductible: c.show(amount) },
+    });
     return { deductible: amount, deductibleCharged: false };
   }
   c.trace.push({ step: 'deductible', clause, inputs: { mode: ded.mode }, result: { deductible: '0.00' } });
@@ -49,7 +66,12 @@ export function deductible(c: Adjudication, eligible: boolean, tier: Institution
 }
 
 /** One deductible per window at one institution, counted from the visit that was charged (宛政办〔2022〕42号 第五条（一）: 24 小时内). */
-function perVisit(c: Adjudication, ded: Extract<DeductibleRule, { mode: 'per_visit' }>, tier: InstitutionLevel, policyScope: Dec): Deductible {
+function perVisit(
+  c: Adjudication,
+  ded: Extract<DeductibleRule, { mode: 'per_visit' }>,
+  tier: InstitutionLevel,
+  policyScope: Dec,
+): Deductible {
   const { visit, yearToDate } = c.input;
   const institution = visit.institution;
   const standard = money(ded.byLevel[tier] ?? '0');
@@ -59,12 +81,19 @@ function perVisit(c: Adjudication, ded: Extract<DeductibleRule, { mode: 'per_vis
   // "Within 24 hours" is strict: a visit exactly windowHours from the charged one opens a new window.
   const inWindow = (age: number): boolean => (eitherSide ? Math.abs(age) < windowMs : age >= 0 && age < windowMs);
   const earlier = standard.greaterThan(0)
-    ? yearToDate.deductibleCharges.find((k) => k.institutionCode === institution.code && k.visitId !== visit.visitId && inWindow(occurredMs - instantMs(k.at)))
+    ? yearToDate.deductibleCharges.find(
+        (k) => k.institutionCode === institution.code && k.visitId !== visit.visitId && inWindow(occurredMs - instantMs(k.at)),
+      )
     : undefined;
   let amount = ZERO;
   let charged = false;
   if (earlier) {
-    addReason(c.flags, 'DEDUCTIBLE_WAIVED_24H', c.benefit.deductible, `a deductible was charged at ${institution.code} on visit ${earlier.visitId} at ${earlier.at}, within ${ded.windowHours} hours`);
+    addReason(
+      c.flags,
+      'DEDUCTIBLE_WAIVED_24H',
+      c.benefit.deductible,
+      `a deductible was charged at ${institution.code} on visit ${earlier.visitId} at ${earlier.at}, within ${ded.windowHours} hours`,
+    );
   } else {
     amount = min(standard, policyScope);
     charged = amount.greaterThan(0);

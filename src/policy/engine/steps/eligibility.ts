@@ -10,7 +10,15 @@ import type { TraceEntry } from '../types';
 import { addReason, within, type Adjudication } from './context';
 
 /** One traced condition: ok, or a reason citing the rule. */
-export function eligibilityStep(c: Adjudication, step: string, rule: Cited<unknown>, inputs: TraceEntry['inputs'], ok: boolean, code: ReasonCode, message: string): void {
+export function eligibilityStep(
+  c: Adjudication,
+  step: string,
+  rule: Cited<unknown>,
+  inputs: TraceEntry['inputs'],
+  ok: boolean,
+  code: ReasonCode,
+  message: string,
+): void {
   c.trace.push({ step: `eligibility.${step}`, clause: cite(rule), inputs, result: { ok } });
   if (!ok) addReason(c.reasons, code, rule, message);
 }
@@ -22,7 +30,15 @@ export function eligibilityStep(c: Adjudication, step: string, rule: Cited<unkno
 export function enrollment(c: Adjudication, enrolledOnTimeline: boolean): void {
   const enrolled = enrolledOnTimeline && c.input.person.enrollments.some((p) => within(c.visitDate, p));
   // 'enrolment' (British spelling) is the pack key and the trace step recorded in every stored decision: kept as first written.
-  eligibilityStep(c, 'enrolment', c.benefit.enrolment, { visitDate: c.visitDate }, enrolled, 'NOT_ENROLLED', `not enrolled in the ${c.pack.scheme} scheme on ${c.visitDate}`);
+  eligibilityStep(
+    c,
+    'enrolment',
+    c.benefit.enrolment,
+    { visitDate: c.visitDate },
+    enrolled,
+    'NOT_ENROLLED',
+    `not enrolled in the ${c.pack.scheme} scheme on ${c.visitDate}`,
+  );
 }
 
 /**
@@ -32,7 +48,15 @@ export function enrollment(c: Adjudication, enrolledOnTimeline: boolean): void {
 export function inpatientExcluded(c: Adjudication): void {
   if (!c.benefit.inpatientExcluded.value) return;
   const inpatient = c.input.person.inpatientStays.some((p) => within(c.visitDate, p));
-  eligibilityStep(c, 'inpatient', c.benefit.inpatientExcluded, { visitDate: c.visitDate, inpatient }, !inpatient, 'INPATIENT', `an inpatient on ${c.visitDate}: no outpatient pooling`);
+  eligibilityStep(
+    c,
+    'inpatient',
+    c.benefit.inpatientExcluded,
+    { visitDate: c.visitDate, inpatient },
+    !inpatient,
+    'INPATIENT',
+    `an inpatient on ${c.visitDate}: no outpatient pooling`,
+  );
 }
 
 /**
@@ -59,7 +83,15 @@ export function designationRequired(c: Adjudication): void {
 export function pharmaciesCovered(c: Adjudication): void {
   if (c.input.visit.institution.pharmacy !== true) return;
   const rule = c.benefit.pharmaciesCovered;
-  eligibilityStep(c, 'pharmacy', rule, { pharmacy: true }, rule.value, 'PHARMACY_NOT_COVERED', 'retail-pharmacy purchases are not pooled by this policy');
+  eligibilityStep(
+    c,
+    'pharmacy',
+    rule,
+    { pharmacy: true },
+    rule.value,
+    'PHARMACY_NOT_COVERED',
+    'retail-pharmacy purchases are not pooled by this policy',
+  );
 }
 
 /**
@@ -68,7 +100,15 @@ export function pharmaciesCovered(c: Adjudication): void {
  */
 export function medTypes(c: Adjudication): void {
   const { medType } = c.input.visit;
-  eligibilityStep(c, 'medType', c.benefit.medTypes, { medType }, c.benefit.medTypes.value.includes(medType), 'MED_TYPE_NOT_COVERED', `visit type ${medType} is not pooled by this policy`);
+  eligibilityStep(
+    c,
+    'medType',
+    c.benefit.medTypes,
+    { medType },
+    c.benefit.medTypes.value.includes(medType),
+    'MED_TYPE_NOT_COVERED',
+    `visit type ${medType} is not pooled by this policy`,
+  );
 }
 
 /**
@@ -82,12 +122,36 @@ export function offSite(c: Adjudication): void {
   const rule = c.benefit.offSite;
   const registered = person.offSiteRegistrations.some((p) => within(c.visitDate, p));
   const direct = visit.directSettlement === true;
-  eligibilityStep(c, 'offSite', rule, { offSite: isOffSite, registered, directSettlement: direct }, rule.value.covered, 'OFFSITE_NOT_COVERED', 'off-site care is not pooled by this policy');
+  eligibilityStep(
+    c,
+    'offSite',
+    rule,
+    { offSite: isOffSite, registered, directSettlement: direct },
+    rule.value.covered,
+    'OFFSITE_NOT_COVERED',
+    'off-site care is not pooled by this policy',
+  );
   if (rule.value.covered && rule.value.requiresRegistration) {
-    eligibilityStep(c, 'offSiteRegistration', rule, { registered }, registered, 'OFFSITE_NOT_REGISTERED', `no off-site registration in force on ${c.visitDate}`);
+    eligibilityStep(
+      c,
+      'offSiteRegistration',
+      rule,
+      { registered },
+      registered,
+      'OFFSITE_NOT_REGISTERED',
+      `no off-site registration in force on ${c.visitDate}`,
+    );
   }
   if (rule.value.covered && rule.value.requiresDirectSettlement) {
-    eligibilityStep(c, 'offSiteDirect', rule, { directSettlement: direct }, direct, 'OFFSITE_NOT_DIRECT', 'off-site care not settled directly through the insurance system: the fund pays nothing');
+    eligibilityStep(
+      c,
+      'offSiteDirect',
+      rule,
+      { directSettlement: direct },
+      direct,
+      'OFFSITE_NOT_DIRECT',
+      'off-site care not settled directly through the insurance system: the fund pays nothing',
+    );
   }
 }
 
@@ -100,5 +164,13 @@ export function settlementWindowDays(c: Adjudication): void {
   if (!rule) return;
   const days = daysBetween(c.visitDate, shanghaiDate(c.input.visit.settledAt));
   const limit = rule.value;
-  eligibilityStep(c, 'settlementWindow', rule, { days, limit }, days <= limit, 'SETTLEMENT_TOO_LATE', `settled ${days} days after the visit; the limit is ${limit}`);
+  eligibilityStep(
+    c,
+    'settlementWindow',
+    rule,
+    { days, limit },
+    days <= limit,
+    'SETTLEMENT_TOO_LATE',
+    `settled ${days} days after the visit; the limit is ${limit}`,
+  );
 }

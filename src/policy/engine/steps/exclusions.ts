@@ -67,8 +67,19 @@ function lineExcluded(c: Adjudication, line: BillLine, amount: Dec): boolean {
   }
   // Stryker disable next-line LogicalOperator: equivalent because rule and code are always set together
   if (!rule || !code) return false;
-  addReason(c.reasons, code, rule, `line ${line.code} (${c.show(amount)}) excluded: ${kind === 'medical' ? 'not in the catalogue' : kind}`, line.code);
-  c.trace.push({ step: 'exclusion', clause: cite(rule), inputs: { line: line.code, amount: c.show(amount), costKind: kind, inCatalogue: line.inCatalogue }, result: { code } });
+  addReason(
+    c.reasons,
+    code,
+    rule,
+    `line ${line.code} (${c.show(amount)}) excluded: ${kind === 'medical' ? 'not in the catalogue' : kind}`,
+    line.code,
+  );
+  c.trace.push({
+    step: 'exclusion',
+    clause: cite(rule),
+    inputs: { line: line.code, amount: c.show(amount), costKind: kind, inCatalogue: line.inCatalogue },
+    result: { code },
+  });
   return true;
 }
 
@@ -86,7 +97,13 @@ function consultationFeeWithContract(c: Adjudication, rule: Cited<{ paid: false 
     result: { contractId: contract?.contractId ?? null, contractRevision: contract?.revision ?? null, excluded: contract !== undefined },
   });
   if (!contract) return false;
-  addReason(c.reasons, 'EXCLUDED_CONSULTATION_FEE_CONTRACTED', rule, `line ${line.code} (${c.show(amount)}): the fund pays family-doctor contract ${contract.contractId}'s fee, so not the general consultation fee`, line.code);
+  addReason(
+    c.reasons,
+    'EXCLUDED_CONSULTATION_FEE_CONTRACTED',
+    rule,
+    `line ${line.code} (${c.show(amount)}): the fund pays family-doctor contract ${contract.contractId}'s fee, so not the general consultation fee`,
+    line.code,
+  );
   return true;
 }
 

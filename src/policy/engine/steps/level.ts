@@ -19,7 +19,12 @@ export function tierByCategory(c: Adjudication): InstitutionLevel {
   const rule = c.benefit.tierByCategory;
   if (!rule) return institution.level;
   const { tier, byCategory } = tierOf(c.pack, institution);
-  c.trace.push({ step: 'eligibility.tier', clause: cite(rule), inputs: { category: institution.category ?? null, level: institution.level }, result: { tier, byCategory } });
+  c.trace.push({
+    step: 'eligibility.tier',
+    clause: cite(rule),
+    inputs: { category: institution.category ?? null, level: institution.level },
+    result: { tier, byCategory },
+  });
   return tier;
 }
 
@@ -30,21 +35,45 @@ export function tierByCategory(c: Adjudication): InstitutionLevel {
 export function levelAccess(c: Adjudication, tier: InstitutionLevel): void {
   const access = levelAccessOf(c.pack).get(tier);
   if (!access) {
-    eligibilityStep(c, 'level', c.benefit.levelAccess[0], { level: tier }, false, 'LEVEL_NOT_COVERED', `institution level ${tier} is not covered`);
+    eligibilityStep(
+      c,
+      'level',
+      c.benefit.levelAccess[0],
+      { level: tier },
+      false,
+      'LEVEL_NOT_COVERED',
+      `institution level ${tier} is not covered`,
+    );
     return;
   }
   c.trace.push({ step: 'eligibility.level', clause: access.rules.map(cite).join('; '), inputs: { level: tier }, result: { ok: true } });
   const county = access.conditions.get('countyDesignated');
   if (county) {
     const ok = c.input.visit.institution.countyDesignated === true;
-    eligibilityStep(c, 'countyDesignation', county, { level: tier, countyDesignated: ok }, ok, 'LEVEL_NOT_COVERED', `level ${tier} is pooled only where the county designates the institution`);
+    eligibilityStep(
+      c,
+      'countyDesignation',
+      county,
+      { level: tier, countyDesignated: ok },
+      ok,
+      'LEVEL_NOT_COVERED',
+      `level ${tier} is pooled only where the county designates the institution`,
+    );
   }
   const referral = access.conditions.get('referral');
   if (referral && c.benefit.referralRecords) {
     recordedReferralCondition(c, tier, `${cite(referral)}; ${cite(c.benefit.referralRecords)}`);
   } else if (referral) {
     const ok = c.input.visit.referral === true;
-    eligibilityStep(c, 'referral', referral, { level: tier, referral: ok }, ok, 'REFERRAL_REQUIRED', `level ${tier} requires a referral from a primary institution`);
+    eligibilityStep(
+      c,
+      'referral',
+      referral,
+      { level: tier, referral: ok },
+      ok,
+      'REFERRAL_REQUIRED',
+      `level ${tier} requires a referral from a primary institution`,
+    );
   }
 }
 
@@ -61,10 +90,28 @@ function recordedReferralCondition(c: Adjudication, tier: InstitutionLevel, rule
   c.trace.push({
     step: 'eligibility.referral',
     clause: rules,
-    inputs: { level: tier, institution: institution.code, visitDate: c.visitDate, referralsOnRecord: (person.referrals ?? []).length, visitReferralField: visit.referral ?? null },
-    result: { ok: found !== undefined, referralId: found?.referralId ?? null, referralRevision: found?.revision ?? null, referredOn: found?.referredOn ?? null, validUntil: found?.validUntil ?? null },
+    inputs: {
+      level: tier,
+      institution: institution.code,
+      visitDate: c.visitDate,
+      referralsOnRecord: (person.referrals ?? []).length,
+      visitReferralField: visit.referral ?? null,
+    },
+    result: {
+      ok: found !== undefined,
+      referralId: found?.referralId ?? null,
+      referralRevision: found?.revision ?? null,
+      referredOn: found?.referredOn ?? null,
+      validUntil: found?.validUntil ?? null,
+    },
   });
-  if (!found) addReason(c.reasons, 'REFERRAL_REQUIRED', rules, `level ${tier} requires a referral to ${institution.code} recorded in the person's stream and valid on ${c.visitDate}`);
+  if (!found)
+    addReason(
+      c.reasons,
+      'REFERRAL_REQUIRED',
+      rules,
+      `level ${tier} requires a referral to ${institution.code} recorded in the person's stream and valid on ${c.visitDate}`,
+    );
 }
 
 /**
@@ -74,7 +121,12 @@ function recordedReferralCondition(c: Adjudication, tier: InstitutionLevel, rule
 export function referralFieldIgnored(c: Adjudication): void {
   const rule = c.benefit.referralRecords;
   if (rule && c.input.visit.referral !== undefined) {
-    addReason(c.flags, 'REFERRAL_FIELD_IGNORED', rule, "the visit's referral field is ignored: only referrals recorded in the person's stream count");
+    addReason(
+      c.flags,
+      'REFERRAL_FIELD_IGNORED',
+      rule,
+      "the visit's referral field is ignored: only referrals recorded in the person's stream count",
+    );
   }
 }
 

@@ -21,11 +21,19 @@ const good = (): SettlementFigures => ({
   relativeAccount: new Dec('0.00'),
   cash: new Dec('20.00'),
 });
-const broken = (patch: Partial<Record<keyof SettlementFigures, string>>): SettlementFigures => ({ ...good(), ...Object.fromEntries(Object.entries(patch).map(([k, v]) => [k, new Dec(v!)])) });
+const broken = (patch: Partial<Record<keyof SettlementFigures, string>>): SettlementFigures => ({
+  ...good(),
+  ...Object.fromEntries(Object.entries(patch).map(([k, v]) => [k, new Dec(v!)])),
+});
 
 describe('the national settlement identities', () => {
   it('consistent figures give the national fields', () => {
-    expect(nationalFields(context(), good())).toMatchObject({ medfee_sumamt: '110.00', inscp_scp_amt: '100.00', psn_part_amt: '50.00', psn_cash_pay: '20.00' });
+    expect(nationalFields(context(), good())).toMatchObject({
+      medfee_sumamt: '110.00',
+      inscp_scp_amt: '100.00',
+      psn_part_amt: '50.00',
+      psn_cash_pay: '20.00',
+    });
   });
 
   it.each<[string, Partial<Record<keyof SettlementFigures, string>>, string]>([
@@ -44,7 +52,9 @@ describe('the national settlement identities', () => {
     }
     expect(error).toBeInstanceOf(AdjudicationInvariantError);
     expect((error as Error).name).toBe('AdjudicationInvariantError');
-    expect((error as Error).message).toBe(`adjudication invariant violated: ${what}: ${JSON.stringify(Object.fromEntries(Object.entries(broken(patch)).map(([k, x]) => [k, x.toString()])))}`);
+    expect((error as Error).message).toBe(
+      `adjudication invariant violated: ${what}: ${JSON.stringify(Object.fromEntries(Object.entries(broken(patch)).map(([k, x]) => [k, x.toString()])))}`,
+    );
   });
 
   it('a fund above the policy scope (with the rest consistent) is refused', () => {

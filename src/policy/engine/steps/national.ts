@@ -15,7 +15,10 @@ export class AdjudicationInvariantError extends Error {
   }
 }
 
-export type SettlementFigures = Record<'total' | 'excluded' | 'policyScope' | 'fund' | 'personPart' | 'ownAccount' | 'relativeAccount' | 'cash' | 'deductible', Dec>;
+export type SettlementFigures = Record<
+  'total' | 'excluded' | 'policyScope' | 'fund' | 'personPart' | 'ownAccount' | 'relativeAccount' | 'cash' | 'deductible',
+  Dec
+>;
 
 /**
  * The identities are the ledger's own (they vary by province; no policy document gives them).
@@ -52,7 +55,9 @@ export function nationalFields(c: Adjudication, v: SettlementFigures): NationalF
  */
 function checkIdentities(v: SettlementFigures): void {
   const fail = (what: string) => {
-    throw new AdjudicationInvariantError(`${what}: ${JSON.stringify(Object.fromEntries(Object.entries(v).map(([k, x]) => [k, x.toString()])))}`);
+    throw new AdjudicationInvariantError(
+      `${what}: ${JSON.stringify(Object.fromEntries(Object.entries(v).map(([k, x]) => [k, x.toString()])))}`,
+    );
   };
   for (const [k, x] of Object.entries(v)) {
     if (x.isNegative() && !x.isZero()) fail(`${k} is negative`);
@@ -61,7 +66,8 @@ function checkIdentities(v: SettlementFigures): void {
   // medfee_sumamt = fund_pay_sumamt + psn_part_amt
   if (!v.total.equals(v.fund.plus(v.personPart))) fail('medfee_sumamt ≠ fund_pay_sumamt + psn_part_amt');
   // psn_part_amt = acct_pay + acct_mulaid_pay + psn_cash_pay
-  if (!v.personPart.equals(v.ownAccount.plus(v.relativeAccount).plus(v.cash))) fail('psn_part_amt ≠ acct_pay + acct_mulaid_pay + psn_cash_pay');
+  if (!v.personPart.equals(v.ownAccount.plus(v.relativeAccount).plus(v.cash)))
+    fail('psn_part_amt ≠ acct_pay + acct_mulaid_pay + psn_cash_pay');
   // inscp_scp_amt = medfee_sumamt − fulamt_ownpay_amt − overlmt_selfpay − preselfpay_amt
   if (!v.policyScope.equals(v.total.minus(v.excluded))) fail('inscp_scp_amt ≠ medfee_sumamt − fulamt_ownpay_amt − 0 − 0');
   // fund_pay_sumamt = hifp_pay holds by construction: both are the one fund figure.
