@@ -72,17 +72,25 @@ describe('access log (HttpObserverMiddleware)', () => {
     const h = harness();
     const { res } = h.request({ 'x-request-id': 'bad id\n' });
     expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
-    res.statusCode = 503;
+    res.statusCode = 500;
     res.emit('finish');
     expect(h.lines).toEqual([
       expect.objectContaining({
         level: 50,
         msg: 'request failed',
-        status: 503,
+        status: 500,
         route: '(unmatched)',
         requestId: res.headers['x-request-id'],
       }),
     ]);
+  });
+
+  it('a 503 (not ready, shutting down: what a load balancer polls) is a warning line, not an error', () => {
+    const h = harness();
+    const { res } = h.request();
+    res.statusCode = 503;
+    res.emit('finish');
+    expect(h.lines).toEqual([expect.objectContaining({ level: 40, msg: 'request', status: 503 })]);
   });
 
   it('the client gone before the response: one error line marked aborted, not counted as a response', () => {

@@ -26,7 +26,7 @@ function engineSources(dir: string): string[] {
 function literalEmissions(): Array<{ list: string; code: string }> {
   const out: Array<{ list: string; code: string }> = [];
   for (const text of engineSources(ENGINE_DIR)) {
-    for (const m of text.matchAll(/addReason\(c\.(reasons|flags), '([A-Z0-9_]+)'/g)) out.push({ list: m[1], code: m[2] });
+    for (const m of text.matchAll(/addReason\(\s*c\.(reasons|flags),\s*'([A-Z0-9_]+)'/g)) out.push({ list: m[1], code: m[2] });
     for (const m of text.matchAll(/eligibilityStep\([^;]*?'([A-Z0-9_]+)',/g)) out.push({ list: 'reasons', code: m[1] });
   }
   return out;
