@@ -38,7 +38,7 @@ const STRACE = process.env.BENCH_STRACE === '1';
 const INSTITUTION = 'NY-L2';
 
 interface ServerStats {
-  store?: { commits: number; appends: number; events: number; largestGroup: number; syncs?: number };
+  store?: { commits: number; appends: number; events: number; largestGroup: number };
   personCache?: { hitRatio: number; hits: number; misses: number };
   institutionCache?: { hitRatio: number; hits: number; misses: number };
   /** The server's process.cpuUsage() (user + system, µs): CPU per settlement despite a loaded machine. */
@@ -325,7 +325,6 @@ async function main(): Promise<void> {
         'ratio',
         '÷raw1',
         'commits/settle',
-        'fsyncs/settle',
         'group',
         'cpu µs/settle',
       ]
@@ -341,11 +340,6 @@ async function main(): Promise<void> {
       const after = await server.stats();
       const settled = settle.requests.total - settle.non2xx;
       const commits = after.store && before.store ? (after.store.commits - before.store.commits) / Math.max(1, settled) : NaN;
-      // WAL syncs off the main thread (the store's 'FULL'): the fsyncs an acknowledged settlement waited for.
-      const syncs =
-        after.store?.syncs !== undefined && before.store?.syncs !== undefined
-          ? (after.store.syncs - before.store.syncs) / Math.max(1, settled)
-          : NaN;
       const groupAvg =
         after.store && before.store
           ? (after.store.appends - before.store.appends) / Math.max(1, after.store.commits - before.store.commits)
@@ -365,7 +359,6 @@ async function main(): Promise<void> {
           (rate / health.requests.average).toFixed(3),
           (rate / raw1).toFixed(2),
           commits.toFixed(3),
-          syncs.toFixed(3),
           groupAvg.toFixed(1),
           cpu.toFixed(0),
         ]

@@ -131,11 +131,10 @@ export class LedgerMetrics implements OnModuleInit {
           this.inc(s[field]);
         },
       });
-    counter('ledger_store_commits_total', 'Write transactions of the embedded store (group commits)', 'commits');
     counter(
-      'ledger_store_wal_syncs_total',
-      'WAL fsyncs of the embedded store under synchronous=FULL, off the main thread (commits made meanwhile share one)',
-      'syncs',
+      'ledger_store_commits_total',
+      'Durable write transactions of the embedded store (one fsync each under synchronous=FULL)',
+      'commits',
     );
     counter('ledger_store_appends_total', 'Appends answered by those commits', 'appends');
     counter('ledger_store_events_total', 'Events written', 'events');

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { closeSync, fdatasync, mkdirSync, openSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
   AppendResult,
@@ -29,59 +29,6 @@ export interface SqliteEventStoreOptions {
   synchronous?: 'FULL' | 'NORMAL';
   /** How often live subscriptions look for appends made by other processes (ms). */
   pollIntervalMs?: number;
-  /**
-   * For tests: how the WAL is made durable under 'FULL' (default: fdatasync of the -wal
-   * file on libuv's thread pool). Called with a callback; appends are answered when it is called.
-   */
-  syncWal?: (done: (error: Error | null) => void) => void;
-}
-
-/**
- * synchronous=FULL without blocking the event loop on fsync (issue 10): the connection
- * commits with synchronous=NORMAL (in WAL mode: no fsync inside COMMIT) and the WAL file is
- * then fdatasync'ed on libuv's thread pool; an append is answered only once a sync that
- * started after its commit has finished, so an acknowledged append survives power loss as
- * under FULL. The WAL is written sequentially and recovered in order, so whatever another
- * connection commits after our frames (read models) cannot survive without them.
- * One sync in flight at a time: commits made meanwhile share the next one.
- */
-class WalSyncer {
-  private waiting: Array<(error: Error | null) => void> = [];
-  private inFlight = false;
-  private idleWaiters: Array<() => void> = [];
-  syncs = 0;
-
-  constructor(private readonly sync: (done: (error: Error | null) => void) => void) {}
-
-  /** Calls `done` once the WAL holding what is committed now is on disk (or the sync failed). */
-  afterCommit(done: (error: Error | null) => void): void {
-    this.waiting.push(done);
-    if (!this.inFlight) this.start();
-  }
-
-  /** Resolves when no sync is pending. */
-  idle(): Promise<void> {
-    return !this.inFlight && this.waiting.length === 0 ? Promise.resolve() : new Promise((resolve) => this.idleWaiters.push(resolve));
-  }
-
-  private start(): void {
-    const batch = this.waiting;
-    this.waiting = [];
-    this.inFlight = true;
-    this.syncs++;
-    this.sync((error) => {
-      this.inFlight = false;
-      for (const done of batch) done(error);
-      if (this.waiting.length > 0) this.start();
-      else for (const resolve of this.idleWaiters.splice(0)) resolve();
-    });
-  }
-}
-
-/** fdatasync of the WAL file: SQLite keeps that file (same inode) while a connection is open. */
-function walFileSync(walPath: string): { sync: (done: (error: Error | null) => void) => void; close: () => void } {
-  const fd = openSync(walPath, 'r');
-  return { sync: (done) => fdatasync(fd, (error) => done(error)), close: () => closeSync(fd) };
 }
 
 /** Counters of the group commit (issue 10): fsyncs per append = commits / appends. */
@@ -94,8 +41,6 @@ export interface SqliteAppendStats {
   events: number;
   /** Largest group committed so far, in appends. */
   largestGroup: number;
-  /** WAL syncs off the main thread under 'FULL' on a file (fsyncs per append = syncs / appends); 0 otherwise. */
-  syncs: number;
 }
 
 /** An append waiting for the next group commit; its events are serialised on arrival. */
@@ -183,10 +128,7 @@ export class SqliteEventStore implements EventStore {
   private readonly commitGroup: (group: PendingAppend[]) => AppendOutcome[];
   private pending: PendingAppend[] = [];
   private flushScheduled = false;
-  private readonly counters: Omit<SqliteAppendStats, 'syncs'> = { commits: 0, appends: 0, events: 0, largestGroup: 0 };
-  /** Under 'FULL' on a file: commits are made durable by this, off the main thread. */
-  private readonly walSyncer?: WalSyncer;
-  private closeWal?: () => void;
+  private readonly counters: SqliteAppendStats = { commits: 0, appends: 0, events: 0, largestGroup: 0 };
   /** Freshness (see `unchangedSince`): bumped whenever a write this process did not make may have happened. */
   private epoch = 0;
   /** Last position of the log this process knows every stream head up to (-1: not looked yet). */
@@ -201,18 +143,10 @@ export class SqliteEventStore implements EventStore {
     this.pollIntervalMs = options.pollIntervalMs ?? 200;
     this.db = new Database(options.path);
     this.db.pragma('journal_mode = WAL');
-    const full = (options.synchronous ?? 'FULL') === 'FULL';
-    const memory = options.path === ':memory:';
-    // FULL on a file: NORMAL inside COMMIT, the WAL synced off the main thread (WalSyncer).
-    this.db.pragma(`synchronous = ${full && !memory ? 'NORMAL' : (options.synchronous ?? 'FULL')}`);
+    this.db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
     // Another process may hold the write lock for a moment; wait instead of failing.
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
-    if (full && !memory) {
-      const wal = options.syncWal ? { sync: options.syncWal, close: () => undefined } : walFileSync(`${options.path}-wal`);
-      this.walSyncer = new WalSyncer(wal.sync);
-      this.closeWal = wal.close;
-    }
 
     this.stmt = {
       precheck: this.db.prepare(
@@ -261,7 +195,7 @@ export class SqliteEventStore implements EventStore {
 
   /** Commit and event counters, for benchmarks and metrics. */
   stats(): SqliteAppendStats {
-    return { ...this.counters, syncs: this.walSyncer?.syncs ?? 0 };
+    return { ...this.counters };
   }
 
   private scheduleFlush(): void {
@@ -289,18 +223,6 @@ export class SqliteEventStore implements EventStore {
     }
     this.countCommit(group, outcomes);
     this.trackOwnHeads(group, outcomes);
-    if (this.walSyncer) this.walSyncer.afterCommit((error) => this.answer(group, outcomes, error));
-    else this.answer(group, outcomes, null);
-  }
-
-  /** Once the group is durable: hands its events over, wakes subscriptions, answers its callers. */
-  private answer(group: PendingAppend[], outcomes: AppendOutcome[], syncError: Error | null): void {
-    if (syncError) {
-      // Committed but not known durable: each caller is told so; a retry with the same
-      // event ids is answered from the log (idempotent), so nothing is written twice.
-      for (const append of group) append.reject(syncError);
-      return;
-    }
     this.handOver(group, outcomes);
     // Committed: wake live subscriptions once; they re-read from their own checkpoint.
     for (const subscription of this.subscriptions) subscription.wake();
@@ -510,12 +432,10 @@ export class SqliteEventStore implements EventStore {
 
   async close(): Promise<void> {
     if (this.closed) return;
-    // Appends already accepted are committed (and answered, once durable) before the connection goes.
+    // Appends already accepted are committed (and answered) before the connection goes.
     while (this.pending.length > 0) this.flushOneGroup();
     this.closed = true;
-    await this.walSyncer?.idle();
     await Promise.allSettled([...this.subscriptions].map((s) => s.stop()));
-    this.closeWal?.();
     this.db.close();
   }
 
