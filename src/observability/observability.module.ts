@@ -31,6 +31,9 @@ export class HttpObserverMiddleware implements NestMiddleware {
     };
     const onClose = (): void => {
       res.removeListener('finish', onFinish);
+      // The handler ended its answer and the connection closed before Node emitted 'finish'
+      // (e.g. a load generator closing its sockets): that is the status it got, not an abort.
+      if (res.writableEnded) return onFinish();
       this.accessLog.aborted(req, res, Math.round(Number(process.hrtime.bigint() - started) / 1e3) / 1e3);
     };
     res.once('finish', onFinish);

@@ -93,6 +93,18 @@ describe('access log (HttpObserverMiddleware)', () => {
     expect(h.lines).toEqual([expect.objectContaining({ level: 40, msg: 'request', status: 503 })]);
   });
 
+  it('an answer already ended when the connection closes (no finish yet) is logged with its status, not as aborted', () => {
+    const h = harness();
+    const { res } = h.request();
+    res.statusCode = 201;
+    Object.assign(res, { writableEnded: true });
+    res.emit('close');
+    res.emit('finish'); // a late finish changes nothing
+    expect(h.lines).toEqual([expect.objectContaining({ level: 30, msg: 'request', status: 201 })]);
+    expect(h.lines[0]).not.toHaveProperty('aborted');
+    expect(h.observed).toEqual([201]);
+  });
+
   it('the client gone before the response: one error line marked aborted, not counted as a response', () => {
     const h = harness();
     const { res } = h.request();
