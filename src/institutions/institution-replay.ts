@@ -14,7 +14,8 @@ import { decideInstitution, InstitutionCommand } from './institution.decide';
 import { evolve, InstitutionEvent, initialInstitutionState, InstitutionState } from './institution.events';
 import { institutionStreamId } from './institution.types';
 import type { PolicyCatalog } from '../policy/catalog';
-import { categoriesOf, registryRegion, SettlementParameters, settlementParameters, SettlementPackVersions } from './settlement-parameters';
+import { DecisionInputs, decisionInputs, periodOfCommand, SettlementPackVersions } from './settlement-parameters';
+import { shanghaiDate } from '../kernel/dates';
 
 export interface InstitutionReplayFinding {
   revision: number;
@@ -106,19 +107,24 @@ function versionsOf(event: InstitutionEvent): SettlementPackVersions {
   return event.type === 'PersonsAssigned' || event.type === 'CapitationSettled' ? { anyang: version } : { jiaozuo: version };
 }
 
-/** Decides an event's command again with the packs it recorded, as the write side did. */
+/**
+ * Decides an event's command again as the write side did: with the pack versions it
+ * recorded, else (written before versions were recorded) the packs in force for the
+ * institution's region and the command's period, the registry's categories as of the day
+ * the event was recorded.
+ */
 function decideAgain(
-  event: InstitutionEvent,
+  event: RecordedEvent & InstitutionEvent,
   state: InstitutionState,
   catalog: PolicyCatalog,
-  cache: Map<string, SettlementParameters>,
+  cache: Map<string, DecisionInputs>,
 ): InstitutionEvent[] {
-  const versions = versionsOf(event);
-  const key = JSON.stringify(versions);
-  if (!cache.has(key)) cache.set(key, settlementParameters(catalog, versions));
   const command = commandOf(event);
-  const region = registryRegion(command, state.profile);
-  return decideInstitution(command, state, cache.get(key)!, region ? categoriesOf(catalog, region) : undefined);
+  const recordedOn = shanghaiDate(event.metadata.recordedAt);
+  const versions = versionsOf(event);
+  const key = JSON.stringify([versions, command.type, periodOfCommand(command, recordedOn), state.profile?.region]);
+  if (!cache.has(key)) cache.set(key, decisionInputs(catalog, command, state, recordedOn, versions));
+  return decideInstitution(command, state, ...cache.get(key)!);
 }
 
 /**
@@ -133,7 +139,7 @@ export function replayInstitution(
   year?: number,
 ): InstitutionReplayReport {
   const findings: InstitutionReplayFinding[] = [];
-  const cache = new Map<string, SettlementParameters>();
+  const cache = new Map<string, DecisionInputs>();
   let state: InstitutionState = initialInstitutionState();
   let recomputed = 0;
   for (const raw of stored) {

@@ -83,15 +83,15 @@ describe('categories are per region', () => {
     designations: ['employee'],
   };
   const register = (data: InstitutionProfile) =>
-    decideInstitution({ type: 'RegisterInstitution', data }, foldInstitution([]), P, categoriesOf(catalog, data.region));
+    decideInstitution({ type: 'RegisterInstitution', data }, foldInstitution([]), P, categoriesOf(catalog, data.region, '2024-09-01'));
 
   test("a Nanyang level-2 hospital registers without a category: Nanyang's pack declares none", () => {
-    expect(categoriesOf(catalog, 'nanyang')).toBeUndefined();
+    expect(categoriesOf(catalog, 'nanyang', '2024-09-01')).toBeUndefined();
     expect(register(nanyangLevel2)).toEqual([{ type: 'InstitutionRegistered', data: nanyangLevel2 }]);
   });
 
   test("a Jiaozuo institution must have one of Jiaozuo's categories, refused naming the field and the clause", () => {
-    expect(categoriesOf(catalog, 'jiaozuo')).toMatchObject({ document: '焦医保〔2024〕32号', clause: '四（一）1' });
+    expect(categoriesOf(catalog, 'jiaozuo', '2024-09-01')).toMatchObject({ document: '焦医保〔2024〕32号', clause: '四（一）1' });
     const jiaozuo = { ...nanyangLevel2, code: 'JZ-1', region: 'jiaozuo' };
     expect(() => register(jiaozuo)).toThrow(
       expect.objectContaining({ field: 'category', message: expect.stringContaining('(焦医保〔2024〕32号 四（一）1)') }),
@@ -132,7 +132,7 @@ describe('replay uses the pack version each decision recorded', () => {
   const decideAll = (cat: PolicyCatalog, version?: string): InstitutionEvent[] => {
     const p = settlementParameters(cat, version ? { jiaozuo: version } : {});
     const all: InstitutionEvent[] = [];
-    for (const c of commands) all.push(...decideInstitution(c, foldInstitution(all), p, categoriesOf(cat, 'jiaozuo')));
+    for (const c of commands) all.push(...decideInstitution(c, foldInstitution(all), p, categoriesOf(cat, 'jiaozuo', '2024-09-30')));
     return all;
   };
   // An earlier version of the Jiaozuo pack (a 90/10 split), kept only in the archive.

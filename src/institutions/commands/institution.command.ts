@@ -10,7 +10,8 @@ import { foldInstitution, InstitutionState } from '../institution.events';
 import { institutionStreamId } from '../institution.types';
 import { POLICY_CATALOG } from '../../infrastructure/tokens';
 import type { PolicyCatalog } from '../../policy/catalog';
-import { categoriesOf, registryRegion, SettlementParameters, settlementParameters } from '../settlement-parameters';
+import { decisionInputs } from '../settlement-parameters';
+import { shanghaiDate } from '../../kernel/dates';
 
 export interface InstitutionWriteOutcome {
   code: string;
@@ -34,17 +35,12 @@ export class ExecuteInstitutionCommand extends Command<InstitutionWriteOutcome> 
 
 @CommandHandler(ExecuteInstitutionCommand)
 export class ExecuteInstitutionHandler implements ICommandHandler<ExecuteInstitutionCommand, InstitutionWriteOutcome> {
-  /** The settlement figures of the packs in force (their one home, validated when the catalogue loaded). */
-  private readonly params: SettlementParameters;
-
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
     @Inject(POLICY_CATALOG) private readonly catalog: PolicyCatalog,
-  ) {
-    this.params = settlementParameters(catalog);
-  }
+  ) {}
 
   async execute({ code, command, context }: ExecuteInstitutionCommand): Promise<InstitutionWriteOutcome> {
     const outcome = await runStreamCommand<InstitutionState, Omit<InstitutionWriteOutcome, 'created'>>({
@@ -59,8 +55,8 @@ export class ExecuteInstitutionHandler implements ICommandHandler<ExecuteInstitu
       seal: tamperSeal(institutionStreamId(code)),
       decide: (state, events) => {
         if (command.type !== 'RegisterInstitution' && events.length === 0) throw new NotFound('institution', code);
-        const region = registryRegion(command, state.profile);
-        return decideInstitution(command, state, this.params, region ? categoriesOf(this.catalog, region) : undefined);
+        const today = shanghaiDate(this.clock.now().toISOString());
+        return decideInstitution(command, state, ...decisionInputs(this.catalog, command, state, today));
       },
       result: (written, _state) => ({
         code,
