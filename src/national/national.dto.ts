@@ -12,6 +12,7 @@ import {
   IsArray,
   IsDefined,
   IsIn,
+  IsObject,
   IsOptional,
   IsString,
   Matches,
@@ -94,12 +95,12 @@ export class Register2201Data {
 }
 
 export class Input2201 {
-  @ApiProperty({ type: Register2201Data }) @IsDefined() @ValidateNested() @Type(() => Register2201Data) data!: Register2201Data;
+  @ApiProperty({ type: Register2201Data }) @IsDefined() @IsObject() @ValidateNested() @Type(() => Register2201Data) data!: Register2201Data;
 }
 
 export class Envelope2201Dto extends NationalEnvelopeBase {
   @ApiProperty({ example: '2201', enum: ['2201'] }) @Equals('2201') infno!: '2201';
-  @ApiProperty({ type: Input2201 }) @IsDefined() @ValidateNested() @Type(() => Input2201) input!: Input2201;
+  @ApiProperty({ type: Input2201 }) @IsDefined() @IsObject() @ValidateNested() @Type(() => Input2201) input!: Input2201;
 }
 
 // ---------------------------------------------------------------- 2204 upload fee lines
@@ -135,7 +136,7 @@ export class Input2204 {
 
 export class Envelope2204Dto extends NationalEnvelopeBase {
   @ApiProperty({ example: '2204', enum: ['2204'] }) @Equals('2204') infno!: '2204';
-  @ApiProperty({ type: Input2204 }) @IsDefined() @ValidateNested() @Type(() => Input2204) input!: Input2204;
+  @ApiProperty({ type: Input2204 }) @IsDefined() @IsObject() @ValidateNested() @Type(() => Input2204) input!: Input2204;
 }
 
 // ---------------------------------------------------------------- 2206 / 2207 (pre-)settle
@@ -186,17 +187,17 @@ export class Settle2207Data {
 }
 
 export class Input2207 {
-  @ApiProperty({ type: Settle2207Data }) @IsDefined() @ValidateNested() @Type(() => Settle2207Data) data!: Settle2207Data;
+  @ApiProperty({ type: Settle2207Data }) @IsDefined() @IsObject() @ValidateNested() @Type(() => Settle2207Data) data!: Settle2207Data;
 }
 
 export class Envelope2206Dto extends NationalEnvelopeBase {
   @ApiProperty({ example: '2206', enum: ['2206'] }) @Equals('2206') infno!: '2206';
-  @ApiProperty({ type: Input2207 }) @IsDefined() @ValidateNested() @Type(() => Input2207) input!: Input2207;
+  @ApiProperty({ type: Input2207 }) @IsDefined() @IsObject() @ValidateNested() @Type(() => Input2207) input!: Input2207;
 }
 
 export class Envelope2207Dto extends NationalEnvelopeBase {
   @ApiProperty({ example: '2207', enum: ['2207'] }) @Equals('2207') infno!: '2207';
-  @ApiProperty({ type: Input2207 }) @IsDefined() @ValidateNested() @Type(() => Input2207) input!: Input2207;
+  @ApiProperty({ type: Input2207 }) @IsDefined() @IsObject() @ValidateNested() @Type(() => Input2207) input!: Input2207;
 }
 
 // ---------------------------------------------------------------- 2208 reverse
@@ -208,12 +209,12 @@ export class Reverse2208Data {
 }
 
 export class Input2208 {
-  @ApiProperty({ type: Reverse2208Data }) @IsDefined() @ValidateNested() @Type(() => Reverse2208Data) data!: Reverse2208Data;
+  @ApiProperty({ type: Reverse2208Data }) @IsDefined() @IsObject() @ValidateNested() @Type(() => Reverse2208Data) data!: Reverse2208Data;
 }
 
 export class Envelope2208Dto extends NationalEnvelopeBase {
   @ApiProperty({ example: '2208', enum: ['2208'] }) @Equals('2208') infno!: '2208';
-  @ApiProperty({ type: Input2208 }) @IsDefined() @ValidateNested() @Type(() => Input2208) input!: Input2208;
+  @ApiProperty({ type: Input2208 }) @IsDefined() @IsObject() @ValidateNested() @Type(() => Input2208) input!: Input2208;
 }
 
 // ---------------------------------------------------------------- answers

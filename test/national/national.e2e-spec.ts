@@ -352,6 +352,15 @@ describe('national refusals: infcode -1 with err_msg, the ledger status undernea
     expect(body.err_msg).toContain('infno');
   });
 
+  it.each<[string, string, object]>([
+    ['input.data an array of arrays', '2207', { data: [[]] }],
+    ['input.data an array', '2201', { data: [] }],
+    ['input an array', '2208', []],
+  ])('%s is 400 naming the field, not a lookup of nothing', async (_what, infno, input) => {
+    const body = await refusedWritingNothing(`/national/${infno}`, env(infno, input), 400);
+    expect(body.err_msg).toMatch(/^input(\.data)?: (data|input) must be an object/);
+  });
+
   it('a line whose pric × cnt is not its amount is 400', async () => {
     const mdtrt = await register('P1', 'MZ0700');
     const res = await upload('P1', mdtrt, 'CB1', [{ ...LINES[0], cnt: '3' }]);
