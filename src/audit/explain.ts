@@ -79,7 +79,7 @@ export interface ExplainedAdjustment {
 }
 
 /** What each engine step does, in English (the trace gives the figures and the clause). */
-const RULES: Record<string, string> = {
+export const RULES: Record<string, string> = {
   category:
     "The person's category (in-service, retired, resident, student) on the visit date; a retirement takes effect from the 1st of the month after it is processed.",
   'eligibility.enrolment': 'The person must be enrolled in the scheme on the visit date.',
@@ -94,8 +94,12 @@ const RULES: Record<string, string> = {
   'eligibility.offSiteRegistration': 'Off-site care needs an off-site residence registration in force on the visit date.',
   'eligibility.offSiteDirect': 'Off-site care not settled directly through the insurance system is not paid by the fund.',
   'eligibility.settlementWindow': 'A visit must be settled within the days the policy allows.',
+  'eligibility.tier':
+    "The level the fund pays the institution at: its registry category's tier where the policy maps categories to tiers, else its grade level.",
   exclusion:
     'Items outside the catalogue, and costs owed by others (work injury, third party, public health, check-ups), are never pooled.',
+  'exclusion.consultationFee':
+    'No general consultation fee is pooled for a person whose family-doctor contract fee the fund pays; the contract in force on the visit date is named.',
   policyScope: 'Policy-scope cost = total − excluded items.',
   deductible:
     'The deductible: per visit by institution level (once per 24 hours at one institution), annual and cumulative, or a fixed copay, as the policy sets it.',
