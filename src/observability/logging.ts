@@ -63,10 +63,18 @@ export class AccessLog {
     this.logger[level](accessLine(req, res, latencyMs), level === 'error' ? 'request failed' : 'request');
   }
 
-  /** The connection closed before the response was sent. */
+  /**
+   * The connection closed before the response was sent. A live event stream (`/feed/stream`)
+   * ends that way whenever its client leaves: that is its normal end, an info line.
+   */
   aborted(req: AnnotatedRequest, res: ServerResponse, latencyMs: number): void {
-    this.logger.error({ ...accessLine(req, res, latencyMs), aborted: true }, 'request failed');
+    if (isEventStream(res)) this.logger.info({ ...accessLine(req, res, latencyMs), streamClosed: true }, 'stream closed');
+    else this.logger.error({ ...accessLine(req, res, latencyMs), aborted: true }, 'request failed');
   }
+}
+
+function isEventStream(res: ServerResponse): boolean {
+  return String(res.getHeader?.('content-type') ?? '').startsWith('text/event-stream');
 }
 
 /** 503 is a deliberate answer (not ready, shutting down) that load balancers poll: a warning, not an error. */

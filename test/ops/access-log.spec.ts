@@ -28,6 +28,9 @@ function harness() {
       setHeader(n: string, v: string) {
         this.headers[n] = v;
       },
+      getHeader(n: string) {
+        return this.headers[n];
+      },
     });
     let nexted = false;
     middleware.use(req, res as never, () => (nexted = true));
@@ -112,5 +115,14 @@ describe('access log (HttpObserverMiddleware)', () => {
     res.emit('finish'); // a late finish changes nothing
     expect(h.lines).toEqual([expect.objectContaining({ level: 50, msg: 'request failed', aborted: true })]);
     expect(h.observed).toEqual([]);
+  });
+
+  it('a live event stream closed by its client is its normal end: one info line, not an error', () => {
+    const h = harness();
+    const { res } = h.request();
+    res.setHeader('content-type', 'text/event-stream; charset=utf-8');
+    res.emit('close');
+    expect(h.lines).toEqual([expect.objectContaining({ level: 30, msg: 'stream closed', streamClosed: true, status: 200 })]);
+    expect(h.lines[0]).not.toHaveProperty('aborted');
   });
 });
