@@ -10,7 +10,7 @@
  */
 import { decideInstitution, InstitutionCommand } from './institution.decide';
 import { foldInstitution, InstitutionEvent } from './institution.events';
-import { institutionYearView } from './institution-year';
+import { explainInstitutionYear, institutionYearView } from './institution-year';
 import type { InstitutionProfile } from './institution.types';
 import { RECOVERY_CLAUSE, TOP_UP_CLAUSE } from './month-correction';
 import type { MonthFigures } from './month-correction.events';
@@ -320,6 +320,26 @@ describe('evolve after a correction', () => {
       toppedUp: '0.00',
       net: '-2333437.50',
     });
+    // Explain: the settlement and final payment as recomputed, then the correction and the money it moved, with clauses.
+    const steps = explainInstitutionYear(foldInstitution(all), 'JZ-H001', 2024).steps;
+    expect(steps.find((t) => t.step === 'final_payment')!.result).toMatchObject({ finalPayment: '42000000.00' });
+    expect(steps.slice(-2)).toEqual([
+      {
+        step: 'month_corrected',
+        clause: RECOVERY_CLAUSE,
+        inputs: {
+          month: '2024-12',
+          correctionId: 'COR-1',
+          correctedOn: '2025-03-01',
+          reason: REASON,
+          visits: 70_000,
+          totalCost: '21000000.00',
+          fundDue: '9000000.00',
+        },
+        result: figures(70_000, '14000000.00', '6000000.00'),
+      },
+      { step: 'fund_recovered', clause: RECOVERY_CLAUSE, inputs: { correctionId: 'COR-1' }, result: { amount: '2333437.50' } },
+    ]);
     // A second correction after the final payment starts from the recomputed final payment.
     const again = decideInstitution(correct('2024-12', figures(70_000, '14000000', '6100000'), 'COR-2'), foldInstitution(all), P);
     expect(again.find((e) => e.type === 'InstitutionFinalPaymentRecomputed')!.data).toMatchObject({

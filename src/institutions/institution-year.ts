@@ -213,6 +213,8 @@ export function explainInstitutionYear(
     });
   }
   if (y.final) steps.push(...y.final.trace);
+  // The settlement and final payment above are as last recomputed; what the corrections changed and moved:
+  if (y.corrections) steps.push(...y.corrections.trace);
   if (y.persons) {
     const p = y.persons;
     steps.push({

@@ -149,6 +149,8 @@ export interface YearCorrections {
   originalFinalPayment?: string;
   recovered: string;
   toppedUp: string;
+  /** Each correction and the money it moved, with its clause, in order (explain). */
+  trace: TraceEntry[];
 }
 
 export interface YearState {
@@ -227,7 +229,14 @@ export function evolve(state: InstitutionState, event: { type: string; data: unk
   }
 }
 
-const noCorrections = (): YearCorrections => ({ correctionIds: [], recovered: '0.00', toppedUp: '0.00' });
+const moneyStep = (step: string, d: { correctionId: string; amount: string; clause: string }): TraceEntry => ({
+  step,
+  clause: d.clause,
+  inputs: { correctionId: d.correctionId },
+  result: { amount: d.amount },
+});
+
+const noCorrections = (): YearCorrections => ({ correctionIds: [], recovered: '0.00', toppedUp: '0.00', trace: [] });
 
 function withCorrections(state: InstitutionState, year: number, update: (c: YearCorrections) => YearCorrections): InstitutionState {
   return withYear(state, year, (y) => ({ ...y, corrections: update(y.corrections ?? noCorrections()) }));
@@ -248,7 +257,24 @@ function evolveCorrection(state: InstitutionState, e: InstitutionEvent): Institu
         ...(m.approved ? { approved: { ...m.approved, approvedAmount: corrected.fundDue } } : {}),
         ...(m.advance ? { advance: { ...m.advance, approvedAmount: corrected.fundDue } } : {}),
       }));
-      return withCorrections(next, yearOfMonth(month), (c) => ({ ...c, correctionIds: [...c.correctionIds, correctionId] }));
+      const step: TraceEntry = {
+        step: 'month_corrected',
+        clause: e.data.clause,
+        inputs: {
+          month,
+          correctionId,
+          ...(e.data.disputeId ? { disputeId: e.data.disputeId } : {}),
+          correctedOn: e.data.correctedOn,
+          reason: e.data.reason,
+          ...previous,
+        },
+        result: { ...corrected },
+      };
+      return withCorrections(next, yearOfMonth(month), (c) => ({
+        ...c,
+        correctionIds: [...c.correctionIds, correctionId],
+        trace: [...c.trace, step],
+      }));
     }
     case 'InstitutionAdvanceRecomputed':
       return withMonth(state, e.data.month, (m) => (m.advance ? { ...m, advance: { ...m.advance, ...e.data.recomputed } } : m));
@@ -264,9 +290,17 @@ function evolveCorrection(state: InstitutionState, e: InstitutionEvent): Institu
       }));
     }
     case 'InstitutionFundRecovered':
-      return withCorrections(state, e.data.year, (c) => ({ ...c, recovered: fmt(money(c.recovered).plus(money(e.data.amount))) }));
+      return withCorrections(state, e.data.year, (c) => ({
+        ...c,
+        recovered: fmt(money(c.recovered).plus(money(e.data.amount))),
+        trace: [...c.trace, moneyStep('fund_recovered', e.data)],
+      }));
     case 'InstitutionFundToppedUp':
-      return withCorrections(state, e.data.year, (c) => ({ ...c, toppedUp: fmt(money(c.toppedUp).plus(money(e.data.amount))) }));
+      return withCorrections(state, e.data.year, (c) => ({
+        ...c,
+        toppedUp: fmt(money(c.toppedUp).plus(money(e.data.amount))),
+        trace: [...c.trace, moneyStep('fund_topped_up', e.data)],
+      }));
     default:
       return state;
   }
