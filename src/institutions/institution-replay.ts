@@ -167,7 +167,9 @@ export function replayInstitution(
   for (const raw of stored) {
     const event = upcast(raw) as unknown as RecordedEvent & InstitutionEvent;
     const concerns = yearOfEvent(event);
-    if (isMonthCorrectionConsequence(event)) {
+    if ((event.type as string) === LEVEL_CORRECTED) {
+      // Decided by a correction on the persons' streams (their replay checks SettlementAdjusted): only folded here.
+    } else if (isMonthCorrectionConsequence(event)) {
       // Compared with what its InstitutionMonthCorrected decided again; not a command of its own.
       if (year === undefined || concerns === year) {
         const again = decidedWith.find((p) => p.type === event.type);
@@ -203,6 +205,9 @@ export function replayInstitution(
   notRecorded();
   return { code, year: year ?? null, events: stored.length, recomputed, findings, chain: verifyChain(institutionStreamId(code), stored) };
 }
+
+/** src/corrections/correction.events.ts InstitutionLevelCorrected: a fact of a person-side correction, not a command of this stream. */
+const LEVEL_CORRECTED = 'InstitutionLevelCorrected';
 
 /** The recorded event against the one decided again (none: the decision now produces other events). */
 function compared(event: InstitutionEvent, again: InstitutionEvent | undefined, produced: InstitutionEvent[]): Difference[] {
