@@ -35,7 +35,7 @@ import {
   total3,
   WhatIfPacks,
 } from '../audit/what-if';
-import type { CorrectionPersonEvent, CorrectionSpec, Money3, SettlementAdjusted } from './correction.events';
+import type { CorrectionPersonEvent, PersonCorrectionSpec, Money3, SettlementAdjusted } from './correction.events';
 import { derivePack, PolicyOverride } from './derived-pack';
 
 const CORRECTION_CLAUSES = {
@@ -80,7 +80,7 @@ export interface PersonCorrectionPlan {
 }
 
 /** Checks a spec against the catalogue before any stream is read; throws InvalidInput (400). */
-export function validateSpec(spec: CorrectionSpec, packs: WhatIfPacks): void {
+export function validateSpec(spec: PersonCorrectionSpec, packs: WhatIfPacks): void {
   if (spec.kind === 'policy-parameter') {
     const base = packs.byId(spec.packId);
     if (!base) throw new InvalidInput('spec.packId', `must name a pack of the catalogue (no pack ${spec.packId})`);
@@ -89,7 +89,7 @@ export function validateSpec(spec: CorrectionSpec, packs: WhatIfPacks): void {
   }
 }
 
-const overrideFor = (spec: Extract<CorrectionSpec, { kind: 'policy-parameter' }>, basePolicyVersion: string): PolicyOverride => ({
+const overrideFor = (spec: Extract<PersonCorrectionSpec, { kind: 'policy-parameter' }>, basePolicyVersion: string): PolicyOverride => ({
   basePolicyVersion,
   path: spec.path,
   value: spec.value,
@@ -100,7 +100,7 @@ const overrideFor = (spec: Extract<CorrectionSpec, { kind: 'policy-parameter' }>
 const visitDateOf = (s: CurrentSettlement): string => s.decision.visitDate;
 
 /** Whether the spec is about this settlement (before any knock-on effect). */
-function targets(spec: CorrectionSpec, s: CurrentSettlement): boolean {
+function targets(spec: PersonCorrectionSpec, s: CurrentSettlement): boolean {
   switch (spec.kind) {
     case 'person-category':
       return visitDateOf(s) >= spec.from;
@@ -114,7 +114,7 @@ function targets(spec: CorrectionSpec, s: CurrentSettlement): boolean {
 }
 
 /** The spec as changes to the what-if walk. */
-function changesFor(spec: CorrectionSpec, packs: WhatIfPacks): ReAdjudication {
+function changesFor(spec: PersonCorrectionSpec, packs: WhatIfPacks): ReAdjudication {
   const all = { include: () => true };
   switch (spec.kind) {
     case 'person-category':
@@ -138,7 +138,11 @@ function changesFor(spec: CorrectionSpec, packs: WhatIfPacks): ReAdjudication {
 }
 
 /** The pack with the corrected value; a settlement already under another corrected value is refused. */
-function correctedPack(spec: Extract<CorrectionSpec, { kind: 'policy-parameter' }>, current: PackChoice, packs: WhatIfPacks): PackChoice {
+function correctedPack(
+  spec: Extract<PersonCorrectionSpec, { kind: 'policy-parameter' }>,
+  current: PackChoice,
+  packs: WhatIfPacks,
+): PackChoice {
   if (current.override && current.override.path !== spec.path) {
     throw new PolicyRefusal(
       'POLICY_OVERRIDE_CONFLICT',
@@ -195,7 +199,7 @@ function decisionChanged(r: Redecided): boolean {
 export function planPersonCorrection(
   personId: string,
   rawEvents: ReadonlyArray<RecordedEvent>,
-  spec: CorrectionSpec,
+  spec: PersonCorrectionSpec,
   packs: WhatIfPacks,
   ctx: CorrectionContext,
 ): PersonCorrectionPlan {
@@ -245,7 +249,7 @@ export function planPersonCorrection(
   };
 }
 
-function checkSpecForPerson(spec: CorrectionSpec, state: PersonState): void {
+function checkSpecForPerson(spec: PersonCorrectionSpec, state: PersonState): void {
   if (spec.kind === 'person-category') {
     const scheme = state.enrollment.scheme;
     const allowed = scheme === 'resident' ? ['resident', 'student'] : ['in_service', 'retired'];
@@ -273,7 +277,7 @@ function checkSpecForPerson(spec: CorrectionSpec, state: PersonState): void {
 }
 
 /** The category event, when the corrected timeline differs from the recorded one. */
-function categoryCorrection(spec: CorrectionSpec, state: PersonState, ctx: CorrectionContext): CorrectionPersonEvent | undefined {
+function categoryCorrection(spec: PersonCorrectionSpec, state: PersonState, ctx: CorrectionContext): CorrectionPersonEvent | undefined {
   if (spec.kind !== 'person-category') return undefined;
   const now = state.enrollment.categoryTimeline;
   if (canonicalJson(correctedTimeline(now, spec)) === canonicalJson(now)) return undefined;

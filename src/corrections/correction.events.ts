@@ -10,9 +10,28 @@
 import type { AdjudicationInput, Decision, InstitutionLevel, PersonCategory } from '../policy/engine/types';
 import type { PolicyOverride } from './derived-pack';
 import type { LocalDate } from '../kernel/dates';
+import type { MonthFigures } from '../institutions/month-correction.events';
 
 /** What a correction changes. One kind per correction. */
-export type CorrectionSpec =
+export type CorrectionSpec = PersonCorrectionSpec | InstitutionMonthSpec;
+
+/**
+ * Issue 15 item 4: an institution's month as verified (visits, total cost, fund due = the
+ * approved amount), after approval or advance. Recomputed by CorrectMonth on the
+ * institution's stream (src/institutions/month-correction.ts); `correctedOn` defaults to
+ * the day the correction is applied.
+ */
+export interface InstitutionMonthSpec {
+  kind: 'institution-month';
+  institutionCode: string;
+  month: string;
+  corrected: MonthFigures;
+  reason: string;
+  correctedOn?: LocalDate;
+}
+
+/** The kinds the engine re-adjudicates settlements for (src/corrections/correction-engine.ts). */
+export type PersonCorrectionSpec =
   /** The person's category from a date (e.g. retired from 2023-01-01 instead of in service). */
   | { kind: 'person-category'; personId: string; category: PersonCategory; from: LocalDate }
   /** An institution's level (or designation) from a date. */

@@ -12,17 +12,25 @@ import {
   IsString,
   Matches,
   MaxLength,
+  MinLength,
   registerDecorator,
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { ID_PATTERN, IsLocalDate } from '../http/validators';
+import { ID_PATTERN, IsLocalDate, IsMonth } from '../http/validators';
+import { MonthFiguresDto } from '../institutions/dto/institutions.dto';
 import { BillLineDto } from '../modules/claims/dto/claims.dto';
 import { ALL_LEVELS } from '../policy/pack.types';
 import type { InstitutionLevel, PersonCategory } from '../policy/engine/types';
 import type { CorrectionSpec } from './correction.events';
 
-export const CORRECTION_KINDS = ['person-category', 'institution-level', 'settlement-lines', 'policy-parameter'] as const;
+export const CORRECTION_KINDS = [
+  'person-category',
+  'institution-level',
+  'settlement-lines',
+  'policy-parameter',
+  'institution-month',
+] as const;
 const PERSON_CATEGORIES: PersonCategory[] = ['in_service', 'retired', 'resident', 'student'];
 const is =
   (...kinds: Array<(typeof CORRECTION_KINDS)[number]>) =>
@@ -58,6 +66,7 @@ const SPEC_FIELDS: Record<(typeof CORRECTION_KINDS)[number], readonly string[]> 
   'institution-level': ['institutionCode', 'level', 'from'],
   'settlement-lines': ['personId', 'settlementId', 'lines'],
   'policy-parameter': ['packId', 'path', 'value', 'from', 'to', 'document', 'clause'],
+  'institution-month': ['institutionCode', 'month', 'corrected', 'reason', 'correctedOn'],
 };
 
 /** One CorrectionSpec (src/corrections/correction.events.ts): the fields its kind needs. */
@@ -66,7 +75,7 @@ export class CorrectionSpecDto {
     enum: CORRECTION_KINDS,
     example: 'person-category',
     description:
-      'Each kind takes only its fields: person-category (personId, category, from); institution-level (institutionCode, level, from); settlement-lines (personId, settlementId, lines); policy-parameter (packId, path, value, from, to, document, clause)',
+      'Each kind takes only its fields: person-category (personId, category, from); institution-level (institutionCode, level, from); settlement-lines (personId, settlementId, lines); policy-parameter (packId, path, value, from, to, document, clause); institution-month (institutionCode, month, corrected, reason, correctedOn?)',
   })
   @IsIn(CORRECTION_KINDS)
   @OnlyFieldsOfKind(SPEC_FIELDS)
@@ -90,8 +99,8 @@ export class CorrectionSpecDto {
   @IsLocalDate()
   from?: string;
 
-  @ApiPropertyOptional({ example: 'NY-H2', description: 'institution-level' })
-  @ValidateIf(is('institution-level'))
+  @ApiPropertyOptional({ example: 'NY-H2', description: 'institution-level, institution-month' })
+  @ValidateIf(is('institution-level', 'institution-month'))
   @Matches(ID_PATTERN, { message: 'institutionCode must be 1-64 letters, digits, . _ -' })
   institutionCode?: string;
 
@@ -113,6 +122,31 @@ export class CorrectionSpecDto {
   @ValidateNested({ each: true })
   @Type(() => BillLineDto)
   lines?: BillLineDto[];
+
+  @ApiPropertyOptional({ example: '2024-12', description: 'institution-month: the month corrected (approved already)' })
+  @ValidateIf(is('institution-month'))
+  @IsMonth()
+  month?: string;
+
+  @ApiPropertyOptional({ type: MonthFiguresDto, description: 'institution-month: the month as it should have been approved' })
+  @ValidateIf(is('institution-month'))
+  @IsDefined({ message: 'corrected is required for an institution-month correction (visits, totalCost, fundDue)' })
+  @IsObject()
+  @ValidateNested()
+  @Type(() => MonthFiguresDto)
+  corrected?: MonthFiguresDto;
+
+  @ApiPropertyOptional({ example: 'violating costs found on audit', description: 'institution-month: why' })
+  @ValidateIf(is('institution-month'))
+  @IsString()
+  @MinLength(1)
+  @MaxLength(2000)
+  reason?: string;
+
+  @ApiPropertyOptional({ example: '2025-03-01', description: 'institution-month: day of the correction (default: the day applied)' })
+  @ValidateIf((o: CorrectionSpecDto) => is('institution-month')(o) && o.correctedOn !== undefined)
+  @IsLocalDate()
+  correctedOn?: string;
 
   @ApiPropertyOptional({ example: 'nanyang-employee-2022', description: 'policy-parameter: the pack id' })
   @ValidateIf(is('policy-parameter'))
@@ -159,6 +193,15 @@ export function toSpec(d: CorrectionSpecDto): CorrectionSpec {
       return { kind: d.kind, institutionCode: d.institutionCode!, level: d.level!, from: d.from! };
     case 'settlement-lines':
       return { kind: d.kind, personId: d.personId!, settlementId: d.settlementId!, lines: d.lines!.map((l) => ({ ...l })) };
+    case 'institution-month':
+      return {
+        kind: d.kind,
+        institutionCode: d.institutionCode!,
+        month: d.month!,
+        corrected: { visits: d.corrected!.visits, totalCost: d.corrected!.totalCost, fundDue: d.corrected!.fundDue },
+        reason: d.reason!,
+        ...(d.correctedOn !== undefined ? { correctedOn: d.correctedOn } : {}),
+      };
     case 'policy-parameter':
       return {
         kind: d.kind,
@@ -204,6 +247,17 @@ export class Money3Dto {
   @ApiProperty({ example: '-27.00' }) cash!: string;
 }
 
+export class InstitutionMonthAnswerDto {
+  @ApiProperty({ example: 'JZ-H001' }) code!: string;
+  @ApiProperty({ example: '2024-12' }) month!: string;
+  @ApiProperty({
+    ...OBJECTS,
+    description:
+      'InstitutionMonthCorrected, then as they apply InstitutionAdvanceRecomputed, InstitutionPeriodResettled, InstitutionFinalPaymentRecomputed, InstitutionFundRecovered (焦医保〔2024〕32号 五（二）) or InstitutionFundToppedUp: [{ type, data }]',
+  })
+  events!: Array<Record<string, unknown>>;
+}
+
 export class CorrectionAnswerDto {
   @ApiProperty({ example: 'COR-3f2a9c0d1e4b5a6c' }) correctionId!: string;
   @ApiProperty({ description: 'true: nothing was written' }) dryRun!: boolean;
@@ -213,6 +267,11 @@ export class CorrectionAnswerDto {
   @ApiProperty({ ...OBJECT }) spec!: Record<string, unknown>;
   @ApiPropertyOptional() disputeId?: string;
   @ApiPropertyOptional({ description: 'Derived pack version (policy-parameter)' }) correctedPolicyVersion?: string;
+  @ApiPropertyOptional({
+    type: () => InstitutionMonthAnswerDto,
+    description: "institution-month: the events on the institution's stream (written, or that would be)",
+  })
+  institution?: InstitutionMonthAnswerDto;
   @ApiProperty({
     ...OBJECTS,
     description: 'Every settlement re-adjudicated that the correction is about or that changed: { personId, settlementId, changed, delta }',

@@ -21,6 +21,16 @@ export interface DisputeOpener {
 export interface DisputeAnalysis {
   changes: Array<{ settlementId: string; recorded: Money3; alleged: Money3; delta: Money3; divergence?: { step: string; clause: string } }>;
   totals: Money3;
+  /** An institution-month dispute (issue 15 item 4): what the correction of the month would write and move. */
+  institutionMonth?: {
+    institutionCode: string;
+    month: string;
+    changed: boolean;
+    recovered: string;
+    toppedUp: string;
+    /** Types of the events CorrectMonth would write, in order. */
+    events: string[];
+  };
   /** Why the alleged facts could not be analysed, if so. */
   error?: string;
 }

@@ -147,6 +147,11 @@ export class DisputeAnalysisDto {
   })
   changes!: Array<Record<string, unknown>>;
   @ApiProperty({ type: Money3Dto }) totals!: Money3Dto;
+  @ApiPropertyOptional({
+    ...OBJECT,
+    description: 'institution-month: { institutionCode, month, changed, recovered, toppedUp, events: [types CorrectMonth would write] }',
+  })
+  institutionMonth?: Record<string, unknown>;
   @ApiPropertyOptional() error?: string;
 }
 

@@ -386,6 +386,13 @@ export class InstitutionYearDto {
   @ApiProperty({ ...OBJECT, nullable: true }) review!: Record<string, unknown> | null;
   @ApiProperty({ ...OBJECT, nullable: true }) assessment!: Record<string, unknown> | null;
   @ApiProperty({ ...OBJECT, nullable: true }) final!: Record<string, unknown> | null;
+  @ApiProperty({
+    ...OBJECT,
+    nullable: true,
+    description:
+      'Month corrections (issue 15 item 4): { correctionIds, original, corrected: { approved, advanced, held, payable, finalPayment }, recovered, toppedUp, net }; each corrected month also has `original`',
+  })
+  corrections!: Record<string, unknown> | null;
   @ApiProperty({ ...OBJECT, description: 'Capitation: persons assigned, budget, months settled' }) capitation!: Record<string, unknown>;
 }
 

@@ -1,8 +1,9 @@
 /**
  * Replay of an institution's stream, as persons have (issue 5/6): every institution
- * command yields exactly one event and every event records its command's inputs, so each
- * event's command is rebuilt from it, decided again by the same pure decider against the
- * state folded from the events before it, and the result compared with what was recorded.
+ * command yields one event that records its inputs (a month correction also writes its
+ * consequences after it), so each event's command is rebuilt from it, decided again by the
+ * same pure decider against the state folded from the events before it, and everything it
+ * decides compared with what was recorded.
  * The hash chain is verified on the events as stored.
  */
 import type { RecordedEvent } from '../event-store/event-store.port';
@@ -13,6 +14,7 @@ import type { CostBaseRequest, YearAverage } from './cost-base';
 import { decideInstitution, InstitutionCommand } from './institution.decide';
 import { evolve, InstitutionEvent, initialInstitutionState, InstitutionState } from './institution.events';
 import { institutionStreamId } from './institution.types';
+import { isMonthCorrectionConsequence, MonthCorrectionConsequence } from './month-correction.events';
 import type { PolicyCatalog } from '../policy/catalog';
 import { DecisionInputs, decisionInputs, periodOfCommand, SettlementPackVersions } from './settlement-parameters';
 import { shanghaiDate } from '../kernel/dates';
@@ -36,8 +38,12 @@ export interface InstitutionReplayReport {
   chain: ChainVerification;
 }
 
-/** Rebuilds the command whose decision an event records (the inverse of `decideInstitution`). */
-export function commandOf(event: InstitutionEvent): InstitutionCommand {
+/**
+ * Rebuilds the command whose decision an event records (the inverse of `decideInstitution`).
+ * A month correction's consequences (advance, period, final payment, money) are not
+ * commands: they are compared with what its InstitutionMonthCorrected decided again.
+ */
+export function commandOf(event: Exclude<InstitutionEvent, MonthCorrectionConsequence>): InstitutionCommand {
   switch (event.type) {
     case 'InstitutionRegistered':
       return { type: 'RegisterInstitution', data: event.data };
@@ -73,6 +79,13 @@ export function commandOf(event: InstitutionEvent): InstitutionCommand {
         type: 'SettleCapitationMonth',
         data: { month: event.data.month, claimed: event.data.claimed, consultationClaimed: event.data.consultationClaimed },
       };
+    case 'InstitutionMonthCorrected': {
+      const { correctionId, disputeId, month, corrected, reason, correctedOn } = event.data;
+      return {
+        type: 'CorrectMonth',
+        data: { correctionId, ...(disputeId ? { disputeId } : {}), month, corrected, reason, correctedOn },
+      };
+    }
   }
 }
 
@@ -114,7 +127,7 @@ function versionsOf(event: InstitutionEvent): SettlementPackVersions {
  * the event was recorded.
  */
 function decideAgain(
-  event: RecordedEvent & InstitutionEvent,
+  event: RecordedEvent & Exclude<InstitutionEvent, MonthCorrectionConsequence>,
   state: InstitutionState,
   catalog: PolicyCatalog,
   cache: Map<string, DecisionInputs>,
@@ -142,19 +155,44 @@ export function replayInstitution(
   const cache = new Map<string, DecisionInputs>();
   let state: InstitutionState = initialInstitutionState();
   let recomputed = 0;
+  // What the last command decided beyond the event it was rebuilt from (a month correction's consequences).
+  let decidedWith: InstitutionEvent[] = [];
+  let decidedBy: RecordedEvent | undefined;
+  const notRecorded = () => {
+    if (decidedBy && decidedWith.length)
+      findings.push({
+        revision: decidedBy.revision,
+        position: decidedBy.position,
+        type: decidedBy.type,
+        kind: 'differs',
+        differences: decidedWith.map((p) => ({ path: 'type', recorded: '(nothing)', recomputed: p.type })),
+      });
+    decidedWith = [];
+    decidedBy = undefined;
+  };
   for (const raw of stored) {
     const event = upcast(raw) as unknown as RecordedEvent & InstitutionEvent;
     const concerns = yearOfEvent(event);
-    if (year === undefined || concerns === null || concerns === year) {
+    if ((event.type as string) === LEVEL_CORRECTED) {
+      // Decided by a correction on the persons' streams (their replay checks SettlementAdjusted): only folded here.
+    } else if (isMonthCorrectionConsequence(event)) {
+      // Compared with what its InstitutionMonthCorrected decided again; not a command of its own.
+      if (year === undefined || concerns === year) {
+        const again = decidedWith.find((p) => p.type === event.type);
+        decidedWith = decidedWith.filter((p) => p !== again);
+        const differences = compared(event, again, decidedWith);
+        if (differences.length)
+          findings.push({ revision: event.revision, position: event.position, type: event.type, kind: 'differs', differences });
+      }
+    } else if (year === undefined || concerns === null || concerns === year) {
       recomputed++;
+      notRecorded();
       try {
         const produced = decideAgain(event, state, catalog, cache);
         const again = produced.find((p) => p.type === event.type);
-        const recordedVersion = 'packVersion' in (event.data as object);
-        const againData = again && !recordedVersion ? withoutPackVersion(again.data) : again?.data;
-        const differences = again
-          ? jsonDiff(event.data, againData)
-          : [{ path: 'type', recorded: event.type, recomputed: produced.map((p) => p.type).join(',') || '(nothing)' }];
+        decidedWith = produced.filter((p) => p !== again);
+        decidedBy = event;
+        const differences = compared(event, again, produced);
         if (differences.length)
           findings.push({ revision: event.revision, position: event.position, type: event.type, kind: 'differs', differences });
       } catch (e) {
@@ -170,7 +208,18 @@ export function replayInstitution(
     }
     state = evolve(state, event);
   }
+  notRecorded();
   return { code, year: year ?? null, events: stored.length, recomputed, findings, chain: verifyChain(institutionStreamId(code), stored) };
+}
+
+/** src/corrections/correction.events.ts InstitutionLevelCorrected: a fact of a person-side correction, not a command of this stream. */
+const LEVEL_CORRECTED = 'InstitutionLevelCorrected';
+
+/** The recorded event against the one decided again (none: the decision now produces other events). */
+function compared(event: InstitutionEvent, again: InstitutionEvent | undefined, produced: InstitutionEvent[]): Difference[] {
+  if (!again) return [{ path: 'type', recorded: event.type, recomputed: produced.map((p) => p.type).join(',') || '(nothing)' }];
+  const recordedVersion = 'packVersion' in (event.data as object);
+  return jsonDiff(event.data, recordedVersion ? again.data : withoutPackVersion(again.data));
 }
 
 function withoutPackVersion(data: object): object {

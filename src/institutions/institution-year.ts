@@ -7,9 +7,11 @@ import {
   emptyYear,
   FinalPaymentMadeData,
   InstitutionState,
+  MonthOriginal,
   OverspendReviewedData,
   PeriodSettledData,
   PersonsAssignedData,
+  YearState,
 } from './institution.events';
 
 /** An institution's year, folded from its stream (a checkpointed projection comes later). */
@@ -28,6 +30,8 @@ export interface InstitutionYearView {
     approved: string | null;
     advanced: string | null;
     held: string | null;
+    /** Before the month's first correction (issue 15 item 4); null if never corrected. */
+    original: MonthOriginal | null;
   }>;
   declared: { visits: number; totalCost: string; fundDue: string; lateMonths: string[] };
   approved: string;
@@ -37,12 +41,34 @@ export interface InstitutionYearView {
   review: Omit<OverspendReviewedData, 'trace'> | null;
   assessment: AnnualAssessedData | null;
   final: Omit<FinalPaymentMadeData, 'trace'> | null;
+  /** Original, corrected and net figures of the year's month corrections; null if none. */
+  corrections: YearCorrectionsView | null;
   capitation: {
     persons: PersonsAssignedData;
     paid: string;
     remaining: string;
     months: Array<Omit<CapitationSettledData, 'trace'>>;
   } | null;
+}
+
+/** The year's money as first decided and as corrected: approved, advanced, held, period payable, final payment. */
+interface YearFigures {
+  approved: string;
+  advanced: string;
+  held: string;
+  payable: string | null;
+  finalPayment: string | null;
+}
+
+export interface YearCorrectionsView {
+  correctionIds: string[];
+  original: YearFigures;
+  corrected: YearFigures;
+  /** Taken back from the institution (焦医保〔2024〕32号 五（二）) and paid to it since. */
+  recovered: string;
+  toppedUp: string;
+  /** toppedUp − recovered: what the corrections moved, signed (negative: the institution paid back). */
+  net: string;
 }
 
 function withoutTrace<T extends { trace: TraceEntry[] }>(x: T | undefined): Omit<T, 'trace'> | null {
@@ -70,6 +96,7 @@ export function institutionYearView(state: InstitutionState, code: string, year:
         approved: s.approved?.approvedAmount ?? null,
         advanced: s.advance?.amount ?? null,
         held: s.advance?.held ?? null,
+        original: s.original ?? null,
       };
     });
   const capMonths = Object.keys(y.capitation)
@@ -94,6 +121,7 @@ export function institutionYearView(state: InstitutionState, code: string, year:
     review: withoutTrace(y.review),
     assessment: y.assessment ?? null,
     final: withoutTrace(y.final),
+    corrections: correctionsView(y),
     capitation: y.persons
       ? {
           persons: y.persons,
@@ -102,6 +130,36 @@ export function institutionYearView(state: InstitutionState, code: string, year:
           months: capMonths.map((c) => withoutTrace(c)!),
         }
       : null,
+  };
+}
+
+const total = (xs: Array<string | null>): string => fmt(sum(xs.filter((x): x is string => x !== null).map(money)));
+
+function correctionsView(y: YearState): YearCorrectionsView | null {
+  const c = y.corrections;
+  if (!c) return null;
+  const months = Object.values(y.months).filter((m) => m.approved);
+  const corrected: YearFigures = {
+    approved: total(months.map((m) => m.approved!.approvedAmount)),
+    advanced: total(months.map((m) => m.advance?.amount ?? null)),
+    held: total(months.map((m) => m.advance?.held ?? null)),
+    payable: y.settlement?.payable ?? null,
+    finalPayment: y.final?.finalPayment ?? null,
+  };
+  const original: YearFigures = {
+    approved: total(months.map((m) => m.original?.fundDue ?? m.approved!.approvedAmount)),
+    advanced: total(months.map((m) => (m.original ? m.original.advanced : (m.advance?.amount ?? null)))),
+    held: total(months.map((m) => (m.original ? m.original.held : (m.advance?.held ?? null)))),
+    payable: c.originalSettlement?.payable ?? corrected.payable,
+    finalPayment: c.originalFinalPayment ?? corrected.finalPayment,
+  };
+  return {
+    correctionIds: c.correctionIds,
+    original,
+    corrected,
+    recovered: c.recovered,
+    toppedUp: c.toppedUp,
+    net: fmt(money(c.toppedUp).minus(money(c.recovered))),
   };
 }
 
@@ -155,6 +213,8 @@ export function explainInstitutionYear(
     });
   }
   if (y.final) steps.push(...y.final.trace);
+  // The settlement and final payment above are as last recomputed; what the corrections changed and moved:
+  if (y.corrections) steps.push(...y.corrections.trace);
   if (y.persons) {
     const p = y.persons;
     steps.push({

@@ -19,6 +19,8 @@ import {
   SCHEMES,
 } from './institution.types';
 import { declarationDueDate, monthsOfYear, splitAdvance } from './monthly-cycle';
+import { correctInstitutionMonth, MonthCorrection } from './month-correction';
+import { isMonthCorrectionEvent } from './month-correction.events';
 import { reviewOverspend } from './overspend-review';
 import { settlePeriod } from './period-settlement';
 import { type Cited, cite, SettlementParameters } from './settlement-parameters';
@@ -36,7 +38,8 @@ export type InstitutionCommand =
   | { type: 'AssessYear'; data: { year: number; passed: boolean; note?: string } }
   | { type: 'MakeFinalPayment'; data: { year: number } }
   | { type: 'AssignPersons'; data: { year: number; count: number } }
-  | { type: 'SettleCapitationMonth'; data: { month: Month; claimed: string; consultationClaimed?: string } };
+  | { type: 'SettleCapitationMonth'; data: { month: Month; claimed: string; consultationClaimed?: string } }
+  | { type: 'CorrectMonth'; data: MonthCorrection };
 
 /** Stable reason codes of institution-side refusals. */
 export const INSTITUTION_REASONS = {
@@ -594,9 +597,13 @@ export function decideInstitution(
   return decide(command, state, params, categories).map((event) => stampPackVersion(event, params));
 }
 
-/** Registry events depend on no figure; capitation events on the capitation pack; the rest on conditional fee-for-service. */
+/**
+ * Registry events depend on no figure, nor do a month correction's (it recomputes from the
+ * figures and rules the year recorded); capitation events on the capitation pack; the rest
+ * on conditional fee-for-service.
+ */
 function stampPackVersion(event: InstitutionEvent, params: SettlementParameters): InstitutionEvent {
-  if (event.type === 'InstitutionRegistered' || event.type === 'InstitutionProfileChanged') return event;
+  if (event.type === 'InstitutionRegistered' || event.type === 'InstitutionProfileChanged' || isMonthCorrectionEvent(event)) return event;
   const packVersion =
     event.type === 'PersonsAssigned' || event.type === 'CapitationSettled' ? params.anyang.packVersion : params.jiaozuo.packVersion;
   return { ...event, data: { ...event.data, packVersion } } as InstitutionEvent;
@@ -633,6 +640,8 @@ function decide(
       return assignPersons(state, command.data, params);
     case 'SettleCapitationMonth':
       return settleCapitation(state, command.data, params);
+    case 'CorrectMonth':
+      return correctInstitutionMonth(state, command.data);
     default:
       return assertNever(command);
   }

@@ -6,6 +6,8 @@ import type { ReviewResult } from './overspend-review';
 import type { CapitationMonthResult } from './capitation';
 import type { FinalPaymentResult } from './final-payment';
 import type { PeriodOutcome } from './period-settlement';
+import type { InstitutionMonthCorrectionEvent, MonthFigures } from './month-correction.events';
+import { fmt, money } from '../kernel/money';
 
 /**
  * Events of one institution's stream `institution-<code>` (registry, Jiaozuo monthly
@@ -121,14 +123,34 @@ export type InstitutionEvent =
   | { type: 'AnnualAssessed'; data: AnnualAssessedData & DecidedUnderPack }
   | { type: 'FinalPaymentMade'; data: FinalPaymentMadeData & DecidedUnderPack }
   | { type: 'PersonsAssigned'; data: PersonsAssignedData & DecidedUnderPack }
-  | { type: 'CapitationSettled'; data: CapitationSettledData & DecidedUnderPack };
+  | { type: 'CapitationSettled'; data: CapitationSettledData & DecidedUnderPack }
+  | InstitutionMonthCorrectionEvent;
 
 export type InstitutionEventType = InstitutionEvent['type'];
 
+/** A month's figures before its first correction (issue 15 item 4): the approved figures and the advance paid on them. */
+export interface MonthOriginal extends MonthFigures {
+  advanced: string | null;
+  held: string | null;
+}
+
+/** After a correction `declared`, `approved` and `advance` read the corrected figures; `original` keeps the first ones. */
 export interface MonthState {
   declared?: MonthDeclaredData;
   approved?: MonthApprovedData;
   advance?: AdvancePaidData;
+  original?: MonthOriginal;
+}
+
+/** The year's corrections: the figures before the first one and the money moved since (sums of the events). */
+export interface YearCorrections {
+  correctionIds: string[];
+  originalSettlement?: { payable: string; overspend: string };
+  originalFinalPayment?: string;
+  recovered: string;
+  toppedUp: string;
+  /** Each correction and the money it moved, with its clause, in order (explain). */
+  trace: TraceEntry[];
 }
 
 export interface YearState {
@@ -140,6 +162,7 @@ export interface YearState {
   final?: FinalPaymentMadeData;
   persons?: PersonsAssignedData;
   capitation: Record<Month, CapitationSettledData>;
+  corrections?: YearCorrections;
 }
 
 export interface InstitutionState {
@@ -201,6 +224,83 @@ export function evolve(state: InstitutionState, event: { type: string; data: unk
       return withYear(state, e.data.year, (y) => ({ ...y, persons: e.data }));
     case 'CapitationSettled':
       return withYear(state, yearOfMonth(e.data.month), (y) => ({ ...y, capitation: { ...y.capitation, [e.data.month]: e.data } }));
+    default:
+      return evolveCorrection(state, e);
+  }
+}
+
+const moneyStep = (step: string, d: { correctionId: string; amount: string; clause: string }): TraceEntry => ({
+  step,
+  clause: d.clause,
+  inputs: { correctionId: d.correctionId },
+  result: { amount: d.amount },
+});
+
+const noCorrections = (): YearCorrections => ({ correctionIds: [], recovered: '0.00', toppedUp: '0.00', trace: [] });
+
+function withCorrections(state: InstitutionState, year: number, update: (c: YearCorrections) => YearCorrections): InstitutionState {
+  return withYear(state, year, (y) => ({ ...y, corrections: update(y.corrections ?? noCorrections()) }));
+}
+
+/**
+ * Issue 15 item 4: the month, period settlement and final payment read the corrected
+ * figures (as correctInstitutionMonth computed them), so a later correction starts from them.
+ */
+function evolveCorrection(state: InstitutionState, e: InstitutionEvent): InstitutionState {
+  switch (e.type) {
+    case 'InstitutionMonthCorrected': {
+      const { month, previous, corrected, correctionId } = e.data;
+      const next = withMonth(state, month, (m) => ({
+        ...m,
+        original: m.original ?? { ...previous, advanced: m.advance?.amount ?? null, held: m.advance?.held ?? null },
+        ...(m.declared ? { declared: { ...m.declared, ...corrected } } : {}),
+        ...(m.approved ? { approved: { ...m.approved, approvedAmount: corrected.fundDue } } : {}),
+        ...(m.advance ? { advance: { ...m.advance, approvedAmount: corrected.fundDue } } : {}),
+      }));
+      const step: TraceEntry = {
+        step: 'month_corrected',
+        clause: e.data.clause,
+        inputs: {
+          month,
+          correctionId,
+          ...(e.data.disputeId ? { disputeId: e.data.disputeId } : {}),
+          correctedOn: e.data.correctedOn,
+          reason: e.data.reason,
+          ...previous,
+        },
+        result: { ...corrected },
+      };
+      return withCorrections(next, yearOfMonth(month), (c) => ({
+        ...c,
+        correctionIds: [...c.correctionIds, correctionId],
+        trace: [...c.trace, step],
+      }));
+    }
+    case 'InstitutionAdvanceRecomputed':
+      return withMonth(state, e.data.month, (m) => (m.advance ? { ...m, advance: { ...m.advance, ...e.data.recomputed } } : m));
+    case 'InstitutionPeriodResettled': {
+      const next = withYear(state, e.data.year, (y) => (y.settlement ? { ...y, settlement: { ...y.settlement, ...e.data.outcome } } : y));
+      return withCorrections(next, e.data.year, (c) => ({ ...c, originalSettlement: c.originalSettlement ?? e.data.previous }));
+    }
+    case 'InstitutionFinalPaymentRecomputed': {
+      const next = withYear(state, e.data.year, (y) => (y.final ? { ...y, final: { ...y.final, ...e.data.recomputed } } : y));
+      return withCorrections(next, e.data.year, (c) => ({
+        ...c,
+        originalFinalPayment: c.originalFinalPayment ?? e.data.previous.finalPayment,
+      }));
+    }
+    case 'InstitutionFundRecovered':
+      return withCorrections(state, e.data.year, (c) => ({
+        ...c,
+        recovered: fmt(money(c.recovered).plus(money(e.data.amount))),
+        trace: [...c.trace, moneyStep('fund_recovered', e.data)],
+      }));
+    case 'InstitutionFundToppedUp':
+      return withCorrections(state, e.data.year, (c) => ({
+        ...c,
+        toppedUp: fmt(money(c.toppedUp).plus(money(e.data.amount))),
+        trace: [...c.trace, moneyStep('fund_topped_up', e.data)],
+      }));
     default:
       return state;
   }

@@ -1,6 +1,10 @@
-import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Patch, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApplyCorrection, CorrectionAnswer } from '../corrections/commands/apply-correction.command';
+import type { InstitutionMonthSpec } from '../corrections/correction.events';
+import { CorrectionAnswerDto, DryRunQuery } from '../corrections/corrections.dto';
+import { withFingerprint } from '../event-store/stream-command';
 import { commandContext } from '../http/command-context';
 import { replyWrite } from '../http/reply';
 import { CurrentPrincipal, Principal, Roles } from '../http/roles';
@@ -14,6 +18,7 @@ import {
   CodeMonthParam,
   CodeParam,
   CodeYearParam,
+  CorrectMonthDto,
   DeclareMonthDto,
   EmptyDto,
   PayAdvanceDto,
@@ -271,6 +276,52 @@ export class InstitutionsController {
       key,
       res,
     );
+  }
+
+  @Post(':code/months/:month/correction')
+  @HttpCode(201)
+  @Roles('agency')
+  @ApiCreatedResponse({
+    type: CorrectionAnswerDto,
+    description:
+      "The correction (CorrectionApplied) and the institution's events: month corrected, advance, period and final payment recomputed, the recovery or top-up; with ?dryRun=true the same answer, nothing written; a correction that changes nothing writes nothing and says so",
+  })
+  @ApiResponse({ status: 403, description: 'Only the agency corrects a month' })
+  @ApiOperation({
+    summary:
+      'Correct an approved month (visits, cost, fund due): advance, period settlement and final payment recomputed; recovery (焦医保〔2024〕32号 五（二）) or top-up; MONTH_NOT_APPROVED refused',
+  })
+  async correct(
+    @Param() { code, month }: CodeMonthParam,
+    @Body() dto: CorrectMonthDto,
+    @Query() query: DryRunQuery,
+    @CurrentPrincipal() p: Principal,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res({ passthrough: true }) res: unknown,
+  ): Promise<CorrectionAnswer> {
+    const spec: InstitutionMonthSpec = {
+      kind: 'institution-month',
+      institutionCode: code,
+      month,
+      corrected: { visits: dto.corrected.visits, totalCost: dto.corrected.totalCost, fundDue: dto.corrected.fundDue },
+      reason: dto.reason,
+      ...(dto.correctedOn ? { correctedOn: dto.correctedOn } : {}),
+    };
+    // The key names one correction (its id derives from it); reused for another body it is refused.
+    const context = withFingerprint(commandContext(p, key), 'institutions.CorrectMonth', `institution-${code}`, {
+      spec,
+      disputeId: dto.disputeId ?? null,
+    });
+    const answer = await this.commands.execute(
+      new ApplyCorrection({
+        spec,
+        disputeId: dto.disputeId,
+        dryRun: query.dryRun === 'true',
+        appliedBy: { role: p.role, keyId: p.keyId },
+        context,
+      }),
+    );
+    return replyWrite(res, answer);
   }
 
   @Get(':code/years/:year')

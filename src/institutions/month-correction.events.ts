@@ -73,3 +73,22 @@ export type InstitutionMonthCorrectionEvent =
   | InstitutionFinalPaymentRecomputed
   | InstitutionFundRecovered
   | InstitutionFundToppedUp;
+
+const MONTH_CORRECTION_EVENT_TYPES: ReadonlyArray<InstitutionMonthCorrectionEvent['type']> = [
+  'InstitutionMonthCorrected',
+  'InstitutionAdvanceRecomputed',
+  'InstitutionPeriodResettled',
+  'InstitutionFinalPaymentRecomputed',
+  'InstitutionFundRecovered',
+  'InstitutionFundToppedUp',
+];
+
+export function isMonthCorrectionEvent(event: { type: string }): event is InstitutionMonthCorrectionEvent {
+  return (MONTH_CORRECTION_EVENT_TYPES as readonly string[]).includes(event.type);
+}
+
+/** What CorrectMonth writes after InstitutionMonthCorrected: decided with it, never a command of its own. */
+export type MonthCorrectionConsequence = Exclude<InstitutionMonthCorrectionEvent, InstitutionMonthCorrected>;
+export function isMonthCorrectionConsequence(event: { type: string }): event is MonthCorrectionConsequence {
+  return isMonthCorrectionEvent(event) && event.type !== 'InstitutionMonthCorrected';
+}

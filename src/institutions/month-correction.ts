@@ -61,7 +61,8 @@ export function correctInstitutionMonth(state: InstitutionState, c: MonthCorrect
     },
   ];
   const advance = months[c.month].advance;
-  if (m.advance && advance && advance.amount !== m.advance.amount) {
+  // The split is rounded once: a cent more fund due can leave the advance and move only the holdback.
+  if (m.advance && advance && (advance.amount !== m.advance.amount || advance.held !== m.advance.held)) {
     events.push({
       type: 'InstitutionAdvanceRecomputed',
       data: {

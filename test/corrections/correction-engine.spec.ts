@@ -5,7 +5,7 @@
  * 1500 in service, 2000 retired (第五条（三）); the account pays the person's part (第九条（二）).
  */
 import { planPersonCorrection, PersonCorrectionPlan } from '../../src/corrections/correction-engine';
-import type { CorrectionSpec } from '../../src/corrections/correction.events';
+import type { PersonCorrectionSpec as CorrectionSpec } from '../../src/corrections/correction.events';
 import type { CityPack } from '../../src/policy/pack.types';
 import { reverseSettlement } from '../../src/modules/claims/claims.decide';
 import { catalog, inst, PersonHistory } from './person-history';

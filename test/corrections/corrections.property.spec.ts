@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { planPersonCorrection } from '../../src/corrections/correction-engine';
 import { derivePack } from '../../src/corrections/derived-pack';
-import type { CorrectionSpec } from '../../src/corrections/correction.events';
+import type { PersonCorrectionSpec as CorrectionSpec } from '../../src/corrections/correction.events';
 import { money } from '../../src/kernel/money';
 import type { InstitutionLevel } from '../../src/policy/engine/types';
 import { catalog, inst, PersonHistory } from './person-history';

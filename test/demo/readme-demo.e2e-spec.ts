@@ -76,6 +76,15 @@ const EXPECTED: Record<string, Array<string | RegExp>> = {
     /findings\s+\[\]/,
     '"intact":true',
   ],
+  "An institution's year (Jiaozuo, 焦医保〔2024〕32号) with the CLI #2": [
+    '"amount":"7885000.00"',
+    '"payable":"41675225.00"',
+    '"finalPayment":"43674912.50"',
+    '"type":"InstitutionFundRecovered"',
+    '"amount":"658525.00"',
+    /net:\s*'-658525.00'/,
+    /findings\s+\[\]/,
+  ],
   'Backup and restore (embedded store) #1': [/INTACT/, /restored into .*restored\.db/],
 };
 

@@ -2,21 +2,26 @@
  * Issue 15 item 2: applying a correction. The plan is computed on each affected person's
  * own stream (src/corrections/correction-engine.ts), then written:
  *  1. CorrectionApplied on `correction-<id>` (the plan), first;
- *  2. InstitutionLevelCorrected on the institution's stream, for a level correction;
+ *  2. InstitutionLevelCorrected on the institution's stream, for a level correction; for an
+ *     institution's month, the CorrectMonth command on its stream (issue 15 item 4), under a
+ *     key derived from the correction;
  *  3. each person's events, with the expected revision, under a key derived from the
  *     correction and the person (a retry, or the reconciler after a crash, writes nothing twice;
  *     the person state also knows the corrections it has applied).
  * A dry run computes the same answer and writes nothing; so does a correction that changes nothing.
  */
 import { Inject, Injectable } from '@nestjs/common';
-import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { Command, CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { tamperSeal } from '../../audit/tamper-chain';
 import { EVENT_STORE, EventStore, RecordedEvent } from '../../event-store/event-store.port';
 import { assertSameRequest, CommandContext, runStreamCommand } from '../../event-store/stream-command';
 import { upcast } from '../../event-store/upcasting';
 import { POLICY_CATALOG } from '../../infrastructure/tokens';
 import { InstitutionRegistry } from '../../institutions/institution-registry.service';
+import { ExecuteInstitutionCommand } from '../../institutions/commands/institution.command';
 import { foldInstitution } from '../../institutions/institution.events';
+import { correctInstitutionMonth, MonthCorrection } from '../../institutions/month-correction';
+import type { InstitutionMonthCorrectionEvent } from '../../institutions/month-correction.events';
 import { institutionStreamId } from '../../institutions/institution.types';
 import { CLOCK, Clock, ID_GENERATOR, IdGenerator } from '../../kernel/clock';
 import { shanghaiDate } from '../../kernel/dates';
@@ -27,7 +32,13 @@ import { sha256Hex } from '../../policy/canonical-json';
 import type { PolicyCatalog } from '../../policy/catalog';
 import { ledgerRule } from '../../policy/citation';
 import { combinePlans, PersonCorrectionPlan, planPersonCorrection, validateSpec } from '../correction-engine';
-import type { CorrectionApplied, CorrectionSpec, InstitutionLevelCorrected } from '../correction.events';
+import type {
+  CorrectionApplied,
+  CorrectionSpec,
+  InstitutionLevelCorrected,
+  InstitutionMonthSpec,
+  PersonCorrectionSpec,
+} from '../correction.events';
 import { derivePack } from '../derived-pack';
 import { correctionStreamId, DisputeAnalysis, disputeStreamId } from '../../disputes/dispute.events';
 
@@ -51,7 +62,15 @@ export interface CorrectionAnswer {
   affected: CorrectionApplied['data']['affected'];
   totals: CorrectionApplied['data']['totals'];
   persons: Array<{ personId: string; changes: PersonCorrectionPlan['changes']; events: PersonCorrectionPlan['events'] }>;
+  /** An institution-month correction: the events on the institution's stream (written, or that would be). */
+  institution?: InstitutionMonthAnswer;
   position?: number;
+}
+
+export interface InstitutionMonthAnswer {
+  code: string;
+  month: string;
+  events: Array<{ type: string; data: unknown }>;
 }
 
 export class ApplyCorrection extends Command<CorrectionAnswer> {
@@ -66,6 +85,18 @@ const POLICY_PERIOD_CLAUSE = ledgerRule('policy-correction-past-period-only');
 /** The correction's id: derived from the request's key, so a retry names the same correction. */
 const correctionIdFor = (commandId: string): string => `COR-${sha256Hex(commandId).slice(0, 16)}`;
 
+/** The CorrectMonth data of an institution-month correction; a clerk corrects on the day it is applied unless told otherwise. */
+function monthCorrectionOf(spec: InstitutionMonthSpec, data: { correctionId: string; disputeId?: string; at: string }): MonthCorrection {
+  return {
+    correctionId: data.correctionId,
+    ...(data.disputeId ? { disputeId: data.disputeId } : {}),
+    month: spec.month,
+    corrected: { ...spec.corrected },
+    reason: spec.reason,
+    correctedOn: spec.correctedOn ?? shanghaiDate(data.at),
+  };
+}
+
 @Injectable()
 export class CorrectionsService {
   constructor(
@@ -75,6 +106,7 @@ export class CorrectionsService {
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
     private readonly writer: PersonStreamWriter,
     private readonly registry: InstitutionRegistry,
+    private readonly commands: CommandBus,
   ) {}
 
   async apply(request: CorrectionRequest): Promise<CorrectionAnswer> {
@@ -86,15 +118,17 @@ export class CorrectionsService {
       // A retry (or the same key on another request: refused): finish whatever a crash left, answer as first.
       assertSameRequest(earlier, context);
       const applied = earlier[0] as unknown as CorrectionApplied & RecordedEvent;
-      if (!request.dryRun) await this.finish(applied.data, context.actor);
-      return { ...this.answerOf(applied.data, false, request.dryRun, []), position: (earlier[0] as RecordedEvent).position };
+      const institution = request.dryRun ? undefined : await this.finish(applied.data, context.actor);
+      return { ...this.answerOf(applied.data, false, request.dryRun, [], institution), position: (earlier[0] as RecordedEvent).position };
     }
     await this.check(request);
     const at = this.clock.now().toISOString();
-    const plans = await this.plans(spec, { correctionId, disputeId: request.disputeId, at });
+    const plans = spec.kind === 'institution-month' ? [] : await this.plans(spec, { correctionId, disputeId: request.disputeId, at });
+    const institution =
+      spec.kind === 'institution-month' ? await this.monthPlan(spec, { correctionId, disputeId: request.disputeId, at }) : undefined;
     const combined = combinePlans(plans);
     const levelChanges = spec.kind === 'institution-level' && (await this.registry.find(spec.institutionCode))?.level !== spec.level;
-    const changed = plans.some((p) => p.events.length > 0) || levelChanges;
+    const changed = plans.some((p) => p.events.length > 0) || levelChanges || (institution?.events.length ?? 0) > 0;
     const data: CorrectionApplied['data'] = {
       correctionId,
       ...(request.disputeId ? { disputeId: request.disputeId } : {}),
@@ -107,7 +141,7 @@ export class CorrectionsService {
     };
     const persons = plans.filter((p) => p.events.length > 0).map((p) => ({ personId: p.personId, changes: p.changes, events: p.events }));
     if (request.dryRun || !changed) {
-      const answer = this.answerOf(data, false, request.dryRun, persons);
+      const answer = this.answerOf(data, false, request.dryRun, persons, institution);
       return changed ? answer : { ...answer, changed: false, message: 'the correction changes nothing; nothing written' };
     }
     const written = await runStreamCommand({
@@ -121,8 +155,18 @@ export class CorrectionsService {
       decide: (count) => (count > 0 ? [] : [{ type: 'CorrectionApplied', data, occurredAt: at }]),
       result: (events) => events[events.length - 1]?.position,
     });
-    await this.finish(data, context.actor);
-    return { ...this.answerOf(data, written.created, false, persons), position: written.result };
+    const institutionWritten = await this.finish(data, context.actor);
+    return { ...this.answerOf(data, written.created, false, persons, institutionWritten ?? institution), position: written.result };
+  }
+
+  /** What CorrectMonth would write now on the institution's stream (pure; refusals are 400/422 before anything is written). */
+  private async monthPlan(
+    spec: InstitutionMonthSpec,
+    ctx: { correctionId: string; disputeId?: string; at: string },
+  ): Promise<InstitutionMonthAnswer> {
+    const state = await this.registry.stateOrThrow(spec.institutionCode);
+    const events: InstitutionMonthCorrectionEvent[] = correctInstitutionMonth(state, monthCorrectionOf(spec, ctx));
+    return { code: spec.institutionCode, month: spec.month, events };
   }
 
   /**
@@ -131,6 +175,7 @@ export class CorrectionsService {
    */
   async analyse(spec: CorrectionSpec): Promise<DisputeAnalysis> {
     try {
+      if (spec.kind === 'institution-month') return await this.analyseMonth(spec);
       validateSpec(spec, this.catalog);
       const plans = await this.plans(spec, { correctionId: 'analysis', at: this.clock.now().toISOString() });
       return {
@@ -151,10 +196,29 @@ export class CorrectionsService {
     }
   }
 
+  /** An institution-month dispute's analysis: the month as alleged, and the money that would move. */
+  private async analyseMonth(spec: InstitutionMonthSpec): Promise<DisputeAnalysis> {
+    const plan = await this.monthPlan(spec, { correctionId: 'analysis', at: this.clock.now().toISOString() });
+    const corrected = plan.events.find((e) => e.type === 'InstitutionMonthCorrected');
+    const moved = (type: string) => (plan.events.find((e) => e.type === type)?.data as { amount?: string } | undefined)?.amount ?? '0.00';
+    return {
+      changes: [],
+      totals: combinePlans([]).totals,
+      institutionMonth: {
+        institutionCode: spec.institutionCode,
+        month: spec.month,
+        changed: corrected !== undefined,
+        recovered: moved('InstitutionFundRecovered'),
+        toppedUp: moved('InstitutionFundToppedUp'),
+        events: plan.events.map((e) => e.type),
+      },
+    };
+  }
+
   /** Refusals that need the ledger (400 and 422 before anything is read for the plan). */
   private async check(request: CorrectionRequest): Promise<void> {
     const { spec } = request;
-    validateSpec(spec, this.catalog);
+    if (spec.kind !== 'institution-month') validateSpec(spec, this.catalog);
     if (spec.kind === 'policy-parameter') {
       const today = shanghaiDate(this.clock.now().toISOString());
       if (!(spec.to < today)) {
@@ -187,6 +251,7 @@ export class CorrectionsService {
     created: boolean,
     dryRun: boolean,
     persons: CorrectionAnswer['persons'],
+    institution?: InstitutionMonthAnswer,
   ): CorrectionAnswer {
     const { correctionId, disputeId, spec, correctedPolicyVersion, affected, totals } = data;
     return {
@@ -200,11 +265,12 @@ export class CorrectionsService {
       affected,
       totals,
       persons,
+      ...(institution ? { institution } : {}),
     };
   }
 
   /** Each candidate person's plan, from the person's own stream. */
-  async plans(spec: CorrectionSpec, ctx: { correctionId: string; disputeId?: string; at: string }): Promise<PersonCorrectionPlan[]> {
+  async plans(spec: PersonCorrectionSpec, ctx: { correctionId: string; disputeId?: string; at: string }): Promise<PersonCorrectionPlan[]> {
     const plans: PersonCorrectionPlan[] = [];
     for (const personId of await this.candidates(spec)) {
       const { events } =
@@ -222,7 +288,7 @@ export class CorrectionsService {
    * fine at this size, an index by institution and pack would replace it), then checked on
    * each person's own stream by the engine.
    */
-  private async candidates(spec: CorrectionSpec): Promise<string[]> {
+  private async candidates(spec: PersonCorrectionSpec): Promise<string[]> {
     if (spec.kind === 'person-category' || spec.kind === 'settlement-lines') return [spec.personId];
     const found = new Set<string>();
     for (let after = 0; ;) {
@@ -236,9 +302,13 @@ export class CorrectionsService {
     return [...found].sort();
   }
 
-  /** Steps 2 and 3, idempotent: used after the plan is written, on a retry, and by the reconciler. */
-  async finish(data: CorrectionApplied['data'], actor: string): Promise<void> {
+  /**
+   * Steps 2 and 3, idempotent: used after the plan is written, on a retry, and by the
+   * reconciler. An institution-month correction answers with the institution's events.
+   */
+  async finish(data: CorrectionApplied['data'], actor: string): Promise<InstitutionMonthAnswer | undefined> {
     const { correctionId, spec } = data;
+    if (spec.kind === 'institution-month') return this.correctMonth(data, spec, actor);
     if (spec.kind === 'institution-level') await this.correctInstitution(data, actor);
     const persons = [...new Set(data.affected.filter((a) => a.changed).map((a) => a.personId))];
     if (spec.kind === 'person-category' && !persons.includes(spec.personId)) persons.push(spec.personId);
@@ -257,6 +327,24 @@ export class CorrectionsService {
             .events,
       );
     }
+    return undefined;
+  }
+
+  /** CorrectMonth through the institution's own handler, under a key derived from the correction (written once). */
+  private async correctMonth(data: CorrectionApplied['data'], spec: InstitutionMonthSpec, actor: string): Promise<InstitutionMonthAnswer> {
+    const out = await this.commands.execute(
+      new ExecuteInstitutionCommand(
+        spec.institutionCode,
+        { type: 'CorrectMonth', data: monthCorrectionOf(spec, { ...data, at: data.appliedAt }) },
+        {
+          commandId: `ledger:correction:${data.correctionId}:institution`,
+          actor,
+          causationId: data.correctionId,
+          correlationId: data.disputeId ?? data.correctionId,
+        },
+      ),
+    );
+    return { code: spec.institutionCode, month: spec.month, events: out.events.map((e) => ({ type: e.type, data: e.data })) };
   }
 
   private async correctInstitution(data: CorrectionApplied['data'], actor: string): Promise<void> {
@@ -288,7 +376,7 @@ export class CorrectionsService {
 }
 
 /** Whether a settlement may be touched by a level or policy correction (the engine decides for sure). */
-function concerns(spec: CorrectionSpec, s: VisitSettled['data']): boolean {
+function concerns(spec: PersonCorrectionSpec, s: VisitSettled['data']): boolean {
   if (spec.kind === 'institution-level') return s.institution.code === spec.institutionCode;
   if (spec.kind === 'policy-parameter')
     return s.decision.policy.packId === spec.packId && s.decision.visitDate >= spec.from && s.decision.visitDate <= spec.to;

@@ -42,6 +42,13 @@ export interface UpholdAnswer {
   position?: number;
 }
 
+/** Alleged figures of an institution's month are about the disputed month (an institution key: its own). */
+function checkAllegedMonth(subject: DisputeSubject, alleged: CorrectionSpec): void {
+  if (alleged.kind !== 'institution-month') return;
+  if (subject.kind !== 'institution-month' || subject.institutionCode !== alleged.institutionCode || subject.month !== alleged.month)
+    throw new InvalidInput('allegedFacts', 'an institution-month correction must be of the disputed institution and month');
+}
+
 /** The dispute's id: derived from the request's key, so a retry names the same dispute. */
 const disputeIdFor = (commandId: string): string => `DSP-${sha256Hex(commandId).slice(0, 16)}`;
 
@@ -66,6 +73,7 @@ export class DisputesService {
     const disputeId = disputeIdFor(context.commandId);
     const openedBy = this.opener(request, principal);
     const institutionCode = await this.checkSubject(request.subject, principal, request.onBehalfOf);
+    if (request.allegedFacts) checkAllegedMonth(request.subject, request.allegedFacts);
     const analysis = request.allegedFacts
       ? await this.corrections.analyse(request.allegedFacts)
       : { changes: [], totals: { fund: '0.00', account: '0.00', cash: '0.00' } };

@@ -6,6 +6,7 @@ import {
   ArrayUnique,
   IsArray,
   IsBoolean,
+  IsDefined,
   IsIn,
   IsInt,
   IsObject,
@@ -151,6 +152,41 @@ export class DeclareMonthDto {
   @ApiProperty({ example: '2024-09-08', description: 'Day of the declaration (an input, not the clock)' })
   @IsLocalDate()
   declaredOn!: string;
+}
+
+/** A month's figures as verified: what an institution-month correction sets (issue 15 item 4). */
+export class MonthFiguresDto {
+  @ApiProperty({ example: 70000 }) @IsInt() @Min(0) @Max(100_000_000) visits!: number;
+  @ApiProperty({ example: '20300000.00' }) @IsMoneyString() @MaxAmount('institutionMonth') totalCost!: string;
+  @ApiProperty({ example: '8700000.00', description: 'Fund due as verified (the corrected approved amount); at most the total cost' })
+  @IsMoneyString()
+  @MaxAmount('institutionMonth')
+  fundDue!: string;
+}
+
+export class CorrectMonthDto {
+  @ApiProperty({ type: MonthFiguresDto, description: 'The month as it should have been approved' })
+  @IsDefined({ message: 'corrected is required (visits, totalCost, fundDue)' })
+  @IsObject()
+  @ValidateNested()
+  @Type(() => MonthFiguresDto)
+  corrected!: MonthFiguresDto;
+
+  @ApiProperty({ example: 'violating costs found on audit' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(2000)
+  reason!: string;
+
+  @ApiPropertyOptional({ example: '2025-03-01', description: 'Day of the correction (default: today, Asia/Shanghai)' })
+  @IsOptional()
+  @IsLocalDate()
+  correctedOn?: string;
+
+  @ApiPropertyOptional({ example: 'DSP-1', description: 'The dispute this correction answers' })
+  @IsOptional()
+  @Matches(ID_PATTERN, { message: 'disputeId must be 1-64 letters, digits, . _ -' })
+  disputeId?: string;
 }
 
 export class ApproveMonthDto {
