@@ -3,7 +3,8 @@ import { assertNever } from '../kernel/decider';
 import { InvalidInput, NotFound, PolicyRefusal } from '../kernel/errors';
 import { fmt, money, sum, ZERO } from '../kernel/money';
 import { ledgerRule } from '../policy/citation';
-import { capitationBudget, CAPITATION_REASONS, settleCapitationMonth } from './capitation';
+import { capitationBudget, settleCapitationMonth } from './capitation';
+import { INSTITUTION_REASONS } from './institution.reasons';
 import { CostBaseRequest, determineCostBase, isExemptFromCostBase } from './cost-base';
 import { computeFinalPayment } from './final-payment';
 import { emptyYear, InstitutionEvent, InstitutionState, ProfileChanges, YearState } from './institution.events';
@@ -40,34 +41,6 @@ export type InstitutionCommand =
   | { type: 'AssignPersons'; data: { year: number; count: number } }
   | { type: 'SettleCapitationMonth'; data: { month: Month; claimed: string; consultationClaimed?: string } }
   | { type: 'CorrectMonth'; data: MonthCorrection };
-
-/** Stable reason codes of institution-side refusals. */
-export const INSTITUTION_REASONS = {
-  alreadyRegistered: 'INSTITUTION_ALREADY_REGISTERED',
-  notJiaozuo: 'NOT_UNDER_JIAOZUO_EMPLOYEE_SETTLEMENT',
-  notAnyang: 'NOT_UNDER_ANYANG_RESIDENT_CAPITATION',
-  beforeEffective: 'MONTH_BEFORE_CONDITIONAL_FFS',
-  monthAlreadyDeclared: 'MONTH_ALREADY_DECLARED',
-  monthNotDeclared: 'MONTH_NOT_DECLARED',
-  monthAlreadyApproved: 'MONTH_ALREADY_APPROVED',
-  monthNotApproved: 'MONTH_NOT_APPROVED',
-  approvedOverDeclared: 'APPROVED_EXCEEDS_DECLARED_FUND_DUE',
-  advanceAlreadyPaid: 'ADVANCE_ALREADY_PAID',
-  advanceNotPaid: 'ADVANCE_NOT_PAID',
-  yearSettled: 'PERIOD_ALREADY_SETTLED',
-  yearNotSettled: 'PERIOD_NOT_SETTLED',
-  costBaseNotSet: 'COST_BASE_NOT_SET',
-  noCapForYear: 'NO_GROWTH_CAP_PUBLISHED_FOR_YEAR',
-  noOverspend: 'NO_OVERSPEND_TO_REVIEW',
-  alreadyReviewed: 'OVERSPEND_ALREADY_REVIEWED',
-  alreadyAssessed: 'YEAR_ALREADY_ASSESSED',
-  notAssessed: 'YEAR_NOT_ASSESSED',
-  finalAlreadyMade: 'FINAL_PAYMENT_ALREADY_MADE',
-  personsNotAssigned: 'PERSONS_NOT_ASSIGNED',
-  budgetBelowPaid: 'BUDGET_BELOW_AMOUNT_PAID',
-  capitationMonthSettled: 'CAPITATION_MONTH_ALREADY_SETTLED',
-  ...CAPITATION_REASONS,
-} as const;
 
 const REGISTRY_CLAUSE = ledgerRule('one-stream-per-institution');
 

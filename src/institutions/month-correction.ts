@@ -10,7 +10,7 @@ import { InvalidInput, PolicyRefusal } from '../kernel/errors';
 import type { LocalDate } from '../kernel/dates';
 import { ledgerRule } from '../policy/citation';
 import { computeFinalPayment } from './final-payment';
-import { INSTITUTION_REASONS } from './institution.decide';
+import { INSTITUTION_REASONS } from './institution.reasons';
 import type { InstitutionState, MonthState, YearState } from './institution.events';
 import type { Month } from './institution.types';
 import type { InstitutionMonthCorrectionEvent, MonthFigures } from './month-correction.events';
