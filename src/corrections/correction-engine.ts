@@ -10,8 +10,12 @@
  *  - it should have paid more → AccountRecovered up to today's balance (never below zero),
  *    the rest of it owed by the person;
  *  - cash paid too much or too little → ReceivableRecorded owed to the person or to the fund.
- * A settlement paid from a relative's account: its relative-account difference is owed to or
- * by the person (the holder's stream is not touched).
+ * A settlement paid from a relative's account (a family payment on the holder's stream) moves
+ * the same way on the holder's account, as events for `person-<holderId>` naming the person,
+ * the settlement and the correction: RelativeAccountRefunded up to what the payment still
+ * holds; RelativeAccountRecovered of what the decision now takes, up to the holder's balance.
+ * What the holder's account cannot take or give is owed to or by the person. The holder's
+ * part of a correction is written once, in one append: once there, it is what was decided.
  */
 import type { RecordedEvent } from '../event-store/event-store.port';
 import { upcast } from '../event-store/upcasting';
@@ -35,13 +39,22 @@ import {
   total3,
   WhatIfPacks,
 } from '../audit/what-if';
-import type { CorrectionPersonEvent, PersonCorrectionSpec, Money3, SettlementAdjusted } from './correction.events';
+import type {
+  CorrectionHolderEvent,
+  CorrectionPersonEvent,
+  PersonCorrectionSpec,
+  Money3,
+  RelativeAccountMoney,
+  SettlementAdjusted,
+} from './correction.events';
 import { derivePack, PolicyOverride } from './derived-pack';
 
 const CORRECTION_CLAUSES = {
   refund: ledgerRule('correction-account-refund'),
   recovery: ledgerRule('correction-account-recovery'),
   receivable: ledgerRule('correction-receivable'),
+  relativeRefund: ledgerRule('correction-relative-account-refund'),
+  relativeRecovery: ledgerRule('correction-relative-account-recovery'),
   reAdjudication: ledgerRule('correction-re-adjudication'),
 } as const;
 
@@ -76,7 +89,24 @@ export interface PersonCorrectionPlan {
   changes: SettlementChange[];
   /** What to append to `person-<id>`, in order (empty: nothing changes). */
   events: CorrectionPersonEvent[];
+  /** What to append to each relative's stream `person-<holderId>` first (only what is not there yet). */
+  holders: HolderPart[];
   totals: Money3;
+}
+
+/** The holder's events of one correction for one person's settlements. */
+export interface HolderPart {
+  holderId: string;
+  events: CorrectionHolderEvent[];
+}
+
+/** The streams of the relatives whose accounts paid the person's settlements, as read now (holder id → events). */
+export type HolderStreams = ReadonlyMap<string, ReadonlyArray<RecordedEvent>>;
+
+/** Who paid the person's settlements from their account (family payments): the streams a correction may touch. */
+export function relativeAccountHolders(events: ReadonlyArray<RecordedEvent>): string[] {
+  const holders = foldPerson(events.map(upcast)).claims.settlements.flatMap((s) => (s.familyPayment ? [s.familyPayment.holderId] : []));
+  return [...new Set(holders)].sort();
 }
 
 /** Checks a spec against the catalogue before any stream is read; throws InvalidInput (400). */
@@ -202,10 +232,11 @@ export function planPersonCorrection(
   spec: PersonCorrectionSpec,
   packs: WhatIfPacks,
   ctx: CorrectionContext,
+  holderStreams: HolderStreams = new Map(),
 ): PersonCorrectionPlan {
   const events = rawEvents.map(upcast);
   const state = foldPerson(events);
-  const empty = { personId, affected: [], changes: [], events: [], totals: total3([]) };
+  const empty = { personId, affected: [], changes: [], events: [], holders: [], totals: total3([]) };
   if (state.claims.appliedCorrections?.includes(ctx.correctionId)) return { ...empty, alreadyApplied: true };
   checkSpecForPerson(spec, state);
   const results = reAdjudicate(events, changesFor(spec, packs), packs);
@@ -229,9 +260,10 @@ export function planPersonCorrection(
       delta: minus3(money3(r.next!.decision), money3(r.current.decision)),
     }));
   const categoryEvent = categoryCorrection(spec, state, ctx);
+  const holders = new RelativeAccounts(personId, holderStreams, ctx);
   const personEvents: CorrectionPersonEvent[] = [
     ...(categoryEvent ? [categoryEvent] : []),
-    ...moneyEvents(changed, adjustments, state, ctx),
+    ...moneyEvents(changed, adjustments, state, ctx, holders),
   ];
   return {
     personId,
@@ -245,6 +277,7 @@ export function planPersonCorrection(
       divergence: a.divergence,
     })),
     events: personEvents,
+    holders: holders.parts(),
     totals: total3(adjustments.map((a) => a.delta)),
   };
 }
@@ -322,6 +355,7 @@ function moneyEvents(
   adjustments: Array<SettlementAdjusted['data']>,
   state: PersonState,
   ctx: CorrectionContext,
+  holders: RelativeAccounts,
 ): CorrectionPersonEvent[] {
   const out: CorrectionPersonEvent[] = [];
   let balance = money(state.account.balance);
@@ -332,7 +366,7 @@ function moneyEvents(
     const ref = { correctionId: ctx.correctionId, settlementId: a.settlementId };
     const accountDelta = money(a.delta.account);
     // What the person side (cash, and a relative's account) owes (+) or is owed (−).
-    let personSide: Dec = money(a.delta.cash).plus(relativeDelta(changed[i]));
+    let personSide: Dec = money(a.delta.cash).plus(holders.move(changed[i]));
     if (accountDelta.isNegative()) {
       const refund = accountDelta.negated();
       // A closed account takes no money: what it would get back is owed to the person.
@@ -361,6 +395,97 @@ function moneyEvents(
 
 const relativeDelta = (r: Redecided): Dec =>
   money(r.next!.decision.amounts.relativeAccount).minus(money(r.current.decision.amounts.relativeAccount));
+
+/** One holder's account as the correction moves it: balance and family payments from its stream, then this plan's moves. */
+interface HolderAccount {
+  balance: Dec;
+  closed: boolean;
+  outstanding: Map<string, Dec>;
+  /** This correction's moves for this person already on the holder's stream (settlement → signed: + recovered, − refunded). */
+  written?: Map<string, Dec>;
+  events: CorrectionHolderEvent[];
+}
+
+/** The relatives' accounts of one person's plan, moved settlement by settlement in order. */
+class RelativeAccounts {
+  private readonly accounts = new Map<string, HolderAccount>();
+
+  constructor(
+    private readonly personId: string,
+    private readonly streams: HolderStreams,
+    private readonly ctx: CorrectionContext,
+  ) {}
+
+  /**
+   * Moves a settlement's relative-account difference on the holder's account; answers what
+   * is left for the person: + owed by the person (not recovered), − owed to the person (not refunded).
+   */
+  move(r: Redecided): Dec {
+    const wanted = relativeDelta(r);
+    const payment = r.current.original.familyPayment;
+    const holder = payment && !wanted.isZero() ? this.account(payment.holderId) : undefined;
+    if (!payment || !holder) return wanted;
+    const settlementId = r.current.original.settlementId;
+    const moved = holder.written ? (holder.written.get(settlementId) ?? ZERO) : this.decide(holder, payment.paymentId, wanted);
+    if (!holder.written && !moved.isZero()) this.record(holder, payment, settlementId, moved);
+    return wanted.minus(moved);
+  }
+
+  /** Refund up to what the payment still holds; recover up to the balance; a closed account takes and gives nothing. */
+  private decide(holder: HolderAccount, paymentId: string, wanted: Dec): Dec {
+    if (holder.closed) return ZERO;
+    if (wanted.isNegative()) return min(wanted.negated(), holder.outstanding.get(paymentId) ?? ZERO).negated();
+    return min(wanted, holder.balance);
+  }
+
+  private record(holder: HolderAccount, payment: { paymentId: string }, settlementId: string, moved: Dec): void {
+    const data: RelativeAccountMoney = {
+      correctionId: this.ctx.correctionId,
+      ...(this.ctx.disputeId ? { disputeId: this.ctx.disputeId } : {}),
+      beneficiaryId: this.personId,
+      settlementId,
+      paymentId: payment.paymentId,
+      amount: fmt(moved.abs()),
+      on: this.ctx.at,
+      clause: moved.isNegative() ? CORRECTION_CLAUSES.relativeRefund : CORRECTION_CLAUSES.relativeRecovery,
+    };
+    holder.events.push({ type: moved.isNegative() ? 'RelativeAccountRefunded' : 'RelativeAccountRecovered', data });
+    holder.balance = holder.balance.minus(moved);
+    holder.outstanding.set(payment.paymentId, (holder.outstanding.get(payment.paymentId) ?? ZERO).plus(moved));
+  }
+
+  /** The holder's account, folded once from its stream; undefined when the stream was not given. */
+  private account(holderId: string): HolderAccount | undefined {
+    const known = this.accounts.get(holderId);
+    if (known) return known;
+    const stream = this.streams.get(holderId);
+    if (!stream) return undefined;
+    const events = stream.map(upcast);
+    const { account } = foldPerson(events);
+    const mine = events
+      .filter(isHolderMove)
+      .filter((e) => e.data.correctionId === this.ctx.correctionId && e.data.beneficiaryId === this.personId);
+    const holder: HolderAccount = {
+      balance: money(account.balance),
+      closed: account.closed,
+      outstanding: new Map(Object.entries(account.familyPayments).map(([id, p]) => [id, money(p.outstanding)])),
+      ...(mine.length > 0 ? { written: new Map(mine.map((e) => [e.data.settlementId, signedMove(e)])) } : {}),
+      events: [],
+    };
+    this.accounts.set(holderId, holder);
+    return holder;
+  }
+
+  parts(): HolderPart[] {
+    return [...this.accounts.entries()].filter(([, h]) => h.events.length > 0).map(([holderId, h]) => ({ holderId, events: h.events }));
+  }
+}
+
+const isHolderMove = <E extends { type: string; data: unknown }>(e: E): e is E & CorrectionHolderEvent =>
+  e.type === 'RelativeAccountRefunded' || e.type === 'RelativeAccountRecovered';
+
+const signedMove = (e: CorrectionHolderEvent): Dec =>
+  e.type === 'RelativeAccountRefunded' ? money(e.data.amount).negated() : money(e.data.amount);
 
 /** Sum of the plans' totals and their affected settlements, for the correction's record. */
 export function combinePlans(plans: PersonCorrectionPlan[]): { affected: AffectedSettlement[]; totals: Money3; changed: number } {

@@ -154,4 +154,34 @@ export interface InstitutionLevelCorrected {
   };
 }
 
+/**
+ * On the holder's `person-<holderId>`: money back to a relative's account that paid for the
+ * beneficiary's settlement (family payment `paymentId`) more than the corrected decision takes,
+ * up to what it still holds for that settlement.
+ */
+export interface RelativeAccountRefunded {
+  type: 'RelativeAccountRefunded';
+  data: RelativeAccountMoney;
+}
+
+/** On the holder's `person-<holderId>`: what the corrected decision takes more from the relative's account, never below its balance. */
+export interface RelativeAccountRecovered {
+  type: 'RelativeAccountRecovered';
+  data: RelativeAccountMoney;
+}
+
+/** Which correction, whose settlement, which family payment; the amount moved on the holder's account. */
+export interface RelativeAccountMoney {
+  correctionId: string;
+  disputeId?: string;
+  beneficiaryId: string;
+  settlementId: string;
+  paymentId: string;
+  amount: string;
+  on: string;
+  clause: string;
+}
+
+export type CorrectionHolderEvent = RelativeAccountRefunded | RelativeAccountRecovered;
+
 export type CorrectionPersonEvent = SettlementAdjusted | AccountRefunded | AccountRecovered | ReceivableRecorded | PersonCategoryCorrected;

@@ -85,6 +85,8 @@ export function occurredAtOf(event: { type: string; data: any }): string | undef
     case 'AccountRefunded':
     case 'AccountRecovered':
     case 'ReceivableRecorded':
+    case 'RelativeAccountRefunded':
+    case 'RelativeAccountRecovered':
       return d.on;
     case 'PersonCategoryCorrected':
       return d.correctedAt;

@@ -7,7 +7,9 @@
  *     key derived from the correction;
  *  3. each person's events, with the expected revision, under a key derived from the
  *     correction and the person (a retry, or the reconciler after a crash, writes nothing twice;
- *     the person state also knows the corrections it has applied).
+ *     the person state also knows the corrections it has applied). Before them, the money moved
+ *     on a relative's account that paid the person's settlements, on the holder's stream under
+ *     its own key (the person's plan then reads it there as decided).
  * A dry run computes the same answer and writes nothing; so does a correction that changes nothing.
  */
 import { Inject, Injectable } from '@nestjs/common';
@@ -31,7 +33,14 @@ import { PersonStreamWriter } from '../../modules/person-writer.service';
 import { sha256Hex } from '../../policy/canonical-json';
 import type { PolicyCatalog } from '../../policy/catalog';
 import { ledgerRule } from '../../policy/citation';
-import { combinePlans, PersonCorrectionPlan, planPersonCorrection, validateSpec } from '../correction-engine';
+import {
+  combinePlans,
+  CorrectionContext,
+  PersonCorrectionPlan,
+  planPersonCorrection,
+  relativeAccountHolders,
+  validateSpec,
+} from '../correction-engine';
 import type {
   CorrectionApplied,
   CorrectionSpec,
@@ -61,7 +70,13 @@ export interface CorrectionAnswer {
   correctedPolicyVersion?: string;
   affected: CorrectionApplied['data']['affected'];
   totals: CorrectionApplied['data']['totals'];
-  persons: Array<{ personId: string; changes: PersonCorrectionPlan['changes']; events: PersonCorrectionPlan['events'] }>;
+  persons: Array<{
+    personId: string;
+    changes: PersonCorrectionPlan['changes'];
+    events: PersonCorrectionPlan['events'];
+    /** Money moved on relatives' accounts for this person's settlements (on each holder's stream). */
+    holders: PersonCorrectionPlan['holders'];
+  }>;
   /** An institution-month correction: the events on the institution's stream (written, or that would be). */
   institution?: InstitutionMonthAnswer;
   position?: number;
@@ -139,7 +154,9 @@ export class CorrectionsService {
       affected: combined.affected,
       totals: combined.totals,
     };
-    const persons = plans.filter((p) => p.events.length > 0).map((p) => ({ personId: p.personId, changes: p.changes, events: p.events }));
+    const persons = plans
+      .filter((p) => p.events.length > 0)
+      .map((p) => ({ personId: p.personId, changes: p.changes, events: p.events, holders: p.holders }));
     if (request.dryRun || !changed) {
       const answer = this.answerOf(data, false, request.dryRun, persons, institution);
       return changed ? answer : { ...answer, changed: false, message: 'the correction changes nothing; nothing written' };
@@ -277,9 +294,16 @@ export class CorrectionsService {
         spec.kind === 'person-category' || spec.kind === 'settlement-lines'
           ? await this.writer.loadExisting(personId)
           : await this.writer.load(personId);
-      plans.push(planPersonCorrection(personId, events, spec, this.catalog, ctx));
+      plans.push(planPersonCorrection(personId, events, spec, this.catalog, ctx, await this.holderStreams(events)));
     }
     return plans;
+  }
+
+  /** The streams of the relatives whose accounts paid the person's settlements. */
+  private async holderStreams(events: ReadonlyArray<RecordedEvent>): Promise<Map<string, RecordedEvent[]>> {
+    const streams = new Map<string, RecordedEvent[]>();
+    for (const holderId of relativeAccountHolders(events)) streams.set(holderId, (await this.writer.load(holderId)).events);
+    return streams;
   }
 
   /**
@@ -312,6 +336,7 @@ export class CorrectionsService {
     if (spec.kind === 'institution-level') await this.correctInstitution(data, actor);
     const persons = [...new Set(data.affected.filter((a) => a.changed).map((a) => a.personId))];
     if (spec.kind === 'person-category' && !persons.includes(spec.personId)) persons.push(spec.personId);
+    const ctx = { correctionId, disputeId: data.disputeId, at: data.appliedAt };
     for (const personId of persons) {
       const context = {
         commandId: `ledger:correction:${correctionId}:${personId}`,
@@ -319,15 +344,30 @@ export class CorrectionsService {
         causationId: correctionId,
         correlationId: data.disputeId ?? correctionId,
       };
+      await this.writeHolders(personId, spec, ctx, context);
+      const holders = await this.holderStreams((await this.writer.load(personId)).events);
       await this.writer.write(
         personId,
         context,
-        (_state, events) =>
-          planPersonCorrection(personId, events, spec, this.catalog, { correctionId, disputeId: data.disputeId, at: data.appliedAt })
-            .events,
+        (_state, events) => planPersonCorrection(personId, events, spec, this.catalog, ctx, holders).events,
       );
     }
     return undefined;
+  }
+
+  /**
+   * The person's plan on each relative's account, decided on the holder's fresh stream and
+   * written under a key derived from the correction, the person and the holder.
+   */
+  private async writeHolders(personId: string, spec: PersonCorrectionSpec, ctx: CorrectionContext, context: CommandContext): Promise<void> {
+    const { events } = await this.writer.load(personId);
+    const holders = await this.holderStreams(events);
+    for (const holderId of holders.keys()) {
+      await this.writer.write(holderId, { ...context, commandId: `${context.commandId}:holder:${holderId}` }, (_state, fresh) => {
+        const plan = planPersonCorrection(personId, events, spec, this.catalog, ctx, new Map([...holders, [holderId, fresh]]));
+        return plan.holders.find((h) => h.holderId === holderId)?.events ?? [];
+      });
+    }
   }
 
   /** CorrectMonth through the institution's own handler, under a key derived from the correction (written once). */

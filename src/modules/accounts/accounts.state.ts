@@ -1,4 +1,4 @@
-import { fmt, money } from '../../kernel/money';
+import { Dec, fmt, money } from '../../kernel/money';
 import type { AccountEvent } from './accounts.events';
 
 /**
@@ -50,9 +50,28 @@ interface CorrectionMoney {
   data: { amount: string };
 }
 
+/** Issue 15: a correction moves money on the holder's account for a relative's settlement; what the family payment holds moves with it. */
+interface RelativeCorrectionMoney {
+  type: 'RelativeAccountRefunded' | 'RelativeAccountRecovered';
+  data: { paymentId: string; amount: string };
+}
+
+function familyPaymentMoved(state: AccountState, paymentId: string, signed: Dec): AccountState {
+  const p = state.familyPayments[paymentId];
+  if (!p) return state;
+  return {
+    ...state,
+    familyPayments: { ...state.familyPayments, [paymentId]: { ...p, outstanding: fmt(money(p.outstanding).plus(signed)) } },
+  };
+}
+
 export function evolveAccount(state: AccountState, event: { type: string; data: unknown }): AccountState {
-  const e = event as AccountEvent | SettlementMoney | CorrectionMoney;
+  const e = event as AccountEvent | SettlementMoney | CorrectionMoney | RelativeCorrectionMoney;
   switch (e.type) {
+    case 'RelativeAccountRefunded':
+      return familyPaymentMoved(credit(state, e.data.amount), e.data.paymentId, money(e.data.amount).negated());
+    case 'RelativeAccountRecovered':
+      return familyPaymentMoved(debit(state, e.data.amount), e.data.paymentId, money(e.data.amount));
     case 'AccountRefunded':
       return credit(state, e.data.amount);
     case 'AccountRecovered':
