@@ -280,7 +280,8 @@ export class CorrectionAnswerDto {
   @ApiProperty({ type: Money3Dto }) totals!: Money3Dto;
   @ApiProperty({
     ...OBJECTS,
-    description: 'Per person: { personId, changes: [{ settlementId, previous, adjusted, delta, divergence }], events: [{ type, data }] }',
+    description:
+      "Per person: { personId, changes: [{ settlementId, previous, adjusted, delta, divergence }], events: [{ type, data }], holders?: [{ holderId, events }] } (holders: a relative's account refunded or recovered on the holder's stream)",
   })
   persons!: Array<Record<string, unknown>>;
   @ApiPropertyOptional({ description: 'Global position of the CorrectionApplied event' }) position?: number;
