@@ -155,6 +155,25 @@ describe('person frequency windows (焦医保〔2024〕32号 五（一） 高频
     expect(busiestWindowContaining(visits, '2024-03-10', 7)).toEqual({ from: '2024-03-10', to: '2024-03-16', count: 2 });
     expect(busiestWindowContaining([at('2024-03-10')], '2024-03-10', 7)).toEqual({ from: '2024-03-04', to: '2024-03-10', count: 1 });
     expect(busiestWindowContaining([], '2024-03-10', 7)).toEqual({ from: '2024-03-04', to: '2024-03-10', count: 0 });
+    // The busier window starting the day after is not one that holds the date.
+    const after = [
+      '2024-03-10',
+      '2024-03-11',
+      '2024-03-12',
+      '2024-03-13',
+      '2024-03-14',
+      '2024-03-15',
+      '2024-03-16',
+      '2024-03-17',
+      '2024-03-17',
+    ];
+    expect(
+      busiestWindowContaining(
+        after.map((d) => at(d)),
+        '2024-03-10',
+        7,
+      ),
+    ).toEqual({ from: '2024-03-10', to: '2024-03-16', count: 7 });
   });
 
   it('16 visits in 30 days cross the 30-day threshold with their window and basis; 15 do not', () => {

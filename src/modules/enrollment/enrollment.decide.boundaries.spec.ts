@@ -88,12 +88,17 @@ describe('enrolment', () => {
   });
 
   it('the person may not be their own relative, at enrolment or later', () => {
-    const self = [{ personId: 'P1', relation: 'spouse' as const }];
+    const self = [
+      { personId: 'P2', relation: 'child' as const },
+      { personId: 'P1', relation: 'spouse' as const },
+    ];
     expect(thrown([], enrol({ relatives: self }))).toMatchObject({ field: 'relatives', rule: 'must not contain the person themself' });
     expect(thrown([employee], { type: 'UpdateRelatives', data: { relatives: self } })).toMatchObject({
       field: 'relatives',
       rule: 'must not contain the person themself',
     });
+    const others = { relatives: [{ personId: 'P2', relation: 'child' as const }] };
+    expect(decide([employee], { type: 'UpdateRelatives', data: others })).toEqual([{ type: 'RelativesUpdated', data: others }]);
   });
 
   it('every other command needs an enrolled person, cited to the pack (安医保〔2019〕75号 二（一）)', () => {
@@ -159,6 +164,8 @@ describe('inpatient stays and off-site residence: first and last days', () => {
       field: 'dischargedOn',
       rule: 'must not be before the admission (2020-03-01)',
     });
+    const discharged = [resident, ...stay, ...decide([resident, ...stay], discharge('2020-03-10'))];
+    expect(thrown(discharged, discharge('2020-03-10'))).toMatchObject({ code: 'NOT_INPATIENT' });
     expect(thrown([resident], discharge('2020-03-01'))).toMatchObject({
       code: 'NOT_INPATIENT',
       clause: '安医保〔2019〕75号 二（二）',
@@ -217,6 +224,8 @@ describe('referrals (人社部发〔2011〕59号 二)', () => {
 
   it('refusals name the referral, the institution, its region, level and scheme', () => {
     const recorded = decide([resident], record());
+    const another = { ...referral, referralId: 'RF2' };
+    expect(decide([resident, ...recorded], record(undefined, undefined, another))).toEqual([{ type: 'ReferralRecorded', data: another }]);
     expect(thrown([resident, ...recorded], record())).toMatchObject({
       code: 'DUPLICATE_REFERRAL',
       clause: ledgerRule('duplicate-referral'),
@@ -303,7 +312,7 @@ describe('family-doctor contracts (安医保〔2019〕75号 三（二）, 附件
   const request = { contractId: 'FD1', institutionCode: 'T1', from: '2020-01-01', to: '2020-01-01', fee: '0.01' };
   const contract = (
     data = request,
-    institution: RegisteredInstitution | undefined = township('T1'),
+    institution: RegisteredInstitution | null = township('T1'),
     contractFee: typeof rule | null = rule,
   ): EnrollmentCommand => ({
     type: 'RecordFamilyDoctorContract',
@@ -318,6 +327,10 @@ describe('family-doctor contracts (安医保〔2019〕75号 三（二）, 附件
     ]);
     expect(thrown([resident], contract({ ...request, fee: '0' }))).toMatchObject({ field: 'fee', rule: 'must be greater than 0' });
     expect(thrown([resident], contract({ ...request, to: '2019-12-31' }))).toMatchObject({ field: 'to', rule: 'must not be before from' });
+    expect(thrown([resident], contract(request, null))).toMatchObject({
+      field: 'institutionCode',
+      rule: 'the registry facts of the institution are required',
+    });
     expect(thrown([resident], contract(request, township('T2')))).toMatchObject({
       field: 'institutionCode',
       rule: 'the registry facts of the institution are required',
