@@ -136,9 +136,12 @@ describe('registry: each invalid profile field is named with its rule', () => {
     });
   });
 
-  it('records countyDesignated and pharmacy only when given (false is recorded)', () => {
+  it('records category, countyDesignated and pharmacy only when given (false is recorded)', () => {
     const [plain] = decideInstitution(register({}), foldInstitution([]), P);
     expect(plain.data).toStrictEqual(CITY_L3);
+    const { category: _, ...uncategorised } = CITY_L3;
+    const [noCategory] = decideInstitution({ type: 'RegisterInstitution', data: uncategorised }, foldInstitution([]), P);
+    expect(noCategory.data).toStrictEqual(uncategorised);
     const [flagged] = decideInstitution(register({ countyDesignated: false, pharmacy: true }), foldInstitution([]), P);
     expect(flagged.data).toStrictEqual({ ...CITY_L3, countyDesignated: false, pharmacy: true });
   });
@@ -545,6 +548,15 @@ describe('Anyang capitation (安医保〔2019〕75号 四（二）, 附件): inp
     const consultationOnly = run([registered(ANYANG)], [persons(10), claim('2020-01', '0', '180')]);
     expect(consultationOnly[2].data).toMatchObject({ generalPaid: '0.00', consultationPaid: '180.00' });
     expect(thrown(consultationOnly, persons(9))).toMatchObject(BELOW);
+  });
+
+  it('capitation decisions record the capitation pack’s version, not the fee-for-service one', () => {
+    expect(P.anyang.packVersion).not.toBe(P.jiaozuo.packVersion);
+    const events = run([registered(ANYANG)], [persons(10), claim('2020-01', '1')]);
+    expect(events.slice(1).map((e) => [e.type, (e.data as { packVersion?: string }).packVersion])).toEqual([
+      ['PersonsAssigned', P.anyang.packVersion],
+      ['CapitationSettled', P.anyang.packVersion],
+    ]);
   });
 
   it('a month needs persons assigned for its year and is settled once', () => {

@@ -155,6 +155,9 @@ describe('person frequency windows (焦医保〔2024〕32号 五（一） 高频
     expect(busiestWindowContaining(visits, '2024-03-10', 7)).toEqual({ from: '2024-03-10', to: '2024-03-16', count: 2 });
     expect(busiestWindowContaining([at('2024-03-10')], '2024-03-10', 7)).toEqual({ from: '2024-03-04', to: '2024-03-10', count: 1 });
     expect(busiestWindowContaining([], '2024-03-10', 7)).toEqual({ from: '2024-03-04', to: '2024-03-10', count: 0 });
+    // A window is 7 days: the 8 days 03-04 … 03-11 are not one window.
+    const eight = ['2024-03-04', '2024-03-10', '2024-03-11'].map((d) => at(d));
+    expect(busiestWindowContaining(eight, '2024-03-10', 7)).toEqual({ from: '2024-03-04', to: '2024-03-10', count: 2 });
     // The busier window starting the day after is not one that holds the date.
     const after = [
       '2024-03-10',
