@@ -169,7 +169,6 @@ function ownHistoryBase(profile: CategorisedProfile, request: CostBaseRequest, p
     // A COVID-low year among the last three: mean of the highest `best` of the last `of`.
     clause = cite(own.covidBestOf);
     const chosen = need(of, clause)
-      .slice()
       .sort((a, b) => money(b.average).comparedTo(money(a.average)) || b.year - a.year)
       .slice(0, best);
     ownBase = toFen(sum(chosen.map((h) => money(h.average))).dividedBy(best));

@@ -286,10 +286,9 @@ function payAdvance(state: InstitutionState, data: { month: Month; paidOn?: Loca
   ];
 }
 
-/** Months of the year's settlement period: from the later of January and the start date. */
+/** Months of the year's settlement period: from the later of January and the start date (monthsOfYear keeps the year's months). */
 export function periodMonths(yearNumber: number, params: SettlementParameters, throughMonth?: Month): Month[] {
-  const from = `${yearNumber}-01` > effectiveMonth(params) ? `${yearNumber}-01` : effectiveMonth(params);
-  return monthsOfYear(yearNumber, from, throughMonth ?? `${yearNumber}-12`);
+  return monthsOfYear(yearNumber, effectiveMonth(params), throughMonth);
 }
 
 function settle(state: InstitutionState, data: { year: number; throughMonth?: Month }, params: SettlementParameters): Events {
@@ -427,9 +426,7 @@ function heldTotal(y: YearState, settlementMonths: Month[]): { advances: string;
 
 function settledMonths(y: YearState): Month[] {
   const s = y.settlement!;
-  return Object.keys(y.months)
-    .filter((m) => m >= s.fromMonth && m <= s.throughMonth)
-    .sort();
+  return Object.keys(y.months).filter((m) => m >= s.fromMonth && m <= s.throughMonth);
 }
 
 function assess(state: InstitutionState, data: { year: number; passed: boolean; note?: string }, params: SettlementParameters): Events {
