@@ -98,7 +98,7 @@ describe('registry: each invalid profile field is named with its rule', () => {
   });
 
   it("the region's category list (四（一）1) is required and cited when the pack declares one", () => {
-    const categories = categoriesOf(defaultCatalog(), 'jiaozuo');
+    const categories = categoriesOf(defaultCatalog(), 'jiaozuo', '2024-09-01');
     const listed = categories!.value.join(', ');
     for (const data of [{ category: 'campus_clinic' }, { category: undefined }]) {
       expect(thrown([], register(data), categories)).toMatchObject({
