@@ -94,8 +94,9 @@ export function enrol(
   if (!allowed.includes(cmd.category)) {
     throw new InvalidInput('category', `must be one of ${allowed.join(', ')} for scheme ${cmd.scheme}`);
   }
-  if (cmd.scheme === 'employee' && cmd.category === 'in_service' && !cmd.contributionBase) {
-    // The in-service account credit is a share of the contribution base (the pack's account.credits.in_service).
+  if (cmd.category === 'in_service' && !cmd.contributionBase) {
+    // The in-service account credit is a share of the contribution base (the pack's account.credits.in_service);
+    // in_service is an employee category (checked above).
     throw new InvalidInput('contributionBase', `is required for in-service employees (${clauses.contributionBase})`);
   }
   if (cmd.relatives.some((r) => r.personId === cmd.personId)) {
@@ -169,6 +170,7 @@ export function registerOffSiteResidence(
   clauses = NO_PACK,
 ): EnrollmentEvent[] {
   requireEnrolled(state, clauses);
+  // Stryker disable next-line ConditionalExpression: equivalent because undefined < a date is false
   if (cmd.to !== undefined && cmd.to < cmd.from) throw new InvalidInput('to', 'must not be before from');
   return [{ type: 'OffSiteResidenceRegistered', data: cmd }];
 }
