@@ -4,10 +4,10 @@
  * of the year's payments count, whatever category they were made under (宛政办 第六条's
  * reading, for every pack). Typical clause: 宛政办〔2022〕42号 第五条（三）, 第六条; 安医保〔2019〕75号 附件.
  */
-import { max, min, money, toFen, ZERO, type Dec } from '../../../kernel/money';
+import { max, min, toFen, ZERO, type Dec } from '../../../kernel/money';
 import { cite } from '../../citation';
 import type { PersonCategory } from '../types';
-import { addReason, type Adjudication } from './context';
+import { addReason, packFigure, type Adjudication } from './context';
 
 export interface FundPayment {
   capAnnual: Dec;
@@ -32,7 +32,7 @@ export interface FundBase {
 
 export function annualCaps(c: Adjudication, b: FundBase): FundPayment {
   const { annualCaps: caps, categorySwitch } = c.benefit;
-  const capAnnual = money(caps.value[b.category] ?? '0');
+  const capAnnual = packFigure(caps.value[b.category] ?? '0');
   const capRemainingBefore = max(ZERO, capAnnual.minus(b.fundPaidBefore));
   const fundBeforeCap = b.eligible ? toFen(b.policyScope.minus(b.deductible).times(b.rate)) : ZERO;
   const fund = min(fundBeforeCap, capRemainingBefore);
