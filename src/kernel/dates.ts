@@ -28,9 +28,15 @@ export const INVALID_DATE = 'invalid-date';
 /** A real calendar date 'YYYY-MM-DD' (no 2023-02-30), any four-digit year. */
 export function isLocalDate(s: unknown): s is LocalDate {
   if (typeof s !== 'string' || !DATE_PATTERN.test(s)) return false;
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+  // The pattern bounds month and day; the rest is arithmetic, not a Date round trip (an adjudication checks several dates).
+  const month = Number(s.slice(5, 7));
+  const day = Number(s.slice(8, 10));
+  return day <= DAYS_IN_MONTH[month - 1] || (month === 2 && day === 29 && isLeapYear(Number(s.slice(0, 4))));
 }
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+/** Proleptic Gregorian, as Date and ISO 8601 count (year 0000 is a leap year). */
+const isLeapYear = (year: number): boolean => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
 
 /** A real calendar date inside LEDGER_DATE_MIN … LEDGER_DATE_MAX (both date-only, so text order is date order). */
 export function isLedgerDate(s: unknown): s is LocalDate {
