@@ -22,23 +22,10 @@ export class InvalidMoney extends Error {
   }
 }
 
-/**
- * Recently parsed amounts (Dec values are immutable, so one instance serves every caller).
- * Folds and replays parse the same few strings again and again (a year-to-date re-sums every
- * earlier settlement); bounded, and emptied when full rather than tracking recency.
- */
-const parsedAmounts = new Map<string, Dec>();
-const PARSED_AMOUNTS_MAX = 4096;
-
 /** Parses a money string exactly; rejects numbers, blanks, exponents and sub-fen digits. */
 export function money(input: string): Dec {
-  const known = parsedAmounts.get(input);
-  if (known !== undefined) return known;
   if (typeof input !== 'string' || !MONEY_PATTERN.test(input)) throw new InvalidMoney(input);
-  const value = new Dec(input);
-  if (parsedAmounts.size >= PARSED_AMOUNTS_MAX) parsedAmounts.clear();
-  parsedAmounts.set(input, value);
-  return value;
+  return new Dec(input);
 }
 
 /** Parses a rate / ratio string (no rounding). */
