@@ -28,9 +28,15 @@ export const INVALID_DATE = 'invalid-date';
 /** A real calendar date 'YYYY-MM-DD' (no 2023-02-30), any four-digit year. */
 export function isLocalDate(s: unknown): s is LocalDate {
   if (typeof s !== 'string' || !DATE_PATTERN.test(s)) return false;
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+  // The pattern bounds month and day; the rest is arithmetic, not a Date round trip (an adjudication checks several dates).
+  const month = Number(s.slice(5, 7));
+  const day = Number(s.slice(8, 10));
+  return day <= DAYS_IN_MONTH[month - 1] || (month === 2 && day === 29 && isLeapYear(Number(s.slice(0, 4))));
 }
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+/** Proleptic Gregorian, as Date and ISO 8601 count (year 0000 is a leap year). */
+const isLeapYear = (year: number): boolean => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
 
 /** A real calendar date inside LEDGER_DATE_MIN … LEDGER_DATE_MAX (both date-only, so text order is date order). */
 export function isLedgerDate(s: unknown): s is LocalDate {
@@ -49,11 +55,25 @@ export function isBeforeInstant(a: Instant, b: Instant): boolean {
 
 /** Formats epoch milliseconds as a date, or INVALID_DATE outside four-digit years. */
 function dateOfMs(ms: number): LocalDate {
-  if (!Number.isFinite(ms)) return INVALID_DATE;
-  const d = new Date(ms);
-  if (Number.isNaN(d.getTime())) return INVALID_DATE;
-  const iso = d.toISOString();
-  return DATE_PATTERN.test(iso.slice(0, 10)) ? iso.slice(0, 10) : INVALID_DATE;
+  // Date's range (±8.64e15 ms); inside it, the day by arithmetic rather than a Date and its ISO text (two per adjudication).
+  if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) return INVALID_DATE;
+  const { year, month, day } = civilDate(Math.floor(Math.trunc(ms) / 86_400_000));
+  if (year < 0 || year > 9999) return INVALID_DATE;
+  return `${String(year).padStart(4, '0')}-${month < 10 ? '0' : ''}${month}-${day < 10 ? '0' : ''}${day}`;
+}
+
+/** The proleptic Gregorian date of a day number (days since 1970-01-01): H. Hinnant's civil_from_days. */
+function civilDate(days: number): { year: number; month: number; day: number } {
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const dayOfEra = z - era * 146_097;
+  const yearOfEra = Math.floor(
+    (dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365,
+  );
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const shiftedMonth = Math.floor((5 * dayOfYear + 2) / 153);
+  const month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9;
+  return { year: yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day: dayOfYear - Math.floor((153 * shiftedMonth + 2) / 5) + 1 };
 }
 
 /** The Asia/Shanghai calendar date of an instant. */

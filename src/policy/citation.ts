@@ -23,9 +23,20 @@ export interface Cited<T> {
   note?: string;
 }
 
+/**
+ * Each rule's citation, printed once: an adjudication cites a dozen pack rules, and one
+ * shared string is cheaper to compare (replay checks every trace) than a fresh
+ * concatenation each time. Checked against the rule's fields, so a changed rule prints anew.
+ */
+const printed = new WeakMap<object, { document: string; clause: string; text: string }>();
+
 /** "<document> <clause>", the citation form used in traces and refusals. */
 export function cite(rule: Pick<Cited<unknown>, 'document' | 'clause'>): string {
-  return `${rule.document} ${rule.clause}`;
+  const known = printed.get(rule);
+  if (known !== undefined && known.document === rule.document && known.clause === rule.clause) return known.text;
+  const text = `${rule.document} ${rule.clause}`;
+  printed.set(rule, { document: rule.document, clause: rule.clause, text });
+  return text;
 }
 
 /** Prefix of every citation of a rule the ledger sets itself; `check:citations` skips these. */

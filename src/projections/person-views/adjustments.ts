@@ -6,7 +6,7 @@
  */
 import type { RecordedEvent } from '../../event-store/event-store.port';
 import type { Money3, SettlementAdjusted } from '../../corrections/correction.events';
-import { fmt, money } from '../../kernel/money';
+import { fmt, money, ZERO } from '../../kernel/money';
 import type { PersonCategory } from '../../policy/engine/types';
 
 /** One SettlementAdjusted as a settlement row keeps it. */
@@ -44,14 +44,6 @@ export function adjustmentRecordOf(event: Pick<RecordedEvent, 'data' | 'position
 
 export const ZERO3: Money3 = { fund: '0.00', account: '0.00', cash: '0.00' };
 
-export function plus3(a: Money3, b: Money3): Money3 {
-  return {
-    fund: fmt(money(a.fund).plus(money(b.fund))),
-    account: fmt(money(a.account).plus(money(b.account))),
-    cash: fmt(money(a.cash).plus(money(b.cash))),
-  };
-}
-
 export function minus3(a: Money3, b: Money3): Money3 {
   return {
     fund: fmt(money(a.fund).minus(money(b.fund))),
@@ -60,7 +52,26 @@ export function minus3(a: Money3, b: Money3): Money3 {
   };
 }
 
-export const sum3 = (items: ReadonlyArray<Money3>): Money3 => items.reduce(plus3, ZERO3);
+/** The sum of fen amounts is exact, so one sum in Dec formatted once equals formatting after each addition. */
+export function sum3(items: ReadonlyArray<Money3>): Money3 {
+  if (items.length === 0) return ZERO3;
+  let fund = ZERO;
+  let account = ZERO;
+  let cash = ZERO;
+  for (const m of items) {
+    fund = fund.plus(money(m.fund));
+    account = account.plus(money(m.account));
+    cash = cash.plus(money(m.cash));
+  }
+  return { fund: fmt(fund), account: fmt(account), cash: fmt(cash) };
+}
+
+/** A money string already as `fmt` prints it (two decimals, no "-0.00"), so formatting it again changes nothing. */
+const FORMATTED_MONEY = /^-?(0|[1-9]\d{0,14})\.\d\d$/;
+const formatted = (s: string): string => (typeof s === 'string' && FORMATTED_MONEY.test(s) && s !== '-0.00' ? s : fmt(money(s)));
+
+/** `plus3(ZERO3, m)` without parsing amounts that are already formatted (replay summarises every settlement of a year). */
+const formatted3 = (m: Money3): Money3 => ({ fund: formatted(m.fund), account: formatted(m.account), cash: formatted(m.cash) });
 
 /** Original, adjustment and net figures of one settlement. */
 export interface AdjustedFigures {
@@ -71,6 +82,7 @@ export interface AdjustedFigures {
 
 export function adjustedFigures(original: Money3, adjustments: ReadonlyArray<AdjustmentRecord> | undefined): AdjustedFigures {
   const last = adjustments?.length ? adjustments[adjustments.length - 1].adjusted : undefined;
-  const net = last ? plus3(ZERO3, last) : plus3(ZERO3, original);
-  return { original: plus3(ZERO3, original), adjustment: minus3(net, original), net };
+  const net = formatted3(last ?? original);
+  // Unadjusted, net is the original, so the adjustment is exactly zero.
+  return { original: formatted3(original), adjustment: last ? minus3(net, original) : { ...ZERO3 }, net };
 }

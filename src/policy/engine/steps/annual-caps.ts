@@ -4,10 +4,10 @@
  * of the year's payments count, whatever category they were made under (宛政办 第六条's
  * reading, for every pack). Typical clause: 宛政办〔2022〕42号 第五条（三）, 第六条; 安医保〔2019〕75号 附件.
  */
-import { max, min, money, toFen, ZERO, type Dec } from '../../../kernel/money';
-import { cite } from '../../citation';
+import { max, min, toFen, ZERO, type Dec } from '../../../kernel/money';
+import { cite, type Cited } from '../../citation';
 import type { PersonCategory } from '../types';
-import { addReason, type Adjudication } from './context';
+import { addReason, packFigure, type Adjudication } from './context';
 
 export interface FundPayment {
   capAnnual: Dec;
@@ -30,13 +30,25 @@ export interface FundBase {
   fundPaidBefore: Dec;
 }
 
+/** "<caps>; <category switch>", printed once per pair of citations (one shared string, as cite() does). */
+const pairs = new WeakMap<object, { first: string; second: string; text: string }>();
+function bothCited(firstRule: Cited<unknown>, secondRule: Cited<unknown>): string {
+  const first = cite(firstRule);
+  const second = cite(secondRule);
+  const known = pairs.get(firstRule);
+  if (known !== undefined && known.first === first && known.second === second) return known.text;
+  const text = `${first}; ${second}`;
+  pairs.set(firstRule, { first, second, text });
+  return text;
+}
+
 export function annualCaps(c: Adjudication, b: FundBase): FundPayment {
   const { annualCaps: caps, categorySwitch } = c.benefit;
-  const capAnnual = money(caps.value[b.category] ?? '0');
+  const capAnnual = packFigure(caps.value[b.category] ?? '0');
   const capRemainingBefore = max(ZERO, capAnnual.minus(b.fundPaidBefore));
   const fundBeforeCap = b.eligible ? toFen(b.policyScope.minus(b.deductible).times(b.rate)) : ZERO;
   const fund = min(fundBeforeCap, capRemainingBefore);
-  const clause = categorySwitch ? `${cite(caps)}; ${cite(categorySwitch)}` : cite(caps);
+  const clause = categorySwitch ? bothCited(caps, categorySwitch) : cite(caps);
   if (fund.lessThan(fundBeforeCap)) {
     addReason(
       c.reasons,

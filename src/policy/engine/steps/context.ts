@@ -2,7 +2,7 @@
  * What every adjudication step shares: the facts, the pack in force, the visit date, and
  * the decision being written (trace, reasons, flags). Steps append to these in rule order.
  */
-import { fmt, money, type Dec } from '../../../kernel/money';
+import { Dec, fmt, money } from '../../../kernel/money';
 import { InvalidInput } from '../../../kernel/errors';
 import { cite, type Cited } from '../../citation';
 import type { BenefitRules, CityPack } from '../../pack.types';
@@ -30,12 +30,25 @@ export function newAdjudication(input: AdjudicationInput, pack: CityPack, visitD
     let out = formatted.get(value);
     // Stryker disable next-line ConditionalExpression: equivalent because fmt is pure; the map only saves formatting twice
     if (out === undefined) {
-      out = fmt(value);
+      out = fenText(value);
       formatted.set(value, out);
     }
     return out;
   };
   return { input, pack, benefit: pack.benefit, visitDate, year, trace: [], reasons: [], flags: [], show };
+}
+
+/**
+ * `fmt(value)`. Nearly every figure is a whole number of fen: its plain toString, padded to
+ * two decimals, is the same text without toFixed's rounded copy. Anything else (sub-fen,
+ * ≥ 10^15, where toString might switch to exponent notation) goes through fmt.
+ */
+function fenText(value: Dec): string {
+  if (value.e >= 15 || value.decimalPlaces() > 2) return fmt(value);
+  const text = value.toString();
+  const dot = text.indexOf('.');
+  if (dot < 0) return `${text}.00`;
+  return dot === text.length - 2 ? `${text}0` : text;
 }
 
 /** Appends a reason or flag citing the rule (a pack value, or an already-printed citation). */
@@ -45,6 +58,25 @@ export function addReason(list: Reason[], code: ReasonCode, rule: Cited<unknown>
 }
 
 export const within = (date: string, p: { from: string; to?: string }): boolean => p.from <= date && (p.to === undefined || date <= p.to);
+
+/**
+ * A money figure of a pack, parsed once: packs are immutable once loaded and hold a few
+ * dozen figures, while replay adjudicates thousands of visits under the same ones.
+ */
+const packFigures = new Map<string, Dec>();
+const packRates = new Map<string, Dec>();
+export const packFigure = (text: string): Dec => parsedOnce(packFigures, text, money);
+/** A rate of a pack ("0.6", or "0" for an ineligible visit), parsed once. */
+export const packRate = (text: string): Dec => parsedOnce(packRates, text, (t) => new Dec(t));
+
+function parsedOnce(parsed: Map<string, Dec>, text: string, parse: (text: string) => Dec): Dec {
+  let value = parsed.get(text);
+  if (value === undefined) {
+    value = parse(text);
+    parsed.set(text, value);
+  }
+  return value;
+}
 
 /** A money amount given as input that must be ≥ 0 (a bad one is the caller's mistake). */
 export function nonNegative(value: string, field: string): Dec {

@@ -4,11 +4,11 @@
  * 人社部发〔2011〕59号 二 (每次就诊定额自付).
  */
 import { instantMs } from '../../../kernel/dates';
-import { max, min, money, ZERO, type Dec } from '../../../kernel/money';
+import { max, min, ZERO, type Dec } from '../../../kernel/money';
 import { cite } from '../../citation';
 import type { DeductibleRule } from '../../pack.types';
 import type { InstitutionLevel } from '../types';
-import { addReason, type Adjudication } from './context';
+import { addReason, packFigure, type Adjudication } from './context';
 
 export interface Deductible {
   deductible: Dec;
@@ -40,7 +40,7 @@ export function deductible(
   }
   if (ded.mode === 'per_visit') return perVisit(c, ded, tier, policyScope);
   if (ded.mode === 'annual') {
-    const annual = money(ded.amount);
+    const annual = packFigure(ded.amount);
     const amount = min(max(ZERO, annual.minus(deductibleMetBefore)), policyScope);
     c.trace.push({
       step: 'deductible',
@@ -51,7 +51,7 @@ export function deductible(
     return { deductible: amount, deductibleCharged: false };
   }
   if (ded.mode === 'fixed_copay') {
-    const copay = money(ded.amount);
+    const copay = packFigure(ded.amount);
     const amount = min(copay, policyScope);
     c.trace.push({
       step: 'deductible',
@@ -74,7 +74,7 @@ function perVisit(
 ): Deductible {
   const { visit, yearToDate } = c.input;
   const institution = visit.institution;
-  const standard = money(ded.byLevel[tier] ?? '0');
+  const standard = packFigure(ded.byLevel[tier] ?? '0');
   const occurredMs = instantMs(visit.occurredAt);
   const windowMs = ded.windowHours * MS_PER_HOUR;
   const eitherSide = ded.window === 'either_side';

@@ -9,6 +9,14 @@ import type { ReasonCode } from '../../reason-codes';
 import type { TraceEntry } from '../types';
 import { addReason, within, type Adjudication } from './context';
 
+/** 'eligibility.<step>', built once per step (one shared string, as cite() does: replay compares every trace). */
+const stepNames = new Map<string, string>();
+function eligibilityStepName(step: string): string {
+  let name = stepNames.get(step);
+  if (name === undefined) stepNames.set(step, (name = `eligibility.${step}`));
+  return name;
+}
+
 /** One traced condition: ok, or a reason citing the rule. */
 export function eligibilityStep(
   c: Adjudication,
@@ -19,7 +27,7 @@ export function eligibilityStep(
   code: ReasonCode,
   message: string,
 ): void {
-  c.trace.push({ step: `eligibility.${step}`, clause: cite(rule), inputs, result: { ok } });
+  c.trace.push({ step: eligibilityStepName(step), clause: cite(rule), inputs, result: { ok } });
   if (!ok) addReason(c.reasons, code, rule, message);
 }
 

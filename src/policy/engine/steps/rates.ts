@@ -2,10 +2,10 @@
  * Pack key `rates`: the fund's payment rate by category × level on the visit date (0 for an
  * ineligible visit). Typical clause: 宛政办〔2022〕42号 第五条（二）; 安医保〔2019〕75号 三（三）.
  */
-import { Dec } from '../../../kernel/money';
+import type { Dec } from '../../../kernel/money';
 import { cite } from '../../citation';
 import type { InstitutionLevel, PersonCategory } from '../types';
-import type { Adjudication } from './context';
+import { packRate, type Adjudication } from './context';
 
 export interface Rate {
   rate: Dec;
@@ -23,5 +23,5 @@ export function rates(c: Adjudication, eligible: boolean, category: PersonCatego
     result: { rate: rateText },
     ...(eligible ? {} : { note: 'the fund pays nothing for an ineligible visit' }),
   });
-  return { rate: new Dec(rateText), rateText };
+  return { rate: packRate(rateText), rateText };
 }
