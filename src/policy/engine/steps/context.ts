@@ -44,9 +44,11 @@ export function newAdjudication(input: AdjudicationInput, pack: CityPack, visitD
  * ≥ 10^15, where toString might switch to exponent notation) goes through fmt.
  */
 function fenText(value: Dec): string {
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent because fmt prints the same text for any value this shortcut skips (toString keeps plain notation below 1e21; two decimals print alike)
   if (value.e >= 15 || value.decimalPlaces() > 2) return fmt(value);
   const text = value.toString();
   const dot = text.indexOf('.');
+  // Stryker disable next-line EqualityOperator: equivalent because a Decimal's toString never starts with '.' (dot is never 0)
   if (dot < 0) return `${text}.00`;
   return dot === text.length - 2 ? `${text}0` : text;
 }
@@ -71,6 +73,7 @@ export const packRate = (text: string): Dec => parsedOnce(packRates, text, (t) =
 
 function parsedOnce(parsed: Map<string, Dec>, text: string, parse: (text: string) => Dec): Dec {
   let value = parsed.get(text);
+  // Stryker disable next-line ConditionalExpression: equivalent because parsing again gives the same value; the map only saves the parse
   if (value === undefined) {
     value = parse(text);
     parsed.set(text, value);

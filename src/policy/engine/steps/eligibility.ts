@@ -13,6 +13,7 @@ import { addReason, within, type Adjudication } from './context';
 const stepNames = new Map<string, string>();
 function eligibilityStepName(step: string): string {
   let name = stepNames.get(step);
+  // Stryker disable next-line ConditionalExpression: equivalent because the name is rebuilt from the same step
   if (name === undefined) stepNames.set(step, (name = `eligibility.${step}`));
   return name;
 }
