@@ -149,8 +149,10 @@ function resettle(
   const s = y.settlement!;
   // Stryker disable next-line MethodExpression: equivalent because a settled year holds only its period's months, and sums ignore order
   const inPeriod = Object.keys(months)
-    // Stryker disable next-line ConditionalExpression,LogicalOperator: equivalent because a settled year holds only its period's months
-    .filter((mo) => mo >= s.fromMonth && mo <= s.throughMonth)
+    .filter(
+      // Stryker disable next-line ConditionalExpression,LogicalOperator: equivalent because a settled year holds only its period's months
+      (mo) => mo >= s.fromMonth && mo <= s.throughMonth,
+    )
     .sort();
   const declared = inPeriod.map((mo) => months[mo].declared!);
   const figures = {
@@ -171,10 +173,18 @@ function recordedRule(s: NonNullable<YearState['settlement']>): PeriodRule {
   const ruleClause = s.trace[0]?.clause ?? '';
   const ceiling = s.trace.find((t) => t.step === 'ceiling');
   const exempt = s.trace.find((t) => t.step === 'exempt');
-  // Stryker disable next-line OptionalChaining: equivalent because a recorded trace without a ceiling step has an exempt step
-  const [baseClause, capClause] = ceiling ? ceiling.clause.split('; ') : [exempt?.clause ?? ruleClause, exempt?.clause ?? ruleClause];
+  const [baseClause, capClause] = ceiling
+    ? ceiling.clause.split('; ')
+    : [
+        // Stryker disable next-line OptionalChaining: equivalent because a recorded trace without a ceiling step has an exempt step
+        exempt?.clause ?? ruleClause,
+        // Stryker disable next-line OptionalChaining,LogicalOperator: equivalent because the exempt rule cites its base clause only
+        exempt?.clause ?? ruleClause,
+      ];
   return {
+    // Stryker disable next-line ConditionalExpression: equivalent because base and cap are recorded together (both null when exempt): either one missing makes the rule exempt
     ...(s.base !== null ? { base: s.base } : {}),
+    // Stryker disable next-line ConditionalExpression: equivalent because base and cap are recorded together (both null when exempt): either one missing makes the rule exempt
     ...(s.growthCap !== null ? { growthCap: s.growthCap } : {}),
     baseClause,
     capClause: capClause ?? baseClause,
@@ -197,8 +207,10 @@ function refinal(
   const s = y.settlement!;
   // Stryker disable next-line MethodExpression: equivalent because a settled year holds only its period's months
   const paid = Object.keys(months)
-    // Stryker disable next-line ConditionalExpression,LogicalOperator: equivalent because a settled year holds only its period's months
-    .filter((mo) => mo >= s.fromMonth && mo <= s.throughMonth)
+    .filter(
+      // Stryker disable next-line ConditionalExpression,LogicalOperator: equivalent because a settled year holds only its period's months
+      (mo) => mo >= s.fromMonth && mo <= s.throughMonth,
+    )
     .map((mo) => months[mo].advance!);
   const held = sum(paid.map((a) => money(a.held)));
   const passed = y.assessment!.passed;
