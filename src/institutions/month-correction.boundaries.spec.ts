@@ -3,7 +3,7 @@
  * mutation run of month-correction.ts catches a wrong rule. Figures to the fen against
  * 焦医保〔2024〕32号 四（一）, 四（二）, 六（一）: the advance is 95 % of the approved amount rounded
  * once half-up, the holdback the rest; an exempt village clinic is paid its fund due as itemised
- * (四（一）: 村卫生室除外); a failed assessment keeps the holdback.
+ * (四（一）1: 村卫生室（所）普通门诊暂不实行年度次均费用管理办法); a failed assessment keeps the holdback.
  */
 import { decideInstitution, InstitutionCommand } from './institution.decide';
 import { foldInstitution, InstitutionEvent } from './institution.events';
