@@ -260,6 +260,15 @@ describe('CorrectMonth (焦医保〔2024〕32号 五（二）)', () => {
       .when(correct('2024-12', figures(70_000, '21000000.00', '9000000.00')))
       .then([]);
   });
+
+  it.each(['2024-13', '2024-1', ['2024-12'] as unknown as string])(
+    'a malformed month (%j) is an input error naming the field, as for every command',
+    (month) => {
+      expect(() => decideInstitution(correct(month, figures(1, '100', '40')), foldInstitution(advancedYear()), P)).toThrow(
+        expect.objectContaining({ field: 'month', message: expect.stringContaining("must be 'YYYY-MM'") }),
+      );
+    },
+  );
 });
 
 describe('evolve after a correction', () => {

@@ -619,7 +619,8 @@ function decide(
     case 'SettleCapitationMonth':
       return settleCapitation(state, command.data, params);
     case 'CorrectMonth':
-      return correctInstitutionMonth(state, command.data);
+      // The month is checked like every other command's (400, not a 422 for a month never approved).
+      return correctInstitutionMonth(state, { ...command.data, month: requireMonth(command.data.month) });
     default:
       return assertNever(command);
   }
