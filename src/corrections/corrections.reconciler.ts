@@ -5,6 +5,8 @@ import type { CorrectionApplied } from './correction.events';
 import { CorrectionsService } from './commands/apply-correction.command';
 
 const PAGE = 2_000;
+/** Only the corrections are read: the log's other events are never parsed by this pass. */
+const CORRECTIONS = ['CorrectionApplied'];
 
 /**
  * Issue 15 item 2: a correction writes its plan first, then the institution's and each
@@ -40,7 +42,7 @@ export class CorrectionsReconciler implements OnApplicationBootstrap, OnModuleDe
   private async pass(): Promise<number> {
     let seen = 0;
     for (let after = 0; ;) {
-      const page = await this.store.readAll({ afterPosition: after, maxCount: PAGE });
+      const page = await this.store.readAll({ afterPosition: after, maxCount: PAGE, eventTypes: CORRECTIONS });
       for (const e of page) {
         if (e.type !== 'CorrectionApplied') continue;
         seen++;

@@ -5,6 +5,8 @@ import { upcast } from '../event-store/upcasting';
 import { DisputesService } from './commands/disputes.command';
 
 const PAGE = 2_000;
+/** Only the corrections are read: the log's other events are never parsed by this pass. */
+const CORRECTIONS = ['CorrectionApplied'];
 
 /**
  * Issue 15 item 1: upholding applies the correction first (its key: the uphold's key +
@@ -41,7 +43,7 @@ export class DisputesReconciler implements OnApplicationBootstrap, OnModuleDestr
   private async pass(): Promise<number> {
     let written = 0;
     for (let after = 0; ;) {
-      const page = await this.store.readAll({ afterPosition: after, maxCount: PAGE });
+      const page = await this.store.readAll({ afterPosition: after, maxCount: PAGE, eventTypes: CORRECTIONS });
       for (const e of page) if (upholdOf(e) && (await this.finish(e))) written++;
       if (page.length < PAGE) return written;
       after = page[page.length - 1].position;

@@ -81,7 +81,14 @@ export interface ReadStreamOptions {
 export interface ReadAllOptions {
   /** Exclusive: read events whose position is greater than this (0 = from the start). */
   afterPosition?: number;
+  /** Counts the events returned (after the type filter). */
   maxCount?: number;
+  /**
+   * Only events of these types, still in position order. Lets a reader that needs one or
+   * two kinds of fact (the reconcilers) skip parsing the whole log: the SQLite adapter
+   * filters in SQL on an index, EventStoreDB's adapter filters the pages it reads.
+   */
+  eventTypes?: readonly string[];
 }
 
 export interface SubscribeOptions {

@@ -354,6 +354,30 @@ export function describeEventStoreContract(
         expect(ids(afterThird)).toEqual(ids(events.slice(3, 5)));
         expect(await store.readAll({ afterPosition: all[5].position })).toEqual([]);
       });
+
+      it('readAll with eventTypes returns only those types, in position order, maxCount counting what it returns', async () => {
+        const start = await store.headPosition();
+        // Types of this test only: a shared server holds other tests' events.
+        const tag = randomUUID().slice(0, 8);
+        const [wanted, also, other] = [`Wanted${tag}`, `AlsoWanted${tag}`, `Other${tag}`];
+        const s1 = streamName();
+        const s2 = streamName();
+        const written = [event(other), event(wanted), event(other), event(also), event(other), event(wanted)];
+        await store.append(s1, written.slice(0, 3), 'no_stream');
+        await store.append(s2, written.slice(3), 'no_stream');
+        const matching = written.filter((e) => e.type !== other);
+
+        const found = await store.readAll({ afterPosition: start, eventTypes: [wanted, also] });
+        expect(ids(found)).toEqual(ids(matching));
+        expect(found.map((e) => e.position)).toEqual([...found.map((e) => e.position)].sort((a, b) => a - b));
+        expect(found[0].data).toEqual(matching[0].data);
+
+        const firstTwo = await store.readAll({ afterPosition: start, eventTypes: [wanted, also], maxCount: 2 });
+        expect(ids(firstTwo)).toEqual(ids(matching.slice(0, 2)));
+        const rest = await store.readAll({ afterPosition: firstTwo[1].position, eventTypes: [wanted, also] });
+        expect(ids(rest)).toEqual(ids(matching.slice(2)));
+        expect(await store.readAll({ afterPosition: start, eventTypes: [`Never${tag}`] })).toEqual([]);
+      });
     });
 
     describe('catch-up subscription', () => {

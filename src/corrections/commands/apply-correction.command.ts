@@ -308,7 +308,7 @@ export class CorrectionsService {
 
   /**
    * Who a correction may touch. One person for category and lines; for a level or a policy
-   * parameter, every person with a settlement there, found by reading the whole log (O(events);
+   * parameter, every person with a settlement there, found by reading the log's VisitSettled events (O(settlements);
    * fine at this size, an index by institution and pack would replace it), then checked on
    * each person's own stream by the engine.
    */
@@ -316,7 +316,7 @@ export class CorrectionsService {
     if (spec.kind === 'person-category' || spec.kind === 'settlement-lines') return [spec.personId];
     const found = new Set<string>();
     for (let after = 0; ;) {
-      const page = await this.store.readAll({ afterPosition: after, maxCount: PAGE });
+      const page = await this.store.readAll({ afterPosition: after, maxCount: PAGE, eventTypes: ['VisitSettled'] });
       for (const e of page)
         if (e.type === 'VisitSettled' && e.streamId.startsWith('person-') && concerns(spec, upcast(e).data as VisitSettled['data']))
           found.add(e.streamId.slice('person-'.length));

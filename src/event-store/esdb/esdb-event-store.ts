@@ -194,6 +194,7 @@ export class EsdbEventStore implements EventStore {
     await this.whenReachable();
     const after = options.afterPosition ?? 0;
     const wanted = options.maxCount ?? Number.POSITIVE_INFINITY;
+    const types = options.eventTypes ? new Set(options.eventTypes) : undefined;
     const out: RecordedEvent[] = [];
     let from: ReadPosition = after > 0 ? toEsdbPosition(after) : START;
     let last = after;
@@ -203,7 +204,7 @@ export class EsdbEventStore implements EventStore {
         const position = toNumber(resolved.event!.position!.commit);
         if (position <= last) continue;
         last = position;
-        if (!isSystem(resolved.event!)) out.push(toRecorded(resolved.event!));
+        if (!isSystem(resolved.event!) && (!types || types.has(resolved.event!.type))) out.push(toRecorded(resolved.event!));
         if (out.length >= wanted) break;
       }
       if (page.length < ALL_PAGE) break;

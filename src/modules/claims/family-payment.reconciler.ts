@@ -69,6 +69,9 @@ export function reconcilerSettings(env: NodeJS.ProcessEnv = process.env): Reconc
 }
 
 const PAGE = 2_000;
+const FAMILY_PAYMENTS = ['FamilyAccountPayment'];
+/** Between pages of a long read: requests waiting on the event loop go first. */
+const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** The key of a reconciliation refund: derived from the payment and its target, so it is written once. */
 export function refundContext(paymentId: string, keep: string): CommandContext {
@@ -133,14 +136,22 @@ export class FamilyPaymentReconciler implements OnApplicationBootstrap, OnModule
     return refunds;
   }
 
-  /** Reads the log since the last pass and remembers every family payment made for a settlement. */
+  /**
+   * Reads the family payments written since the last pass (only those: a pass used to parse
+   * every event of the interval, ~0.6 s of blocked event loop every 15 s under load) and
+   * remembers each made for a settlement. The head is read first: a short last page means
+   * no family payment up to it remains unread, whatever the positions of the others.
+   */
   private async follow(): Promise<void> {
+    const head = await this.store.headPosition();
     for (;;) {
-      const page = await this.store.readAll({ afterPosition: this.scannedTo, maxCount: PAGE });
+      const page = await this.store.readAll({ afterPosition: this.scannedTo, maxCount: PAGE, eventTypes: FAMILY_PAYMENTS });
       for (const e of page) this.remember(e);
       if (page.length > 0) this.scannedTo = page[page.length - 1].position;
-      if (page.length < PAGE) return;
+      if (page.length < PAGE) break;
+      await yieldToRequests();
     }
+    this.scannedTo = Math.max(this.scannedTo, head);
   }
 
   private remember(e: RecordedEvent): void {
