@@ -15,6 +15,8 @@ import { ReadSideQueryHandlers } from './read-side.queries';
 import { ReadSideService } from './read-side.service';
 import { PROJECTION_RUNNER, READ_MODEL_STORE } from './tokens';
 
+/** Most events the live read side applies in one transaction (see the runner's factory). */
+const LIVE_BATCH = 250;
 /**
  * Read models get a connection of their own. With the embedded store: the same file (one
  * WAL), synchronous=NORMAL — they are rebuildable and commit with their checkpoint, and the
@@ -63,7 +65,9 @@ class ProjectionsLifecycle implements OnApplicationBootstrap, BeforeApplicationS
       inject: [EVENT_STORE, READ_MODEL_STORE, POLICY_CATALOG],
       useFactory: (events: EventStore, store: ReadModelStore, catalog: PolicyCatalog) => {
         const logger = new Logger('read-side');
-        return new ReadSideRunner(events, store, allProjections(catalog), { log: (m) => logger.warn(m) });
+        // Beside live requests a batch is one synchronous transaction (~0.2 ms of projections and
+        // monitoring per event): 250 events keep it near 50 ms; the rebuild, alone, takes 2,000.
+        return new ReadSideRunner(events, store, allProjections(catalog), { pageSize: LIVE_BATCH, log: (m) => logger.warn(m) });
       },
     },
     ProjectionsLifecycle,

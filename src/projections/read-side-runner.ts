@@ -1,5 +1,6 @@
 import type { EventStore, RecordedEvent, Subscription } from '../event-store/event-store.port';
 import { upcast } from '../event-store/upcasting';
+import { yieldToEventLoop } from '../kernel/event-loop';
 import type { Projection } from './projection';
 import type { ReadModelStore } from './read-model-store';
 
@@ -71,6 +72,9 @@ const cpuMs = (): number => {
 
 /** Runs after each committed batch (e.g. the monitoring outbox drain); may append events. */
 export type AfterCommit = () => Promise<void>;
+
+/** Handed-over events held at most (~5 KB each) before the runner reads the store instead: a few seconds of heavy load. */
+const MAX_QUEUED = 4_000;
 
 /** Attempts of a one-off catch-up (rebuild, tools) before a transient error is reported: ~25 s of backoff. */
 const ONE_OFF_ATTEMPTS = 10;
@@ -344,7 +348,7 @@ export class ReadSideRunner {
   /** Committed events handed over in memory; a bounded queue (beyond it the store is read instead). */
   private handOver(events: readonly RecordedEvent[]): void {
     if (!this.started) return;
-    if (this.queue.length + events.length > this.pageSize * 4 && this.events.onCommitted) this.queue = [];
+    if (this.queue.length + events.length > Math.max(this.pageSize * 4, MAX_QUEUED) && this.events.onCommitted) this.queue = [];
     else for (const e of events) this.queue.push(e);
     this.schedule();
   }
@@ -391,6 +395,8 @@ export class ReadSideRunner {
         this.catchingUp = false;
         return;
       }
+      // More to apply: requests waiting on the event loop go first (one batch at a time, never a whole backlog).
+      await yieldToEventLoop();
     }
   }
 

@@ -3,6 +3,7 @@ import { ModuleRef } from '@nestjs/core';
 import { WrongExpectedVersion } from '../../event-store/errors';
 import { EVENT_STORE, EventStore, RecordedEvent } from '../../event-store/event-store.port';
 import { CLOCK, Clock, ID_GENERATOR, IdGenerator } from '../../kernel/clock';
+import { yieldToEventLoop } from '../../kernel/event-loop';
 import { PolicyRefusal } from '../../kernel/errors';
 import { ledgerRule } from '../../policy/citation';
 import type { ReadModelStore } from '../../projections/read-model-store';
@@ -14,6 +15,9 @@ import { SEAL_CONFIG, SealConfig } from './seal-config';
 import { ChainCheckpointStore, firstStaleLink, ReadModelChainCheckpoints } from './verified-position';
 
 export const CHAIN_VERIFIER = Symbol('CHAIN_VERIFIER');
+
+/** Sealed heads read back per turn of the event loop. */
+const STREAMS_PER_TURN = 200;
 
 export interface ChainStatus {
   /** 'verifying' until the first pass over the log (at start) has finished. */
@@ -194,7 +198,10 @@ export class ChainVerifier implements OnApplicationBootstrap, OnApplicationShutd
   /** Each head the latest seal committed to, read back at its revision (truncated or rewritten tails). */
   private async checkSealedHeads(): Promise<void> {
     const { heads, findings } = foldSeals(this.seals);
+    let read = 0;
     for (const [streamId, expected] of heads) {
+      // One point read per stream: thousands of streams would hold live requests back.
+      if (++read % STREAMS_PER_TURN === 0) await yieldToEventLoop();
       const [event] = await this.store.readStream(streamId, { fromRevision: expected.revision, maxCount: 1 });
       if (event && eventHash(event) === expected.hash) continue;
       if (event) findings.push({ streamId, reason: 'rewritten', expected, found: { revision: event.revision, hash: eventHash(event) } });

@@ -10,6 +10,7 @@
  * reported is exactly what a full pass reports.
  */
 import type { EventStore } from '../../event-store/event-store.port';
+import { yieldToEventLoop } from '../../kernel/event-loop';
 import type { ReadModelStore } from '../../projections/read-model-store';
 import { eventHash } from '../tamper-chain';
 import { isChainedStream, StreamHead } from './seal';
@@ -96,7 +97,10 @@ export class ReadModelChainCheckpoints implements ChainCheckpointStore {
  * or hashes differently (its stored hash included). One indexed point read per stream.
  */
 export async function firstStaleLink(store: EventStore, links: ReadonlyMap<string, StreamHead>): Promise<string | undefined> {
+  let read = 0;
   for (const [streamId, link] of links) {
+    // One point read per stream, at start beside the first requests: let them through now and then.
+    if (++read % 200 === 0) await yieldToEventLoop();
     const [event] = await store.readStream(streamId, { fromRevision: link.revision, maxCount: 1 });
     if (!event || event.revision !== link.revision || eventHash(event) !== link.hash) return streamId;
     if (isChainedStream(streamId) && event.metadata.hash !== link.hash) return streamId;

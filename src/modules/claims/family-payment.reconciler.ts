@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { EVENT_STORE, EventStore, RecordedEvent } from '../../event-store/event-store.port';
+import { yieldToEventLoop } from '../../kernel/event-loop';
 import type { CommandContext } from '../../event-store/stream-command';
 import { CLOCK, Clock } from '../../kernel/clock';
 import { PolicyRefusal } from '../../kernel/errors';
@@ -70,8 +71,6 @@ export function reconcilerSettings(env: NodeJS.ProcessEnv = process.env): Reconc
 
 const PAGE = 2_000;
 const FAMILY_PAYMENTS = ['FamilyAccountPayment'];
-/** Between pages of a long read: requests waiting on the event loop go first. */
-const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** The key of a reconciliation refund: derived from the payment and its target, so it is written once. */
 export function refundContext(paymentId: string, keep: string): CommandContext {
@@ -149,7 +148,7 @@ export class FamilyPaymentReconciler implements OnApplicationBootstrap, OnModule
       for (const e of page) this.remember(e);
       if (page.length > 0) this.scannedTo = page[page.length - 1].position;
       if (page.length < PAGE) break;
-      await yieldToRequests();
+      await yieldToEventLoop();
     }
     this.scannedTo = Math.max(this.scannedTo, head);
   }
