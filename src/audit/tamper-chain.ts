@@ -120,3 +120,9 @@ export function verifyChain(streamId: string, events: ReadonlyArray<RecordedEven
   }
   return { streamId, events: events.length, intact: true, headHash: events.length ? prevHash : GENESIS_HASH };
 }
+
+/**
+ * `eventHash(e)` as the chain check computes it: on the data's stored text when the
+ * adapter kept it (read `withStoredText`), so a verifier never parses nor re-serialises data.
+ */
+export const storedTextHash = (e: RecordedEvent): string => storedEventHash(e);

@@ -89,6 +89,11 @@ export interface ReadAllOptions {
    * filters in SQL on an index, EventStoreDB's adapter filters the pages it reads.
    */
   eventTypes?: readonly string[];
+  /**
+   * As `ReadStreamOptions.withStoredText`. SQLite also parses each event's data only when
+   * it is first read: the chain verifier hashes the stored text and never needs it.
+   */
+  withStoredText?: boolean;
 }
 
 export interface SubscribeOptions {

@@ -378,6 +378,20 @@ export function describeEventStoreContract(
         expect(ids(rest)).toEqual(ids(matching.slice(2)));
         expect(await store.readAll({ afterPosition: start, eventTypes: [`Never${tag}`] })).toEqual([]);
       });
+
+      it('readAll withStoredText returns the same events (with or without a type filter)', async () => {
+        const start = await store.headPosition();
+        const s = streamName();
+        await store.append(s, [event(), event('Other', { nested: { b: 2, a: [1, '2.50'] } }), event()], 'no_stream');
+        const plain = (await store.readAll({ afterPosition: start })).filter((e) => e.streamId === s);
+        const withText = (await store.readAll({ afterPosition: start, withStoredText: true })).filter((e) => e.streamId === s);
+        expect(withText).toEqual(plain);
+        expect(withText.map((e) => e.data)).toEqual(plain.map((e) => e.data));
+        const others = (await store.readAll({ afterPosition: start, withStoredText: true, eventTypes: ['Other'] })).filter(
+          (e) => e.streamId === s,
+        );
+        expect(others).toEqual(plain.filter((e) => e.type === 'Other'));
+      });
     });
 
     describe('catch-up subscription', () => {

@@ -29,7 +29,7 @@ export async function readSeals(store: EventStore): Promise<SealRecord[]> {
 /** Feeds every event after `fold.verifiedThrough` to the fold, page by page; `onEvent` sees each before it is folded. */
 export async function catchUp(store: EventStore, fold: ChainFold, onEvent?: (e: RecordedEvent) => void): Promise<void> {
   for (;;) {
-    const page = await store.readAll({ afterPosition: fold.verifiedThrough, maxCount: PAGE });
+    const page = await store.readAll({ afterPosition: fold.verifiedThrough, maxCount: PAGE, withStoredText: true });
     for (const event of page) {
       onEvent?.(event);
       fold.add(event);
