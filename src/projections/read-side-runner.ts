@@ -395,8 +395,9 @@ export class ReadSideRunner {
         this.catchingUp = false;
         return;
       }
-      // More to apply: requests waiting on the event loop go first (one batch at a time, never a whole backlog).
-      await yieldToEventLoop();
+      // A full page: more may be pending; requests waiting on the event loop go first (one
+      // batch at a time, never a whole backlog). A short page reached the head: look once more now.
+      if (batch.length >= this.pageSize) await yieldToEventLoop();
     }
   }
 
