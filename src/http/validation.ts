@@ -1,4 +1,5 @@
 import { ArgumentMetadata, BadRequestException, Injectable, PipeTransform, ValidationError, ValidationPipe } from '@nestjs/common';
+import { memoiseValidationMetadata } from './validation-metadata';
 
 export interface FieldError {
   field: string;
@@ -84,6 +85,8 @@ export class LedgerValidationPipe extends ValidationPipe {
       stopAtFirstError: false,
       exceptionFactory: (errors) => badRequest(flattenValidationErrors(errors)),
     });
+    // Once per process: which rules apply to a class is looked up once, not per request.
+    memoiseValidationMetadata();
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
