@@ -11,6 +11,7 @@ import { InfrastructureOverrides } from './infrastructure/infrastructure.module'
 import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { ObservabilityOptions } from './observability/observability.module';
 import { requestIdOf } from './observability/logging';
+import { installLeanAsyncResourceBind } from './http/async-resource-bind';
 
 /** Largest request body either adapter reads (a 500-line visit is about 100 KB). */
 const BODY_LIMIT_BYTES = 2 * 1024 * 1024;
@@ -46,6 +47,8 @@ export async function createApp(
 ): Promise<INestApplication> {
   // A bad limits file stops the start with a message naming the kind (issue 11 item 3).
   useInputLimits(loadInputLimits(config.inputLimitsFile));
+  // Fastify binds every request body's callback: without the deprecated extra, ~30 µs less per POST.
+  installLeanAsyncResourceBind();
   const module = AppModule.forRoot(config, overrides, observability);
   // Nest's own logs go through pino (JSON lines, LOG_LEVEL mapped to pino's levels); buffered until it is ready.
   const app =

@@ -6,7 +6,7 @@
  * `prevHash` is inside the hashed metadata, the next link breaks too. Pure: no I/O.
  */
 import { createHash } from 'node:crypto';
-import { NewEvent, RecordedEvent, storedDataText } from '../event-store/event-store.port';
+import { keepStoredDataText, NewEvent, RecordedEvent, storedDataText } from '../event-store/event-store.port';
 import { canonicalJson, inCanonicalOrder, sha256Hex } from '../policy/canonical-json';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -45,6 +45,42 @@ export function sealBatch(streamId: string, events: NewEvent[], previous: Record
     return { ...event, data, metadata: inCanonicalOrder({ ...metadata, hash }) as NewEvent['metadata'] };
   });
 }
+
+/**
+ * sealBatch, serialising each event's data once (issue 10, request path): the hash is taken
+ * over that text, and the text is kept with the sealed event (`keepStoredDataText`) for the
+ * adapter to store instead of serialising the same data again. The data is in canonical
+ * order, so its JSON.stringify is its canonical JSON and the hash is sealBatch's.
+ */
+export function sealBatchWithText(streamId: string, events: NewEvent[], previous: RecordedEvent | undefined): NewEvent[] {
+  let prevHash = previous ? chainHashOf(previous) : GENESIS_HASH;
+  let revision = previous ? previous.revision + 1 : 0;
+  return events.map((event) => {
+    const metadata = { ...event.metadata, prevHash };
+    delete (metadata as Record<string, unknown>).hash;
+    const data = inCanonicalOrder(event.data);
+    const dataText = JSON.stringify(data) as string | undefined;
+    const unsealed = { streamId, revision, type: event.type, data, metadata };
+    const hash = dataText === undefined ? eventHash(unsealed) : hashOverDataText(dataText, unsealed);
+    prevHash = hash;
+    revision += 1;
+    const sealed = { ...event, data, metadata: inCanonicalOrder({ ...metadata, hash }) as NewEvent['metadata'] };
+    if (dataText !== undefined) keepStoredDataText(sealed, dataText);
+    return sealed;
+  });
+}
+
+/** eventHash's text, in pieces around the data's canonical text (no ~4 KB string copy). */
+function hashOverDataText(dataText: string, e: Omit<HashableEvent, 'data'>): string {
+  const rest = `,"metadata":${canonicalJson(e.metadata)},"revision":${JSON.stringify(e.revision)},"streamId":${JSON.stringify(e.streamId)},"type":${JSON.stringify(e.type)}}`;
+  return createHash('sha256').update('{"data":').update(dataText, 'utf8').update(rest, 'utf8').digest('hex');
+}
+
+/** runStreamCommand's `seal` option for one stream, handing the data texts to the adapter. */
+export const tamperSealWithText =
+  (streamId: string) =>
+  (events: NewEvent[], previous: RecordedEvent | undefined): NewEvent[] =>
+    sealBatchWithText(streamId, events, previous);
 
 /** runStreamCommand's `seal` option for one stream. */
 export const tamperSeal =

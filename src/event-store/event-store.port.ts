@@ -171,14 +171,18 @@ export const EVENT_STORE = Symbol('EVENT_STORE');
  * the event's shape, its serialisation and its equality stay what they are, and a copy
  * (an upcast, a spread) has no text, as its data may differ.
  */
-const storedDataTexts = new WeakMap<RecordedEvent, string>();
+const storedDataTexts = new WeakMap<NewEvent, string>();
 
-/** For adapters: the data's JSON text as the row holds it. */
-export function keepStoredDataText(event: RecordedEvent, text: string): void {
+/**
+ * For adapters: the data's JSON text as the row holds it. Also for the sealer, on an event
+ * about to be appended: the text the row is to hold (JSON.stringify of its data, which
+ * must not change before the append).
+ */
+export function keepStoredDataText(event: NewEvent, text: string): void {
   storedDataTexts.set(event, text);
 }
 
-/** The data's JSON text as stored, when the event was read `withStoredText` by an adapter that has it. */
-export function storedDataText(event: RecordedEvent): string | undefined {
+/** The data's JSON text as stored (or to be stored), when the event was read `withStoredText` by an adapter that has it, or sealed with it. */
+export function storedDataText(event: NewEvent): string | undefined {
   return storedDataTexts.get(event);
 }

@@ -1,4 +1,5 @@
 import { ArgumentMetadata, BadRequestException, Injectable, PipeTransform, ValidationError, ValidationPipe } from '@nestjs/common';
+import { memoiseValidationMetadata } from './validation-metadata';
 
 export interface FieldError {
   field: string;
@@ -84,14 +85,30 @@ export class LedgerValidationPipe extends ValidationPipe {
       stopAtFirstError: false,
       exceptionFactory: (errors) => badRequest(flattenValidationErrors(errors)),
     });
+    // Once per process: which rules apply to a class is looked up once, not per request.
+    memoiseValidationMetadata();
   }
+
+  /** Bodies the shape check has walked: no prototype key at any depth. */
+  private readonly shapeChecked = new WeakSet<object>();
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type === 'body') {
       const shape = bodyShapeError(value);
       if (shape) throw badRequest([shape]);
+      if (value !== null && typeof value === 'object') this.shapeChecked.add(value);
     }
     return super.transform(value, metadata);
+  }
+
+  /**
+   * Nest's walk deleting `__proto__` keys (issue 10, request path: a second walk of every
+   * body, with `delete` and for-in) has nothing to delete in a body the shape check passed:
+   * it refuses `__proto__` at any depth. Other values (query, params) are walked as before.
+   */
+  protected override stripProtoKeys(value: unknown): void {
+    if (value !== null && typeof value === 'object' && this.shapeChecked.has(value)) return;
+    super.stripProtoKeys(value);
   }
 }
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { EVENT_STORE, EventStore, RecordedEvent } from '../event-store/event-store.port';
 import { CommandContext, DomainEvent, runStreamCommand } from '../event-store/stream-command';
-import { tamperSeal } from '../audit/tamper-chain';
+import { tamperSealWithText } from '../audit/tamper-chain';
 import { CLOCK, Clock, ID_GENERATOR, IdGenerator } from '../kernel/clock';
 import { NotFound } from '../kernel/errors';
 import { StreamCache, StreamCacheStats, StreamSource, storeSource } from '../event-store/stream-cache';
@@ -71,8 +71,9 @@ export class PersonStreamWriter {
       newId: () => this.ids.next(),
       streamId: personStreamId(personId),
       context,
-      // Tamper evidence: each event is hash-chained to the previous one of the stream.
-      seal: tamperSeal(personStreamId(personId)),
+      // Tamper evidence: each event is hash-chained to the previous one of the stream (its
+      // data serialised once, for the hash and for the store).
+      seal: tamperSealWithText(personStreamId(personId)),
       fold: foldPerson,
       load: () => this.load(personId),
       decide: (state, events) => {

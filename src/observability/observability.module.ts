@@ -1,4 +1,5 @@
 import { DynamicModule, Inject, Injectable, MiddlewareConsumer, Module, NestMiddleware, NestModule, RequestMethod } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import type { ServerResponse } from 'node:http';
 import type { DestinationStream } from 'pino';
@@ -58,12 +59,37 @@ export class ObservabilityModule implements NestModule {
       // mounted on no route: the access line is HttpObserverMiddleware's.
       imports: [LoggerModule.forRoot({ pinoHttp: { logger }, forRoutes: [] })],
       controllers: [config.metricsPublic ? PublicMetricsController : ProtectedMetricsController],
-      providers: [LedgerMetrics, { provide: AccessLog, useValue: new AccessLog(logger) }],
+      providers: [LedgerMetrics, HttpObserverMiddleware, { provide: AccessLog, useValue: new AccessLog(logger) }],
       exports: [LedgerMetrics],
     };
   }
 
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly observer: HttpObserverMiddleware,
+  ) {}
+
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(HttpObserverMiddleware).forRoutes({ path: '{*splat}', method: RequestMethod.ALL });
+    const adapter = this.adapterHost.httpAdapter;
+    if (adapter?.getType() !== 'fastify') {
+      consumer.apply(HttpObserverMiddleware).forRoutes({ path: '{*splat}', method: RequestMethod.ALL });
+      return;
+    }
+    // Under Fastify a Nest middleware runs through @fastify/middie, which first copies ip,
+    // ips, hostname, query… onto the raw request; the observer needs none of it, so it runs
+    // as a root onRequest hook on the same raw objects (issue 10, request path).
+    const fastify = adapter.getInstance<FastifyHooks>();
+    fastify.addHook('onRequest', (request, reply, done) => {
+      request.raw.id = request.id;
+      this.observer.use(request.raw, reply.raw, done);
+    });
   }
+}
+
+/** The part of the Fastify instance the observer hooks into. */
+interface FastifyHooks {
+  addHook(
+    name: 'onRequest',
+    hook: (request: { id: string; raw: AnnotatedRequest }, reply: { raw: ServerResponse }, done: () => void) => void,
+  ): unknown;
 }

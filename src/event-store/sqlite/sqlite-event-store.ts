@@ -11,6 +11,7 @@ import {
   ReadStreamOptions,
   keepStoredDataText,
   RecordedEvent,
+  storedDataText,
   SubscribeOptions,
   Subscription,
   SubscriptionHandler,
@@ -190,8 +191,9 @@ export class SqliteEventStore implements EventStore {
   async append(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
     this.assertOpen();
     if (events.length === 0) throw new Error(`append to ${streamId}: at least one event is required`);
-    // Serialised now, outside the write lock, and as the caller passed them.
-    const rows = events.map((e) => ({ data: JSON.stringify(e.data), metadata: JSON.stringify(e.metadata) }));
+    // Serialised now, outside the write lock, and as the caller passed them; the data's text
+    // as the sealer already made it, when it did (the same JSON.stringify, not done twice).
+    const rows = events.map((e) => ({ data: storedDataText(e) ?? JSON.stringify(e.data), metadata: JSON.stringify(e.metadata) }));
     const bytes = rows.reduce((sum, r) => sum + r.data.length + r.metadata.length, 0);
     return new Promise<AppendResult>((resolve, reject) => {
       this.pending.push({ streamId, events, rows, expected, bytes, resolve, reject });
