@@ -9,7 +9,14 @@ import { newAdjudication } from '../../src/policy/engine/steps/context';
 import type { AdjudicationInput } from '../../src/policy/engine/types';
 import type { CityPack } from '../../src/policy/pack.types';
 
-const show = (value: Dec): string => newAdjudication({} as AdjudicationInput, { benefit: {} } as CityPack, '2025-01-01', 2025).show(value);
+const show = (value: Dec): string =>
+  newAdjudication({} as AdjudicationInput, {
+    pack: { benefit: {} } as CityPack,
+    visitDate: '2025-01-01',
+    year: 2025,
+    occurredMs: Number.NaN,
+    settledMs: Number.NaN,
+  }).show(value);
 
 describe('decision figures printed without toFixed (issue 10 item 5)', () => {
   it.each([

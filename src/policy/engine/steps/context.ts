@@ -15,6 +15,9 @@ export interface Adjudication {
   benefit: BenefitRules;
   visitDate: string;
   year: number;
+  /** The visit's instants as epoch milliseconds (checkFacts parsed them). */
+  occurredMs: number;
+  settledMs: number;
   trace: TraceEntry[];
   /** Why money was not paid: refusals, exclusions, reductions. */
   reasons: Reason[];
@@ -24,7 +27,10 @@ export interface Adjudication {
   show(value: Dec): string;
 }
 
-export function newAdjudication(input: AdjudicationInput, pack: CityPack, visitDate: string, year: number): Adjudication {
+/** What checkFacts established about the visit, for the steps. */
+export type VisitFacts = Pick<Adjudication, 'pack' | 'visitDate' | 'year' | 'occurredMs' | 'settledMs'>;
+
+export function newAdjudication(input: AdjudicationInput, facts: VisitFacts): Adjudication {
   const formatted = new Map<Dec, string>();
   const show = (value: Dec): string => {
     let out = formatted.get(value);
@@ -35,7 +41,8 @@ export function newAdjudication(input: AdjudicationInput, pack: CityPack, visitD
     }
     return out;
   };
-  return { input, pack, benefit: pack.benefit, visitDate, year, trace: [], reasons: [], flags: [], show };
+  const { pack, visitDate, year, occurredMs, settledMs } = facts;
+  return { input, pack, benefit: pack.benefit, visitDate, year, occurredMs, settledMs, trace: [], reasons: [], flags: [], show };
 }
 
 /**
