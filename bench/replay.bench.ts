@@ -167,7 +167,9 @@ async function replayParts(recorded: RecordedEvent[], catalog: PolicyCatalog, ro
   const settlements: Array<{ data: VisitSettled['data']; before: PersonState }> = [];
   let state = initialPersonState();
   for (const e of events) {
-    if (e.type === 'VisitSettled') settlements.push({ data: e.data as VisitSettled['data'], before: state });
+    // As replayPersonYear: only the settlements of the year are recomputed.
+    const data = e.data as VisitSettled['data'];
+    if (e.type === 'VisitSettled' && data.decision.year === 2025) settlements.push({ data, before: state });
     state = evolvePerson(state, e);
   }
   const packOf = (data: VisitSettled['data']): PolicyPack => catalog.byVersion(data.policyVersion)!;
