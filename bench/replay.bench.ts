@@ -174,8 +174,7 @@ async function replayParts(recorded: RecordedEvent[], catalog: PolicyCatalog, ro
   }
   const packOf = (data: VisitSettled['data']): PolicyPack => catalog.byVersion(data.policyVersion)!;
   const recomputed = settlements.map(({ data, before }) => recomputeDecision(data, before, packOf(data)));
-  process.stdout.write(`  of which, for the ${settlements.length} settlements of 2025:
-`);
+  process.stdout.write(`  of which, for the ${settlements.length} settlements of 2025:\n`);
   process.stdout.write(
     line(
       '  fold of the stream (evolvePerson)',
