@@ -52,4 +52,21 @@ describe('decision figures printed without toFixed (issue 10 item 5)', () => {
       { numRuns: 2000 },
     );
   });
+
+  it('within one adjudication, each figure keeps its own text however often and in whatever order it is shown', () => {
+    const amount = fc.bigInt({ min: -(10n ** 12n), max: 10n ** 12n }).map((fen) => new Dec(fen.toString()).dividedBy(100));
+    fc.assert(
+      fc.property(fc.array(amount, { minLength: 1, maxLength: 40 }), fc.array(fc.nat(), { maxLength: 80 }), (figures, picks) => {
+        const c = newAdjudication({} as AdjudicationInput, {
+          pack: { benefit: {} } as CityPack,
+          visitDate: '2025-01-01',
+          year: 2025,
+          occurredMs: Number.NaN,
+          settledMs: Number.NaN,
+        });
+        for (const i of [...figures.keys(), ...picks]) expect(c.show(figures[i % figures.length])).toBe(fmt(figures[i % figures.length]));
+      }),
+      { numRuns: 300 },
+    );
+  });
 });

@@ -31,14 +31,16 @@ export interface Adjudication {
 export type VisitFacts = Pick<Adjudication, 'pack' | 'visitDate' | 'year' | 'occurredMs' | 'settledMs'>;
 
 export function newAdjudication(input: AdjudicationInput, facts: VisitFacts): Adjudication {
-  const formatted = new Map<Dec, string>();
+  // A decision has a few dozen figures: a scan by identity is cheaper than hashing each new Dec into a Map.
+  const figures: Dec[] = [];
+  const texts: string[] = [];
   const show = (value: Dec): string => {
-    let out = formatted.get(value);
-    // Stryker disable next-line ConditionalExpression: equivalent because fmt is pure; the map only saves formatting twice
-    if (out === undefined) {
-      out = fenText(value);
-      formatted.set(value, out);
-    }
+    const known = figures.indexOf(value);
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent because fenText is pure; the list only saves formatting twice
+    if (known >= 0) return texts[known];
+    const out = fenText(value);
+    figures.push(value);
+    texts.push(out);
     return out;
   };
   const { pack, visitDate, year, occurredMs, settledMs } = facts;
