@@ -4,15 +4,21 @@
  * Replay of one person-year vs a raw readStream of the same stream (the subject of
  * bench:projections: the demo ledger's person JZ-R01, sealed for real), interleaved, as CPU
  * time (process.cpuUsage: the machine is shared, wall time is noisy) and wall time. Then the
- * parts of a replay measured alone on the already-read events (chain, upcast, recompute
- * fold) and event hashing on the write path (sealBatch), so a change shows where it went.
+ * parts of a replay measured alone on the already-read events (chain, upcast, recompute split
+ * into fold, year-to-date, engine, comparison and rebuilt view) and event hashing on the write
+ * path (sealBatch), so a change shows where it went.
  * Last, the ChainVerifier start on a sealed log (`--chain-events`, default 20,000): whole log
  * vs a restart from its stored checkpoint.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { replayPersonYear } from '../src/audit/replay';
+import { recomputeDecision, replayPersonYear, sameCanonicalJson } from '../src/audit/replay';
+import { RunningYearTotals } from '../src/audit/replay-year-totals';
+import type { VisitSettled } from '../src/modules/claims/claims.events';
+import { evolvePerson, initialPersonState, PersonState } from '../src/modules/person-stream';
+import type { PolicyPack } from '../src/policy/pack.types';
+import { foldPersonView, summarizeYear } from '../src/projections/person-views';
 import { eventHash, sealBatch, verifyChain } from '../src/audit/tamper-chain';
 import type { RecordedEvent } from '../src/event-store/event-store.port';
 import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store';
@@ -118,6 +124,7 @@ async function main(): Promise<void> {
       process.stdout.write(
         line('replayPersonYear (no read)', await measure(rounds, () => replayPersonYear(personId, events, 2025, catalog))),
       );
+      await replayParts(events, catalog, rounds);
       // What-if (issue 10.5, "is the format the bound?"): hashing the stored bytes as read,
       // without re-serialising; the adapter does not hand them out today.
       const rows = store.db.prepare('SELECT data, metadata FROM events WHERE stream_id = ? ORDER BY revision').all(streamId) as Array<{
@@ -148,6 +155,62 @@ async function main(): Promise<void> {
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The recompute part of a replay split as replayPersonYear does it, on already-read events:
+ * the fold of the stream, the year-to-date of each settlement, the engine, the comparison
+ * with the recorded decisions, and the rebuilt person-year view.
+ */
+async function replayParts(recorded: RecordedEvent[], catalog: PolicyCatalog, rounds: number): Promise<void> {
+  const events = recorded.map(upcast);
+  const settlements: Array<{ data: VisitSettled['data']; before: PersonState }> = [];
+  let state = initialPersonState();
+  for (const e of events) {
+    // As replayPersonYear: only the settlements of the year are recomputed.
+    const data = e.data as VisitSettled['data'];
+    if (e.type === 'VisitSettled' && data.decision.year === 2025) settlements.push({ data, before: state });
+    state = evolvePerson(state, e);
+  }
+  const packOf = (data: VisitSettled['data']): PolicyPack => catalog.byVersion(data.policyVersion)!;
+  const recomputed = settlements.map(({ data, before }) => recomputeDecision(data, before, packOf(data)));
+  process.stdout.write(`  of which, for the ${settlements.length} settlements of 2025:\n`);
+  process.stdout.write(
+    line(
+      '  fold of the stream (evolvePerson)',
+      await measure(rounds, () => events.reduce((s, e) => evolvePerson(s, e), initialPersonState())),
+    ),
+  );
+  process.stdout.write(
+    line(
+      '  year-to-date of each settlement',
+      await measure(rounds, () => {
+        const totals = new RunningYearTotals();
+        for (const { data, before } of settlements) totals.paidInYear(before.claims.settlements, data.decision.year);
+      }),
+    ),
+  );
+  process.stdout.write(
+    line(
+      '  engine: the decisions recomputed',
+      await measure(rounds, () => settlements.forEach(({ data, before }) => recomputeDecision(data, before, packOf(data)))),
+    ),
+  );
+  process.stdout.write(
+    line(
+      '  compared with the recorded ones',
+      await measure(rounds, () => settlements.forEach(({ data }, i) => sameCanonicalJson(recomputed[i], data.decision))),
+    ),
+  );
+  process.stdout.write(
+    line(
+      '  rebuilt view (foldPersonView, summarizeYear)',
+      await measure(rounds, () => {
+        const view = foldPersonView(events);
+        return summarizeYear(catalog, view.profile!, view.visits, 2025);
+      }),
+    ),
+  );
 }
 
 /**

@@ -96,16 +96,17 @@ function chainHashOf(previous: RecordedEvent): string {
 /**
  * `eventHash(e)`, hashing the data's text as stored when the adapter handed it over
  * (issue 10 item 5: re-serialising ~4 KB of parsed data per event was most of a chain
- * check). The stored text is canonical when sealBatch wrote it; if its hash matches the
- * recorded one, it is the very text that was hashed at write time (sha256 collision
- * resistance), so the answer is eventHash's. Any other outcome (non-canonical text, tampered
- * row) is decided by eventHash on the parsed event, as without the text.
+ * check). The stored text, and the metadata's native serialisation, are canonical when
+ * sealBatch wrote them; if their hash matches the recorded one, it is the very text that
+ * was hashed at write time (sha256 collision resistance), so the answer is eventHash's.
+ * Any other outcome (non-canonical text or metadata, tampered row) is decided by eventHash
+ * on the parsed event, as without the text.
  */
 function storedEventHash(e: RecordedEvent): string {
   const dataText = storedDataText(e);
   if (dataText === undefined) return eventHash(e);
   const { hash, ...metadata } = e.metadata;
-  const rest = `,"metadata":${canonicalJson(metadata)},"revision":${JSON.stringify(e.revision)},"streamId":${JSON.stringify(e.streamId)},"type":${JSON.stringify(e.type)}}`;
+  const rest = `,"metadata":${JSON.stringify(metadata)},"revision":${JSON.stringify(e.revision)},"streamId":${JSON.stringify(e.streamId)},"type":${JSON.stringify(e.type)}}`;
   // In pieces: the same bytes as the whole text, without copying ~4 KB into a new string.
   const asStored = createHash('sha256').update('{"data":').update(dataText, 'utf8').update(rest, 'utf8').digest('hex');
   return asStored === hash ? asStored : eventHash(e);

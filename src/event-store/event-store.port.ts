@@ -167,11 +167,13 @@ export interface EventStore {
 export const EVENT_STORE = Symbol('EVENT_STORE');
 
 /**
- * Side table of the stored data texts (see `withStoredText`), keyed by the event object:
- * the event's shape, its serialisation and its equality stay what they are, and a copy
- * (an upcast, a spread) has no text, as its data may differ.
+ * The stored data text (see `withStoredText`) rides on the event as a non-enumerable symbol
+ * member: the event's shape, its serialisation and its equality stay what they are, and a
+ * copy (an upcast, a spread) has no text, as its data may differ. Not a WeakMap side table:
+ * V8's minor GC keeps a WeakMap's values alive while their table is old, so every text read
+ * survived, was copied and promoted (issue 10 item 5: scavenges 3× slower during a replay).
  */
-const storedDataTexts = new WeakMap<NewEvent, string>();
+const STORED_DATA_TEXT = Symbol('storedDataText');
 
 /**
  * For adapters: the data's JSON text as the row holds it. Also for the sealer, on an event
@@ -179,10 +181,12 @@ const storedDataTexts = new WeakMap<NewEvent, string>();
  * must not change before the append).
  */
 export function keepStoredDataText(event: NewEvent, text: string): void {
-  storedDataTexts.set(event, text);
+  Object.defineProperty(event, STORED_DATA_TEXT, { value: text, enumerable: false, configurable: true });
 }
 
 /** The data's JSON text as stored (or to be stored), when the event was read `withStoredText` by an adapter that has it, or sealed with it. */
 export function storedDataText(event: NewEvent): string | undefined {
-  return storedDataTexts.get(event);
+  return Object.prototype.hasOwnProperty.call(event, STORED_DATA_TEXT)
+    ? (event as unknown as Record<symbol, string>)[STORED_DATA_TEXT]
+    : undefined;
 }

@@ -57,7 +57,7 @@ export function isBeforeInstant(a: Instant, b: Instant): boolean {
 function dateOfMs(ms: number): LocalDate {
   // Date's range (±8.64e15 ms); inside it, the day by arithmetic rather than a Date and its ISO text (two per adjudication).
   if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) return INVALID_DATE;
-  const { year, month, day } = civilDate(Math.floor(Math.trunc(ms) / 86_400_000));
+  const { year, month, day } = civilDate(dayNumber(ms));
   if (year < 0 || year > 9999) return INVALID_DATE;
   return `${String(year).padStart(4, '0')}-${month < 10 ? '0' : ''}${month}-${day < 10 ? '0' : ''}${day}`;
 }
@@ -78,8 +78,25 @@ function civilDate(days: number): { year: number; month: number; day: number } {
 
 /** The Asia/Shanghai calendar date of an instant. */
 export function shanghaiDate(instant: Instant): LocalDate {
-  return dateOfMs(instantMs(instant) + SHANGHAI_OFFSET_MS);
+  return shanghaiDateOfMs(instantMs(instant));
 }
+
+/** shanghaiDate of an instant already parsed (instantMs): an adjudication parses each of its instants once. */
+export function shanghaiDateOfMs(ms: number): LocalDate {
+  return dateOfMs(ms + SHANGHAI_OFFSET_MS);
+}
+
+/**
+ * `daysBetween(shanghaiDateOfMs(fromMs), shanghaiDateOfMs(toMs))` by day numbers, without
+ * printing and parsing the two dates: NaN when either instant has no date.
+ */
+export function shanghaiDaysBetween(fromMs: number, toMs: number): number {
+  if (shanghaiDateOfMs(fromMs) === INVALID_DATE || shanghaiDateOfMs(toMs) === INVALID_DATE) return Number.NaN;
+  return dayNumber(toMs + SHANGHAI_OFFSET_MS) - dayNumber(fromMs + SHANGHAI_OFFSET_MS);
+}
+
+/** Days since 1970-01-01 of epoch milliseconds, as dateOfMs counts them. */
+const dayNumber = (ms: number): number => Math.floor(Math.trunc(ms) / 86_400_000);
 
 /** Year of a date; NaN when the value is not a date. */
 export function yearOf(date: LocalDate): number {

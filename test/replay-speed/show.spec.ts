@@ -9,7 +9,14 @@ import { newAdjudication } from '../../src/policy/engine/steps/context';
 import type { AdjudicationInput } from '../../src/policy/engine/types';
 import type { CityPack } from '../../src/policy/pack.types';
 
-const show = (value: Dec): string => newAdjudication({} as AdjudicationInput, { benefit: {} } as CityPack, '2025-01-01', 2025).show(value);
+const show = (value: Dec): string =>
+  newAdjudication({} as AdjudicationInput, {
+    pack: { benefit: {} } as CityPack,
+    visitDate: '2025-01-01',
+    year: 2025,
+    occurredMs: Number.NaN,
+    settledMs: Number.NaN,
+  }).show(value);
 
 describe('decision figures printed without toFixed (issue 10 item 5)', () => {
   it.each([
@@ -43,6 +50,23 @@ describe('decision figures printed without toFixed (issue 10 item 5)', () => {
         for (const x of [a, a.plus(b), a.minus(b), a.times(rate)]) expect(show(x)).toBe(fmt(x));
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  it('within one adjudication, each figure keeps its own text however often and in whatever order it is shown', () => {
+    const amount = fc.bigInt({ min: -(10n ** 12n), max: 10n ** 12n }).map((fen) => new Dec(fen.toString()).dividedBy(100));
+    fc.assert(
+      fc.property(fc.array(amount, { minLength: 1, maxLength: 40 }), fc.array(fc.nat(), { maxLength: 80 }), (figures, picks) => {
+        const c = newAdjudication({} as AdjudicationInput, {
+          pack: { benefit: {} } as CityPack,
+          visitDate: '2025-01-01',
+          year: 2025,
+          occurredMs: Number.NaN,
+          settledMs: Number.NaN,
+        });
+        for (const i of [...figures.keys(), ...picks]) expect(c.show(figures[i % figures.length])).toBe(fmt(figures[i % figures.length]));
+      }),
+      { numRuns: 300 },
     );
   });
 });

@@ -126,19 +126,37 @@ function evolveSettlements(state: ClaimsState, event: { type: string; data: unkn
 /**
  * What the engine must know of the year so far: every payment of the natural year not
  * reversed, under any category (宛政办〔2022〕42号 第六条: earlier payments count against
- * the new cap).
+ * the new cap). `paid` is paidInYear's answer, given by a caller that keeps it as it goes (replay).
  */
-export function yearToDate(state: ClaimsState, year: number, window?: DeductibleWindow): YearToDate {
-  const live = state.settlements.filter((s) => s.year === year && !s.reversed);
-  const charged = window ? chargesAround(state, window) : live.filter((s) => s.deductibleCharged);
+export function yearToDate(
+  state: ClaimsState,
+  year: number,
+  window?: DeductibleWindow,
+  paid: PaidInYear = paidInYear(state.settlements, year),
+): YearToDate {
+  const charged = window ? chargesAround(state, window) : state.settlements.filter((s) => livePaymentOf(s, year) && s.deductibleCharged);
   return {
     year,
-    fundPaid: fmt(sum(live.map((s) => money(s.fund)))),
-    deductibleMet: fmt(sum(live.map((s) => money(s.deductible)))),
+    fundPaid: paid.fundPaid,
+    deductibleMet: paid.deductibleMet,
     deductibleCharges: charged.map((s) => ({ institutionCode: s.institutionCode, at: s.occurredAt, visitId: s.visitId })),
     ...(window ? { deductibleWindow: { around: window.around, hours: window.hours } } : {}),
   };
 }
+
+/** The money half of a year-to-date: fund paid and deductible met by the year's live settlements. */
+export interface PaidInYear {
+  fundPaid: string;
+  deductibleMet: string;
+}
+
+export function paidInYear(settlements: ReadonlyArray<SettlementSummary>, year: number): PaidInYear {
+  const live = settlements.filter((s) => livePaymentOf(s, year));
+  return { fundPaid: fmt(sum(live.map((s) => money(s.fund)))), deductibleMet: fmt(sum(live.map((s) => money(s.deductible)))) };
+}
+
+/** A payment of the year that counts: not reversed. */
+export const livePaymentOf = (s: SettlementSummary, year: number): boolean => s.year === year && !s.reversed;
 
 /** Issue 16.3: the 24-hour deductible looks around the visit, not at its natural year. */
 export interface DeductibleWindow {

@@ -33,8 +33,9 @@ import { rates } from './steps/rates';
 import type { AdjudicationInput, Decision } from './types';
 
 export function adjudicate(input: AdjudicationInput, policy: PolicyPack): Decision {
-  const { pack, visitDate, year, fundPaidBefore, deductibleMetBefore } = checkFacts(input, policy);
-  const c = newAdjudication(input, pack, visitDate, year);
+  const facts = checkFacts(input, policy);
+  const { pack, visitDate, year, fundPaidBefore, deductibleMetBefore } = facts;
+  const c = newAdjudication(input, facts);
   const { category, timelineEntry, switchedThisYear } = categoryOnVisitDate(c);
 
   enrollment(c, timelineEntry !== undefined);

@@ -15,6 +15,9 @@ export interface Adjudication {
   benefit: BenefitRules;
   visitDate: string;
   year: number;
+  /** The visit's instants as epoch milliseconds (checkFacts parsed them). */
+  occurredMs: number;
+  settledMs: number;
   trace: TraceEntry[];
   /** Why money was not paid: refusals, exclusions, reductions. */
   reasons: Reason[];
@@ -24,18 +27,24 @@ export interface Adjudication {
   show(value: Dec): string;
 }
 
-export function newAdjudication(input: AdjudicationInput, pack: CityPack, visitDate: string, year: number): Adjudication {
-  const formatted = new Map<Dec, string>();
+/** What checkFacts established about the visit, for the steps. */
+export type VisitFacts = Pick<Adjudication, 'pack' | 'visitDate' | 'year' | 'occurredMs' | 'settledMs'>;
+
+export function newAdjudication(input: AdjudicationInput, facts: VisitFacts): Adjudication {
+  // A decision has a few dozen figures: a scan by identity is cheaper than hashing each new Dec into a Map.
+  const figures: Dec[] = [];
+  const texts: string[] = [];
   const show = (value: Dec): string => {
-    let out = formatted.get(value);
-    // Stryker disable next-line ConditionalExpression: equivalent because fmt is pure; the map only saves formatting twice
-    if (out === undefined) {
-      out = fenText(value);
-      formatted.set(value, out);
-    }
+    const known = figures.indexOf(value);
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent because fenText is pure; the list only saves formatting twice
+    if (known >= 0) return texts[known];
+    const out = fenText(value);
+    figures.push(value);
+    texts.push(out);
     return out;
   };
-  return { input, pack, benefit: pack.benefit, visitDate, year, trace: [], reasons: [], flags: [], show };
+  const { pack, visitDate, year, occurredMs, settledMs } = facts;
+  return { input, pack, benefit: pack.benefit, visitDate, year, occurredMs, settledMs, trace: [], reasons: [], flags: [], show };
 }
 
 /**

@@ -75,14 +75,13 @@ function perVisit(
   const { visit, yearToDate } = c.input;
   const institution = visit.institution;
   const standard = packFigure(ded.byLevel[tier] ?? '0');
-  const occurredMs = instantMs(visit.occurredAt);
   const windowMs = ded.windowHours * MS_PER_HOUR;
   const eitherSide = ded.window === 'either_side';
   // "Within 24 hours" is strict: a visit exactly windowHours from the charged one opens a new window.
   const inWindow = (age: number): boolean => (eitherSide ? Math.abs(age) < windowMs : age >= 0 && age < windowMs);
   const earlier = standard.greaterThan(0)
     ? yearToDate.deductibleCharges.find(
-        (k) => k.institutionCode === institution.code && k.visitId !== visit.visitId && inWindow(occurredMs - instantMs(k.at)),
+        (k) => k.institutionCode === institution.code && k.visitId !== visit.visitId && inWindow(c.occurredMs - instantMs(k.at)),
       )
     : undefined;
   let amount = ZERO;

@@ -3,7 +3,7 @@
  * failed condition is recorded as a reason (not just the first). The level conditions
  * (`tierByCategory`, `levelAccess`, `referralRecords`) are in ./level.ts.
  */
-import { daysBetween, shanghaiDate } from '../../../kernel/dates';
+import { shanghaiDaysBetween } from '../../../kernel/dates';
 import { cite, type Cited } from '../../citation';
 import type { ReasonCode } from '../../reason-codes';
 import type { TraceEntry } from '../types';
@@ -171,7 +171,7 @@ export function offSite(c: Adjudication): void {
 export function settlementWindowDays(c: Adjudication): void {
   const rule = c.benefit.settlementWindowDays;
   if (!rule) return;
-  const days = daysBetween(c.visitDate, shanghaiDate(c.input.visit.settledAt));
+  const days = shanghaiDaysBetween(c.occurredMs, c.settledMs);
   const limit = rule.value;
   eligibilityStep(
     c,

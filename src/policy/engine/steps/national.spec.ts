@@ -8,7 +8,14 @@ import { newAdjudication } from './context';
 import { AdjudicationInvariantError, nationalFields, SettlementFigures } from './national';
 
 const pack = cityPack('nanyang-employee-2022');
-const context = () => newAdjudication(input({ pack, at: '2023-03-10T09:00:00+08:00' }), pack, '2023-03-10', 2023);
+const context = () =>
+  newAdjudication(input({ pack, at: '2023-03-10T09:00:00+08:00' }), {
+    pack,
+    visitDate: '2023-03-10',
+    year: 2023,
+    occurredMs: Date.parse('2023-03-10T09:00:00+08:00'),
+    settledMs: Date.parse('2023-03-10T09:00:00+08:00'),
+  });
 // A consistent visit: 100.00 in catalogue + 10.00 excluded, fund 60.00, account 30.00, cash 20.00.
 const good = (): SettlementFigures => ({
   total: new Dec('110.00'),
