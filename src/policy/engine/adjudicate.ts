@@ -51,14 +51,13 @@ export function adjudicate(input: AdjudicationInput, policy: PolicyPack): Decisi
   const eligible = c.reasons.length === 0;
 
   const scope = exclusions(c);
-  const { policyScope } = scope;
+  const { policyScope, total, excluded } = scope;
   const { deductible, deductibleCharged } = deductibleStep(c, eligible, tier, policyScope, deductibleMetBefore);
   const { rate, rateText } = rates(c, eligible, category, tier);
   const cap = annualCaps(c, { eligible, category, switchedThisYear, policyScope, deductible, rate, rateText, fundPaidBefore });
   const { fund } = cap;
   const share = account(c, scope, fund);
   prescriptionDays(c);
-  const { total, excluded } = scope;
   const national = nationalFields(c, {
     total,
     excluded,
