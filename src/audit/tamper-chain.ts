@@ -31,19 +31,7 @@ export function eventHash(event: HashableEvent): string {
  * undefined for a new stream). The shape of runStreamCommand's `seal` hook, bound to a stream.
  */
 export function sealBatch(streamId: string, events: NewEvent[], previous: RecordedEvent | undefined): NewEvent[] {
-  let prevHash = previous ? chainHashOf(previous) : GENESIS_HASH;
-  let revision = previous ? previous.revision + 1 : 0;
-  return events.map((event) => {
-    const metadata = { ...event.metadata, prevHash };
-    delete (metadata as Record<string, unknown>).hash;
-    // Stored in canonical key order (same JSON value, same hash): reading it back, the
-    // chain check and replay serialise it without copying it (canonical-json.ts).
-    const data = inCanonicalOrder(event.data);
-    const hash = eventHash({ streamId, revision, type: event.type, data, metadata });
-    prevHash = hash;
-    revision += 1;
-    return { ...event, data, metadata: inCanonicalOrder({ ...metadata, hash }) as NewEvent['metadata'] };
-  });
+  return sealEach(streamId, events, previous, false);
 }
 
 /**
@@ -53,13 +41,19 @@ export function sealBatch(streamId: string, events: NewEvent[], previous: Record
  * order, so its JSON.stringify is its canonical JSON and the hash is sealBatch's.
  */
 export function sealBatchWithText(streamId: string, events: NewEvent[], previous: RecordedEvent | undefined): NewEvent[] {
+  return sealEach(streamId, events, previous, true);
+}
+
+function sealEach(streamId: string, events: NewEvent[], previous: RecordedEvent | undefined, withText: boolean): NewEvent[] {
   let prevHash = previous ? chainHashOf(previous) : GENESIS_HASH;
   let revision = previous ? previous.revision + 1 : 0;
   return events.map((event) => {
     const metadata = { ...event.metadata, prevHash };
     delete (metadata as Record<string, unknown>).hash;
+    // Stored in canonical key order (same JSON value, same hash): reading it back, the
+    // chain check and replay serialise it without copying it (canonical-json.ts).
     const data = inCanonicalOrder(event.data);
-    const dataText = JSON.stringify(data) as string | undefined;
+    const dataText = withText ? (JSON.stringify(data) as string | undefined) : undefined;
     const unsealed = { streamId, revision, type: event.type, data, metadata };
     const hash = dataText === undefined ? eventHash(unsealed) : hashOverDataText(dataText, unsealed);
     prevHash = hash;
@@ -102,7 +96,7 @@ function chainHashOf(previous: RecordedEvent): string {
  * Any other outcome (non-canonical text or metadata, tampered row) is decided by eventHash
  * on the parsed event, as without the text.
  */
-function storedEventHash(e: RecordedEvent): string {
+export function storedEventHash(e: RecordedEvent): string {
   const dataText = storedDataText(e);
   if (dataText === undefined) return eventHash(e);
   const { hash, ...metadata } = e.metadata;
@@ -157,9 +151,3 @@ export function verifyChain(streamId: string, events: ReadonlyArray<RecordedEven
   }
   return { streamId, events: events.length, intact: true, headHash: events.length ? prevHash : GENESIS_HASH };
 }
-
-/**
- * `eventHash(e)` as the chain check computes it: on the data's stored text when the
- * adapter kept it (read `withStoredText`), so a verifier never parses nor re-serialises data.
- */
-export const storedTextHash = (e: RecordedEvent): string => storedEventHash(e);

@@ -8,7 +8,7 @@
  */
 import type { NewEvent, RecordedEvent } from '../../event-store/event-store.port';
 import { sha256Hex } from '../../policy/canonical-json';
-import { BrokenLink, GENESIS_HASH, storedTextHash } from '../tamper-chain';
+import { BrokenLink, GENESIS_HASH, storedEventHash } from '../tamper-chain';
 
 export const SEALS_STREAM = 'seals';
 export const SEAL_EVENT_TYPE = 'LedgerSealed';
@@ -173,7 +173,7 @@ export class ChainFold {
     this.verifiedThrough = event.position;
     this.events += 1;
     // The same hash as eventHash; on the stored text when the event was read withStoredText.
-    const hash = storedTextHash(event);
+    const hash = storedEventHash(event);
     const link = this.checkLink(event, hash);
     if (link && !this.brokenStreams.has(event.streamId)) {
       this.brokenStreams.add(event.streamId);
