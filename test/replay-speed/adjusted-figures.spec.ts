@@ -80,4 +80,23 @@ describe('adjusted figures without repeated Decimal work (issue 10 item 5)', () 
       }),
     );
   });
+
+  it('sum3 skips "0.00" amounts without changing a sum (mostly zeros, negatives, "-0.00")', () => {
+    const mostlyZero = fc.oneof({ arbitrary: fc.constant('0.00'), weight: 3 }, { arbitrary: moneyText, weight: 1 }, fc.constant('-0.00'));
+    const item = fc.record({ fund: mostlyZero, account: mostlyZero, cash: mostlyZero });
+    fc.assert(
+      fc.property(fc.array(item, { maxLength: 12 }), (items) => {
+        expect(sum3(items)).toEqual(items.reduce(plus3, ZERO3));
+      }),
+    );
+    expect(sum3([ZERO3, { fund: '-1.00', account: '0.00', cash: '0.00' }, { fund: '0.00', account: '0.00', cash: '-0.00' }])).toEqual({
+      fund: '-1.00',
+      account: '0.00',
+      cash: '0.00',
+    });
+  });
+
+  it('sum3 still refuses an amount that is not money beside zeros', () => {
+    expect(() => sum3([ZERO3, { fund: '0.001', account: '0.00', cash: '0.00' }])).toThrow(/not a money amount/);
+  });
 });

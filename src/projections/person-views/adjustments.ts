@@ -6,7 +6,7 @@
  */
 import type { RecordedEvent } from '../../event-store/event-store.port';
 import type { Money3, SettlementAdjusted } from '../../corrections/correction.events';
-import { fmt, money, ZERO } from '../../kernel/money';
+import { Dec, fmt, money, ZERO } from '../../kernel/money';
 import type { PersonCategory } from '../../policy/engine/types';
 
 /** One SettlementAdjusted as a settlement row keeps it. */
@@ -52,6 +52,9 @@ export function minus3(a: Money3, b: Money3): Money3 {
   };
 }
 
+/** `total + amount`; a "0.00" adds nothing (most adjustments and account parts are zero: no Decimal work for them). */
+const plusMoney = (total: Dec, amount: string): Dec => (amount === '0.00' ? total : total.plus(money(amount)));
+
 /** The sum of fen amounts is exact, so one sum in Dec formatted once equals formatting after each addition. */
 export function sum3(items: ReadonlyArray<Money3>): Money3 {
   if (items.length === 0) return ZERO3;
@@ -59,9 +62,9 @@ export function sum3(items: ReadonlyArray<Money3>): Money3 {
   let account = ZERO;
   let cash = ZERO;
   for (const m of items) {
-    fund = fund.plus(money(m.fund));
-    account = account.plus(money(m.account));
-    cash = cash.plus(money(m.cash));
+    fund = plusMoney(fund, m.fund);
+    account = plusMoney(account, m.account);
+    cash = plusMoney(cash, m.cash);
   }
   return { fund: fmt(fund), account: fmt(account), cash: fmt(cash) };
 }
