@@ -31,8 +31,11 @@ export class RunningYearTotals {
 
 function withSettlement(sum: YearSum, s: SettlementSummary, year: number): YearSum {
   if (!livePaymentOf(s, year)) return sum;
-  return { summed: sum.summed, fund: sum.fund.plus(money(s.fund)), deductible: sum.deductible.plus(money(s.deductible)) };
+  return { summed: sum.summed, fund: plusMoney(sum.fund, s.fund), deductible: plusMoney(sum.deductible, s.deductible) };
 }
+
+/** `total + amount`; a "0.00" (most settlements charge no deductible) adds nothing and needs no Decimal. */
+const plusMoney = (total: Dec, amount: string): Dec => (amount === '0.00' ? total : total.plus(money(amount)));
 
 /** Whether `list` starts with exactly the summaries of `prefix` (same objects). */
 function extendsList(list: ReadonlyArray<SettlementSummary>, prefix: ReadonlyArray<SettlementSummary>): boolean {

@@ -67,7 +67,15 @@ function sealEach(streamId: string, events: NewEvent[], previous: RecordedEvent 
 /** eventHash's text, in pieces around the data's canonical text (no ~4 KB string copy). */
 function hashOverDataText(dataText: string, e: Omit<HashableEvent, 'data'>): string {
   const rest = `,"metadata":${canonicalJson(e.metadata)},"revision":${JSON.stringify(e.revision)},"streamId":${JSON.stringify(e.streamId)},"type":${JSON.stringify(e.type)}}`;
-  return createHash('sha256').update('{"data":').update(dataText, 'utf8').update(rest, 'utf8').digest('hex');
+  return sha256OfPieces(dataText, rest);
+}
+
+/** SHA-256 state after eventHash's first bytes, copied for each event (cheaper than a new hash each time). */
+const AFTER_DATA_KEY = createHash('sha256').update('{"data":');
+
+/** sha256Hex(`{"data":${dataText}${rest}`), without copying the ~4 KB data text into a new string. */
+function sha256OfPieces(dataText: string, rest: string): string {
+  return AFTER_DATA_KEY.copy().update(dataText, 'utf8').update(rest, 'utf8').digest('hex');
 }
 
 /** runStreamCommand's `seal` option for one stream, handing the data texts to the adapter. */
@@ -101,8 +109,7 @@ export function storedEventHash(e: RecordedEvent): string {
   if (dataText === undefined) return eventHash(e);
   const { hash, ...metadata } = e.metadata;
   const rest = `,"metadata":${JSON.stringify(metadata)},"revision":${JSON.stringify(e.revision)},"streamId":${JSON.stringify(e.streamId)},"type":${JSON.stringify(e.type)}}`;
-  // In pieces: the same bytes as the whole text, without copying ~4 KB into a new string.
-  const asStored = createHash('sha256').update('{"data":').update(dataText, 'utf8').update(rest, 'utf8').digest('hex');
+  const asStored = sha256OfPieces(dataText, rest);
   return asStored === hash ? asStored : eventHash(e);
 }
 

@@ -121,11 +121,15 @@ export function summarizeYear(packs: PackSource, profile: PersonProfile, visits:
     };
   });
   const liveVisits = ofYear.filter(live);
-  const liveFigures = liveVisits.map(figuresOf);
+  const figuresOfVisit = new Map(ofYear.map((v, i) => [v, settlements[i].figures]));
+  const liveFigures = liveVisits.map((v) => figuresOfVisit.get(v)!);
+  const original = sum3(liveFigures.map((f) => f.original));
+  // Unadjusted, each net is its original: the same sum (one Decimal pass fewer per replay).
+  const adjusted = liveVisits.some((v) => v.adjustments?.length);
   const totals: AdjustedFigures = {
-    original: sum3(liveFigures.map((f) => f.original)),
+    original,
     adjustment: sum3(liveFigures.map((f) => f.adjustment)),
-    net: sum3(liveFigures.map((f) => f.net)),
+    net: adjusted ? sum3(liveFigures.map((f) => f.net)) : { ...original },
   };
   const fundPaid = money(totals.net.fund);
 
@@ -145,7 +149,7 @@ export function summarizeYear(packs: PackSource, profile: PersonProfile, visits:
       from,
       to,
       cap: capOf(packs, profile, tl[i].category, lastCoveredDay(packs, profile, from, to)),
-      fundPaid: fmt(sum(inPeriod.map((v) => money(figuresOf(v).net.fund)))),
+      fundPaid: fmt(sum(inPeriod.map((v) => money(figuresOfVisit.get(v)!.net.fund)))),
       visits: inPeriod.length,
     });
   }

@@ -34,7 +34,8 @@ export function exclusions(c: Adjudication): PolicyScope {
   let medicalTotal = ZERO;
   for (const line of lines) {
     const amount = money(line.amount);
-    if (!amount.greaterThan(0)) throw new InvalidInput(`visit.lines[${line.code}].amount`, 'must be greater than 0');
+    // isZero/isNegative, not greaterThan(0): no Decimal(0) built per line.
+    if (amount.isZero() || amount.isNegative()) throw new InvalidInput(`visit.lines[${line.code}].amount`, 'must be greater than 0');
     total = total.plus(amount);
     if ((line.costKind ?? 'medical') === 'medical') medicalTotal = medicalTotal.plus(amount);
     if (lineExcluded(c, line, amount)) excluded = excluded.plus(amount);
