@@ -297,6 +297,7 @@ interface SettleRow {
 
 /** One load run of settlements with the server's counters (commits, appends, CPU) read around it. */
 async function measureSettle(server: Server, round: string, drive: () => Promise<LoadResult>): Promise<SettleRow> {
+  await readSideCaughtUp(server.url);
   const before = await server.stats();
   await server.profile('start');
   const load = await drive();
@@ -320,6 +321,18 @@ async function measureSettle(server: Server, round: string, drive: () => Promise
       cpu.toFixed(0),
     ],
   };
+}
+
+/**
+ * Waits (up to a minute) until `/health` reports the read models at the head: a run starts
+ * with no read-side backlog from the run before it, whose CPU would be billed to this one.
+ */
+async function readSideCaughtUp(url: string): Promise<void> {
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline;) {
+    const health = (await (await fetch(`${url}/health`)).json()) as { projections?: { lag?: number } };
+    if ((health.projections?.lag ?? 0) === 0) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /** As many settlements as `connections` closed-loop clients can push (autocannon): saturation. */
