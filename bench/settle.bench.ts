@@ -18,13 +18,16 @@
  * BENCH_CONNECTIONS (default 10,50,100), BENCH_READ_SIDE=off (stop projections and
  * monitoring in the server: the write path alone), BENCH_SKIP_BUILD=1, BENCH_STRACE=1,
  * BENCH_CPU_PROF=<dir> (the server writes a V8 CPU profile of each settlement
- * measurement there, settle-c<connections>.cpuprofile). The table's last column is the
- * server's CPU time (user + system) per settlement: robust to a loaded machine.
+ * measurement there, settle-c<connections>.cpuprofile), BENCH_LOAD (default 0.5,0.8: after
+ * the saturating runs, settlements offered at those fractions of the rate sustained at 50
+ * connections, for latency below saturation). The table's last column is the server's CPU
+ * time (user + system) per settlement: robust to a loaded machine.
  */
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
@@ -35,6 +38,8 @@ const PERSONS = Number(process.env.BENCH_PERSONS ?? 3000);
 const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '10,50,100').split(',').map(Number);
 const READ_SIDE_OFF = process.env.BENCH_READ_SIDE === 'off';
 const STRACE = process.env.BENCH_STRACE === '1';
+/** Offered loads, as fractions of the rate sustained at 50 connections ('' for none). */
+const LOAD_FRACTIONS = (process.env.BENCH_LOAD ?? '0.5,0.8').split(',').filter(Boolean).map(Number);
 const INSTITUTION = 'NY-L2';
 
 interface ServerStats {
@@ -135,6 +140,24 @@ async function stopReadSide(
 
 // ---------------------------------------------------------------- load generator (parent)
 
+/**
+ * This file transpiled to plain JavaScript for the server child, which then runs on bare
+ * node as `npm start` does: under `ts-node/register` the child would load node:domain (ts-node
+ * requires the REPL, which requires it), and with it every EventEmitter#emit goes through
+ * domain's wrapper (~9 % of the server's samples under load were inside it).
+ */
+function serverScript(): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the compiler, loaded only in the parent
+  const ts = require('typescript') as typeof import('typescript');
+  const { outputText } = ts.transpileModule(fs.readFileSync(__filename, 'utf8'), {
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+  });
+  const file = path.join(ROOT, '.bench', 'settle.server.js');
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, outputText);
+  return file;
+}
+
 class Server {
   private constructor(
     private readonly child: ChildProcess,
@@ -143,7 +166,7 @@ class Server {
   ) {}
 
   static async start(env: NodeJS.ProcessEnv, straceFile?: string): Promise<Server> {
-    const node = [process.execPath, '-r', 'ts-node/register/transpile-only', __filename, '--serve'];
+    const node = [process.execPath, serverScript(), '--serve'];
     const [command, ...args] = straceFile ? ['strace', '-f', '-c', '-e', 'trace=fsync,fdatasync', '-o', straceFile, ...node] : node;
     const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const url = await new Promise<string>((resolve, reject) => {
@@ -227,33 +250,187 @@ async function enrol(base: string, headers: Record<string, string>): Promise<voi
   );
 }
 
-/** One settlement: person and ids from a run-wide counter, so persons in flight differ. */
+/** The i-th settlement of a round: person and ids from a run-wide counter, so persons in flight differ. */
+function visitOf(round: string, i: number): { path: string; body: string; idempotencyKey: string } {
+  const day = new Date(Date.UTC(2023, 1, 1) + (i % 300) * 86_400_000).toISOString().slice(0, 10);
+  const body = {
+    settlementId: `S-${round}-${i}`,
+    visitId: `V-${round}-${i}`,
+    institutionCode: INSTITUTION,
+    occurredAt: `${day}T09:00:00+08:00`,
+    medType: 'ordinary',
+    lines: [{ code: 'A01', amount: '200.00', inCatalogue: true }],
+  };
+  return { path: `/persons/B${i % PERSONS}/visits`, body: JSON.stringify(body), idempotencyKey: `bench-${round}-${i}` };
+}
+
 function visitRequest(round: string, counter: { n: number }): autocannon.Request {
   return {
     method: 'POST',
     setupRequest: (request) => {
-      const i = counter.n++;
-      const day = new Date(Date.UTC(2023, 1, 1) + (i % 300) * 86_400_000).toISOString().slice(0, 10);
-      const body = {
-        settlementId: `S-${round}-${i}`,
-        visitId: `V-${round}-${i}`,
-        institutionCode: INSTITUTION,
-        occurredAt: `${day}T09:00:00+08:00`,
-        medType: 'ordinary',
-        lines: [{ code: 'A01', amount: '200.00', inCatalogue: true }],
-      };
-      return {
-        ...request,
-        path: `/persons/B${i % PERSONS}/visits`,
-        body: JSON.stringify(body),
-        headers: { ...request.headers, 'idempotency-key': `bench-${round}-${i}` },
-      };
+      const visit = visitOf(round, counter.n++);
+      return { ...request, path: visit.path, body: visit.body, headers: { ...request.headers, 'idempotency-key': visit.idempotencyKey } };
     },
   };
 }
 
 async function cannon(options: autocannon.Options): Promise<autocannon.Result> {
   return autocannon({ duration: SECONDS, ...options });
+}
+
+/** What one load run reports, whatever drove it. */
+interface LoadResult {
+  /** Requests answered. */
+  completed: number;
+  rate: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+}
+
+interface SettleRow {
+  rate: number;
+  /** settle/s, p50, p99, non-2xx, errors | commits/settle, group, cpu µs/settle */
+  cells: (string | number)[];
+}
+
+/** One load run of settlements with the server's counters (commits, appends, CPU) read around it. */
+async function measureSettle(server: Server, round: string, drive: () => Promise<LoadResult>): Promise<SettleRow> {
+  await readSideCaughtUp(server.url);
+  const before = await server.stats();
+  await server.profile('start');
+  const load = await drive();
+  await server.profile('stop', `settle-${round}`);
+  const after = await server.stats();
+  const settled = Math.max(1, load.completed - load.non2xx);
+  const delta = (f: (s: NonNullable<ServerStats['store']>) => number) =>
+    after.store && before.store ? f(after.store) - f(before.store) : NaN;
+  const cpu = after.cpuMicros !== undefined && before.cpuMicros !== undefined ? (after.cpuMicros - before.cpuMicros) / settled : NaN;
+  const commits = delta((s) => s.commits);
+  return {
+    rate: load.rate,
+    cells: [
+      load.rate.toFixed(0),
+      load.p50.toFixed(0),
+      load.p99.toFixed(0),
+      load.non2xx,
+      load.errors,
+      (commits / settled).toFixed(3),
+      (delta((s) => s.appends) / Math.max(1, commits)).toFixed(1),
+      cpu.toFixed(0),
+    ],
+  };
+}
+
+/**
+ * Waits (up to a minute) until `/health` reports the read models at the head: a run starts
+ * with no read-side backlog from the run before it, whose CPU would be billed to this one.
+ */
+async function readSideCaughtUp(url: string): Promise<void> {
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline;) {
+    const health = (await (await fetch(`${url}/health`)).json()) as { projections?: { lag?: number } };
+    if ((health.projections?.lag ?? 0) === 0) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** As many settlements as `connections` closed-loop clients can push (autocannon): saturation. */
+async function saturating(
+  server: Server,
+  connections: number,
+  headers: Record<string, string>,
+  counter: { n: number },
+): Promise<LoadResult> {
+  const settle = await cannon({ url: server.url, connections, headers, requests: [visitRequest(`c${connections}`, counter)] });
+  return {
+    completed: settle.requests.total,
+    rate: settle.requests.average,
+    p50: settle.latency.p50,
+    p99: settle.latency.p99,
+    non2xx: settle.non2xx,
+    errors: settle.errors + settle.timeouts,
+  };
+}
+
+/**
+ * Open-loop load: settlement i is due at start + i / rate, whatever the answers before it,
+ * over at most `connections` keep-alive sockets; its latency counts from when it was due
+ * (a request queued behind busy sockets is late, not excused: no coordinated omission).
+ * autocannon's own rate limit sends each second's quota in a burst, which measures bursts.
+ */
+async function paced(
+  server: Server,
+  run: { rate: number; connections: number; headers: Record<string, string>; counter: { n: number }; round: string },
+): Promise<LoadResult> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: run.connections });
+  const latencies: number[] = [];
+  const outcome = { non2xx: 0, errors: 0 };
+  const total = Math.round(run.rate * SECONDS);
+  const start = performance.now();
+  const inFlight: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = start + (i * 1000) / run.rate;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const visit = visitOf(run.round, run.counter.n++);
+    const sent = post(agent, server.url + visit.path, visit.body, { ...run.headers, 'idempotency-key': visit.idempotencyKey });
+    inFlight.push(
+      sent.then(
+        (status) => {
+          latencies.push(performance.now() - due);
+          if (status < 200 || status > 299) outcome.non2xx++;
+        },
+        () => void outcome.errors++,
+      ),
+    );
+  }
+  await Promise.all(inFlight);
+  const elapsed = (performance.now() - start) / 1000;
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
+  return { completed: latencies.length, rate: latencies.length / elapsed, p50: at(0.5), p99: at(0.99), ...outcome };
+}
+
+function post(agent: http.Agent, url: string, body: string, headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(url, { method: 'POST', agent, headers }, (response) => {
+      response.resume();
+      response.on('end', () => resolve(response.statusCode ?? 0));
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+function printRow(values: (string | number)[]): void {
+  console.log(values.map((v) => String(v).padStart(9)).join(' '));
+}
+
+/**
+ * Latency below saturation: the same settlements offered at fixed rates (fractions of what
+ * 50 connections sustained above), paced evenly as an ordinary day's traffic arrives.
+ */
+async function offeredLoad(
+  server: Server,
+  run: { headers: Record<string, string>; counter: { n: number }; saturated: Map<number, number> },
+): Promise<void> {
+  const connections = run.saturated.has(50) ? 50 : [...run.saturated.keys()].pop();
+  if (connections === undefined || LOAD_FRACTIONS.length === 0) return;
+  const sustained = run.saturated.get(connections)!;
+  console.log(
+    `offered load, paced (open loop), at most ${connections} connections; fraction of the ${sustained.toFixed(0)}/s sustained above:`,
+  );
+  printRow(['offered', 'fraction', 'settle/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'commits/settle', 'group', 'cpu µs/settle']);
+  for (const fraction of LOAD_FRACTIONS) {
+    const rate = Math.max(1, Math.round(sustained * fraction));
+    const round = `r${fraction}`;
+    const row = await measureSettle(server, round, () =>
+      paced(server, { rate, connections, headers: run.headers, counter: run.counter, round }),
+    );
+    printRow([rate, fraction, ...row.cells]);
+  }
 }
 
 // ---------------------------------------------------------------- raw SQLite baselines
@@ -331,41 +508,21 @@ async function main(): Promise<void> {
         .map((h) => h.padStart(9))
         .join(' '),
     );
+    const saturated = new Map<number, number>();
     for (const connections of CONNECTIONS) {
       const health = await cannon({ url: `${server.url}/health`, connections });
-      const before = await server.stats();
-      await server.profile('start');
-      const settle = await cannon({ url: server.url, connections, headers, requests: [visitRequest(`c${connections}`, counter)] });
-      await server.profile('stop', `settle-c${connections}`);
-      const after = await server.stats();
-      const settled = settle.requests.total - settle.non2xx;
-      const commits = after.store && before.store ? (after.store.commits - before.store.commits) / Math.max(1, settled) : NaN;
-      const groupAvg =
-        after.store && before.store
-          ? (after.store.appends - before.store.appends) / Math.max(1, after.store.commits - before.store.commits)
-          : NaN;
-      const rate = settle.requests.average;
-      const cpu =
-        after.cpuMicros !== undefined && before.cpuMicros !== undefined ? (after.cpuMicros - before.cpuMicros) / Math.max(1, settled) : NaN;
-      console.log(
-        [
-          connections,
-          rate.toFixed(0),
-          settle.latency.p50,
-          settle.latency.p99,
-          settle.non2xx,
-          settle.errors + settle.timeouts,
-          health.requests.average.toFixed(0),
-          (rate / health.requests.average).toFixed(3),
-          (rate / raw1).toFixed(2),
-          commits.toFixed(3),
-          groupAvg.toFixed(1),
-          cpu.toFixed(0),
-        ]
-          .map((v) => String(v).padStart(9))
-          .join(' '),
-      );
+      const row = await measureSettle(server, `c${connections}`, () => saturating(server, connections, headers, counter));
+      saturated.set(connections, row.rate);
+      printRow([
+        connections,
+        ...row.cells.slice(0, 5),
+        health.requests.average.toFixed(0),
+        (row.rate / health.requests.average).toFixed(3),
+        (row.rate / raw1).toFixed(2),
+        ...row.cells.slice(5),
+      ]);
     }
+    await offeredLoad(server, { headers, counter, saturated });
     const stats = await server.stats();
     const ratio = (c?: { hitRatio: number; hits: number; misses: number }) =>
       c ? `${(c.hitRatio * 100).toFixed(1)} % (${c.hits} hits, ${c.misses} misses)` : 'n/a';

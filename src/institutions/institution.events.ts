@@ -126,8 +126,6 @@ export type InstitutionEvent =
   | { type: 'CapitationSettled'; data: CapitationSettledData & DecidedUnderPack }
   | InstitutionMonthCorrectionEvent;
 
-export type InstitutionEventType = InstitutionEvent['type'];
-
 /** A month's figures before its first correction (issue 15 item 4): the approved figures and the advance paid on them. */
 export interface MonthOriginal extends MonthFigures {
   advanced: string | null;

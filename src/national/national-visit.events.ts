@@ -41,5 +41,3 @@ export interface FeeLinesUploaded {
   type: 'FeeLinesUploaded';
   data: { mdtrt_id: string; psn_no: string; chrg_bchno: string; lines: StoredFeeLine[] };
 }
-
-export type NationalVisitEvent = VisitRegistered | FeeLinesUploaded;

@@ -11,7 +11,7 @@ import { ledgerRule } from './citation';
 import { loadPacks, PolicyLoadError } from './loader';
 import type { CityPack, FrameworkPack, PolicyPack } from './pack.types';
 
-export type { Cited, CityPack, FrameworkPack, PolicyPack } from './pack.types';
+export type { CityPack, FrameworkPack, PolicyPack } from './pack.types';
 export { PolicyLoadError } from './loader';
 
 /**

@@ -7,7 +7,7 @@ import type { LocalDate } from '../kernel/dates';
 import type { CostKind, InstitutionLevel, MedType, PersonCategory, Scheme } from './engine/types';
 
 import type { Cited } from './citation';
-export type { CitationSource, Cited } from './citation';
+export type { Cited } from './citation';
 
 export const ALL_LEVELS: readonly InstitutionLevel[] = ['village', 'township', 'level1', 'level2', 'level3', 'unrated'];
 /** Primary (基层) = level 1 and below (宛政办〔2022〕42号 第五条（二） 一级及以下; 人社部发〔2011〕59号 二 基层医疗卫生机构). Unrated is not primary unless a pack says so by its rates. */
