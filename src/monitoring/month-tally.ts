@@ -3,29 +3,15 @@
  * institution indicators judged on them with integer arithmetic (issue 10 item 5: decimal.js
  * parsing, adding and dividing at every visit was a third of a rebuild's CPU).
  *
- * Fen are BigInt: exact at any size the money pattern admits (a JS number is not past
- * 2^53 fen, and is never used for money). The figures are those of `addVisit` and
+ * Fen are BigInt (read-models/fen.ts). The figures are those of `addVisit` and
  * `institutionMonthCrossings` (test/monitoring/month-tally.property.spec.ts holds them
  * equal); decimal strings are made only when a row is written or an indicator crosses.
  */
-import { Dec, InvalidMoney, MONEY_PATTERN } from '../kernel/money';
+import { Dec } from '../kernel/money';
+import { fenOf, fenText } from '../projections/read-models/fen';
 import type { LineCategory } from '../policy/engine/types';
 import { DisputeCounts, InstitutionMonthSums, LINE_CATEGORIES, lineCategoryOf, VisitContribution } from './indicators';
 import { INSTITUTION_ALERT_INDICATORS, InstitutionAlertIndicator, MonitoringThresholds, Threshold } from './thresholds';
-
-/** A money string as integer fen; throws InvalidMoney as `money()` does. */
-export function fenOf(text: string): bigint {
-  if (typeof text !== 'string' || !MONEY_PATTERN.test(text)) throw new InvalidMoney(text);
-  const dot = text.indexOf('.');
-  // BigInt reads "-012" as -12: the sign and leading zeros need no handling.
-  return BigInt(dot < 0 ? `${text}00` : text.slice(0, dot) + text.slice(dot + 1).padEnd(2, '0'));
-}
-
-/** Integer fen as the canonical money string (`fmt`): two places, never "-0.00". */
-export function fenText(fen: bigint): string {
-  const digits = (fen < 0n ? -fen : fen).toString().padStart(3, '0');
-  return `${fen < 0n ? '-' : ''}${digits.slice(0, -2)}.${digits.slice(-2)}`;
-}
 
 /** What one visit adds, in fen; `byCategory` in LINE_CATEGORIES order. */
 export interface FenContribution {

@@ -16,15 +16,8 @@ import {
   VisitContribution,
   visitContribution,
 } from '../../src/monitoring/indicators';
-import {
-  contributionFen,
-  contributionText,
-  crossingIndicators,
-  fenContribution,
-  fenOf,
-  fenText,
-  MonthTally,
-} from '../../src/monitoring/month-tally';
+import { contributionFen, contributionText, crossingIndicators, fenContribution, MonthTally } from '../../src/monitoring/month-tally';
+import { fenOf, fenPlus, fenText } from '../../src/projections/read-models/fen';
 import { INSTITUTION_ALERT_INDICATORS, MonitoringThresholds } from '../../src/monitoring/thresholds';
 import { loadMonitoringThresholds } from '../../src/monitoring/thresholds.loader';
 import type { LineCategory } from '../../src/policy/engine/types';
@@ -50,6 +43,18 @@ describe('fen conversion', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it('adds to a running sum as fmt(money(sum).plus(money(amount))) does, and fails on a sum money() would not read', () => {
+    fc.assert(
+      fc.property(moneyText, moneyText, (a, b) => {
+        expect(fenText(fenPlus(fenOf(a), b))).toBe(fmt(money(a).plus(money(b))));
+      }),
+      { numRuns: 1000 },
+    );
+    expect(() => fenPlus(10n ** 17n, '1.00')).toThrow(InvalidMoney);
+    expect(() => fenPlus(-(10n ** 17n), '1.00')).toThrow(InvalidMoney);
+    expect(fenPlus(10n ** 17n - 1n, '1.00')).toBe(10n ** 17n + 99n);
   });
 
   it('reads the largest amounts the money pattern admits, past 2^53 fen', () => {
