@@ -16,7 +16,15 @@ import type { AlertCommand } from './alerts.decide';
 import { monthPeriod } from './alerts.state';
 import { institutionAlert, institutionMonthCrossings, personAlert, personCrossings, PersonVisit } from './evaluate';
 import { emptyDisputeCounts, InstitutionMonthSums, previousMonthOf, sameMonthLastYearOf, VisitContribution } from './indicators';
-import { contributionFen, contributionText, countAbove, crossingIndicators, fenContribution, MonthTally } from './month-tally';
+import {
+  contributionFen,
+  contributionText,
+  countAbove,
+  crossingIndicators,
+  fenContribution,
+  FenContribution,
+  MonthTally,
+} from './month-tally';
 import type { SettlementAdjusted } from '../corrections/correction.events';
 import type { DisputeOpened, DisputeRejected, DisputeUpheld } from '../disputes/dispute.events';
 import { fmt, money } from '../kernel/money';
@@ -179,21 +187,26 @@ export class MonitoringProjection {
     const personId = personIdOfStream(event.streamId);
     if (!personId) return [];
     const d = event.data as VisitSettled['data'];
-    const exists = store.stmt('SELECT 1 FROM mon_visit WHERE person_id = ? AND settlement_id = ?').get(personId, d.settlementId);
-    if (exists) return [];
-    const code = d.institution.code;
-    // The visit's own Asia/Shanghai date, as the decision recorded it.
-    const date = d.decision?.visitDate ?? shanghaiDate(d.visit.occurredAt);
-    const month = date.slice(0, 7);
-    const contribution = fenContribution(d.visit, d.decision.amounts);
+    let visit: { code: string; date: string; month: string; contribution: FenContribution };
+    try {
+      visit = settledVisit(d);
+    } catch (error) {
+      // A visit already counted is ignored, whatever its data.
+      if (visitKnown(store, personId, d.settlementId)) return [];
+      throw error;
+    }
+    const { code, date, month, contribution } = visit;
     const newPerson = !store
       .stmt('SELECT 1 FROM mon_visit WHERE institution_code = ? AND month = ? AND person_id = ? AND reversed = 0')
       .get(code, month, personId);
-    store
-      .stmt(
-        'INSERT INTO mon_visit (person_id, settlement_id, institution_code, month, visit_date, contribution, reversed, position) VALUES (?, ?, ?, ?, ?, ?, 0, ?)',
-      )
-      .run(personId, d.settlementId, code, month, date, JSON.stringify(contributionText(contribution)), event.position);
+    // OR IGNORE: a visit already counted (a settlement id seen before) changes nothing; one statement, not a look-up first.
+    const fresh =
+      store
+        .stmt(
+          'INSERT OR IGNORE INTO mon_visit (person_id, settlement_id, institution_code, month, visit_date, contribution, reversed, position) VALUES (?, ?, ?, ?, ?, ?, 0, ?)',
+        )
+        .run(personId, d.settlementId, code, month, date, JSON.stringify(contributionText(contribution)), event.position).changes === 1;
+    if (!fresh) return [];
     const tally = this.changeMonth(store, code, month);
     tally.addVisit(contribution, 1);
     if (newPerson) tally.persons += 1;
@@ -313,6 +326,16 @@ export class MonitoringProjection {
     store.stmt('UPDATE mon_alert SET open = 0, closed_on = ?, close_note = ? WHERE alert_id = ?').run(d.closedOn, d.note, d.alertId);
   }
 }
+
+/** The settled visit's institution, Asia/Shanghai date (as the decision recorded it) and contribution. */
+function settledVisit(d: VisitSettled['data']): { code: string; date: string; month: string; contribution: FenContribution } {
+  const code = d.institution.code;
+  const date = d.decision?.visitDate ?? shanghaiDate(d.visit.occurredAt);
+  return { code, date, month: date.slice(0, 7), contribution: fenContribution(d.visit, d.decision.amounts) };
+}
+
+const visitKnown = (store: ReadModelStore, personId: string, settlementId: string): boolean =>
+  store.stmt('SELECT 1 FROM mon_visit WHERE person_id = ? AND settlement_id = ?').get(personId, settlementId) !== undefined;
 
 /** Which count a dispute event moves, for which institution and when; undefined when it moves none. */
 function disputeOutcome(
