@@ -275,10 +275,11 @@ export class MonitoringProjection {
     date: string,
     trigger: { streamId: string; revision: number },
   ): AlertToRaise[] {
-    // Every window of up to 30 days holding `date` lies within date ± 29 days.
+    // Every window of up to 30 days holding `date` lies within date ± 29 days. Unordered: the
+    // crossings count visits and sort institutions, whatever the order (no sort per visit).
     const visits = store
       .stmt(
-        'SELECT visit_date AS date, institution_code AS institutionCode FROM mon_visit WHERE person_id = ? AND reversed = 0 AND visit_date BETWEEN ? AND ? ORDER BY visit_date, position',
+        'SELECT visit_date AS date, institution_code AS institutionCode FROM mon_visit WHERE person_id = ? AND reversed = 0 AND visit_date BETWEEN ? AND ?',
       )
       .all(personId, addDays(date, -29), addDays(date, 29)) as PersonVisit[];
     // No window holds more visits than these, nor one day more institutions.

@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { Dec, fmt, InvalidMoney, money } from '../../src/kernel/money';
-import { institutionCrossings } from '../../src/monitoring/evaluate';
+import { institutionCrossings, personCrossings, PersonVisit } from '../../src/monitoring/evaluate';
 import {
   emptyMonthSums,
   InstitutionMonthSums,
@@ -280,5 +280,22 @@ describe('institution months kept as running sums in fen', () => {
     expect(crossingIndicators(tally, undefined, undefined, t)).toEqual(['selfPayShare']);
     tally.seen.add('selfPayShare');
     expect(crossingIndicators(tally, undefined, undefined, t)).toEqual([]);
+  });
+});
+
+describe('person crossings', () => {
+  const day = fc.integer({ min: 0, max: 40 }).map((n) => new Date(Date.UTC(2024, 4, 1 + n)).toISOString().slice(0, 10));
+  const visits = fc.array(fc.record({ date: day, institutionCode: fc.constantFrom('A', 'B', 'C', 'D') }), { maxLength: 25 });
+
+  it('are the same whatever the order of the visits (the monitor reads them unsorted)', () => {
+    const t = loadMonitoringThresholds().person;
+    fc.assert(
+      fc.property(visits, day, fc.nat(), (vs: PersonVisit[], date, seed) => {
+        const sorted = [...vs].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+        const shuffled = [...vs].sort((a, b) => ((a.date.charCodeAt(9) * 31 + seed) % 7) - ((b.date.charCodeAt(9) * 31 + seed) % 7));
+        expect(personCrossings(shuffled, date, t)).toEqual(personCrossings(sorted, date, t));
+      }),
+      { numRuns: 500 },
+    );
   });
 });
