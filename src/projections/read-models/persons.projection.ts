@@ -50,6 +50,7 @@ export class PersonsProjection implements Projection {
   flush(store: ReadModelStore): void {
     const setLast = store.stmt('UPDATE rm_person SET last_position = ? WHERE person_id = ?');
     for (const [personId, position] of this.lastPositions) setLast.run(position, personId);
+    this.lastPositions.clear();
     for (const [personId, years] of this.dirtyYears) {
       const profile = readProfile(store, personId);
       if (profile) for (const year of years) this.writeYear(store, profile, year);
