@@ -117,7 +117,7 @@ async function rawRead(file: string): Promise<number> {
 }
 
 /** `npm run projections:rebuild` on the file, in a child process: its events/s and max RSS (MiB). */
-function rebuild(file: string): { eventsPerSecond: number; maxRssMiB: number; ms: number; cpuMicrosPerEvent: number } {
+function rebuild(file: string): { eventsPerSecond: number; maxRssMiB: number; ms: number; cpuMicrosPerEvent: number; stages: string } {
   const script = path.resolve(__dirname, '../scripts/projections-rebuild.ts');
   const out = execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', script, '--db', file], {
     encoding: 'utf8',
@@ -125,7 +125,8 @@ function rebuild(file: string): { eventsPerSecond: number; maxRssMiB: number; ms
   });
   const m = /in one pass, (\d+) ms \((\d+) events\/s\), max RSS (\d+) MiB, CPU \d+ ms \(([\d.]+) µs\/event\)/.exec(out);
   if (!m) throw new Error(`unexpected rebuild output: ${out}`);
-  return { ms: Number(m[1]), eventsPerSecond: Number(m[2]), maxRssMiB: Number(m[3]), cpuMicrosPerEvent: Number(m[4]) };
+  const stages = /CPU µs\/event by stage: (.*)/.exec(out)?.[1] ?? '';
+  return { ms: Number(m[1]), eventsPerSecond: Number(m[2]), maxRssMiB: Number(m[3]), cpuMicrosPerEvent: Number(m[4]), stages };
 }
 
 async function main(): Promise<void> {
@@ -168,6 +169,9 @@ async function main(): Promise<void> {
       process.stdout.write(
         `  rebuild max RSS                             ${spread(runs.map((r) => r.maxRssMiB))} MiB   (target < 500 MiB)\n`,
       );
+      // Where the CPU went, in the run of median CPU: the stage to work on next.
+      const typical = [...runs].sort((a, b) => a.cpuMicrosPerEvent - b.cpuMicrosPerEvent)[Math.floor(runs.length / 2)];
+      process.stdout.write(`  CPU µs/event by stage (median run)          ${typical.stages}\n`);
       if (file !== replayFile) fs.rmSync(file, { force: true });
     }
     await replayBench(replayFile, catalog);

@@ -15,21 +15,20 @@ import { institutionAlertStreamId, personAlertStreamId } from './alerts.events';
 import type { AlertCommand } from './alerts.decide';
 import { monthPeriod } from './alerts.state';
 import { institutionAlert, institutionMonthCrossings, personAlert, personCrossings, PersonVisit } from './evaluate';
+import { emptyDisputeCounts, InstitutionMonthSums, previousMonthOf, sameMonthLastYearOf, VisitContribution } from './indicators';
 import {
-  addVisit,
-  emptyMonthSums,
-  InstitutionMonthSums,
-  previousMonthOf,
-  sameMonthLastYearOf,
-  VisitContribution,
-  visitContribution,
-  withCounts,
-  withDisputeCounts,
-} from './indicators';
+  contributionFen,
+  contributionText,
+  countAbove,
+  crossingIndicators,
+  fenContribution,
+  FenContribution,
+  MonthTally,
+} from './month-tally';
 import type { SettlementAdjusted } from '../corrections/correction.events';
 import type { DisputeOpened, DisputeRejected, DisputeUpheld } from '../disputes/dispute.events';
 import { fmt, money } from '../kernel/money';
-import type { MonitoringThresholds } from './thresholds';
+import type { InstitutionAlertIndicator, MonitoringThresholds } from './thresholds';
 
 /** An alert to append to its stream, with the command id that makes the append idempotent. */
 export interface AlertToRaise {
@@ -77,18 +76,23 @@ export const MONITORING_SCHEMA = `
 
 export class MonitoringProjection {
   /**
-   * Institution-month sums read or changed in the current batch (null: no row yet), written
-   * back once at `flush`. Every visit reads its month, the previous month and the same month
-   * last year: parsed once per batch instead of three SELECTs and a JSON round trip per event.
+   * Institution months read or changed in the current batch (null: no row yet) as running
+   * sums in fen, written back once at `flush`. Every visit adds to its month in O(1) and
+   * judges it on integers (month-tally.ts); a row is parsed and printed once per batch.
    */
-  private readonly months = new Map<string, InstitutionMonthSums | null>();
+  private readonly months = new Map<string, MonthTally | null>();
   private readonly changedMonths = new Set<string>();
+  /** Whether a count of visits could cross any person threshold (a person's figures never exceed it). */
+  private readonly personMayCross: (visits: number) => boolean;
 
-  constructor(private readonly thresholds: MonitoringThresholds) {}
+  constructor(private readonly thresholds: MonitoringThresholds) {
+    const person = Object.values(thresholds.person);
+    this.personMayCross = (visits) => person.some((t) => countAbove(visits, t));
+  }
 
   /** Writes the institution months changed in this batch (inside the batch's savepoint). */
   flush(store: ReadModelStore): void {
-    for (const key of this.changedMonths) writeMonthSums(store, this.months.get(key)!);
+    for (const key of this.changedMonths) writeMonthSums(store, this.months.get(key)!.sums());
     this.discard();
   }
 
@@ -97,21 +101,23 @@ export class MonitoringProjection {
     this.changedMonths.clear();
   }
 
-  private findMonth(store: ReadModelStore, code: string, month: string): InstitutionMonthSums | undefined {
+  private findMonth(store: ReadModelStore, code: string, month: string): MonthTally | undefined {
     const key = `${code}\u0000${month}`;
-    let sums = this.months.get(key);
-    if (sums === undefined) this.months.set(key, (sums = findMonthSums(store, code, month) ?? null));
-    return sums ?? undefined;
+    let tally = this.months.get(key);
+    if (tally === undefined) {
+      const sums = findMonthSums(store, code, month);
+      this.months.set(key, (tally = sums ? MonthTally.of(sums) : null));
+    }
+    return tally ?? undefined;
   }
 
-  private readMonth(store: ReadModelStore, code: string, month: string): InstitutionMonthSums {
-    return this.findMonth(store, code, month) ?? emptyMonthSums(code, month);
-  }
-
-  private writeMonth(sums: InstitutionMonthSums): void {
-    const key = `${sums.institutionCode}\u0000${sums.month}`;
-    this.months.set(key, sums);
+  /** The month's tally, created when missing, to be changed in place and written at `flush`. */
+  private changeMonth(store: ReadModelStore, code: string, month: string): MonthTally {
+    const key = `${code}\u0000${month}`;
+    let tally = this.findMonth(store, code, month);
+    if (!tally) this.months.set(key, (tally = new MonthTally(code, month)));
     this.changedMonths.add(key);
+    return tally;
   }
 
   /** Updates the read model with one (upcast) event and returns the alerts it makes due. */
@@ -151,9 +157,9 @@ export class MonitoringProjection {
     const outcome = disputeOutcome(event, store);
     if (!outcome) return [];
     const month = shanghaiDate(outcome.at).slice(0, 7);
-    this.writeMonth(
-      withDisputeCounts(this.readMonth(store, outcome.institutionCode, month), (c) => ({ ...c, [outcome.count]: c[outcome.count] + 1 })),
-    );
+    const tally = this.changeMonth(store, outcome.institutionCode, month);
+    const c = tally.disputes ?? emptyDisputeCounts();
+    tally.disputes = { ...c, [outcome.count]: c[outcome.count] + 1 };
     return this.institutionAlerts(store, outcome.institutionCode, month, { streamId: event.streamId, revision: event.revision });
   }
 
@@ -167,15 +173,13 @@ export class MonitoringProjection {
         .stmt('INSERT OR IGNORE INTO mon_adjustment (person_id, settlement_id, correction_id) VALUES (?, ?, ?)')
         .run(personId, d.settlementId, d.correctionId).changes === 1;
     if (!fresh) return [];
-    const code = d.input.visit.institution.code;
-    const month = d.decision.visitDate.slice(0, 7);
-    this.writeMonth(
-      withDisputeCounts(this.readMonth(store, code, month), (c) => ({
-        ...c,
-        adjustments: c.adjustments + 1,
-        adjustmentFundDelta: fmt(money(c.adjustmentFundDelta).plus(money(d.delta.fund))),
-      })),
-    );
+    const tally = this.changeMonth(store, d.input.visit.institution.code, d.decision.visitDate.slice(0, 7));
+    const c = tally.disputes ?? emptyDisputeCounts();
+    tally.disputes = {
+      ...c,
+      adjustments: c.adjustments + 1,
+      adjustmentFundDelta: fmt(money(c.adjustmentFundDelta).plus(money(d.delta.fund))),
+    };
     return [];
   }
 
@@ -183,23 +187,29 @@ export class MonitoringProjection {
     const personId = personIdOfStream(event.streamId);
     if (!personId) return [];
     const d = event.data as VisitSettled['data'];
-    const exists = store.stmt('SELECT 1 FROM mon_visit WHERE person_id = ? AND settlement_id = ?').get(personId, d.settlementId);
-    if (exists) return [];
-    const code = d.institution.code;
-    // The visit's own Asia/Shanghai date, as the decision recorded it.
-    const date = d.decision?.visitDate ?? shanghaiDate(d.visit.occurredAt);
-    const month = date.slice(0, 7);
-    const contribution = visitContribution(d.visit, d.decision.amounts);
+    let visit: { code: string; date: string; month: string; contribution: FenContribution };
+    try {
+      visit = settledVisit(d);
+    } catch (error) {
+      // A visit already counted is ignored, whatever its data.
+      if (visitKnown(store, personId, d.settlementId)) return [];
+      throw error;
+    }
+    const { code, date, month, contribution } = visit;
     const newPerson = !store
       .stmt('SELECT 1 FROM mon_visit WHERE institution_code = ? AND month = ? AND person_id = ? AND reversed = 0')
       .get(code, month, personId);
-    store
-      .stmt(
-        'INSERT INTO mon_visit (person_id, settlement_id, institution_code, month, visit_date, contribution, reversed, position) VALUES (?, ?, ?, ?, ?, ?, 0, ?)',
-      )
-      .run(personId, d.settlementId, code, month, date, JSON.stringify(contribution), event.position);
-    const sums = addVisit(this.readMonth(store, code, month), contribution, 1);
-    this.writeMonth(withCounts(sums, { persons: sums.persons + (newPerson ? 1 : 0) }));
+    // OR IGNORE: a visit already counted (a settlement id seen before) changes nothing; one statement, not a look-up first.
+    const fresh =
+      store
+        .stmt(
+          'INSERT OR IGNORE INTO mon_visit (person_id, settlement_id, institution_code, month, visit_date, contribution, reversed, position) VALUES (?, ?, ?, ?, ?, ?, 0, ?)',
+        )
+        .run(personId, d.settlementId, code, month, date, JSON.stringify(contributionText(contribution)), event.position).changes === 1;
+    if (!fresh) return [];
+    const tally = this.changeMonth(store, code, month);
+    tally.addVisit(contribution, 1);
+    if (newPerson) tally.persons += 1;
     const trigger = { streamId: event.streamId, revision: event.revision };
     return [...this.institutionAlerts(store, code, month, trigger), ...this.personAlerts(store, personId, date, trigger)];
   }
@@ -216,8 +226,9 @@ export class MonitoringProjection {
     const goneFromMonth = !store
       .stmt('SELECT 1 FROM mon_visit WHERE institution_code = ? AND month = ? AND person_id = ? AND reversed = 0')
       .get(v.institution_code, v.month, personId);
-    const sums = addVisit(this.readMonth(store, v.institution_code, v.month), JSON.parse(v.contribution) as VisitContribution, -1);
-    this.writeMonth(withCounts(sums, { persons: sums.persons - (goneFromMonth ? 1 : 0) }));
+    const tally = this.changeMonth(store, v.institution_code, v.month);
+    tally.addVisit(contributionFen(JSON.parse(v.contribution) as VisitContribution), -1);
+    if (goneFromMonth) tally.persons -= 1;
     // A reversal can raise a share (the visit removed was a cheap or a fund-paid one).
     return this.institutionAlerts(store, v.institution_code, v.month, { streamId: event.streamId, revision: event.revision });
   }
@@ -226,23 +237,31 @@ export class MonitoringProjection {
     if (!personIdOfStream(event.streamId)) return [];
     const d = event.data as InpatientAdmitted['data'];
     const month = d.admittedOn.slice(0, 7);
-    const sums = this.readMonth(store, d.institutionCode, month);
-    this.writeMonth(withCounts(sums, { inpatientAdmissions: sums.inpatientAdmissions + 1 }));
+    this.changeMonth(store, d.institutionCode, month).inpatientAdmissions += 1;
     return this.institutionAlerts(store, d.institutionCode, month, { streamId: event.streamId, revision: event.revision });
   }
 
+  /**
+   * Alerts of the institution month: judged on integers at every event; only an indicator
+   * that crosses (and was not seen this batch) is computed again as decimal strings, by
+   * `institutionMonthCrossings`, for the alert's value and basis.
+   */
   private institutionAlerts(
     store: ReadModelStore,
     code: string,
     month: string,
     trigger: { streamId: string; revision: number },
   ): AlertToRaise[] {
-    const cur = this.readMonth(store, code, month);
+    const cur = this.findMonth(store, code, month) ?? new MonthTally(code, month);
     const prev = this.findMonth(store, code, previousMonthOf(month));
     const lastYear = this.findMonth(store, code, sameMonthLastYearOf(month));
-    const crossings = institutionMonthCrossings(cur, prev, lastYear, this.thresholds.institution);
+    const due = crossingIndicators(cur, prev, lastYear, this.thresholds.institution);
+    if (due.length === 0) return [];
+    const crossings = institutionMonthCrossings(cur.sums(), prev?.sums(), lastYear?.sums(), this.thresholds.institution);
     const out: AlertToRaise[] = [];
     for (const c of crossings) {
+      if (!due.includes(c.indicator as InstitutionAlertIndicator)) continue;
+      cur.seen.add(c.indicator);
       if (!markSeen(store, `institution-${code}`, c.indicator, monthPeriod(month))) continue;
       const data = institutionAlert(code, month, c, trigger);
       out.push(enqueue(store, institutionAlertStreamId(code), data.alertId, { type: 'RaiseInstitutionAlert', data }));
@@ -256,12 +275,15 @@ export class MonitoringProjection {
     date: string,
     trigger: { streamId: string; revision: number },
   ): AlertToRaise[] {
-    // Every window of up to 30 days holding `date` lies within date ± 29 days.
+    // Every window of up to 30 days holding `date` lies within date ± 29 days. Unordered: the
+    // crossings count visits and sort institutions, whatever the order (no sort per visit).
     const visits = store
       .stmt(
-        'SELECT visit_date AS date, institution_code AS institutionCode FROM mon_visit WHERE person_id = ? AND reversed = 0 AND visit_date BETWEEN ? AND ? ORDER BY visit_date, position',
+        'SELECT visit_date AS date, institution_code AS institutionCode FROM mon_visit WHERE person_id = ? AND reversed = 0 AND visit_date BETWEEN ? AND ?',
       )
       .all(personId, addDays(date, -29), addDays(date, 29)) as PersonVisit[];
+    // No window holds more visits than these, nor one day more institutions.
+    if (!this.personMayCross(visits.length)) return [];
     const out: AlertToRaise[] = [];
     for (const c of personCrossings(visits, date, this.thresholds.person)) {
       if (!markSeen(store, `person-${personId}`, c.indicator, c.window)) continue;
@@ -305,6 +327,16 @@ export class MonitoringProjection {
     store.stmt('UPDATE mon_alert SET open = 0, closed_on = ?, close_note = ? WHERE alert_id = ?').run(d.closedOn, d.note, d.alertId);
   }
 }
+
+/** The settled visit's institution, Asia/Shanghai date (as the decision recorded it) and contribution. */
+function settledVisit(d: VisitSettled['data']): { code: string; date: string; month: string; contribution: FenContribution } {
+  const code = d.institution.code;
+  const date = d.decision?.visitDate ?? shanghaiDate(d.visit.occurredAt);
+  return { code, date, month: date.slice(0, 7), contribution: fenContribution(d.visit, d.decision.amounts) };
+}
+
+const visitKnown = (store: ReadModelStore, personId: string, settlementId: string): boolean =>
+  store.stmt('SELECT 1 FROM mon_visit WHERE person_id = ? AND settlement_id = ?').get(personId, settlementId) !== undefined;
 
 /** Which count a dispute event moves, for which institution and when; undefined when it moves none. */
 function disputeOutcome(

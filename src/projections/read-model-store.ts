@@ -26,6 +26,7 @@ const CHECKPOINTS = `CREATE TABLE IF NOT EXISTS rm_checkpoint (name TEXT PRIMARY
 
 export class SqliteReadModelStore implements ReadModelStore {
   private readonly statements = new Map<string, Database.Statement>();
+  private readonly control: Record<'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackTo', Database.Statement>;
 
   /** `owned`: this store opened the connection and closes it; otherwise it belongs to the event store. */
   private constructor(
@@ -33,6 +34,14 @@ export class SqliteReadModelStore implements ReadModelStore {
     private readonly owned: boolean,
   ) {
     this.db.exec(CHECKPOINTS);
+    this.control = {
+      begin: db.prepare('BEGIN IMMEDIATE'),
+      commit: db.prepare('COMMIT'),
+      rollback: db.prepare('ROLLBACK'),
+      savepoint: db.prepare('SAVEPOINT rm_slice'),
+      release: db.prepare('RELEASE rm_slice'),
+      rollbackTo: db.prepare('ROLLBACK TO rm_slice'),
+    };
   }
 
   /** Read models beside the events, on the event store's connection. */
@@ -55,13 +64,40 @@ export class SqliteReadModelStore implements ReadModelStore {
     return new SqliteReadModelStore(db, true);
   }
 
+  /**
+   * BEGIN IMMEDIATE … COMMIT (a savepoint when already in one), on statements prepared once:
+   * better-sqlite3's `db.transaction(fn)` builds four wrapper functions per call, and the live
+   * read side opens a transaction and a savepoint per projection for every small batch.
+   */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn).immediate();
+    return this.db.inTransaction ? this.savepoint(fn) : this.run(fn, this.control.begin, this.control.commit, this.control.rollback);
   }
 
   savepoint<T>(fn: () => T): T {
-    // better-sqlite3 runs a transaction function called inside a transaction as a SAVEPOINT.
-    return this.db.transaction(fn)();
+    if (!this.db.inTransaction) return this.transaction(fn);
+    return this.run(fn, this.control.savepoint, this.control.release, this.control.rollbackTo, this.control.release);
+  }
+
+  private run<T>(
+    fn: () => T,
+    before: Database.Statement,
+    after: Database.Statement,
+    undo: Database.Statement,
+    undone?: Database.Statement,
+  ): T {
+    before.run();
+    try {
+      const result = fn();
+      after.run();
+      return result;
+    } catch (error) {
+      // SQLite may have rolled back already (SQLITE_FULL, SQLITE_IOERR): nothing left to undo then.
+      if (this.db.inTransaction) {
+        undo.run();
+        undone?.run();
+      }
+      throw error;
+    }
   }
 
   stmt(sql: string): Database.Statement {

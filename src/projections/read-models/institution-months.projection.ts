@@ -1,6 +1,7 @@
 import type { RecordedEvent } from '../../event-store/event-store.port';
 import { shanghaiDate } from '../../kernel/dates';
 import { fmt, money, sum } from '../../kernel/money';
+import { fenOf, fenPlus, fenText } from './fen';
 import type { SettlementAdjusted } from '../../corrections/correction.events';
 import type { SettlementReversed, VisitSettled } from '../../modules/claims/claims.events';
 import { Projection, personIdOfStream } from '../projection';
@@ -72,7 +73,7 @@ export class InstitutionMonthsProjection implements Projection {
     );
     for (const key of this.changed) {
       const r = this.months.get(key)!;
-      upsert.run(r.institution_code, r.month, r.visits, r.total_cost, r.policy_scope_cost, r.fund_due);
+      upsert.run(r.code, r.month, r.visits, fenText(r.total), fenText(r.scope), fenText(r.fund));
     }
     this.discard();
   }
@@ -129,34 +130,46 @@ export class InstitutionMonthsProjection implements Projection {
     }
   }
 
+  /** Adds to the month's running sums (in fen: parsed once per batch, printed once at `flush`). */
   private add(store: ReadModelStore, code: string, month: string, visits: number, total: string, scope: string, fund: string): void {
     const key = `${code}\u0000${month}`;
     let row = this.months.get(key);
-    if (row === undefined)
-      row = store
-        .stmt(
-          'SELECT institution_code, month, visits, total_cost, policy_scope_cost, fund_due FROM rm_institution_month WHERE institution_code = ? AND month = ?',
-        )
-        .get(code, month) as MonthRow | undefined;
-    const base = row ?? { institution_code: code, month, visits: 0, total_cost: '0.00', policy_scope_cost: '0.00', fund_due: '0.00' };
+    if (row === undefined) {
+      const stored = store
+        .stmt('SELECT visits, total_cost, policy_scope_cost, fund_due FROM rm_institution_month WHERE institution_code = ? AND month = ?')
+        .get(code, month) as { visits: number; total_cost: string; policy_scope_cost: string; fund_due: string } | undefined;
+      row = stored
+        ? {
+            code,
+            month,
+            visits: stored.visits,
+            total: fenOf(stored.total_cost),
+            scope: fenOf(stored.policy_scope_cost),
+            fund: fenOf(stored.fund_due),
+          }
+        : null;
+    }
+    const base = row ?? { code, month, visits: 0, total: 0n, scope: 0n, fund: 0n };
     this.months.set(key, {
-      ...base,
+      code,
+      month,
       visits: base.visits + visits,
-      total_cost: plus(base.total_cost, total),
-      policy_scope_cost: plus(base.policy_scope_cost, scope),
-      fund_due: plus(base.fund_due, fund),
+      total: fenPlus(base.total, total),
+      scope: fenPlus(base.scope, scope),
+      fund: fenPlus(base.fund, fund),
     });
     this.changed.add(key);
   }
 }
 
+/** A month's running sums, money in fen. */
 interface MonthRow {
-  institution_code: string;
+  code: string;
   month: string;
   visits: number;
-  total_cost: string;
-  policy_scope_cost: string;
-  fund_due: string;
+  total: bigint;
+  scope: bigint;
+  fund: bigint;
 }
 
 const neg = (m: string): string => fmt(money(m).negated());

@@ -42,10 +42,15 @@ export class PersonsProjection implements Projection {
    * batch instead of at every event (it reads all the year's visits: O(n²) per year otherwise).
    */
   private readonly dirtyYears = new Map<string, Set<number>>();
+  /** Each touched person's last event position in the batch: rm_person.last_position written once at `flush`. */
+  private readonly lastPositions = new Map<string, number>();
 
   constructor(private readonly packs: PackSource) {}
 
   flush(store: ReadModelStore): void {
+    const setLast = store.stmt('UPDATE rm_person SET last_position = ? WHERE person_id = ?');
+    for (const [personId, position] of this.lastPositions) setLast.run(position, personId);
+    this.lastPositions.clear();
     for (const [personId, years] of this.dirtyYears) {
       const profile = readProfile(store, personId);
       if (profile) for (const year of years) this.writeYear(store, profile, year);
@@ -55,6 +60,7 @@ export class PersonsProjection implements Projection {
 
   discard(): void {
     this.dirtyYears.clear();
+    this.lastPositions.clear();
   }
 
   private markYear(personId: string, year: number): void {
@@ -78,6 +84,8 @@ export class PersonsProjection implements Projection {
             'INSERT INTO rm_person (person_id, profile, last_position) VALUES (?, ?, ?) ON CONFLICT(person_id) DO UPDATE SET profile = excluded.profile, last_position = excluded.last_position',
           )
           .run(personId, JSON.stringify(profile), event.position);
+        // A later event of the batch moves it again at `flush`; this one is the last so far.
+        if (this.lastPositions.has(personId)) this.lastPositions.set(personId, event.position);
         this.writeTimeline(store, profile);
         // A category change moves the caps of every year already summarised.
         const years = store.stmt('SELECT DISTINCT year FROM rm_person_visit WHERE person_id = ?').all(personId) as Array<{ year: number }>;
@@ -91,7 +99,7 @@ export class PersonsProjection implements Projection {
             'INSERT INTO rm_person_visit (person_id, settlement_id, year, record, position, reversed_position) VALUES (?, ?, ?, ?, ?, NULL)',
           )
           .run(personId, record.settlementId, record.year, JSON.stringify(record), record.position);
-        this.touch(store, personId, event.position, record.year);
+        this.touch(personId, event.position, record.year);
         return;
       }
       case 'SettlementReversed': {
@@ -108,7 +116,7 @@ export class PersonsProjection implements Projection {
         store
           .stmt('UPDATE rm_person_visit SET record = ?, reversed_position = ? WHERE person_id = ? AND settlement_id = ?')
           .run(JSON.stringify(record), event.position, personId, settlementId);
-        this.touch(store, personId, event.position, row.year);
+        this.touch(personId, event.position, row.year);
         return;
       }
       case 'SettlementAdjusted':
@@ -131,11 +139,11 @@ export class PersonsProjection implements Projection {
     store
       .stmt('UPDATE rm_person_visit SET record = ? WHERE person_id = ? AND settlement_id = ?')
       .run(JSON.stringify(visits[0]), personId, settlementId);
-    this.touch(store, personId, event.position, row.year);
+    this.touch(personId, event.position, row.year);
   }
 
-  private touch(store: ReadModelStore, personId: string, position: number, year: number): void {
-    store.stmt('UPDATE rm_person SET last_position = ? WHERE person_id = ?').run(position, personId);
+  private touch(personId: string, position: number, year: number): void {
+    this.lastPositions.set(personId, position);
     this.markYear(personId, year);
   }
 
