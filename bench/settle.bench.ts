@@ -465,7 +465,7 @@ function straceFsyncs(file: string): number {
 }
 
 async function main(): Promise<void> {
-  if (process.env.BENCH_SKIP_BUILD !== '1') execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+  if (process.env.BENCH_SKIP_BUILD !== '1') execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-settle-'));
   const rawSeconds = Math.min(SECONDS, 3);
   const raw1 = rawInsertRate(dir, 1, rawSeconds);
