@@ -326,10 +326,13 @@ async function measureSettle(server: Server, round: string, drive: () => Promise
 /**
  * Waits (up to a minute) until `/health` reports the read models at the head: a run starts
  * with no read-side backlog from the run before it, whose CPU would be billed to this one.
+ * Stops the bench on a faulted projection.
  */
 async function readSideCaughtUp(url: string): Promise<void> {
   for (const deadline = Date.now() + 60_000; Date.now() < deadline;) {
-    const health = (await (await fetch(`${url}/health`)).json()) as { projections?: { lag?: number } };
+    const health = (await (await fetch(`${url}/health`)).json()) as { projections?: { lag?: number }; faulted?: unknown[] };
+    // A faulted projection never catches up: the figures would be of a server doing less work.
+    if (health.faulted?.length) throw new Error(`the server's read side faulted: ${JSON.stringify(health.faulted)}`);
     if ((health.projections?.lag ?? 0) === 0) return;
     await new Promise((r) => setTimeout(r, 100));
   }
