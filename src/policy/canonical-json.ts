@@ -69,11 +69,27 @@ function keepsItsShape(object: object, keys: string[]): boolean {
 /** The copy the original definition builds: sorted keys inserted in order, undefined dropped, children in canonical order. */
 function sortedCopy(object: Record<string, unknown>, keys: string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const key of [...keys].sort()) {
+  for (const key of sortedKeys(keys)) {
     const v = object[key];
     if (v !== undefined) out[key] = inCanonicalOrder(v);
   }
   return out;
+}
+
+/**
+ * `[...keys].sort()`: the same order (UTF-16 code units; keys are distinct), by insertion
+ * into a copy: objects here have a handful of keys, where this is about twice as fast as
+ * the generic sort (issue 10, request path: ~30 out-of-order objects per settlement).
+ */
+function sortedKeys(keys: readonly string[]): string[] {
+  const sorted = keys.slice();
+  for (let i = 1; i < sorted.length; i++) {
+    const key = sorted[i];
+    let j = i - 1;
+    for (; j >= 0 && sorted[j] > key; j--) sorted[j + 1] = sorted[j];
+    sorted[j + 1] = key;
+  }
+  return sorted;
 }
 
 /** Array index per ECMA-262 (canonical integer string up to 2^32 - 2): such keys enumerate first, ascending. */
