@@ -9,10 +9,16 @@ export interface EventStoreConfig {
   ledgerDb: string;
   /** 'FULL' (default) survives power loss; 'NORMAL' may lose the last appends on power loss. */
   sqliteSynchronous?: 'FULL' | 'NORMAL';
+  /** Where the embedded store commits: 'thread' (default) off the event loop, or 'inline' on it. */
+  sqliteWriter?: 'thread' | 'inline';
 }
 
 /** EventStoreDB when a connection string is configured, else the embedded SQLite store. */
 export function createEventStore(config: EventStoreConfig): EventStore {
   if (config.eventstoreConnectionString) return new EsdbEventStore(config.eventstoreConnectionString);
-  return new SqliteEventStore({ path: config.ledgerDb, synchronous: config.sqliteSynchronous ?? 'FULL' });
+  return new SqliteEventStore({
+    path: config.ledgerDb,
+    synchronous: config.sqliteSynchronous ?? 'FULL',
+    writer: config.sqliteWriter ?? 'thread',
+  });
 }

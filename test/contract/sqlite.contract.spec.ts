@@ -23,6 +23,18 @@ describeEventStoreContract('SQLite (WAL file, synchronous FULL)', async () => {
   };
 });
 
+describeEventStoreContract('SQLite (WAL file, writer thread, synchronous FULL)', async () => {
+  const dir = tempDir();
+  const store = new SqliteEventStore({ path: join(dir, 'ledger.db'), writer: 'thread' });
+  return {
+    store,
+    cleanup: async () => {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});
+
 describeEventStoreContract('SQLite (:memory:, synchronous NORMAL)', async () => {
   const store = new SqliteEventStore({ path: ':memory:', synchronous: 'NORMAL' });
   return { store, cleanup: () => store.close() };

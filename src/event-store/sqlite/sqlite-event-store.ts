@@ -16,8 +16,10 @@ import {
   Subscription,
   SubscriptionHandler,
 } from '../event-store.port';
-import { EventIdReused, WrongExpectedVersion } from '../errors';
+import { WrongExpectedVersion } from '../errors';
 import { CatchUpSubscription } from './catch-up-subscription';
+import { AppendOutcome, AppendRequest, GroupCommitter } from './group-commit';
+import { WriterThread } from './writer-thread';
 
 export interface SqliteEventStoreOptions {
   /** Database file, or ':memory:' (tests). The parent directory is created if missing. */
@@ -30,6 +32,12 @@ export interface SqliteEventStoreOptions {
   synchronous?: 'FULL' | 'NORMAL';
   /** How often live subscriptions look for appends made by other processes (ms). */
   pollIntervalMs?: number;
+  /**
+   * 'thread': commits run on a writer thread with its own connection (a file only), so the
+   * COMMIT's fsync and the inserts never block this event loop; 'inline' (default): on this
+   * connection. Same semantics either way (the shared contract suite runs on both).
+   */
+  writer?: 'inline' | 'thread';
 }
 
 /** Counters of the group commit (issue 10): fsyncs per append = commits / appends. */
@@ -45,17 +53,12 @@ export interface SqliteAppendStats {
 }
 
 /** An append waiting for the next group commit; its events are serialised on arrival. */
-interface PendingAppend {
-  streamId: string;
+interface PendingAppend extends AppendRequest {
   events: NewEvent[];
-  rows: { data: string; metadata: string }[];
-  expected: ExpectedRevision;
   bytes: number;
   resolve: (result: AppendResult) => void;
   reject: (error: unknown) => void;
 }
-
-type AppendOutcome = { result: AppendResult; written: boolean } | { error: unknown };
 
 /**
  * Bounds of one group commit. The group is written while the event loop is blocked (the
@@ -72,6 +75,8 @@ const MAX_GROUP_APPENDS = 256;
  */
 const MAX_KNOWN_HEADS = 100_000;
 const MAX_GROUP_BYTES = 8 * 1024 * 1024;
+/** Another connection or process may hold the write lock for a moment: wait instead of failing. */
+const BUSY_TIMEOUT_MS = 5000;
 
 interface EventRow {
   position: number;
@@ -118,18 +123,18 @@ export class SqliteEventStore implements EventStore {
   private closed = false;
 
   private readonly stmt: {
-    /** One round trip for both pre-write checks: where the batch's first id is, and the stream's revision. */
-    precheck: Database.Statement<[string, string, string], { found: number | null; current: number | null }>;
-    batchFrom: Database.Statement<[string, number, number], EventRow>;
-    insert: Database.Statement<[string, number, string, string, string, string]>;
     readForwards: Database.Statement<[string, number, number], EventRow>;
     readBackwards: Database.Statement<[string, number, number], EventRow>;
     readAll: Database.Statement<[number, number], EventRow>;
     readAllOfTypes: Database.Statement<[string, number, number], EventRow>;
     head: Database.Statement<[], { head: number | null }>;
   };
-  /** One `BEGIN IMMEDIATE … COMMIT` for a group; each append inside its own SAVEPOINT. */
-  private readonly commitGroup: (group: PendingAppend[]) => AppendOutcome[];
+  /** One `BEGIN IMMEDIATE … COMMIT` for a group, on this connection (writer 'inline'). */
+  private readonly committer: GroupCommitter | undefined;
+  /** The same on a thread of its own (writer 'thread'). */
+  private readonly writerThread: WriterThread | undefined;
+  /** The group the writer thread is committing: one at a time, so positions and answers keep queue order. */
+  private inFlight: Promise<void> | undefined;
   private pending: PendingAppend[] = [];
   private flushScheduled = false;
   private readonly counters: SqliteAppendStats = { commits: 0, appends: 0, events: 0, largestGroup: 0 };
@@ -148,17 +153,10 @@ export class SqliteEventStore implements EventStore {
     this.db = new Database(options.path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
-    // Another process may hold the write lock for a moment; wait instead of failing.
-    this.db.pragma('busy_timeout = 5000');
+    this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     this.db.exec(SCHEMA);
 
     this.stmt = {
-      precheck: this.db.prepare(
-        `SELECT (SELECT revision FROM events WHERE stream_id = ? AND event_id = ?) AS found,
-                (SELECT MAX(revision) FROM events WHERE stream_id = ?) AS current`,
-      ),
-      batchFrom: this.db.prepare('SELECT * FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?'),
-      insert: this.db.prepare('INSERT INTO events (stream_id, revision, event_id, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)'),
       readForwards: this.db.prepare('SELECT * FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?'),
       readBackwards: this.db.prepare('SELECT * FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?'),
       readAll: this.db.prepare('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'),
@@ -168,19 +166,13 @@ export class SqliteEventStore implements EventStore {
       head: this.db.prepare('SELECT MAX(position) AS head FROM events'),
     };
 
-    // better-sqlite3 runs a transaction function called inside another one as a SAVEPOINT:
-    // a failing append rolls back its own writes only and the group goes on.
-    const appendOne = this.db.transaction((append: PendingAppend) => this.appendInTransaction(append));
-    const group = this.db.transaction((appends: PendingAppend[]) =>
-      appends.map((append): AppendOutcome => {
-        try {
-          return appendOne(append);
-        } catch (error) {
-          return { error };
-        }
-      }),
-    );
-    this.commitGroup = (appends) => group.immediate(appends);
+    if (options.writer === 'thread' && options.path !== ':memory:') {
+      this.writerThread = new WriterThread({
+        path: options.path,
+        synchronous: options.synchronous ?? 'FULL',
+        busyTimeoutMs: BUSY_TIMEOUT_MS,
+      });
+    } else this.committer = new GroupCommitter(this.db);
   }
 
   /**
@@ -212,23 +204,49 @@ export class SqliteEventStore implements EventStore {
     setImmediate(() => {
       this.flushScheduled = false;
       if (this.closed) return; // close() drained the queue itself
+      // The writer thread is busy: appends gather into the next group, sent when it answers.
+      if (this.inFlight) return;
       this.flushOneGroup();
-      if (this.pending.length > 0) this.scheduleFlush();
+      if (this.pending.length > 0 && !this.inFlight) this.scheduleFlush();
     });
   }
 
-  /** Takes the next bounded group off the queue, commits it, answers its callers. */
+  /** Takes the next bounded group off the queue, commits it (here, or on the writer thread), answers its callers. */
   private flushOneGroup(): void {
     const group = this.takeGroup();
     if (group.length === 0) return;
-    let outcomes: AppendOutcome[];
-    try {
-      outcomes = this.commitGroup(group);
-    } catch (error) {
-      // BEGIN or COMMIT failed (disk full, I/O error…): the whole group was rolled back.
-      for (const append of group) append.reject(error);
+    if (this.writerThread) {
+      this.inFlight = this.writerThread
+        .commit(group)
+        .then(
+          (outcomes) => this.committed(group, outcomes),
+          (error: unknown) => this.groupFailed(group, error),
+        )
+        .finally(() => {
+          this.inFlight = undefined;
+          if (this.pending.length > 0) this.scheduleFlush();
+        });
       return;
     }
+    let outcomes: AppendOutcome[];
+    try {
+      outcomes = this.committer!.commit(group);
+    } catch (error) {
+      this.groupFailed(group, error);
+      return;
+    }
+    this.committed(group, outcomes);
+  }
+
+  /** BEGIN or COMMIT failed (disk full, I/O error…): the whole group was rolled back. */
+  private groupFailed(group: PendingAppend[], error: unknown): void {
+    // A writer thread that died may have committed before it could answer: start a new epoch.
+    if (this.writerThread) this.newEpoch(-1);
+    for (const append of group) append.reject(error);
+  }
+
+  /** The group's commit is durable: counters, own heads, in-memory hand-over, then the callers. */
+  private committed(group: PendingAppend[], outcomes: AppendOutcome[]): void {
     this.countCommit(group, outcomes);
     this.trackOwnHeads(group, outcomes);
     this.handOver(group, outcomes);
@@ -288,7 +306,10 @@ export class SqliteEventStore implements EventStore {
   }
 
   private detectForeignWrites(): void {
-    if (this.headCheckedThisTurn || this.closed) return;
+    // While the writer thread holds a group, the head may already include it before its answer
+    // names it ours; that turn is left unchecked (the next one checks). Only a cache's
+    // freshness depends on it: appends stay guarded by their expected revision.
+    if (this.headCheckedThisTurn || this.closed || this.inFlight) return;
     this.headCheckedThisTurn = true;
     setImmediate(() => {
       this.headCheckedThisTurn = false;
@@ -351,45 +372,6 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
-  private appendInTransaction({ streamId, events, rows, expected }: PendingAppend): { result: AppendResult; written: boolean } {
-    // Idempotency first (as EventStoreDB does): a retried batch is answered from the log.
-    const check = this.stmt.precheck.get(streamId, events[0].id, streamId)!;
-    if (check.found !== null) return { result: this.replayedResult(streamId, events, check.found), written: false };
-
-    const current = check.current ?? -1;
-    if (!revisionMatches(expected, current)) {
-      throw new WrongExpectedVersion(streamId, expected, current < 0 ? 'no_stream' : current);
-    }
-    let position = 0;
-    let index = 0;
-    try {
-      for (; index < events.length; index++) {
-        const event = events[index];
-        const info = this.stmt.insert.run(streamId, current + 1 + index, event.id, event.type, rows[index].data, rows[index].metadata);
-        position = Number(info.lastInsertRowid);
-      }
-    } catch (error) {
-      // Only the event-id index can clash: revisions were computed under the write lock.
-      // Its savepoint rolls back, so nothing of the batch is written.
-      if (isUniqueViolation(error)) throw new EventIdReused(streamId, events[index].id);
-      throw error;
-    }
-    const revision = current + events.length;
-    return { result: { nextExpectedRevision: revision, position }, written: true };
-  }
-
-  /** The batch's first id is already in the stream: the whole batch must be there, in order. */
-  private replayedResult(streamId: string, events: NewEvent[], firstRevision: number): AppendResult {
-    const stored = this.stmt.batchFrom.all(streamId, firstRevision, events.length);
-    const same = stored.length === events.length && stored.every((row, i) => row.event_id === events[i].id && row.type === events[i].type);
-    if (!same) {
-      const differing = events.find((e, i) => stored[i]?.event_id !== e.id || stored[i]?.type !== e.type);
-      throw new EventIdReused(streamId, differing?.id ?? events[0].id);
-    }
-    const last = stored[stored.length - 1];
-    return { nextExpectedRevision: last.revision, position: last.position };
-  }
-
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     this.assertOpen();
     const limit = options.maxCount ?? -1;
@@ -446,9 +428,14 @@ export class SqliteEventStore implements EventStore {
   async close(): Promise<void> {
     if (this.closed) return;
     // Appends already accepted are committed (and answered) before the connection goes.
-    while (this.pending.length > 0) this.flushOneGroup();
+    await this.inFlight;
+    while (this.pending.length > 0) {
+      this.flushOneGroup();
+      await this.inFlight;
+    }
     this.closed = true;
     await Promise.allSettled([...this.subscriptions].map((s) => s.stop()));
+    await this.writerThread?.close();
     this.db.close();
   }
 
@@ -462,24 +449,6 @@ function asRecorded(append: PendingAppend, result: AppendResult): RecordedEvent[
   const first = result.nextExpectedRevision - events.length + 1;
   const firstPosition = result.position - events.length + 1;
   return events.map((e, i) => ({ ...e, streamId, revision: first + i, position: firstPosition + i }));
-}
-
-function revisionMatches(expected: ExpectedRevision, current: number): boolean {
-  switch (expected) {
-    case 'any':
-      return true;
-    case 'no_stream':
-      return current === -1;
-    case 'stream_exists':
-      return current >= 0;
-    default:
-      return current === expected;
-  }
-}
-
-/** By code, not `instanceof`: SqliteError may come from another realm (e.g. jest's module sandboxes). */
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
 function toRecorded(row: EventRow): RecordedEvent {

@@ -1,0 +1,117 @@
+import { extname, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { EventIdReused, WrongExpectedVersion } from '../errors';
+import type { ExpectedRevision } from '../event-store.port';
+import type { AppendOutcome, AppendRequest } from './group-commit';
+
+/** What the writer thread is started with (workerData). */
+export interface WriterOptions {
+  path: string;
+  synchronous: 'FULL' | 'NORMAL';
+  busyTimeoutMs: number;
+}
+
+/** An error as it crosses the thread boundary: the adapter's own refusals keep their class. */
+export type WireError =
+  | { kind: 'conflict'; streamId: string; expected: ExpectedRevision; actual: number | 'no_stream' }
+  | { kind: 'event-id-reused'; streamId: string; eventId: string }
+  | { kind: 'error'; name: string; message: string; code?: string };
+
+export type WireOutcome = { result: { nextExpectedRevision: number; position: number }; written: boolean } | { error: WireError };
+
+/** Writer thread -> store: the outcomes of group `id`, or why the whole group failed (nothing written). */
+export type WriterReply = { id: number; outcomes: WireOutcome[] } | { id: number; failure: WireError };
+
+export function toWire(error: unknown): WireError {
+  if (error instanceof WrongExpectedVersion)
+    return { kind: 'conflict', streamId: error.streamId, expected: error.expected, actual: error.actual };
+  if (error instanceof EventIdReused) return { kind: 'event-id-reused', streamId: error.streamId, eventId: error.eventId };
+  const e = error instanceof Error ? error : new Error(String(error));
+  const code = (e as { code?: unknown }).code;
+  return { kind: 'error', name: e.name, message: e.message, ...(typeof code === 'string' ? { code } : {}) };
+}
+
+export function fromWire(wire: WireError): Error {
+  if (wire.kind === 'conflict') return new WrongExpectedVersion(wire.streamId, wire.expected, wire.actual);
+  if (wire.kind === 'event-id-reused') return new EventIdReused(wire.streamId, wire.eventId);
+  // SQLite's code (SQLITE_FULL, SQLITE_BUSY…) is kept: callers tell transient errors by it.
+  return Object.assign(new Error(wire.message), { name: wire.name, ...(wire.code !== undefined ? { code: wire.code } : {}) });
+}
+
+/** The worker's entry beside this file: compiled JS under `node dist/…`, TypeScript through ts-node under jest and the scripts. */
+function entry(): { file: string; execArgv: string[] } {
+  const ext = extname(__filename);
+  const file = join(__dirname, `writer.worker${ext}`);
+  return ext === '.ts' ? { file, execArgv: ['-r', 'ts-node/register/transpile-only'] } : { file, execArgv: [] };
+}
+
+/** Only what the writer needs crosses the thread (the caller's objects hold functions and parsed data). */
+function onTheWire({ streamId, events, rows, expected }: AppendRequest): AppendRequest {
+  return { streamId, events: events.map(({ id, type }) => ({ id, type })), rows, expected };
+}
+
+interface Waiting {
+  resolve: (outcomes: AppendOutcome[]) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * The SQLite adapter's writes on a thread of their own (issue 10: the COMMIT's fsync and the
+ * inserts no longer block the event loop that serves requests). The thread has its own
+ * connection to the same file and runs the same GroupCommitter; the store sends it one
+ * group at a time and answers the group's callers when the reply (after the durable
+ * COMMIT) comes back. A thread that dies fails the groups it held (their outcome is
+ * unknown: clients retry with their idempotency key) and is started again on the next group.
+ */
+export class WriterThread {
+  private worker: Worker | undefined;
+  private nextId = 1;
+  private readonly waiting = new Map<number, Waiting>();
+
+  constructor(private readonly options: WriterOptions) {}
+
+  commit(appends: readonly AppendRequest[]): Promise<AppendOutcome[]> {
+    const worker = this.worker ?? this.start();
+    const id = this.nextId++;
+    return new Promise<AppendOutcome[]>((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      // Only while a group is out does the thread keep the process alive (scripts end by themselves).
+      worker.ref();
+      worker.postMessage({ id, appends: appends.map(onTheWire) });
+    });
+  }
+
+  async close(): Promise<void> {
+    const worker = this.worker;
+    this.worker = undefined;
+    if (worker) await worker.terminate();
+  }
+
+  private start(): Worker {
+    const { file, execArgv } = entry();
+    const worker = new Worker(file, { workerData: this.options, execArgv });
+    worker.on('message', (reply: WriterReply) => this.answer(reply));
+    worker.on('error', (error) => this.failAll(worker, error));
+    worker.on('exit', (code) => this.failAll(worker, new Error(`SQLite writer thread exited with code ${code}`)));
+    worker.unref();
+    this.worker = worker;
+    return worker;
+  }
+
+  private answer(reply: WriterReply): void {
+    const waiting = this.waiting.get(reply.id);
+    if (!waiting) return;
+    this.waiting.delete(reply.id);
+    if (this.waiting.size === 0) this.worker?.unref();
+    if ('failure' in reply) waiting.reject(fromWire(reply.failure));
+    else waiting.resolve(reply.outcomes.map((o): AppendOutcome => ('error' in o ? { error: fromWire(o.error) } : o)));
+  }
+
+  private failAll(worker: Worker, error: unknown): void {
+    if (this.worker === worker) this.worker = undefined;
+    for (const [id, waiting] of this.waiting) {
+      this.waiting.delete(id);
+      waiting.reject(error);
+    }
+  }
+}
