@@ -15,8 +15,9 @@
  * BENCH_STRACE=1 to count every fsync/fdatasync with strace instead).
  *
  * Environment: BENCH_SECONDS (per measurement, default 4), BENCH_PERSONS (default 3000),
- * BENCH_CONNECTIONS (default 10,50,100), BENCH_READ_SIDE=off (stop projections and
- * monitoring in the server: the write path alone), BENCH_SKIP_BUILD=1, BENCH_STRACE=1,
+ * BENCH_CONNECTIONS (default 10,50,100), BENCH_READ_SIDE=worker (default, as npm start:
+ * projections and monitoring in a worker thread) | inline (on the HTTP event loop, to
+ * compare) | off (stopped in the server: the write path alone), BENCH_SKIP_BUILD=1, BENCH_STRACE=1,
  * BENCH_CPU_PROF=<dir> (the server writes a V8 CPU profile of each settlement
  * measurement there, settle-c<connections>.cpuprofile), BENCH_LOAD (default 0.5,0.8: after
  * the saturating runs, settlements offered at those fractions of the rate sustained at 50
@@ -36,7 +37,9 @@ const DIST = path.join(ROOT, 'dist');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const PERSONS = Number(process.env.BENCH_PERSONS ?? 3000);
 const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '10,50,100').split(',').map(Number);
-const READ_SIDE_OFF = process.env.BENCH_READ_SIDE === 'off';
+const READ_SIDE = process.env.BENCH_READ_SIDE || 'worker';
+if (!['worker', 'inline', 'off'].includes(READ_SIDE)) throw new Error(`BENCH_READ_SIDE must be worker, inline or off, got ${READ_SIDE}`);
+const READ_SIDE_OFF = READ_SIDE === 'off';
 const STRACE = process.env.BENCH_STRACE === '1';
 /** Offered loads, as fractions of the rate sustained at 50 connections ('' for none). */
 const LOAD_FRACTIONS = (process.env.BENCH_LOAD ?? '0.5,0.8').split(',').filter(Boolean).map(Number);
@@ -480,7 +483,13 @@ async function main(): Promise<void> {
   const keysFile = path.join(dir, 'keys.json');
   const key = issueKey(keysFile, 'agency', new Date()).key;
   const server = await Server.start(
-    { LEDGER_DB: path.join(dir, 'ledger.db'), LEDGER_API_KEYS_FILE: keysFile, LEDGER_SQLITE_SYNCHRONOUS: 'FULL', LOG_LEVEL: 'error' },
+    {
+      LEDGER_DB: path.join(dir, 'ledger.db'),
+      LEDGER_API_KEYS_FILE: keysFile,
+      LEDGER_SQLITE_SYNCHRONOUS: 'FULL',
+      LOG_LEVEL: 'error',
+      LEDGER_READ_SIDE: READ_SIDE === 'inline' ? 'inline' : 'worker',
+    },
     STRACE ? path.join(dir, 'strace.txt') : undefined,
   );
   const headers = { 'x-api-key': key, 'content-type': 'application/json' };
@@ -490,7 +499,7 @@ async function main(): Promise<void> {
     await enrol(server.url, headers);
     const enrolSeconds = (performance.now() - enrolStart) / 1000;
     console.log(
-      `bench:settle — ${PERSONS} persons enrolled in ${enrolSeconds.toFixed(1)} s; ${SECONDS} s per measurement; read side ${READ_SIDE_OFF ? 'STOPPED (write path alone)' : 'running'}; synchronous=FULL`,
+      `bench:settle — ${PERSONS} persons enrolled in ${enrolSeconds.toFixed(1)} s; ${SECONDS} s per measurement; read side ${READ_SIDE_OFF ? 'STOPPED (write path alone)' : `running (${READ_SIDE})`}; synchronous=FULL`,
     );
     console.log(`raw better-sqlite3, ~1 KB rows, FULL: 1 row/tx ${raw1.toFixed(0)} rows/s · 100 rows/tx ${raw100.toFixed(0)} rows/s`);
     console.log(

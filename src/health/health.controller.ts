@@ -121,7 +121,7 @@ export class HealthController {
       status: degraded ? 'degraded' : 'ok',
       store,
       headPosition,
-      projections,
+      projections: { ...projections, mode: this.readSide.mode },
       readModels: this.readSide.statuses(),
       ...(faulted.length ? { faulted } : {}),
       ...(retrying ? { retrying } : {}),

@@ -119,6 +119,7 @@ type Prepared = { event: RecordedEvent; error?: undefined } | { event: RecordedE
  *   another process, a store without the hook) the runner reads pages with `readAll`.
  */
 export class ReadSideRunner implements ReadSide {
+  readonly mode = 'inline';
   private readonly projections: Projection[] = [];
   private readonly afterCommits: AfterCommit[] = [];
   private readonly faults = new Map<string, ProjectionFault>();

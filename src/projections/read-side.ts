@@ -16,6 +16,8 @@ export interface RebuildOutcome {
  * in a worker thread and answers from the worker's last status report (worker).
  */
 export interface ReadSide {
+  /** Where it runs: on this thread, or in a worker thread (LEDGER_READ_SIDE). */
+  readonly mode: 'inline' | 'worker';
   readonly names: string[];
   readonly running: boolean;
   readonly lastError: unknown;

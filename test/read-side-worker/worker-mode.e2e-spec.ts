@@ -121,7 +121,7 @@ describe('the read side in a worker thread', () => {
     await readSide().settled();
     const health = await h.http.get('/health');
     expect(health.status).toBe(200);
-    expect(health.body.projections).toEqual(expect.objectContaining({ lag: 0, running: true }));
+    expect(health.body.projections).toEqual(expect.objectContaining({ lag: 0, running: true, mode: 'worker' }));
     expect(health.body.readModels.map((s: { name: string; state: string }) => [s.name, s.state])).toEqual([
       ['persons', 'running'],
       ['accounts', 'running'],

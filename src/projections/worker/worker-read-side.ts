@@ -37,6 +37,7 @@ const EMPTY: ReadSideSnapshot = { names: [], statuses: [], faults: [], checkpoin
  * it resumes from the checkpoints its batches committed.
  */
 export class WorkerReadSide implements ReadSide {
+  readonly mode = 'worker';
   private worker: Worker | undefined;
   private snapshot: ReadSideSnapshot = EMPTY;
   /** Why the worker is not running (it died, or could not start); cleared when a new one is ready. */
