@@ -49,8 +49,10 @@ interface ServerStats {
   store?: { commits: number; appends: number; events: number; largestGroup: number };
   personCache?: { hitRatio: number; hits: number; misses: number };
   institutionCache?: { hitRatio: number; hits: number; misses: number };
-  /** The server's process.cpuUsage() (user + system, µs): CPU per settlement despite a loaded machine. */
+  /** The server's process.cpuUsage() (user + system, µs): CPU per settlement despite a loaded machine (worker threads included). */
   cpuMicros?: number;
+  /** The main thread's event loop, active and idle (ms, cumulative): how busy the loop that serves HTTP was. */
+  loop?: { active: number; idle: number };
 }
 
 // ---------------------------------------------------------------- server (child process)
@@ -88,6 +90,7 @@ async function serve(): Promise<void> {
       personCache: optional(() => app.get(PersonStreamWriter, { strict: false }).cacheStats()),
       institutionCache: optional(() => app.get(InstitutionRegistry, { strict: false }).cacheStats()),
       cpuMicros: cpuMicros(),
+      loop: performance.eventLoopUtilization(),
     };
     process.send!({ type: 'stats', stats });
   });
@@ -294,7 +297,7 @@ interface LoadResult {
 
 interface SettleRow {
   rate: number;
-  /** settle/s, p50, p99, non-2xx, errors | commits/settle, group, cpu µs/settle */
+  /** settle/s, p50, p99, non-2xx, errors | commits/settle, group, cpu µs/settle, main loop busy % */
   cells: (string | number)[];
 }
 
@@ -311,6 +314,10 @@ async function measureSettle(server: Server, round: string, drive: () => Promise
     after.store && before.store ? f(after.store) - f(before.store) : NaN;
   const cpu = after.cpuMicros !== undefined && before.cpuMicros !== undefined ? (after.cpuMicros - before.cpuMicros) / settled : NaN;
   const commits = delta((s) => s.commits);
+  const loopBusy =
+    after.loop && before.loop
+      ? (100 * (after.loop.active - before.loop.active)) / (after.loop.active + after.loop.idle - before.loop.active - before.loop.idle)
+      : NaN;
   return {
     rate: load.rate,
     cells: [
@@ -322,6 +329,7 @@ async function measureSettle(server: Server, round: string, drive: () => Promise
       (commits / settled).toFixed(3),
       (delta((s) => s.appends) / Math.max(1, commits)).toFixed(1),
       cpu.toFixed(0),
+      loopBusy.toFixed(0),
     ],
   };
 }
@@ -428,7 +436,19 @@ async function offeredLoad(
   console.log(
     `offered load, paced (open loop), at most ${connections} connections; fraction of the ${sustained.toFixed(0)}/s sustained above:`,
   );
-  printRow(['offered', 'fraction', 'settle/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'commits/settle', 'group', 'cpu µs/settle']);
+  printRow([
+    'offered',
+    'fraction',
+    'settle/s',
+    'p50 ms',
+    'p99 ms',
+    'non-2xx',
+    'errors',
+    'commits/settle',
+    'group',
+    'cpu µs/settle',
+    'loop %',
+  ]);
   for (const fraction of LOAD_FRACTIONS) {
     const rate = Math.max(1, Math.round(sustained * fraction));
     const round = `r${fraction}`;
@@ -516,6 +536,7 @@ async function main(): Promise<void> {
         'commits/settle',
         'group',
         'cpu µs/settle',
+        'loop %',
       ]
         .map((h) => h.padStart(9))
         .join(' '),
@@ -542,7 +563,7 @@ async function main(): Promise<void> {
       `person cache hit ratio ${ratio(stats.personCache)}; institution cache ${ratio(stats.institutionCache)}; largest group ${stats.store?.largestGroup ?? 'n/a'} appends`,
     );
     console.log(
-      'ratio = settle/s ÷ health/s (same server, same concurrency); ÷raw1 = settle/s ÷ raw 1-row FULL transactions/s; group = appends per commit',
+      'ratio = settle/s ÷ health/s (same server, same concurrency); ÷raw1 = settle/s ÷ raw 1-row FULL transactions/s; group = appends per commit; cpu = whole process (worker thread included); loop % = main event loop busy',
     );
   } finally {
     await server.stop();
