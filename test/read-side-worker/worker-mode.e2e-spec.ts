@@ -140,6 +140,15 @@ describe('the read side in a worker thread', () => {
     expect((await get('/monitoring/status')).body).toEqual(expect.objectContaining({ lag: 0, pendingAlerts: 0, running: true }));
   });
 
+  it("the issue's request (a retirement processed on 9999-12-31) is refused with a 400 and writes nothing", async () => {
+    const head = await h.store.headPosition();
+    const res = await post('/persons/R1/retirement', { processedOn: '9999-12-31' });
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(res.body)).toContain('processedOn');
+    expect(await h.store.headPosition()).toBe(head);
+  });
+
+  // What such a request used to store is now refused, so the poison is an event no projection can read, appended through the port.
   it('a poison event faults one projection, reported degraded (503) with its position; the others go on', async () => {
     const [last] = await h.store.readStream('person-R1', { direction: 'backwards', maxCount: 1 });
     const sealed = sealBatch(
