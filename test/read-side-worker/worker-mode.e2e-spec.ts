@@ -189,6 +189,10 @@ describe('the read side in a worker thread', () => {
       monitoring: ['running', head],
     });
     await expect(readSide().caughtUp()).rejects.toThrow(/projection persons faulted at position/);
+    // /metrics reads the same report.
+    const metrics = (await h.http.get('/metrics')).text;
+    expect(metrics).toMatch(/^ledger_projection_state\{projection="persons",state="faulted"\} 1$/m);
+    expect(metrics).toContain(`ledger_projection_checkpoint{projection="persons"} ${poison - 1}`);
   });
 
   it('after a restart it resumes from the committed checkpoints: persons faulted at the same event, the alert not appended again', async () => {
