@@ -6,8 +6,8 @@
 import type { KnipConfig } from 'knip';
 
 const config: KnipConfig = {
-  // The read side's worker thread is started by file name (new Worker), not imported.
-  entry: ['scripts/**/*.ts', 'bench/**/*.ts', 'examples/**/*.{ts,mjs}', 'test/**/*.ts', 'src/projections/worker/read-side.worker.ts'],
+  // Worker-thread entries (*.worker.ts) are started by file name (new Worker), not imported.
+  entry: ['scripts/**/*.ts', 'bench/**/*.ts', 'examples/**/*.{ts,mjs}', 'test/**/*.ts', 'src/**/*.worker.ts'],
   project: ['src/**/*.ts', 'scripts/**/*.ts', 'bench/**/*.ts', 'test/**/*.ts', 'examples/**/*.{ts,mjs}'],
   // A decider exports each command's function and uses it in its own file (the decider map); that is its shape, not dead code.
   ignoreExportsUsedInFile: true,
