@@ -15,8 +15,9 @@
  * BENCH_STRACE=1 to count every fsync/fdatasync with strace instead).
  *
  * Environment: BENCH_SECONDS (per measurement, default 4), BENCH_PERSONS (default 3000),
- * BENCH_CONNECTIONS (default 10,50,100), BENCH_READ_SIDE=off (stop projections and
- * monitoring in the server: the write path alone), BENCH_SKIP_BUILD=1, BENCH_STRACE=1,
+ * BENCH_CONNECTIONS (default 10,50,100), BENCH_READ_SIDE=worker (default, as npm start:
+ * projections and monitoring in a worker thread) | inline (on the HTTP event loop, to
+ * compare) | off (stopped in the server: the write path alone), BENCH_SKIP_BUILD=1, BENCH_STRACE=1,
  * BENCH_CPU_PROF=<dir> (the server writes a V8 CPU profile of each settlement
  * measurement there, settle-c<connections>.cpuprofile), BENCH_LOAD (default 0.5,0.8: after
  * the saturating runs, settlements offered at those fractions of the rate sustained at 50
@@ -36,7 +37,9 @@ const DIST = path.join(ROOT, 'dist');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const PERSONS = Number(process.env.BENCH_PERSONS ?? 3000);
 const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '10,50,100').split(',').map(Number);
-const READ_SIDE_OFF = process.env.BENCH_READ_SIDE === 'off';
+const READ_SIDE = process.env.BENCH_READ_SIDE || 'worker';
+if (!['worker', 'inline', 'off'].includes(READ_SIDE)) throw new Error(`BENCH_READ_SIDE must be worker, inline or off, got ${READ_SIDE}`);
+const READ_SIDE_OFF = READ_SIDE === 'off';
 const STRACE = process.env.BENCH_STRACE === '1';
 /** Offered loads, as fractions of the rate sustained at 50 connections ('' for none). */
 const LOAD_FRACTIONS = (process.env.BENCH_LOAD ?? '0.5,0.8').split(',').filter(Boolean).map(Number);
@@ -46,8 +49,10 @@ interface ServerStats {
   store?: { commits: number; appends: number; events: number; largestGroup: number };
   personCache?: { hitRatio: number; hits: number; misses: number };
   institutionCache?: { hitRatio: number; hits: number; misses: number };
-  /** The server's process.cpuUsage() (user + system, µs): CPU per settlement despite a loaded machine. */
+  /** The server's process.cpuUsage() (user + system, µs): CPU per settlement despite a loaded machine (worker threads included). */
   cpuMicros?: number;
+  /** The main thread's event loop, active and idle (ms, cumulative): how busy the loop that serves HTTP was. */
+  loop?: { active: number; idle: number };
 }
 
 // ---------------------------------------------------------------- server (child process)
@@ -85,6 +90,7 @@ async function serve(): Promise<void> {
       personCache: optional(() => app.get(PersonStreamWriter, { strict: false }).cacheStats()),
       institutionCache: optional(() => app.get(InstitutionRegistry, { strict: false }).cacheStats()),
       cpuMicros: cpuMicros(),
+      loop: performance.eventLoopUtilization(),
     };
     process.send!({ type: 'stats', stats });
   });
@@ -291,7 +297,7 @@ interface LoadResult {
 
 interface SettleRow {
   rate: number;
-  /** settle/s, p50, p99, non-2xx, errors | commits/settle, group, cpu µs/settle */
+  /** settle/s, p50, p99, non-2xx, errors | commits/settle, group, cpu µs/settle, main loop busy % */
   cells: (string | number)[];
 }
 
@@ -308,6 +314,10 @@ async function measureSettle(server: Server, round: string, drive: () => Promise
     after.store && before.store ? f(after.store) - f(before.store) : NaN;
   const cpu = after.cpuMicros !== undefined && before.cpuMicros !== undefined ? (after.cpuMicros - before.cpuMicros) / settled : NaN;
   const commits = delta((s) => s.commits);
+  const loopBusy =
+    after.loop && before.loop
+      ? (100 * (after.loop.active - before.loop.active)) / (after.loop.active + after.loop.idle - before.loop.active - before.loop.idle)
+      : NaN;
   return {
     rate: load.rate,
     cells: [
@@ -319,6 +329,7 @@ async function measureSettle(server: Server, round: string, drive: () => Promise
       (commits / settled).toFixed(3),
       (delta((s) => s.appends) / Math.max(1, commits)).toFixed(1),
       cpu.toFixed(0),
+      loopBusy.toFixed(0),
     ],
   };
 }
@@ -425,7 +436,19 @@ async function offeredLoad(
   console.log(
     `offered load, paced (open loop), at most ${connections} connections; fraction of the ${sustained.toFixed(0)}/s sustained above:`,
   );
-  printRow(['offered', 'fraction', 'settle/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'commits/settle', 'group', 'cpu µs/settle']);
+  printRow([
+    'offered',
+    'fraction',
+    'settle/s',
+    'p50 ms',
+    'p99 ms',
+    'non-2xx',
+    'errors',
+    'commits/settle',
+    'group',
+    'cpu µs/settle',
+    'loop %',
+  ]);
   for (const fraction of LOAD_FRACTIONS) {
     const rate = Math.max(1, Math.round(sustained * fraction));
     const round = `r${fraction}`;
@@ -480,7 +503,13 @@ async function main(): Promise<void> {
   const keysFile = path.join(dir, 'keys.json');
   const key = issueKey(keysFile, 'agency', new Date()).key;
   const server = await Server.start(
-    { LEDGER_DB: path.join(dir, 'ledger.db'), LEDGER_API_KEYS_FILE: keysFile, LEDGER_SQLITE_SYNCHRONOUS: 'FULL', LOG_LEVEL: 'error' },
+    {
+      LEDGER_DB: path.join(dir, 'ledger.db'),
+      LEDGER_API_KEYS_FILE: keysFile,
+      LEDGER_SQLITE_SYNCHRONOUS: 'FULL',
+      LOG_LEVEL: 'error',
+      LEDGER_READ_SIDE: READ_SIDE === 'inline' ? 'inline' : 'worker',
+    },
     STRACE ? path.join(dir, 'strace.txt') : undefined,
   );
   const headers = { 'x-api-key': key, 'content-type': 'application/json' };
@@ -490,7 +519,7 @@ async function main(): Promise<void> {
     await enrol(server.url, headers);
     const enrolSeconds = (performance.now() - enrolStart) / 1000;
     console.log(
-      `bench:settle — ${PERSONS} persons enrolled in ${enrolSeconds.toFixed(1)} s; ${SECONDS} s per measurement; read side ${READ_SIDE_OFF ? 'STOPPED (write path alone)' : 'running'}; synchronous=FULL`,
+      `bench:settle — ${PERSONS} persons enrolled in ${enrolSeconds.toFixed(1)} s; ${SECONDS} s per measurement; read side ${READ_SIDE_OFF ? 'STOPPED (write path alone)' : `running (${READ_SIDE})`}; synchronous=FULL`,
     );
     console.log(`raw better-sqlite3, ~1 KB rows, FULL: 1 row/tx ${raw1.toFixed(0)} rows/s · 100 rows/tx ${raw100.toFixed(0)} rows/s`);
     console.log(
@@ -507,6 +536,7 @@ async function main(): Promise<void> {
         'commits/settle',
         'group',
         'cpu µs/settle',
+        'loop %',
       ]
         .map((h) => h.padStart(9))
         .join(' '),
@@ -533,7 +563,7 @@ async function main(): Promise<void> {
       `person cache hit ratio ${ratio(stats.personCache)}; institution cache ${ratio(stats.institutionCache)}; largest group ${stats.store?.largestGroup ?? 'n/a'} appends`,
     );
     console.log(
-      'ratio = settle/s ÷ health/s (same server, same concurrency); ÷raw1 = settle/s ÷ raw 1-row FULL transactions/s; group = appends per commit',
+      'ratio = settle/s ÷ health/s (same server, same concurrency); ÷raw1 = settle/s ÷ raw 1-row FULL transactions/s; group = appends per commit; cpu = whole process (worker thread included); loop % = main event loop busy',
     );
   } finally {
     await server.stop();

@@ -4,7 +4,8 @@
  * online backup API, then verifies the copy (integrity check, every stream's hash chain,
  * event count, head position) and prints what it holds. Exit 0 when the copy verifies,
  * 2 when it does not, 1 on a usage or file error. The copy holds every commit acknowledged
- * before the backup started (and possibly some after); read models are copied too.
+ * before the backup started (and possibly some after). Read models live in a file of their
+ * own (`ledger.read.db`) and are not backed up: they are rebuilt from the log after a restore.
  */
 import Database from 'better-sqlite3';
 import * as fs from 'node:fs';
@@ -23,7 +24,7 @@ export interface LedgerContents {
   persons: number;
   institutions: number;
   seals: number;
-  /** Read-model checkpoints copied with the events (caught up from there on start). */
+  /** Read-model checkpoints found in the events file itself (a ledger from before read models had their own file). */
   projections: Record<string, number>;
   brokenChains: string[];
 }
@@ -105,11 +106,11 @@ export function describe(c: LedgerContents): string {
   const lines = [
     `${c.file}: ${c.verdict.toUpperCase()} (SQLite integrity ${c.integrity})`,
     `  ${c.events} events through position ${c.headPosition} in ${c.streams} streams (${c.persons} persons, ${c.institutions} institutions, ${c.seals} seal events)`,
-    `  read models at: ${
-      Object.entries(c.projections)
-        .map(([n, p]) => `${n} ${p}`)
-        .join(', ') || 'none'
-    } (caught up on start)`,
+    Object.keys(c.projections).length
+      ? `  read models in the events file at: ${Object.entries(c.projections)
+          .map(([n, p]) => `${n} ${p}`)
+          .join(', ')} (left there; the service keeps them in their own file, rebuilt from the log)`
+      : '  read models: not in the backup (their own file; rebuilt from the log on start)',
   ];
   for (const b of c.brokenChains) lines.push(`  hash chain BROKEN: ${b}`);
   return lines.join('\n');

@@ -70,7 +70,10 @@ export async function startLedger(options: LedgerClientOptions = {}): Promise<Le
     { keyId: agency.keyId, role: 'agency', sha256: hashKey(agency.key), createdAt: clock.now().toISOString() },
     { keyId: auditor.keyId, role: 'auditor', sha256: hashKey(auditor.key), createdAt: clock.now().toISOString() },
   ]);
-  const config = { ...loadConfig({ LEDGER_DB: path, LOG_LEVEL: 'error' }), ledgerDb: path };
+  // Inline read side: the monitor's alerts carry this client's settable clock and counter ids (a worker thread has its own).
+  const config = { ...loadConfig({ LEDGER_DB: path, LOG_LEVEL: 'error', LEDGER_READ_SIDE: 'inline' }), ledgerDb: path };
+  // Events held elsewhere (EventStoreDB): `path` is the read models' own file, as LEDGER_DB is for the service then.
+  if (options.store && !(options.store instanceof SqliteEventStore)) config.readModelsDb = path;
   const app = await createApp(config, { store, clock, ids: counterIds(), keys });
   let url: string | undefined;
   if (options.listen) {

@@ -1,8 +1,9 @@
 /**
- * `npm run projections:rebuild [-- --db ./data/ledger.db]`: drops every read model (the
- * ledger's projections and the monitoring indicators) and rebuilds it from position 0 of
- * the log in ONE pass, in the same SQLite file (stop the server first, or let it catch up
- * afterwards: the checkpoints are rebuilt with the tables).
+ * `npm run projections:rebuild [-- --db ./data/ledger.db] [--read-db FILE]`: drops every read
+ * model (the ledger's projections and the monitoring indicators) and rebuilds it from
+ * position 0 of the log in ONE pass, into the read models' file of that ledger (`--read-db`,
+ * else LEDGER_READ_DB when --db is not given, else beside it: `ledger.db` -> `ledger.read.db`;
+ * stop the server first, or let it catch up afterwards: the checkpoints are rebuilt with the tables).
  * With EVENTSTORE_CONNECTION_STRING set (as the service), the log is read from EventStoreDB
  * through the event-store port and the read models are rebuilt in `--db` / LEDGER_DB (the
  * file where that process keeps them; stop that process first).
@@ -32,8 +33,9 @@ function catalog(): PolicyCatalog {
   return PolicyCatalog.load(JSON.parse(fs.readFileSync(params, 'utf8')));
 }
 
-export function rebuildFile(db: string): Promise<RebuildResult> {
-  return rebuildReadModelsFile(db, allProjections(catalog()));
+/** Rebuilds the read models of the events file `db` into `readDb` (default: beside it, as the service keeps them). */
+export function rebuildFile(db: string, readDb?: string): Promise<RebuildResult> {
+  return rebuildReadModelsFile(db, allProjections(catalog()), { readDb });
 }
 
 /** The read models in `db`, rebuilt from another store's log (EventStoreDB) read through the port. */
@@ -58,12 +60,12 @@ export async function rebuildFrom(events: EventStore, db: string): Promise<Rebui
 }
 
 /** As the service chooses: EventStoreDB when EVENTSTORE_CONNECTION_STRING is set, else the SQLite file. */
-export async function rebuild(db: string, env: NodeJS.ProcessEnv = process.env): Promise<RebuildResult> {
+export async function rebuild(db: string, env: NodeJS.ProcessEnv = process.env, readDb?: string): Promise<RebuildResult> {
   const esdb = env.EVENTSTORE_CONNECTION_STRING;
-  if (!esdb) return rebuildFile(db);
+  if (!esdb) return rebuildFile(db, readDb);
   const events = createEventStore({ ledgerDb: db, eventstoreConnectionString: esdb });
   try {
-    return await rebuildFrom(events, db);
+    return await rebuildFrom(events, readDb ?? db);
   } finally {
     await events.close();
   }
@@ -98,15 +100,17 @@ export function rebuildReport(
 }
 
 if (require.main === module) {
-  const { values } = parseCommandLine('projections:rebuild', 'npm run projections:rebuild [-- --db ./data/ledger.db]', {
-    options: { db: { type: 'string' } },
+  const { values } = parseCommandLine('projections:rebuild', 'npm run projections:rebuild [-- --db ./data/ledger.db] [--read-db FILE]', {
+    options: { db: { type: 'string' }, 'read-db': { type: 'string' } },
   });
   const db = values.db ?? process.env.LEDGER_DB ?? './data/ledger.db';
+  // LEDGER_READ_DB belongs with LEDGER_DB: a --db of another ledger gets the read file beside it.
+  const readDb = values['read-db'] ?? (values.db ? undefined : process.env.LEDGER_READ_DB || undefined);
   if (!process.env.EVENTSTORE_CONNECTION_STRING && !fs.existsSync(db)) {
     console.error(`no ledger database at ${db}`);
     process.exit(66);
   }
-  rebuild(db)
+  rebuild(db, process.env, readDb)
     .then((r) => {
       const { lines, exitCode } = rebuildReport(db, r, Math.round(process.resourceUsage().maxRSS / 1024));
       console.log(lines[0]);

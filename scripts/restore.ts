@@ -3,12 +3,14 @@
  * Verifies the backup (integrity, hash chains) before using it, refuses to replace a store
  * that any process has open (the running service holds it), then copies the backup into
  * place (SQLite backup API into a temporary file, then an atomic rename; the old WAL and
- * shared-memory files are removed). Start the service afterwards: its read models resume
- * from the checkpoints copied with the backup.
+ * shared-memory files are removed). The read models' file beside it (`ledger.read.db`, or
+ * --read-db / LEDGER_READ_DB) is deleted: its checkpoints describe the log before the
+ * restore. Start the service afterwards: it rebuilds the read models from the restored log.
  */
 import Database from 'better-sqlite3';
 import * as fs from 'node:fs';
 import { parseCommandLine } from '../src/config/command-line';
+import { readModelsFileOf } from '../src/config/config';
 import { BackupError, describe, inspectLedger, ledgerFile } from './backup';
 
 /**
@@ -32,10 +34,11 @@ export function inUse(file: string): boolean {
   }
 }
 
-export async function restoreLedger(from: string, to: string): Promise<string> {
+export async function restoreLedger(from: string, to: string, readDb: string = readModelsFileOf(to)): Promise<string> {
   const contents = await inspectLedger(from);
   if (contents.verdict !== 'intact') throw new BackupError(`${from} does not verify; nothing restored\n${describe(contents)}`);
-  if (inUse(to)) throw new BackupError(`${to} is open in another process (is the service running?); stop it first, nothing restored`);
+  for (const file of [to, readDb])
+    if (inUse(file)) throw new BackupError(`${file} is open in another process (is the service running?); stop it first, nothing restored`);
   const tmp = `${to}.restoring`;
   fs.rmSync(tmp, { force: true });
   const source = new Database(from, { readonly: true, fileMustExist: true });
@@ -47,15 +50,17 @@ export async function restoreLedger(from: string, to: string): Promise<string> {
   // The old WAL belongs to the old file: left behind, SQLite would replay it over the restored one.
   for (const suffix of ['-wal', '-shm']) fs.rmSync(`${to}${suffix}`, { force: true });
   fs.renameSync(tmp, to);
+  // Read models of the replaced log would be ahead of (or beside) the restored one: rebuilt on start instead.
+  for (const suffix of ['', '-wal', '-shm']) fs.rmSync(`${readDb}${suffix}`, { force: true });
   return describe(contents);
 }
 
-const USAGE = 'npm run restore -- --from FILE [--to LEDGER_DB]';
+const USAGE = 'npm run restore -- --from FILE [--to LEDGER_DB] [--read-db FILE]';
 
 async function main(args: string[]): Promise<number> {
   const { values } = parseCommandLine('restore', USAGE, {
     args,
-    options: { from: { type: 'string' }, to: { type: 'string' }, db: { type: 'string' } },
+    options: { from: { type: 'string' }, to: { type: 'string' }, db: { type: 'string' }, 'read-db': { type: 'string' } },
   });
   const from = values.from;
   if (!from) {
@@ -63,8 +68,10 @@ async function main(args: string[]): Promise<number> {
     return 1;
   }
   const to = values.to ?? ledgerFile(values.db);
-  console.log(await restoreLedger(from, to));
-  console.log(`restored into ${to}; start the service to catch the read models up`);
+  // LEDGER_READ_DB belongs with LEDGER_DB: another target gets the read file beside it.
+  const readDb = values['read-db'] ?? (values.to || values.db ? undefined : process.env.LEDGER_READ_DB || undefined);
+  console.log(await restoreLedger(from, to, readDb));
+  console.log(`restored into ${to}; start the service to rebuild the read models from it`);
   return 0;
 }
 

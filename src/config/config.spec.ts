@@ -50,6 +50,31 @@ describe('configuration from the environment, validated at start', () => {
     expect(loadConfig({ LEDGER_PERSON_CACHE_SIZE: '120000' }).personCacheSize).toBe(120_000);
   });
 
+  it('LEDGER_READ_SIDE: worker by default on a file, inline on :memory: and EventStoreDB; worker refused where no file is shared', () => {
+    expect(loadConfig({}).readSide).toBe('worker');
+    expect(loadConfig({ LEDGER_READ_SIDE: 'inline' }).readSide).toBe('inline');
+    expect(loadConfig({ LEDGER_DB: ':memory:' }).readSide).toBe('inline');
+    expect(loadConfig({ EVENTSTORE_CONNECTION_STRING: 'esdb://localhost:2113?tls=false' }).readSide).toBe('inline');
+    expect(() => loadConfig({ LEDGER_READ_SIDE: 'thread' })).toThrow(
+      /^configuration LEDGER_READ_SIDE="thread": must be one of worker, inline$/,
+    );
+    expect(() => loadConfig({ LEDGER_DB: ':memory:', LEDGER_READ_SIDE: 'worker' })).toThrow(
+      /^configuration LEDGER_READ_SIDE="worker": worker needs the embedded store on a file/,
+    );
+  });
+
+  it("LEDGER_READ_DB: the read models' file, beside LEDGER_DB by default; never the events file itself", () => {
+    expect(loadConfig({}).readModelsDb).toBe('./data/ledger.read.db');
+    expect(loadConfig({ LEDGER_DB: '/srv/ledger/main.sqlite' }).readModelsDb).toBe('/srv/ledger/main.sqlite.read.db');
+    expect(loadConfig({ LEDGER_READ_DB: '/fast/read.db' }).readModelsDb).toBe('/fast/read.db');
+    expect(loadConfig({ LEDGER_DB: ':memory:' }).readModelsDb).toBe(':memory:');
+    // With EventStoreDB the LEDGER_DB file holds only read models, as before.
+    expect(loadConfig({ EVENTSTORE_CONNECTION_STRING: 'esdb://localhost:2113?tls=false' }).readModelsDb).toBe('./data/ledger.db');
+    expect(() => loadConfig({ LEDGER_READ_DB: 'data/ledger.db' })).toThrow(
+      /^configuration LEDGER_READ_DB="data\/ledger\.db": must be another file than LEDGER_DB$/,
+    );
+  });
+
   it('the process stops with exit 1 and names the bad variable', () => {
     const main = path.resolve(__dirname, '../main.ts');
     const run = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', main], {

@@ -6,8 +6,16 @@ import * as path from 'node:path';
  */
 export interface LedgerConfig {
   port: number;
-  /** SQLite file of the embedded store (also holds the read models). */
+  /** SQLite file of the embedded store (with EventStoreDB: the read models' file unless LEDGER_READ_DB is set). */
   ledgerDb: string;
+  /** SQLite file of the read models (LEDGER_READ_DB; default beside LEDGER_DB: `ledger.db` -> `ledger.read.db`). */
+  readModelsDb: string;
+  /**
+   * Where the live read side runs: 'worker' (a worker thread, off the HTTP event loop; the
+   * default for a file-backed embedded store) or 'inline' (on the main thread; the default,
+   * and the only choice, with ':memory:' or EventStoreDB).
+   */
+  readSide: 'worker' | 'inline';
   /** When set, EventStoreDB is the event store. */
   eventstoreConnectionString?: string;
   /** FULL (default): an acknowledged append survives power loss. NORMAL: faster, may lose the last commits on a machine crash. */
@@ -63,6 +71,21 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
   return v as T;
 }
 
+/** The read models' file beside an events file: `ledger.db` -> `ledger.read.db` (':memory:' stays in memory). */
+export function readModelsFileOf(ledgerDb: string): string {
+  if (ledgerDb === ':memory:') return ledgerDb;
+  return ledgerDb.endsWith('.db') ? `${ledgerDb.slice(0, -'.db'.length)}.read.db` : `${ledgerDb}.read.db`;
+}
+
+/** LEDGER_READ_SIDE: a worker thread needs a file both threads can open (not ':memory:', not EventStoreDB). */
+function readSideOf(env: Env, ledgerDb: string, esdb: string | undefined): 'worker' | 'inline' {
+  const fileBacked = ledgerDb !== ':memory:' && !esdb;
+  const mode = oneOf(env, 'LEDGER_READ_SIDE', ['worker', 'inline'] as const, fileBacked ? 'worker' : 'inline');
+  if (mode === 'worker' && !fileBacked)
+    throw new ConfigError('LEDGER_READ_SIDE', "worker needs the embedded store on a file (not ':memory:', not EventStoreDB)", 'worker');
+  return mode;
+}
+
 export function loadConfig(env: Env = process.env): LedgerConfig {
   const rawPort = env.PORT;
   let port = 3000;
@@ -79,10 +102,17 @@ export function loadConfig(env: Env = process.env): LedgerConfig {
   if (esdb !== undefined && esdb !== '' && !/^(esdb|esdb\+discover|kurrentdb):\/\/\S+$/.test(esdb)) {
     throw new ConfigError('EVENTSTORE_CONNECTION_STRING', 'must be an esdb:// or esdb+discover:// connection string', esdb);
   }
+  const readSide = readSideOf(env, ledgerDb, esdb);
+  const readModelsDb = env.LEDGER_READ_DB && env.LEDGER_READ_DB !== '' ? env.LEDGER_READ_DB : esdb ? ledgerDb : readModelsFileOf(ledgerDb);
+  // Read models in the events file would make the read side's batches hold the appends' write lock.
+  if (!esdb && ledgerDb !== ':memory:' && path.resolve(readModelsDb) === path.resolve(ledgerDb))
+    throw new ConfigError('LEDGER_READ_DB', 'must be another file than LEDGER_DB', readModelsDb);
   const dbDir = ledgerDb === ':memory:' ? path.resolve('./data') : path.dirname(path.resolve(ledgerDb));
   return {
     port,
     ledgerDb,
+    readModelsDb,
+    readSide,
     eventstoreConnectionString: esdb === '' ? undefined : esdb,
     sqliteSynchronous: oneOf(env, 'LEDGER_SQLITE_SYNCHRONOUS', ['FULL', 'NORMAL'] as const, 'FULL'),
     apiKeysFile: env.LEDGER_API_KEYS_FILE && env.LEDGER_API_KEYS_FILE !== '' ? env.LEDGER_API_KEYS_FILE : path.join(dbDir, 'api-keys.json'),

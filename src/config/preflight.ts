@@ -33,8 +33,9 @@ export function preflight(env: Env = process.env): { config?: LedgerConfig; prob
   attempt(() => shutdownGraceMs(env));
   attempt(() => readyMaxLagFrom(env as NodeJS.ProcessEnv), 'LEDGER_READY_MAX_LAG');
   if (!config) return { problems };
-  // With EventStoreDB too: the read models live in the LEDGER_DB file.
+  // With EventStoreDB, the read models live in the LEDGER_DB file (unless LEDGER_READ_DB is set).
   problems.push(...ledgerDbProblems(config.ledgerDb));
+  if (config.readModelsDb !== config.ledgerDb) problems.push(...ledgerDbProblems(config.readModelsDb, 'LEDGER_READ_DB'));
   problems.push(...keyFileProblems(config.apiKeysFile));
   problems.push(...policyProblems(config.policyParamsFile));
   attempt(() => loadInputLimits(config.inputLimitsFile));
@@ -43,10 +44,10 @@ export function preflight(env: Env = process.env): { config?: LedgerConfig; prob
   return { config: problems.length === 0 ? config : undefined, problems };
 }
 
-/** The database path must be a file (or absent) in a directory we can create or write. */
-function ledgerDbProblems(ledgerDb: string): ConfigProblem[] {
+/** A database path must be a file (or absent) in a directory we can create or write. */
+function ledgerDbProblems(ledgerDb: string, variable = 'LEDGER_DB'): ConfigProblem[] {
   if (ledgerDb === ':memory:') return [];
-  const at = (rule: string) => `configuration LEDGER_DB=${JSON.stringify(ledgerDb)}: ${rule}`;
+  const at = (rule: string) => `configuration ${variable}=${JSON.stringify(ledgerDb)}: ${rule}`;
   const st = fs.statSync(ledgerDb, { throwIfNoEntry: false });
   if (st?.isDirectory()) return [at('is a directory; must be a database file path')];
   if (st && !st.isFile()) return [at('must be a regular file')];

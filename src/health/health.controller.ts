@@ -4,7 +4,7 @@ import { LEDGER_CONFIG, LedgerConfig } from '../config/config';
 import { EVENT_STORE, EventStore } from '../event-store/event-store.port';
 import { CHAIN_VERIFIER, ChainVerifier } from '../audit/seals/chain-verifier.service';
 import { Public } from '../http/roles';
-import type { ReadSideRunner } from '../projections/read-side-runner';
+import type { ReadSide } from '../projections/read-side';
 import { PROJECTION_RUNNER } from '../projections/tokens';
 import { HealthDto, LiveDto } from '../http/openapi-responses';
 
@@ -47,7 +47,7 @@ export class HealthController {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
-    @Optional() @Inject(PROJECTION_RUNNER) private readonly readSide?: ReadSideRunner,
+    @Optional() @Inject(PROJECTION_RUNNER) private readonly readSide?: ReadSide,
     @Optional() @Inject(CHAIN_VERIFIER) private readonly chain?: ChainVerifier,
   ) {}
 
@@ -121,7 +121,7 @@ export class HealthController {
       status: degraded ? 'degraded' : 'ok',
       store,
       headPosition,
-      projections,
+      projections: { ...projections, mode: this.readSide.mode },
       readModels: this.readSide.statuses(),
       ...(faulted.length ? { faulted } : {}),
       ...(retrying ? { retrying } : {}),

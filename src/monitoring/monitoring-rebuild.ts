@@ -1,9 +1,11 @@
 /**
- * Rebuild of an embedded-store file's read models (stop the server first): the ledger's
+ * Rebuild of an embedded-store file's read models, kept in their own file beside it
+ * (`ledger.db` -> `ledger.read.db`, or LEDGER_READ_DB; stop the server first): the ledger's
  * projections and the monitoring indicators in ONE pass over the log, on one read-side
  * runner. Alert streams are untouched; an alert found due that is already on its stream
  * is not appended again (its command id is there).
  */
+import { readModelsFileOf } from '../config/config';
 import { SqliteEventStore } from '../event-store/sqlite/sqlite-event-store';
 import { systemClock, uuidGenerator } from '../kernel/clock';
 import type { Projection } from '../projections/projection';
@@ -28,16 +30,17 @@ const REBUILD_PAGE = 2000;
 
 /**
  * Drops and rebuilds `projections` (and the monitoring indicators unless `monitoring` is
- * false) in one pass. The read models get their own connection with synchronous=OFF and a
- * larger cache: a crash mid-rebuild only means running it again.
+ * false) of the events file `db` in one pass, into `readDb` (default: the file the service
+ * keeps them in beside `db`). The read models get their own connection with
+ * synchronous=OFF and a larger cache: a crash mid-rebuild only means running it again.
  */
 export async function rebuildReadModelsFile(
   db: string,
   projections: readonly Projection[],
-  options: { monitoring?: boolean } = {},
+  options: { monitoring?: boolean; readDb?: string } = {},
 ): Promise<RebuildResult> {
   const store = new SqliteEventStore({ path: db });
-  const readModels = SqliteReadModelStore.open(db, 'OFF', 64);
+  const readModels = SqliteReadModelStore.open(options.readDb ?? readModelsFileOf(db), 'OFF', 64);
   try {
     const runner = new ReadSideRunner(store, readModels, projections, { pageSize: REBUILD_PAGE });
     if (options.monitoring !== false)
@@ -59,6 +62,6 @@ export async function rebuildReadModelsFile(
 }
 
 /** The monitoring indicators alone. */
-export function rebuildMonitoringFile(db: string): Promise<RebuildResult> {
-  return rebuildReadModelsFile(db, []);
+export function rebuildMonitoringFile(db: string, readDb?: string): Promise<RebuildResult> {
+  return rebuildReadModelsFile(db, [], { readDb });
 }

@@ -1,6 +1,7 @@
 import type { EventStore, RecordedEvent } from '../event-store/event-store.port';
 import type { Projection } from '../projections/projection';
 import type { ReadModelStore } from '../projections/read-model-store';
+import type { ReadSide } from '../projections/read-side';
 import { ReadSideRunner, RunnerOptions } from '../projections/read-side-runner';
 // Person-stream upcasters (VisitSettled v1 → v2 among them) register on import.
 import '../modules/person-upcasters';
@@ -44,23 +45,32 @@ export class MonitoringReadModel implements Projection {
  * append finds its command id already on the stream: no duplicate alert.
  *
  * In the service it shares the ledger's runner (`MonitoringRunner.on`); standalone (tests,
- * tools) it gets a runner of its own.
+ * tools) it gets a runner of its own. When the read side runs in a worker thread, the main
+ * thread only observes it (`MonitoringRunner.observing`): the worker applies and drains.
  */
 export class MonitoringRunner {
   private draining: Promise<void> = Promise.resolve();
   readonly projection: MonitoringProjection;
-  readonly runner: ReadSideRunner;
+  readonly runner: ReadSide;
+  /** The runner this monitor feeds and drains after; undefined when it only observes one in a worker thread. */
+  private readonly local: ReadSideRunner | undefined;
 
   constructor(
     private readonly events: EventStore,
     private readonly store: ReadModelStore,
     thresholds: MonitoringThresholds,
-    private readonly writer: AlertWriter,
-    options: RunnerOptions & { runner?: ReadSideRunner } = {},
+    private readonly writer: AlertWriter | undefined,
+    options: RunnerOptions & { runner?: ReadSide } = {},
   ) {
     this.projection = new MonitoringProjection(thresholds);
-    this.runner = options.runner ?? new ReadSideRunner(events, store, [], { pageSize: options.pageSize ?? 1000, ...options });
-    this.runner.register(new MonitoringReadModel(this.projection), () => this.drain());
+    if (!writer && options.runner) {
+      this.runner = options.runner;
+      return;
+    }
+    const local = options.runner ?? new ReadSideRunner(events, store, [], { pageSize: options.pageSize ?? 1000, ...options });
+    if (!(local instanceof ReadSideRunner)) throw new Error('monitoring can feed only a read-side runner of this thread');
+    this.runner = this.local = local;
+    local.register(new MonitoringReadModel(this.projection), () => this.drain());
   }
 
   /** Monitoring as one more projection of an existing runner (the service's one runner). */
@@ -74,12 +84,18 @@ export class MonitoringRunner {
     return new MonitoringRunner(events, store, thresholds, writer, { runner });
   }
 
+  /** The status of a monitor that runs elsewhere (the read-side worker thread): reads its tables, writes nothing. */
+  static observing(readSide: ReadSide, events: EventStore, store: ReadModelStore, thresholds: MonitoringThresholds): MonitoringRunner {
+    return new MonitoringRunner(events, store, thresholds, undefined, { runner: readSide });
+  }
+
   checkpoint(): number {
     return this.store.checkpoint(MONITORING_CHECKPOINT);
   }
 
-  /** Appends every pending alert, oldest first; one drain at a time. */
+  /** Appends every pending alert, oldest first; one drain at a time (the worker thread's monitor drains, not an observer). */
   drain(): Promise<void> {
+    if (!this.writer) return this.draining;
     this.draining = this.draining.catch(() => undefined).then(() => this.drainOnce());
     return this.draining;
   }
@@ -91,7 +107,7 @@ export class MonitoringRunner {
         .all() as Array<{ seq: number; stream_id: string; command_id: string; command: string }>;
       if (rows.length === 0) return;
       for (const row of rows) {
-        await this.writer.raise(row.stream_id, row.command_id, JSON.parse(row.command) as AlertCommand);
+        await this.writer!.raise(row.stream_id, row.command_id, JSON.parse(row.command) as AlertCommand);
         this.store.transaction(() => this.store.stmt('DELETE FROM mon_alert_outbox WHERE seq = ?').run(row.seq));
       }
     }
@@ -103,8 +119,9 @@ export class MonitoringRunner {
 
   /** Catches up the runner (and drains alerts left over from before a crash first). */
   async catchUp(): Promise<number> {
+    if (!this.local) throw new Error('the monitor runs in the read-side worker thread: catch up there');
     await this.drain();
-    return this.runner.catchUp();
+    return this.local.catchUp();
   }
 
   start(): Promise<void> {

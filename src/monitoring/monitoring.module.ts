@@ -3,7 +3,8 @@ import { EVENT_STORE, EventStore } from '../event-store/event-store.port';
 import { CLOCK, Clock, ID_GENERATOR, IdGenerator } from '../kernel/clock';
 import type { ReadModelStore } from '../projections/read-model-store';
 import { ProjectionsModule } from '../projections/projections.module';
-import type { ReadSideRunner } from '../projections/read-side-runner';
+import type { ReadSide } from '../projections/read-side';
+import { ReadSideRunner } from '../projections/read-side-runner';
 import { PROJECTION_RUNNER, READ_MODEL_STORE } from '../projections/tokens';
 import { AlertWriter } from './alert-writer';
 import { MonitoringController } from './monitoring.controller';
@@ -31,14 +32,12 @@ import { loadMonitoringThresholds } from './thresholds.loader';
     {
       provide: MONITORING_RUNNER,
       inject: [PROJECTION_RUNNER, EVENT_STORE, READ_MODEL_STORE, MONITORING_THRESHOLDS, AlertWriter],
-      // One more projection of the one read-side runner (started and stopped with the projections).
-      useFactory: (
-        runner: ReadSideRunner,
-        events: EventStore,
-        store: ReadModelStore,
-        thresholds: MonitoringThresholds,
-        writer: AlertWriter,
-      ) => MonitoringRunner.on(runner, events, store, thresholds, writer),
+      // One more projection of the one read-side runner (started and stopped with the projections);
+      // when that runner is in the worker thread, the monitor is there too and this thread observes it.
+      useFactory: (readSide: ReadSide, events: EventStore, store: ReadModelStore, thresholds: MonitoringThresholds, writer: AlertWriter) =>
+        readSide instanceof ReadSideRunner
+          ? MonitoringRunner.on(readSide, events, store, thresholds, writer)
+          : MonitoringRunner.observing(readSide, events, store, thresholds),
     },
     {
       provide: MonitoringQueries,

@@ -7,7 +7,7 @@ import type { SqliteAppendStats } from '../event-store/sqlite/sqlite-event-store
 import type { StreamCacheStats } from '../event-store/stream-cache';
 import { InstitutionRegistry } from '../institutions/institution-registry.service';
 import { PersonStreamWriter } from '../modules/person-writer.service';
-import type { ReadSideRunner } from '../projections/read-side-runner';
+import type { ReadSide } from '../projections/read-side';
 import type { ReadModelStore } from '../projections/read-model-store';
 import { PROJECTION_RUNNER, READ_MODEL_STORE } from '../projections/tokens';
 import { MONITORING_RUNNER } from '../monitoring/monitoring.tokens';
@@ -195,7 +195,7 @@ export class LedgerMetrics implements OnModuleInit {
   }
 
   private readSideGauges(): void {
-    const runner = () => this.lookup<ReadSideRunner>(PROJECTION_RUNNER);
+    const runner = () => this.lookup<ReadSide>(PROJECTION_RUNNER);
     new Gauge({
       name: 'ledger_projection_lag_events',
       help: 'Events between the head of the log and the lowest projection checkpoint',

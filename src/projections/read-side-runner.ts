@@ -2,6 +2,7 @@ import type { EventStore, RecordedEvent, Subscription } from '../event-store/eve
 import { upcast } from '../event-store/upcasting';
 import { yieldToEventLoop } from '../kernel/event-loop';
 import type { Projection } from './projection';
+import type { ReadSide, RebuildOutcome } from './read-side';
 import type { ReadModelStore } from './read-model-store';
 
 export interface ProjectionLag {
@@ -48,6 +49,8 @@ export interface RunnerOptions {
   pollIntervalMs?: number;
   /** Called with what the runner wants an operator to see (faults, retries). */
   log?: (message: string) => void;
+  /** Called after each committed batch and each change of state (a worker thread reports it to the main thread). */
+  onChange?: () => void;
 }
 
 /**
@@ -115,7 +118,8 @@ type Prepared = { event: RecordedEvent; error?: undefined } | { event: RecordedE
  *   (no read-back, no re-parse). When they do not continue the checkpoint (restart,
  *   another process, a store without the hook) the runner reads pages with `readAll`.
  */
-export class ReadSideRunner {
+export class ReadSideRunner implements ReadSide {
+  readonly mode = 'inline';
   private readonly projections: Projection[] = [];
   private readonly afterCommits: AfterCommit[] = [];
   private readonly faults = new Map<string, ProjectionFault>();
@@ -124,6 +128,7 @@ export class ReadSideRunner {
   private readonly retryMaxMs: number;
   private readonly pollIntervalMs: number;
   private readonly log: (message: string) => void;
+  private readonly changed: () => void;
 
   private queue: RecordedEvent[] = [];
   private started = false;
@@ -156,6 +161,7 @@ export class ReadSideRunner {
     this.retryMaxMs = options.retryMaxMs ?? 5000;
     this.pollIntervalMs = options.pollIntervalMs ?? 500;
     this.log = options.log ?? (() => undefined);
+    this.changed = options.onChange ?? (() => undefined);
     for (const p of projections) this.register(p);
   }
 
@@ -230,6 +236,7 @@ export class ReadSideRunner {
     this.times.commitMs += this.cpu() - batchStart - inSlices;
     for (const f of faulted)
       this.log(`projection ${f.projection} faulted at position ${f.position} (${f.eventType} on ${f.streamId}): ${f.error}`);
+    this.changed();
     return faulted;
   }
 
@@ -315,6 +322,7 @@ export class ReadSideRunner {
         }
         this.retry = { attempt, error: message(error), since: this.retry?.since ?? new Date().toISOString() };
         if (attempt === 1) this.log(`read side: transient error, retrying with backoff: ${message(error)}`);
+        this.changed();
         await sleep(Math.min(this.retryMaxMs, this.retryInitialMs * 2 ** (attempt - 1)));
       }
     }
@@ -383,6 +391,11 @@ export class ReadSideRunner {
     this.schedule();
   }
 
+  /** Another thread or process committed up to some position: look at the log now rather than at the next poll. */
+  wake(): void {
+    if (this.started) this.schedule();
+  }
+
   /** One pump at a time; a request during a pump makes it loop once more. Deferred a tick so commits of the same tick share a batch. */
   private schedule(): void {
     if (this.pumping) {
@@ -394,6 +407,7 @@ export class ReadSideRunner {
       .catch((error) => {
         this.failure = error;
         this.log(`read side stopped: ${message(error)}`);
+        this.changed();
       })
       .finally(() => {
         this.pumping = undefined;
@@ -415,6 +429,7 @@ export class ReadSideRunner {
       const queued = this.takeQueued(cursor);
       const batch = queued ?? (await this.events.readAll({ afterPosition: cursor, maxCount: this.pageSize }));
       if (batch.length === 0) {
+        if (this.catchingUp) this.changed();
         this.catchingUp = false;
         return;
       }
@@ -422,6 +437,7 @@ export class ReadSideRunner {
       await this.runAfterCommits(false);
       // Handed-over events continued the checkpoint: nothing else is known to be pending (the poller looks for other writers).
       if (queued && this.queue.length === 0) {
+        if (this.catchingUp) this.changed();
         this.catchingUp = false;
         return;
       }
@@ -520,23 +536,23 @@ export class ReadSideRunner {
    * pass over the log. The runner is stopped first and restarted after, so the rebuild and
    * live updates never interleave. Faults of the rebuilt projections are cleared first.
    */
-  async rebuild(
-    names: readonly string[] = this.names,
-  ): Promise<{ events: number; ms: number; faults: Array<ProjectionFault & { projection: string }>; stages: StageTimes }> {
+  async rebuild(names: readonly string[] = this.names): Promise<RebuildOutcome> {
     const wasRunning = this.started;
     await this.stop();
     this.times = { readMs: 0, applyMs: {}, commitMs: 0, afterCommitMs: 0 };
     const started = process.hrtime.bigint();
     const targets = this.projections.filter((p) => names.includes(p.name));
     this.positions.clear();
+    // Dropped and created again in one transaction: a reader on another connection never finds a table missing.
     this.store.transaction(() => {
       for (const p of targets) {
         for (const t of p.tables) this.store.exec(`DROP TABLE IF EXISTS ${t}`);
+        this.store.exec(p.schema);
         this.store.setCheckpoint(p.name, 0);
         this.faults.delete(p.name);
       }
     });
-    for (const p of targets) this.store.exec(p.schema);
+    this.changed();
     this.timing = true;
     const events = await this.catchUp().finally(() => (this.timing = false));
     const ms = Number(process.hrtime.bigint() - started) / 1e6;

@@ -23,7 +23,7 @@ import { PROJECTION_RUNNER, READ_MODEL_STORE } from './tokens';
 import { MAX_PAGE_LIMIT, Page } from '../http/pagination';
 import { ListedInstitution, listInstitutions, listInstitutionSettlements, listPersonSettlements, pageStatementLines } from './list-queries';
 import type { VisitRecord } from './person-views';
-import type { ProjectionRunner } from './projection-runner';
+import type { ReadSide } from './read-side';
 
 /** Which lines of a statement to serve: after a position, at most `limit`. */
 export interface StatementPage {
@@ -65,7 +65,7 @@ export class ReadSideService {
   constructor(
     @Inject(EVENT_STORE) private readonly events: EventStore,
     @Inject(READ_MODEL_STORE) private readonly store: ReadModelStore,
-    @Inject(PROJECTION_RUNNER) private readonly runner: ProjectionRunner,
+    @Inject(PROJECTION_RUNNER) private readonly runner: ReadSide,
     @Inject(POLICY_CATALOG) private readonly catalog: PolicyCatalog,
   ) {}
 

@@ -58,6 +58,8 @@ it('SIGKILL during concurrent settlements: 0 lost, 0 duplicated, in-flight retri
     figures.inFlightRetried += checked.retried;
   }
   await checkReadModelsEqualReplay(ledger, PERSONS);
+  // The user path: the service's read side ran in its worker thread (npm start's default on a file).
+  expect((await ledger.http.get('/health')).body.projections.mode).toBe('worker');
   report('crash: settlements', figures);
   expect(figures.acknowledged).toBeGreaterThan(0);
   expect({ lost: figures.lost, duplicated: figures.duplicated }).toEqual({ lost: 0, duplicated: 0 });

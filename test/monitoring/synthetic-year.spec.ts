@@ -299,7 +299,8 @@ describe('the rebuild command on a ledger file', () => {
       // Spoil the live read model: the rebuild must not lean on it.
       events.db.exec("UPDATE mon_institution_month SET sums = '{}'; DELETE FROM mon_alert_seen; UPDATE mon_checkpoint SET position = 3");
       await events.close();
-      const result = await rebuildMonitoringFile(file);
+      // This ledger kept its monitor beside the events (onConnection): rebuild it there.
+      const result = await rebuildMonitoringFile(file, file);
       expect([result.events, result.head]).toEqual([head, head]);
       const reopened = new SqliteEventStore({ path: file });
       expect(dump(reopened.db)).toEqual(live);

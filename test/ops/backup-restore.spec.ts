@@ -8,7 +8,11 @@ import * as path from 'node:path';
 import { runAudit } from '../../scripts/audit';
 import { backupLedger, inspectLedger } from '../../scripts/backup';
 import { inUse, restoreLedger } from '../../scripts/restore';
+import Database from 'better-sqlite3';
+import { readModelsFileOf } from '../../src/config/config';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store';
+import type { ReadSide } from '../../src/projections/read-side';
+import { PROJECTION_RUNNER } from '../../src/projections/tokens';
 import { LedgerHarness, registerInstitutions, startLedger } from '../support/ledger-app';
 
 const PERSONS = 12;
@@ -85,7 +89,15 @@ describe('backup and restore (issue 13 item 4)', () => {
 
     const restored = path.join(h.dir, 'restored', 'ledger.db');
     fs.mkdirSync(path.dirname(restored));
+    // Read models of whatever ledger was there before: their checkpoints say nothing of the restored log.
+    const staleReadModels = readModelsFileOf(restored);
+    const stale = new Database(staleReadModels);
+    stale.exec(
+      "CREATE TABLE rm_checkpoint (name TEXT PRIMARY KEY, position INTEGER NOT NULL); INSERT INTO rm_checkpoint VALUES ('persons', 999999)",
+    );
+    stale.close();
     await restoreLedger(backup, restored);
+    expect(fs.existsSync(staleReadModels)).toBe(false);
     const store = new SqliteEventStore({ path: restored });
     try {
       const settled = new Set(
@@ -104,6 +116,18 @@ describe('backup and restore (issue 13 item 4)', () => {
     const out: string[] = [];
     expect(await runAudit(['replay', '--all', '--year', '2023', '--db', restored], (s) => out.push(s))).toBe(0);
     expect(out[out.length - 1]).toBe(`${PERSONS} person(s) replayed for 2023: all hold (0 differences, chains intact)`);
+
+    // The service on the restored ledger (its read side in a worker, as npm start) rebuilds the read models from the log.
+    const again = await startLedger({ dir: path.dirname(restored), env: { LEDGER_READ_SIDE: 'worker' } });
+    try {
+      await again.app.get<ReadSide>(PROJECTION_RUNNER).caughtUp();
+      const year = await again.http.get('/persons/B0/years/2023').set('x-api-key', again.keys.agency);
+      expect(year.body).toEqual(expect.objectContaining({ source: 'projection', throughPosition: contents.headPosition }));
+      const folded = await again.http.get(`/persons/B0/years/2023?asOf=${contents.headPosition}`).set('x-api-key', again.keys.agency);
+      expect(year.body.result).toEqual(folded.body.result);
+    } finally {
+      await again.close();
+    }
   }, 180_000);
 
   it('restore refuses a store the running service has open, and a backup that does not verify', async () => {

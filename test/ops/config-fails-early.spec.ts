@@ -137,6 +137,18 @@ describe('configuration fails early, in one line, before anything is written or 
     expect(fs.readdirSync(cwd)).toEqual(['ledger.db']);
   });
 
+  it('LEDGER_READ_DB is checked as LEDGER_DB is: a directory or a file that is not SQLite is refused, naming the variable', () => {
+    const cwd = fs.mkdtempSync(path.join(dir, 'readdb-'));
+    fs.mkdirSync(path.join(cwd, 'reads'));
+    expect(preflight({ LEDGER_DB: path.join(cwd, 'ledger.db'), LEDGER_READ_DB: path.join(cwd, 'reads') }).problems).toEqual([
+      expect.stringMatching(/^configuration LEDGER_READ_DB=".*reads": is a directory; must be a database file path$/),
+    ]);
+    fs.writeFileSync(path.join(cwd, 'ledger.read.db'), 'not a database, a text file of some length '.repeat(20));
+    expect(preflight({ LEDGER_DB: path.join(cwd, 'ledger.db') }).problems).toEqual([
+      expect.stringMatching(/^configuration LEDGER_READ_DB=".*ledger\.read\.db": is not a SQLite database \(/),
+    ]);
+  });
+
   it('a valid configuration passes', () => {
     const cwd = fs.mkdtempSync(path.join(dir, 'ok-'));
     expect(preflight({ LEDGER_DB: path.join(cwd, 'data/ledger.db') }).problems).toEqual([]);

@@ -16,7 +16,8 @@ import request from 'supertest';
 import { LedgerClient, startLedger } from '../../scripts/ledger-client';
 import { rebuildFile, rebuildReport } from '../../scripts/projections-rebuild';
 import { sealBatch } from '../../src/audit/tamper-chain';
-import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store';
+import Database from 'better-sqlite3';
+import { readModelsFileOf } from '../../src/config/config';
 import type { ReadSideRunner } from '../../src/projections/read-side-runner';
 import { PROJECTION_RUNNER } from '../../src/projections/tokens';
 import { INSTITUTIONS } from '../support/ledger-app';
@@ -40,16 +41,16 @@ const visit = (settlementId: string, occurredAt: string) => ({
 });
 
 const checkpoints = (file: string): Record<string, number> => {
-  const db = new SqliteEventStore({ path: file });
+  const db = new Database(readModelsFileOf(file), { readonly: true });
   try {
     return Object.fromEntries(
-      (db.db.prepare('SELECT name, position FROM rm_checkpoint').all() as Array<{ name: string; position: number }>).map((r) => [
+      (db.prepare('SELECT name, position FROM rm_checkpoint').all() as Array<{ name: string; position: number }>).map((r) => [
         r.name,
         r.position,
       ]),
     );
   } finally {
-    void db.close();
+    db.close();
   }
 };
 

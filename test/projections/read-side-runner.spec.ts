@@ -185,16 +185,16 @@ describe('read-side runner: fed in memory, batched, resilient', () => {
 });
 
 describe('read models beside the embedded store', () => {
-  it('get a connection of their own on the same file, synchronous=NORMAL (no fsync of their own); an in-memory store shares its connection', async () => {
+  it('get a connection of their own on a file of their own (LEDGER_READ_DB), synchronous=NORMAL (no fsync of their own); an in-memory store shares its connection', async () => {
     const { readModelStoreFor } = await import('../../src/projections/projections.module');
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'read-side-'));
     const file = path.join(dir, 'ledger.db');
     const events = new SqliteEventStore({ path: file });
-    const config = { ledgerDb: file, sqliteSynchronous: 'FULL' as const };
+    const config = { readModelsDb: path.join(dir, 'ledger.read.db'), sqliteSynchronous: 'FULL' as const };
     try {
       const rm = readModelStoreFor(events, config);
       expect(rm.db).not.toBe(events.db);
-      expect(rm.db.name).toBe(events.db.name);
+      expect(rm.db.name).toBe(config.readModelsDb);
       expect(rm.db.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
       expect(events.db.pragma('synchronous', { simple: true })).toBe(2); // FULL, untouched
       rm.close();

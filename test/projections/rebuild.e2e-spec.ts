@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import { LedgerClient, startLedger } from '../../scripts/ledger-client';
 import { seedDemo, SeedSummary } from '../../scripts/seed-demo';
 import { rebuildFile } from '../../scripts/projections-rebuild';
-import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store';
+import Database from 'better-sqlite3';
+import { readModelsFileOf } from '../../src/config/config';
 import { PROJECTION_RUNNER } from '../../src/projections/tokens';
 import type { ProjectionRunner } from '../../src/projections/projection-runner';
 import { POLICY_CATALOG } from '../../src/infrastructure/tokens';
@@ -13,7 +14,7 @@ import { upcast } from '../../src/event-store/upcasting';
 import { accountStatement, foldPersonView, rateTimeline, summarizeYear } from '../../src/projections/person-views';
 
 /** Every read-model table, rows in a stable order, for byte comparison. */
-function dumpReadModels(db: SqliteEventStore['db']): Record<string, unknown[]> {
+function dumpReadModels(db: Database.Database): Record<string, unknown[]> {
   const tables = (
     db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'rm_%' ORDER BY name").all() as Array<{ name: string }>
   ).map((t) => t.name);
@@ -29,13 +30,22 @@ describe('projections: live read models, rebuilt from zero, are identical; and a
   let summary: SeedSummary;
   let runner: ProjectionRunner;
   let live: Record<string, unknown[]>;
+  /** The read models' own file beside the ledger (ledger.read.db). */
+  const readFile = <T>(fn: (db: Database.Database) => T): T => {
+    const db = new Database(readModelsFileOf(file));
+    try {
+      return fn(db);
+    } finally {
+      db.close();
+    }
+  };
 
   beforeAll(async () => {
     ledger = await startLedger({ path: file });
     summary = await seedDemo(ledger);
     runner = ledger.app.get(PROJECTION_RUNNER);
     await runner.caughtUp();
-    live = dumpReadModels((ledger.store as SqliteEventStore).db);
+    live = readFile((db) => dumpReadModels(db));
   }, 180_000);
   afterAll(async () => {
     await ledger?.close();
@@ -91,16 +101,11 @@ describe('projections: live read models, rebuilt from zero, are identical; and a
   it('npm run projections:rebuild drops and rebuilds every read model from zero: the result is identical to the live one', async () => {
     await ledger.close();
     // Prove the rebuild really starts from nothing: spoil the live tables first.
-    const spoil = new SqliteEventStore({ path: file });
-    spoil.db.exec("UPDATE rm_person_year SET fund_paid = '999.99'; DELETE FROM rm_account_line; UPDATE rm_checkpoint SET position = 3");
-    await spoil.close();
+    readFile((db) =>
+      db.exec("UPDATE rm_person_year SET fund_paid = '999.99'; DELETE FROM rm_account_line; UPDATE rm_checkpoint SET position = 3"),
+    );
     const result = await rebuildFile(file);
     expect(result.events).toBe(result.head);
-    const reopened = new SqliteEventStore({ path: file });
-    try {
-      expect(dumpReadModels(reopened.db)).toEqual(live);
-    } finally {
-      await reopened.close();
-    }
+    expect(readFile((db) => dumpReadModels(db))).toEqual(live);
   });
 });

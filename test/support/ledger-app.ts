@@ -34,13 +34,17 @@ export interface LedgerHarness {
 
 /** The real service on a fresh embedded store in a temp directory, with keys for every role. */
 export async function startLedger(
-  options: { now?: string; env?: Record<string, string>; wrapStore?: (store: EventStore) => EventStore } = {},
+  options: { now?: string; env?: Record<string, string>; wrapStore?: (store: EventStore) => EventStore; dir?: string } = {},
 ): Promise<LedgerHarness> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ledger-e2e-'));
+  // A given directory is the caller's (a restart on the same files): close() leaves it.
+  const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ledger-e2e-'));
   const config = loadConfig({
     LEDGER_DB: path.join(dir, 'ledger.db'),
     LEDGER_API_KEYS_FILE: path.join(dir, 'keys.json'),
     LOG_LEVEL: 'error',
+    // In process, the suites keep the read side on this thread (settled() and app.get() on the runner itself);
+    // test/read-side-worker/ and the child-process suites (test/crash, test/ops-multi) run the worker, as npm start does.
+    LEDGER_READ_SIDE: 'inline',
     ...options.env,
   });
   const now = new Date(options.now ?? '2023-06-30T12:00:00+08:00');
@@ -64,7 +68,7 @@ export async function startLedger(
     dir,
     async close() {
       await app.close();
-      fs.rmSync(dir, { recursive: true, force: true });
+      if (!options.dir) fs.rmSync(dir, { recursive: true, force: true });
     },
   };
 }
