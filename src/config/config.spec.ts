@@ -63,6 +63,19 @@ describe('configuration from the environment, validated at start', () => {
     );
   });
 
+  it('LEDGER_SQLITE_WRITER: a writer thread by default on a file, inline on :memory: and EventStoreDB; thread refused where there is no file', () => {
+    expect(loadConfig({}).sqliteWriter).toBe('thread');
+    expect(loadConfig({ LEDGER_SQLITE_WRITER: 'inline' }).sqliteWriter).toBe('inline');
+    expect(loadConfig({ LEDGER_DB: ':memory:' }).sqliteWriter).toBe('inline');
+    expect(loadConfig({ EVENTSTORE_CONNECTION_STRING: 'esdb://localhost:2113?tls=false' }).sqliteWriter).toBe('inline');
+    expect(() => loadConfig({ LEDGER_SQLITE_WRITER: 'worker' })).toThrow(
+      /^configuration LEDGER_SQLITE_WRITER="worker": must be one of thread, inline$/,
+    );
+    expect(() => loadConfig({ LEDGER_DB: ':memory:', LEDGER_SQLITE_WRITER: 'thread' })).toThrow(
+      /^configuration LEDGER_SQLITE_WRITER="thread": thread needs the embedded store on a file/,
+    );
+  });
+
   it("LEDGER_READ_DB: the read models' file, beside LEDGER_DB by default; never the events file itself", () => {
     expect(loadConfig({}).readModelsDb).toBe('./data/ledger.read.db');
     expect(loadConfig({ LEDGER_DB: '/srv/ledger/main.sqlite' }).readModelsDb).toBe('/srv/ledger/main.sqlite.read.db');

@@ -20,6 +20,12 @@ export interface LedgerConfig {
   eventstoreConnectionString?: string;
   /** FULL (default): an acknowledged append survives power loss. NORMAL: faster, may lose the last commits on a machine crash. */
   sqliteSynchronous: 'FULL' | 'NORMAL';
+  /**
+   * Where the embedded store commits: 'thread' (a writer thread with its own connection: the
+   * COMMIT's fsync off the HTTP event loop; the default on a file) or 'inline' (on the main
+   * thread; what ':memory:' and EventStoreDB's read-model file use).
+   */
+  sqliteWriter: 'thread' | 'inline';
   /** JSON file of API-key hashes; default beside the database. */
   apiKeysFile: string;
   /** Deployment parameters for the policy packs (values the documents do not give). */
@@ -86,6 +92,15 @@ function readSideOf(env: Env, ledgerDb: string, esdb: string | undefined): 'work
   return mode;
 }
 
+/** LEDGER_SQLITE_WRITER: a writer thread opens the store's file on a connection of its own (no file with ':memory:', no SQLite store with EventStoreDB). */
+function sqliteWriterOf(env: Env, ledgerDb: string, esdb: string | undefined): 'thread' | 'inline' {
+  const fileBacked = ledgerDb !== ':memory:' && !esdb;
+  const writer = oneOf(env, 'LEDGER_SQLITE_WRITER', ['thread', 'inline'] as const, fileBacked ? 'thread' : 'inline');
+  if (writer === 'thread' && !fileBacked)
+    throw new ConfigError('LEDGER_SQLITE_WRITER', "thread needs the embedded store on a file (not ':memory:', not EventStoreDB)", 'thread');
+  return writer;
+}
+
 export function loadConfig(env: Env = process.env): LedgerConfig {
   const rawPort = env.PORT;
   let port = 3000;
@@ -115,6 +130,7 @@ export function loadConfig(env: Env = process.env): LedgerConfig {
     readSide,
     eventstoreConnectionString: esdb === '' ? undefined : esdb,
     sqliteSynchronous: oneOf(env, 'LEDGER_SQLITE_SYNCHRONOUS', ['FULL', 'NORMAL'] as const, 'FULL'),
+    sqliteWriter: sqliteWriterOf(env, ledgerDb, esdb),
     apiKeysFile: env.LEDGER_API_KEYS_FILE && env.LEDGER_API_KEYS_FILE !== '' ? env.LEDGER_API_KEYS_FILE : path.join(dbDir, 'api-keys.json'),
     policyParamsFile:
       env.LEDGER_POLICY_PARAMS && env.LEDGER_POLICY_PARAMS !== ''

@@ -9,7 +9,7 @@ export interface EventStoreConfig {
   ledgerDb: string;
   /** 'FULL' (default) survives power loss; 'NORMAL' may lose the last appends on power loss. */
   sqliteSynchronous?: 'FULL' | 'NORMAL';
-  /** Where the embedded store commits: 'thread' (default) off the event loop, or 'inline' on it. */
+  /** Where the embedded store commits: 'thread' (default, a file only) off the event loop, or 'inline' on it. */
   sqliteWriter?: 'thread' | 'inline';
 }
 

@@ -53,6 +53,7 @@ export class InfrastructureModule implements OnApplicationShutdown {
               ledgerDb: config.ledgerDb,
               eventstoreConnectionString: config.eventstoreConnectionString,
               sqliteSynchronous: config.sqliteSynchronous,
+              sqliteWriter: config.sqliteWriter,
             }),
         },
         {
