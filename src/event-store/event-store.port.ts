@@ -71,9 +71,10 @@ export interface ReadStreamOptions {
   fromRevision?: number;
   maxCount?: number;
   /**
-   * Keep each event's data JSON text exactly as stored, for `storedDataText` (issue 10
-   * item 5: the chain check hashes it instead of re-serialising the parsed data). Adapters
-   * that do not hold the text (EventStoreDB's client parses it) ignore the option.
+   * Keep each event's data and metadata JSON texts exactly as stored, for `storedDataText`
+   * and `storedMetadataText` (issue 10 item 5: the chain check hashes them instead of
+   * re-serialising the parsed event). Adapters that do not hold the texts (EventStoreDB's
+   * client parses them) ignore the option.
    */
   withStoredText?: boolean;
 }
@@ -188,5 +189,20 @@ export function keepStoredDataText(event: NewEvent, text: string): void {
 export function storedDataText(event: NewEvent): string | undefined {
   return Object.prototype.hasOwnProperty.call(event, STORED_DATA_TEXT)
     ? (event as unknown as Record<symbol, string>)[STORED_DATA_TEXT]
+    : undefined;
+}
+
+/** The metadata's JSON text as stored, riding like the data's (read `withStoredText` only: the sealer has none to give). */
+const STORED_METADATA_TEXT = Symbol('storedMetadataText');
+
+/** For adapters: the metadata's JSON text as the row holds it (the chain check hashes it, issue 10 item 5). */
+export function keepStoredMetadataText(event: NewEvent, text: string): void {
+  Object.defineProperty(event, STORED_METADATA_TEXT, { value: text, enumerable: false, configurable: true });
+}
+
+/** The metadata's JSON text as stored, when the event was read `withStoredText` by an adapter that has it. */
+export function storedMetadataText(event: NewEvent): string | undefined {
+  return Object.prototype.hasOwnProperty.call(event, STORED_METADATA_TEXT)
+    ? (event as unknown as Record<symbol, string>)[STORED_METADATA_TEXT]
     : undefined;
 }

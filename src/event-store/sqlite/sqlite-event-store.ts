@@ -10,6 +10,7 @@ import {
   ReadAllOptions,
   ReadStreamOptions,
   keepStoredDataText,
+  keepStoredMetadataText,
   RecordedEvent,
   storedDataText,
   SubscribeOptions,
@@ -534,5 +535,6 @@ function toRecordedWithText(row: EventRow): RecordedEvent {
   event.metadata = JSON.parse(row.metadata);
   Object.defineProperty(event, PARSED_DATA, { value: UNPARSED, writable: true });
   keepStoredDataText(event, row.data);
+  keepStoredMetadataText(event, row.metadata);
   return event;
 }
