@@ -6,14 +6,7 @@
  */
 import fc from 'fast-check';
 import { eventHash, sealBatch, storedEventHash, verifyChain } from '../../src/audit/tamper-chain';
-import {
-  keepStoredDataText,
-  keepStoredMetadataText,
-  NewEvent,
-  RecordedEvent,
-  storedDataText,
-  storedMetadataText,
-} from '../../src/event-store/event-store.port';
+import { keepStoredTexts, NewEvent, RecordedEvent, storedDataText, storedMetadataText } from '../../src/event-store/event-store.port';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store';
 import { referenceStoredEventHash } from './support/stored-event-hash.reference';
 
@@ -56,16 +49,14 @@ function asRead(sealed: NewEvent, revision: number, rewrite: Rewrite): RecordedE
     data: JSON.parse(dataText) as unknown,
     metadata: JSON.parse(metadataText) as RecordedEvent['metadata'],
   };
-  keepStoredDataText(event, dataText);
-  keepStoredMetadataText(event, metadataText);
+  keepStoredTexts(event, { data: dataText, metadata: metadataText });
   return event;
 }
 
 /** The same event and stored texts, its parsed metadata changed in memory only. */
 function withParsedMetadataChanged(e: RecordedEvent): RecordedEvent {
   const copy = { ...e, metadata: { ...e.metadata, changedInMemory: true } };
-  keepStoredDataText(copy, storedDataText(e)!);
-  keepStoredMetadataText(copy, storedMetadataText(e)!);
+  keepStoredTexts(copy, { data: storedDataText(e)!, metadata: storedMetadataText(e)! });
   return copy;
 }
 

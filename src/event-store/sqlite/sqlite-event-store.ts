@@ -9,8 +9,7 @@ import {
   NewEvent,
   ReadAllOptions,
   ReadStreamOptions,
-  keepStoredDataText,
-  keepStoredMetadataText,
+  keepStoredTexts,
   RecordedEvent,
   storedDataText,
   SubscribeOptions,
@@ -534,7 +533,6 @@ function toRecordedWithText(row: EventRow): RecordedEvent {
   Object.defineProperty(event, 'data', LAZY_DATA);
   event.metadata = JSON.parse(row.metadata);
   Object.defineProperty(event, PARSED_DATA, { value: UNPARSED, writable: true });
-  keepStoredDataText(event, row.data);
-  keepStoredMetadataText(event, row.metadata);
+  keepStoredTexts(event, row);
   return event;
 }
