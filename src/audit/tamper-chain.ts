@@ -6,7 +6,7 @@
  * `prevHash` is inside the hashed metadata, the next link breaks too. Pure: no I/O.
  */
 import { createHash } from 'node:crypto';
-import { keepStoredDataText, NewEvent, RecordedEvent, storedDataText } from '../event-store/event-store.port';
+import { keepStoredDataText, NewEvent, RecordedEvent, storedDataText, storedMetadataText } from '../event-store/event-store.port';
 import { canonicalJson, inCanonicalOrder, sha256Hex } from '../policy/canonical-json';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -66,8 +66,7 @@ function sealEach(streamId: string, events: NewEvent[], previous: RecordedEvent 
 
 /** eventHash's text, in pieces around the data's canonical text (no ~4 KB string copy). */
 function hashOverDataText(dataText: string, e: Omit<HashableEvent, 'data'>): string {
-  const rest = `,"metadata":${canonicalJson(e.metadata)},"revision":${JSON.stringify(e.revision)},"streamId":${JSON.stringify(e.streamId)},"type":${JSON.stringify(e.type)}}`;
-  return sha256OfPieces(dataText, rest);
+  return sha256OfPieces(dataText, restOfEventText(canonicalJson(e.metadata), e));
 }
 
 /** SHA-256 state after eventHash's first bytes, copied for each event (cheaper than a new hash each time). */
@@ -98,19 +97,54 @@ function chainHashOf(previous: RecordedEvent): string {
 /**
  * `eventHash(e)`, hashing the data's text as stored when the adapter handed it over
  * (issue 10 item 5: re-serialising ~4 KB of parsed data per event was most of a chain
- * check). The stored text, and the metadata's native serialisation, are canonical when
- * sealBatch wrote them; if their hash matches the recorded one, it is the very text that
- * was hashed at write time (sha256 collision resistance), so the answer is eventHash's.
- * Any other outcome (non-canonical text or metadata, tampered row) is decided by eventHash
- * on the parsed event, as without the text.
+ * check), and the metadata's stored text with its hash member cut out. The stored texts are
+ * canonical when sealBatch wrote them; if their hash matches the recorded one, it is the
+ * very text that was hashed at write time (sha256 collision resistance), so the answer is
+ * eventHash's. Anything else (a non-canonical or tampered row) takes the next way: the
+ * parsed metadata serialised natively, then eventHash on the parsed event.
  */
 export function storedEventHash(e: RecordedEvent): string {
   const dataText = storedDataText(e);
   if (dataText === undefined) return eventHash(e);
+  const { hash } = e.metadata;
+  const metadataText = metadataTextWithoutHash(storedMetadataText(e), hash);
+  if (metadataText !== undefined) {
+    const asStored = sha256OfPieces(dataText, restOfEventText(metadataText, e));
+    if (asStored === hash) return asStored;
+  }
+  return hashOverParsedMetadata(dataText, e);
+}
+
+/** storedEventHash before the metadata's stored text was handed over: the parsed metadata serialised natively. */
+function hashOverParsedMetadata(dataText: string, e: RecordedEvent): string {
   const { hash, ...metadata } = e.metadata;
-  const rest = `,"metadata":${JSON.stringify(metadata)},"revision":${JSON.stringify(e.revision)},"streamId":${JSON.stringify(e.streamId)},"type":${JSON.stringify(e.type)}}`;
-  const asStored = sha256OfPieces(dataText, rest);
+  const asStored = sha256OfPieces(dataText, restOfEventText(JSON.stringify(metadata), e));
   return asStored === hash ? asStored : eventHash(e);
+}
+
+/** eventHash's text after the data: `,"metadata":…,"revision":…,"streamId":…,"type":…}`. */
+function restOfEventText(metadataText: string, e: Pick<HashableEvent, 'revision' | 'streamId' | 'type'>): string {
+  return `,"metadata":${metadataText},"revision":${JSON.stringify(e.revision)},"streamId":${JSON.stringify(e.streamId)},"type":${JSON.stringify(e.type)}}`;
+}
+
+/**
+ * The stored metadata text without its `"hash":"…"` member and one comma beside it: what
+ * JSON.stringify prints for the metadata without `hash` when the stored text is what
+ * JSON.stringify printed for the whole metadata (the adapter stores exactly that). A member
+ * text of JSON.stringify is unique in its object and cannot occur inside a string (its
+ * quotes would be escaped), so a single occurrence is that member; none or several gives
+ * undefined. A text of any other form yields a hash that does not match (storedEventHash
+ * then takes the parsed way), unless whoever wrote the row hashed that very text.
+ */
+function metadataTextWithoutHash(text: string | undefined, hash: unknown): string | undefined {
+  if (text === undefined || typeof hash !== 'string') return undefined;
+  const member = `"hash":${JSON.stringify(hash)}`;
+  const at = text.indexOf(member);
+  if (at < 0 || text.includes(member, at + 1)) return undefined;
+  const end = at + member.length;
+  if (text[at - 1] === ',') return text.slice(0, at - 1) + text.slice(end);
+  if (text[end] === ',') return text.slice(0, at) + text.slice(end + 1);
+  return text.slice(0, at) + text.slice(end);
 }
 
 export type BrokenLinkReason = 'missing_hash' | 'hash_mismatch' | 'prev_hash_mismatch' | 'revision_gap';

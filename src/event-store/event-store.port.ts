@@ -71,9 +71,10 @@ export interface ReadStreamOptions {
   fromRevision?: number;
   maxCount?: number;
   /**
-   * Keep each event's data JSON text exactly as stored, for `storedDataText` (issue 10
-   * item 5: the chain check hashes it instead of re-serialising the parsed data). Adapters
-   * that do not hold the text (EventStoreDB's client parses it) ignore the option.
+   * Keep each event's data and metadata JSON texts exactly as stored, for `storedDataText`
+   * and `storedMetadataText` (issue 10 item 5: the chain check hashes them instead of
+   * re-serialising the parsed event). Adapters that do not hold the texts (EventStoreDB's
+   * client parses them) ignore the option.
    */
   withStoredText?: boolean;
 }
@@ -167,26 +168,42 @@ export interface EventStore {
 export const EVENT_STORE = Symbol('EVENT_STORE');
 
 /**
- * The stored data text (see `withStoredText`) rides on the event as a non-enumerable symbol
+ * The stored texts (see `withStoredText`) ride on the event as a non-enumerable symbol
  * member: the event's shape, its serialisation and its equality stay what they are, and a
  * copy (an upcast, a spread) has no text, as its data may differ. Not a WeakMap side table:
  * V8's minor GC keeps a WeakMap's values alive while their table is old, so every text read
  * survived, was copied and promoted (issue 10 item 5: scavenges 3× slower during a replay).
  */
-const STORED_DATA_TEXT = Symbol('storedDataText');
+const STORED_TEXTS = Symbol('storedTexts');
+
+/** The texts riding on an event: one member for both, so an event read withStoredText keeps V8's fast properties (a fourth defined member made it a dictionary). */
+interface StoredTexts {
+  data: string;
+  metadata?: string;
+}
 
 /**
- * For adapters: the data's JSON text as the row holds it. Also for the sealer, on an event
- * about to be appended: the text the row is to hold (JSON.stringify of its data, which
- * must not change before the append).
+ * For the sealer, on an event about to be appended: the data text the row is to hold
+ * (JSON.stringify of its data, which must not change before the append).
  */
 export function keepStoredDataText(event: NewEvent, text: string): void {
-  Object.defineProperty(event, STORED_DATA_TEXT, { value: text, enumerable: false, configurable: true });
+  keepStoredTexts(event, { data: text });
 }
+
+/** For adapters: the data and metadata JSON texts as the row holds them (the row itself will do). */
+export function keepStoredTexts(event: NewEvent, texts: StoredTexts): void {
+  Object.defineProperty(event, STORED_TEXTS, { value: texts, enumerable: false, configurable: true });
+}
+
+const storedTexts = (event: NewEvent): StoredTexts | undefined =>
+  Object.prototype.hasOwnProperty.call(event, STORED_TEXTS) ? (event as unknown as Record<symbol, StoredTexts>)[STORED_TEXTS] : undefined;
 
 /** The data's JSON text as stored (or to be stored), when the event was read `withStoredText` by an adapter that has it, or sealed with it. */
 export function storedDataText(event: NewEvent): string | undefined {
-  return Object.prototype.hasOwnProperty.call(event, STORED_DATA_TEXT)
-    ? (event as unknown as Record<symbol, string>)[STORED_DATA_TEXT]
-    : undefined;
+  return storedTexts(event)?.data;
+}
+
+/** The metadata's JSON text as stored, when the event was read `withStoredText` by an adapter that has it (the sealer has none to give). */
+export function storedMetadataText(event: NewEvent): string | undefined {
+  return storedTexts(event)?.metadata;
 }

@@ -9,7 +9,7 @@ import {
   NewEvent,
   ReadAllOptions,
   ReadStreamOptions,
-  keepStoredDataText,
+  keepStoredTexts,
   RecordedEvent,
   storedDataText,
   SubscribeOptions,
@@ -502,6 +502,6 @@ function toRecordedWithText(row: EventRow): RecordedEvent {
   Object.defineProperty(event, 'data', LAZY_DATA);
   event.metadata = JSON.parse(row.metadata);
   Object.defineProperty(event, PARSED_DATA, { value: UNPARSED, writable: true });
-  keepStoredDataText(event, row.data);
+  keepStoredTexts(event, row);
   return event;
 }
