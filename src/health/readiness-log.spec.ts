@@ -52,7 +52,14 @@ describe.each(['fastify', 'express'] as const)('a readiness 503 on %s', (adapter
 
   it('answers 503 with the reasons and logs one warning access line, no error', async () => {
     const http = request((await app.getUrl()).replace('[::1]', '127.0.0.1'));
-    expect((await http.get('/health/ready')).status).toBe(200);
+    // Ready once the read side (a worker thread on a file store) has reported its first catch-up.
+    const deadline = Date.now() + 10_000;
+    let status = (await http.get('/health/ready')).status;
+    while (status !== 200 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+      status = (await http.get('/health/ready')).status;
+    }
+    expect(status).toBe(200);
     await app.get<ReadSideRunner>(PROJECTION_RUNNER).stop();
     lines.length = 0;
     const notReady = await http.get('/health/ready').set('x-request-id', 'lb-poll-1');
