@@ -61,9 +61,10 @@ interface PendingAppend extends AppendRequest {
 }
 
 /**
- * Bounds of one group commit. The group is written while the event loop is blocked (the
- * driver is synchronous) and every caller in it waits for the whole group, so an unbounded
- * group under a burst would turn into one long stall and a spike of p99 latency and memory.
+ * Bounds of one group commit. Every caller in a group waits for the whole group (and an
+ * inline writer blocks the event loop while it writes: the driver is synchronous), so an
+ * unbounded group under a burst would turn into one long stall and a spike of p99 latency
+ * and memory (on the writer thread: also one large copy of rows to that thread).
  * 256 appends is several times the concurrency we serve (50–100 connections) so a group
  * normally takes everything pending; 8 MiB is ~2,000 typical settlements (~4 KB), a few
  * milliseconds of sequential WAL write. An append larger than the byte bound goes alone.
