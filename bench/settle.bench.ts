@@ -42,6 +42,8 @@ if (!['worker', 'inline', 'off'].includes(READ_SIDE)) throw new Error(`BENCH_REA
 const READ_SIDE_OFF = READ_SIDE === 'off';
 const STRACE = process.env.BENCH_STRACE === '1';
 /** Offered loads, as fractions of the rate sustained at 50 connections ('' for none). */
+/** Extra node flags for the server process only (e.g. --max-semi-space-size=32), to compare V8 settings. */
+const SERVER_NODE_FLAGS = (process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 const LOAD_FRACTIONS = (process.env.BENCH_LOAD ?? '0.5,0.8').split(',').filter(Boolean).map(Number);
 const INSTITUTION = 'NY-L2';
 
@@ -172,7 +174,7 @@ class Server {
   ) {}
 
   static async start(env: NodeJS.ProcessEnv, straceFile?: string): Promise<Server> {
-    const node = [process.execPath, serverScript(), '--serve'];
+    const node = [process.execPath, ...SERVER_NODE_FLAGS, serverScript(), '--serve'];
     const [command, ...args] = straceFile ? ['strace', '-f', '-c', '-e', 'trace=fsync,fdatasync', '-o', straceFile, ...node] : node;
     const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const url = await new Promise<string>((resolve, reject) => {

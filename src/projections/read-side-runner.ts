@@ -145,10 +145,15 @@ export class ReadSideRunner implements ReadSide {
   /** Stage times are taken during a rebuild only: a reading costs ~4 µs, dear beside a live batch of a few events. */
   private timing = false;
   /**
-   * Committed checkpoints of the projections, read once: this runner is the only writer of
-   * them. Set after each commit; forgotten on any failure (read again from the store).
+   * Committed checkpoints of the projections, read once and set after each commit; forgotten
+   * on any failure and when another writer moved them (read again from the store).
    */
   private readonly positions = new Map<string, number>();
+  /** The read models file's data_version when this runner last compared its checkpoints with it (checkpointsMovedElsewhere). */
+  private fileVersion: number | undefined;
+  /** The last applyBatch applied nothing: the checkpoints had moved elsewhere (read the log again from them). */
+  private droppedBatch = false;
+  private sharingLogged = false;
 
   constructor(
     private readonly events: EventStore,
@@ -213,8 +218,10 @@ export class ReadSideRunner implements ReadSide {
     const faulted: Array<ProjectionFault & { projection: string }> = [];
     const moved = new Map<string, number>();
     const last = batch[batch.length - 1].position;
+    let dropped = false;
     try {
       this.store.transaction(() => {
+        if (this.checkpointsMovedElsewhere()) return (dropped = true);
         for (const p of this.projections) {
           if (this.faults.has(p.name)) continue;
           const sliceStart = this.cpu();
@@ -231,6 +238,15 @@ export class ReadSideRunner implements ReadSide {
       this.positions.clear();
       throw error;
     }
+    this.droppedBatch = dropped;
+    if (dropped) {
+      this.positions.clear();
+      if (!this.sharingLogged)
+        this.log('read side: another read side writes this read models file too; each batch resumes from its checkpoints');
+      this.sharingLogged = true;
+      this.changed();
+      return [];
+    }
     for (const [name, position] of moved) this.positions.set(name, position);
     for (const f of faulted) this.positions.delete(f.projection);
     this.times.commitMs += this.cpu() - batchStart - inSlices;
@@ -238,6 +254,24 @@ export class ReadSideRunner implements ReadSide {
       this.log(`projection ${f.projection} faulted at position ${f.position} (${f.eventType} on ${f.streamId}): ${f.error}`);
     this.changed();
     return faulted;
+  }
+
+  /**
+   * Whether another writer moved the checkpoints this runner remembers: a read side in another
+   * process on the same read models' file (two services on one ledger share LEDGER_READ_DB by
+   * default) or a rebuild elsewhere. Applying a batch from the remembered positions would apply
+   * events twice (accounts, institution months and monitoring add up). Asked inside the batch's
+   * write transaction, so nobody can move them again before the commit; the positions are then
+   * forgotten (read again from the file) and the batch is dropped, to be read again from there.
+   * SQLite's data_version changes only when another connection committed to the file, so a live
+   * batch reads no checkpoint unless someone else wrote.
+   */
+  private checkpointsMovedElsewhere(): boolean {
+    const version = (this.store.stmt('PRAGMA data_version').get() as { data_version: number }).data_version;
+    if (version === this.fileVersion) return false;
+    this.fileVersion = version;
+    for (const [name, remembered] of this.positions) if (this.store.checkpoint(name) !== remembered) return true;
+    return false;
   }
 
   /**
@@ -295,7 +329,7 @@ export class ReadSideRunner implements ReadSide {
       this.times.readMs += this.cpu() - readStart;
       if (page.length === 0) return read;
       await this.withRetry(() => this.applyBatch(page));
-      read += page.length;
+      if (!this.droppedBatch) read += page.length;
       const afterStart = this.cpu();
       await this.runAfterCommits(true);
       this.times.afterCommitMs += this.cpu() - afterStart;
@@ -434,6 +468,7 @@ export class ReadSideRunner implements ReadSide {
         return;
       }
       await this.withRetry(() => this.applyBatch(batch));
+      if (this.droppedBatch) continue;
       await this.runAfterCommits(false);
       // Handed-over events continued the checkpoint: nothing else is known to be pending (the poller looks for other writers).
       if (queued && this.queue.length === 0) {
