@@ -3,6 +3,7 @@
  * 安医保〔2019〕75号, 2020: 60%, no deductible). Errors write nothing.
  */
 import { LedgerHarness, registerInstitutions, startLedger } from '../support/ledger-app';
+import { nanyangEmployee } from '../support/fixtures';
 
 let h: LedgerHarness;
 const EXTRA = [
@@ -208,18 +209,7 @@ describe('issue 16.4 and 16.5: tier by category; family-doctor contracts', () =>
   });
 
   it('a Nanyang employee cannot record a pooled contract (no contract-fee rule): 422', async () => {
-    expect(
-      (
-        await post('/persons', {
-          personId: 'FD-E',
-          scheme: 'employee',
-          category: 'in_service',
-          region: 'nanyang',
-          enrolledOn: '2023-01-01',
-          contributionBase: '6000.00',
-        })
-      ).status,
-    ).toBe(201);
+    expect((await post('/persons', nanyangEmployee('FD-E'))).status).toBe(201);
     const res = await post('/persons/FD-E/family-doctor-contracts', {
       contractId: 'C1',
       institutionCode: 'NY-L1',

@@ -8,6 +8,7 @@ import { money } from '../../src/kernel/money';
 import { FamilyPaymentReconciler } from '../../src/modules/claims/family-payment.reconciler';
 import { PersonStreamWriter } from '../../src/modules/person-writer.service';
 import { LedgerHarness, registerInstitutions, startLedger } from '../support/ledger-app';
+import { nanyangEmployee } from '../support/fixtures';
 
 let h: LedgerHarness;
 /** Appends to fail: each entry lets `pass` appends to its stream through, then fails one. */
@@ -34,19 +35,7 @@ beforeAll(async () => {
     ['PARENT', [{ personId: 'CHILD', relation: 'child' }]],
     ['CHILD', []],
   ] as const) {
-    expect(
-      (
-        await post('/persons', {
-          personId: id,
-          scheme: 'employee',
-          category: 'in_service',
-          region: 'nanyang',
-          enrolledOn: '2023-01-01',
-          contributionBase: '6000.00',
-          relatives,
-        })
-      ).status,
-    ).toBe(201);
+    expect((await post('/persons', nanyangEmployee(id, { relatives: relatives }))).status).toBe(201);
   }
   for (const month of ['2023-01', '2023-02']) expect((await post('/persons/PARENT/account/credits', { month })).status).toBe(201); // 240.00
 });

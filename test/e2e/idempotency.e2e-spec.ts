@@ -8,6 +8,7 @@ import { money } from '../../src/kernel/money';
 import { decideEnrollment } from '../../src/modules/enrollment/enrollment.decide';
 import { PersonStreamWriter } from '../../src/modules/person-writer.service';
 import { LedgerHarness, registerInstitutions, startLedger } from '../support/ledger-app';
+import { nanyangEmployee } from '../support/fixtures';
 
 let h: LedgerHarness;
 const post = (path: string, body: object, key?: string) => {
@@ -15,15 +16,7 @@ const post = (path: string, body: object, key?: string) => {
   return (key ? req.set('Idempotency-Key', key) : req).send(body);
 };
 const get = (path: string) => h.http.get(path).set('x-api-key', h.keys.agency);
-const enrol = (personId: string, relatives: object[] = []) => ({
-  personId,
-  scheme: 'employee',
-  category: 'in_service',
-  region: 'nanyang',
-  enrolledOn: '2023-01-01',
-  contributionBase: '6000.00',
-  relatives,
-});
+const enrol = (personId: string, relatives: object[] = []) => nanyangEmployee(personId, { relatives });
 const visit = (settlementId: string, amount = '200.00', account: object = { source: 'none' }) => ({
   settlementId,
   visitId: `V-${settlementId}`,

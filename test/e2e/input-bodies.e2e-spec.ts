@@ -3,41 +3,17 @@
  * (non-objects, nested arrays, prototype keys, depth), dates lie in the ledger's range,
  * amounts under their ceilings, and nothing is written on any refusal; no 5xx.
  */
-import { LedgerHarness, registerInstitutions, startLedger } from '../support/ledger-app';
+import { INSTITUTIONS, LedgerHarness, registerInstitutions, startLedger } from '../support/ledger-app';
+import { ANYANG_TOWNSHIP, JIAOZUO_LEVEL3, nanyangEmployee } from '../support/fixtures';
 
 const HUGE = '9999999999999.99';
-const JZ = {
-  code: 'JZ-H001',
-  name: '焦作市某三级综合医院',
-  category: 'city_level3_general',
-  level: 'level3',
-  location: 'city',
-  region: 'jiaozuo',
-  designations: ['employee'],
-};
-const AY = {
-  code: 'AY-T001',
-  name: '安阳县某乡镇卫生院',
-  category: 'township_health_centre',
-  level: 'township',
-  location: 'township',
-  region: 'anyang',
-  designations: ['resident'],
-};
 
 describe.each(['fastify', 'express'])('hostile bodies on %s', (adapter) => {
   let h: LedgerHarness;
   beforeAll(async () => {
     h = await startLedger({ env: { LEDGER_HTTP_ADAPTER: adapter } });
-    await registerInstitutions(h, [...(await import('../support/ledger-app')).INSTITUTIONS, JZ, AY]);
-    const enrol = await post('/persons', {
-      personId: 'IN-1',
-      scheme: 'employee',
-      category: 'in_service',
-      region: 'nanyang',
-      enrolledOn: '2023-01-01',
-      contributionBase: '6000.00',
-    });
+    await registerInstitutions(h, [...INSTITUTIONS, JIAOZUO_LEVEL3, ANYANG_TOWNSHIP]);
+    const enrol = await post('/persons', nanyangEmployee('IN-1'));
     expect(enrol.status).toBe(201);
   });
   afterAll(() => h.close());

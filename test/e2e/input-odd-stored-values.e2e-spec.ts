@@ -8,19 +8,13 @@ import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { runAudit } from '../../scripts/audit';
 import { LedgerHarness, registerInstitutions, startLedger } from '../support/ledger-app';
+import { nanyangEmployee } from '../support/fixtures';
 
 let h: LedgerHarness;
 beforeAll(async () => {
   h = await startLedger();
   await registerInstitutions(h);
-  const enrol = await h.http.post('/persons').set('x-api-key', h.keys.agency).send({
-    personId: 'ODD-1',
-    scheme: 'employee',
-    category: 'in_service',
-    region: 'nanyang',
-    enrolledOn: '2023-01-01',
-    contributionBase: '6000.00',
-  });
+  const enrol = await h.http.post('/persons').set('x-api-key', h.keys.agency).send(nanyangEmployee('ODD-1'));
   expect(enrol.status).toBe(201);
   // Written straight to the store, as an older release would have stored it.
   const stream = await h.store.readStream('person-ODD-1');

@@ -4,19 +4,13 @@
  * compared as instants, not as text.
  */
 import { LedgerHarness, registerInstitutions, startLedger } from '../support/ledger-app';
+import { nanyangEmployee } from '../support/fixtures';
 
 let h: LedgerHarness;
 beforeAll(async () => {
   h = await startLedger({ now: '2023-06-30T04:00:00.000Z' });
   await registerInstitutions(h);
-  const enrol = await h.http.post('/persons').set('x-api-key', h.keys.agency).send({
-    personId: 'NOW-1',
-    scheme: 'employee',
-    category: 'in_service',
-    region: 'nanyang',
-    enrolledOn: '2023-01-01',
-    contributionBase: '6000.00',
-  });
+  const enrol = await h.http.post('/persons').set('x-api-key', h.keys.agency).send(nanyangEmployee('NOW-1'));
   expect(enrol.status).toBe(201);
 });
 afterAll(() => h.close());

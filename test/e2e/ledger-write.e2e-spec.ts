@@ -5,6 +5,7 @@
  */
 import { money, sum, fmt } from '../../src/kernel/money';
 import { LedgerHarness, registerInstitutions, startLedger } from '../support/ledger-app';
+import { nanyangEmployee } from '../support/fixtures';
 
 let h: LedgerHarness;
 beforeAll(async () => {
@@ -21,15 +22,6 @@ const post = (path: string, body: unknown, key = agency(), idem?: string) => {
 };
 const get = (path: string, key = agency()) => h.http.get(path).set('x-api-key', key);
 
-const employee = (personId: string, extra: Record<string, unknown> = {}) => ({
-  personId,
-  scheme: 'employee',
-  category: 'in_service',
-  region: 'nanyang',
-  enrolledOn: '2023-01-01',
-  contributionBase: '6000.00',
-  ...extra,
-});
 const visit = (
   settlementId: string,
   institutionCode: string,
@@ -83,16 +75,16 @@ describe('health and docs', () => {
 
 describe('access by API key and role', () => {
   it('401 without a key or with an unknown one', async () => {
-    expect((await h.http.post('/persons').send(employee('A1'))).status).toBe(401);
-    expect((await post('/persons', employee('A1'), 'lk_nope_nope')).status).toBe(401);
+    expect((await h.http.post('/persons').send(nanyangEmployee('A1'))).status).toBe(401);
+    expect((await post('/persons', nanyangEmployee('A1'), 'lk_nope_nope')).status).toBe(401);
   });
 
   it('403 for an auditor writing and for an institution settling at another institution; nothing written', async () => {
     await writesNothing(async () => {
-      const res = await post('/persons', employee('A1'), h.keys.auditor);
+      const res = await post('/persons', nanyangEmployee('A1'), h.keys.auditor);
       expect(res.status).toBe(403);
     });
-    expect((await post('/persons', employee('A1'))).status).toBe(201);
+    expect((await post('/persons', nanyangEmployee('A1'))).status).toBe(201);
     await writesNothing(async () => {
       const res = await post('/persons/A1/visits', visit('S-A1', 'NY-L3', '100.00'), h.keys.institution('NY-L2'));
       expect(res.status).toBe(403);
@@ -106,7 +98,7 @@ describe('access by API key and role', () => {
 
 describe('enrollment, retirement and settlement figures', () => {
   it('settles a level-2 visit: (200 − 30) × 55% = 93.50 with national fields and clause-cited trace', async () => {
-    expect((await post('/persons', employee('B1'))).status).toBe(201);
+    expect((await post('/persons', nanyangEmployee('B1'))).status).toBe(201);
     const res = await post('/persons/B1/visits', {
       ...visit('S-B1', 'NY-L2', '200.00'),
       lines: [
@@ -145,7 +137,7 @@ describe('enrollment, retirement and settlement figures', () => {
   });
 
   it('records RetiredStatusChanged effective the next month; events carry both times', async () => {
-    expect((await post('/persons', employee('B2'))).status).toBe(201);
+    expect((await post('/persons', nanyangEmployee('B2'))).status).toBe(201);
     const res = await post('/persons/B2/retirement', { processedOn: '2023-05-15' });
     expect(res.status).toBe(201);
     expect(res.body.events[0]).toEqual(
@@ -177,7 +169,7 @@ describe('enrollment, retirement and settlement figures', () => {
   });
 
   it('every enrollment endpoint answers 201', async () => {
-    expect((await post('/persons', employee('B3', { relatives: [{ personId: 'B4', relation: 'child' }] }))).status).toBe(201);
+    expect((await post('/persons', nanyangEmployee('B3', { relatives: [{ personId: 'B4', relation: 'child' }] }))).status).toBe(201);
     for (const [path, body] of [
       ['/persons/B3/contribution-base', { contributionBase: '6500.00', effectiveFrom: '2023-07-01' }],
       [
@@ -206,7 +198,7 @@ describe('enrollment, retirement and settlement figures', () => {
 
 describe('idempotency: a retry returns the first result and writes nothing', () => {
   it('the same Idempotency-Key replays the settlement', async () => {
-    expect((await post('/persons', employee('C1'))).status).toBe(201);
+    expect((await post('/persons', nanyangEmployee('C1'))).status).toBe(201);
     const first = await post('/persons/C1/visits', visit('S-C1', 'NY-L2', '300.00'), agency(), 'retry-key-0001');
     expect(first.status).toBe(201);
     expect(first.headers['idempotent-replayed']).toBe('false');
@@ -255,7 +247,7 @@ describe('bad input and refusals write nothing', () => {
       );
     });
     await writesNothing(async () => {
-      const res = await post('/persons', { ...employee('C9'), unexpected: true, enrolledOn: '2023-02-30' });
+      const res = await post('/persons', { ...nanyangEmployee('C9'), unexpected: true, enrolledOn: '2023-02-30' });
       expect(res.status).toBe(400);
       expect(res.body.errors.map((e: any) => `${e.field}:${e.rule}`)).toEqual(
         expect.arrayContaining(['unexpected:whitelistValidation', 'enrolledOn:isLocalDate']),
@@ -277,7 +269,7 @@ describe('bad input and refusals write nothing', () => {
   });
 
   it('422 with reason code and clause: a sibling is not an allowed relative (宛政办〔2022〕42号 第九条)', async () => {
-    expect((await post('/persons', employee('D1', { relatives: [{ personId: 'D2', relation: 'sibling' }] }))).status).toBe(201);
+    expect((await post('/persons', nanyangEmployee('D1', { relatives: [{ personId: 'D2', relation: 'sibling' }] }))).status).toBe(201);
     expect((await post('/persons/D1/account/credits', { month: '2023-01' })).status).toBe(201);
     await writesNothing(async () => {
       const res = await post('/persons/D1/account/family-payments', {
@@ -316,7 +308,7 @@ describe('bad input and refusals write nothing', () => {
       expect(res.body.code).toBe('ACCOUNT_INSUFFICIENT');
     });
     await writesNothing(async () => {
-      const res = await post('/persons', { ...employee('D9'), region: 'atlantis' });
+      const res = await post('/persons', { ...nanyangEmployee('D9'), region: 'atlantis' });
       expect(res.status).toBe(422);
       expect(res.body.code).toBe('NO_POLICY_FOR_REGION');
     });
@@ -325,8 +317,10 @@ describe('bad input and refusals write nothing', () => {
 
 describe("a relative's account pays (FamilyAccountPayment on the holder's stream)", () => {
   it('pays the child’s self-pay from the parent’s account; reversal refunds the parent', async () => {
-    expect((await post('/persons', employee('F-PARENT', { relatives: [{ personId: 'F-CHILD', relation: 'child' }] }))).status).toBe(201);
-    expect((await post('/persons', employee('F-CHILD'))).status).toBe(201);
+    expect((await post('/persons', nanyangEmployee('F-PARENT', { relatives: [{ personId: 'F-CHILD', relation: 'child' }] }))).status).toBe(
+      201,
+    );
+    expect((await post('/persons', nanyangEmployee('F-CHILD'))).status).toBe(201);
     for (const m of ['2023-01', '2023-02']) expect((await post('/persons/F-PARENT/account/credits', { month: m })).status).toBe(201);
     // Parent's balance 240.00. Child's level-2 visit of 200.00: fund 93.50, self-pay 106.50.
     const res = await post(
@@ -381,8 +375,8 @@ describe("a relative's account pays (FamilyAccountPayment on the holder's stream
 
 describe('accounts endpoints', () => {
   it('transfer in and out, payout, inheritance', async () => {
-    expect((await post('/persons', employee('G1'))).status).toBe(201);
-    expect((await post('/persons', employee('G2'))).status).toBe(201);
+    expect((await post('/persons', nanyangEmployee('G1'))).status).toBe(201);
+    expect((await post('/persons', nanyangEmployee('G2'))).status).toBe(201);
     expect(
       (
         await post('/persons/G1/account/transfers', {
@@ -412,7 +406,7 @@ describe('accounts endpoints', () => {
 
 describe('concurrency', () => {
   it('50 concurrent settlements near the cap: the fund never passes 1500; every acknowledged one is recorded once', async () => {
-    expect((await post('/persons', employee('K1'))).status).toBe(201);
+    expect((await post('/persons', nanyangEmployee('K1'))).status).toBe(201);
     // Level-3 visits of 150.00 → (150 − 50) × 50% = 50.00 each; 50 × 50 = 2500 > cap 1500. One visit
     // a day: each charges its own deductible whichever settlements win the races (two visits within
     // 24 hours at one institution share one, 宛政办〔2022〕42号 第五条（一）, and the later would pay 75.00).
@@ -432,7 +426,7 @@ describe('concurrency', () => {
   });
 
   it('50 concurrent account payments never overdraw the account', async () => {
-    expect((await post('/persons', employee('K2'))).status).toBe(201);
+    expect((await post('/persons', nanyangEmployee('K2'))).status).toBe(201);
     expect((await post('/persons/K2/account/credits', { month: '2023-01' })).status).toBe(201); // 120.00
     const results = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>

@@ -5,19 +5,13 @@
  * in service (宛政办〔2022〕42号 第五条): (200 − 30) × 55% = 93.50; cap 1500.00 → 1406.50 left.
  */
 import { LedgerHarness, registerInstitutions, startLedger } from '../support/ledger-app';
+import { nanyangEmployee } from '../support/fixtures';
 
 let h: LedgerHarness;
 beforeAll(async () => {
   h = await startLedger();
   await registerInstitutions(h);
-  const enrol = await h.http.post('/persons').set('x-api-key', h.keys.agency).send({
-    personId: 'SH-1',
-    scheme: 'employee',
-    category: 'in_service',
-    region: 'nanyang',
-    enrolledOn: '2023-01-01',
-    contributionBase: '6000.00',
-  });
+  const enrol = await h.http.post('/persons').set('x-api-key', h.keys.agency).send(nanyangEmployee('SH-1'));
   expect(enrol.status).toBe(201);
 });
 afterAll(() => h.close());

@@ -18,6 +18,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { issueKey } from '../../src/auth/api-keys';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store';
+import { nanyangEmployee } from '../support/fixtures';
 
 jest.setTimeout(180_000);
 
@@ -179,19 +180,7 @@ describe('SIGTERM with 16 clients in flight', () => {
       'setup-inst',
     );
     for (let c = 0; c < CLIENTS; c++) {
-      await must(
-        '/persons',
-        {
-          personId: `P${c}`,
-          scheme: 'employee',
-          category: 'in_service',
-          region: 'nanyang',
-          enrolledOn: '2023-01-01',
-          contributionBase: '6000.00',
-          relatives: [],
-        },
-        `setup-person-${c}`,
-      );
+      await must('/persons', nanyangEmployee(`P${c}`, { relatives: [] }), `setup-person-${c}`);
     }
 
     const outcomes: Outcome[] = [];

@@ -1,14 +1,8 @@
 /** A small ledger for the feed tests: two persons, settlements at two institutions, one reversed. */
 import { LedgerHarness, registerInstitutions } from '../support/ledger-app';
+import { nanyangEmployee } from '../support/fixtures';
 
-export const employee = (personId: string) => ({
-  personId,
-  scheme: 'employee',
-  category: 'in_service',
-  region: 'nanyang',
-  enrolledOn: '2023-01-01',
-  contributionBase: '6000.00',
-});
+export const employee = (personId: string) => nanyangEmployee(personId);
 
 export const visit = (settlementId: string, institutionCode: string, day: string, amount: string) => ({
   settlementId,

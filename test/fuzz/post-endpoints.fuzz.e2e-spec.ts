@@ -13,20 +13,11 @@
 import fc from 'fast-check';
 import { INSTITUTIONS, LedgerHarness, registerInstitutions, startLedger } from '../support/ledger-app';
 import { BadBody, badBodies, Components, NON_OBJECT_BODIES, Schema } from './openapi-bodies';
+import { JIAOZUO_LEVEL3, nanyangEmployee } from '../support/fixtures';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 250);
 const ADAPTERS = (process.env.FUZZ_ADAPTERS ?? 'fastify,express').split(',').filter(Boolean);
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined;
-
-const JZ = {
-  code: 'JZ-H001',
-  name: '焦作市某三级综合医院',
-  category: 'city_level3_general',
-  level: 'level3',
-  location: 'city',
-  region: 'jiaozuo',
-  designations: ['employee'],
-};
 
 /** Existing ids for every path parameter, so that the body is what is tested. */
 const PARAMS: Record<string, string> = { personId: 'FZ-1', settlementId: 'S-FZ-1', code: 'JZ-H001', year: '2024', month: '2024-08' };
@@ -46,15 +37,8 @@ describe.each(ADAPTERS)('fuzzing every POST endpoint on %s', (adapter) => {
 
   beforeAll(async () => {
     h = await startLedger({ env: { LEDGER_HTTP_ADAPTER: adapter } });
-    await registerInstitutions(h, [...INSTITUTIONS, JZ]);
-    const enrol = await h.http.post('/persons').set('x-api-key', h.keys.agency).send({
-      personId: 'FZ-1',
-      scheme: 'employee',
-      category: 'in_service',
-      region: 'nanyang',
-      enrolledOn: '2023-01-01',
-      contributionBase: '6000.00',
-    });
+    await registerInstitutions(h, [...INSTITUTIONS, JIAOZUO_LEVEL3]);
+    const enrol = await h.http.post('/persons').set('x-api-key', h.keys.agency).send(nanyangEmployee('FZ-1'));
     expect(enrol.status).toBe(201);
     const visit = await h.http
       .post('/persons/FZ-1/visits')

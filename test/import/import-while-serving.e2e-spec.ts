@@ -7,6 +7,7 @@ import path from 'node:path';
 import { runImport } from '../../src/import/importer';
 import { LedgerHarness, registerInstitutions, startLedger } from '../support/ledger-app';
 import fs from 'node:fs';
+import { nanyangEmployee } from '../support/fixtures';
 
 let h: LedgerHarness;
 beforeAll(async () => {
@@ -47,18 +48,7 @@ it('imports a year into the file the service is writing, both complete, nothing 
   const file = path.join(h.dir, 'year.jsonl');
   fs.writeFileSync(file, lines.map((l) => JSON.stringify(l)).join('\n'));
   const key = h.keys.agency;
-  expect(
-    (
-      await h.http.post('/persons').set('x-api-key', key).send({
-        personId: 'LIVE',
-        scheme: 'employee',
-        category: 'in_service',
-        region: 'nanyang',
-        enrolledOn: '2023-01-01',
-        contributionBase: '6000.00',
-      })
-    ).status,
-  ).toBe(201);
+  expect((await h.http.post('/persons').set('x-api-key', key).send(nanyangEmployee('LIVE'))).status).toBe(201);
   // The service's settlements start once the importer has written its first line, so both write at once.
   const fire = () =>
     Array.from({ length: 8 }, (_, i) =>

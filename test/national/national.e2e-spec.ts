@@ -5,6 +5,7 @@
  */
 import { beijingTime } from '../../src/national/national.mapping';
 import { LedgerHarness, registerInstitutions, startLedger } from '../support/ledger-app';
+import { nanyangEmployee } from '../support/fixtures';
 
 let h: LedgerHarness;
 let seq = 0;
@@ -13,14 +14,7 @@ const post = (path: string, body: object, key = h.keys.agency) => h.http.post(pa
 const env = (infno: string, input: object, extra: object = {}) => ({ infno, msgid: msgid(), fixmedins_code: 'NY-L2', input, ...extra });
 
 const enrol = async (personId: string) => {
-  const body = {
-    personId,
-    scheme: 'employee',
-    category: 'in_service',
-    region: 'nanyang',
-    enrolledOn: '2023-01-01',
-    contributionBase: '6000.00',
-  };
+  const body = nanyangEmployee(personId);
   expect((await post('/persons', body)).status).toBe(201);
   expect((await post(`/persons/${personId}/account/credits`, { month: '2023-02' })).status).toBe(201);
 };

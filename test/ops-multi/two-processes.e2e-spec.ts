@@ -17,6 +17,7 @@ import { INSTITUTIONS } from '../support/ledger-app';
 import { buildService, client, RunningService, startService } from '../crash/support/service';
 import { visitBody } from '../crash/support/crash-load';
 import { EsdbGrpcTestDouble } from '../doubles/esdb-grpc-double';
+import { nanyangEmployee } from '../support/fixtures';
 
 jest.setTimeout(240_000);
 
@@ -51,15 +52,7 @@ async function scenario(pair: Pair): Promise<void> {
   const [a, b] = pair.http;
   for (const body of INSTITUTIONS) expect((await a.post('/institutions', body)).status).toBe(201);
   // Enrolled through one process, settled through both: B must see A's writes.
-  const person = {
-    personId: PERSON,
-    scheme: 'employee',
-    category: 'in_service',
-    region: 'nanyang',
-    enrolledOn: '2023-01-01',
-    contributionBase: '6000.00',
-    relatives: [],
-  };
+  const person = nanyangEmployee(PERSON, { relatives: [] });
   expect((await a.post('/persons', person)).status).toBe(201);
 
   const answers = await Promise.all(Array.from({ length: SETTLEMENTS }, (_, n) => settle(n % 2 === 0 ? a : b, n)));

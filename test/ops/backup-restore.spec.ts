@@ -14,17 +14,10 @@ import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-stor
 import type { ReadSide } from '../../src/projections/read-side';
 import { PROJECTION_RUNNER } from '../../src/projections/tokens';
 import { LedgerHarness, registerInstitutions, startLedger } from '../support/ledger-app';
+import { nanyangEmployee } from '../support/fixtures';
 
 const PERSONS = 12;
 
-const enrol = (personId: string) => ({
-  personId,
-  scheme: 'employee',
-  category: 'in_service',
-  region: 'nanyang',
-  enrolledOn: '2023-01-01',
-  contributionBase: '6000.00',
-});
 const visit = (settlementId: string, day: number) => ({
   settlementId,
   visitId: `V-${settlementId}`,
@@ -47,7 +40,7 @@ describe('backup and restore (issue 13 item 4)', () => {
           await h.http
             .post('/persons')
             .set('x-api-key', h.keys.agency)
-            .send(enrol(`B${p}`))
+            .send(nanyangEmployee(`B${p}`))
         ).status,
       ).toBe(201);
   }, 120_000);

@@ -12,6 +12,7 @@ import { ApiKeyRing, issueKey, readKeyFile } from '../../src/auth/api-keys';
 import { createApp } from '../../src/bootstrap';
 import { loadConfig } from '../../src/config/config';
 import { TestClock, INSTITUTIONS } from '../support/ledger-app';
+import { nanyangEmployee } from '../support/fixtures';
 
 /** An ID-card-like number (18 characters) used as the person id: it travels in URLs and bodies. */
 const ID_NUMBER = '41130219800101123X';
@@ -74,14 +75,7 @@ describe.each(['fastify', 'express'] as const)('logs and metrics on %s', (adapte
     s = await start(adapter);
     for (const body of INSTITUTIONS)
       expect((await s.http.post('/institutions').set('x-api-key', s.keys.agency).send(body)).status).toBe(201);
-    const enrol = {
-      personId: ID_NUMBER,
-      scheme: 'employee',
-      category: 'in_service',
-      region: 'nanyang',
-      enrolledOn: '2023-01-01',
-      contributionBase: '6000.00',
-    };
+    const enrol = nanyangEmployee(ID_NUMBER);
     expect((await s.http.post('/persons').set('x-api-key', s.keys.agency).send(enrol)).status).toBe(201);
     const settled = await s.http
       .post(`/persons/${ID_NUMBER}/visits`)

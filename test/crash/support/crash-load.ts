@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { issueKey } from '../../../src/auth/api-keys';
 import { INSTITUTIONS } from '../../support/ledger-app';
 import { buildService, client, RunningService, startService } from './service';
+import { nanyangEmployee } from '../../support/fixtures';
 
 export interface SettleRequest {
   personId: string;
@@ -90,15 +91,7 @@ export async function setUpLedger(
 ): Promise<void> {
   for (const body of INSTITUTIONS) expect((await ledger.http.post('/institutions', body)).status).toBe(201);
   for (const p of persons) {
-    const body = {
-      personId: p.personId,
-      scheme: 'employee',
-      category: 'in_service',
-      region: 'nanyang',
-      enrolledOn: '2023-01-01',
-      contributionBase: '6000.00',
-      relatives: p.relatives ?? [],
-    };
+    const body = nanyangEmployee(p.personId, { relatives: p.relatives ?? [] });
     expect((await ledger.http.post('/persons', body)).status).toBe(201);
   }
   for (const [personId, months] of Object.entries(credits)) {

@@ -1,0 +1,44 @@
+/**
+ * Bodies many HTTP tests start from, in one place so that a test says only what is particular
+ * to it. Values are the ones the tests' expected figures were worked out with: change one and
+ * those figures change too.
+ */
+
+/**
+ * `POST /persons` for an in-service employee of Nanyang (宛政办〔2022〕42号 rates for the in
+ * service), enrolled on 2023-01-01 with a contribution base of 6000.00. `extra` adds or
+ * overrides members (relatives, category, enrolledOn…).
+ */
+export function nanyangEmployee(personId: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    personId,
+    scheme: 'employee',
+    category: 'in_service',
+    region: 'nanyang',
+    enrolledOn: '2023-01-01',
+    contributionBase: '6000.00',
+    ...extra,
+  };
+}
+
+/** A Jiaozuo city level-3 general hospital for employees (`POST /institutions`; Jiaozuo's cost base and cycle apply). */
+export const JIAOZUO_LEVEL3 = {
+  code: 'JZ-H001',
+  name: '焦作市某三级综合医院',
+  category: 'city_level3_general',
+  level: 'level3',
+  location: 'city',
+  region: 'jiaozuo',
+  designations: ['employee'],
+};
+
+/** An Anyang township health centre for residents (`POST /institutions`; capitation). */
+export const ANYANG_TOWNSHIP = {
+  code: 'AY-T001',
+  name: '安阳县某乡镇卫生院',
+  category: 'township_health_centre',
+  level: 'township',
+  location: 'township',
+  region: 'anyang',
+  designations: ['resident'],
+};
