@@ -241,6 +241,8 @@ export class ReadSideRunner implements ReadSide {
     this.droppedBatch = dropped;
     if (dropped) {
       this.positions.clear();
+      // What a projection keeps in memory between batches was read from the file before the other writer moved it.
+      for (const p of this.projections) p.discard?.();
       if (!this.sharingLogged)
         this.log('read side: another read side writes this read models file too; each batch resumes from its checkpoints');
       this.sharingLogged = true;

@@ -21,6 +21,27 @@ class Counting implements Projection {
   }
 }
 
+/**
+ * The same count kept in memory between batches, as a projection that caches its rows does:
+ * read once, written back at each flush, forgotten on `discard`.
+ */
+class KeptCounting implements Projection {
+  readonly name = 'counting';
+  readonly tables = ['rm_counted'];
+  readonly schema = new Counting().schema;
+  private kept: number | undefined;
+  apply(_event: RecordedEvent, store: ReadModelStore): void {
+    this.kept = (this.kept ?? counted(store as SqliteReadModelStore)) + 1;
+  }
+  flush(store: ReadModelStore): void {
+    if (this.kept !== undefined)
+      store.stmt('INSERT INTO rm_counted (id, events) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET events = excluded.events').run(this.kept);
+  }
+  discard(): void {
+    this.kept = undefined;
+  }
+}
+
 const counted = (rm: SqliteReadModelStore): number =>
   (rm.db.prepare('SELECT events FROM rm_counted').get() as { events: number } | undefined)?.events ?? 0;
 
@@ -70,6 +91,21 @@ describe('read side: one read models file, two writers', () => {
     expect(await a.catchUp()).toBe(0);
     expect(counted(second)).toBe(10);
     expect([first.checkpoint('counting'), second.checkpoint('counting')]).toEqual([10, 10]);
+  });
+
+  it('state a projection keeps between batches is forgotten when the other writer moved the file, so its figures stay right', async () => {
+    const a = new ReadSideRunner(events, first, [new KeptCounting()]);
+    const b = new ReadSideRunner(events, second, [new KeptCounting()]);
+    await appendN(events, 5, 0);
+    await b.catchUp(); // b keeps 5
+    await appendN(events, 3, 5);
+    expect(await a.catchUp()).toBe(3); // a reads 5 from the file, keeps 8
+    await appendN(events, 2, 8);
+    expect(await b.catchUp()).toBe(2); // from the file's 8, not from the 5 it kept
+    expect(counted(second)).toBe(10);
+    await appendN(events, 1, 10);
+    expect(await a.catchUp()).toBe(1);
+    expect(counted(first)).toBe(11);
   });
 
   it('a runner alone on its file keeps going batch after batch (its own commits do not count as moved)', async () => {
