@@ -74,11 +74,16 @@ export const MONITORING_SCHEMA = `
     person_id TEXT NOT NULL, settlement_id TEXT NOT NULL, correction_id TEXT NOT NULL,
     PRIMARY KEY (person_id, settlement_id, correction_id));`;
 
+/** Institution months kept in memory between batches at most (~1 KB each); beyond, the next batch reads them again. */
+const KEPT_MONTHS = 20_000;
+
 export class MonitoringProjection {
   /**
-   * Institution months read or changed in the current batch (null: no row yet) as running
-   * sums in fen, written back once at `flush`. Every visit adds to its month in O(1) and
-   * judges it on integers (month-tally.ts); a row is parsed and printed once per batch.
+   * Institution months as running sums in fen (null: no row yet), the changed ones written
+   * back once at `flush`. Every visit adds to its month in O(1) and judges it on integers
+   * (month-tally.ts). Kept after `flush` as the committed rows (this projection is their only
+   * writer; issue 10: a month was parsed again in every batch, and its crossings already seen
+   * looked up again): `discard` forgets them whenever the batch that wrote them rolls back.
    */
   private readonly months = new Map<string, MonthTally | null>();
   private readonly changedMonths = new Set<string>();
@@ -91,10 +96,11 @@ export class MonitoringProjection {
     this.personMayCross = (visits) => person.some((t) => countAbove(visits, t));
   }
 
-  /** Writes the institution months changed in this batch (inside the batch's savepoint). */
+  /** Writes the institution months changed in this batch (inside the batch's savepoint); keeps the months in memory, bounded. */
   flush(store: ReadModelStore): void {
     for (const key of this.changedMonths) writeMonthSums(store, this.months.get(key)!.sums());
-    this.discard();
+    this.changedMonths.clear();
+    if (this.months.size > KEPT_MONTHS) this.months.clear();
   }
 
   discard(): void {

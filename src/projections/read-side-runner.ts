@@ -229,6 +229,8 @@ export class ReadSideRunner implements ReadSide {
       });
     } catch (error) {
       this.positions.clear();
+      // The whole batch rolled back: state a projection kept past its flush is not in the store.
+      for (const p of this.projections) p.discard?.();
       throw error;
     }
     for (const [name, position] of moved) this.positions.set(name, position);
@@ -550,6 +552,7 @@ export class ReadSideRunner implements ReadSide {
         this.store.exec(p.schema);
         this.store.setCheckpoint(p.name, 0);
         this.faults.delete(p.name);
+        p.discard?.();
       }
     });
     this.changed();
