@@ -9,8 +9,8 @@
  * Then the replay of one person-year vs a raw `readStream` of the same stream.
  *
  * Data: the demo ledger (scripts/seed-demo.ts, written through the HTTP API) is the
- * template. Its streams are copied (ids suffixed) until the log holds the requested
- * number of events, bulk-inserted into the adapter's table in big transactions with the
+ * template. Its streams are copied (ids suffixed, and the person ids the events name with
+ * them: each copy's person-years are its own) until the log holds the requested number of events, bulk-inserted into the adapter's table in big transactions with the
  * template's data JSON reused (generating 1M events takes seconds, not minutes). The
  * first copy is sealed for real (the replay subject: its hash chain verifies); later
  * copies carry hash fields of the real size but not recomputed (rebuild never reads them).
@@ -55,13 +55,38 @@ export async function templateStreams(): Promise<Map<string, RecordedEvent[]>> {
   return streams;
 }
 
+/** An event's data JSON cut after each person id it names: copy n gets "-cn" there, as its stream ids do. */
+interface CopyText {
+  parts: string[];
+  of(copy: number): string;
+}
+
+/** The template's person ids, quoted as they stand in the events' JSON. */
+function quotedPersonIds(streams: Map<string, RecordedEvent[]>): RegExp {
+  const ids = [...streams.keys()].filter((s) => s.startsWith('person-')).map((s) => s.slice('person-'.length));
+  return new RegExp(`"(${ids.map((id) => id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})"`, 'g');
+}
+
+function copyText(json: string, personIds: RegExp): CopyText {
+  const parts: string[] = [];
+  let from = 0;
+  for (const m of json.matchAll(personIds)) {
+    const beforeClosingQuote = m.index + m[0].length - 1;
+    parts.push(json.slice(from, beforeClosingQuote));
+    from = beforeClosingQuote;
+  }
+  parts.push(json.slice(from));
+  return { parts, of: (copy) => (parts.length === 1 ? json : parts.join(`-c${copy}`)) };
+}
+
 /** Fills `file` with `target` events: copies of the template streams, 20,000 rows per transaction. */
 export function generateLog(file: string, streams: Map<string, RecordedEvent[]>, target: number): void {
   const t0 = process.hrtime.bigint();
   const store = new SqliteEventStore({ path: file, synchronous: 'OFF' as 'NORMAL' });
   const insert = store.db.prepare('INSERT INTO events (stream_id, revision, event_id, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)');
-  const dataJson = new Map<RecordedEvent, string>();
-  for (const events of streams.values()) for (const e of events) dataJson.set(e, JSON.stringify(e.data));
+  const dataJson = new Map<RecordedEvent, CopyText>();
+  const personIds = quotedPersonIds(streams);
+  for (const events of streams.values()) for (const e of events) dataJson.set(e, copyText(JSON.stringify(e.data), personIds));
   const fakeHash = 'f'.repeat(64);
   let written = 0;
   let id = 0;
@@ -77,14 +102,15 @@ export function generateLog(file: string, streams: Map<string, RecordedEvent[]>,
       const fresh = events.slice(0, target - written).map((e) => ({
         id: `00000000-0000-4000-9000-${(++id).toString(16).padStart(12, '0')}`,
         type: e.type,
-        data: e.data,
+        // Copies of a person name their own person (PersonEnrolled's personId, a relative's id), as the stream id does.
+        data: dataJson.get(e)!.parts.length > 1 ? (JSON.parse(dataJson.get(e)!.of(copy)) as unknown) : e.data,
         metadata: { ...e.metadata },
       }));
       const sealed = copy === 0 && copyId.startsWith('person-');
       const batch = sealed ? sealBatch(copyId, fresh, undefined) : fresh;
       batch.forEach((e, revision) => {
         const metadata = sealed || !('hash' in e.metadata) ? e.metadata : { ...e.metadata, prevHash: fakeHash, hash: fakeHash };
-        rows.push([copyId, revision, e.id, e.type, dataJson.get(events[revision])!, JSON.stringify(metadata)]);
+        rows.push([copyId, revision, e.id, e.type, dataJson.get(events[revision])!.of(copy), JSON.stringify(metadata)]);
       });
       written += batch.length;
       if (rows.length >= 20_000) flush();

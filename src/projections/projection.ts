@@ -19,7 +19,10 @@ export interface Projection {
    * and before the checkpoint moves, so the result is the same as writing after each event.
    */
   flush?(store: ReadModelStore): void;
-  /** Optional: forgets what was deferred (the savepoint that held it rolled back). */
+  /**
+   * Optional: forgets what was deferred, and any state kept in memory past `flush` (the
+   * savepoint or the batch transaction that held it rolled back, or the tables were dropped).
+   */
   discard?(): void;
 }
 

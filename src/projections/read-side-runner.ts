@@ -236,6 +236,8 @@ export class ReadSideRunner implements ReadSide {
       });
     } catch (error) {
       this.positions.clear();
+      // The whole batch rolled back: state a projection kept past its flush is not in the store.
+      for (const p of this.projections) p.discard?.();
       throw error;
     }
     this.droppedBatch = dropped;
@@ -587,6 +589,7 @@ export class ReadSideRunner implements ReadSide {
         this.store.exec(p.schema);
         this.store.setCheckpoint(p.name, 0);
         this.faults.delete(p.name);
+        p.discard?.();
       }
     });
     this.changed();

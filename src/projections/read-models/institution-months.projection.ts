@@ -34,6 +34,9 @@ export interface MonthAdjustments {
   policyScopeCost: string;
 }
 
+/** Month rows kept in memory between batches at most (~200 bytes each); beyond, the next batch reads them again. */
+const KEPT_MONTHS = 20_000;
+
 /**
  * Institution totals by month, from the VisitSettled decisions on the person streams. A
  * reversed settlement leaves the month (its visit, cost and fund due no longer count).
@@ -63,7 +66,11 @@ export class InstitutionMonthsProjection implements Projection {
       PRIMARY KEY (person_id, position));
     CREATE INDEX IF NOT EXISTS rm_institution_adjustment_month ON rm_institution_adjustment (institution_code, month);`;
 
-  /** Month rows read or changed in the current batch (null: no row yet); the changed ones are written once, at `flush`. */
+  /**
+   * Month rows (null: no row yet); the changed ones are written once, at `flush`. Kept after
+   * `flush` as the committed rows (this projection is their only writer; issue 10: each batch
+   * read and parsed them again); `discard` forgets them when the batch that wrote them rolls back.
+   */
   private readonly months = new Map<string, MonthRow | null>();
   private readonly changed = new Set<string>();
 
@@ -75,7 +82,8 @@ export class InstitutionMonthsProjection implements Projection {
       const r = this.months.get(key)!;
       upsert.run(r.code, r.month, r.visits, fenText(r.total), fenText(r.scope), fenText(r.fund));
     }
-    this.discard();
+    this.changed.clear();
+    if (this.months.size > KEPT_MONTHS) this.months.clear();
   }
 
   discard(): void {

@@ -44,6 +44,12 @@ export class PersonsProjection implements Projection {
   private readonly dirtyYears = new Map<string, Set<number>>();
   /** Each touched person's last event position in the batch: rm_person.last_position written once at `flush`. */
   private readonly lastPositions = new Map<string, number>();
+  /**
+   * Settlement rows written in this batch, as written: `flush` summarises their years from
+   * these objects instead of parsing the rows again (issue 10: most of a rebuild's person-years
+   * are summarised in the batch that wrote their visits).
+   */
+  private readonly written = new Map<string, VisitRecord>();
 
   constructor(private readonly packs: PackSource) {}
 
@@ -56,11 +62,19 @@ export class PersonsProjection implements Projection {
       if (profile) for (const year of years) this.writeYear(store, profile, year);
     }
     this.dirtyYears.clear();
+    this.written.clear();
   }
 
   discard(): void {
     this.dirtyYears.clear();
     this.lastPositions.clear();
+    this.written.clear();
+  }
+
+  /** Writes a settlement row's record (inserted or updated by the caller's statement) and remembers it for `flush`. */
+  private wrote(record: VisitRecord): string {
+    this.written.set(settlementKey(record.personId, record.settlementId), record);
+    return JSON.stringify(record);
   }
 
   private markYear(personId: string, year: number): void {
@@ -98,7 +112,7 @@ export class PersonsProjection implements Projection {
           .stmt(
             'INSERT INTO rm_person_visit (person_id, settlement_id, year, record, position, reversed_position) VALUES (?, ?, ?, ?, ?, NULL)',
           )
-          .run(personId, record.settlementId, record.year, JSON.stringify(record), record.position);
+          .run(personId, record.settlementId, record.year, this.wrote(record), record.position);
         this.touch(personId, event.position, record.year);
         return;
       }
@@ -115,7 +129,7 @@ export class PersonsProjection implements Projection {
         };
         store
           .stmt('UPDATE rm_person_visit SET record = ?, reversed_position = ? WHERE person_id = ? AND settlement_id = ?')
-          .run(JSON.stringify(record), event.position, personId, settlementId);
+          .run(this.wrote(record), event.position, personId, settlementId);
         this.touch(personId, event.position, row.year);
         return;
       }
@@ -138,7 +152,7 @@ export class PersonsProjection implements Projection {
     addAdjustment(visits, event);
     store
       .stmt('UPDATE rm_person_visit SET record = ? WHERE person_id = ? AND settlement_id = ?')
-      .run(JSON.stringify(visits[0]), personId, settlementId);
+      .run(this.wrote(visits[0]), personId, settlementId);
     this.touch(personId, event.position, row.year);
   }
 
@@ -148,7 +162,7 @@ export class PersonsProjection implements Projection {
   }
 
   private writeYear(store: ReadModelStore, profile: PersonProfile, year: number): void {
-    const view = summarizeYear(this.packs, profile, readVisits(store, profile.personId, year), year);
+    const view = summarizeYear(this.packs, profile, readVisits(store, profile.personId, year, this.written), year);
     store
       .stmt(
         'INSERT INTO rm_person_year (person_id, year, fund_paid, cap_in_force, cap_remaining, view) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(person_id, year) DO UPDATE SET fund_paid = excluded.fund_paid, cap_in_force = excluded.cap_in_force, cap_remaining = excluded.cap_remaining, view = excluded.view',
@@ -171,11 +185,19 @@ export function readProfile(store: ReadModelStore, personId: string): PersonProf
   return row ? (JSON.parse(row.profile) as PersonProfile) : undefined;
 }
 
-export function readVisits(store: ReadModelStore, personId: string, year: number): VisitRecord[] {
+const settlementKey = (personId: string, settlementId: string): string => `${personId}\u0000${settlementId}`;
+
+/** The person-year's settlement rows in log order; `written`: records known as written (by person and settlement), not parsed again. */
+export function readVisits(
+  store: ReadModelStore,
+  personId: string,
+  year: number,
+  written?: ReadonlyMap<string, VisitRecord>,
+): VisitRecord[] {
   const rows = store
-    .stmt('SELECT record FROM rm_person_visit WHERE person_id = ? AND year = ? ORDER BY position')
-    .all(personId, year) as Array<{ record: string }>;
-  return rows.map((r) => JSON.parse(r.record) as VisitRecord);
+    .stmt('SELECT settlement_id, record FROM rm_person_visit WHERE person_id = ? AND year = ? ORDER BY position')
+    .all(personId, year) as Array<{ settlement_id: string; record: string }>;
+  return rows.map((r) => written?.get(settlementKey(personId, r.settlement_id)) ?? (JSON.parse(r.record) as VisitRecord));
 }
 
 /** The stored year, or (for a year without settlements) the summary of no visits. */
