@@ -97,7 +97,12 @@ function storedTexts(): { texts: string[]; settled: Array<VisitSettled['data']> 
   for (const v of VISITS) {
     const state = foldPerson(events.map((e, revision) => ({ ...e, revision })));
     const decided = decideClaims(command(v), state);
-    const fresh: NewEvent[] = decided.map((e, i) => ({ id: `${v.id}-${i}`, type: e.type, data: e.data, metadata: { recordedAt: v.at } }));
+    const fresh: NewEvent[] = decided.map((e, i) => ({
+      id: `${v.id}-${i}`,
+      type: e.type,
+      data: e.data,
+      metadata: { schemaVersion: 1, recordedAt: v.at },
+    }));
     for (const sealed of sealBatchWithText('person-P1', fresh, undefined)) {
       texts.push(storedDataText(sealed)!);
       settled.push(sealed.data as VisitSettled['data']);
@@ -114,10 +119,10 @@ describe('stored text of a settlement (issue 10: canonical order at the source)'
     settled.forEach((data, i) => expect(texts[i]).toBe(referenceCanonicalJson(data)));
   });
 
-  test('sealing keeps the decision as the engine built it (no copy)', () => {
-    const decided = decideClaims(command(VISITS[0]), foldPerson(start.map((e, revision) => ({ ...e, revision }))));
-    const decision = (decided[0] as VisitSettled).data.decision;
-    expect(inCanonicalOrder(decision)).toBe(decision);
+  test('sealing keeps the decision, year-to-date and account as the decider built them (no copy)', () => {
+    const decided = decideClaims(command(VISITS[3]), foldPerson(start.map((e, revision) => ({ ...e, revision }))));
+    const { decision, yearToDate, account } = (decided[0] as VisitSettled).data;
+    for (const built of [decision, yearToDate, account]) expect(inCanonicalOrder(built)).toBe(built);
   });
 
   test('the stored texts are byte for byte those written before the change (digest taken at 0ef5a24)', () => {

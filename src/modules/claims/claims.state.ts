@@ -135,12 +135,13 @@ export function yearToDate(
   paid: PaidInYear = paidInYear(state.settlements, year),
 ): YearToDate {
   const charged = window ? chargesAround(state, window) : state.settlements.filter((s) => livePaymentOf(s, year) && s.deductibleCharged);
+  // Members in canonical key order: VisitSettled records it as built (issue 10: sealing does not copy it).
   return {
-    year,
-    fundPaid: paid.fundPaid,
+    deductibleCharges: charged.map((s) => ({ at: s.occurredAt, institutionCode: s.institutionCode, visitId: s.visitId })),
     deductibleMet: paid.deductibleMet,
-    deductibleCharges: charged.map((s) => ({ institutionCode: s.institutionCode, at: s.occurredAt, visitId: s.visitId })),
     ...(window ? { deductibleWindow: { around: window.around, hours: window.hours } } : {}),
+    fundPaid: paid.fundPaid,
+    year,
   };
 }
 
