@@ -109,8 +109,12 @@ function perVisitInputs(
   standard: Dec,
   chargedWithinWindowOn: string | null,
 ): TraceEntry['inputs'] {
-  const common = { chargedWithinWindowOn, level: tier, mode: ded.mode, policyScope: c.show(policyScope), standard: c.show(standard) };
+  const level = tier;
+  const { mode, windowHours } = ded;
+  const scope = c.show(policyScope);
+  const shown = c.show(standard);
+  // Two literals, not a spread of a common part: this runs for most decisions.
   return ded.window === 'either_side'
-    ? { ...common, window: 'either_side', windowHours: ded.windowHours }
-    : { ...common, windowHours: ded.windowHours };
+    ? { chargedWithinWindowOn, level, mode, policyScope: scope, standard: shown, window: 'either_side', windowHours }
+    : { chargedWithinWindowOn, level, mode, policyScope: scope, standard: shown, windowHours };
 }
