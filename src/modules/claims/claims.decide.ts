@@ -102,10 +102,22 @@ export function settleVisit(cmd: SettleVisitCommand, state: PersonState): Claims
   }
   const input = adjudicationInput(cmd, state);
   const decision = adjudicate(input, cmd.pack);
-  const { familyPayment, historical } = cmd.data;
-  // Members in canonical key order, as stored (issue 10: sealing keeps the event uncopied).
-  const data: VisitSettled['data'] = {
-    account: input.account,
+  return [{ type: 'VisitSettled', data: settledData(cmd, input, decision) }];
+}
+
+/**
+ * VisitSettled's data, members in canonical key order as stored (issue 10: sealing keeps the
+ * event uncopied). The usual settlement is one literal: a spread amid members builds the
+ * object the slow way, so only a family payment or an imported settlement takes that way.
+ */
+function settledData(cmd: SettleVisitCommand, input: AdjudicationInput, decision: Decision): VisitSettled['data'] {
+  const { familyPayment, historical, institution, settlementId, visit } = cmd.data;
+  const { account, yearToDate } = input;
+  const policyVersion = decision.policy.version;
+  if (familyPayment === undefined && historical === undefined)
+    return { account, decision, institution, policyVersion, settlementId, visit, yearToDate };
+  return {
+    account,
     decision,
     ...(familyPayment
       ? {
@@ -113,13 +125,12 @@ export function settleVisit(cmd: SettleVisitCommand, state: PersonState): Claims
         }
       : {}),
     ...(historical ? { historical } : {}),
-    institution: cmd.data.institution,
-    policyVersion: decision.policy.version,
-    settlementId: cmd.data.settlementId,
-    visit: cmd.data.visit,
-    yearToDate: input.yearToDate,
+    institution,
+    policyVersion,
+    settlementId,
+    visit,
+    yearToDate,
   };
-  return [{ type: 'VisitSettled', data }];
 }
 
 /** Reversal within the window restores the cap usage and the account payments. */
