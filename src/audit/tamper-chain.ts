@@ -48,8 +48,8 @@ function sealEach(streamId: string, events: NewEvent[], previous: RecordedEvent 
   let prevHash = previous ? chainHashOf(previous) : GENESIS_HASH;
   let revision = previous ? previous.revision + 1 : 0;
   return events.map((event) => {
-    const metadata = { ...event.metadata, prevHash };
-    delete (metadata as Record<string, unknown>).hash;
+    const keys = sealedMetadataKeys(event.metadata);
+    const metadata = metadataInOrder(keys, event.metadata, prevHash);
     // Stored in canonical key order (same JSON value, same hash): reading it back, the
     // chain check and replay serialise it without copying it (canonical-json.ts).
     const data = inCanonicalOrder(event.data);
@@ -58,10 +58,44 @@ function sealEach(streamId: string, events: NewEvent[], previous: RecordedEvent 
     const hash = dataText === undefined ? eventHash(unsealed) : hashOverDataText(dataText, unsealed);
     prevHash = hash;
     revision += 1;
-    const sealed = { ...event, data, metadata: inCanonicalOrder({ ...metadata, hash }) as NewEvent['metadata'] };
+    const sealed = { ...event, data, metadata: withHash(keys, metadata, hash) };
     if (dataText !== undefined) keepStoredDataText(sealed, dataText);
     return sealed;
   });
+}
+
+/**
+ * The sealed metadata's keys (the event's, `prevHash` and `hash`) in sorted order, so that
+ * both metadata objects below are built in canonical order, without a spread, a `delete`
+ * and a sorted copy each (issue 10, request path).
+ */
+function sealedMetadataKeys(metadata: NewEvent['metadata']): string[] {
+  const keys = Object.keys(metadata);
+  if (!Object.prototype.hasOwnProperty.call(metadata, 'prevHash')) keys.push('prevHash');
+  if (!Object.prototype.hasOwnProperty.call(metadata, 'hash')) keys.push('hash');
+  return keys.sort();
+}
+
+/** The metadata that is hashed: the event's without `hash`, with `prevHash`, in canonical order (undefined members dropped). */
+function metadataInOrder(keys: string[], given: NewEvent['metadata'], prevHash: string): NewEvent['metadata'] {
+  const out: Record<string, unknown> = {};
+  for (const key of keys) {
+    if (key === 'hash') continue;
+    const value = key === 'prevHash' ? prevHash : inCanonicalOrder(given[key]);
+    if (value !== undefined) out[key] = value;
+  }
+  // Keys inserted sorted give canonical order: the engine enumerates array-index keys first, ascending, as the canonical copy does.
+  return out as NewEvent['metadata'];
+}
+
+/** The sealed metadata: the hashed one with `hash` in its place. */
+function withHash(keys: string[], metadata: NewEvent['metadata'], hash: string): NewEvent['metadata'] {
+  const out: Record<string, unknown> = {};
+  for (const key of keys) {
+    const value = key === 'hash' ? hash : metadata[key];
+    if (value !== undefined) out[key] = value;
+  }
+  return out as NewEvent['metadata'];
 }
 
 /** eventHash's text, in pieces around the data's canonical text (no ~4 KB string copy). */

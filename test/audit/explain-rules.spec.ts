@@ -9,12 +9,13 @@ import { RULES } from '../../src/audit/explain';
 
 const STEPS = path.resolve(__dirname, '../../src/policy/engine/steps');
 
-/** The step names the engine writes: `step: '…'` literals and eligibilityStep(c, '…') calls. */
+/** The step names the engine writes: `step: '…'` literals, traceStep(c, '…') and eligibilityStep(c, '…') calls. */
 function tracedSteps(): string[] {
   const names = new Set<string>();
   for (const file of fs.readdirSync(STEPS).filter((f) => f.endsWith('.ts') && !f.endsWith('.spec.ts'))) {
     const text = fs.readFileSync(path.join(STEPS, file), 'utf8');
     for (const m of text.matchAll(/step: '([A-Za-z.]+)'/g)) names.add(m[1]);
+    for (const m of text.matchAll(/traceStep\(\s*c,\s*'([A-Za-z.]+)'/g)) names.add(m[1]);
     for (const m of text.matchAll(/eligibilityStep\(\s*c,\s*'([A-Za-z]+)'/g)) names.add(`eligibility.${m[1]}`);
   }
   return [...names].sort();

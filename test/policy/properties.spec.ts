@@ -5,6 +5,8 @@ import { adjudicate } from '../../src/policy/engine/adjudicate';
 import type { AdjudicationInput, BillLine, CostKind, Decision, InstitutionLevel, MedType, YearToDate } from '../../src/policy/engine/types';
 import { SCHEME_CATEGORIES, type CityPack } from '../../src/policy/pack.types';
 import { cityPack } from './helpers';
+import { inCanonicalOrder } from '../../src/policy/canonical-json';
+import { referenceCanonicalJson } from '../audit/support/canonical-json.reference';
 
 const RUNS = 1000;
 const PACKS: Array<{ id: string; year: number; firstDay: string }> = [
@@ -156,6 +158,19 @@ const AMOUNT_KEYS = [
 ] as const;
 
 describe('adjudication invariants', () => {
+  // Issue 10: the engine builds every decision object in canonical key order, so sealing a
+  // settlement stores the decision as built (uncopied); its text is the reference canonical JSON.
+  test('a decision is built in canonical key order: sealing keeps it uncopied, its text is the canonical JSON', () => {
+    fc.assert(
+      fc.property(oneVisit, ({ input, pack }) => {
+        const r = adjudicate(input, pack);
+        expect(inCanonicalOrder(r)).toBe(r);
+        expect(JSON.stringify(r)).toBe(referenceCanonicalJson(r));
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
   test('the parts add up exactly to the total, and the national identities hold', () => {
     fc.assert(
       fc.property(oneVisit, ({ input, pack }) => {

@@ -9,7 +9,7 @@ import { InvalidInput, PolicyRefusal } from '../../kernel/errors';
 import type { PolicyPack } from '../../policy/catalog';
 import { cite, type Cited, ledgerRule } from '../../policy/citation';
 import { adjudicate } from '../../policy/engine/adjudicate';
-import type { AccountRequest, Decision, InstitutionFacts, VisitFacts } from '../../policy/engine/types';
+import type { AccountRequest, AdjudicationInput, Decision, InstitutionFacts, VisitFacts } from '../../policy/engine/types';
 import { personFacts } from '../enrollment/enrollment.state';
 import type { PersonState } from '../person-stream';
 import type { ClaimsEvent, HistoricalSettlement, VisitSettled } from './claims.events';
@@ -58,21 +58,30 @@ export function packDeductibleWindow(pack: PolicyPack, occurredAt: string): Dedu
 
 /** The adjudication a settlement would get, without writing (national 2206 pre-settlement). */
 export function preSettle(cmd: SettleVisitCommand, state: PersonState): Decision {
+  return adjudicate(adjudicationInput(cmd, state), cmd.pack);
+}
+
+/** What the engine is given for a settlement; its year-to-date and account are recorded with it. */
+function adjudicationInput(cmd: SettleVisitCommand, state: PersonState): AdjudicationInput {
   if (!state.enrollment.personId) throw new PolicyRefusal('NOT_ENROLLED', ledgerRule('person-enrolled'), 'the person was never enrolled');
   const visitDate = shanghaiDate(cmd.data.visit.occurredAt);
   // Instants, not strings: '+08:00' and 'Z' spellings of times do not sort as text (issue 11 item 1).
   if (isBeforeInstant(cmd.data.visit.settledAt, cmd.data.visit.occurredAt))
     throw new InvalidInput('visit.occurredAt', 'must not be after the settlement time');
   const year = Number(visitDate.slice(0, 4));
-  return adjudicate(
-    {
-      visit: { ...cmd.data.visit, institution: cmd.data.institution },
-      person: personFacts(state.enrollment),
-      yearToDate: yearToDate(state.claims, year, deductibleWindow(cmd)),
-      account: cmd.data.account.source === 'own' ? { ...cmd.data.account, balance: state.account.balance } : cmd.data.account,
-    },
-    cmd.pack,
-  );
+  const { account } = cmd.data;
+  return {
+    visit: { ...cmd.data.visit, institution: cmd.data.institution },
+    person: personFacts(state.enrollment),
+    yearToDate: yearToDate(state.claims, year, deductibleWindow(cmd)),
+    account: account.source === 'own' ? withBalance(account, state.account.balance) : account,
+  };
+}
+
+/** The account request with the balance seen; `balance` first, as in canonical order (the stored event is not copied, issue 10). */
+function withBalance(account: AccountRequest, balance: string): AccountRequest {
+  const { balance: _requested, ...rest } = account;
+  return { balance, ...rest };
 }
 
 export function settleVisit(cmd: SettleVisitCommand, state: PersonState): ClaimsEvent[] {
@@ -91,19 +100,37 @@ export function settleVisit(cmd: SettleVisitCommand, state: PersonState): Claims
       `visit ${cmd.data.visit.visitId} is already settled as ${sameVisit.settlementId}`,
     );
   }
-  const decision = preSettle(cmd, state);
-  const data: VisitSettled['data'] = {
-    settlementId: cmd.data.settlementId,
-    visit: cmd.data.visit,
-    institution: cmd.data.institution,
-    yearToDate: yearToDate(state.claims, decision.year, deductibleWindow(cmd)),
-    account: cmd.data.account.source === 'own' ? { ...cmd.data.account, balance: state.account.balance } : cmd.data.account,
-    ...(cmd.data.familyPayment ? { familyPayment: { ...cmd.data.familyPayment, amount: decision.amounts.relativeAccount } } : {}),
-    policyVersion: decision.policy.version,
+  const input = adjudicationInput(cmd, state);
+  const decision = adjudicate(input, cmd.pack);
+  return [{ type: 'VisitSettled', data: settledData(cmd, input, decision) }];
+}
+
+/**
+ * VisitSettled's data, members in canonical key order as stored (issue 10: sealing keeps the
+ * event uncopied). The usual settlement is one literal: a spread amid members builds the
+ * object the slow way, so only a family payment or an imported settlement takes that way.
+ */
+function settledData(cmd: SettleVisitCommand, input: AdjudicationInput, decision: Decision): VisitSettled['data'] {
+  const { familyPayment, historical, institution, settlementId, visit } = cmd.data;
+  const { account, yearToDate } = input;
+  const policyVersion = decision.policy.version;
+  if (familyPayment === undefined && historical === undefined)
+    return { account, decision, institution, policyVersion, settlementId, visit, yearToDate };
+  return {
+    account,
     decision,
-    ...(cmd.data.historical ? { historical: cmd.data.historical } : {}),
+    ...(familyPayment
+      ? {
+          familyPayment: { amount: decision.amounts.relativeAccount, holderId: familyPayment.holderId, paymentId: familyPayment.paymentId },
+        }
+      : {}),
+    ...(historical ? { historical } : {}),
+    institution,
+    policyVersion,
+    settlementId,
+    visit,
+    yearToDate,
   };
-  return [{ type: 'VisitSettled', data }];
 }
 
 /** Reversal within the window restores the cap usage and the account payments. */

@@ -135,13 +135,13 @@ export function yearToDate(
   paid: PaidInYear = paidInYear(state.settlements, year),
 ): YearToDate {
   const charged = window ? chargesAround(state, window) : state.settlements.filter((s) => livePaymentOf(s, year) && s.deductibleCharged);
-  return {
-    year,
-    fundPaid: paid.fundPaid,
-    deductibleMet: paid.deductibleMet,
-    deductibleCharges: charged.map((s) => ({ institutionCode: s.institutionCode, at: s.occurredAt, visitId: s.visitId })),
-    ...(window ? { deductibleWindow: { around: window.around, hours: window.hours } } : {}),
-  };
+  const deductibleCharges = charged.map((s) => ({ at: s.occurredAt, institutionCode: s.institutionCode, visitId: s.visitId }));
+  const { deductibleMet, fundPaid } = paid;
+  // Members in canonical key order: VisitSettled records it as built (issue 10: sealing does not
+  // copy it); two literals, as a spread amid members builds the object the slow way.
+  return window
+    ? { deductibleCharges, deductibleMet, deductibleWindow: { around: window.around, hours: window.hours }, fundPaid, year }
+    : { deductibleCharges, deductibleMet, fundPaid, year };
 }
 
 /** The money half of a year-to-date: fund paid and deductible met by the year's live settlements. */

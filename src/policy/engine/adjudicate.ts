@@ -10,8 +10,9 @@
  * fund payment; every other figure is a sum or difference of fen amounts, so exact.
  */
 import type { PolicyPack } from '../pack.types';
-import { account } from './steps/account';
-import { annualCaps } from './steps/annual-caps';
+import type { Dec } from '../../kernel/money';
+import { account, type PersonShare } from './steps/account';
+import { annualCaps, type FundPayment } from './steps/annual-caps';
 import { categoryOnVisitDate } from './steps/category';
 import { newAdjudication } from './steps/context';
 import { deductible as deductibleStep } from './steps/deductible';
@@ -24,13 +25,39 @@ import {
   pharmaciesCovered,
   settlementWindowDays,
 } from './steps/eligibility';
-import { exclusions } from './steps/exclusions';
+import { exclusions, type PolicyScope } from './steps/exclusions';
 import { checkFacts } from './steps/facts';
 import { levelAccess, referralFieldIgnored, tierByCategory } from './steps/level';
 import { nationalFields } from './steps/national';
 import { prescriptionDays } from './steps/prescription-days';
 import { rates } from './steps/rates';
 import type { AdjudicationInput, Decision } from './types';
+
+/** The decision's amounts, members in canonical order. */
+function amountsOf(
+  s: (value: Dec) => string,
+  scope: PolicyScope,
+  deductible: Dec,
+  rateText: string,
+  cap: FundPayment,
+  share: PersonShare,
+): Decision['amounts'] {
+  return {
+    account: s(share.ownAccount),
+    capAnnual: s(cap.capAnnual),
+    capRemainingAfter: s(cap.capRemainingAfter),
+    capRemainingBefore: s(cap.capRemainingBefore),
+    cash: s(share.cash),
+    deductible: s(deductible),
+    excluded: s(scope.excluded),
+    fund: s(cap.fund),
+    fundBeforeCap: s(cap.fundBeforeCap),
+    policyScope: s(scope.policyScope),
+    rate: rateText,
+    relativeAccount: s(share.relativeAccount),
+    total: s(scope.total),
+  };
+}
 
 export function adjudicate(input: AdjudicationInput, policy: PolicyPack): Decision {
   const facts = checkFacts(input, policy);
@@ -70,33 +97,19 @@ export function adjudicate(input: AdjudicationInput, policy: PolicyPack): Decisi
     deductible,
   });
 
-  const s = c.show;
+  // Members in canonical (sorted) key order, as stored: sealing keeps the decision uncopied (steps/context.ts).
   return {
-    visitId: input.visit.visitId,
-    policy: { packId: pack.id, version: pack.version, region: pack.region, scheme: pack.scheme },
-    visitDate,
-    year,
+    amounts: amountsOf(c.show, scope, deductible, rateText, cap, share),
     category,
-    eligible,
-    amounts: {
-      total: s(total),
-      excluded: s(excluded),
-      policyScope: s(policyScope),
-      deductible: s(deductible),
-      rate: rateText,
-      fundBeforeCap: s(cap.fundBeforeCap),
-      capAnnual: s(cap.capAnnual),
-      capRemainingBefore: s(cap.capRemainingBefore),
-      fund: s(fund),
-      capRemainingAfter: s(cap.capRemainingAfter),
-      account: s(share.ownAccount),
-      relativeAccount: s(share.relativeAccount),
-      cash: s(share.cash),
-    },
     deductibleCharged,
-    national,
-    reasons: c.reasons,
+    eligible,
     flags: c.flags,
+    national,
+    policy: { packId: pack.id, region: pack.region, scheme: pack.scheme, version: pack.version },
+    reasons: c.reasons,
     trace: c.trace,
+    visitDate,
+    visitId: input.visit.visitId,
+    year,
   };
 }

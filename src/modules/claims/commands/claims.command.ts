@@ -84,7 +84,7 @@ export class SettleVisitHandler implements ICommandHandler<SettleVisit, Settleme
     checkActsFor(principal, request.institutionCode);
     const institution = await this.facts.institution(request.institutionCode);
     if (request.account.source === 'relative') return this.familyPayment.settle(personId, request, institution, context);
-    const account: AccountRequest = { source: request.account.source, balance: '0.00' };
+    const account: AccountRequest = { balance: '0.00', source: request.account.source };
     const written = await this.writer.write(personId, context, (state) =>
       settleVisit(this.facts.command(state, request, institution, account), state),
     );
@@ -104,7 +104,7 @@ export class PreSettleVisitHandler implements ICommandHandler<PreSettleVisit, De
     checkActsFor(principal, request.institutionCode);
     const institution = await this.facts.institution(request.institutionCode);
     const { state } = await this.writer.loadExisting(personId);
-    let account: AccountRequest = { source: request.account.source, balance: state.account.balance };
+    let account: AccountRequest = { balance: state.account.balance, source: request.account.source };
     if (request.account.source === 'relative') {
       const holder = (await this.writer.loadExisting(holderIdOf(request))).state;
       account = this.facts.relativeAccount(holder, personId, shanghaiDate(request.visit.occurredAt));

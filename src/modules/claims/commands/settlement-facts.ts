@@ -92,15 +92,16 @@ export class SettlementFacts {
     const profile = await this.registry.find(code);
     if (!profile)
       throw new PolicyRefusal('UNKNOWN_INSTITUTION', ledgerRule('registered-institution'), `institution ${code} is not registered`);
+    // Members in canonical key order, as VisitSettled stores them (issue 10: sealing does not copy them).
     return (scheme) => ({
-      code: profile.code,
-      level: profile.level,
-      region: profile.region,
-      designated: profile.designations.includes(scheme as never),
-      ...(profile.countyDesignated !== undefined ? { countyDesignated: profile.countyDesignated } : {}),
-      ...(profile.pharmacy !== undefined ? { pharmacy: profile.pharmacy } : {}),
       // Issue 16.4: a pack may pool by category rather than grade.
       category: profile.category,
+      code: profile.code,
+      ...(profile.countyDesignated !== undefined ? { countyDesignated: profile.countyDesignated } : {}),
+      designated: profile.designations.includes(scheme as never),
+      level: profile.level,
+      ...(profile.pharmacy !== undefined ? { pharmacy: profile.pharmacy } : {}),
+      region: profile.region,
     });
   }
 
@@ -152,6 +153,6 @@ export class SettlementFacts {
     }
     if (!holder.enrollment.enrolled || holder.account.closed)
       throw new PolicyRefusal('ACCOUNT_CLOSED', allowed.clause, `the holder's account is closed`);
-    return { source: 'relative', balance: holder.account.balance, holderId: holder.enrollment.personId!, relation: relative.relation };
+    return { balance: holder.account.balance, holderId: holder.enrollment.personId!, relation: relative.relation, source: 'relative' };
   }
 }

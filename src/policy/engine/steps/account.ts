@@ -7,7 +7,7 @@
 import { min, ZERO, type Dec } from '../../../kernel/money';
 import { cite, ledgerRule } from '../../citation';
 import type { AccountRules } from '../../pack.types';
-import { addReason, nonNegative, type Adjudication } from './context';
+import { addReason, nonNegative, traceStep, type Adjudication } from './context';
 import type { PolicyScope } from './exclusions';
 
 export interface PersonShare {
@@ -31,18 +31,19 @@ export function account(c: Adjudication, scope: PolicyScope, fund: Dec): PersonS
     }
     if (request.source === 'own') ownAccount = paid;
     else relativeAccount = paid;
-    c.trace.push({
-      step: 'account',
+    traceStep(
+      c,
+      'account',
       clause,
-      inputs: {
-        source: request.source,
+      {
         balance: allowed ? c.show(balance) : null,
-        relation: request.relation ?? null,
         holderId: request.holderId ?? null,
         personPart: c.show(personPart),
+        relation: request.relation ?? null,
+        source: request.source,
       },
-      result: { allowed, payable: c.show(payable), paid: c.show(paid) },
-    });
+      { allowed, paid: c.show(paid), payable: c.show(payable) },
+    );
   }
   return { personPart, ownAccount, relativeAccount, cash: personPart.minus(ownAccount).minus(relativeAccount) };
 }

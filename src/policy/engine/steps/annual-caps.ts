@@ -7,7 +7,7 @@
 import { max, min, toFen, ZERO, type Dec } from '../../../kernel/money';
 import { cite, type Cited } from '../../citation';
 import type { PersonCategory } from '../types';
-import { addReason, packFigure, type Adjudication } from './context';
+import { addReason, packFigure, traceStep, type Adjudication } from './context';
 
 export interface FundPayment {
   capAnnual: Dec;
@@ -59,18 +59,19 @@ export function annualCaps(c: Adjudication, b: FundBase): FundPayment {
       `the fund would pay ${c.show(fundBeforeCap)}; ${c.show(capRemainingBefore)} is left of the ${b.category} cap ${c.show(capAnnual)}`,
     );
   }
-  c.trace.push({
-    step: 'fund',
+  traceStep(
+    c,
+    'fund',
     clause,
-    inputs: {
-      policyScope: c.show(b.policyScope),
-      deductible: c.show(b.deductible),
-      rate: b.rateText,
+    {
       capAnnual: c.show(capAnnual),
+      deductible: c.show(b.deductible),
       fundPaidBefore: c.show(b.fundPaidBefore),
+      policyScope: c.show(b.policyScope),
+      rate: b.rateText,
     },
-    result: { fundBeforeCap: c.show(fundBeforeCap), capRemainingBefore: c.show(capRemainingBefore), fund: c.show(fund) },
-    ...(b.switchedThisYear ? { note: 'category changed this year: earlier payments under the old category count against this cap' } : {}),
-  });
+    { capRemainingBefore: c.show(capRemainingBefore), fund: c.show(fund), fundBeforeCap: c.show(fundBeforeCap) },
+    b.switchedThisYear ? 'category changed this year: earlier payments under the old category count against this cap' : undefined,
+  );
   return { capAnnual, capRemainingBefore, fundBeforeCap, fund, capRemainingAfter: capRemainingBefore.minus(fund) };
 }

@@ -7,7 +7,7 @@ import { cite } from '../../citation';
 import { SCHEME_CATEGORIES } from '../../pack.types';
 import { InvalidInput } from '../../../kernel/errors';
 import type { PersonCategory } from '../types';
-import type { Adjudication } from './context';
+import { traceStep, type Adjudication } from './context';
 
 export interface CategoryOnVisitDate {
   category: PersonCategory;
@@ -29,11 +29,12 @@ export function categoryOnVisitDate(c: Adjudication): CategoryOnVisitDate {
     const e = timeline[i];
     if (e.from >= `${year}-01-01` && e.from <= visitDate && e.category !== timeline[i - 1].category) switchedThisYear = true;
   }
-  c.trace.push({
-    step: 'category',
-    clause: cite(benefit.categorySwitch ?? benefit.rates),
-    inputs: { visitDate, timelineEntryFrom: timelineEntry?.from ?? null },
-    result: { category, switchedThisYear },
-  });
+  traceStep(
+    c,
+    'category',
+    cite(benefit.categorySwitch ?? benefit.rates),
+    { timelineEntryFrom: timelineEntry?.from ?? null, visitDate },
+    { category, switchedThisYear },
+  );
   return { category, timelineEntry, switchedThisYear };
 }

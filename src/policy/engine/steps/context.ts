@@ -62,10 +62,28 @@ function fenText(value: Dec): string {
   return dot === text.length - 2 ? `${text}0` : text;
 }
 
+/**
+ * Decision objects are built with their members in canonical (sorted) key order, as stored:
+ * sealing then keeps them as they are instead of copying ~30 objects per settlement
+ * (issue 10, request path; canonical-json.ts inCanonicalOrder). The stored text is the same.
+ */
+
 /** Appends a reason or flag citing the rule (a pack value, or an already-printed citation). */
 export function addReason(list: Reason[], code: ReasonCode, rule: Cited<unknown> | string, message: string, lineCode?: string): void {
   const clause = typeof rule === 'string' ? rule : cite(rule);
-  list.push(lineCode === undefined ? { code, clause, message } : { code, clause, message, lineCode });
+  list.push(lineCode === undefined ? { clause, code, message } : { clause, code, lineCode, message });
+}
+
+/** Appends a trace entry, members in canonical order; `inputs` and `result` are written in that order by each step. */
+export function traceStep(
+  c: Adjudication,
+  step: string,
+  clause: string,
+  inputs: TraceEntry['inputs'],
+  result: TraceEntry['result'],
+  note?: string,
+): void {
+  c.trace.push(note === undefined ? { clause, inputs, result, step } : { clause, inputs, note, result, step });
 }
 
 export const within = (date: string, p: { from: string; to?: string }): boolean => p.from <= date && (p.to === undefined || date <= p.to);

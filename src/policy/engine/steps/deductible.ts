@@ -7,8 +7,8 @@ import { instantMs } from '../../../kernel/dates';
 import { max, min, ZERO, type Dec } from '../../../kernel/money';
 import { cite } from '../../citation';
 import type { DeductibleRule } from '../../pack.types';
-import type { InstitutionLevel } from '../types';
-import { addReason, packFigure, type Adjudication } from './context';
+import type { InstitutionLevel, TraceEntry } from '../types';
+import { addReason, packFigure, traceStep, type Adjudication } from './context';
 
 export interface Deductible {
   deductible: Dec;
@@ -29,39 +29,35 @@ export function deductible(
   const ded = rule.value;
   const clause = cite(rule);
   if (!eligible) {
-    c.trace.push({
-      step: 'deductible',
-      clause,
-      inputs: { mode: ded.mode, eligible },
-      result: { deductible: '0.00' },
-      note: 'not applied: the visit is not eligible',
-    });
+    traceStep(c, 'deductible', clause, { eligible, mode: ded.mode }, { deductible: '0.00' }, 'not applied: the visit is not eligible');
     return { deductible: ZERO, deductibleCharged: false };
   }
   if (ded.mode === 'per_visit') return perVisit(c, ded, tier, policyScope);
   if (ded.mode === 'annual') {
     const annual = packFigure(ded.amount);
     const amount = min(max(ZERO, annual.minus(deductibleMetBefore)), policyScope);
-    c.trace.push({
-      step: 'deductible',
+    traceStep(
+      c,
+      'deductible',
       clause,
-      inputs: { mode: ded.mode, annual: c.show(annual), metBefore: c.show(deductibleMetBefore), policyScope: c.show(policyScope) },
-      result: { deductible: c.show(amount), metAfter: c.show(deductibleMetBefore.plus(amount)) },
-    });
+      { annual: c.show(annual), metBefore: c.show(deductibleMetBefore), mode: ded.mode, policyScope: c.show(policyScope) },
+      { deductible: c.show(amount), metAfter: c.show(deductibleMetBefore.plus(amount)) },
+    );
     return { deductible: amount, deductibleCharged: false };
   }
   if (ded.mode === 'fixed_copay') {
     const copay = packFigure(ded.amount);
     const amount = min(copay, policyScope);
-    c.trace.push({
-      step: 'deductible',
+    traceStep(
+      c,
+      'deductible',
       clause,
-      inputs: { mode: ded.mode, copay: c.show(copay), policyScope: c.show(policyScope) },
-      result: { deductible: c.show(amount) },
-    });
+      { copay: c.show(copay), mode: ded.mode, policyScope: c.show(policyScope) },
+      { deductible: c.show(amount) },
+    );
     return { deductible: amount, deductibleCharged: false };
   }
-  c.trace.push({ step: 'deductible', clause, inputs: { mode: ded.mode }, result: { deductible: '0.00' } });
+  traceStep(c, 'deductible', clause, { mode: ded.mode }, { deductible: '0.00' });
   return { deductible: ZERO, deductibleCharged: false };
 }
 
@@ -97,19 +93,28 @@ function perVisit(
     amount = min(standard, policyScope);
     charged = amount.greaterThan(0);
   }
-  c.trace.push({
-    step: 'deductible',
-    clause: cite(c.benefit.deductible),
-    inputs: {
-      mode: ded.mode,
-      level: tier,
-      standard: c.show(standard),
-      policyScope: c.show(policyScope),
-      windowHours: ded.windowHours,
-      ...(eitherSide ? { window: 'either_side' } : {}),
-      chargedWithinWindowOn: earlier?.visitId ?? null,
-    },
-    result: { deductible: c.show(amount), charged },
+  traceStep(c, 'deductible', cite(c.benefit.deductible), perVisitInputs(c, ded, tier, policyScope, standard, earlier?.visitId ?? null), {
+    charged,
+    deductible: c.show(amount),
   });
   return { deductible: amount, deductibleCharged: charged };
+}
+
+/** The per-visit trace inputs, members in canonical order (context.ts); `window` only for an either-side window. */
+function perVisitInputs(
+  c: Adjudication,
+  ded: Extract<DeductibleRule, { mode: 'per_visit' }>,
+  tier: InstitutionLevel,
+  policyScope: Dec,
+  standard: Dec,
+  chargedWithinWindowOn: string | null,
+): TraceEntry['inputs'] {
+  const level = tier;
+  const { mode, windowHours } = ded;
+  const scope = c.show(policyScope);
+  const shown = c.show(standard);
+  // Two literals, not a spread of a common part: this runs for most decisions.
+  return ded.window === 'either_side'
+    ? { chargedWithinWindowOn, level, mode, policyScope: scope, standard: shown, window: 'either_side', windowHours }
+    : { chargedWithinWindowOn, level, mode, policyScope: scope, standard: shown, windowHours };
 }

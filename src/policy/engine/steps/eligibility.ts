@@ -7,7 +7,7 @@ import { shanghaiDaysBetween } from '../../../kernel/dates';
 import { cite, type Cited } from '../../citation';
 import type { ReasonCode } from '../../reason-codes';
 import type { TraceEntry } from '../types';
-import { addReason, within, type Adjudication } from './context';
+import { addReason, traceStep, within, type Adjudication } from './context';
 
 /** 'eligibility.<step>', built once per step (one shared string, as cite() does: replay compares every trace). */
 const stepNames = new Map<string, string>();
@@ -28,7 +28,7 @@ export function eligibilityStep(
   code: ReasonCode,
   message: string,
 ): void {
-  c.trace.push({ step: eligibilityStepName(step), clause: cite(rule), inputs, result: { ok } });
+  traceStep(c, eligibilityStepName(step), cite(rule), inputs, { ok });
   if (!ok) addReason(c.reasons, code, rule, message);
 }
 
@@ -61,7 +61,7 @@ export function inpatientExcluded(c: Adjudication): void {
     c,
     'inpatient',
     c.benefit.inpatientExcluded,
-    { visitDate: c.visitDate, inpatient },
+    { inpatient, visitDate: c.visitDate },
     !inpatient,
     'INPATIENT',
     `an inpatient on ${c.visitDate}: no outpatient pooling`,
@@ -78,7 +78,7 @@ export function designationRequired(c: Adjudication): void {
     c,
     'designation',
     c.benefit.designationRequired,
-    { institution: institution.code, designated: institution.designated },
+    { designated: institution.designated, institution: institution.code },
     institution.designated,
     'INSTITUTION_NOT_DESIGNATED',
     `institution ${institution.code} is not designated for the scheme`,
@@ -135,7 +135,7 @@ export function offSite(c: Adjudication): void {
     c,
     'offSite',
     rule,
-    { offSite: isOffSite, registered, directSettlement: direct },
+    { directSettlement: direct, offSite: isOffSite, registered },
     rule.value.covered,
     'OFFSITE_NOT_COVERED',
     'off-site care is not pooled by this policy',

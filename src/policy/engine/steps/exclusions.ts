@@ -9,7 +9,7 @@ import { cite, type Cited } from '../../citation';
 import type { ExcludedCostKind } from '../../pack.types';
 import type { ReasonCode } from '../../reason-codes';
 import type { BillLine, RecordedContract } from '../types';
-import { addReason, type Adjudication } from './context';
+import { addReason, traceStep, type Adjudication } from './context';
 
 export interface PolicyScope {
   total: Dec;
@@ -41,12 +41,13 @@ export function exclusions(c: Adjudication): PolicyScope {
     if (lineExcluded(c, line, amount)) excluded = excluded.plus(amount);
   }
   const policyScope = total.minus(excluded);
-  c.trace.push({
-    step: 'policyScope',
-    clause: cite(c.benefit.exclusions.notInCatalogue),
-    inputs: { total: c.show(total), lines: lines.length },
-    result: { excluded: c.show(excluded), policyScope: c.show(policyScope) },
-  });
+  traceStep(
+    c,
+    'policyScope',
+    cite(c.benefit.exclusions.notInCatalogue),
+    { lines: lines.length, total: c.show(total) },
+    { excluded: c.show(excluded), policyScope: c.show(policyScope) },
+  );
   return { total, excluded, medicalTotal, policyScope };
 }
 
@@ -75,12 +76,13 @@ function lineExcluded(c: Adjudication, line: BillLine, amount: Dec): boolean {
     `line ${line.code} (${c.show(amount)}) excluded: ${kind === 'medical' ? 'not in the catalogue' : kind}`,
     line.code,
   );
-  c.trace.push({
-    step: 'exclusion',
-    clause: cite(rule),
-    inputs: { line: line.code, amount: c.show(amount), costKind: kind, inCatalogue: line.inCatalogue },
-    result: { code },
-  });
+  traceStep(
+    c,
+    'exclusion',
+    cite(rule),
+    { amount: c.show(amount), costKind: kind, inCatalogue: line.inCatalogue, line: line.code },
+    { code },
+  );
   return true;
 }
 
@@ -91,12 +93,13 @@ function lineExcluded(c: Adjudication, line: BillLine, amount: Dec): boolean {
 function consultationFeeWithContract(c: Adjudication, rule: Cited<{ paid: false }>, line: BillLine, amount: Dec): boolean {
   // Stryker disable next-line ArrayDeclaration: equivalent because a non-contract element never matches
   const contract = contractInForce(c.input.person.familyDoctorContracts ?? [], c.visitDate);
-  c.trace.push({
-    step: 'exclusion.consultationFee',
-    clause: cite(rule),
-    inputs: { line: line.code, amount: c.show(amount), visitDate: c.visitDate },
-    result: { contractId: contract?.contractId ?? null, contractRevision: contract?.revision ?? null, excluded: contract !== undefined },
-  });
+  traceStep(
+    c,
+    'exclusion.consultationFee',
+    cite(rule),
+    { amount: c.show(amount), line: line.code, visitDate: c.visitDate },
+    { contractId: contract?.contractId ?? null, contractRevision: contract?.revision ?? null, excluded: contract !== undefined },
+  );
   if (!contract) return false;
   addReason(
     c.reasons,

@@ -6,7 +6,7 @@
 import { cite } from '../../citation';
 import { levelAccess as levelAccessOf, tierOf } from '../level-access';
 import type { InstitutionLevel, RecordedReferral } from '../types';
-import { addReason, type Adjudication } from './context';
+import { addReason, traceStep, type Adjudication } from './context';
 import { eligibilityStep } from './eligibility';
 
 /**
@@ -19,12 +19,7 @@ export function tierByCategory(c: Adjudication): InstitutionLevel {
   const rule = c.benefit.tierByCategory;
   if (!rule) return institution.level;
   const { tier, byCategory } = tierOf(c.pack, institution);
-  c.trace.push({
-    step: 'eligibility.tier',
-    clause: cite(rule),
-    inputs: { category: institution.category ?? null, level: institution.level },
-    result: { tier, byCategory },
-  });
+  traceStep(c, 'eligibility.tier', cite(rule), { category: institution.category ?? null, level: institution.level }, { byCategory, tier });
   return tier;
 }
 
@@ -46,7 +41,7 @@ export function levelAccess(c: Adjudication, tier: InstitutionLevel): void {
     );
     return;
   }
-  c.trace.push({ step: 'eligibility.level', clause: access.rules.map(cite).join('; '), inputs: { level: tier }, result: { ok: true } });
+  traceStep(c, 'eligibility.level', access.rules.map(cite).join('; '), { level: tier }, { ok: true });
   const county = access.conditions.get('countyDesignated');
   if (county) {
     const ok = c.input.visit.institution.countyDesignated === true;
@@ -54,7 +49,7 @@ export function levelAccess(c: Adjudication, tier: InstitutionLevel): void {
       c,
       'countyDesignation',
       county,
-      { level: tier, countyDesignated: ok },
+      { countyDesignated: ok, level: tier },
       ok,
       'LEVEL_NOT_COVERED',
       `level ${tier} is pooled only where the county designates the institution`,
@@ -87,24 +82,25 @@ function recordedReferralCondition(c: Adjudication, tier: InstitutionLevel, rule
   const institution = visit.institution;
   // Stryker disable next-line ArrayDeclaration: equivalent because a non-referral element never matches an institution code
   const found = recordedReferral(person.referrals ?? [], institution.code, c.visitDate);
-  c.trace.push({
-    step: 'eligibility.referral',
-    clause: rules,
-    inputs: {
-      level: tier,
+  traceStep(
+    c,
+    'eligibility.referral',
+    rules,
+    {
       institution: institution.code,
-      visitDate: c.visitDate,
+      level: tier,
       referralsOnRecord: (person.referrals ?? []).length,
+      visitDate: c.visitDate,
       visitReferralField: visit.referral ?? null,
     },
-    result: {
+    {
       ok: found !== undefined,
       referralId: found?.referralId ?? null,
       referralRevision: found?.revision ?? null,
       referredOn: found?.referredOn ?? null,
       validUntil: found?.validUntil ?? null,
     },
-  });
+  );
   if (!found)
     addReason(
       c.reasons,

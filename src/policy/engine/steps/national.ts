@@ -5,7 +5,7 @@
 import type { Dec } from '../../../kernel/money';
 import { ledgerRule } from '../../citation';
 import type { NationalFields } from '../types';
-import type { Adjudication } from './context';
+import { traceStep, type Adjudication } from './context';
 
 /** A broken identity between computed figures: a bug in the engine, never a business refusal. */
 export class AdjudicationInvariantError extends Error {
@@ -30,21 +30,22 @@ export const LEGACY_NATIONAL_CLAUSE = 'DOMAIN.md §2 national settlement identit
 
 export function nationalFields(c: Adjudication, v: SettlementFigures): NationalFields {
   checkIdentities(v);
+  // Members in canonical order (context.ts), as stored.
   const national: NationalFields = {
-    medfee_sumamt: c.show(v.total),
+    acct_mulaid_pay: c.show(v.relativeAccount),
+    acct_pay: c.show(v.ownAccount),
+    act_pay_dedc: c.show(v.deductible),
     fulamt_ownpay_amt: c.show(v.excluded),
+    fund_pay_sumamt: c.show(v.fund),
+    hifp_pay: c.show(v.fund),
+    inscp_scp_amt: c.show(v.policyScope),
+    medfee_sumamt: c.show(v.total),
     overlmt_selfpay: '0.00',
     preselfpay_amt: '0.00',
-    inscp_scp_amt: c.show(v.policyScope),
-    act_pay_dedc: c.show(v.deductible),
-    hifp_pay: c.show(v.fund),
-    fund_pay_sumamt: c.show(v.fund),
-    psn_part_amt: c.show(v.personPart),
-    acct_pay: c.show(v.ownAccount),
-    acct_mulaid_pay: c.show(v.relativeAccount),
     psn_cash_pay: c.show(v.cash),
+    psn_part_amt: c.show(v.personPart),
   };
-  c.trace.push({ step: 'national', clause: NATIONAL_CLAUSE, inputs: {}, result: { ...national } });
+  traceStep(c, 'national', NATIONAL_CLAUSE, {}, { ...national });
   return national;
 }
 

@@ -3,7 +3,7 @@
  * unchanged. Typical clause: 焦医保〔2024〕32号 二（二）.
  */
 import { cite } from '../../citation';
-import { addReason, type Adjudication } from './context';
+import { addReason, traceStep, type Adjudication } from './context';
 
 export function prescriptionDays(c: Adjudication): void {
   const rule = c.benefit.prescriptionDays;
@@ -11,6 +11,6 @@ export function prescriptionDays(c: Adjudication): void {
   if (!rule || days === undefined) return;
   const limit = rule.value[medType];
   const exceeded = days > limit;
-  c.trace.push({ step: 'prescriptionDays', clause: cite(rule), inputs: { medType, days, limit }, result: { exceeded } });
+  traceStep(c, 'prescriptionDays', cite(rule), { days, limit, medType }, { exceeded });
   if (exceeded) addReason(c.flags, 'PRESCRIPTION_DAYS_EXCEEDED', rule, `${days} days prescribed; the limit for ${medType} is ${limit}`);
 }

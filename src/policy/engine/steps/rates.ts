@@ -5,7 +5,7 @@
 import type { Dec } from '../../../kernel/money';
 import { cite } from '../../citation';
 import type { InstitutionLevel, PersonCategory } from '../types';
-import { packRate, type Adjudication } from './context';
+import { packRate, traceStep, type Adjudication } from './context';
 
 export interface Rate {
   rate: Dec;
@@ -16,12 +16,13 @@ export interface Rate {
 export function rates(c: Adjudication, eligible: boolean, category: PersonCategory, tier: InstitutionLevel): Rate {
   const tableRate = c.benefit.rates.value[category]?.[tier];
   const rateText = eligible && tableRate !== undefined ? tableRate : '0';
-  c.trace.push({
-    step: 'rate',
-    clause: cite(c.benefit.rates),
-    inputs: { category, level: tier, eligible },
-    result: { rate: rateText },
-    ...(eligible ? {} : { note: 'the fund pays nothing for an ineligible visit' }),
-  });
+  traceStep(
+    c,
+    'rate',
+    cite(c.benefit.rates),
+    { category, eligible, level: tier },
+    { rate: rateText },
+    eligible ? undefined : 'the fund pays nothing for an ineligible visit',
+  );
   return { rate: packRate(rateText), rateText };
 }
