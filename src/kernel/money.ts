@@ -25,57 +25,7 @@ export class InvalidMoney extends Error {
 /** Parses a money string exactly; rejects numbers, blanks, exponents and sub-fen digits. */
 export function money(input: string): Dec {
   if (typeof input !== 'string' || !MONEY_PATTERN.test(input)) throw new InvalidMoney(input);
-  return moneyOfValidText(input);
-}
-
-/** decimal.js's digits per element of a value's coefficient array `d` (its LOG_BASE). */
-const DIGITS_PER_WORD = 7;
-
-/**
- * `new Dec(text)` for a text MONEY_PATTERN accepts: the same sign, exponent and coefficient
- * words (decimal.js's parseDecimal, for this one shape), without its regular expressions and
- * string copies: the general parse was ~10 % of an adjudication, which parses every bill line
- * and year-to-date figure (issue 10). money.spec.ts holds it to `new Dec(text)`.
- */
-export function moneyOfValidText(text: string): Dec {
-  const value = new Dec(0);
-  const parts = value as unknown as { s: number; e: number; d: number[] };
-  const from = text.charCodeAt(0) === 45 ? 1 : 0;
-  if (from === 1) parts.s = -1;
-  const dot = text.indexOf('.');
-  let first = from;
-  let leadingZeros = 0;
-  for (let c = text.charCodeAt(first); c === 48 || c === 46; c = text.charCodeAt(++first)) if (c === 48) leadingZeros++;
-  let last = text.length - 1;
-  for (let c = text.charCodeAt(last); last >= first && (c === 48 || c === 46); c = text.charCodeAt(--last));
-  if (first > last) return value; // zero, its sign kept as decimal.js keeps it
-  const exponent = (dot < 0 ? text.length : dot) - from - leadingZeros - 1;
-  parts.e = exponent;
-  parts.d = coefficientWords(text, first, last, exponent);
-  return value;
-}
-
-/** The digits first..last (a dot skipped) as decimal.js words: the first holds (exponent + 1) mod 7 digits (7 if 0), the last is zero-padded. */
-function coefficientWords(text: string, first: number, last: number, exponent: number): number[] {
-  const words: number[] = [];
-  let size = (((exponent + 1) % DIGITS_PER_WORD) + DIGITS_PER_WORD) % DIGITS_PER_WORD || DIGITS_PER_WORD;
-  let word = 0;
-  let filled = 0;
-  for (let k = first; k <= last; k++) {
-    const c = text.charCodeAt(k);
-    if (c === 46) continue;
-    word = word * 10 + (c - 48);
-    if (++filled === size) {
-      words.push(word);
-      word = 0;
-      filled = 0;
-      size = DIGITS_PER_WORD;
-    }
-  }
-  if (filled === 0) return words;
-  for (; filled < size; filled++) word *= 10;
-  words.push(word);
-  return words;
+  return new Dec(input);
 }
 
 /** Parses a rate / ratio string (no rounding). */
