@@ -21,7 +21,8 @@
  * BENCH_CPU_PROF=<dir> (the server writes a V8 CPU profile of each settlement
  * measurement there, settle-c<connections>.cpuprofile), BENCH_LOAD (default 0.5,0.8: after
  * the saturating runs, settlements offered at those fractions of the rate sustained at 50
- * connections, for latency below saturation). The table's last column is the server's CPU
+ * connections, for latency below saturation), BENCH_SERVER_NODE_FLAGS (node flags for the
+ * server only, e.g. --max-semi-space-size=64). The table's last column is the server's CPU
  * time (user + system) per settlement: robust to a loaded machine.
  */
 import autocannon from 'autocannon';
