@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { LedgerClient } from '../../scripts/ledger-client';
 import type { ProjectionRunner } from '../../src/projections/projection-runner';
 import { PROJECTION_RUNNER } from '../../src/projections/tokens';
-import { Browser, Page } from '../audit/support/chromium';
+import { auditorBrowser, Browser, Page } from '../audit/support/chromium';
 import { appendSealed, disputeOpened, disputeUpheld } from './adjustment-fixture';
 import { CORRECTION, DISPUTE, PERSON, retiredSinceJanuary, startLedger } from './retired-since-january';
 
@@ -21,9 +21,7 @@ describe('auditor page marks adjusted and disputed visits (headless Chromium)', 
     ]);
     await appendSealed(ledger.store, `dispute-${DISPUTE}`, [disputeUpheld(DISPUTE, '2023-06-01T10:00:00+08:00', CORRECTION)]);
     await ledger.app.get<ProjectionRunner>(PROJECTION_RUNNER).caughtUp();
-    browser = await Browser.launch();
-    page = await browser.newPage();
-    await page.send('Emulation.setDeviceMetricsOverride', { width: 1280, height: 1400, deviceScaleFactor: 1, mobile: false });
+    ({ browser, page } = await auditorBrowser());
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { LedgerClient, startLedger } from '../../scripts/ledger-client';
 import type { ReadSideRunner } from '../../src/projections/read-side-runner';
 import { PROJECTION_RUNNER } from '../../src/projections/tokens';
-import { Browser, Page } from './support/chromium';
+import { auditorBrowser, Browser, Page } from './support/chromium';
 import { writeStory } from './story';
 
 /** Issue 13 item 9: the auditor page keeps its key, finds persons, fits 1,280 px, marks what monitoring did and did not check. */
@@ -51,9 +51,7 @@ describe('auditor page: fixed and findable (headless Chromium)', () => {
       account: { source: 'none' },
     });
     await ledger.app.get<ReadSideRunner>(PROJECTION_RUNNER).caughtUp();
-    browser = await Browser.launch();
-    page = await browser.newPage();
-    await page.send('Emulation.setDeviceMetricsOverride', { width: 1280, height: 1400, deviceScaleFactor: 1, mobile: false });
+    ({ browser, page } = await auditorBrowser());
     await page.goto(`${ledger.url}/auditor`);
   }, 60_000);
   afterAll(async () => {

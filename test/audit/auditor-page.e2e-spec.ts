@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { LedgerClient, startLedger } from '../../scripts/ledger-client';
 import { PROJECTION_RUNNER } from '../../src/projections/tokens';
 import type { ProjectionRunner } from '../../src/projections/projection-runner';
-import { Browser, Page } from './support/chromium';
+import { auditorBrowser, Browser, Page } from './support/chromium';
 import { writeStory } from './story';
 
 /** The auditor's page in headless Chromium: what it shows must be what the API says. */
@@ -16,9 +16,7 @@ describe('auditor page (headless Chromium)', () => {
     ledger = await startLedger({ listen: true });
     await writeStory(ledger);
     await ledger.app.get<ProjectionRunner>(PROJECTION_RUNNER).caughtUp();
-    browser = await Browser.launch();
-    page = await browser.newPage();
-    await page.send('Emulation.setDeviceMetricsOverride', { width: 1280, height: 1400, deviceScaleFactor: 1, mobile: false });
+    ({ browser, page } = await auditorBrowser());
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { LedgerClient, startLedger } from '../../scripts/ledger-client';
 import type { MonitoringRunner } from '../../src/monitoring/monitoring-runner';
 import { MONITORING_RUNNER } from '../../src/monitoring/monitoring.tokens';
-import { Browser, Page } from '../audit/support/chromium';
+import { auditorBrowser, Browser, Page } from '../audit/support/chromium';
 import { syntheticVisits, writeYear } from './synthetic-year';
 
 describe('auditor page: institution monitoring tab (headless Chromium)', () => {
@@ -19,9 +19,7 @@ describe('auditor page: institution monitoring tab (headless Chromium)', () => {
     ledger = await startLedger({ listen: true });
     await writeYear(ledger.store, syntheticVisits({ anomalies: true }));
     await ledger.app.get<MonitoringRunner>(MONITORING_RUNNER).caughtUp();
-    browser = await Browser.launch();
-    page = await browser.newPage();
-    await page.send('Emulation.setDeviceMetricsOverride', { width: 1280, height: 1400, deviceScaleFactor: 1, mobile: false });
+    ({ browser, page } = await auditorBrowser());
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

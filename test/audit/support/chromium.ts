@@ -163,3 +163,11 @@ export class Page {
     fs.writeFileSync(file, Buffer.from(data, 'base64'));
   }
 }
+
+/** A browser and one page at the size the auditor page's tests lay out for (1280 × 1400). */
+export async function auditorBrowser(): Promise<{ browser: Browser; page: Page }> {
+  const browser = await Browser.launch();
+  const page = await browser.newPage();
+  await page.send('Emulation.setDeviceMetricsOverride', { width: 1280, height: 1400, deviceScaleFactor: 1, mobile: false });
+  return { browser, page };
+}
