@@ -42,7 +42,7 @@ export function rebuildFile(db: string, readDb?: string): Promise<RebuildResult>
 export async function rebuildFrom(events: EventStore, db: string): Promise<RebuildResult> {
   const readModels = SqliteReadModelStore.open(db, 'OFF', 64);
   try {
-    const runner = new ReadSideRunner(events, readModels, allProjections(catalog()), { pageSize: 2_000 });
+    const runner = new ReadSideRunner(events, readModels, allProjections(catalog()), { pageSize: 2_000, withoutDecisionTraces: true });
     MonitoringRunner.on(
       runner,
       events,

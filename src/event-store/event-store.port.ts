@@ -95,6 +95,13 @@ export interface ReadAllOptions {
    * it is first read: the chain verifier hashes the stored text and never needs it.
    */
   withStoredText?: boolean;
+  /**
+   * The reader never looks at a VisitSettled's `decision.trace` (the read models): an adapter
+   * may leave it out of `data` (SQLite does, for events already in the current shape, so an
+   * upcaster never sees a decision without it). Only a permission: with `eventTypes` or
+   * `withStoredText`, and on EventStoreDB, the events come whole.
+   */
+  withoutDecisionTraces?: boolean;
 }
 
 export interface SubscribeOptions {

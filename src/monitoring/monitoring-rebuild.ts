@@ -42,7 +42,7 @@ export async function rebuildReadModelsFile(
   const store = new SqliteEventStore({ path: db });
   const readModels = SqliteReadModelStore.open(options.readDb ?? readModelsFileOf(db), 'OFF', 64);
   try {
-    const runner = new ReadSideRunner(store, readModels, projections, { pageSize: REBUILD_PAGE });
+    const runner = new ReadSideRunner(store, readModels, projections, { pageSize: REBUILD_PAGE, withoutDecisionTraces: true });
     if (options.monitoring !== false)
       MonitoringRunner.on(
         runner,

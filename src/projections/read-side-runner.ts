@@ -51,6 +51,12 @@ export interface RunnerOptions {
   log?: (message: string) => void;
   /** Called after each committed batch and each change of state (a worker thread reports it to the main thread). */
   onChange?: () => void;
+  /**
+   * No projection of this runner reads a VisitSettled's `decision.trace`: pages are read
+   * without it where the store can (ReadAllOptions.withoutDecisionTraces; a rebuild's read
+   * and parse is ~10 % cheaper). Events handed over in memory still come whole.
+   */
+  withoutDecisionTraces?: boolean;
 }
 
 /**
@@ -129,6 +135,7 @@ export class ReadSideRunner implements ReadSide {
   private readonly pollIntervalMs: number;
   private readonly log: (message: string) => void;
   private readonly changed: () => void;
+  private readonly withoutDecisionTraces: boolean;
 
   private queue: RecordedEvent[] = [];
   private started = false;
@@ -167,6 +174,7 @@ export class ReadSideRunner implements ReadSide {
     this.pollIntervalMs = options.pollIntervalMs ?? 500;
     this.log = options.log ?? (() => undefined);
     this.changed = options.onChange ?? (() => undefined);
+    this.withoutDecisionTraces = options.withoutDecisionTraces ?? false;
     for (const p of projections) this.register(p);
   }
 
@@ -329,7 +337,7 @@ export class ReadSideRunner implements ReadSide {
       const cursor = this.cursor();
       if (cursor === undefined) return read;
       const readStart = this.cpu();
-      const page = await this.events.readAll({ afterPosition: cursor, maxCount: this.pageSize });
+      const page = await this.readPage(cursor);
       this.times.readMs += this.cpu() - readStart;
       if (page.length === 0) return read;
       await this.withRetry(() => this.applyBatch(page));
@@ -338,6 +346,10 @@ export class ReadSideRunner implements ReadSide {
       await this.runAfterCommits(true);
       this.times.afterCommitMs += this.cpu() - afterStart;
     }
+  }
+
+  private readPage(cursor: number): Promise<RecordedEvent[]> {
+    return this.events.readAll({ afterPosition: cursor, maxCount: this.pageSize, withoutDecisionTraces: this.withoutDecisionTraces });
   }
 
   /**
@@ -465,7 +477,7 @@ export class ReadSideRunner implements ReadSide {
         return;
       }
       const queued = this.takeQueued(cursor);
-      const batch = queued ?? (await this.events.readAll({ afterPosition: cursor, maxCount: this.pageSize }));
+      const batch = queued ?? (await this.readPage(cursor));
       if (batch.length === 0) {
         if (this.catchingUp) this.changed();
         this.catchingUp = false;
