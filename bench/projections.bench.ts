@@ -6,7 +6,8 @@
  *    pass) run as a child process on the file: events/s and the child's max RSS;
  *  - baseline in the same run: a raw paged `readAll` of the same log (read + JSON.parse,
  *    no work), events/s.
- * Then the replay of one person-year vs a raw `readStream` of the same stream.
+ * Then the replay of one person-year vs a raw `readStream` of the same stream (bench:replay's
+ * measurement, `replay-vs-read.ts`).
  *
  * Data: the demo ledger (scripts/seed-demo.ts, written through the HTTP API) is the
  * template. Its streams are copied (ids suffixed, and the person ids the events name with
@@ -20,7 +21,7 @@ import { parseCommandLine } from '../src/config/command-line';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { replayPersonYear } from '../src/audit/replay';
+import { DEFAULT_WARM_UP_ROUNDS, replayVersusRead } from './replay-vs-read';
 import { sealBatch } from '../src/audit/tamper-chain';
 import type { RecordedEvent } from '../src/event-store/event-store.port';
 import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store';
@@ -206,34 +207,17 @@ async function main(): Promise<void> {
   }
 }
 
-/** Replay of one person-year vs a raw readStream of the same stream (200 rounds each, interleaved). */
+/** Replay of one person-year vs a raw readStream of the same stream: bench:replay's measurement (200 rounds each). */
 async function replayBench(file: string, catalog: PolicyCatalog): Promise<void> {
   const store = new SqliteEventStore({ path: file });
   try {
-    const subject = { streamId: 'person-JZ-R01-c0', year: 2025 };
-    const personId = subject.streamId.slice('person-'.length);
-    const events = await store.readStream(subject.streamId);
-    const check = replayPersonYear(personId, events, subject.year, catalog);
-    if (check.differences.length || !check.chain.intact) throw new Error(`replay of ${personId} does not hold: ${check.verdict}`);
-    const reads: number[] = [];
-    const replays: number[] = [];
-    for (let i = 0; i < 200; i++) {
-      const a = process.hrtime.bigint();
-      await store.readStream(subject.streamId);
-      reads.push(ms(a));
-      const b = process.hrtime.bigint();
-      // Read as the audit service and `npm run audit` read it: with the stored texts the chain hashes.
-      replayPersonYear(personId, await store.readStream(subject.streamId, { withStoredText: true }), subject.year, catalog);
-      replays.push(ms(b));
-    }
-    const rr = median(reads);
-    const rp = median(replays);
+    const { personId, events, check, raw, replay } = await replayVersusRead(store, 'person-JZ-R01-c0', 2025, catalog, { rounds: 200 });
     process.stdout.write(
-      `\nreplay of ${personId} ${subject.year}: ${events.length} events, ${check.settlementsChecked} settlements recomputed (median of 200)\n`,
+      `\nreplay of ${personId} 2025: ${events.length} events, ${check.settlementsChecked} settlements recomputed (CPU, median of 200 after ${DEFAULT_WARM_UP_ROUNDS} warm-up calls)\n`,
     );
-    process.stdout.write(`  baseline: raw readStream of the stream      ${rr.toFixed(2)} ms\n`);
+    process.stdout.write(`  baseline: raw readStream of the stream      ${raw.cpu.toFixed(2)} ms\n`);
     process.stdout.write(
-      `  replay (read, verify chain, recompute)      ${rp.toFixed(2)} ms   (${(rp / rr).toFixed(1)}× the raw read; target ≤ 2×)\n`,
+      `  replay (read, verify chain, recompute)      ${replay.cpu.toFixed(2)} ms   (${(replay.cpu / raw.cpu).toFixed(2)}× the raw read; target ≤ 2×)\n`,
     );
   } finally {
     await store.close();

@@ -34,39 +34,14 @@ import { ChainVerifier } from '../src/audit/seals/chain-verifier.service';
 import { SqliteReadModelStore } from '../src/projections/read-model-store';
 import type { ModuleRef } from '@nestjs/core';
 import { parseCommandLine } from '../src/config/command-line';
+import { cpuMs, DEFAULT_WARM_UP_ROUNDS, measure, median, replayVersusRead } from './replay-vs-read';
 
 const FLAGS = parseCommandLine('bench:replay', 'npm run bench:replay [-- --rounds 300] [--warm-up 1000] [--chain-events 20000]', {
   args: process.argv.slice(2),
   options: { rounds: { type: 'string' }, 'warm-up': { type: 'string' }, 'chain-events': { type: 'string' } },
 }).values;
 
-/**
- * Calls of each path before the timed ones. A replay runs ~70 functions (engine, chain,
- * decimals) that V8 optimises only after hundreds of calls, on a background thread whose
- * CPU time process.cpuUsage counts. With 50 warm-up calls, 48 of them were optimised during
- * the timed blocks (`node --trace-opt`), which then measured compiling and unoptimised
- * runs; after 1,000, two.
- */
-const WARM_UP_ROUNDS = Number(FLAGS['warm-up'] ?? 1000);
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const cpuMs = (start: NodeJS.CpuUsage): number => {
-  const d = process.cpuUsage(start);
-  return (d.user + d.system) / 1000;
-};
-
-/** Median CPU ms and wall ms of `work` over `rounds` runs. */
-async function measure(rounds: number, work: () => unknown): Promise<{ cpu: number; wall: number }> {
-  const cpu: number[] = [];
-  const wall: number[] = [];
-  for (let i = 0; i < rounds; i++) {
-    const c = process.cpuUsage();
-    const w = process.hrtime.bigint();
-    await work();
-    wall.push(Number(process.hrtime.bigint() - w) / 1e6);
-    cpu.push(cpuMs(c));
-  }
-  return { cpu: median(cpu), wall: median(wall) };
-}
+const WARM_UP_ROUNDS = Number(FLAGS['warm-up'] ?? DEFAULT_WARM_UP_ROUNDS);
 
 const line = (label: string, m: { cpu: number; wall: number }, base?: { cpu: number }): string =>
   `  ${label.padEnd(44)} cpu ${m.cpu.toFixed(3)} ms  wall ${m.wall.toFixed(3)} ms${base ? `   (${(m.cpu / base.cpu).toFixed(2)}× raw read, cpu)` : ''}\n`;
@@ -82,27 +57,10 @@ async function main(): Promise<void> {
     const store = new SqliteEventStore({ path: file });
     try {
       const streamId = 'person-JZ-R01-c0';
-      const personId = streamId.slice('person-'.length);
-      const events = await store.readStream(streamId);
-      const check = replayPersonYear(personId, events, 2025, catalog);
-      if (check.differences.length || !check.chain.intact) throw new Error(`replay does not hold: ${check.verdict}`);
-      // Warm up both paths before measuring.
-      await measure(WARM_UP_ROUNDS, () => store.readStream(streamId));
-      await measure(WARM_UP_ROUNDS, async () =>
-        replayPersonYear(personId, await store.readStream(streamId, { withStoredText: true }), 2025, catalog),
-      );
-      const raws: Array<{ cpu: number; wall: number }> = [];
-      const replays: Array<{ cpu: number; wall: number }> = [];
-      for (let block = 0; block < 5; block++) {
-        raws.push(await measure(rounds / 5, () => store.readStream(streamId)));
-        replays.push(
-          await measure(rounds / 5, async () =>
-            replayPersonYear(personId, await store.readStream(streamId, { withStoredText: true }), 2025, catalog),
-          ),
-        );
-      }
-      const raw = { cpu: median(raws.map((r) => r.cpu)), wall: median(raws.map((r) => r.wall)) };
-      const replay = { cpu: median(replays.map((r) => r.cpu)), wall: median(replays.map((r) => r.wall)) };
+      const { personId, events, check, raw, replay } = await replayVersusRead(store, streamId, 2025, catalog, {
+        rounds,
+        warmUp: WARM_UP_ROUNDS,
+      });
       const bytes = events.reduce((n, e) => n + JSON.stringify(e.data).length + JSON.stringify(e.metadata).length, 0);
       process.stdout.write(
         `\nreplay of ${personId} 2025: ${events.length} events (${(bytes / 1024).toFixed(0)} KiB JSON), ${check.settlementsChecked} settlements recomputed; medians of ${rounds}\n`,
