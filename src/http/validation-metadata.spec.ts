@@ -20,12 +20,17 @@ class Child extends Base {
 }
 
 const unmemoised = MetadataStorage.prototype.getTargetValidationMetadatas;
-const argumentSets: Array<[boolean, boolean, string[] | undefined]> = [
-  [false, false, undefined],
-  [true, false, undefined],
-  [false, true, undefined],
-  [false, false, ['strict']],
-  [false, true, ['strict']],
+const argumentSets: Array<[string | undefined, boolean, boolean, string[] | undefined]> = [
+  ['', false, false, undefined],
+  ['', true, false, undefined],
+  ['', false, true, undefined],
+  ['', false, false, ['strict']],
+  ['', false, true, ['strict']],
+  // As class-validator asks: no schema for the body, the class's name for a nested object.
+  [undefined, false, false, undefined],
+  [undefined, true, false, undefined],
+  ['Child', false, false, undefined],
+  ['Child', false, false, ['strict']],
 ];
 
 describe('memoiseValidationMetadata (issue 10, request path)', () => {
@@ -33,9 +38,9 @@ describe('memoiseValidationMetadata (issue 10, request path)', () => {
   beforeAll(() => memoiseValidationMetadata(storage));
 
   it.each([SettleVisitDto, BillLineDto, AccountUseDto, Base, Child])('%p: the rules class-validator itself finds', (target) => {
-    for (const [always, strictGroups, groups] of argumentSets) {
-      const memo = storage.getTargetValidationMetadatas(target, '', always, strictGroups, groups);
-      expect(memo).toEqual(unmemoised.call(storage, target, '', always, strictGroups, groups));
+    for (const [schema, always, strictGroups, groups] of argumentSets) {
+      const memo = storage.getTargetValidationMetadatas(target, schema as string, always, strictGroups, groups);
+      expect(memo).toEqual(unmemoised.call(storage, target, schema as string, always, strictGroups, groups));
       expect(storage.groupByPropertyName(memo)).toEqual(MetadataStorage.prototype.groupByPropertyName.call(storage, memo));
     }
   });
@@ -44,7 +49,21 @@ describe('memoiseValidationMetadata (issue 10, request path)', () => {
     const first = storage.getTargetValidationMetadatas(SettleVisitDto, '', false, false, undefined);
     expect(storage.getTargetValidationMetadatas(SettleVisitDto, '', false, false, undefined)).toBe(first);
     expect(storage.groupByPropertyName(first)).toBe(storage.groupByPropertyName(first));
-    expect(Object.isFrozen(first)).toBe(true);
+  });
+
+  it('hands out lists V8 filters on its fast path: not frozen, not sealed (class-validator filters them per property)', () => {
+    const lists = storage.getTargetValidationMetadatas(SettleVisitDto, '', false, false, undefined);
+    const grouped = Object.values(storage.groupByPropertyName(lists));
+    for (const list of [lists, ...grouped]) expect(Object.isExtensible(list)).toBe(true);
+  });
+
+  it('leaves the shared lists as they were after validating, valid or not', async () => {
+    const lists = storage.getTargetValidationMetadatas(SettleVisitDto, undefined as unknown as string, false, false, undefined);
+    const before = [...lists];
+    const groupedBefore = Object.entries(storage.groupByPropertyName(lists)).map(([k, v]) => [k, [...v]]);
+    await validate(Object.assign(new SettleVisitDto(), { settlementId: '', lines: [{}] }), { whitelist: true, forbidNonWhitelisted: true });
+    expect(lists).toEqual(before);
+    expect(Object.entries(storage.groupByPropertyName(lists))).toEqual(groupedBefore);
   });
 
   it('sees a rule added after a class was validated', async () => {

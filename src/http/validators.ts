@@ -1,6 +1,6 @@
 import { registerDecorator, ValidationArguments, ValidationOptions } from 'class-validator';
 import { AmountKind, inputLimits } from '../config/input-limits';
-import { isLedgerDate, isLocalDate, LEDGER_DATE_MAX, LEDGER_DATE_MIN, shanghaiDate } from '../kernel/dates';
+import { isLedgerDate, isLocalDate, LEDGER_DATE_MAX, LEDGER_DATE_MIN, shanghaiDateOfMs } from '../kernel/dates';
 import { Dec } from '../kernel/money';
 
 const NON_NEGATIVE_MONEY = /^(0|[1-9]\d{0,12})(\.\d{1,2})?$/;
@@ -57,13 +57,14 @@ export function IsLocalDate(options?: ValidationOptions): PropertyDecorator {
 
 /** An ISO-8601 instant with an explicit offset (e.g. 2023-05-04T09:30:00+08:00), its Shanghai date inside the range. */
 export function IsInstant(options?: ValidationOptions): PropertyDecorator {
-  const valid = (v: unknown) =>
-    typeof v === 'string' &&
-    ISO_INSTANT.test(v) &&
-    !Number.isNaN(Date.parse(v)) &&
-    isLocalDate(v.slice(0, 10)) &&
-    isLedgerDate(shanghaiDate(v));
+  const valid = (v: unknown) => typeof v === 'string' && ISO_INSTANT.test(v) && isLedgerInstant(v);
   return rule('isInstant', `$property must be an ISO-8601 time with an offset, e.g. 2023-05-04T09:30:00+08:00, ${RANGE}`, valid, options);
+}
+
+/** A parseable instant whose written date exists and whose Shanghai date is in range; parsed once (shanghaiDate would parse it again). */
+function isLedgerInstant(v: string): boolean {
+  const ms = Date.parse(v);
+  return !Number.isNaN(ms) && isLocalDate(v.slice(0, 10)) && isLedgerDate(shanghaiDateOfMs(ms));
 }
 
 /** A 'YYYY-MM' month inside the ledger's date range. */
