@@ -2,6 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { InstitutionRegistry } from '../../src/institutions/institution-registry.service';
 import { createInstitutionsApp } from './institutions-app';
+import { JIAOZUO_LEVEL3 } from '../support/fixtures';
 
 describe('institutions over HTTP: a Jiaozuo hospital from declaration to final payment', () => {
   let app: INestApplication;
@@ -21,15 +22,7 @@ describe('institutions over HTTP: a Jiaozuo hospital from declaration to final p
   it('runs the year of 例2 and pays 42,333,750.00 plus the reviewed compensation', async () => {
     await http()
       .post('/institutions')
-      .send({
-        code,
-        name: '焦作市某三级综合医院',
-        category: 'city_level3_general',
-        level: 'level3',
-        location: 'city',
-        region: 'jiaozuo',
-        designations: ['employee'],
-      })
+      .send({ ...JIAOZUO_LEVEL3, code })
       .expect(201);
     const profile = await app.get(InstitutionRegistry).find(code);
     expect(profile).toMatchObject({ code, level: 'level3', category: 'city_level3_general' });

@@ -7,6 +7,7 @@ import { money } from '../../src/kernel/money';
 import type { MonitoringRunner } from '../../src/monitoring/monitoring-runner';
 import { MONITORING_RUNNER } from '../../src/monitoring/monitoring.tokens';
 import { LedgerHarness, registerInstitutions, startLedger } from '../support/ledger-app';
+import { nanyangEmployee } from '../support/fixtures';
 
 let h: LedgerHarness;
 beforeAll(async () => {
@@ -24,14 +25,6 @@ const post = (path: string, body: unknown, key = agency()) =>
 const get = (path: string, key = agency()) => h.http.get(path).set('x-api-key', key);
 const settled = () => (h.app.get(MONITORING_RUNNER) as MonitoringRunner).caughtUp();
 
-const employee = (personId: string) => ({
-  personId,
-  scheme: 'employee',
-  category: 'in_service',
-  region: 'nanyang',
-  enrolledOn: '2023-01-01',
-  contributionBase: '6000.00',
-});
 const visit = (settlementId: string, institutionCode: string, occurredAt: string, lines: object[]) => ({
   settlementId,
   visitId: `V-${settlementId}`,
@@ -46,7 +39,7 @@ describe('monitoring over HTTP', () => {
   const decisions: Record<string, any> = {};
 
   beforeAll(async () => {
-    expect((await post('/persons', employee('M1'))).status).toBe(201);
+    expect((await post('/persons', nanyangEmployee('M1'))).status).toBe(201);
     const day = '2023-03-06';
     const plan: Array<[string, string, object[]]> = [
       [

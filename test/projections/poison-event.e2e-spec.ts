@@ -21,15 +21,8 @@ import { readModelsFileOf } from '../../src/config/config';
 import type { ReadSideRunner } from '../../src/projections/read-side-runner';
 import { PROJECTION_RUNNER } from '../../src/projections/tokens';
 import { INSTITUTIONS } from '../support/ledger-app';
+import { nanyangEmployee } from '../support/fixtures';
 
-const employee = (personId: string) => ({
-  personId,
-  scheme: 'employee',
-  category: 'in_service',
-  region: 'nanyang',
-  enrolledOn: '2023-01-01',
-  contributionBase: '6000.00',
-});
 const visit = (settlementId: string, occurredAt: string) => ({
   settlementId,
   visitId: `V-${settlementId}`,
@@ -66,8 +59,8 @@ describe('a poison event faults one projection, visibly; the rest of the read si
   beforeAll(async () => {
     ledger = await startLedger({ path: file, start: '2023-03-01T09:00:00+08:00' });
     await ledger.must('/institutions', INSTITUTIONS[0]);
-    await ledger.must('/persons', employee('R1'));
-    await ledger.must('/persons', employee('P2'));
+    await ledger.must('/persons', nanyangEmployee('R1'));
+    await ledger.must('/persons', nanyangEmployee('P2'));
     const [last] = await ledger.store.readStream('person-R1', { direction: 'backwards', maxCount: 1 });
     const sealed = sealBatch(
       'person-R1',

@@ -18,6 +18,7 @@ import type { ReadSide } from '../../src/projections/read-side';
 import { PROJECTION_RUNNER } from '../../src/projections/tokens';
 import { WorkerReadSide } from '../../src/projections/worker/worker-read-side';
 import { LedgerHarness, registerInstitutions, startLedger } from '../support/ledger-app';
+import { nanyangEmployee } from '../support/fixtures';
 
 jest.setTimeout(120_000);
 
@@ -31,14 +32,6 @@ const readSide = () => h.app.get<ReadSide>(PROJECTION_RUNNER);
 const post = (url: string, body: object) => h.http.post(url).set('x-api-key', h.keys.agency).send(body);
 const get = (url: string) => h.http.get(url).set('x-api-key', h.keys.agency);
 
-const employee = (personId: string) => ({
-  personId,
-  scheme: 'employee',
-  category: 'in_service',
-  region: 'nanyang',
-  enrolledOn: '2023-01-01',
-  contributionBase: '6000.00',
-});
 const visit = (settlementId: string, institutionCode: string, occurredAt: string) => ({
   settlementId,
   visitId: `V-${settlementId}`,
@@ -82,7 +75,7 @@ let poison: number;
 beforeAll(async () => {
   h = await start();
   await registerInstitutions(h);
-  for (const id of ['M1', 'P2', 'R1']) expect((await post('/persons', employee(id))).status).toBe(201);
+  for (const id of ['M1', 'P2', 'R1']) expect((await post('/persons', nanyangEmployee(id))).status).toBe(201);
   // Visits at three institutions on one day: one monitoring alert (institutionsOnOneDay).
   for (const [i, code] of ['NY-L1', 'NY-L2', 'NY-L3'].entries())
     expect((await post('/persons/M1/visits', visit(`S-M1-${i}`, code, `2023-03-06T1${i}:00:00+08:00`))).status).toBe(201);
