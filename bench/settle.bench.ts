@@ -22,8 +22,17 @@
  * measurement there, settle-c<connections>.cpuprofile), BENCH_LOAD (default 0.5,0.8: after
  * the saturating runs, settlements offered at those fractions of the rate sustained at 50
  * connections, for latency below saturation), BENCH_SERVER_NODE_FLAGS (node flags for the
- * server only, e.g. --max-semi-space-size=64). The table's last column is the server's CPU
- * time (user + system) per settlement: robust to a loaded machine.
+ * server only, e.g. --max-semi-space-size=64), BENCH_WARMUP (seconds of settlements at the
+ * first measured concurrency before any row is measured, default 5; 0 for none). The table's
+ * CPU columns are the server's CPU time per settlement, the whole process (user + system) and
+ * its main thread alone (the HTTP event loop, from /proc/self/task/<pid>/schedstat): robust to
+ * a loaded machine.
+ *
+ * Why a warm-up: a running service serves settlements with its hot path already compiled. Run
+ * cold, the first row also pays TurboFan compiling that path on V8's helper threads (the
+ * optimiser was still compiling 40-130 functions a second through the first 4-second round)
+ * and the deoptimisations of its first shapes: on the lead's runs the first row at 50
+ * connections ran at 55-80 % of the rows after it. The warm-up row is printed, not counted.
  */
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
@@ -46,6 +55,7 @@ const STRACE = process.env.BENCH_STRACE === '1';
 /** Extra node flags for the server process only (e.g. --max-semi-space-size=32), to compare V8 settings. */
 const SERVER_NODE_FLAGS = (process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 const LOAD_FRACTIONS = (process.env.BENCH_LOAD ?? '0.5,0.8').split(',').filter(Boolean).map(Number);
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP ?? 5);
 const INSTITUTION = 'NY-L2';
 
 interface ServerStats {
@@ -56,6 +66,8 @@ interface ServerStats {
   cpuMicros?: number;
   /** The main thread's event loop, active and idle (ms, cumulative): how busy the loop that serves HTTP was. */
   loop?: { active: number; idle: number };
+  /** The main thread's own CPU time (ns, cumulative; Linux only): the share of cpuMicros that bounds settlements. */
+  mainThreadNs?: number;
 }
 
 // ---------------------------------------------------------------- server (child process)
@@ -94,6 +106,7 @@ async function serve(): Promise<void> {
       institutionCache: optional(() => app.get(InstitutionRegistry, { strict: false }).cacheStats()),
       cpuMicros: cpuMicros(),
       loop: performance.eventLoopUtilization(),
+      mainThreadNs: optional(mainThreadNs),
     };
     process.send!({ type: 'stats', stats });
   });
@@ -104,6 +117,11 @@ async function serve(): Promise<void> {
 function cpuMicros(): number {
   const { user, system } = process.cpuUsage();
   return user + system;
+}
+
+/** The main thread's time on CPU (ns): the first field of its schedstat (the main thread's tid is the pid). */
+function mainThreadNs(): number {
+  return Number(fs.readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[0]);
 }
 
 /**
@@ -300,7 +318,7 @@ interface LoadResult {
 
 interface SettleRow {
   rate: number;
-  /** settle/s, p50, p99, non-2xx, errors | commits/settle, group, cpu µs/settle, main loop busy % */
+  /** settle/s, p50, p99, non-2xx, errors | commits/settle, group, cpu µs/settle, main thread µs/settle, main loop busy % */
   cells: (string | number)[];
 }
 
@@ -316,6 +334,10 @@ async function measureSettle(server: Server, round: string, drive: () => Promise
   const delta = (f: (s: NonNullable<ServerStats['store']>) => number) =>
     after.store && before.store ? f(after.store) - f(before.store) : NaN;
   const cpu = after.cpuMicros !== undefined && before.cpuMicros !== undefined ? (after.cpuMicros - before.cpuMicros) / settled : NaN;
+  const mainCpu =
+    after.mainThreadNs !== undefined && before.mainThreadNs !== undefined
+      ? (after.mainThreadNs - before.mainThreadNs) / 1000 / settled
+      : NaN;
   const commits = delta((s) => s.commits);
   const loopBusy =
     after.loop && before.loop
@@ -332,6 +354,7 @@ async function measureSettle(server: Server, round: string, drive: () => Promise
       (commits / settled).toFixed(3),
       (delta((s) => s.appends) / Math.max(1, commits)).toFixed(1),
       cpu.toFixed(0),
+      mainCpu.toFixed(0),
       loopBusy.toFixed(0),
     ],
   };
@@ -358,8 +381,15 @@ async function saturating(
   connections: number,
   headers: Record<string, string>,
   counter: { n: number },
+  seconds = SECONDS,
 ): Promise<LoadResult> {
-  const settle = await cannon({ url: server.url, connections, headers, requests: [visitRequest(`c${connections}`, counter)] });
+  const settle = await cannon({
+    url: server.url,
+    connections,
+    headers,
+    duration: seconds,
+    requests: [visitRequest(`c${connections}`, counter)],
+  });
   return {
     completed: settle.requests.total,
     rate: settle.requests.average,
@@ -421,6 +451,19 @@ function post(agent: http.Agent, url: string, body: string, headers: Record<stri
   });
 }
 
+/**
+ * Settlements at the first measured concurrency for BENCH_WARMUP seconds before anything is
+ * measured (see the header: the rows measure a service whose hot path is compiled). Its row
+ * is printed, marked, and not counted; it adds visits to the same persons, as the rows after
+ * it do to one another.
+ */
+async function warmUp(server: Server, headers: Record<string, string>, counter: { n: number }): Promise<void> {
+  if (WARMUP_SECONDS <= 0) return;
+  const connections = CONNECTIONS[0];
+  const row = await measureSettle(server, 'warm-up', () => saturating(server, connections, headers, counter, WARMUP_SECONDS));
+  printRow([`${connections} warm`, ...row.cells.slice(0, 5), '', '', '', ...row.cells.slice(5)]);
+}
+
 function printRow(values: (string | number)[]): void {
   console.log(values.map((v) => String(v).padStart(9)).join(' '));
 }
@@ -450,6 +493,7 @@ async function offeredLoad(
     'commits/settle',
     'group',
     'cpu µs/settle',
+    'main µs/settle',
     'loop %',
   ]);
   for (const fraction of LOAD_FRACTIONS) {
@@ -522,7 +566,7 @@ async function main(): Promise<void> {
     await enrol(server.url, headers);
     const enrolSeconds = (performance.now() - enrolStart) / 1000;
     console.log(
-      `bench:settle — ${PERSONS} persons enrolled in ${enrolSeconds.toFixed(1)} s; ${SECONDS} s per measurement; read side ${READ_SIDE_OFF ? 'STOPPED (write path alone)' : `running (${READ_SIDE})`}; synchronous=FULL`,
+      `bench:settle — ${PERSONS} persons enrolled in ${enrolSeconds.toFixed(1)} s; ${WARMUP_SECONDS} s of warm-up, then ${SECONDS} s per measurement; read side ${READ_SIDE_OFF ? 'STOPPED (write path alone)' : `running (${READ_SIDE})`}; synchronous=FULL`,
     );
     console.log(`raw better-sqlite3, ~1 KB rows, FULL: 1 row/tx ${raw1.toFixed(0)} rows/s · 100 rows/tx ${raw100.toFixed(0)} rows/s`);
     console.log(
@@ -539,11 +583,13 @@ async function main(): Promise<void> {
         'commits/settle',
         'group',
         'cpu µs/settle',
+        'main µs/settle',
         'loop %',
       ]
         .map((h) => h.padStart(9))
         .join(' '),
     );
+    await warmUp(server, headers, counter);
     const saturated = new Map<number, number>();
     for (const connections of CONNECTIONS) {
       const health = await cannon({ url: `${server.url}/health`, connections });
@@ -566,7 +612,7 @@ async function main(): Promise<void> {
       `person cache hit ratio ${ratio(stats.personCache)}; institution cache ${ratio(stats.institutionCache)}; largest group ${stats.store?.largestGroup ?? 'n/a'} appends`,
     );
     console.log(
-      'ratio = settle/s ÷ health/s (same server, same concurrency); ÷raw1 = settle/s ÷ raw 1-row FULL transactions/s; group = appends per commit; cpu = whole process (worker thread included); loop % = main event loop busy',
+      'ratio = settle/s ÷ health/s (same server, same concurrency); ÷raw1 = settle/s ÷ raw 1-row FULL transactions/s; group = appends per commit; cpu = whole process (worker threads and V8 helper threads included); main = the main thread alone; loop % = main event loop busy; "warm" = the warm-up row, not a measurement',
     );
   } finally {
     await server.stop();
