@@ -60,7 +60,7 @@ const INSTITUTION = 'NY-L2';
 
 interface ServerStats {
   store?: { commits: number; appends: number; events: number; largestGroup: number };
-  personCache?: { hitRatio: number; hits: number; misses: number };
+  personCache?: { hitRatio: number; hits: number; misses: number; tailReads?: number };
   institutionCache?: { hitRatio: number; hits: number; misses: number };
   /** The server's process.cpuUsage() (user + system, µs): CPU per settlement despite a loaded machine (worker threads included). */
   cpuMicros?: number;
@@ -609,7 +609,7 @@ async function main(): Promise<void> {
     const ratio = (c?: { hitRatio: number; hits: number; misses: number }) =>
       c ? `${(c.hitRatio * 100).toFixed(1)} % (${c.hits} hits, ${c.misses} misses)` : 'n/a';
     console.log(
-      `person cache hit ratio ${ratio(stats.personCache)}; institution cache ${ratio(stats.institutionCache)}; largest group ${stats.store?.largestGroup ?? 'n/a'} appends`,
+      `person cache hit ratio ${ratio(stats.personCache)}, tail reads of cached persons ${stats.personCache?.tailReads ?? 'n/a'} (${((stats.personCache?.tailReads ?? NaN) / Math.max(1, counter.n)).toFixed(3)} per settlement); institution cache ${ratio(stats.institutionCache)}; largest group ${stats.store?.largestGroup ?? 'n/a'} appends`,
     );
     console.log(
       'ratio = settle/s ÷ health/s (same server, same concurrency); ÷raw1 = settle/s ÷ raw 1-row FULL transactions/s; group = appends per commit; cpu = whole process (worker threads and V8 helper threads included); main = the main thread alone; loop % = main event loop busy; "warm" = the warm-up row, not a measurement',

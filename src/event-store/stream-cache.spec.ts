@@ -109,7 +109,29 @@ describe('StreamCache.load: read-through with tail reads, and hit/miss counters'
       ['a', 3],
       ['a', 3],
     ]);
-    expect(cache.stats()).toEqual({ hits: 2, misses: 1, hitRatio: 2 / 3, size: 1, capacity: 10 });
+    expect(cache.stats()).toEqual({ hits: 2, misses: 1, tailReads: 2, hitRatio: 2 / 3, size: 1, capacity: 10 });
+  });
+
+  it('counts as tail reads only the hits whose entry the source cannot show current', async () => {
+    const { source: s, reads } = source({ a: 3, b: 2 });
+    const current = new Set<string>();
+    const cache = new StreamCache<number>(10);
+    const withFreshness: StreamSource<number> = {
+      ...s,
+      epoch: () => 7,
+      unchangedSince: (id, _revision, epoch) => epoch === 7 && current.has(id),
+    };
+    await cache.load('a', withFreshness);
+    await cache.load('b', withFreshness);
+    current.add('a');
+    await cache.load('a', withFreshness);
+    await cache.load('b', withFreshness);
+    expect(reads).toEqual([
+      ['a', 0],
+      ['b', 0],
+      ['b', 2],
+    ]);
+    expect(cache.stats()).toEqual(expect.objectContaining({ hits: 2, misses: 2, tailReads: 1 }));
   });
 
   it('does not cache an empty (unknown) stream', async () => {
@@ -205,14 +227,15 @@ describe('Freshness without tail reads (issue 10: institution lookup and person 
     expect(store.unchangedSince('s', 0, epoch)).toBe(false); // own append past revision 0
     expect(store.unchangedSince('s', 1, epoch)).toBe(true);
     expect(store.unchangedSince('t', 5, epoch)).toBe(true); // untouched stream
-    await other.append('t', [event('c')], 'no_stream');
+    await other.append('s', [event('c')], 1);
     await nextTurn();
-    expect(store.unchangedSince('t', 5, epoch)).toBe(false); // another connection wrote: new epoch
+    expect(store.unchangedSince('s', 1, epoch)).toBe(false); // another connection wrote to it
+    expect(store.unchangedSince('t', 5, epoch)).toBe(true); // ...and only to it
     await nextTurn();
     epoch = store.freshnessEpoch();
-    expect(store.unchangedSince('s', 1, epoch)).toBe(true);
+    expect(store.unchangedSince('s', 2, epoch)).toBe(true);
     await expect(store.append('s', [event('d')], 0)).rejects.toThrow();
-    expect(store.unchangedSince('s', 1, epoch)).toBe(false); // a conflict: the retry must read afresh
+    expect(store.unchangedSince('s', 2, epoch)).toBe(false); // a conflict: the retry must read afresh
     await store.close();
     await other.close();
     cleanup();

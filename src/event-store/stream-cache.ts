@@ -14,6 +14,8 @@ export interface StreamCacheStats {
   hits: number;
   /** Loads that read the stream from revision 0. */
   misses: number;
+  /** Hits that still read the store (the entry could not be shown current without reading its tail). */
+  tailReads: number;
   /** hits / (hits + misses); 0 before any load. */
   hitRatio: number;
   size: number;
@@ -42,6 +44,7 @@ export class StreamCache<State> {
   private readonly entries = new Map<string, CachedStream<State>>();
   private hits = 0;
   private misses = 0;
+  private tailReads = 0;
 
   constructor(private readonly maxStreams: number) {}
 
@@ -80,6 +83,7 @@ export class StreamCache<State> {
     if (cached) this.hits++;
     else this.misses++;
     if (cached && isCurrent(streamId, cached, source)) return cached;
+    if (cached) this.tailReads++;
     const epoch = source.epoch?.();
     const from = cached ? cached.events.length : 0;
     const tail = await source.readFrom(streamId, from);
@@ -130,6 +134,7 @@ export class StreamCache<State> {
     return {
       hits: this.hits,
       misses: this.misses,
+      tailReads: this.tailReads,
       hitRatio: loads === 0 ? 0 : this.hits / loads,
       size: this.entries.size,
       capacity: this.maxStreams,

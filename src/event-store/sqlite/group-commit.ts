@@ -12,6 +12,17 @@ export interface AppendRequest {
 
 export type AppendOutcome = { result: AppendResult; written: boolean } | { error: unknown };
 
+/** A committed group: each append's outcome, and the log's head just before the group's writes. */
+export interface GroupOutcome {
+  /**
+   * MAX(position) read under the group's write lock before its inserts (0: empty log): every
+   * position above it up to the group's last written one is the group's own, and any
+   * position between the store's last known head and it was written by another connection.
+   */
+  headBefore: number;
+  outcomes: AppendOutcome[];
+}
+
 interface StoredHead {
   event_id: string;
   type: string;
@@ -29,7 +40,8 @@ export class GroupCommitter {
   private readonly precheck: Database.Statement<[string, string, string], { found: number | null; current: number | null }>;
   private readonly batchFrom: Database.Statement<[string, number, number], StoredHead>;
   private readonly insert: Database.Statement<[string, number, string, string, string, string]>;
-  private readonly group: (appends: readonly AppendRequest[]) => AppendOutcome[];
+  private readonly head: Database.Statement<[], { head: number | null }>;
+  private readonly group: (appends: readonly AppendRequest[]) => GroupOutcome;
 
   constructor(db: Database.Database) {
     // One round trip for both pre-write checks: where the batch's first id is, and the stream's revision.
@@ -41,21 +53,25 @@ export class GroupCommitter {
       'SELECT event_id, type, revision, position FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?',
     );
     this.insert = db.prepare('INSERT INTO events (stream_id, revision, event_id, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)');
+    this.head = db.prepare('SELECT MAX(position) AS head FROM events');
     const appendOne = db.transaction((append: AppendRequest) => this.appendInTransaction(append));
-    const group = db.transaction((appends: readonly AppendRequest[]) =>
-      appends.map((append): AppendOutcome => {
+    const group = db.transaction((appends: readonly AppendRequest[]): GroupOutcome => {
+      // Under the write lock, before the inserts: no other connection can write between the two.
+      const headBefore = this.head.get()?.head ?? 0;
+      const outcomes = appends.map((append): AppendOutcome => {
         try {
           return appendOne(append);
         } catch (error) {
           return { error };
         }
-      }),
-    );
+      });
+      return { headBefore, outcomes };
+    });
     this.group = (appends) => group.immediate(appends);
   }
 
   /** Commits the group; each append's own refusal is its outcome. Throws when BEGIN or COMMIT fails (nothing written). */
-  commit(appends: readonly AppendRequest[]): AppendOutcome[] {
+  commit(appends: readonly AppendRequest[]): GroupOutcome {
     return this.group(appends);
   }
 

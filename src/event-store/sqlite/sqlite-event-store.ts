@@ -19,7 +19,7 @@ import {
 import { WrongExpectedVersion } from '../errors';
 import { currentSchemaVersion } from '../upcasting';
 import { CatchUpSubscription } from './catch-up-subscription';
-import { AppendOutcome, AppendRequest, GroupCommitter } from './group-commit';
+import { AppendOutcome, AppendRequest, GroupCommitter, GroupOutcome } from './group-commit';
 import { WriterThread } from './writer-thread';
 
 export interface SqliteEventStoreOptions {
@@ -72,10 +72,15 @@ interface PendingAppend extends AppendRequest {
  */
 const MAX_GROUP_APPENDS = 256;
 /**
- * Streams whose own-written head is remembered for `unchangedSince`; beyond it a new epoch
- * starts (every cached stream is read once more): bounded memory, a rare extra read.
+ * Streams whose head written since the epoch began is remembered for `unchangedSince`; beyond
+ * it a new epoch starts (every cached stream is read once more): bounded memory, a rare extra read.
  */
 const MAX_KNOWN_HEADS = 100_000;
+/**
+ * Other writers' events looked at one by one (their streams' heads noted, one indexed range
+ * read); more at once (an import, another busy process) start a new epoch instead.
+ */
+const MAX_FOREIGN_EVENTS = 1_000;
 const MAX_GROUP_BYTES = 8 * 1024 * 1024;
 /** Another connection or process may hold the write lock for a moment: wait instead of failing. */
 const BUSY_TIMEOUT_MS = 5000;
@@ -145,6 +150,7 @@ export class SqliteEventStore implements EventStore {
     readAllWithoutTraces: Database.Statement<[number, number, number], EventRow>;
     readAllOfTypes: Database.Statement<[string, number, number], EventRow>;
     head: Database.Statement<[], { head: number | null }>;
+    streamHeadsBetween: Database.Statement<[number, number], { stream_id: string; revision: number }>;
   };
   /** One `BEGIN IMMEDIATE … COMMIT` for a group, on this connection (writer 'inline'). */
   private readonly committer: GroupCommitter | undefined;
@@ -155,12 +161,15 @@ export class SqliteEventStore implements EventStore {
   private pending: PendingAppend[] = [];
   private flushScheduled = false;
   private readonly counters: SqliteAppendStats = { commits: 0, appends: 0, events: 0, largestGroup: 0 };
-  /** Freshness (see `unchangedSince`): bumped whenever a write this process did not make may have happened. */
+  /**
+   * Freshness (see `unchangedSince`): bumped when writes this process did not make cannot be
+   * told stream by stream (a conflict, a writer thread lost, many foreign events at once).
+   */
   private epoch = 0;
-  /** Last position of the log this process knows every stream head up to (-1: not looked yet). */
+  /** Last position of the log this process knows every stream head up to (-1: unknown). */
   private knownHead = -1;
-  /** Heads (revisions) of the streams this process wrote during the current epoch. */
-  private readonly ownHeads = new Map<string, number>();
+  /** Heads (revisions) of the streams written during the current epoch, by this process or by others up to `knownHead`. */
+  private readonly writtenHeads = new Map<string, number>();
   /** The log head was compared with `knownHead` during this turn of the event loop. */
   private headCheckedThisTurn = false;
 
@@ -182,6 +191,9 @@ export class SqliteEventStore implements EventStore {
         'SELECT * FROM events WHERE type IN (SELECT value FROM json_each(?)) AND position > ? ORDER BY position LIMIT ?',
       ),
       head: this.db.prepare('SELECT MAX(position) AS head FROM events'),
+      streamHeadsBetween: this.db.prepare(
+        'SELECT stream_id, MAX(revision) AS revision FROM events WHERE position > ? AND position <= ? GROUP BY stream_id',
+      ),
     };
 
     if (options.writer === 'thread' && options.path !== ':memory:') {
@@ -246,14 +258,14 @@ export class SqliteEventStore implements EventStore {
         });
       return;
     }
-    let outcomes: AppendOutcome[];
+    let committed: GroupOutcome;
     try {
-      outcomes = this.committer!.commit(group);
+      committed = this.committer!.commit(group);
     } catch (error) {
       this.groupFailed(group, error);
       return;
     }
-    this.committed(group, outcomes);
+    this.committed(group, committed);
   }
 
   /** BEGIN or COMMIT failed (disk full, I/O error…): the whole group was rolled back. */
@@ -263,10 +275,10 @@ export class SqliteEventStore implements EventStore {
     for (const append of group) append.reject(error);
   }
 
-  /** The group's commit is durable: counters, own heads, in-memory hand-over, then the callers. */
-  private committed(group: PendingAppend[], outcomes: AppendOutcome[]): void {
+  /** The group's commit is durable: counters, stream heads, in-memory hand-over, then the callers. */
+  private committed(group: PendingAppend[], { headBefore, outcomes }: GroupOutcome): void {
     this.countCommit(group, outcomes);
-    this.trackOwnHeads(group, outcomes);
+    this.trackHeads(group, headBefore, outcomes);
     this.handOver(group, outcomes);
     // Committed: wake live subscriptions once; they re-read from their own checkpoint.
     for (const subscription of this.subscriptions) subscription.wake();
@@ -308,60 +320,78 @@ export class SqliteEventStore implements EventStore {
 
   /**
    * True when the stream's last revision is known, without reading it, to still be
-   * `revision`, read during `epoch`: no other connection or process has written to the
-   * log since then (the log head is compared with what this process wrote, at most once per
-   * turn of the event loop) and this process has not appended to the stream past it.
-   * False means "read the tail": unknown, not "changed". A foreign write landing during the
-   * current turn is seen from the next turn on — as if the read had happened a moment
-   * earlier; appends stay guarded by their expected revision, and a conflict starts a new
-   * epoch so that the retry reads afresh.
+   * `revision`, read during `epoch`: neither this process nor, as far as it has seen, another
+   * connection or process has appended to the stream past it. Others' appends are seen from
+   * the log head: compared with the known head at most once per turn of the event loop while
+   * no group is at the writer thread, and under each group's write lock (`headBefore`) so
+   * that they are seen at its answer under continuous load too. False means "read the tail":
+   * unknown, not "changed". A foreign write is thus seen from the next turn on, or once the
+   * group in flight answers — as if the read had happened a moment earlier; appends stay
+   * guarded by their expected revision, and a conflict starts a new epoch so that the retry
+   * reads afresh.
    */
   unchangedSince(streamId: string, revision: number, epoch: number): boolean {
     this.detectForeignWrites();
     if (epoch !== this.epoch) return false;
-    const own = this.ownHeads.get(streamId);
-    return own === undefined || own <= revision;
+    const head = this.writtenHeads.get(streamId);
+    return head === undefined || head <= revision;
   }
 
   private detectForeignWrites(): void {
     // While the writer thread holds a group, the head may already include it before its answer
-    // names it ours; that turn is left unchecked (the next one checks). Only a cache's
-    // freshness depends on it: appends stay guarded by their expected revision.
+    // names it ours; that turn is left unchecked (the group's `headBefore` covers what came
+    // before it). Only a cache's freshness depends on it: appends stay guarded by their expected revision.
     if (this.headCheckedThisTurn || this.closed || this.inFlight) return;
     this.headCheckedThisTurn = true;
     setImmediate(() => {
       this.headCheckedThisTurn = false;
     });
-    const head = this.headSync();
-    if (head !== this.knownHead) this.newEpoch(head);
+    this.noteForeignWrites(this.headSync());
+  }
+
+  /**
+   * Everything up to `head` not yet known was written by another connection: the heads of the
+   * streams it wrote are noted (entries of other streams stay fresh), or, when there are too
+   * many or the known head is lost, a new epoch starts.
+   */
+  private noteForeignWrites(head: number): void {
+    if (head === this.knownHead) return;
+    if (this.knownHead < 0 || head < this.knownHead || head - this.knownHead > MAX_FOREIGN_EVENTS) {
+      this.newEpoch(head);
+      return;
+    }
+    for (const { stream_id, revision } of this.stmt.streamHeadsBetween.all(this.knownHead, head)) this.noteHead(stream_id, revision);
+    this.knownHead = head;
+  }
+
+  private noteHead(streamId: string, revision: number): void {
+    const known = this.writtenHeads.get(streamId);
+    if (known === undefined || known < revision) this.writtenHeads.set(streamId, revision);
   }
 
   private newEpoch(knownHead: number): void {
     this.epoch++;
-    this.ownHeads.clear();
+    this.writtenHeads.clear();
     this.knownHead = knownHead;
   }
 
-  /** After a commit: this process's new stream heads; a gap before them, or a conflict, means someone else wrote. */
-  private trackOwnHeads(group: PendingAppend[], outcomes: AppendOutcome[]): void {
-    let first = Infinity;
-    let last = -1;
+  /**
+   * After a commit: others' writes before the group (between the known head and `headBefore`),
+   * then the group's own stream heads; the log is known again up to the group's last event.
+   */
+  private trackHeads(group: PendingAppend[], headBefore: number, outcomes: AppendOutcome[]): void {
+    const conflict = outcomes.some((o) => 'error' in o && o.error instanceof WrongExpectedVersion);
+    // A conflict: whatever the caller's state missed, its retry reads afresh.
+    if (conflict || this.writtenHeads.size > MAX_KNOWN_HEADS) this.newEpoch(headBefore);
+    else this.noteForeignWrites(headBefore);
+    let last = headBefore;
     outcomes.forEach((o, i) => {
-      if ('error' in o) {
-        if (o.error instanceof WrongExpectedVersion) this.newEpoch(-1);
-        return;
-      }
-      if (!o.written) return;
-      first = Math.min(first, o.result.position - group[i].events.length + 1);
+      if (!('written' in o) || !o.written) return;
+      this.noteHead(group[i].streamId, o.result.nextExpectedRevision);
       last = Math.max(last, o.result.position);
     });
-    if (last < 0) return;
-    if (first - 1 !== this.knownHead || this.ownHeads.size > MAX_KNOWN_HEADS) this.newEpoch(-1);
-    outcomes.forEach((o, i) => {
-      if ('written' in o && o.written) this.ownHeads.set(group[i].streamId, o.result.nextExpectedRevision);
-    });
-    // Known only if nothing foreign preceded ours; otherwise the next head check starts afresh.
-    if (this.knownHead !== -1 || first === 1) this.knownHead = last;
+    // The group held the write lock: every position after headBefore up to its last is its own.
+    this.knownHead = last;
   }
 
   onCommitted(listener: CommittedListener): () => void {

@@ -2,7 +2,7 @@ import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { EventIdReused, WrongExpectedVersion } from '../errors';
 import type { ExpectedRevision } from '../event-store.port';
-import type { AppendOutcome, AppendRequest } from './group-commit';
+import type { AppendOutcome, AppendRequest, GroupOutcome } from './group-commit';
 
 /** What the writer thread is started with (workerData). */
 export interface WriterOptions {
@@ -19,8 +19,8 @@ export type WireError =
 
 export type WireOutcome = { result: { nextExpectedRevision: number; position: number }; written: boolean } | { error: WireError };
 
-/** Writer thread -> store: the outcomes of group `id`, or why the whole group failed (nothing written). */
-export type WriterReply = { id: number; outcomes: WireOutcome[] } | { id: number; failure: WireError };
+/** Writer thread -> store: the outcomes of group `id` and the head before it, or why the whole group failed (nothing written). */
+export type WriterReply = { id: number; headBefore: number; outcomes: WireOutcome[] } | { id: number; failure: WireError };
 
 export function toWire(error: unknown): WireError {
   if (error instanceof WrongExpectedVersion)
@@ -51,7 +51,7 @@ function onTheWire({ streamId, events, rows, expected }: AppendRequest): AppendR
 }
 
 interface Waiting {
-  resolve: (outcomes: AppendOutcome[]) => void;
+  resolve: (committed: GroupOutcome) => void;
   reject: (error: unknown) => void;
 }
 
@@ -70,10 +70,10 @@ export class WriterThread {
 
   constructor(private readonly options: WriterOptions) {}
 
-  commit(appends: readonly AppendRequest[]): Promise<AppendOutcome[]> {
+  commit(appends: readonly AppendRequest[]): Promise<GroupOutcome> {
     const worker = this.worker ?? this.start();
     const id = this.nextId++;
-    return new Promise<AppendOutcome[]>((resolve, reject) => {
+    return new Promise<GroupOutcome>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
       // Only while a group is out does the thread keep the process alive (scripts end by themselves).
       worker.ref();
@@ -104,7 +104,11 @@ export class WriterThread {
     this.waiting.delete(reply.id);
     if (this.waiting.size === 0) this.worker?.unref();
     if ('failure' in reply) waiting.reject(fromWire(reply.failure));
-    else waiting.resolve(reply.outcomes.map((o): AppendOutcome => ('error' in o ? { error: fromWire(o.error) } : o)));
+    else
+      waiting.resolve({
+        headBefore: reply.headBefore,
+        outcomes: reply.outcomes.map((o): AppendOutcome => ('error' in o ? { error: fromWire(o.error) } : o)),
+      });
   }
 
   private failAll(worker: Worker, error: unknown): void {

@@ -17,8 +17,8 @@ const committer = new GroupCommitter(db);
 parentPort!.on('message', ({ id, appends }: { id: number; appends: AppendRequest[] }) => {
   let reply: WriterReply;
   try {
-    const outcomes = committer.commit(appends).map((o): WireOutcome => ('error' in o ? { error: toWire(o.error) } : o));
-    reply = { id, outcomes };
+    const { headBefore, outcomes } = committer.commit(appends);
+    reply = { id, headBefore, outcomes: outcomes.map((o): WireOutcome => ('error' in o ? { error: toWire(o.error) } : o)) };
   } catch (error) {
     reply = { id, failure: toWire(error) };
   }
