@@ -279,7 +279,11 @@ async function enrol(base: string, headers: Record<string, string>): Promise<voi
 
 /** The i-th settlement of a round: person and ids from a run-wide counter, so persons in flight differ. */
 function visitOf(round: string, i: number): { path: string; body: string; idempotencyKey: string } {
-  const day = new Date(Date.UTC(2023, 1, 1) + (i % 300) * 86_400_000).toISOString().slice(0, 10);
+  // Person i % PERSONS, on a day 13 days after its visit before (i % 300 gave each person the
+  // same day every time: 8 visits in 7 days raised person alerts from the read side).
+  const day = new Date(Date.UTC(2023, 1, 1) + (((i % PERSONS) + 13 * Math.floor(i / PERSONS)) % 300) * 86_400_000)
+    .toISOString()
+    .slice(0, 10);
   const body = {
     settlementId: `S-${round}-${i}`,
     visitId: `V-${round}-${i}`,
