@@ -161,8 +161,38 @@ function sameItems(a: unknown[], b: unknown[]): boolean {
   return true;
 }
 
-/** Same defined members, compared with early exit (no key arrays: this runs on every node of every decision). */
+/**
+ * Same defined members, compared with early exit (no key arrays: this runs on every node of
+ * every decision). Decisions and parsed data are plain objects: for them the own-member
+ * checks are left out of the walk (see sameOwnMembers), which halves a replay's comparison.
+ */
 function sameMembers(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  return isPlain(a) && isPlain(b) ? samePlainMembers(a, b) : sameOwnMembers(a, b);
+}
+
+/**
+ * sameOwnMembers for plain objects, with no hasOwnProperty per member (it cost as much as
+ * the rest of the walk). A plain object inherits no enumerable member, so `for…in` lists
+ * its own ones; a member `b` lacks reads as undefined, or as what Object.prototype holds
+ * under that name: a method, or the prototype itself under `__proto__` (JSON.parse makes
+ * an own `__proto__`); only those values are checked for being b's own.
+ */
+function samePlainMembers(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  let defined = 0;
+  for (const k in a) {
+    const value = a[k];
+    if (value === undefined) continue;
+    defined += 1;
+    const other = b[k];
+    if (other === undefined || !sameCanonicalJson(value, other)) return false;
+    if ((typeof other === 'function' || other === Object.prototype) && !hasOwn(b, k)) return false;
+  }
+  for (const k in b) if (b[k] !== undefined) defined -= 1;
+  return defined === 0;
+}
+
+/** Same defined own members, for objects of any prototype. */
+function sameOwnMembers(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
   let defined = 0;
   for (const k in a) {
     if (!hasOwn(a, k) || a[k] === undefined) continue;
@@ -171,6 +201,12 @@ function sameMembers(a: Record<string, unknown>, b: Record<string, unknown>): bo
   }
   for (const k in b) if (hasOwn(b, k) && b[k] !== undefined) defined -= 1;
   return defined === 0;
+}
+
+/** An object literal's or JSON.parse's: no prototype but Object.prototype (or none). */
+function isPlain(o: object): boolean {
+  const proto: unknown = Object.getPrototypeOf(o);
+  return proto === Object.prototype || proto === null;
 }
 
 const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);

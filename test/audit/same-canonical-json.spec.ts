@@ -52,4 +52,24 @@ describe('sameCanonicalJson: the replay comparison without serialising', () => {
     expect(sameCanonicalJson({ a: [1] }, { a: { 0: 1 } })).toBe(false);
     expect(sameCanonicalJson({ a: 1 }, { a: 1, b: null })).toBe(false);
   });
+
+  it('reads only own members: a member the other lacks is not found on its prototype', () => {
+    // b["__proto__"] is Object.prototype, which has no enumerable member: it must not stand in for a's own "__proto__".
+    expect(sameCanonicalJson(JSON.parse('{"__proto__":{}}'), { x: 1 })).toBe(false);
+    expect(sameCanonicalJson({ x: 1 }, JSON.parse('{"__proto__":{}}'))).toBe(false);
+    expect(sameCanonicalJson(JSON.parse('{"__proto__":{}}'), JSON.parse('{"__proto__":{}}'))).toBe(true);
+    expect(sameCanonicalJson({ toString: 'x' }, { toString: 'x' })).toBe(true);
+    expect(sameCanonicalJson({ toString: 'x', y: 1 }, { y: 1, z: 2 })).toBe(false);
+  });
+
+  it('an object with a prototype is compared by its own members only', () => {
+    class Figures {
+      constructor(readonly fund: string) {}
+    }
+    // An enumerable member on the prototype is not the object's (JSON.stringify leaves it out too).
+    (Figures.prototype as unknown as Record<string, unknown>).cash = '1.00';
+    expect(sameCanonicalJson(new Figures('93.50'), { fund: '93.50' })).toBe(true);
+    expect(sameCanonicalJson({ fund: '93.50' }, new Figures('93.50'))).toBe(true);
+    expect(sameCanonicalJson(new Figures('93.50'), { fund: '93.50', cash: '1.00' })).toBe(false);
+  });
 });
