@@ -14,6 +14,7 @@ import {
   VisitRecord,
   visitRecordOf,
 } from '../person-views';
+import { PersonYearRecords } from './person-year-records';
 
 /**
  * Persons: profile (category timeline), settlements, the person's year (fund paid, cap in
@@ -50,6 +51,8 @@ export class PersonsProjection implements Projection {
    * are summarised in the batch that wrote their visits).
    */
   private readonly written = new Map<string, VisitRecord>();
+  /** Recently summarised person-years' rows, parsed, kept between batches (live batches summarise a person-year per visit). */
+  private readonly kept = new PersonYearRecords();
 
   constructor(private readonly packs: PackSource) {}
 
@@ -65,10 +68,12 @@ export class PersonsProjection implements Projection {
     this.written.clear();
   }
 
+  /** Also forgets the person-years kept between batches: the batch or savepoint that wrote their rows rolled back, or the tables were dropped. */
   discard(): void {
     this.dirtyYears.clear();
     this.lastPositions.clear();
     this.written.clear();
+    this.kept.clear();
   }
 
   /** Writes a settlement row's record (inserted or updated by the caller's statement) and remembers it for `flush`. */
@@ -113,6 +118,7 @@ export class PersonsProjection implements Projection {
             'INSERT INTO rm_person_visit (person_id, settlement_id, year, record, position, reversed_position) VALUES (?, ?, ?, ?, ?, NULL)',
           )
           .run(personId, record.settlementId, record.year, this.wrote(record), record.position);
+        this.kept.added(personId, record);
         this.touch(personId, event.position, record.year);
         return;
       }
@@ -130,6 +136,7 @@ export class PersonsProjection implements Projection {
         store
           .stmt('UPDATE rm_person_visit SET record = ?, reversed_position = ? WHERE person_id = ? AND settlement_id = ?')
           .run(this.wrote(record), event.position, personId, settlementId);
+        this.kept.replaced(personId, row.year, record);
         this.touch(personId, event.position, row.year);
         return;
       }
@@ -153,6 +160,7 @@ export class PersonsProjection implements Projection {
     store
       .stmt('UPDATE rm_person_visit SET record = ? WHERE person_id = ? AND settlement_id = ?')
       .run(this.wrote(visits[0]), personId, settlementId);
+    this.kept.replaced(personId, row.year, visits[0]);
     this.touch(personId, event.position, row.year);
   }
 
@@ -162,12 +170,19 @@ export class PersonsProjection implements Projection {
   }
 
   private writeYear(store: ReadModelStore, profile: PersonProfile, year: number): void {
-    const view = summarizeYear(this.packs, profile, readVisits(store, profile.personId, year, this.written), year);
+    const view = summarizeYear(this.packs, profile, this.visitsOf(store, profile.personId, year), year);
     store
       .stmt(
         'INSERT INTO rm_person_year (person_id, year, fund_paid, cap_in_force, cap_remaining, view) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(person_id, year) DO UPDATE SET fund_paid = excluded.fund_paid, cap_in_force = excluded.cap_in_force, cap_remaining = excluded.cap_remaining, view = excluded.view',
       )
       .run(profile.personId, year, view.fundPaid, view.capInForce, view.capRemaining, JSON.stringify(view));
+  }
+
+  /** The person-year's rows as `readVisits` reads them: kept from an earlier batch, else read and kept. */
+  private visitsOf(store: ReadModelStore, personId: string, year: number): VisitRecord[] {
+    let visits = this.kept.get(personId, year);
+    if (!visits) this.kept.keep(personId, year, (visits = readVisits(store, personId, year, this.written)));
+    return visits;
   }
 
   private writeTimeline(store: ReadModelStore, profile: PersonProfile): void {
