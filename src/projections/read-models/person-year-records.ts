@@ -1,12 +1,20 @@
-import type { VisitRecord } from '../person-views';
+import type { PersonYearView, VisitRecord } from '../person-views';
 
 /**
- * Settlement records kept in memory at most: ~320 bytes each as parsed (measured on
- * bench:settle's records; ids and corrections make some larger, ~1 KB at worst), so
- * 20–60 MB. Enough for every person-year bench:settle's 3,000 persons build (~15 visits
- * each after six rounds), where each person comes back within seconds.
+ * Settlement records kept in memory at most, with their person-years' last summaries:
+ * ~320 bytes per record as parsed and ~490 per settlement of a summary (measured on
+ * bench:settle's records; long ids and corrections make some larger), so ~50 MB. Enough
+ * for every person-year bench:settle's 3,000 persons build (~15 visits each after six
+ * rounds), where each person comes back within seconds.
  */
 const KEPT_RECORDS = 60_000;
+
+/** A person-year's rows in log order, as `readVisits` reads them, and the last summary of a prefix of them. */
+export interface KeptYear {
+  readonly records: VisitRecord[];
+  /** `summarizeYear` of the first `count` records under the profile whose stored text is `profile`. */
+  summary?: { view: PersonYearView; profile: string; count: number };
+}
 
 /**
  * The settlement rows of recently summarised person-years, parsed, least recently used first
@@ -16,7 +24,7 @@ const KEPT_RECORDS = 60_000;
  * forgets everything whenever the writes may have rolled back (`clear`).
  */
 export class PersonYearRecords {
-  private readonly years = new Map<string, VisitRecord[]>();
+  private readonly years = new Map<string, KeptYear>();
   private kept = 0;
 
   constructor(private readonly limit = KEPT_RECORDS) {}
@@ -25,43 +33,47 @@ export class PersonYearRecords {
     return this.years.size;
   }
 
-  /** The person-year's records in log order, marked most recently used; undefined when not kept. */
-  get(personId: string, year: number): VisitRecord[] | undefined {
+  /** The person-year kept, marked most recently used; undefined when not kept. */
+  get(personId: string, year: number): KeptYear | undefined {
     const key = yearKey(personId, year);
-    const records = this.years.get(key);
-    if (records) {
+    const entry = this.years.get(key);
+    if (entry) {
       this.years.delete(key);
-      this.years.set(key, records);
+      this.years.set(key, entry);
     }
-    return records;
+    return entry;
   }
 
   /** Keeps `records` (every row of the person-year, in log order), dropping the least recently used beyond the limit. */
-  keep(personId: string, year: number, records: VisitRecord[]): void {
+  keep(personId: string, year: number, records: VisitRecord[]): KeptYear {
     const key = yearKey(personId, year);
+    const entry: KeptYear = { records };
     this.drop(key);
-    if (records.length > this.limit) return;
-    this.years.set(key, records);
+    if (records.length > this.limit) return entry;
+    this.years.set(key, entry);
     this.kept += records.length;
     for (const [oldest] of this.years) {
       if (this.kept <= this.limit) break;
       this.drop(oldest);
     }
+    return entry;
   }
 
   /** A row inserted after every other row of its person-year (positions only grow). */
   added(personId: string, record: VisitRecord): void {
-    const records = this.years.get(yearKey(personId, record.year));
-    if (!records) return;
-    records.push(record);
+    const entry = this.years.get(yearKey(personId, record.year));
+    if (!entry) return;
+    entry.records.push(record);
     this.kept += 1;
   }
 
-  /** A row rewritten (reversed, adjusted): its record replaced where it stands. */
+  /** A row rewritten (reversed, adjusted): its record replaced where it stands; the summary no longer holds. */
   replaced(personId: string, year: number, record: VisitRecord): void {
-    const records = this.years.get(yearKey(personId, year));
-    const at = records?.findIndex((r) => r.settlementId === record.settlementId) ?? -1;
-    if (at >= 0) records![at] = record;
+    const entry = this.years.get(yearKey(personId, year));
+    const at = entry?.records.findIndex((r) => r.settlementId === record.settlementId) ?? -1;
+    if (at < 0) return;
+    entry!.records[at] = record;
+    entry!.summary = undefined;
   }
 
   clear(): void {
@@ -70,10 +82,10 @@ export class PersonYearRecords {
   }
 
   private drop(key: string): void {
-    const records = this.years.get(key);
-    if (!records) return;
+    const entry = this.years.get(key);
+    if (!entry) return;
     this.years.delete(key);
-    this.kept -= records.length;
+    this.kept -= entry.records.length;
   }
 }
 
