@@ -35,6 +35,8 @@ export class PersonYearRecords {
 
   /** The person-year kept, marked most recently used; undefined when not kept. */
   get(personId: string, year: number): KeptYear | undefined {
+    // A rebuild keeps none: no key built for it.
+    if (this.years.size === 0) return undefined;
     const key = yearKey(personId, year);
     const entry = this.years.get(key);
     if (entry) {
@@ -61,6 +63,7 @@ export class PersonYearRecords {
 
   /** A row inserted after every other row of its person-year (positions only grow). */
   added(personId: string, record: VisitRecord): void {
+    if (this.years.size === 0) return;
     const entry = this.years.get(yearKey(personId, record.year));
     if (!entry) return;
     entry.records.push(record);
@@ -69,6 +72,7 @@ export class PersonYearRecords {
 
   /** A row rewritten (reversed, adjusted): its record replaced where it stands; the summary no longer holds. */
   replaced(personId: string, year: number, record: VisitRecord): void {
+    if (this.years.size === 0) return;
     const entry = this.years.get(yearKey(personId, year));
     const at = entry?.records.findIndex((r) => r.settlementId === record.settlementId) ?? -1;
     if (at < 0) return;
