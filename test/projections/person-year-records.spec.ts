@@ -1,0 +1,269 @@
+/**
+ * Issue 10: the persons projection keeps recently summarised person-years' settlement rows in
+ * memory between batches (a live batch summarises a person-year at every visit). What it
+ * keeps must always be the rows: after a long live sequence with reversals, corrections and
+ * category changes the read models are those of a rebuild, and a batch or a slice that rolls
+ * back leaves nothing of its own in memory.
+ */
+import { randomUUID } from 'node:crypto';
+import type { LedgerClient } from '../../scripts/ledger-client';
+import type { EventStore } from '../../src/event-store/event-store.port';
+import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store';
+import { upcast } from '../../src/event-store/upcasting';
+import { AlertWriter } from '../../src/monitoring/alert-writer';
+import { MonitoringRunner } from '../../src/monitoring/monitoring-runner';
+import { loadMonitoringThresholds } from '../../src/monitoring/thresholds.loader';
+import { POLICY_CATALOG } from '../../src/infrastructure/tokens';
+import type { PolicyCatalog } from '../../src/policy/catalog';
+import type { AdjudicationInput } from '../../src/policy/engine/types';
+import { foldPersonView, summarizeYear } from '../../src/projections/person-views';
+import { SqliteReadModelStore } from '../../src/projections/read-model-store';
+import { allProjections, PersonsProjection } from '../../src/projections/read-models';
+import { PersonYearRecords } from '../../src/projections/read-models/person-year-records';
+import { ReadSideRunner } from '../../src/projections/read-side-runner';
+import { applyAdjustment } from '../adjustments/adjustment-fixture';
+import { PERSON, retiredSinceJanuary, startLedger } from '../adjustments/retired-since-january';
+
+const clock = { now: () => new Date('2026-01-05T00:00:00Z') };
+
+/** Every read-model and monitoring table, rows in a stable order. */
+function dump(db: SqliteReadModelStore['db']): Record<string, unknown[]> {
+  const tables = (
+    db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND (name LIKE 'rm_%' OR name LIKE 'mon_%') ORDER BY name")
+      .all() as Array<{ name: string }>
+  ).map((t) => t.name);
+  const byEveryColumn = (t: string) => (db.prepare(`PRAGMA table_info(${t})`).all() as unknown[]).map((_, i) => i + 1).join(', ');
+  return Object.fromEntries(tables.map((t) => [t, db.prepare(`SELECT * FROM ${t} ORDER BY ${byEveryColumn(t)}`).all()]));
+}
+
+/** Every projection and the monitor on a read-model store of their own, in batches of `pageSize`. */
+function readSide(events: EventStore, pageSize: number): { runner: ReadSideRunner; rm: SqliteReadModelStore } {
+  const rm = SqliteReadModelStore.open(':memory:');
+  const runner = new ReadSideRunner(events, rm, allProjections(currentCatalog), { pageSize, pollIntervalMs: 0 });
+  MonitoringRunner.on(runner, events, rm, loadMonitoringThresholds(), new AlertWriter(events, clock, randomUUID));
+  return { runner, rm };
+}
+
+let currentCatalog: PolicyCatalog;
+
+const at = (date: string, hh = 10): string => `${date}T${String(hh).padStart(2, '0')}:00:00+08:00`;
+
+async function enrol(ledger: LedgerClient, personId: string): Promise<void> {
+  ledger.clock.set(at('2023-01-01', 8));
+  await ledger.must('/persons', {
+    personId,
+    scheme: 'employee',
+    category: 'in_service',
+    region: 'nanyang',
+    enrolledOn: '2023-01-01',
+    contributionBase: '8000.00',
+  });
+}
+
+async function visit(ledger: LedgerClient, personId: string, settlementId: string, date: string, amount = '180.00'): Promise<void> {
+  ledger.clock.set(at(date));
+  await ledger.must(`/persons/${personId}/visits`, {
+    settlementId,
+    visitId: `V-${settlementId}`,
+    institutionCode: 'NY-H2',
+    occurredAt: at(date),
+    medType: 'ordinary',
+    lines: [{ code: 'DRUG-RX', amount, inCatalogue: true, category: 'drug' }],
+  });
+}
+
+/** A correction that applies the retired rate to the settlement (as issue 15's example does). */
+const asRetired = (input: AdjudicationInput): AdjudicationInput => ({
+  ...input,
+  person: { ...input.person, categoryTimeline: [{ from: '2023-01-01', category: 'retired' }] },
+});
+
+describe('person-years kept between live batches', () => {
+  let ledger: LedgerClient;
+  beforeEach(async () => {
+    ledger = await startLedger();
+    currentCatalog = ledger.app.get<PolicyCatalog>(POLICY_CATALOG);
+  });
+  afterEach(async () => ledger.close());
+
+  it('after a long live sequence with reversals, corrections and category changes, every table equals a rebuild', async () => {
+    const { pack } = await retiredSinceJanuary(ledger);
+    const persons = ['K1', 'K2', 'K3'];
+    for (const p of persons) await enrol(ledger, p);
+    const live = readSide(ledger.store, 3);
+    // Applied as the log grows, in batches of 3: each person-year is summarised again and again from what was kept.
+    const step = async () => {
+      await live.runner.catchUp();
+      expect(live.runner.faultList()).toEqual([]);
+    };
+    await step();
+    for (let month = 5; month <= 11; month++) {
+      const date = `2023-${String(month).padStart(2, '0')}-12`;
+      for (const p of [...persons, PERSON]) await visit(ledger, p, `${p}-${month}`, date, `${150 + month * 10}.00`);
+      await step();
+      if (month === 6) await ledger.must(`/persons/K1/settlements/K1-6/reversal`, { reason: 'charged twice' });
+      if (month === 7) await ledger.must('/persons/K2/retirement', { processedOn: '2023-07-15' });
+      if (month === 8) await applyAdjustment(ledger.store, 'K3', 'K3-6', asRetired, pack, { correctionId: 'C-K3', at: at('2023-08-20') });
+      if (month === 9) {
+        // A correction, then a reversal, of a settlement whose year is kept.
+        await applyAdjustment(ledger.store, PERSON, `${PERSON}-9`, asRetired, pack, { correctionId: 'C-ADJ-9', at: at('2023-09-12', 12) });
+        await ledger.must(`/persons/${PERSON}/settlements/${PERSON}-9/reversal`, { reason: 'wrong patient' });
+      }
+      await step();
+    }
+    const rebuilt = readSide(ledger.store, 5000);
+    await rebuilt.runner.catchUp();
+    const expected = dump(rebuilt.rm.db);
+    expect((expected.rm_person_year as unknown[]).length).toBe(4);
+    const adjusted = (expected.rm_person_visit as Array<{ record: string }>).filter((r) => r.record.includes('"adjustments"'));
+    expect(adjusted.length).toBe(4);
+    expect((expected.rm_person_visit as Array<{ reversed_position: number | null }>).filter((r) => r.reversed_position).length).toBe(2);
+    expect(dump(live.rm.db)).toEqual(expected);
+    live.rm.close();
+    rebuilt.rm.close();
+  }, 120_000);
+
+  /** K1's year as stored, and as the fold of K1's stream up to `position` summarises it. */
+  async function storedAndFolded(rm: SqliteReadModelStore, position: number): Promise<[string, string]> {
+    const stream = (await ledger.store.readStream('person-K1')).filter((e) => e.position <= position).map(upcast);
+    const fold = foldPersonView(stream);
+    const folded = JSON.stringify(summarizeYear(currentCatalog, fold.profile!, fold.visits, 2023));
+    const stored = rm.db.prepare("SELECT view FROM rm_person_year WHERE person_id = 'K1' AND year = 2023").get() as { view: string };
+    return [stored.view, folded];
+  }
+
+  /** K1 with three visits, applied (its year kept), then a fourth visit and a second copy of the third (its row exists: the insert fails). */
+  async function keptThenFaulting(): Promise<{ runner: ReadSideRunner; rm: SqliteReadModelStore; fourth: number }> {
+    ledger.clock.set(at('2023-01-01', 8));
+    await ledger.must('/institutions', {
+      code: 'NY-H2',
+      name: '南阳市第二人民医院',
+      category: 'county_general',
+      level: 'level2',
+      location: 'county',
+      region: 'nanyang',
+      designations: ['employee'],
+    });
+    await enrol(ledger, 'K1');
+    for (const month of ['02', '03', '04']) await visit(ledger, 'K1', `K1-${month}`, `2023-${month}-10`);
+    const side = readSide(ledger.store, 100);
+    await side.runner.catchUp();
+    await visit(ledger, 'K1', 'K1-05', '2023-05-10');
+    const third = (await ledger.store.readStream('person-K1')).filter((e) => e.type === 'VisitSettled')[2];
+    await (ledger.store as SqliteEventStore).append(
+      'person-K1',
+      [{ id: randomUUID(), type: 'VisitSettled', data: third.data, metadata: third.metadata }],
+      'any',
+    );
+    return { ...side, fourth: (await ledger.store.headPosition()) - 1 };
+  }
+
+  it('a slice rolled back at a faulting event keeps nothing of its own: the events before it are summarised once', async () => {
+    const { runner, rm, fourth } = await keptThenFaulting();
+    await runner.catchUp();
+    expect(runner.faultList()).toEqual(
+      expect.arrayContaining([expect.objectContaining({ projection: 'persons', position: fourth + 1, eventType: 'VisitSettled' })]),
+    );
+    const [stored, folded] = await storedAndFolded(rm, fourth);
+    expect(JSON.parse(stored).visits).toBe(4);
+    expect(stored).toBe(folded);
+    rm.close();
+  }, 60_000);
+
+  it('a batch rolled back after the persons slice (a transient error) and applied again summarises each event once', async () => {
+    const { runner, rm, fourth } = await keptThenFaulting();
+    // Only the fourth visit this time; the transient error comes in the next slice, after the persons slice was released.
+    const setCheckpoint = rm.setCheckpoint.bind(rm);
+    let failed = false;
+    jest.spyOn(rm, 'setCheckpoint').mockImplementation((name, position) => {
+      setCheckpoint(name, position);
+      if (name === 'accounts' && !failed) {
+        failed = true;
+        throw Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+      }
+    });
+    const [fourthEvent] = await ledger.store.readAll({ afterPosition: fourth - 1, maxCount: 1 });
+    expect(() => runner.applyBatch([fourthEvent])).toThrow('database is locked');
+    runner.applyBatch([fourthEvent]);
+    const [stored, folded] = await storedAndFolded(rm, fourth);
+    expect(JSON.parse(stored).visits).toBe(4);
+    expect(stored).toBe(folded);
+    rm.close();
+  }, 60_000);
+});
+
+describe('which batches keep the person-years they summarise', () => {
+  const READ_YEAR = 'SELECT settlement_id, record FROM rm_person_visit WHERE person_id = ? AND year = ? ORDER BY position';
+
+  it('a live-sized batch keeps them (the next batch reads no rows again); a rebuild-sized one (over 250 events) keeps none', async () => {
+    const ledger = await startLedger();
+    try {
+      const catalog = ledger.app.get<PolicyCatalog>(POLICY_CATALOG);
+      ledger.clock.set(at('2023-01-01', 8));
+      await ledger.must('/institutions', {
+        code: 'NY-H2',
+        name: '南阳市第二人民医院',
+        category: 'county_general',
+        level: 'level2',
+        location: 'county',
+        region: 'nanyang',
+        designations: ['employee'],
+      });
+      await enrol(ledger, 'K1');
+      for (const month of ['02', '03']) await visit(ledger, 'K1', `K1-${month}`, `2023-${month}-10`);
+      const first = (await ledger.store.readAll()).map(upcast);
+      await visit(ledger, 'K1', 'K1-04', '2023-04-10');
+      const next = (await ledger.store.readAll({ afterPosition: first[first.length - 1].position })).map(upcast);
+      // Events the persons projection ignores (another stream), to make a batch rebuild-sized.
+      const filler = Array.from({ length: 250 }, (_, i) => ({ ...first[0], streamId: 'policy-archive', position: -1 - i }));
+      const readsAfter = (batches: Array<typeof first>): number => {
+        const rm = SqliteReadModelStore.open(':memory:');
+        try {
+          const persons = new PersonsProjection(catalog);
+          rm.exec(persons.schema);
+          const apply = (batch: typeof first) =>
+            rm.transaction(() => {
+              for (const e of batch) persons.apply(e, rm);
+              persons.flush(rm);
+            });
+          apply(batches[0]);
+          const stmt = jest.spyOn(rm, 'stmt');
+          apply(batches[1]);
+          return stmt.mock.calls.filter(([sql]) => sql === READ_YEAR).length;
+        } finally {
+          rm.close();
+        }
+      };
+      expect(readsAfter([first, next])).toBe(0);
+      expect(readsAfter([[...filler, ...first], next])).toBe(1);
+    } finally {
+      await ledger.close();
+    }
+  }, 60_000);
+});
+
+describe('PersonYearRecords', () => {
+  const record = (personId: string, n: number) => ({ personId, settlementId: `S-${n}`, year: 2023 }) as never;
+
+  it('keeps at most its limit of records, dropping the least recently used person-years first', () => {
+    const kept = new PersonYearRecords(5);
+    kept.keep('A', 2023, [record('A', 1), record('A', 2)]);
+    kept.keep('B', 2023, [record('B', 1), record('B', 2)]);
+    expect(kept.get('A', 2023)?.records).toHaveLength(2);
+    kept.keep('C', 2023, [record('C', 1), record('C', 2)]);
+    expect([kept.get('A', 2023)?.records.length, kept.get('B', 2023), kept.get('C', 2023)?.records.length]).toEqual([2, undefined, 2]);
+    kept.get('A', 2023);
+    kept.added('A', record('A', 3));
+    kept.keep('D', 2023, [record('D', 1)]);
+    // A (3) + C (2) + D (1) = 6 > 5: C, read before A, goes.
+    expect([kept.get('A', 2023)?.records.length, kept.get('C', 2023), kept.get('D', 2023)?.records.length]).toEqual([3, undefined, 1]);
+    kept.keep(
+      'E',
+      2023,
+      [1, 2, 3, 4, 5, 6].map((n) => record('E', n)),
+    );
+    expect(kept.get('E', 2023)).toBeUndefined();
+    expect(kept.size).toBe(2);
+  });
+});

@@ -1,0 +1,159 @@
+/**
+ * Issue 10: the live persons projection extends a person-year's summary by one visit
+ * (`summarizeYearWith`) instead of summarising the whole year again. It must give exactly
+ * the text `summarizeYear` gives for the same visits, or refuse (undefined) and let the
+ * projection summarise the whole year.
+ */
+import fc from 'fast-check';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { PolicyCatalog } from '../../src/policy/catalog';
+import type { PersonCategory } from '../../src/policy/engine/types';
+import { PersonProfile, summarizeYear, summarizeYearWith, VisitRecord } from '../../src/projections/person-views';
+import type { AdjustmentRecord } from '../../src/projections/person-views/adjustments';
+
+const catalog = PolicyCatalog.load(JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../config/deployment-policy.json'), 'utf8')));
+
+const fen = (max: number) => fc.integer({ min: 0, max }).map((n) => `${Math.floor(n / 100)}.${String(n % 100).padStart(2, '0')}`);
+const day = fc.integer({ min: 0, max: 400 }).map((d) => new Date(Date.UTC(2023, 0, 1) + d * 86_400_000).toISOString().slice(0, 10));
+const money3 = fc.record({ fund: fen(60_000), account: fen(5_000), cash: fen(30_000) });
+
+const adjustment = (position: number) =>
+  fc
+    .record({ adjusted: money3, category: fc.constantFrom<PersonCategory>('in_service', 'retired') })
+    .map(({ adjusted, category }): AdjustmentRecord => ({
+      correctionId: `C-${position}`,
+      position,
+      recordedAt: '2023-12-01T00:00:00Z',
+      policyVersion: 'v',
+      category,
+      rate: '0.6',
+      adjusted,
+      delta: { fund: '0.00', account: '0.00', cash: '0.00' },
+      divergence: { step: 'rates', clause: 'c' },
+    }));
+
+/** A settlement record; most are live and not corrected (the case the extension takes), some are reversed or corrected. */
+const visit = (position: number) =>
+  fc
+    .record({
+      date: day,
+      amounts: money3,
+      reversed: fc.oneof({ weight: 5, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
+      adjustments: fc.oneof(
+        { weight: 5, arbitrary: fc.constant<AdjustmentRecord[]>([]) },
+        { weight: 1, arbitrary: fc.array(adjustment(position + 1), { minLength: 1, maxLength: 2 }) },
+      ),
+    })
+    .map(({ date, amounts, reversed, adjustments }): VisitRecord => ({
+      personId: 'P',
+      settlementId: `S-${position}`,
+      visitId: `V-${position}`,
+      year: Number(date.slice(0, 4)),
+      visitDate: date,
+      occurredAt: `${date}T10:00:00+08:00`,
+      institutionCode: 'H',
+      institutionLevel: 'level2',
+      category: 'in_service',
+      eligible: true,
+      policyVersion: 'v',
+      packId: 'nanyang-employee-2022',
+      total: '300.00',
+      policyScope: '300.00',
+      deductible: '0.00',
+      rate: '0.55',
+      ...amounts,
+      relativeAccount: '0.00',
+      capAnnual: '1500.00',
+      position,
+      recordedAt: `${date}T02:00:00Z`,
+      ...(reversed ? { reversedPosition: position + 1, reversedRecordedAt: `${date}T03:00:00Z` } : {}),
+      ...(adjustments.length ? { adjustments } : {}),
+    }));
+
+const visits = fc.integer({ min: 1, max: 25 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => visit(10 + 3 * i))));
+
+const profile = fc
+  .record({
+    enrolledOn: fc.constantFrom('2022-07-01', '2023-03-15'),
+    endedOn: fc.constantFrom(undefined, '2023-10-31'),
+    retiredFrom: fc.constantFrom(undefined, '2023-07-01'),
+  })
+  .map(({ enrolledOn, endedOn, retiredFrom }): PersonProfile => ({
+    personId: 'P',
+    scheme: 'employee',
+    region: 'nanyang',
+    enrolledOn,
+    ...(endedOn ? { endedOn } : {}),
+    categoryTimeline: [
+      { from: enrolledOn, category: 'in_service', cause: 'enrollment', position: 1 },
+      ...(retiredFrom ? [{ from: retiredFrom, category: 'retired' as const, cause: 'retirement' as const, position: 2 }] : []),
+    ],
+  }));
+
+describe('summarizeYearWith', () => {
+  it('property: extending the summary of the visits before by each next visit gives the text summarizeYear gives, or undefined', () => {
+    let extended = 0;
+    fc.assert(
+      fc.property(profile, visits, (p, all) => {
+        let view = summarizeYear(catalog, p, [], 2023);
+        for (let i = 0; i < all.length; i++) {
+          const whole = summarizeYear(catalog, p, all.slice(0, i + 1), 2023);
+          const next = summarizeYearWith(view, all[i]);
+          if (next) {
+            extended += 1;
+            expect(JSON.stringify(next)).toBe(JSON.stringify(whole));
+          }
+          view = whole;
+        }
+      }),
+      { numRuns: 300 },
+    );
+    // The property must have exercised the extension, not only its refusals.
+    expect(extended).toBeGreaterThan(500);
+  });
+
+  it('takes a live, uncorrected visit of the year dated on or after the last settlement, and refuses the others', () => {
+    const base: VisitRecord = {
+      personId: 'P',
+      settlementId: 'S-1',
+      visitId: 'V-1',
+      year: 2023,
+      visitDate: '2023-05-10',
+      occurredAt: '2023-05-10T10:00:00+08:00',
+      institutionCode: 'H',
+      institutionLevel: 'level2',
+      category: 'in_service',
+      eligible: true,
+      policyVersion: 'v',
+      packId: 'nanyang-employee-2022',
+      total: '300.00',
+      policyScope: '300.00',
+      deductible: '30.00',
+      rate: '0.55',
+      fund: '148.50',
+      account: '0.00',
+      relativeAccount: '0.00',
+      cash: '151.50',
+      capAnnual: '1500.00',
+      position: 5,
+      recordedAt: '2023-05-10T02:00:00Z',
+    };
+    const p: PersonProfile = {
+      personId: 'P',
+      scheme: 'employee',
+      region: 'nanyang',
+      enrolledOn: '2023-01-01',
+      categoryTimeline: [{ from: '2023-01-01', category: 'in_service', cause: 'enrollment', position: 1 }],
+    };
+    const one = summarizeYear(catalog, p, [base], 2023);
+    const later = { ...base, settlementId: 'S-2', position: 9 };
+    expect(summarizeYearWith(one, later)?.fundPaid).toBe('297.00');
+    expect(summarizeYearWith(one, { ...later, visitDate: '2023-05-09' })).toBeUndefined();
+    expect(summarizeYearWith(one, { ...later, position: 4 })).toBeUndefined();
+    expect(summarizeYearWith(one, { ...later, year: 2024, visitDate: '2024-01-02' })).toBeUndefined();
+    expect(summarizeYearWith(one, { ...later, reversedPosition: 10 })).toBeUndefined();
+    const adjusted = { ...later, adjustments: [{ adjusted: { fund: '1.00', account: '0.00', cash: '0.00' } } as AdjustmentRecord] };
+    expect(summarizeYearWith(one, adjusted)).toBeUndefined();
+  });
+});
