@@ -155,8 +155,10 @@ export interface EventStore {
   /**
    * Optional (SQLite): freshness of cached streams without a tail read. `freshnessEpoch()`
    * is taken before reading a stream; `unchangedSince(stream, lastRevisionRead, epoch)` is
-   * true only when no other writer can have appended since and this process did not
-   * append past it (a write seen at most one event-loop turn late; see the adapter).
+   * true only when neither this process nor, as far as the store has seen, another writer
+   * appended to that stream past it. Another writer's append is seen from the next turn of
+   * the event loop while no group is at the writer, else at the answer of the group in flight
+   * (see the adapter); appends stay guarded by their expected revision.
    */
   freshnessEpoch?(): number;
   unchangedSince?(streamId: string, revision: number, epoch: number): boolean;
