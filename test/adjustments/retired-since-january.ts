@@ -12,6 +12,7 @@ import type { PolicyCatalog } from '../../src/policy/catalog';
 import type { PolicyPack } from '../../src/policy/pack.types';
 import type { AdjudicationInput } from '../../src/policy/engine/types';
 import { appendSealed, applyAdjustment, newEvent } from './adjustment-fixture';
+import { NANYANG_COUNTY_LEVEL2 } from '../support/fixtures';
 
 export const PERSON = 'NY-ADJ-01';
 export const CORRECTION = 'C-2023-0001';
@@ -22,15 +23,7 @@ const at = (date: string, hh = 9): string => `${date}T${String(hh).padStart(2, '
 
 export async function retiredSinceJanuary(ledger: LedgerClient): Promise<{ pack: PolicyPack }> {
   ledger.clock.set(at('2023-01-01', 8));
-  await ledger.must('/institutions', {
-    code: 'NY-H2',
-    name: '南阳市第二人民医院',
-    category: 'county_general',
-    level: 'level2',
-    location: 'county',
-    region: 'nanyang',
-    designations: ['employee'],
-  });
+  await ledger.must('/institutions', NANYANG_COUNTY_LEVEL2);
   await ledger.must('/persons', {
     personId: PERSON,
     scheme: 'employee',

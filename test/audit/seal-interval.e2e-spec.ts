@@ -5,6 +5,7 @@ import { eventHash } from '../../src/audit/tamper-chain';
 import { ConfigError } from '../../src/config/config';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store';
 import { shutdownGraceMs } from '../../src/lifecycle/graceful-shutdown';
+import { NANYANG_COUNTY_LEVEL2 } from '../support/fixtures';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -56,15 +57,7 @@ describe('seals on an interval (LEDGER_SEAL_INTERVAL_MS)', () => {
   };
 
   it('seals what changed, and nothing when nothing changed', async () => {
-    await ledger.must('/institutions', {
-      code: 'NY-H2',
-      name: '南阳市第二人民医院',
-      category: 'county_general',
-      level: 'level2',
-      location: 'county',
-      region: 'nanyang',
-      designations: ['employee'],
-    });
+    await ledger.must('/institutions', NANYANG_COUNTY_LEVEL2);
     await until(() => seals().some((s) => JSON.parse(s.data).changed.some(([id]: [string]) => id === 'institution-NY-H2')));
     const count = seals().length;
     await sleep(600); // four intervals with nothing new

@@ -1,4 +1,5 @@
 import { LedgerClient } from '../../scripts/ledger-client';
+import { NANYANG_COUNTY_LEVEL2 } from '../support/fixtures';
 
 /**
  * A Nanyang employee's 2023 (宛政办〔2022〕42号), with figures worked by hand:
@@ -14,15 +15,7 @@ export const STORY = { personId: 'NY-A1', year: 2023 };
 export async function writeStory(ledger: LedgerClient): Promise<void> {
   const at = (s: string) => ledger.clock.set(s);
   at('2023-01-01T09:00:00+08:00');
-  await ledger.must('/institutions', {
-    code: 'NY-H2',
-    name: '南阳市第二人民医院',
-    category: 'county_general',
-    level: 'level2',
-    location: 'county',
-    region: 'nanyang',
-    designations: ['employee'],
-  });
+  await ledger.must('/institutions', NANYANG_COUNTY_LEVEL2);
   await ledger.must('/institutions', {
     code: 'NY-C01',
     name: '社区卫生服务中心',

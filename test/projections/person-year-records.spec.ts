@@ -23,6 +23,7 @@ import { PersonYearRecords } from '../../src/projections/read-models/person-year
 import { ReadSideRunner } from '../../src/projections/read-side-runner';
 import { applyAdjustment } from '../adjustments/adjustment-fixture';
 import { PERSON, retiredSinceJanuary, startLedger } from '../adjustments/retired-since-january';
+import { NANYANG_COUNTY_LEVEL2 } from '../support/fixtures';
 
 const clock = { now: () => new Date('2026-01-05T00:00:00Z') };
 
@@ -136,15 +137,7 @@ describe('person-years kept between live batches', () => {
   /** K1 with three visits, applied (its year kept), then a fourth visit and a second copy of the third (its row exists: the insert fails). */
   async function keptThenFaulting(): Promise<{ runner: ReadSideRunner; rm: SqliteReadModelStore; fourth: number }> {
     ledger.clock.set(at('2023-01-01', 8));
-    await ledger.must('/institutions', {
-      code: 'NY-H2',
-      name: '南阳市第二人民医院',
-      category: 'county_general',
-      level: 'level2',
-      location: 'county',
-      region: 'nanyang',
-      designations: ['employee'],
-    });
+    await ledger.must('/institutions', NANYANG_COUNTY_LEVEL2);
     await enrol(ledger, 'K1');
     for (const month of ['02', '03', '04']) await visit(ledger, 'K1', `K1-${month}`, `2023-${month}-10`);
     const side = readSide(ledger.store, 100);
@@ -201,15 +194,7 @@ describe('which batches keep the person-years they summarise', () => {
     try {
       const catalog = ledger.app.get<PolicyCatalog>(POLICY_CATALOG);
       ledger.clock.set(at('2023-01-01', 8));
-      await ledger.must('/institutions', {
-        code: 'NY-H2',
-        name: '南阳市第二人民医院',
-        category: 'county_general',
-        level: 'level2',
-        location: 'county',
-        region: 'nanyang',
-        designations: ['employee'],
-      });
+      await ledger.must('/institutions', NANYANG_COUNTY_LEVEL2);
       await enrol(ledger, 'K1');
       for (const month of ['02', '03']) await visit(ledger, 'K1', `K1-${month}`, `2023-${month}-10`);
       const first = (await ledger.store.readAll()).map(upcast);

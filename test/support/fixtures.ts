@@ -21,6 +21,17 @@ export function nanyangEmployee(personId: string, extra: Record<string, unknown>
   };
 }
 
+/** A Nanyang county level-2 general hospital for employees (`POST /institutions`; Nanyang's level-2 rates). */
+export const NANYANG_COUNTY_LEVEL2 = {
+  code: 'NY-H2',
+  name: '南阳市第二人民医院',
+  category: 'county_general',
+  level: 'level2',
+  location: 'county',
+  region: 'nanyang',
+  designations: ['employee'],
+};
+
 /** A Jiaozuo city level-3 general hospital for employees (`POST /institutions`; Jiaozuo's cost base and cycle apply). */
 export const JIAOZUO_LEVEL3 = {
   code: 'JZ-H001',
