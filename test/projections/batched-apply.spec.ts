@@ -18,20 +18,10 @@ import type { Projection } from '../../src/projections/projection';
 import { ReadModelStore, SqliteReadModelStore } from '../../src/projections/read-model-store';
 import { allProjections } from '../../src/projections/read-models';
 import { ReadSideRunner } from '../../src/projections/read-side-runner';
+import { dumpReadSideTables } from '../support/read-model-dump';
 
 const catalog = PolicyCatalog.load(JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../config/deployment-policy.json'), 'utf8')));
 const clock = { now: () => new Date('2026-01-05T00:00:00Z') };
-
-/** Every read-model and monitoring table, rows in a stable order. */
-function dump(db: SqliteReadModelStore['db']): Record<string, unknown[]> {
-  const tables = (
-    db
-      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND (name LIKE 'rm_%' OR name LIKE 'mon_%') ORDER BY name")
-      .all() as Array<{ name: string }>
-  ).map((t) => t.name);
-  const byEveryColumn = (t: string) => (db.prepare(`PRAGMA table_info(${t})`).all() as unknown[]).map((_, i) => i + 1).join(', ');
-  return Object.fromEntries(tables.map((t) => [t, db.prepare(`SELECT * FROM ${t} ORDER BY ${byEveryColumn(t)}`).all()]));
-}
 
 /** Every projection and the monitor, on a read-model store of their own, caught up in pages of `pageSize`. */
 async function readModels(events: EventStore, pageSize: number): Promise<SqliteReadModelStore> {
@@ -52,13 +42,13 @@ describe('deferred writes give the rows of per-event writes', () => {
       // The alerts found due are appended by the first pass; the second finds them on their streams.
       const perEvent = await readModels(events, 1);
       const batched = await readModels(events, 5000);
-      const expected = dump(perEvent.db);
+      const expected = dumpReadSideTables(perEvent.db);
       expect(Object.keys(expected)).toEqual(
         expect.arrayContaining(['rm_person_year', 'rm_institution_month', 'mon_institution_month', 'mon_alert']),
       );
       expect((expected.rm_person_year as unknown[]).length).toBeGreaterThan(0);
       expect((expected.mon_institution_month as unknown[]).length).toBeGreaterThan(0);
-      expect(dump(batched.db)).toEqual(expected);
+      expect(dumpReadSideTables(batched.db)).toEqual(expected);
       perEvent.close();
       batched.close();
     } finally {

@@ -21,22 +21,12 @@ import { SqliteReadModelStore } from '../../src/projections/read-model-store';
 import { allProjections, PersonsProjection } from '../../src/projections/read-models';
 import { PersonYearRecords } from '../../src/projections/read-models/person-year-records';
 import { ReadSideRunner } from '../../src/projections/read-side-runner';
+import { dumpReadSideTables } from '../support/read-model-dump';
 import { applyAdjustment } from '../adjustments/adjustment-fixture';
 import { PERSON, retiredSinceJanuary, startLedger } from '../adjustments/retired-since-january';
 import { NANYANG_COUNTY_LEVEL2 } from '../support/fixtures';
 
 const clock = { now: () => new Date('2026-01-05T00:00:00Z') };
-
-/** Every read-model and monitoring table, rows in a stable order. */
-function dump(db: SqliteReadModelStore['db']): Record<string, unknown[]> {
-  const tables = (
-    db
-      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND (name LIKE 'rm_%' OR name LIKE 'mon_%') ORDER BY name")
-      .all() as Array<{ name: string }>
-  ).map((t) => t.name);
-  const byEveryColumn = (t: string) => (db.prepare(`PRAGMA table_info(${t})`).all() as unknown[]).map((_, i) => i + 1).join(', ');
-  return Object.fromEntries(tables.map((t) => [t, db.prepare(`SELECT * FROM ${t} ORDER BY ${byEveryColumn(t)}`).all()]));
-}
 
 /** Every projection and the monitor on a read-model store of their own, in batches of `pageSize`. */
 function readSide(events: EventStore, pageSize: number): { runner: ReadSideRunner; rm: SqliteReadModelStore } {
@@ -115,12 +105,12 @@ describe('person-years kept between live batches', () => {
     }
     const rebuilt = readSide(ledger.store, 5000);
     await rebuilt.runner.catchUp();
-    const expected = dump(rebuilt.rm.db);
+    const expected = dumpReadSideTables(rebuilt.rm.db);
     expect((expected.rm_person_year as unknown[]).length).toBe(4);
     const adjusted = (expected.rm_person_visit as Array<{ record: string }>).filter((r) => r.record.includes('"adjustments"'));
     expect(adjusted.length).toBe(4);
     expect((expected.rm_person_visit as Array<{ reversed_position: number | null }>).filter((r) => r.reversed_position).length).toBe(2);
-    expect(dump(live.rm.db)).toEqual(expected);
+    expect(dumpReadSideTables(live.rm.db)).toEqual(expected);
     live.rm.close();
     rebuilt.rm.close();
   }, 120_000);
