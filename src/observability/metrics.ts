@@ -180,6 +180,15 @@ export class LedgerMetrics implements OnModuleInit {
       },
     });
     new Gauge({
+      name: 'ledger_cache_tail_reads',
+      help: 'Stream cache hits that still read the stream from the store (the entry could not be shown current: another writer appended, or a conflict)',
+      labelNames: ['cache'],
+      registers: [this.registry],
+      collect() {
+        for (const [cache, s] of caches()) if (s) this.set({ cache }, s.tailReads);
+      },
+    });
+    new Gauge({
       name: 'ledger_cache_entries',
       help: 'Streams held in the cache, and its capacity',
       labelNames: ['cache', 'stat'],

@@ -149,6 +149,7 @@ describe.each(['fastify', 'express'] as const)('logs and metrics on %s', (adapte
     expect(text).toMatch(/^ledger_store_group_size\{stat="largest"\} [1-9]\d*$/m);
     expect(text).toMatch(/^ledger_cache_hit_ratio\{cache="person"\} [\d.]+$/m);
     expect(text).toMatch(/^ledger_cache_hit_ratio\{cache="institution"\} [\d.]+$/m);
+    expect(text).toMatch(/^ledger_cache_tail_reads\{cache="person"\} \d+$/m);
     expect(text).toMatch(/^ledger_projection_lag_events \d+$/m);
     expect(text).toMatch(/^ledger_projection_state\{projection="[^"]+",state="running"\} 1$/m);
     expect(text).toMatch(/^ledger_alert_outbox_pending \d+$/m);
