@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PolicyCatalog } from '../../src/policy/catalog';
 import { parseAsOf, PersonProfile, rateTimeline, recordedBy, summarizeYear, VisitRecord } from '../../src/projections/person-views';
+import { visitRecord } from '../support/visit-record';
 
 const catalog = PolicyCatalog.load(JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../config/deployment-policy.json'), 'utf8')));
 
@@ -14,32 +15,11 @@ const profile = (over: Partial<PersonProfile>): PersonProfile => ({
   ...over,
 });
 
-const visit = (settlementId: string, visitDate: string, fund: string, position: number, reversedPosition?: number): VisitRecord => ({
-  personId: 'P',
-  settlementId,
-  visitId: `V-${settlementId}`,
-  year: Number(visitDate.slice(0, 4)),
-  visitDate,
-  occurredAt: `${visitDate}T10:00:00+08:00`,
-  institutionCode: 'H',
-  institutionLevel: 'level2',
-  category: 'in_service',
-  eligible: true,
-  policyVersion: 'v',
-  packId: 'nanyang-employee-2022',
-  total: '300.00',
-  policyScope: '300.00',
-  deductible: '30.00',
-  rate: '0.55',
-  fund,
-  account: '0.00',
-  relativeAccount: '0.00',
-  cash: '151.50',
-  capAnnual: '1500.00',
-  position,
-  recordedAt: `${visitDate}T02:00:00Z`,
-  ...(reversedPosition ? { reversedPosition, reversedRecordedAt: `${visitDate}T03:00:00Z` } : {}),
-});
+const visit = (settlementId: string, visitDate: string, fund: string, position: number, reversedPosition?: number): VisitRecord =>
+  visitRecord(settlementId, visitDate, position, {
+    fund,
+    ...(reversedPosition ? { reversedPosition, reversedRecordedAt: `${visitDate}T03:00:00Z` } : {}),
+  });
 
 describe('rate timeline: category periods cut at each pack boundary', () => {
   it('an Anyang resident enrolled before the 2020 pack: no pack, then 安医保〔2019〕75号 for 2020, then no pack again', () => {

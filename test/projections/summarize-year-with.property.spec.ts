@@ -11,6 +11,7 @@ import { PolicyCatalog } from '../../src/policy/catalog';
 import type { PersonCategory } from '../../src/policy/engine/types';
 import { PersonProfile, summarizeYear, summarizeYearWith, VisitRecord } from '../../src/projections/person-views';
 import type { AdjustmentRecord } from '../../src/projections/person-views/adjustments';
+import { visitRecord } from '../support/visit-record';
 
 const catalog = PolicyCatalog.load(JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../config/deployment-policy.json'), 'utf8')));
 
@@ -45,31 +46,15 @@ const visit = (position: number) =>
         { weight: 1, arbitrary: fc.array(adjustment(position + 1), { minLength: 1, maxLength: 2 }) },
       ),
     })
-    .map(({ date, amounts, reversed, adjustments }): VisitRecord => ({
-      personId: 'P',
-      settlementId: `S-${position}`,
-      visitId: `V-${position}`,
-      year: Number(date.slice(0, 4)),
-      visitDate: date,
-      occurredAt: `${date}T10:00:00+08:00`,
-      institutionCode: 'H',
-      institutionLevel: 'level2',
-      category: 'in_service',
-      eligible: true,
-      policyVersion: 'v',
-      packId: 'nanyang-employee-2022',
-      total: '300.00',
-      policyScope: '300.00',
-      deductible: '0.00',
-      rate: '0.55',
-      ...amounts,
-      relativeAccount: '0.00',
-      capAnnual: '1500.00',
-      position,
-      recordedAt: `${date}T02:00:00Z`,
-      ...(reversed ? { reversedPosition: position + 1, reversedRecordedAt: `${date}T03:00:00Z` } : {}),
-      ...(adjustments.length ? { adjustments } : {}),
-    }));
+    .map(({ date, amounts, reversed, adjustments }): VisitRecord =>
+      visitRecord(`S-${position}`, date, position, {
+        visitId: `V-${position}`,
+        deductible: '0.00',
+        ...amounts,
+        ...(reversed ? { reversedPosition: position + 1, reversedRecordedAt: `${date}T03:00:00Z` } : {}),
+        ...(adjustments.length ? { adjustments } : {}),
+      }),
+    );
 
 const visits = fc.integer({ min: 1, max: 25 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => visit(10 + 3 * i))));
 
@@ -114,31 +99,7 @@ describe('summarizeYearWith', () => {
   });
 
   it('takes a live, uncorrected visit of the year dated on or after the last settlement, and refuses the others', () => {
-    const base: VisitRecord = {
-      personId: 'P',
-      settlementId: 'S-1',
-      visitId: 'V-1',
-      year: 2023,
-      visitDate: '2023-05-10',
-      occurredAt: '2023-05-10T10:00:00+08:00',
-      institutionCode: 'H',
-      institutionLevel: 'level2',
-      category: 'in_service',
-      eligible: true,
-      policyVersion: 'v',
-      packId: 'nanyang-employee-2022',
-      total: '300.00',
-      policyScope: '300.00',
-      deductible: '30.00',
-      rate: '0.55',
-      fund: '148.50',
-      account: '0.00',
-      relativeAccount: '0.00',
-      cash: '151.50',
-      capAnnual: '1500.00',
-      position: 5,
-      recordedAt: '2023-05-10T02:00:00Z',
-    };
+    const base = visitRecord('S-1', '2023-05-10', 5, { visitId: 'V-1' });
     const p: PersonProfile = {
       personId: 'P',
       scheme: 'employee',
