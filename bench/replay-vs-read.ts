@@ -5,10 +5,13 @@
  * audit service runs it (read with stored texts, verify the chain, recompute), after a warm-up
  * and in interleaved blocks.
  */
+import { fork } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { replayPersonYear, ReplayReport } from '../src/audit/replay';
 import type { RecordedEvent } from '../src/event-store/event-store.port';
-import type { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store';
-import type { PolicyCatalog } from '../src/policy/catalog';
+import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store';
+import { PolicyCatalog } from '../src/policy/catalog';
 
 /**
  * Calls of each path before the timed ones. A replay runs ~70 functions (engine, chain,
@@ -79,4 +82,55 @@ export async function replayVersusRead(
   }
   const mid = (ts: Timing[]): Timing => ({ cpu: median(ts.map((t) => t.cpu)), wall: median(ts.map((t) => t.wall)) });
   return { personId, events, check, raw: mid(raws), replay: mid(replays) };
+}
+
+/**
+ * replayVersusRead in a child process that only opens the log `file` (read and replay still
+ * interleaved, the read still the baseline of the same run), as `npm run audit -- replay`
+ * runs. In a process that settled visits first, as bench:replay's does when it writes its
+ * template ledger through the API, V8 has pretenured allocation sites the replay uses
+ * (`--trace-pretenuring-statistics` lists sites decided "tenure", some during the timed
+ * blocks): there the engine's recomputation of JZ-R01-c0's 10 settlements cost 260-340 µs
+ * against ~110 µs in a fresh process or with `--no-allocation-site-pretenuring`, and the
+ * ratio moved with the process's history (1.87-2.89× in five runs against 1.80-1.91× here).
+ */
+export async function replayVersusReadInFreshProcess(
+  file: string,
+  streamId: string,
+  year: number,
+  options: { rounds: number; warmUp?: number },
+): Promise<Pick<ReplayVersusRead, 'raw' | 'replay'>> {
+  const child = fork(__filename, [FRESH_PROCESS_FLAG, JSON.stringify({ file, streamId, year, ...options })], {
+    execArgv: ['-r', 'ts-node/register/transpile-only'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    child.once('message', (m) => resolve(m as Pick<ReplayVersusRead, 'raw' | 'replay'>));
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`replay-vs-read child exited with ${code} before answering`)));
+  });
+}
+
+const FRESH_PROCESS_FLAG = '--replay-vs-read-child';
+
+/** The child's side of replayVersusReadInFreshProcess: open the log, measure, answer, exit. */
+async function measureAsChild(request: { file: string; streamId: string; year: number; rounds: number; warmUp?: number }): Promise<void> {
+  const catalog = PolicyCatalog.load(JSON.parse(fs.readFileSync(path.resolve(__dirname, '../config/deployment-policy.json'), 'utf8')));
+  const store = new SqliteEventStore({ path: request.file });
+  try {
+    const { raw, replay } = await replayVersusRead(store, request.streamId, request.year, catalog, request);
+    process.send!({ raw, replay });
+  } finally {
+    await store.close();
+  }
+}
+
+if (require.main === module && process.argv[2] === FRESH_PROCESS_FLAG) {
+  measureAsChild(JSON.parse(process.argv[3])).then(
+    () => process.disconnect(),
+    (e) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
 }
