@@ -44,6 +44,18 @@ export class PersonStreamWriter {
     return this.cache.load(personStreamId(personId), this.source);
   }
 
+  /**
+   * The load of a command whose decision reads only the state (issue 10): a person not in
+   * the cache is read without decision traces, which no fold, idempotency look-up or seal
+   * of a sealed predecessor reads. Whole when the last event is not sealed: its seal hashes
+   * its data.
+   */
+  private async loadForCommand(personId: string): Promise<{ state: PersonState; events: RecordedEvent[] }> {
+    const loaded = await this.cache.load(personStreamId(personId), this.source, { withoutDecisionTraces: true });
+    const last = loaded.events[loaded.events.length - 1];
+    return last === undefined || typeof last.metadata.hash === 'string' ? loaded : this.load(personId);
+  }
+
   /** Hit ratio of the person-state cache (metrics). */
   cacheStats(): StreamCacheStats {
     return this.cache.stats();
@@ -75,7 +87,9 @@ export class PersonStreamWriter {
       // data serialised once, for the hash and for the store).
       seal: tamperSealWithText(personStreamId(personId)),
       fold: foldPerson,
-      load: () => this.load(personId),
+      // A decision that takes the events gets them whole (it may read a trace); one that takes only the state does not.
+      load: () => (decide.length < 2 ? this.loadForCommand(personId) : this.load(personId)),
+      loadWhole: () => this.load(personId),
       decide: (state, events) => {
         if (options.mustExist !== false && events.length === 0) throw new NotFound('person', personId);
         return decide(state, events).map((e) => ({ ...e, occurredAt: e.occurredAt ?? occurredAtOf(e) }));
