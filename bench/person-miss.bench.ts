@@ -1,12 +1,14 @@
 /**
- * `npm run bench:person-miss [-- --visits 1,10,30] [--persons 300] [--rounds 5]`
+ * `npm run bench:person-miss [-- --visits 1,10,30] [--persons 1000] [--cache 500] [--rounds 3]`
  *
  * The command path of a person NOT in the person cache (a city's persons visit weeks apart,
  * so a real day's settlements mostly miss a cache sized for the active day), against one
  * that is cached, by the visits the person already has. Each row is CPU time
  * (process.cpuUsage: the machine is shared) per command through `PersonStreamWriter.write`
  * with a decision that writes nothing (the load, the idempotency look-up, the decision's
- * call): with a cache of one stream every command misses; with a cache of all persons every
+ * call): with a cache of `--cache` persons (default half of them) taken in turn every command
+ * misses while the cache holds as many entries as it can (their heap is part of the cost:
+ * entries live long enough to be promoted, and die old); with a cache of all persons every
  * command hits. Then the parts of a miss on the same streams: the store's `readStream`
  * (read and JSON.parse; whole, and without decision traces), and the fold of the read events.
  *
@@ -26,10 +28,14 @@ import { parseCommandLine } from '../src/config/command-line';
 import { counterIds, SettableClock } from '../scripts/ledger-client';
 import { templateStreams } from './projections.bench';
 
-const FLAGS = parseCommandLine('bench:person-miss', 'npm run bench:person-miss [-- --visits 1,10,30] [--persons 300] [--rounds 5]', {
-  args: process.argv.slice(2),
-  options: { visits: { type: 'string' }, persons: { type: 'string' }, rounds: { type: 'string' } },
-}).values;
+const FLAGS = parseCommandLine(
+  'bench:person-miss',
+  'npm run bench:person-miss [-- --visits 1,10,30] [--persons 1000] [--cache 500] [--rounds 3]',
+  {
+    args: process.argv.slice(2),
+    options: { visits: { type: 'string' }, persons: { type: 'string' }, cache: { type: 'string' }, rounds: { type: 'string' } },
+  },
+).values;
 
 const cpuUs = (): number => {
   const u = process.cpuUsage();
@@ -74,8 +80,9 @@ async function perCall(personIds: string[], passes: number, work: (personId: str
 
 async function main(): Promise<void> {
   const visitCounts = (FLAGS.visits ?? '1,10,30').split(',').map(Number);
-  const persons = Number(FLAGS.persons ?? 300);
-  const rounds = Number(FLAGS.rounds ?? 5);
+  const persons = Number(FLAGS.persons ?? 1000);
+  const cacheSize = Number(FLAGS.cache ?? Math.floor(persons / 2));
+  const rounds = Number(FLAGS.rounds ?? 3);
   const template = templatePerson(await templateStreams());
   process.stdout.write(`template person: ${template.prefix.length} events before its first visit, ${template.visits.length} visits\n`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-person-miss-'));
@@ -86,8 +93,8 @@ async function main(): Promise<void> {
     const nothing = (): [] => [];
     for (const visits of visitCounts) {
       const ids = insertPersons(store, template, visits, persons);
-      const passes = Math.max(1, Math.round(30 / visits));
-      const missing = new PersonStreamWriter(store, clock, counterIds(1), { personCacheSize: 1 });
+      const passes = Math.max(1, Math.round(10 / visits));
+      const missing = new PersonStreamWriter(store, clock, counterIds(1), { personCacheSize: cacheSize });
       const cached = new PersonStreamWriter(store, clock, counterIds(2), { personCacheSize: persons * 2 });
       const rows = { miss: [] as number[], hit: [] as number[], read: [] as number[], readCut: [] as number[], fold: [] as number[] };
       for (let r = 0; r < rounds; r++) {
@@ -102,7 +109,7 @@ async function main(): Promise<void> {
       const events = template.prefix.length + visits;
       process.stdout.write(
         `${String(visits).padStart(3)} visits (${events} events), ${persons} persons, median of ${rounds} rounds, CPU µs per command:` +
-          ` miss ${median(rows.miss).toFixed(0)}  hit ${median(rows.hit).toFixed(0)}` +
+          ` miss (cache of ${cacheSize}) ${median(rows.miss).toFixed(0)}  hit ${median(rows.hit).toFixed(0)}` +
           `  | parts of a miss: readStream ${median(rows.read).toFixed(0)} (without decision traces ${median(rows.readCut).toFixed(0)}), upcast+fold ${median(rows.fold).toFixed(0)}` +
           `  [miss rounds ${rows.miss.map((x) => x.toFixed(0)).join(' ')}]\n`,
       );
