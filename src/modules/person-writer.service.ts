@@ -71,6 +71,11 @@ export class PersonStreamWriter {
     return this.clock.now();
   }
 
+  /**
+   * Runs a command on the person's stream. `decide` is told apart by its declared parameters
+   * (`decide.length`): one declaring only the state is given events read without decision
+   * traces (a default or rest parameter for the events counts as none: declare it plainly).
+   */
   async write(
     personId: string,
     context: CommandContext,
