@@ -143,16 +143,20 @@ describe('PersonStreamWriter: a command on a person not cached', () => {
     await store.close();
   });
 
-  it('a decision that takes the events gets them whole', async () => {
+  it('a decision that asks for whole events gets them whole; without asking, it gets no trace', async () => {
     const { store, reads } = await storeWithPerson();
     const writer = new PersonStreamWriter(store, clock, ids, { personCacheSize: 10 });
     let seen: RecordedEvent[] = [];
-    await writer.write('P', ctx('look'), (_state, events) => {
+    const look = (_state: unknown, events: RecordedEvent[]) => {
       seen = events;
       return [];
-    });
+    };
+    await writer.write('P', ctx('look'), look, { mustExist: true, wholeEvents: true });
     expect(traceOf(seen[1])).toEqual(TRACE);
     expect(reads.every((r) => !r.withoutDecisionTraces)).toBe(true);
+    // A writer with an empty cache: the command's load reads the stream again.
+    await new PersonStreamWriter(store, clock, ids, { personCacheSize: 10 }).write('P', ctx('look-again'), look);
+    expect(traceOf(seen[1])).toBeUndefined();
     await store.close();
   });
 

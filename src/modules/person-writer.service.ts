@@ -72,15 +72,16 @@ export class PersonStreamWriter {
   }
 
   /**
-   * Runs a command on the person's stream. `decide` is told apart by its declared parameters
-   * (`decide.length`): one declaring only the state is given events read without decision
-   * traces (a default or rest parameter for the events counts as none: declare it plainly).
+   * Runs a command on the person's stream. `decide` is given the events as a command's load
+   * reads them: VisitSettled without its decision trace (issue 10). A decision that reads
+   * the events' data itself (a correction recomputes recorded decisions) says so with
+   * `wholeEvents` and gets them whole.
    */
   async write(
     personId: string,
     context: CommandContext,
     decide: (state: PersonState, events: RecordedEvent[]) => DomainEvent[],
-    options: { mustExist?: boolean } = { mustExist: true },
+    options: { mustExist?: boolean; wholeEvents?: boolean } = { mustExist: true },
   ): Promise<WriteOutcome> {
     const outcome = await runStreamCommand<PersonState, WriteOutcome>({
       store: this.store,
@@ -92,8 +93,7 @@ export class PersonStreamWriter {
       // data serialised once, for the hash and for the store).
       seal: tamperSealWithText(personStreamId(personId)),
       fold: foldPerson,
-      // A decision that takes the events gets them whole (it may read a trace); one that takes only the state does not.
-      load: () => (decide.length < 2 ? this.loadForCommand(personId) : this.load(personId)),
+      load: () => (options.wholeEvents ? this.load(personId) : this.loadForCommand(personId)),
       loadWhole: () => this.load(personId),
       decide: (state, events) => {
         if (options.mustExist !== false && events.length === 0) throw new NotFound('person', personId);
