@@ -77,6 +77,12 @@ export interface ReadStreamOptions {
    * client parses them) ignore the option.
    */
   withStoredText?: boolean;
+  /**
+   * As `ReadAllOptions.withoutDecisionTraces`, for a forwards read (issue 10: a command's
+   * load reads no trace). Only a permission: backwards, with `withStoredText`, and on
+   * EventStoreDB, the events come whole.
+   */
+  withoutDecisionTraces?: boolean;
 }
 
 export interface ReadAllOptions {

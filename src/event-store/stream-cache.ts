@@ -6,6 +6,18 @@ export interface CachedStream<State> {
   state: State;
   /** The source's freshness epoch when the stream was last read (see `StreamSource.unchangedSince`). */
   epoch?: number;
+  /** Read `withoutDecisionTraces`: some VisitSettled may lack `decision.trace` (see `LoadOptions`). */
+  withoutDecisionTraces?: boolean;
+}
+
+export interface LoadOptions {
+  /**
+   * The caller reads no VisitSettled's `decision.trace` (a command's idempotency look-up,
+   * decision and seal): a stream not cached is read without them (the source may still
+   * give them), and an entry read so is good enough. Without it, such an entry is read
+   * again whole.
+   */
+  withoutDecisionTraces?: boolean;
 }
 
 /** Hit/miss counters of a stream cache (metrics read them). */
@@ -25,7 +37,7 @@ export interface StreamCacheStats {
 /** How a cache reads and folds one kind of stream. */
 export interface StreamSource<State> {
   /** The stream's events from this revision on, upcast. */
-  readFrom(streamId: string, fromRevision: number): Promise<RecordedEvent[]>;
+  readFrom(streamId: string, fromRevision: number, options?: LoadOptions): Promise<RecordedEvent[]>;
   evolve(state: State, event: RecordedEvent): State;
   initial(): State;
   /** Optional freshness check (SQLite): the current epoch, taken before a read. */
@@ -78,15 +90,17 @@ export class StreamCache<State> {
    * another process or a retried command — is seen at the next load. Empty streams are
    * not cached (unknown ids must not evict real ones).
    */
-  async load(streamId: string, source: StreamSource<State>): Promise<CachedStream<State>> {
-    const cached = this.get(streamId);
+  async load(streamId: string, source: StreamSource<State>, options: LoadOptions = {}): Promise<CachedStream<State>> {
+    const cached = this.usable(streamId, options);
     if (cached) this.hits++;
     else this.misses++;
     if (cached && isCurrent(streamId, cached, source)) return cached;
     if (cached) this.tailReads++;
     const epoch = source.epoch?.();
     const from = cached ? cached.events.length : 0;
-    const tail = await source.readFrom(streamId, from);
+    // A tail is read as its entry was, so an entry is whole or read without traces throughout.
+    const withoutDecisionTraces = cached ? cached.withoutDecisionTraces : options.withoutDecisionTraces;
+    const tail = await source.readFrom(streamId, from, { withoutDecisionTraces });
     if (cached && tail.length === 0) {
       cached.epoch = epoch;
       return cached;
@@ -94,12 +108,13 @@ export class StreamCache<State> {
     if (tail.length > 0 && tail[0].revision !== from) {
       // Not the continuation we hold (cannot happen to an append-only stream): start afresh.
       this.delete(streamId);
-      return this.load(streamId, source);
+      return this.load(streamId, source, options);
     }
-    const loaded = {
+    const loaded: CachedStream<State> = {
       events: cached ? cached.events.concat(tail) : tail,
       state: tail.reduce(source.evolve, cached?.state ?? source.initial()),
       epoch,
+      ...(withoutDecisionTraces ? { withoutDecisionTraces } : {}),
     };
     if (loaded.events.length > 0) this.set(streamId, loaded);
     return loaded;
@@ -126,7 +141,16 @@ export class StreamCache<State> {
       state: upcasted.reduce(source.evolve, cached?.state ?? source.initial()),
       // A new stream is as fresh as the append that created it (its expected revision was checked).
       epoch: cached ? cached.epoch : source.epoch?.(),
+      ...(cached?.withoutDecisionTraces ? { withoutDecisionTraces: true } : {}),
     });
+  }
+
+  /** The cached entry if it serves this load: one read without traces does not serve a load that wants them. */
+  private usable(streamId: string, options: LoadOptions): CachedStream<State> | undefined {
+    const cached = this.get(streamId);
+    if (!cached?.withoutDecisionTraces || options.withoutDecisionTraces) return cached;
+    this.delete(streamId);
+    return undefined;
   }
 
   stats(): StreamCacheStats {
@@ -154,7 +178,8 @@ export function storeSource<State>(store: EventStore, evolve: StreamSource<State
       ? { epoch: store.freshnessEpoch.bind(store), unchangedSince: store.unchangedSince.bind(store) }
       : {};
   return {
-    readFrom: async (streamId, fromRevision) => (await store.readStream(streamId, { fromRevision })).map(upcast),
+    readFrom: async (streamId, fromRevision, options) =>
+      (await store.readStream(streamId, { fromRevision, withoutDecisionTraces: options?.withoutDecisionTraces })).map(upcast),
     evolve,
     initial,
     ...freshness,

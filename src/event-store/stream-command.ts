@@ -66,6 +66,12 @@ export interface StreamCommandOptions<State, Result> {
    * whole stream and folding it; a caller may serve it from a cache of immutable events.
    */
   load?: () => Promise<{ events: RecordedEvent[]; state: State }>;
+  /**
+   * When `load` may give events without some of their data (a VisitSettled's decision
+   * trace, see `LoadOptions`): loads them whole, for the answer to a command already
+   * applied, which repeats what its events recorded.
+   */
+  loadWhole?: () => Promise<{ events: RecordedEvent[]; state: State }>;
   /** Pure decision; throws a LedgerError to refuse. */
   decide: (state: State, events: RecordedEvent[]) => DomainEvent[];
   /** What the caller gets back, computed from the events written (or found on a retry). */
@@ -100,11 +106,8 @@ export async function runStreamCommand<State, Result>(options: StreamCommandOpti
           const upcasted = read.map(upcast);
           return { events: upcasted, state: options.fold(upcasted) };
         });
-    const earlier = events.filter((e) => e.metadata.commandId === context.commandId);
-    if (earlier.length > 0) {
-      assertSameRequest(earlier, context);
-      const before = options.fold(events.slice(0, events.indexOf(earlier[0])));
-      return { result: options.result(earlier, before), created: false, events: earlier, nextExpectedRevision: events.length - 1 };
+    if (events.some((e) => e.metadata.commandId === context.commandId)) {
+      return alreadyApplied(options.loadWhole ? (await options.loadWhole()).events : events, options);
     }
     const decided = options.decide(state, events);
     if (decided.length === 0) {
@@ -152,4 +155,15 @@ export async function runStreamCommand<State, Result>(options: StreamCommandOpti
     }
   }
   throw new ConcurrencyConflict(streamId, maxAttempts);
+}
+
+/** The outcome of a command whose events are already in the stream: what they recorded, nothing written. */
+function alreadyApplied<State, Result>(
+  events: RecordedEvent[],
+  options: StreamCommandOptions<State, Result>,
+): StreamCommandOutcome<Result> {
+  const earlier = events.filter((e) => e.metadata.commandId === options.context.commandId);
+  assertSameRequest(earlier, options.context);
+  const before = options.fold(events.slice(0, events.indexOf(earlier[0])));
+  return { result: options.result(earlier, before), created: false, events: earlier, nextExpectedRevision: events.length - 1 };
 }

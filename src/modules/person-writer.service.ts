@@ -44,6 +44,18 @@ export class PersonStreamWriter {
     return this.cache.load(personStreamId(personId), this.source);
   }
 
+  /**
+   * The load of a command whose decision reads only the state (issue 10): a person not in
+   * the cache is read without decision traces, which no fold, idempotency look-up or seal
+   * of a sealed predecessor reads. Whole when the last event is not sealed: its seal hashes
+   * its data.
+   */
+  private async loadForCommand(personId: string): Promise<{ state: PersonState; events: RecordedEvent[] }> {
+    const loaded = await this.cache.load(personStreamId(personId), this.source, { withoutDecisionTraces: true });
+    const last = loaded.events[loaded.events.length - 1];
+    return last === undefined || typeof last.metadata.hash === 'string' ? loaded : this.load(personId);
+  }
+
   /** Hit ratio of the person-state cache (metrics). */
   cacheStats(): StreamCacheStats {
     return this.cache.stats();
@@ -59,11 +71,17 @@ export class PersonStreamWriter {
     return this.clock.now();
   }
 
+  /**
+   * Runs a command on the person's stream. `decide` is given the events as a command's load
+   * reads them: VisitSettled without its decision trace (issue 10). A decision that reads
+   * the events' data itself (a correction recomputes recorded decisions) says so with
+   * `wholeEvents` and gets them whole.
+   */
   async write(
     personId: string,
     context: CommandContext,
     decide: (state: PersonState, events: RecordedEvent[]) => DomainEvent[],
-    options: { mustExist?: boolean } = { mustExist: true },
+    options: { mustExist?: boolean; wholeEvents?: boolean } = { mustExist: true },
   ): Promise<WriteOutcome> {
     const outcome = await runStreamCommand<PersonState, WriteOutcome>({
       store: this.store,
@@ -75,7 +93,8 @@ export class PersonStreamWriter {
       // data serialised once, for the hash and for the store).
       seal: tamperSealWithText(personStreamId(personId)),
       fold: foldPerson,
-      load: () => this.load(personId),
+      load: () => (options.wholeEvents ? this.load(personId) : this.loadForCommand(personId)),
+      loadWhole: () => this.load(personId),
       decide: (state, events) => {
         if (options.mustExist !== false && events.length === 0) throw new NotFound('person', personId);
         return decide(state, events).map((e) => ({ ...e, occurredAt: e.occurredAt ?? occurredAtOf(e) }));

@@ -9,6 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventStore, ExpectedRevision, NewEvent, RecordedEvent } from '../../src/event-store/event-store.port';
 import { EventIdReused, WrongExpectedVersion } from '../../src/event-store/errors';
+import { currentSchemaVersion } from '../../src/event-store/upcasting';
 
 export interface EventStoreUnderTest {
   store: EventStore;
@@ -314,6 +315,35 @@ export function describeEventStoreContract(
       it('a missing stream reads as empty, both ways', async () => {
         expect(await store.readStream(streamName('missing'))).toEqual([]);
         expect(await store.readStream(streamName('missing'), { direction: 'backwards' })).toEqual([]);
+      });
+
+      it('withoutDecisionTraces only permits leaving out a current VisitSettled decision.trace; everything else reads whole', async () => {
+        const traced = (n: number) => ({
+          settlementId: `S-${n}`,
+          decision: { year: 2025, trace: [{ step: 'fund', clause: '第六条' }], fund: '1.00' },
+        });
+        const settled = (n: number, schemaVersion: number): NewEvent => {
+          const e = event('VisitSettled', traced(n));
+          return { ...e, metadata: { ...e.metadata, schemaVersion } };
+        };
+        const t = streamName();
+        const mixed = [
+          settled(1, currentSchemaVersion('VisitSettled')),
+          settled(2, 0),
+          event('Other', traced(3)),
+          settled(4, currentSchemaVersion('VisitSettled')),
+        ];
+        await store.append(t, mixed, 'no_stream');
+        const whole = await store.readStream(t, { fromRevision: 0, maxCount: 3 });
+        const cut = await store.readStream(t, { fromRevision: 0, maxCount: 3, withoutDecisionTraces: true });
+        const { trace: _, ...withoutTrace } = traced(1).decision;
+        expect([whole[0].data, { settlementId: 'S-1', decision: withoutTrace }]).toContainEqual(cut[0].data);
+        expect(cut.slice(1).map((e) => e.data)).toEqual(whole.slice(1).map((e) => e.data));
+        expect(cut.map(({ data: _d, ...rest }) => rest)).toEqual(whole.map(({ data: _d, ...rest }) => rest));
+        const fromRevision = await store.readStream(t, { fromRevision: 3, withoutDecisionTraces: true });
+        expect(fromRevision.map((e) => e.revision)).toEqual([3]);
+        const backwards = await store.readStream(t, { direction: 'backwards', withoutDecisionTraces: true });
+        expect(backwards.map((e) => e.data)).toEqual(mixed.map((e) => e.data).reverse());
       });
     });
 

@@ -350,6 +350,7 @@ export class CorrectionsService {
         personId,
         context,
         (_state, events) => planPersonCorrection(personId, events, spec, this.catalog, ctx, holders).events,
+        { mustExist: true, wholeEvents: true },
       );
     }
     return undefined;
@@ -363,9 +364,13 @@ export class CorrectionsService {
     const { events } = await this.writer.load(personId);
     const holders = await this.holderStreams(events);
     for (const holderId of holders.keys()) {
-      await this.writer.write(holderId, { ...context, commandId: `${context.commandId}:holder:${holderId}` }, (_state, fresh) => {
+      const decide = (_state: unknown, fresh: RecordedEvent[]) => {
         const plan = planPersonCorrection(personId, events, spec, this.catalog, ctx, new Map([...holders, [holderId, fresh]]));
         return plan.holders.find((h) => h.holderId === holderId)?.events ?? [];
+      };
+      await this.writer.write(holderId, { ...context, commandId: `${context.commandId}:holder:${holderId}` }, decide, {
+        mustExist: true,
+        wholeEvents: true,
       });
     }
   }

@@ -124,6 +124,17 @@ SELECT position, stream_id, revision, event_id, type, metadata,
   ELSE data END AS data
 FROM events WHERE position > ? ORDER BY position LIMIT ?`;
 
+/**
+ * readStream({ withoutDecisionTraces }): the same cut on one stream, forwards (the command
+ * path's load of a person not in the cache, issue 10: a command reads no trace).
+ */
+const READ_FORWARDS_WITHOUT_TRACES = `
+SELECT position, stream_id, revision, event_id, type, metadata,
+  CASE WHEN type = 'VisitSettled' AND json_valid(metadata) AND json_valid(data) THEN
+    CASE WHEN coalesce(metadata ->> '$.schemaVersion', 1) >= ? THEN json_remove(data, '$.decision.trace') ELSE data END
+  ELSE data END AS data
+FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?`;
+
 /** Page size of catch-up reads: bounded memory whatever the lag. */
 const CATCH_UP_PAGE = 256;
 
@@ -145,6 +156,7 @@ export class SqliteEventStore implements EventStore {
 
   private readonly stmt: {
     readForwards: Database.Statement<[string, number, number], EventRow>;
+    readForwardsWithoutTraces: Database.Statement<[number, string, number, number], EventRow>;
     readBackwards: Database.Statement<[string, number, number], EventRow>;
     readAll: Database.Statement<[number, number], EventRow>;
     readAllWithoutTraces: Database.Statement<[number, number, number], EventRow>;
@@ -184,6 +196,7 @@ export class SqliteEventStore implements EventStore {
 
     this.stmt = {
       readForwards: this.db.prepare('SELECT * FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?'),
+      readForwardsWithoutTraces: this.db.prepare(READ_FORWARDS_WITHOUT_TRACES),
       readBackwards: this.db.prepare('SELECT * FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?'),
       readAll: this.db.prepare('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'),
       readAllWithoutTraces: this.db.prepare(READ_ALL_WITHOUT_TRACES),
@@ -426,8 +439,13 @@ export class SqliteEventStore implements EventStore {
     const rows =
       options.direction === 'backwards'
         ? this.stmt.readBackwards.all(streamId, options.fromRevision ?? Number.MAX_SAFE_INTEGER, limit)
-        : this.stmt.readForwards.all(streamId, options.fromRevision ?? 0, limit);
+        : this.readForwardsRows(streamId, options.fromRevision ?? 0, limit, options);
     return options.withStoredText ? rows.map(toRecordedWithText) : rows.map(toRecorded);
+  }
+
+  private readForwardsRows(streamId: string, from: number, limit: number, options: ReadStreamOptions): EventRow[] {
+    if (!options.withoutDecisionTraces || options.withStoredText) return this.stmt.readForwards.all(streamId, from, limit);
+    return this.stmt.readForwardsWithoutTraces.all(currentSchemaVersion('VisitSettled'), streamId, from, limit);
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
