@@ -20,6 +20,10 @@
  * `readAll` of the same pages, no work), and each projection's part (its apply and flush
  * in each batch, one CPU reading at its first event and one after its flush).
  *
+ * Then the person-year view's read as GET /persons/:id/years/:year makes it (`readPersonYear`
+ * on the read models after the timed rounds, each person's year once per pass, one untimed
+ * pass first): CPU µs per read, min / median / max of `--rounds` passes.
+ *
  * `BENCH_CPU_PROF=<dir>` writes a V8 CPU profile of each history length's timed rounds.
  *
  * Data: one real settlement written through the API (scripts/ledger-client) is the
@@ -43,6 +47,7 @@ import { PolicyCatalog } from '../src/policy/catalog';
 import type { Projection } from '../src/projections/projection';
 import { ReadModelStore, SqliteReadModelStore } from '../src/projections/read-model-store';
 import { allProjections } from '../src/projections/read-models';
+import { readPersonYear } from '../src/projections/read-models/persons.projection';
 import { AfterCommit, ReadSideRunner, RunnerOptions } from '../src/projections/read-side-runner';
 import { startLedger } from '../scripts/ledger-client';
 
@@ -279,6 +284,19 @@ interface Measured {
   stages: Map<string, number>;
 }
 
+/** CPU µs per `readPersonYear` of each person's year, for each of `passes` passes after an untimed one. */
+function viewReads(rm: ReadModelStore, catalog: PolicyCatalog, persons: number[], passes: number): number[] {
+  const readAll = () => {
+    for (const i of persons) if (!readPersonYear(rm, catalog, personId(i), YEAR)) throw new Error(`no year for ${personId(i)}`);
+  };
+  readAll();
+  return Array.from({ length: passes }, () => {
+    const start = cpuMicros();
+    readAll();
+    return (cpuMicros() - start) / persons.length;
+  });
+}
+
 async function measure(
   t: Template,
   catalog: PolicyCatalog,
@@ -286,7 +304,7 @@ async function measure(
   name: string,
   history: number,
   o: { persons: number; batch: number; rounds: number },
-): Promise<Measured[]> {
+): Promise<{ rounds: Measured[]; viewReads: number[] }> {
   const events = new SqliteEventStore({ path: path.join(dir, `ledger-${name}.db`), synchronous: 'OFF' as 'NORMAL' });
   const rm = SqliteReadModelStore.open(path.join(dir, `ledger-${name}.read.db`), 'NORMAL');
   const log = new LogWriter(events);
@@ -315,9 +333,10 @@ async function measure(
     }
   };
   await (name === 'warm-up' ? timed() : profiled(name, timed));
+  const reads = viewReads(rm, catalog, persons, o.rounds);
   await events.close();
   rm.close();
-  return out;
+  return { rounds: out, viewReads: reads };
 }
 
 async function main(): Promise<void> {
@@ -339,13 +358,16 @@ async function main(): Promise<void> {
     // JIT warm-up: the same code on a log of its own, untimed (TurboFan compiles the hot path there).
     if (o.warmUp > 0) await measure(t, catalog, dir, 'warm-up', 5, { ...o, rounds: o.warmUp });
     for (const history of histories) {
-      const rounds = await measure(t, catalog, dir, String(history), history, o);
+      const { rounds, viewReads: reads } = await measure(t, catalog, dir, String(history), history, o);
       const names = [...rounds[0].stages.keys()];
       process.stdout.write(`\nvisits already in the year: ${rounds[0].history}–${rounds[rounds.length - 1].history}\n`);
       process.stdout.write(`  baseline: raw readAll of the same pages    ${spread(rounds.map((r) => r.read))} µs/event\n`);
       process.stdout.write(`  live apply (read, projections, monitor)     ${spread(rounds.map((r) => r.total))} µs/event\n`);
       for (const name of names)
         process.stdout.write(`    ${name.padEnd(40)}${spread(rounds.map((r) => r.stages.get(name) ?? 0))} µs/event\n`);
+      process.stdout.write(
+        `  person-year view read (readPersonYear)     ${spread(reads)} µs/read, ${rounds[rounds.length - 1].history + 1} visits\n`,
+      );
     }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

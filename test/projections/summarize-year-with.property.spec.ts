@@ -1,15 +1,25 @@
 /**
  * Issue 10: the live persons projection extends a person-year's summary by one visit
- * (`summarizeYearWith`) instead of summarising the whole year again. It must give exactly
- * the text `summarizeYear` gives for the same visits, or refuse (undefined) and let the
- * projection summarise the whole year.
+ * (`summarizeYearWith`) instead of summarising the whole year again, and stores the year
+ * without its settlements' list (`summarizeYearTotals`), which the read builds from the
+ * settlement rows (`yearSettlements`). The extension must give exactly the text
+ * `summarizeYearTotals` gives for the same visits, or refuse (undefined) and let the
+ * projection summarise the whole year; the summary and the list together must give exactly
+ * the text of `summarizeYear`, the view the as-of queries answer.
  */
 import fc from 'fast-check';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PolicyCatalog } from '../../src/policy/catalog';
 import type { PersonCategory } from '../../src/policy/engine/types';
-import { PersonProfile, summarizeYear, summarizeYearWith, VisitRecord } from '../../src/projections/person-views';
+import {
+  PersonProfile,
+  summarizeYear,
+  summarizeYearTotals,
+  summarizeYearWith,
+  VisitRecord,
+  yearSettlements,
+} from '../../src/projections/person-views';
 import type { AdjustmentRecord } from '../../src/projections/person-views/adjustments';
 import { visitRecord } from '../support/visit-record';
 
@@ -77,19 +87,19 @@ const profile = fc
   }));
 
 describe('summarizeYearWith', () => {
-  it('property: extending the summary of the visits before by each next visit gives the text summarizeYear gives, or undefined', () => {
+  it('property: extending the summary of the visits before by each next visit gives the text summarizeYearTotals gives, or undefined', () => {
     let extended = 0;
     fc.assert(
       fc.property(profile, visits, (p, all) => {
-        let view = summarizeYear(catalog, p, [], 2023);
+        let summary = summarizeYearTotals(catalog, p, [], 2023);
         for (let i = 0; i < all.length; i++) {
-          const whole = summarizeYear(catalog, p, all.slice(0, i + 1), 2023);
-          const next = summarizeYearWith(view, all[i]);
+          const whole = summarizeYearTotals(catalog, p, all.slice(0, i + 1), 2023);
+          const next = summarizeYearWith(summary, all[i]);
           if (next) {
             extended += 1;
             expect(JSON.stringify(next)).toBe(JSON.stringify(whole));
           }
-          view = whole;
+          summary = whole;
         }
       }),
       { numRuns: 300 },
@@ -98,7 +108,17 @@ describe('summarizeYearWith', () => {
     expect(extended).toBeGreaterThan(500);
   });
 
-  it('takes a live, uncorrected visit of the year dated on or after the last settlement, and refuses the others', () => {
+  it('property: the summary followed by the settlements built from the rows is the text of summarizeYear', () => {
+    fc.assert(
+      fc.property(profile, visits, fc.constantFrom(2022, 2023, 2024), (p, all, year) => {
+        const view = { ...summarizeYearTotals(catalog, p, all, year), settlements: yearSettlements(all, year) };
+        expect(JSON.stringify(view)).toBe(JSON.stringify(summarizeYear(catalog, p, all, year)));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('takes a live, uncorrected visit of the year, whatever its date, and refuses the others', () => {
     const base = visitRecord('S-1', '2023-05-10', 5, { visitId: 'V-1' });
     const p: PersonProfile = {
       personId: 'P',
@@ -107,11 +127,11 @@ describe('summarizeYearWith', () => {
       enrolledOn: '2023-01-01',
       categoryTimeline: [{ from: '2023-01-01', category: 'in_service', cause: 'enrollment', position: 1 }],
     };
-    const one = summarizeYear(catalog, p, [base], 2023);
+    const one = summarizeYearTotals(catalog, p, [base], 2023);
     const later = { ...base, settlementId: 'S-2', position: 9 };
     expect(summarizeYearWith(one, later)?.fundPaid).toBe('297.00');
-    expect(summarizeYearWith(one, { ...later, visitDate: '2023-05-09' })).toBeUndefined();
-    expect(summarizeYearWith(one, { ...later, position: 4 })).toBeUndefined();
+    const earlier = { ...later, visitDate: '2023-05-09' };
+    expect(JSON.stringify(summarizeYearWith(one, earlier))).toBe(JSON.stringify(summarizeYearTotals(catalog, p, [base, earlier], 2023)));
     expect(summarizeYearWith(one, { ...later, year: 2024, visitDate: '2024-01-02' })).toBeUndefined();
     expect(summarizeYearWith(one, { ...later, reversedPosition: 10 })).toBeUndefined();
     const adjusted = { ...later, adjustments: [{ adjusted: { fund: '1.00', account: '0.00', cash: '0.00' } } as AdjustmentRecord] };

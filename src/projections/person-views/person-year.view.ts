@@ -112,22 +112,61 @@ function settlementOf(v: VisitRecord, figures: AdjustedFigures, fundPaidAfter: s
   };
 }
 
+/** The year's settlements in the view's order: by visit date, then log position. */
+function settlementsInOrder(visits: ReadonlyArray<VisitRecord>, year: number): VisitRecord[] {
+  return visits
+    .filter((v) => v.year === year)
+    .sort((a, b) => (a.visitDate < b.visitDate ? -1 : a.visitDate > b.visitDate ? 1 : a.position - b.position));
+}
+
+/** The year's settlements as the view lists them; `figures[i]`: the figures of `ofYear[i]`. */
+function listedSettlements(ofYear: ReadonlyArray<VisitRecord>, figures: ReadonlyArray<AdjustedFigures>): YearSettlement[] {
+  let running = money('0');
+  return ofYear.map((v, i) => {
+    if (live(v)) running = running.plus(money(figures[i].net.fund));
+    return settlementOf(v, figures[i], fmt(running));
+  });
+}
+
+/** A person's year without its settlements: what the persons projection stores (the list is read from the settlement rows). */
+export type PersonYearSummary = Omit<PersonYearView, 'settlements'>;
+
 /** A person's year from the profile and the settlements: the one summary both the projection and the fold use. */
 export function summarizeYear(packs: PackSource, profile: PersonProfile, visits: ReadonlyArray<VisitRecord>, year: number): PersonYearView {
+  const ofYear = settlementsInOrder(visits, year);
+  const figures = ofYear.map(figuresOf);
+  return { ...summaryOf(packs, profile, ofYear, figures, year), settlements: listedSettlements(ofYear, figures) };
+}
+
+/** `summarizeYear` without the settlements' list (the persons projection stores this; issue 10). */
+export function summarizeYearTotals(
+  packs: PackSource,
+  profile: PersonProfile,
+  visits: ReadonlyArray<VisitRecord>,
+  year: number,
+): PersonYearSummary {
+  const ofYear = settlementsInOrder(visits, year);
+  return summaryOf(packs, profile, ofYear, ofYear.map(figuresOf), year);
+}
+
+/** `summarizeYear(…).settlements`: the list alone, from the year's settlement rows. */
+export function yearSettlements(visits: ReadonlyArray<VisitRecord>, year: number): YearSettlement[] {
+  const ofYear = settlementsInOrder(visits, year);
+  return listedSettlements(ofYear, ofYear.map(figuresOf));
+}
+
+/** The summary of `ofYear` (the year's settlements in order, `figures[i]` those of `ofYear[i]`). */
+function summaryOf(
+  packs: PackSource,
+  profile: PersonProfile,
+  ofYear: ReadonlyArray<VisitRecord>,
+  figures: ReadonlyArray<AdjustedFigures>,
+  year: number,
+): PersonYearSummary {
   const first = `${year}-01-01`;
   const last = `${year}-12-31`;
-  const ofYear = visits
-    .filter((v) => v.year === year)
-    .slice()
-    .sort((a, b) => (a.visitDate < b.visitDate ? -1 : a.visitDate > b.visitDate ? 1 : a.position - b.position));
-  let running = money('0');
-  const settlements: YearSettlement[] = ofYear.map((v) => {
-    const figures = figuresOf(v);
-    if (live(v)) running = running.plus(money(figures.net.fund));
-    return settlementOf(v, figures, fmt(running));
-  });
   const liveVisits = ofYear.filter(live);
-  const figuresOfVisit = new Map(ofYear.map((v, i) => [v, settlements[i].figures]));
+  const figuresOfVisit = new Map(ofYear.map((v, i) => [v, figures[i]]));
   const liveFigures = liveVisits.map((v) => figuresOfVisit.get(v)!);
   const original = sum3(liveFigures.map((f) => f.original));
   // Unadjusted, each net is its original: the same sum (one Decimal pass fewer per replay).
@@ -175,7 +214,6 @@ export function summarizeYear(packs: PackSource, profile: PersonProfile, visits:
     adjustedVisits: liveVisits.filter((v) => v.adjustments?.length).length,
     totals,
     byCategory,
-    settlements,
   };
 }
 
@@ -185,40 +223,39 @@ const plus3 = (a: Money3, b: Money3): Money3 => ({
   cash: fmt(money(a.cash).plus(money(b.cash))),
 });
 
-/** Whether `summarizeYear` puts `visit` after every settlement of `view` and counts it as settled: live, not corrected, of the year. */
-function comesLast(view: PersonYearView, visit: VisitRecord): boolean {
-  if (visit.year !== view.year || !live(visit) || visit.adjustments?.length) return false;
-  const last = view.settlements[view.settlements.length - 1];
-  return !last || last.visitDate < visit.visitDate || (last.visitDate === visit.visitDate && last.position < visit.position);
-}
+/** Whether `summarizeYearTotals` counts `visit` as a settlement of the year, at its figures as settled: live, not corrected. */
+const settledInYear = (summary: PersonYearSummary, visit: VisitRecord): boolean =>
+  visit.year === summary.year && live(visit) && !visit.adjustments?.length;
 
 /**
- * `summarizeYear(packs, profile, [...visits, visit], year)` from `view`, the summary of
- * `visits` (same profile): the settlement appended, its fund added to the year's sums and to
- * its category period (the sums of exact fen amounts do not depend on their order). O(1)
- * decimal work instead of O(visits) (issue 10: the live read side summarises a person-year
- * at every visit). Undefined when the visit does not simply come last (a reversal, a
- * correction, an earlier date): summarise the whole year then.
+ * `summarizeYearTotals(packs, profile, [...visits, visit], year)` from `summary`, the summary
+ * of `visits` (same profile): the visit's fund added to the year's sums and to its category
+ * period. None of the summary depends on the settlements' order (sums of exact fen amounts,
+ * counts), so a visit dated before others extends it too. O(1) decimal work and copies
+ * instead of O(visits) (issue 10: the live read side summarises a person-year at every
+ * visit). Undefined when the visit is not simply counted (a reversal, a correction, another
+ * year): summarise the whole year then.
  */
-export function summarizeYearWith(view: PersonYearView, visit: VisitRecord): PersonYearView | undefined {
-  if (!comesLast(view, visit)) return undefined;
+export function summarizeYearWith(summary: PersonYearSummary, visit: VisitRecord): PersonYearSummary | undefined {
+  if (!settledInYear(summary, visit)) return undefined;
   const figures = figuresOf(visit);
   const fund = money(figures.net.fund);
-  const fundPaid = money(view.fundPaid).plus(fund);
-  const original = plus3(view.totals.original, figures.original);
+  const fundPaid = money(summary.fundPaid).plus(fund);
+  const original = plus3(summary.totals.original, figures.original);
   const totals: AdjustedFigures = {
     original,
-    adjustment: plus3(view.totals.adjustment, figures.adjustment),
-    net: view.adjustedVisits > 0 ? plus3(view.totals.net, figures.net) : { ...original },
+    adjustment: plus3(summary.totals.adjustment, figures.adjustment),
+    net: summary.adjustedVisits > 0 ? plus3(summary.totals.net, figures.net) : { ...original },
   };
   const inPeriod = (p: CategoryPeriod) => p.from <= visit.visitDate && visit.visitDate <= p.to;
   return {
-    ...view,
+    ...summary,
     fundPaid: fmt(fundPaid),
-    capRemaining: view.capInForce === null ? null : fmt(max(money('0'), money(view.capInForce).minus(fundPaid))),
-    visits: view.visits + 1,
+    capRemaining: summary.capInForce === null ? null : fmt(max(money('0'), money(summary.capInForce).minus(fundPaid))),
+    visits: summary.visits + 1,
     totals,
-    byCategory: view.byCategory.map((p) => (inPeriod(p) ? { ...p, fundPaid: fmt(money(p.fundPaid).plus(fund)), visits: p.visits + 1 } : p)),
-    settlements: [...view.settlements, settlementOf(visit, figures, fmt(fundPaid))],
+    byCategory: summary.byCategory.map((p) =>
+      inPeriod(p) ? { ...p, fundPaid: fmt(money(p.fundPaid).plus(fund)), visits: p.visits + 1 } : p,
+    ),
   };
 }

@@ -1,19 +1,26 @@
-import type { PersonYearView, VisitRecord } from '../person-views';
+import type { PersonYearSummary, VisitRecord } from '../person-views';
 
 /**
  * Settlement records kept in memory at most, with their person-years' last summaries:
- * ~320 bytes per record as parsed and ~490 per settlement of a summary (measured on
- * bench:settle's records; long ids and corrections make some larger), so ~50 MB. Enough
- * for every person-year bench:settle's 3,000 persons build (~15 visits each after six
- * rounds), where each person comes back within seconds.
+ * ~320 bytes per record as parsed (measured on bench:settle's records; long ids and
+ * corrections make some larger), so ~20 MB, and a summary per person-year (~1 KB as text:
+ * no settlements' list since issue 10). Enough for every person-year bench:settle's 3,000
+ * persons build (~15 visits each after six rounds), where each person comes back within
+ * seconds.
  */
 const KEPT_RECORDS = 60_000;
+
+/** `summarizeYearTotals` of a person-year's first `count` records under the profile whose stored text is `profile`. */
+export interface KeptSummary {
+  view: PersonYearSummary;
+  profile: string;
+  count: number;
+}
 
 /** A person-year's rows in log order, as `readVisits` reads them, and the last summary of a prefix of them. */
 export interface KeptYear {
   readonly records: VisitRecord[];
-  /** `summarizeYear` of the first `count` records under the profile whose stored text is `profile`. */
-  summary?: { view: PersonYearView; profile: string; count: number };
+  summary?: KeptSummary;
 }
 
 /**

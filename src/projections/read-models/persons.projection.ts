@@ -7,15 +7,18 @@ import {
   evolveProfile,
   PackSource,
   PersonProfile,
+  PersonYearSummary,
   PersonYearView,
   RateSegment,
   rateTimeline,
   summarizeYear,
+  summarizeYearTotals,
   summarizeYearWith,
   VisitRecord,
   visitRecordOf,
+  yearSettlements,
 } from '../person-views';
-import { KeptYear, PersonYearRecords } from './person-year-records';
+import { KeptSummary, KeptYear, PersonYearRecords } from './person-year-records';
 
 /** The live read side's largest batch (projections.module.ts' LIVE_BATCH): larger batches keep no new person-year. */
 const KEEP_FROM_BATCHES_OF = 250;
@@ -180,11 +183,16 @@ export class PersonsProjection implements Projection {
     this.markYear(personId, year);
   }
 
-  /** `profileText`: the profile as stored (the kept summary holds while it is the same). */
+  /**
+   * `profileText`: the profile as stored (the kept summary holds while it is the same). The
+   * row's `view` is the year without its settlements' list, which `readPersonYear` builds from
+   * the settlement rows: a whole list here would be stringified and written again at every
+   * visit (issue 10: ~20 KB at 30 visits).
+   */
   private writeYear(store: ReadModelStore, profile: PersonProfile, profileText: string, year: number): void {
     const kept = this.kept.get(profile.personId, year) ?? this.keptYear(store, profile.personId, year);
-    const view = this.summaryOf(kept, profile, profileText, year);
-    kept.summary = { view, profile: profileText, count: kept.records.length };
+    kept.summary = this.summaryOf(kept, profile, profileText, year);
+    const view = kept.summary.view;
     store
       .stmt(
         'INSERT INTO rm_person_year (person_id, year, fund_paid, cap_in_force, cap_remaining, view) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(person_id, year) DO UPDATE SET fund_paid = excluded.fund_paid, cap_in_force = excluded.cap_in_force, cap_remaining = excluded.cap_remaining, view = excluded.view',
@@ -204,17 +212,18 @@ export class PersonsProjection implements Projection {
   }
 
   /**
-   * `summarizeYear` of the kept rows: the last summary extended by the rows added since (a
-   * visit settled after the others, the live case: O(1) decimal work), else the whole year.
+   * `summarizeYearTotals` of the kept rows: the last summary extended by the rows added since
+   * (new settlements, the live case: O(1) work each), else the whole year.
    */
-  private summaryOf(kept: KeptYear, profile: PersonProfile, profileText: string, year: number): PersonYearView {
+  private summaryOf(kept: KeptYear, profile: PersonProfile, profileText: string, year: number): KeptSummary {
+    const records = kept.records;
     const last = kept.summary;
     if (last?.profile === profileText) {
-      let view: PersonYearView | undefined = last.view;
-      for (let i = last.count; view && i < kept.records.length; i++) view = summarizeYearWith(view, kept.records[i]);
-      if (view) return view;
+      let view: PersonYearSummary | undefined = last.view;
+      for (let i = last.count; view && i < records.length; i++) view = summarizeYearWith(view, records[i]);
+      if (view) return { view, profile: profileText, count: records.length };
     }
-    return summarizeYear(this.packs, profile, kept.records, year);
+    return { view: summarizeYearTotals(this.packs, profile, records, year), profile: profileText, count: records.length };
   }
 
   private writeTimeline(store: ReadModelStore, profile: PersonProfile): void {
@@ -252,11 +261,23 @@ export function readVisits(
   return rows.map((r) => written?.get(settlementKey(personId, r.settlement_id)) ?? (JSON.parse(r.record) as VisitRecord));
 }
 
-/** The stored year, or (for a year without settlements) the summary of no visits. */
+/**
+ * The stored year with its settlements' list built from the settlement rows (as
+ * `summarizeYear` lists them), or (for a year without settlements) the summary of no visits.
+ * One statement reads both tables: one snapshot, whatever the read side commits meanwhile.
+ * A row written before the list left it (issue 10) still holds one: replaced, in place.
+ */
 export function readPersonYear(store: ReadModelStore, packs: PackSource, personId: string, year: number): PersonYearView | undefined {
-  const row = store.stmt('SELECT view FROM rm_person_year WHERE person_id = ? AND year = ?').get(personId, year) as
-    { view: string } | undefined;
-  if (row) return JSON.parse(row.view) as PersonYearView;
+  const rows = store
+    .stmt(
+      `SELECT y.view, v.record FROM rm_person_year y LEFT JOIN rm_person_visit v ON v.person_id = y.person_id AND v.year = y.year
+       WHERE y.person_id = ? AND y.year = ? ORDER BY v.position`,
+    )
+    .all(personId, year) as Array<{ view: string; record: string | null }>;
+  if (rows.length) {
+    const visits = rows.flatMap((r) => (r.record === null ? [] : [JSON.parse(r.record) as VisitRecord]));
+    return { ...(JSON.parse(rows[0].view) as PersonYearSummary), settlements: yearSettlements(visits, year) };
+  }
   const profile = readProfile(store, personId);
   return profile ? summarizeYear(packs, profile, [], year) : undefined;
 }
