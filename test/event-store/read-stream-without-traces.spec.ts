@@ -6,48 +6,10 @@
  * JSON fails as it does in a plain read.
  */
 import fc from 'fast-check';
-import type { NewEvent, RecordedEvent } from '../../src/event-store/event-store.port';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store';
-import { currentSchemaVersion } from '../../src/event-store/upcasting';
-import '../../src/modules/person-upcasters';
+import { anEvent, CURRENT_VISIT_SETTLED as CURRENT, EventSpec, newEvent, withoutTrace } from '../support/trace-cut';
 
-const CURRENT = currentSchemaVersion('VisitSettled');
-
-const newEvent = (i: number, type: string, data: unknown, schemaVersion: number): NewEvent => ({
-  id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
-  type,
-  data,
-  metadata: { schemaVersion, recordedAt: '2025-03-01T00:00:00Z' },
-});
-
-/** The data a reader that drops the trace itself would see. */
-function withoutTrace(event: RecordedEvent): unknown {
-  const d = event.data as { decision?: unknown } | null;
-  if (event.type !== 'VisitSettled' || event.metadata.schemaVersion < CURRENT) return event.data;
-  if (typeof d !== 'object' || d === null || Array.isArray(d)) return event.data;
-  if (typeof d.decision !== 'object' || d.decision === null || Array.isArray(d.decision)) return event.data;
-  const { trace: _, ...decision } = d.decision as Record<string, unknown>;
-  return { ...d, decision };
-}
-
-const json = fc.jsonValue().filter((v) => !(typeof v === 'number' && Object.is(v, -0)));
-const settledData = fc.record({
-  settlementId: fc.string(),
-  decision: fc.oneof(
-    fc
-      .tuple(fc.record({ amounts: json, year: json, trace: json }, { requiredKeys: ['trace'] }), fc.dictionary(fc.string(), json))
-      .map(([own, more]) => ({ ...more, ...own })),
-    json,
-  ),
-  visit: json,
-});
-const anEvent = fc.record({
-  type: fc.constantFrom('VisitSettled', 'VisitSettled', 'SettlementAdjusted', 'PersonEnrolled'),
-  data: fc.oneof(settledData, json),
-  schemaVersion: fc.constantFrom(1, CURRENT - 1, CURRENT, CURRENT + 1),
-});
-
-async function streamOf(events: Array<{ type: string; data: unknown; schemaVersion: number }>): Promise<SqliteEventStore> {
+async function streamOf(events: EventSpec[]): Promise<SqliteEventStore> {
   const store = new SqliteEventStore({ path: ':memory:' });
   await store.append('person-P', [newEvent(0, 'Other', {}, 1)], 'no_stream'); // positions and revisions apart
   await store.append(

@@ -12,11 +12,9 @@ import * as path from 'node:path';
 import Database from 'better-sqlite3';
 import { startLedger } from '../../scripts/ledger-client';
 import { seedDemo } from '../../scripts/seed-demo';
-import type { NewEvent, RecordedEvent } from '../../src/event-store/event-store.port';
+import type { RecordedEvent } from '../../src/event-store/event-store.port';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store';
-import { currentSchemaVersion } from '../../src/event-store/upcasting';
 import { systemClock, uuidGenerator } from '../../src/kernel/clock';
-import '../../src/modules/person-upcasters';
 import { AlertWriter } from '../../src/monitoring/alert-writer';
 import { MonitoringRunner } from '../../src/monitoring/monitoring-runner';
 import { loadMonitoringThresholds } from '../../src/monitoring/thresholds.loader';
@@ -24,46 +22,9 @@ import { PolicyCatalog } from '../../src/policy/catalog';
 import { SqliteReadModelStore } from '../../src/projections/read-model-store';
 import { allProjections } from '../../src/projections/read-models';
 import { ReadSideRunner } from '../../src/projections/read-side-runner';
+import { anEvent, CURRENT_VISIT_SETTLED as CURRENT, EventSpec, newEvent, withoutTrace } from '../support/trace-cut';
 
-const CURRENT = currentSchemaVersion('VisitSettled');
-
-const newEvent = (i: number, type: string, data: unknown, schemaVersion: number): NewEvent => ({
-  id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
-  type,
-  data,
-  metadata: { schemaVersion, recordedAt: '2025-03-01T00:00:00Z' },
-});
-
-/** What a reader that drops the trace itself would see: the data, without `decision.trace` where the option may cut it. */
-function withoutTrace(event: RecordedEvent): unknown {
-  const cut = event.type === 'VisitSettled' && event.metadata.schemaVersion >= CURRENT;
-  const d = event.data as { decision?: unknown } | null;
-  if (!cut || typeof d !== 'object' || d === null || Array.isArray(d)) return event.data;
-  if (typeof d.decision !== 'object' || d.decision === null || Array.isArray(d.decision)) return event.data;
-  const decision = { ...(d.decision as Record<string, unknown>) };
-  delete decision.trace;
-  return { ...d, decision };
-}
-
-const json = fc.jsonValue().filter((v) => !(typeof v === 'number' && Object.is(v, -0)));
-const settledData = fc.record({
-  settlementId: fc.string(),
-  // A decision's own members beside the trace, and any others.
-  decision: fc.oneof(
-    fc
-      .tuple(fc.record({ amounts: json, national: json, trace: json }, { requiredKeys: ['trace'] }), fc.dictionary(fc.string(), json))
-      .map(([own, more]) => ({ ...more, ...own })),
-    json,
-  ),
-  visit: json,
-});
-const anEvent = fc.record({
-  type: fc.constantFrom('VisitSettled', 'VisitSettled', 'SettlementAdjusted', 'AccountCredited'),
-  data: fc.oneof(settledData, json),
-  schemaVersion: fc.constantFrom(1, CURRENT - 1, CURRENT, CURRENT + 1),
-});
-
-async function logOf(events: Array<{ type: string; data: unknown; schemaVersion: number }>): Promise<SqliteEventStore> {
+async function logOf(events: EventSpec[]): Promise<SqliteEventStore> {
   const store = new SqliteEventStore({ path: ':memory:' });
   for (const [i, e] of events.entries()) await store.append(`person-P${i}`, [newEvent(i, e.type, e.data, e.schemaVersion)], 'no_stream');
   return store;
