@@ -17,6 +17,7 @@ import { PROJECTION_RUNNER, READ_MODEL_STORE } from '../../src/projections/token
 import { upcast } from '../../src/event-store/upcasting';
 import { applyAdjustment } from '../adjustments/adjustment-fixture';
 import { PERSON, retiredSinceJanuary, startLedger } from '../adjustments/retired-since-january';
+import { drugVisitAtNanyangLevel2 } from '../support/fixtures';
 
 const at = (date: string, hh = 10): string => `${date}T${String(hh).padStart(2, '0')}:00:00+08:00`;
 
@@ -35,14 +36,7 @@ describe('the person-year answered from the read models, byte for byte', () => {
 
   async function visit(personId: string, settlementId: string, date: string, amount: string): Promise<void> {
     ledger.clock.set(at(date));
-    await ledger.must(`/persons/${personId}/visits`, {
-      settlementId,
-      visitId: `V-${settlementId}`,
-      institutionCode: 'NY-H2',
-      occurredAt: at(date),
-      medType: 'ordinary',
-      lines: [{ code: 'DRUG-RX', amount, inCatalogue: true, category: 'drug' }],
-    });
+    await ledger.must(`/persons/${personId}/visits`, drugVisitAtNanyangLevel2(settlementId, at(date), amount));
   }
 
   /** The live answer and the as-of answer at the head of the log, each year's `result` as sent. */

@@ -25,7 +25,7 @@ import { ReadSideRunner } from '../../src/projections/read-side-runner';
 import { dumpReadSideTables } from '../support/read-model-dump';
 import { applyAdjustment } from '../adjustments/adjustment-fixture';
 import { PERSON, retiredSinceJanuary, startLedger } from '../adjustments/retired-since-january';
-import { NANYANG_COUNTY_LEVEL2 } from '../support/fixtures';
+import { drugVisitAtNanyangLevel2, NANYANG_COUNTY_LEVEL2 } from '../support/fixtures';
 
 const clock = { now: () => new Date('2026-01-05T00:00:00Z') };
 
@@ -55,14 +55,7 @@ async function enrol(ledger: LedgerClient, personId: string): Promise<void> {
 
 async function visit(ledger: LedgerClient, personId: string, settlementId: string, date: string, amount = '180.00'): Promise<void> {
   ledger.clock.set(at(date));
-  await ledger.must(`/persons/${personId}/visits`, {
-    settlementId,
-    visitId: `V-${settlementId}`,
-    institutionCode: 'NY-H2',
-    occurredAt: at(date),
-    medType: 'ordinary',
-    lines: [{ code: 'DRUG-RX', amount, inCatalogue: true, category: 'drug' }],
-  });
+  await ledger.must(`/persons/${personId}/visits`, drugVisitAtNanyangLevel2(settlementId, at(date), amount));
 }
 
 /** A correction that applies the retired rate to the settlement (as issue 15's example does). */

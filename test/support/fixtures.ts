@@ -53,3 +53,18 @@ export const ANYANG_TOWNSHIP = {
   region: 'anyang',
   designations: ['resident'],
 };
+
+/**
+ * `POST /persons/:id/visits` of one in-catalogue drug line at `NANYANG_COUNTY_LEVEL2`, an
+ * ordinary outpatient visit (`occurredAt` as the caller's clock has it).
+ */
+export function drugVisitAtNanyangLevel2(settlementId: string, occurredAt: string, amount: string): Record<string, unknown> {
+  return {
+    settlementId,
+    visitId: `V-${settlementId}`,
+    institutionCode: NANYANG_COUNTY_LEVEL2.code,
+    occurredAt,
+    medType: 'ordinary',
+    lines: [{ code: 'DRUG-RX', amount, inCatalogue: true, category: 'drug' }],
+  };
+}
