@@ -9,8 +9,11 @@
  * call): with a cache of `--cache` persons (default half of them) taken in turn every command
  * misses while the cache holds as many entries as it can (their heap is part of the cost:
  * entries live long enough to be promoted, and die old); with a cache of all persons every
- * command hits. Then the parts of a miss on the same streams: the store's `readStream`
- * (read and JSON.parse; whole, and without decision traces), and the fold of the read events.
+ * command hits. Then a miss followed by a look-up of the person's state, as a reversal or
+ * the national 2207 makes after its write: with `loadForDecision` (read as the command's load
+ * read it) and, the baseline, with the whole `load` those steps made before (a second read of
+ * the stream, traces included). Then the parts of a miss on the same streams: the store's
+ * `readStream` (read and JSON.parse; whole, and without decision traces), and the fold of the read events.
  *
  * Data: the demo ledger (scripts/seed-demo.ts) is the template; each person's stream is a
  * template person's events before its first visit, then N of its `VisitSettled` events in
@@ -96,10 +99,20 @@ async function main(): Promise<void> {
       const passes = Math.max(1, Math.round(10 / visits));
       const missing = new PersonStreamWriter(store, clock, counterIds(1), { personCacheSize: cacheSize });
       const cached = new PersonStreamWriter(store, clock, counterIds(2), { personCacheSize: persons * 2 });
-      const rows = { miss: [] as number[], hit: [] as number[], read: [] as number[], readCut: [] as number[], fold: [] as number[] };
+      const rows = {
+        miss: [] as number[],
+        hit: [] as number[],
+        then: [] as number[],
+        thenWhole: [] as number[],
+        read: [] as number[],
+        readCut: [] as number[],
+        fold: [] as number[],
+      };
       for (let r = 0; r < rounds; r++) {
         rows.miss.push(await perCall(ids, passes, (id) => missing.write(id, context, nothing)));
         rows.hit.push(await perCall(ids, passes * 4, (id) => cached.write(id, context, nothing)));
+        rows.then.push(await perCall(ids, passes, (id) => missing.write(id, context, nothing).then(() => missing.loadForDecision(id))));
+        rows.thenWhole.push(await perCall(ids, passes, (id) => missing.write(id, context, nothing).then(() => missing.load(id))));
         rows.read.push(await perCall(ids, passes, (id) => store.readStream(`person-${id}`)));
         rows.readCut.push(await perCall(ids, passes, (id) => store.readStream(`person-${id}`, { withoutDecisionTraces: true })));
         const read = await Promise.all(ids.map((id) => store.readStream(`person-${id}`)));
@@ -110,6 +123,8 @@ async function main(): Promise<void> {
       process.stdout.write(
         `${String(visits).padStart(3)} visits (${events} events), ${persons} persons, median of ${rounds} rounds, CPU µs per command:` +
           ` miss (cache of ${cacheSize}) ${median(rows.miss).toFixed(0)}  hit ${median(rows.hit).toFixed(0)}` +
+          `  | miss then state look-up ${median(rows.then).toFixed(0)} (whole look-up, as before: ${median(rows.thenWhole).toFixed(0)},` +
+          ` ${(median(rows.thenWhole) / median(rows.then)).toFixed(2)}×)` +
           `  | parts of a miss: readStream ${median(rows.read).toFixed(0)} (without decision traces ${median(rows.readCut).toFixed(0)}), upcast+fold ${median(rows.fold).toFixed(0)}` +
           `  [miss rounds ${rows.miss.map((x) => x.toFixed(0)).join(' ')}]\n`,
       );

@@ -56,6 +56,22 @@ export class PersonStreamWriter {
     return last === undefined || typeof last.metadata.hash === 'string' ? loaded : this.load(personId);
   }
 
+  /**
+   * The person's state and events as a decision reads them (issue 10): VisitSettled without
+   * its decision trace when the person is not cached. For a caller that reads the state,
+   * metadata or recorded amounts, never a stored trace (one that answers with stored
+   * events, or recomputes recorded decisions, uses `load`); a cached whole entry serves it
+   * as it is, and such a read after a command's own load reads nothing again.
+   */
+  async loadForDecision(
+    personId: string,
+    options: { mustExist?: boolean } = { mustExist: true },
+  ): Promise<{ state: PersonState; events: RecordedEvent[] }> {
+    const loaded = await this.cache.load(personStreamId(personId), this.source, { withoutDecisionTraces: true });
+    if (options.mustExist !== false && loaded.events.length === 0) throw new NotFound('person', personId);
+    return loaded;
+  }
+
   /** Hit ratio of the person-state cache (metrics). */
   cacheStats(): StreamCacheStats {
     return this.cache.stats();

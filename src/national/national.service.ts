@@ -94,7 +94,7 @@ export class NationalService {
     this.checkInstitution(p, env.fixmedins_code);
     const scheme = lookup('insutype', 'input.data.insutype', d.insutype).scheme;
     const occurredAt = nationalTimeToInstant(d.begntime);
-    const person = (await this.persons.loadExisting(d.psn_no)).state.enrollment;
+    const person = (await this.persons.loadForDecision(d.psn_no)).state.enrollment;
     if (person.scheme !== scheme) {
       throw new PolicyRefusal(
         'INSUTYPE_MISMATCH',
@@ -250,7 +250,7 @@ export class NationalService {
   }
 
   private async balance(personId: string): Promise<string> {
-    return (await this.persons.load(personId)).state.account.balance;
+    return (await this.persons.loadForDecision(personId, { mustExist: false })).state.account.balance;
   }
 
   async preSettle(env: Envelope2206Dto, p: Principal): Promise<Output2207> {
@@ -275,7 +275,8 @@ export class NationalService {
   }
 
   private async storedSettlement(personId: string, settlementId: string): Promise<VisitSettled['data']> {
-    const { events } = await this.persons.load(personId);
+    // The visit and its amounts, never the trace: read as the settlement's own load read it.
+    const { events } = await this.persons.loadForDecision(personId, { mustExist: false });
     const found = events.find((e) => e.type === 'VisitSettled' && (e.data as VisitSettled['data']).settlementId === settlementId);
     if (!found)
       throw new PolicyRefusal(

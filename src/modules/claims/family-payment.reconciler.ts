@@ -175,8 +175,8 @@ export class FamilyPaymentReconciler implements OnApplicationBootstrap, OnModule
 
   /** Judges one payment from fresh state and writes its refund if one is due; true if written. */
   private async judgeAndRefund(payment: PendingFamilyPayment): Promise<boolean> {
-    const holder = (await this.writer.load(payment.holderId)).state;
-    const beneficiary = (await this.writer.load(payment.beneficiaryId)).state;
+    const holder = (await this.writer.loadForDecision(payment.holderId, { mustExist: false })).state;
+    const beneficiary = (await this.writer.loadForDecision(payment.beneficiaryId, { mustExist: false })).state;
     const verdict = judgeFamilyPayment(payment, holder, beneficiary, this.clock.now().getTime(), this.settings.afterMs);
     if (verdict.kind === 'wait') return false;
     if (verdict.kind === 'resolved') {

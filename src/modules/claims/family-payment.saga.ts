@@ -152,7 +152,7 @@ export class FamilyPaymentSaga {
   ): Promise<TakenFromHolder> {
     const visitDate = shanghaiDate(request.visit.occurredAt);
     for (let attempt = 1; ; attempt++) {
-      const holder = await this.writer.loadExisting(holderId);
+      const holder = await this.writer.loadForDecision(holderId);
       const account = this.facts.relativeAccount(holder.state, personId, visitDate);
       assertSameRequest(
         holder.events.filter((e) => String(e.metadata.commandId ?? '').startsWith(`${saga}:`)),
@@ -188,7 +188,7 @@ export class FamilyPaymentSaga {
   private async payAfresh(p: PaymentPlan): Promise<TakenFromHolder> {
     const { personId, holderId, request, account, saga, context } = p;
     const visitDate = shanghaiDate(request.visit.occurredAt);
-    const beneficiary = (await this.writer.loadExisting(personId)).state;
+    const beneficiary = (await this.writer.loadForDecision(personId)).state;
     const planned = preSettle(this.facts.command(beneficiary, request, p.institution, account), beneficiary).amounts.relativeAccount;
     if (money(planned).isZero()) return { amount: '0.00', account };
     const paymentId = `FAM-${personId}-${request.settlementId}-${p.generation}`;
@@ -225,7 +225,7 @@ export class FamilyPaymentSaga {
     context: CommandContext,
     kept: { paymentId: string; amount: string } | undefined,
   ): Promise<void> {
-    const holder = await this.writer.load(holderId);
+    const holder = await this.writer.loadForDecision(holderId, { mustExist: false });
     for (const p of sagaPayments(holder, saga)) {
       const keep = kept && kept.paymentId === p.paymentId ? kept.amount : '0.00';
       if (!money(p.outstanding).greaterThan(money(keep))) continue;

@@ -103,10 +103,10 @@ export class PreSettleVisitHandler implements ICommandHandler<PreSettleVisit, De
   async execute({ personId, request, principal }: PreSettleVisit): Promise<Decision> {
     checkActsFor(principal, request.institutionCode);
     const institution = await this.facts.institution(request.institutionCode);
-    const { state } = await this.writer.loadExisting(personId);
+    const { state } = await this.writer.loadForDecision(personId);
     let account: AccountRequest = { balance: state.account.balance, source: request.account.source };
     if (request.account.source === 'relative') {
-      const holder = (await this.writer.loadExisting(holderIdOf(request))).state;
+      const holder = (await this.writer.loadForDecision(holderIdOf(request))).state;
       account = this.facts.relativeAccount(holder, personId, shanghaiDate(request.visit.occurredAt));
     }
     return preSettle(this.facts.command(state, request, institution, account), state);
@@ -123,7 +123,7 @@ export class ReverseSettlementHandler implements ICommandHandler<ReverseSettleme
 
   async execute({ personId, settlementId, reason, principal, context: given }: ReverseSettlement): Promise<ReversalOutcome> {
     const context = withFingerprint(given, 'claims.ReverseSettlement', personStreamId(personId), { settlementId, reason });
-    const { state } = await this.writer.loadExisting(personId);
+    const { state } = await this.writer.loadForDecision(personId);
     const s = findSettlement(state.claims, settlementId);
     if (s) checkActsFor(principal, s.institutionCode);
     else if (principal.role === 'institution') throw new Forbidden('not a settlement of this institution');
@@ -136,7 +136,7 @@ export class ReverseSettlementHandler implements ICommandHandler<ReverseSettleme
     );
     const reversed = written.events.find((e) => e.type === 'SettlementReversed')?.data as SettlementReversed['data'] | undefined;
     if (reversed) {
-      const settlement = findSettlement((await this.writer.load(personId)).state.claims, settlementId);
+      const settlement = findSettlement((await this.writer.loadForDecision(personId)).state.claims, settlementId);
       await this.familyPayment.refundReversed(settlement, reversed.relativeAccountRestored, context);
     }
     return { personId, settlementId, created: written.created, revision: written.revision, position: written.position };
