@@ -269,6 +269,12 @@ export function busiestWindowContaining(visits: readonly PersonVisit[], date: Lo
   return { from: dateOfDay(bestEnd - days + 1), to: dateOfDay(bestEnd), count: best };
 }
 
+/** The visit-count indicators and their windows in days (the monitor's bounds read them too). */
+export const PERSON_WINDOWS: ReadonlyArray<readonly [PersonAlertIndicator, number]> = [
+  ['visitsIn7Days', 7],
+  ['visitsIn30Days', 30],
+];
+
 export interface PersonCrossing extends Crossing {
   window: { from: LocalDate; to: LocalDate };
 }
@@ -280,11 +286,7 @@ export function personCrossings(
   thresholds: MonitoringThresholds['person'],
 ): PersonCrossing[] {
   const out: PersonCrossing[] = [];
-  const windowed: Array<[PersonAlertIndicator, number]> = [
-    ['visitsIn7Days', 7],
-    ['visitsIn30Days', 30],
-  ];
-  for (const [indicator, days] of windowed) {
+  for (const [indicator, days] of PERSON_WINDOWS) {
     const t = thresholds[indicator];
     // Stryker disable next-line ConditionalExpression: equivalent because crosses() is false without a threshold
     if (!t) continue;

@@ -16,19 +16,12 @@ import type { AlertCommand } from './alerts.decide';
 import { monthPeriod } from './alerts.state';
 import { institutionAlert, institutionMonthCrossings, personAlert, personCrossings, PersonVisit } from './evaluate';
 import { emptyDisputeCounts, InstitutionMonthSums, previousMonthOf, sameMonthLastYearOf, VisitContribution } from './indicators';
-import {
-  contributionFen,
-  contributionText,
-  countAbove,
-  crossingIndicators,
-  fenContribution,
-  FenContribution,
-  MonthTally,
-} from './month-tally';
+import { contributionFen, contributionJson, crossingIndicators, fenContribution, FenContribution, MonthTally } from './month-tally';
 import type { SettlementAdjusted } from '../corrections/correction.events';
 import type { DisputeOpened, DisputeRejected, DisputeUpheld } from '../disputes/dispute.events';
 import { fmt, money } from '../kernel/money';
 import type { InstitutionAlertIndicator, MonitoringThresholds } from './thresholds';
+import { PersonBound, personBounds, personMayCross } from './person-bounds';
 
 /** An alert to append to its stream, with the command id that makes the append idempotent. */
 export interface AlertToRaise {
@@ -54,7 +47,7 @@ export const MONITORING_SCHEMA = `
     visit_date TEXT NOT NULL, contribution TEXT NOT NULL, reversed INTEGER NOT NULL DEFAULT 0, position INTEGER NOT NULL,
     PRIMARY KEY (person_id, settlement_id));
   CREATE INDEX IF NOT EXISTS mon_visit_person_date ON mon_visit (person_id, visit_date);
-  CREATE INDEX IF NOT EXISTS mon_visit_institution_month ON mon_visit (institution_code, month, person_id);
+  DROP INDEX IF EXISTS mon_visit_institution_month;
   CREATE TABLE IF NOT EXISTS mon_institution_month (
     institution_code TEXT NOT NULL, month TEXT NOT NULL, sums TEXT NOT NULL,
     PRIMARY KEY (institution_code, month));
@@ -88,12 +81,11 @@ export class MonitoringProjection {
   private readonly months = new Map<string, MonthTally | null>();
   private readonly changedMonths = new Set<string>();
   private readonly compared = new Map<string, [string, string]>();
-  /** Whether a count of visits could cross any person threshold (a person's figures never exceed it). */
-  private readonly personMayCross: (visits: number) => boolean;
+  /** Integer bounds of the person indicators: the full evaluation runs only past one. */
+  private readonly personBounds: PersonBound[];
 
   constructor(private readonly thresholds: MonitoringThresholds) {
-    const person = Object.values(thresholds.person);
-    this.personMayCross = (visits) => person.some((t) => countAbove(visits, t));
+    this.personBounds = personBounds(thresholds.person);
   }
 
   /** Writes the institution months changed in this batch (inside the batch's savepoint); keeps the months in memory, bounded. */
@@ -221,7 +213,7 @@ export class MonitoringProjection {
         .stmt(
           'INSERT OR IGNORE INTO mon_visit (person_id, settlement_id, institution_code, month, visit_date, contribution, reversed, position) VALUES (?, ?, ?, ?, ?, ?, 0, ?)',
         )
-        .run(personId, d.settlementId, code, month, date, JSON.stringify(contributionText(contribution)), event.position).changes === 1;
+        .run(personId, d.settlementId, code, month, date, contributionJson(contribution), event.position).changes === 1;
     if (!fresh) return [];
     const tally = this.changeMonth(store, code, month);
     tally.addVisit(contribution, 1);
@@ -241,9 +233,10 @@ export class MonitoringProjection {
       .get(personId, settlementId) as { institution_code: string; month: string; contribution: string } | undefined;
     if (!v) return [];
     store.stmt('UPDATE mon_visit SET reversed = 1 WHERE person_id = ? AND settlement_id = ?').run(personId, settlementId);
+    // Among the person's visits (a few dozen a year), not through an index of every visit: reversals are rare, visits not.
     const goneFromMonth = !store
-      .stmt('SELECT 1 FROM mon_visit WHERE institution_code = ? AND month = ? AND person_id = ? AND reversed = 0')
-      .get(v.institution_code, v.month, personId);
+      .stmt('SELECT 1 FROM mon_visit WHERE person_id = ? AND institution_code = ? AND month = ? AND reversed = 0')
+      .get(personId, v.institution_code, v.month);
     const tally = this.changeMonth(store, v.institution_code, v.month);
     tally.addVisit(contributionFen(JSON.parse(v.contribution) as VisitContribution), -1);
     if (goneFromMonth) tally.persons -= 1;
@@ -298,8 +291,7 @@ export class MonitoringProjection {
     visits: PersonVisit[],
     trigger: { streamId: string; revision: number },
   ): AlertToRaise[] {
-    // No window holds more visits than these, nor one day more institutions.
-    if (!this.personMayCross(visits.length)) return [];
+    if (!personMayCross(this.personBounds, visits, date)) return [];
     const out: AlertToRaise[] = [];
     for (const c of personCrossings(visits, date, this.thresholds.person)) {
       if (!markSeen(store, `person-${personId}`, c.indicator, c.window)) continue;

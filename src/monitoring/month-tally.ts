@@ -64,6 +64,19 @@ export function contributionText(c: FenContribution): VisitContribution {
   };
 }
 
+/**
+ * `JSON.stringify(contributionText(c))`, written out: amounts are digits, '-' and '.', keys
+ * fixed names, so nothing needs escaping (issue 10: no object and no generic stringify per visit).
+ */
+export function contributionJson(c: FenContribution): string {
+  let byCategory = '';
+  for (let i = 0; i < LINE_CATEGORIES.length; i++) byCategory += `${i ? ',' : ''}"${LINE_CATEGORIES[i]}":"${fenText(c.byCategory[i])}"`;
+  return (
+    `{"total":"${fenText(c.total)}","fund":"${fenText(c.fund)}","outOfCatalogue":"${fenText(c.outOfCatalogue)}",` +
+    `"outOfCatalogueLines":${c.outOfCatalogueLines},"referral":${c.referral},"byCategory":{${byCategory}}}`
+  );
+}
+
 export function contributionFen(c: VisitContribution): FenContribution {
   return {
     total: fenOf(c.total),

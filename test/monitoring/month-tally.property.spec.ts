@@ -16,7 +16,14 @@ import {
   VisitContribution,
   visitContribution,
 } from '../../src/monitoring/indicators';
-import { contributionFen, contributionText, crossingIndicators, fenContribution, MonthTally } from '../../src/monitoring/month-tally';
+import {
+  contributionFen,
+  contributionJson,
+  contributionText,
+  crossingIndicators,
+  fenContribution,
+  MonthTally,
+} from '../../src/monitoring/month-tally';
 import { fenOf, fenPlus, fenText } from '../../src/projections/read-models/fen';
 import { INSTITUTION_ALERT_INDICATORS, MonitoringThresholds } from '../../src/monitoring/thresholds';
 import { loadMonitoringThresholds } from '../../src/monitoring/thresholds.loader';
@@ -88,6 +95,7 @@ describe('a visit in fen', () => {
         const expected = visitContribution({ lines, referral: v.referral }, v.amounts);
         const text = contributionText(fenContribution({ lines, referral: v.referral }, v.amounts));
         expect(JSON.stringify(text)).toBe(JSON.stringify(expected));
+        expect(contributionJson(fenContribution({ lines, referral: v.referral }, v.amounts))).toBe(JSON.stringify(expected));
         expect(contributionFen(text)).toEqual(fenContribution({ lines, referral: v.referral }, v.amounts));
       }),
       { numRuns: 500 },
