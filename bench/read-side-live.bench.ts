@@ -235,6 +235,54 @@ class StageClock {
   }
 }
 
+/**
+ * The read models' store with its batch transactions timed: BEGIN IMMEDIATE and COMMIT (the
+ * WAL frames of every page the batch dirtied are written at COMMIT), and each checkpoint
+ * write. What the runner does between the projections' slices is the rest.
+ */
+class TimedStore implements ReadModelStore {
+  readonly micros = new Map<string, number>();
+  constructor(private readonly inner: ReadModelStore) {}
+  private add(name: string, us: number): void {
+    this.micros.set(name, (this.micros.get(name) ?? 0) + us);
+  }
+  transaction<T>(fn: () => T): T {
+    const start = cpuMicros();
+    let end = 0;
+    const result = this.inner.transaction(() => {
+      this.add('BEGIN', cpuMicros() - start);
+      const out = fn();
+      end = cpuMicros();
+      return out;
+    });
+    this.add('COMMIT', cpuMicros() - end);
+    return result;
+  }
+  savepoint<T>(fn: () => T): T {
+    return this.inner.savepoint(fn);
+  }
+  stmt(sql: string) {
+    return this.inner.stmt(sql);
+  }
+  exec(sql: string): void {
+    this.inner.exec(sql);
+  }
+  checkpoint(name: string): number {
+    return this.inner.checkpoint(name);
+  }
+  setCheckpoint(name: string, position: number): void {
+    const start = cpuMicros();
+    this.inner.setCheckpoint(name, position);
+    this.add('checkpoints', cpuMicros() - start);
+  }
+  close(): void {
+    this.inner.close();
+  }
+  reset(): void {
+    this.micros.clear();
+  }
+}
+
 /** The runner with each projection (the monitor's too, registered by MonitoringRunner) behind the stage clock. */
 class TimedRunner extends ReadSideRunner {
   static clock: StageClock;
@@ -248,7 +296,7 @@ interface ReadSideUnderTest {
   monitor: MonitoringRunner;
 }
 
-function readSide(events: SqliteEventStore, rm: SqliteReadModelStore, catalog: PolicyCatalog, options: RunnerOptions): ReadSideUnderTest {
+function readSide(events: SqliteEventStore, rm: ReadModelStore, catalog: PolicyCatalog, options: RunnerOptions): ReadSideUnderTest {
   const runner = new TimedRunner(events, rm, allProjections(catalog), { pollIntervalMs: 0, ...options });
   const monitor = MonitoringRunner.on(
     runner,
@@ -260,10 +308,14 @@ function readSide(events: SqliteEventStore, rm: SqliteReadModelStore, catalog: P
   return { runner, monitor };
 }
 
-async function apply(side: ReadSideUnderTest): Promise<void> {
+/** Applies the log's new events; returns the CPU µs of the monitor's drain (alerts appended after the commits). */
+async function apply(side: ReadSideUnderTest): Promise<number> {
   await side.runner.catchUp();
+  const start = cpuMicros();
   await side.monitor.drain();
+  const drained = cpuMicros() - start;
   if (side.runner.faultList().length) throw new Error(`faulted: ${JSON.stringify(side.runner.faultList())}`);
+  return drained;
 }
 
 /** Raw paged readAll of the events after `after` in pages of `batch` (read + parse, no work). */
@@ -315,7 +367,8 @@ async function measure(
   for (let k = 0; k < history; k++) log.write(persons.map((i) => visitOf(t, i, k, visits)));
   TimedRunner.clock = new StageClock();
   await apply(readSide(events, rm, catalog, { pageSize: 2000 }));
-  const live = readSide(events, rm, catalog, { pageSize: o.batch });
+  const timedStore = new TimedStore(rm);
+  const live = readSide(events, timedStore, catalog, { pageSize: o.batch });
   const out: Measured[] = [];
   const timed = async () => {
     for (let r = 0; r < o.rounds; r++) {
@@ -325,10 +378,13 @@ async function measure(
       const read = await rawRead(events, head, o.batch);
       const readMicros = cpuMicros() - readStart;
       TimedRunner.clock.reset();
+      timedStore.reset();
       const start = cpuMicros();
-      await apply(live);
+      const drained = await apply(live);
       const spent = cpuMicros() - start;
       const stages = new Map([...TimedRunner.clock.micros].map(([name, us]) => [name, us / read]));
+      for (const [name, us] of timedStore.micros) stages.set(name, us / read);
+      stages.set('alert drain (after the commits)', drained / read);
       out.push({ history: history + r, total: spent / read, read: readMicros / read, stages });
     }
   };
