@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { LedgerClient } from '../../scripts/ledger-client';
-import type { EventStore } from '../../src/event-store/event-store.port';
+import type { EventStore, RecordedEvent } from '../../src/event-store/event-store.port';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store';
 import { upcast } from '../../src/event-store/upcasting';
 import { AlertWriter } from '../../src/monitoring/alert-writer';
@@ -234,4 +234,82 @@ describe('PersonYearRecords', () => {
     expect(kept.get('E', 2023)).toBeUndefined();
     expect(kept.size).toBe(2);
   });
+});
+
+describe('profiles kept between live batches', () => {
+  const READ_PROFILE = 'SELECT profile FROM rm_person WHERE person_id = ?';
+
+  /** K1 enrolled with two visits (the first batch), then a third visit (the next). */
+  async function twoBatches(ledger: LedgerClient) {
+    ledger.clock.set(at('2023-01-01', 8));
+    await ledger.must('/institutions', NANYANG_COUNTY_LEVEL2);
+    await enrol(ledger, 'K1');
+    for (const month of ['02', '03']) await visit(ledger, 'K1', `K1-${month}`, `2023-${month}-10`);
+    const first = (await ledger.store.readAll()).map(upcast);
+    await visit(ledger, 'K1', 'K1-04', '2023-04-10');
+    const next = (await ledger.store.readAll({ afterPosition: first[first.length - 1].position })).map(upcast);
+    return { first, next };
+  }
+
+  function persons(catalog: PolicyCatalog) {
+    const rm = SqliteReadModelStore.open(':memory:');
+    const projection = new PersonsProjection(catalog);
+    rm.exec(projection.schema);
+    const apply = (batch: ReadonlyArray<RecordedEvent>) =>
+      rm.transaction(() => {
+        for (const e of batch) projection.apply(e, rm);
+        projection.flush(rm);
+      });
+    return { rm, projection, apply };
+  }
+
+  it('a live flush of a kept person-year reads no profile; after a rebuild-sized batch it reads it', async () => {
+    const ledger = await startLedger();
+    try {
+      const catalog = ledger.app.get<PolicyCatalog>(POLICY_CATALOG);
+      const { first, next } = await twoBatches(ledger);
+      const filler = Array.from({ length: 250 }, (_, i) => ({ ...first[0], streamId: 'policy-archive', position: -1 - i }));
+      const readsAfter = (firstBatch: typeof first): number => {
+        const { rm, apply } = persons(catalog);
+        try {
+          apply(firstBatch);
+          const stmt = jest.spyOn(rm, 'stmt');
+          apply(next);
+          return stmt.mock.calls.filter(([sql]) => sql === READ_PROFILE).length;
+        } finally {
+          rm.close();
+        }
+      };
+      expect(readsAfter(first)).toBe(0);
+      expect(readsAfter([...filler, ...first])).toBe(1);
+    } finally {
+      await ledger.close();
+    }
+  }, 60_000);
+
+  it('after discard, the next flush summarises under the profile as stored, not as last kept', async () => {
+    const ledger = await startLedger();
+    try {
+      const catalog = ledger.app.get<PolicyCatalog>(POLICY_CATALOG);
+      const { first, next } = await twoBatches(ledger);
+      const { rm, projection, apply } = persons(catalog);
+      try {
+        apply(first);
+        // What another writer of the file would leave (a retirement applied there): this projection then discards what it keeps.
+        const stored = JSON.parse((rm.db.prepare(READ_PROFILE).get('K1') as { profile: string }).profile);
+        stored.categoryTimeline.push({ from: '2023-03-15', category: 'retired' });
+        rm.db.prepare('UPDATE rm_person SET profile = ? WHERE person_id = ?').run(JSON.stringify(stored), 'K1');
+        projection.discard();
+        apply(next);
+        const fold = foldPersonView([...first, ...next].filter((e) => e.streamId === 'person-K1'));
+        const expected = summarizeYear(catalog, { ...fold.profile!, categoryTimeline: stored.categoryTimeline }, fold.visits, 2023);
+        expect(expected.byCategory.map((p) => p.category)).toEqual(['in_service', 'retired']);
+        expect(JSON.stringify(readPersonYear(rm, catalog, 'K1', 2023))).toBe(JSON.stringify(expected));
+      } finally {
+        rm.close();
+      }
+    } finally {
+      await ledger.close();
+    }
+  }, 60_000);
 });

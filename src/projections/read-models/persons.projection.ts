@@ -23,6 +23,9 @@ import { KeptSummary, KeptYear, PersonYearRecords } from './person-year-records'
 /** The live read side's largest batch (projections.module.ts' LIVE_BATCH): larger batches keep no new person-year. */
 const KEEP_FROM_BATCHES_OF = 250;
 
+/** Persons whose stored profile text is kept between live batches (~0.5 KB each as text): bench:settle's 3,000 many times over. */
+const KEPT_PROFILES = 20_000;
+
 /**
  * Persons: profile (category timeline), settlements, the person's year (fund paid, cap in
  * force, cap remaining, by category period) and the category-and-rate timeline. The year
@@ -60,6 +63,12 @@ export class PersonsProjection implements Projection {
   private readonly written = new Map<string, VisitRecord>();
   /** Recently summarised person-years' rows, parsed, kept between batches (live batches summarise a person-year per visit). */
   private readonly kept = new PersonYearRecords();
+  /**
+   * rm_person.profile as stored, of persons flushed by recent live batches (least recently
+   * used first): a live flush of a kept year then reads and parses no profile (issue 10).
+   * Forgotten when this projection writes the person's profile, and with everything at `discard`.
+   */
+  private readonly profiles = new Map<string, string>();
   /** Events given to `apply` since the last flush: only a live-sized batch keeps the person-years it summarises. */
   private applied = 0;
 
@@ -70,10 +79,10 @@ export class PersonsProjection implements Projection {
     for (const [personId, position] of this.lastPositions) setLast.run(position, personId);
     this.lastPositions.clear();
     for (const [personId, years] of this.dirtyYears) {
-      const text = profileText(store, personId);
+      const text = this.profileText(store, personId);
       if (text === undefined) continue;
-      const profile = JSON.parse(text) as PersonProfile;
-      for (const year of years) this.writeYear(store, profile, text, year);
+      const profile = new ParsedOnce(text);
+      for (const year of years) this.writeYear(store, personId, profile, year);
     }
     this.dirtyYears.clear();
     this.written.clear();
@@ -86,7 +95,23 @@ export class PersonsProjection implements Projection {
     this.lastPositions.clear();
     this.written.clear();
     this.kept.clear();
+    this.profiles.clear();
     this.applied = 0;
+  }
+
+  /** The person's stored profile text: kept from an earlier live flush, else read (and kept when this batch is live-sized). */
+  private profileText(store: ReadModelStore, personId: string): string | undefined {
+    const kept = this.profiles.get(personId);
+    if (kept !== undefined) {
+      this.profiles.delete(personId);
+      this.profiles.set(personId, kept);
+      return kept;
+    }
+    const text = profileText(store, personId);
+    if (text === undefined || this.applied > KEEP_FROM_BATCHES_OF) return text;
+    this.profiles.set(personId, text);
+    if (this.profiles.size > KEPT_PROFILES) this.profiles.delete(this.profiles.keys().next().value!);
+    return text;
   }
 
   /** Writes a settlement row's record (inserted or updated by the caller's statement) and remembers it for `flush`. */
@@ -117,6 +142,7 @@ export class PersonsProjection implements Projection {
             'INSERT INTO rm_person (person_id, profile, last_position) VALUES (?, ?, ?) ON CONFLICT(person_id) DO UPDATE SET profile = excluded.profile, last_position = excluded.last_position',
           )
           .run(personId, JSON.stringify(profile), event.position);
+        this.profiles.delete(personId);
         // A later event of the batch moves it again at `flush`; this one is the last so far.
         if (this.lastPositions.has(personId)) this.lastPositions.set(personId, event.position);
         this.writeTimeline(store, profile);
@@ -184,20 +210,20 @@ export class PersonsProjection implements Projection {
   }
 
   /**
-   * `profileText`: the profile as stored (the kept summary holds while it is the same). The
+   * `profile`: the person's profile as stored (the kept summary holds while its text is the same). The
    * row's `view` is the year without its settlements' list, which `readPersonYear` builds from
    * the settlement rows: a whole list here would be stringified and written again at every
    * visit (issue 10: ~20 KB at 30 visits).
    */
-  private writeYear(store: ReadModelStore, profile: PersonProfile, profileText: string, year: number): void {
-    const kept = this.kept.get(profile.personId, year) ?? this.keptYear(store, profile.personId, year);
-    kept.summary = this.summaryOf(kept, profile, profileText, year);
+  private writeYear(store: ReadModelStore, personId: string, profile: ParsedOnce, year: number): void {
+    const kept = this.kept.get(personId, year) ?? this.keptYear(store, personId, year);
+    kept.summary = this.summaryOf(kept, profile, year);
     const view = kept.summary.view;
     store
       .stmt(
         'INSERT INTO rm_person_year (person_id, year, fund_paid, cap_in_force, cap_remaining, view) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(person_id, year) DO UPDATE SET fund_paid = excluded.fund_paid, cap_in_force = excluded.cap_in_force, cap_remaining = excluded.cap_remaining, view = excluded.view',
       )
-      .run(profile.personId, year, view.fundPaid, view.capInForce, view.capRemaining, JSON.stringify(view));
+      .run(personId, year, view.fundPaid, view.capInForce, view.capRemaining, JSON.stringify(view));
   }
 
   /**
@@ -215,15 +241,15 @@ export class PersonsProjection implements Projection {
    * `summarizeYearTotals` of the kept rows: the last summary extended by the rows added since
    * (new settlements, the live case: O(1) work each), else the whole year.
    */
-  private summaryOf(kept: KeptYear, profile: PersonProfile, profileText: string, year: number): KeptSummary {
+  private summaryOf(kept: KeptYear, profile: ParsedOnce, year: number): KeptSummary {
     const records = kept.records;
     const last = kept.summary;
-    if (last?.profile === profileText) {
+    if (last?.profile === profile.text) {
       let view: PersonYearSummary | undefined = last.view;
       for (let i = last.count; view && i < records.length; i++) view = summarizeYearWith(view, records[i]);
-      if (view) return { view, profile: profileText, count: records.length };
+      if (view) return { view, profile: profile.text, count: records.length };
     }
-    return { view: summarizeYearTotals(this.packs, profile, records, year), profile: profileText, count: records.length };
+    return { view: summarizeYearTotals(this.packs, profile.parsed, records, year), profile: profile.text, count: records.length };
   }
 
   private writeTimeline(store: ReadModelStore, profile: PersonProfile): void {
@@ -233,6 +259,15 @@ export class PersonsProjection implements Projection {
         .stmt('INSERT INTO rm_rate_timeline (person_id, seq, from_date, to_date, category, pack_id, segment) VALUES (?, ?, ?, ?, ?, ?, ?)')
         .run(profile.personId, seq, s.from, s.to ?? null, s.category, s.packId, JSON.stringify(s)),
     );
+  }
+}
+
+/** A stored profile, parsed at most once and only when asked (a kept summary extended by a visit needs only its text). */
+class ParsedOnce {
+  private value: PersonProfile | undefined;
+  constructor(readonly text: string) {}
+  get parsed(): PersonProfile {
+    return (this.value ??= JSON.parse(this.text) as PersonProfile);
   }
 }
 
