@@ -1,6 +1,6 @@
 /** The person-year view: fund paid, cap in force, cap remaining, by category period, with every settlement. */
 import { addDays, LocalDate } from '../../kernel/dates';
-import { fmt, max, money, sum } from '../../kernel/money';
+import { fmt, money } from '../../kernel/money';
 import { fenOf, fenText } from '../read-models/fen';
 import type { InstitutionLevel, PersonCategory, Scheme } from '../../policy/engine/types';
 import { categoryOn, PackSource, packOn, packsOf, PersonProfile } from './person-profile';
@@ -122,10 +122,11 @@ function settlementsInOrder(visits: ReadonlyArray<VisitRecord>, year: number): V
 
 /** The year's settlements as the view lists them; `figures[i]`: the figures of `ofYear[i]`. */
 function listedSettlements(ofYear: ReadonlyArray<VisitRecord>, figures: ReadonlyArray<AdjustedFigures>): YearSettlement[] {
-  let running = money('0');
+  // In integer fen: the text of the Decimal running sum (see plusText).
+  let running = 0n;
   return ofYear.map((v, i) => {
-    if (live(v)) running = running.plus(money(figures[i].net.fund));
-    return settlementOf(v, figures[i], fmt(running));
+    if (live(v)) running += fenOf(figures[i].net.fund);
+    return settlementOf(v, figures[i], fenText(running));
   });
 }
 
@@ -177,7 +178,7 @@ function summaryOf(
     adjustment: sum3(liveFigures.map((f) => f.adjustment)),
     net: adjusted ? sum3(liveFigures.map((f) => f.net)) : { ...original },
   };
-  const fundPaid = money(totals.net.fund);
+  const fundPaid = fenOf(totals.net.fund);
 
   // Category periods inside the year (and inside the enrollment).
   const start = profile.enrolledOn > first ? profile.enrolledOn : first;
@@ -195,7 +196,7 @@ function summaryOf(
       from,
       to,
       cap: capOf(packs, profile, tl[i].category, lastCoveredDay(packs, profile, from, to)),
-      fundPaid: fmt(sum(inPeriod.map((v) => money(figuresOfVisit.get(v)!.net.fund)))),
+      fundPaid: fenText(inPeriod.reduce((total, v) => total + fenOf(figuresOfVisit.get(v)!.net.fund), 0n)),
       visits: inPeriod.length,
     });
   }
@@ -207,9 +208,9 @@ function summaryOf(
     scheme: profile.scheme,
     region: profile.region,
     category,
-    fundPaid: fmt(fundPaid),
+    fundPaid: fenText(fundPaid),
     capInForce,
-    capRemaining: capInForce === null ? null : fmt(max(money('0'), money(capInForce).minus(fundPaid))),
+    capRemaining: capInForce === null ? null : remainingText(capInForce, fundPaid),
     visits: liveVisits.length,
     reversedVisits: ofYear.length - liveVisits.length,
     adjustedVisits: liveVisits.filter((v) => v.adjustments?.length).length,
