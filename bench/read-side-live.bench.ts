@@ -24,7 +24,11 @@
  * on the read models after the timed rounds, each person's year once per pass, one untimed
  * pass first): CPU µs per read, min / median / max of `--rounds` passes.
  *
- * `BENCH_CPU_PROF=<dir>` writes a V8 CPU profile of each history length's timed rounds.
+ * `BENCH_CPU_PROF=<dir>` writes a V8 CPU profile of each history length's timed rounds;
+ * `BENCH_RM_WAL_AUTOCHECKPOINT=<pages>` sets the read models' wal_autocheckpoint (SQLite's default: 1,000).
+ * The stages BEGIN and COMMIT are the batch transactions' own statements (COMMIT writes the
+ * WAL frames of every page the batch dirtied, and every ~1,000 pages a checkpoint), the rest
+ * of the live apply is the runner reading its pages (about the baseline) and its own work (upcasting, savepoints).
  *
  * Data: one real settlement written through the API (scripts/ledger-client) is the
  * template; the persons and visits are copies of its events with their ids and dates
@@ -75,6 +79,8 @@ const cpuMicros = (): number => {
   return u.user + u.system;
 };
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+/** The mean too: a WAL checkpoint (every ~1,000 pages written) lands in one round of several, which the median leaves out. */
+const meanOf = (xs: number[]): string => `, mean ${(xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(1)}`;
 const spread = (xs: number[], digits = 1): string => {
   const s = [...xs].sort((a, b) => a - b);
   return `${s[0].toFixed(digits)} / ${median(s).toFixed(digits)} / ${s[s.length - 1].toFixed(digits)}`;
@@ -359,6 +365,8 @@ async function measure(
 ): Promise<{ rounds: Measured[]; viewReads: number[] }> {
   const events = new SqliteEventStore({ path: path.join(dir, `ledger-${name}.db`), synchronous: 'OFF' as 'NORMAL' });
   const rm = SqliteReadModelStore.open(path.join(dir, `ledger-${name}.read.db`), 'NORMAL');
+  // BENCH_RM_WAL_AUTOCHECKPOINT=<pages>: the read models' WAL checkpointed less often than SQLite's default 1,000 pages.
+  if (process.env.BENCH_RM_WAL_AUTOCHECKPOINT) rm.db.pragma(`wal_autocheckpoint = ${Number(process.env.BENCH_RM_WAL_AUTOCHECKPOINT)}`);
   const log = new LogWriter(events);
   const visits = history + o.rounds;
   const persons = Array.from({ length: o.persons }, (_, i) => i);
@@ -418,9 +426,13 @@ async function main(): Promise<void> {
       const names = [...rounds[0].stages.keys()];
       process.stdout.write(`\nvisits already in the year: ${rounds[0].history}–${rounds[rounds.length - 1].history}\n`);
       process.stdout.write(`  baseline: raw readAll of the same pages    ${spread(rounds.map((r) => r.read))} µs/event\n`);
-      process.stdout.write(`  live apply (read, projections, monitor)     ${spread(rounds.map((r) => r.total))} µs/event\n`);
-      for (const name of names)
-        process.stdout.write(`    ${name.padEnd(40)}${spread(rounds.map((r) => r.stages.get(name) ?? 0))} µs/event\n`);
+      process.stdout.write(
+        `  live apply (read, projections, monitor)     ${spread(rounds.map((r) => r.total))} µs/event${meanOf(rounds.map((r) => r.total))}\n`,
+      );
+      for (const name of names) {
+        const xs = rounds.map((r) => r.stages.get(name) ?? 0);
+        process.stdout.write(`    ${name.padEnd(40)}${spread(xs)} µs/event${meanOf(xs)}\n`);
+      }
       process.stdout.write(
         `  person-year view read (readPersonYear)     ${spread(reads)} µs/read, ${rounds[rounds.length - 1].history + 1} visits\n`,
       );
