@@ -171,6 +171,8 @@ describe('person-years kept between live batches', () => {
 
 describe('which batches keep the person-years they summarise', () => {
   const READ_YEAR = 'SELECT settlement_id, record FROM rm_person_visit WHERE person_id = ? AND year = ? ORDER BY position';
+  // A year not kept whose next batch only adds settlements is read from its stored row instead.
+  const READ_STORED_YEAR = 'SELECT view FROM rm_person_year WHERE person_id = ? AND year = ?';
 
   it('a live-sized batch keeps them (the next batch reads no rows again); a rebuild-sized one (over 250 events) keeps none', async () => {
     const ledger = await startLedger();
@@ -198,7 +200,7 @@ describe('which batches keep the person-years they summarise', () => {
           apply(batches[0]);
           const stmt = jest.spyOn(rm, 'stmt');
           apply(batches[1]);
-          return stmt.mock.calls.filter(([sql]) => sql === READ_YEAR).length;
+          return stmt.mock.calls.filter(([sql]) => sql === READ_YEAR || sql === READ_STORED_YEAR).length;
         } finally {
           rm.close();
         }
@@ -312,4 +314,114 @@ describe('profiles kept between live batches', () => {
       await ledger.close();
     }
   }, 60_000);
+});
+
+describe('person-years not kept: extended from their stored row', () => {
+  const READ_YEAR = 'SELECT settlement_id, record FROM rm_person_visit WHERE person_id = ? AND year = ?';
+  const YEAR_ROW = 'SELECT fund_paid, cap_in_force, cap_remaining, view FROM rm_person_year WHERE person_id = ? AND year = ?';
+  let ledger: LedgerClient;
+  let catalog: PolicyCatalog;
+  beforeEach(async () => {
+    ledger = await startLedger();
+    catalog = ledger.app.get<PolicyCatalog>(POLICY_CATALOG);
+    currentCatalog = catalog;
+  });
+  afterEach(async () => ledger.close());
+
+  it('with nothing kept (a new read side at every batch, as after restarts), a long live sequence equals a rebuild', async () => {
+    const { pack } = await retiredSinceJanuary(ledger);
+    const persons = ['K1', 'K2', 'K3'];
+    for (const p of persons) await enrol(ledger, p);
+    const rm = SqliteReadModelStore.open(':memory:');
+    // Each step a runner with new projections on the same read models: no person-year is kept from the batch before.
+    const step = async () => {
+      const runner = new ReadSideRunner(ledger.store, rm, allProjections(catalog), { pageSize: 3, pollIntervalMs: 0 });
+      MonitoringRunner.on(runner, ledger.store, rm, loadMonitoringThresholds(), new AlertWriter(ledger.store, clock, randomUUID));
+      await runner.catchUp();
+      expect(runner.faultList()).toEqual([]);
+    };
+    await step();
+    for (let month = 5; month <= 11; month++) {
+      const date = `2023-${String(month).padStart(2, '0')}-12`;
+      for (const p of [...persons, PERSON]) await visit(ledger, p, `${p}-${month}`, date, `${150 + month * 10}.00`);
+      await step();
+      if (month === 6) await ledger.must(`/persons/K1/settlements/K1-6/reversal`, { reason: 'charged twice' });
+      if (month === 7) await ledger.must('/persons/K2/retirement', { processedOn: '2023-07-15' });
+      if (month === 8) await applyAdjustment(ledger.store, 'K3', 'K3-6', asRetired, pack, { correctionId: 'C-K3', at: at('2023-08-20') });
+      await step();
+    }
+    const rebuilt = readSide(ledger.store, 5000);
+    await rebuilt.runner.catchUp();
+    expect(dumpReadSideTables(rm.db)).toEqual(dumpReadSideTables(rebuilt.rm.db));
+    rm.close();
+    rebuilt.rm.close();
+  }, 120_000);
+
+  /** K1's first two visits applied by one persons projection, then its third by a new one (nothing kept); `tamper` edits the stored year in between. */
+  async function thirdVisitNotKept(tamper?: (view: Record<string, unknown>) => void, before?: () => Promise<void>) {
+    ledger.clock.set(at('2023-01-01', 8));
+    await ledger.must('/institutions', NANYANG_COUNTY_LEVEL2);
+    await enrol(ledger, 'K1');
+    for (const month of ['02', '03']) await visit(ledger, 'K1', `K1-${month}`, `2023-${month}-10`);
+    const first = (await ledger.store.readAll()).map(upcast);
+    await before?.();
+    await visit(ledger, 'K1', 'K1-04', '2023-04-10');
+    const next = (await ledger.store.readAll({ afterPosition: first[first.length - 1].position })).map(upcast);
+    const rm = SqliteReadModelStore.open(':memory:');
+    const apply = (persons: PersonsProjection, batch: RecordedEvent[]) =>
+      rm.transaction(() => {
+        for (const e of batch) persons.apply(e, rm);
+        persons.flush(rm);
+      });
+    rm.exec(new PersonsProjection(catalog).schema);
+    apply(new PersonsProjection(catalog), first);
+    if (tamper) {
+      const view = JSON.parse((rm.db.prepare(YEAR_ROW).get('K1', 2023) as { view: string }).view);
+      tamper(view);
+      rm.db.prepare('UPDATE rm_person_year SET view = ? WHERE person_id = ? AND year = 2023').run(JSON.stringify(view), 'K1');
+    }
+    const stmt = jest.spyOn(rm, 'stmt');
+    apply(new PersonsProjection(catalog), next);
+    const reads = stmt.mock.calls.filter(([sql]) => sql.startsWith(READ_YEAR)).length;
+    const rebuilt = SqliteReadModelStore.open(':memory:');
+    const whole = new PersonsProjection(catalog);
+    rebuilt.exec(whole.schema);
+    rebuilt.transaction(() => {
+      for (const e of [...first, ...next]) whole.apply(e, rebuilt);
+      whole.flush(rebuilt);
+    });
+    const row = rm.db.prepare(YEAR_ROW).get('K1', 2023);
+    const expected = rebuilt.db.prepare(YEAR_ROW).get('K1', 2023);
+    rm.close();
+    rebuilt.close();
+    return { reads, row, expected };
+  }
+
+  it('a batch that only adds settlements to a year not kept reads no settlement row, and writes the row a rebuild writes', async () => {
+    const { reads, row, expected } = await thirdVisitNotKept();
+    expect(reads).toBe(0);
+    expect(row).toEqual(expected);
+    expect(JSON.parse((row as { view: string }).view).visits).toBe(3);
+  }, 60_000);
+
+  it('a batch that also reverses a settlement of the year summarises it again from the rows', async () => {
+    const reversal = () => ledger.must('/persons/K1/settlements/K1-02/reversal', { reason: 'charged twice' }).then(() => undefined);
+    const { reads, row, expected } = await thirdVisitNotKept(undefined, reversal);
+    expect(reads).toBe(1);
+    expect(row).toEqual(expected);
+    expect(JSON.parse((row as { view: string }).view)).toMatchObject({ visits: 2, reversedVisits: 1 });
+  }, 60_000);
+
+  it.each([
+    ['of the old shape (with its settlements list)', (v: Record<string, unknown>) => (v.settlements = [])],
+    ['summarised under another cap (packs changed since)', (v: Record<string, unknown>) => (v.capInForce = '1.00')],
+  ])(
+    'a stored year %s is summarised again from the rows',
+    async (_, tamper) => {
+      const { reads, row, expected } = await thirdVisitNotKept(tamper);
+      expect(reads).toBe(1);
+      expect(row).toEqual(expected);
+    },
+    60_000,
+  );
 });

@@ -69,6 +69,10 @@ export class PersonsProjection implements Projection {
    * Forgotten when this projection writes the person's profile, and with everything at `discard`.
    */
   private readonly profiles = new Map<string, string>();
+  /** Settlement rows this batch inserted, by person-year (`yearKey`), in log order. */
+  private readonly appended = new Map<string, VisitRecord[]>();
+  /** Person-years (`yearKey`) this batch changed otherwise (a row rewritten, the person's profile): summarised whole. */
+  private readonly wholeYears = new Set<string>();
   /** Events given to `apply` since the last flush: only a live-sized batch keeps the person-years it summarises. */
   private applied = 0;
 
@@ -86,6 +90,8 @@ export class PersonsProjection implements Projection {
     }
     this.dirtyYears.clear();
     this.written.clear();
+    this.appended.clear();
+    this.wholeYears.clear();
     this.applied = 0;
   }
 
@@ -96,6 +102,8 @@ export class PersonsProjection implements Projection {
     this.written.clear();
     this.kept.clear();
     this.profiles.clear();
+    this.appended.clear();
+    this.wholeYears.clear();
     this.applied = 0;
   }
 
@@ -148,7 +156,10 @@ export class PersonsProjection implements Projection {
         this.writeTimeline(store, profile);
         // A category change moves the caps of every year already summarised.
         const years = store.stmt('SELECT DISTINCT year FROM rm_person_visit WHERE person_id = ?').all(personId) as Array<{ year: number }>;
-        for (const { year } of years) this.markYear(personId, year);
+        for (const { year } of years) {
+          this.markYear(personId, year);
+          this.wholeYears.add(yearKey(personId, year));
+        }
         return;
       }
       case 'VisitSettled': {
@@ -159,6 +170,7 @@ export class PersonsProjection implements Projection {
           )
           .run(personId, record.settlementId, record.year, this.wrote(record), record.position);
         this.kept.added(personId, record);
+        this.wasAppended(record);
         this.touch(personId, event.position, record.year);
         return;
       }
@@ -177,6 +189,7 @@ export class PersonsProjection implements Projection {
           .stmt('UPDATE rm_person_visit SET record = ?, reversed_position = ? WHERE person_id = ? AND settlement_id = ?')
           .run(this.wrote(record), event.position, personId, settlementId);
         this.kept.replaced(personId, row.year, record);
+        this.wholeYears.add(yearKey(personId, row.year));
         this.touch(personId, event.position, row.year);
         return;
       }
@@ -201,7 +214,15 @@ export class PersonsProjection implements Projection {
       .stmt('UPDATE rm_person_visit SET record = ? WHERE person_id = ? AND settlement_id = ?')
       .run(this.wrote(visits[0]), personId, settlementId);
     this.kept.replaced(personId, row.year, visits[0]);
+    this.wholeYears.add(yearKey(personId, row.year));
     this.touch(personId, event.position, row.year);
+  }
+
+  private wasAppended(record: VisitRecord): void {
+    const key = yearKey(record.personId, record.year);
+    const rows = this.appended.get(key);
+    if (rows) rows.push(record);
+    else this.appended.set(key, [record]);
   }
 
   private touch(personId: string, position: number, year: number): void {
@@ -216,14 +237,52 @@ export class PersonsProjection implements Projection {
    * visit (issue 10: ~20 KB at 30 visits).
    */
   private writeYear(store: ReadModelStore, personId: string, profile: ParsedOnce, year: number): void {
-    const kept = this.kept.get(personId, year) ?? this.keptYear(store, personId, year);
-    kept.summary = this.summaryOf(kept, profile, year);
-    const view = kept.summary.view;
+    const view =
+      this.keptSummary(personId, profile, year) ??
+      this.storedExtended(store, personId, profile, year) ??
+      this.readSummary(store, personId, profile, year);
     store
       .stmt(
         'INSERT INTO rm_person_year (person_id, year, fund_paid, cap_in_force, cap_remaining, view) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(person_id, year) DO UPDATE SET fund_paid = excluded.fund_paid, cap_in_force = excluded.cap_in_force, cap_remaining = excluded.cap_remaining, view = excluded.view',
       )
       .run(personId, year, view.fundPaid, view.capInForce, view.capRemaining, JSON.stringify(view));
+  }
+
+  /** The kept person-year's summary brought up to date, or undefined when it is not kept. */
+  private keptSummary(personId: string, profile: ParsedOnce, year: number): PersonYearSummary | undefined {
+    const kept = this.kept.get(personId, year);
+    if (!kept) return undefined;
+    kept.summary = this.summaryOf(kept, profile, year);
+    return kept.summary.view;
+  }
+
+  /** The person-year summarised from all its rows, read (and kept when the batch is live-sized). */
+  private readSummary(store: ReadModelStore, personId: string, profile: ParsedOnce, year: number): PersonYearSummary {
+    const kept = this.keptYear(store, personId, year);
+    kept.summary = this.summaryOf(kept, profile, year);
+    return kept.summary.view;
+  }
+
+  /**
+   * A person-year not kept whose batch only added settlements: its stored summary extended by
+   * them (`summarizeYearWith`), one row read and parsed instead of every settlement of the
+   * year (issue 10: a city's persons come back weeks apart, beyond what is kept). The stored
+   * summary is that of the rows before this batch (every change of a row or of the profile
+   * writes it again in the same flush); it is used only when its profile- and policy-derived
+   * part (keys, category periods, caps) is what the profile and packs give now, and never
+   * when it is a row of the old shape (with its settlements' list). Undefined otherwise.
+   */
+  private storedExtended(store: ReadModelStore, personId: string, profile: ParsedOnce, year: number): PersonYearSummary | undefined {
+    const key = yearKey(personId, year);
+    const added = this.appended.get(key);
+    if (!added || this.wholeYears.has(key)) return undefined;
+    const row = store.stmt('SELECT view FROM rm_person_year WHERE person_id = ? AND year = ?').get(personId, year) as
+      { view: string } | undefined;
+    if (!row) return undefined;
+    let view: PersonYearSummary | undefined = JSON.parse(row.view) as PersonYearSummary;
+    if (frameOf(view) !== frameOf(summarizeYearTotals(this.packs, profile.parsed, [], year))) return undefined;
+    for (let i = 0; view && i < added.length; i++) view = summarizeYearWith(view, added[i]);
+    return view;
   }
 
   /**
@@ -261,6 +320,14 @@ export class PersonsProjection implements Projection {
     );
   }
 }
+
+/** What a person-year's summary takes from the profile and the packs, not from its settlements: its keys, category periods and caps. */
+function frameOf(s: PersonYearSummary): string {
+  const periods = s.byCategory.map((p) => [Object.keys(p), p.category, p.from, p.to, p.cap]);
+  return JSON.stringify([Object.keys(s), Object.keys(s.totals), s.personId, s.year, s.scheme, s.region, s.category, s.capInForce, periods]);
+}
+
+const yearKey = (personId: string, year: number): string => `${personId}\u0000${year}`;
 
 /** A stored profile, parsed at most once and only when asked (a kept summary extended by a visit needs only its text). */
 class ParsedOnce {
