@@ -16,7 +16,7 @@ import { loadMonitoringThresholds } from '../../src/monitoring/thresholds.loader
 import { POLICY_CATALOG } from '../../src/infrastructure/tokens';
 import type { PolicyCatalog } from '../../src/policy/catalog';
 import type { AdjudicationInput } from '../../src/policy/engine/types';
-import { foldPersonView, summarizeYear } from '../../src/projections/person-views';
+import { foldPersonView, summarizeYear, summarizeYearTotals } from '../../src/projections/person-views';
 import { SqliteReadModelStore } from '../../src/projections/read-model-store';
 import { allProjections, PersonsProjection } from '../../src/projections/read-models';
 import { PersonYearRecords } from '../../src/projections/read-models/person-year-records';
@@ -328,34 +328,51 @@ describe('person-years not kept: extended from their stored row', () => {
   });
   afterEach(async () => ledger.close());
 
-  it('with nothing kept (a new read side at every batch, as after restarts), a long live sequence equals a rebuild', async () => {
-    const { pack } = await retiredSinceJanuary(ledger);
-    const persons = ['K1', 'K2', 'K3'];
-    for (const p of persons) await enrol(ledger, p);
-    const rm = SqliteReadModelStore.open(':memory:');
-    // Each step a runner with new projections on the same read models: no person-year is kept from the batch before.
-    const step = async () => {
-      const runner = new ReadSideRunner(ledger.store, rm, allProjections(catalog), { pageSize: 3, pollIntervalMs: 0 });
-      MonitoringRunner.on(runner, ledger.store, rm, loadMonitoringThresholds(), new AlertWriter(ledger.store, clock, randomUUID));
-      await runner.catchUp();
-      expect(runner.faultList()).toEqual([]);
-    };
-    await step();
-    for (let month = 5; month <= 11; month++) {
-      const date = `2023-${String(month).padStart(2, '0')}-12`;
-      for (const p of [...persons, PERSON]) await visit(ledger, p, `${p}-${month}`, date, `${150 + month * 10}.00`);
+  it.each([
+    ['a new read side at every batch (nothing kept from the batch before)', () => true],
+    ['a read side restarted once, after the first visits (summaries kept from their stored rows)', (month: number) => month === 6],
+  ])(
+    'with %s, a long live sequence equals a rebuild',
+    async (_, restartAt) => {
+      const { pack } = await retiredSinceJanuary(ledger);
+      const persons = ['K1', 'K2', 'K3'];
+      for (const p of persons) await enrol(ledger, p);
+      const rm = SqliteReadModelStore.open(':memory:');
+      // Runners with new projections on the same read models: nothing kept from before a restart.
+      const start = () => {
+        const runner = new ReadSideRunner(ledger.store, rm, allProjections(catalog), { pageSize: 3, pollIntervalMs: 0 });
+        MonitoringRunner.on(runner, ledger.store, rm, loadMonitoringThresholds(), new AlertWriter(ledger.store, clock, randomUUID));
+        return runner;
+      };
+      let runner = start();
+      let month = 5;
+      const step = async () => {
+        if (restartAt(month)) runner = start();
+        await runner.catchUp();
+        expect(runner.faultList()).toEqual([]);
+      };
       await step();
-      if (month === 6) await ledger.must(`/persons/K1/settlements/K1-6/reversal`, { reason: 'charged twice' });
-      if (month === 7) await ledger.must('/persons/K2/retirement', { processedOn: '2023-07-15' });
-      if (month === 8) await applyAdjustment(ledger.store, 'K3', 'K3-6', asRetired, pack, { correctionId: 'C-K3', at: at('2023-08-20') });
-      await step();
-    }
-    const rebuilt = readSide(ledger.store, 5000);
-    await rebuilt.runner.catchUp();
-    expect(dumpReadSideTables(rm.db)).toEqual(dumpReadSideTables(rebuilt.rm.db));
-    rm.close();
-    rebuilt.rm.close();
-  }, 120_000);
+      for (; month <= 11; month++) {
+        const date = `2023-${String(month).padStart(2, '0')}-12`;
+        for (const p of [...persons, PERSON]) await visit(ledger, p, `${p}-${month}`, date, `${150 + month * 10}.00`);
+        if (month === 9) await ledger.must(`/persons/K3/settlements/K3-9/reversal`, { reason: 'wrong patient' });
+        await step();
+        if (month === 6) await ledger.must(`/persons/K1/settlements/K1-6/reversal`, { reason: 'charged twice' });
+        if (month === 7) await ledger.must('/persons/K2/retirement', { processedOn: '2023-07-15' });
+        if (month === 8) await applyAdjustment(ledger.store, 'K3', 'K3-6', asRetired, pack, { correctionId: 'C-K3', at: at('2023-08-20') });
+        await step();
+      }
+      const rebuilt = readSide(ledger.store, 5000);
+      await rebuilt.runner.catchUp();
+      expect(
+        (rebuilt.rm.db.prepare('SELECT COUNT(*) AS n FROM rm_person_visit WHERE reversed_position IS NOT NULL').get() as { n: number }).n,
+      ).toBe(2);
+      expect(dumpReadSideTables(rm.db)).toEqual(dumpReadSideTables(rebuilt.rm.db));
+      rm.close();
+      rebuilt.rm.close();
+    },
+    120_000,
+  );
 
   /** K1's first two visits applied by one persons projection, then its third by a new one (nothing kept); `tamper` edits the stored year in between. */
   async function thirdVisitNotKept(tamper?: (view: Record<string, unknown>) => void, before?: () => Promise<void>) {
@@ -402,6 +419,95 @@ describe('person-years not kept: extended from their stored row', () => {
     expect(reads).toBe(0);
     expect(row).toEqual(expected);
     expect(JSON.parse((row as { view: string }).view).visits).toBe(3);
+  }, 60_000);
+
+  it('a year extended from its stored row is extended by the next live batch without reading the row again', async () => {
+    ledger.clock.set(at('2023-01-01', 8));
+    await ledger.must('/institutions', NANYANG_COUNTY_LEVEL2);
+    await enrol(ledger, 'K1');
+    for (const month of ['02', '03']) await visit(ledger, 'K1', `K1-${month}`, `2023-${month}-10`);
+    const rm = SqliteReadModelStore.open(':memory:');
+    const persons = new PersonsProjection(catalog);
+    rm.exec(persons.schema);
+    let after = 0;
+    const applyNew = async (projection: PersonsProjection) => {
+      const batch = (await ledger.store.readAll({ afterPosition: after })).map(upcast);
+      after = batch[batch.length - 1].position;
+      rm.transaction(() => {
+        for (const e of batch) projection.apply(e, rm);
+        projection.flush(rm);
+      });
+    };
+    await applyNew(new PersonsProjection(catalog));
+    await visit(ledger, 'K1', 'K1-04', '2023-04-10');
+    await applyNew(persons);
+    await visit(ledger, 'K1', 'K1-05', '2023-05-10');
+    const stmt = jest.spyOn(rm, 'stmt');
+    await applyNew(persons);
+    expect(stmt.mock.calls.filter(([sql]) => sql.startsWith(READ_YEAR) || sql.startsWith('SELECT view FROM rm_person_year'))).toEqual([]);
+    const view = JSON.parse((rm.db.prepare(YEAR_ROW).get('K1', 2023) as { view: string }).view);
+    const fold = foldPersonView((await ledger.store.readStream('person-K1')).map(upcast));
+    expect(JSON.stringify(view)).toBe(JSON.stringify(summarizeYearTotals(catalog, fold.profile!, fold.visits, 2023)));
+    rm.close();
+  }, 60_000);
+
+  /** K1's year extended from its stored row by `persons` (a read side restarted after two visits): its summary kept. */
+  async function summaryKept() {
+    ledger.clock.set(at('2023-01-01', 8));
+    await ledger.must('/institutions', NANYANG_COUNTY_LEVEL2);
+    await enrol(ledger, 'K1');
+    for (const month of ['02', '03']) await visit(ledger, 'K1', `K1-${month}`, `2023-${month}-10`);
+    const rm = SqliteReadModelStore.open(':memory:');
+    const persons = new PersonsProjection(catalog);
+    rm.exec(persons.schema);
+    let after = 0;
+    const newEvents = async () => (await ledger.store.readAll({ afterPosition: after })).map(upcast);
+    const apply = (projection: PersonsProjection, batch: RecordedEvent[]) =>
+      rm.transaction(() => {
+        for (const e of batch) projection.apply(e, rm);
+        projection.flush(rm);
+        after = batch[batch.length - 1].position;
+      });
+    apply(new PersonsProjection(catalog), await newEvents());
+    await visit(ledger, 'K1', 'K1-04', '2023-04-10');
+    apply(persons, await newEvents());
+    const stored = async () => {
+      const view = JSON.parse((rm.db.prepare(YEAR_ROW).get('K1', 2023) as { view: string }).view);
+      const fold = foldPersonView((await ledger.store.readStream('person-K1')).map(upcast));
+      return [JSON.stringify(view), JSON.stringify(summarizeYearTotals(catalog, fold.profile!, fold.visits, 2023))];
+    };
+    return { rm, persons, newEvents, apply, stored };
+  }
+
+  it('a kept summary is not extended by a batch that also reverses a settlement of its year', async () => {
+    const { rm, persons, newEvents, apply, stored } = await summaryKept();
+    await visit(ledger, 'K1', 'K1-05', '2023-05-10');
+    await ledger.must('/persons/K1/settlements/K1-05/reversal', { reason: 'charged twice' });
+    apply(persons, await newEvents());
+    const [view, folded] = await stored();
+    expect(JSON.parse(view)).toMatchObject({ visits: 3, reversedVisits: 1 });
+    expect(view).toBe(folded);
+    rm.close();
+  }, 60_000);
+
+  it('a kept summary is forgotten with a batch rolled back: the batch applied again counts each visit once', async () => {
+    const { rm, persons, newEvents, apply, stored } = await summaryKept();
+    await visit(ledger, 'K1', 'K1-05', '2023-05-10');
+    const batch = await newEvents();
+    expect(() =>
+      rm.transaction(() => {
+        for (const e of batch) persons.apply(e, rm);
+        persons.flush(rm);
+        throw Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+      }),
+    ).toThrow('database is locked');
+    // As the runner does when a batch rolls back.
+    persons.discard();
+    apply(persons, batch);
+    const [view, folded] = await stored();
+    expect(JSON.parse(view).visits).toBe(4);
+    expect(view).toBe(folded);
+    rm.close();
   }, 60_000);
 
   it('a batch that also reverses a settlement of the year summarises it again from the rows', async () => {

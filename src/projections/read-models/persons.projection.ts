@@ -23,6 +23,9 @@ import { KeptSummary, KeptYear, PersonYearRecords } from './person-year-records'
 /** The live read side's largest batch (projections.module.ts' LIVE_BATCH): larger batches keep no new person-year. */
 const KEEP_FROM_BATCHES_OF = 250;
 
+/** Person-years whose stored summary alone is kept (~1.5 KB each, parsed): see `summaries`. */
+const KEPT_SUMMARIES = 10_000;
+
 /** Persons whose stored profile text is kept between live batches (~0.5 KB each as text): bench:settle's 3,000 many times over. */
 const KEPT_PROFILES = 20_000;
 
@@ -69,6 +72,14 @@ export class PersonsProjection implements Projection {
    * Forgotten when this projection writes the person's profile, and with everything at `discard`.
    */
   private readonly profiles = new Map<string, string>();
+  /**
+   * Person-years extended from their stored row (`storedExtended`) by a live batch: the summary
+   * written, by `yearKey`, least recently used first, so that the next live batch extends it
+   * without reading the row again. Always the stored row's summary: written with it, dropped
+   * when the year is summarised from its rows (then kept in `kept`) or changed otherwise, and
+   * with everything at `discard`.
+   */
+  private readonly summaries = new Map<string, KeptSummary>();
   /** Settlement rows this batch inserted, by person-year (`yearKey`), in log order. */
   private readonly appended = new Map<string, VisitRecord[]>();
   /** Person-years (`yearKey`) this batch changed otherwise (a row rewritten, the person's profile): summarised whole. */
@@ -102,6 +113,7 @@ export class PersonsProjection implements Projection {
     this.written.clear();
     this.kept.clear();
     this.profiles.clear();
+    this.summaries.clear();
     this.appended.clear();
     this.wholeYears.clear();
     this.applied = 0;
@@ -237,10 +249,7 @@ export class PersonsProjection implements Projection {
    * visit (issue 10: ~20 KB at 30 visits).
    */
   private writeYear(store: ReadModelStore, personId: string, profile: ParsedOnce, year: number): void {
-    const view =
-      this.keptSummary(personId, profile, year) ??
-      this.storedExtended(store, personId, profile, year) ??
-      this.readSummary(store, personId, profile, year);
+    const view = this.keptSummary(personId, profile, year) ?? this.extendedSummary(store, personId, profile, year);
     store
       .stmt(
         'INSERT INTO rm_person_year (person_id, year, fund_paid, cap_in_force, cap_remaining, view) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(person_id, year) DO UPDATE SET fund_paid = excluded.fund_paid, cap_in_force = excluded.cap_in_force, cap_remaining = excluded.cap_remaining, view = excluded.view',
@@ -254,6 +263,34 @@ export class PersonsProjection implements Projection {
     if (!kept) return undefined;
     kept.summary = this.summaryOf(kept, profile, year);
     return kept.summary.view;
+  }
+
+  /**
+   * A person-year whose rows are not kept: its summary as stored (kept in `summaries`, else
+   * read) extended by the batch's new settlements, or else summarised from all its rows.
+   */
+  private extendedSummary(store: ReadModelStore, personId: string, profile: ParsedOnce, year: number): PersonYearSummary {
+    const key = yearKey(personId, year);
+    const last = this.summaries.get(key);
+    this.summaries.delete(key);
+    const view =
+      (last && last.profile === profile.text ? this.extended(key, last.view) : undefined) ??
+      this.storedExtended(store, personId, profile, year);
+    if (!view) return this.readSummary(store, personId, profile, year);
+    if (this.applied <= KEEP_FROM_BATCHES_OF) {
+      this.summaries.set(key, { view, profile: profile.text, count: 0 });
+      if (this.summaries.size > KEPT_SUMMARIES) this.summaries.delete(this.summaries.keys().next().value!);
+    }
+    return view;
+  }
+
+  /** `view` (the stored summary of the rows before this batch) extended by the batch's new settlements; undefined when the batch changed the year otherwise. */
+  private extended(key: string, view: PersonYearSummary): PersonYearSummary | undefined {
+    const added = this.appended.get(key);
+    if (!added || this.wholeYears.has(key)) return undefined;
+    let next: PersonYearSummary | undefined = view;
+    for (let i = 0; next && i < added.length; i++) next = summarizeYearWith(next, added[i]);
+    return next;
   }
 
   /** The person-year summarised from all its rows, read (and kept when the batch is live-sized). */
@@ -274,15 +311,13 @@ export class PersonsProjection implements Projection {
    */
   private storedExtended(store: ReadModelStore, personId: string, profile: ParsedOnce, year: number): PersonYearSummary | undefined {
     const key = yearKey(personId, year);
-    const added = this.appended.get(key);
-    if (!added || this.wholeYears.has(key)) return undefined;
+    if (!this.appended.has(key) || this.wholeYears.has(key)) return undefined;
     const row = store.stmt('SELECT view FROM rm_person_year WHERE person_id = ? AND year = ?').get(personId, year) as
       { view: string } | undefined;
     if (!row) return undefined;
-    let view: PersonYearSummary | undefined = JSON.parse(row.view) as PersonYearSummary;
+    const view = JSON.parse(row.view) as PersonYearSummary;
     if (frameOf(view) !== frameOf(summarizeYearTotals(this.packs, profile.parsed, [], year))) return undefined;
-    for (let i = 0; view && i < added.length; i++) view = summarizeYearWith(view, added[i]);
-    return view;
+    return this.extended(key, view);
   }
 
   /**
