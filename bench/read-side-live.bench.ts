@@ -24,7 +24,11 @@
  * on the read models after the timed rounds, each person's year once per pass, one untimed
  * pass first): CPU µs per read, min / median / max of `--rounds` passes.
  *
- * `BENCH_CPU_PROF=<dir>` writes a V8 CPU profile of each history length's timed rounds.
+ * `BENCH_CPU_PROF=<dir>` writes a V8 CPU profile of each history length's timed rounds;
+ * `BENCH_RM_WAL_AUTOCHECKPOINT=<pages>` sets the read models' wal_autocheckpoint (SQLite's default: 1,000).
+ * The stages BEGIN and COMMIT are the batch transactions' own statements (COMMIT writes the
+ * WAL frames of every page the batch dirtied, and every ~1,000 pages a checkpoint), the rest
+ * of the live apply is the runner reading its pages (about the baseline) and its own work (upcasting, savepoints).
  *
  * Data: one real settlement written through the API (scripts/ledger-client) is the
  * template; the persons and visits are copies of its events with their ids and dates
@@ -75,6 +79,8 @@ const cpuMicros = (): number => {
   return u.user + u.system;
 };
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+/** The mean too: a WAL checkpoint (every ~1,000 pages written) lands in one round of several, which the median leaves out. */
+const meanOf = (xs: number[]): string => `, mean ${(xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(1)}`;
 const spread = (xs: number[], digits = 1): string => {
   const s = [...xs].sort((a, b) => a - b);
   return `${s[0].toFixed(digits)} / ${median(s).toFixed(digits)} / ${s[s.length - 1].toFixed(digits)}`;
@@ -235,6 +241,54 @@ class StageClock {
   }
 }
 
+/**
+ * The read models' store with its batch transactions timed: BEGIN IMMEDIATE and COMMIT (the
+ * WAL frames of every page the batch dirtied are written at COMMIT), and each checkpoint
+ * write. What the runner does between the projections' slices is the rest.
+ */
+class TimedStore implements ReadModelStore {
+  readonly micros = new Map<string, number>();
+  constructor(private readonly inner: ReadModelStore) {}
+  private add(name: string, us: number): void {
+    this.micros.set(name, (this.micros.get(name) ?? 0) + us);
+  }
+  transaction<T>(fn: () => T): T {
+    const start = cpuMicros();
+    let end = 0;
+    const result = this.inner.transaction(() => {
+      this.add('BEGIN', cpuMicros() - start);
+      const out = fn();
+      end = cpuMicros();
+      return out;
+    });
+    this.add('COMMIT', cpuMicros() - end);
+    return result;
+  }
+  savepoint<T>(fn: () => T): T {
+    return this.inner.savepoint(fn);
+  }
+  stmt(sql: string) {
+    return this.inner.stmt(sql);
+  }
+  exec(sql: string): void {
+    this.inner.exec(sql);
+  }
+  checkpoint(name: string): number {
+    return this.inner.checkpoint(name);
+  }
+  setCheckpoint(name: string, position: number): void {
+    const start = cpuMicros();
+    this.inner.setCheckpoint(name, position);
+    this.add('checkpoints', cpuMicros() - start);
+  }
+  close(): void {
+    this.inner.close();
+  }
+  reset(): void {
+    this.micros.clear();
+  }
+}
+
 /** The runner with each projection (the monitor's too, registered by MonitoringRunner) behind the stage clock. */
 class TimedRunner extends ReadSideRunner {
   static clock: StageClock;
@@ -248,7 +302,7 @@ interface ReadSideUnderTest {
   monitor: MonitoringRunner;
 }
 
-function readSide(events: SqliteEventStore, rm: SqliteReadModelStore, catalog: PolicyCatalog, options: RunnerOptions): ReadSideUnderTest {
+function readSide(events: SqliteEventStore, rm: ReadModelStore, catalog: PolicyCatalog, options: RunnerOptions): ReadSideUnderTest {
   const runner = new TimedRunner(events, rm, allProjections(catalog), { pollIntervalMs: 0, ...options });
   const monitor = MonitoringRunner.on(
     runner,
@@ -260,10 +314,14 @@ function readSide(events: SqliteEventStore, rm: SqliteReadModelStore, catalog: P
   return { runner, monitor };
 }
 
-async function apply(side: ReadSideUnderTest): Promise<void> {
+/** Applies the log's new events; returns the CPU µs of the monitor's drain (alerts appended after the commits). */
+async function apply(side: ReadSideUnderTest): Promise<number> {
   await side.runner.catchUp();
+  const start = cpuMicros();
   await side.monitor.drain();
+  const drained = cpuMicros() - start;
   if (side.runner.faultList().length) throw new Error(`faulted: ${JSON.stringify(side.runner.faultList())}`);
+  return drained;
 }
 
 /** Raw paged readAll of the events after `after` in pages of `batch` (read + parse, no work). */
@@ -307,6 +365,8 @@ async function measure(
 ): Promise<{ rounds: Measured[]; viewReads: number[] }> {
   const events = new SqliteEventStore({ path: path.join(dir, `ledger-${name}.db`), synchronous: 'OFF' as 'NORMAL' });
   const rm = SqliteReadModelStore.open(path.join(dir, `ledger-${name}.read.db`), 'NORMAL');
+  // BENCH_RM_WAL_AUTOCHECKPOINT=<pages>: the read models' WAL checkpointed less often than SQLite's default 1,000 pages.
+  if (process.env.BENCH_RM_WAL_AUTOCHECKPOINT) rm.db.pragma(`wal_autocheckpoint = ${Number(process.env.BENCH_RM_WAL_AUTOCHECKPOINT)}`);
   const log = new LogWriter(events);
   const visits = history + o.rounds;
   const persons = Array.from({ length: o.persons }, (_, i) => i);
@@ -315,7 +375,8 @@ async function measure(
   for (let k = 0; k < history; k++) log.write(persons.map((i) => visitOf(t, i, k, visits)));
   TimedRunner.clock = new StageClock();
   await apply(readSide(events, rm, catalog, { pageSize: 2000 }));
-  const live = readSide(events, rm, catalog, { pageSize: o.batch });
+  const timedStore = new TimedStore(rm);
+  const live = readSide(events, timedStore, catalog, { pageSize: o.batch });
   const out: Measured[] = [];
   const timed = async () => {
     for (let r = 0; r < o.rounds; r++) {
@@ -325,10 +386,13 @@ async function measure(
       const read = await rawRead(events, head, o.batch);
       const readMicros = cpuMicros() - readStart;
       TimedRunner.clock.reset();
+      timedStore.reset();
       const start = cpuMicros();
-      await apply(live);
+      const drained = await apply(live);
       const spent = cpuMicros() - start;
       const stages = new Map([...TimedRunner.clock.micros].map(([name, us]) => [name, us / read]));
+      for (const [name, us] of timedStore.micros) stages.set(name, us / read);
+      stages.set('alert drain (after the commits)', drained / read);
       out.push({ history: history + r, total: spent / read, read: readMicros / read, stages });
     }
   };
@@ -362,9 +426,13 @@ async function main(): Promise<void> {
       const names = [...rounds[0].stages.keys()];
       process.stdout.write(`\nvisits already in the year: ${rounds[0].history}–${rounds[rounds.length - 1].history}\n`);
       process.stdout.write(`  baseline: raw readAll of the same pages    ${spread(rounds.map((r) => r.read))} µs/event\n`);
-      process.stdout.write(`  live apply (read, projections, monitor)     ${spread(rounds.map((r) => r.total))} µs/event\n`);
-      for (const name of names)
-        process.stdout.write(`    ${name.padEnd(40)}${spread(rounds.map((r) => r.stages.get(name) ?? 0))} µs/event\n`);
+      process.stdout.write(
+        `  live apply (read, projections, monitor)     ${spread(rounds.map((r) => r.total))} µs/event${meanOf(rounds.map((r) => r.total))}\n`,
+      );
+      for (const name of names) {
+        const xs = rounds.map((r) => r.stages.get(name) ?? 0);
+        process.stdout.write(`    ${name.padEnd(40)}${spread(xs)} µs/event${meanOf(xs)}\n`);
+      }
       process.stdout.write(
         `  person-year view read (readPersonYear)     ${spread(reads)} µs/read, ${rounds[rounds.length - 1].history + 1} visits\n`,
       );

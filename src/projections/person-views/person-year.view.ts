@@ -1,6 +1,7 @@
 /** The person-year view: fund paid, cap in force, cap remaining, by category period, with every settlement. */
 import { addDays, LocalDate } from '../../kernel/dates';
-import { fmt, max, money, sum } from '../../kernel/money';
+import { fmt, money } from '../../kernel/money';
+import { fenOf, fenText } from '../read-models/fen';
 import type { InstitutionLevel, PersonCategory, Scheme } from '../../policy/engine/types';
 import { categoryOn, PackSource, packOn, packsOf, PersonProfile } from './person-profile';
 import type { Money3 } from '../../corrections/correction.events';
@@ -121,10 +122,11 @@ function settlementsInOrder(visits: ReadonlyArray<VisitRecord>, year: number): V
 
 /** The year's settlements as the view lists them; `figures[i]`: the figures of `ofYear[i]`. */
 function listedSettlements(ofYear: ReadonlyArray<VisitRecord>, figures: ReadonlyArray<AdjustedFigures>): YearSettlement[] {
-  let running = money('0');
+  // In integer fen: the text of the Decimal running sum (see plusText).
+  let running = 0n;
   return ofYear.map((v, i) => {
-    if (live(v)) running = running.plus(money(figures[i].net.fund));
-    return settlementOf(v, figures[i], fmt(running));
+    if (live(v)) running += fenOf(figures[i].net.fund);
+    return settlementOf(v, figures[i], fenText(running));
   });
 }
 
@@ -176,7 +178,7 @@ function summaryOf(
     adjustment: sum3(liveFigures.map((f) => f.adjustment)),
     net: adjusted ? sum3(liveFigures.map((f) => f.net)) : { ...original },
   };
-  const fundPaid = money(totals.net.fund);
+  const fundPaid = fenOf(totals.net.fund);
 
   // Category periods inside the year (and inside the enrollment).
   const start = profile.enrolledOn > first ? profile.enrolledOn : first;
@@ -194,7 +196,7 @@ function summaryOf(
       from,
       to,
       cap: capOf(packs, profile, tl[i].category, lastCoveredDay(packs, profile, from, to)),
-      fundPaid: fmt(sum(inPeriod.map((v) => money(figuresOfVisit.get(v)!.net.fund)))),
+      fundPaid: fenText(inPeriod.reduce((total, v) => total + fenOf(figuresOfVisit.get(v)!.net.fund), 0n)),
       visits: inPeriod.length,
     });
   }
@@ -206,9 +208,9 @@ function summaryOf(
     scheme: profile.scheme,
     region: profile.region,
     category,
-    fundPaid: fmt(fundPaid),
+    fundPaid: fenText(fundPaid),
     capInForce,
-    capRemaining: capInForce === null ? null : fmt(max(money('0'), money(capInForce).minus(fundPaid))),
+    capRemaining: capInForce === null ? null : remainingText(capInForce, fundPaid),
     visits: liveVisits.length,
     reversedVisits: ofYear.length - liveVisits.length,
     adjustedVisits: liveVisits.filter((v) => v.adjustments?.length).length,
@@ -217,11 +219,24 @@ function summaryOf(
   };
 }
 
+/**
+ * `fmt(money(a).plus(money(b)))` on exact integer fen: the same text (or the same
+ * InvalidMoney), ~6× cheaper than parsing two Decimals and printing one (issue 10; the
+ * read side's running sums, see README "Money on the read side").
+ */
+const plusText = (a: string, b: string): string => fenText(fenOf(a) + fenOf(b));
+
 const plus3 = (a: Money3, b: Money3): Money3 => ({
-  fund: fmt(money(a.fund).plus(money(b.fund))),
-  account: fmt(money(a.account).plus(money(b.account))),
-  cash: fmt(money(a.cash).plus(money(b.cash))),
+  fund: plusText(a.fund, b.fund),
+  account: plusText(a.account, b.account),
+  cash: plusText(a.cash, b.cash),
 });
+
+/** `fmt(max(money('0'), money(cap).minus(money(fundPaid))))` in fen (`fundPaid` already in fen). */
+const remainingText = (cap: string, fundPaid: bigint): string => {
+  const left = fenOf(cap) - fundPaid;
+  return fenText(left > 0n ? left : 0n);
+};
 
 /** Whether `summarizeYearTotals` counts `visit` as a settlement of the year, at its figures as settled: live, not corrected. */
 const settledInYear = (summary: PersonYearSummary, visit: VisitRecord): boolean =>
@@ -231,16 +246,17 @@ const settledInYear = (summary: PersonYearSummary, visit: VisitRecord): boolean 
  * `summarizeYearTotals(packs, profile, [...visits, visit], year)` from `summary`, the summary
  * of `visits` (same profile): the visit's fund added to the year's sums and to its category
  * period. None of the summary depends on the settlements' order (sums of exact fen amounts,
- * counts), so a visit dated before others extends it too. O(1) decimal work and copies
- * instead of O(visits) (issue 10: the live read side summarises a person-year at every
- * visit). Undefined when the visit is not simply counted (a reversal, a correction, another
- * year): summarise the whole year then.
+ * counts), so a visit dated before others extends it too. O(1) work and copies instead of
+ * O(visits) (issue 10: the live read side summarises a person-year at every visit), its sums
+ * in integer fen. Undefined when the visit is not simply counted (a reversal, a correction,
+ * another year): summarise the whole year then.
  */
 export function summarizeYearWith(summary: PersonYearSummary, visit: VisitRecord): PersonYearSummary | undefined {
   if (!settledInYear(summary, visit)) return undefined;
   const figures = figuresOf(visit);
-  const fund = money(figures.net.fund);
-  const fundPaid = money(summary.fundPaid).plus(fund);
+  const fund = figures.net.fund;
+  const fundFen = fenOf(fund);
+  const fundPaid = fenOf(summary.fundPaid) + fundFen;
   const original = plus3(summary.totals.original, figures.original);
   const totals: AdjustedFigures = {
     original,
@@ -250,12 +266,10 @@ export function summarizeYearWith(summary: PersonYearSummary, visit: VisitRecord
   const inPeriod = (p: CategoryPeriod) => p.from <= visit.visitDate && visit.visitDate <= p.to;
   return {
     ...summary,
-    fundPaid: fmt(fundPaid),
-    capRemaining: summary.capInForce === null ? null : fmt(max(money('0'), money(summary.capInForce).minus(fundPaid))),
+    fundPaid: fenText(fundPaid),
+    capRemaining: summary.capInForce === null ? null : remainingText(summary.capInForce, fundPaid),
     visits: summary.visits + 1,
     totals,
-    byCategory: summary.byCategory.map((p) =>
-      inPeriod(p) ? { ...p, fundPaid: fmt(money(p.fundPaid).plus(fund)), visits: p.visits + 1 } : p,
-    ),
+    byCategory: summary.byCategory.map((p) => (inPeriod(p) ? { ...p, fundPaid: plusText(p.fundPaid, fund), visits: p.visits + 1 } : p)),
   };
 }

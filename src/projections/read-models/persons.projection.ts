@@ -23,6 +23,12 @@ import { KeptSummary, KeptYear, PersonYearRecords } from './person-year-records'
 /** The live read side's largest batch (projections.module.ts' LIVE_BATCH): larger batches keep no new person-year. */
 const KEEP_FROM_BATCHES_OF = 250;
 
+/** Person-years whose stored summary alone is kept (~1.5 KB each, parsed): see `summaries`. */
+const KEPT_SUMMARIES = 10_000;
+
+/** Persons whose stored profile text is kept between live batches (~0.5 KB each as text): bench:settle's 3,000 many times over. */
+const KEPT_PROFILES = 20_000;
+
 /**
  * Persons: profile (category timeline), settlements, the person's year (fund paid, cap in
  * force, cap remaining, by category period) and the category-and-rate timeline. The year
@@ -60,6 +66,24 @@ export class PersonsProjection implements Projection {
   private readonly written = new Map<string, VisitRecord>();
   /** Recently summarised person-years' rows, parsed, kept between batches (live batches summarise a person-year per visit). */
   private readonly kept = new PersonYearRecords();
+  /**
+   * rm_person.profile as stored, of persons flushed by recent live batches (least recently
+   * used first): a live flush of a kept year then reads and parses no profile (issue 10).
+   * Forgotten when this projection writes the person's profile, and with everything at `discard`.
+   */
+  private readonly profiles = new Map<string, string>();
+  /**
+   * Person-years extended from their stored row (`storedExtended`) by a live batch: the summary
+   * written, by `yearKey`, least recently used first, so that the next live batch extends it
+   * without reading the row again. Always the stored row's summary: written with it, dropped
+   * when the year is summarised from its rows (then kept in `kept`) or changed otherwise, and
+   * with everything at `discard`.
+   */
+  private readonly summaries = new Map<string, KeptSummary>();
+  /** Settlement rows this batch inserted, by person-year (`yearKey`), in log order. */
+  private readonly appended = new Map<string, VisitRecord[]>();
+  /** Person-years (`yearKey`) this batch changed otherwise (a row rewritten, the person's profile): summarised whole. */
+  private readonly wholeYears = new Set<string>();
   /** Events given to `apply` since the last flush: only a live-sized batch keeps the person-years it summarises. */
   private applied = 0;
 
@@ -70,13 +94,15 @@ export class PersonsProjection implements Projection {
     for (const [personId, position] of this.lastPositions) setLast.run(position, personId);
     this.lastPositions.clear();
     for (const [personId, years] of this.dirtyYears) {
-      const text = profileText(store, personId);
+      const text = this.profileText(store, personId);
       if (text === undefined) continue;
-      const profile = JSON.parse(text) as PersonProfile;
-      for (const year of years) this.writeYear(store, profile, text, year);
+      const profile = new ParsedOnce(text);
+      for (const year of years) this.writeYear(store, personId, profile, year);
     }
     this.dirtyYears.clear();
     this.written.clear();
+    this.appended.clear();
+    this.wholeYears.clear();
     this.applied = 0;
   }
 
@@ -86,7 +112,26 @@ export class PersonsProjection implements Projection {
     this.lastPositions.clear();
     this.written.clear();
     this.kept.clear();
+    this.profiles.clear();
+    this.summaries.clear();
+    this.appended.clear();
+    this.wholeYears.clear();
     this.applied = 0;
+  }
+
+  /** The person's stored profile text: kept from an earlier live flush, else read (and kept when this batch is live-sized). */
+  private profileText(store: ReadModelStore, personId: string): string | undefined {
+    const kept = this.profiles.get(personId);
+    if (kept !== undefined) {
+      this.profiles.delete(personId);
+      this.profiles.set(personId, kept);
+      return kept;
+    }
+    const text = profileText(store, personId);
+    if (text === undefined || this.applied > KEEP_FROM_BATCHES_OF) return text;
+    this.profiles.set(personId, text);
+    if (this.profiles.size > KEPT_PROFILES) this.profiles.delete(this.profiles.keys().next().value!);
+    return text;
   }
 
   /** Writes a settlement row's record (inserted or updated by the caller's statement) and remembers it for `flush`. */
@@ -117,12 +162,16 @@ export class PersonsProjection implements Projection {
             'INSERT INTO rm_person (person_id, profile, last_position) VALUES (?, ?, ?) ON CONFLICT(person_id) DO UPDATE SET profile = excluded.profile, last_position = excluded.last_position',
           )
           .run(personId, JSON.stringify(profile), event.position);
+        this.profiles.delete(personId);
         // A later event of the batch moves it again at `flush`; this one is the last so far.
         if (this.lastPositions.has(personId)) this.lastPositions.set(personId, event.position);
         this.writeTimeline(store, profile);
         // A category change moves the caps of every year already summarised.
         const years = store.stmt('SELECT DISTINCT year FROM rm_person_visit WHERE person_id = ?').all(personId) as Array<{ year: number }>;
-        for (const { year } of years) this.markYear(personId, year);
+        for (const { year } of years) {
+          this.markYear(personId, year);
+          this.wholeYears.add(yearKey(personId, year));
+        }
         return;
       }
       case 'VisitSettled': {
@@ -133,6 +182,7 @@ export class PersonsProjection implements Projection {
           )
           .run(personId, record.settlementId, record.year, this.wrote(record), record.position);
         this.kept.added(personId, record);
+        this.wasAppended(record);
         this.touch(personId, event.position, record.year);
         return;
       }
@@ -151,6 +201,7 @@ export class PersonsProjection implements Projection {
           .stmt('UPDATE rm_person_visit SET record = ?, reversed_position = ? WHERE person_id = ? AND settlement_id = ?')
           .run(this.wrote(record), event.position, personId, settlementId);
         this.kept.replaced(personId, row.year, record);
+        this.wholeYears.add(yearKey(personId, row.year));
         this.touch(personId, event.position, row.year);
         return;
       }
@@ -175,7 +226,15 @@ export class PersonsProjection implements Projection {
       .stmt('UPDATE rm_person_visit SET record = ? WHERE person_id = ? AND settlement_id = ?')
       .run(this.wrote(visits[0]), personId, settlementId);
     this.kept.replaced(personId, row.year, visits[0]);
+    this.wholeYears.add(yearKey(personId, row.year));
     this.touch(personId, event.position, row.year);
+  }
+
+  private wasAppended(record: VisitRecord): void {
+    const key = yearKey(record.personId, record.year);
+    const rows = this.appended.get(key);
+    if (rows) rows.push(record);
+    else this.appended.set(key, [record]);
   }
 
   private touch(personId: string, position: number, year: number): void {
@@ -184,20 +243,81 @@ export class PersonsProjection implements Projection {
   }
 
   /**
-   * `profileText`: the profile as stored (the kept summary holds while it is the same). The
+   * `profile`: the person's profile as stored (the kept summary holds while its text is the same). The
    * row's `view` is the year without its settlements' list, which `readPersonYear` builds from
    * the settlement rows: a whole list here would be stringified and written again at every
    * visit (issue 10: ~20 KB at 30 visits).
    */
-  private writeYear(store: ReadModelStore, profile: PersonProfile, profileText: string, year: number): void {
-    const kept = this.kept.get(profile.personId, year) ?? this.keptYear(store, profile.personId, year);
-    kept.summary = this.summaryOf(kept, profile, profileText, year);
-    const view = kept.summary.view;
+  private writeYear(store: ReadModelStore, personId: string, profile: ParsedOnce, year: number): void {
+    const view = this.keptSummary(personId, profile, year) ?? this.extendedSummary(store, personId, profile, year);
     store
       .stmt(
         'INSERT INTO rm_person_year (person_id, year, fund_paid, cap_in_force, cap_remaining, view) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(person_id, year) DO UPDATE SET fund_paid = excluded.fund_paid, cap_in_force = excluded.cap_in_force, cap_remaining = excluded.cap_remaining, view = excluded.view',
       )
-      .run(profile.personId, year, view.fundPaid, view.capInForce, view.capRemaining, JSON.stringify(view));
+      .run(personId, year, view.fundPaid, view.capInForce, view.capRemaining, JSON.stringify(view));
+  }
+
+  /** The kept person-year's summary brought up to date, or undefined when it is not kept. */
+  private keptSummary(personId: string, profile: ParsedOnce, year: number): PersonYearSummary | undefined {
+    const kept = this.kept.get(personId, year);
+    if (!kept) return undefined;
+    kept.summary = this.summaryOf(kept, profile, year);
+    return kept.summary.view;
+  }
+
+  /**
+   * A person-year whose rows are not kept: its summary as stored (kept in `summaries`, else
+   * read) extended by the batch's new settlements, or else summarised from all its rows.
+   */
+  private extendedSummary(store: ReadModelStore, personId: string, profile: ParsedOnce, year: number): PersonYearSummary {
+    const key = yearKey(personId, year);
+    const last = this.summaries.get(key);
+    this.summaries.delete(key);
+    const view =
+      (last && last.profile === profile.text ? this.extended(key, last.view) : undefined) ??
+      this.storedExtended(store, personId, profile, year);
+    if (!view) return this.readSummary(store, personId, profile, year);
+    if (this.applied <= KEEP_FROM_BATCHES_OF) {
+      this.summaries.set(key, { view, profile: profile.text, count: 0 });
+      if (this.summaries.size > KEPT_SUMMARIES) this.summaries.delete(this.summaries.keys().next().value!);
+    }
+    return view;
+  }
+
+  /** `view` (the stored summary of the rows before this batch) extended by the batch's new settlements; undefined when the batch changed the year otherwise. */
+  private extended(key: string, view: PersonYearSummary): PersonYearSummary | undefined {
+    const added = this.appended.get(key);
+    if (!added || this.wholeYears.has(key)) return undefined;
+    let next: PersonYearSummary | undefined = view;
+    for (let i = 0; next && i < added.length; i++) next = summarizeYearWith(next, added[i]);
+    return next;
+  }
+
+  /** The person-year summarised from all its rows, read (and kept when the batch is live-sized). */
+  private readSummary(store: ReadModelStore, personId: string, profile: ParsedOnce, year: number): PersonYearSummary {
+    const kept = this.keptYear(store, personId, year);
+    kept.summary = this.summaryOf(kept, profile, year);
+    return kept.summary.view;
+  }
+
+  /**
+   * A person-year not kept whose batch only added settlements: its stored summary extended by
+   * them (`summarizeYearWith`), one row read and parsed instead of every settlement of the
+   * year (issue 10: a city's persons come back weeks apart, beyond what is kept). The stored
+   * summary is that of the rows before this batch (every change of a row or of the profile
+   * writes it again in the same flush); it is used only when its profile- and policy-derived
+   * part (keys, category periods, caps) is what the profile and packs give now, and never
+   * when it is a row of the old shape (with its settlements' list). Undefined otherwise.
+   */
+  private storedExtended(store: ReadModelStore, personId: string, profile: ParsedOnce, year: number): PersonYearSummary | undefined {
+    const key = yearKey(personId, year);
+    if (!this.appended.has(key) || this.wholeYears.has(key)) return undefined;
+    const row = store.stmt('SELECT view FROM rm_person_year WHERE person_id = ? AND year = ?').get(personId, year) as
+      { view: string } | undefined;
+    if (!row) return undefined;
+    const view = JSON.parse(row.view) as PersonYearSummary;
+    if (frameOf(view) !== frameOf(summarizeYearTotals(this.packs, profile.parsed, [], year))) return undefined;
+    return this.extended(key, view);
   }
 
   /**
@@ -215,15 +335,15 @@ export class PersonsProjection implements Projection {
    * `summarizeYearTotals` of the kept rows: the last summary extended by the rows added since
    * (new settlements, the live case: O(1) work each), else the whole year.
    */
-  private summaryOf(kept: KeptYear, profile: PersonProfile, profileText: string, year: number): KeptSummary {
+  private summaryOf(kept: KeptYear, profile: ParsedOnce, year: number): KeptSummary {
     const records = kept.records;
     const last = kept.summary;
-    if (last?.profile === profileText) {
+    if (last?.profile === profile.text) {
       let view: PersonYearSummary | undefined = last.view;
       for (let i = last.count; view && i < records.length; i++) view = summarizeYearWith(view, records[i]);
-      if (view) return { view, profile: profileText, count: records.length };
+      if (view) return { view, profile: profile.text, count: records.length };
     }
-    return { view: summarizeYearTotals(this.packs, profile, records, year), profile: profileText, count: records.length };
+    return { view: summarizeYearTotals(this.packs, profile.parsed, records, year), profile: profile.text, count: records.length };
   }
 
   private writeTimeline(store: ReadModelStore, profile: PersonProfile): void {
@@ -233,6 +353,23 @@ export class PersonsProjection implements Projection {
         .stmt('INSERT INTO rm_rate_timeline (person_id, seq, from_date, to_date, category, pack_id, segment) VALUES (?, ?, ?, ?, ?, ?, ?)')
         .run(profile.personId, seq, s.from, s.to ?? null, s.category, s.packId, JSON.stringify(s)),
     );
+  }
+}
+
+/** What a person-year's summary takes from the profile and the packs, not from its settlements: its keys, category periods and caps. */
+function frameOf(s: PersonYearSummary): string {
+  const periods = s.byCategory.map((p) => [Object.keys(p), p.category, p.from, p.to, p.cap]);
+  return JSON.stringify([Object.keys(s), Object.keys(s.totals), s.personId, s.year, s.scheme, s.region, s.category, s.capInForce, periods]);
+}
+
+const yearKey = (personId: string, year: number): string => `${personId}\u0000${year}`;
+
+/** A stored profile, parsed at most once and only when asked (a kept summary extended by a visit needs only its text). */
+class ParsedOnce {
+  private value: PersonProfile | undefined;
+  constructor(readonly text: string) {}
+  get parsed(): PersonProfile {
+    return (this.value ??= JSON.parse(this.text) as PersonProfile);
   }
 }
 
