@@ -65,11 +65,19 @@ export class AccessLog {
 
   /**
    * The connection closed before the response was sent. A live event stream (`/feed/stream`)
-   * ends that way whenever its client leaves: that is its normal end, an info line.
+   * ends that way whenever its client leaves: that is its normal end, an info line. Any other
+   * request: a warning without a status (none was sent; the one set so far, e.g. a route's
+   * default 201, is not what happened): the server did not fail, its client left (a timeout,
+   * a restart, a load generator closing its sockets), and a command may still have been
+   * applied; its retry with the same Idempotency-Key gets the stored answer.
    */
   aborted(req: AnnotatedRequest, res: ServerResponse, latencyMs: number): void {
-    if (isEventStream(res)) this.logger.info({ ...accessLine(req, res, latencyMs), streamClosed: true }, 'stream closed');
-    else this.logger.error({ ...accessLine(req, res, latencyMs), aborted: true }, 'request failed');
+    if (isEventStream(res)) {
+      this.logger.info({ ...accessLine(req, res, latencyMs), streamClosed: true }, 'stream closed');
+      return;
+    }
+    const { status: _notSent, ...line } = accessLine(req, res, latencyMs);
+    this.logger.warn({ ...line, aborted: true }, 'client closed before the response');
   }
 }
 

@@ -108,12 +108,23 @@ describe('access log (HttpObserverMiddleware)', () => {
     expect(h.observed).toEqual([201]);
   });
 
-  it('the client gone before the response: one error line marked aborted, not counted as a response', () => {
+  it('the client gone before the response: one warning marked aborted, without the status never sent, not counted as a response', () => {
     const h = harness();
-    const { res } = h.request();
+    const { req, res } = h.request({ 'x-request-id': 'req-gone' });
+    req.routePattern = '/persons/:personId/visits';
+    res.statusCode = 201; // the route's default, set before its answer was ready
     res.emit('close');
     res.emit('finish'); // a late finish changes nothing
-    expect(h.lines).toEqual([expect.objectContaining({ level: 50, msg: 'request failed', aborted: true })]);
+    expect(h.lines).toEqual([
+      expect.objectContaining({
+        level: 40,
+        msg: 'client closed before the response',
+        aborted: true,
+        requestId: 'req-gone',
+        route: '/persons/:personId/visits',
+      }),
+    ]);
+    expect(h.lines[0]).not.toHaveProperty('status');
     expect(h.observed).toEqual([]);
   });
 
