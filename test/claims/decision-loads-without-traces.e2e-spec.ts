@@ -8,7 +8,7 @@
  */
 import type { EventStore, ReadStreamOptions } from '../../src/event-store/event-store.port';
 import { LedgerHarness, registerInstitutions, startLedger } from '../support/ledger-app';
-import { nanyangEmployee } from '../support/fixtures';
+import { nanyangEmployee, national2207Data } from '../support/fixtures';
 
 let h: LedgerHarness;
 /** Reads of person streams, in order: which stream, and whether it was asked for whole. */
@@ -127,21 +127,7 @@ it('the national 2201 → 2204 → 2207 sequence for a person not cached reads t
   expect((await post('/national/2204', env('2204', { feedetail: [line] }))).body.infcode).toBe(0);
   const settled = await post(
     '/national/2207',
-    env('2207', {
-      data: {
-        psn_no: 'P1',
-        mdtrt_cert_type: '02',
-        med_type: '11',
-        mdtrt_id: mdtrtId,
-        chrg_bchno: 'CB1',
-        insutype: '310',
-        acct_used_flag: '1',
-        medfee_sumamt: '200.00',
-        fulamt_ownpay_amt: '0.00',
-        inscp_scp_amt: '200.00',
-        setl_time: '2023-03-07 09:30:00',
-      },
-    }),
+    env('2207', national2207Data('P1', mdtrtId, { medfee_sumamt: '200.00', fulamt_ownpay_amt: '0.00', setl_time: '2023-03-07 09:30:00' })),
   );
   expect(settled.body.infcode).toBe(0);
   expect(readsOf('P1')).toEqual([{ streamId: 'person-P1', whole: false }]);

@@ -5,7 +5,7 @@
  */
 import { beijingTime } from '../../src/national/national.mapping';
 import { LedgerHarness, registerInstitutions, startLedger } from '../support/ledger-app';
-import { nanyangEmployee } from '../support/fixtures';
+import { nanyangEmployee, national2207Data } from '../support/fixtures';
 
 let h: LedgerHarness;
 let seq = 0;
@@ -64,23 +64,6 @@ async function upload(psnNo: string, mdtrtId: string, bchno = 'CB1', lines = LIN
   );
 }
 
-const settleData = (psnNo: string, mdtrtId: string, extra: object = {}) => ({
-  data: {
-    psn_no: psnNo,
-    mdtrt_cert_type: '02',
-    med_type: '11',
-    mdtrt_id: mdtrtId,
-    chrg_bchno: 'CB1',
-    insutype: '310',
-    acct_used_flag: '1',
-    medfee_sumamt: '250.00',
-    fulamt_ownpay_amt: '50.00',
-    inscp_scp_amt: '200.00',
-    setl_time: '2023-03-01 09:30:00',
-    ...extra,
-  },
-});
-
 const NATIONAL_FIELDS = [
   'medfee_sumamt',
   'fulamt_ownpay_amt',
@@ -123,7 +106,7 @@ describe('national outpatient sequence 2201 → 2204 → 2206 → 2207 → 2208'
     const twin = await post('/persons/T1/visits/pre-settlement', TWIN_VISIT('S-T1', 'V-T1'));
     expect(twin.status).toBe(200);
     const head = await h.store.headPosition();
-    const res = await post('/national/2206', env('2206', settleData('P1', mdtrtId)));
+    const res = await post('/national/2206', env('2206', national2207Data('P1', mdtrtId)));
     expect(res.status).toBe(200);
     for (const f of NATIONAL_FIELDS) expect([f, res.body.output.setlinfo[f]]).toEqual([f, twin.body.national[f]]);
     expect(res.body.output.setlinfo.setl_id).toBe('');
@@ -133,7 +116,7 @@ describe('national outpatient sequence 2201 → 2204 → 2206 → 2207 → 2208'
   it('2207 settles with every figure equal to the ledger’s own settlement of the same visit', async () => {
     const twin = await post('/persons/T1/visits', TWIN_VISIT('S-T1', 'V-T1'));
     expect(twin.status).toBe(201);
-    const res = await post('/national/2207', env('2207', settleData('P1', mdtrtId)));
+    const res = await post('/national/2207', env('2207', national2207Data('P1', mdtrtId)));
     expect(res.status).toBe(200);
     const { setlinfo, setldetail } = res.body.output;
     setlId = setlinfo.setl_id;
@@ -170,7 +153,7 @@ describe('national outpatient sequence 2201 → 2204 → 2206 → 2207 → 2208'
   it('a second 2207 for a settled visit is refused (422 VISIT_ALREADY_SETTLED)', async () => {
     const call = env(
       '2207',
-      settleData('P1', mdtrtId, { chrg_bchno: 'CB2', medfee_sumamt: '10.00', fulamt_ownpay_amt: '0.00', inscp_scp_amt: '10.00' }),
+      national2207Data('P1', mdtrtId, { chrg_bchno: 'CB2', medfee_sumamt: '10.00', fulamt_ownpay_amt: '0.00', inscp_scp_amt: '10.00' }),
     );
     expect(
       (await upload('P1', mdtrtId, 'CB2', [{ feedetl_sn: '1', med_list_codg: 'XA01', det_item_fee_sumamt: '10.00', chrgitm_lv: '01' }]))
@@ -203,7 +186,7 @@ describe('national outpatient sequence 2201 → 2204 → 2206 → 2207 → 2208'
   it('a retried 2207 after a success answers the same setl_id and writes nothing', async () => {
     const mdtrt = await register('P1', 'MZ0002');
     expect((await upload('P1', mdtrt)).status).toBe(200);
-    const call = env('2207', settleData('P1', mdtrt, { acct_used_flag: '0' }));
+    const call = env('2207', national2207Data('P1', mdtrt, { acct_used_flag: '0' }));
     const first = await post('/national/2207', call);
     expect(first.status).toBe(200);
     const head = await h.store.headPosition();
@@ -231,11 +214,19 @@ describe('national refusals: infcode -1 with err_msg, the ledger status undernea
   it('a 2207 total that disagrees with the uploaded lines is 422 naming both figures', async () => {
     const mdtrt = await register('P1', 'MZ0100');
     expect((await upload('P1', mdtrt)).status).toBe(200);
-    const body = await refusedWritingNothing('/national/2207', env('2207', settleData('P1', mdtrt, { medfee_sumamt: '260.00' })), 422);
+    const body = await refusedWritingNothing(
+      '/national/2207',
+      env('2207', national2207Data('P1', mdtrt, { medfee_sumamt: '260.00' })),
+      422,
+    );
     expect(body.code).toBe('FEE_TOTALS_MISMATCH');
     expect(body.err_msg).toContain('260.00');
     expect(body.err_msg).toContain('250.00');
-    const own = await refusedWritingNothing('/national/2207', env('2207', settleData('P1', mdtrt, { fulamt_ownpay_amt: '0.00' })), 422);
+    const own = await refusedWritingNothing(
+      '/national/2207',
+      env('2207', national2207Data('P1', mdtrt, { fulamt_ownpay_amt: '0.00' })),
+      422,
+    );
     expect(own.details).toEqual(expect.objectContaining({ field: 'fulamt_ownpay_amt', given: '0.00', lines: '50.00' }));
   });
 
@@ -259,9 +250,9 @@ describe('national refusals: infcode -1 with err_msg, the ledger status undernea
 
   it('unknown med_type, acct_used_flag and chrgitm_lv codes are 400 naming the table', async () => {
     const mdtrt = await register('P1', 'MZ0300');
-    const med = await refusedWritingNothing('/national/2207', env('2207', settleData('P1', mdtrt, { med_type: '21' })), 400);
+    const med = await refusedWritingNothing('/national/2207', env('2207', national2207Data('P1', mdtrt, { med_type: '21' })), 400);
     expect(med.err_msg).toContain('codeTable:med_type');
-    const flag = await refusedWritingNothing('/national/2207', env('2207', settleData('P1', mdtrt, { acct_used_flag: '2' })), 400);
+    const flag = await refusedWritingNothing('/national/2207', env('2207', national2207Data('P1', mdtrt, { acct_used_flag: '2' })), 400);
     expect(flag.err_msg).toContain('codeTable:acct_used_flag');
     const head = await h.store.headPosition();
     const lv = await upload('P1', mdtrt, 'CB1', [{ ...LINES[0], chrgitm_lv: '04' }]);
@@ -315,14 +306,14 @@ describe('national refusals: infcode -1 with err_msg, the ledger status undernea
   it('an institution key acts for its own fixmedins_code only (403)', async () => {
     const mdtrt = await register('P1', 'MZ0600');
     expect((await upload('P1', mdtrt)).status).toBe(200);
-    await refusedWritingNothing('/national/2207', env('2207', settleData('P1', mdtrt)), 403, h.keys.institution('NY-L3'));
+    await refusedWritingNothing('/national/2207', env('2207', national2207Data('P1', mdtrt)), 403, h.keys.institution('NY-L3'));
     await refusedWritingNothing(
       '/national/2207',
-      env('2207', settleData('P1', mdtrt), { fixmedins_code: 'NY-L3' }),
+      env('2207', national2207Data('P1', mdtrt), { fixmedins_code: 'NY-L3' }),
       403,
       h.keys.institution('NY-L3'),
     );
-    const own = await post('/national/2207', env('2207', settleData('P1', mdtrt)), h.keys.institution('NY-L2'));
+    const own = await post('/national/2207', env('2207', national2207Data('P1', mdtrt)), h.keys.institution('NY-L2'));
     expect(own.status).toBe(200);
   });
 
@@ -342,7 +333,7 @@ describe('national refusals: infcode -1 with err_msg, the ledger status undernea
   });
 
   it('an envelope whose infno is not the route’s is 400', async () => {
-    const body = await refusedWritingNothing('/national/2207', { ...env('2206', settleData('P1', 'MDX')) }, 400);
+    const body = await refusedWritingNothing('/national/2207', { ...env('2206', national2207Data('P1', 'MDX')) }, 400);
     expect(body.err_msg).toContain('infno');
   });
 

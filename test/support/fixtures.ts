@@ -68,3 +68,27 @@ export function drugVisitAtNanyangLevel2(settlementId: string, occurredAt: strin
     lines: [{ code: 'DRUG-RX', amount, inCatalogue: true, category: 'drug' }],
   };
 }
+
+/**
+ * The `input` of a national 2207 settlement (an employee's general outpatient visit, personal
+ * account used) for a visit registered by 2201 and uploaded by 2204 as batch `CB1`: 250.00 in
+ * all, 50.00 of it outside the catalogue. `extra` overrides members (amounts, setl_time…).
+ */
+export function national2207Data(psnNo: string, mdtrtId: string, extra: Record<string, unknown> = {}): { data: Record<string, unknown> } {
+  return {
+    data: {
+      psn_no: psnNo,
+      mdtrt_cert_type: '02',
+      med_type: '11',
+      mdtrt_id: mdtrtId,
+      chrg_bchno: 'CB1',
+      insutype: '310',
+      acct_used_flag: '1',
+      medfee_sumamt: '250.00',
+      fulamt_ownpay_amt: '50.00',
+      inscp_scp_amt: '200.00',
+      setl_time: '2023-03-01 09:30:00',
+      ...extra,
+    },
+  };
+}
