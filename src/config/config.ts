@@ -42,11 +42,14 @@ export interface LedgerConfig {
 
 /**
  * Default size of the person-state cache: the persons settling in the same weeks, so that a
- * settlement reads only its stream's tail. Measured (issue 10; heap with the cache full vs
- * emptied, 500 persons): a cached stream costs ~7.5 KB with enrollment + 1 settled visit and
- * ~23 KB with 4 (a parsed `VisitSettled` with its trace is ~5 KB). 50,000 persons is thus
- * ~0.4 GB at 1 visit each and ~1.1 GB at 4, inside Node's default ~4 GB heap; deployments
- * with long histories per person or a smaller heap set LEDGER_PERSON_CACHE_SIZE lower.
+ * settlement reads only its stream's tail. Measured (issue 10; `npm run bench:person-cache-heap
+ * -- --persons 1000`: heap after a full GC per person settled through the API, the read
+ * side's in-memory part included): ~10.5 KB with enrollment + 1 settled visit and ~17 KB with
+ * 4 as settlements leave the entry (each `VisitSettled` kept without its decision trace,
+ * ~1.5 KB parsed instead of ~4.2 KB); ~14 / ~29 KB for an entry a query read whole. 50,000
+ * persons is thus ~0.5 GB at 1 visit each and ~0.85 GB at 4, inside Node's default ~4 GB
+ * heap; deployments with long histories per person or a smaller heap set
+ * LEDGER_PERSON_CACHE_SIZE lower.
  */
 export const PERSON_CACHE_DEFAULT = 50_000;
 

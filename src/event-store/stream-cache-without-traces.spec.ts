@@ -8,7 +8,7 @@ import { eventHash } from '../audit/tamper-chain';
 import { PersonStreamWriter } from '../modules/person-writer.service';
 import type { NewEvent, ReadStreamOptions, RecordedEvent } from './event-store.port';
 import { SqliteEventStore } from './sqlite/sqlite-event-store';
-import { StreamCache, StreamSource } from './stream-cache';
+import { StreamCache, StreamSource, withoutDecisionTrace } from './stream-cache';
 import { currentSchemaVersion } from './upcasting';
 
 const TRACE = [{ step: 'fund', clause: '宛政办〔2022〕42号 第六条' }];
@@ -187,6 +187,70 @@ describe('PersonStreamWriter: a command on a person not cached', () => {
     const [previous, next] = await store.readStream('person-P', { fromRevision: 1 });
     expect(traceOf(previous)).toEqual(TRACE);
     expect(next.metadata.prevHash).toBe(eventHash(previous));
+    await store.close();
+  });
+});
+
+describe('StreamCache.extend: written events join as the load that will read them', () => {
+  const recordedAs = (e: NewEvent, revision: number): RecordedEvent => ({ ...e, streamId: 'person-P', revision, position: revision + 1 });
+  const source: StreamSource<number> = {
+    readFrom: async () => [],
+    evolve: (n) => n + 1,
+    initial: () => 0,
+    unchangedSince: () => true,
+  };
+
+  it('a command writer keeps a written VisitSettled without its trace and marks the entry; the written event is not changed', () => {
+    const cache = new StreamCache<number>(10);
+    const written = [recordedAs(enrolled, 0), recordedAs(settled(1), 1)];
+    cache.extend('person-P', written, source, { withoutDecisionTraces: true });
+    const entry = cache.get('person-P')!;
+    expect(entry.withoutDecisionTraces).toBe(true);
+    expect(traceOf(entry.events[1])).toBeUndefined();
+    expect(entry.events[1].data).toEqual({ ...(written[1].data as object), decision: expect.not.objectContaining({ trace: TRACE }) });
+    expect(traceOf(written[1])).toEqual(TRACE);
+    expect(entry.state).toBe(2);
+  });
+
+  it('a stream written without any trace to drop stays whole; an entry kept whole stays whole unless a command writer asks', () => {
+    const cache = new StreamCache<number>(10);
+    cache.extend('person-P', [recordedAs(enrolled, 0)], source, { withoutDecisionTraces: true });
+    expect(cache.get('person-P')!.withoutDecisionTraces).toBeUndefined();
+    cache.extend('person-P', [recordedAs(settled(1), 1)], source);
+    expect(traceOf(cache.get('person-P')!.events[1])).toEqual(TRACE);
+    expect(cache.get('person-P')!.withoutDecisionTraces).toBeUndefined();
+    cache.extend('person-P', [recordedAs(settled(2), 2)], source, { withoutDecisionTraces: true });
+    expect(traceOf(cache.get('person-P')!.events[2])).toBeUndefined();
+    expect(cache.get('person-P')!.withoutDecisionTraces).toBe(true);
+    // Once marked, later writes join without traces whoever writes them.
+    cache.extend('person-P', [recordedAs(settled(3), 3)], source);
+    expect(traceOf(cache.get('person-P')!.events[3])).toBeUndefined();
+  });
+
+  it('leaves other events, and a VisitSettled of an older schema version (its upcaster may read the trace), whole', () => {
+    const old = recordedAs({ ...settled(1), metadata: meta({ schemaVersion: currentSchemaVersion('VisitSettled') - 1 }) }, 1);
+    expect(withoutDecisionTrace(old)).toBe(old);
+    const enrolment = recordedAs(enrolled, 0);
+    expect(withoutDecisionTrace(enrolment)).toBe(enrolment);
+    expect(traceOf(withoutDecisionTrace(recordedAs(settled(2), 2)))).toBeUndefined();
+  });
+});
+
+describe('PersonStreamWriter: write-through of a settlement', () => {
+  it('answers with the trace, keeps the settlement without it (a decision reads nothing), and a query reads it whole', async () => {
+    const { store, reads } = await storeWithPerson([enrolled]);
+    const writer = new PersonStreamWriter(store, clock, ids, { personCacheSize: 10 });
+    await writer.load('P'); // cached whole, as a query leaves it
+    reads.length = 0;
+    const visit = settled(5);
+    const written = await writer.write('P', ctx('settle-5'), () => [{ type: visit.type, data: visit.data }]);
+    expect(traceOf(written.events[0] as RecordedEvent)).toEqual(TRACE);
+    const forDecision = await writer.loadForDecision('P');
+    expect(traceOf(forDecision.events[1])).toBeUndefined();
+    const whole = await writer.load('P');
+    expect(traceOf(whole.events[1])).toEqual(TRACE);
+    expect(whole.state).toEqual(forDecision.state);
+    expect(reads.map((r) => [r.fromRevision, r.withoutDecisionTraces])).toEqual([[0, undefined]]);
     await store.close();
   });
 });

@@ -1,5 +1,5 @@
 import type { EventStore, RecordedEvent } from './event-store.port';
-import { upcast } from './upcasting';
+import { currentSchemaVersion, upcast } from './upcasting';
 
 export interface CachedStream<State> {
   events: RecordedEvent[];
@@ -125,8 +125,14 @@ export class StreamCache<State> {
    * join the cached entry so the next load neither reads nor parses them back. Only when
    * they continue the entry exactly (or start the stream); otherwise the entry is dropped
    * and the next load reads the stream. `written` must be JSON-safe data as stored.
+   *
+   * With `withoutDecisionTraces` (a command's writer), or onto an entry already kept so, a
+   * written `VisitSettled` joins without its decision trace, as a command's load would read
+   * it: the trace is most of a parsed `VisitSettled` (~4.2 KB of heap with it, ~1.5 KB
+   * without), and every cached one outlives the young generation (issue 10). The entry is
+   * then marked so, and a query's load reads the stream whole again. `written` itself is not changed.
    */
-  extend(streamId: string, written: readonly RecordedEvent[], source: StreamSource<State>): void {
+  extend(streamId: string, written: readonly RecordedEvent[], source: StreamSource<State>, options: LoadOptions = {}): void {
     // Without a freshness check (EventStoreDB) positions of all but the last event are not known: read them.
     if (written.length === 0 || !source.unchangedSince) return;
     const cached = this.entries.get(streamId);
@@ -135,13 +141,17 @@ export class StreamCache<State> {
       this.delete(streamId);
       return;
     }
-    const upcasted = written.map(upcast);
+    const strip = cached?.withoutDecisionTraces === true || options.withoutDecisionTraces === true;
+    const whole = written.map(upcast);
+    const upcasted = strip ? whole.map(withoutDecisionTrace) : whole;
+    // Marked only when some trace is missing: an entry without any stays whole for a query's load.
+    const withoutDecisionTraces = cached?.withoutDecisionTraces === true || upcasted.some((e, i) => e !== whole[i]);
     this.set(streamId, {
       events: cached ? cached.events.concat(upcasted) : upcasted,
       state: upcasted.reduce(source.evolve, cached?.state ?? source.initial()),
       // A new stream is as fresh as the append that created it (its expected revision was checked).
       epoch: cached ? cached.epoch : source.epoch?.(),
-      ...(cached?.withoutDecisionTraces ? { withoutDecisionTraces: true } : {}),
+      ...(withoutDecisionTraces ? { withoutDecisionTraces } : {}),
     });
   }
 
@@ -164,6 +174,20 @@ export class StreamCache<State> {
       capacity: this.maxStreams,
     };
   }
+}
+
+/**
+ * The event as a read `withoutDecisionTraces` gives it: a `VisitSettled` of the current
+ * schema version without `data.decision.trace` (the SQLite adapter's `json_remove`, same
+ * guard: an older version's upcaster may read its trace), as a copy; any other event itself.
+ */
+export function withoutDecisionTrace(event: RecordedEvent): RecordedEvent {
+  if (event.type !== 'VisitSettled' || Number(event.metadata.schemaVersion ?? 1) < currentSchemaVersion('VisitSettled')) return event;
+  const data = event.data as { decision?: unknown } | null;
+  const decision = data?.decision as Record<string, unknown> | null | undefined;
+  if (decision === null || typeof decision !== 'object' || !('trace' in decision)) return event;
+  const { trace: _trace, ...rest } = decision;
+  return { ...event, data: { ...data, decision: rest } };
 }
 
 function isCurrent<State>(streamId: string, entry: CachedStream<State>, source: StreamSource<State>): boolean {

@@ -123,8 +123,10 @@ export class PersonStreamWriter {
         events: written.map((e) => ({ type: e.type, revision: e.revision, position: e.position, data: e.data })),
       }),
     });
-    // Write-through: the next command on this person starts from what was just appended.
-    if (outcome.created) this.cache.extend(personStreamId(personId), outcome.events, this.source);
+    // Write-through: the next command on this person starts from what was just appended
+    // (kept as its load read them: without decision traces unless the decision took them whole).
+    if (outcome.created)
+      this.cache.extend(personStreamId(personId), outcome.events, this.source, { withoutDecisionTraces: !options.wholeEvents });
     return { ...outcome.result, created: outcome.created };
   }
 }

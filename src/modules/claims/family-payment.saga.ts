@@ -86,13 +86,17 @@ export class FamilyPaymentSaga {
         "use account.source 'own' for the person's own account",
       );
     const saga = `${context.commandId}:family`;
-    const beneficiary = await this.writer.loadExisting(personId);
+    // State, ids and metadata only (a cached person's settlements are kept without traces);
+    // a retry is answered with its event read whole, trace included.
+    const beneficiary = await this.writer.loadForDecision(personId);
     // A key already used here by another request is refused before the holder is touched.
     assertSameRequest(
       beneficiary.events.filter((e) => e.metadata.commandId === context.commandId),
       context,
     );
-    const earlier = beneficiary.events.find((e) => e.metadata.commandId === context.commandId && e.type === 'VisitSettled');
+    const settledBy = (events: RecordedEvent[]) =>
+      events.find((e) => e.metadata.commandId === context.commandId && e.type === 'VisitSettled');
+    const earlier = settledBy(beneficiary.events) && settledBy((await this.writer.loadExisting(personId)).events);
     if (earlier) {
       await this.reconcile(holderId, saga, context, (earlier.data as VisitSettled['data']).familyPayment);
       return settlementOutcome(

@@ -33,7 +33,8 @@ export class GetAccountHandler implements IQueryHandler<GetAccountQuery, Account
   constructor(private readonly writer: PersonStreamWriter) {}
 
   async execute({ personId }: GetAccountQuery): Promise<AccountView> {
-    const { events } = await this.writer.loadExisting(personId);
+    // Account movements only: no stored decision trace is read (a command-loaded entry serves it).
+    const { events } = await this.writer.loadForDecision(personId);
     let state: AccountState = initialAccountState();
     const statement: AccountStatementLine[] = [];
     for (const e of events) {

@@ -21,7 +21,8 @@ export class GetPersonHandler implements IQueryHandler<GetPersonQuery, PersonVie
   constructor(private readonly writer: PersonStreamWriter) {}
 
   async execute({ personId }: GetPersonQuery): Promise<PersonView> {
-    const { state } = await this.writer.loadExisting(personId);
+    // The state only: no stored decision trace is read (a command-loaded entry serves it).
+    const { state } = await this.writer.loadForDecision(personId);
     const e = state.enrollment;
     return {
       personId,
