@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { ApiKeyRing, issueKey, readKeyFile } from '../src/auth/api-keys';
 import { createApp } from '../src/bootstrap';
 import { loadConfig } from '../src/config/config';
+import { benchInstitution } from './bench-fixtures';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 
@@ -28,15 +29,7 @@ async function run(adapter: 'express' | 'fastify') {
   const base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   const headers = { 'x-api-key': key, 'content-type': 'application/json' };
   const post = (p: string, body: unknown) => fetch(base + p, { method: 'POST', headers, body: JSON.stringify(body) });
-  await post('/institutions', {
-    code: 'NY-L2',
-    name: 'bench',
-    category: 'other_specialty',
-    level: 'level2',
-    location: 'city',
-    region: 'nanyang',
-    designations: ['employee'],
-  });
+  await post('/institutions', benchInstitution());
   await post('/persons', {
     personId: 'P1',
     scheme: 'employee',

@@ -12,6 +12,7 @@
 import { parseCommandLine } from '../src/config/command-line';
 import { PersonStreamWriter } from '../src/modules/person-writer.service';
 import { startLedger } from '../scripts/ledger-client';
+import { benchInstitution } from './bench-fixtures';
 
 const FLAGS = parseCommandLine('bench:person-cache-heap', 'npm run bench:person-cache-heap [-- --persons 500] [--visits 1,4]', {
   args: process.argv.slice(2),
@@ -31,15 +32,7 @@ async function measure(persons: number, visits: number): Promise<{ written: numb
   process.env.LEDGER_PERSON_CACHE_SIZE = String(persons + 10);
   const ledger = await startLedger({ start: '2023-12-31T12:00:00+08:00' });
   try {
-    await ledger.must('/institutions', {
-      code: 'NY-L2',
-      name: 'bench',
-      category: 'other_specialty',
-      level: 'level2',
-      location: 'city',
-      region: 'nanyang',
-      designations: ['employee'],
-    });
+    await ledger.must('/institutions', benchInstitution());
     const ids = Array.from({ length: persons }, (_, i) => `H${visits}-${i}`);
     const before = heapAfterGc();
     for (const personId of ids) {

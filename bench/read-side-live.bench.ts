@@ -54,6 +54,7 @@ import { allProjections } from '../src/projections/read-models';
 import { readPersonYear } from '../src/projections/read-models/persons.projection';
 import { AfterCommit, ReadSideRunner, RunnerOptions } from '../src/projections/read-side-runner';
 import { startLedger } from '../scripts/ledger-client';
+import { benchInstitution } from './bench-fixtures';
 
 const flags = () =>
   parseCommandLine(
@@ -96,15 +97,7 @@ interface Template {
 async function template(): Promise<Template> {
   const ledger = await startLedger({ start: `${YEAR}-12-31T10:00:00+08:00` });
   try {
-    await ledger.must('/institutions', {
-      code: INSTITUTION,
-      name: 'bench',
-      category: 'other_specialty',
-      level: 'level2',
-      location: 'city',
-      region: 'nanyang',
-      designations: ['employee'],
-    });
+    await ledger.must('/institutions', benchInstitution(INSTITUTION));
     await ledger.must('/persons', {
       personId: 'T0',
       scheme: 'employee',

@@ -20,6 +20,7 @@ import * as path from 'node:path';
 import { ApiKeyRing, issueKey, readKeyFile } from '../src/auth/api-keys';
 import { createApp, initApp } from '../src/bootstrap';
 import { loadConfig } from '../src/config/config';
+import { benchInstitution } from './bench-fixtures';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -111,15 +112,7 @@ async function main(): Promise<void> {
       method: 'POST',
       url: '/institutions',
       headers: asAgency,
-      payload: {
-        code: 'NY-L2',
-        name: 'bench',
-        category: 'other_specialty',
-        level: 'level2',
-        location: 'city',
-        region: 'nanyang',
-        designations: ['employee'],
-      },
+      payload: benchInstitution(),
     });
     const persons = 5 * Math.ceil(requests / 5) + 500;
     const enrol = (i: number) =>

@@ -8,7 +8,7 @@
  */
 import type { EventStore, ReadStreamOptions } from '../../src/event-store/event-store.port';
 import { LedgerHarness, registerInstitutions, startLedger } from '../support/ledger-app';
-import { nanyangEmployee, national2207Data } from '../support/fixtures';
+import { marchVisit as visit, nanyangEmployee, national2207Data } from '../support/fixtures';
 
 let h: LedgerHarness;
 /** Reads of person streams, in order: which stream, and whether it was asked for whole. */
@@ -17,16 +17,6 @@ const post = (path: string, body: object, key?: string) => {
   const r = h.http.post(path).set('x-api-key', h.keys.agency);
   return (key ? r.set('Idempotency-Key', key) : r).send(body);
 };
-const visit = (settlementId: string, day: string) => ({
-  settlementId,
-  visitId: `V-${settlementId}`,
-  institutionCode: 'NY-L2',
-  occurredAt: `2023-03-${day}T09:00:00+08:00`,
-  settledAt: `2023-03-${day}T09:30:00+08:00`,
-  medType: 'ordinary',
-  lines: [{ code: 'A01', amount: '1800.00', inCatalogue: true }],
-  account: { source: 'own' },
-});
 /** Settles a visit of another person: with a cache of one person, `personId` leaves it. */
 const evict = async (personId: string, day: string) => {
   const other = personId === 'P1' ? 'P2' : 'P1';

@@ -7,7 +7,7 @@
  */
 import type { EventStore, ReadStreamOptions } from '../../src/event-store/event-store.port';
 import { LedgerHarness, registerInstitutions, startLedger } from '../support/ledger-app';
-import { nanyangEmployee } from '../support/fixtures';
+import { marchVisit as visit, nanyangEmployee } from '../support/fixtures';
 
 let h: LedgerHarness;
 let reads: Array<{ streamId: string; whole: boolean }> = [];
@@ -16,16 +16,6 @@ const post = (path: string, body: object, key?: string) => {
   const r = agency(h.http.post(path));
   return (key ? r.set('Idempotency-Key', key) : r).send(body);
 };
-const visit = (settlementId: string, day: string) => ({
-  settlementId,
-  visitId: `V-${settlementId}`,
-  institutionCode: 'NY-L2',
-  occurredAt: `2023-03-${day}T09:00:00+08:00`,
-  settledAt: `2023-03-${day}T09:30:00+08:00`,
-  medType: 'ordinary',
-  lines: [{ code: 'A01', amount: '1800.00', inCatalogue: true }],
-  account: { source: 'own' },
-});
 
 beforeAll(async () => {
   h = await startLedger({

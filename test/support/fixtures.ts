@@ -21,6 +21,23 @@ export function nanyangEmployee(personId: string, extra: Record<string, unknown>
   };
 }
 
+/**
+ * A settlement body at NY-L2 (1,800.00 in catalogue, from the person's own account) on a day
+ * of March 2023, settled half an hour after the visit: the person-cache specs' daily visit.
+ */
+export function marchVisit(settlementId: string, day: string): Record<string, unknown> {
+  return {
+    settlementId,
+    visitId: `V-${settlementId}`,
+    institutionCode: 'NY-L2',
+    occurredAt: `2023-03-${day}T09:00:00+08:00`,
+    settledAt: `2023-03-${day}T09:30:00+08:00`,
+    medType: 'ordinary',
+    lines: [{ code: 'A01', amount: '1800.00', inCatalogue: true }],
+    account: { source: 'own' },
+  };
+}
+
 /** A Nanyang county level-2 general hospital for employees (`POST /institutions`; Nanyang's level-2 rates). */
 export const NANYANG_COUNTY_LEVEL2 = {
   code: 'NY-H2',
