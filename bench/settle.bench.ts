@@ -26,7 +26,9 @@
  * first measured concurrency before any row is measured, default 5; 0 for none). The table's
  * CPU columns are the server's CPU time per settlement, the whole process (user + system) and
  * its main thread alone (the HTTP event loop, from /proc/self/task/<pid>/schedstat): robust to
- * a loaded machine.
+ * a loaded machine. The GC columns are the main isolate's: its collection pauses per settlement
+ * and its scavenges per 1,000 settlements (what a change to the bytes a settlement allocates,
+ * or keeps alive while in flight, moves, when the CPU columns cannot resolve it).
  *
  * Why a warm-up: a running service serves settlements with its hot path already compiled. Run
  * cold, the first row also pays TurboFan compiling that path on V8's helper threads (the
@@ -41,6 +43,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 
 const ROOT = path.resolve(__dirname, '..');
 const DIST = path.join(ROOT, 'dist');
@@ -68,6 +71,8 @@ interface ServerStats {
   loop?: { active: number; idle: number };
   /** The main thread's own CPU time (ns, cumulative; Linux only): the share of cpuMicros that bounds settlements. */
   mainThreadNs?: number;
+  /** The main isolate's garbage collections (cumulative): scavenges, and the pauses of all kinds (ms). */
+  gc?: { minor: number; pauseMs: number };
 }
 
 // ---------------------------------------------------------------- server (child process)
@@ -94,6 +99,7 @@ async function serve(): Promise<void> {
     }
   };
   const profiler = cpuProfiler();
+  const gc = gcCounter();
   process.on('message', (message: { type: string; name?: string }) => {
     // Asked over IPC, not by signal: under strace a signal would reach strace, not us.
     if (message.type === 'stop') void app.close().then(() => process.exit(0));
@@ -107,6 +113,7 @@ async function serve(): Promise<void> {
       cpuMicros: cpuMicros(),
       loop: performance.eventLoopUtilization(),
       mainThreadNs: optional(mainThreadNs),
+      gc: { ...gc },
     };
     process.send!({ type: 'stats', stats });
   });
@@ -117,6 +124,23 @@ async function serve(): Promise<void> {
 function cpuMicros(): number {
   const { user, system } = process.cpuUsage();
   return user + system;
+}
+
+/**
+ * The main isolate's garbage collections, counted as they end (perf_hooks 'gc' entries: this
+ * thread's isolate only, not the workers'). Scavenges per settlement follow the bytes a
+ * settlement allocates, and their pauses the bytes still alive when one runs (a settlement in
+ * flight): figures that a loaded machine's noise does not hide as it hides a few per cent of CPU.
+ */
+function gcCounter(): { minor: number; pauseMs: number } {
+  const counts = { minor: 0, pauseMs: 0 };
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      counts.pauseMs += entry.duration;
+      if ((entry as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MINOR) counts.minor++;
+    }
+  }).observe({ entryTypes: ['gc'] });
+  return counts;
 }
 
 /** The main thread's time on CPU (ns): the first field of its schedstat (the main thread's tid is the pid). */
@@ -343,6 +367,7 @@ async function measureSettle(server: Server, round: string, drive: () => Promise
       ? (after.mainThreadNs - before.mainThreadNs) / 1000 / settled
       : NaN;
   const commits = delta((s) => s.commits);
+  const gc = after.gc && before.gc ? { minor: after.gc.minor - before.gc.minor, pauseMs: after.gc.pauseMs - before.gc.pauseMs } : undefined;
   const loopBusy =
     after.loop && before.loop
       ? (100 * (after.loop.active - before.loop.active)) / (after.loop.active + after.loop.idle - before.loop.active - before.loop.idle)
@@ -360,6 +385,8 @@ async function measureSettle(server: Server, round: string, drive: () => Promise
       cpu.toFixed(0),
       mainCpu.toFixed(0),
       loopBusy.toFixed(0),
+      gc ? ((1000 * gc.pauseMs) / settled).toFixed(0) : 'n/a',
+      gc ? ((1000 * gc.minor) / settled).toFixed(1) : 'n/a',
     ],
   };
 }
@@ -499,6 +526,8 @@ async function offeredLoad(
     'cpu µs/settle',
     'main µs/settle',
     'loop %',
+    'gc µs/settle',
+    'scav/1k',
   ]);
   for (const fraction of LOAD_FRACTIONS) {
     const rate = Math.max(1, Math.round(sustained * fraction));
@@ -589,6 +618,8 @@ async function main(): Promise<void> {
         'cpu µs/settle',
         'main µs/settle',
         'loop %',
+        'gc µs/settle',
+        'scav/1k',
       ]
         .map((h) => h.padStart(9))
         .join(' '),
@@ -616,7 +647,7 @@ async function main(): Promise<void> {
       `person cache hit ratio ${ratio(stats.personCache)}, tail reads of cached persons ${stats.personCache?.tailReads ?? 'n/a'} (${((stats.personCache?.tailReads ?? NaN) / Math.max(1, counter.n)).toFixed(3)} per settlement); institution cache ${ratio(stats.institutionCache)}; largest group ${stats.store?.largestGroup ?? 'n/a'} appends`,
     );
     console.log(
-      'ratio = settle/s ÷ health/s (same server, same concurrency); ÷raw1 = settle/s ÷ raw 1-row FULL transactions/s; group = appends per commit; cpu = whole process (worker threads and V8 helper threads included); main = the main thread alone; loop % = main event loop busy; "warm" = the warm-up row, not a measurement',
+      'ratio = settle/s ÷ health/s (same server, same concurrency); ÷raw1 = settle/s ÷ raw 1-row FULL transactions/s; group = appends per commit; cpu = whole process (worker threads and V8 helper threads included); main = the main thread alone; loop % = main event loop busy; gc = GC pauses of the main isolate per settlement; scav/1k = its scavenges per 1,000 settlements; "warm" = the warm-up row, not a measurement',
     );
   } finally {
     await server.stop();

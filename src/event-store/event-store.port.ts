@@ -218,6 +218,19 @@ export function storedDataText(event: NewEvent): string | undefined {
   return storedTexts(event)?.data;
 }
 
+/**
+ * For adapters, at the append: the data text the sealer left on the event (as
+ * `storedDataText`), taken off it. The adapter's row holds it from then on and lets it go once
+ * written, instead of the caller's event holding ~4 KB (two-byte with the clauses' Chinese:
+ * ~8 KB) for as long as its append waits (issue 10: what a settlement in flight keeps alive is
+ * what every scavenge copies). An event appended again is serialised again, to the same text.
+ */
+export function takeStoredDataText(event: NewEvent): string | undefined {
+  const text = storedDataText(event);
+  if (text !== undefined) delete (event as unknown as Record<symbol, StoredTexts>)[STORED_TEXTS];
+  return text;
+}
+
 /** The metadata's JSON text as stored, when the event was read `withStoredText` by an adapter that has it (the sealer has none to give). */
 export function storedMetadataText(event: NewEvent): string | undefined {
   return storedTexts(event)?.metadata;

@@ -7,6 +7,11 @@ import fc from 'fast-check';
 import { sealBatch, sealBatchWithText, verifyChain } from '../../src/audit/tamper-chain';
 import { keepStoredDataText, NewEvent, RecordedEvent, storedDataText } from '../../src/event-store/event-store.port';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store';
+import type { AppendRequest } from '../../src/event-store/sqlite/group-commit';
+import { WriterThread } from '../../src/event-store/sqlite/writer-thread';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const STREAM = 'person-P1';
 
@@ -77,6 +82,54 @@ describe('sealBatchWithText', () => {
       expect(row.data).toBe('{"b":"2.00","a":"1.00"}');
     } finally {
       await store.close();
+    }
+  });
+
+  it('the adapter takes the text off the event at the append: the row keeps it, the waiting event does not', async () => {
+    const store = new SqliteEventStore({ path: ':memory:' });
+    try {
+      const [event] = sealBatchWithText(STREAM, [newEvent(0, { b: '2.00', a: '1.00' })], undefined);
+      const text = storedDataText(event);
+      const appended = store.append(STREAM, [event], 'no_stream');
+      // Taken as the append is queued, not once it is committed.
+      expect(storedDataText(event)).toBeUndefined();
+      await appended;
+      const [row] = store.db.prepare('SELECT data FROM events').all() as Array<{ data: string }>;
+      expect(row.data).toBe(text);
+      // Appended again (another store), the event is serialised again, to the same text.
+      const other = new SqliteEventStore({ path: ':memory:' });
+      await other.append(STREAM, [event], 'no_stream');
+      expect((other.db.prepare('SELECT data FROM events').get() as { data: string }).data).toBe(text);
+      await other.close();
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('with a writer thread, a group lets its rows go once the thread has them, before the commit answers', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'seal-rows-'));
+    const store = new SqliteEventStore({ path: join(dir, 'l.db'), writer: 'thread' });
+    const sent: Array<readonly AppendRequest[]> = [];
+    const commit = WriterThread.prototype.commit;
+    const spy = jest.spyOn(WriterThread.prototype, 'commit').mockImplementation(function (this: WriterThread, group) {
+      sent.push(group);
+      const answered = commit.call(this, group);
+      // What the thread was sent: the rows, copied as it was posted.
+      expect(group.every((append) => append.rows.length === 1)).toBe(true);
+      return answered;
+    });
+    try {
+      const sealed = [0, 1, 2].map((i) => sealBatchWithText(`${STREAM}-${i}`, [newEvent(i, { n: i, 名: '门诊统筹' })], undefined)[0]);
+      const texts = sealed.map(storedDataText);
+      await Promise.all(sealed.map((e, i) => store.append(`${STREAM}-${i}`, [e], 'no_stream')));
+      expect(sent.length).toBeGreaterThan(0);
+      for (const group of sent) for (const append of group) expect(append.rows).toHaveLength(0);
+      const rows = store.db.prepare('SELECT data FROM events ORDER BY stream_id').all() as Array<{ data: string }>;
+      expect(rows.map((r) => r.data)).toEqual(texts);
+    } finally {
+      spy.mockRestore();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -12,6 +12,7 @@ import {
   keepStoredTexts,
   RecordedEvent,
   storedDataText,
+  takeStoredDataText,
   SubscribeOptions,
   Subscription,
   SubscriptionHandler,
@@ -56,10 +57,15 @@ export interface SqliteAppendStats {
 /** An append waiting for the next group commit; its events are serialised on arrival. */
 interface PendingAppend extends AppendRequest {
   events: NewEvent[];
+  /** The rows to write; POSTED once the writer thread has its copy. */
+  rows: AppendRequest['rows'];
   bytes: number;
   resolve: (result: AppendResult) => void;
   reject: (error: unknown) => void;
 }
+
+/** The rows of an append already handed to the writer thread. */
+const POSTED: AppendRequest['rows'] = Object.freeze([]);
 
 /**
  * Bounds of one group commit. Every caller in a group waits for the whole group (and an
@@ -228,7 +234,7 @@ export class SqliteEventStore implements EventStore {
     if (events.length === 0) throw new Error(`append to ${streamId}: at least one event is required`);
     // Serialised now, outside the write lock, and as the caller passed them; the data's text
     // as the sealer already made it, when it did (the same JSON.stringify, not done twice).
-    const rows = events.map((e) => ({ data: storedDataText(e) ?? JSON.stringify(e.data), metadata: JSON.stringify(e.metadata) }));
+    const rows = events.map((e) => ({ data: takeStoredDataText(e) ?? JSON.stringify(e.data), metadata: JSON.stringify(e.metadata) }));
     const bytes = rows.reduce((sum, r) => sum + r.data.length + r.metadata.length, 0);
     return new Promise<AppendResult>((resolve, reject) => {
       this.pending.push({ streamId, events, rows, expected, bytes, resolve, reject });
@@ -259,8 +265,11 @@ export class SqliteEventStore implements EventStore {
     const group = this.takeGroup();
     if (group.length === 0) return;
     if (this.writerThread) {
-      this.inFlight = this.writerThread
-        .commit(group)
+      const committing = this.writerThread.commit(group);
+      // The thread has its copy of the rows (postMessage clones them at once): the texts need
+      // not live here while the commit is awaited (issue 10: bytes a scavenge would copy).
+      for (const append of group) append.rows = POSTED;
+      this.inFlight = committing
         .then(
           (outcomes) => this.committed(group, outcomes),
           (error: unknown) => this.groupFailed(group, error),

@@ -17,6 +17,7 @@ import type { PersonState } from '../../person-stream';
 import type { SettleVisitCommand } from '../claims.decide';
 import type { HistoricalSettlement, VisitSettled } from '../claims.events';
 import { ledgerRule } from '../../../policy/citation';
+import { visitAsRecorded } from '../visit-as-recorded';
 
 /**
  * One settlement as both answers give it (issue 14 item 4): `POST …/visits` (with `created`)
@@ -120,7 +121,7 @@ export class SettlementFacts {
       type: 'SettleVisit',
       data: {
         settlementId: request.settlementId,
-        visit: { ...request.visit, institution: facts },
+        visit: visitAsRecorded(request.visit, facts),
         institution: facts,
         account,
         ...(familyPayment ? { familyPayment } : {}),
