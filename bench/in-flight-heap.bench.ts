@@ -18,7 +18,7 @@ import { parseCommandLine } from '../src/config/command-line';
 import type { AppendResult, ExpectedRevision, NewEvent } from '../src/event-store/event-store.port';
 import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store';
 import { WriterThread } from '../src/event-store/sqlite/writer-thread';
-import { benchInstitution } from './bench-fixtures';
+import { benchEmployee, benchInstitution, heapAfterGc as heapOf } from './bench-fixtures';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -28,13 +28,7 @@ const FLAGS = parseCommandLine('bench:in-flight-heap', 'npm run bench:in-flight-
   options: { settlements: { type: 'string' }, rounds: { type: 'string' } },
 }).values;
 
-const gc = (globalThis as { gc?: () => void }).gc;
-if (!gc) throw new Error('run with node --expose-gc (npm run bench:in-flight-heap does)');
-
-function heapAfterGc(): number {
-  for (let i = 0; i < 3; i++) gc!();
-  return process.memoryUsage().heapUsed;
-}
+const heapAfterGc = (): number => heapOf('bench:in-flight-heap');
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -101,14 +95,7 @@ async function main(): Promise<void> {
     // Persons for every round and hold point, each with a first visit: their entries are cached and warm.
     const persons = Array.from({ length: count * rounds * 2 }, (_, i) => `F${i}`);
     for (const personId of persons) {
-      await ledger.must('/persons', {
-        personId,
-        scheme: 'employee',
-        category: 'in_service',
-        region: 'nanyang',
-        enrolledOn: '2023-01-01',
-        contributionBase: '6000.00',
-      });
+      await ledger.must('/persons', benchEmployee(personId));
       await ledger.must(`/persons/${personId}/visits`, visit(personId, 0));
     }
     await pause(300);

@@ -12,20 +12,14 @@
 import { parseCommandLine } from '../src/config/command-line';
 import { PersonStreamWriter } from '../src/modules/person-writer.service';
 import { startLedger } from '../scripts/ledger-client';
-import { benchInstitution } from './bench-fixtures';
+import { benchEmployee, benchInstitution, heapAfterGc as heapOf } from './bench-fixtures';
 
 const FLAGS = parseCommandLine('bench:person-cache-heap', 'npm run bench:person-cache-heap [-- --persons 500] [--visits 1,4]', {
   args: process.argv.slice(2),
   options: { persons: { type: 'string' }, visits: { type: 'string' } },
 }).values;
 
-const gc = (globalThis as { gc?: () => void }).gc;
-if (!gc) throw new Error('run with node --expose-gc (npm run bench:person-cache-heap does)');
-
-function heapAfterGc(): number {
-  for (let i = 0; i < 3; i++) gc!();
-  return process.memoryUsage().heapUsed;
-}
+const heapAfterGc = (): number => heapOf('bench:person-cache-heap');
 
 async function measure(persons: number, visits: number): Promise<{ written: number; whole: number }> {
   // Cache big enough for every person; the clock on the last visit day so none is in the future.
@@ -36,14 +30,7 @@ async function measure(persons: number, visits: number): Promise<{ written: numb
     const ids = Array.from({ length: persons }, (_, i) => `H${visits}-${i}`);
     const before = heapAfterGc();
     for (const personId of ids) {
-      await ledger.must('/persons', {
-        personId,
-        scheme: 'employee',
-        category: 'in_service',
-        region: 'nanyang',
-        enrolledOn: '2023-01-01',
-        contributionBase: '6000.00',
-      });
+      await ledger.must('/persons', benchEmployee(personId));
       for (let v = 0; v < visits; v++)
         await ledger.must(`/persons/${personId}/visits`, {
           settlementId: `S-${personId}-${v}`,
