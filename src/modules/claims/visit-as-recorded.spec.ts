@@ -39,7 +39,7 @@ const visit = fc
   })
   .map(withoutAbsent);
 
-/** Members generated as `null` are left out; the rest are inserted in a shuffled order, as a client sends them. */
+/** Members generated as `null` are left out; the rest are inserted in reverse order (a client's order, not the sorted one). */
 function withoutAbsent(record: Record<string, unknown>): Record<string, unknown> {
   const keys = Object.keys(record).filter((k) => record[k] !== null);
   const out: Record<string, unknown> = {};
