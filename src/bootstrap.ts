@@ -66,7 +66,8 @@ export async function createApp(
     .setTitle('Outpatient pooling ledger (门诊统筹)')
     .setDescription(
       'Event-sourced benefit ledger. Every write takes an `Idempotency-Key` header; a retry with the same key returns the first result and writes nothing. ' +
-        'Errors: 400 names the field and rule; 401 missing/unknown key; 403 wrong role; 404 unknown; 409 concurrency conflict; 422 business refusal with `code` and `clause`.',
+        'Errors: 400 names the field and rule; 401 missing/unknown key; 403 wrong role; 404 unknown; 409 concurrency conflict; 422 business refusal with `code` and `clause`; ' +
+        '503 `STORE_UNAVAILABLE` with `Retry-After` when the event store cannot write just now (busy, disk full, unreachable): retry with the same `Idempotency-Key`.',
     )
     .setVersion('1')
     .addApiKey({ type: 'apiKey', name: 'x-api-key', in: 'header' }, 'api-key')

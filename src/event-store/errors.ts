@@ -24,3 +24,53 @@ export class EventIdReused extends Error {
     this.name = 'EventIdReused';
   }
 }
+
+/**
+ * The store could not do what was asked just now (database busy or locked, disk full, an I/O
+ * error, its writer thread gone, the EventStoreDB node unreachable): nothing was wrong with
+ * the request. The HTTP layer answers 503 with Retry-After; the client retries with the same
+ * Idempotency-Key, which answers the first result if the write did land (a failed fsync, a
+ * writer thread that died mid-commit or a lost gRPC answer leave the outcome unknown).
+ */
+export class StoreUnavailable extends Error {
+  readonly kind = 'unavailable' as const;
+  constructor(
+    message: string,
+    /** What the store said: SQLite's code (SQLITE_FULL…), an errno (ENOSPC), or EventStoreDB's error type. */
+    readonly code: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'StoreUnavailable';
+  }
+}
+
+/** SQLite's and the file system's codes of a failure that says nothing about the data (extended codes included: SQLITE_IOERR_FSYNC). */
+const TRANSIENT_CODES = [
+  'SQLITE_BUSY',
+  'SQLITE_LOCKED',
+  'SQLITE_FULL',
+  'SQLITE_IOERR',
+  'SQLITE_CANTOPEN',
+  'SQLITE_PROTOCOL',
+  'ENOSPC',
+  'EIO',
+];
+
+/**
+ * Errors that say nothing about the request or the event: the same write or batch may succeed
+ * once the cause goes away. One classifier for the write side (HTTP 503) and the read side
+ * (retried with backoff, never a projection's fault).
+ */
+export function isTransient(error: unknown): boolean {
+  if (error instanceof StoreUnavailable) return true;
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && TRANSIENT_CODES.some((c) => code === c || code.startsWith(`${c}_`));
+}
+
+/** A transient store error as StoreUnavailable (its code and message kept, the original as cause); any other error as it is. */
+export function asStoreError(error: unknown): unknown {
+  if (error instanceof StoreUnavailable || !isTransient(error)) return error;
+  const e = error as Error & { code: string };
+  return new StoreUnavailable(e.message, e.code, { cause: error });
+}

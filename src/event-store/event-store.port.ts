@@ -146,6 +146,12 @@ export interface ConnectionStatus {
   resubscriptions: number;
 }
 
+/**
+ * Whether the store took the last write: 'failing' from a transient refusal (busy, disk full,
+ * an I/O error, the node unreachable: StoreUnavailable) until a write succeeds again.
+ */
+export type WriteStatus = { state: 'ok' } | { state: 'failing'; since: string; code: string; lastError: string; refusals: number };
+
 export interface EventStore {
   append(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
   /** Empty array for a stream that does not exist. */
@@ -177,6 +183,8 @@ export interface EventStore {
    * subscription is down and resubscribing it is 'reconnecting' and readiness is false.
    */
   connectionStatus?(): ConnectionStatus;
+  /** Optional (both adapters implement it): whether the last write reached the store (health reports a store refusing writes). */
+  writeStatus?(): WriteStatus;
   close(): Promise<void>;
 }
 

@@ -33,9 +33,13 @@ interface StatusReply {
  *   check found a broken link (names the stream and position); 503 `unavailable` when the
  *   store does not answer. While the first chain pass runs, `chain.state` is `verifying`
  *   and the instance stays ready: a long first read of the log must not keep it out of rotation.
+ *   `degraded` too while the store refuses writes (`writes.state` `failing`, with the store's
+ *   code and since when: disk full, busy, node unreachable), until a write succeeds again.
  * - `/health/live`: 200 whenever the process answers (restart only if this fails).
  * - `/health/ready`: 200 only when the store answers, every projection is running and the
- *   read models are within the lag bound; else 503 (take the instance out of rotation).
+ *   read models are within the lag bound; else 503 (take the instance out of rotation). A
+ *   store refusing writes leaves it ready: it refuses them to every instance alike (each
+ *   write answers 503 with Retry-After), and this one still serves every read.
  * A 503 here is an answer, not a fault: it is set on the reply, not thrown, so the error
  * filter logs no stack and the access line is a warning (a load balancer polls this).
  */
@@ -95,7 +99,10 @@ export class HealthController {
         ? ['hash chain or seal check found a broken link (GET /audit/verify)']
         : []),
     ];
-    if (report.status === 'degraded' && reasons.length === 0) reasons.push('read side stopped');
+    // Degraded for no reason above: the read side stopped (refused writes alone leave it ready).
+    const readSideStopped = (report.projections as { error?: string } | undefined)?.error !== undefined;
+    if (report.status === 'degraded' && reasons.length === 0 && (readSideStopped || !writesFailing(report)))
+      reasons.push('read side stopped');
     if (reasons.length) return unavailable(reply, { ...report, health: report.status, status: 'not_ready', reasons });
     return { ...report, status: 'ready', maxLag };
   }
@@ -110,8 +117,9 @@ export class HealthController {
     const headPosition = await this.store.headPosition();
     const chain = this.chain?.status();
     const connection = this.store.connectionStatus?.();
-    const unhealthy = chain?.state === 'broken' || connection?.state === 'reconnecting';
-    const extra = { ...(chain ? { chain } : {}), ...(connection ? { connection } : {}) };
+    const writes = this.store.writeStatus?.();
+    const unhealthy = chain?.state === 'broken' || connection?.state === 'reconnecting' || writes?.state === 'failing';
+    const extra = { ...(chain ? { chain } : {}), ...(connection ? { connection } : {}), ...(writes ? { writes } : {}) };
     if (!this.readSide) return { status: unhealthy ? 'degraded' : 'ok', store, headPosition, ...extra };
     const projections = await this.readSide.lag();
     const faulted = this.readSide.faultList();
@@ -128,6 +136,10 @@ export class HealthController {
       ...extra,
     };
   }
+}
+
+function writesFailing(report: Record<string, unknown>): boolean {
+  return (report.writes as { state?: string } | undefined)?.state === 'failing';
 }
 
 function reconnecting(report: Record<string, unknown>): boolean {

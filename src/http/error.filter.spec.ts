@@ -2,24 +2,37 @@
 import { ForbiddenException } from '@nestjs/common';
 import type { ArgumentsHost } from '@nestjs/common';
 import type { HttpAdapterHost } from '@nestjs/core';
+import { StoreUnavailable } from '../event-store/errors';
 import { ConcurrencyConflict, Forbidden, InvalidInput, NotFound, PolicyRefusal } from '../kernel/errors';
 import { LedgerErrorFilter } from './error.filter';
 
-function reply(error: unknown): { status: number; body: Record<string, unknown> } {
-  let out: { status: number; body: Record<string, unknown> } | undefined;
+interface Reply {
+  status: number;
+  body: Record<string, unknown>;
+  headers: Record<string, string>;
+}
+
+function reply(error: unknown): Reply {
+  let out: Reply | undefined;
+  const headers: Record<string, string> = {};
   const adapter = {
-    httpAdapter: { reply: (_res: unknown, body: Record<string, unknown>, status: number) => (out = { status, body }) },
+    httpAdapter: {
+      setHeader: (_res: unknown, name: string, value: string) => (headers[name] = value),
+      reply: (_res: unknown, body: Record<string, unknown>, status: number) => (out = { status, body, headers }),
+    },
   } as unknown as HttpAdapterHost;
   const host = { switchToHttp: () => ({ getRequest: () => ({}), getResponse: () => ({}) }) } as unknown as ArgumentsHost;
   new LedgerErrorFilter(adapter).catch(error, host);
   return out!;
 }
 
+const sqliteError = (code: string) => Object.assign(new Error(`simulated ${code}`), { name: 'SqliteError', code });
+
 describe('LedgerErrorFilter', () => {
   it('Forbidden (a key acting for another institution) is 403 with the same body as Nest gave', () => {
     const message = 'this key acts for institution NY-L2, not NY-L3';
     const domain = reply(new Forbidden(message));
-    expect(domain).toEqual({ status: 403, body: { statusCode: 403, error: 'Forbidden', message } });
+    expect(domain).toEqual({ status: 403, body: { statusCode: 403, error: 'Forbidden', message }, headers: {} });
     expect(domain).toEqual(reply(new ForbiddenException({ statusCode: 403, error: 'Forbidden', message })));
   });
 
@@ -29,7 +42,28 @@ describe('LedgerErrorFilter', () => {
     [new ConcurrencyConflict('person-P1', 5), 409],
     [new PolicyRefusal('NOT_ENROLLED', '宛政办〔2022〕42号 第三条', 'not enrolled'), 422],
     [new Error('boom'), 500],
+    [sqliteError('SQLITE_CONSTRAINT_PRIMARYKEY'), 500],
   ])('%s → %i', (error, status) => {
     expect(reply(error).status).toBe(status);
+    expect(reply(error).headers).toEqual({});
+  });
+
+  it.each([
+    new StoreUnavailable('SQLite writer thread exited with code 1', 'WRITER_THREAD_EXITED'),
+    new StoreUnavailable('EventStoreDB unavailable: connect ECONNREFUSED', 'unavailable'),
+    sqliteError('SQLITE_FULL'),
+    sqliteError('SQLITE_BUSY'),
+    sqliteError('SQLITE_IOERR_FSYNC'),
+  ])('a store unavailable just now (%s) is 503 with Retry-After, its code and what to do, nothing of the store in the body', (error) => {
+    const { status, body, headers } = reply(error);
+    expect(status).toBe(503);
+    expect(headers).toEqual({ 'Retry-After': '2' });
+    expect(body).toEqual({
+      statusCode: 503,
+      error: 'Service Unavailable',
+      code: 'STORE_UNAVAILABLE',
+      message: expect.stringContaining('retry with the same Idempotency-Key'),
+    });
+    expect(JSON.stringify(body)).not.toContain(error.message);
   });
 });

@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { STATUS_CODES } from 'node:http';
-import { EventIdReused, WrongExpectedVersion } from '../event-store/errors';
+import { EventIdReused, isTransient, WrongExpectedVersion } from '../event-store/errors';
 import { ConcurrencyConflict, Forbidden, InvalidInput, LedgerError, NotFound, PolicyRefusal } from '../kernel/errors';
 import { InvalidMoney } from '../kernel/money';
 
@@ -28,11 +28,16 @@ function clientError(e: unknown): [number, Record<string, unknown>] | undefined 
   ];
 }
 
+/** Seconds a client waits before retrying a 503 (a busy database's lock, or an operator freeing a full disk). */
+export const STORE_RETRY_AFTER_SECONDS = 2;
+
 /**
  * Maps every error to HTTP in one place:
  * 400 invalid input (field and rule named), 401/403 from the guard, 403 Forbidden (an
  * institution key acting for another institution), 404 unknown,
- * 409 concurrency conflict, 422 business refusal (reason code + clause), 500 otherwise.
+ * 409 concurrency conflict, 422 business refusal (reason code + clause),
+ * 503 with Retry-After when the store is unavailable just now (busy, disk full, I/O error,
+ * EventStoreDB unreachable: a transient error says nothing about the request), 500 otherwise.
  */
 @Catch()
 export class LedgerErrorFilter implements ExceptionFilter {
@@ -42,11 +47,15 @@ export class LedgerErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const [status, body] = this.map(exception);
     // Logs carry the error, never request headers (API keys) or bodies (identity data).
-    if (status >= 500) this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    // A store outage is one line per refused request (a full disk refuses every write), not a stack trace each.
+    if (status === 503 && body.code === 'STORE_UNAVAILABLE') this.logger.warn(`store unavailable: ${(exception as Error).message}`);
+    else if (status >= 500) this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     // The access line and the refusal metrics carry the reason code (raw Node request under Fastify).
     const req = host.switchToHttp().getRequest();
     if (req && typeof body.code === 'string') (req.raw ?? req).errorCode = body.code;
-    this.adapterHost.httpAdapter.reply(host.switchToHttp().getResponse(), body, status);
+    const res = host.switchToHttp().getResponse();
+    if (body.code === 'STORE_UNAVAILABLE') this.adapterHost.httpAdapter.setHeader(res, 'Retry-After', String(STORE_RETRY_AFTER_SECONDS));
+    this.adapterHost.httpAdapter.reply(res, body, status);
   }
 
   private map(e: unknown): [number, Record<string, unknown>] {
@@ -79,6 +88,11 @@ export class LedgerErrorFilter implements ExceptionFilter {
     }
     if (e instanceof EventIdReused) return [409, { statusCode: 409, error: 'Conflict', code: 'EVENT_ID_REUSED', message: e.message }];
     if (e instanceof LedgerError) return [400, { statusCode: 400, error: 'Bad Request', message: e.message }];
+    if (isTransient(e)) {
+      const message =
+        'the event store is unavailable just now; retry with the same Idempotency-Key (a write that landed is answered, never made twice)';
+      return [503, { statusCode: 503, error: 'Service Unavailable', code: 'STORE_UNAVAILABLE', message }];
+    }
     const client = clientError(e);
     if (client) return client;
     return [500, { statusCode: 500, error: 'Internal Server Error', message: 'internal error' }];

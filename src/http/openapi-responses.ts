@@ -586,6 +586,11 @@ export class HealthDto {
   @ApiPropertyOptional({ ...OBJECT, description: 'Projection lag' }) projections?: Record<string, unknown>;
   @ApiPropertyOptional({ ...OBJECTS, description: 'Each read model and its state' }) readModels?: Array<Record<string, unknown>>;
   @ApiPropertyOptional({ ...OBJECT, description: 'Hash chain and seal status' }) chain?: Record<string, unknown>;
+  @ApiPropertyOptional({
+    ...OBJECT,
+    description: 'Whether the store took the last write: ok, or failing (code, since, refusals) until one succeeds',
+  })
+  writes?: Record<string, unknown>;
   @ApiPropertyOptional() maxLag?: number;
 }
 

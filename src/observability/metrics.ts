@@ -18,13 +18,15 @@ export const SETTLE_ROUTE = '/persons/:personId/visits';
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 
-type Outcome = 'settled' | 'refused' | 'invalid' | 'conflict' | 'unauthorised' | 'error';
+type Outcome = 'settled' | 'refused' | 'invalid' | 'conflict' | 'unauthorised' | 'unavailable' | 'error';
 
 function outcomeOf(status: number): Outcome {
   if (status < 300) return 'settled';
   if (status === 422) return 'refused';
   if (status === 409) return 'conflict';
   if (status === 401 || status === 403) return 'unauthorised';
+  // The store's outage (or the service shutting down), retried by clients: not a bug to page on as `error`.
+  if (status === 503) return 'unavailable';
   return status < 500 ? 'invalid' : 'error';
 }
 

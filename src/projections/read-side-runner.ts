@@ -1,4 +1,5 @@
 import type { EventStore, RecordedEvent, Subscription } from '../event-store/event-store.port';
+import { isTransient } from '../event-store/errors';
 import { upcast } from '../event-store/upcasting';
 import { yieldToEventLoop } from '../kernel/event-loop';
 import type { Projection } from './projection';
@@ -87,23 +88,6 @@ const MAX_QUEUED = 4_000;
 
 /** Attempts of a one-off catch-up (rebuild, tools) before a transient error is reported: ~25 s of backoff. */
 const ONE_OFF_ATTEMPTS = 10;
-
-const TRANSIENT_CODES = [
-  'SQLITE_BUSY',
-  'SQLITE_LOCKED',
-  'SQLITE_FULL',
-  'SQLITE_IOERR',
-  'SQLITE_CANTOPEN',
-  'SQLITE_PROTOCOL',
-  'ENOSPC',
-  'EIO',
-];
-
-/** Errors that say nothing about the event: the same batch may succeed once the cause goes away. */
-export function isTransient(error: unknown): boolean {
-  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
-  return typeof code === 'string' && TRANSIENT_CODES.some((c) => code === c || code.startsWith(`${c}_`));
-}
 
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref?.());
@@ -337,7 +321,7 @@ export class ReadSideRunner implements ReadSide {
       const cursor = this.cursor();
       if (cursor === undefined) return read;
       const readStart = this.cpu();
-      const page = await this.readPage(cursor);
+      const page = await this.withRetry(() => this.readPage(cursor));
       this.times.readMs += this.cpu() - readStart;
       if (page.length === 0) return read;
       await this.withRetry(() => this.applyBatch(page));
@@ -353,15 +337,16 @@ export class ReadSideRunner implements ReadSide {
   }
 
   /**
-   * Retries `fn` on transient errors with exponential backoff: for as long as it takes while
-   * the runner is started (it resumes by itself), a bounded number of times in a one-off
-   * catch-up (a CLI must not hang on a full disk), never once `stop` was asked.
+   * Retries `fn` (a batch's transaction, or a page's read) on transient errors with exponential
+   * backoff: for as long as it takes while the runner is started (it resumes by itself), a
+   * bounded number of times in a one-off catch-up (a CLI must not hang on a full disk), never
+   * once `stop` was asked.
    */
-  private async withRetry<T>(fn: () => T): Promise<T> {
+  private async withRetry<T>(fn: () => T | Promise<T>): Promise<T> {
     const maxAttempts = this.started ? Infinity : ONE_OFF_ATTEMPTS;
     for (let attempt = 1; ; attempt++) {
       try {
-        const result = fn();
+        const result = await fn();
         if (this.retry) this.log(`read side resumed after ${this.retry.attempt} retries (${this.retry.error})`);
         this.retry = undefined;
         return result;
@@ -477,7 +462,8 @@ export class ReadSideRunner implements ReadSide {
         return;
       }
       const queued = this.takeQueued(cursor);
-      const batch = queued ?? (await this.readPage(cursor));
+      // A read the store refuses just now (EventStoreDB unreachable, an I/O error) is retried like a batch, never the read side's end.
+      const batch = queued ?? (await this.withRetry(() => this.readPage(cursor)));
       if (batch.length === 0) {
         if (this.catchingUp) this.changed();
         this.catchingUp = false;

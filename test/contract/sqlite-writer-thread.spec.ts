@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Worker } from 'node:worker_threads';
-import { EventIdReused, WrongExpectedVersion } from '../../src/event-store/errors';
+import { EventIdReused, StoreUnavailable, WrongExpectedVersion } from '../../src/event-store/errors';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store';
 import { fromWire, toWire } from '../../src/event-store/sqlite/writer-thread';
 
@@ -73,12 +73,14 @@ describe('SqliteEventStore with its writer thread', () => {
     const worker = (store as unknown as { writerThread: { worker: Worker } }).writerThread.worker;
     await worker.terminate();
     expect(String(await lost)).toMatch(/writer thread exited/);
+    // Its outcome unknown to the caller: the store is unavailable to it (HTTP 503, retry with the key), not wrong.
+    expect(await lost).toBeInstanceOf(StoreUnavailable);
     lock.release();
     await expect(store.append('s', [event(3)], 0)).resolves.toEqual({ nextExpectedRevision: 1, position: 2 });
     expect((await store.readStream('s')).map((e) => (e.data as { n: number }).n)).toEqual([1, 3]);
   });
 
-  it("refusals keep their class and fields across the thread; SQLite's code survives for the transient check", async () => {
+  it('refusals keep their class and fields across the thread; a transient SQLite error comes back as StoreUnavailable with its code', async () => {
     const store = open(join(dir, 'ledger.db'));
     const first = event(1);
     await store.append('s', [first], 'no_stream');
@@ -89,7 +91,17 @@ describe('SqliteEventStore with its writer thread', () => {
     expect(reused).toBeInstanceOf(EventIdReused);
     expect(reused).toMatchObject({ streamId: 's', eventId: first.id });
     const full = fromWire(toWire(Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL', name: 'SqliteError' })));
-    expect(full).toMatchObject({ message: 'database or disk is full', code: 'SQLITE_FULL', name: 'SqliteError' });
+    expect(full).toBeInstanceOf(StoreUnavailable);
+    expect(full).toMatchObject({
+      message: 'database or disk is full',
+      code: 'SQLITE_FULL',
+      cause: expect.objectContaining({ name: 'SqliteError' }),
+    });
+    const constraint = fromWire(
+      toWire(Object.assign(new Error('UNIQUE constraint failed'), { code: 'SQLITE_CONSTRAINT_UNIQUE', name: 'SqliteError' })),
+    );
+    expect(constraint).not.toBeInstanceOf(StoreUnavailable);
+    expect(constraint).toMatchObject({ code: 'SQLITE_CONSTRAINT_UNIQUE', name: 'SqliteError' });
   });
 
   it('an idle writer thread does not keep a process alive (scripts end without closing the store)', () => {

@@ -1,6 +1,6 @@
-import { UnavailableError } from '@eventstore/db-client';
 import { randomUUID } from 'node:crypto';
 import { Backoff, EsdbEventStore } from '../../src/event-store/esdb/esdb-event-store';
+import { StoreUnavailable } from '../../src/event-store/errors';
 import type { RecordedEvent } from '../../src/event-store/event-store.port';
 import { EsdbGrpcTestDouble } from '../doubles/esdb-grpc-double';
 
@@ -45,8 +45,8 @@ describe('EventStoreDB subscription after a drop', () => {
 
   /**
    * An append right after the node restarts can find the client's channel still backing off
-   * (UNAVAILABLE, the connection refused: nothing was sent); a client retries it, with the same
-   * event id. The first appends after `double.start()` raced that reconnection on a loaded
+   * (UNAVAILABLE, the connection refused: nothing was sent; the port's StoreUnavailable, a 503
+   * over HTTP); a client retries it, with the same event id. The first appends after `double.start()` raced that reconnection on a loaded
    * machine (seen once in CI); the subscription's resumption is what this suite checks.
    */
   async function appendAsAClient(streamId: string, e: ReturnType<typeof event>): Promise<void> {
@@ -55,7 +55,7 @@ describe('EventStoreDB subscription after a drop', () => {
         await store.append(streamId, [e], 'any');
         return;
       } catch (error) {
-        if (!(error instanceof UnavailableError) || attempt >= 100) throw error;
+        if (!(error instanceof StoreUnavailable) || attempt >= 100) throw error;
         await new Promise((r) => setTimeout(r, 20));
       }
     }
@@ -119,11 +119,26 @@ describe('EventStoreDB subscription after a drop', () => {
       log: () => undefined,
     });
     try {
-      await expect(impatient.headPosition()).rejects.toThrow(
-        /^EventStoreDB unreachable after 300 ms \(EVENTSTORE_STARTUP_TIMEOUT_MS\): [^\n]+$/,
-      );
+      const refused = impatient.headPosition();
+      await expect(refused).rejects.toThrow(/^EventStoreDB unreachable after 300 ms \(EVENTSTORE_STARTUP_TIMEOUT_MS\): [^\n]+$/);
+      // The port's transient error: a 503 over HTTP, a retry with backoff on the read side.
+      await expect(refused).rejects.toBeInstanceOf(StoreUnavailable);
     } finally {
       await impatient.close();
     }
+  }, 20_000);
+
+  it('refuses an append while the node is down as StoreUnavailable (transient, nothing about the request), its writes failing for health, and takes it once the node is back', async () => {
+    await store.append('tick-0', [event(0)], 'any'); // reached once: later failures are the node's, not the start-up wait's
+    await double.stop();
+    const e = event(1);
+    const refused = await store.append('tick-0', [e], 'any').catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(StoreUnavailable);
+    expect(refused).toEqual(expect.objectContaining({ code: 'unavailable' }));
+    expect(store.writeStatus()).toEqual(expect.objectContaining({ state: 'failing', code: 'unavailable', refusals: 1 }));
+    await double.start();
+    await appendAsAClient('tick-0', e);
+    expect(store.writeStatus()).toEqual({ state: 'ok' });
+    expect((await store.readStream('tick-0')).map((r) => r.id)).toEqual([expect.any(String), e.id]);
   }, 20_000);
 });

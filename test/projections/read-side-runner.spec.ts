@@ -5,7 +5,8 @@ import type { RecordedEvent } from '../../src/event-store/event-store.port';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store';
 import type { Projection } from '../../src/projections/projection';
 import { ReadModelStore, SqliteReadModelStore } from '../../src/projections/read-model-store';
-import { isTransient, ReadSideRunner } from '../../src/projections/read-side-runner';
+import { isTransient, StoreUnavailable } from '../../src/event-store/errors';
+import { ReadSideRunner } from '../../src/projections/read-side-runner';
 
 /** Records every position once (a second application fails on the primary key); can throw a transient error a few times. */
 class Recording implements Projection {
@@ -145,6 +146,34 @@ describe('read-side runner: fed in memory, batched, resilient', () => {
     },
   );
 
+  it('a read of the log the store refuses just now (EventStoreDB unreachable, an I/O error) is retried with backoff, never the read side’s end', async () => {
+    await store.append('s-1', [event(1), event(2), event(3)], 'any');
+    const read = store.readAll.bind(store);
+    let refusals = 0;
+    store.readAll = async (options) => {
+      if (refusals < 3) {
+        refusals += 1;
+        throw new StoreUnavailable('EventStoreDB unavailable: connect ECONNREFUSED', 'unavailable');
+      }
+      return read(options);
+    };
+    const logs: string[] = [];
+    const rm = SqliteReadModelStore.onConnection(store.db);
+    const runner = new ReadSideRunner(store, rm, [new Recording('a')], { pollIntervalMs: 0, retryInitialMs: 2, log: (m) => logs.push(m) });
+    await runner.start();
+    await runner.caughtUp();
+    expect(refusals).toBe(3);
+    expect(seenIn(store.db, 'a')).toEqual([1, 2, 3]);
+    expect(runner.faultList()).toEqual([]);
+    expect(logs).toEqual([expect.stringContaining('transient error'), expect.stringContaining('resumed after 3 retries')]);
+    // A one-off catch-up (rebuild, tools) retries its reads the same way.
+    refusals = 0;
+    const rebuilt = SqliteReadModelStore.onConnection(new SqliteEventStore({ path: ':memory:' }).db);
+    await expect(new ReadSideRunner(store, rebuilt, [new Recording('b')], { retryInitialMs: 1 }).catchUp()).resolves.toBe(3);
+    expect(refusals).toBe(3);
+    await runner.stop();
+  });
+
   it('a transient error thrown by a projection rolls back the whole batch and retries it; it never faults the projection', async () => {
     const rm = SqliteReadModelStore.onConnection(store.db);
     const runner = new ReadSideRunner(store, rm, [new Recording('a'), new Recording('full', 2)], { pollIntervalMs: 0, retryInitialMs: 2 });
@@ -181,6 +210,9 @@ describe('read-side runner: fed in memory, batched, resilient', () => {
     expect(isTransient(Object.assign(new Error('x'), { code: 'ENOSPC' }))).toBe(true);
     expect(isTransient(Object.assign(new Error('x'), { code: 'SQLITE_CONSTRAINT_PRIMARYKEY' }))).toBe(false);
     expect(isTransient(new RangeError('Invalid time value'))).toBe(false);
+    // The write side's translation (a writer thread gone, EventStoreDB unreachable) is transient whatever its code.
+    expect(isTransient(new StoreUnavailable('EventStoreDB unreachable', 'unavailable'))).toBe(true);
+    expect(isTransient(Object.assign(new Error('x'), { code: 'unavailable' }))).toBe(false);
   });
 });
 

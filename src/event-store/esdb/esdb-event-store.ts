@@ -3,6 +3,7 @@ import {
   AppendExpectedRevision,
   BACKWARDS,
   END,
+  ErrorType,
   EventStoreDBClient,
   FORWARDS,
   JSONType,
@@ -28,8 +29,10 @@ import {
   SubscribeOptions,
   Subscription,
   SubscriptionHandler,
+  WriteStatus,
 } from '../event-store.port';
-import { EventIdReused, WrongExpectedVersion } from '../errors';
+import { EventIdReused, StoreUnavailable, WrongExpectedVersion } from '../errors';
+import { WriteStatusTracker } from '../write-status';
 
 export interface EsdbOptions {
   /** Delays between reconnection attempts (start and resubscription). */
@@ -70,6 +73,8 @@ export class EsdbEventStore implements EventStore {
   private readonly startupTimeoutMs: number;
   private readonly logLine: (line: string) => void;
   private reachable?: Promise<void>;
+  /** Health's view of the appends: failing while the node refuses them (unreachable, not the leader), until one succeeds. */
+  private readonly writes = new WriteStatusTracker();
 
   constructor(connectionString: string, options: EsdbOptions = {}) {
     this.client = EventStoreDBClient.connectionString(connectionString);
@@ -111,9 +116,11 @@ export class EsdbEventStore implements EventStore {
       } catch (error) {
         const delay = this.backoff.delay(attempt);
         if (Date.now() + delay > deadline) {
-          throw new Error(`EventStoreDB unreachable after ${this.startupTimeoutMs} ms (EVENTSTORE_STARTUP_TIMEOUT_MS): ${message(error)}`, {
-            cause: error,
-          });
+          throw new StoreUnavailable(
+            `EventStoreDB unreachable after ${this.startupTimeoutMs} ms (EVENTSTORE_STARTUP_TIMEOUT_MS): ${message(error)}`,
+            ErrorType.UNAVAILABLE,
+            { cause: error },
+          );
         }
         this.log(`EventStoreDB unreachable (${message(error)}); attempt ${attempt + 1}, retrying in ${delay} ms`);
         await new Promise((resolve) => setTimeout(resolve, delay));
@@ -129,7 +136,22 @@ export class EsdbEventStore implements EventStore {
     return { state: 'reconnecting', lastError: down.dropped.error, since: down.dropped.since, resubscriptions };
   }
 
+  writeStatus(): WriteStatus {
+    return this.writes.status();
+  }
+
   async append(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    try {
+      const result = await this.appendOnce(streamId, events, expected);
+      this.writes.wrote();
+      return result;
+    } catch (error) {
+      this.writes.refused(error);
+      throw error;
+    }
+  }
+
+  private async appendOnce(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
     if (events.length === 0) throw new Error(`append to ${streamId}: at least one event is required`);
     await this.whenReachable();
     const payload = events.map((e) => jsonEvent({ id: e.id, type: e.type, data: e.data as JSONType, metadata: e.metadata as JSONType }));
@@ -140,7 +162,7 @@ export class EsdbEventStore implements EventStore {
       const position = result.position ? toNumber(result.position.commit) : await this.positionOf(streamId, revision);
       return { nextExpectedRevision: revision, position };
     } catch (error) {
-      if (!(error instanceof WrongExpectedVersionError)) throw error;
+      if (!(error instanceof WrongExpectedVersionError)) throw asUnavailable(error);
       const replay = await this.findReplay(streamId, events);
       if (replay) return replay;
       const actual = error.actualVersion;
@@ -185,7 +207,7 @@ export class EsdbEventStore implements EventStore {
       }
     } catch (error) {
       if (error instanceof StreamNotFoundError) return [];
-      throw error;
+      throw asUnavailable(error);
     }
     return out;
   }
@@ -215,8 +237,12 @@ export class EsdbEventStore implements EventStore {
 
   private async readAllPage(from: ReadPosition, direction: typeof FORWARDS | typeof BACKWARDS): Promise<AllStreamResolvedEvent[]> {
     const page: AllStreamResolvedEvent[] = [];
-    for await (const resolved of this.client.readAll({ fromPosition: from, direction, maxCount: ALL_PAGE })) {
-      if (resolved.event?.position) page.push(resolved);
+    try {
+      for await (const resolved of this.client.readAll({ fromPosition: from, direction, maxCount: ALL_PAGE })) {
+        if (resolved.event?.position) page.push(resolved);
+      }
+    } catch (error) {
+      throw asUnavailable(error);
     }
     return page;
   }
@@ -411,6 +437,21 @@ export class Backoff {
   delay(attempt: number): number {
     return Math.min(this.maxMs, this.firstMs * 2 ** Math.min(attempt, 20));
   }
+}
+
+/** The client's errors that say the node could not be reached or did not answer in time: nothing about the request. */
+const UNREACHABLE: ReadonlySet<unknown> = new Set([
+  ErrorType.UNAVAILABLE,
+  ErrorType.DEADLINE_EXCEEDED,
+  ErrorType.NOT_LEADER,
+  ErrorType.TIMEOUT,
+]);
+
+/** Such an error as the port's StoreUnavailable (HTTP 503, retried by the read side); any other as it is. */
+function asUnavailable(error: unknown): unknown {
+  const type = typeof error === 'object' && error !== null ? (error as { type?: unknown }).type : undefined;
+  if (!UNREACHABLE.has(type)) return error;
+  return new StoreUnavailable(`EventStoreDB ${String(type)}: ${message(error)}`, String(type), { cause: error });
 }
 
 function message(error: unknown): string {

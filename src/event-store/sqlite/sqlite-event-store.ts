@@ -16,8 +16,10 @@ import {
   SubscribeOptions,
   Subscription,
   SubscriptionHandler,
+  WriteStatus,
 } from '../event-store.port';
-import { WrongExpectedVersion } from '../errors';
+import { asStoreError, WrongExpectedVersion } from '../errors';
+import { WriteStatusTracker } from '../write-status';
 import { currentSchemaVersion } from '../upcasting';
 import { CatchUpSubscription } from './catch-up-subscription';
 import { AppendOutcome, AppendRequest, GroupCommitter, GroupOutcome } from './group-commit';
@@ -179,6 +181,8 @@ export class SqliteEventStore implements EventStore {
   private pending: PendingAppend[] = [];
   private flushScheduled = false;
   private readonly counters: SqliteAppendStats = { commits: 0, appends: 0, events: 0, largestGroup: 0 };
+  /** Health's view of the writes: failing from a transient refusal (disk full, busy) until a commit succeeds. */
+  private readonly writes = new WriteStatusTracker();
   /**
    * Freshness (see `unchangedSince`): bumped when writes this process did not make cannot be
    * told stream by stream (a conflict, a writer thread lost, many foreign events at once).
@@ -243,6 +247,10 @@ export class SqliteEventStore implements EventStore {
   }
 
   /** Commit and event counters, for benchmarks and metrics. */
+  writeStatus(): WriteStatus {
+    return this.writes.status();
+  }
+
   stats(): SqliteAppendStats {
     return { ...this.counters };
   }
@@ -294,7 +302,9 @@ export class SqliteEventStore implements EventStore {
   private groupFailed(group: PendingAppend[], error: unknown): void {
     // A writer thread that died may have committed before it could answer: start a new epoch.
     if (this.writerThread) this.newEpoch(-1);
-    for (const append of group) append.reject(error);
+    const refusal = asStoreError(error);
+    this.writes.refused(refusal);
+    for (const append of group) append.reject(refusal);
   }
 
   /** The group's commit is durable: counters, stream heads, in-memory hand-over, then the callers. */
@@ -304,9 +314,13 @@ export class SqliteEventStore implements EventStore {
     this.handOver(group, outcomes);
     // Committed: wake live subscriptions once; they re-read from their own checkpoint.
     for (const subscription of this.subscriptions) subscription.wake();
+    const refusals = outcomes.flatMap((o) => ('error' in o ? [asStoreError(o.error)] : []));
+    // Any append of the group written: the store takes writes, whatever refused one of them.
+    if (refusals.length < outcomes.length) this.writes.wrote();
+    else refusals.forEach((r) => this.writes.refused(r));
     group.forEach((append, i) => {
       const outcome = outcomes[i];
-      if ('error' in outcome) append.reject(outcome.error);
+      if ('error' in outcome) append.reject(refusals.shift());
       else append.resolve(outcome.result);
     });
   }

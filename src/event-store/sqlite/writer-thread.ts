@@ -1,6 +1,6 @@
 import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { EventIdReused, WrongExpectedVersion } from '../errors';
+import { asStoreError, EventIdReused, StoreUnavailable, WrongExpectedVersion } from '../errors';
 import type { ExpectedRevision } from '../event-store.port';
 import type { AppendOutcome, AppendRequest, GroupOutcome } from './group-commit';
 
@@ -34,8 +34,10 @@ export function toWire(error: unknown): WireError {
 export function fromWire(wire: WireError): Error {
   if (wire.kind === 'conflict') return new WrongExpectedVersion(wire.streamId, wire.expected, wire.actual);
   if (wire.kind === 'event-id-reused') return new EventIdReused(wire.streamId, wire.eventId);
-  // SQLite's code (SQLITE_FULL, SQLITE_BUSY…) is kept: callers tell transient errors by it.
-  return Object.assign(new Error(wire.message), { name: wire.name, ...(wire.code !== undefined ? { code: wire.code } : {}) });
+  // SQLite's code (SQLITE_FULL, SQLITE_BUSY…) is kept: a transient one comes back as StoreUnavailable (HTTP 503).
+  return asStoreError(
+    Object.assign(new Error(wire.message), { name: wire.name, ...(wire.code !== undefined ? { code: wire.code } : {}) }),
+  ) as Error;
 }
 
 /** The worker's entry beside this file: compiled JS under `node dist/…`, TypeScript through ts-node under jest and the scripts. */
@@ -91,8 +93,13 @@ export class WriterThread {
     const { file, execArgv } = entry();
     const worker = new Worker(file, { workerData: this.options, execArgv });
     worker.on('message', (reply: WriterReply) => this.answer(reply));
-    worker.on('error', (error) => this.failAll(worker, error));
-    worker.on('exit', (code) => this.failAll(worker, new Error(`SQLite writer thread exited with code ${code}`)));
+    // Either way the groups it held have an unknown outcome: the store is unavailable to them, not wrong.
+    worker.on('error', (error) =>
+      this.failAll(worker, new StoreUnavailable(`SQLite writer thread failed: ${String(error)}`, 'WRITER_THREAD_FAILED', { cause: error })),
+    );
+    worker.on('exit', (code) =>
+      this.failAll(worker, new StoreUnavailable(`SQLite writer thread exited with code ${code}`, 'WRITER_THREAD_EXITED')),
+    );
     worker.unref();
     this.worker = worker;
     return worker;
