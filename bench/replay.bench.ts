@@ -20,8 +20,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { recomputeDecision, replayPersonYear, sameCanonicalJson } from '../src/audit/replay';
-import { RunningYearTotals } from '../src/audit/replay-year-totals';
 import type { VisitSettled } from '../src/modules/claims/claims.events';
+import { yearToDate } from '../src/modules/claims/claims.state';
 import { evolvePerson, initialPersonState, PersonState } from '../src/modules/person-stream';
 import type { PolicyPack } from '../src/policy/pack.types';
 import { foldPersonView, summarizeYear } from '../src/projections/person-views';
@@ -194,9 +194,9 @@ async function replayParts(recorded: RecordedEvent[], catalog: PolicyCatalog, ro
   process.stdout.write(
     line(
       '  year-to-date of each settlement',
+      // Kept in the folded state (paidByYear): the year's sums are formatted, not summed again.
       await measure(rounds, () => {
-        const totals = new RunningYearTotals();
-        for (const { data, before } of settlements) totals.paidInYear(before.claims.settlements, data.decision.year);
+        for (const { data, before } of settlements) yearToDate(before.claims, data.decision.year, data.yearToDate?.deductibleWindow);
       }),
     ),
   );

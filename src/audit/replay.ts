@@ -19,7 +19,6 @@ import { Difference, jsonDiff } from './json-diff';
 import { DecisionsInForce } from './replay-adjustments';
 import type { SettlementAdjusted } from '../corrections/correction.events';
 import { ChainVerification, verifyChain } from './tamper-chain';
-import { RunningYearTotals } from './replay-year-totals';
 
 export interface PackLookup extends PackSource {
   byVersion(version: string): PolicyPack | undefined;
@@ -71,7 +70,6 @@ export function replayPersonYear(personId: string, rawEvents: ReadonlyArray<Reco
   let adjustmentsChecked = 0;
   let state = initialPersonState();
   let checked = 0;
-  const totals = new RunningYearTotals();
   // Upcast once: the decisions' check and the rebuilt view read the same current shapes.
   const events = rawEvents.map(upcast);
   for (const event of events) {
@@ -81,7 +79,7 @@ export function replayPersonYear(personId: string, rawEvents: ReadonlyArray<Reco
       inForce.settled(data.settlementId, data.decision);
       if (data.decision?.year === year) {
         checked += 1;
-        differences.push(...checkSettlement(data, state, packs, totals).map((d) => ({ ...at, ...d })));
+        differences.push(...checkSettlement(data, state, packs).map((d) => ({ ...at, ...d })));
       }
     }
     if (event.type === 'SettlementAdjusted') {
@@ -113,11 +111,12 @@ export function replayPersonYear(personId: string, rawEvents: ReadonlyArray<Reco
 }
 
 /** Every way a recorded settlement disagrees with its recomputation from the stream before it. */
-function checkSettlement(data: VisitSettled['data'], before: PersonState, packs: PackLookup, totals: RunningYearTotals): Difference[] {
+function checkSettlement(data: VisitSettled['data'], before: PersonState, packs: PackLookup): Difference[] {
   const out: Difference[] = [];
   // The year-to-date the engine saw must be what the preceding events say.
   const year = data.yearToDate?.year ?? data.decision.year;
-  const ytd = yearToDate(before.claims, year, data.yearToDate?.deductibleWindow, totals.paidInYear(before.claims.settlements, year));
+  // The year's sums come with the state, kept as the walk folds each event (not re-summed per settlement).
+  const ytd = yearToDate(before.claims, year, data.yearToDate?.deductibleWindow);
   if (!sameCanonicalJson(data.yearToDate, ytd)) out.push(...jsonDiff(data.yearToDate, ytd, 'yearToDate'));
   // The own-account balance offered to the engine must be the stream's balance then.
   if (data.account?.source === 'own' && data.account.balance !== before.account.balance) {

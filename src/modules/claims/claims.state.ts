@@ -1,5 +1,5 @@
 import { instantMs } from '../../kernel/dates';
-import { Dec, fmt, money, sum } from '../../kernel/money';
+import { Dec, fmt, InvalidMoney, money, ZERO } from '../../kernel/money';
 import type { YearToDate } from '../../policy/engine/types';
 import type { AccountRecovered, AccountRefunded, SettlementAdjusted } from '../../corrections/correction.events';
 import type { ClaimsEvent } from './claims.events';
@@ -83,27 +83,22 @@ function evolveSettlements(state: ClaimsState, event: { type: string; data: unkn
   switch (e.type) {
     case 'VisitSettled': {
       const d = e.data.decision;
-      return {
-        ...state,
-        settlements: [
-          ...state.settlements,
-          {
-            settlementId: e.data.settlementId,
-            visitId: e.data.visit.visitId,
-            institutionCode: e.data.institution.code,
-            occurredAt: e.data.visit.occurredAt,
-            settledAt: e.data.visit.settledAt,
-            year: d.year,
-            fund: d.amounts.fund,
-            deductible: d.amounts.deductible,
-            deductibleCharged: d.deductibleCharged,
-            account: d.amounts.account,
-            relativeAccount: d.amounts.relativeAccount,
-            familyPayment: e.data.familyPayment,
-            reversed: false,
-          },
-        ],
+      const settled: SettlementSummary = {
+        settlementId: e.data.settlementId,
+        visitId: e.data.visit.visitId,
+        institutionCode: e.data.institution.code,
+        occurredAt: e.data.visit.occurredAt,
+        settledAt: e.data.visit.settledAt,
+        year: d.year,
+        fund: d.amounts.fund,
+        deductible: d.amounts.deductible,
+        deductibleCharged: d.deductibleCharged,
+        account: d.amounts.account,
+        relativeAccount: d.amounts.relativeAccount,
+        familyPayment: e.data.familyPayment,
+        reversed: false,
       };
+      return withPaidCarried(state, { ...state, settlements: [...state.settlements, settled] }, settled);
     }
     case 'SettlementAdjusted': {
       const data = e.data;
@@ -123,17 +118,82 @@ function evolveSettlements(state: ClaimsState, event: { type: string; data: unkn
   }
 }
 
+/** A year's live payments, summed. */
+interface PaidSums {
+  fund: Dec;
+  deductible: Dec;
+}
+
+/**
+ * Issue 10: paidInYear's sums kept beside each claims state (never in it: the state stays the
+ * events' plain data), so a settlement on a cached person no longer re-parses and re-sums
+ * every earlier payment of the year, nor a replay for each settlement it checks. Filled when
+ * a decision asks (paidOf); carried to the next state by a VisitSettled, one addition; a
+ * reversal, an adjustment or a correction leaves the new state to sum its list again. A fold
+ * alone (a cache miss) pays nothing for it.
+ */
+const PAID = new WeakMap<ClaimsState, Map<number, PaidSums>>();
+
+/** The year's sums of the state: kept, or summed from its list (throwing as paidInYear on a figure that does not parse) and kept. */
+function paidSumsOf(state: ClaimsState, year: number): PaidSums {
+  let byYear = PAID.get(state);
+  let sums = byYear?.get(year);
+  if (sums) return sums;
+  sums = sumOfList(state.settlements, year);
+  if (!byYear) PAID.set(state, (byYear = new Map()));
+  byYear.set(year, sums);
+  return sums;
+}
+
+/** `after` (`before` with `settled` appended) with the sums `before` kept, the new payment added to its year's. */
+function withPaidCarried(before: ClaimsState, after: ClaimsState, settled: SettlementSummary): ClaimsState {
+  const known = PAID.get(before);
+  if (!known) return after;
+  const carried = new Map<number, PaidSums>();
+  for (const [year, sums] of known) {
+    const next = year === settled.year ? addedIfMoney(sums, settled) : sums;
+    if (next) carried.set(year, next);
+  }
+  PAID.set(after, carried);
+  return after;
+}
+
+const added = (sums: PaidSums, s: SettlementSummary): PaidSums => ({
+  fund: plusMoney(sums.fund, s.fund),
+  deductible: plusMoney(sums.deductible, s.deductible),
+});
+
+/** `total + amount`; a "0.00" (most settlements charge no deductible) adds nothing and needs no Decimal. */
+const plusMoney = (total: Dec, amount: string): Dec => (amount === '0.00' ? total : total.plus(money(amount)));
+
+/** added(), or undefined when a figure does not parse: that year is then summed from the list when asked, which names it. */
+function addedIfMoney(sums: PaidSums, s: SettlementSummary): PaidSums | undefined {
+  try {
+    return added(sums, s);
+  } catch (error) {
+    if (error instanceof InvalidMoney) return undefined;
+    throw error;
+  }
+}
+
+function sumOfList(settlements: ReadonlyArray<SettlementSummary>, year: number): PaidSums {
+  let fund = ZERO;
+  let deductible = ZERO;
+  for (const s of settlements) {
+    if (!livePaymentOf(s, year)) continue;
+    fund = plusMoney(fund, s.fund);
+    deductible = plusMoney(deductible, s.deductible);
+  }
+  return { fund, deductible };
+}
+
 /**
  * What the engine must know of the year so far: every payment of the natural year not
  * reversed, under any category (宛政办〔2022〕42号 第六条: earlier payments count against
- * the new cap). `paid` is paidInYear's answer, given by a caller that keeps it as it goes (replay).
+ * the new cap).
  */
-export function yearToDate(
-  state: ClaimsState,
-  year: number,
-  window?: DeductibleWindow,
-  paid: PaidInYear = paidInYear(state.settlements, year),
-): YearToDate {
+export function yearToDate(state: ClaimsState, year: number, window?: DeductibleWindow): YearToDate {
+  const paid = paidOf(state, year);
   const charged = window ? chargesAround(state, window) : state.settlements.filter((s) => livePaymentOf(s, year) && s.deductibleCharged);
   const deductibleCharges = charged.map((s) => ({ at: s.occurredAt, institutionCode: s.institutionCode, visitId: s.visitId }));
   const { deductibleMet, fundPaid } = paid;
@@ -150,10 +210,17 @@ export interface PaidInYear {
   deductibleMet: string;
 }
 
+/** The year's live payments summed from the list: the definition paidOf keeps. */
 export function paidInYear(settlements: ReadonlyArray<SettlementSummary>, year: number): PaidInYear {
-  const live = settlements.filter((s) => livePaymentOf(s, year));
-  return { fundPaid: fmt(sum(live.map((s) => money(s.fund)))), deductibleMet: fmt(sum(live.map((s) => money(s.deductible)))) };
+  return formatted(sumOfList(settlements, year));
 }
+
+/** paidInYear of the state's list, from the sums kept beside the state when there are any. */
+export function paidOf(state: ClaimsState, year: number): PaidInYear {
+  return formatted(paidSumsOf(state, year));
+}
+
+const formatted = (sums: PaidSums): PaidInYear => ({ fundPaid: fmt(sums.fund), deductibleMet: fmt(sums.deductible) });
 
 /** A payment of the year that counts: not reversed. */
 export const livePaymentOf = (s: SettlementSummary, year: number): boolean => s.year === year && !s.reversed;
