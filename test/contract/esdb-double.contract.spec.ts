@@ -14,13 +14,18 @@ describeEventStoreContract(
     const store = new EsdbEventStore(double.connectionString);
     return {
       store,
+      // The node stopped (its log kept) until the outage ends.
+      outage: async () => {
+        await double.stop();
+        return { end: () => double.start() };
+      },
       cleanup: async () => {
         await store.close();
         await double.stop();
       },
     };
   },
-  { eventIdReuse: 'best-effort' },
+  { eventIdReuse: 'best-effort', outage: true },
 );
 
 describe('EventStoreDB adapter specifics, via the gRPC test double', () => {

@@ -8,12 +8,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { EventStore, ExpectedRevision, NewEvent, RecordedEvent } from '../../src/event-store/event-store.port';
-import { EventIdReused, WrongExpectedVersion } from '../../src/event-store/errors';
+import { EventIdReused, isTransient, StoreUnavailable, WrongExpectedVersion } from '../../src/event-store/errors';
 import { currentSchemaVersion } from '../../src/event-store/upcasting';
 
 export interface EventStoreUnderTest {
   store: EventStore;
   cleanup: () => Promise<void>;
+  /** Makes the store unable to take a write for a while (a write lock held elsewhere, the node stopped); resolves to the end of it. */
+  outage?: () => Promise<{ end: () => Promise<void> }>;
 }
 
 export interface EventStoreTraits {
@@ -23,6 +25,8 @@ export interface EventStoreTraits {
    * ids); either way nothing is written.
    */
   eventIdReuse: 'exact' | 'best-effort';
+  /** The factory gives an `outage`: the transient-refusal case runs (not for a store nothing else can lock, such as ':memory:'). */
+  outage?: boolean;
 }
 
 /** Just under 1 MiB of JSON: EventStoreDB refuses appends over 1,048,576 bytes by default. */
@@ -36,9 +40,10 @@ export function describeEventStoreContract(
   describe(`EventStore contract: ${name}`, () => {
     let store: EventStore;
     let cleanup: () => Promise<void>;
+    let outage: EventStoreUnderTest['outage'];
 
     beforeEach(async () => {
-      ({ store, cleanup } = await factory());
+      ({ store, cleanup, outage } = await factory());
     });
     afterEach(async () => {
       await cleanup();
@@ -66,6 +71,46 @@ export function describeEventStoreContract(
       expect(conflict.expected).toBe(expected);
       expect(conflict.actual).toBe(actual);
       expect(ids(await store.readStream(streamId))).toEqual(ids(before));
+    }
+
+    if (traits.outage) {
+      describe('a store that cannot take a write just now', () => {
+        /** As a client retries a 503 (a node just restarted may still refuse a moment): the same call, again, until the store takes it. */
+        async function asAClient<T>(call: () => Promise<T>): Promise<T> {
+          for (let attempt = 1; ; attempt++) {
+            try {
+              return await call();
+            } catch (error) {
+              if (!(error instanceof StoreUnavailable) || attempt >= 200) throw error;
+              await new Promise((r) => setTimeout(r, 25));
+            }
+          }
+        }
+
+        it('refuses the append as StoreUnavailable, writes nothing, says its writes are failing; the retry is taken once it is back', async () => {
+          const s = streamName();
+          const first = event();
+          await store.append(s, [first], 'no_stream');
+          expect(store.writeStatus?.()).toEqual({ state: 'ok' });
+          const down = await outage!();
+          const retried = event();
+          let refused: unknown;
+          try {
+            refused = await store.append(s, [retried], 0).catch((e: unknown) => e);
+            expect(store.writeStatus?.()).toEqual(
+              expect.objectContaining({ state: 'failing', code: expect.any(String), since: expect.any(String), refusals: 1 }),
+            );
+          } finally {
+            await down.end();
+          }
+          expect(refused).toBeInstanceOf(StoreUnavailable);
+          expect(isTransient(refused)).toBe(true);
+          expect(ids(await asAClient(() => store.readStream(s)))).toEqual([first.id]);
+          await asAClient(() => store.append(s, [retried], 0));
+          expect(ids(await store.readStream(s))).toEqual([first.id, retried.id]);
+          expect(store.writeStatus?.()).toEqual({ state: 'ok' });
+        }, 30_000);
+      });
     }
 
     describe('append and expected revision', () => {

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,29 +12,53 @@ function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'ledger-store-'));
 }
 
-describeEventStoreContract('SQLite (WAL file, synchronous FULL)', async () => {
-  const dir = tempDir();
-  const store = new SqliteEventStore({ path: join(dir, 'ledger.db') });
+/** Another connection holds the file's write lock (as another process or a backup tool could) until the outage ends. */
+const lockHolder = (path: string) => async () => {
+  const other = new Database(path);
+  other.exec('BEGIN IMMEDIATE');
   return {
-    store,
-    cleanup: async () => {
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
+    end: async () => {
+      other.exec('ROLLBACK');
+      other.close();
     },
   };
-});
+};
 
-describeEventStoreContract('SQLite (WAL file, writer thread, synchronous FULL)', async () => {
-  const dir = tempDir();
-  const store = new SqliteEventStore({ path: join(dir, 'ledger.db'), writer: 'thread' });
-  return {
-    store,
-    cleanup: async () => {
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-});
+describeEventStoreContract(
+  'SQLite (WAL file, synchronous FULL)',
+  async () => {
+    const dir = tempDir();
+    const path = join(dir, 'ledger.db');
+    const store = new SqliteEventStore({ path, busyTimeoutMs: 100 });
+    return {
+      store,
+      outage: lockHolder(path),
+      cleanup: async () => {
+        await store.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  },
+  { eventIdReuse: 'exact', outage: true },
+);
+
+describeEventStoreContract(
+  'SQLite (WAL file, writer thread, synchronous FULL)',
+  async () => {
+    const dir = tempDir();
+    const path = join(dir, 'ledger.db');
+    const store = new SqliteEventStore({ path, writer: 'thread', busyTimeoutMs: 100 });
+    return {
+      store,
+      outage: lockHolder(path),
+      cleanup: async () => {
+        await store.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  },
+  { eventIdReuse: 'exact', outage: true },
+);
 
 describeEventStoreContract('SQLite (:memory:, synchronous NORMAL)', async () => {
   const store = new SqliteEventStore({ path: ':memory:', synchronous: 'NORMAL' });

@@ -42,6 +42,11 @@ export interface SqliteEventStoreOptions {
    * connection. Same semantics either way (the shared contract suite runs on both).
    */
   writer?: 'inline' | 'thread';
+  /**
+   * How long a commit waits for a write lock held by another connection or process before
+   * it is refused as StoreUnavailable (HTTP 503), in ms (default 5,000).
+   */
+  busyTimeoutMs?: number;
 }
 
 /** Counters of the group commit (issue 10): fsyncs per append = commits / appends. */
@@ -91,7 +96,7 @@ const MAX_KNOWN_HEADS = 100_000;
 const MAX_FOREIGN_EVENTS = 1_000;
 const MAX_GROUP_BYTES = 8 * 1024 * 1024;
 /** Another connection or process may hold the write lock for a moment: wait instead of failing. */
-const BUSY_TIMEOUT_MS = 5000;
+const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 
 interface EventRow {
   position: number;
@@ -201,7 +206,8 @@ export class SqliteEventStore implements EventStore {
     this.db = new Database(options.path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
-    this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
+    this.db.pragma(`busy_timeout = ${busyTimeoutMs}`);
     this.db.exec(SCHEMA);
 
     this.stmt = {
@@ -223,7 +229,7 @@ export class SqliteEventStore implements EventStore {
       this.writerThread = new WriterThread({
         path: options.path,
         synchronous: options.synchronous ?? 'FULL',
-        busyTimeoutMs: BUSY_TIMEOUT_MS,
+        busyTimeoutMs,
       });
     } else this.committer = new GroupCommitter(this.db);
   }
