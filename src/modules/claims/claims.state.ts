@@ -120,6 +120,7 @@ function evolveSettlements(state: ClaimsState, event: { type: string; data: unkn
 
 /** A year's live payments, summed. */
 interface PaidSums {
+  year: number;
   fund: Dec;
   deductible: Dec;
 }
@@ -128,37 +129,32 @@ interface PaidSums {
  * Issue 10: paidInYear's sums kept beside each claims state (never in it: the state stays the
  * events' plain data), so a settlement on a cached person no longer re-parses and re-sums
  * every earlier payment of the year, nor a replay for each settlement it checks. Filled when
- * a decision asks (paidOf); carried to the next state by a VisitSettled, one addition; a
- * reversal, an adjustment or a correction leaves the new state to sum its list again. A fold
- * alone (a cache miss) pays nothing for it.
+ * a decision asks (paidOf), for the year it asks about (a person's decisions ask about one
+ * year at a time); carried to the next state by a VisitSettled, one addition; a reversal, an
+ * adjustment or a correction leaves the new state to sum its list again. A fold alone (a cache
+ * miss) pays nothing for it.
  */
-const PAID = new WeakMap<ClaimsState, Map<number, PaidSums>>();
+const PAID = new WeakMap<ClaimsState, PaidSums>();
 
 /** The year's sums of the state: kept, or summed from its list (throwing as paidInYear on a figure that does not parse) and kept. */
 function paidSumsOf(state: ClaimsState, year: number): PaidSums {
-  let byYear = PAID.get(state);
-  let sums = byYear?.get(year);
-  if (sums) return sums;
-  sums = sumOfList(state.settlements, year);
-  if (!byYear) PAID.set(state, (byYear = new Map()));
-  byYear.set(year, sums);
+  const kept = PAID.get(state);
+  if (kept?.year === year) return kept;
+  const sums = sumOfList(state.settlements, year);
+  PAID.set(state, sums);
   return sums;
 }
 
-/** `after` (`before` with `settled` appended) with the sums `before` kept, the new payment added to its year's. */
+/** `after` (`before` with `settled` appended) with the sums `before` kept, the new payment added if it is of their year. */
 function withPaidCarried(before: ClaimsState, after: ClaimsState, settled: SettlementSummary): ClaimsState {
-  const known = PAID.get(before);
-  if (!known) return after;
-  const carried = new Map<number, PaidSums>();
-  for (const [year, sums] of known) {
-    const next = year === settled.year ? addedIfMoney(sums, settled) : sums;
-    if (next) carried.set(year, next);
-  }
-  PAID.set(after, carried);
+  const kept = PAID.get(before);
+  const carried = kept && kept.year === settled.year ? addedIfMoney(kept, settled) : kept;
+  if (carried) PAID.set(after, carried);
   return after;
 }
 
 const added = (sums: PaidSums, s: SettlementSummary): PaidSums => ({
+  year: sums.year,
   fund: plusMoney(sums.fund, s.fund),
   deductible: plusMoney(sums.deductible, s.deductible),
 });
@@ -184,7 +180,7 @@ function sumOfList(settlements: ReadonlyArray<SettlementSummary>, year: number):
     fund = plusMoney(fund, s.fund);
     deductible = plusMoney(deductible, s.deductible);
   }
-  return { fund, deductible };
+  return { year, fund, deductible };
 }
 
 /**
