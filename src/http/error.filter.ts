@@ -48,8 +48,9 @@ export class LedgerErrorFilter implements ExceptionFilter {
     const [status, body] = this.map(exception);
     // Logs carry the error, never request headers (API keys) or bodies (identity data).
     // A store outage is one line per refused request (a full disk refuses every write), not a stack trace each.
-    if (status === 503 && body.code === 'STORE_UNAVAILABLE') this.logger.warn(`store unavailable: ${(exception as Error).message}`);
-    else if (status >= 500) this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    const text = exception instanceof Error ? exception.message : String(exception);
+    if (status === 503 && body.code === 'STORE_UNAVAILABLE') this.logger.warn(`store unavailable: ${text}`);
+    else if (status >= 500) this.logger.error(exception instanceof Error ? (exception.stack ?? text) : text);
     // The access line and the refusal metrics carry the reason code (raw Node request under Fastify).
     const req = host.switchToHttp().getRequest();
     if (req && typeof body.code === 'string') (req.raw ?? req).errorCode = body.code;

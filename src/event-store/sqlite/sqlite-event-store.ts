@@ -252,11 +252,12 @@ export class SqliteEventStore implements EventStore {
     });
   }
 
-  /** Commit and event counters, for benchmarks and metrics. */
+  /** Whether the last commit went through (health): failing from a transient refusal until one does. */
   writeStatus(): WriteStatus {
     return this.writes.status();
   }
 
+  /** Commit and event counters, for benchmarks and metrics. */
   stats(): SqliteAppendStats {
     return { ...this.counters };
   }
