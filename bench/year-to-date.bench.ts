@@ -14,19 +14,29 @@
  *    before (and still makes once on a state nothing asked about: a cache miss's first);
  *  - the fold of the person's events (`foldPerson`: what a cache miss and a replay pay), per
  *    event: nothing is summed while folding.
+ * Then a service's day in miniature, where garbage collection shows: 3,000 cached persons
+ * settling in turn (3 to 15 visits each, then starting over), each cycle a decision's
+ * `yearToDate` on the person's state and the fold of its new `VisitSettled` into the cache;
+ * CPU and GC pauses (the main isolate's `gc` entries) per cycle, against the same cycle with
+ * `paidInYear` over the list (`--cycles N`, default 300,000).
  */
 import type { RecordedEvent } from '../src/event-store/event-store.port';
 import { upcast } from '../src/event-store/upcasting';
 import { paidInYear, yearToDate } from '../src/modules/claims/claims.state';
 import type { VisitSettled } from '../src/modules/claims/claims.events';
-import { evolvePerson, foldPerson } from '../src/modules/person-stream';
+import { evolvePerson, foldPerson, PersonState } from '../src/modules/person-stream';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { parseCommandLine } from '../src/config/command-line';
 import { templateStreams } from './projections.bench';
 
-const FLAGS = parseCommandLine('bench:year-to-date', 'npm run bench:year-to-date [-- --visits 1,10,30,100] [--rounds 5]', {
-  args: process.argv.slice(2),
-  options: { visits: { type: 'string' }, rounds: { type: 'string' } },
-}).values;
+const FLAGS = parseCommandLine(
+  'bench:year-to-date',
+  'npm run bench:year-to-date [-- --visits 1,10,30,100] [--rounds 5] [--cycles 300000]',
+  {
+    args: process.argv.slice(2),
+    options: { visits: { type: 'string' }, rounds: { type: 'string' }, cycles: { type: 'string' } },
+  },
+).values;
 
 const cpuUs = (): number => {
   const u = process.cpuUsage();
@@ -93,6 +103,46 @@ async function main(): Promise<void> {
       `${String(visits).padStart(6)}   ${carried.toFixed(2).padStart(32)}   ${list.toFixed(2).padStart(46)}   ${(carried / list).toFixed(2).padStart(10)}   ${fold.toFixed(2).padStart(17)}\n`,
     );
   }
+  const cycles = Number(FLAGS.cycles ?? 300_000);
+  const visits = template.visits.map((e) => upcast(inYear(e)));
+  const start = foldPerson([...template.prefix.map(upcast), ...visits.slice(0, 3)]);
+  const kept = await cachedCycles(start, visits, cycles, (state) => yearToDate(state.claims, year));
+  const summed = await cachedCycles(start, visits, cycles, (state) => paidInYear(state.claims.settlements, year));
+  process.stdout.write(
+    `3,000 cached persons settling in turn (3-15 visits), per cycle: yearToDate ${kept.cpu.toFixed(2)} µs CPU, ${kept.gc.toFixed(2)} µs GC;` +
+      ` baseline paidInYear over the list ${summed.cpu.toFixed(2)} µs CPU, ${summed.gc.toFixed(2)} µs GC (÷ baseline: CPU ${(kept.cpu / summed.cpu).toFixed(2)}, GC ${(kept.gc / summed.gc).toFixed(2)})\n`,
+  );
+}
+
+/** CPU and GC pauses per cycle of `decide` then evolve over `persons` cached states (a second pass measured, the first warms up). */
+async function cachedCycles(
+  start: PersonState,
+  visits: RecordedEvent[],
+  cycles: number,
+  decide: (state: PersonState) => unknown,
+): Promise<{ cpu: number; gc: number }> {
+  const [persons, first, last] = [3_000, 3, 15];
+  const states = Array.from({ length: persons }, () => start);
+  const counts = Array.from({ length: persons }, () => first);
+  let gcMs = 0;
+  const observer = new PerformanceObserver((list) => list.getEntries().forEach((e) => (gcMs += e.duration)));
+  observer.observe({ entryTypes: ['gc'] });
+  let measured = { cpu: 0, gc: 0 };
+  for (let pass = 0; pass < 2; pass++) {
+    gcMs = 0;
+    const cpuStart = cpuUs();
+    for (let i = 0; i < cycles; i++) {
+      const p = i % persons;
+      decide(states[p]);
+      if (counts[p] === last) [states[p], counts[p]] = [start, first];
+      states[p] = evolvePerson(states[p], visits[counts[p]++ % visits.length]);
+    }
+    const cpu = (cpuUs() - cpuStart) / cycles;
+    await new Promise((resolve) => setTimeout(resolve, 50)); // gc entries arrive on a later turn
+    measured = { cpu, gc: (gcMs * 1000) / cycles };
+  }
+  observer.disconnect();
+  return measured;
 }
 
 main().catch((e) => {

@@ -123,6 +123,20 @@ describe('paidOf: the year-to-date money kept beside the claims state', () => {
     expect(paidOf(first, 2025)).toEqual({ fundPaid: '10.00', deductibleMet: '1.00' });
   });
 
+  it('the kept sums are no part of the state: a state asked about equals, serialises and spreads as one never asked about', () => {
+    const fold = () =>
+      evolveClaims(evolveClaims(initialClaimsState(), settled(1, 2025, '10.00', '1.00')), settled(2, 2025, '5.00', '0.00'));
+    const asked = fold();
+    expect(paidOf(asked, 2025)).toEqual({ fundPaid: '15.00', deductibleMet: '1.00' });
+    const never = fold();
+    expect(asked).toEqual(never);
+    expect(JSON.stringify(asked)).toBe(JSON.stringify(never));
+    expect(Object.keys(asked)).toEqual(Object.keys(never));
+    // A state derived by a spread with another list is summed from that list, never from the sums it was spread from.
+    const spread = { ...asked, settlements: asked.settlements.slice(0, 1) };
+    expect(paidOf(spread, 2025)).toEqual({ fundPaid: '10.00', deductibleMet: '1.00' });
+  });
+
   it('a state built by hand is summed from its list', () => {
     const built = evolveClaims(initialClaimsState(), settled(1, 2025, '10.00', '1.00'));
     expect(paidOf({ settlements: [...built.settlements] }, 2025)).toEqual({ fundPaid: '10.00', deductibleMet: '1.00' });

@@ -126,30 +126,41 @@ interface PaidSums {
 }
 
 /**
- * Issue 10: paidInYear's sums kept beside each claims state (never in it: the state stays the
- * events' plain data), so a settlement on a cached person no longer re-parses and re-sums
- * every earlier payment of the year, nor a replay for each settlement it checks. Filled when
- * a decision asks (paidOf), for the year it asks about (a person's decisions ask about one
- * year at a time); carried to the next state by a VisitSettled, one addition; a reversal, an
- * adjustment or a correction leaves the new state to sum its list again. A fold alone (a cache
- * miss) pays nothing for it.
+ * Issue 10: paidInYear's sums kept on each claims state, as a non-enumerable symbol-keyed
+ * property: the state's data stays the events' (spreads, JSON, equality and structured clones
+ * do not see it, so a state derived by a spread never inherits sums that its list no longer
+ * gives), and a settlement on a cached person no longer re-parses and re-sums every earlier
+ * payment of the year, nor a replay for each settlement it checks. Filled when a decision asks
+ * (paidOf), for the year it asks about (a person's decisions ask about one year at a time);
+ * carried to the next state by a VisitSettled, one addition; a reversal, an adjustment or a
+ * correction leaves the new state to sum its list again. A fold alone (a cache miss) pays
+ * nothing for it. A property, not a WeakMap beside the states: on a cycle of decide-and-evolve
+ * over 3,000 cached persons the WeakMap cost twice the CPU and garbage collection (its
+ * ephemeron table holds an entry per state until a full collection).
  */
-const PAID = new WeakMap<ClaimsState, PaidSums>();
+const PAID_SUMS = Symbol('paidSums');
+
+type WithPaidSums = ClaimsState & { [PAID_SUMS]?: PaidSums };
+
+/** A memo of the state's own content: writing it changes nothing the state says. */
+function keepPaidSums(state: ClaimsState, sums: PaidSums): void {
+  Object.defineProperty(state, PAID_SUMS, { value: sums, enumerable: false, writable: true, configurable: true });
+}
 
 /** The year's sums of the state: kept, or summed from its list (throwing as paidInYear on a figure that does not parse) and kept. */
 function paidSumsOf(state: ClaimsState, year: number): PaidSums {
-  const kept = PAID.get(state);
+  const kept = (state as WithPaidSums)[PAID_SUMS];
   if (kept?.year === year) return kept;
   const sums = sumOfList(state.settlements, year);
-  PAID.set(state, sums);
+  keepPaidSums(state, sums);
   return sums;
 }
 
 /** `after` (`before` with `settled` appended) with the sums `before` kept, the new payment added if it is of their year. */
 function withPaidCarried(before: ClaimsState, after: ClaimsState, settled: SettlementSummary): ClaimsState {
-  const kept = PAID.get(before);
+  const kept = (before as WithPaidSums)[PAID_SUMS];
   const carried = kept && kept.year === settled.year ? addedIfMoney(kept, settled) : kept;
-  if (carried) PAID.set(after, carried);
+  if (carried) keepPaidSums(after, carried);
   return after;
 }
 
