@@ -24,41 +24,27 @@ const lockHolder = (path: string) => async () => {
   };
 };
 
-describeEventStoreContract(
-  'SQLite (WAL file, synchronous FULL)',
-  async () => {
-    const dir = tempDir();
-    const path = join(dir, 'ledger.db');
-    const store = new SqliteEventStore({ path, busyTimeoutMs: 100 });
-    return {
-      store,
-      outage: lockHolder(path),
-      cleanup: async () => {
-        await store.close();
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  },
-  { eventIdReuse: 'exact', outage: true },
-);
+/** A store on a fresh file (the commit waits 100 ms for a lock held elsewhere, so the outage case is quick), removed afterwards. */
+const onAFile = (writer: 'inline' | 'thread') => async () => {
+  const dir = tempDir();
+  const path = join(dir, 'ledger.db');
+  const store = new SqliteEventStore({ path, writer, busyTimeoutMs: 100 });
+  return {
+    store,
+    outage: lockHolder(path),
+    cleanup: async () => {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+};
 
-describeEventStoreContract(
-  'SQLite (WAL file, writer thread, synchronous FULL)',
-  async () => {
-    const dir = tempDir();
-    const path = join(dir, 'ledger.db');
-    const store = new SqliteEventStore({ path, writer: 'thread', busyTimeoutMs: 100 });
-    return {
-      store,
-      outage: lockHolder(path),
-      cleanup: async () => {
-        await store.close();
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  },
-  { eventIdReuse: 'exact', outage: true },
-);
+describeEventStoreContract('SQLite (WAL file, synchronous FULL)', onAFile('inline'), { eventIdReuse: 'exact', outage: true });
+
+describeEventStoreContract('SQLite (WAL file, writer thread, synchronous FULL)', onAFile('thread'), {
+  eventIdReuse: 'exact',
+  outage: true,
+});
 
 describeEventStoreContract('SQLite (:memory:, synchronous NORMAL)', async () => {
   const store = new SqliteEventStore({ path: ':memory:', synchronous: 'NORMAL' });
