@@ -1,5 +1,5 @@
 /**
- * `npm run bench:year-to-date [-- --visits 1,10,30,100] [--rounds 5]`
+ * `npm run bench:year-to-date [-- --visits 1,10,30,100] [--rounds 5] [--cycles 300000]`
  *
  * What a decision's year-to-date costs by the visits a person already has in the year (a
  * chronic patient's outpatient year runs to dozens of visits). Each row is CPU time per call
@@ -44,7 +44,7 @@ const cpuUs = (): number => {
 };
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-/** CPU µs per call of `work`, over enough calls to take ~50 ms, after one untimed block. */
+/** CPU µs per call of `work`: blocks of doubling size until one takes ~50 ms (the shorter ones warm it up). */
 function perCall(work: () => unknown): number {
   let calls = 1;
   for (;;) {
