@@ -10,8 +10,8 @@
  * visits each, spread over the year (no person threshold crossed), is applied untimed in big
  * batches (as a rebuild); then rounds of one more visit per person, each round appended to
  * the log and applied as the worker applies it: the real ReadSideRunner with every
- * projection and the monitor, reading pages of `--batch` events from the events file (whole
- * events, as the worker reads them) into one transaction each, alerts drained after each.
+ * projection and the monitor, reading pages of `--batch` events from the events file (as the
+ * worker reads them: READ_MODELS_PAGES, without decision traces) into one transaction each, alerts drained after each.
  * First, untimed, `--warm-up` such rounds on a log of their own (TurboFan compiles the hot path there).
  *
  * Printed per history length (min / median / max over the timed rounds; each round's
@@ -50,7 +50,7 @@ import { loadMonitoringThresholds } from '../src/monitoring/thresholds.loader';
 import { PolicyCatalog } from '../src/policy/catalog';
 import type { Projection } from '../src/projections/projection';
 import { ReadModelStore, SqliteReadModelStore } from '../src/projections/read-model-store';
-import { allProjections } from '../src/projections/read-models';
+import { allProjections, READ_MODELS_PAGES } from '../src/projections/read-models';
 import { readPersonYear } from '../src/projections/read-models/persons.projection';
 import { AfterCommit, ReadSideRunner, RunnerOptions } from '../src/projections/read-side-runner';
 import { startLedger } from '../scripts/ledger-client';
@@ -296,7 +296,7 @@ interface ReadSideUnderTest {
 }
 
 function readSide(events: SqliteEventStore, rm: ReadModelStore, catalog: PolicyCatalog, options: RunnerOptions): ReadSideUnderTest {
-  const runner = new TimedRunner(events, rm, allProjections(catalog), { pollIntervalMs: 0, ...options });
+  const runner = new TimedRunner(events, rm, allProjections(catalog), { ...READ_MODELS_PAGES, pollIntervalMs: 0, ...options });
   const monitor = MonitoringRunner.on(
     runner,
     events,
@@ -321,7 +321,7 @@ async function apply(side: ReadSideUnderTest): Promise<number> {
 async function rawRead(events: SqliteEventStore, after: number, batch: number): Promise<number> {
   let n = 0;
   for (;;) {
-    const page = await events.readAll({ afterPosition: after, maxCount: batch });
+    const page = await events.readAll({ ...READ_MODELS_PAGES, afterPosition: after, maxCount: batch });
     if (page.length === 0) return n;
     n += page.length;
     after = page[page.length - 1].position;

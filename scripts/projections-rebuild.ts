@@ -16,7 +16,7 @@ import * as path from 'node:path';
 import { parseCommandLine } from '../src/config/command-line';
 import { rebuildReadModelsFile, RebuildResult } from '../src/monitoring/monitoring-rebuild';
 import { PolicyCatalog } from '../src/policy/catalog';
-import { allProjections } from '../src/projections/read-models';
+import { allProjections, READ_MODELS_PAGES } from '../src/projections/read-models';
 import { createEventStore } from '../src/event-store';
 import type { EventStore } from '../src/event-store/event-store.port';
 import { SqliteReadModelStore } from '../src/projections/read-model-store';
@@ -42,7 +42,7 @@ export function rebuildFile(db: string, readDb?: string): Promise<RebuildResult>
 export async function rebuildFrom(events: EventStore, db: string): Promise<RebuildResult> {
   const readModels = SqliteReadModelStore.open(db, 'OFF', 64);
   try {
-    const runner = new ReadSideRunner(events, readModels, allProjections(catalog()), { pageSize: 2_000, withoutDecisionTraces: true });
+    const runner = new ReadSideRunner(events, readModels, allProjections(catalog()), { ...READ_MODELS_PAGES, pageSize: 2_000 });
     MonitoringRunner.on(
       runner,
       events,

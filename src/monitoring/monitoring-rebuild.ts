@@ -10,6 +10,7 @@ import { SqliteEventStore } from '../event-store/sqlite/sqlite-event-store';
 import { systemClock, uuidGenerator } from '../kernel/clock';
 import type { Projection } from '../projections/projection';
 import { SqliteReadModelStore } from '../projections/read-model-store';
+import { READ_MODELS_PAGES } from '../projections/read-models';
 import { ProjectionFault, ReadSideRunner } from '../projections/read-side-runner';
 import { AlertWriter } from './alert-writer';
 import { MonitoringRunner } from './monitoring-runner';
@@ -42,7 +43,7 @@ export async function rebuildReadModelsFile(
   const store = new SqliteEventStore({ path: db });
   const readModels = SqliteReadModelStore.open(options.readDb ?? readModelsFileOf(db), 'OFF', 64);
   try {
-    const runner = new ReadSideRunner(store, readModels, projections, { pageSize: REBUILD_PAGE, withoutDecisionTraces: true });
+    const runner = new ReadSideRunner(store, readModels, projections, { ...READ_MODELS_PAGES, pageSize: REBUILD_PAGE });
     if (options.monitoring !== false)
       MonitoringRunner.on(
         runner,

@@ -7,7 +7,7 @@ import { POLICY_CATALOG } from '../infrastructure/tokens';
 import type { PolicyCatalog } from '../policy/catalog';
 import { ReadSideRunner } from './read-side-runner';
 import { ReadModelStore, SqliteReadModelStore } from './read-model-store';
-import { allProjections } from './read-models';
+import { allProjections, READ_MODELS_PAGES } from './read-models';
 import { ReadSideController } from './read-side.controller';
 import { DisputesListController } from '../disputes/disputes-list.controller';
 import { ListDisputesHandler } from '../disputes/disputes-list.query';
@@ -65,7 +65,7 @@ function readSideFor(events: EventStore, store: ReadModelStore, catalog: PolicyC
   }
   // Beside live requests a batch is one synchronous transaction (~0.2 ms of projections and
   // monitoring per event): 250 events keep it near 50 ms; the rebuild, alone, takes 2,000.
-  return new ReadSideRunner(events, store, allProjections(catalog), { pageSize: LIVE_BATCH, log });
+  return new ReadSideRunner(events, store, allProjections(catalog), { ...READ_MODELS_PAGES, pageSize: LIVE_BATCH, log });
 }
 
 /** Starts the one read-side runner (projections and, registered by its module, monitoring) with the application and stops it before the stores close. */

@@ -15,7 +15,7 @@ import { PolicyCatalog } from '../../policy/catalog';
 import { withArchive } from '../../policy/policy-archive';
 import { SqliteReadModelStore } from '../read-model-store';
 import { ReadSideRunner } from '../read-side-runner';
-import { allProjections } from '../read-models';
+import { allProjections, READ_MODELS_PAGES } from '../read-models';
 import type { FromWorker, ReadSideSnapshot, ReadSideWorkerData, ToWorker } from './protocol';
 
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
@@ -50,6 +50,7 @@ async function main(port: NonNullable<typeof parentPort>, data: ReadSideWorkerDa
     });
   };
   const runner = new ReadSideRunner(events, readModels, allProjections(catalog), {
+    ...READ_MODELS_PAGES,
     pageSize: data.pageSize,
     pollIntervalMs: data.pollIntervalMs,
     log: (m) => post({ kind: 'log', message: m }),
