@@ -148,7 +148,8 @@ export interface ConnectionStatus {
 
 /**
  * Whether the store took the last write: 'failing' from a transient refusal (busy, disk full,
- * an I/O error, the node unreachable: StoreUnavailable) until a write succeeds again.
+ * an I/O error, the node unreachable: StoreUnavailable) until a write succeeds again (the
+ * SQLite adapter probes with a commit of its own meanwhile: `writeProbeIntervalMs`).
  */
 export type WriteStatus = { state: 'ok' } | { state: 'failing'; since: string; code: string; lastError: string; refusals: number };
 

@@ -34,7 +34,8 @@ interface StatusReply {
  *   store does not answer. While the first chain pass runs, `chain.state` is `verifying`
  *   and the instance stays ready: a long first read of the log must not keep it out of rotation.
  *   `degraded` too while the store refuses writes (`writes.state` `failing`, with the store's
- *   code and since when: disk full, busy, node unreachable), until a write succeeds again.
+ *   code and since when: disk full, busy, node unreachable), until a write (or the SQLite
+ *   store's own write probe) succeeds again.
  * - `/health/live`: 200 whenever the process answers (restart only if this fails).
  * - `/health/ready`: 200 only when the store answers, every projection is running and the
  *   read models are within the lag bound; else 503 (take the instance out of rotation). A

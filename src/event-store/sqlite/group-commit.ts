@@ -42,8 +42,9 @@ export class GroupCommitter {
   private readonly insert: Database.Statement<[string, number, string, string, string, string]>;
   private readonly head: Database.Statement<[], { head: number | null }>;
   private readonly group: (appends: readonly AppendRequest[]) => GroupOutcome;
+  private readonly probeWrite: (at: string) => void;
 
-  constructor(db: Database.Database) {
+  constructor(private readonly db: Database.Database) {
     // One round trip for both pre-write checks: where the batch's first id is, and the stream's revision.
     this.precheck = db.prepare(
       `SELECT (SELECT revision FROM events WHERE stream_id = ? AND event_id = ?) AS found,
@@ -68,11 +69,30 @@ export class GroupCommitter {
       return { headBefore, outcomes };
     });
     this.group = (appends) => group.immediate(appends);
+    const probe = db.prepare('INSERT INTO write_probe (id, at) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET at = excluded.at');
+    const probeWrite = db.transaction((at: string) => void probe.run(at));
+    this.probeWrite = (at) => probeWrite.immediate(at);
   }
 
   /** Commits the group; each append's own refusal is its outcome. Throws when BEGIN or COMMIT fails (nothing written). */
   commit(appends: readonly AppendRequest[]): GroupOutcome {
     return this.group(appends);
+  }
+
+  /**
+   * One small durable commit outside the log (the `write_probe` row): whether the store takes
+   * writes again after a refusal (health), with no client's append to find out. It never waits
+   * for a lock held elsewhere (busy timeout 0 for it): a probe refused is tried again later.
+   * Throws as a group's commit does.
+   */
+  probe(at: string): void {
+    const busyTimeoutMs = this.db.pragma('busy_timeout', { simple: true }) as number;
+    this.db.pragma('busy_timeout = 0');
+    try {
+      this.probeWrite(at);
+    } finally {
+      this.db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+    }
   }
 
   private appendInTransaction({ streamId, events, rows, expected }: AppendRequest): { result: AppendResult; written: boolean } {

@@ -47,6 +47,11 @@ export interface SqliteEventStoreOptions {
    * it is refused as StoreUnavailable (HTTP 503), in ms (default 5,000).
    */
   busyTimeoutMs?: number;
+  /**
+   * While writes are refused (writeStatus 'failing'), how often a probe commit asks whether the
+   * store takes them again (ms, default 2,000, the 503's Retry-After; 0: never, only a client's next write tells).
+   */
+  writeProbeIntervalMs?: number;
 }
 
 /** Counters of the group commit (issue 10): fsyncs per append = commits / appends. */
@@ -97,6 +102,8 @@ const MAX_FOREIGN_EVENTS = 1_000;
 const MAX_GROUP_BYTES = 8 * 1024 * 1024;
 /** Another connection or process may hold the write lock for a moment: wait instead of failing. */
 const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+/** As the 503's Retry-After (error.filter.ts): health turns ok about when a client's retry would go through. */
+const DEFAULT_WRITE_PROBE_INTERVAL_MS = 2000;
 
 interface EventRow {
   position: number;
@@ -121,7 +128,9 @@ CREATE TABLE IF NOT EXISTS events (
   UNIQUE (stream_id, event_id)
 );
 -- readAll({ eventTypes }): a reconciler reads its few kinds of fact without scanning the log.
-CREATE INDEX IF NOT EXISTS events_by_type ON events (type, position);`;
+CREATE INDEX IF NOT EXISTS events_by_type ON events (type, position);
+-- One row rewritten while writes are refused, to see when they are taken again (health); not part of the log.
+CREATE TABLE IF NOT EXISTS write_probe (id INTEGER PRIMARY KEY CHECK (id = 1), at TEXT NOT NULL);`;
 
 /**
  * readAll({ withoutDecisionTraces }): a VisitSettled's data without `decision.trace` (2.2 of its
@@ -186,8 +195,12 @@ export class SqliteEventStore implements EventStore {
   private pending: PendingAppend[] = [];
   private flushScheduled = false;
   private readonly counters: SqliteAppendStats = { commits: 0, appends: 0, events: 0, largestGroup: 0 };
-  /** Health's view of the writes: failing from a transient refusal (disk full, busy) until a commit succeeds. */
+  /** Health's view of the writes: failing from a transient refusal (disk full, busy) until a commit (or a probe) succeeds. */
   private readonly writes = new WriteStatusTracker();
+  private readonly writeProbeIntervalMs: number;
+  /** Runs `probeWrites` while the writes are failing. */
+  private prober: NodeJS.Timeout | undefined;
+  private probing = false;
   /**
    * Freshness (see `unchangedSince`): bumped when writes this process did not make cannot be
    * told stream by stream (a conflict, a writer thread lost, many foreign events at once).
@@ -203,6 +216,7 @@ export class SqliteEventStore implements EventStore {
   constructor(options: SqliteEventStoreOptions) {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
     this.pollIntervalMs = options.pollIntervalMs ?? 200;
+    this.writeProbeIntervalMs = options.writeProbeIntervalMs ?? DEFAULT_WRITE_PROBE_INTERVAL_MS;
     this.db = new Database(options.path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
@@ -310,7 +324,7 @@ export class SqliteEventStore implements EventStore {
     // A writer thread that died may have committed before it could answer: start a new epoch.
     if (this.writerThread) this.newEpoch(-1);
     const refusal = asStoreError(error);
-    this.writes.refused(refusal);
+    this.refused(refusal);
     for (const append of group) append.reject(refusal);
   }
 
@@ -324,12 +338,49 @@ export class SqliteEventStore implements EventStore {
     const refusals = outcomes.flatMap((o) => ('error' in o ? [asStoreError(o.error)] : []));
     // Any append of the group written: the store takes writes, whatever refused one of them.
     if (refusals.length < outcomes.length) this.writes.wrote();
-    else refusals.forEach((r) => this.writes.refused(r));
+    else refusals.forEach((r) => this.refused(r));
     group.forEach((append, i) => {
       const outcome = outcomes[i];
       if ('error' in outcome) append.reject(refusals.shift());
       else append.resolve(outcome.result);
     });
+  }
+
+  /** A refusal health hears of; a transient one starts the write probe. */
+  private refused(refusal: unknown): void {
+    this.writes.refused(refusal);
+    if (this.writes.status().state === 'failing' && !this.prober && this.writeProbeIntervalMs > 0 && !this.closed) {
+      this.prober = setInterval(() => void this.probeWrites(), this.writeProbeIntervalMs);
+      this.prober.unref();
+    }
+  }
+
+  private stopProbing(): void {
+    clearInterval(this.prober);
+    this.prober = undefined;
+  }
+
+  /**
+   * While the writes are failing and no group is on its way (its outcome will say it), one
+   * probe commit (GroupCommitter.probe): health turns ok once the cause is gone (the lock
+   * released, space freed), not only at a client's next write (issue 10 item 3). A refused
+   * probe changes nothing: `refusals` counts the clients' appends.
+   */
+  private async probeWrites(): Promise<void> {
+    if (this.writes.status().state === 'ok' || this.closed) return this.stopProbing();
+    if (this.probing || this.inFlight || this.pending.length > 0) return;
+    this.probing = true;
+    try {
+      const at = new Date().toISOString();
+      if (this.writerThread) await this.writerThread.probe(at);
+      else this.committer!.probe(at);
+      this.writes.wrote();
+      this.stopProbing();
+    } catch {
+      // Still refused: health keeps the last client's refusal.
+    } finally {
+      this.probing = false;
+    }
   }
 
   private takeGroup(): PendingAppend[] {
@@ -535,6 +586,7 @@ export class SqliteEventStore implements EventStore {
       await this.inFlight;
     }
     this.closed = true;
+    this.stopProbing();
     await Promise.allSettled([...this.subscriptions].map((s) => s.stop()));
     await this.writerThread?.close();
     this.db.close();

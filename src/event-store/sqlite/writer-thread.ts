@@ -19,6 +19,13 @@ export type WireError =
 
 export type WireOutcome = { result: { nextExpectedRevision: number; position: number }; written: boolean } | { error: WireError };
 
+/** Store -> writer thread: a group to commit, or (`probeAt`, no appends) a write probe (GroupCommitter.probe). */
+export interface WriterRequest {
+  id: number;
+  appends: AppendRequest[];
+  probeAt?: string;
+}
+
 /** Writer thread -> store: the outcomes of group `id` and the head before it, or why the whole group failed (nothing written). */
 export type WriterReply = { id: number; headBefore: number; outcomes: WireOutcome[] } | { id: number; failure: WireError };
 
@@ -73,13 +80,22 @@ export class WriterThread {
   constructor(private readonly options: WriterOptions) {}
 
   commit(appends: readonly AppendRequest[]): Promise<GroupOutcome> {
+    return this.send({ appends: appends.map(onTheWire) });
+  }
+
+  /** GroupCommitter.probe on the thread's connection (starting the thread again if it died). */
+  async probe(at: string): Promise<void> {
+    await this.send({ appends: [], probeAt: at });
+  }
+
+  private send(request: Omit<WriterRequest, 'id'>): Promise<GroupOutcome> {
     const worker = this.worker ?? this.start();
     const id = this.nextId++;
     return new Promise<GroupOutcome>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
-      // Only while a group is out does the thread keep the process alive (scripts end by themselves).
+      // Only while a request is out does the thread keep the process alive (scripts end by themselves).
       worker.ref();
-      worker.postMessage({ id, appends: appends.map(onTheWire) });
+      worker.postMessage({ id, ...request } satisfies WriterRequest);
     });
   }
 

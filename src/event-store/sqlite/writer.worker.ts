@@ -1,11 +1,11 @@
 /**
  * The SQLite writer thread (see writer-thread.ts): its own connection to the store's file,
- * the same GroupCommitter, one group per message, replies after the COMMIT.
+ * the same GroupCommitter, one group (or write probe) per message, replies after the COMMIT.
  */
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
-import { AppendRequest, GroupCommitter } from './group-commit';
-import { toWire, WireOutcome, WriterOptions, WriterReply } from './writer-thread';
+import { GroupCommitter } from './group-commit';
+import { toWire, WireOutcome, WriterOptions, WriterReply, WriterRequest } from './writer-thread';
 
 const options = workerData as WriterOptions;
 const db = new Database(options.path);
@@ -14,13 +14,22 @@ db.pragma(`synchronous = ${options.synchronous}`);
 db.pragma(`busy_timeout = ${options.busyTimeoutMs}`);
 const committer = new GroupCommitter(db);
 
-parentPort!.on('message', ({ id, appends }: { id: number; appends: AppendRequest[] }) => {
+parentPort!.on('message', (request: WriterRequest) => {
   let reply: WriterReply;
   try {
-    const { headBefore, outcomes } = committer.commit(appends);
-    reply = { id, headBefore, outcomes: outcomes.map((o): WireOutcome => ('error' in o ? { error: toWire(o.error) } : o)) };
+    reply = { id: request.id, ...run(request) };
   } catch (error) {
-    reply = { id, failure: toWire(error) };
+    reply = { id: request.id, failure: toWire(error) };
   }
   parentPort!.postMessage(reply);
 });
+
+/** A group's commit, or a write probe (answered as an empty group once its commit is durable). */
+function run({ appends, probeAt }: WriterRequest): { headBefore: number; outcomes: WireOutcome[] } {
+  if (probeAt !== undefined) {
+    committer.probe(probeAt);
+    return { headBefore: 0, outcomes: [] };
+  }
+  const { headBefore, outcomes } = committer.commit(appends);
+  return { headBefore, outcomes: outcomes.map((o): WireOutcome => ('error' in o ? { error: toWire(o.error) } : o)) };
+}
