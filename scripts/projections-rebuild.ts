@@ -71,7 +71,6 @@ export async function rebuild(db: string, env: NodeJS.ProcessEnv = process.env, 
   }
 }
 
-/** The lines printed for a rebuild, and its exit code. */
 /** Where the CPU went, in µs per event: reading and parsing the log, each projection, commits, alert appends. */
 export function stagesLine(stages: StageTimes, events: number): string {
   const us = (ms: number): string => ((ms * 1000) / events).toFixed(1);
@@ -82,6 +81,7 @@ export function stagesLine(stages: StageTimes, events: number): string {
   return `CPU µs/event by stage: read+parse ${us(stages.readMs)}; apply: ${projections}; batch transactions ${us(stages.commitMs)}; after-commit (alert appends) ${us(stages.afterCommitMs)}`;
 }
 
+/** The lines printed for a rebuild, and its exit code. */
 export function rebuildReport(
   db: string,
   r: RebuildResult & { stages?: StageTimes },
