@@ -140,6 +140,15 @@ export class LedgerMetrics implements OnModuleInit {
     );
     counter('ledger_store_appends_total', 'Appends answered by those commits', 'appends');
     counter('ledger_store_events_total', 'Events written', 'events');
+    const store = this.store;
+    new Gauge({
+      name: 'ledger_store_writes_failing',
+      help: "1 while the event store refuses writes (busy, disk full, I/O error, unreachable: /health's writes.state failing), else 0",
+      registers: [this.registry],
+      collect() {
+        this.set(store.writeStatus?.().state === 'failing' ? 1 : 0);
+      },
+    });
     new Gauge({
       name: 'ledger_store_group_size',
       help: 'Group commit size in appends: mean (appends / commits) and largest so far',

@@ -59,6 +59,7 @@ it('is refused with 503, Retry-After and STORE_UNAVAILABLE while the write lock 
     );
     const ready = await h.http.get('/health/ready');
     expect([ready.status, ready.body.reasons]).toEqual([200, undefined]);
+    expect((await h.http.get('/metrics').set('x-api-key', h.keys.agency)).text).toMatch(/^ledger_store_writes_failing 1$/m);
   } finally {
     other.exec('ROLLBACK');
     other.close();
@@ -83,4 +84,5 @@ it('is refused with 503, Retry-After and STORE_UNAVAILABLE while the write lock 
   expect(metrics).toMatch(/^ledger_settlements_total\{outcome="unavailable"\} 1$/m);
   expect(metrics).toMatch(/^ledger_settlements_total\{outcome="settled"\} 2$/m);
   expect(metrics).not.toMatch(/^ledger_settlements_total\{outcome="error"\} [1-9]/m);
+  expect(metrics).toMatch(/^ledger_store_writes_failing 0$/m);
 }, 40_000);
