@@ -19,9 +19,9 @@ export function allProjections(packs: PackSource): Projection[] {
 
 /**
  * How every runner of `allProjections` (and the monitor) reads its pages: no read model reads a
- * VisitSettled's `decision.trace`, so the store cuts it before JSON.parse (a live event's read
- * in the read-side worker ~40 -> ~28 µs, bench:read-side-live). A rebuild read either way gives
- * the same rows (test/projections/read-without-traces.spec.ts).
+ * VisitSettled's `decision.trace`, so the store cuts it before JSON.parse (the read-side
+ * worker's live pages are cheaper to read, bench:read-side-live). A rebuild read either way
+ * gives the same rows (test/projections/read-without-traces.spec.ts).
  */
 export const READ_MODELS_PAGES = { withoutDecisionTraces: true } as const;
 
