@@ -256,7 +256,7 @@ async function chainVerifierStart(file: string, streams: Map<string, RecordedEve
       store,
       new SettableClock(new Date()),
       counterIds(9),
-      { sealIntervalMs: 0, verifyIntervalMs: 0 },
+      { sealIntervalMs: 0, verifyIntervalMs: 0, verifyOnThreadFrom: 2_000 },
       moduleRef,
     );
     const c = process.cpuUsage();

@@ -11,15 +11,17 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('settings of seals and shutdown', () => {
   it('default, zero, and a refusal naming the variable', () => {
-    expect(loadSealConfig({})).toEqual({ sealIntervalMs: 300_000, verifyIntervalMs: 30_000 });
-    expect(loadSealConfig({ LEDGER_SEAL_INTERVAL_MS: '0', LEDGER_VERIFY_INTERVAL_MS: '250' })).toEqual({
+    expect(loadSealConfig({})).toEqual({ sealIntervalMs: 300_000, verifyIntervalMs: 30_000, verifyOnThreadFrom: 2_000 });
+    expect(loadSealConfig({ LEDGER_SEAL_INTERVAL_MS: '0', LEDGER_VERIFY_INTERVAL_MS: '250', LEDGER_VERIFY_THREAD_FROM: '0' })).toEqual({
       sealIntervalMs: 0,
       verifyIntervalMs: 250,
+      verifyOnThreadFrom: 0,
     });
     expect(() => loadSealConfig({ LEDGER_SEAL_INTERVAL_MS: '5m' })).toThrow(
       /LEDGER_SEAL_INTERVAL_MS="5m": must be a whole number of milliseconds/,
     );
     expect(() => loadSealConfig({ LEDGER_VERIFY_INTERVAL_MS: '-1' })).toThrow(ConfigError);
+    expect(() => loadSealConfig({ LEDGER_VERIFY_THREAD_FROM: '2k' })).toThrow(/LEDGER_VERIFY_THREAD_FROM="2k": must be a whole number of events/);
     expect(shutdownGraceMs({})).toBe(10_000);
     expect(shutdownGraceMs({ LEDGER_SHUTDOWN_GRACE_MS: '2500' })).toBe(2500);
     expect(() => shutdownGraceMs({ LEDGER_SHUTDOWN_GRACE_MS: '1e4' })).toThrow(/LEDGER_SHUTDOWN_GRACE_MS/);

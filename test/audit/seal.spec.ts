@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { ChainFold, compareHeads, foldSeals, Heads, merkleRoot, sealData, SealRecord, StreamHead } from '../../src/audit/seals/seal';
+import { chainLinkOf } from '../../src/audit/seals/chain-links';
 import { sealBatch } from '../../src/audit/tamper-chain';
 import type { RecordedEvent } from '../../src/event-store/event-store.port';
 
@@ -91,11 +92,11 @@ describe('ChainFold: incremental chain verification in log order', () => {
     const b = chained('person-B', [2, 5]);
     const log = [...a, ...b].sort((x, y) => x.position - y.position);
     const whole = new ChainFold();
-    log.forEach((e) => whole.add(e));
+    log.forEach((e) => whole.add(chainLinkOf(e)));
     const split = new ChainFold();
-    log.slice(0, 2).forEach((e) => split.add(e));
+    log.slice(0, 2).forEach((e) => split.add(chainLinkOf(e)));
     expect(split.verifiedThrough).toBe(2);
-    log.slice(2).forEach((e) => split.add(e));
+    log.slice(2).forEach((e) => split.add(chainLinkOf(e)));
     expect(whole.broken).toEqual([]);
     expect(split.heads).toEqual(whole.heads);
     expect(whole.heads.get('person-A')).toEqual({ revision: 2, hash: a[2].metadata.hash });
@@ -104,19 +105,19 @@ describe('ChainFold: incremental chain verification in log order', () => {
   it('names a rewritten middle event and a deleted middle event, once per stream', () => {
     const a = chained('person-A', [1, 2, 3, 4]);
     const rewritten = new ChainFold();
-    [a[0], { ...a[1], data: { position: 99 } }, a[2], a[3]].forEach((e) => rewritten.add(e));
+    [a[0], { ...a[1], data: { position: 99 } }, a[2], a[3]].forEach((e) => rewritten.add(chainLinkOf(e)));
     expect(rewritten.broken).toEqual([
       expect.objectContaining({ streamId: 'person-A', revision: 1, position: 2, reason: 'hash_mismatch' }),
     ]);
     const gap = new ChainFold();
-    [a[0], a[2], a[3]].forEach((e) => gap.add(e));
+    [a[0], a[2], a[3]].forEach((e) => gap.add(chainLinkOf(e)));
     expect(gap.broken).toEqual([expect.objectContaining({ streamId: 'person-A', revision: 2, reason: 'revision_gap' })]);
   });
 
   it('cannot see a deleted LAST event (why seals exist)', () => {
     const a = chained('person-A', [1, 2, 3]);
     const fold = new ChainFold();
-    a.slice(0, 2).forEach((e) => fold.add(e));
+    a.slice(0, 2).forEach((e) => fold.add(chainLinkOf(e)));
     expect(fold.broken).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@
  */
 import fc from 'fast-check';
 import { catchUp } from '../../src/audit/seals/ledger-verification';
+import { chainLinkOf } from '../../src/audit/seals/chain-links';
 import { ChainFold } from '../../src/audit/seals/seal';
 import { sealBatch } from '../../src/audit/tamper-chain';
 import type { NewEvent } from '../../src/event-store/event-store.port';
@@ -31,7 +32,7 @@ async function sealedLog(datas: unknown[]): Promise<SqliteEventStore> {
 /** The fold as it was before: every event read plainly (parsed, hashed by re-serialising). */
 async function foldPlainly(store: SqliteEventStore): Promise<ChainFold> {
   const fold = new ChainFold();
-  for (const event of await store.readAll()) fold.add(event);
+  for (const event of await store.readAll()) fold.add(chainLinkOf(event));
   return fold;
 }
 
@@ -74,7 +75,7 @@ it('passes over intact rows by their stored text: no data is parsed unless somet
     const parse = jest.spyOn(JSON, 'parse');
     const page = await store.readAll({ withStoredText: true });
     const fold = new ChainFold();
-    for (const event of page) fold.add(event);
+    for (const event of page) fold.add(chainLinkOf(event));
     const dataParses = parse.mock.calls.filter(([text]) => texts.includes(text));
     parse.mockRestore();
     expect(dataParses).toEqual([]);

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { WrongExpectedVersion } from '../../event-store/errors';
-import { EVENT_STORE, EventStore, RecordedEvent } from '../../event-store/event-store.port';
+import { EVENT_STORE, EventStore } from '../../event-store/event-store.port';
 import { CLOCK, Clock, ID_GENERATOR, IdGenerator } from '../../kernel/clock';
 import { yieldToEventLoop } from '../../kernel/event-loop';
 import { PolicyRefusal } from '../../kernel/errors';
@@ -9,8 +9,11 @@ import { ledgerRule } from '../../policy/citation';
 import type { ReadModelStore } from '../../projections/read-model-store';
 import { READ_MODEL_STORE } from '../../projections/tokens';
 import { eventHash } from '../tamper-chain';
+import { SqliteEventStore } from '../../event-store/sqlite/sqlite-event-store';
+import { ChainLink, ChainLinkSource, linksFromStore } from './chain-links';
 import { appendSeal, catchUp, readSeals, SealSummary, sealSummary } from './ledger-verification';
-import { ChainFold, foldSeals, SealFinding, SealRecord, SEALS_STREAM, toSealRecord } from './seal';
+import { THREAD_PAGE, WorkerChainLinks } from './worker-chain-links';
+import { ChainFold, foldSeals, SealFinding, SealRecord } from './seal';
 import { SEAL_CONFIG, SealConfig } from './seal-config';
 import { ChainCheckpointStore, firstStaleLink, ReadModelChainCheckpoints } from './verified-position';
 
@@ -39,7 +42,9 @@ export interface ChainStatus {
  * only the events appended since the last verified position, every verifyIntervalMs; the
  * checkpoint is saved after each run while intact. Against the latest seal it re-reads each
  * sealed head (one point read per stream) at start and before every seal; then seals every
- * sealIntervalMs when something changed. Runs are serialised.
+ * sealIntervalMs when something changed. Runs are serialised. A pass far enough behind
+ * (verifyOnThreadFrom) reads and hashes the events on a thread of its own when the events
+ * are an SQLite file: the thread serving HTTP only folds the links.
  */
 @Injectable()
 export class ChainVerifier implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -57,6 +62,8 @@ export class ChainVerifier implements OnApplicationBootstrap, OnApplicationShutd
   private firstPassDone = false;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly timers: NodeJS.Timeout[] = [];
+  /** The events file's links, read on a thread of its own; none for EventStoreDB or an in-memory store. */
+  private readonly onThread: WorkerChainLinks | undefined;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -64,7 +71,10 @@ export class ChainVerifier implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
     @Inject(SEAL_CONFIG) private readonly config: SealConfig,
     private readonly moduleRef: ModuleRef,
-  ) {}
+  ) {
+    if (store instanceof SqliteEventStore && !store.db.memory)
+      this.onThread = new WorkerChainLinks(store.db.name, linksFromStore(store, THREAD_PAGE), (m) => this.logger.warn(m));
+  }
 
   onApplicationBootstrap(): void {
     this.checkpoints = this.checkpointStore();
@@ -76,6 +86,7 @@ export class ChainVerifier implements OnApplicationBootstrap, OnApplicationShutd
   async onApplicationShutdown(): Promise<void> {
     for (const timer of this.timers) clearInterval(timer);
     await this.queue.catch(() => undefined);
+    await this.onThread?.close();
   }
 
   status(): ChainStatus {
@@ -132,18 +143,25 @@ export class ChainVerifier implements OnApplicationBootstrap, OnApplicationShutd
 
   private async verifyNewEvents(): Promise<void> {
     if (!this.firstPassDone) await this.resumeFromCheckpoint();
-    await catchUp(this.store, this.fold, (event) => this.observe(event));
+    await catchUp(await this.linkSource(), this.fold, (link) => this.observe(link));
     this.saveCheckpoint();
   }
 
-  private observe(event: RecordedEvent): void {
-    this.changedStreams.add(event.streamId);
-    if (event.streamId !== SEALS_STREAM) {
-      this.unsealedPositions.push(event.position);
-      this.unsealedAdded.push(event.position);
+  /** The thread of its own for a pass at least verifyOnThreadFrom events long; this thread for a shorter one. */
+  private async linkSource(): Promise<ChainLinkSource> {
+    if (!this.onThread) return linksFromStore(this.store);
+    const behind = (await this.store.headPosition()) - this.fold.verifiedThrough;
+    return behind >= this.config.verifyOnThreadFrom ? this.onThread : linksFromStore(this.store);
+  }
+
+  private observe(link: ChainLink): void {
+    this.changedStreams.add(link.streamId);
+    if (!link.seal) {
+      this.unsealedPositions.push(link.position);
+      this.unsealedAdded.push(link.position);
       return;
     }
-    const seal = toSealRecord(event);
+    const seal = link.seal;
     this.seals.push(seal);
     this.unsealedPositions = this.unsealedPositions.filter((p) => p > seal.throughPosition);
   }

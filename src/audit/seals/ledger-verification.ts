@@ -2,7 +2,7 @@
  * Seal and verify through the event-store port only (readAll/readStream/append), so both
  * run against SQLite and EventStoreDB alike; shared by the service, HTTP and the audit CLI.
  */
-import { EventStore, RecordedEvent } from '../../event-store/event-store.port';
+import { EventStore } from '../../event-store/event-store.port';
 import { WrongExpectedVersion } from '../../event-store/errors';
 import { yieldToEventLoop } from '../../kernel/event-loop';
 import { BrokenLink, sealBatch } from '../tamper-chain';
@@ -18,23 +18,26 @@ import {
   SEALS_STREAM,
   toSealRecord,
 } from './seal';
-
-/** ~10–20 ms of hashing per page: the verifier runs beside live requests and yields between pages. */
-const PAGE = 250;
+import { ChainLink, ChainLinkSource, linksFromStore } from './chain-links';
 
 export async function readSeals(store: EventStore): Promise<SealRecord[]> {
   return (await store.readStream(SEALS_STREAM)).map(toSealRecord);
 }
 
-/** Feeds every event after `fold.verifiedThrough` to the fold, page by page; `onEvent` sees each before it is folded. */
-export async function catchUp(store: EventStore, fold: ChainFold, onEvent?: (e: RecordedEvent) => void): Promise<void> {
+/**
+ * Feeds every event after `fold.verifiedThrough` to the fold, page by page, with a turn of
+ * the event loop between pages; `onLink` sees each before it is folded. `from`: where the
+ * links are read (default: through the port, on this thread).
+ */
+export async function catchUp(from: EventStore | ChainLinkSource, fold: ChainFold, onLink?: (link: ChainLink) => void): Promise<void> {
+  const source = 'read' in from ? from : linksFromStore(from);
   for (;;) {
-    const page = await store.readAll({ afterPosition: fold.verifiedThrough, maxCount: PAGE, withStoredText: true });
-    for (const event of page) {
-      onEvent?.(event);
-      fold.add(event);
+    const page = await source.read(fold.verifiedThrough);
+    for (const link of page) {
+      onLink?.(link);
+      fold.add(link);
     }
-    if (page.length < PAGE) return;
+    if (page.length < source.pageSize) return;
     await yieldToEventLoop();
   }
 }
@@ -80,10 +83,10 @@ export async function verifyLedger(store: EventStore, against?: SealRecord[]): P
   const fold = new ChainFold();
   let asOfSeal: Heads | undefined;
   let notYetSealed = 0;
-  await catchUp(store, fold, (event) => {
-    if (!latest || event.position <= latest.throughPosition) return;
+  await catchUp(store, fold, (link) => {
+    if (!latest || link.position <= latest.throughPosition) return;
     asOfSeal ??= fold.snapshot();
-    if (event.streamId !== SEALS_STREAM) notYetSealed += 1;
+    if (link.streamId !== SEALS_STREAM) notYetSealed += 1;
   });
   const findings = latest ? [...folded.findings, ...compareHeads(folded.heads, asOfSeal ?? fold.snapshot())] : [];
   if (against) findings.push(...(await exportDifferences(store, against)));

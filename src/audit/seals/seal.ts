@@ -8,7 +8,8 @@
  */
 import type { NewEvent, RecordedEvent } from '../../event-store/event-store.port';
 import { sha256Hex } from '../../policy/canonical-json';
-import { BrokenLink, GENESIS_HASH, storedEventHash } from '../tamper-chain';
+import { BrokenLink, GENESIS_HASH } from '../tamper-chain';
+import type { ChainLink } from './chain-links';
 
 export const SEALS_STREAM = 'seals';
 export const SEAL_EVENT_TYPE = 'LedgerSealed';
@@ -169,22 +170,17 @@ export class ChainFold {
   readonly broken: BrokenLink[] = [];
   private readonly brokenStreams = new Set<string>();
 
-  add(event: RecordedEvent): void {
-    this.verifiedThrough = event.position;
+  add(link: ChainLink): void {
+    this.verifiedThrough = link.position;
     this.events += 1;
-    // The same hash as eventHash; on the stored text when the event was read withStoredText.
-    const hash = storedEventHash(event);
-    const link = this.checkLink(event, hash);
-    if (link && !this.brokenStreams.has(event.streamId)) {
-      this.brokenStreams.add(event.streamId);
-      this.broken.push(link);
+    const broken = this.checkLink(link);
+    if (broken && !this.brokenStreams.has(link.streamId)) {
+      this.brokenStreams.add(link.streamId);
+      this.broken.push(broken);
     }
-    const head = { revision: event.revision, hash };
-    this.links.set(event.streamId, {
-      revision: event.revision,
-      hash: typeof event.metadata.hash === 'string' ? event.metadata.hash : hash,
-    });
-    if (event.streamId !== SEALS_STREAM) this.heads.set(event.streamId, head);
+    const head = { revision: link.revision, hash: link.recomputed };
+    this.links.set(link.streamId, { revision: link.revision, hash: link.hash ?? link.recomputed });
+    if (link.streamId !== SEALS_STREAM) this.heads.set(link.streamId, head);
   }
 
   /** A copy of the heads now (for "as of the seal's position"). */
@@ -192,14 +188,14 @@ export class ChainFold {
     return new Map(this.heads);
   }
 
-  private checkLink(e: RecordedEvent, recomputed: string): BrokenLink | undefined {
+  private checkLink(e: ChainLink): BrokenLink | undefined {
     const previous = this.links.get(e.streamId);
     const expectedRevision = previous ? previous.revision + 1 : 0;
     const broken = (reason: BrokenLink['reason'], expected: string, found: string): BrokenLink => ({
       streamId: e.streamId,
       revision: e.revision,
       position: e.position,
-      eventId: e.id,
+      eventId: e.eventId,
       type: e.type,
       reason,
       expected,
@@ -207,12 +203,11 @@ export class ChainFold {
     });
     if (e.revision !== expectedRevision) return broken('revision_gap', String(expectedRevision), String(e.revision));
     if (!isChainedStream(e.streamId)) return undefined;
-    const stored = e.metadata.hash;
-    if (typeof stored !== 'string') return broken('missing_hash', recomputed, '(none)');
+    if (e.hash === undefined) return broken('missing_hash', e.recomputed, '(none)');
     const prevHash = previous ? previous.hash : GENESIS_HASH;
-    const storedPrev = typeof e.metadata.prevHash === 'string' ? e.metadata.prevHash : '(none)';
+    const storedPrev = e.prevHash ?? '(none)';
     if (storedPrev !== prevHash) return broken('prev_hash_mismatch', prevHash, storedPrev);
-    if (recomputed !== stored) return broken('hash_mismatch', recomputed, stored);
+    if (e.recomputed !== e.hash) return broken('hash_mismatch', e.recomputed, e.hash);
     return undefined;
   }
 }

@@ -1,0 +1,151 @@
+/**
+ * The chain check's reading and hashing on a thread of its own (issue 10): the links the
+ * thread hands back are the ones this thread computes, tampering is found the same way,
+ * a thread that cannot start costs nothing but the thread, and the verifier uses it for a
+ * long pass only.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { ModuleRef } from '@nestjs/core';
+import { ChainLink, linksFromStore } from '../../src/audit/seals/chain-links';
+import { ChainVerifier } from '../../src/audit/seals/chain-verifier.service';
+import { catchUp, sealLedger } from '../../src/audit/seals/ledger-verification';
+import { ChainFold } from '../../src/audit/seals/seal';
+import { THREAD_PAGE, WorkerChainLinks } from '../../src/audit/seals/worker-chain-links';
+import { sealBatch } from '../../src/audit/tamper-chain';
+import type { NewEvent } from '../../src/event-store/event-store.port';
+import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store';
+import type { Clock } from '../../src/kernel/clock';
+
+const PERSONS = 7;
+const fixedClock: Clock = { now: () => new Date('2025-03-03T00:00:00Z') };
+/** More than two of the thread's pages, so that the pass pages through the log. */
+const EVENTS = 2 * THREAD_PAGE + 345;
+
+const visit = (i: number): NewEvent => ({
+  id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+  type: 'VisitSettled',
+  data: { settlementId: `S-${i}`, amounts: { fund: `${i}.00`, cash: '1.50' }, lines: [{ name: '西药', amount: `${i}.00` }] },
+  metadata: { schemaVersion: 1, recordedAt: '2025-03-01T00:00:00Z', commandId: `c-${i}` },
+});
+
+let dir: string;
+let file: string;
+let store: SqliteEventStore;
+
+/** Persons' sealed streams interleaved in the log, an unchained stream beside them, and a seal half way. */
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chain-links-'));
+  file = path.join(dir, 'ledger.db');
+  store = new SqliteEventStore({ path: file, synchronous: 'NORMAL' });
+  for (let i = 0; i < EVENTS; i++) {
+    const stream = i % 10 === 9 ? 'policy-archive' : `person-P${i % PERSONS}`;
+    const previous = (await store.readStream(stream, { direction: 'backwards', maxCount: 1 }))[0];
+    const events = stream.startsWith('person-') ? sealBatch(stream, [visit(i)], previous) : [visit(i)];
+    await store.append(stream, events, previous ? previous.revision : 'no_stream');
+    if (i === THREAD_PAGE)
+      await sealLedger(
+        store,
+        () => '00000000-0000-4000-9000-000000000001',
+        () => '2025-03-02T00:00:00.000Z',
+      );
+  }
+});
+
+afterAll(async () => {
+  await store.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+async function allLinks(source: { pageSize: number; read(after: number): Promise<ChainLink[]> }): Promise<ChainLink[]> {
+  const links: ChainLink[] = [];
+  for (let after = 0; ;) {
+    const page = await source.read(after);
+    links.push(...page);
+    if (page.length < source.pageSize) return links;
+    after = page[page.length - 1].position;
+  }
+}
+
+it('hands back, page by page, the links this thread computes from the same rows, the seal included', async () => {
+  const onThread = new WorkerChainLinks(file, linksFromStore(store, THREAD_PAGE));
+  try {
+    const fromThread = await allLinks(onThread);
+    expect(fromThread).toHaveLength(EVENTS + 1);
+    expect(fromThread).toEqual(await allLinks(linksFromStore(store)));
+    expect(fromThread.filter((l) => l.seal).map((l) => l.seal!.throughPosition)).toEqual([THREAD_PAGE + 1]);
+  } finally {
+    await onThread.close();
+  }
+});
+
+it('finds a tampered row and a deleted one as the check on this thread does', async () => {
+  const copy = path.join(dir, 'tampered.db');
+  await store.db.backup(copy);
+  const tampered = new SqliteEventStore({ path: copy });
+  const onThread = new WorkerChainLinks(copy, linksFromStore(tampered, THREAD_PAGE));
+  try {
+    tampered.db.prepare('UPDATE events SET data = replace(data, \'"cash":"1.50"\', \'"cash":"0.50"\') WHERE position = 1500').run();
+    tampered.db.prepare("DELETE FROM events WHERE stream_id = 'person-P3' AND revision = 40").run();
+    const here = new ChainFold();
+    await catchUp(tampered, here);
+    const there = new ChainFold();
+    await catchUp(onThread, there);
+    expect(there.broken).toEqual(here.broken);
+    expect(there.broken.map((b) => b.reason).sort()).toEqual(['hash_mismatch', 'revision_gap']);
+    expect([...there.heads]).toEqual([...here.heads]);
+    expect(there.verifiedThrough).toBe(here.verifiedThrough);
+  } finally {
+    await onThread.close();
+    await tampered.close();
+  }
+});
+
+it('reads on this thread when the thread cannot start, and says so once', async () => {
+  const log = jest.fn();
+  // A directory is no database: the thread fails as it opens it.
+  const broken = new WorkerChainLinks(dir, linksFromStore(store, THREAD_PAGE), log);
+  try {
+    expect(await allLinks(broken)).toEqual(await allLinks(linksFromStore(store)));
+    expect(log).toHaveBeenCalledTimes(1);
+    expect(log.mock.calls[0][0]).toMatch(/^chain links read on this thread instead: /);
+  } finally {
+    await broken.close();
+  }
+});
+
+describe('ChainVerifier', () => {
+  const noCheckpoints = {
+    get: () => {
+      throw new Error('no read models here');
+    },
+  } as unknown as ModuleRef;
+  const verifier = (verifyOnThreadFrom: number) =>
+    new ChainVerifier(
+      store,
+      fixedClock,
+      { next: () => 'id' },
+      { sealIntervalMs: 0, verifyIntervalMs: 0, verifyOnThreadFrom },
+      noCheckpoints,
+    );
+
+  it('reads a pass at least verifyOnThreadFrom events long on the thread, a shorter one here, with the same verdict', async () => {
+    const read = jest.spyOn(WorkerChainLinks.prototype, 'read');
+    const long = verifier(EVENTS);
+    const short = verifier(EVENTS + 2);
+    try {
+      const onThread = await long.verifyNow({ againstSeal: true });
+      expect(read).toHaveBeenCalledTimes(3);
+      read.mockClear();
+      const here = await short.verifyNow({ againstSeal: true });
+      expect(read).not.toHaveBeenCalled();
+      expect(onThread).toEqual(here);
+      expect(here).toMatchObject({ state: 'intact', verifiedThrough: EVENTS + 1, notYetSealed: EVENTS - THREAD_PAGE - 1 });
+    } finally {
+      read.mockRestore();
+      await long.onApplicationShutdown();
+      await short.onApplicationShutdown();
+    }
+  });
+});
