@@ -21,7 +21,9 @@ describe('settings of seals and shutdown', () => {
       /LEDGER_SEAL_INTERVAL_MS="5m": must be a whole number of milliseconds/,
     );
     expect(() => loadSealConfig({ LEDGER_VERIFY_INTERVAL_MS: '-1' })).toThrow(ConfigError);
-    expect(() => loadSealConfig({ LEDGER_VERIFY_THREAD_FROM: '2k' })).toThrow(/LEDGER_VERIFY_THREAD_FROM="2k": must be a whole number of events/);
+    expect(() => loadSealConfig({ LEDGER_VERIFY_THREAD_FROM: '2k' })).toThrow(
+      /LEDGER_VERIFY_THREAD_FROM="2k": must be a whole number of events/,
+    );
     expect(shutdownGraceMs({})).toBe(10_000);
     expect(shutdownGraceMs({ LEDGER_SHUTDOWN_GRACE_MS: '2500' })).toBe(2500);
     expect(() => shutdownGraceMs({ LEDGER_SHUTDOWN_GRACE_MS: '1e4' })).toThrow(/LEDGER_SHUTDOWN_GRACE_MS/);
