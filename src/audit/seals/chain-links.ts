@@ -44,7 +44,6 @@ export interface ChainLinkSource {
   /** A page shorter than this is the head of the log. */
   readonly pageSize: number;
   read(afterPosition: number): Promise<ChainLink[]>;
-  close?(): Promise<void>;
 }
 
 /** ~10–20 ms of hashing per page when the links are read on the caller's thread, beside live requests. */
