@@ -80,7 +80,7 @@ it('hands back, page by page, the links this thread computes from the same rows,
   }
 });
 
-it('finds a tampered row and a deleted one as the check on this thread does', async () => {
+it('finds a tampered row, a deleted one and one that no longer parses as the check on this thread does', async () => {
   const copy = path.join(dir, 'tampered.db');
   await store.db.backup(copy);
   const tampered = new SqliteEventStore({ path: copy });
@@ -88,12 +88,18 @@ it('finds a tampered row and a deleted one as the check on this thread does', as
   try {
     tampered.db.prepare('UPDATE events SET data = replace(data, \'"cash":"1.50"\', \'"cash":"0.50"\') WHERE position = 1500').run();
     tampered.db.prepare("DELETE FROM events WHERE stream_id = 'person-P3' AND revision = 40").run();
+    // Another person's row cut short: its data no longer parses.
+    tampered.db.prepare('UPDATE events SET data = substr(data, 1, 20) WHERE position = 2003').run();
     const here = new ChainFold();
     await catchUp(tampered, here);
     const there = new ChainFold();
     await catchUp(onThread, there);
     expect(there.broken).toEqual(here.broken);
-    expect(there.broken.map((b) => b.reason).sort()).toEqual(['hash_mismatch', 'revision_gap']);
+    expect(there.broken.map((b) => [b.position, b.reason])).toEqual([
+      [expect.any(Number), 'revision_gap'],
+      [1500, 'hash_mismatch'],
+      [2003, 'hash_mismatch'],
+    ]);
     expect([...there.heads]).toEqual([...here.heads]);
     expect(there.verifiedThrough).toBe(here.verifiedThrough);
   } finally {
@@ -129,6 +135,39 @@ describe('ChainVerifier', () => {
       { sealIntervalMs: 0, verifyIntervalMs: 0, verifyOnThreadFrom },
       noCheckpoints,
     );
+
+  it('names a sealed head whose data no longer parses, on the thread or here, instead of failing the check', async () => {
+    const copy = path.join(dir, 'cut-head.db');
+    await store.db.backup(copy);
+    const cut = new SqliteEventStore({ path: copy });
+    // person-P0's head as of the seal (position THREAD_PAGE + 1 or before), cut short.
+    const head = cut.db
+      .prepare("SELECT position, revision FROM events WHERE stream_id = 'person-P0' AND position <= ? ORDER BY position DESC LIMIT 1")
+      .get(THREAD_PAGE + 1) as { position: number; revision: number };
+    cut.db.prepare('UPDATE events SET data = substr(data, 1, 20) WHERE position = ?').run(head.position);
+    const statuses = [];
+    for (const from of [0, EVENTS + 2]) {
+      const verifier = new ChainVerifier(
+        cut,
+        fixedClock,
+        { next: () => 'id' },
+        { sealIntervalMs: 0, verifyIntervalMs: 0, verifyOnThreadFrom: from },
+        noCheckpoints,
+      );
+      try {
+        statuses.push(await verifier.verifyNow({ againstSeal: true }));
+      } finally {
+        await verifier.onApplicationShutdown();
+      }
+    }
+    await cut.close();
+    expect(statuses[0]).toEqual(statuses[1]);
+    expect(statuses[0]).toMatchObject({
+      state: 'broken',
+      broken: { streamId: 'person-P0', position: head.position, reason: 'hash_mismatch' },
+      sealFindings: [{ streamId: 'person-P0', reason: 'rewritten', found: { revision: head.revision } }],
+    });
+  });
 
   it('reads a pass at least verifyOnThreadFrom events long on the thread, a shorter one here, with the same verdict', async () => {
     const read = jest.spyOn(WorkerChainLinks.prototype, 'read');

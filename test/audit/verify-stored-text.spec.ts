@@ -85,3 +85,16 @@ it('passes over intact rows by their stored text: no data is parsed unless somet
     await store.close();
   }
 });
+
+it('names a row whose data no longer parses as a hash mismatch at its link, not a failed check', async () => {
+  const store = await sealedLog([{ fund: '1.00' }, { fund: '2.00' }, { fund: '3.00' }]);
+  try {
+    store.db.prepare('UPDATE events SET data = substr(data, 1, 9) WHERE position = 2').run();
+    const fold = new ChainFold();
+    await catchUp(store, fold);
+    expect(fold.broken).toEqual([expect.objectContaining({ streamId: 'person-P1', revision: 0, position: 2, reason: 'hash_mismatch' })]);
+    expect(fold.verifiedThrough).toBe(3);
+  } finally {
+    await store.close();
+  }
+});

@@ -12,7 +12,7 @@
 import type { EventStore } from '../../event-store/event-store.port';
 import { yieldToEventLoop } from '../../kernel/event-loop';
 import type { ReadModelStore } from '../../projections/read-model-store';
-import { eventHash } from '../tamper-chain';
+import { storedEventHash } from '../tamper-chain';
 import { isChainedStream, StreamHead } from './seal';
 
 export interface ChainCheckpoint {
@@ -101,8 +101,8 @@ export async function firstStaleLink(store: EventStore, links: ReadonlyMap<strin
   for (const [streamId, link] of links) {
     // One point read per stream, at start beside the first requests: let them through now and then.
     if (++read % 200 === 0) await yieldToEventLoop();
-    const [event] = await store.readStream(streamId, { fromRevision: link.revision, maxCount: 1 });
-    if (!event || event.revision !== link.revision || eventHash(event) !== link.hash) return streamId;
+    const [event] = await store.readStream(streamId, { fromRevision: link.revision, maxCount: 1, withStoredText: true });
+    if (!event || event.revision !== link.revision || storedEventHash(event) !== link.hash) return streamId;
     if (isChainedStream(streamId) && event.metadata.hash !== link.hash) return streamId;
   }
   return undefined;
