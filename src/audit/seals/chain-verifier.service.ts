@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { ModuleRef } from '@nestjs/core';
 import { WrongExpectedVersion } from '../../event-store/errors';
 import { EVENT_STORE, EventStore } from '../../event-store/event-store.port';
+import { SqliteEventStore } from '../../event-store/sqlite/sqlite-event-store';
 import { CLOCK, Clock, ID_GENERATOR, IdGenerator } from '../../kernel/clock';
 import { yieldToEventLoop } from '../../kernel/event-loop';
 import { PolicyRefusal } from '../../kernel/errors';
@@ -9,7 +10,6 @@ import { ledgerRule } from '../../policy/citation';
 import type { ReadModelStore } from '../../projections/read-model-store';
 import { READ_MODEL_STORE } from '../../projections/tokens';
 import { storedEventHash } from '../tamper-chain';
-import { SqliteEventStore } from '../../event-store/sqlite/sqlite-event-store';
 import { ChainLink, ChainLinkSource, linksFromStore } from './chain-links';
 import { appendSeal, catchUp, readSeals, SealSummary, sealSummary } from './ledger-verification';
 import { THREAD_PAGE, WorkerChainLinks } from './worker-chain-links';
