@@ -13,6 +13,7 @@ import { storedEventHash } from '../tamper-chain';
 import { ChainLink, ChainLinkSource, linksFromStore } from './chain-links';
 import { appendSeal, catchUp, readSeals, SealSummary, sealSummary } from './ledger-verification';
 import { THREAD_PAGE, WorkerChainLinks } from './worker-chain-links';
+import { PositionRanges } from './position-ranges';
 import { ChainFold, foldSeals, SealFinding, SealRecord } from './seal';
 import { SEAL_CONFIG, SealConfig } from './seal-config';
 import { ChainCheckpointStore, firstStaleLink, ReadModelChainCheckpoints } from './verified-position';
@@ -54,11 +55,12 @@ export class ChainVerifier implements OnApplicationBootstrap, OnApplicationShutd
   private checkpoints?: ChainCheckpointStore;
   /** Since the last checkpoint save: streams whose link moved, unsealed positions added. */
   private changedStreams = new Set<string>();
-  private unsealedAdded: number[] = [];
+
   /** Where the first pass started: 0, or the checkpoint it resumed from. */
   private resumedFrom = 0;
   private sealFindings: SealFinding[] = [];
-  private unsealedPositions: number[] = [];
+  /** Positions no seal covers yet (the seals stream's excluded). */
+  private unsealed = new PositionRanges();
   private firstPassDone = false;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly timers: NodeJS.Timeout[] = [];
@@ -99,7 +101,7 @@ export class ChainVerifier implements OnApplicationBootstrap, OnApplicationShutd
       broken: first && { streamId: first.streamId, revision: first.revision, position: first.position, reason: first.reason },
       sealFindings: this.sealFindings.slice(0, 20),
       lastSeal: latest && sealSummary(latest),
-      notYetSealed: this.unsealedPositions.length,
+      notYetSealed: this.unsealed.count,
     };
   }
 
@@ -157,13 +159,11 @@ export class ChainVerifier implements OnApplicationBootstrap, OnApplicationShutd
   private observe(link: ChainLink): void {
     this.changedStreams.add(link.streamId);
     if (!link.seal) {
-      this.unsealedPositions.push(link.position);
-      this.unsealedAdded.push(link.position);
+      this.unsealed.add(link.position);
       return;
     }
-    const seal = link.seal;
-    this.seals.push(seal);
-    this.unsealedPositions = this.unsealedPositions.filter((p) => p > seal.throughPosition);
+    this.seals.push(link.seal);
+    this.unsealed.dropThrough(link.seal.throughPosition);
   }
 
   /** The read-model SQLite file holds the checkpoint; without a read side (some tests, tools) there is none. */
@@ -192,7 +192,7 @@ export class ChainVerifier implements OnApplicationBootstrap, OnApplicationShutd
     }
     this.fold = ChainFold.resumedAt(checkpoint.verifiedThrough, checkpoint.events, checkpoint.links);
     this.seals = (await readSeals(this.store)).filter((s) => s.position <= checkpoint.verifiedThrough);
-    this.unsealedPositions = checkpoint.unsealed;
+    this.unsealed = PositionRanges.of(checkpoint.unsealed);
     this.resumedFrom = checkpoint.verifiedThrough;
   }
 
@@ -203,10 +203,10 @@ export class ChainVerifier implements OnApplicationBootstrap, OnApplicationShutd
     try {
       this.checkpoints.save(
         { verifiedThrough: this.fold.verifiedThrough, events: this.fold.events, links: this.fold.links },
-        { streams: this.changedStreams, unsealedAdded: this.unsealedAdded, sealedThrough: latest?.throughPosition ?? 0 },
+        { streams: this.changedStreams, unsealedChanged: this.unsealed.changed(), sealedThrough: latest?.throughPosition ?? 0 },
       );
       this.changedStreams = new Set();
-      this.unsealedAdded = [];
+      this.unsealed.saved();
     } catch (e) {
       // Only the restart gets slower: the next save retries with everything since.
       this.logger.warn(`chain checkpoint not saved: ${e instanceof Error ? e.message : String(e)}`);

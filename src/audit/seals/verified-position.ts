@@ -13,6 +13,7 @@ import type { EventStore } from '../../event-store/event-store.port';
 import { yieldToEventLoop } from '../../kernel/event-loop';
 import type { ReadModelStore } from '../../projections/read-model-store';
 import { storedEventHash } from '../tamper-chain';
+import type { PositionRange } from './position-ranges';
 import { isChainedStream, StreamHead } from './seal';
 
 export interface ChainCheckpoint {
@@ -20,14 +21,15 @@ export interface ChainCheckpoint {
   events: number;
   /** The last link of every stream (the seals stream included): revision and event hash. */
   links: ReadonlyMap<string, StreamHead>;
-  /** Positions after the latest seal, not yet covered by one (seals stream excluded). */
-  unsealed: number[];
+  /** Positions after the latest seal, not yet covered by one (seals stream excluded), as runs of consecutive positions. */
+  unsealed: PositionRange[];
 }
 
 /** What changed since the previous save: a save costs that, not the size of the log. */
 export interface CheckpointChanges {
   streams: Iterable<string>;
-  unsealedAdded: number[];
+  /** Runs of unsealed positions added or extended (by their first position). */
+  unsealedChanged: PositionRange[];
   /** Unsealed positions at or before this one are now covered by a seal. */
   sealedThrough: number;
 }
@@ -42,11 +44,32 @@ export interface ChainCheckpointStore {
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS chain_verified (id INTEGER PRIMARY KEY CHECK (id = 1), through INTEGER NOT NULL, events INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS chain_links (stream_id TEXT PRIMARY KEY, revision INTEGER NOT NULL, hash TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS chain_unsealed (position INTEGER PRIMARY KEY);`;
+CREATE TABLE IF NOT EXISTS chain_unsealed_runs (from_position INTEGER PRIMARY KEY, to_position INTEGER NOT NULL);`;
+
+/** Before runs, one row per unsealed position: read once into runs, then dropped. */
+const OLD_UNSEALED = 'chain_unsealed';
 
 export class ReadModelChainCheckpoints implements ChainCheckpointStore {
   constructor(private readonly rm: ReadModelStore) {
     rm.exec(SCHEMA);
+    this.migrateUnsealedPositions();
+  }
+
+  /** A file written before runs: its positions become runs (consecutive ones joined), in one transaction. */
+  private migrateUnsealedPositions(): void {
+    const old = this.rm.stmt("SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?").get(OLD_UNSEALED);
+    if (!old) return;
+    this.rm.transaction(() => {
+      const runs: PositionRange[] = [];
+      for (const position of this.rm.stmt(`SELECT position FROM ${OLD_UNSEALED} ORDER BY position`).pluck().iterate() as Iterable<number>) {
+        const last = runs[runs.length - 1];
+        if (last && position === last.to + 1) last.to = position;
+        else runs.push({ from: position, to: position });
+      }
+      const insert = this.rm.stmt('INSERT OR REPLACE INTO chain_unsealed_runs (from_position, to_position) VALUES (?, ?)');
+      for (const run of runs) insert.run(run.from, run.to);
+      this.rm.exec(`DROP TABLE ${OLD_UNSEALED}`);
+    });
   }
 
   load(): ChainCheckpoint | undefined {
@@ -61,7 +84,12 @@ export class ReadModelChainCheckpoints implements ChainCheckpointStore {
     }>) {
       links.set(l.stream_id, { revision: l.revision, hash: l.hash });
     }
-    const unsealed = (this.rm.stmt('SELECT position FROM chain_unsealed ORDER BY position').pluck().all() as number[]).map(Number);
+    const unsealed = (
+      this.rm.stmt('SELECT from_position, to_position FROM chain_unsealed_runs ORDER BY from_position').all() as Array<{
+        from_position: number;
+        to_position: number;
+      }>
+    ).map((r) => ({ from: r.from_position, to: r.to_position }));
     return { verifiedThrough: row.through, events: row.events, links, unsealed };
   }
 
@@ -74,9 +102,15 @@ export class ReadModelChainCheckpoints implements ChainCheckpointStore {
         const link = progress.links.get(id);
         if (link) upsert.run(id, link.revision, link.hash);
       }
-      const unsealed = this.rm.stmt('INSERT OR IGNORE INTO chain_unsealed (position) VALUES (?)');
-      for (const p of changes.unsealedAdded) unsealed.run(p);
-      this.rm.stmt('DELETE FROM chain_unsealed WHERE position <= ?').run(changes.sealedThrough);
+      // What a seal covers first (a run it cuts starts after it), then the runs added or extended.
+      this.rm.stmt('DELETE FROM chain_unsealed_runs WHERE to_position <= ?').run(changes.sealedThrough);
+      this.rm
+        .stmt('UPDATE chain_unsealed_runs SET from_position = ? + 1 WHERE from_position <= ? AND to_position > ?')
+        .run(changes.sealedThrough, changes.sealedThrough, changes.sealedThrough);
+      const run = this.rm.stmt(
+        'INSERT INTO chain_unsealed_runs (from_position, to_position) VALUES (?, ?) ON CONFLICT(from_position) DO UPDATE SET to_position = excluded.to_position',
+      );
+      for (const { from, to } of changes.unsealedChanged) run.run(from, to);
       this.rm
         .stmt(
           'INSERT INTO chain_verified (id, through, events) VALUES (1, ?, ?) ON CONFLICT(id) DO UPDATE SET through = excluded.through, events = excluded.events',
@@ -87,7 +121,7 @@ export class ReadModelChainCheckpoints implements ChainCheckpointStore {
 
   clear(): void {
     this.rm.transaction(() => {
-      for (const table of ['chain_verified', 'chain_links', 'chain_unsealed']) this.rm.stmt(`DELETE FROM ${table}`).run();
+      for (const table of ['chain_verified', 'chain_links', 'chain_unsealed_runs']) this.rm.stmt(`DELETE FROM ${table}`).run();
     });
   }
 }
