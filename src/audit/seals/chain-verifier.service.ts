@@ -53,9 +53,8 @@ export class ChainVerifier implements OnApplicationBootstrap, OnApplicationShutd
   private fold = new ChainFold();
   private seals: SealRecord[] = [];
   private checkpoints?: ChainCheckpointStore;
-  /** Since the last checkpoint save: streams whose link moved, unsealed positions added. */
+  /** Since the last checkpoint save: streams whose link moved (`unsealed` tracks its own changes). */
   private changedStreams = new Set<string>();
-
   /** Where the first pass started: 0, or the checkpoint it resumed from. */
   private resumedFrom = 0;
   private sealFindings: SealFinding[] = [];
