@@ -4,7 +4,7 @@
  * What the chain verifier's pass costs the thread serving HTTP (issue 10).
  *
  * 1. A pass over a sealed log (copies of the demo ledger's streams appended through the
- *    store, each sealed for real), as `catchUp` folds it. Linux only: the main thread's
+ *    store, `appendSealedCopies`), as `catchUp` folds it. Linux only: the main thread's
  *    own CPU time (/proc/self/task/<pid>/schedstat), per event.
  *    - baseline, in the same run: the links read and hashed on this thread (`linksFromStore`);
  *    - the links read and hashed on a thread of their own (`WorkerChainLinks`), this thread
@@ -26,10 +26,8 @@ import { catchUp } from '../src/audit/seals/ledger-verification';
 import { PositionRanges } from '../src/audit/seals/position-ranges';
 import { ChainFold } from '../src/audit/seals/seal';
 import { THREAD_PAGE, WorkerChainLinks } from '../src/audit/seals/worker-chain-links';
-import { sealBatch } from '../src/audit/tamper-chain';
-import type { RecordedEvent } from '../src/event-store/event-store.port';
 import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store';
-import { templateStreams } from './projections.bench';
+import { appendSealedCopies, templateStreams } from './projections.bench';
 import type { StreamHead } from '../src/audit/seals/seal';
 import { ReadModelChainCheckpoints } from '../src/audit/seals/verified-position';
 import { parseCommandLine } from '../src/config/command-line';
@@ -59,26 +57,6 @@ function mainThreadMicros(): number | undefined {
   }
 }
 
-/** Copies of the template streams, each appended (and sealed) as one batch, until the log holds `target` events. */
-async function sealedLog(store: SqliteEventStore, streams: Map<string, RecordedEvent[]>, target: number): Promise<number> {
-  let written = 0;
-  for (let copy = 0; written < target; copy++) {
-    for (const [streamId, events] of streams) {
-      if (written >= target) break;
-      const id = `${streamId}-c${copy}`;
-      const fresh = events.map((e, i) => ({
-        id: `${copy}-${written + i}-${e.id}`.slice(0, 36),
-        type: e.type,
-        data: e.data,
-        metadata: { schemaVersion: e.metadata.schemaVersion, recordedAt: e.metadata.recordedAt },
-      }));
-      await store.append(id, sealBatch(id, fresh, undefined), 'no_stream');
-      written += fresh.length;
-    }
-  }
-  return written;
-}
-
 /** The main thread's µs per event for a whole pass, its links read by `source`. */
 async function pass(source: Parameters<typeof catchUp>[0]): Promise<number> {
   const fold = new ChainFold();
@@ -97,7 +75,7 @@ async function passes(dir: string): Promise<void> {
   const store = new SqliteEventStore({ path: file, synchronous: 'NORMAL' });
   const onThread = new WorkerChainLinks(file, linksFromStore(store, THREAD_PAGE));
   try {
-    const events = await sealedLog(store, await templateStreams(), Number(flags.events ?? 20_000));
+    const events = await appendSealedCopies(store, await templateStreams(), Number(flags.events ?? 20_000));
     const here: number[] = [];
     const thread: number[] = [];
     for (let round = 0; round <= ROUNDS; round++) {

@@ -22,6 +22,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DEFAULT_WARM_UP_ROUNDS, replayVersusRead } from './replay-vs-read';
+import { isChainedStream } from '../src/audit/seals/seal';
 import { sealBatch } from '../src/audit/tamper-chain';
 import type { RecordedEvent } from '../src/event-store/event-store.port';
 import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store';
@@ -54,6 +55,30 @@ export async function templateStreams(): Promise<Map<string, RecordedEvent[]>> {
   const streams = new Map<string, RecordedEvent[]>();
   for (const e of demo) streams.set(e.streamId, [...(streams.get(e.streamId) ?? []), e]);
   return streams;
+}
+
+/**
+ * Copies of the template streams appended through `store`, each copy as one batch (ids
+ * suffixed `-c<copy>`), until the log holds `target` events; the chained streams' copies
+ * sealed for real, so every hash verifies. Returns the events written.
+ */
+export async function appendSealedCopies(store: SqliteEventStore, streams: Map<string, RecordedEvent[]>, target: number): Promise<number> {
+  let written = 0;
+  for (let copy = 0; written < target; copy++) {
+    for (const [streamId, events] of streams) {
+      if (written >= target) break;
+      const id = `${streamId}-c${copy}`;
+      const fresh = events.map((e, i) => ({
+        id: `${copy}-${written + i}-${e.id}`.slice(0, 36),
+        type: e.type,
+        data: e.data,
+        metadata: { schemaVersion: e.metadata.schemaVersion, recordedAt: e.metadata.recordedAt },
+      }));
+      await store.append(id, isChainedStream(id) ? sealBatch(id, fresh, undefined) : fresh, 'no_stream');
+      written += fresh.length;
+    }
+  }
+  return written;
 }
 
 /** An event's data JSON cut after each person id it names: copy n gets "-cn" there, as its stream ids do. */

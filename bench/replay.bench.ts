@@ -31,7 +31,7 @@ import { SqliteEventStore } from '../src/event-store/sqlite/sqlite-event-store';
 import { upcast } from '../src/event-store/upcasting';
 import { PolicyCatalog } from '../src/policy/catalog';
 import { canonicalJson, sha256Hex } from '../src/policy/canonical-json';
-import { generateLog, templateStreams } from './projections.bench';
+import { appendSealedCopies, generateLog, templateStreams } from './projections.bench';
 import { counterIds, SettableClock } from '../scripts/ledger-client';
 import { ChainVerifier } from '../src/audit/seals/chain-verifier.service';
 import { SqliteReadModelStore } from '../src/projections/read-model-store';
@@ -230,25 +230,7 @@ async function replayParts(recorded: RecordedEvent[], catalog: PolicyCatalog, ro
  */
 async function chainVerifierStart(file: string, streams: Map<string, RecordedEvent[]>, target: number): Promise<void> {
   const store = new SqliteEventStore({ path: file, synchronous: 'NORMAL' });
-  let written = 0;
-  for (let copy = 0; written < target; copy++) {
-    for (const [streamId, events] of streams) {
-      if (written >= target) break;
-      const id = `${streamId}-c${copy}`;
-      const fresh = events.map((e, i) => ({
-        id: `${copy}-${written + i}-${e.id}`.slice(0, 36),
-        type: e.type,
-        data: e.data,
-        metadata: { schemaVersion: e.metadata.schemaVersion, recordedAt: e.metadata.recordedAt },
-      }));
-      await store.append(
-        id,
-        id.startsWith('person-') || id.startsWith('institution-') ? sealBatch(id, fresh, undefined) : fresh,
-        'no_stream',
-      );
-      written += fresh.length;
-    }
-  }
+  const written = await appendSealedCopies(store, streams, target);
   const startOnce = async (): Promise<{ cpu: number; wall: number; through: number }> => {
     const rm = SqliteReadModelStore.open(file, 'NORMAL');
     const moduleRef = { get: () => rm } as unknown as ModuleRef;
