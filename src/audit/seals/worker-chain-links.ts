@@ -1,6 +1,6 @@
-import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ChainLink, ChainLinkSource } from './chain-links';
+import { workerEntry } from '../../kernel/worker-entry';
 
 export interface ChainLinksWorkerData {
   path: string;
@@ -19,13 +19,6 @@ export type ChainLinksReply = { id: number; links: ChainLink[] } | { id: number;
 export const THREAD_PAGE = 1_000;
 
 type Waiting = { resolve: (links: ChainLink[]) => void; reject: (e: Error) => void };
-
-/** Compiled JS runs the .js entry beside this file; under ts-node or jest the .ts entry through ts-node. */
-function entry(): { file: string; execArgv: string[] } {
-  if (__filename.endsWith('.ts'))
-    return { file: join(__dirname, 'chain-links.worker.ts'), execArgv: ['-r', 'ts-node/register/transpile-only'] };
-  return { file: join(__dirname, 'chain-links.worker.js'), execArgv: [] };
-}
 
 /**
  * Chain links of an SQLite events file, read and hashed on a worker thread (issue 10: ~25 µs
@@ -80,7 +73,7 @@ export class WorkerChainLinks implements ChainLinkSource {
   }
 
   private start(): Worker {
-    const { file, execArgv } = entry();
+    const { file, execArgv } = workerEntry(__filename, 'chain-links.worker');
     const worker = new Worker(file, { workerData: { path: this.path, pageSize: THREAD_PAGE } satisfies ChainLinksWorkerData, execArgv });
     worker.on('message', (reply: ChainLinksReply) => this.answer(reply));
     worker.on('error', (e) => this.failAll(worker, `chain-links thread failed: ${e.message}`));

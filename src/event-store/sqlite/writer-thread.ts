@@ -1,8 +1,8 @@
-import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { asStoreError, EventIdReused, StoreUnavailable, WrongExpectedVersion } from '../errors';
 import type { ExpectedRevision } from '../event-store.port';
 import type { AppendOutcome, AppendRequest, GroupOutcome } from './group-commit';
+import { workerEntry } from '../../kernel/worker-entry';
 
 /** What the writer thread is started with (workerData). */
 export interface WriterOptions {
@@ -45,13 +45,6 @@ export function fromWire(wire: WireError): Error {
   return asStoreError(
     Object.assign(new Error(wire.message), { name: wire.name, ...(wire.code !== undefined ? { code: wire.code } : {}) }),
   ) as Error;
-}
-
-/** The worker's entry beside this file: compiled JS under `node dist/…`, TypeScript through ts-node under jest and the scripts. */
-function entry(): { file: string; execArgv: string[] } {
-  const ext = extname(__filename);
-  const file = join(__dirname, `writer.worker${ext}`);
-  return ext === '.ts' ? { file, execArgv: ['-r', 'ts-node/register/transpile-only'] } : { file, execArgv: [] };
 }
 
 /** Only what the writer needs crosses the thread (the caller's objects hold functions and parsed data). */
@@ -106,7 +99,7 @@ export class WriterThread {
   }
 
   private start(): Worker {
-    const { file, execArgv } = entry();
+    const { file, execArgv } = workerEntry(__filename, 'writer.worker');
     const worker = new Worker(file, { workerData: this.options, execArgv });
     worker.on('message', (reply: WriterReply) => this.answer(reply));
     // Either way the groups it held have an unknown outcome: the store is unavailable to them, not wrong.

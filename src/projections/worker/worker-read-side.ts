@@ -1,9 +1,9 @@
-import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { EventStore } from '../../event-store/event-store.port';
 import type { FaultedProjection, ReadSide, RebuildOutcome } from '../read-side';
 import { ProjectionLag, ProjectionsFaulted, ProjectionStatus, RetryState, StageTimes } from '../read-side-runner';
 import type { FromWorker, ReadSideSnapshot, ReadSideWorkerData, ToWorker } from './protocol';
+import { workerEntry } from '../../kernel/worker-entry';
 
 export interface WorkerReadSideOptions {
   /** Operator messages: the worker's log lines, deaths and restarts. */
@@ -19,13 +19,6 @@ export interface WorkerReadSideOptions {
 const HEALTHY_AFTER_MS = 60_000;
 
 type Pending = { resolve: (m: FromWorker) => void; reject: (e: Error) => void };
-
-/** Compiled JS runs the .js entry beside this file; under ts-node or jest the .ts entry through ts-node. */
-function workerEntry(): { file: string; execArgv: string[] } {
-  if (__filename.endsWith('.ts'))
-    return { file: join(__dirname, 'read-side.worker.ts'), execArgv: ['-r', 'ts-node/register/transpile-only'] };
-  return { file: join(__dirname, 'read-side.worker.js'), execArgv: [] };
-}
 
 const EMPTY: ReadSideSnapshot = { names: [], statuses: [], faults: [], checkpoint: 0, running: false };
 
@@ -73,7 +66,7 @@ export class WorkerReadSide implements ReadSide {
   }
 
   private spawn(): Promise<void> {
-    const { file, execArgv } = workerEntry();
+    const { file, execArgv } = workerEntry(__filename, 'read-side.worker');
     const worker = new Worker(file, { workerData: this.data, execArgv });
     this.worker = worker;
     const bornAt = Date.now();
