@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { keepStoredDataText, NewEvent, RecordedEvent, storedDataText, storedMetadataText } from '../event-store/event-store.port';
+import { StoredEventUnreadable } from '../event-store/errors';
 import { canonicalJson, inCanonicalOrder, sha256Hex } from '../policy/canonical-json';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -159,8 +160,8 @@ function hashOverParsedMetadata(dataText: string, e: RecordedEvent): string {
   } catch (error) {
     // Data that no longer parses (a row edited behind the ledger's back) cannot be the value
     // that was sealed: the hash of its stored text names the mismatch, where a thrown parse
-    // error would stop the whole check at this row.
-    if (error instanceof SyntaxError) return asStored;
+    // error would stop the whole check at this row. An adapter names the row (StoredEventUnreadable).
+    if (error instanceof SyntaxError || error instanceof StoredEventUnreadable) return asStored;
     throw error;
   }
 }

@@ -45,6 +45,28 @@ export class StoreUnavailable extends Error {
   }
 }
 
+/**
+ * A stored event's data or metadata text is not JSON (a damaged file, a row edited by hand):
+ * the read names the row instead of a bare SyntaxError. Never transient: reading again gives
+ * the same text, so the read side stops there rather than retrying.
+ */
+export class StoredEventUnreadable extends Error {
+  readonly kind = 'unreadable' as const;
+  constructor(
+    readonly streamId: string,
+    readonly revision: number,
+    readonly position: number,
+    readonly part: 'data' | 'metadata',
+    cause: unknown,
+  ) {
+    super(
+      `stored event at position ${position} (stream ${streamId}, revision ${revision}) is unreadable: its ${part} is not valid JSON; run \`npm run audit -- verify\``,
+      { cause },
+    );
+    this.name = 'StoredEventUnreadable';
+  }
+}
+
 /** SQLite's and the file system's codes of a failure that says nothing about the data (extended codes included: SQLITE_IOERR_FSYNC). */
 const TRANSIENT_CODES = [
   'SQLITE_BUSY',

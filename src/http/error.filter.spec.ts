@@ -2,7 +2,7 @@
 import { ForbiddenException } from '@nestjs/common';
 import type { ArgumentsHost } from '@nestjs/common';
 import type { HttpAdapterHost } from '@nestjs/core';
-import { StoreUnavailable } from '../event-store/errors';
+import { StoredEventUnreadable, StoreUnavailable } from '../event-store/errors';
 import { ConcurrencyConflict, Forbidden, InvalidInput, NotFound, PolicyRefusal } from '../kernel/errors';
 import { LedgerErrorFilter } from './error.filter';
 
@@ -65,5 +65,22 @@ describe('LedgerErrorFilter', () => {
       message: expect.stringContaining('retry with the same Idempotency-Key'),
     });
     expect(JSON.stringify(body)).not.toContain(error.message);
+  });
+
+  it('a stored event that is not JSON is 500 STORED_EVENT_UNREADABLE naming its stream and position, not the parser’s message', () => {
+    const cause = new SyntaxError('Unexpected token n in JSON at position 1');
+    const error = new StoredEventUnreadable('person-P1', 3, 42, 'data', cause);
+    const { status, body, headers } = reply(error);
+    expect([status, headers]).toEqual([500, {}]);
+    expect(body).toEqual({
+      statusCode: 500,
+      error: 'Internal Server Error',
+      code: 'STORED_EVENT_UNREADABLE',
+      message:
+        'stored event at position 42 (stream person-P1, revision 3) is unreadable: its data is not valid JSON; run `npm run audit -- verify`',
+      streamId: 'person-P1',
+      position: 42,
+    });
+    expect(JSON.stringify(body)).not.toContain(cause.message);
   });
 });

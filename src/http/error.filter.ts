@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { STATUS_CODES } from 'node:http';
-import { EventIdReused, isTransient, WrongExpectedVersion } from '../event-store/errors';
+import { EventIdReused, isTransient, StoredEventUnreadable, WrongExpectedVersion } from '../event-store/errors';
 import { ConcurrencyConflict, Forbidden, InvalidInput, LedgerError, NotFound, PolicyRefusal } from '../kernel/errors';
 import { InvalidMoney } from '../kernel/money';
 
@@ -37,7 +37,9 @@ export const STORE_RETRY_AFTER_SECONDS = 2;
  * institution key acting for another institution), 404 unknown,
  * 409 concurrency conflict, 422 business refusal (reason code + clause),
  * 503 with Retry-After when the store is unavailable just now (busy, disk full, I/O error,
- * EventStoreDB unreachable: a transient error says nothing about the request), 500 otherwise.
+ * EventStoreDB unreachable: a transient error says nothing about the request), 500
+ * STORED_EVENT_UNREADABLE naming the damaged row's stream and position (an auditor sees both
+ * through the audit endpoints anyway), 500 otherwise.
  */
 @Catch()
 export class LedgerErrorFilter implements ExceptionFilter {
@@ -93,6 +95,19 @@ export class LedgerErrorFilter implements ExceptionFilter {
       const message =
         'the event store is unavailable just now; retry with the same Idempotency-Key (a write that landed is answered, never made twice)';
       return [503, { statusCode: 503, error: 'Service Unavailable', code: 'STORE_UNAVAILABLE', message }];
+    }
+    if (e instanceof StoredEventUnreadable) {
+      return [
+        500,
+        {
+          statusCode: 500,
+          error: 'Internal Server Error',
+          code: 'STORED_EVENT_UNREADABLE',
+          message: e.message,
+          streamId: e.streamId,
+          position: e.position,
+        },
+      ];
     }
     const client = clientError(e);
     if (client) return client;

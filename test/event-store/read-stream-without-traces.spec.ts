@@ -6,6 +6,7 @@
  * JSON fails as it does in a plain read.
  */
 import fc from 'fast-check';
+import { StoredEventUnreadable } from '../../src/event-store/errors';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store';
 import { anEvent, CURRENT_VISIT_SETTLED as CURRENT, EventSpec, newEvent, withoutTrace } from '../support/trace-cut';
 
@@ -62,7 +63,8 @@ it('a stored data text that is not JSON fails the read as a plain read does', as
   try {
     store.db.prepare('UPDATE events SET data = \'{"decision": {"trace": [}\' WHERE stream_id = \'person-Q\'').run();
     const plain = await store.readStream('person-Q').catch((e: unknown) => e);
-    expect(plain).toBeInstanceOf(SyntaxError);
+    expect(plain).toBeInstanceOf(StoredEventUnreadable);
+    expect(plain).toMatchObject({ streamId: 'person-Q', part: 'data' });
     await expect(store.readStream('person-Q', { withoutDecisionTraces: true })).rejects.toThrow((plain as Error).message);
   } finally {
     await store.close();

@@ -174,6 +174,26 @@ describe('read-side runner: fed in memory, batched, resilient', () => {
     await runner.stop();
   });
 
+  it('a row of the log that is not JSON stops the read side there, naming its position: not transient, so never retried', async () => {
+    await store.append('s-1', [event(1), event(2), event(3)], 'any');
+    store.db.prepare("UPDATE events SET data = '{not json' WHERE position = 2").run();
+    const read = jest.spyOn(store, 'readAll');
+    const logs: string[] = [];
+    const rm = SqliteReadModelStore.onConnection(store.db);
+    const runner = new ReadSideRunner(store, rm, [new Recording('a')], { pollIntervalMs: 0, retryInitialMs: 1, log: (m) => logs.push(m) });
+    await runner.start();
+    await expect(runner.caughtUp()).rejects.toEqual(expect.objectContaining({ kind: 'unreadable', streamId: 's-1', position: 2 }));
+    expect(read).toHaveBeenCalledTimes(1);
+    expect(runner.running).toBe(false);
+    expect(runner.retrying).toBeUndefined();
+    expect(logs).toEqual([
+      expect.stringMatching(/^read side stopped: stored event at position 2 \(stream s-1, revision 1\) is unreadable/),
+    ]);
+    // Nothing of the page was applied: the checkpoint stays before it, to be read again once the row is repaired.
+    expect(seenIn(store.db, 'a')).toEqual([]);
+    await runner.stop();
+  });
+
   it('a transient error thrown by a projection rolls back the whole batch and retries it; it never faults the projection', async () => {
     const rm = SqliteReadModelStore.onConnection(store.db);
     const runner = new ReadSideRunner(store, rm, [new Recording('a'), new Recording('full', 2)], { pollIntervalMs: 0, retryInitialMs: 2 });

@@ -13,6 +13,7 @@ import Database from 'better-sqlite3';
 import { startLedger } from '../../scripts/ledger-client';
 import { seedDemo } from '../../scripts/seed-demo';
 import type { RecordedEvent } from '../../src/event-store/event-store.port';
+import { StoredEventUnreadable } from '../../src/event-store/errors';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store';
 import { systemClock, uuidGenerator } from '../../src/kernel/clock';
 import { AlertWriter } from '../../src/monitoring/alert-writer';
@@ -70,7 +71,8 @@ it('a stored data text that is not JSON fails the read as a plain read does', as
   try {
     store.db.prepare('UPDATE events SET data = \'{"decision": {"trace": [}\' WHERE position = 1').run();
     const plain = await store.readAll().catch((e: unknown) => e);
-    expect(plain).toBeInstanceOf(SyntaxError);
+    expect(plain).toBeInstanceOf(StoredEventUnreadable);
+    expect(plain).toMatchObject({ position: 1, part: 'data' });
     await expect(store.readAll({ withoutDecisionTraces: true })).rejects.toThrow((plain as Error).message);
   } finally {
     await store.close();

@@ -18,7 +18,7 @@ import {
   SubscriptionHandler,
   WriteStatus,
 } from '../event-store.port';
-import { asStoreError, WrongExpectedVersion } from '../errors';
+import { asStoreError, StoredEventUnreadable, WrongExpectedVersion } from '../errors';
 import { WriteStatusTracker } from '../write-status';
 import { currentSchemaVersion } from '../upcasting';
 import { CatchUpSubscription } from './catch-up-subscription';
@@ -137,7 +137,7 @@ CREATE TABLE IF NOT EXISTS write_probe (id INTEGER PRIMARY KEY CHECK (id = 1), a
  * ~4 KB, the bulk of a rebuild's JSON.parse and young garbage), cut by SQLite's json_remove.
  * Only events upcasting leaves as they are (schemaVersion at least the current one), so
  * no upcaster sees a decision without its trace; and only valid JSON (CASE evaluates lazily):
- * otherwise the stored text is returned and JSON.parse fails on it as in a plain read.
+ * otherwise the stored text is returned and is found unreadable as in a plain read.
  */
 const READ_ALL_WITHOUT_TRACES = `
 SELECT position, stream_id, revision, event_id, type, metadata,
@@ -604,6 +604,16 @@ function asRecorded(append: PendingAppend, result: AppendResult): RecordedEvent[
   return events.map((e, i) => ({ ...e, streamId, revision: first + i, position: firstPosition + i }));
 }
 
+/** JSON.parse of a row's stored text; text that is not JSON names its row (no closure, no work beyond the try). */
+function parseStored(text: string, part: 'data' | 'metadata', streamId: string, revision: number, position: number): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    if (error instanceof SyntaxError) throw new StoredEventUnreadable(streamId, revision, position, part, error);
+    throw error;
+  }
+}
+
 function toRecorded(row: EventRow): RecordedEvent {
   return {
     streamId: row.stream_id,
@@ -611,8 +621,8 @@ function toRecorded(row: EventRow): RecordedEvent {
     position: row.position,
     id: row.event_id,
     type: row.type,
-    data: JSON.parse(row.data),
-    metadata: JSON.parse(row.metadata),
+    data: parseStored(row.data, 'data', row.stream_id, row.revision, row.position),
+    metadata: parseStored(row.metadata, 'metadata', row.stream_id, row.revision, row.position) as RecordedEvent['metadata'],
   };
 }
 
@@ -629,7 +639,8 @@ type LazyEvent = RecordedEvent & { [PARSED_DATA]: unknown };
  */
 const LAZY_DATA: PropertyDescriptor = {
   get(this: LazyEvent): unknown {
-    if (this[PARSED_DATA] === UNPARSED) this[PARSED_DATA] = JSON.parse(storedDataText(this)!);
+    if (this[PARSED_DATA] === UNPARSED)
+      this[PARSED_DATA] = parseStored(storedDataText(this)!, 'data', this.streamId, this.revision, this.position);
     return this[PARSED_DATA];
   },
   set(this: LazyEvent, value: unknown) {
@@ -653,7 +664,7 @@ function toRecordedWithText(row: EventRow): RecordedEvent {
     type: row.type,
   } as RecordedEvent;
   Object.defineProperty(event, 'data', LAZY_DATA);
-  event.metadata = JSON.parse(row.metadata);
+  event.metadata = parseStored(row.metadata, 'metadata', row.stream_id, row.revision, row.position) as RecordedEvent['metadata'];
   Object.defineProperty(event, PARSED_DATA, { value: UNPARSED, writable: true });
   keepStoredTexts(event, row);
   return event;
