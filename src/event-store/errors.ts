@@ -52,19 +52,37 @@ export class StoreUnavailable extends Error {
  */
 export class StoredEventUnreadable extends Error {
   readonly kind = 'unreadable' as const;
+  readonly streamId: string;
+  readonly revision: number;
+  readonly position: number;
+  /** The row's id and type columns (readable: only the JSON texts are damaged). */
+  readonly eventId: string;
+  readonly eventType: string;
   constructor(
-    readonly streamId: string,
-    readonly revision: number,
-    readonly position: number,
+    row: StoredEventIdentity,
     readonly part: 'data' | 'metadata',
     cause: unknown,
   ) {
     super(
-      `stored event at position ${position} (stream ${streamId}, revision ${revision}) is unreadable: its ${part} is not valid JSON; run \`npm run audit -- verify\``,
+      `stored event at position ${row.position} (stream ${row.streamId}, revision ${row.revision}) is unreadable: its ${part} is not valid JSON; run \`npm run audit -- verify\``,
       { cause },
     );
     this.name = 'StoredEventUnreadable';
+    this.streamId = row.streamId;
+    this.revision = row.revision;
+    this.position = row.position;
+    this.eventId = row.id;
+    this.eventType = row.type;
   }
+}
+
+/** Where a stored event stands and what it is, without its JSON texts. */
+export interface StoredEventIdentity {
+  streamId: string;
+  revision: number;
+  position: number;
+  id: string;
+  type: string;
 }
 
 /** SQLite's and the file system's codes of a failure that says nothing about the data (extended codes included: SQLITE_IOERR_FSYNC). */

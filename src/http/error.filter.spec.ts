@@ -69,7 +69,11 @@ describe('LedgerErrorFilter', () => {
 
   it('a stored event that is not JSON is 500 STORED_EVENT_UNREADABLE naming its stream and position, not the parser’s message', () => {
     const cause = new SyntaxError('Unexpected token n in JSON at position 1');
-    const error = new StoredEventUnreadable('person-P1', 3, 42, 'data', cause);
+    const error = new StoredEventUnreadable(
+      { streamId: 'person-P1', revision: 3, position: 42, id: 'e-42', type: 'VisitSettled' },
+      'data',
+      cause,
+    );
     const { status, body, headers } = reply(error);
     expect([status, headers]).toEqual([500, {}]);
     expect(body).toEqual({

@@ -1,5 +1,6 @@
 import type { EventStore, RecordedEvent, Subscription } from '../event-store/event-store.port';
-import { isTransient } from '../event-store/errors';
+import { isTransient, StoredEventUnreadable } from '../event-store/errors';
+import { readAllUpToUnreadable } from '../event-store/read-up-to-unreadable';
 import { upcast } from '../event-store/upcasting';
 import { yieldToEventLoop } from '../kernel/event-loop';
 import type { Projection } from './projection';
@@ -332,8 +333,15 @@ export class ReadSideRunner implements ReadSide {
     }
   }
 
-  private readPage(cursor: number): Promise<RecordedEvent[]> {
-    return this.events.readAll({ afterPosition: cursor, maxCount: this.pageSize, withoutDecisionTraces: this.withoutDecisionTraces });
+  /**
+   * The next page of the log. A stored event that cannot be parsed ends the page as a
+   * stand-in that faults every projection at its position (none can tell what it would have
+   * done with it), after the events before it are applied.
+   */
+  private async readPage(cursor: number): Promise<RecordedEvent[]> {
+    const options = { afterPosition: cursor, maxCount: this.pageSize, withoutDecisionTraces: this.withoutDecisionTraces };
+    const { events, unreadable } = await readAllUpToUnreadable(this.events, options);
+    return unreadable ? [...events, unreadableStandIn(unreadable)] : events;
   }
 
   /**
@@ -607,7 +615,18 @@ export class ProjectionsFaulted extends Error {
   }
 }
 
+/** Marks the stand-in of a stored event that cannot be parsed, with the error that names it. */
+const UNREADABLE = Symbol('unreadable');
+
+/** The row's place and type, without data or metadata: `prepare` faults it, no projection is given it. */
+function unreadableStandIn(error: StoredEventUnreadable): RecordedEvent {
+  const { streamId, revision, position, eventId: id, eventType: type } = error;
+  return { streamId, revision, position, id, type, data: undefined, metadata: {}, [UNREADABLE]: error } as unknown as RecordedEvent;
+}
+
 function prepare(event: RecordedEvent): Prepared {
+  const unreadable = (event as { [UNREADABLE]?: StoredEventUnreadable })[UNREADABLE];
+  if (unreadable) return { event, error: unreadable };
   try {
     return { event: upcast(event) };
   } catch (error) {

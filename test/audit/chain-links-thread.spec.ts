@@ -80,7 +80,7 @@ it('hands back, page by page, the links this thread computes from the same rows,
   }
 });
 
-it('finds a tampered row, a deleted one and one that no longer parses as the check on this thread does', async () => {
+it('finds a tampered row, a deleted one and ones that no longer parse as the check on this thread does', async () => {
   const copy = path.join(dir, 'tampered.db');
   await store.db.backup(copy);
   const tampered = new SqliteEventStore({ path: copy });
@@ -90,6 +90,8 @@ it('finds a tampered row, a deleted one and one that no longer parses as the che
     tampered.db.prepare("DELETE FROM events WHERE stream_id = 'person-P3' AND revision = 40").run();
     // Another person's row cut short: its data no longer parses.
     tampered.db.prepare('UPDATE events SET data = substr(data, 1, 20) WHERE position = 2003').run();
+    // And one whose metadata no longer parses, on a stream no other damage touches (a stream's first break is the one named).
+    tampered.db.prepare('UPDATE events SET metadata = substr(metadata, 1, 20) WHERE position = 2104').run();
     const here = new ChainFold();
     await catchUp(tampered, here);
     const there = new ChainFold();
@@ -99,6 +101,7 @@ it('finds a tampered row, a deleted one and one that no longer parses as the che
       [expect.any(Number), 'revision_gap'],
       [1500, 'hash_mismatch'],
       [2003, 'hash_mismatch'],
+      [2104, 'missing_hash'],
     ]);
     expect([...there.heads]).toEqual([...here.heads]);
     expect(there.verifiedThrough).toBe(here.verifiedThrough);

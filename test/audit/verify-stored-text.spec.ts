@@ -98,3 +98,24 @@ it('names a row whose data no longer parses as a hash mismatch at its link, not 
     await store.close();
   }
 });
+
+it('names a row whose metadata no longer parses as a missing hash at its link, and checks the rows after it', async () => {
+  const store = await sealedLog([{ fund: '1.00' }, { fund: '2.00' }, { fund: '3.00' }, { fund: '4.00' }]);
+  try {
+    store.db.prepare("UPDATE events SET metadata = '{not json' WHERE position = 2").run();
+    const fold = new ChainFold();
+    await catchUp(store, fold);
+    expect(fold.broken).toEqual([
+      expect.objectContaining({
+        streamId: 'person-P1',
+        revision: 0,
+        position: 2,
+        reason: 'missing_hash',
+        expected: '(stored metadata is not JSON)',
+      }),
+    ]);
+    expect(fold.verifiedThrough).toBe(4);
+  } finally {
+    await store.close();
+  }
+});

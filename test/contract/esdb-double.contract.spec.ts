@@ -19,13 +19,14 @@ describeEventStoreContract(
         await double.stop();
         return { end: () => double.start() };
       },
+      damage: async (position, part) => double.damage(BigInt(position), part),
       cleanup: async () => {
         await store.close();
         await double.stop();
       },
     };
   },
-  { eventIdReuse: 'best-effort', outage: true },
+  { eventIdReuse: 'best-effort', outage: true, damage: true },
 );
 
 describe('EventStoreDB adapter specifics, via the gRPC test double', () => {

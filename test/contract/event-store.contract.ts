@@ -9,6 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventStore, ExpectedRevision, NewEvent, RecordedEvent } from '../../src/event-store/event-store.port';
 import { EventIdReused, isTransient, StoreUnavailable, WrongExpectedVersion } from '../../src/event-store/errors';
+import { readAllUpToUnreadable } from '../../src/event-store/read-up-to-unreadable';
 import { currentSchemaVersion } from '../../src/event-store/upcasting';
 
 export interface EventStoreUnderTest {
@@ -16,6 +17,8 @@ export interface EventStoreUnderTest {
   cleanup: () => Promise<void>;
   /** Makes the store unable to take a write for a while (a write lock held elsewhere, the node stopped); resolves to the end of it. */
   outage?: () => Promise<{ end: () => Promise<void> }>;
+  /** Overwrites the stored text of the event at `position` with text that is not JSON (a damaged file, a hand edit). */
+  damage?: (position: number, part: 'data' | 'metadata') => Promise<void>;
 }
 
 export interface EventStoreTraits {
@@ -27,6 +30,8 @@ export interface EventStoreTraits {
   eventIdReuse: 'exact' | 'best-effort';
   /** The factory gives an `outage`: the transient-refusal case runs (not for a store nothing else can lock, such as ':memory:'). */
   outage?: boolean;
+  /** The factory gives `damage`: the unreadable-row case runs. */
+  damage?: boolean;
 }
 
 /** Just under 1 MiB of JSON: EventStoreDB refuses appends over 1,048,576 bytes by default. */
@@ -41,9 +46,10 @@ export function describeEventStoreContract(
     let store: EventStore;
     let cleanup: () => Promise<void>;
     let outage: EventStoreUnderTest['outage'];
+    let damage: EventStoreUnderTest['damage'];
 
     beforeEach(async () => {
-      ({ store, cleanup, outage } = await factory());
+      ({ store, cleanup, outage, damage } = await factory());
     });
     afterEach(async () => {
       await cleanup();
@@ -71,6 +77,38 @@ export function describeEventStoreContract(
       expect(conflict.expected).toBe(expected);
       expect(conflict.actual).toBe(actual);
       expect(ids(await store.readStream(streamId))).toEqual(ids(before));
+    }
+
+    if (traits.damage) {
+      it('reads a stored event that is not JSON as StoredEventUnreadable naming it, and every other event as before', async () => {
+        const s = streamName();
+        const other = streamName();
+        const after = await store.headPosition();
+        const written = [event(), event('OtherHappened'), event()];
+        await store.append(s, written, 'no_stream');
+        const [otherEvent] = await store.append(other, [event()], 'no_stream').then(() => store.readStream(other));
+        const recorded = await store.readStream(s);
+        await damage!(recorded[1].position, 'data');
+        await damage!(recorded[2].position, 'metadata');
+        const named = (part: string, e: RecordedEvent) =>
+          expect.objectContaining({
+            kind: 'unreadable',
+            part,
+            streamId: s,
+            revision: e.revision,
+            position: e.position,
+            eventId: e.id,
+            eventType: e.type,
+          });
+        await expect(store.readStream(s)).rejects.toEqual(named('data', recorded[1]));
+        await expect(store.readAll({ afterPosition: after })).rejects.toEqual(named('data', recorded[1]));
+        await expect(store.readStream(s, { fromRevision: 2 })).rejects.toEqual(named('metadata', recorded[2]));
+        expect(ids(await store.readStream(s, { maxCount: 1 }))).toEqual([written[0].id]);
+        expect(await store.readStream(other)).toEqual([otherEvent]);
+        const page = await readAllUpToUnreadable(store, { afterPosition: after, maxCount: 100 });
+        expect([ids(page.events), page.unreadable]).toEqual([[written[0].id], named('data', recorded[1])]);
+        expect(isTransient(page.unreadable)).toBe(false);
+      });
     }
 
     if (traits.outage) {

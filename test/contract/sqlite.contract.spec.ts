@@ -24,6 +24,13 @@ const lockHolder = (path: string) => async () => {
   };
 };
 
+/** Another connection overwrites a row's text, as a hand edit of the file would. */
+const damageRow = (path: string) => async (position: number, part: 'data' | 'metadata') => {
+  const other = new Database(path);
+  other.prepare(`UPDATE events SET ${part} = '{not json' WHERE position = ?`).run(position);
+  other.close();
+};
+
 /** A store on a fresh file (the commit waits 100 ms for a lock held elsewhere, so the outage case is quick), removed afterwards. */
 const onAFile = (writer: 'inline' | 'thread') => async () => {
   const dir = tempDir();
@@ -32,6 +39,7 @@ const onAFile = (writer: 'inline' | 'thread') => async () => {
   return {
     store,
     outage: lockHolder(path),
+    damage: damageRow(path),
     cleanup: async () => {
       await store.close();
       rmSync(dir, { recursive: true, force: true });
@@ -39,11 +47,12 @@ const onAFile = (writer: 'inline' | 'thread') => async () => {
   };
 };
 
-describeEventStoreContract('SQLite (WAL file, synchronous FULL)', onAFile('inline'), { eventIdReuse: 'exact', outage: true });
+describeEventStoreContract('SQLite (WAL file, synchronous FULL)', onAFile('inline'), { eventIdReuse: 'exact', outage: true, damage: true });
 
 describeEventStoreContract('SQLite (WAL file, writer thread, synchronous FULL)', onAFile('thread'), {
   eventIdReuse: 'exact',
   outage: true,
+  damage: true,
 });
 
 describeEventStoreContract('SQLite (:memory:, synchronous NORMAL)', async () => {

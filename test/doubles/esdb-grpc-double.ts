@@ -134,6 +134,15 @@ export class EsdbGrpcTestDouble {
     return calls.length;
   }
 
+  /** Overwrites a stored event's data or metadata bytes with text that is not JSON (a damaged log, for the unreadable-row case). */
+  damage(position: bigint, part: 'data' | 'metadata'): void {
+    const stored = this.log.find((e) => e.position === position);
+    if (!stored) throw new Error(`no event at position ${position}`);
+    const bytes = new TextEncoder().encode('{not json');
+    if (part === 'data') stored.data = bytes;
+    else stored.customMetadata = bytes;
+  }
+
   /** Stops serving (connections refused) and keeps the log: start() brings the same node back. */
   async stop(): Promise<void> {
     const server = this.server;

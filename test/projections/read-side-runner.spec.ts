@@ -174,23 +174,44 @@ describe('read-side runner: fed in memory, batched, resilient', () => {
     await runner.stop();
   });
 
-  it('a row of the log that is not JSON stops the read side there, naming its position: not transient, so never retried', async () => {
+  it('a row of the log that is not JSON faults every projection at it, after the events before it: never retried, never skipped', async () => {
     await store.append('s-1', [event(1), event(2), event(3)], 'any');
-    store.db.prepare("UPDATE events SET data = '{not json' WHERE position = 2").run();
-    const read = jest.spyOn(store, 'readAll');
+    await store.append('s-2', [event(4), event(5)], 'any');
+    store.db.prepare("UPDATE events SET metadata = '{not json' WHERE position = 3").run();
     const logs: string[] = [];
     const rm = SqliteReadModelStore.onConnection(store.db);
-    const runner = new ReadSideRunner(store, rm, [new Recording('a')], { pollIntervalMs: 0, retryInitialMs: 1, log: (m) => logs.push(m) });
+    const runner = new ReadSideRunner(store, rm, [new Recording('a'), new Recording('b')], {
+      pollIntervalMs: 0,
+      retryInitialMs: 1,
+      log: (m) => logs.push(m),
+    });
     await runner.start();
-    await expect(runner.caughtUp()).rejects.toEqual(expect.objectContaining({ kind: 'unreadable', streamId: 's-1', position: 2 }));
-    expect(read).toHaveBeenCalledTimes(1);
-    expect(runner.running).toBe(false);
+    const fault = {
+      position: 3,
+      eventType: 'Happened',
+      streamId: 's-1',
+      error: expect.stringMatching(/^stored event at position 3 \(stream s-1, revision 2\) is unreadable: its metadata is not valid JSON/),
+    };
+    await expect(runner.caughtUp()).rejects.toEqual(
+      expect.objectContaining({
+        faults: [
+          { projection: 'a', ...fault },
+          { projection: 'b', ...fault },
+        ],
+      }),
+    );
     expect(runner.retrying).toBeUndefined();
-    expect(logs).toEqual([
-      expect.stringMatching(/^read side stopped: stored event at position 2 \(stream s-1, revision 1\) is unreadable/),
+    // The events before the row are applied; the row and what follows wait for the repair (a restart reads from position 2).
+    expect(seenIn(store.db, 'a')).toEqual([1, 2]);
+    expect(seenIn(store.db, 'b')).toEqual([1, 2]);
+    expect(runner.statuses().map((s) => [s.name, s.state, s.checkpoint])).toEqual([
+      ['a', 'faulted', 2],
+      ['b', 'faulted', 2],
     ]);
-    // Nothing of the page was applied: the checkpoint stays before it, to be read again once the row is repaired.
-    expect(seenIn(store.db, 'a')).toEqual([]);
+    expect(logs).toEqual([
+      expect.stringMatching(/^projection a faulted at position 3 \(Happened on s-1\): stored event at position 3/),
+      expect.stringMatching(/^projection b faulted at position 3 \(Happened on s-1\): stored event at position 3/),
+    ]);
     await runner.stop();
   });
 

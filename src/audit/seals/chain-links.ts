@@ -4,7 +4,9 @@
  * folding the link is a few map writes. So the reading can run on another thread
  * (chain-links.worker.ts) while ChainFold and the seals stay with their owner.
  */
+import type { StoredEventUnreadable } from '../../event-store/errors';
 import type { EventStore, RecordedEvent } from '../../event-store/event-store.port';
+import { readAllUpToUnreadable } from '../../event-store/read-up-to-unreadable';
 import { storedEventHash } from '../tamper-chain';
 import { SEALS_STREAM, SealRecord, toSealRecord } from './seal';
 
@@ -53,6 +55,28 @@ const PAGE_ON_THIS_THREAD = 250;
 export function linksFromStore(store: EventStore, pageSize = PAGE_ON_THIS_THREAD): ChainLinkSource {
   return {
     pageSize,
-    read: async (afterPosition) => (await store.readAll({ afterPosition, maxCount: pageSize, withStoredText: true })).map(chainLinkOf),
+    read: async (afterPosition) => {
+      const links: ChainLink[] = [];
+      // Past a damaged row the page goes on: only a short page means the head.
+      for (let after = afterPosition; links.length < pageSize;) {
+        const options = { afterPosition: after, maxCount: pageSize - links.length, withStoredText: true };
+        const { events, unreadable } = await readAllUpToUnreadable(store, options);
+        for (const event of events) links.push(chainLinkOf(event));
+        if (!unreadable) break;
+        links.push(unreadableLink(unreadable));
+        after = unreadable.position;
+      }
+      return links;
+    },
   };
+}
+
+/**
+ * A row whose metadata is not JSON (its data is parsed only when hashed: storedEventHash)
+ * carries no hash that can be read: on a chained stream the check reports `missing_hash` there,
+ * and goes on with the rows after it.
+ */
+function unreadableLink(error: StoredEventUnreadable): ChainLink {
+  const { streamId, revision, position, eventId, eventType: type, part } = error;
+  return { streamId, revision, position, eventId, type, recomputed: `(stored ${part} is not JSON)` };
 }

@@ -31,7 +31,7 @@ import {
   SubscriptionHandler,
   WriteStatus,
 } from '../event-store.port';
-import { EventIdReused, StoreUnavailable, WrongExpectedVersion } from '../errors';
+import { EventIdReused, StoredEventUnreadable, StoreUnavailable, WrongExpectedVersion } from '../errors';
 import { WriteStatusTracker } from '../write-status';
 
 export interface EsdbOptions {
@@ -195,7 +195,7 @@ export class EsdbEventStore implements EventStore {
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     await this.whenReachable();
     const backwards = options.direction === 'backwards';
-    const out: RecordedEvent[] = [];
+    const read: EsdbRecordedEvent[] = [];
     try {
       const reader = this.client.readStream(streamId, {
         direction: backwards ? BACKWARDS : FORWARDS,
@@ -203,13 +203,14 @@ export class EsdbEventStore implements EventStore {
         maxCount: options.maxCount ?? Number.MAX_SAFE_INTEGER,
       });
       for await (const resolved of reader) {
-        if (resolved.event) out.push(toRecorded(resolved.event));
+        if (resolved.event) read.push(resolved.event);
       }
     } catch (error) {
       if (error instanceof StreamNotFoundError) return [];
       throw asUnavailable(error);
     }
-    return out;
+    // Converted once the call has ended: an unreadable event thrown mid-iteration left the gRPC call open.
+    return read.map(toRecorded);
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
@@ -488,7 +489,7 @@ function isSystem(event: EsdbRecordedEvent): boolean {
 
 function toRecorded(event: EsdbRecordedEvent): RecordedEvent {
   if (!event.position) throw new Error(`event ${event.id} in ${event.streamId} came without a position`);
-  return {
+  const recorded = {
     streamId: event.streamId,
     revision: Number(event.revision),
     position: toNumber(event.position.commit),
@@ -497,4 +498,14 @@ function toRecorded(event: EsdbRecordedEvent): RecordedEvent {
     data: event.data,
     metadata: (event.metadata ?? {}) as EventMetadata,
   };
+  // The client hands back text that does not parse as it stands (data as a string, metadata as
+  // bytes) where the SQLite adapter throws: the ledger's data are JSON objects, never strings.
+  const part =
+    typeof event.data === 'string' || event.data instanceof Uint8Array
+      ? 'data'
+      : event.metadata instanceof Uint8Array
+        ? 'metadata'
+        : undefined;
+  if (part) throw new StoredEventUnreadable(recorded, part, new SyntaxError(`the ${part} of event ${event.id} is not valid JSON`));
+  return recorded;
 }

@@ -18,7 +18,7 @@ import {
   SubscriptionHandler,
   WriteStatus,
 } from '../event-store.port';
-import { asStoreError, StoredEventUnreadable, WrongExpectedVersion } from '../errors';
+import { asStoreError, StoredEventIdentity, StoredEventUnreadable, WrongExpectedVersion } from '../errors';
 import { WriteStatusTracker } from '../write-status';
 import { currentSchemaVersion } from '../upcasting';
 import { CatchUpSubscription } from './catch-up-subscription';
@@ -605,12 +605,14 @@ function asRecorded(append: PendingAppend, result: AppendResult): RecordedEvent[
 }
 
 /** JSON.parse of a row's stored text; text that is not JSON names its row (no closure, no work beyond the try). */
-function parseStored(text: string, part: 'data' | 'metadata', streamId: string, revision: number, position: number): unknown {
+function parseStored(text: string, part: 'data' | 'metadata', of: EventRow | StoredEventIdentity): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    if (error instanceof SyntaxError) throw new StoredEventUnreadable(streamId, revision, position, part, error);
-    throw error;
+    if (!(error instanceof SyntaxError)) throw error;
+    const row =
+      'stream_id' in of ? { streamId: of.stream_id, revision: of.revision, position: of.position, id: of.event_id, type: of.type } : of;
+    throw new StoredEventUnreadable(row, part, error);
   }
 }
 
@@ -621,8 +623,8 @@ function toRecorded(row: EventRow): RecordedEvent {
     position: row.position,
     id: row.event_id,
     type: row.type,
-    data: parseStored(row.data, 'data', row.stream_id, row.revision, row.position),
-    metadata: parseStored(row.metadata, 'metadata', row.stream_id, row.revision, row.position) as RecordedEvent['metadata'],
+    data: parseStored(row.data, 'data', row),
+    metadata: parseStored(row.metadata, 'metadata', row) as RecordedEvent['metadata'],
   };
 }
 
@@ -639,8 +641,7 @@ type LazyEvent = RecordedEvent & { [PARSED_DATA]: unknown };
  */
 const LAZY_DATA: PropertyDescriptor = {
   get(this: LazyEvent): unknown {
-    if (this[PARSED_DATA] === UNPARSED)
-      this[PARSED_DATA] = parseStored(storedDataText(this)!, 'data', this.streamId, this.revision, this.position);
+    if (this[PARSED_DATA] === UNPARSED) this[PARSED_DATA] = parseStored(storedDataText(this)!, 'data', this);
     return this[PARSED_DATA];
   },
   set(this: LazyEvent, value: unknown) {
@@ -664,7 +665,7 @@ function toRecordedWithText(row: EventRow): RecordedEvent {
     type: row.type,
   } as RecordedEvent;
   Object.defineProperty(event, 'data', LAZY_DATA);
-  event.metadata = parseStored(row.metadata, 'metadata', row.stream_id, row.revision, row.position) as RecordedEvent['metadata'];
+  event.metadata = parseStored(row.metadata, 'metadata', row) as RecordedEvent['metadata'];
   Object.defineProperty(event, PARSED_DATA, { value: UNPARSED, writable: true });
   keepStoredTexts(event, row);
   return event;

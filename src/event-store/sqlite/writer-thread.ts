@@ -69,6 +69,7 @@ export class WriterThread {
   private worker: Worker | undefined;
   private nextId = 1;
   private readonly waiting = new Map<number, Waiting>();
+  private readonly drained: Array<() => void> = [];
 
   constructor(private readonly options: WriterOptions) {}
 
@@ -92,10 +93,26 @@ export class WriterThread {
     });
   }
 
+  /**
+   * Ends the thread once the groups it holds are answered (or a busy timeout and a second
+   * later): a thread terminated inside a SQLite call that then fails aborts the whole process
+   * (better-sqlite3 throws into an isolate being torn down: "ToLocalChecked Empty MaybeLocal").
+   */
   async close(): Promise<void> {
     const worker = this.worker;
-    this.worker = undefined;
-    if (worker) await worker.terminate();
+    if (!worker) return;
+    if (this.waiting.size > 0)
+      await new Promise<void>((resolve) => {
+        this.drained.push(resolve);
+        setTimeout(resolve, this.options.busyTimeoutMs + 1000).unref();
+      });
+    if (this.worker === worker) this.worker = undefined;
+    await worker.terminate();
+  }
+
+  /** Wakes `close` once no group is out. */
+  private wakeIfDrained(): void {
+    if (this.waiting.size === 0) for (const resolve of this.drained.splice(0)) resolve();
   }
 
   private start(): Worker {
@@ -125,6 +142,7 @@ export class WriterThread {
         headBefore: reply.headBefore,
         outcomes: reply.outcomes.map((o): AppendOutcome => ('error' in o ? { error: fromWire(o.error) } : o)),
       });
+    this.wakeIfDrained();
   }
 
   private failAll(worker: Worker, error: unknown): void {
@@ -133,5 +151,6 @@ export class WriterThread {
       this.waiting.delete(id);
       waiting.reject(error);
     }
+    this.wakeIfDrained();
   }
 }
