@@ -407,7 +407,10 @@ export class ReadSideRunner implements ReadSide {
       { afterPosition: this.checkpoint() },
     );
     this.subscription.done.catch((error) => {
-      this.failure = error;
+      // A damaged event ends the subscription there: the page read from the store then faults
+      // every projection at it (readPage), after the events before it.
+      if (error instanceof StoredEventUnreadable) this.schedule();
+      else this.failure = error;
     });
   }
 

@@ -290,7 +290,8 @@ export class EsdbEventStore implements EventStore {
  * gives back-pressure), system events skipped, never an event at or before the last one
  * delivered. A dropped stream (server restart, network, the server ending the call) is
  * reopened from the last delivered position with backoff, so nothing is lost and nothing
- * is delivered twice; only a handler error ends the subscription.
+ * is delivered twice; only a handler error, or an event that cannot be read (reading it
+ * again would meet it again: StoredEventUnreadable), ends the subscription.
  */
 class EsdbSubscription implements Subscription {
   readonly done: Promise<void>;
@@ -323,7 +324,7 @@ class EsdbSubscription implements Subscription {
         if (!this.stopped) throw new Error('EventStoreDB ended the subscription');
       } catch (error) {
         if (this.stopped) return;
-        if (error instanceof HandlerFailure) {
+        if (error instanceof SubscriptionEnded) {
           this.failure = error.cause;
           throw error.cause;
         }
@@ -344,12 +345,12 @@ class EsdbSubscription implements Subscription {
         onEvent();
         const event = resolved.event;
         if (!event?.position || isSystem(event)) continue;
-        const recorded = toRecorded(event);
+        const recorded = readOrEnd(event);
         if (recorded.position <= this.lastDelivered) continue;
         try {
           await this.handler(recorded);
         } catch (error) {
-          throw new HandlerFailure(error);
+          throw new SubscriptionEnded(error);
         }
         this.lastDelivered = recorded.position;
         this.resolveWaiters();
@@ -416,9 +417,20 @@ class EsdbSubscription implements Subscription {
 }
 
 /** A handler error: ends the subscription (a drop of the stream does not). */
-class HandlerFailure extends Error {
+/** What ends the subscription instead of a resubscription: the handler's error, or an event that cannot be read. */
+class SubscriptionEnded extends Error {
   constructor(override readonly cause: unknown) {
     super(message(cause));
+  }
+}
+
+/** The subscribed event as the port's, or the subscription's end where it cannot be read (not a drop to retry forever). */
+function readOrEnd(event: EsdbRecordedEvent): RecordedEvent {
+  try {
+    return toRecorded(event);
+  } catch (error) {
+    if (error instanceof StoredEventUnreadable) throw new SubscriptionEnded(error);
+    throw error;
   }
 }
 
