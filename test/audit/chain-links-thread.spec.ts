@@ -124,6 +124,25 @@ it('reads on this thread when the thread cannot start, and says so once', async 
   }
 });
 
+it('closes after the page it is reading is answered, not under it; reads after close stay on this thread', async () => {
+  const here = linksFromStore(store, THREAD_PAGE);
+  const fallback = { pageSize: THREAD_PAGE, read: jest.fn((after: number) => here.read(after)) };
+  const onThread = new WorkerChainLinks(file, fallback);
+  // Started, answered, so the thread is up; then a page out while close is called.
+  await onThread.read(0);
+  const out = onThread.read(THREAD_PAGE);
+  const order: string[] = [];
+  const closing = onThread.close().then(() => order.push('closed'));
+  const page = await out.then((links) => (order.push('page'), links));
+  await closing;
+  expect(order).toEqual(['page', 'closed']);
+  // Ending the thread under the page would have failed it over to this thread.
+  expect(fallback.read).not.toHaveBeenCalled();
+  expect(page).toEqual(await here.read(THREAD_PAGE));
+  expect(await onThread.read(0)).toEqual(await here.read(0));
+  expect(fallback.read).toHaveBeenCalledTimes(1);
+});
+
 describe('ChainVerifier', () => {
   const noCheckpoints = {
     get: () => {

@@ -21,6 +21,12 @@ export const THREAD_PAGE = 1_000;
 type Waiting = { resolve: (links: ChainLink[]) => void; reject: (e: Error) => void };
 
 /**
+ * How long `close` waits for a page out on the thread: a page of 1,000 links takes tens of
+ * milliseconds; past this the thread is most likely stuck, and ending it is the lesser harm.
+ */
+export const CLOSE_DRAIN_MS = 5_000;
+
+/**
  * Chain links of an SQLite events file, read and hashed on a worker thread (issue 10: ~25 µs
  * an event, ~1.4 s every 30 s on the thread serving HTTP at 2,000 settlements/s). The thread
  * starts at the first page asked and stays for the next passes. Should it fail or die, the
@@ -33,6 +39,9 @@ export class WorkerChainLinks implements ChainLinkSource {
   private readonly waiting = new Map<number, Waiting>();
   private nextId = 1;
   private fellBack = false;
+  private closed = false;
+  /** Wakes `close` once no page is out. */
+  private readonly drained: Array<() => void> = [];
 
   constructor(
     private readonly path: string,
@@ -43,6 +52,8 @@ export class WorkerChainLinks implements ChainLinkSource {
   }
 
   async read(afterPosition: number): Promise<ChainLink[]> {
+    // After close, a pass still going reads where it is (no new thread for a closing service).
+    if (this.closed) return this.fallback.read(afterPosition);
     try {
       const links = await this.ask(afterPosition);
       this.fellBack = false;
@@ -55,10 +66,26 @@ export class WorkerChainLinks implements ChainLinkSource {
     }
   }
 
+  /**
+   * Ends the thread once the page it is reading is answered (or after CLOSE_DRAIN_MS): a
+   * thread terminated inside a SQLite call that then fails aborts the whole process, as the
+   * writer thread's close says.
+   */
   async close(): Promise<void> {
+    this.closed = true;
     const worker = this.worker;
-    this.worker = undefined;
-    if (worker) await worker.terminate();
+    if (!worker) return;
+    if (this.waiting.size > 0)
+      await new Promise<void>((resolve) => {
+        this.drained.push(resolve);
+        setTimeout(resolve, CLOSE_DRAIN_MS).unref();
+      });
+    if (this.worker === worker) this.worker = undefined;
+    await worker.terminate();
+  }
+
+  private wakeIfDrained(): void {
+    if (this.waiting.size === 0) for (const resolve of this.drained.splice(0)) resolve();
   }
 
   private ask(after: number): Promise<ChainLink[]> {
@@ -90,6 +117,7 @@ export class WorkerChainLinks implements ChainLinkSource {
     if (this.waiting.size === 0) this.worker?.unref();
     if ('error' in reply) waiting.reject(new Error(reply.error));
     else waiting.resolve(reply.links);
+    this.wakeIfDrained();
   }
 
   private failAll(worker: Worker, why: string): void {
@@ -98,5 +126,6 @@ export class WorkerChainLinks implements ChainLinkSource {
       this.waiting.delete(id);
       waiting.reject(new Error(why));
     }
+    this.wakeIfDrained();
   }
 }
