@@ -31,9 +31,14 @@ it.each([
 });
 
 it('a file that is not JSON stops the start naming LEDGER_INPUT_LIMITS', () => {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'limits-')), 'limits.json');
-  fs.writeFileSync(file, '{not json');
-  expect(() => loadInputLimits(file)).toThrow(/LEDGER_INPUT_LIMITS/);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'limits-'));
+  try {
+    const file = path.join(dir, 'limits.json');
+    fs.writeFileSync(file, '{not json');
+    expect(() => loadInputLimits(file)).toThrow(/LEDGER_INPUT_LIMITS/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 it('names the kind, the rule and the value in one line (zod schema, issue 14 item 5)', () => {

@@ -45,7 +45,12 @@ function datedCatalog(): PolicyCatalog {
   // The Jiaozuo document gives no deductible, rates or caps: the deployment supplies them per pack.
   const deployment = structuredClone(params);
   for (const id of [y2025.id, xinxiang.id]) deployment.packs[id] = deployment.packs[y2024.id];
-  return PolicyCatalog.load(deployment, { packsDir: dir });
+  try {
+    return PolicyCatalog.load(deployment, { packsDir: dir });
+  } finally {
+    // The catalogue reads the packs as it loads; the folder is not needed after.
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 const catalog = datedCatalog();

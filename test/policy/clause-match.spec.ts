@@ -60,6 +60,7 @@ describe('the clause matcher', () => {
 
 describe('checkCitations on a partial document folder', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'citations-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
   fs.copyFileSync(path.join(EXCERPTS, 'wanzhengban-2022-42.txt'), path.join(dir, 'n.txt'));
   fs.writeFileSync(path.join(dir, 'README.md'), '| file | document number |\n|---|---|\n| n.txt | 宛政办〔2022〕42号 |\n');
   const report = checkCitations(dir, catalog());
@@ -84,6 +85,7 @@ describe('checkCitations on a partial document folder', () => {
 
 describe('checkCitations: ledger rules, deployment parameters and bare words (issue 14 item 2)', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'citations-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
   fs.copyFileSync(path.join(EXCERPTS, 'wanzhengban-2022-42.txt'), path.join(dir, 'n.txt'));
   fs.writeFileSync(path.join(dir, 'README.md'), '| file | document number |\n|---|---|\n| n.txt | 宛政办〔2022〕42号 |\n');
   const p = JSON.parse(fs.readFileSync(path.join(PACKS_DIR, 'nanyang-employee-2022.json'), 'utf8'));

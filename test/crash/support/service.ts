@@ -27,6 +27,7 @@ export function buildService(): string {
   const out = path.join(os.tmpdir(), `ledger-crash-build-${hash.digest('hex').slice(0, 16)}`);
   const entry = path.join(out, 'src', 'main.js');
   if (fs.existsSync(entry)) return entry;
+  pruneStaleBuilds();
   const staging = `${out}.${process.pid}`;
   const { options } = ts.convertCompilerOptionsFromJson(
     JSON.parse(fs.readFileSync(path.join(ROOT, 'tsconfig.json'), 'utf8')).compilerOptions,
@@ -53,6 +54,19 @@ export function buildService(): string {
     fs.rmSync(staging, { recursive: true, force: true });
   }
   return entry;
+}
+
+/** Builds of other sources (each change of src/ makes one, ~2 MB) left over a day: no running test still uses them. */
+function pruneStaleBuilds(): void {
+  const dayAgo = Date.now() - 24 * 3600 * 1000;
+  for (const name of fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith('ledger-crash-build-'))) {
+    const dir = path.join(os.tmpdir(), name);
+    try {
+      if (fs.statSync(dir).mtimeMs < dayAgo) fs.rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // Gone already, or another test's: left as it is.
+    }
+  }
 }
 
 export function freePort(): Promise<number> {
