@@ -81,7 +81,7 @@ describe('LedgerErrorFilter', () => {
       error: 'Internal Server Error',
       code: 'STORED_EVENT_UNREADABLE',
       message:
-        'stored event at position 42 (stream person-P1, revision 3) is unreadable: its data is not valid JSON; run `npm run audit -- verify`',
+        "stored event at position 42 (stream person-P1) cannot be read; the fault is the ledger's, not the request's: nothing was written; report it to the ledger's operators",
       streamId: 'person-P1',
       position: 42,
     });

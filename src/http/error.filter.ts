@@ -103,7 +103,8 @@ export class LedgerErrorFilter implements ExceptionFilter {
           statusCode: 500,
           error: 'Internal Server Error',
           code: 'STORED_EVENT_UNREADABLE',
-          message: e.message,
+          // The operator's advice (run the chain check) goes to the log with e.message; the caller may be a hospital.
+          message: `stored event at position ${e.position} (stream ${e.streamId}) cannot be read; the fault is the ledger's, not the request's: nothing was written; report it to the ledger's operators`,
           streamId: e.streamId,
           position: e.position,
         },

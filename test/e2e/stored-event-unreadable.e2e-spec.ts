@@ -63,13 +63,18 @@ it('a settlement on a person with a damaged stored event is a 500 naming the row
       statusCode: 500,
       error: 'Internal Server Error',
       code: 'STORED_EVENT_UNREADABLE',
-      message: `stored event at position ${damaged.position} (stream person-PA, revision ${damaged.revision}) is unreadable: its data is not valid JSON; run \`npm run audit -- verify\``,
+      message: `stored event at position ${damaged.position} (stream person-PA) cannot be read; the fault is the ledger's, not the request's: nothing was written; report it to the ledger's operators`,
       streamId: 'person-PA',
       position: damaged.position,
     });
     // The refusal came from reading PA's stream in the file, not from a cached state.
     expect(reads.mock.calls.some(([streamId]) => streamId === 'person-PA')).toBe(true);
-    expect(logged.mock.calls.filter(([line]) => String(line).includes('StoredEventUnreadable: stored event at position'))).toHaveLength(1);
+    // The operator's log line has what the caller is not told: the revision, the part and the command to run.
+    const lines = logged.mock.calls
+      .map(([line]) => String(line))
+      .filter((line) => line.includes('StoredEventUnreadable: stored event at position'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(`revision ${damaged.revision}) is unreadable: its data is not valid JSON; run \`npm run audit -- verify\``);
   } finally {
     reads.mockRestore();
     logged.mockRestore();
