@@ -35,7 +35,8 @@ export function preflight(env: Env = process.env): { config?: LedgerConfig; prob
   if (!config) return { problems };
   // With EventStoreDB, the read models live in the LEDGER_DB file (unless LEDGER_READ_DB is set).
   problems.push(...ledgerDbProblems(config.ledgerDb));
-  if (config.readModelsDb !== config.ledgerDb) problems.push(...ledgerDbProblems(config.readModelsDb, 'LEDGER_READ_DB'));
+  if (config.readModelsDb !== config.ledgerDb)
+    problems.push(...ledgerDbProblems(config.readModelsDb, 'LEDGER_READ_DB', READ_MODELS_REBUILT));
   problems.push(...keyFileProblems(config.apiKeysFile));
   problems.push(...policyProblems(config.policyParamsFile));
   attempt(() => loadInputLimits(config.inputLimitsFile));
@@ -44,8 +45,11 @@ export function preflight(env: Env = process.env): { config?: LedgerConfig; prob
   return { config: problems.length === 0 ? config : undefined, problems };
 }
 
+/** Said of a damaged read models' file: unlike the log, nothing in it is lost by moving it aside. */
+const READ_MODELS_REBUILT = 'the read models are rebuilt from the log: move the file aside and start again';
+
 /** A database path must be a file (or absent) in a directory we can create or write. */
-function ledgerDbProblems(ledgerDb: string, variable = 'LEDGER_DB'): ConfigProblem[] {
+function ledgerDbProblems(ledgerDb: string, variable = 'LEDGER_DB', ifNotSqlite?: string): ConfigProblem[] {
   if (ledgerDb === ':memory:') return [];
   const at = (rule: string) => `configuration ${variable}=${JSON.stringify(ledgerDb)}: ${rule}`;
   const st = fs.statSync(ledgerDb, { throwIfNoEntry: false });
@@ -60,7 +64,7 @@ function ledgerDbProblems(ledgerDb: string, variable = 'LEDGER_DB'): ConfigProbl
   } catch {
     return [at(`${st ? ledgerDb : dir} is not writable`)];
   }
-  return st && st.size > 0 ? sqliteProblems(ledgerDb, at) : [];
+  return st && st.size > 0 ? sqliteProblems(ledgerDb, (rule) => at(ifNotSqlite ? `${rule}; ${ifNotSqlite}` : rule)) : [];
 }
 
 /** An existing file must be a SQLite database (read-only look: the header and the schema). */
