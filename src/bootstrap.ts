@@ -68,7 +68,8 @@ export async function createApp(
       'Event-sourced benefit ledger. Every write takes an `Idempotency-Key` header; a retry with the same key returns the first result and writes nothing. ' +
         'Errors: 400 names the field and rule; 401 missing/unknown key; 403 wrong role; 404 unknown; 409 concurrency conflict; 422 business refusal with `code` and `clause`; ' +
         '503 `STORE_UNAVAILABLE` with `Retry-After` when the event store cannot write just now (busy, disk full, unreachable): retry with the same `Idempotency-Key`; ' +
-        '500 `STORED_EVENT_UNREADABLE` with the `streamId` and `position` of a stored event that is no longer JSON.',
+        '500 `STORED_EVENT_UNREADABLE` with the `streamId` and `position` of a stored event that is no longer JSON; ' +
+        '500 `STORE_FILE_DAMAGED` when SQLite finds pages of a database file damaged.',
     )
     .setVersion('1')
     .addApiKey({ type: 'apiKey', name: 'x-api-key', in: 'header' }, 'api-key')

@@ -8,6 +8,7 @@ import { DEFAULT_THRESHOLDS_FILE, loadMonitoringThresholds } from '../monitoring
 import { defaultPacksDir, PolicyCatalog, PolicyLoadError } from '../policy/catalog';
 import { ConfigError, LedgerConfig, loadConfig } from './config';
 import { loadInputLimits } from './input-limits';
+import { READ_MODELS_FILE_ADVICE } from '../event-store/errors';
 
 type Env = Record<string, string | undefined>;
 
@@ -36,7 +37,7 @@ export function preflight(env: Env = process.env): { config?: LedgerConfig; prob
   // With EventStoreDB, the read models live in the LEDGER_DB file (unless LEDGER_READ_DB is set).
   problems.push(...ledgerDbProblems(config.ledgerDb));
   if (config.readModelsDb !== config.ledgerDb)
-    problems.push(...ledgerDbProblems(config.readModelsDb, 'LEDGER_READ_DB', READ_MODELS_REBUILT));
+    problems.push(...ledgerDbProblems(config.readModelsDb, 'LEDGER_READ_DB', READ_MODELS_FILE_ADVICE));
   problems.push(...keyFileProblems(config.apiKeysFile));
   problems.push(...policyProblems(config.policyParamsFile));
   attempt(() => loadInputLimits(config.inputLimitsFile));
@@ -44,9 +45,6 @@ export function preflight(env: Env = process.env): { config?: LedgerConfig; prob
   attempt(() => loadMonitoringThresholds(thresholds), `MONITORING_THRESHOLDS=${JSON.stringify(thresholds ?? DEFAULT_THRESHOLDS_FILE)}`);
   return { config: problems.length === 0 ? config : undefined, problems };
 }
-
-/** Said of a damaged read models' file: unlike the log, nothing in it is lost by moving it aside. */
-const READ_MODELS_REBUILT = 'the read models are rebuilt from the log: move the file aside and start again';
 
 /** A database path must be a file (or absent) in a directory we can create or write. */
 function ledgerDbProblems(ledgerDb: string, variable = 'LEDGER_DB', ifNotSqlite?: string): ConfigProblem[] {

@@ -108,6 +108,38 @@ export function isTransient(error: unknown): boolean {
   return typeof code === 'string' && TRANSIENT_CODES.some((c) => code === c || code.startsWith(`${c}_`));
 }
 
+/**
+ * SQLite's word that a file's pages are damaged (SQLITE_CORRUPT and its extended codes) or
+ * that the file is no database (SQLITE_NOTADB): a disk or a hand edit, never the request nor
+ * the event being applied. Not transient: the same read fails the same way until the file is
+ * repaired or, for the read models' file, moved aside and rebuilt.
+ */
+export function isDamagedFile(error: unknown): boolean {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT' || code.startsWith('SQLITE_CORRUPT_'));
+}
+
+/** What the operator does about a damaged read models' file (nothing in it is lost: it is rebuilt from the log). */
+export const READ_MODELS_FILE_ADVICE =
+  'the read models are rebuilt from the log: with the service stopped, move the file aside and start it again';
+
+/** The same for the log's file, which nothing rebuilds. */
+export const LOG_FILE_ADVICE =
+  'the events are the ledger and nothing rebuilds them: keep the file, and restore the ledger from a backup (README, Backup and restore)';
+
+/**
+ * Opens a SQLite file through `open`; if SQLite finds it damaged, the error names the file,
+ * what it holds and the advice, instead of a bare "database disk image is malformed".
+ */
+export function openingFile<T>(file: string, holds: string, advice: string, open: () => T): T {
+  try {
+    return open();
+  } catch (error) {
+    if (!isDamagedFile(error)) throw error;
+    throw new Error(`${holds} ${file} is damaged (${(error as Error).message}); ${advice}`, { cause: error });
+  }
+}
+
 /** A transient store error as StoreUnavailable (its code and message kept, the original as cause); any other error as it is. */
 export function asStoreError(error: unknown): unknown {
   if (error instanceof StoreUnavailable || !isTransient(error)) return error;

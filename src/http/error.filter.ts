@@ -1,7 +1,14 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { STATUS_CODES } from 'node:http';
-import { EventIdReused, isTransient, StoredEventUnreadable, WrongExpectedVersion } from '../event-store/errors';
+import {
+  EventIdReused,
+  isDamagedFile,
+  isTransient,
+  READ_MODELS_FILE_ADVICE,
+  StoredEventUnreadable,
+  WrongExpectedVersion,
+} from '../event-store/errors';
 import { ConcurrencyConflict, Forbidden, InvalidInput, LedgerError, NotFound, PolicyRefusal } from '../kernel/errors';
 import { InvalidMoney } from '../kernel/money';
 
@@ -39,8 +46,15 @@ export const STORE_RETRY_AFTER_SECONDS = 2;
  * 503 with Retry-After when the store is unavailable just now (busy, disk full, I/O error,
  * EventStoreDB unreachable: a transient error says nothing about the request), 500
  * STORED_EVENT_UNREADABLE naming the damaged row's stream and position (an auditor sees both
- * through the audit endpoints anyway), 500 otherwise.
+ * through the audit endpoints anyway), 500 STORE_FILE_DAMAGED when SQLite finds a file's pages
+ * damaged, 500 otherwise.
  */
+/**
+ * The operator's line for a damaged SQLite file. SQLite does not say which file; a request
+ * reads both, and `PRAGMA quick_check` on each tells them apart.
+ */
+const DAMAGED_FILE_ADVICE = `SQLite reports a damaged file (PRAGMA quick_check on LEDGER_DB and LEDGER_READ_DB says which): the read models' file can be replaced, ${READ_MODELS_FILE_ADVICE}; the log's file (LEDGER_DB) must be restored from a backup`;
+
 @Catch()
 export class LedgerErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('http');
@@ -52,6 +66,7 @@ export class LedgerErrorFilter implements ExceptionFilter {
     // A store outage is one line per refused request (a full disk refuses every write), not a stack trace each.
     const text = exception instanceof Error ? exception.message : String(exception);
     if (status === 503 && body.code === 'STORE_UNAVAILABLE') this.logger.warn(`store unavailable: ${text}`);
+    else if (body.code === 'STORE_FILE_DAMAGED') this.logger.error(`${DAMAGED_FILE_ADVICE}: ${text}`);
     else if (status >= 500) this.logger.error(exception instanceof Error ? (exception.stack ?? text) : text);
     // The access line and the refusal metrics carry the reason code (raw Node request under Fastify).
     const req = host.switchToHttp().getRequest();
@@ -109,6 +124,11 @@ export class LedgerErrorFilter implements ExceptionFilter {
           position: e.position,
         },
       ];
+    }
+    if (isDamagedFile(e)) {
+      const message =
+        "a database file of the ledger is damaged; the fault is the ledger's, not the request's: nothing was written; report it to the ledger's operators";
+      return [500, { statusCode: 500, error: 'Internal Server Error', code: 'STORE_FILE_DAMAGED', message }];
     }
     const client = clientError(e);
     if (client) return client;

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { openingFile, READ_MODELS_FILE_ADVICE } from '../event-store/errors';
 
 /**
  * Where read models live. Projections are written in SQL, so the store is a SQLite
@@ -56,12 +57,19 @@ export class SqliteReadModelStore implements ReadModelStore {
    */
   static open(path: string, synchronous: 'FULL' | 'NORMAL' | 'OFF' = 'FULL', cacheMiB = 16): SqliteReadModelStore {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    const db = new Database(path);
-    db.pragma('journal_mode = WAL');
-    db.pragma(`synchronous = ${synchronous}`);
-    db.pragma('busy_timeout = 5000');
-    db.pragma(`cache_size = -${cacheMiB * 1024}`);
-    return new SqliteReadModelStore(db, true);
+    return openingFile(path, "the read models' file", READ_MODELS_FILE_ADVICE, () => {
+      const db = new Database(path);
+      try {
+        db.pragma('journal_mode = WAL');
+        db.pragma(`synchronous = ${synchronous}`);
+        db.pragma('busy_timeout = 5000');
+        db.pragma(`cache_size = -${cacheMiB * 1024}`);
+        return new SqliteReadModelStore(db, true);
+      } catch (error) {
+        db.close();
+        throw error;
+      }
+    });
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { EventStore, RecordedEvent, Subscription } from '../event-store/event-store.port';
-import { isTransient, StoredEventUnreadable } from '../event-store/errors';
+import { isDamagedFile, isTransient, READ_MODELS_FILE_ADVICE, StoredEventUnreadable } from '../event-store/errors';
 import { readAllUpToUnreadable } from '../event-store/read-up-to-unreadable';
 import { upcast } from '../event-store/upcasting';
 import { yieldToEventLoop } from '../kernel/event-loop';
@@ -231,7 +231,7 @@ export class ReadSideRunner implements ReadSide {
       this.positions.clear();
       // The whole batch rolled back: state a projection kept past its flush is not in the store.
       for (const p of this.projections) p.discard?.();
-      throw error;
+      throw isDamagedFile(error) ? readModelsFileDamaged(error) : error;
     }
     this.droppedBatch = dropped;
     if (dropped) {
@@ -310,7 +310,9 @@ export class ReadSideRunner implements ReadSide {
     const before = prepared.filter((x) => x.event.position < at.position);
     const earlier = before.length ? this.applySlice(p, before, from, flushEach) : undefined;
     if (earlier) return earlier;
-    const fault = { position: at.position, eventType: at.type, streamId: at.streamId, error: message(failure) };
+    // Only the read models' file is written here: its damage is no fault of the event, and the fault says what mends it.
+    const error = message(isDamagedFile(failure) ? readModelsFileDamaged(failure) : failure);
+    const fault = { position: at.position, eventType: at.type, streamId: at.streamId, error };
     this.faults.set(p.name, fault);
     return fault;
   }
@@ -625,6 +627,12 @@ const UNREADABLE = Symbol('unreadable');
 function unreadableStandIn(error: StoredEventUnreadable): RecordedEvent {
   const { streamId, revision, position, eventId: id, eventType: type } = error;
   return { streamId, revision, position, id, type, data: undefined, metadata: {}, [UNREADABLE]: error } as unknown as RecordedEvent;
+}
+
+/** SQLite's SQLITE_CORRUPT while applying: the read models' file (the only one written here), with what mends it; the code kept. */
+function readModelsFileDamaged(error: unknown): Error {
+  const damaged = new Error(`${message(error)}: the read models' file is damaged; ${READ_MODELS_FILE_ADVICE}`, { cause: error });
+  return Object.assign(damaged, { code: (error as { code?: unknown }).code });
 }
 
 function prepare(event: RecordedEvent): Prepared {

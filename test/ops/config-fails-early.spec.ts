@@ -146,7 +146,7 @@ describe('configuration fails early, in one line, before anything is written or 
     fs.writeFileSync(path.join(cwd, 'ledger.read.db'), 'not a database, a text file of some length '.repeat(20));
     expect(preflight({ LEDGER_DB: path.join(cwd, 'ledger.db') }).problems).toEqual([
       expect.stringMatching(
-        /^configuration LEDGER_READ_DB=".*ledger\.read\.db": is not a SQLite database \(.*\); the read models are rebuilt from the log: move the file aside and start again$/,
+        /^configuration LEDGER_READ_DB=".*ledger\.read\.db": is not a SQLite database \(.*\); the read models are rebuilt from the log: with the service stopped, move the file aside and start it again$/,
       ),
     ]);
   });

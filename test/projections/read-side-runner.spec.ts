@@ -5,7 +5,7 @@ import type { RecordedEvent } from '../../src/event-store/event-store.port';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store';
 import type { Projection } from '../../src/projections/projection';
 import { ReadModelStore, SqliteReadModelStore } from '../../src/projections/read-model-store';
-import { isTransient, StoreUnavailable } from '../../src/event-store/errors';
+import { isDamagedFile, isTransient, READ_MODELS_FILE_ADVICE, StoreUnavailable } from '../../src/event-store/errors';
 import { ReadSideRunner } from '../../src/projections/read-side-runner';
 
 /** Records every position once (a second application fails on the primary key); can throw a transient error a few times. */
@@ -245,6 +245,28 @@ describe('read-side runner: fed in memory, batched, resilient', () => {
     expect(runner.faultList()).toEqual([]);
   });
 
+  it('a damaged read models page met while applying an event faults that projection there, saying the file is damaged and what mends it', async () => {
+    const rm = SqliteReadModelStore.onConnection(store.db);
+    const damaged = new Recording('damaged');
+    const apply = damaged.apply.bind(damaged);
+    damaged.apply = (e, s) => {
+      if (e.position === 2) throw Object.assign(new Error('database disk image is malformed'), { code: 'SQLITE_CORRUPT' });
+      apply(e, s);
+    };
+    const runner = new ReadSideRunner(store, rm, [new Recording('a'), damaged], { pollIntervalMs: 0 });
+    await store.append('s-1', [event(1), event(2), event(3)], 'any');
+    await runner.catchUp();
+    expect(seenIn(store.db, 'a')).toEqual([1, 2, 3]);
+    expect(seenIn(store.db, 'damaged')).toEqual([1]);
+    expect(runner.faultList()).toEqual([
+      expect.objectContaining({
+        projection: 'damaged',
+        position: 2,
+        error: `database disk image is malformed: the read models' file is damaged; ${READ_MODELS_FILE_ADVICE}`,
+      }),
+    ]);
+  });
+
   it('tells transient errors from deterministic ones by their code', () => {
     expect(isTransient(Object.assign(new Error('x'), { code: 'SQLITE_BUSY' }))).toBe(true);
     expect(isTransient(Object.assign(new Error('x'), { code: 'SQLITE_IOERR_FSYNC' }))).toBe(true);
@@ -254,6 +276,12 @@ describe('read-side runner: fed in memory, batched, resilient', () => {
     // The write side's translation (a writer thread gone, EventStoreDB unreachable) is transient whatever its code.
     expect(isTransient(new StoreUnavailable('EventStoreDB unreachable', 'unavailable'))).toBe(true);
     expect(isTransient(Object.assign(new Error('x'), { code: 'unavailable' }))).toBe(false);
+    // A damaged file is neither transient nor the event's doing.
+    for (const code of ['SQLITE_CORRUPT', 'SQLITE_CORRUPT_INDEX', 'SQLITE_NOTADB']) {
+      const error = Object.assign(new Error('x'), { code });
+      expect([isTransient(error), isDamagedFile(error)]).toEqual([false, true]);
+    }
+    expect(isDamagedFile(Object.assign(new Error('x'), { code: 'SQLITE_CONSTRAINT' }))).toBe(false);
   });
 });
 

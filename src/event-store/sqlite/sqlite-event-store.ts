@@ -18,7 +18,7 @@ import {
   SubscriptionHandler,
   WriteStatus,
 } from '../event-store.port';
-import { asStoreError, StoredEventIdentity, StoredEventUnreadable, WrongExpectedVersion } from '../errors';
+import { asStoreError, LOG_FILE_ADVICE, openingFile, StoredEventIdentity, StoredEventUnreadable, WrongExpectedVersion } from '../errors';
 import { WriteStatusTracker } from '../write-status';
 import { currentSchemaVersion } from '../upcasting';
 import { CatchUpSubscription } from './catch-up-subscription';
@@ -217,12 +217,20 @@ export class SqliteEventStore implements EventStore {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
     this.pollIntervalMs = options.pollIntervalMs ?? 200;
     this.writeProbeIntervalMs = options.writeProbeIntervalMs ?? DEFAULT_WRITE_PROBE_INTERVAL_MS;
-    this.db = new Database(options.path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
     const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
-    this.db.pragma(`busy_timeout = ${busyTimeoutMs}`);
-    this.db.exec(SCHEMA);
+    this.db = openingFile(options.path, "the ledger's log", LOG_FILE_ADVICE, () => {
+      const db = new Database(options.path);
+      try {
+        db.pragma('journal_mode = WAL');
+        db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+        db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+        db.exec(SCHEMA);
+        return db;
+      } catch (error) {
+        db.close();
+        throw error;
+      }
+    });
 
     this.stmt = {
       readForwards: this.db.prepare('SELECT * FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?'),
