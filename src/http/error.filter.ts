@@ -39,6 +39,12 @@ function clientError(e: unknown): [number, Record<string, unknown>] | undefined 
 export const STORE_RETRY_AFTER_SECONDS = 2;
 
 /**
+ * The operator's line for a damaged SQLite file. SQLite does not say which file; a request
+ * reads both, and `PRAGMA quick_check` on each tells them apart.
+ */
+const DAMAGED_FILE_ADVICE = `SQLite reports a damaged file (PRAGMA quick_check on LEDGER_DB and LEDGER_READ_DB says which): the read models' file can be replaced, ${READ_MODELS_FILE_ADVICE}; the log's file (LEDGER_DB) must be restored from a backup`;
+
+/**
  * Maps every error to HTTP in one place:
  * 400 invalid input (field and rule named), 401/403 from the guard, 403 Forbidden (an
  * institution key acting for another institution), 404 unknown,
@@ -49,12 +55,6 @@ export const STORE_RETRY_AFTER_SECONDS = 2;
  * through the audit endpoints anyway), 500 STORE_FILE_DAMAGED when SQLite finds a file's pages
  * damaged, 500 otherwise.
  */
-/**
- * The operator's line for a damaged SQLite file. SQLite does not say which file; a request
- * reads both, and `PRAGMA quick_check` on each tells them apart.
- */
-const DAMAGED_FILE_ADVICE = `SQLite reports a damaged file (PRAGMA quick_check on LEDGER_DB and LEDGER_READ_DB says which): the read models' file can be replaced, ${READ_MODELS_FILE_ADVICE}; the log's file (LEDGER_DB) must be restored from a backup`;
-
 @Catch()
 export class LedgerErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('http');
