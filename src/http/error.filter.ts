@@ -66,7 +66,7 @@ export class LedgerErrorFilter implements ExceptionFilter {
     // A store outage is one line per refused request (a full disk refuses every write), not a stack trace each.
     const text = exception instanceof Error ? exception.message : String(exception);
     if (status === 503 && body.code === 'STORE_UNAVAILABLE') this.logger.warn(`store unavailable: ${text}`);
-    else if (body.code === 'STORE_FILE_DAMAGED') this.logger.error(`${DAMAGED_FILE_ADVICE}: ${text}`);
+    else if (body.code === 'STORE_FILE_DAMAGED') this.logger.error(`${DAMAGED_FILE_ADVICE}: ${(exception as Error).message}`);
     else if (status >= 500) this.logger.error(exception instanceof Error ? (exception.stack ?? text) : text);
     // The access line and the refusal metrics carry the reason code (raw Node request under Fastify).
     const req = host.switchToHttp().getRequest();

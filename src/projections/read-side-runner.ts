@@ -90,7 +90,15 @@ const MAX_QUEUED = 4_000;
 /** Attempts of a one-off catch-up (rebuild, tools) before a transient error is reported: ~25 s of backoff. */
 const ONE_OFF_ATTEMPTS = 10;
 
-const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+/**
+ * An error's message, by its shape rather than `instanceof Error`: better-sqlite3 builds its
+ * errors with the constructor of the realm that loaded it first (one per jest test file), and
+ * `String(e)` would prefix the name.
+ */
+const message = (e: unknown): string => {
+  const text = typeof e === 'object' && e !== null ? (e as { message?: unknown }).message : undefined;
+  return typeof text === 'string' ? text : String(e);
+};
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref?.());
 
 /** An event brought to its current shape, or why that failed (a fault of every projection that needs it). */
