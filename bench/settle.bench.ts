@@ -29,6 +29,9 @@
  * a loaded machine. The GC columns are the main isolate's: its collection pauses per settlement
  * and its scavenges per 1,000 settlements (what a change to the bytes a settlement allocates,
  * or keeps alive while in flight, moves, when the CPU columns cannot resolve it).
+ * The gen columns are the load generator's (this process's) CPU per request, settlements and
+ * health requests: it shares the 2 cores with the server, so a ratio that moves while the
+ * server's own columns stay can be the generator's doing.
  *
  * Why a warm-up: a running service serves settlements with its hot path already compiled. Run
  * cold, the first row also pays TurboFan compiling that path on V8's helper threads (the
@@ -329,8 +332,16 @@ function visitRequest(round: string, counter: { n: number }): autocannon.Request
   };
 }
 
-async function cannon(options: autocannon.Options): Promise<autocannon.Result> {
-  return autocannon({ duration: SECONDS, ...options });
+async function cannon(options: autocannon.Options): Promise<autocannon.Result & { generatorMicros: number }> {
+  const before = process.cpuUsage();
+  const result = await autocannon({ duration: SECONDS, ...options });
+  return { ...result, generatorMicros: cpuMicrosSince(before) / Math.max(1, result.requests.total) };
+}
+
+/** CPU (user + system) of this process since `before`, µs. */
+function cpuMicrosSince(before: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(before);
+  return used.user + used.system;
 }
 
 /** What one load run reports, whatever drove it. */
@@ -342,11 +353,13 @@ interface LoadResult {
   p99: number;
   non2xx: number;
   errors: number;
+  /** CPU of this process (the load generator) per answered request, µs: it shares the 2 cores with the server. */
+  generatorMicros: number;
 }
 
 interface SettleRow {
   rate: number;
-  /** settle/s, p50, p99, non-2xx, errors | commits/settle, group, cpu µs/settle, main thread µs/settle, main loop busy % */
+  /** settle/s, p50, p99, non-2xx, errors | commits/settle, group, cpu µs/settle, main thread µs/settle, main loop busy %, GC, the load generator's CPU per settlement */
   cells: (string | number)[];
 }
 
@@ -387,6 +400,7 @@ async function measureSettle(server: Server, round: string, drive: () => Promise
       loopBusy.toFixed(0),
       gc ? ((1000 * gc.pauseMs) / settled).toFixed(0) : 'n/a',
       gc ? ((1000 * gc.minor) / settled).toFixed(1) : 'n/a',
+      load.generatorMicros.toFixed(0),
     ],
   };
 }
@@ -428,6 +442,7 @@ async function saturating(
     p99: settle.latency.p99,
     non2xx: settle.non2xx,
     errors: settle.errors + settle.timeouts,
+    generatorMicros: settle.generatorMicros,
   };
 }
 
@@ -445,6 +460,7 @@ async function paced(
   const latencies: number[] = [];
   const outcome = { non2xx: 0, errors: 0 };
   const total = Math.round(run.rate * SECONDS);
+  const cpuBefore = process.cpuUsage();
   const start = performance.now();
   const inFlight: Promise<void>[] = [];
   for (let i = 0; i < total; i++) {
@@ -468,7 +484,8 @@ async function paced(
   agent.destroy();
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
-  return { completed: latencies.length, rate: latencies.length / elapsed, p50: at(0.5), p99: at(0.99), ...outcome };
+  const generatorMicros = cpuMicrosSince(cpuBefore) / Math.max(1, latencies.length);
+  return { completed: latencies.length, rate: latencies.length / elapsed, p50: at(0.5), p99: at(0.99), ...outcome, generatorMicros };
 }
 
 function post(agent: http.Agent, url: string, body: string, headers: Record<string, string>): Promise<number> {
@@ -528,6 +545,7 @@ async function offeredLoad(
     'loop %',
     'gc µs/settle',
     'scav/1k',
+    'gen µs/settle',
   ]);
   for (const fraction of LOAD_FRACTIONS) {
     const rate = Math.max(1, Math.round(sustained * fraction));
@@ -620,6 +638,8 @@ async function main(): Promise<void> {
         'loop %',
         'gc µs/settle',
         'scav/1k',
+        'gen µs/settle',
+        'gen µs/health',
       ]
         .map((h) => h.padStart(9))
         .join(' '),
@@ -637,6 +657,7 @@ async function main(): Promise<void> {
         (row.rate / health.requests.average).toFixed(3),
         (row.rate / raw1).toFixed(2),
         ...row.cells.slice(5),
+        health.generatorMicros.toFixed(0),
       ]);
     }
     await offeredLoad(server, { headers, counter, saturated });
@@ -647,7 +668,7 @@ async function main(): Promise<void> {
       `person cache hit ratio ${ratio(stats.personCache)}, tail reads of cached persons ${stats.personCache?.tailReads ?? 'n/a'} (${((stats.personCache?.tailReads ?? NaN) / Math.max(1, counter.n)).toFixed(3)} per settlement); institution cache ${ratio(stats.institutionCache)}; largest group ${stats.store?.largestGroup ?? 'n/a'} appends`,
     );
     console.log(
-      'ratio = settle/s ÷ health/s (same server, same concurrency); ÷raw1 = settle/s ÷ raw 1-row FULL transactions/s; group = appends per commit; cpu = whole process (worker threads and V8 helper threads included); main = the main thread alone; loop % = main event loop busy; gc = GC pauses of the main isolate per settlement; scav/1k = its scavenges per 1,000 settlements; "warm" = the warm-up row, not a measurement',
+      'ratio = settle/s ÷ health/s (same server, same concurrency); ÷raw1 = settle/s ÷ raw 1-row FULL transactions/s; group = appends per commit; cpu = whole process (worker threads and V8 helper threads included); main = the main thread alone; loop % = main event loop busy; gc = GC pauses of the main isolate per settlement; scav/1k = its scavenges per 1,000 settlements; gen = CPU of this process, the load generator, per settlement and per health request (it runs on the same 2 cores as the server: a settlement request, built per request with its own body and answered with ~3.5 KB, costs it more than a health request); "warm" = the warm-up row, not a measurement',
     );
   } finally {
     await server.stop();
