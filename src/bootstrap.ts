@@ -21,8 +21,17 @@ const BODY_LIMIT_BYTES = 2 * 1024 * 1024;
  * is refused before the route runs, so it cannot reach a DTO as an empty object
  * (issue 11 item 4); Fastify answers such bodies as strings, which the pipe refuses.
  */
+/**
+ * Nest's start options. A failure while the modules start (a damaged file read at start, an
+ * unreachable EventStoreDB) rejects createApp instead of Nest printing it and exiting the
+ * process: main.ts says it in one line, a test sees the error. Nest's logs stay buffered
+ * until the ledger's logger takes them (createApp flushes them then; main.ts flushes them
+ * for a failure it has no words of its own for).
+ */
+const NEST_START = { bufferLogs: true, abortOnError: false, autoFlushLogs: false } as const;
+
 async function createExpressApp(module: DynamicModule): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(module, { bufferLogs: true, bodyParser: false });
+  const app = await NestFactory.create<NestExpressApplication>(module, { ...NEST_START, bodyParser: false });
   app.use(
     (
       req: { headers: Record<string, string | string[] | undefined> },
@@ -56,10 +65,11 @@ export async function createApp(
       ? await NestFactory.create(
           module,
           new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, requestIdHeader: false, genReqId: requestIdOf }),
-          { bufferLogs: true },
+          NEST_START,
         )
       : await createExpressApp(module);
   app.useLogger(app.get(PinoNestLogger));
+  app.flushLogs();
   app.useGlobalPipes(ledgerValidationPipe());
   app.enableShutdownHooks();
   const doc = new DocumentBuilder()

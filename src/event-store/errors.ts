@@ -119,6 +119,10 @@ export function isDamagedFile(error: unknown): boolean {
   return typeof code === 'string' && (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT' || code.startsWith('SQLITE_CORRUPT_'));
 }
 
+/** How messages name the two SQLite files: what each holds. */
+export const LOG_FILE_HOLDS = "the ledger's log";
+export const READ_MODELS_FILE_HOLDS = "the read models' file";
+
 /** What the operator does about a damaged read models' file (nothing in it is lost: it is rebuilt from the log). */
 export const READ_MODELS_FILE_ADVICE =
   'the read models are rebuilt from the log: with the service stopped, move the file aside and start it again';

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { openingFile, READ_MODELS_FILE_ADVICE } from '../event-store/errors';
+import { openingFile, READ_MODELS_FILE_ADVICE, READ_MODELS_FILE_HOLDS } from '../event-store/errors';
 
 /**
  * Where read models live. Projections are written in SQL, so the store is a SQLite
@@ -57,7 +57,7 @@ export class SqliteReadModelStore implements ReadModelStore {
    */
   static open(path: string, synchronous: 'FULL' | 'NORMAL' | 'OFF' = 'FULL', cacheMiB = 16): SqliteReadModelStore {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    return openingFile(path, "the read models' file", READ_MODELS_FILE_ADVICE, () => {
+    return openingFile(path, READ_MODELS_FILE_HOLDS, READ_MODELS_FILE_ADVICE, () => {
       const db = new Database(path);
       try {
         db.pragma('journal_mode = WAL');

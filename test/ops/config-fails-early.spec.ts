@@ -37,7 +37,7 @@ describe('configuration fails early, in one line, before anything is written or 
     expect(run.stderr).not.toMatch(/\n\s+at /); // no stack trace
   }
 
-  it('a store that cannot be opened after preflight: no agency key is issued or printed', () => {
+  it('a store that cannot be opened after preflight: one line, no agency key issued or printed', () => {
     // EventStoreDB on a port where nothing listens, with a short start-up wait: the store never opens.
     const cwd = fs.mkdtempSync(path.join(dir, 'no-store-'));
     const run = start(
@@ -49,9 +49,14 @@ describe('configuration fails early, in one line, before anything is written or 
       },
       cwd,
     );
-    expect(run.status).not.toBe(0);
+    expect(run.status).toBe(1);
     expect(run.stdout + run.stderr).not.toContain('API key');
     expect(fs.existsSync(path.join(cwd, 'keys.json'))).toBe(false);
+    // Said in one line, last, without Nest's stack trace (the retries before it are the log's JSON lines).
+    const lines = run.stderr.trim().split('\n');
+    expect(lines.filter((line) => line.startsWith('cannot start:'))).toEqual([lines[lines.length - 1]]);
+    expect(lines[lines.length - 1]).toMatch(/^cannot start: EventStoreDB unreachable after 300 ms/);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 
   it('LEDGER_DB naming a directory: one line, no key file written, no key printed', () => {

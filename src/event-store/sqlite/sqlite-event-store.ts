@@ -18,7 +18,7 @@ import {
   SubscriptionHandler,
   WriteStatus,
 } from '../event-store.port';
-import { asStoreError, LOG_FILE_ADVICE, openingFile, StoredEventIdentity, StoredEventUnreadable, WrongExpectedVersion } from '../errors';
+import { asStoreError, LOG_FILE_ADVICE, LOG_FILE_HOLDS, openingFile, StoredEventIdentity, StoredEventUnreadable, WrongExpectedVersion } from '../errors';
 import { WriteStatusTracker } from '../write-status';
 import { currentSchemaVersion } from '../upcasting';
 import { CatchUpSubscription } from './catch-up-subscription';
@@ -218,7 +218,7 @@ export class SqliteEventStore implements EventStore {
     this.pollIntervalMs = options.pollIntervalMs ?? 200;
     this.writeProbeIntervalMs = options.writeProbeIntervalMs ?? DEFAULT_WRITE_PROBE_INTERVAL_MS;
     const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
-    this.db = openingFile(options.path, "the ledger's log", LOG_FILE_ADVICE, () => {
+    this.db = openingFile(options.path, LOG_FILE_HOLDS, LOG_FILE_ADVICE, () => {
       const db = new Database(options.path);
       try {
         db.pragma('journal_mode = WAL');
