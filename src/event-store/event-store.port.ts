@@ -153,6 +153,9 @@ export interface ConnectionStatus {
  */
 export type WriteStatus = { state: 'ok' } | { state: 'failing'; since: string; code: string; lastError: string; refusals: number };
 
+/** Whether SQLite found the store's file damaged in a read or a write, since when, and what the operator does. */
+export type FileStatus = { state: 'ok' } | { state: 'damaged'; since: string; lastError: string; errors: number; advice: string };
+
 export interface EventStore {
   append(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
   /** Empty array for a stream that does not exist. */
@@ -186,6 +189,8 @@ export interface EventStore {
   connectionStatus?(): ConnectionStatus;
   /** Optional (both adapters implement it): whether the last write reached the store (health reports a store refusing writes). */
   writeStatus?(): WriteStatus;
+  /** Optional (SQLite implements it): whether SQLite found the events' file damaged (health); it stays so until a restart. */
+  fileStatus?(): FileStatus;
   close(): Promise<void>;
 }
 

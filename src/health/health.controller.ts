@@ -30,7 +30,10 @@ interface StatusReply {
  * Health for operators and load balancers:
  * - `/health`: 200 `ok`; 503 `degraded` when a projection is faulted or the read side has
  *   stopped (names the projection, position and error), or when the hash-chain and seal
- *   check found a broken link (names the stream and position); 503 `unavailable` when the
+ *   check found a broken link (names the stream and position) or cannot run to its end
+ *   (`chain.state` `failing`, with the error: a damaged page of the log, say), or when SQLite
+ *   found the log's file damaged in a read or a write (`logFile`, from then until a restart:
+ *   a damaged file does not mend); 503 `unavailable` when the
  *   store does not answer. While the first chain pass runs, `chain.state` is `verifying`
  *   and the instance stays ready: a long first read of the log must not keep it out of rotation.
  *   `degraded` too while the store refuses writes (`writes.state` `failing`, with the store's
@@ -99,6 +102,8 @@ export class HealthController {
       ...((report.chain as { state?: string } | undefined)?.state === 'broken'
         ? ['hash chain or seal check found a broken link (GET /audit/verify)']
         : []),
+      ...chainFailing(report),
+      ...logFileDamaged(report),
     ];
     // Degraded for no reason above: the read side stopped (refused writes alone leave it ready).
     const readSideStopped = (report.projections as { error?: string } | undefined)?.error !== undefined;
@@ -119,8 +124,20 @@ export class HealthController {
     const chain = this.chain?.status();
     const connection = this.store.connectionStatus?.();
     const writes = this.store.writeStatus?.();
-    const unhealthy = chain?.state === 'broken' || connection?.state === 'reconnecting' || writes?.state === 'failing';
-    const extra = { ...(chain ? { chain } : {}), ...(connection ? { connection } : {}), ...(writes ? { writes } : {}) };
+    const file = this.store.fileStatus?.();
+    const unhealthy =
+      chain?.state === 'broken' ||
+      chain?.state === 'failing' ||
+      connection?.state === 'reconnecting' ||
+      writes?.state === 'failing' ||
+      file?.state === 'damaged';
+    const extra = {
+      ...(chain ? { chain } : {}),
+      ...(connection ? { connection } : {}),
+      ...(writes ? { writes } : {}),
+      // Only when damaged: a healthy store's report stays as it was.
+      ...(file?.state === 'damaged' ? { logFile: file } : {}),
+    };
     if (!this.readSide) return { status: unhealthy ? 'degraded' : 'ok', store, headPosition, ...extra };
     const projections = await this.readSide.lag();
     const faulted = this.readSide.faultList();
@@ -141,6 +158,16 @@ export class HealthController {
 
 function writesFailing(report: Record<string, unknown>): boolean {
   return (report.writes as { state?: string } | undefined)?.state === 'failing';
+}
+
+function chainFailing(report: Record<string, unknown>): string[] {
+  const chain = report.chain as { state?: string; failure?: { error: string } } | undefined;
+  return chain?.state === 'failing' ? [`hash chain check cannot run: ${chain.failure?.error}`] : [];
+}
+
+function logFileDamaged(report: Record<string, unknown>): string[] {
+  const file = report.logFile as { lastError: string; advice: string } | undefined;
+  return file ? [`the log's file is damaged (${file.lastError}): ${file.advice}`] : [];
 }
 
 function reconnecting(report: Record<string, unknown>): boolean {

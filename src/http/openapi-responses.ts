@@ -585,12 +585,18 @@ export class HealthDto {
   @ApiPropertyOptional() headPosition?: number;
   @ApiPropertyOptional({ ...OBJECT, description: 'Projection lag' }) projections?: Record<string, unknown>;
   @ApiPropertyOptional({ ...OBJECTS, description: 'Each read model and its state' }) readModels?: Array<Record<string, unknown>>;
-  @ApiPropertyOptional({ ...OBJECT, description: 'Hash chain and seal status' }) chain?: Record<string, unknown>;
+  @ApiPropertyOptional({ ...OBJECT, description: 'Hash chain and seal status: verifying, intact, broken, or failing (with why)' })
+  chain?: Record<string, unknown>;
   @ApiPropertyOptional({
     ...OBJECT,
     description: 'Whether the store took the last write: ok, or failing (code, since, refusals) until one succeeds',
   })
   writes?: Record<string, unknown>;
+  @ApiPropertyOptional({
+    ...OBJECT,
+    description: "Only when SQLite found the log's file damaged: since, lastError, errors, advice (until a restart)",
+  })
+  logFile?: Record<string, unknown>;
   @ApiPropertyOptional() maxLag?: number;
 }
 

@@ -150,6 +150,14 @@ export class LedgerMetrics implements OnModuleInit {
       },
     });
     new Gauge({
+      name: 'ledger_store_file_damaged',
+      help: "1 once SQLite found the log's file damaged in a read or a write (/health's logFile.state damaged), until a restart; else 0",
+      registers: [this.registry],
+      collect() {
+        this.set(store.fileStatus?.().state === 'damaged' ? 1 : 0);
+      },
+    });
+    new Gauge({
       name: 'ledger_store_group_size',
       help: 'Group commit size in appends: mean (appends / commits) and largest so far',
       labelNames: ['stat'],

@@ -191,6 +191,43 @@ describe('ChainVerifier', () => {
     });
   });
 
+  it("a check that cannot read the log is 'failing' with why until one runs through; a busy store is retried, not reported", async () => {
+    // The store as the verifier sees it (no file of its own: it reads on this thread), its reads failing as scripted.
+    const failures: Array<{ code: string; message: string }> = [
+      { code: 'SQLITE_BUSY', message: 'database is locked' },
+      { code: 'SQLITE_CORRUPT', message: 'database disk image is malformed' },
+    ];
+    const scripted = Object.create(store) as SqliteEventStore;
+    scripted.readAll = (options) => {
+      const failure = failures.shift();
+      return failure ? Promise.reject(Object.assign(new Error(failure.message), { code: failure.code })) : store.readAll(options);
+    };
+    const checks = new ChainVerifier(
+      scripted,
+      fixedClock,
+      { next: () => 'id' },
+      { sealIntervalMs: 0, verifyIntervalMs: 0, verifyOnThreadFrom: EVENTS + 2 },
+      noCheckpoints,
+    );
+    try {
+      await expect(checks.verifyNow({ againstSeal: true })).rejects.toThrow('database is locked');
+      expect(checks.status()).toMatchObject({ state: 'verifying' });
+      expect(checks.status().failure).toBeUndefined();
+      await expect(checks.verifyNow({ againstSeal: true })).rejects.toThrow('database disk image is malformed');
+      expect(checks.status()).toMatchObject({
+        state: 'failing',
+        failure: {
+          since: fixedClock.now().toISOString(),
+          error: 'database disk image is malformed (a damaged file: PRAGMA quick_check on LEDGER_DB and LEDGER_READ_DB says which)',
+        },
+      });
+      expect(await checks.verifyNow({ againstSeal: true })).toMatchObject({ state: 'intact', verifiedThrough: EVENTS + 1 });
+      expect(checks.status().failure).toBeUndefined();
+    } finally {
+      await checks.onApplicationShutdown();
+    }
+  });
+
   it('reads a pass at least verifyOnThreadFrom events long on the thread, a shorter one here, with the same verdict', async () => {
     const read = jest.spyOn(WorkerChainLinks.prototype, 'read');
     const long = verifier(EVENTS);

@@ -1,10 +1,15 @@
 /**
- * A log whose pages are damaged where the service reads at start (the index of streams, read
- * for the policy archive's stream): SQLite answers "database disk image is malformed" and
- * names no file. `npm start` stops in one line naming the damaged file, what quick_check
- * found, and what to do (restore from a backup: nothing rebuilds the log), without a stack
- * trace and without writing to the file. Before, Nest printed the bare SQLite error with its
- * stack and exited.
+ * A log whose pages are damaged (a disk, a hand edit): SQLite answers "database disk image is
+ * malformed" and names no file.
+ * - Where the service reads at start (the index of streams, read for the policy archive's
+ *   stream): `npm start` stops in one line naming the damaged file, what quick_check found,
+ *   and what to do (restore from a backup: nothing rebuilds the log), without a stack trace
+ *   and without writing to the file. Before, Nest printed the bare SQLite error with its
+ *   stack and exited.
+ * - Where only some streams are: the service starts and serves the others; /health is 503
+ *   degraded, naming the log's file as damaged (`logFile`) and the chain check as failing,
+ *   /health/ready lists both, `ledger_store_file_damaged` is 1. Before, /health said `ok` with
+ *   the chain check 'verifying' forever.
  */
 import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
@@ -14,7 +19,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { LOG_FILE_ADVICE } from '../../src/event-store/errors';
 import { nanyangEmployee } from '../support/fixtures';
-import { registerInstitutions, startLedger } from '../support/ledger-app';
+import { LedgerHarness, registerInstitutions, startLedger } from '../support/ledger-app';
 
 const ROOT = path.resolve(__dirname, '../..');
 let dir: string;
@@ -84,3 +89,114 @@ it('npm start on a log with a damaged page: one line naming the file, the findin
 });
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Overwrites the middle leaf page of the events table (the file closed): some persons' events are on it, the rest are not. */
+function damageMiddleOfLog(file: string): void {
+  const db = new Database(file);
+  const leaves = db
+    .prepare("SELECT pageno FROM dbstat WHERE name = 'events' AND pagetype = 'leaf' ORDER BY path")
+    .pluck()
+    .all() as number[];
+  const pageSize = db.pragma('page_size', { simple: true }) as number;
+  db.close();
+  expect(leaves.length).toBeGreaterThan(4);
+  const fd = fs.openSync(file, 'r+');
+  try {
+    fs.writeSync(fd, Buffer.alloc(pageSize, 0xa5), 0, pageSize, (leaves[leaves.length >> 1] - 1) * pageSize);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+const visit = (settlementId: string, day: string) => ({
+  settlementId,
+  visitId: `V-${settlementId}`,
+  institutionCode: 'NY-L2',
+  occurredAt: `2023-06-${day}T09:00:00+08:00`,
+  medType: 'ordinary',
+  lines: [{ code: 'A01', amount: '300.00', inCatalogue: true }],
+  account: { source: 'none' },
+});
+const settle = (h: LedgerHarness, personId: string, settlementId: string, day: string) =>
+  h.http.post(`/persons/${personId}/visits`).set('x-api-key', h.keys.institution('NY-L2')).send(visit(settlementId, day));
+const PERSONS = Array.from({ length: 40 }, (_, i) => `P${i}`);
+
+describe.each([
+  ['on the thread serving HTTP', '1000000'],
+  ['on a thread of its own', '1'],
+])('a running service over a log with a damaged page, the chain checked %s', (_where, verifyThreadFrom) => {
+  const env = { LEDGER_VERIFY_AT_START: 'full', LEDGER_VERIFY_THREAD_FROM: verifyThreadFrom };
+  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+  // The seal configuration is read from the process's environment when the service starts.
+  beforeAll(() => Object.assign(process.env, env));
+  afterAll(() => {
+    for (const [k, v] of Object.entries(saved))
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+  });
+
+  it("its settlements on the damaged page are 500 STORE_FILE_DAMAGED, the others land; /health, /health/ready and /metrics say the log's file is damaged and the chain check cannot run", async () => {
+    const ledgerDir = fs.mkdtempSync(path.join(dir, 'running-'));
+    let h = await startLedger({ dir: ledgerDir });
+    try {
+      await registerInstitutions(h);
+      for (const p of PERSONS)
+        expect((await h.http.post('/persons').set('x-api-key', h.keys.agency).send(nanyangEmployee(p))).status).toBe(201);
+      for (const p of PERSONS) expect((await settle(h, p, `S1-${p}`, '01')).status).toBe(201);
+    } finally {
+      await h.close();
+    }
+    damageMiddleOfLog(path.join(ledgerDir, 'ledger.db'));
+
+    h = await startLedger({ dir: ledgerDir });
+    try {
+      const outcomes = new Map<string, string>();
+      for (const p of PERSONS) {
+        const res = await settle(h, p, `S2-${p}`, '02');
+        outcomes.set(p, res.status === 201 ? 'settled' : `${res.status} ${res.body.code}`);
+      }
+      const refused = [...outcomes].filter(([, o]) => o !== 'settled');
+      expect(refused.length).toBeGreaterThan(0);
+      expect(refused.length).toBeLessThan(PERSONS.length);
+      expect(new Set(refused.map(([, o]) => o))).toEqual(new Set(['500 STORE_FILE_DAMAGED']));
+
+      let health = await h.http.get('/health');
+      for (const deadline = Date.now() + 20_000; health.body.chain?.state === 'verifying' && Date.now() < deadline;) {
+        await new Promise((r) => setTimeout(r, 100));
+        health = await h.http.get('/health');
+      }
+      expect(health.status).toBe(503);
+      expect(health.body.status).toBe('degraded');
+      expect(health.body.logFile).toEqual({
+        state: 'damaged',
+        since: expect.any(String),
+        lastError: 'database disk image is malformed',
+        errors: expect.any(Number),
+        advice: LOG_FILE_ADVICE,
+      });
+      expect(health.body.logFile.errors).toBeGreaterThanOrEqual(refused.length);
+      expect(health.body.chain).toEqual(
+        expect.objectContaining({
+          state: 'failing',
+          failure: {
+            since: expect.any(String),
+            error: 'database disk image is malformed (a damaged file: PRAGMA quick_check on LEDGER_DB and LEDGER_READ_DB says which)',
+          },
+        }),
+      );
+      const ready = await h.http.get('/health/ready');
+      expect(ready.status).toBe(503);
+      expect(ready.body.reasons).toEqual(
+        expect.arrayContaining([
+          `the log's file is damaged (database disk image is malformed): ${LOG_FILE_ADVICE}`,
+          expect.stringMatching(/^hash chain check cannot run: database disk image is malformed/),
+        ]),
+      );
+      expect(ready.body.reasons).not.toContain('read side stopped');
+      const metrics = await h.http.get('/metrics').set('x-api-key', h.keys.agency);
+      expect(metrics.text).toMatch(/^ledger_store_file_damaged 1$/m);
+    } finally {
+      await h.close();
+    }
+  });
+});

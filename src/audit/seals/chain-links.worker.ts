@@ -16,6 +16,12 @@ const port = parentPort!;
 port.on('message', ({ id, after }: ChainLinksRequest) => {
   links.read(after).then(
     (page) => port.postMessage({ id, links: page } satisfies ChainLinksReply),
-    (e) => port.postMessage({ id, error: e instanceof Error ? e.message : String(e) } satisfies ChainLinksReply),
+    (e) => port.postMessage({ id, error: e instanceof Error ? e.message : String(e), ...sqliteCode(e) } satisfies ChainLinksReply),
   );
 });
+
+/** SQLite's code (SQLITE_BUSY, SQLITE_CORRUPT…) crosses with the message: busy is retried, damaged is reported. */
+function sqliteCode(e: unknown): { code?: string } {
+  const code = typeof e === 'object' && e !== null ? (e as { code?: unknown }).code : undefined;
+  return typeof code === 'string' ? { code } : {};
+}

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { WrongExpectedVersion } from '../../event-store/errors';
+import { isDamagedFile, isTransient, WrongExpectedVersion } from '../../event-store/errors';
 import { EVENT_STORE, EventStore } from '../../event-store/event-store.port';
 import { SqliteEventStore } from '../../event-store/sqlite/sqlite-event-store';
 import { CLOCK, Clock, ID_GENERATOR, IdGenerator } from '../../kernel/clock';
@@ -24,8 +24,12 @@ export const CHAIN_VERIFIER = Symbol('CHAIN_VERIFIER');
 const STREAMS_PER_TURN = 200;
 
 export interface ChainStatus {
-  /** 'verifying' until the first pass over the log (at start) has finished. */
-  state: 'verifying' | 'intact' | 'broken';
+  /**
+   * 'verifying' until the first pass over the log (at start) has finished; 'failing' while the
+   * last check could not run to its end (a damaged page of a file, say): nothing vouches for
+   * the events after `verifiedThrough` until one does.
+   */
+  state: 'verifying' | 'intact' | 'broken' | 'failing';
   /** Every event up to this position has been chain-checked. */
   verifiedThrough: number;
   /** The first broken link found (hash chain). */
@@ -35,6 +39,8 @@ export interface ChainStatus {
   lastSeal?: SealSummary;
   /** Events after the latest seal's position: no seal vouches for them yet. */
   notYetSealed: number;
+  /** Why the checks stop short, since when (state 'failing'); gone once a check runs through. */
+  failure?: { since: string; error: string };
 }
 
 /**
@@ -61,6 +67,7 @@ export class ChainVerifier implements OnApplicationBootstrap, OnApplicationShutd
   /** Positions no seal covers yet (the seals stream's excluded). */
   private unsealed = new PositionRanges();
   private firstPassDone = false;
+  private failure?: { since: string; error: string };
   private queue: Promise<unknown> = Promise.resolve();
   private readonly timers: NodeJS.Timeout[] = [];
   /** The events file's links, read on a thread of its own; none for EventStoreDB or an in-memory store. */
@@ -95,20 +102,20 @@ export class ChainVerifier implements OnApplicationBootstrap, OnApplicationShutd
     const latest = this.seals[this.seals.length - 1];
     const broken = first !== undefined || this.sealFindings.length > 0;
     return {
-      state: !this.firstPassDone ? (broken ? 'broken' : 'verifying') : broken ? 'broken' : 'intact',
+      state: broken ? 'broken' : this.failure ? 'failing' : this.firstPassDone ? 'intact' : 'verifying',
       verifiedThrough: this.fold.verifiedThrough,
       broken: first && { streamId: first.streamId, revision: first.revision, position: first.position, reason: first.reason },
       sealFindings: this.sealFindings.slice(0, 20),
       lastSeal: latest && sealSummary(latest),
       notYetSealed: this.unsealed.count,
+      ...(this.failure ? { failure: this.failure } : {}),
     };
   }
 
   /** Checks the events appended since the last run; with againstSeal, also every sealed head. */
   verifyNow(options: { againstSeal: boolean }): Promise<ChainStatus> {
     return this.serialised(async () => {
-      await this.verifyNewEvents();
-      if (options.againstSeal) await this.checkSealedHeads();
+      await this.checkChains(options.againstSeal);
       if (!this.firstPassDone) this.logVerdict();
       this.firstPassDone = true;
       return this.status();
@@ -119,8 +126,7 @@ export class ChainVerifier implements OnApplicationBootstrap, OnApplicationShutd
   seal(): Promise<SealRecord | undefined> {
     return this.serialised(async () => {
       for (let attempt = 1; ; attempt++) {
-        await this.verifyNewEvents();
-        await this.checkSealedHeads();
+        await this.checkChains(true);
         const status = this.status();
         if (status.state === 'broken')
           throw new PolicyRefusal(
@@ -140,6 +146,23 @@ export class ChainVerifier implements OnApplicationBootstrap, OnApplicationShutd
         }
       }
     });
+  }
+
+  /**
+   * The new events' links and, with againstSeal, every sealed head. A check that fails for
+   * good (not a busy or full store, which the next run retries) is kept for health until one
+   * runs through: before, the state stayed 'verifying' and /health 'ok' over a log the checks
+   * could no longer read.
+   */
+  private async checkChains(againstSeal: boolean): Promise<void> {
+    try {
+      await this.verifyNewEvents();
+      if (againstSeal) await this.checkSealedHeads();
+      this.failure = undefined;
+    } catch (error) {
+      if (!isTransient(error)) this.failure = { since: this.failure?.since ?? this.clock.now().toISOString(), error: checkFailure(error) };
+      throw error;
+    }
   }
 
   private async verifyNewEvents(): Promise<void> {
@@ -271,4 +294,10 @@ export class ChainVerifier implements OnApplicationBootstrap, OnApplicationShutd
     timer.unref();
     this.timers.push(timer);
   }
+}
+
+/** A failed check's words for health; a damaged file's with how to find which (SQLite does not name it). */
+function checkFailure(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return isDamagedFile(error) ? `${message} (a damaged file: PRAGMA quick_check on LEDGER_DB and LEDGER_READ_DB says which)` : message;
 }

@@ -10,7 +10,7 @@ export interface ChainLinksRequest {
   id: number;
   after: number;
 }
-export type ChainLinksReply = { id: number; links: ChainLink[] } | { id: number; error: string };
+export type ChainLinksReply = { id: number; links: ChainLink[] } | { id: number; error: string; code?: string };
 
 /**
  * Links per page from the thread: folding 1,000 links costs this thread well under a
@@ -115,7 +115,7 @@ export class WorkerChainLinks implements ChainLinkSource {
     if (!waiting) return;
     this.waiting.delete(reply.id);
     if (this.waiting.size === 0) this.worker?.unref();
-    if ('error' in reply) waiting.reject(new Error(reply.error));
+    if ('error' in reply) waiting.reject(Object.assign(new Error(reply.error), reply.code === undefined ? {} : { code: reply.code }));
     else waiting.resolve(reply.links);
     this.wakeIfDrained();
   }

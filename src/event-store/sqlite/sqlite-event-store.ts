@@ -17,8 +17,18 @@ import {
   Subscription,
   SubscriptionHandler,
   WriteStatus,
+  FileStatus,
 } from '../event-store.port';
-import { asStoreError, LOG_FILE_ADVICE, LOG_FILE_HOLDS, openingFile, StoredEventIdentity, StoredEventUnreadable, WrongExpectedVersion } from '../errors';
+import {
+  asStoreError,
+  LOG_FILE_ADVICE,
+  LOG_FILE_HOLDS,
+  openingFile,
+  StoredEventIdentity,
+  StoredEventUnreadable,
+  WrongExpectedVersion,
+} from '../errors';
+import { FileStatusTracker } from '../file-status';
 import { WriteStatusTracker } from '../write-status';
 import { currentSchemaVersion } from '../upcasting';
 import { CatchUpSubscription } from './catch-up-subscription';
@@ -197,6 +207,7 @@ export class SqliteEventStore implements EventStore {
   private readonly counters: SqliteAppendStats = { commits: 0, appends: 0, events: 0, largestGroup: 0 };
   /** Health's view of the writes: failing from a transient refusal (disk full, busy) until a commit (or a probe) succeeds. */
   private readonly writes = new WriteStatusTracker();
+  private readonly file = new FileStatusTracker(LOG_FILE_ADVICE);
   private readonly writeProbeIntervalMs: number;
   /** Runs `probeWrites` while the writes are failing. */
   private prober: NodeJS.Timeout | undefined;
@@ -279,6 +290,21 @@ export class SqliteEventStore implements EventStore {
     return this.writes.status();
   }
 
+  /** Whether SQLite found this file damaged (health): from the first such read or write on, until a restart. */
+  fileStatus(): FileStatus {
+    return this.file.status();
+  }
+
+  /** A read of the file: a damaged page it meets is remembered for health, then thrown as it came. */
+  private reading<T>(read: () => T): T {
+    try {
+      return read();
+    } catch (error) {
+      this.file.saw(error);
+      throw error;
+    }
+  }
+
   /** Commit and event counters, for benchmarks and metrics. */
   stats(): SqliteAppendStats {
     return { ...this.counters };
@@ -332,6 +358,7 @@ export class SqliteEventStore implements EventStore {
     // A writer thread that died may have committed before it could answer: start a new epoch.
     if (this.writerThread) this.newEpoch(-1);
     const refusal = asStoreError(error);
+    this.file.saw(refusal);
     this.refused(refusal);
     for (const append of group) append.reject(refusal);
   }
@@ -344,6 +371,7 @@ export class SqliteEventStore implements EventStore {
     // Committed: wake live subscriptions once; they re-read from their own checkpoint.
     for (const subscription of this.subscriptions) subscription.wake();
     const refusals = outcomes.flatMap((o) => ('error' in o ? [asStoreError(o.error)] : []));
+    refusals.forEach((r) => this.file.saw(r));
     // Any append of the group written: the store takes writes, whatever refused one of them.
     if (refusals.length < outcomes.length) this.writes.wrote();
     else refusals.forEach((r) => this.refused(r));
@@ -525,10 +553,11 @@ export class SqliteEventStore implements EventStore {
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     this.assertOpen();
     const limit = options.maxCount ?? -1;
-    const rows =
+    const rows = this.reading(() =>
       options.direction === 'backwards'
         ? this.stmt.readBackwards.all(streamId, options.fromRevision ?? Number.MAX_SAFE_INTEGER, limit)
-        : this.readForwardsRows(streamId, options.fromRevision ?? 0, limit, options);
+        : this.readForwardsRows(streamId, options.fromRevision ?? 0, limit, options),
+    );
     return options.withStoredText ? rows.map(toRecordedWithText) : rows.map(toRecorded);
   }
 
@@ -541,9 +570,11 @@ export class SqliteEventStore implements EventStore {
     this.assertOpen();
     const after = options.afterPosition ?? 0;
     const limit = options.maxCount ?? -1;
-    const rows = options.eventTypes
-      ? this.stmt.readAllOfTypes.all(JSON.stringify(options.eventTypes), after, limit)
-      : this.readAllRows(after, limit, options);
+    const rows = this.reading(() =>
+      options.eventTypes
+        ? this.stmt.readAllOfTypes.all(JSON.stringify(options.eventTypes), after, limit)
+        : this.readAllRows(after, limit, options),
+    );
     return rows.map(options.withStoredText ? toRecordedWithText : toRecorded);
   }
 
@@ -553,7 +584,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   private readAllSync(afterPosition: number, maxCount: number): RecordedEvent[] {
-    return this.stmt.readAll.all(afterPosition, maxCount).map(toRecorded);
+    return this.reading(() => this.stmt.readAll.all(afterPosition, maxCount)).map(toRecorded);
   }
 
   subscribeToAll(handler: SubscriptionHandler, options: SubscribeOptions = {}): Subscription {
@@ -577,7 +608,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   private headSync(): number {
-    return this.stmt.head.get()?.head ?? 0;
+    return this.reading(() => this.stmt.head.get()?.head ?? 0);
   }
 
   async ping(): Promise<void> {

@@ -1,0 +1,22 @@
+import { FileStatusTracker } from './file-status';
+
+const sqliteError = (code: string, message: string) => Object.assign(new Error(message), { code });
+
+it('stays ok on errors that say nothing of the file; damaged from the first damaged-file error on, counting them', () => {
+  const file = new FileStatusTracker('restore it');
+  file.saw(sqliteError('SQLITE_BUSY', 'database is locked'));
+  file.saw(sqliteError('SQLITE_CONSTRAINT_UNIQUE', 'UNIQUE constraint failed'));
+  file.saw(new Error('no code'));
+  expect(file.status()).toEqual({ state: 'ok' });
+
+  file.saw(sqliteError('SQLITE_CORRUPT', 'database disk image is malformed'), new Date('2026-12-04T01:00:00Z'));
+  file.saw(sqliteError('SQLITE_CORRUPT_INDEX', 'database disk image is malformed (index)'), new Date('2026-12-04T02:00:00Z'));
+  file.saw(sqliteError('SQLITE_BUSY', 'database is locked'), new Date('2026-12-04T03:00:00Z'));
+  expect(file.status()).toEqual({
+    state: 'damaged',
+    since: '2026-12-04T01:00:00.000Z',
+    lastError: 'database disk image is malformed (index)',
+    errors: 2,
+    advice: 'restore it',
+  });
+});
