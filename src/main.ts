@@ -5,6 +5,7 @@ import { preflight } from './config/preflight';
 import { createApp } from './bootstrap';
 import type { LedgerConfig } from './config/config';
 import {
+  errorMessage,
   isDamagedFile,
   isTransient,
   LOG_FILE_ADVICE,
@@ -30,7 +31,7 @@ function cannotStart(lines: string[]): never {
 function startFailed(config: LedgerConfig, error: unknown): never {
   if (isDamagedFile(error)) cannotStart(damagedFileLines(ledgerFiles(config), (error as Error).message));
   if (!isTransient(error)) Logger.flush();
-  cannotStart([error instanceof Error ? error.message : String(error)]);
+  cannotStart([errorMessage(error)]);
 }
 
 /** The SQLite files this configuration keeps on disk (the log only on the embedded store). */

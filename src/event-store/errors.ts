@@ -119,6 +119,16 @@ export function isDamagedFile(error: unknown): boolean {
   return typeof code === 'string' && (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT' || code.startsWith('SQLITE_CORRUPT_'));
 }
 
+/**
+ * An error's message, by its shape rather than `instanceof Error`: better-sqlite3 builds its
+ * errors with the constructor of the realm that loaded it first (one per jest test file), and
+ * `String(e)` would prefix the name.
+ */
+export function errorMessage(e: unknown): string {
+  const text = typeof e === 'object' && e !== null ? (e as { message?: unknown }).message : undefined;
+  return typeof text === 'string' ? text : String(e);
+}
+
 /** How messages name the two SQLite files: what each holds. */
 export const LOG_FILE_HOLDS = "the ledger's log";
 export const READ_MODELS_FILE_HOLDS = "the read models' file";

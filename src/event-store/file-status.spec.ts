@@ -20,3 +20,17 @@ it('stays ok on errors that say nothing of the file; damaged from the first dama
     advice: 'restore it',
   });
 });
+
+it("keeps SQLite's words of an error from another realm (not instanceof Error here), without its name", () => {
+  const file = new FileStatusTracker('restore it');
+  // better-sqlite3 builds its errors with the Error of the realm that loaded it first (under jest, another test file's).
+  const foreign = {
+    name: 'SqliteError',
+    code: 'SQLITE_CORRUPT',
+    message: 'database disk image is malformed',
+    toString: () => 'SqliteError: database disk image is malformed',
+  };
+  expect(foreign instanceof Error).toBe(false);
+  file.saw(foreign);
+  expect(file.status()).toMatchObject({ state: 'damaged', lastError: 'database disk image is malformed' });
+});

@@ -1,4 +1,4 @@
-import { isDamagedFile } from './errors';
+import { errorMessage, isDamagedFile } from './errors';
 import type { FileStatus } from './event-store.port';
 
 /**
@@ -17,7 +17,7 @@ export class FileStatusTracker {
     this.damaged = {
       state: 'damaged',
       since: this.damaged?.since ?? now.toISOString(),
-      lastError: error instanceof Error ? error.message : String(error),
+      lastError: errorMessage(error),
       errors: (this.damaged?.errors ?? 0) + 1,
       advice: this.advice,
     };

@@ -1,5 +1,14 @@
 import type { EventStore, RecordedEvent, Subscription } from '../event-store/event-store.port';
-import { isDamagedFile, isTransient, READ_MODELS_FILE_ADVICE, StoredEventUnreadable } from '../event-store/errors';
+import {
+  errorMessage,
+  isDamagedFile,
+  isTransient,
+  LOG_FILE_ADVICE,
+  LOG_FILE_HOLDS,
+  READ_MODELS_FILE_ADVICE,
+  READ_MODELS_FILE_HOLDS,
+  StoredEventUnreadable,
+} from '../event-store/errors';
 import { readAllUpToUnreadable } from '../event-store/read-up-to-unreadable';
 import { upcast } from '../event-store/upcasting';
 import { yieldToEventLoop } from '../kernel/event-loop';
@@ -90,15 +99,6 @@ const MAX_QUEUED = 4_000;
 /** Attempts of a one-off catch-up (rebuild, tools) before a transient error is reported: ~25 s of backoff. */
 const ONE_OFF_ATTEMPTS = 10;
 
-/**
- * An error's message, by its shape rather than `instanceof Error`: better-sqlite3 builds its
- * errors with the constructor of the realm that loaded it first (one per jest test file), and
- * `String(e)` would prefix the name.
- */
-const message = (e: unknown): string => {
-  const text = typeof e === 'object' && e !== null ? (e as { message?: unknown }).message : undefined;
-  return typeof text === 'string' ? text : String(e);
-};
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref?.());
 
 /** An event brought to its current shape, or why that failed (a fault of every projection that needs it). */
@@ -319,7 +319,7 @@ export class ReadSideRunner implements ReadSide {
     const earlier = before.length ? this.applySlice(p, before, from, flushEach) : undefined;
     if (earlier) return earlier;
     // Only the read models' file is written here: its damage is no fault of the event, and the fault says what mends it.
-    const error = message(isDamagedFile(failure) ? readModelsFileDamaged(failure) : failure);
+    const error = errorMessage(isDamagedFile(failure) ? readModelsFileDamaged(failure) : failure);
     const fault = { position: at.position, eventType: at.type, streamId: at.streamId, error };
     this.faults.set(p.name, fault);
     return fault;
@@ -350,8 +350,14 @@ export class ReadSideRunner implements ReadSide {
    */
   private async readPage(cursor: number): Promise<RecordedEvent[]> {
     const options = { afterPosition: cursor, maxCount: this.pageSize, withoutDecisionTraces: this.withoutDecisionTraces };
-    const { events, unreadable } = await readAllUpToUnreadable(this.events, options);
-    return unreadable ? [...events, unreadableStandIn(unreadable)] : events;
+    let page: Awaited<ReturnType<typeof readAllUpToUnreadable>>;
+    try {
+      page = await readAllUpToUnreadable(this.events, options);
+    } catch (error) {
+      // Only the log is read here: moving the read models' file aside would not mend this.
+      throw isDamagedFile(error) ? logFileDamaged(error) : error;
+    }
+    return page.unreadable ? [...page.events, unreadableStandIn(page.unreadable)] : page.events;
   }
 
   /**
@@ -373,8 +379,8 @@ export class ReadSideRunner implements ReadSide {
           this.retry = undefined;
           throw error;
         }
-        this.retry = { attempt, error: message(error), since: this.retry?.since ?? new Date().toISOString() };
-        if (attempt === 1) this.log(`read side: transient error, retrying with backoff: ${message(error)}`);
+        this.retry = { attempt, error: errorMessage(error), since: this.retry?.since ?? new Date().toISOString() };
+        if (attempt === 1) this.log(`read side: transient error, retrying with backoff: ${errorMessage(error)}`);
         this.changed();
         await sleep(Math.min(this.retryMaxMs, this.retryInitialMs * 2 ** (attempt - 1)));
       }
@@ -387,7 +393,7 @@ export class ReadSideRunner implements ReadSide {
         await hook();
       } catch (error) {
         if (throwErrors) throw error;
-        this.log(`read side: after-commit step failed (retried on the next batch): ${message(error)}`);
+        this.log(`read side: after-commit step failed (retried on the next batch): ${errorMessage(error)}`);
       }
     }
   }
@@ -462,7 +468,7 @@ export class ReadSideRunner implements ReadSide {
       .then(() => this.pump())
       .catch((error) => {
         this.failure = error;
-        this.log(`read side stopped: ${message(error)}`);
+        this.log(`read side stopped: ${errorMessage(error)}`);
         this.changed();
       })
       .finally(() => {
@@ -585,7 +591,7 @@ export class ReadSideRunner implements ReadSide {
       checkpoint,
       lag: Math.max(0, headPosition - checkpoint),
       running: this.running,
-      ...(this.failure !== undefined ? { error: message(this.failure) } : {}),
+      ...(this.failure !== undefined ? { error: errorMessage(this.failure) } : {}),
     };
   }
 
@@ -639,7 +645,16 @@ function unreadableStandIn(error: StoredEventUnreadable): RecordedEvent {
 
 /** SQLite's SQLITE_CORRUPT while applying: the read models' file (the only one written here), with what mends it; the code kept. */
 function readModelsFileDamaged(error: unknown): Error {
-  const damaged = new Error(`${message(error)}: the read models' file is damaged; ${READ_MODELS_FILE_ADVICE}`, { cause: error });
+  return fileDamaged(error, READ_MODELS_FILE_HOLDS, READ_MODELS_FILE_ADVICE);
+}
+
+function logFileDamaged(error: unknown): Error {
+  return fileDamaged(error, LOG_FILE_HOLDS, LOG_FILE_ADVICE);
+}
+
+/** SQLite's words, which file they are about and what mends it; SQLite's code kept. */
+function fileDamaged(error: unknown, holds: string, advice: string): Error {
+  const damaged = new Error(`${errorMessage(error)}: ${holds} is damaged; ${advice}`, { cause: error });
   return Object.assign(damaged, { code: (error as { code?: unknown }).code });
 }
 

@@ -10,6 +10,9 @@
  *   degraded, naming the log's file as damaged (`logFile`) and the chain check as failing,
  *   /health/ready lists both, `ledger_store_file_damaged` is 1. Before, /health said `ok` with
  *   the chain check 'verifying' forever.
+ * - Met by the read side rebuilding from the log: it stops saying the log's file is damaged
+ *   and what to do (before, only SQLite's words: an operator who moved the read models aside
+ *   as for a damaged read models' file got the same fault again).
  */
 import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
@@ -199,4 +202,39 @@ describe.each([
       await h.close();
     }
   });
+});
+
+it("read models rebuilt over a log with a damaged page (npm start's read-side worker): the read side stops saying the log's file is damaged and what to do", async () => {
+  const ledgerDir = fs.mkdtempSync(path.join(dir, 'rebuild-'));
+  const env = { LEDGER_READ_SIDE: 'worker' };
+  let h = await startLedger({ dir: ledgerDir, env });
+  try {
+    await registerInstitutions(h);
+    for (const p of PERSONS)
+      expect((await h.http.post('/persons').set('x-api-key', h.keys.agency).send(nanyangEmployee(p))).status).toBe(201);
+    for (const p of PERSONS) expect((await settle(h, p, `S1-${p}`, '01')).status).toBe(201);
+  } finally {
+    await h.close();
+  }
+  damageMiddleOfLog(path.join(ledgerDir, 'ledger.db'));
+  // The read models moved aside, as the advice for a damaged read models' file says: they are rebuilt from the log, which is damaged.
+  for (const suffix of ['', '-wal', '-shm']) fs.rmSync(path.join(ledgerDir, `ledger.read.db${suffix}`), { force: true });
+
+  h = await startLedger({ dir: ledgerDir, env });
+  try {
+    let health = await h.http.get('/health');
+    for (const deadline = Date.now() + 20_000; health.body.projections?.error === undefined && Date.now() < deadline;) {
+      await new Promise((r) => setTimeout(r, 100));
+      health = await h.http.get('/health');
+    }
+    expect(health.status).toBe(503);
+    expect(health.body.projections).toEqual(
+      expect.objectContaining({
+        running: false,
+        error: `database disk image is malformed: the ledger's log is damaged; ${LOG_FILE_ADVICE}`,
+      }),
+    );
+  } finally {
+    await h.close();
+  }
 });

@@ -5,7 +5,7 @@ import type { RecordedEvent } from '../../src/event-store/event-store.port';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store';
 import type { Projection } from '../../src/projections/projection';
 import { ReadModelStore, SqliteReadModelStore } from '../../src/projections/read-model-store';
-import { isDamagedFile, isTransient, READ_MODELS_FILE_ADVICE, StoreUnavailable } from '../../src/event-store/errors';
+import { isDamagedFile, isTransient, LOG_FILE_ADVICE, READ_MODELS_FILE_ADVICE, StoreUnavailable } from '../../src/event-store/errors';
 import { ReadSideRunner } from '../../src/projections/read-side-runner';
 
 /** Records every position once (a second application fails on the primary key); can throw a transient error a few times. */
@@ -265,6 +265,16 @@ describe('read-side runner: fed in memory, batched, resilient', () => {
         error: `database disk image is malformed: the read models' file is damaged; ${READ_MODELS_FILE_ADVICE}`,
       }),
     ]);
+  });
+
+  it("a damaged page of the log met while reading it stops the catch-up saying it is the log's file, what to do, and blames no projection", async () => {
+    await store.append('s-1', [event(1)], 'any');
+    const damagedLog = Object.create(store) as SqliteEventStore;
+    damagedLog.readAll = () => Promise.reject(Object.assign(new Error('database disk image is malformed'), { code: 'SQLITE_CORRUPT' }));
+    const runner = new ReadSideRunner(damagedLog, SqliteReadModelStore.onConnection(store.db), [new Recording('a')], { pollIntervalMs: 0 });
+    await expect(runner.catchUp()).rejects.toThrow(`database disk image is malformed: the ledger's log is damaged; ${LOG_FILE_ADVICE}`);
+    expect(runner.faultList()).toEqual([]);
+    expect(seenIn(store.db, 'a')).toEqual([]);
   });
 
   it('tells transient errors from deterministic ones by their code', () => {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { isDamagedFile, isTransient, WrongExpectedVersion } from '../../event-store/errors';
+import { errorMessage, isDamagedFile, isTransient, WrongExpectedVersion } from '../../event-store/errors';
 import { EVENT_STORE, EventStore } from '../../event-store/event-store.port';
 import { SqliteEventStore } from '../../event-store/sqlite/sqlite-event-store';
 import { CLOCK, Clock, ID_GENERATOR, IdGenerator } from '../../kernel/clock';
@@ -298,6 +298,6 @@ export class ChainVerifier implements OnApplicationBootstrap, OnApplicationShutd
 
 /** A failed check's words for health; a damaged file's with how to find which (SQLite does not name it). */
 function checkFailure(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   return isDamagedFile(error) ? `${message} (a damaged file: PRAGMA quick_check on LEDGER_DB and LEDGER_READ_DB says which)` : message;
 }
