@@ -11,6 +11,7 @@ import type { ReadSide } from '../projections/read-side';
 import type { ReadModelStore } from '../projections/read-model-store';
 import { PROJECTION_RUNNER, READ_MODEL_STORE } from '../projections/tokens';
 import { MONITORING_RUNNER } from '../monitoring/monitoring.tokens';
+import { CHAIN_VERIFIER, type ChainStatus, type ChainVerifier } from '../audit/seals/chain-verifier.service';
 import type { AnnotatedRequest } from './logging';
 
 /** The settlement route: its answers are counted by outcome and refusal code. */
@@ -36,6 +37,8 @@ function outcomeOf(status: number): Outcome {
  * alerts) is read on scrape through `collect()`, so the hot path does no extra work for it.
  * One registry per application (not prom-client's global), so tests can run several.
  */
+const CHAIN_STATES: ReadonlyArray<ChainStatus['state']> = ['verifying', 'intact', 'broken', 'failing'];
+
 @Injectable()
 export class LedgerMetrics implements OnModuleInit {
   readonly registry = new Registry();
@@ -73,6 +76,7 @@ export class LedgerMetrics implements OnModuleInit {
     this.storeCounters();
     this.cacheGauges();
     this.readSideGauges();
+    this.chainGauge();
     this.alertGauges();
   }
 
@@ -218,6 +222,22 @@ export class LedgerMetrics implements OnModuleInit {
           this.set({ cache, stat: 'size' }, s.size);
           this.set({ cache, stat: 'capacity' }, s.capacity);
         }
+      },
+    });
+  }
+
+  /** The hash-chain check's state, to alert on 'broken' or 'failing' (a check that cannot read the log) rather than on /health's body. */
+  private chainGauge(): void {
+    const chain = () => this.lookup<ChainVerifier>(CHAIN_VERIFIER);
+    new Gauge({
+      name: 'ledger_chain_state',
+      help: "1 for the hash-chain check's state (verifying, intact, broken, failing: /health's chain.state), else 0",
+      labelNames: ['state'],
+      registers: [this.registry],
+      collect() {
+        const status = chain()?.status();
+        if (!status) return;
+        for (const state of CHAIN_STATES) this.set({ state }, status.state === state ? 1 : 0);
       },
     });
   }

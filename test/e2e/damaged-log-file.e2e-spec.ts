@@ -198,6 +198,8 @@ describe.each([
       expect(ready.body.reasons).not.toContain('read side stopped');
       const metrics = await h.http.get('/metrics').set('x-api-key', h.keys.agency);
       expect(metrics.text).toMatch(/^ledger_store_file_damaged 1$/m);
+      expect(metrics.text).toMatch(/^ledger_chain_state\{state="failing"\} 1$/m);
+      expect(metrics.text).toMatch(/^ledger_chain_state\{state="verifying"\} 0$/m);
     } finally {
       await h.close();
     }

@@ -148,6 +148,9 @@ describe.each(['fastify', 'express'] as const)('logs and metrics on %s', (adapte
     expect(Number(/^ledger_store_events_total (\d+)$/m.exec(text)![1])).toBeGreaterThanOrEqual(7);
     expect(text).toMatch(/^ledger_store_group_size\{stat="largest"\} [1-9]\d*$/m);
     expect(text).toMatch(/^ledger_store_writes_failing 0$/m);
+    expect(text).toMatch(/^ledger_store_file_damaged 0$/m);
+    expect(text).toMatch(/^ledger_chain_state\{state="broken"\} 0$/m);
+    expect(text).toMatch(/^ledger_chain_state\{state="failing"\} 0$/m);
     expect(text).toMatch(/^ledger_cache_hit_ratio\{cache="person"\} [\d.]+$/m);
     expect(text).toMatch(/^ledger_cache_hit_ratio\{cache="institution"\} [\d.]+$/m);
     expect(text).toMatch(/^ledger_cache_tail_reads\{cache="person"\} \d+$/m);
