@@ -17,11 +17,6 @@ import { installLeanAsyncResourceBind } from './http/async-resource-bind';
 const BODY_LIMIT_BYTES = 2 * 1024 * 1024;
 
 /**
- * Express with the same body rules as Fastify: JSON only, 2 MB. A body of any other type
- * is refused before the route runs, so it cannot reach a DTO as an empty object
- * (issue 11 item 4); Fastify answers such bodies as strings, which the pipe refuses.
- */
-/**
  * Nest's start options. A failure while the modules start (a damaged file read at start, an
  * unreachable EventStoreDB) rejects createApp instead of Nest printing it and exiting the
  * process: main.ts says it in one line, a test sees the error. Nest's logs stay buffered
@@ -30,6 +25,11 @@ const BODY_LIMIT_BYTES = 2 * 1024 * 1024;
  */
 const NEST_START = { bufferLogs: true, abortOnError: false, autoFlushLogs: false } as const;
 
+/**
+ * Express with the same body rules as Fastify: JSON only, 2 MB. A body of any other type
+ * is refused before the route runs, so it cannot reach a DTO as an empty object
+ * (issue 11 item 4); Fastify answers such bodies as strings, which the pipe refuses.
+ */
 async function createExpressApp(module: DynamicModule): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(module, { ...NEST_START, bodyParser: false });
   app.use(
