@@ -29,7 +29,7 @@ function cannotStart(lines: string[]): never {
  * of it (with its stack), then its message.
  */
 function startFailed(config: LedgerConfig, error: unknown): never {
-  if (isDamagedFile(error)) cannotStart(damagedFileLines(ledgerFiles(config), (error as Error).message));
+  if (isDamagedFile(error)) cannotStart(damagedFileLines(ledgerFiles(config), errorMessage(error)));
   if (!isTransient(error)) Logger.flush();
   cannotStart([errorMessage(error)]);
 }

@@ -4,6 +4,7 @@
  * (`PRAGMA quick_check`, read-only: O(file size), so only on that failure path, never per request).
  */
 import Database from 'better-sqlite3';
+import { errorMessage } from '../errors';
 
 /** One of the ledger's files, what it holds and what the operator does if it is damaged. */
 export interface LedgerFile {
@@ -29,7 +30,7 @@ export function quickCheckProblem(file: string): string | undefined {
     const more = findings.length > FINDINGS_QUOTED ? `; and ${findings.length - FINDINGS_QUOTED} more` : '';
     return `${findings.slice(0, FINDINGS_QUOTED).join('; ')}${more}`;
   } catch (error) {
-    return (error as Error).message;
+    return errorMessage(error);
   } finally {
     db?.close();
   }
