@@ -124,6 +124,22 @@ const settle = (h: LedgerHarness, personId: string, settlementId: string, day: s
   h.http.post(`/persons/${personId}/visits`).set('x-api-key', h.keys.institution('NY-L2')).send(visit(settlementId, day));
 const PERSONS = Array.from({ length: 40 }, (_, i) => `P${i}`);
 
+/** A ledger of PERSONS enrolled and settled once each, closed, then the middle of its log damaged: its directory. */
+async function settledThenDamaged(prefix: string, env: Record<string, string> = {}): Promise<string> {
+  const ledgerDir = fs.mkdtempSync(path.join(dir, prefix));
+  const h = await startLedger({ dir: ledgerDir, env });
+  try {
+    await registerInstitutions(h);
+    for (const p of PERSONS)
+      expect((await h.http.post('/persons').set('x-api-key', h.keys.agency).send(nanyangEmployee(p))).status).toBe(201);
+    for (const p of PERSONS) expect((await settle(h, p, `S1-${p}`, '01')).status).toBe(201);
+  } finally {
+    await h.close();
+  }
+  damageMiddleOfLog(path.join(ledgerDir, 'ledger.db'));
+  return ledgerDir;
+}
+
 describe.each([
   ['on the thread serving HTTP', '1000000'],
   ['on a thread of its own', '1'],
@@ -139,19 +155,8 @@ describe.each([
   });
 
   it("its settlements on the damaged page are 500 STORE_FILE_DAMAGED, the others land; /health, /health/ready and /metrics say the log's file is damaged and the chain check cannot run", async () => {
-    const ledgerDir = fs.mkdtempSync(path.join(dir, 'running-'));
-    let h = await startLedger({ dir: ledgerDir });
-    try {
-      await registerInstitutions(h);
-      for (const p of PERSONS)
-        expect((await h.http.post('/persons').set('x-api-key', h.keys.agency).send(nanyangEmployee(p))).status).toBe(201);
-      for (const p of PERSONS) expect((await settle(h, p, `S1-${p}`, '01')).status).toBe(201);
-    } finally {
-      await h.close();
-    }
-    damageMiddleOfLog(path.join(ledgerDir, 'ledger.db'));
-
-    h = await startLedger({ dir: ledgerDir });
+    const ledgerDir = await settledThenDamaged('running-');
+    const h = await startLedger({ dir: ledgerDir });
     try {
       const outcomes = new Map<string, string>();
       for (const p of PERSONS) {
@@ -207,22 +212,12 @@ describe.each([
 });
 
 it("read models rebuilt over a log with a damaged page (npm start's read-side worker): the read side stops saying the log's file is damaged and what to do", async () => {
-  const ledgerDir = fs.mkdtempSync(path.join(dir, 'rebuild-'));
   const env = { LEDGER_READ_SIDE: 'worker' };
-  let h = await startLedger({ dir: ledgerDir, env });
-  try {
-    await registerInstitutions(h);
-    for (const p of PERSONS)
-      expect((await h.http.post('/persons').set('x-api-key', h.keys.agency).send(nanyangEmployee(p))).status).toBe(201);
-    for (const p of PERSONS) expect((await settle(h, p, `S1-${p}`, '01')).status).toBe(201);
-  } finally {
-    await h.close();
-  }
-  damageMiddleOfLog(path.join(ledgerDir, 'ledger.db'));
+  const ledgerDir = await settledThenDamaged('rebuild-', env);
   // The read models moved aside, as the advice for a damaged read models' file says: they are rebuilt from the log, which is damaged.
   for (const suffix of ['', '-wal', '-shm']) fs.rmSync(path.join(ledgerDir, `ledger.read.db${suffix}`), { force: true });
 
-  h = await startLedger({ dir: ledgerDir, env });
+  const h = await startLedger({ dir: ledgerDir, env });
   try {
     let health = await h.http.get('/health');
     for (const deadline = Date.now() + 20_000; health.body.projections?.error === undefined && Date.now() < deadline;) {
