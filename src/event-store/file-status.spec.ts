@@ -1,4 +1,4 @@
-import { FileStatusTracker } from './file-status';
+import { combinedFileStatus, FileStatusTracker } from './file-status';
 
 const sqliteError = (code: string, message: string) => Object.assign(new Error(message), { code });
 
@@ -33,4 +33,33 @@ it("keeps SQLite's words of an error from another realm (not instanceof Error he
   expect(foreign instanceof Error).toBe(false);
   file.saw(foreign);
   expect(file.status()).toMatchObject({ state: 'damaged', lastError: 'database disk image is malformed' });
+});
+
+describe('combinedFileStatus: the log as the store and the read-side worker found it', () => {
+  const damaged = (since: string, lastError: string, errors: number) => ({
+    state: 'damaged' as const,
+    since,
+    lastError,
+    errors,
+    advice: 'restore it',
+  });
+
+  it('ok when every connection found it ok; nothing known when none reports', () => {
+    expect(combinedFileStatus([{ state: 'ok' }, undefined])).toEqual({ state: 'ok' });
+    expect(combinedFileStatus([undefined, undefined])).toBeUndefined();
+  });
+
+  it('damaged when only the worker found it damaged (its catch-up read a page no command touched)', () => {
+    const worker = damaged('2026-12-04T02:00:00.000Z', 'database disk image is malformed', 1);
+    expect(combinedFileStatus([{ state: 'ok' }, worker])).toEqual(worker);
+  });
+
+  it("both damaged: the earliest since, the errors added up, the store's error and advice", () => {
+    expect(
+      combinedFileStatus([
+        damaged('2026-12-04T03:00:00.000Z', 'database disk image is malformed (store)', 2),
+        damaged('2026-12-04T01:00:00.000Z', 'database disk image is malformed (worker)', 5),
+      ]),
+    ).toEqual(damaged('2026-12-04T01:00:00.000Z', 'database disk image is malformed (store)', 7));
+  });
 });

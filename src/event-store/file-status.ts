@@ -27,3 +27,19 @@ export class FileStatusTracker {
     return this.damaged ?? { state: 'ok' };
   }
 }
+
+/**
+ * The log's file as every connection of this process to it found it: the store's, and the
+ * read side's own when it runs in a worker thread (its catch-up reads pages no command may
+ * touch). Damaged when any found it so: the earliest `since`, the errors added up, the first
+ * damaged status's error and advice.
+ */
+export function combinedFileStatus(statuses: ReadonlyArray<FileStatus | undefined>): FileStatus | undefined {
+  const damaged = statuses.filter((s): s is Extract<FileStatus, { state: 'damaged' }> => s?.state === 'damaged');
+  if (damaged.length === 0) return statuses.find((s) => s !== undefined);
+  return {
+    ...damaged[0],
+    since: damaged.map((s) => s.since).reduce((a, b) => (b < a ? b : a)),
+    errors: damaged.reduce((sum, s) => sum + s.errors, 0),
+  };
+}

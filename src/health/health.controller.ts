@@ -2,6 +2,7 @@ import { Controller, Get, HttpCode, Inject, Optional, Res } from '@nestjs/common
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { LEDGER_CONFIG, LedgerConfig } from '../config/config';
 import { EVENT_STORE, EventStore } from '../event-store/event-store.port';
+import { combinedFileStatus } from '../event-store/file-status';
 import { CHAIN_VERIFIER, ChainVerifier } from '../audit/seals/chain-verifier.service';
 import { Public } from '../http/roles';
 import type { ReadSide } from '../projections/read-side';
@@ -124,7 +125,7 @@ export class HealthController {
     const chain = this.chain?.status();
     const connection = this.store.connectionStatus?.();
     const writes = this.store.writeStatus?.();
-    const file = this.store.fileStatus?.();
+    const file = combinedFileStatus([this.store.fileStatus?.(), this.readSide?.logFileStatus?.()]);
     const unhealthy =
       chain?.state === 'broken' ||
       chain?.state === 'failing' ||

@@ -594,7 +594,8 @@ export class HealthDto {
   writes?: Record<string, unknown>;
   @ApiPropertyOptional({
     ...OBJECT,
-    description: "Only when SQLite found the log's file damaged: since, lastError, errors, advice (until a restart)",
+    description:
+      "Only when SQLite found the log's file damaged (the service's reads and writes, or the read-side worker's reads): since, lastError, errors, advice (until a restart)",
   })
   logFile?: Record<string, unknown>;
   @ApiPropertyOptional() maxLag?: number;

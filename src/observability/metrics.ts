@@ -3,6 +3,7 @@ import { ModuleRef } from '@nestjs/core';
 import type { ServerResponse } from 'node:http';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { EVENT_STORE, EventStore } from '../event-store/event-store.port';
+import { combinedFileStatus } from '../event-store/file-status';
 import type { SqliteAppendStats } from '../event-store/sqlite/sqlite-event-store';
 import type { StreamCacheStats } from '../event-store/stream-cache';
 import { InstitutionRegistry } from '../institutions/institution-registry.service';
@@ -145,6 +146,7 @@ export class LedgerMetrics implements OnModuleInit {
     counter('ledger_store_appends_total', 'Appends answered by those commits', 'appends');
     counter('ledger_store_events_total', 'Events written', 'events');
     const store = this.store;
+    const readSide = () => this.lookup<ReadSide>(PROJECTION_RUNNER);
     new Gauge({
       name: 'ledger_store_writes_failing',
       help: "1 while the event store refuses writes (busy, disk full, I/O error, unreachable: /health's writes.state failing), else 0",
@@ -155,10 +157,10 @@ export class LedgerMetrics implements OnModuleInit {
     });
     new Gauge({
       name: 'ledger_store_file_damaged',
-      help: "1 once SQLite found the log's file damaged in a read or a write (/health's logFile.state damaged), until a restart; else 0",
+      help: "1 once SQLite found the log's file damaged in a read or a write, the read side's included (/health's logFile.state damaged), until a restart; else 0",
       registers: [this.registry],
       collect() {
-        this.set(store.fileStatus?.().state === 'damaged' ? 1 : 0);
+        this.set(combinedFileStatus([store.fileStatus?.(), readSide()?.logFileStatus?.()])?.state === 'damaged' ? 1 : 0);
       },
     });
     new Gauge({

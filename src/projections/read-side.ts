@@ -1,3 +1,4 @@
+import type { FileStatus } from '../event-store/event-store.port';
 import type { ProjectionFault, ProjectionLag, ProjectionStatus, RetryState, StageTimes } from './read-side-runner';
 
 export type FaultedProjection = ProjectionFault & { projection: string };
@@ -35,4 +36,9 @@ export interface ReadSide {
   checkpoint(): number;
   stages(): StageTimes;
   rebuild(names?: readonly string[]): Promise<RebuildOutcome>;
+  /**
+   * What the read side's own connection to the log found of its file (worker: its catch-up
+   * reads); absent where it reads through the service's store (inline), whose status says it.
+   */
+  logFileStatus?(): FileStatus | undefined;
 }

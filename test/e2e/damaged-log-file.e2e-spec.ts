@@ -211,7 +211,7 @@ describe.each([
   });
 });
 
-it("read models rebuilt over a log with a damaged page (npm start's read-side worker): the read side stops saying the log's file is damaged and what to do", async () => {
+it("read models rebuilt over a log with a damaged page (npm start's read-side worker): the read side stops saying the log's file is damaged and what to do; /health, /health/ready and /metrics name the log's file", async () => {
   const env = { LEDGER_READ_SIDE: 'worker' };
   const ledgerDir = await settledThenDamaged('rebuild-', env);
   // The read models moved aside, as the advice for a damaged read models' file says: they are rebuilt from the log, which is damaged.
@@ -231,6 +231,19 @@ it("read models rebuilt over a log with a damaged page (npm start's read-side wo
         error: `database disk image is malformed: the ledger's log is damaged; ${LOG_FILE_ADVICE}`,
       }),
     );
+    // Here the service's own start reads meet the damage too; the worker's reads alone are test/read-side-worker/worker-host.spec.ts.
+    expect(health.body.logFile).toEqual({
+      state: 'damaged',
+      since: expect.any(String),
+      lastError: 'database disk image is malformed',
+      errors: expect.any(Number),
+      advice: LOG_FILE_ADVICE,
+    });
+    const ready = await h.http.get('/health/ready');
+    expect(ready.status).toBe(503);
+    expect(ready.body.reasons).toContain(`the log's file is damaged (database disk image is malformed): ${LOG_FILE_ADVICE}`);
+    const metrics = await h.http.get('/metrics').set('x-api-key', h.keys.agency);
+    expect(metrics.text).toMatch(/^ledger_store_file_damaged 1$/m);
   } finally {
     await h.close();
   }

@@ -4,9 +4,11 @@
  * its getters answer from the worker's reports, and a worker that cannot start is reported
  * and retried without ever blocking the caller.
  */
+import Database from 'better-sqlite3';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { LOG_FILE_ADVICE } from '../../src/event-store/errors';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store';
 import { loadMonitoringThresholds } from '../../src/monitoring/thresholds.loader';
 import type { ReadSideWorkerData } from '../../src/projections/worker/protocol';
@@ -48,6 +50,24 @@ async function eventually(check: () => boolean, ms = 30_000): Promise<void> {
   }
 }
 
+/** Overwrites the middle leaf page of the events table (the file closed, its WAL folded in). */
+function damageMiddleLeaf(file: string): void {
+  const db = new Database(file);
+  const leaves = db
+    .prepare("SELECT pageno FROM dbstat WHERE name = 'events' AND pagetype = 'leaf' ORDER BY path")
+    .pluck()
+    .all() as number[];
+  const pageSize = db.pragma('page_size', { simple: true }) as number;
+  db.close();
+  expect(leaves.length).toBeGreaterThan(4);
+  const fd = fs.openSync(file, 'r+');
+  try {
+    fs.writeSync(fd, Buffer.alloc(pageSize, 0xa5), 0, pageSize, (leaves[leaves.length >> 1] - 1) * pageSize);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 describe('the read-side worker host', () => {
   it('wakes the worker with each commit head (no poll) and reports its checkpoint from the worker', async () => {
     const { dir, events, data } = setUp();
@@ -65,6 +85,33 @@ describe('the read-side worker host', () => {
       expect(host.running).toBe(true);
       expect(await host.lag()).toEqual({ headPosition: head, checkpoint: head, lag: 0, running: true });
       expect(host.statuses().every((s) => s.state === 'running' && s.checkpoint === head)).toBe(true);
+    } finally {
+      await host.stop();
+      await events.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("reports the log's file damaged when only the worker's own reads met the damage (the store on this thread never read that page)", async () => {
+    const { dir, events: writer, data } = setUp();
+    for (let i = 1; i <= 400; i++) await writer.append(`misc-${i}`, [note(i)], 'no_stream');
+    await writer.close();
+    damageMiddleLeaf(data.ledgerDb);
+    const events = new SqliteEventStore({ path: data.ledgerDb });
+    const host = new WorkerReadSide(events, data);
+    try {
+      expect(host.logFileStatus()).toBeUndefined();
+      await host.start();
+      await eventually(() => host.logFileStatus() !== undefined);
+      expect(host.logFileStatus()).toEqual({
+        state: 'damaged',
+        since: expect.any(String),
+        lastError: 'database disk image is malformed',
+        errors: 1,
+        advice: LOG_FILE_ADVICE,
+      });
+      expect(events.fileStatus()).toEqual({ state: 'ok' });
+      expect(String((await host.lag()).error)).toContain("the ledger's log is damaged");
     } finally {
       await host.stop();
       await events.close();

@@ -1,3 +1,4 @@
+import type { FileStatus } from '../../event-store/event-store.port';
 import type { MonitoringThresholds } from '../../monitoring/thresholds';
 import type { FaultedProjection, RebuildOutcome } from '../read-side';
 import type { ProjectionStatus, RetryState } from '../read-side-runner';
@@ -22,6 +23,8 @@ export interface ReadSideSnapshot {
   running: boolean;
   error?: string;
   retrying?: RetryState;
+  /** The worker's own connection to the log found its file damaged (absent while it has not). */
+  logFile?: FileStatus;
 }
 
 /** Main thread -> worker. `head`: the main thread committed up to this position (no events: the worker reads them back). */

@@ -20,8 +20,9 @@ import type { FromWorker, ReadSideSnapshot, ReadSideWorkerData, ToWorker } from 
 
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
-function snapshotOf(runner: ReadSideRunner): ReadSideSnapshot {
+function snapshotOf(runner: ReadSideRunner, events: SqliteEventStore): ReadSideSnapshot {
   const error = runner.lastError;
+  const logFile = events.fileStatus();
   return {
     names: runner.names,
     statuses: runner.statuses(),
@@ -30,6 +31,7 @@ function snapshotOf(runner: ReadSideRunner): ReadSideSnapshot {
     running: runner.running,
     ...(error !== undefined ? { error: message(error) } : {}),
     ...(runner.retrying ? { retrying: runner.retrying } : {}),
+    ...(logFile.state === 'damaged' ? { logFile } : {}),
   };
 }
 
@@ -46,7 +48,7 @@ async function main(port: NonNullable<typeof parentPort>, data: ReadSideWorkerDa
     reportQueued = true;
     setImmediate(() => {
       reportQueued = false;
-      post({ kind: 'status', snapshot: snapshotOf(runner) });
+      post({ kind: 'status', snapshot: snapshotOf(runner, events) });
     });
   };
   const runner = new ReadSideRunner(events, readModels, allProjections(catalog), {
@@ -70,13 +72,13 @@ async function main(port: NonNullable<typeof parentPort>, data: ReadSideWorkerDa
         return runner.wake();
       case 'settle':
         return void runner.settled().then(
-          () => post({ kind: 'settled', id: m.id, snapshot: snapshotOf(runner) }),
-          (e) => post({ kind: 'settled', id: m.id, snapshot: snapshotOf(runner), error: message(e) }),
+          () => post({ kind: 'settled', id: m.id, snapshot: snapshotOf(runner, events) }),
+          (e) => post({ kind: 'settled', id: m.id, snapshot: snapshotOf(runner, events), error: message(e) }),
         );
       case 'rebuild':
         return void runner.rebuild(m.names ?? runner.names).then(
-          (outcome) => post({ kind: 'rebuilt', id: m.id, snapshot: snapshotOf(runner), outcome }),
-          (e) => post({ kind: 'rebuilt', id: m.id, snapshot: snapshotOf(runner), error: message(e) }),
+          (outcome) => post({ kind: 'rebuilt', id: m.id, snapshot: snapshotOf(runner, events), outcome }),
+          (e) => post({ kind: 'rebuilt', id: m.id, snapshot: snapshotOf(runner, events), error: message(e) }),
         );
       case 'stop':
         return void stop();
@@ -91,7 +93,7 @@ async function main(port: NonNullable<typeof parentPort>, data: ReadSideWorkerDa
     port.close();
   }
 
-  post({ kind: 'ready', snapshot: snapshotOf(runner) });
+  post({ kind: 'ready', snapshot: snapshotOf(runner, events) });
   await runner.start();
   // Alerts decided before a crash and not yet appended (the command id makes a repeat a no-op).
   await monitor

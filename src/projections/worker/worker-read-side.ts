@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { EventStore } from '../../event-store/event-store.port';
+import type { EventStore, FileStatus } from '../../event-store/event-store.port';
 import type { FaultedProjection, ReadSide, RebuildOutcome } from '../read-side';
 import { ProjectionLag, ProjectionsFaulted, ProjectionStatus, RetryState, StageTimes } from '../read-side-runner';
 import type { FromWorker, ReadSideSnapshot, ReadSideWorkerData, ToWorker } from './protocol';
@@ -196,6 +196,10 @@ export class WorkerReadSide implements ReadSide {
 
   faultList(): FaultedProjection[] {
     return this.snapshot.faults;
+  }
+
+  logFileStatus(): FileStatus | undefined {
+    return this.snapshot.logFile;
   }
 
   stages(): StageTimes {
