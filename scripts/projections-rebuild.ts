@@ -40,7 +40,7 @@ export function rebuildFile(db: string, readDb?: string): Promise<RebuildResult>
 
 /** The read models in `db`, rebuilt from another store's log (EventStoreDB) read through the port. */
 export async function rebuildFrom(events: EventStore, db: string): Promise<RebuildResult> {
-  const readModels = SqliteReadModelStore.open(db, 'OFF', 64);
+  const readModels = SqliteReadModelStore.openForRebuild(db);
   try {
     const runner = new ReadSideRunner(events, readModels, allProjections(catalog()), { ...READ_MODELS_PAGES, pageSize: 2_000 });
     MonitoringRunner.on(

@@ -32,8 +32,9 @@ const REBUILD_PAGE = 2000;
 /**
  * Drops and rebuilds `projections` (and the monitoring indicators unless `monitoring` is
  * false) of the events file `db` in one pass, into `readDb` (default: the file the service
- * keeps them in beside `db`). The read models get their own connection with
- * synchronous=OFF and a larger cache: a crash mid-rebuild only means running it again.
+ * keeps them in beside `db`). The read models get their own connection
+ * (`SqliteReadModelStore.openForRebuild`: synchronous=OFF, a larger cache, a rollback journal
+ * while it holds the file alone): a crash mid-rebuild only means running it again.
  */
 export async function rebuildReadModelsFile(
   db: string,
@@ -41,7 +42,7 @@ export async function rebuildReadModelsFile(
   options: { monitoring?: boolean; readDb?: string } = {},
 ): Promise<RebuildResult> {
   const store = new SqliteEventStore({ path: db });
-  const readModels = SqliteReadModelStore.open(options.readDb ?? readModelsFileOf(db), 'OFF', 64);
+  const readModels = SqliteReadModelStore.openForRebuild(options.readDb ?? readModelsFileOf(db));
   try {
     const runner = new ReadSideRunner(store, readModels, projections, { ...READ_MODELS_PAGES, pageSize: REBUILD_PAGE });
     if (options.monitoring !== false)
