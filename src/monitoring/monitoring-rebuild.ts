@@ -33,8 +33,8 @@ const REBUILD_PAGE = 2000;
  * Drops and rebuilds `projections` (and the monitoring indicators unless `monitoring` is
  * false) of the events file `db` in one pass, into `readDb` (default: the file the service
  * keeps them in beside `db`). The read models get their own connection
- * (`SqliteReadModelStore.openForRebuild`: synchronous=OFF, a larger cache): a crash mid-rebuild
- * only means running it again.
+ * (`SqliteReadModelStore.openForRebuild`: synchronous=OFF, a larger cache, a rollback journal
+ * while it holds the file alone): a crash mid-rebuild only means running it again.
  */
 export async function rebuildReadModelsFile(
   db: string,

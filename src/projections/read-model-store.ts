@@ -27,6 +27,8 @@ const CHECKPOINTS = `CREATE TABLE IF NOT EXISTS rm_checkpoint (name TEXT PRIMARY
 
 export class SqliteReadModelStore implements ReadModelStore {
   private readonly statements = new Map<string, Database.Statement>();
+  /** Opened for a rebuild with a rollback journal: put back in WAL mode on close. */
+  private backToWalOnClose = false;
   private readonly control: Record<'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackTo', Database.Statement>;
 
   /** `owned`: this store opened the connection and closes it; otherwise it belongs to the event store. */
@@ -73,14 +75,33 @@ export class SqliteReadModelStore implements ReadModelStore {
   }
 
   /**
-   * For `projections:rebuild`: synchronous=OFF and a 64 MiB cache. The read models are
-   * rebuilt from the log, so a crash mid-rebuild loses nothing that running it again does not
-   * restore; the WAL keeps the file whole through it (test/projections/rebuild-killed.e2e-spec.ts).
-   * Measured and not adopted (docs/performance-log.md, fourteenth round): a rollback journal
-   * for the rebuild (no gain resolved), or one kept in memory (the same kill damages the file).
+   * For `projections:rebuild` (the service stopped): synchronous=OFF, a 64 MiB cache and, while
+   * no other connection has the file open, a rollback journal (TRUNCATE) instead of the WAL.
+   * A rebuild writes mostly new pages past the file's end, which a rollback journal does not
+   * copy, where the WAL writes every page twice (to the WAL, then at its checkpoint). Issue 10
+   * item 5, a 1M-event log, 3 pairs: 53.3–56.8 s against 58.5–62.3 s, the batch transactions'
+   * CPU 3.9–4.2 against 9.0–9.4 µs per event (docs/performance-log.md, fourteenth round). A
+   * journal kept in memory would be faster still, but a kill mid-rebuild then damages the file
+   * (test/projections/rebuild-journal.e2e-spec.ts). A crash mid-rebuild leaves a hot journal
+   * that the next opening of the file rolls back; closing the store puts the file back in WAL mode. With
+   * another connection open (a service still running) the switch is refused at once and the
+   * rebuild runs in WAL mode, as before.
    */
   static openForRebuild(path: string): SqliteReadModelStore {
-    return SqliteReadModelStore.open(path, 'OFF', 64);
+    const store = SqliteReadModelStore.open(path, 'OFF', 64);
+    const busyTimeoutMs = store.db.pragma('busy_timeout', { simple: true }) as number;
+    try {
+      store.db.pragma('busy_timeout = 0');
+      store.backToWalOnClose = store.db.pragma('journal_mode = TRUNCATE', { simple: true }) === 'truncate';
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'SQLITE_BUSY') {
+        store.close();
+        throw error;
+      }
+    } finally {
+      if (store.db.open) store.db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+    }
+    return store;
   }
 
   /**
@@ -147,6 +168,8 @@ export class SqliteReadModelStore implements ReadModelStore {
   }
 
   close(): void {
-    if (this.owned && this.db.open) this.db.close();
+    if (!this.owned || !this.db.open) return;
+    if (this.backToWalOnClose) this.db.pragma('journal_mode = WAL');
+    this.db.close();
   }
 }

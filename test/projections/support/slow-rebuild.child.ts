@@ -1,5 +1,5 @@
 /**
- * A child process for test/projections/rebuild-killed.e2e-spec.ts: a rebuild of one
+ * A child process for test/projections/rebuild-journal.e2e-spec.ts: a rebuild of one
  * projection into a read models' file opened as `projections:rebuild` opens it
  * (`SqliteReadModelStore.openForRebuild`), slow enough to be killed in the middle. Each event
  * writes ROWS_PER_EVENT rows of ~1 KB, so every batch both adds pages and rewrites some.
@@ -28,8 +28,8 @@ export const slowProjection = (spinMs: number): Projection => ({
 async function main([ledgerDb, readDb, spinMs]: string[]): Promise<void> {
   const events = new SqliteEventStore({ path: ledgerDb });
   const readModels = SqliteReadModelStore.openForRebuild(readDb);
-  // A cache of a few pages: a batch's pages leave the cache before its commit (a spill), so a
-  // kill inside a batch finds some of them written (to the WAL; with a journal kept in memory, to the file itself).
+  // A cache of a few pages: a batch's pages reach the file before its commit (a cache spill), so
+  // a kill inside a batch leaves writes in the file that only the journal can take back.
   readModels.db.pragma('cache_size = 8');
   let told = false;
   const runner = new ReadSideRunner(events, readModels, [slowProjection(Number(spinMs))], {
