@@ -83,9 +83,9 @@ export class SqliteReadModelStore implements ReadModelStore {
    * CPU 3.9–4.2 against 9.0–9.4 µs per event (docs/performance-log.md, fourteenth round). A
    * journal kept in memory would be faster still, but a kill mid-rebuild then damages the file
    * (test/projections/rebuild-journal.e2e-spec.ts). A crash mid-rebuild leaves a hot journal
-   * that the next opening of the file rolls back; closing the store puts the file back in WAL mode. With
-   * another connection open (a service still running) the switch is refused at once and the
-   * rebuild runs in WAL mode, as before.
+   * that the next opening of the file rolls back; closing the store puts the file back in WAL
+   * mode. With another connection open (a service still running) the switch is refused at
+   * once and the rebuild runs in WAL mode, as before.
    */
   static openForRebuild(path: string): SqliteReadModelStore {
     const store = SqliteReadModelStore.open(path, 'OFF', 64);
@@ -169,7 +169,12 @@ export class SqliteReadModelStore implements ReadModelStore {
 
   close(): void {
     if (!this.owned || !this.db.open) return;
-    if (this.backToWalOnClose) this.db.pragma('journal_mode = WAL');
-    this.db.close();
+    try {
+      if (this.backToWalOnClose) this.db.pragma('journal_mode = WAL');
+    } catch {
+      // Still in a transaction after a failure: harmless, every opening of the file sets WAL mode.
+    } finally {
+      this.db.close();
+    }
   }
 }
