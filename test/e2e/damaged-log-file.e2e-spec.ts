@@ -21,6 +21,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { LOG_FILE_ADVICE } from '../../src/event-store/errors';
+import { damageMiddleLeafOfEvents } from '../support/damaged-pages';
 import { nanyangEmployee } from '../support/fixtures';
 import { LedgerHarness, registerInstitutions, startLedger } from '../support/ledger-app';
 
@@ -93,23 +94,14 @@ it('npm start on a log with a damaged page: one line naming the file, the findin
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** Overwrites the middle leaf page of the events table (the file closed): some persons' events are on it, the rest are not. */
-function damageMiddleOfLog(file: string): void {
-  const db = new Database(file);
-  const leaves = db
-    .prepare("SELECT pageno FROM dbstat WHERE name = 'events' AND pagetype = 'leaf' ORDER BY path")
-    .pluck()
-    .all() as number[];
-  const pageSize = db.pragma('page_size', { simple: true }) as number;
-  db.close();
-  expect(leaves.length).toBeGreaterThan(4);
-  const fd = fs.openSync(file, 'r+');
-  try {
-    fs.writeSync(fd, Buffer.alloc(pageSize, 0xa5), 0, pageSize, (leaves[leaves.length >> 1] - 1) * pageSize);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
+/** /health's `logFile` once SQLite found the log's file damaged. */
+const DAMAGED_LOG_FILE = {
+  state: 'damaged',
+  since: expect.any(String),
+  lastError: 'database disk image is malformed',
+  errors: expect.any(Number),
+  advice: LOG_FILE_ADVICE,
+};
 
 const visit = (settlementId: string, day: string) => ({
   settlementId,
@@ -136,7 +128,7 @@ async function settledThenDamaged(prefix: string, env: Record<string, string> = 
   } finally {
     await h.close();
   }
-  damageMiddleOfLog(path.join(ledgerDir, 'ledger.db'));
+  damageMiddleLeafOfEvents(path.join(ledgerDir, 'ledger.db'));
   return ledgerDir;
 }
 
@@ -175,13 +167,7 @@ describe.each([
       }
       expect(health.status).toBe(503);
       expect(health.body.status).toBe('degraded');
-      expect(health.body.logFile).toEqual({
-        state: 'damaged',
-        since: expect.any(String),
-        lastError: 'database disk image is malformed',
-        errors: expect.any(Number),
-        advice: LOG_FILE_ADVICE,
-      });
+      expect(health.body.logFile).toEqual(DAMAGED_LOG_FILE);
       expect(health.body.logFile.errors).toBeGreaterThanOrEqual(refused.length);
       expect(health.body.chain).toEqual(
         expect.objectContaining({
@@ -232,13 +218,7 @@ it("read models rebuilt over a log with a damaged page (npm start's read-side wo
       }),
     );
     // Here the service's own start reads meet the damage too; the worker's reads alone are test/read-side-worker/worker-host.spec.ts.
-    expect(health.body.logFile).toEqual({
-      state: 'damaged',
-      since: expect.any(String),
-      lastError: 'database disk image is malformed',
-      errors: expect.any(Number),
-      advice: LOG_FILE_ADVICE,
-    });
+    expect(health.body.logFile).toEqual(DAMAGED_LOG_FILE);
     const ready = await h.http.get('/health/ready');
     expect(ready.status).toBe(503);
     expect(ready.body.reasons).toContain(`the log's file is damaged (database disk image is malformed): ${LOG_FILE_ADVICE}`);

@@ -4,13 +4,13 @@
  * its getters answer from the worker's reports, and a worker that cannot start is reported
  * and retried without ever blocking the caller.
  */
-import Database from 'better-sqlite3';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { LOG_FILE_ADVICE } from '../../src/event-store/errors';
 import { SqliteEventStore } from '../../src/event-store/sqlite/sqlite-event-store';
 import { loadMonitoringThresholds } from '../../src/monitoring/thresholds.loader';
+import { damageMiddleLeafOfEvents } from '../support/damaged-pages';
 import type { ReadSideWorkerData } from '../../src/projections/worker/protocol';
 import { WorkerReadSide } from '../../src/projections/worker/worker-read-side';
 
@@ -50,24 +50,6 @@ async function eventually(check: () => boolean, ms = 30_000): Promise<void> {
   }
 }
 
-/** Overwrites the middle leaf page of the events table (the file closed, its WAL folded in). */
-function damageMiddleLeaf(file: string): void {
-  const db = new Database(file);
-  const leaves = db
-    .prepare("SELECT pageno FROM dbstat WHERE name = 'events' AND pagetype = 'leaf' ORDER BY path")
-    .pluck()
-    .all() as number[];
-  const pageSize = db.pragma('page_size', { simple: true }) as number;
-  db.close();
-  expect(leaves.length).toBeGreaterThan(4);
-  const fd = fs.openSync(file, 'r+');
-  try {
-    fs.writeSync(fd, Buffer.alloc(pageSize, 0xa5), 0, pageSize, (leaves[leaves.length >> 1] - 1) * pageSize);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
 describe('the read-side worker host', () => {
   it('wakes the worker with each commit head (no poll) and reports its checkpoint from the worker', async () => {
     const { dir, events, data } = setUp();
@@ -96,7 +78,7 @@ describe('the read-side worker host', () => {
     const { dir, events: writer, data } = setUp();
     for (let i = 1; i <= 400; i++) await writer.append(`misc-${i}`, [note(i)], 'no_stream');
     await writer.close();
-    damageMiddleLeaf(data.ledgerDb);
+    damageMiddleLeafOfEvents(data.ledgerDb);
     const events = new SqliteEventStore({ path: data.ledgerDb });
     const host = new WorkerReadSide(events, data);
     try {
