@@ -23,7 +23,12 @@
  * the saturating runs, settlements offered at those fractions of the rate sustained at 50
  * connections, for latency below saturation), BENCH_SERVER_NODE_FLAGS (node flags for the
  * server only, e.g. --max-semi-space-size=64), BENCH_WARMUP (seconds of settlements at the
- * first measured concurrency before any row is measured, default 5; 0 for none). The table's
+ * first measured concurrency before any row is measured, default 5; 0 for none), BENCH_PAIRS
+ * (default 3: at each concurrency, that many `/health` windows each followed by a settlement
+ * window, a row per pair, then min / median / max of the rates and ratios: on this shared VM
+ * `/health`'s rate alone moved 5,500–9,300/s between runs, so a ratio from one health window
+ * and one settlement window measured the machine's drift as much as the server; adjacent
+ * windows share the drift, and the spread of 3 pairs shows what is left). The table's
  * CPU columns are the server's CPU time per settlement, the whole process (user + system) and
  * its main thread alone (the HTTP event loop, from /proc/self/task/<pid>/schedstat): robust to
  * a loaded machine. The GC columns are the main isolate's: its collection pauses per settlement
@@ -62,6 +67,8 @@ const STRACE = process.env.BENCH_STRACE === '1';
 const SERVER_NODE_FLAGS = (process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 const LOAD_FRACTIONS = (process.env.BENCH_LOAD ?? '0.5,0.8').split(',').filter(Boolean).map(Number);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP ?? 5);
+const PAIRS = Number(process.env.BENCH_PAIRS ?? 3);
+if (!Number.isInteger(PAIRS) || PAIRS < 1) throw new Error(`BENCH_PAIRS must be a whole number ≥ 1, got ${process.env.BENCH_PAIRS}`);
 const INSTITUTION = 'NY-L2';
 
 interface ServerStats {
@@ -512,6 +519,16 @@ async function warmUp(server: Server, headers: Record<string, string>, counter: 
   printRow([`${connections} warm`, ...row.cells.slice(0, 5), '', '', '', ...row.cells.slice(5)]);
 }
 
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function spread(values: readonly number[], digits: number): string {
+  return [Math.min(...values), median(values), Math.max(...values)].map((v) => v.toFixed(digits)).join(' / ');
+}
+
 function printRow(values: (string | number)[]): void {
   console.log(values.map((v) => String(v).padStart(9)).join(' '));
 }
@@ -646,20 +663,32 @@ async function main(): Promise<void> {
     );
     await warmUp(server, headers, counter);
     const saturated = new Map<number, number>();
+    const spreads: string[] = [];
     for (const connections of CONNECTIONS) {
-      const health = await cannon({ url: `${server.url}/health`, connections });
-      const row = await measureSettle(server, `c${connections}`, () => saturating(server, connections, headers, counter));
-      saturated.set(connections, row.rate);
-      printRow([
-        connections,
-        ...row.cells.slice(0, 5),
-        health.requests.average.toFixed(0),
-        (row.rate / health.requests.average).toFixed(3),
-        (row.rate / raw1).toFixed(2),
-        ...row.cells.slice(5),
-        health.generatorMicros.toFixed(0),
-      ]);
+      const rates: number[] = [];
+      const ratios: number[] = [];
+      for (let pair = 1; pair <= PAIRS; pair++) {
+        const health = await cannon({ url: `${server.url}/health`, connections });
+        const round = PAIRS > 1 ? `c${connections}-${pair}` : `c${connections}`;
+        const row = await measureSettle(server, round, () => saturating(server, connections, headers, counter));
+        rates.push(row.rate);
+        ratios.push(row.rate / health.requests.average);
+        printRow([
+          PAIRS > 1 ? `${connections} #${pair}` : connections,
+          ...row.cells.slice(0, 5),
+          health.requests.average.toFixed(0),
+          (row.rate / health.requests.average).toFixed(3),
+          (row.rate / raw1).toFixed(2),
+          ...row.cells.slice(5),
+          health.generatorMicros.toFixed(0),
+        ]);
+      }
+      saturated.set(connections, median(rates));
+      spreads.push(
+        `${connections} connections, ${PAIRS} pairs (min / median / max): settle/s ${spread(rates, 0)}; ratio ${spread(ratios, 3)}`,
+      );
     }
+    if (PAIRS > 1) for (const line of spreads) console.log(line);
     await offeredLoad(server, { headers, counter, saturated });
     const stats = await server.stats();
     const ratio = (c?: { hitRatio: number; hits: number; misses: number }) =>
