@@ -174,6 +174,7 @@ it('a service started while it runs: the file goes to WAL mode under it, and bet
   const service = SqliteReadModelStore.open(readDb);
   try {
     expect(service.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(output()).not.toContain('done'); // opened while the rebuild runs (~1 s of spinning left)
     const runner = new ReadSideRunner(events, service, [slowProjection(1)], { pageSize: PAGE });
     const served = await runner.catchUp();
     expect(runner.faultList()).toEqual([]);
