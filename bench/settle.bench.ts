@@ -19,7 +19,7 @@
  * projections and monitoring in a worker thread) | inline (on the HTTP event loop, to
  * compare) | off (stopped in the server: the write path alone), BENCH_SKIP_BUILD=1, BENCH_STRACE=1,
  * BENCH_CPU_PROF=<dir> (the server writes a V8 CPU profile of each settlement
- * measurement there, settle-c<connections>.cpuprofile), BENCH_LOAD (default 0.5,0.8: after
+ * measurement there, settle-c<connections>-<pair>.cpuprofile), BENCH_LOAD (default 0.5,0.8: after
  * the saturating runs, settlements offered at those fractions of the rate sustained at 50
  * connections, for latency below saturation), BENCH_SERVER_NODE_FLAGS (node flags for the
  * server only, e.g. --max-semi-space-size=64), BENCH_WARMUP (seconds of settlements at the
@@ -28,7 +28,8 @@
  * window, a row per pair, then min / median / max of the rates and ratios: on this shared VM
  * `/health`'s rate alone moved 5,500–9,300/s between runs, so a ratio from one health window
  * and one settlement window measured the machine's drift as much as the server; adjacent
- * windows share the drift, and the spread of 3 pairs shows what is left). The table's
+ * windows share the drift, and the spread of 3 pairs shows what is left; the chain verifier's
+ * pass, every 30 s, lands in one of them). The table's
  * CPU columns are the server's CPU time per settlement, the whole process (user + system) and
  * its main thread alone (the HTTP event loop, from /proc/self/task/<pid>/schedstat): robust to
  * a loaded machine. The GC columns are the main isolate's: its collection pauses per settlement
