@@ -70,7 +70,7 @@ export async function createApp(
       : await createExpressApp(module);
   app.useLogger(app.get(PinoNestLogger));
   app.flushLogs();
-  app.useGlobalPipes(ledgerValidationPipe());
+  app.useGlobalPipes(ledgerValidationPipe({ crossCheck: config.validationCrossCheck }));
   app.enableShutdownHooks();
   const doc = new DocumentBuilder()
     .setTitle('Outpatient pooling ledger (门诊统筹)')

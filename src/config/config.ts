@@ -38,6 +38,8 @@ export interface LedgerConfig {
   inputLimitsFile: string;
   /** GET /metrics without a key (default true; see README "Metrics"). */
   metricsPublic: boolean;
+  /** LEDGER_VALIDATION_CROSS_CHECK=on: every accepted input validated both ways, a disagreement fails the request (src/http/validation-success-path.ts). */
+  validationCrossCheck: boolean;
 }
 
 /**
@@ -144,6 +146,7 @@ export function loadConfig(env: Env = process.env): LedgerConfig {
     logLevel: oneOf(env, 'LOG_LEVEL', ['error', 'warn', 'log', 'debug'] as const, 'log'),
     personCacheSize: positiveInteger(env, 'LEDGER_PERSON_CACHE_SIZE', 10_000_000, PERSON_CACHE_DEFAULT),
     metricsPublic: oneOf(env, 'LEDGER_METRICS_PUBLIC', ['true', 'false'] as const, 'true') === 'true',
+    validationCrossCheck: oneOf(env, 'LEDGER_VALIDATION_CROSS_CHECK', ['on', 'off'] as const, 'off') === 'on',
     inputLimitsFile:
       env.LEDGER_INPUT_LIMITS && env.LEDGER_INPUT_LIMITS !== ''
         ? env.LEDGER_INPUT_LIMITS

@@ -46,3 +46,41 @@ describe('LedgerValidationPipe: prototype keys (issue 10, request path)', () => 
     expect(dto).toEqual(Object.assign(new QueryDto(), { q: 'x' }));
   });
 });
+
+describe('LedgerValidationPipe: the success path (issue 10, request path)', () => {
+  /** Counts the whole way's class-validator runs. */
+  class CountingPipe extends LedgerValidationPipe {
+    validations = 0;
+    protected override validate(...args: Parameters<ValidationPipe['validate']>) {
+      this.validations += 1;
+      return super.validate(...args);
+    }
+  }
+  const meta = { type: 'body', metatype: SettleVisitDto, data: '' } as const;
+
+  it('a valid body is answered without class-validator running; an invalid one goes the whole way to its 400', async () => {
+    const pipe = new CountingPipe();
+    await expect(pipe.transform(body(), meta)).resolves.toBeInstanceOf(SettleVisitDto);
+    expect(pipe.validations).toBe(0);
+    const refused = await pipe.transform({ ...body(), medType: 'x' }, meta).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(BadRequestException);
+    expect((refused as BadRequestException).getResponse()).toMatchObject({ errors: [{ field: 'medType', rule: 'isIn' }] });
+    expect(pipe.validations).toBe(1);
+  });
+
+  it('with the cross-check on, a success path that disagrees with class-validator fails the request', async () => {
+    const accepting = { accept: () => Object.assign(new SettleVisitDto(), { medType: 'x' }) };
+    const pipe = new CountingPipe({ crossCheck: true, successPath: accepting });
+    await expect(pipe.transform({ ...body(), medType: 'x' }, meta)).rejects.toThrow(
+      /cross-check: the success path accepted a SettleVisitDto/,
+    );
+    const building = { accept: () => Object.assign(new SettleVisitDto(), body()) };
+    await expect(new CountingPipe({ crossCheck: true, successPath: building }).transform(body(), meta)).rejects.toThrow(
+      /cross-check: the success path built another SettleVisitDto/,
+    );
+    // Agreeing, it answers what the success path built, after the whole way ran too.
+    const agreeing = new CountingPipe({ crossCheck: true });
+    await expect(agreeing.transform(body(), meta)).resolves.toBeInstanceOf(SettleVisitDto);
+    expect(agreeing.validations).toBe(1);
+  });
+});

@@ -1,5 +1,6 @@
 import { ArgumentMetadata, BadRequestException, Injectable, PipeTransform, ValidationError, ValidationPipe } from '@nestjs/common';
 import { memoiseValidationMetadata } from './validation-metadata';
+import { sameDtoInstance, ValidationSuccessPath } from './validation-success-path';
 
 export interface FieldError {
   field: string;
@@ -74,10 +75,24 @@ export function nonJsonBodyError(headers: Record<string, string | string[] | und
   return { field: 'body', rule: 'isJson', message: `body must be application/json, got ${type === '' ? 'no content type' : type}` };
 }
 
+export interface LedgerValidationOptions {
+  /**
+   * Validate every accepted value the whole way too and fail the request (500) if the success
+   * path and class-validator disagree (LEDGER_VALIDATION_CROSS_CHECK=on; the test suite's app
+   * runs with it, so every request of every e2e test checks the success path).
+   */
+  crossCheck?: boolean;
+  /** Another success path (tests: one that disagrees, to see the cross-check fail). */
+  successPath?: Pick<ValidationSuccessPath, 'accept'>;
+}
+
 /** Whitelisting DTO validation behind a shape check of the whole body: the 400 names field and rule. */
 @Injectable()
 export class LedgerValidationPipe extends ValidationPipe {
-  constructor() {
+  private readonly successPath: Pick<ValidationSuccessPath, 'accept'>;
+  private readonly crossCheck: boolean;
+
+  constructor(options: LedgerValidationOptions = {}) {
     super({
       whitelist: true,
       forbidNonWhitelisted: true,
@@ -87,6 +102,8 @@ export class LedgerValidationPipe extends ValidationPipe {
     });
     // Once per process: which rules apply to a class is looked up once, not per request.
     memoiseValidationMetadata();
+    this.crossCheck = options.crossCheck ?? false;
+    this.successPath = options.successPath ?? new ValidationSuccessPath();
   }
 
   /** Bodies the shape check has walked: no prototype key at any depth. */
@@ -98,7 +115,31 @@ export class LedgerValidationPipe extends ValidationPipe {
       if (shape) throw badRequest([shape]);
       if (value !== null && typeof value === 'object') this.shapeChecked.add(value);
     }
-    return super.transform(value, metadata);
+    const accepted = this.acceptedOnSuccessPath(value, metadata);
+    if (accepted === undefined) return super.transform(value, metadata);
+    return this.crossCheck ? this.crossChecked(accepted, value, metadata) : accepted;
+  }
+
+  /** The DTO instance when the success path finds every rule met; undefined: the whole way decides (and writes any 400). */
+  private acceptedOnSuccessPath(value: unknown, metadata: ArgumentMetadata): object | undefined {
+    const { metatype } = metadata;
+    if (!metatype || !this.toValidate(metadata)) return undefined;
+    return this.successPath.accept(metatype as new () => object, value);
+  }
+
+  private async crossChecked(accepted: object, value: unknown, metadata: ArgumentMetadata): Promise<object> {
+    const dto = metadata.metatype?.name ?? 'unknown';
+    let whole: unknown;
+    try {
+      whole = await super.transform(value, metadata);
+    } catch (e) {
+      throw new Error(`validation cross-check: the success path accepted a ${dto} that class-validator refuses: ${JSON.stringify(value)}`, {
+        cause: e,
+      });
+    }
+    if (!sameDtoInstance(accepted, whole))
+      throw new Error(`validation cross-check: the success path built another ${dto} than class-transformer from ${JSON.stringify(value)}`);
+    return accepted;
   }
 
   /**
@@ -112,8 +153,8 @@ export class LedgerValidationPipe extends ValidationPipe {
   }
 }
 
-export function ledgerValidationPipe(): ValidationPipe {
-  return new LedgerValidationPipe();
+export function ledgerValidationPipe(options: LedgerValidationOptions = {}): ValidationPipe {
+  return new LedgerValidationPipe(options);
 }
 
 /**

@@ -45,6 +45,8 @@ export async function startLedger(
     // In process, the suites keep the read side on this thread (settled() and app.get() on the runner itself);
     // test/read-side-worker/ and the child-process suites (test/crash, test/ops-multi) run the worker, as npm start does.
     LEDGER_READ_SIDE: 'inline',
+    // Every request of these suites validated both ways: the success path must agree with class-validator.
+    LEDGER_VALIDATION_CROSS_CHECK: 'on',
     ...options.env,
   });
   const now = new Date(options.now ?? '2023-06-30T12:00:00+08:00');
