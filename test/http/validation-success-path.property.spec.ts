@@ -29,10 +29,15 @@ class NoTypeDto {
 // The pipe's options (src/http/validation.ts, with Nest's forbidUnknownValues default).
 const PIPE_OPTIONS = { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: false, stopAtFirstError: false };
 
+/** The pipe's whole way; a throw (class-transformer's `Number({toString: 0})`, say) is a refusal too. */
 async function wholeWay(dto: Dto, body: unknown): Promise<{ valid: boolean; instance: unknown }> {
-  const instance = plainToInstance(dto, body);
-  const errors = await validate(instance as object, PIPE_OPTIONS);
-  return { valid: errors.length === 0, instance };
+  try {
+    const instance = plainToInstance(dto, body);
+    const errors = await validate(instance as object, PIPE_OPTIONS);
+    return { valid: errors.length === 0, instance };
+  } catch {
+    return { valid: false, instance: undefined };
+  }
 }
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
