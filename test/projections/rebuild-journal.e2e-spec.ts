@@ -39,8 +39,11 @@ const journalMode = (file: string): string => {
   }
 };
 
-/** `slow-rebuild.child.ts` rebuilding `readDb` from `ledger`, each event spinning `spinMs`; resolves once its first batch is committed. */
-async function slowRebuild(ledger: string, readDb: string, spinMs: number) {
+/**
+ * `slow-rebuild.child.ts` rebuilding `readDb` from `ledger`, each event spinning `spinMs`, pausing
+ * `pauseMs` before reading each page (outside its transaction); resolves once its first batch is committed.
+ */
+async function slowRebuild(ledger: string, readDb: string, spinMs: number, pauseMs = 0) {
   const child = spawn(
     process.execPath,
     [
@@ -50,6 +53,7 @@ async function slowRebuild(ledger: string, readDb: string, spinMs: number) {
       ledger,
       readDb,
       String(spinMs),
+      String(pauseMs),
     ],
     { env: { ...process.env, TS_NODE_PROJECT: path.resolve(__dirname, '../../tsconfig.json') }, stdio: ['ignore', 'pipe', 'inherit'] },
   );
@@ -167,7 +171,10 @@ it('a service started while it runs: the file goes to WAL mode under it, and bet
   const EVENTS = 1_000;
   const ledger = await logOf(EVENTS);
   const readDb = path.join(dir, 'ledger.read.db');
-  const { child, exited, output } = await slowRebuild(ledger, readDb, 1);
+  // A pause between the rebuild's batches, as reading a real log's page leaves one: without it the rebuild
+  // takes the lock back within microseconds of each commit, and the service's busy wait (5 s, polling) can
+  // miss every gap on a loaded machine (seen in CI: "database is locked").
+  const { child, exited, output } = await slowRebuild(ledger, readDb, 1, 20);
 
   // As the service opens the file and starts its read side (journal_mode=WAL waits out the rebuild's batch).
   const events = new SqliteEventStore({ path: ledger });

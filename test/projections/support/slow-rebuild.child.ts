@@ -3,7 +3,8 @@
  * projection into a read models' file opened as `projections:rebuild` opens it
  * (`SqliteReadModelStore.openForRebuild`), slow enough to be killed in the middle. Each event
  * writes ROWS_PER_EVENT rows of ~1 KB, so every batch both adds pages and rewrites some.
- * Prints "rebuilding" once its first batch is committed, "done <events>" at the end.
+ * Prints "rebuilding" once its first batch is committed, "done <events>" at the end. An optional
+ * fourth argument pauses that many ms before each page is read (0: none).
  */
 import { SqliteEventStore } from '../../../src/event-store/sqlite/sqlite-event-store';
 import type { Projection } from '../../../src/projections/projection';
@@ -25,8 +26,15 @@ export const slowProjection = (spinMs: number): Projection => ({
   },
 });
 
-async function main([ledgerDb, readDb, spinMs]: string[]): Promise<void> {
+async function main([ledgerDb, readDb, spinMs, pauseMs = '0']: string[]): Promise<void> {
   const events = new SqliteEventStore({ path: ledgerDb });
+  // A pause before each page is read: the read models' file is unlocked meanwhile (between batches).
+  const readAll = events.readAll.bind(events);
+  if (Number(pauseMs) > 0)
+    events.readAll = async (options) => {
+      await new Promise((r) => setTimeout(r, Number(pauseMs)));
+      return readAll(options);
+    };
   const readModels = SqliteReadModelStore.openForRebuild(readDb);
   // A cache of a few pages: a batch's pages reach the file before its commit (a cache spill), so
   // a kill inside a batch leaves writes in the file that only the journal can take back.
