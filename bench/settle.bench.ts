@@ -37,7 +37,10 @@
  * or keeps alive while in flight, moves, when the CPU columns cannot resolve it).
  * The gen columns are the load generator's (this process's) CPU per request, settlements and
  * health requests: it shares the 2 cores with the server, so a ratio that moves while the
- * server's own columns stay can be the generator's doing.
+ * server's own columns stay can be the generator's doing. The last column, rs lag, is how many
+ * events the read side was behind when the settlement window ended: work the window left for
+ * after it, which its CPU columns do not hold (a change that starves the read side would show
+ * as a rate bought with a growing lag; the next window starts only once the lag is 0).
  *
  * Why a warm-up: a running service serves settlements with its hot path already compiled. Run
  * cold, the first row also pays TurboFan compiling that path on V8's helper threads (the
@@ -367,6 +370,8 @@ interface LoadResult {
 
 interface SettleRow {
   rate: number;
+  /** Events the read side was behind when the window ended: work the window left for after it (not in its CPU columns). */
+  lagAtEnd: number;
   /** settle/s, p50, p99, non-2xx, errors | commits/settle, group, cpu µs/settle, main thread µs/settle, main loop busy %, GC, the load generator's CPU per settlement */
   cells: (string | number)[];
 }
@@ -379,6 +384,7 @@ async function measureSettle(server: Server, round: string, drive: () => Promise
   const load = await drive();
   await server.profile('stop', `settle-${round}`);
   const after = await server.stats();
+  const lagAtEnd = await readSideLag(server.url);
   const settled = Math.max(1, load.completed - load.non2xx);
   const delta = (f: (s: NonNullable<ServerStats['store']>) => number) =>
     after.store && before.store ? f(after.store) - f(before.store) : NaN;
@@ -395,6 +401,7 @@ async function measureSettle(server: Server, round: string, drive: () => Promise
       : NaN;
   return {
     rate: load.rate,
+    lagAtEnd,
     cells: [
       load.rate.toFixed(0),
       load.p50.toFixed(0),
@@ -420,12 +427,17 @@ async function measureSettle(server: Server, round: string, drive: () => Promise
  */
 async function readSideCaughtUp(url: string): Promise<void> {
   for (const deadline = Date.now() + 60_000; Date.now() < deadline;) {
-    const health = (await (await fetch(`${url}/health`)).json()) as { projections?: { lag?: number }; faulted?: unknown[] };
-    // A faulted projection never catches up: the figures would be of a server doing less work.
-    if (health.faulted?.length) throw new Error(`the server's read side faulted: ${JSON.stringify(health.faulted)}`);
-    if ((health.projections?.lag ?? 0) === 0) return;
+    if ((await readSideLag(url)) === 0) return;
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** The read side's lag behind the log head (events), from `/health`; stops the bench on a faulted projection. */
+async function readSideLag(url: string): Promise<number> {
+  const health = (await (await fetch(`${url}/health`)).json()) as { projections?: { lag?: number }; faulted?: unknown[] };
+  // A faulted projection never catches up: the figures would be of a server doing less work.
+  if (health.faulted?.length) throw new Error(`the server's read side faulted: ${JSON.stringify(health.faulted)}`);
+  return health.projections?.lag ?? 0;
 }
 
 /** As many settlements as `connections` closed-loop clients can push (autocannon): saturation. */
@@ -517,7 +529,7 @@ async function warmUp(server: Server, headers: Record<string, string>, counter: 
   if (WARMUP_SECONDS <= 0) return;
   const connections = CONNECTIONS[0];
   const row = await measureSettle(server, 'warm-up', () => saturating(server, connections, headers, counter, WARMUP_SECONDS));
-  printRow([`${connections} warm`, ...row.cells.slice(0, 5), '', '', '', ...row.cells.slice(5)]);
+  printRow([`${connections} warm`, ...row.cells.slice(0, 5), '', '', '', ...row.cells.slice(5), '', row.lagAtEnd]);
 }
 
 function median(values: readonly number[]): number {
@@ -564,6 +576,7 @@ async function offeredLoad(
     'gc µs/settle',
     'scav/1k',
     'gen µs/settle',
+    'rs lag',
   ]);
   for (const fraction of LOAD_FRACTIONS) {
     const rate = Math.max(1, Math.round(sustained * fraction));
@@ -571,7 +584,7 @@ async function offeredLoad(
     const row = await measureSettle(server, round, () =>
       paced(server, { rate, connections, headers: run.headers, counter: run.counter, round }),
     );
-    printRow([rate, fraction, ...row.cells]);
+    printRow([rate, fraction, ...row.cells, row.lagAtEnd]);
   }
 }
 
@@ -658,6 +671,7 @@ async function main(): Promise<void> {
         'scav/1k',
         'gen µs/settle',
         'gen µs/health',
+        'rs lag',
       ]
         .map((h) => h.padStart(9))
         .join(' '),
@@ -682,6 +696,7 @@ async function main(): Promise<void> {
           (row.rate / raw1).toFixed(2),
           ...row.cells.slice(5),
           health.generatorMicros.toFixed(0),
+          row.lagAtEnd,
         ]);
       }
       saturated.set(connections, median(rates));
@@ -698,7 +713,7 @@ async function main(): Promise<void> {
       `person cache hit ratio ${ratio(stats.personCache)}, tail reads of cached persons ${stats.personCache?.tailReads ?? 'n/a'} (${((stats.personCache?.tailReads ?? NaN) / Math.max(1, counter.n)).toFixed(3)} per settlement); institution cache ${ratio(stats.institutionCache)}; largest group ${stats.store?.largestGroup ?? 'n/a'} appends`,
     );
     console.log(
-      'ratio = settle/s ÷ health/s (same server, same concurrency); ÷raw1 = settle/s ÷ raw 1-row FULL transactions/s; group = appends per commit; cpu = whole process (worker threads and V8 helper threads included); main = the main thread alone; loop % = main event loop busy; gc = GC pauses of the main isolate per settlement; scav/1k = its scavenges per 1,000 settlements; gen = CPU of this process, the load generator, per settlement and per health request (it runs on the same 2 cores as the server: a settlement request, built per request with its own body and answered with ~3.5 KB, costs it more than a health request); "warm" = the warm-up row, not a measurement',
+      'ratio = settle/s ÷ health/s (same server, same concurrency); ÷raw1 = settle/s ÷ raw 1-row FULL transactions/s; group = appends per commit; cpu = whole process (worker threads and V8 helper threads included); main = the main thread alone; loop % = main event loop busy; gc = GC pauses of the main isolate per settlement; scav/1k = its scavenges per 1,000 settlements; gen = CPU of this process, the load generator, per settlement and per health request (it runs on the same 2 cores as the server: a settlement request, built per request with its own body and answered with ~3.5 KB, costs it more than a health request); rs lag = events the read side was behind when the settlement window ended (its work left for after the window, outside the CPU columns: the next window starts only once it is done); "warm" = the warm-up row, not a measurement',
     );
   } finally {
     await server.stop();
