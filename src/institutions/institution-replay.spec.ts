@@ -110,3 +110,42 @@ describe('institution replay after corrections', () => {
     expect(report.findings).toEqual([]);
   });
 });
+
+describe('institution replay of capitation months', () => {
+  const TOWNSHIP: InstitutionProfile = {
+    code: 'AY-R',
+    name: '安阳县某乡镇卫生院',
+    category: 'township_health_centre',
+    level: 'township',
+    location: 'township',
+    region: 'anyang',
+    designations: ['resident'],
+  };
+  const capitation = (commands: InstitutionCommand[]): InstitutionEvent[] => {
+    const all: InstitutionEvent[] = [{ type: 'InstitutionRegistered', data: TOWNSHIP }];
+    for (const c of commands) all.push(...decideInstitution(c, foldInstitution(all), P));
+    return all;
+  };
+
+  // Found by test/fuzz/accepted-writes: the month's `claimed` is the sum of both claims; rebuilt
+  // from it, the command claimed the consultation fees twice and every such month was a finding.
+  it('a month with consultation fees claimed replays with 0 findings (the command rebuilt from the general claim)', () => {
+    const events = capitation([
+      { type: 'AssignPersons', data: { year: 2020, count: 3000 } },
+      { type: 'SettleCapitationMonth', data: { month: '2020-03', claimed: '250.00', consultationClaimed: '100.00' } },
+    ]);
+    expect(events.at(-1)!.data).toMatchObject({ claimed: '350.00', generalClaimed: '250.00', consultationClaimed: '100.00' });
+    const report = replayInstitution('AY-R', recorded(events), catalog, 2020);
+    expect(report.findings).toEqual([]);
+    expect(report.recomputed).toBe(events.length);
+  });
+
+  it('a month whose recorded total claim was altered is a difference', () => {
+    const events = capitation([
+      { type: 'AssignPersons', data: { year: 2020, count: 3000 } },
+      { type: 'SettleCapitationMonth', data: { month: '2020-03', claimed: '250.00', consultationClaimed: '100.00' } },
+    ]).map((e) => (e.type === 'CapitationSettled' ? { ...e, data: { ...e.data, claimed: '300.00' } } : e)) as InstitutionEvent[];
+    const findings = replayInstitution('AY-R', recorded(events), catalog, 2020).findings;
+    expect(findings.flatMap((f) => f.differences.map((d) => d.path))).toContain('claimed');
+  });
+});

@@ -75,9 +75,10 @@ export function commandOf(event: Exclude<InstitutionEvent, MonthCorrectionConseq
     case 'PersonsAssigned':
       return { type: 'AssignPersons', data: { year: event.data.year, count: event.data.count } };
     case 'CapitationSettled':
+      // The command's `claimed` is the general claim; the event's `claimed` is the month's total (general + consultation).
       return {
         type: 'SettleCapitationMonth',
-        data: { month: event.data.month, claimed: event.data.claimed, consultationClaimed: event.data.consultationClaimed },
+        data: { month: event.data.month, claimed: event.data.generalClaimed, consultationClaimed: event.data.consultationClaimed },
       };
     case 'InstitutionMonthCorrected': {
       const { correctionId, disputeId, month, corrected, reason, correctedOn } = event.data;

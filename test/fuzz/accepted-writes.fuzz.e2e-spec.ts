@@ -3,18 +3,22 @@
  * *well formed* (every field of the right shape, values anywhere the validators allow:
  * dates from 2000 to 2099, amounts from 0.00 to their ceilings, settlements with and without
  * `settledAt`, a relative's account, reversals, retries) sent in random sequences to the daily
- * write endpoints of persons and accounts. The validators let them through, so what answers is
- * the domain: an accepted write must be one no projection fails on, a refusal must write
- * nothing, and nothing may answer 5xx. Checked per request, then for the whole ledger: the read
- * side not faulted (/health 200 ok), each person-year's read model equal to its fold from the
- * log, each account statement equal to its fold, and the audit replay finding no difference.
+ * write endpoints of persons and accounts, and of institutions: Jiaozuo's monthly cycle
+ * (declaration, approval, advance, correction, the year's settlement, review, assessment,
+ * final payment; now and then a new hospital's whole 2024 run through) and Anyang's capitation.
+ * The validators let them through, so what answers is the domain: an accepted write must be
+ * one no projection fails on, a refusal must write nothing, and nothing may answer 5xx. Checked
+ * per request, then for the whole ledger: the read side not faulted (/health 200 ok), each
+ * person-year's read model, rate timeline and account statement equal to their folds from the
+ * log, each institution month's totals equal to theirs, and the audit replays (persons and
+ * institutions) finding no difference.
  *
  * A retry (the same body and Idempotency-Key as an acknowledged write) must write nothing and
  * get the first answer again, saying it was written before (`created: false`).
  *
  * FUZZ_WRITE_RUNS (default 25 sequences of up to 20 requests) sets the size; FUZZ_SEED
- * replays a failure; LEDGER_REPORT=1 prints the statuses per kind of request; FUZZ_SHOW_422=1
- * each business refusal's reason (what the sequences reach and what stops them).
+ * replays a failure; LEDGER_REPORT=1 prints the statuses per kind of request; FUZZ_SHOW_REFUSALS=1
+ * each refusal's reason (what the sequences reach and what stops them).
  */
 import fc from 'fast-check';
 import { LedgerHarness, registerInstitutions, startLedger, INSTITUTIONS } from '../support/ledger-app';
@@ -29,7 +33,10 @@ const CHILD = 'AW-C';
 /** An Anyang resident: the Anyang pack is in force for 2020 only, so this person's visits are of 2020, settled then. */
 const RESIDENT = 'AW-Y';
 const PERSONS = [HOLDER, CHILD, 'AW-R', RESIDENT];
-const INSTITUTION_CODES = [...INSTITUTIONS.map((i) => i.code), JIAOZUO_LEVEL3.code];
+/** Jiaozuo hospitals under its monthly cycle (several: each month is declared once per hospital). */
+const JIAOZUO_CODES = [JIAOZUO_LEVEL3.code, 'JZ-F2', 'JZ-F3', 'JZ-F4'];
+const JIAOZUO_HOSPITALS = JIAOZUO_CODES.map((code, i) => ({ ...JIAOZUO_LEVEL3, code, name: `${JIAOZUO_LEVEL3.name}${i + 1}` }));
+const INSTITUTION_CODES = [...INSTITUTIONS.map((i) => i.code), ...JIAOZUO_CODES];
 const START = '2023-06-30T12:00:00+08:00';
 /** The clock stays inside the years the daily path is exercised in; far dates come from the bodies. */
 const CLOCK_END_MS = Date.parse('2024-12-31T12:00:00+08:00');
@@ -75,6 +82,12 @@ const billLine = fc.record(
 
 // ---------------------------------------------------------------- the requests
 
+interface InstitutionStep {
+  step: string;
+  period: string;
+  body: Record<string, unknown>;
+}
+
 type Op =
   | {
       kind: 'settle';
@@ -95,10 +108,142 @@ type Op =
   | { kind: 'payment'; person: string; purpose: string; amount: string; paidOn: string }
   | { kind: 'family-payment'; purpose: string; amount: string; paidOn: string }
   | { kind: 'reversal'; pick: number; reason: string }
+  | { kind: 'institution'; code: string; steps: InstitutionStep[] }
+  | { kind: 'jiaozuo-year'; months: InstitutionStep[][]; yearEnd: InstitutionStep[] }
   | { kind: 'retry'; pick: number }
   | { kind: 'advance'; minutes: number };
 
 const person = fc.constantFrom(...PERSONS);
+
+/** Jiaozuo's monthly cycle and year (its pack from 2024) on JZ-H001; Anyang's capitation (2020) on AY-TWN. */
+/** Jiaozuo's conditional fee-for-service runs from 2024-08 (its pack's effective date). */
+const jiaozuoMonth = fc.oneof(
+  { weight: 5, arbitrary: fc.integer({ min: 8, max: 12 }).map((m) => `2024-${String(m).padStart(2, '0')}`) },
+  { weight: 1, arbitrary: month },
+);
+const jiaozuoYear = fc.oneof(
+  { weight: 5, arbitrary: fc.constant('2024') },
+  { weight: 1, arbitrary: fc.integer({ min: 2000, max: 2099 }).map(String) },
+);
+const fenText = (fen: number): string => `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
+/** A month's declaration as an institution makes it: after the month ends, the fund's due within the total cost; now and then any date. */
+const declaration: fc.Arbitrary<InstitutionStep> = fc
+  .record({
+    period: jiaozuoMonth,
+    visits: fc.integer({ min: 0, max: 100_000_000 }),
+    fen: fc.tuple(fc.integer({ min: 0, max: 100_000_000_000 }), fc.integer({ min: 0, max: 100_000_000_000 })),
+    daysAfter: fc.integer({ min: 1, max: 40 }),
+    anyDate: fc.option(localDate, { freq: 5, nil: null }),
+  })
+  .map(({ period, visits, fen, daysAfter, anyDate }) => {
+    const [y, m] = period.split('-').map(Number);
+    const declaredOn = anyDate ?? new Date(Date.UTC(y, m, daysAfter)).toISOString().slice(0, 10);
+    const [fundDue, totalCost] = fen[0] <= fen[1] ? fen : [fen[1], fen[0]];
+    return { step: 'declaration', period, body: { visits, totalCost: fenText(totalCost), fundDue: fenText(fundDue), declaredOn } };
+  });
+const anyJiaozuoStep: fc.Arbitrary<InstitutionStep> = fc.oneof(
+  declaration,
+  fc.record({ step: fc.constant('approval'), period: jiaozuoMonth, body: fc.record({ approvedAmount: money(100_000_000_000) }) }),
+  fc.record({ step: fc.constant('advance'), period: jiaozuoMonth, body: fc.record({ paidOn: localDate }, { requiredKeys: [] }) }),
+  fc.record({
+    step: fc.constant('correction'),
+    period: jiaozuoMonth,
+    body: fc.record(
+      {
+        corrected: fc.record({
+          visits: fc.integer({ min: 0, max: 100_000_000 }),
+          totalCost: money(100_000_000_000),
+          fundDue: money(100_000_000_000),
+        }),
+        reason: fc.constantFrom('复核更正', 'r'),
+        correctedOn: localDate,
+      },
+      { requiredKeys: ['corrected', 'reason'] },
+    ),
+  }),
+  fc.record({
+    step: fc.constant('settlement'),
+    period: jiaozuoYear,
+    body: fc.record({ throughMonth: jiaozuoMonth }, { requiredKeys: [] }),
+  }),
+  fc.record({
+    step: fc.constant('review'),
+    period: jiaozuoYear,
+    body: fc.record({
+      reviewedVisits: fc.integer({ min: 1, max: 1_000_000 }),
+      violatingCost: money(1_000_000),
+      reviewedCost: money(100_000_000),
+    }),
+  }),
+  fc.record({ step: fc.constant('assessment'), period: jiaozuoYear, body: fc.record({ passed: fc.boolean() }) }),
+  fc.record({ step: fc.constant('final-payment'), period: jiaozuoYear, body: fc.constant({}) }),
+);
+/** A month cycle moved to another month: its declaration dated after that month ends (days after kept, or its free date). */
+function withDeclaredOnAfterItsMonth(steps: InstitutionStep[]): InstitutionStep[] {
+  const [declared, ...rest] = steps;
+  const [y, m] = declared.period.split('-').map(Number);
+  const declaredOn = new Date(Date.UTC(y, m, 1 + (Number(declared.body.visits) % 30))).toISOString().slice(0, 10);
+  return [{ ...declared, body: { ...declared.body, declaredOn } }, ...rest];
+}
+
+/** A month's cycle as an institution and the agency run it: declared, approved (at most what was declared), advanced. */
+const monthCycle: fc.Arbitrary<InstitutionStep[]> = fc
+  .tuple(declaration, fc.integer({ min: 0, max: 100 }), fc.option(localDate, { freq: 3, nil: null }))
+  .map(([declared, percent, paidOn]) => {
+    const dueFen = Math.round(Number(String(declared.body.fundDue).replace('.', '')));
+    return [
+      declared,
+      { step: 'approval', period: declared.period, body: { approvedAmount: fenText(Math.floor((dueFen * percent) / 100)) } },
+      { step: 'advance', period: declared.period, body: paidOn === null ? {} : { paidOn } },
+    ];
+  });
+/** The year's end: the period settled, the sample review, the assessment, the final payment. */
+const yearEnd: fc.Arbitrary<InstitutionStep[]> = fc
+  .record({ visits: fc.integer({ min: 1, max: 1_000_000 }), fen: fc.tuple(fc.nat(100_000_000), fc.nat(100_000_000)), passed: fc.boolean() })
+  .map(({ visits, fen, passed }) => {
+    const [violating, reviewed] = fen[0] <= fen[1] ? fen : [fen[1], fen[0]];
+    return [
+      { step: 'settlement', period: '2024', body: {} },
+      {
+        step: 'review',
+        period: '2024',
+        body: { reviewedVisits: visits, violatingCost: fenText(violating), reviewedCost: fenText(reviewed) },
+      },
+      { step: 'assessment', period: '2024', body: { passed } },
+      { step: 'final-payment', period: '2024', body: {} },
+    ];
+  });
+/** A new Jiaozuo hospital's whole 2024 (its cost base, August to December each declared, approved and advanced, then the year's end): the cycle run to its final payment. */
+const jiaozuoYearOp: fc.Arbitrary<Op> = fc
+  .tuple(
+    fc.tuple(
+      ...[8, 9, 10, 11, 12].map((m) =>
+        monthCycle.map((steps) => steps.map((step) => ({ ...step, period: `2024-${String(m).padStart(2, '0')}` }))),
+      ),
+    ),
+    yearEnd,
+  )
+  .map(([months, end]) => ({ kind: 'jiaozuo-year' as const, months: months.map(withDeclaredOnAfterItsMonth), yearEnd: end }));
+const institutionSteps: fc.Arbitrary<Op> = fc
+  .record({
+    code: fc.constantFrom(...JIAOZUO_CODES),
+    steps: fc.oneof(monthCycle, monthCycle, yearEnd, fc.array(anyJiaozuoStep, { minLength: 1, maxLength: 3 })),
+  })
+  .map((o) => ({ kind: 'institution' as const, ...o }));
+const capitationStep: fc.Arbitrary<Op> = fc
+  .oneof<fc.Arbitrary<InstitutionStep>[]>(
+    fc.record({
+      step: fc.constant('persons'),
+      period: fc.constantFrom('2020', '2021'),
+      body: fc.record({ count: fc.integer({ min: 0, max: 10_000_000 }) }),
+    }),
+    fc.record({
+      step: fc.constant('capitation'),
+      period: fc.integer({ min: 1, max: 12 }).map((m) => `2020-${String(m).padStart(2, '0')}`),
+      body: fc.record({ claimed: money(10_000_000_000), consultationClaimed: money(10_000_000_000) }, { requiredKeys: ['claimed'] }),
+    }),
+  )
+  .map((o) => ({ kind: 'institution' as const, code: 'AY-TWN', steps: [o] }));
 
 const op: fc.Arbitrary<Op> = fc.oneof(
   {
@@ -177,6 +322,9 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     weight: 2,
     arbitrary: fc.record({ kind: fc.constant('reversal' as const), pick: fc.nat(), reason: fc.constantFrom('重复结算', 'x'.repeat(500)) }),
   },
+  { weight: 3, arbitrary: institutionSteps },
+  { weight: 1, arbitrary: jiaozuoYearOp },
+  { weight: 1, arbitrary: capitationStep },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('retry' as const), pick: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('advance' as const), minutes: fc.integer({ min: 1, max: 60 * 24 * 60 }) }) },
 );
@@ -199,11 +347,16 @@ describe('well-formed writes in random sequences (the domain answers; nothing br
   const sent: Sent[] = [];
   const settlements: Array<{ person: string; settlementId: string }> = [];
   const years = new Map<string, Set<number>>(PERSONS.map((p) => [p, new Set([2023])]));
+  /** Institution and month of each accepted settlement (the institution-month read model), and institution-years written. */
+  const institutionMonths = new Set<string>();
+  const institutionYears = new Set<string>(['JZ-H001 2024', 'AY-TWN 2020']);
   const statuses: Record<string, Record<number, number>> = {};
+  /** Kinds of request a whole Jiaozuo year got through. */
+  const acceptedInWholeYears = new Set<string>();
 
   beforeAll(async () => {
     h = await startLedger({ now: START });
-    await registerInstitutions(h, [...INSTITUTIONS, JIAOZUO_LEVEL3]);
+    await registerInstitutions(h, [...INSTITUTIONS, ...JIAOZUO_HOSPITALS]);
     const enrolments = [
       nanyangEmployee(HOLDER, { relatives: [{ personId: CHILD, relation: 'child' }] }),
       nanyangEmployee(CHILD),
@@ -279,6 +432,8 @@ describe('well-formed writes in random sequences (the domain answers; nothing br
         };
         return { what: o.kind, path: `/persons/${HOLDER}/account/family-payments`, body, key: `fuzz-write-${id}` };
       }
+      case 'institution':
+        return undefined; // sent step by step (send)
       case 'reversal': {
         if (settlements.length === 0) return undefined;
         const s = settlements[o.pick % settlements.length];
@@ -311,14 +466,45 @@ describe('well-formed writes in random sequences (the domain answers; nothing br
       h.clock.set(new Date(clockMs).toISOString());
       return;
     }
+    if (o.kind === 'institution') {
+      for (let i = 0; i < o.steps.length; i++) await sendOne(o, institutionRequest(o.code, o.steps[i], `${id}-${i}`));
+      return;
+    }
+    if (o.kind === 'jiaozuo-year') {
+      const code = `JZ-Y${id}`;
+      await sendOne(o, {
+        what: 'institution registration',
+        path: '/institutions',
+        body: { ...JIAOZUO_LEVEL3, code },
+        key: `fuzz-write-${id}-r`,
+      });
+      await sendOne(o, {
+        what: 'institution cost-base',
+        path: `/institutions/${code}/years/2024/cost-base`,
+        body: {},
+        key: `fuzz-write-${id}-b`,
+      });
+      const steps = [...o.months.flat(), ...o.yearEnd];
+      for (let i = 0; i < steps.length; i++) await sendOne(o, institutionRequest(code, steps[i], `${id}-${i}`));
+      institutionYears.add(`${code} 2024`);
+      return;
+    }
     const request = requestOf(o, id);
-    if (!request) return;
+    if (request) await sendOne(o, request);
+  }
+
+  function institutionRequest(code: string, { step, period, body }: InstitutionStep, id: string): Omit<Sent, 'status' | 'answer'> {
+    const unit = period.length === 4 ? 'years' : 'months';
+    return { what: `institution ${step}`, path: `/institutions/${code}/${unit}/${period}/${step}`, body, key: `fuzz-write-${id}` };
+  }
+
+  async function sendOne(o: Op, request: Omit<Sent, 'status' | 'answer'>): Promise<void> {
     const before = await h.store.headPosition();
     const res = await h.http.post(request.path).set('x-api-key', h.keys.agency).set('idempotency-key', request.key).send(request.body);
     const what = `${request.what} ${request.path} ${JSON.stringify(request.body).slice(0, 400)} → ${res.status} ${res.text.slice(0, 300)}`;
     (statuses[request.what] ??= {})[res.status] = (statuses[request.what][res.status] ?? 0) + 1;
     expect({ what, below500: res.status < 500 }).toEqual({ what, below500: true });
-    if (res.status === 422 && process.env.FUZZ_SHOW_422)
+    if (res.status >= 400 && process.env.FUZZ_SHOW_REFUSALS)
       console.log(`${request.what}: ${res.body.message} ${res.body.code ?? res.body.reasonCode ?? ''}`);
     if (res.status >= 400) {
       expect({ what, message: typeof res.body?.message === 'string' && res.body.message.length > 0 }).toEqual({ what, message: true });
@@ -338,7 +524,10 @@ describe('well-formed writes in random sequences (the domain answers; nothing br
     if (o.kind === 'settle') {
       settlements.push({ person: request.path.split('/')[2], settlementId: String(request.body.settlementId) });
       years.get(request.path.split('/')[2])!.add(Number(String(request.body.occurredAt).slice(0, 4)));
+      institutionMonths.add(`${String(request.body.institutionCode)} ${String(request.body.occurredAt).slice(0, 7)}`);
     }
+    if (o.kind === 'institution') institutionYears.add(`${o.code} ${request.path.split('/')[4].slice(0, 4)}`);
+    if (o.kind === 'jiaozuo-year') acceptedInWholeYears.add(request.what);
   }
 
   it(`${RUNS} random sequences of well-formed writes: never a 5xx, a refusal writes nothing, a retry writes nothing and is answered as before`, async () => {
@@ -355,6 +544,7 @@ describe('well-formed writes in random sequences (the domain answers; nothing br
     expect(accepted('settle')).toBeGreaterThan(RUNS / 4);
     expect(accepted('credit') + accepted('payment') + accepted('transfer')).toBeGreaterThan(0);
     expect(Object.values(statuses).some((byStatus) => (byStatus[422] ?? 0) > 0)).toBe(true);
+    expect([...acceptedInWholeYears]).toEqual(expect.arrayContaining(['institution declaration', 'institution final-payment']));
   });
 
   it('after them: the read side is not faulted, and every read model equals its fold from the log and the replay', async () => {
@@ -381,9 +571,31 @@ describe('well-formed writes in random sequences (the domain answers; nothing br
           differences: [],
         });
       }
+      const timeline = await h.http.get(`/persons/${personId}/rate-timeline`).set('x-api-key', h.keys.agency);
+      const timelineFolded = await h.http.get(`/persons/${personId}/rate-timeline?asOf=${head}`).set('x-api-key', h.keys.agency);
+      expect({ personId, timeline: withoutAsOf(timeline.body) }).toEqual({ personId, timeline: withoutAsOf(timelineFolded.body) });
       const statement = await h.http.get(`/persons/${personId}/account/statement`).set('x-api-key', h.keys.agency);
       const statementFolded = await h.http.get(`/persons/${personId}/account/statement?asOf=${head}`).set('x-api-key', h.keys.agency);
       expect({ personId, statement: withoutAsOf(statement.body) }).toEqual({ personId, statement: withoutAsOf(statementFolded.body) });
+    }
+    for (const entry of institutionMonths) {
+      const [code, month] = entry.split(' ');
+      const path = `/read/institutions/${code}/months/${month}/totals`;
+      const projected = await h.http.get(path).set('x-api-key', h.keys.agency);
+      const folded = await h.http.get(`${path}?asOf=${head}`).set('x-api-key', h.keys.agency);
+      expect({ code, month, status: projected.status }).toEqual({ code, month, status: 200 });
+      expect({ code, month, totals: withoutAsOf(projected.body) }).toEqual({ code, month, totals: withoutAsOf(folded.body) });
+    }
+    for (const entry of institutionYears) {
+      const [code, year] = entry.split(' ');
+      const replay = await h.http.get(`/institutions/${code}/years/${year}/replay`).set('x-api-key', h.keys.auditor);
+      expect({ code, year, status: replay.status, findings: replay.body.findings, intact: replay.body.chain?.intact }).toEqual({
+        code,
+        year,
+        status: 200,
+        findings: [],
+        intact: true,
+      });
     }
   });
 });
