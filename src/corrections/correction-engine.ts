@@ -477,7 +477,11 @@ class RelativeAccounts {
   }
 
   parts(): HolderPart[] {
-    return [...this.accounts.entries()].filter(([, h]) => h.events.length > 0).map(([holderId, h]) => ({ holderId, events: h.events }));
+    // By holder id: the order a retry's answer reads them back in (apply-correction.command.ts).
+    return [...this.accounts.entries()]
+      .filter(([, h]) => h.events.length > 0)
+      .map(([holderId, h]) => ({ holderId, events: h.events }))
+      .sort((a, b) => (a.holderId < b.holderId ? -1 : a.holderId > b.holderId ? 1 : 0));
   }
 }
 

@@ -168,4 +168,27 @@ describe("a correction of a settlement paid from a spouse's account", () => {
     await h.app.get<ProjectionRunner>(PROJECTION_RUNNER).caughtUp();
     expect((await get('/persons/RA-P2/account/statement')).body.result.receivables.owedToPerson).toBe('0.00');
   });
+
+  it('the client retries after the crash: answered with what was written (the person and the spouse), nothing written again', async () => {
+    const before = await head();
+    const retry = await post('/corrections', { spec: linesSpec('RA-P2', 'S-RA2') }, h.keys.agency, 'ra-crash-1');
+    expect(retry.status).toBe(201);
+    expect(retry.body).toMatchObject({ created: false, changed: true, totals: { fund: '27.00', account: '0.00', cash: '0.00' } });
+    expect(retry.body.persons).toEqual([
+      {
+        personId: 'RA-P2',
+        changes: [expect.objectContaining({ settlementId: 'S-RA2', delta: { fund: '27.00', account: '0.00', cash: '0.00' } })],
+        events: [
+          { type: 'SettlementAdjusted', data: expect.objectContaining({ settlementId: 'S-RA2', correctionId: retry.body.correctionId }) },
+        ],
+        holders: [
+          {
+            holderId: 'RA-S2',
+            events: [{ type: 'RelativeAccountRefunded', data: expect.objectContaining({ beneficiaryId: 'RA-P2', amount: '27.00' }) }],
+          },
+        ],
+      },
+    ]);
+    expect(await head()).toBe(before);
+  });
 });

@@ -5,7 +5,10 @@
  * `settledAt`, a relative's account, reversals, retries) sent in random sequences to the daily
  * write endpoints of persons and accounts, and of institutions: Jiaozuo's monthly cycle
  * (declaration, approval, advance, correction, the year's settlement, review, assessment,
- * final payment; now and then a new hospital's whole 2024 run through) and Anyang's capitation.
+ * final payment; now and then a new hospital's whole 2024 run through) and Anyang's capitation;
+ * corrections (a person's category, an institution's level, a settlement's lines, a Jiaozuo
+ * month) and the facts recorded on a person (relatives, inpatient stays, referrals, off-site
+ * registrations, first contact, family-doctor contracts).
  * The validators let them through, so what answers is the domain: an accepted write must be
  * one no projection fails on, a refusal must write nothing, and nothing may answer 5xx. Checked
  * per request, then for the whole ledger: the read side not faulted (/health 200 ok), each
@@ -110,6 +113,8 @@ type Op =
   | { kind: 'reversal'; pick: number; reason: string }
   | { kind: 'institution'; code: string; steps: InstitutionStep[] }
   | { kind: 'jiaozuo-year'; months: InstitutionStep[][]; yearEnd: InstitutionStep[] }
+  | { kind: 'correction'; spec: Record<string, unknown>; pick: number }
+  | { kind: 'fact'; person: string; fact: string; body: Record<string, unknown> }
   | { kind: 'retry'; pick: number }
   | { kind: 'advance'; minutes: number };
 
@@ -245,6 +250,93 @@ const capitationStep: fc.Arbitrary<Op> = fc
   )
   .map((o) => ({ kind: 'institution' as const, code: 'AY-TWN', steps: [o] }));
 
+/**
+ * Corrections (POST /corrections) of a person's category, an institution's level, a settlement's
+ * bill lines (`pick` chooses the settlement among those acknowledged) or a Jiaozuo month.
+ */
+const correction: fc.Arbitrary<Op> = fc
+  .oneof(
+    fc.record({
+      kind: fc.constant('person-category'),
+      personId: person,
+      category: fc.constantFrom('in_service', 'retired', 'resident', 'student'),
+      from: localDate,
+    }),
+    fc.record({
+      kind: fc.constant('institution-level'),
+      institutionCode: fc.constantFrom(...INSTITUTIONS.map((i) => i.code), ...JIAOZUO_CODES),
+      level: fc.constantFrom('village', 'township', 'level1', 'level2', 'level3', 'unrated'),
+      from: localDate,
+    }),
+    fc.record({ kind: fc.constant('settlement-lines'), lines: fc.array(billLine, { minLength: 1, maxLength: 3 }) }),
+    fc.record(
+      {
+        kind: fc.constant('institution-month'),
+        institutionCode: fc.constantFrom(...JIAOZUO_CODES),
+        month: jiaozuoMonth,
+        corrected: fc.record({
+          visits: fc.integer({ min: 0, max: 100_000_000 }),
+          totalCost: money(100_000_000_000),
+          fundDue: money(100_000_000_000),
+        }),
+        reason: fc.constantFrom('审核更正', 'r'),
+        correctedOn: localDate,
+      },
+      { requiredKeys: ['kind', 'institutionCode', 'month', 'corrected', 'reason'] },
+    ),
+  )
+  .chain((spec) => fc.record({ kind: fc.constant('correction' as const), spec: fc.constant(spec), pick: fc.nat() }));
+
+/** Facts recorded on a person: relatives, inpatient stays, referrals, off-site registrations, first contact, family-doctor contracts. */
+const fact: fc.Arbitrary<Op> = fc
+  .oneof(
+    fc.record({
+      fact: fc.constant('relatives'),
+      body: fc.record({
+        relatives: fc.array(fc.record({ personId: person, relation: fc.constantFrom('spouse', 'parent', 'child', 'sibling', 'other') }), {
+          maxLength: 3,
+        }),
+      }),
+    }),
+    fc.record({
+      fact: fc.constant('inpatient/admissions'),
+      body: fc.record({ admittedOn: localDate, institutionCode: fc.constantFrom(...INSTITUTION_CODES) }),
+    }),
+    fc.record({ fact: fc.constant('inpatient/discharges'), body: fc.record({ dischargedOn: localDate }) }),
+    fc.record({
+      fact: fc.constant('referrals'),
+      body: fc.record({
+        referralId: fc.integer({ min: 1, max: 1_000_000 }).map((n) => `REF-${n}`),
+        referredOn: localDate,
+        validUntil: localDate,
+        fromInstitution: fc.constantFrom(...INSTITUTION_CODES),
+        toInstitution: fc.constantFrom(...INSTITUTION_CODES),
+      }),
+    }),
+    fc.record({
+      fact: fc.constant('off-site-registrations'),
+      body: fc.record(
+        { from: localDate, to: localDate, place: fc.constantFrom('郑州', 'x'.repeat(100)) },
+        { requiredKeys: ['from', 'place'] },
+      ),
+    }),
+    fc.record({
+      fact: fc.constant('first-contact-institution'),
+      body: fc.record({ year: fc.integer({ min: 2019, max: 2025 }), institutionCode: fc.constantFrom(...INSTITUTION_CODES) }),
+    }),
+    fc.record({
+      fact: fc.constant('family-doctor-contracts'),
+      body: fc.record({
+        contractId: fc.integer({ min: 1, max: 1_000_000 }).map((n) => `FDC-${n}`),
+        institutionCode: fc.constantFrom(...INSTITUTION_CODES),
+        from: localDate,
+        to: localDate,
+        fee: money(10_000_000),
+      }),
+    }),
+  )
+  .chain((f) => person.map((p) => ({ kind: 'fact' as const, person: p, ...f })));
+
 const op: fc.Arbitrary<Op> = fc.oneof(
   {
     weight: 8,
@@ -324,6 +416,8 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   },
   { weight: 3, arbitrary: institutionSteps },
   { weight: 1, arbitrary: jiaozuoYearOp },
+  { weight: 2, arbitrary: correction },
+  { weight: 2, arbitrary: fact },
   { weight: 1, arbitrary: capitationStep },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('retry' as const), pick: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('advance' as const), minutes: fc.integer({ min: 1, max: 60 * 24 * 60 }) }) },
@@ -434,6 +528,16 @@ describe('well-formed writes in random sequences (the domain answers; nothing br
       }
       case 'institution':
         return undefined; // sent step by step (send)
+      case 'correction': {
+        if (o.spec.kind !== 'settlement-lines')
+          return { what: `correction ${String(o.spec.kind)}`, path: '/corrections', body: { spec: o.spec }, key: `fuzz-write-${id}` };
+        if (settlements.length === 0) return undefined;
+        const s = settlements[o.pick % settlements.length];
+        const spec = { ...o.spec, personId: s.person, settlementId: s.settlementId };
+        return { what: 'correction settlement-lines', path: '/corrections', body: { spec }, key: `fuzz-write-${id}` };
+      }
+      case 'fact':
+        return { what: `fact ${o.fact}`, path: `/persons/${o.person}/${o.fact}`, body: o.body, key: `fuzz-write-${id}` };
       case 'reversal': {
         if (settlements.length === 0) return undefined;
         const s = settlements[o.pick % settlements.length];
@@ -520,13 +624,17 @@ describe('well-formed writes in random sequences (the domain answers; nothing br
       expect({ what, answer: res.body }).toEqual({ what, answer: { ...earlier, ...('created' in earlier ? { created: false } : {}) } });
       return;
     }
-    sent.push({ ...request, status: res.status, answer: res.body });
+    // Retried later: what wrote something (an answer that wrote nothing, e.g. a correction that
+    // changes nothing, leaves no trace of its key, so sending it again is a new request).
+    if ((await writtenSince(before)).length > 0) sent.push({ ...request, status: res.status, answer: res.body });
     if (o.kind === 'settle') {
       settlements.push({ person: request.path.split('/')[2], settlementId: String(request.body.settlementId) });
       years.get(request.path.split('/')[2])!.add(Number(String(request.body.occurredAt).slice(0, 4)));
       institutionMonths.add(`${String(request.body.institutionCode)} ${String(request.body.occurredAt).slice(0, 7)}`);
     }
     if (o.kind === 'institution') institutionYears.add(`${o.code} ${request.path.split('/')[4].slice(0, 4)}`);
+    if (o.kind === 'correction' && o.spec.kind === 'institution-month')
+      institutionYears.add(`${String(o.spec.institutionCode)} ${String(o.spec.month).slice(0, 4)}`);
     if (o.kind === 'jiaozuo-year') acceptedInWholeYears.add(request.what);
   }
 

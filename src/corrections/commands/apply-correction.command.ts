@@ -134,7 +134,11 @@ export class CorrectionsService {
       assertSameRequest(earlier, context);
       const applied = earlier[0] as unknown as CorrectionApplied & RecordedEvent;
       const institution = request.dryRun ? undefined : await this.finish(applied.data, context.actor);
-      return { ...this.answerOf(applied.data, false, request.dryRun, [], institution), position: (earlier[0] as RecordedEvent).position };
+      const persons = await this.writtenParts(applied.data);
+      return {
+        ...this.answerOf(applied.data, false, request.dryRun, persons, institution),
+        position: (earlier[0] as RecordedEvent).position,
+      };
     }
     await this.check(request);
     const at = this.clock.now().toISOString();
@@ -327,6 +331,54 @@ export class CorrectionsService {
   }
 
   /**
+   * A retry's `persons`, as the first answer gave them: each person's part read back from what
+   * was written (the events carrying this correction's id on the person's stream, and on each
+   * relative's stream those for this person), the changes from its SettlementAdjusted events.
+   */
+  private async writtenParts(data: CorrectionApplied['data']): Promise<CorrectionAnswer['persons']> {
+    const parts: CorrectionAnswer['persons'] = [];
+    for (const personId of personsOf(data)) {
+      const stream = (await this.writer.load(personId)).events;
+      // A relative's account moves for another person of the same correction are that person's part.
+      const events = stream
+        .map(upcast)
+        .filter((e) => ofCorrection(e, data.correctionId) && !HOLDER_MOVES.includes(e.type)) as unknown as PersonCorrectionPlan['events'];
+      if (events.length === 0) continue;
+      const holders: PersonCorrectionPlan['holders'] = [];
+      for (const [holderId, holderStream] of await this.holderStreams(stream)) {
+        const moves = holderStream
+          .map(upcast)
+          .filter((e) => ofCorrection(e, data.correctionId) && (e.data as { beneficiaryId?: string }).beneficiaryId === personId);
+        if (moves.length > 0)
+          holders.push({
+            holderId,
+            events: moves.map(({ type, data }) => ({ type, data })) as PersonCorrectionPlan['holders'][number]['events'],
+          });
+      }
+      const changes = events.flatMap((e) =>
+        e.type === 'SettlementAdjusted'
+          ? [
+              {
+                settlementId: e.data.settlementId,
+                previous: e.data.previous,
+                adjusted: e.data.adjusted,
+                delta: e.data.delta,
+                divergence: e.data.divergence,
+              },
+            ]
+          : [],
+      );
+      parts.push({
+        personId,
+        changes,
+        events: events.map(({ type, data }) => ({ type, data })) as PersonCorrectionPlan['events'],
+        holders,
+      });
+    }
+    return parts;
+  }
+
+  /**
    * Steps 2 and 3, idempotent: used after the plan is written, on a retry, and by the
    * reconciler. An institution-month correction answers with the institution's events.
    */
@@ -334,8 +386,7 @@ export class CorrectionsService {
     const { correctionId, spec } = data;
     if (spec.kind === 'institution-month') return this.correctMonth(data, spec, actor);
     if (spec.kind === 'institution-level') await this.correctInstitution(data, actor);
-    const persons = [...new Set(data.affected.filter((a) => a.changed).map((a) => a.personId))];
-    if (spec.kind === 'person-category' && !persons.includes(spec.personId)) persons.push(spec.personId);
+    const persons = personsOf(data);
     const ctx = { correctionId, disputeId: data.disputeId, at: data.appliedAt };
     for (const personId of persons) {
       const context = {
@@ -419,6 +470,20 @@ export class CorrectionsService {
     });
   }
 }
+
+/** The persons a correction writes to: those with a changed settlement, and the person whose category it corrects. */
+function personsOf(data: CorrectionApplied['data']): string[] {
+  const { spec } = data;
+  if (spec.kind === 'institution-month') return [];
+  const persons = [...new Set(data.affected.filter((a) => a.changed).map((a) => a.personId))];
+  if (spec.kind === 'person-category' && !persons.includes(spec.personId)) persons.push(spec.personId);
+  return persons;
+}
+
+const HOLDER_MOVES = ['RelativeAccountRefunded', 'RelativeAccountRecovered'];
+
+const ofCorrection = (e: { data: unknown }, correctionId: string): boolean =>
+  (e.data as { correctionId?: string } | null)?.correctionId === correctionId;
 
 /** Whether a settlement may be touched by a level or policy correction (the engine decides for sure). */
 function concerns(spec: PersonCorrectionSpec, s: VisitSettled['data']): boolean {
