@@ -340,40 +340,15 @@ export class CorrectionsService {
     for (const personId of personsOf(data)) {
       const stream = (await this.writer.load(personId)).events;
       // A relative's account moves for another person of the same correction are that person's part.
-      const events = stream
-        .map(upcast)
-        .filter((e) => ofCorrection(e, data.correctionId) && !HOLDER_MOVES.includes(e.type)) as unknown as PersonCorrectionPlan['events'];
+      const events = stream.map(upcast).filter((e) => ofCorrection(e, data.correctionId) && !HOLDER_MOVES.includes(e.type));
       if (events.length === 0) continue;
       const holders: PersonCorrectionPlan['holders'] = [];
       for (const [holderId, holderStream] of await this.holderStreams(stream)) {
-        const moves = holderStream
-          .map(upcast)
-          .filter((e) => ofCorrection(e, data.correctionId) && (e.data as { beneficiaryId?: string }).beneficiaryId === personId);
-        if (moves.length > 0)
-          holders.push({
-            holderId,
-            events: moves.map(({ type, data }) => ({ type, data })) as PersonCorrectionPlan['holders'][number]['events'],
-          });
+        const moves = holderStream.map(upcast).filter((e) => ofCorrection(e, data.correctionId) && beneficiaryOf(e) === personId);
+        if (moves.length > 0) holders.push({ holderId, events: typeAndData(moves) as PersonCorrectionPlan['holders'][number]['events'] });
       }
-      const changes = events.flatMap((e) =>
-        e.type === 'SettlementAdjusted'
-          ? [
-              {
-                settlementId: e.data.settlementId,
-                previous: e.data.previous,
-                adjusted: e.data.adjusted,
-                delta: e.data.delta,
-                divergence: e.data.divergence,
-              },
-            ]
-          : [],
-      );
-      parts.push({
-        personId,
-        changes,
-        events: events.map(({ type, data }) => ({ type, data })) as PersonCorrectionPlan['events'],
-        holders,
-      });
+      const personEvents = typeAndData(events) as PersonCorrectionPlan['events'];
+      parts.push({ personId, changes: changesOf(personEvents), events: personEvents, holders });
     }
     return parts;
   }
@@ -481,6 +456,28 @@ function personsOf(data: CorrectionApplied['data']): string[] {
 }
 
 const HOLDER_MOVES = ['RelativeAccountRefunded', 'RelativeAccountRecovered'];
+
+const beneficiaryOf = (e: { data: unknown }): string | undefined => (e.data as { beneficiaryId?: string } | null)?.beneficiaryId;
+
+/** Events as a plan lists them: type and data (no ids, positions or metadata). */
+const typeAndData = (events: ReadonlyArray<{ type: string; data: unknown }>) => events.map(({ type, data }) => ({ type, data }));
+
+/** A plan's `changes`, from its SettlementAdjusted events. */
+function changesOf(events: PersonCorrectionPlan['events']): PersonCorrectionPlan['changes'] {
+  return events.flatMap((e) =>
+    e.type === 'SettlementAdjusted'
+      ? [
+          {
+            settlementId: e.data.settlementId,
+            previous: e.data.previous,
+            adjusted: e.data.adjusted,
+            delta: e.data.delta,
+            divergence: e.data.divergence,
+          },
+        ]
+      : [],
+  );
+}
 
 const ofCorrection = (e: { data: unknown }, correctionId: string): boolean =>
   (e.data as { correctionId?: string } | null)?.correctionId === correctionId;
