@@ -5,6 +5,7 @@
  * person-side correction) is folded, not recomputed here.
  */
 import type { RecordedEvent } from '../event-store/event-store.port';
+import { ANYANG_TOWNSHIP } from '../../test/support/fixtures';
 import { defaultCatalog } from '../../test/support/policy';
 import { decideInstitution, InstitutionCommand } from './institution.decide';
 import { foldInstitution, InstitutionEvent } from './institution.events';
@@ -112,17 +113,8 @@ describe('institution replay after corrections', () => {
 });
 
 describe('institution replay of capitation months', () => {
-  const TOWNSHIP: InstitutionProfile = {
-    code: 'AY-R',
-    name: '安阳县某乡镇卫生院',
-    category: 'township_health_centre',
-    level: 'township',
-    location: 'township',
-    region: 'anyang',
-    designations: ['resident'],
-  };
   const capitation = (commands: InstitutionCommand[]): InstitutionEvent[] => {
-    const all: InstitutionEvent[] = [{ type: 'InstitutionRegistered', data: TOWNSHIP }];
+    const all: InstitutionEvent[] = [{ type: 'InstitutionRegistered', data: ANYANG_TOWNSHIP as InstitutionProfile }];
     for (const c of commands) all.push(...decideInstitution(c, foldInstitution(all), P));
     return all;
   };
@@ -135,7 +127,7 @@ describe('institution replay of capitation months', () => {
       { type: 'SettleCapitationMonth', data: { month: '2020-03', claimed: '250.00', consultationClaimed: '100.00' } },
     ]);
     expect(events.at(-1)!.data).toMatchObject({ claimed: '350.00', generalClaimed: '250.00', consultationClaimed: '100.00' });
-    const report = replayInstitution('AY-R', recorded(events), catalog, 2020);
+    const report = replayInstitution(ANYANG_TOWNSHIP.code, recorded(events), catalog, 2020);
     expect(report.findings).toEqual([]);
     expect(report.recomputed).toBe(events.length);
   });
@@ -145,7 +137,7 @@ describe('institution replay of capitation months', () => {
       { type: 'AssignPersons', data: { year: 2020, count: 3000 } },
       { type: 'SettleCapitationMonth', data: { month: '2020-03', claimed: '250.00', consultationClaimed: '100.00' } },
     ]).map((e) => (e.type === 'CapitationSettled' ? { ...e, data: { ...e.data, claimed: '300.00' } } : e)) as InstitutionEvent[];
-    const findings = replayInstitution('AY-R', recorded(events), catalog, 2020).findings;
+    const findings = replayInstitution(ANYANG_TOWNSHIP.code, recorded(events), catalog, 2020).findings;
     expect(findings.flatMap((f) => f.differences.map((d) => d.path))).toContain('claimed');
   });
 });
