@@ -27,6 +27,7 @@ import fc from 'fast-check';
 import { LedgerHarness, registerInstitutions, startLedger, INSTITUTIONS } from '../support/ledger-app';
 import { JIAOZUO_LEVEL3, nanyangEmployee } from '../support/fixtures';
 import { Dec } from '../../src/kernel/money';
+import { OWN_PURPOSES } from '../../src/modules/accounts/dto/accounts.dto';
 
 jest.setTimeout(300_000);
 
@@ -384,14 +385,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     arbitrary: fc.record({
       kind: fc.constant('payment' as const),
       person,
-      purpose: fc.constantFrom(
-        'pharmacy',
-        'own_self_pay',
-        'own_large_amount_contribution',
-        'public_health',
-        'fitness_wellness',
-        'outside_basic_insurance',
-      ),
+      purpose: fc.constantFrom(...OWN_PURPOSES),
       amount: money(100_000_000),
       paidOn: localDate,
     }),

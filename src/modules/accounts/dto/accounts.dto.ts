@@ -3,7 +3,8 @@ import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator'
 import { ID_PATTERN, IsLocalDate, IsMoneyString, IsMonth, MaxAmount } from '../../../http/validators';
 import type { OwnAccountPurpose } from '../accounts.events';
 
-const OWN_PURPOSES: OwnAccountPurpose[] = [
+/** What a person's own account may be asked to pay for (the request's `purpose`). */
+export const OWN_PURPOSES: OwnAccountPurpose[] = [
   'pharmacy',
   'own_self_pay',
   'own_large_amount_contribution',
