@@ -247,7 +247,7 @@ export class Money3Dto {
   @ApiProperty({ example: '-27.00' }) cash!: string;
 }
 
-export class InstitutionMonthAnswerDto {
+export class CorrectionInstitutionMonthDto {
   @ApiProperty({ example: 'JZ-H001' }) code!: string;
   @ApiProperty({ example: '2024-12' }) month!: string;
   @ApiProperty({
@@ -268,10 +268,10 @@ export class CorrectionAnswerDto {
   @ApiPropertyOptional() disputeId?: string;
   @ApiPropertyOptional({ description: 'Derived pack version (policy-parameter)' }) correctedPolicyVersion?: string;
   @ApiPropertyOptional({
-    type: () => InstitutionMonthAnswerDto,
+    type: () => CorrectionInstitutionMonthDto,
     description: "institution-month: the events on the institution's stream (written, or that would be)",
   })
-  institution?: InstitutionMonthAnswerDto;
+  institution?: CorrectionInstitutionMonthDto;
   @ApiProperty({
     ...OBJECTS,
     description: 'Every settlement re-adjudicated that the correction is about or that changed: { personId, settlementId, changed, delta }',

@@ -201,7 +201,7 @@ export class DecisionDto {
   @ApiProperty({ ...OBJECTS, description: 'Every step with its inputs, result and clause' }) trace!: Array<Record<string, unknown>>;
 }
 
-export class FamilyPaymentDto {
+export class SettlementFamilyPaymentDto {
   @ApiProperty({ example: 'P-0002' }) holderId!: string;
   @ApiProperty({ example: 'FAM-P-0001-S-0001-1' }) paymentId!: string;
   @ApiProperty(MONEY) amount!: string;
@@ -214,8 +214,8 @@ abstract class SettlementRecordBase {
   @ApiProperty({ example: 3, description: "Revision of the VisitSettled event in the person's stream" }) revision!: number;
   @ApiProperty({ example: 12, description: 'Global position of the VisitSettled event' }) position!: number;
   @ApiProperty({ type: DecisionDto }) decision!: DecisionDto;
-  @ApiPropertyOptional({ type: FamilyPaymentDto, description: "The relative's-account payment on the holder's stream, if any" })
-  familyPayment?: FamilyPaymentDto;
+  @ApiPropertyOptional({ type: SettlementFamilyPaymentDto, description: "The relative's-account payment on the holder's stream, if any" })
+  familyPayment?: SettlementFamilyPaymentDto;
 }
 
 export class SettlementWriteDto extends SettlementRecordBase {

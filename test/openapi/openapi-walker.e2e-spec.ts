@@ -1,8 +1,12 @@
 /**
  * OpenAPI that a client generator can use (issue 12 item 5): walks /docs-json and fails on
  * an operation without a typed 2xx schema, on a success documented under the wrong status,
- * and on an error example whose statusCode is not the status it is filed under.
+ * on an error example whose statusCode is not the status it is filed under, and on two
+ * classes documented under one schema name (the document keeps one of them for both).
  */
+import { Logger } from '@nestjs/common';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { LedgerHarness, startLedger } from '../support/ledger-app';
 
 type Schema = { $ref?: string; type?: string; properties?: Record<string, unknown>; items?: Schema; allOf?: Schema[]; example?: unknown };
@@ -18,9 +22,18 @@ interface Operation {
 let h: LedgerHarness;
 let doc: { paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, Schema> } };
 let operations: Operation[];
+/** What @nestjs/swagger logged as errors while it built the document. */
+const documentErrors: string[] = [];
 beforeAll(async () => {
   h = await startLedger();
-  doc = (await h.http.get('/docs-json')).body;
+  // The document is built at its first request; a class whose name another class already
+  // took is logged ("Duplicate DTO detected") and documented as the first one.
+  const logged = jest.spyOn(Logger, 'error').mockImplementation((message: unknown) => void documentErrors.push(String(message)));
+  try {
+    doc = (await h.http.get('/docs-json')).body;
+  } finally {
+    logged.mockRestore();
+  }
   operations = Object.entries(doc.paths).flatMap(([path, ops]) =>
     Object.entries(ops).map(([method, op]) => ({ ...op, method: method.toUpperCase(), path })),
   );
@@ -54,6 +67,46 @@ it('documents the expected operations (feed and lists included)', () => {
     'GET /monitoring/alerts',
   ])
     expect(names).toContain(op);
+});
+
+it('builds the document without an error: every schema name is one class', () => {
+  expect(documentErrors).toEqual([]);
+});
+
+it('no two documented classes share a name (the document would describe both as one; not every case is logged)', () => {
+  const files = (fs.readdirSync(path.join(__dirname, '../../src'), { recursive: true }) as string[])
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.spec.ts'))
+    .map((f) => fs.readFileSync(path.join(__dirname, '../../src', f), 'utf8'))
+    .filter((text) => text.includes("from '@nestjs/swagger'"));
+  const names = files.flatMap((text) => [...text.matchAll(/^(?:export )?(?:abstract )?class (\w+)/gm)].map((m) => m[1]));
+  expect(names.filter((n, i) => names.indexOf(n) !== i)).toEqual([]);
+});
+
+/** The properties of a request body's or response's schema, through its $ref (or a property's allOf of one). */
+function propertiesOf(schema: Schema | undefined): string[] {
+  const ref = schema?.$ref ?? schema?.allOf?.[0]?.$ref;
+  const target = ref ? doc.components.schemas[ref.replace('#/components/schemas/', '')] : schema;
+  return Object.keys(target?.properties ?? {}).sort();
+}
+const bodyOf = (method: string, path: string) =>
+  (doc.paths[path][method] as unknown as { requestBody: { content: Record<string, { schema: Schema }> } }).requestBody.content[
+    'application/json'
+  ].schema;
+const okOf = (method: string, path: string, status: string) =>
+  doc.paths[path][method].responses[status].content!['application/json'].schema!;
+const modelOf = (schema: Schema): Schema => doc.components.schemas[schema.$ref!.replace('#/components/schemas/', '')];
+
+it('documents each class that shared a name with another under its own schema', () => {
+  // The family payment's body, not the settlement answer's `familyPayment` part.
+  expect(propertiesOf(bodyOf('post', '/persons/{personId}/account/family-payments'))).toEqual(
+    expect.arrayContaining(['beneficiaryId', 'paymentId', 'purpose']),
+  );
+  const settled = modelOf(okOf('post', '/persons/{personId}/visits', '201'));
+  expect(propertiesOf(settled.properties!.familyPayment as Schema)).toEqual(['amount', 'holderId', 'paymentId']);
+  // The read side's month totals, not the correction answer's institution part.
+  expect(propertiesOf(okOf('get', '/read/institutions/{code}/months/{month}/totals', '200'))).toContain('result');
+  const corrected = modelOf(okOf('post', '/corrections', '201'));
+  expect(propertiesOf(corrected.properties!.institution as Schema)).toEqual(['code', 'events', 'month']);
 });
 
 it('every operation has a typed 2xx response schema', () => {
