@@ -5,13 +5,14 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { LedgerConfig } from './config/config';
-import { ledgerValidationPipe, nonJsonBodyError } from './http/validation';
+import { ledgerValidationPipe } from './http/validation';
 import { loadInputLimits, useInputLimits } from './config/input-limits';
 import { InfrastructureOverrides } from './infrastructure/infrastructure.module';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { ObservabilityOptions } from './observability/observability.module';
 import { requestIdOf } from './observability/logging';
 import { installLeanAsyncResourceBind } from './http/async-resource-bind';
+import { nonJsonBody, useJsonBodiesOnFastify, verifyJsonBody } from './http/json-body';
 
 /** Largest request body either adapter reads (a 500-line visit is about 100 KB). */
 const BODY_LIMIT_BYTES = 2 * 1024 * 1024;
@@ -26,9 +27,9 @@ const BODY_LIMIT_BYTES = 2 * 1024 * 1024;
 const NEST_START = { bufferLogs: true, abortOnError: false, autoFlushLogs: false } as const;
 
 /**
- * Express with the same body rules as Fastify: JSON only, 2 MB. A body of any other type
- * is refused before the route runs, so it cannot reach a DTO as an empty object
- * (issue 11 item 4); Fastify answers such bodies as strings, which the pipe refuses.
+ * Express with the same body rules as Fastify (src/http/json-body.ts): JSON only, 2 MB, each
+ * key once per object. A body of any other type is refused before the route runs, so it
+ * cannot reach a DTO as an empty object (issue 11 item 4).
  */
 async function createExpressApp(module: DynamicModule): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(module, { ...NEST_START, bodyParser: false });
@@ -38,13 +39,23 @@ async function createExpressApp(module: DynamicModule): Promise<INestApplication
       res: { status(code: number): { json(body: unknown): void } },
       next: () => void,
     ) => {
-      const error = nonJsonBodyError(req.headers);
-      if (!error) return next();
-      res.status(400).json({ statusCode: 400, error: 'Bad Request', message: `${error.field}: ${error.message}`, errors: [error] });
+      const refused = nonJsonBody(req.headers);
+      if (!refused) return next();
+      const { field, rule, message } = refused;
+      res.status(400).json({ statusCode: 400, error: 'Bad Request', message, errors: [{ field, rule, message }] });
     },
   );
   // Not strict: a JSON primitive reaches the pipe, whose 400 names the body and the rule.
-  app.useBodyParser('json', { limit: BODY_LIMIT_BYTES, strict: false });
+  // `verify` refuses a key given twice (Nest's type omits it: Nest sets it only for rawBody).
+  app.useBodyParser('json', { limit: BODY_LIMIT_BYTES, strict: false, verify: verifyJsonBody } as never);
+  return app;
+}
+
+/** Fastify without Nest's body parsers (they would take form-encoded bodies as objects): the ledger's own, as Express's. */
+async function createFastifyApp(module: DynamicModule): Promise<INestApplication> {
+  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, requestIdHeader: false, genReqId: requestIdOf });
+  const app = await NestFactory.create(module, adapter, { ...NEST_START, bodyParser: false });
+  useJsonBodiesOnFastify(adapter.getInstance() as never, BODY_LIMIT_BYTES);
   return app;
 }
 
@@ -60,14 +71,7 @@ export async function createApp(
   installLeanAsyncResourceBind();
   const module = AppModule.forRoot(config, overrides, observability);
   // Nest's own logs go through pino (JSON lines, LOG_LEVEL mapped to pino's levels); buffered until it is ready.
-  const app =
-    config.httpAdapter === 'fastify'
-      ? await NestFactory.create(
-          module,
-          new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, requestIdHeader: false, genReqId: requestIdOf }),
-          NEST_START,
-        )
-      : await createExpressApp(module);
+  const app = config.httpAdapter === 'fastify' ? await createFastifyApp(module) : await createExpressApp(module);
   app.useLogger(app.get(PinoNestLogger));
   app.flushLogs();
   app.useGlobalPipes(ledgerValidationPipe({ crossCheck: config.validationCrossCheck }));

@@ -66,15 +66,6 @@ export function bodyShapeError(body: unknown): FieldError | undefined {
   return undefined;
 }
 
-/** A request that carries a body (length or chunked) of a type other than JSON. */
-export function nonJsonBodyError(headers: Record<string, string | string[] | undefined>): FieldError | undefined {
-  const length = Number(headers['content-length'] ?? 0);
-  if (!(length > 0) && headers['transfer-encoding'] === undefined) return undefined;
-  const type = String(headers['content-type'] ?? '');
-  if (/^application\/json\s*(;|$)/i.test(type)) return undefined;
-  return { field: 'body', rule: 'isJson', message: `body must be application/json, got ${type === '' ? 'no content type' : type}` };
-}
-
 export interface LedgerValidationOptions {
   /**
    * Validate every accepted value the whole way too and fail the request (500) if the success

@@ -1,7 +1,8 @@
 /**
  * Issue 11 items 3, 4 and 5 over HTTP on both adapters: every body is validated whole
- * (non-objects, nested arrays, prototype keys, depth), dates lie in the ledger's range,
- * amounts under their ceilings, and nothing is written on any refusal; no 5xx.
+ * (non-objects, nested arrays, prototype keys, depth, a key given twice), only JSON is read,
+ * dates lie in the ledger's range, amounts under their ceilings, and nothing is written on
+ * any refusal; no 5xx.
  */
 import { INSTITUTIONS, LedgerHarness, registerInstitutions, startLedger } from '../support/ledger-app';
 import { ANYANG_TOWNSHIP, JIAOZUO_LEVEL3, nanyangEmployee } from '../support/fixtures';
@@ -56,7 +57,40 @@ describe.each(['fastify', 'express'])('hostile bodies on %s', (adapter) => {
   });
 
   it('refuses a text/plain body with 400 naming the body', async () => {
-    await refused('/institutions/JZ-H001/years/2025/cost-base', '{}', 'body', undefined, 'text/plain');
+    await refused('/institutions/JZ-H001/years/2025/cost-base', '{}', 'body', 'isJson', 'text/plain');
+  });
+
+  it('refuses a form-encoded body that would be a valid enrollment as JSON (Fastify took it as an object)', async () => {
+    const form = new URLSearchParams(nanyangEmployee('IN-FORM') as Record<string, string>).toString();
+    await refused('/persons', form, 'body', 'isJson', 'application/x-www-form-urlencoded');
+    expect((await h.http.get('/persons/IN-FORM').set('x-api-key', h.keys.agency)).status).toBe(404);
+  });
+
+  it('refuses a key given twice in one object, naming it, in the body and nested (JSON.parse kept the last one silently)', async () => {
+    const twice = JSON.stringify(nanyangEmployee('IN-TWICE')).replace(
+      '"personId":"IN-TWICE"',
+      '"personId":"IN-ONCE","personId":"IN-TWICE"',
+    );
+    await refused('/persons', twice, 'personId', 'noDuplicateKeys', 'application/json');
+    await refused(
+      '/persons',
+      twice.replace('"personId":"IN-ONCE"', '"person\\u0049d":"IN-ONCE"'),
+      'personId',
+      'noDuplicateKeys',
+      'application/json',
+    );
+    const visit = JSON.stringify({
+      settlementId: 'S-TWICE',
+      visitId: 'V-TWICE',
+      institutionCode: 'NY-L2',
+      occurredAt: '2023-03-01T09:00:00+08:00',
+      medType: 'ordinary',
+      lines: [{ code: 'A', amount: '1.00', inCatalogue: true }],
+    }).replace('"amount":"1.00"', '"amount":"1.00","amount":"1000.00"');
+    await refused('/persons/IN-1/visits', visit, 'lines[0].amount', 'noDuplicateKeys', 'application/json');
+    // The same bodies with each key once are written (the control).
+    expect((await post('/persons', twice.replace('"personId":"IN-ONCE",', ''), 'application/json')).status).toBe(201);
+    expect((await post('/persons/IN-1/visits', visit.replace(',"amount":"1000.00"', ''), 'application/json')).status).toBe(201);
   });
 
   it('relatives [[]] and ["x"] are 400 naming relatives.0', async () => {

@@ -2,7 +2,7 @@
  * Bad request bodies for a POST endpoint, generated with fast-check from its OpenAPI
  * request schema. Every generated body is invalid by construction (a required field
  * missing, a value of the wrong type, out of range, too long, too deep, an unknown or
- * prototype key, or not an object at all), so the only right answers are 4xx.
+ * prototype key, a key given twice, or not an object at all), so the only right answers are 4xx.
  */
 import fc from 'fast-check';
 
@@ -243,6 +243,16 @@ export function badBodies(schema: Schema, components: Components): fc.Arbitrary<
         contentType: 'application/json',
       })),
   ];
+  // A key given twice with the same value: the body is otherwise the valid example, and still refused.
+  const keys = Object.keys(base);
+  if (keys.length)
+    arbs.push(
+      fc.constantFrom(...keys).map((k) => ({
+        kind: `key ${k} twice`,
+        raw: `{${JSON.stringify(k)}:${JSON.stringify(base[k])},${JSON.stringify(base).slice(1)}`,
+        contentType: 'application/json',
+      })),
+    );
   const required = fields.filter((f) => f.required);
   if (required.length)
     arbs.push(fc.constantFrom(...required).map((f) => json(setAt(base, f.path, undefined), `missing ${f.path.join('.')}`)));
