@@ -1,10 +1,11 @@
 /** The records of an import file with their line numbers: JSON Lines, or CSV with a header row. */
 import { parse } from 'csv-parse/sync';
+import { duplicateKeyMessage, firstDuplicateKey } from '../http/json-duplicate-keys';
 
 export interface SourceLine {
   line: number;
   record?: unknown;
-  /** Set when the line is not a record at all (bad JSON). */
+  /** Set when the line is not a record at all (bad JSON, a key given twice, a column named twice). */
   error?: { field: string; rule: string; message: string };
 }
 
@@ -16,6 +17,12 @@ function readJsonl(text: string): SourceLine[] {
   const out: SourceLine[] = [];
   text.split(/\r?\n/).forEach((raw, i) => {
     if (raw.trim() === '') return;
+    // A key given twice is ambiguous (JSON.parse keeps the last): the line is refused, as a request body is.
+    const duplicate = firstDuplicateKey(raw);
+    if (duplicate) {
+      out.push({ line: i + 1, error: duplicateKeyMessage(duplicate) });
+      return;
+    }
     try {
       out.push({ line: i + 1, record: JSON.parse(raw) });
     } catch (e) {
@@ -26,14 +33,23 @@ function readJsonl(text: string): SourceLine[] {
 }
 
 function readCsv(text: string): SourceLine[] {
+  let twice: string | undefined;
   const rows = parse(text, {
-    columns: true,
+    // A column named twice would give each row the last of its cells: the file is refused at its header.
+    columns: (header: string[]) => {
+      twice = header.find((name, i) => header.indexOf(name) !== i);
+      return header;
+    },
     skip_empty_lines: true,
     bom: true,
     trim: true,
     relax_column_count: true,
     info: true,
   }) as Array<{ record: Record<string, string>; info: { lines: number } }>;
+  if (twice !== undefined)
+    return [
+      { line: 1, error: { field: twice, rule: 'noDuplicateColumns', message: `${twice}: the header names this column more than once` } },
+    ];
   return rows.map((r) => ({ line: r.info.lines, record: r.record }));
 }
 

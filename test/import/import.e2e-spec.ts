@@ -181,6 +181,25 @@ describe('npm run import', () => {
     ]);
   });
 
+  it('refuses a line with a key given twice and a CSV whose header names a column twice, naming it; writes nothing of them', async () => {
+    const db = path.join(dir, 'l.db');
+    await runImport({ file: file('head.jsonl', jsonl(YEAR.slice(0, 3))), db, baseline: false });
+    // JSON.parse would keep the last fund_pay_sumamt (the policy's 93.50) and import the line.
+    const twice = JSON.stringify(SETL('HP1', 3, '93.50', '106.50')).replace(
+      '"fund_pay_sumamt"',
+      '"fund_pay_sumamt":"150.00","fund_pay_sumamt"',
+    );
+    const lines = await runImport({ file: file('twice.jsonl', [twice]), db, baseline: false });
+    expect(lines.errors).toEqual([expect.objectContaining({ line: 1, field: 'fund_pay_sumamt', rule: 'noDuplicateKeys' })]);
+    const rows = YEAR.filter((r) => r.rec_type === 'setl');
+    const cols = [...Object.keys(rows[0]), 'fund_pay_sumamt'];
+    const csv = [cols.join(','), ...rows.map((r) => cols.map((c) => (r as Record<string, string>)[c]).join(','))];
+    const columns = await runImport({ file: file('twice.csv', csv), db, baseline: false });
+    expect(columns.errors).toEqual([expect.objectContaining({ line: 1, field: 'fund_pay_sumamt', rule: 'noDuplicateColumns' })]);
+    expect(columns).toEqual(expect.objectContaining({ imported: 0, rejected: 1 }));
+    expect((await events(db)).filter((e) => e.type === 'VisitSettled')).toEqual([]);
+  });
+
   it('measures its rate against a raw append loop of as many events', async () => {
     const report = await runImport({ file: file('y.jsonl', jsonl(YEAR)), db: path.join(dir, 'l.db') });
     expect(report.appendBaseline).toEqual(expect.objectContaining({ events: 7 }));
