@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { z } from 'zod';
 import { Dec, MONEY_PATTERN } from '../kernel/money';
 import { ConfigError } from './config';
+import { parseJsonStrict } from '../kernel/json-duplicate-keys';
 
 /**
  * Ceilings on money amounts in requests (issue 11 item 3), read from a JSON file
@@ -72,7 +73,7 @@ export function parseInputLimits(doc: unknown): InputLimits {
 export function loadInputLimits(file: string = DEFAULT_INPUT_LIMITS_FILE): InputLimits {
   let doc: unknown;
   try {
-    doc = JSON.parse(fs.readFileSync(file, 'utf8'));
+    doc = parseJsonStrict(fs.readFileSync(file, 'utf8'));
   } catch (e) {
     throw new ConfigError('LEDGER_INPUT_LIMITS', `must be a readable JSON file (${(e as Error).message})`, file);
   }

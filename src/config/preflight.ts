@@ -9,6 +9,7 @@ import { defaultPacksDir, PolicyCatalog, PolicyLoadError } from '../policy/catal
 import { ConfigError, LedgerConfig, loadConfig } from './config';
 import { loadInputLimits } from './input-limits';
 import { READ_MODELS_FILE_ADVICE } from '../event-store/errors';
+import { parseJsonStrict } from '../kernel/json-duplicate-keys';
 
 type Env = Record<string, string | undefined>;
 
@@ -116,7 +117,7 @@ export function policyProblems(file: string, packsDir: string = defaultPacksDir(
   const at = (rule: string) => `configuration LEDGER_POLICY_PARAMS=${JSON.stringify(file)}: ${rule}`;
   let params: unknown;
   try {
-    params = JSON.parse(fs.readFileSync(file, 'utf8'));
+    params = parseJsonStrict(fs.readFileSync(file, 'utf8'));
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'ENOENT') return [at('file not found')];

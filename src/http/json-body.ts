@@ -1,5 +1,5 @@
 import { InvalidInput } from '../kernel/errors';
-import { duplicateKeyMessage, firstDuplicateKey } from './json-duplicate-keys';
+import { duplicateKeyMessage, firstDuplicateKey } from '../kernel/json-duplicate-keys';
 
 /**
  * The request bodies both adapters read: JSON only, each key once per object. Anything else

@@ -1,6 +1,6 @@
 /** The records of an import file with their line numbers: JSON Lines, or CSV with a header row. */
 import { parse } from 'csv-parse/sync';
-import { duplicateKeyMessage, firstDuplicateKey } from '../http/json-duplicate-keys';
+import { duplicateKeyMessage, firstDuplicateKey } from '../kernel/json-duplicate-keys';
 
 export interface SourceLine {
   line: number;

@@ -8,6 +8,7 @@ import { CLOCK, Clock, ID_GENERATOR, IdGenerator, systemClock, uuidGenerator } f
 import { PolicyCatalog } from '../policy/catalog';
 import { archiveCatalog, withArchive } from '../policy/policy-archive';
 import { POLICY_CATALOG } from './tokens';
+import { parseJsonStrict } from '../kernel/json-duplicate-keys';
 
 export interface InfrastructureOverrides {
   store?: EventStore;
@@ -62,7 +63,7 @@ export class InfrastructureModule implements OnApplicationShutdown {
           provide: POLICY_CATALOG,
           inject: [EVENT_STORE, CLOCK, ID_GENERATOR],
           useFactory: async (store: EventStore, clk: Clock, ids: IdGenerator) => {
-            const catalog = PolicyCatalog.load(JSON.parse(fs.readFileSync(config.policyParamsFile, 'utf8')));
+            const catalog = PolicyCatalog.load(parseJsonStrict(fs.readFileSync(config.policyParamsFile, 'utf8')));
             await archiveCatalog(store, catalog, clk, () => ids.next());
             return withArchive(store, catalog);
           },

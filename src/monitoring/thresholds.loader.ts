@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InvalidThresholds, MonitoringThresholds, parseMonitoringThresholds } from './thresholds';
+import { parseJsonStrict } from '../kernel/json-duplicate-keys';
 
 /** The documented defaults shipped with the service. */
 export const DEFAULT_THRESHOLDS_FILE = resolve(__dirname, '../../config/monitoring-thresholds.json');
@@ -11,7 +12,7 @@ export function loadMonitoringThresholds(
 ): MonitoringThresholds {
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
+    json = parseJsonStrict(readFileSync(path, 'utf8'));
   } catch (e) {
     throw new InvalidThresholds(path, `cannot be read as JSON (${e instanceof Error ? e.message : String(e)})`);
   }

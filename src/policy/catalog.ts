@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import type { LocalDate } from '../kernel/dates';
 import type { Scheme } from './engine/types';
 import { ledgerRule } from './citation';
+import { parseJsonStrict } from '../kernel/json-duplicate-keys';
 import { loadPacks, PolicyLoadError } from './loader';
 import type { CityPack, FrameworkPack, PolicyPack } from './pack.types';
 
@@ -33,7 +34,7 @@ export function readPackFiles(dir: string): unknown[] {
     .map((f) => {
       const file = path.join(dir, f);
       try {
-        return JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
+        return parseJsonStrict(fs.readFileSync(file, 'utf8'));
       } catch (e) {
         throw new PolicyLoadError(f, [`not valid JSON: ${(e as Error).message}`]);
       }

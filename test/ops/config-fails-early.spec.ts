@@ -130,6 +130,45 @@ describe('configuration fails early, in one line, before anything is written or 
     ]);
   });
 
+  it('a key given twice in a pack, the deployment parameters, the thresholds or the input limits is refused naming it (JSON.parse kept the last)', () => {
+    const cwd = fs.mkdtempSync(path.join(dir, 'twice-'));
+    // The deployment parameters: a level-2 rate entered twice.
+    const params = fs.readFileSync(DEPLOYMENT, 'utf8').replace(/"level2":\s*"([0-9.]+)"/, '"level2": "0.99", "level2": "$1"');
+    fs.writeFileSync(path.join(cwd, 'params.json'), params);
+    expect(policyProblems(path.join(cwd, 'params.json'))).toEqual([
+      expect.stringMatching(
+        /^configuration LEDGER_POLICY_PARAMS=".*params\.json": not valid JSON \(packs\.jiaozuo-employee-2024\.deductible\.value\.byLevel\.level2: is given more than once/,
+      ),
+    ]);
+    // A pack file: its id twice.
+    const packs = fs.mkdtempSync(path.join(dir, 'packs-twice-'));
+    for (const f of fs.readdirSync(defaultPacksDir())) fs.copyFileSync(path.join(defaultPacksDir(), f), path.join(packs, f));
+    const pack = path.join(packs, 'nanyang-employee-2022.json');
+    fs.writeFileSync(pack, fs.readFileSync(pack, 'utf8').replace(/^\{/, '{"id": "nanyang-employee-1999",'));
+    expect(policyProblems(DEPLOYMENT, packs)).toEqual([
+      expect.stringMatching(/nanyang-employee-2022\.json.*not valid JSON: id: is given more than once/),
+    ]);
+    // The thresholds and the input limits.
+    const thresholds = fs.readFileSync(path.join(ROOT, 'config/monitoring-thresholds.json'), 'utf8').replace(/^\{/, '{"description": "x",');
+    fs.writeFileSync(path.join(cwd, 'thresholds.json'), thresholds);
+    const limits = fs
+      .readFileSync(path.join(ROOT, 'config/input-limits.json'), 'utf8')
+      .replace('"visitLine": {', '"visitLine": {"max": "1.00",');
+    fs.writeFileSync(path.join(cwd, 'limits.json'), limits);
+    const { problems } = preflight({
+      LEDGER_DB: path.join(cwd, 'l.db'),
+      MONITORING_THRESHOLDS: path.join(cwd, 'thresholds.json'),
+      LEDGER_INPUT_LIMITS: path.join(cwd, 'limits.json'),
+    });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^configuration MONITORING_THRESHOLDS=".*thresholds\.json": .*description: is given more than once/),
+        expect.stringMatching(/^configuration LEDGER_INPUT_LIMITS.*amountCeilings\.visitLine\.max: is given more than once/),
+      ]),
+    );
+    expect(problems).toHaveLength(2);
+  });
+
   it('LEDGER_DB naming a file that is not a SQLite database is refused, and the file left as it was', () => {
     const cwd = fs.mkdtempSync(path.join(dir, 'notdb-'));
     const file = path.join(cwd, 'ledger.db');

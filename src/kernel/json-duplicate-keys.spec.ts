@@ -30,7 +30,7 @@ describe('firstDuplicateKey', () => {
     expect(duplicateKeyMessage({ path: 'lines[1]', key: 'amount' })).toEqual({
       field: 'lines[1].amount',
       rule: 'noDuplicateKeys',
-      message: 'lines[1].amount: is given more than once in the JSON body (each key once per object)',
+      message: 'lines[1].amount: is given more than once (each key once per JSON object)',
     });
   });
 

@@ -84,5 +84,16 @@ function decodeKey(raw: string): string | undefined {
 export function duplicateKeyMessage(d: DuplicateKey): { field: string; rule: string; message: string } {
   const field = d.path === '' ? d.key : `${d.path}.${d.key}`;
   const rule = 'noDuplicateKeys';
-  return { field, rule, message: `${field}: is given more than once in the JSON body (each key once per object)` };
+  return { field, rule, message: `${field}: is given more than once (each key once per JSON object)` };
+}
+
+/**
+ * JSON.parse for the files an operator edits (policy packs, deployment parameters, limits,
+ * thresholds): a key given twice is an error naming it, where JSON.parse would keep the last
+ * of two values silently (a rate entered twice, the first one forgotten).
+ */
+export function parseJsonStrict(text: string): unknown {
+  const duplicate = firstDuplicateKey(text);
+  if (duplicate) throw new SyntaxError(duplicateKeyMessage(duplicate).message);
+  return JSON.parse(text);
 }
