@@ -2,10 +2,11 @@
  * A JSON object that names a key twice (`{"amount":"10.00","amount":"1000.00"}`) is
  * ambiguous: JSON.parse keeps the last value silently, another parser (a proxy, a gateway's
  * filter, the hospital's own log) may keep the first. A ledger that pays what it parsed must
- * not pay one of two readings, so such a body is refused (RFC 8259 §4: names SHOULD be unique).
+ * not pay one of two readings, so such a text is refused (RFC 8259 §4: names SHOULD be
+ * unique): request bodies (src/http/json-body.ts), import lines, and the files an operator edits.
  */
 
-/** Where a key is repeated: its path in the body (`lines[0].amount`) and the key. */
+/** Where a key is repeated: its path in the document (`lines[0].amount`) and the key. */
 export interface DuplicateKey {
   path: string;
   key: string;
