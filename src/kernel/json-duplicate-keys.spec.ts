@@ -11,6 +11,13 @@ describe('firstDuplicateKey', () => {
     });
   });
 
+  it('finds a repeat among many keys too (past the short list, in the set)', () => {
+    const keys = Array.from({ length: 40 }, (_, i) => `"k${i}":${i}`);
+    expect(firstDuplicateKey(`{${keys.join(',')}}`)).toBeUndefined();
+    expect(firstDuplicateKey(`{${keys.join(',')},"k30":0}`)).toEqual({ path: '', key: 'k30' });
+    expect(firstDuplicateKey(`{"a":[1,{${keys.join(',')},"k3":0}]}`)).toEqual({ path: 'a[1]', key: 'k3' });
+  });
+
   it('compares keys decoded: an escaped spelling of the same key is the same key', () => {
     expect(firstDuplicateKey('{"amount":"1","\\u0061mount":"2"}')).toEqual({ path: '', key: 'amount' });
   });

@@ -15,8 +15,33 @@ export interface DuplicateKey {
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
-/** A container being read: an object's keys so far and the key whose value is read, or an array's index. */
-type Frame = { keys: Set<string>; key: string | undefined; expectKey: boolean } | { index: number };
+/**
+ * A container being read, one shape for objects and arrays (the scan stays monomorphic): an
+ * object's keys so far (a list while short, a set past SMALL so that a body of many keys
+ * stays linear) and the key whose value is read; an array's index.
+ */
+interface Frame {
+  isObject: boolean;
+  keys: string[];
+  keySet: Set<string> | undefined;
+  key: string;
+  expectKey: boolean;
+  index: number;
+}
+const SMALL = 16;
+
+/** Whether the object already has `key`; records it if not. */
+function seenBefore(frame: Frame, key: string): boolean {
+  if (frame.keySet !== undefined) {
+    if (frame.keySet.has(key)) return true;
+    frame.keySet.add(key);
+    return false;
+  }
+  if (frame.keys.includes(key)) return true;
+  frame.keys.push(key);
+  if (frame.keys.length > SMALL) frame.keySet = new Set(frame.keys);
+  return false;
+}
 
 /** The end of the string whose opening quote is at `start` (the index of its closing quote). */
 function stringEnd(text: string, start: number): number {
@@ -31,14 +56,17 @@ function stringEnd(text: string, start: number): number {
   return text.length;
 }
 
+/** The path of the innermost container's value: its ancestors' keys and indexes. */
 function pathOf(frames: Frame[]): string {
   let path = '';
   for (const f of frames.slice(0, -1)) {
-    if ('index' in f) path += `[${f.index}]`;
-    else path += path === '' ? String(f.key) : `.${String(f.key)}`;
+    if (!f.isObject) path += `[${f.index}]`;
+    else path += path === '' ? f.key : `.${f.key}`;
   }
   return path;
 }
+
+const frame = (isObject: boolean): Frame => ({ isObject, keys: [], keySet: undefined, key: '', expectKey: isObject, index: 0 });
 
 /**
  * The first repeated key of a JSON text, or undefined. The text is scanned once, strings
@@ -49,25 +77,24 @@ export function firstDuplicateKey(text: string): DuplicateKey | undefined {
   const frames: Frame[] = [];
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    const top = frames[frames.length - 1];
+    const top = frames.length > 0 ? frames[frames.length - 1] : undefined;
     if (c === QUOTE) {
       const end = stringEnd(text, i);
-      if (top !== undefined && 'keys' in top && top.expectKey) {
+      if (top !== undefined && top.expectKey) {
         const raw = text.slice(i + 1, end);
         const key = raw.includes('\\') ? decodeKey(raw) : raw;
         if (key === undefined) return undefined;
-        if (top.keys.has(key)) return { path: pathOf(frames), key };
-        top.keys.add(key);
+        if (seenBefore(top, key)) return { path: pathOf(frames), key };
         top.key = key;
         top.expectKey = false;
       }
       i = end;
-    } else if (c === 0x7b /* { */) frames.push({ keys: new Set(), key: undefined, expectKey: true });
-    else if (c === 0x5b /* [ */) frames.push({ index: 0 });
+    } else if (c === 0x7b /* { */) frames.push(frame(true));
+    else if (c === 0x5b /* [ */) frames.push(frame(false));
     else if (c === 0x7d /* } */ || c === 0x5d /* ] */) frames.pop();
     else if (c === 0x2c /* , */ && top !== undefined) {
-      if ('index' in top) top.index++;
-      else top.expectKey = true;
+      if (top.isObject) top.expectKey = true;
+      else top.index++;
     }
   }
   return undefined;
