@@ -6,7 +6,7 @@ describe('firstDuplicateKey', () => {
     expect(firstDuplicateKey('{"amount":"1.00","amount":"100.00"}')).toEqual({ path: '', key: 'amount' });
     expect(firstDuplicateKey('{"account":{"source":"own","source":"relative"}}')).toEqual({ path: 'account', key: 'source' });
     expect(firstDuplicateKey('{"lines":[{"code":"A"},{"code":"B","amount":"1","amount":"2"}]}')).toEqual({
-      path: 'lines[1]',
+      path: 'lines.1',
       key: 'amount',
     });
   });
@@ -15,7 +15,7 @@ describe('firstDuplicateKey', () => {
     const keys = Array.from({ length: 40 }, (_, i) => `"k${i}":${i}`);
     expect(firstDuplicateKey(`{${keys.join(',')}}`)).toBeUndefined();
     expect(firstDuplicateKey(`{${keys.join(',')},"k30":0}`)).toEqual({ path: '', key: 'k30' });
-    expect(firstDuplicateKey(`{"a":[1,{${keys.join(',')},"k3":0}]}`)).toEqual({ path: 'a[1]', key: 'k3' });
+    expect(firstDuplicateKey(`{"a":[1,{${keys.join(',')},"k3":0}]}`)).toEqual({ path: 'a.1', key: 'k3' });
   });
 
   it('compares keys decoded: an escaped spelling of the same key is the same key', () => {
@@ -34,10 +34,10 @@ describe('firstDuplicateKey', () => {
   });
 
   it('names the field and the rule', () => {
-    expect(duplicateKeyMessage({ path: 'lines[1]', key: 'amount' })).toEqual({
-      field: 'lines[1].amount',
+    expect(duplicateKeyMessage({ path: 'lines.1', key: 'amount' })).toEqual({
+      field: 'lines.1.amount',
       rule: 'noDuplicateKeys',
-      message: 'lines[1].amount: is given more than once (each key once per JSON object)',
+      message: 'lines.1.amount: is given more than once (each key once per JSON object)',
     });
   });
 

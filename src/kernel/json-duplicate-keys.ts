@@ -6,7 +6,7 @@
  * unique): request bodies (src/http/json-body.ts), import lines, and the files an operator edits.
  */
 
-/** Where a key is repeated: its path in the document (`lines[0].amount`) and the key. */
+/** Where a key is repeated: the path of its object in the document (`lines.0`) and the key. */
 export interface DuplicateKey {
   path: string;
   key: string;
@@ -56,14 +56,12 @@ function stringEnd(text: string, start: number): number {
   return text.length;
 }
 
-/** The path of the innermost container's value: its ancestors' keys and indexes. */
+/** The path of the innermost container, as the validation's 400s name fields (`lines.0`). */
 function pathOf(frames: Frame[]): string {
-  let path = '';
-  for (const f of frames.slice(0, -1)) {
-    if (!f.isObject) path += `[${f.index}]`;
-    else path += path === '' ? f.key : `.${f.key}`;
-  }
-  return path;
+  return frames
+    .slice(0, -1)
+    .map((f) => (f.isObject ? f.key : String(f.index)))
+    .join('.');
 }
 
 const frame = (isObject: boolean): Frame => ({ isObject, keys: [], keySet: undefined, key: '', expectKey: isObject, index: 0 });
@@ -108,7 +106,7 @@ function decodeKey(raw: string): string | undefined {
   }
 }
 
-/** The 400's words for a repeated key: the field (the object's path and the key) and the rule. */
+/** The 400's words for a repeated key: the field (the object's path and the key, `lines.0.amount`) and the rule. */
 export function duplicateKeyMessage(d: DuplicateKey): { field: string; rule: string; message: string } {
   const field = d.path === '' ? d.key : `${d.path}.${d.key}`;
   const rule = 'noDuplicateKeys';

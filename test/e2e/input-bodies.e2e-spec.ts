@@ -87,7 +87,7 @@ describe.each(['fastify', 'express'])('hostile bodies on %s', (adapter) => {
       medType: 'ordinary',
       lines: [{ code: 'A', amount: '1.00', inCatalogue: true }],
     }).replace('"amount":"1.00"', '"amount":"1.00","amount":"1000.00"');
-    await refused('/persons/IN-1/visits', visit, 'lines[0].amount', 'noDuplicateKeys', 'application/json');
+    await refused('/persons/IN-1/visits', visit, 'lines.0.amount', 'noDuplicateKeys', 'application/json');
     // The same bodies with each key once are written (the control).
     expect((await post('/persons', twice.replace('"personId":"IN-ONCE",', ''), 'application/json')).status).toBe(201);
     expect((await post('/persons/IN-1/visits', visit.replace(',"amount":"1000.00"', ''), 'application/json')).status).toBe(201);
