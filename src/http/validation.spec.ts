@@ -47,6 +47,29 @@ describe('LedgerValidationPipe: prototype keys (issue 10, request path)', () => 
   });
 });
 
+describe('LedgerValidationPipe: one value per query parameter', () => {
+  const pipe = new LedgerValidationPipe();
+  const refusal = (value: unknown, data?: string) =>
+    pipe.transform(value, { type: 'query', metatype: data ? String : QueryDto, data: data ?? '' }).then(
+      () => undefined,
+      (e: unknown) => (e as BadRequestException).getResponse(),
+    );
+
+  it('names a parameter given twice, in a query object and as a named parameter', async () => {
+    expect(await refusal({ q: ['a', 'b'] })).toMatchObject({
+      message: 'q: is given 2 times; give it once',
+      errors: [{ field: 'q', rule: 'noRepeatedParameter' }],
+    });
+    expect(await refusal(['1', '2', '3'], 'asOf')).toMatchObject({ errors: [{ field: 'asOf', rule: 'noRepeatedParameter' }] });
+  });
+
+  it('passes single values through to the DTO', async () => {
+    expect(await refusal({ q: 'x' })).toBeUndefined();
+    expect(await refusal('5', 'asOf')).toBeUndefined();
+    expect(await refusal(undefined, 'asOf')).toBeUndefined();
+  });
+});
+
 describe('LedgerValidationPipe: the success path (issue 10, request path)', () => {
   /** Counts the whole way's class-validator runs. */
   class CountingPipe extends LedgerValidationPipe {

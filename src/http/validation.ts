@@ -66,6 +66,27 @@ export function bodyShapeError(body: unknown): FieldError | undefined {
   return undefined;
 }
 
+/**
+ * No query parameter of the API takes more than one value. `?limit=5&limit=6` reaches the
+ * pipe as an array, which the DTO's rules would refuse with every rule of the field listed
+ * ("must not be greater than 500; must not be less than 1; …"); this names what is wrong.
+ * `name`: the parameter of `@Query('asOf')`; empty for a whole query object.
+ */
+export function queryShapeError(query: unknown, name: string | undefined): FieldError | undefined {
+  if (name) return repeatedParameterError(name, query);
+  if (query === null || typeof query !== 'object') return undefined;
+  for (const key of Object.keys(query)) {
+    const error = repeatedParameterError(key, (query as Record<string, unknown>)[key]);
+    if (error) return error;
+  }
+  return undefined;
+}
+
+function repeatedParameterError(field: string, value: unknown): FieldError | undefined {
+  if (!Array.isArray(value)) return undefined;
+  return { field, rule: 'noRepeatedParameter', message: `is given ${value.length} times; give it once` };
+}
+
 export interface LedgerValidationOptions {
   /**
    * Validate every accepted value the whole way too and fail the request (500) if the success
@@ -105,6 +126,10 @@ export class LedgerValidationPipe extends ValidationPipe {
       const shape = bodyShapeError(value);
       if (shape) throw badRequest([shape]);
       if (value !== null && typeof value === 'object') this.shapeChecked.add(value);
+    }
+    if (metadata.type === 'query') {
+      const single = queryShapeError(value, metadata.data);
+      if (single) throw badRequest([single]);
     }
     const accepted = this.acceptedOnSuccessPath(value, metadata);
     if (accepted === undefined) return super.transform(value, metadata);

@@ -1,6 +1,7 @@
 /**
  * Issue 11 items 3, 4 and 5 over HTTP on both adapters: every body is validated whole
- * (non-objects, nested arrays, prototype keys, depth, a key given twice), only JSON is read,
+ * (non-objects, nested arrays, prototype keys, depth, a key given twice), a query parameter
+ * is given once, only JSON is read,
  * dates lie in the ledger's range, amounts under their ceilings, and nothing is written on
  * any refusal; no 5xx.
  */
@@ -38,6 +39,21 @@ describe.each(['fastify', 'express'])('hostile bodies on %s', (adapter) => {
   }
 
   const costBase = '/institutions/JZ-H001/years/2024/cost-base';
+
+  it.each([
+    ['/institutions?limit=5&limit=6', 'limit', 'noRepeatedParameter'],
+    ['/persons/IN-1/rate-timeline?asOf=2024-01-01&asOf=2024-02-01', 'asOf', 'noRepeatedParameter'],
+    ['/persons/IN-1/settlements?limit=1&cursor=a&cursor=b', 'cursor', 'noRepeatedParameter'],
+  ])('GET %s: 400 naming the parameter given more than once (its rules listed before)', async (path, field, rule) => {
+    const res = await h.http.get(path).set('x-api-key', h.keys.agency);
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([expect.objectContaining({ field, rule })]);
+  });
+
+  it('a correction with dryRun given twice writes nothing and says why', async () => {
+    const body = { corrected: { visits: 10, totalCost: '1000.00', fundDue: '500.00' }, reason: 'audit' };
+    await refused('/institutions/JZ-H001/months/2024-03/correction?dryRun=false&dryRun=true', body, 'dryRun', 'noRepeatedParameter');
+  });
 
   it('cost-base accepts an empty object (the control)…', async () => {
     expect((await post(costBase, {})).status).toBe(201);
