@@ -183,7 +183,7 @@ export async function runAudit(argv: string[], out: (s: string) => void = (s) =>
   const params = process.env.LEDGER_POLICY_PARAMS || path.resolve(__dirname, '../config/deployment-policy.json');
   try {
     // Packs in force plus every version the ledger archived: old decisions name old versions.
-    const catalog = await withArchive(store, PolicyCatalog.load(JSON.parse(fs.readFileSync(params, 'utf8'))));
+    const catalog = await withArchive(store, PolicyCatalog.loadParamsFile(params));
     const persons = person ? [person] : await personIds(store);
     let failures = 0;
     const reports: ReplayReport[] = [];

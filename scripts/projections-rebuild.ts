@@ -30,7 +30,7 @@ export const EXIT_FAULTED = 2;
 
 function catalog(): PolicyCatalog {
   const params = process.env.LEDGER_POLICY_PARAMS || path.resolve(__dirname, '../config/deployment-policy.json');
-  return PolicyCatalog.load(JSON.parse(fs.readFileSync(params, 'utf8')));
+  return PolicyCatalog.loadParamsFile(params);
 }
 
 /** Rebuilds the read models of the events file `db` into `readDb` (default: beside it, as the service keeps them). */

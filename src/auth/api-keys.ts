@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
 import type { Principal, Role } from '../http/roles';
+import { parseJsonStrict } from '../kernel/json-duplicate-keys';
 
 /**
  * API keys live in a JSON file of hashes (never the keys). A key is
@@ -68,7 +69,7 @@ const fieldOf = (path: readonly PropertyKey[]): string => path.map((p) => (typeo
 
 export function readKeyFile(file: string): StoredKey[] {
   if (!fs.existsSync(file)) return [];
-  const parsed = KEY_FILE.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
+  const parsed = KEY_FILE.safeParse(parseKeyFile(file));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new Error(`${file}${fieldOf(issue.path)}: ${issue.message}`);
@@ -78,6 +79,15 @@ export function readKeyFile(file: string): StoredKey[] {
     ...(expiresAt !== undefined ? { expiresAt } : {}),
     ...(revokedAt !== undefined ? { revokedAt } : {}),
   }));
+}
+
+/** The file as JSON, each key once per object (a hand edit giving `revokedAt` twice keeps neither silently). */
+function parseKeyFile(file: string): unknown {
+  try {
+    return parseJsonStrict(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new Error(`${file}: not valid JSON: ${(e as Error).message}`, { cause: e });
+  }
 }
 
 export function appendKey(file: string, entry: StoredKey): void {

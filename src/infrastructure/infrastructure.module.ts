@@ -1,5 +1,4 @@
 import { DynamicModule, Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
-import * as fs from 'node:fs';
 import { API_KEY_RING, ApiKeyRing, issueKey, readKeyFile } from '../auth/api-keys';
 import { LEDGER_CONFIG, LedgerConfig } from '../config/config';
 import { EVENT_STORE, EventStore } from '../event-store/event-store.port';
@@ -8,7 +7,6 @@ import { CLOCK, Clock, ID_GENERATOR, IdGenerator, systemClock, uuidGenerator } f
 import { PolicyCatalog } from '../policy/catalog';
 import { archiveCatalog, withArchive } from '../policy/policy-archive';
 import { POLICY_CATALOG } from './tokens';
-import { parseJsonStrict } from '../kernel/json-duplicate-keys';
 
 export interface InfrastructureOverrides {
   store?: EventStore;
@@ -63,7 +61,7 @@ export class InfrastructureModule implements OnApplicationShutdown {
           provide: POLICY_CATALOG,
           inject: [EVENT_STORE, CLOCK, ID_GENERATOR],
           useFactory: async (store: EventStore, clk: Clock, ids: IdGenerator) => {
-            const catalog = PolicyCatalog.load(parseJsonStrict(fs.readFileSync(config.policyParamsFile, 'utf8')));
+            const catalog = PolicyCatalog.loadParamsFile(config.policyParamsFile);
             await archiveCatalog(store, catalog, clk, () => ids.next());
             return withArchive(store, catalog);
           },

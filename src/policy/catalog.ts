@@ -65,6 +65,11 @@ export class PolicyCatalog {
     return new PolicyCatalog(loadPacks(raws, deploymentParams));
   }
 
+  /** `load` of the deployment parameters file (LEDGER_POLICY_PARAMS), each key once per object. */
+  static loadParamsFile(file: string, options: { packsDir?: string; extraPacks?: unknown[] } = {}): PolicyCatalog {
+    return PolicyCatalog.load(parseJsonStrict(fs.readFileSync(file, 'utf8')), options);
+  }
+
   packs(): PolicyPack[] {
     return [...this.all];
   }

@@ -130,7 +130,7 @@ describe('configuration fails early, in one line, before anything is written or 
     ]);
   });
 
-  it('a key given twice in a pack, the deployment parameters, the thresholds or the input limits is refused naming it (JSON.parse kept the last)', () => {
+  it('a key given twice in a pack, the deployment parameters, the thresholds, the input limits or the key file is refused naming it (JSON.parse kept the last)', () => {
     const cwd = fs.mkdtempSync(path.join(dir, 'twice-'));
     // The deployment parameters: a level-2 rate entered twice.
     const params = fs.readFileSync(DEPLOYMENT, 'utf8').replace(/"level2":\s*"([0-9.]+)"/, '"level2": "0.99", "level2": "$1"');
@@ -155,18 +155,26 @@ describe('configuration fails early, in one line, before anything is written or 
       .readFileSync(path.join(ROOT, 'config/input-limits.json'), 'utf8')
       .replace('"visitLine": {', '"visitLine": {"max": "1.00",');
     fs.writeFileSync(path.join(cwd, 'limits.json'), limits);
+    // The key file: a hand edit revoking a key gave revokedAt twice.
+    const keys = [{ id: 'k1', role: 'agency', sha256: 'a'.repeat(64), createdAt: '2024-01-01T00:00:00.000Z' }];
+    const keysText = JSON.stringify(keys).replace('}]', ',"revokedAt":"2024-02-01T00:00:00.000Z","revokedAt":"2099-01-01T00:00:00.000Z"}]');
+    fs.writeFileSync(path.join(cwd, 'keys.json'), keysText);
     const { problems } = preflight({
       LEDGER_DB: path.join(cwd, 'l.db'),
       MONITORING_THRESHOLDS: path.join(cwd, 'thresholds.json'),
       LEDGER_INPUT_LIMITS: path.join(cwd, 'limits.json'),
+      LEDGER_API_KEYS_FILE: path.join(cwd, 'keys.json'),
     });
     expect(problems).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^configuration MONITORING_THRESHOLDS=".*thresholds\.json": .*description: is given more than once/),
         expect.stringMatching(/^configuration LEDGER_INPUT_LIMITS.*amountCeilings\.visitLine\.max: is given more than once/),
+        expect.stringMatching(
+          /^configuration LEDGER_API_KEYS_FILE=".*keys\.json": key file: not valid JSON: 0\.revokedAt: is given more than once/,
+        ),
       ]),
     );
-    expect(problems).toHaveLength(2);
+    expect(problems).toHaveLength(3);
   });
 
   it('LEDGER_DB naming a file that is not a SQLite database is refused, and the file left as it was', () => {

@@ -5,7 +5,6 @@
  * of which it is the only writer. The main thread sends commit heads and requests; this
  * thread reports its state after each batch and each change.
  */
-import { readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { SqliteEventStore } from '../../event-store/sqlite/sqlite-event-store';
 import { systemClock, uuidGenerator } from '../../kernel/clock';
@@ -40,7 +39,7 @@ async function main(port: NonNullable<typeof parentPort>, data: ReadSideWorkerDa
   const events = new SqliteEventStore({ path: data.ledgerDb, synchronous: data.synchronous });
   const readModels = SqliteReadModelStore.open(data.readModelsDb, 'NORMAL');
   // The main thread archived the packs in force before starting this thread: read them back with the rest.
-  const catalog = await withArchive(events, PolicyCatalog.load(JSON.parse(readFileSync(data.policyParamsFile, 'utf8'))));
+  const catalog = await withArchive(events, PolicyCatalog.loadParamsFile(data.policyParamsFile));
   let reportQueued = false;
   // Several changes in one turn (a batch, then its drain) make one report.
   const report = () => {
