@@ -25,18 +25,52 @@ export function notJson(contentType: string | undefined): BodyRefused {
   return new BodyRefused('body', 'isJson', `body: must be application/json, got ${type}`);
 }
 
-/** Express: a request that carries a body (length or chunked) of a type other than JSON. */
-export function nonJsonBody(headers: Record<string, string | string[] | undefined>): BodyRefused | undefined {
+type Headers = Record<string, string | string[] | undefined>;
+
+/**
+ * What a JSON body's headers must say, checked before it is read, the same on both adapters:
+ * UTF-8 (RFC 8259 8.1: JSON between systems is UTF-8; Fastify read a declared GBK or UTF-16
+ * body as UTF-8, Express decoded it) and not compressed (Fastify ignored `Content-Encoding`
+ * and read a gzip body as text, answering "body size did not match Content-Length").
+ */
+export function refusedJsonHeaders(headers: Headers): BodyRefused | undefined {
+  const charset = /;\s*charset\s*=\s*"?([^";\s]*)/i.exec(String(headers['content-type'] ?? ''))?.[1];
+  if (charset !== undefined && !/^utf-?8$/i.test(charset))
+    return new BodyRefused('content-type', 'isUtf8', `content-type: charset ${charset} is not read; send UTF-8 JSON`);
+  const encoding = String(headers['content-encoding'] ?? 'identity').trim();
+  if (!/^identity$/i.test(encoding))
+    return new BodyRefused(
+      'content-encoding',
+      'isIdentity',
+      `content-encoding: ${encoding} bodies are not read; send the body uncompressed`,
+    );
+  return undefined;
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The body's bytes as text; bytes that are not UTF-8 are refused (decoded, they would be stored as U+FFFD). */
+export function utf8Body(bytes: Uint8Array): string {
+  try {
+    return UTF8.decode(bytes);
+  } catch {
+    throw new BodyRefused('body', 'isUtf8', 'body: is not valid UTF-8');
+  }
+}
+
+/** Express: a request that carries a body (length or chunked) of a type other than UTF-8, uncompressed JSON. */
+export function nonJsonBody(headers: Headers): BodyRefused | undefined {
   const length = Number(headers['content-length'] ?? 0);
   if (!(length > 0) && headers['transfer-encoding'] === undefined) return undefined;
   const type = String(headers['content-type'] ?? '');
-  return /^application\/json\s*(;|$)/i.test(type) ? undefined : notJson(type);
+  return /^application\/json\s*(;|$)/i.test(type) ? refusedJsonHeaders(headers) : notJson(type);
 }
 
 type Done = (error: Error | null, body?: unknown) => void;
 type Parser = (request: unknown, body: string, done: Done) => void;
+type BufferParser = (request: { headers: Headers }, body: Buffer, done: Done) => void;
 interface FastifyBodies {
-  addContentTypeParser(type: string, options: { parseAs: 'string'; bodyLimit: number }, parser: Parser): void;
+  addContentTypeParser(type: string, options: { parseAs: 'buffer'; bodyLimit: number }, parser: BufferParser): void;
   addContentTypeParser(type: string, parser: (request: { headers: Record<string, unknown> }, payload: unknown, done: Done) => void): void;
   getDefaultJsonParser(onProtoPoisoning: 'error', onConstructorPoisoning: 'error'): Parser;
   removeContentTypeParser(type: string): void;
@@ -50,8 +84,12 @@ interface FastifyBodies {
  */
 export function useJsonBodiesOnFastify(fastify: FastifyBodies, bodyLimit: number): void {
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
-  fastify.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit }, (request, body, done) => {
+  fastify.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit }, (request, bytes, done) => {
+    let body: string;
     try {
+      const refused = refusedJsonHeaders(request.headers);
+      if (refused) throw refused;
+      body = utf8Body(bytes);
       refuseDuplicateKeys(body);
     } catch (error) {
       return done(error as Error);
@@ -63,15 +101,9 @@ export function useJsonBodiesOnFastify(fastify: FastifyBodies, bodyLimit: number
 }
 
 /**
- * Express's JSON parser's `verify`: the raw body, before it is parsed, in the charset the
- * parser will read it in (a charset the check cannot read is refused: it would be unchecked).
+ * Express's JSON parser's `verify`: the raw body, before it is parsed (its headers were
+ * checked by `nonJsonBody`: UTF-8, uncompressed).
  */
-export function verifyJsonBody(_req: unknown, _res: unknown, body: Buffer, encoding: string | null): void {
-  let text: string;
-  try {
-    text = new TextDecoder(encoding ?? 'utf-8').decode(body);
-  } catch {
-    throw new BodyRefused('body', 'charset', `body: charset ${String(encoding)} is not read; send UTF-8`);
-  }
-  refuseDuplicateKeys(text);
+export function verifyJsonBody(_req: unknown, _res: unknown, body: Buffer): void {
+  refuseDuplicateKeys(utf8Body(body));
 }

@@ -107,7 +107,7 @@ export async function bootLedger(db: string): Promise<{ app: INestApplication; s
 }
 
 export async function runImport(options: ImportOptions): Promise<ImportReport> {
-  const lines = readLines(fs.readFileSync(options.file, 'utf8'), formatOf(options.file));
+  const lines = readLines(fs.readFileSync(options.file), formatOf(options.file));
   const { app } = await bootLedger(options.db);
   const bus = app.get(CommandBus);
   const report: ImportReport = {

@@ -1,4 +1,5 @@
 /** The records of an import file with their line numbers: JSON Lines, or CSV with a header row. */
+import { isUtf8 } from 'node:buffer';
 import { parse } from 'csv-parse/sync';
 import { duplicateKeyMessage, firstDuplicateKey } from '../kernel/json-duplicate-keys';
 
@@ -9,8 +10,34 @@ export interface SourceLine {
   error?: { field: string; rule: string; message: string };
 }
 
-export function readLines(text: string, format: 'jsonl' | 'csv'): SourceLine[] {
+export function readLines(bytes: Buffer, format: 'jsonl' | 'csv'): SourceLine[] {
+  const notUtf8 = firstLineNotUtf8(bytes);
+  if (notUtf8 !== undefined) return [{ line: notUtf8, error: NOT_UTF8 }];
+  const text = bytes.toString('utf8');
   return format === 'csv' ? readCsv(text) : readJsonl(text);
+}
+
+/**
+ * A file that is not UTF-8 (a GBK export from a Chinese spreadsheet, say) is refused whole:
+ * read as UTF-8 its Chinese names would be stored as U+FFFD in events that cannot change,
+ * and importing only its ASCII lines would leave half a file in.
+ */
+const NOT_UTF8 = {
+  field: 'file',
+  rule: 'isUtf8',
+  message: 'this line is not UTF-8 (a GBK export? save the file as UTF-8); nothing of the file is imported',
+};
+
+/** The first line (from 1) holding bytes that are not UTF-8, if any. */
+function firstLineNotUtf8(bytes: Buffer): number | undefined {
+  if (isUtf8(bytes)) return undefined;
+  let start = 0;
+  for (let line = 1; ; line++) {
+    const end = bytes.indexOf(0x0a, start);
+    if (!isUtf8(bytes.subarray(start, end === -1 ? bytes.length : end))) return line;
+    if (end === -1) return undefined;
+    start = end + 1;
+  }
 }
 
 function readJsonl(text: string): SourceLine[] {

@@ -5,6 +5,7 @@
  * dates lie in the ledger's range, amounts under their ceilings, and nothing is written on
  * any refusal; no 5xx.
  */
+import { gzipSync } from 'node:zlib';
 import { INSTITUTIONS, LedgerHarness, registerInstitutions, startLedger } from '../support/ledger-app';
 import { ANYANG_TOWNSHIP, JIAOZUO_LEVEL3, nanyangEmployee } from '../support/fixtures';
 
@@ -80,6 +81,44 @@ describe.each(['fastify', 'express'])('hostile bodies on %s', (adapter) => {
     const form = new URLSearchParams(nanyangEmployee('IN-FORM') as Record<string, string>).toString();
     await refused('/persons', form, 'body', 'isJson', 'application/x-www-form-urlencoded');
     expect((await h.http.get('/persons/IN-FORM').set('x-api-key', h.keys.agency)).status).toBe(404);
+  });
+
+  /** POSTs raw bytes with the given headers: 400 naming `field` and `rule`, the log untouched. */
+  async function refusedBytes(path: string, bytes: Buffer, headers: Record<string, string>, field: string, rule: string): Promise<void> {
+    const before = await h.store.headPosition();
+    const r = h.http.post(path).set('x-api-key', h.keys.agency);
+    for (const [name, value] of Object.entries(headers)) r.set(name, value);
+    // Sent as they are (superagent would serialize a Buffer as JSON for a JSON content type).
+    const res = await r.serialize((b: unknown) => b as string).send(bytes);
+    expect({ status: res.status, errors: res.body.errors }).toEqual({ status: 400, errors: [expect.objectContaining({ field, rule })] });
+    expect(await h.store.headPosition()).toBe(before);
+  }
+
+  it('refuses a body declared compressed, compressed or not, naming content-encoding (Fastify read it as plain text)', async () => {
+    const text = JSON.stringify(nanyangEmployee('IN-GZ'));
+    const json = { 'content-type': 'application/json' };
+    await refusedBytes('/persons', Buffer.from(text), { ...json, 'content-encoding': 'gzip' }, 'content-encoding', 'isIdentity');
+    await refusedBytes('/persons', gzipSync(text), { ...json, 'content-encoding': 'gzip' }, 'content-encoding', 'isIdentity');
+    await refusedBytes('/persons', Buffer.from(text), { ...json, 'content-encoding': 'br' }, 'content-encoding', 'isIdentity');
+    const plain = await post('/persons', text, 'application/json').set('content-encoding', 'identity');
+    expect(plain.status).toBe(201);
+  });
+
+  it('refuses a charset other than UTF-8 naming content-type, and bytes that are not UTF-8 naming the body', async () => {
+    const text = JSON.stringify(nanyangEmployee('IN-CS'));
+    for (const charset of ['GBK', 'latin1', 'utf-16le'])
+      await refusedBytes(
+        '/persons',
+        Buffer.from(text),
+        { 'content-type': `application/json; charset=${charset}` },
+        'content-type',
+        'isUtf8',
+      );
+    // é as one byte (latin1): not UTF-8.
+    const latin1 = Buffer.from(JSON.stringify(nanyangEmployee('IN-CS\u00e9')), 'latin1');
+    await refusedBytes('/persons', latin1, { 'content-type': 'application/json' }, 'body', 'isUtf8');
+    const utf8 = await post('/persons', text, 'application/json; charset=UTF-8');
+    expect(utf8.status).toBe(201);
   });
 
   it('refuses a key given twice in one object, naming it, in the body and nested (JSON.parse kept the last one silently)', async () => {

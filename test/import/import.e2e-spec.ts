@@ -200,6 +200,23 @@ describe('npm run import', () => {
     expect((await events(db)).filter((e) => e.type === 'VisitSettled')).toEqual([]);
   });
 
+  it('refuses a file that is not UTF-8 whole, naming its first such line (a GBK export would store U+FFFD in the names)', async () => {
+    const db = path.join(dir, 'l.db');
+    const gbkName = Buffer.from([0xbd, 0xb9, 0xd7, 0xf7]); // 焦作 in GBK
+    const [before, after] = JSON.stringify({ ...INST, fixmedins_name: '@' }).split('@');
+    const lines = [Buffer.concat([Buffer.from(before), gbkName, Buffer.from(after)]), ...jsonl(YEAR.slice(1)).map((l) => Buffer.from(l))];
+    const gbk = path.join(dir, 'gbk.jsonl');
+    fs.writeFileSync(gbk, Buffer.concat(lines.flatMap((l) => [l, Buffer.from('\n')])));
+    const report = await runImport({ file: gbk, db, baseline: false });
+    expect(report.errors).toEqual([expect.objectContaining({ line: 1, field: 'file', rule: 'isUtf8' })]);
+    expect(report).toEqual(expect.objectContaining({ imported: 0, rejected: 1 }));
+    const written = async () => (await events(db)).filter((e) => e.type === 'InstitutionRegistered' || e.type === 'PersonEnrolled');
+    expect(await written()).toEqual([]);
+    // The same file in UTF-8 imports (the control).
+    expect((await runImport({ file: file('utf8.jsonl', jsonl(YEAR)), db, baseline: false })).rejected).toBe(0);
+    expect((await written()).map((e) => e.type)).toEqual(['InstitutionRegistered', 'PersonEnrolled']);
+  });
+
   it('measures its rate against a raw append loop of as many events', async () => {
     const report = await runImport({ file: file('y.jsonl', jsonl(YEAR)), db: path.join(dir, 'l.db') });
     expect(report.appendBaseline).toEqual(expect.objectContaining({ events: 7 }));
