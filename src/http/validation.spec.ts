@@ -38,6 +38,12 @@ describe('LedgerValidationPipe: prototype keys (issue 10, request path)', () => 
     });
   });
 
+  it('a string holding a lone surrogate is refused, naming its field as class-validator would', async () => {
+    const parsed = JSON.parse('{"settlementId":"S-1","lines":[{"code":"A\\ud800"}]}');
+    const refused = await pipe.transform(parsed, { type: 'body', metatype: SettleVisitDto, data: '' }).catch((e: unknown) => e);
+    expect((refused as BadRequestException).getResponse()).toMatchObject({ errors: [{ field: 'lines.0.code', rule: 'isWellFormed' }] });
+  });
+
   it('other values (a query) are still stripped by Nest', async () => {
     const query = JSON.parse('{"q":"x","__proto__":{"polluted":true}}');
     const dto = await pipe.transform(query, { type: 'query', metatype: QueryDto, data: '' });

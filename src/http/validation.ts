@@ -1,4 +1,5 @@
 import { ArgumentMetadata, BadRequestException, Injectable, PipeTransform, ValidationError, ValidationPipe } from '@nestjs/common';
+import { hasLoneSurrogate, LONE_SURROGATE_RULE } from '../kernel/well-formed-text';
 import { memoiseValidationMetadata } from './validation-metadata';
 import { sameDtoInstance, ValidationSuccessPath } from './validation-success-path';
 
@@ -44,8 +45,9 @@ const PROTOTYPE_KEYS = new Set([...Object.getOwnPropertyNames(Object.prototype),
 /**
  * What no DTO may be given (issue 11 items 4 and 5): a body that is not a JSON object,
  * nesting deeper than MAX_BODY_DEPTH (class-transformer and the pipe recurse, and 20,000
- * levels overflow the stack), and prototype keys. Walked with an explicit stack so the
- * check itself cannot overflow. An absent body (no content) is left to the DTO.
+ * levels overflow the stack), prototype keys, and strings that are not Unicode text (a lone
+ * surrogate, src/kernel/well-formed-text.ts). Walked with an explicit stack so the check
+ * itself cannot overflow. An absent body (no content) is left to the DTO.
  */
 export function bodyShapeError(body: unknown): FieldError | undefined {
   if (body === undefined) return undefined;
@@ -61,6 +63,8 @@ export function bodyShapeError(body: unknown): FieldError | undefined {
       if (PROTOTYPE_KEYS.has(key)) return { field: `${path}.${key}`, rule: 'noPrototypeKeys', message: `key "${key}" is not allowed` };
       const child = (value as Record<string, unknown>)[key];
       if (child !== null && typeof child === 'object') stack.push({ value: child, path: `${path}.${key}`, depth: depth + 1 });
+      else if (typeof child === 'string' && hasLoneSurrogate(child))
+        return { field: `${path}.${key}`.slice('body.'.length), ...LONE_SURROGATE_RULE };
     }
   }
   return undefined;

@@ -19,6 +19,7 @@ import { IsCode, IsNationalTime, nationalTimeToInstant } from '../national/natio
 import { Dec, money } from '../kernel/money';
 import type { EnrollmentCommand } from '../modules/enrollment/enrollment.decide';
 import type { VisitRequest } from '../modules/claims/commands/claims.command';
+import { hasLoneSurrogate, LONE_SURROGATE_RULE } from '../kernel/well-formed-text';
 
 class InstitutionLine {
   @Equals('fixmedins') rec_type!: 'fixmedins';
@@ -115,6 +116,8 @@ export function parseLine(raw: unknown): Parsed {
       errors: [{ field: 'rec_type', rule: 'isIn', message: `rec_type must be one of ${Object.keys(CLASSES).join(', ')}` }],
     };
   }
+  const illFormed = Object.keys(record).find((k) => typeof record[k] === 'string' && hasLoneSurrogate(record[k]));
+  if (illFormed !== undefined) return { ok: false, errors: [{ field: illFormed, ...LONE_SURROGATE_RULE }] };
   const errors = validateSync(plainToInstance(CLASSES[type] as new () => object, record), { whitelist: true, forbidNonWhitelisted: true });
   if (errors.length) return { ok: false, errors: flattenValidationErrors(errors) };
   const command = toCommand(record as never, lineKey(record));

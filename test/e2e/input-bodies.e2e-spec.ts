@@ -148,6 +148,22 @@ describe.each(['fastify', 'express'])('hostile bodies on %s', (adapter) => {
     expect((await post('/persons/IN-1/visits', visit.replace(',"amount":"1000.00"', ''), 'application/json')).status).toBe(201);
   });
 
+  it('refuses a string that is not Unicode text (a lone surrogate), naming its field; a character beyond the BMP is text', async () => {
+    const institution = { ...JIAOZUO_LEVEL3, code: 'IN-SUR' };
+    const loneInName = JSON.stringify({ ...institution, name: 'X' }).replace('"X"', '"南阳\\ud800二院"');
+    await refused('/institutions', loneInName, 'name', 'isWellFormed', 'application/json');
+    const visit = {
+      settlementId: 'S-SUR',
+      visitId: 'V-SUR',
+      institutionCode: 'NY-L2',
+      occurredAt: '2023-03-01T09:00:00+08:00',
+      medType: 'ordinary',
+      lines: [{ code: 'A\ud800', amount: '1.00', inCatalogue: true }],
+    };
+    await refused('/persons/IN-1/visits', visit, 'lines.0.code', 'isWellFormed');
+    expect((await post('/institutions', { ...institution, name: '𠀀医院😀' })).status).toBe(201);
+  });
+
   it('relatives [[]] and ["x"] are 400 naming relatives.0', async () => {
     await refused('/persons/IN-1/relatives', { relatives: [[]] }, /^relatives(\.0)?$/, 'isObject');
     await refused('/persons/IN-1/relatives', { relatives: ['x'] }, /^relatives(\.0)?$/, 'isObject');

@@ -200,7 +200,7 @@ describe('npm run import', () => {
     expect((await events(db)).filter((e) => e.type === 'VisitSettled')).toEqual([]);
   });
 
-  it('refuses a file that is not UTF-8 whole, naming its first such line (a GBK export would store U+FFFD in the names)', async () => {
+  it('refuses a file that is not UTF-8 whole, naming its first such line (a GBK export would store U+FFFD in the names), and a line whose text is not Unicode', async () => {
     const db = path.join(dir, 'l.db');
     const gbkName = Buffer.from([0xbd, 0xb9, 0xd7, 0xf7]); // 焦作 in GBK
     const [before, after] = JSON.stringify({ ...INST, fixmedins_name: '@' }).split('@');
@@ -211,6 +211,11 @@ describe('npm run import', () => {
     expect(report.errors).toEqual([expect.objectContaining({ line: 1, field: 'file', rule: 'isUtf8' })]);
     expect(report).toEqual(expect.objectContaining({ imported: 0, rejected: 1 }));
     const written = async () => (await events(db)).filter((e) => e.type === 'InstitutionRegistered' || e.type === 'PersonEnrolled');
+    expect(await written()).toEqual([]);
+    // UTF-8, but a name holding a lone surrogate (an escape in the JSON): that line is refused, naming the field.
+    const lone = JSON.stringify({ ...INST, fixmedins_name: 'X' }).replace('"X"', '"南阳\\udc00"');
+    const surrogate = await runImport({ file: file('lone.jsonl', [lone]), db, baseline: false });
+    expect(surrogate.errors).toEqual([expect.objectContaining({ line: 1, field: 'fixmedins_name', rule: 'isWellFormed' })]);
     expect(await written()).toEqual([]);
     // The same file in UTF-8 imports (the control).
     expect((await runImport({ file: file('utf8.jsonl', jsonl(YEAR)), db, baseline: false })).rejected).toBe(0);
