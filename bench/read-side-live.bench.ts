@@ -274,6 +274,14 @@ class TimedStore implements ReadModelStore {
     this.inner.setCheckpoint(name, position);
     this.add('checkpoints', cpuMicros() - start);
   }
+  logMark() {
+    return this.inner.logMark();
+  }
+  setLogMark(mark: Parameters<ReadModelStore['setLogMark']>[0]): void {
+    const start = cpuMicros();
+    this.inner.setLogMark(mark);
+    this.add('checkpoints', cpuMicros() - start);
+  }
   close(): void {
     this.inner.close();
   }

@@ -20,10 +20,29 @@ export interface ReadModelStore {
   checkpoint(name: string): number;
   /** Only inside `transaction`. */
   setCheckpoint(name: string, position: number): void;
+  /** The last event the read models applied: which log they were built from (see LogMark). */
+  logMark(): LogMark | undefined;
+  /** Only inside `transaction`; undefined clears it (the read models start from nothing). */
+  setLogMark(mark: LogMark | undefined): void;
   close(): void;
 }
 
-const CHECKPOINTS = `CREATE TABLE IF NOT EXISTS rm_checkpoint (name TEXT PRIMARY KEY, position INTEGER NOT NULL)`;
+/**
+ * The position and id of the last event of the last committed batch. At start the runner
+ * finds that event in the log again; if the log has no such event (a ledger restored from an
+ * older backup, or another ledger's file in its place) the read models describe another log.
+ */
+export interface LogMark {
+  position: number;
+  eventId: string;
+  /** Where to find it again: a stream read needs no position that may not exist (EventStoreDB's are commit positions). */
+  streamId: string;
+  revision: number;
+}
+
+const CHECKPOINTS = `CREATE TABLE IF NOT EXISTS rm_checkpoint (name TEXT PRIMARY KEY, position INTEGER NOT NULL);
+  CREATE TABLE IF NOT EXISTS rm_log_mark (
+    id INTEGER PRIMARY KEY CHECK (id = 1), position INTEGER NOT NULL, event_id TEXT NOT NULL, stream_id TEXT NOT NULL, revision INTEGER NOT NULL);`;
 
 export class SqliteReadModelStore implements ReadModelStore {
   private readonly statements = new Map<string, Database.Statement>();
@@ -165,6 +184,21 @@ export class SqliteReadModelStore implements ReadModelStore {
       name,
       position,
     );
+  }
+
+  logMark(): LogMark | undefined {
+    const row = this.stmt('SELECT position, event_id AS eventId, stream_id AS streamId, revision FROM rm_log_mark WHERE id = 1').get() as
+      LogMark | undefined;
+    return row ? { ...row } : undefined;
+  }
+
+  setLogMark(mark: LogMark | undefined): void {
+    if (!mark) this.stmt('DELETE FROM rm_log_mark').run();
+    else
+      this.stmt(
+        `INSERT INTO rm_log_mark (id, position, event_id, stream_id, revision) VALUES (1, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE
+         SET position = excluded.position, event_id = excluded.event_id, stream_id = excluded.stream_id, revision = excluded.revision`,
+      ).run(mark.position, mark.eventId, mark.streamId, mark.revision);
   }
 
   close(): void {

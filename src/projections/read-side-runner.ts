@@ -14,7 +14,7 @@ import { upcast } from '../event-store/upcasting';
 import { yieldToEventLoop } from '../kernel/event-loop';
 import type { Projection } from './projection';
 import type { ReadSide, RebuildOutcome } from './read-side';
-import type { ReadModelStore } from './read-model-store';
+import type { LogMark, ReadModelStore } from './read-model-store';
 
 export interface ProjectionLag {
   headPosition: number;
@@ -154,6 +154,8 @@ export class ReadSideRunner implements ReadSide {
   /** The last applyBatch applied nothing: the checkpoints had moved elsewhere (read the log again from them). */
   private droppedBatch = false;
   private sharingLogged = false;
+  /** The read models were found built from this log (or rebuilt from nothing) since this runner began. */
+  private logChecked = false;
 
   constructor(
     private readonly events: EventStore,
@@ -234,6 +236,8 @@ export class ReadSideRunner implements ReadSide {
           if (fault) faulted.push({ projection: p.name, ...fault });
           else moved.set(p.name, Math.max(from, last));
         }
+        const { id: eventId, streamId, revision } = batch[batch.length - 1];
+        this.store.setLogMark({ position: last, eventId, streamId, revision });
       });
     } catch (error) {
       this.positions.clear();
@@ -327,6 +331,7 @@ export class ReadSideRunner implements ReadSide {
 
   /** Reads the log after the cursor page by page until the head; returns the events read. */
   async catchUp(): Promise<number> {
+    await this.ensureBuiltFromThisLog();
     let read = 0;
     for (;;) {
       const cursor = this.cursor();
@@ -404,6 +409,7 @@ export class ReadSideRunner implements ReadSide {
     this.started = true;
     this.failure = undefined;
     this.catchingUp = true;
+    await this.ensureBuiltFromThisLog();
     if (this.events.onCommitted) {
       this.unsubscribe = this.events.onCommitted((events) => this.handOver(events));
       if (this.pollIntervalMs > 0) {
@@ -596,6 +602,58 @@ export class ReadSideRunner implements ReadSide {
   }
 
   /**
+   * The read models must describe this log (LogMark). When they do not (the ledger was
+   * restored from an older backup, or another ledger's file put in its place, the read models'
+   * file kept) they are dropped and rebuilt from position 0, said in the log: served as they
+   * were, they would show settlements the log does not hold, and the monitor would never raise
+   * the alerts of positions it believed done. Read models are rebuildable; the log is the record.
+   */
+  private async ensureBuiltFromThisLog(): Promise<void> {
+    if (this.logChecked) return;
+    const mark = this.store.logMark();
+    const furthest = Math.max(0, ...this.projections.map((p) => this.positionOf(p.name)));
+    const why = furthest === 0 && !mark ? undefined : await this.withRetry(() => this.builtFromAnotherLog(mark, furthest));
+    this.logChecked = true;
+    if (!why) return;
+    this.log(`read side: the read models were built from another log (${why}); rebuilding them from position 0`);
+    this.resetProjections(this.projections);
+  }
+
+  /** Why the read models cannot be of this log, if they cannot. */
+  private async builtFromAnotherLog(mark: LogMark | undefined, furthest: number): Promise<string | undefined> {
+    const head = await this.events.headPosition();
+    if (furthest > head) return `their checkpoint ${furthest} is past the log's head ${head}`;
+    if (!mark) return undefined;
+    let found: RecordedEvent | undefined;
+    try {
+      [found] = await this.events.readStream(mark.streamId, { fromRevision: mark.revision, maxCount: 1, withoutDecisionTraces: true });
+    } catch (error) {
+      // A damaged event there is the log's fault, not a sign of another log: the catch-up faults it.
+      if (error instanceof StoredEventUnreadable) return undefined;
+      throw error;
+    }
+    if (found?.id === mark.eventId && found.position === mark.position && found.revision === mark.revision) return undefined;
+    const there = found?.revision === mark.revision ? `event ${found.id} at position ${found.position}` : 'no such event';
+    return `they applied event ${mark.eventId} (${mark.streamId}@${mark.revision}, position ${mark.position}); the log has ${there}`;
+  }
+
+  /** Drops the projections' tables and creates them again at checkpoint 0, in one transaction (a reader never finds a table missing). */
+  private resetProjections(targets: readonly Projection[]): void {
+    this.positions.clear();
+    this.store.transaction(() => {
+      for (const p of targets) {
+        for (const t of p.tables) this.store.exec(`DROP TABLE IF EXISTS ${t}`);
+        this.store.exec(p.schema);
+        this.store.setCheckpoint(p.name, 0);
+        this.faults.delete(p.name);
+        p.discard?.();
+      }
+      if (targets.length === this.projections.length) this.store.setLogMark(undefined);
+    });
+    this.changed();
+  }
+
+  /**
    * Drops the named read models (all by default) and rebuilds them from position 0 in one
    * pass over the log. The runner is stopped first and restarted after, so the rebuild and
    * live updates never interleave. Faults of the rebuilt projections are cleared first.
@@ -605,19 +663,7 @@ export class ReadSideRunner implements ReadSide {
     await this.stop();
     this.times = { readMs: 0, applyMs: {}, commitMs: 0, afterCommitMs: 0 };
     const started = process.hrtime.bigint();
-    const targets = this.projections.filter((p) => names.includes(p.name));
-    this.positions.clear();
-    // Dropped and created again in one transaction: a reader on another connection never finds a table missing.
-    this.store.transaction(() => {
-      for (const p of targets) {
-        for (const t of p.tables) this.store.exec(`DROP TABLE IF EXISTS ${t}`);
-        this.store.exec(p.schema);
-        this.store.setCheckpoint(p.name, 0);
-        this.faults.delete(p.name);
-        p.discard?.();
-      }
-    });
-    this.changed();
+    this.resetProjections(this.projections.filter((p) => names.includes(p.name)));
     this.timing = true;
     const events = await this.catchUp().finally(() => (this.timing = false));
     const ms = Number(process.hrtime.bigint() - started) / 1e6;

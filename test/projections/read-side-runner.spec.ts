@@ -318,3 +318,68 @@ describe('read models beside the embedded store', () => {
     }
   });
 });
+
+describe('read models of another log: found at start, rebuilt from position 0', () => {
+  let dir: string;
+  beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rm-other-log-'))));
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  /** Starts a runner with one Recording projection on `log` and the read models' file `rm.db`; returns what it logged and saw. */
+  async function runOn(log: SqliteEventStore): Promise<{ logged: string[]; seen: number[] }> {
+    const rm = SqliteReadModelStore.open(path.join(dir, 'rm.db'));
+    const logged: string[] = [];
+    const runner = new ReadSideRunner(log, rm, [new Recording('a')], { pollIntervalMs: 0, log: (m) => logged.push(m) });
+    try {
+      await runner.start();
+      await runner.caughtUp();
+      return { logged, seen: seenIn(rm.db, 'a') };
+    } finally {
+      await runner.stop();
+      rm.close();
+    }
+  }
+
+  async function logOf(file: string, events: number): Promise<SqliteEventStore> {
+    const log = new SqliteEventStore({ path: path.join(dir, file) });
+    for (let i = 0; i < events; i++) await log.append(`s-${i % 3}`, [event(i)], 'any');
+    return log;
+  }
+
+  it('the same log: nothing rebuilt, nothing applied twice, nothing said', async () => {
+    const log = await logOf('ledger.db', 6);
+    expect(await runOn(log)).toEqual({ logged: [], seen: upTo(6) });
+    await log.append('s-9', [event(9)], 'any');
+    expect(await runOn(log)).toEqual({ logged: [], seen: upTo(7) });
+    log.close();
+  });
+
+  it('the ledger restored from an older backup (the read models kept): rebuilt to what the log holds', async () => {
+    const log = await logOf('ledger.db', 4);
+    log.db.exec(`VACUUM INTO '${path.join(dir, 'backup.db')}'`);
+    for (let i = 4; i < 10; i++) await log.append(`s-${i % 3}`, [event(i)], 'any');
+    expect((await runOn(log)).seen).toEqual(upTo(10));
+    log.close();
+    const restored = new SqliteEventStore({ path: path.join(dir, 'backup.db') });
+    const { logged, seen } = await runOn(restored);
+    expect(seen).toEqual(upTo(4));
+    expect(logged).toEqual([
+      "read side: the read models were built from another log (their checkpoint 10 is past the log's head 4); rebuilding them from position 0",
+    ]);
+    restored.close();
+  });
+
+  it("another ledger's log in its place, as long or longer: the last event applied is not there, so rebuilt", async () => {
+    const first = await logOf('ledger.db', 5);
+    expect((await runOn(first)).seen).toEqual(upTo(5));
+    first.close();
+    const other = await logOf('other.db', 8);
+    const { logged, seen } = await runOn(other);
+    expect(seen).toEqual(upTo(8));
+    expect(logged).toEqual([
+      expect.stringMatching(
+        /^read side: the read models were built from another log \(they applied event \S+ \(s-1@1, position 5\); the log has event \S+ at position 5\); rebuilding them from position 0$/,
+      ),
+    ]);
+    other.close();
+  });
+});
