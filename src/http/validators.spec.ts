@@ -12,6 +12,12 @@ describe('IsInstant: an ISO-8601 instant with an offset whose Shanghai date is i
   it.each([
     ['2023-05-04T09:30:00+08:00', true],
     ['2023-05-04T09:30Z', true],
+    // Fractions as Python (6 digits), .NET (7) and Java (9) write them; not 10, not an empty one.
+    ['2023-05-04T09:30:00.123456+08:00', true],
+    ['2023-05-04T09:30:00.1234567+08:00', true],
+    ['2023-05-04T09:30:00.123456789+08:00', true],
+    ['2023-05-04T09:30:00.1234567891+08:00', false],
+    ['2023-05-04T09:30:00.+08:00', false],
     // Shanghai dates at the range's ends: the instant's own date is one day off from it.
     ['1999-12-31T16:00:00Z', true],
     ['1999-12-31T15:59:59Z', false],

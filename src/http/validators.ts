@@ -4,7 +4,12 @@ import { isLedgerDate, isLocalDate, LEDGER_DATE_MAX, LEDGER_DATE_MIN, shanghaiDa
 import { Dec } from '../kernel/money';
 
 const NON_NEGATIVE_MONEY = /^(0|[1-9]\d{0,12})(\.\d{1,2})?$/;
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
+/**
+ * RFC 3339 with a colon offset. Fractions up to nanoseconds: Java's OffsetDateTime writes 9
+ * digits, .NET's "o" 7, Python's isoformat 6 (3 refused a hospital system's ordinary time).
+ * The text is kept as written; instants are compared at the millisecond (Date.parse).
+ */
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 const RANGE = `from ${LEDGER_DATE_MIN} to ${LEDGER_DATE_MAX}`;
 

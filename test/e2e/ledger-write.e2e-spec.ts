@@ -230,6 +230,24 @@ describe('idempotency: a retry returns the first result and writes nothing', () 
   });
 });
 
+describe('instants as other systems write them', () => {
+  it('fractions of a second to the nanosecond (Java 9 digits, .NET 7, Python 6) settle, keep their text and replay to 0 differences', async () => {
+    expect((await post('/persons', nanyangEmployee('NS-1'))).status).toBe(201);
+    const written = [
+      ['S-NS-java', '2023-03-01T09:00:00.123456789+08:00', '2023-03-01T09:30:00.987654321+08:00'],
+      ['S-NS-dotnet', '2023-03-08T09:00:00.1234567+08:00', '2023-03-08T09:30:00.1234567+08:00'],
+      ['S-NS-python', '2023-03-15T01:00:00.123456+00:00', '2023-03-15T01:30:00.5+00:00'],
+    ];
+    for (const [id, occurredAt, settledAt] of written) {
+      const res = await post('/persons/NS-1/visits', { ...visit(id, 'NY-L2', '80.00', occurredAt), settledAt });
+      expect({ id, status: res.status }).toEqual({ id, status: 201 });
+      expect((await get(`/persons/NS-1/settlements/${id}`)).body.facts.visit).toEqual(expect.objectContaining({ occurredAt, settledAt }));
+    }
+    const replay = await post('/audit/replay', { personId: 'NS-1', year: 2023 }, h.keys.auditor);
+    expect(replay.body).toMatchObject({ verdict: '0 differences', settlementsChecked: 3, chain: { intact: true } });
+  });
+});
+
 describe('bad input and refusals write nothing', () => {
   it('400 names the field and the rule', async () => {
     await writesNothing(async () => {
