@@ -1,5 +1,5 @@
 import { validateSync } from 'class-validator';
-import { IsInstant } from './validators';
+import { IsInstant, IsMoneyString, IsPositiveMoney } from './validators';
 
 class Stamped {
   @IsInstant()
@@ -34,5 +34,29 @@ describe('IsInstant: an ISO-8601 instant with an offset whose Shanghai date is i
     [20230504, false],
   ])('%p → %p', (at, ok) => {
     expect(accepted(at)).toBe(ok);
+  });
+});
+
+class Paid {
+  @IsMoneyString()
+  @IsPositiveMoney()
+  amount!: unknown;
+}
+
+describe('IsPositiveMoney: more than zero, named by its own rule', () => {
+  const rules = (amount: unknown): string[] =>
+    validateSync(Object.assign(new Paid(), { amount })).flatMap((e) => Object.keys(e.constraints ?? {}));
+  it.each([
+    ['0.01', []],
+    ['10', []],
+    ['100.00', []],
+    ['0', ['isPositive']],
+    ['0.00', ['isPositive']],
+    ['0.0', ['isPositive']],
+    // Not money: IsMoneyString's alone.
+    ['-1.00', ['isMoneyString']],
+    [5, ['isMoneyString']],
+  ])('%p → %p', (amount, expected) => {
+    expect(rules(amount)).toEqual(expected);
   });
 });

@@ -43,6 +43,16 @@ export function IsMoneyString(options?: ValidationOptions): PropertyDecorator {
   );
 }
 
+/** More than zero: a bill line or a payment of 0.00 is a mistake (named here, at its place in the body); a non-money value is left to IsMoneyString. */
+export function IsPositiveMoney(options?: ValidationOptions): PropertyDecorator {
+  return rule(
+    'isPositive',
+    '$property must be greater than 0',
+    (v) => typeof v !== 'string' || !NON_NEGATIVE_MONEY.test(v) || /[1-9]/.test(v),
+    options,
+  );
+}
+
 /** At most the configured ceiling of its kind (config/input-limits.json); a non-money value is left to IsMoneyString. */
 export function MaxAmount(kind: AmountKind, options?: ValidationOptions): PropertyDecorator {
   const message = (a: ValidationArguments) =>

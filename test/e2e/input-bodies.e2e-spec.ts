@@ -303,6 +303,27 @@ describe.each(['fastify', 'express'])('hostile bodies on %s', (adapter) => {
     expect(res.status).toBe(200);
   });
 
+  it('a bill line or an account payment of 0.00 is 400 isPositive at its place in the body (the engine named it visit.lines[A].amount)', async () => {
+    const visit = {
+      settlementId: 'S-ZERO',
+      visitId: 'V-ZERO',
+      institutionCode: 'NY-L2',
+      occurredAt: '2023-03-01T09:00:00+08:00',
+      medType: 'ordinary',
+      lines: [
+        { code: 'A', amount: '12.00', inCatalogue: true },
+        { code: 'B', amount: '0.00', inCatalogue: true },
+      ],
+    };
+    await refused('/persons/IN-1/visits', visit, 'lines.1.amount', 'isPositive');
+    await refused(
+      '/persons/IN-1/account/payments',
+      { paymentId: 'P-ZERO', amount: '0', purpose: 'pharmacy', reference: 'r', paidOn: '2023-06-10' },
+      'amount',
+      'isPositive',
+    );
+  });
+
   it('three-decimal and negative money are 400 isMoneyString', async () => {
     await refused(
       '/persons/IN-1/contribution-base',

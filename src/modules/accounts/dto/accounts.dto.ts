@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { ID_PATTERN, IsLocalDate, IsMoneyString, IsMonth, MaxAmount } from '../../../http/validators';
+import { ID_PATTERN, IsLocalDate, IsMoneyString, IsPositiveMoney, IsMonth, MaxAmount } from '../../../http/validators';
 import type { OwnAccountPurpose } from '../accounts.events';
 
 /** What a person's own account may be asked to pay for (the request's `purpose`). */
@@ -38,6 +38,7 @@ export class PayFromAccountDto {
 
   @ApiProperty({ example: '35.50' })
   @IsMoneyString()
+  @IsPositiveMoney()
   @MaxAmount('accountPayment')
   amount!: string;
 
@@ -66,6 +67,7 @@ export class FamilyPaymentDto {
 
   @ApiProperty({ example: '380.00' })
   @IsMoneyString()
+  @IsPositiveMoney()
   @MaxAmount('accountPayment')
   amount!: string;
 

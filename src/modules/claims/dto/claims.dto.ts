@@ -16,7 +16,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { ID_PATTERN, IsInstant, IsMoneyString, MaxAmount } from '../../../http/validators';
+import { ID_PATTERN, IsInstant, IsMoneyString, IsPositiveMoney, MaxAmount } from '../../../http/validators';
 
 const COST_KINDS = ['medical', 'health_checkup', 'work_injury', 'third_party', 'public_health', 'fitness_wellness'] as const;
 const CATEGORIES = ['drug', 'herbal_pieces', 'examination', 'treatment', 'consumable', 'consultation', 'other'] as const;
@@ -34,6 +34,7 @@ export class BillLineDto {
 
   @ApiProperty({ example: '120.00', description: 'Decimal string, at most two decimals.' })
   @IsMoneyString()
+  @IsPositiveMoney()
   @MaxAmount('visitLine')
   amount!: string;
 

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Matches } from 'class-validator';
-import { ID_PATTERN, IsLocalDate, IsMoneyString } from '../../../http/validators';
+import { ID_PATTERN, IsLocalDate, IsMoneyString, IsPositiveMoney } from '../../../http/validators';
 
 /** 安医保〔2019〕75号 三（二）: a family-doctor contract whose fee the pooling fund pays (issue 16.5). */
 export class RecordFamilyDoctorContractDto {
@@ -28,5 +28,6 @@ export class RecordFamilyDoctorContractDto {
     description: 'Contract service fee; the fund pays up to the pack limit per person-year, the rest is the person’s',
   })
   @IsMoneyString()
+  @IsPositiveMoney()
   fee!: string;
 }
