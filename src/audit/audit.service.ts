@@ -11,15 +11,20 @@ import { explainSettlement, Explanation } from './explain';
 import { packProvenance, PackProvenance, packSummary, PackSummary } from './policy-provenance';
 import { replayPersonYear, ReplayReport } from './replay';
 import { readSeals, verifyLedger, VerifyReport } from './seals/ledger-verification';
+import { ChainVerifier } from './seals/chain-verifier.service';
 import { SealRecord } from './seals/seal';
 import { WhatIfChanges, WhatIfReport, whatIfYear } from './what-if';
 
 /** The auditor's use cases; they read the store and the catalogue and never write. */
 @Injectable()
 export class AuditService {
+  /** The pass over the whole log under way: callers meanwhile share it rather than start another. */
+  private verifying: Promise<VerifyReport> | undefined;
+
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(POLICY_CATALOG) private readonly catalog: PolicyCatalog,
+    private readonly chain: ChainVerifier,
   ) {}
 
   private async stream(personId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
@@ -61,8 +66,17 @@ export class AuditService {
     return readSeals(this.store);
   }
 
+  /**
+   * Reads and hashes every event, on the chain verifier's thread once the log is long enough.
+   * Requests that arrive during a pass get its report (its headPosition says how far it read):
+   * two auditors' clicks read the log once.
+   */
   verify(): Promise<VerifyReport> {
-    return verifyLedger(this.store);
+    this.verifying ??= this.chain
+      .wholeLogLinks()
+      .then((links) => verifyLedger(this.store, undefined, links))
+      .finally(() => (this.verifying = undefined));
+    return this.verifying;
   }
 
   policies(): PackSummary[] {

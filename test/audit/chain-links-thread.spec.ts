@@ -10,7 +10,9 @@ import * as path from 'node:path';
 import type { ModuleRef } from '@nestjs/core';
 import { ChainLink, linksFromStore } from '../../src/audit/seals/chain-links';
 import { ChainVerifier } from '../../src/audit/seals/chain-verifier.service';
-import { catchUp, sealLedger } from '../../src/audit/seals/ledger-verification';
+import { catchUp, sealLedger, verifyLedger } from '../../src/audit/seals/ledger-verification';
+import { AuditService } from '../../src/audit/audit.service';
+import type { PolicyCatalog } from '../../src/policy/catalog';
 import { ChainFold } from '../../src/audit/seals/seal';
 import { THREAD_PAGE, WorkerChainLinks } from '../../src/audit/seals/worker-chain-links';
 import { sealBatch } from '../../src/audit/tamper-chain';
@@ -240,6 +242,33 @@ describe('ChainVerifier', () => {
       expect(read).not.toHaveBeenCalled();
       expect(onThread).toEqual(here);
       expect(here).toMatchObject({ state: 'intact', verifiedThrough: EVENTS + 1, notYetSealed: EVENTS - THREAD_PAGE - 1 });
+    } finally {
+      read.mockRestore();
+      await long.onApplicationShutdown();
+      await short.onApplicationShutdown();
+    }
+  });
+
+  it('GET /audit/verify reads the whole log on the thread once it is that long, and callers during a pass share it', async () => {
+    const read = jest.spyOn(WorkerChainLinks.prototype, 'read');
+    const long = verifier(EVENTS);
+    const short = verifier(EVENTS + 2);
+    try {
+      const onThread = new AuditService(store, {} as PolicyCatalog, long);
+      const first = onThread.verify();
+      const meanwhile = onThread.verify();
+      expect(meanwhile).toBe(first);
+      const report = await first;
+      expect(read).toHaveBeenCalledTimes(3);
+      expect(report).toEqual(await verifyLedger(store));
+      expect(report).toMatchObject({ verdict: 'intact', eventsRead: EVENTS + 1 });
+      // The pass is over: the next caller starts another.
+      const next = onThread.verify();
+      expect(next).not.toBe(first);
+      await next;
+      read.mockClear();
+      expect(await new AuditService(store, {} as PolicyCatalog, short).verify()).toEqual(report);
+      expect(read).not.toHaveBeenCalled();
     } finally {
       read.mockRestore();
       await long.onApplicationShutdown();

@@ -173,9 +173,20 @@ export class ChainVerifier implements OnApplicationBootstrap, OnApplicationShutd
 
   /** The thread of its own for a pass at least verifyOnThreadFrom events long; this thread for a shorter one. */
   private async linkSource(): Promise<ChainLinkSource> {
-    if (!this.onThread) return linksFromStore(this.store);
-    const behind = (await this.store.headPosition()) - this.fold.verifiedThrough;
-    return behind >= this.config.verifyOnThreadFrom ? this.onThread : linksFromStore(this.store);
+    return this.linksFor((await this.store.headPosition()) - this.fold.verifiedThrough);
+  }
+
+  /**
+   * Where a pass over the whole log reads its links (`GET /audit/verify`): on the thread of its
+   * own too, once the log is that long. On this thread, 100k events took ~2.9 s of it and
+   * `/health` beside it fell from 5,000–9,500 to ~1,360 answers/s.
+   */
+  async wholeLogLinks(): Promise<ChainLinkSource> {
+    return this.linksFor(await this.store.headPosition());
+  }
+
+  private linksFor(events: number): ChainLinkSource {
+    return this.onThread && events >= this.config.verifyOnThreadFrom ? this.onThread : linksFromStore(this.store);
   }
 
   private observe(link: ChainLink): void {

@@ -75,15 +75,16 @@ export const sealSummary = (s: SealRecord): SealSummary => ({
  * Reads the whole log once: checks every chain, recomputes every stream's head as of the
  * latest seal's position and compares them with what the seal committed to. `against`:
  * seals exported earlier (kept outside the store) instead of the store's own seals stream.
+ * `links`: where the events are read and hashed (default: through the port, on this thread).
  */
-export async function verifyLedger(store: EventStore, against?: SealRecord[]): Promise<VerifyReport> {
+export async function verifyLedger(store: EventStore, against?: SealRecord[], links?: ChainLinkSource): Promise<VerifyReport> {
   const seals = against ?? (await readSeals(store));
   const folded = foldSeals(seals);
   const latest = seals[seals.length - 1];
   const fold = new ChainFold();
   let asOfSeal: Heads | undefined;
   let notYetSealed = 0;
-  await catchUp(store, fold, (link) => {
+  await catchUp(links ?? store, fold, (link) => {
     if (!latest || link.position <= latest.throughPosition) return;
     asOfSeal ??= fold.snapshot();
     if (link.streamId !== SEALS_STREAM) notYetSealed += 1;
