@@ -1,6 +1,7 @@
 import { NationalModule } from './national/national.module';
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { AppErrorFilter } from './app-error.filter';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AuditModule } from './audit/audit.module';
 import { CorrectionsModule } from './corrections/corrections.module';
@@ -9,7 +10,6 @@ import { ApiKeyGuard } from './auth/api-key.guard';
 import { LedgerConfig } from './config/config';
 import { FeedModule } from './feed/feed.module';
 import { HealthController } from './health/health.controller';
-import { LedgerErrorFilter } from './http/error.filter';
 import { InfrastructureModule, InfrastructureOverrides } from './infrastructure/infrastructure.module';
 import { InstitutionsModule } from './institutions/institutions.module';
 import { AccountsModule } from './modules/accounts/accounts.module';
@@ -43,7 +43,7 @@ export class AppModule {
       controllers: [HealthController],
       providers: [
         { provide: APP_GUARD, useClass: ApiKeyGuard },
-        { provide: APP_FILTER, useClass: LedgerErrorFilter },
+        { provide: APP_FILTER, useClass: AppErrorFilter },
       ],
     };
   }

@@ -1,5 +1,6 @@
 import { InvalidInput } from '../kernel/errors';
 import { duplicateKeyMessage, firstDuplicateKey } from '../kernel/json-duplicate-keys';
+import { bodyShapeError } from './validation';
 
 /**
  * The request bodies both adapters read: JSON only, each key once per object. Anything else
@@ -58,6 +59,28 @@ export function utf8Body(bytes: Uint8Array): string {
   }
 }
 
+/** A JSON body that does not parse: `body` and rule `isJson`, with the parser's own words. */
+export function notParsed(detail: string): BodyRefused {
+  return new BodyRefused('body', 'isJson', `body: is not valid JSON (${detail})`);
+}
+
+/**
+ * Why Fastify's parser refused a body (it says only "Body is not valid JSON"): not JSON at
+ * all, or JSON with a `__proto__` / `constructor.prototype` key, named where it stands as the
+ * validation pipe names it on Express (JSON.parse here only reads the text, nothing uses it).
+ */
+function refusalOfUnparsed(text: string): BodyRefused {
+  if (text.trim() === '') return new BodyRefused('body', 'isJson', 'body: is empty; send a JSON object, or no content type');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (error) {
+    return notParsed((error as Error).message);
+  }
+  const shape = bodyShapeError(parsed);
+  return shape ? new BodyRefused(shape.field, shape.rule, `${shape.field}: ${shape.message}`) : notParsed('refused by the parser');
+}
+
 /** Express: a request that carries a body (length or chunked) of a type other than UTF-8, uncompressed JSON. */
 export function nonJsonBody(headers: Headers): BodyRefused | undefined {
   const length = Number(headers['content-length'] ?? 0);
@@ -94,7 +117,7 @@ export function useJsonBodiesOnFastify(fastify: FastifyBodies, bodyLimit: number
     } catch (error) {
       return done(error as Error);
     }
-    parseJson(request, body, done);
+    parseJson(request, body, (error, value) => (error ? done(refusalOfUnparsed(body)) : done(null, value)));
   });
   fastify.removeContentTypeParser('text/plain');
   fastify.addContentTypeParser('*', (request, _payload, done) => done(notJson(request.headers['content-type'] as string | undefined)));
@@ -102,8 +125,15 @@ export function useJsonBodiesOnFastify(fastify: FastifyBodies, bodyLimit: number
 
 /**
  * Express's JSON parser's `verify`: the raw body, before it is parsed (its headers were
- * checked by `nonJsonBody`: UTF-8, uncompressed).
+ * checked by `nonJsonBody`: UTF-8, uncompressed). A body that does not parse is refused here
+ * too, in the ledger's words: body-parser's SyntaxError reaches Nest as a bare 400 message.
  */
 export function verifyJsonBody(_req: unknown, _res: unknown, body: Buffer): void {
-  refuseDuplicateKeys(utf8Body(body));
+  const text = utf8Body(body);
+  refuseDuplicateKeys(text);
+  try {
+    JSON.parse(text);
+  } catch (error) {
+    throw notParsed((error as Error).message);
+  }
 }

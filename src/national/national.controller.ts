@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Inject, Post, UseFilters } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -23,7 +23,6 @@ import {
   Envelope2208Dto,
   NationalErrorDto,
 } from './national.dto';
-import { NationalErrorFilter } from './national-error.filter';
 import { beijingTime } from './national.mapping';
 import { NationalService } from './national.service';
 
@@ -43,7 +42,6 @@ import { NationalService } from './national.service';
   description: 'Business refusal: code and clause (e.g. FEE_TOTALS_MISMATCH naming both figures)',
   type: NationalErrorDto,
 })
-@UseFilters(NationalErrorFilter)
 @Roles('agency', 'institution')
 @Controller('national')
 export class NationalController {

@@ -346,6 +346,36 @@ describe('national refusals: infcode -1 with err_msg, the ledger status undernea
     expect(body.err_msg).toMatch(/^input(\.data)?: (data|input) must be an object/);
   });
 
+  it('a body refused before any route runs still answers the envelope: not JSON, not UTF-8, a key twice, an unknown infno', async () => {
+    const raw = async (path: string, text: string, contentType = 'application/json') => {
+      const head = await h.store.headPosition();
+      const res = await h.http.post(path).set('x-api-key', h.keys.agency).set('content-type', contentType).send(text);
+      expect(await h.store.headPosition()).toBe(head);
+      return res;
+    };
+    const envelope = JSON.stringify(env('2201', { data: { psn_no: 'P1' } }));
+    const cases: Array<[string, Awaited<ReturnType<typeof raw>>, number, string]> = [
+      ['not JSON', await raw('/national/2201', envelope.slice(0, -1)), 400, 'body: is not valid JSON'],
+      ['GBK', await raw('/national/2201', envelope, 'application/json; charset=GBK'), 400, 'content-type: charset GBK is not read'],
+      [
+        'msgid twice',
+        await raw('/national/2201', envelope.replace('{', '{"msgid":"H41130200001x",')),
+        400,
+        'msgid: is given more than once',
+      ],
+      ['unknown infno', await raw('/national/2299', envelope.replace('"2201"', '"2299"')), 404, 'Cannot POST /national/2299'],
+    ];
+    for (const [what, res, status, says] of cases) {
+      expect({ what, status: res.status, infcode: res.body.infcode, refmsg_time: res.body.refmsg_time }).toEqual({
+        what,
+        status,
+        infcode: -1,
+        refmsg_time: beijingTime(h.clock.now()),
+      });
+      expect(res.body.err_msg).toContain(says);
+    }
+  });
+
   it('a line whose pric × cnt is not its amount is 400', async () => {
     const mdtrt = await register('P1', 'MZ0700');
     const res = await upload('P1', mdtrt, 'CB1', [{ ...LINES[0], cnt: '3' }]);
