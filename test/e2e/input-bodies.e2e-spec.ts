@@ -40,6 +40,15 @@ describe.each(['fastify', 'express'])('hostile bodies on %s', (adapter) => {
   }
 
   const costBase = '/institutions/JZ-H001/years/2024/cost-base';
+  /** A settlement at NY-L2 on 2023-03-01, its id suffixed. */
+  const visitBody = (id: string, lines: object[] = [{ code: 'A', amount: '1.00', inCatalogue: true }]) => ({
+    settlementId: `S-${id}`,
+    visitId: `V-${id}`,
+    institutionCode: 'NY-L2',
+    occurredAt: '2023-03-01T09:00:00+08:00',
+    medType: 'ordinary',
+    lines,
+  });
 
   it.each([
     ['/institutions?limit=5&limit=6', 'limit', 'noRepeatedParameter'],
@@ -134,14 +143,7 @@ describe.each(['fastify', 'express'])('hostile bodies on %s', (adapter) => {
       'noDuplicateKeys',
       'application/json',
     );
-    const visit = JSON.stringify({
-      settlementId: 'S-TWICE',
-      visitId: 'V-TWICE',
-      institutionCode: 'NY-L2',
-      occurredAt: '2023-03-01T09:00:00+08:00',
-      medType: 'ordinary',
-      lines: [{ code: 'A', amount: '1.00', inCatalogue: true }],
-    }).replace('"amount":"1.00"', '"amount":"1.00","amount":"1000.00"');
+    const visit = JSON.stringify(visitBody('TWICE')).replace('"amount":"1.00"', '"amount":"1.00","amount":"1000.00"');
     await refused('/persons/IN-1/visits', visit, 'lines.0.amount', 'noDuplicateKeys', 'application/json');
     // The same bodies with each key once are written (the control).
     expect((await post('/persons', twice.replace('"personId":"IN-ONCE",', ''), 'application/json')).status).toBe(201);
@@ -152,15 +154,12 @@ describe.each(['fastify', 'express'])('hostile bodies on %s', (adapter) => {
     const institution = { ...JIAOZUO_LEVEL3, code: 'IN-SUR' };
     const loneInName = JSON.stringify({ ...institution, name: 'X' }).replace('"X"', '"南阳\\ud800二院"');
     await refused('/institutions', loneInName, 'name', 'isWellFormed', 'application/json');
-    const visit = {
-      settlementId: 'S-SUR',
-      visitId: 'V-SUR',
-      institutionCode: 'NY-L2',
-      occurredAt: '2023-03-01T09:00:00+08:00',
-      medType: 'ordinary',
-      lines: [{ code: 'A\ud800', amount: '1.00', inCatalogue: true }],
-    };
-    await refused('/persons/IN-1/visits', visit, 'lines.0.code', 'isWellFormed');
+    await refused(
+      '/persons/IN-1/visits',
+      visitBody('SUR', [{ code: 'A\ud800', amount: '1.00', inCatalogue: true }]),
+      'lines.0.code',
+      'isWellFormed',
+    );
     expect((await post('/institutions', { ...institution, name: '𠀀医院😀' })).status).toBe(201);
   });
 
@@ -315,18 +314,11 @@ describe.each(['fastify', 'express'])('hostile bodies on %s', (adapter) => {
   });
 
   it('a bill line or an account payment of 0.00 is 400 isPositive at its place in the body (the engine named it visit.lines[A].amount)', async () => {
-    const visit = {
-      settlementId: 'S-ZERO',
-      visitId: 'V-ZERO',
-      institutionCode: 'NY-L2',
-      occurredAt: '2023-03-01T09:00:00+08:00',
-      medType: 'ordinary',
-      lines: [
-        { code: 'A', amount: '12.00', inCatalogue: true },
-        { code: 'B', amount: '0.00', inCatalogue: true },
-      ],
-    };
-    await refused('/persons/IN-1/visits', visit, 'lines.1.amount', 'isPositive');
+    const lines = [
+      { code: 'A', amount: '12.00', inCatalogue: true },
+      { code: 'B', amount: '0.00', inCatalogue: true },
+    ];
+    await refused('/persons/IN-1/visits', visitBody('ZERO', lines), 'lines.1.amount', 'isPositive');
     await refused(
       '/persons/IN-1/account/payments',
       { paymentId: 'P-ZERO', amount: '0', purpose: 'pharmacy', reference: 'r', paidOn: '2023-06-10' },
