@@ -71,7 +71,9 @@ export class FeedController {
     @Res() res: unknown,
   ): Promise<void> {
     if (accept?.includes('text/event-stream')) return this.stream(q, p, lastEventId, res);
-    const page = await this.feed.page(p, startPosition(q, undefined), q.limit ?? DEFAULT_PAGE_LIMIT, filterOf(q));
+    const after = startPosition(q, undefined);
+    await this.feed.requireInLog(after, 'after');
+    const page = await this.feed.page(p, after, q.limit ?? DEFAULT_PAGE_LIMIT, filterOf(q));
     takeOverResponse(res).writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(page));
   }
 
@@ -93,6 +95,7 @@ export class FeedController {
     @Res() reply: unknown,
   ): Promise<void> {
     let after = startPosition(q, lastEventId);
+    await this.feed.requireInLog(after, lastEventId ? 'Last-Event-ID' : 'after');
     const filter = filterOf(q);
     const signal = { closed: false };
     const res = takeOverResponse(reply);

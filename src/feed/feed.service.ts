@@ -3,6 +3,7 @@ import { EVENT_STORE, EventStore, RecordedEvent } from '../event-store/event-sto
 import { upcast } from '../event-store/upcasting';
 import type { Principal } from '../http/roles';
 import { FeedFilter, matchesFilter, visibleTo } from './feed.filter';
+import { InvalidInput } from '../kernel/errors';
 
 /** Events scanned per request at most, so a narrow filter over a long log still answers quickly. */
 export const FEED_SCAN_LIMIT = 5_000;
@@ -75,6 +76,20 @@ export class FeedService {
       }
     }
     return { items, next, head: Math.max(head, next) };
+  }
+
+  /**
+   * A position past the log's head comes from another log, or from this one before it was
+   * restored from a backup: served, the reader would be told it is caught up (`next === head`)
+   * and wait for positions this log has already given, or will give, to other events.
+   */
+  async requireInLog(after: number, field: string): Promise<void> {
+    const head = await this.store.headPosition();
+    if (after > head)
+      throw new InvalidInput(
+        field,
+        `is past the log's head (${head}): a position of another log, or of this one before a restore; read again from 0 or from a position this log gave`,
+      );
   }
 
   /** Resolves when an event may have been committed after `position`: at once if the log is past it, else on a commit or after `waitMs`. */

@@ -86,6 +86,17 @@ describe('GET /feed', () => {
   it('needs a key', async () => {
     expect((await h.http.get('/feed')).status).toBe(401);
   });
+
+  it("400 on a position past the log's head (another log's, or this one's before a restore): it was answered next = head = the position, 'caught up' forever", async () => {
+    const head = await h.store.headPosition();
+    const atHead = await get(`/feed?after=${head}`);
+    expect(atHead.body).toEqual({ items: [], next: head, head });
+    const past = await get(`/feed?after=${head + 1000}`);
+    expect(past.status).toBe(400);
+    expect(past.body.errors).toEqual([
+      expect.objectContaining({ field: 'after', message: expect.stringContaining(`past the log's head (${head})`) }),
+    ]);
+  });
 });
 
 /** Opens the SSE stream and collects events until `until` says stop; then disconnects. */
@@ -148,6 +159,19 @@ describe('GET /feed/stream (Server-Sent Events)', () => {
     const res = await get('/feed/stream').set('last-event-id', 'x1');
     expect(res.status).toBe(400);
     expect(res.body.errors[0].field).toBe('Last-Event-ID');
+  });
+
+  it("400 on a Last-Event-ID or an after past the log's head, before any stream starts", async () => {
+    const head = await h.store.headPosition();
+    // A stream would never end: the timeout makes the code before this fail rather than hang.
+    const resumed = await get('/feed/stream')
+      .set('last-event-id', String(head + 1))
+      .timeout({ deadline: 5_000 });
+    expect([resumed.status, resumed.body.errors[0].field]).toEqual([400, 'Last-Event-ID']);
+    const after = await get(`/feed?after=${head + 1}`)
+      .set('accept', 'text/event-stream')
+      .timeout({ deadline: 5_000 });
+    expect([after.status, after.body.errors[0].field]).toEqual([400, 'after']);
   });
 
   it('an institution key streams only its own settlements', async () => {
