@@ -248,6 +248,32 @@ describe('instants as other systems write them', () => {
   });
 });
 
+describe("a settlement's time against the ledger's clock", () => {
+  it('a time later than the clock by more than 5 minutes is 400 naming settledAt, on settlement and pre-settlement; a hospital clock 4 minutes ahead is settled', async () => {
+    expect((await post('/persons', nanyangEmployee('AH-1'))).status).toBe(201);
+    const now = h.clock.now().getTime();
+    const at = (ms: number) => new Date(now + ms).toISOString();
+    const ahead = (id: string, ms: number) => ({ ...visit(id, 'NY-L2', '80.00', at(ms - 3_600_000)), settledAt: at(ms) });
+    for (const [id, ms] of [
+      ['S-AH-day', 86_400_000],
+      ['S-AH-2099', Date.parse('2099-12-31T03:00:00Z') - now],
+      ['S-AH-6min', 6 * 60_000],
+    ] as const) {
+      await writesNothing(async () => {
+        for (const path of ['/persons/AH-1/visits', '/persons/AH-1/visits/pre-settlement']) {
+          const res = await post(path, ahead(id, ms));
+          expect({ path, status: res.status, errors: res.body.errors }).toEqual({
+            path,
+            status: 400,
+            errors: [expect.objectContaining({ field: 'settledAt', message: expect.stringContaining('by more than 5 minutes') })],
+          });
+        }
+      });
+    }
+    expect((await post('/persons/AH-1/visits', ahead('S-AH-4min', 4 * 60_000))).status).toBe(201);
+  });
+});
+
 describe('bad input and refusals write nothing', () => {
   it('400 names the field and the rule', async () => {
     await writesNothing(async () => {

@@ -376,6 +376,17 @@ describe('national refusals: infcode -1 with err_msg, the ledger status undernea
     }
   });
 
+  it('a 2207 whose setl_time is later than the ledger clock (past 5 minutes) is 400 naming settledAt', async () => {
+    const mdtrt = await register('P1', 'MZ0800');
+    expect((await upload('P1', mdtrt)).status).toBe(200);
+    const body = await refusedWritingNothing(
+      '/national/2207',
+      env('2207', national2207Data('P1', mdtrt, { setl_time: '2099-12-31 10:00:00' })),
+      400,
+    );
+    expect(body.err_msg).toContain('settledAt: must not be later than the ledger');
+  });
+
   it('a line whose pric × cnt is not its amount is 400', async () => {
     const mdtrt = await register('P1', 'MZ0700');
     const res = await upload('P1', mdtrt, 'CB1', [{ ...LINES[0], cnt: '3' }]);

@@ -17,6 +17,7 @@ import { findSettlement } from '../claims.state';
 import { FamilyPaymentSaga } from '../family-payment.saga';
 import {
   checkActsFor,
+  checkNotAhead,
   holderIdOf,
   SettlementFacts,
   settlementOutcome,
@@ -82,6 +83,7 @@ export class SettleVisitHandler implements ICommandHandler<SettleVisit, Settleme
     // The controller fingerprints the body as sent; this covers callers of the command bus.
     const context = withFingerprint(given, 'claims.SettleVisit', personStreamId(personId), request);
     checkActsFor(principal, request.institutionCode);
+    checkNotAhead(request, this.writer.now());
     const institution = await this.facts.institution(request.institutionCode);
     if (request.account.source === 'relative') return this.familyPayment.settle(personId, request, institution, context);
     const account: AccountRequest = { balance: '0.00', source: request.account.source };
@@ -102,6 +104,7 @@ export class PreSettleVisitHandler implements ICommandHandler<PreSettleVisit, De
   /** The decision a settlement would record now; nothing written. */
   async execute({ personId, request, principal }: PreSettleVisit): Promise<Decision> {
     checkActsFor(principal, request.institutionCode);
+    checkNotAhead(request, this.writer.now());
     const institution = await this.facts.institution(request.institutionCode);
     const { state } = await this.writer.loadForDecision(personId);
     let account: AccountRequest = { balance: state.account.balance, source: request.account.source };

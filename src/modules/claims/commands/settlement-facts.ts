@@ -7,7 +7,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '../../../http/roles';
 import { POLICY_CATALOG } from '../../../infrastructure/tokens';
 import { InstitutionRegistry } from '../../../institutions/institution-registry.service';
-import { shanghaiDate } from '../../../kernel/dates';
+import { instantMs, shanghaiDate } from '../../../kernel/dates';
 import { Forbidden, IdempotencyKeyReused, InvalidInput, PolicyRefusal } from '../../../kernel/errors';
 import { familyUseAllowed } from '../../../policy/account-rules';
 import type { PolicyCatalog } from '../../../policy/catalog';
@@ -54,6 +54,22 @@ export function checkActsFor(principal: Principal, institutionCode: string): voi
   if (principal.role === 'institution' && principal.institutionCode !== institutionCode) {
     throw new Forbidden(`this key acts for institution ${principal.institutionCode}, not ${institutionCode}`);
   }
+}
+
+/**
+ * How far a settlement's time may run ahead of the ledger's clock: a hospital host without
+ * time sync drifts by seconds to minutes. More than that is a typed date (2099-12-31) or a
+ * wrong clock, and would spend a later year's cap in an event that cannot change.
+ */
+export const SETTLED_AHEAD_TOLERANCE_MS = 5 * 60_000;
+
+/** A settlement is recorded when it is made: its time is not later than the ledger's clock (past the tolerance). */
+export function checkNotAhead(request: VisitRequest, now: Date): void {
+  if (instantMs(request.visit.settledAt) <= now.getTime() + SETTLED_AHEAD_TOLERANCE_MS) return;
+  throw new InvalidInput(
+    'settledAt',
+    `must not be later than the ledger's clock (${now.toISOString()}) by more than ${SETTLED_AHEAD_TOLERANCE_MS / 60_000} minutes`,
+  );
 }
 
 export function holderIdOf(request: VisitRequest): string {
