@@ -377,7 +377,7 @@ describe('national refusals: infcode -1 with err_msg, the ledger status undernea
   });
 
   it('a 2207 whose setl_time is later than the ledger clock (past 5 minutes) is 400 naming settledAt', async () => {
-    const mdtrt = await register('P1', 'MZ0800');
+    const mdtrt = await register('P1', 'MZ0750');
     expect((await upload('P1', mdtrt)).status).toBe(200);
     const body = await refusedWritingNothing(
       '/national/2207',
