@@ -318,6 +318,7 @@ export class InstitutionsController {
         disputeId: dto.disputeId,
         dryRun: query.dryRun === 'true',
         appliedBy: { role: p.role, keyId: p.keyId },
+        specPath: '',
         context,
       }),
     );

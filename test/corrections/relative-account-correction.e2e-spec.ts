@@ -69,7 +69,7 @@ async function familyVisit(spouseId: string, personId: string, settlementId: str
 
 beforeAll(async () => {
   h = await startLedger({
-    now: '2023-01-01T09:00:00+08:00',
+    now: '2023-02-28T09:00:00+08:00',
     wrapStore: (store: EventStore) => {
       const wrapped: EventStore = Object.create(store);
       wrapped.append = async (streamId, events, expected) => {

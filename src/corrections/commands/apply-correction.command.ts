@@ -50,6 +50,7 @@ import type {
 } from '../correction.events';
 import { derivePack } from '../derived-pack';
 import { correctionStreamId, DisputeAnalysis, disputeStreamId } from '../../disputes/dispute.events';
+import { checkHappened } from '../../kernel/not-ahead';
 
 export interface CorrectionRequest {
   spec: CorrectionSpec;
@@ -57,6 +58,8 @@ export interface CorrectionRequest {
   dryRun: boolean;
   appliedBy: { role: string; keyId?: string };
   context: CommandContext;
+  /** Where the body holds the spec's fields, to name them in a 400: 'spec.' on /corrections (the default), '' on an institution's month route. */
+  specPath?: string;
 }
 
 export interface CorrectionAnswer {
@@ -240,6 +243,9 @@ export class CorrectionsService {
   private async check(request: CorrectionRequest): Promise<void> {
     const { spec } = request;
     if (spec.kind !== 'institution-month') validateSpec(spec, this.catalog);
+    // Before the correction's stream is written: the institution's own check would come after it.
+    if (spec.kind === 'institution-month' && spec.correctedOn !== undefined)
+      checkHappened(`${request.specPath ?? 'spec.'}correctedOn`, spec.correctedOn, this.clock.now());
     if (spec.kind === 'policy-parameter') {
       const today = shanghaiDate(this.clock.now().toISOString());
       if (!(spec.to < today)) {

@@ -12,6 +12,7 @@ import { POLICY_CATALOG } from '../../infrastructure/tokens';
 import type { PolicyCatalog } from '../../policy/catalog';
 import { decisionInputs } from '../settlement-parameters';
 import { shanghaiDate } from '../../kernel/dates';
+import { checkHappened } from '../../kernel/not-ahead';
 
 export interface InstitutionWriteOutcome {
   code: string;
@@ -43,6 +44,8 @@ export class ExecuteInstitutionHandler implements ICommandHandler<ExecuteInstitu
   ) {}
 
   async execute({ code, command, context }: ExecuteInstitutionCommand): Promise<InstitutionWriteOutcome> {
+    const happened = happenedOn(command);
+    if (happened) checkHappened(happened[0], happened[1], this.clock.now());
     const outcome = await runStreamCommand<InstitutionState, Omit<InstitutionWriteOutcome, 'created'>>({
       store: this.store,
       clock: this.clock,
@@ -66,6 +69,22 @@ export class ExecuteInstitutionHandler implements ICommandHandler<ExecuteInstitu
       }),
     });
     return { ...outcome.result, created: outcome.created };
+  }
+}
+
+/** The field dating what an institution command records as done: a declaration, an advance paid, a correction, a month paid by capitation. */
+function happenedOn(command: InstitutionCommand): [field: string, dayOrMonth: string] | undefined {
+  switch (command.type) {
+    case 'DeclareMonth':
+      return ['declaredOn', command.data.declaredOn];
+    case 'PayAdvance':
+      return command.data.paidOn === undefined ? undefined : ['paidOn', command.data.paidOn];
+    case 'CorrectMonth':
+      return ['correctedOn', command.data.correctedOn];
+    case 'SettleCapitationMonth':
+      return ['month', command.data.month];
+    default:
+      return undefined;
   }
 }
 

@@ -3,6 +3,7 @@ import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { CommandContext, publicKey, withFingerprint } from '../../../event-store/stream-command';
 import { POLICY_CATALOG } from '../../../infrastructure/tokens';
 import { IdempotencyKeyReused, PolicyRefusal } from '../../../kernel/errors';
+import { checkHappened } from '../../../kernel/not-ahead';
 import { balanceClause } from '../../../policy/account-rules';
 import type { PolicyCatalog, PolicyPack } from '../../../policy/catalog';
 import { PersonState, personStreamId } from '../../person-stream';
@@ -65,6 +66,24 @@ function withPack(catalog: PolicyCatalog, command: AccountRequestCommand, state:
   }
 }
 
+/** The field dating what an account command records as done: a month credited, a payment or transfer made, a death. */
+function happenedOn(command: AccountRequestCommand): [field: string, dayOrMonth: string] | undefined {
+  switch (command.type) {
+    case 'CreditMonth':
+      return ['month', command.data.month];
+    case 'PayFromAccount':
+    case 'PayForRelative':
+    case 'PayOutAccount':
+      return ['paidOn', command.data.paidOn];
+    case 'TransferAccount':
+      return ['transferredOn', command.data.transferredOn];
+    case 'BequeathAccount':
+      return ['on', command.data.on];
+    default:
+      return undefined;
+  }
+}
+
 @CommandHandler(ExecuteAccountCommand)
 export class ExecuteAccountHandler implements ICommandHandler<ExecuteAccountCommand, WriteOutcome> {
   constructor(
@@ -75,6 +94,8 @@ export class ExecuteAccountHandler implements ICommandHandler<ExecuteAccountComm
   async execute({ personId, command, context: given }: ExecuteAccountCommand): Promise<WriteOutcome> {
     // The key is bound to this request: command, person and body.
     const context = withFingerprint(given, `accounts.${command.type}`, personStreamId(personId), command.data);
+    const happened = happenedOn(command);
+    if (happened) checkHappened(happened[0], happened[1], this.writer.now());
     if (command.type === 'BequeathAccount') return this.bequeath(personId, command.data, context);
     return this.writer.write(personId, context, (state) => decideAccount(withPack(this.catalog, command, state), state));
   }

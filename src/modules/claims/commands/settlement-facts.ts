@@ -9,6 +9,7 @@ import { POLICY_CATALOG } from '../../../infrastructure/tokens';
 import { InstitutionRegistry } from '../../../institutions/institution-registry.service';
 import { instantMs, shanghaiDate } from '../../../kernel/dates';
 import { Forbidden, IdempotencyKeyReused, InvalidInput, PolicyRefusal } from '../../../kernel/errors';
+import { AHEAD_TOLERANCE_MS } from '../../../kernel/not-ahead';
 import { familyUseAllowed } from '../../../policy/account-rules';
 import type { PolicyCatalog } from '../../../policy/catalog';
 import type { AccountRequest, Decision, InstitutionFacts, VisitFacts } from '../../../policy/engine/types';
@@ -56,19 +57,12 @@ export function checkActsFor(principal: Principal, institutionCode: string): voi
   }
 }
 
-/**
- * How far a settlement's time may run ahead of the ledger's clock: a hospital host without
- * time sync drifts by seconds to minutes. More than that is a typed date (2099-12-31) or a
- * wrong clock, and would spend a later year's cap in an event that cannot change.
- */
-export const SETTLED_AHEAD_TOLERANCE_MS = 5 * 60_000;
-
 /** A settlement is recorded when it is made: its time is not later than the ledger's clock (past the tolerance). */
 export function checkNotAhead(request: VisitRequest, now: Date): void {
-  if (instantMs(request.visit.settledAt) <= now.getTime() + SETTLED_AHEAD_TOLERANCE_MS) return;
+  if (instantMs(request.visit.settledAt) <= now.getTime() + AHEAD_TOLERANCE_MS) return;
   throw new InvalidInput(
     'settledAt',
-    `must not be later than the ledger's clock (${now.toISOString()}) by more than ${SETTLED_AHEAD_TOLERANCE_MS / 60_000} minutes`,
+    `must not be later than the ledger's clock (${now.toISOString()}) by more than ${AHEAD_TOLERANCE_MS / 60_000} minutes`,
   );
 }
 

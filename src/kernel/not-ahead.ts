@@ -1,0 +1,29 @@
+import { shanghaiDateOfMs } from './dates';
+import { InvalidInput } from './errors';
+
+/**
+ * How far a caller's clock may run ahead of the ledger's: a hospital or agency host without
+ * time sync drifts by seconds to minutes. More than that is a typed date (2099-12-31) or a
+ * wrong clock, and would stand in an event that cannot change.
+ */
+export const AHEAD_TOLERANCE_MS = 5 * 60_000;
+
+/** The latest Asia/Shanghai day a fact recorded now may bear (the tolerance covers a caller a few minutes past midnight). */
+export function latestRecordableDay(now: Date): string {
+  return shanghaiDateOfMs(now.getTime() + AHEAD_TOLERANCE_MS);
+}
+
+/**
+ * A day ('YYYY-MM-DD') or month ('YYYY-MM') on which something happened (a payment made, a
+ * retirement processed, an admission, a month credited) is not later than the ledger's date.
+ * Dates that plan ahead (an enrolment from next year, a referral's validity) are not checked.
+ */
+export function checkHappened(field: string, dayOrMonth: string, now: Date): void {
+  const today = latestRecordableDay(now);
+  if (dayOrMonth <= today.slice(0, dayOrMonth.length)) return;
+  const unit = dayOrMonth.length === 7 ? 'month' : 'date';
+  throw new InvalidInput(
+    field,
+    `must not be later than the ledger's ${unit} (${today.slice(0, dayOrMonth.length)}, Asia/Shanghai): it records what has happened`,
+  );
+}
