@@ -7,6 +7,7 @@ import { AuditModule } from './audit/audit.module';
 import { CorrectionsModule } from './corrections/corrections.module';
 import { DisputesModule } from './disputes/disputes.module';
 import { ApiKeyGuard } from './auth/api-key.guard';
+import { DeclaredQueryGuard } from './http/declared-query.guard';
 import { LedgerConfig } from './config/config';
 import { FeedModule } from './feed/feed.module';
 import { HealthController } from './health/health.controller';
@@ -42,7 +43,9 @@ export class AppModule {
       ],
       controllers: [HealthController],
       providers: [
+        // In this order: a caller without a key is told that before what its query asks.
         { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: APP_GUARD, useClass: DeclaredQueryGuard },
         { provide: APP_FILTER, useClass: AppErrorFilter },
       ],
     };

@@ -2,6 +2,7 @@ import { Controller, Get, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { IgnoresQuery } from '../http/declared-query.guard';
 import { Public } from '../http/roles';
 
 /** The page's files sit beside this file under ts-node; from dist/ fall back to the source tree (tsc copies no assets). */
@@ -25,6 +26,7 @@ function send(res: unknown, type: string, body: string): string {
  * auditor types an API key into the page, which keeps it in memory for its API calls.
  */
 @ApiExcludeController()
+@IgnoresQuery()
 @Controller('auditor')
 export class AuditorPageController {
   private readonly dir = pageDir();
