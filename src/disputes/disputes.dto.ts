@@ -4,6 +4,7 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
+  ArrayUnique,
   IsArray,
   IsDefined,
   IsIn,
@@ -52,6 +53,7 @@ export class DisputeSubjectDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(100)
+  @ArrayUnique({ message: 'settlementIds must name each settlement once' })
   @Matches(ID_PATTERN, { each: true, message: ID_MESSAGE('each settlementId') })
   settlementIds?: string[];
 

@@ -249,7 +249,7 @@ describe('other roles and subjects', () => {
     expect((await post(`/disputes/${id}/uphold`, { correction: RETIRED })).status).toBe(422);
   });
 
-  it('refuses: onBehalfOf another person (400), an institution key on behalf (400) or on an account (403), an unknown settlement (404), a bad grounds code (400)', async () => {
+  it('refuses: onBehalfOf another person (400), an institution key on behalf (400) or on an account (403), an unknown settlement (404), a bad grounds code, a settlement named twice, a month not yet begun (400)', async () => {
     const head = await h.store.headPosition();
     const settlements = { kind: 'settlements', personId: 'NY-D1', settlementIds: ['S-1'] };
     const r1 = await post('/disputes', { subject: settlements, grounds: { code: 'OTHER', text: 'x' }, onBehalfOf: 'NY-D2' });
@@ -278,6 +278,22 @@ describe('other roles and subjects', () => {
     const bad = await post('/disputes', { subject: settlements, grounds: { code: 'NOPE', text: 'x' } });
     expect(bad.status).toBe(400);
     expect(bad.body.message).toContain('grounds.code');
+    // Accepted before: a settlement named twice, and a month of 2099 (the clock is in March 2024).
+    const twice = await post('/disputes', {
+      subject: { ...settlements, settlementIds: ['S-1', 'S-1'] },
+      grounds: { code: 'OTHER', text: 'x' },
+    });
+    expect([twice.status, twice.body.errors]).toEqual([
+      400,
+      [{ field: 'subject.settlementIds', rule: 'arrayUnique', message: 'settlementIds must name each settlement once' }],
+    ]);
+    for (const month of ['2024-04', '2099-01']) {
+      const ahead = await post('/disputes', {
+        subject: { kind: 'institution-month', institutionCode: 'NY-L2', month },
+        grounds: { code: 'WRONG_INSTITUTION_MONTH', text: 'x' },
+      });
+      expect([ahead.status, ahead.body.errors?.[0]?.field]).toEqual([400, 'subject.month']);
+    }
     expect(await h.store.headPosition()).toBe(head);
   });
 

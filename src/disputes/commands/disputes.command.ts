@@ -14,6 +14,7 @@ import type { Principal } from '../../http/roles';
 import { InstitutionRegistry } from '../../institutions/institution-registry.service';
 import { CLOCK, Clock, ID_GENERATOR, IdGenerator } from '../../kernel/clock';
 import { InvalidInput, NotFound } from '../../kernel/errors';
+import { checkHappened } from '../../kernel/not-ahead';
 import { PersonStreamWriter } from '../../modules/person-writer.service';
 import { sha256Hex } from '../../policy/canonical-json';
 import { openDispute, rejectDispute, upholdDispute, assertOpen } from '../dispute.decide';
@@ -186,6 +187,8 @@ export class DisputesService {
     if (subject.kind === 'institution-month') {
       if (onBehalfOf !== undefined)
         throw new InvalidInput('onBehalfOf', "must be the person the subject concerns (an institution's month concerns no one person)");
+      // A month not yet begun has nothing to dispute (settlements and persons' facts are held to the same clock).
+      checkHappened('subject.month', subject.month, this.clock.now());
       if (!(await this.registry.find(subject.institutionCode))) throw new NotFound('institution', subject.institutionCode);
       if (own !== undefined && own !== subject.institutionCode)
         throw forbidden(`this key acts for institution ${own}, not ${subject.institutionCode}`);
