@@ -304,6 +304,29 @@ describe('bad input and refusals write nothing', () => {
     });
   });
 
+  it('relatives name each person once: the same person as child and as spouse is 400 arrayUnique on enrolment and on update', async () => {
+    const twice = [
+      { personId: 'RT-3', relation: 'child' },
+      { personId: 'RT-3', relation: 'spouse' },
+    ];
+    expect((await post('/persons', nanyangEmployee('RT-1'))).status).toBe(201);
+    for (const [path, body] of [
+      ['/persons', nanyangEmployee('RT-2', { relatives: twice })],
+      ['/persons/RT-1/relatives', { relatives: twice }],
+      ['/persons/RT-1/relatives', { relatives: [twice[0], twice[0]] }],
+    ] as const) {
+      await writesNothing(async () => {
+        const res = await post(path, body);
+        expect([path, res.status, res.body.errors]).toEqual([
+          path,
+          400,
+          [{ field: 'relatives', rule: 'arrayUnique', message: 'relatives must name each person once' }],
+        ]);
+      });
+    }
+    expect((await post('/persons/RT-1/relatives', { relatives: [twice[0], { personId: 'RT-4', relation: 'spouse' }] })).status).toBe(201);
+  });
+
   it('404 for an unknown person', async () => {
     await writesNothing(async () => {
       expect((await post('/persons/NOBODY/visits', visit('S-x', 'NY-L2', '10.00'))).status).toBe(404);

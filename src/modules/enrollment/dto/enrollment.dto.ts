@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
+  ArrayUnique,
   IsArray,
   IsIn,
   IsInt,
@@ -17,6 +18,11 @@ import {
 import { ID_PATTERN, IsLocalDate, IsMoneyString, LEDGER_YEAR_MAX, LEDGER_YEAR_MIN, MaxAmount } from '../../../http/validators';
 
 const RELATIONS = ['spouse', 'parent', 'child', 'sibling', 'other'] as const;
+
+/** A relative is declared once: the same person as child and as spouse leaves which relation counts (第九条) undecided. */
+const ONCE_PER_PERSON = ArrayUnique((r: unknown) => (r !== null && typeof r === 'object' ? (r as { personId?: unknown }).personId : r), {
+  message: '$property must name each person once',
+});
 
 export class RelativeDto {
   @ApiProperty({ example: 'P-0002' })
@@ -59,6 +65,7 @@ export class EnrolPersonDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(20)
+  @ONCE_PER_PERSON
   @IsObject({ each: true, message: 'each of $property must be an object {personId, relation}' })
   @ValidateNested({ each: true })
   @Type(() => RelativeDto)
@@ -89,6 +96,7 @@ export class UpdateRelativesDto {
   @ApiProperty({ type: [RelativeDto] })
   @IsArray()
   @ArrayMaxSize(20)
+  @ONCE_PER_PERSON
   @IsObject({ each: true, message: 'each of $property must be an object {personId, relation}' })
   @ValidateNested({ each: true })
   @Type(() => RelativeDto)
