@@ -1,4 +1,4 @@
-import { shanghaiDateOfMs } from './dates';
+import { instantMs, shanghaiDateOfMs } from './dates';
 import { InvalidInput } from './errors';
 
 /**
@@ -25,5 +25,14 @@ export function checkHappened(field: string, dayOrMonth: string, now: Date): voi
   throw new InvalidInput(
     field,
     `must not be later than the ledger's ${unit} (${today.slice(0, dayOrMonth.length)}, Asia/Shanghai): it records what has happened`,
+  );
+}
+
+/** An instant at which something happened (a settlement, a visit's start) is not later than the ledger's clock past the tolerance. */
+export function checkInstantHappened(field: string, instant: string, now: Date): void {
+  if (instantMs(instant) <= now.getTime() + AHEAD_TOLERANCE_MS) return;
+  throw new InvalidInput(
+    field,
+    `must not be later than the ledger's clock (${now.toISOString()}) by more than ${AHEAD_TOLERANCE_MS / 60_000} minutes`,
   );
 }

@@ -37,6 +37,7 @@ import { billLines, beijingTime, checkLineArithmetic, checkTotals, lineOwnPay, n
 import { foldNationalVisit, NationalVisitState, registeredFor, registerVisit, uploadFeeLines } from './national-visit.decide';
 import { visitStreamId, VisitRegistered } from './national-visit.events';
 import { nationalTimeToInstant } from './national.validators';
+import { checkInstantHappened } from '../kernel/not-ahead';
 
 const shortHash = (s: string): string => createHash('sha256').update(s).digest('hex').slice(0, 16).toUpperCase();
 
@@ -94,6 +95,8 @@ export class NationalService {
     this.checkInstitution(p, env.fixmedins_code);
     const scheme = lookup('insutype', 'input.data.insutype', d.insutype).scheme;
     const occurredAt = nationalTimeToInstant(d.begntime);
+    // A visit is registered once it has begun: a begntime of 2099 would open a visit no settlement can close.
+    checkInstantHappened('input.data.begntime', occurredAt, this.clock.now());
     const person = (await this.persons.loadForDecision(d.psn_no)).state.enrollment;
     if (person.scheme !== scheme) {
       throw new PolicyRefusal(

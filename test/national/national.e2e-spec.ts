@@ -387,6 +387,19 @@ describe('national refusals: infcode -1 with err_msg, the ledger status undernea
     expect(body.err_msg).toContain('settledAt: must not be later than the ledger');
   });
 
+  it('a 2201 whose begntime is later than the ledger clock (past 5 minutes) is 400 naming it; 4 minutes ahead is registered', async () => {
+    const data = { psn_no: 'P1', insutype: '310', mdtrt_cert_type: '02', mdtrt_cert_no: 'X' };
+    const inMinutes = (minutes: number) => beijingTime(new Date(h.clock.now().getTime() + minutes * 60_000));
+    for (const [ipt, begntime] of [
+      ['MZ0760', '2099-12-31 10:00:00'],
+      ['MZ0761', inMinutes(6)],
+    ]) {
+      const body = await refusedWritingNothing('/national/2201', env('2201', { data: { ...data, ipt_otp_no: ipt, begntime } }), 400);
+      expect(body.err_msg).toContain('input.data.begntime: must not be later than the ledger');
+    }
+    await register('P1', 'MZ0762', { begntime: inMinutes(4) });
+  });
+
   it('a line whose pric × cnt is not its amount is 400', async () => {
     const mdtrt = await register('P1', 'MZ0700');
     const res = await upload('P1', mdtrt, 'CB1', [{ ...LINES[0], cnt: '3' }]);

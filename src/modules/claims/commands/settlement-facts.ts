@@ -7,9 +7,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '../../../http/roles';
 import { POLICY_CATALOG } from '../../../infrastructure/tokens';
 import { InstitutionRegistry } from '../../../institutions/institution-registry.service';
-import { instantMs, shanghaiDate } from '../../../kernel/dates';
+import { shanghaiDate } from '../../../kernel/dates';
 import { Forbidden, IdempotencyKeyReused, InvalidInput, PolicyRefusal } from '../../../kernel/errors';
-import { AHEAD_TOLERANCE_MS } from '../../../kernel/not-ahead';
+import { checkInstantHappened } from '../../../kernel/not-ahead';
 import { familyUseAllowed } from '../../../policy/account-rules';
 import type { PolicyCatalog } from '../../../policy/catalog';
 import type { AccountRequest, Decision, InstitutionFacts, VisitFacts } from '../../../policy/engine/types';
@@ -59,11 +59,7 @@ export function checkActsFor(principal: Principal, institutionCode: string): voi
 
 /** A settlement is recorded when it is made: its time is not later than the ledger's clock (past the tolerance). */
 export function checkNotAhead(request: VisitRequest, now: Date): void {
-  if (instantMs(request.visit.settledAt) <= now.getTime() + AHEAD_TOLERANCE_MS) return;
-  throw new InvalidInput(
-    'settledAt',
-    `must not be later than the ledger's clock (${now.toISOString()}) by more than ${AHEAD_TOLERANCE_MS / 60_000} minutes`,
-  );
+  checkInstantHappened('settledAt', request.visit.settledAt, now);
 }
 
 export function holderIdOf(request: VisitRequest): string {
