@@ -358,7 +358,9 @@ export function whatIfYear(
     },
     packs,
   );
-  const visits = results.filter((r) => r.current.decision.year === year).map(toWhatIfVisit);
+  const inYear = results.filter((r) => r.current.decision.year === year);
+  requireInYear(changes, inYear, personId, year);
+  const visits = inYear.map(toWhatIfVisit);
   const counted = visits.filter((v) => !v.reversed);
   const recordedTotal = total3(counted.map((v) => v.recorded));
   const whatIfTotal = total3(counted.map((v) => v.whatIf ?? ZERO3));
@@ -370,6 +372,17 @@ export function whatIfYear(
     totals: { recorded: recordedTotal, whatIf: whatIfTotal, delta: minus3(whatIfTotal, recordedTotal) },
     changedVisits: visits.filter((v) => !isZero3(v.delta)).length,
   };
+}
+
+/** What a what-if names is in the year: a mistyped settlement id or institution code would answer "nothing changes". */
+function requireInYear(changes: WhatIfChanges, inYear: Redecided[], personId: string, year: number): void {
+  const ids = new Set(inYear.map((r) => r.current.original.settlementId));
+  (changes.removeVisits ?? []).forEach((id, i) => {
+    if (!ids.has(id)) throw new InvalidInput(`changes.removeVisits.${i}`, `${id} is not a settlement of ${personId} in ${year}`);
+  });
+  const code = changes.institutionLevel?.institutionCode;
+  if (code !== undefined && !inYear.some((r) => r.current.visit.institution.code === code))
+    throw new InvalidInput('changes.institutionLevel.institutionCode', `no settlement of ${personId} in ${year} is at ${code}`);
 }
 
 function toWhatIfVisit(r: Redecided): WhatIfVisit {

@@ -194,6 +194,18 @@ describe('audit over HTTP: replay, tamper evidence, what-if, explain, policies, 
       const res = await ledger.post('/audit/what-if', { ...STORY, changes: { policyVersion: 'sha256:nope' } });
       expect(res.status).toBe(400);
     });
+
+    it('refuses a settlement or an institution the year does not hold, naming it (answered before as if nothing changed)', async () => {
+      const head = await ledger.store.headPosition();
+      for (const [changes, field] of [
+        [{ removeVisits: ['S-JUN', 'S-TYPO'] }, 'changes.removeVisits.1'],
+        [{ institutionLevel: { institutionCode: 'NY-H9', level: 'level3' } }, 'changes.institutionLevel.institutionCode'],
+      ] as const) {
+        const res = await ledger.post('/audit/what-if', { ...STORY, changes });
+        expect([res.status, res.body.errors?.[0]?.field]).toEqual([400, field]);
+      }
+      expect(await ledger.store.headPosition()).toBe(head);
+    });
   });
 
   describe('explain and policy provenance', () => {
