@@ -74,8 +74,11 @@ export interface StreamCommandOptions<State, Result> {
   loadWhole?: () => Promise<{ events: RecordedEvent[]; state: State }>;
   /** Pure decision; throws a LedgerError to refuse. */
   decide: (state: State, events: RecordedEvent[]) => DomainEvent[];
-  /** What the caller gets back, computed from the events written (or found on a retry). */
-  result: (written: RecordedEvent[], state: State) => Result;
+  /**
+   * What the caller gets back, computed from the events written (or found on a retry);
+   * `head` is the stream's last event as read (the answer's revision and position when nothing is written).
+   */
+  result: (written: RecordedEvent[], state: State, head: RecordedEvent | undefined) => Result;
   /** Attempts on a revision conflict before giving up with 409. */
   maxAttempts?: number;
   /** Optional hook to seal events (tamper chain) given the previous event in the stream. */
@@ -84,8 +87,10 @@ export interface StreamCommandOptions<State, Result> {
 
 export interface StreamCommandOutcome<Result> {
   result: Result;
-  /** False when the command had already been applied (idempotent retry). */
+  /** False when the command had already been applied (idempotent retry), or when it changed nothing. */
   created: boolean;
+  /** False when the decision found nothing to record: nothing written now or before (not a retry). */
+  changed: boolean;
   events: RecordedEvent[];
   nextExpectedRevision: number;
 }
@@ -111,7 +116,14 @@ export async function runStreamCommand<State, Result>(options: StreamCommandOpti
     }
     const decided = options.decide(state, events);
     if (decided.length === 0) {
-      return { result: options.result([], state), created: false, events: [], nextExpectedRevision: events.length - 1 };
+      const head = events[events.length - 1];
+      return {
+        result: options.result([], state, head),
+        created: false,
+        changed: false,
+        events: [],
+        nextExpectedRevision: events.length - 1,
+      };
     }
     const recordedAt = options.clock.now().toISOString();
     let batch: NewEvent[] = decided.map((e) => ({
@@ -144,8 +156,9 @@ export async function runStreamCommand<State, Result>(options: StreamCommandOpti
         position: i === batch.length - 1 ? appended.position : firstPosition + i,
       }));
       return {
-        result: options.result(written, state),
+        result: options.result(written, state, written[written.length - 1]),
         created: true,
+        changed: true,
         events: written,
         nextExpectedRevision: appended.nextExpectedRevision,
       };
@@ -165,5 +178,11 @@ function alreadyApplied<State, Result>(
   const earlier = events.filter((e) => e.metadata.commandId === options.context.commandId);
   assertSameRequest(earlier, options.context);
   const before = options.fold(events.slice(0, events.indexOf(earlier[0])));
-  return { result: options.result(earlier, before), created: false, events: earlier, nextExpectedRevision: events.length - 1 };
+  return {
+    result: options.result(earlier, before, earlier[earlier.length - 1]),
+    created: false,
+    changed: true,
+    events: earlier,
+    nextExpectedRevision: events.length - 1,
+  };
 }

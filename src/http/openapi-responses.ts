@@ -94,8 +94,14 @@ abstract class WriteOutcomeBase {
     description: 'False when the Idempotency-Key had already been applied (nothing written; header Idempotent-Replayed: true)',
   })
   created!: boolean;
+  @ApiPropertyOptional({
+    enum: [false],
+    description: 'Present (false) when the command found nothing to change (e.g. a profile already so): nothing written, and no replay',
+  })
+  changed?: false;
   @ApiProperty({ example: 0, description: 'Revision of the last event in the stream' }) revision!: number;
-  @ApiProperty({ example: 2, description: 'Global position of the last event written' }) position!: number;
+  @ApiProperty({ example: 2, description: 'Global position of the last event written (when nothing is, of the stream as it stands)' })
+  position!: number;
   @ApiProperty({ type: [WrittenEventDto] }) events!: WrittenEventDto[];
 }
 

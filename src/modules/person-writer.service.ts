@@ -11,6 +11,8 @@ import { evolvePerson, foldPerson, initialPersonState, occurredAtOf, PersonState
 export interface WriteOutcome {
   personId: string;
   created: boolean;
+  /** Present when the command found nothing to change: nothing written, and not a retry. */
+  changed?: false;
   revision: number;
   position: number;
   events: Array<{ type: string; revision: number; position: number; data: unknown }>;
@@ -115,11 +117,11 @@ export class PersonStreamWriter {
         if (options.mustExist !== false && events.length === 0) throw new NotFound('person', personId);
         return decide(state, events).map((e) => ({ ...e, occurredAt: e.occurredAt ?? occurredAtOf(e) }));
       },
-      result: (written, state) => ({
+      result: (written, state, head) => ({
         personId,
         created: true,
-        revision: written.length ? written[written.length - 1].revision : state.revision,
-        position: written.length ? written[written.length - 1].position : 0,
+        revision: head?.revision ?? state.revision,
+        position: head?.position ?? 0,
         events: written.map((e) => ({ type: e.type, revision: e.revision, position: e.position, data: e.data })),
       }),
     });
@@ -127,6 +129,6 @@ export class PersonStreamWriter {
     // (kept as its load read them: without decision traces unless the decision took them whole).
     if (outcome.created)
       this.cache.extend(personStreamId(personId), outcome.events, this.source, { withoutDecisionTraces: !options.wholeEvents });
-    return { ...outcome.result, created: outcome.created };
+    return { ...outcome.result, created: outcome.created, ...(outcome.changed ? {} : { changed: false as const }) };
   }
 }

@@ -274,6 +274,39 @@ describe("a settlement's time against the ledger's clock", () => {
   });
 });
 
+describe('a command that finds nothing to change', () => {
+  it('answers with the stream as it stands, changed: false, and is no replay (Idempotent-Replayed: false); a retry of a real change is', async () => {
+    const profile = (await get('/institutions/NY-L1')).body;
+    const stream = await h.store.readStream('institution-NY-L1');
+    const last = stream[stream.length - 1];
+    await writesNothing(async () => {
+      const same = await h.http.patch('/institutions/NY-L1').set('x-api-key', agency()).send({ name: profile.name });
+      expect([same.status, same.headers['idempotent-replayed'], same.body]).toEqual([
+        201,
+        'false',
+        { code: 'NY-L1', created: false, changed: false, revision: last.revision, position: last.position, events: [] },
+      ]);
+    });
+    const renamed = () =>
+      h.http
+        .patch('/institutions/NY-L1')
+        .set('x-api-key', agency())
+        .set('Idempotency-Key', 'rename-NY-L1')
+        .send({ name: `${profile.name}（新院区）` });
+    const first = await renamed();
+    expect([first.status, first.headers['idempotent-replayed'], first.body.created, first.body.changed]).toEqual([
+      201,
+      'false',
+      true,
+      undefined,
+    ]);
+    await writesNothing(async () => {
+      const retry = await renamed();
+      expect([retry.headers['idempotent-replayed'], retry.body.created, retry.body.changed]).toEqual(['true', false, undefined]);
+    });
+  });
+});
+
 describe('bad input and refusals write nothing', () => {
   it('400 names the field and the rule', async () => {
     await writesNothing(async () => {

@@ -18,6 +18,8 @@ export interface InstitutionWriteOutcome {
   code: string;
   /** False when the Idempotency-Key had already been applied (nothing written). */
   created: boolean;
+  /** Present when the command found nothing to change (a profile already so): nothing written, and not a retry. */
+  changed?: false;
   revision: number;
   position: number;
   events: Array<{ type: string; revision: number; position: number; data: unknown }>;
@@ -61,14 +63,14 @@ export class ExecuteInstitutionHandler implements ICommandHandler<ExecuteInstitu
         const today = shanghaiDate(this.clock.now().toISOString());
         return decideInstitution(command, state, ...decisionInputs(this.catalog, command, state, today));
       },
-      result: (written, _state) => ({
+      result: (written, _state, head) => ({
         code,
-        revision: written.length ? written[written.length - 1].revision : -1,
-        position: written.length ? written[written.length - 1].position : 0,
+        revision: head?.revision ?? -1,
+        position: head?.position ?? 0,
         events: written.map((e) => ({ type: e.type, revision: e.revision, position: e.position, data: e.data })),
       }),
     });
-    return { ...outcome.result, created: outcome.created };
+    return { ...outcome.result, created: outcome.created, ...(outcome.changed ? {} : { changed: false as const }) };
   }
 }
 
