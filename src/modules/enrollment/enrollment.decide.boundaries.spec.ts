@@ -136,10 +136,13 @@ describe('category switch and contribution base (宛政办〔2022〕42号 第六
     });
   });
 
-  it('a contribution base is for employees only', () => {
+  it('a contribution base is for employees only, changed or at enrolment', () => {
     const change: EnrollmentCommand = { type: 'ChangeContributionBase', data: { contributionBase: '5000', effectiveFrom: '2020-03-01' } };
     expect(thrown([resident], change)).toMatchObject({ field: 'contributionBase', rule: 'applies to employees only' });
     expect(thrown([], change)).toMatchObject({ code: 'NOT_ENROLLED' });
+    // At enrolment too: a resident enrolled with a base was recorded with it.
+    const residentWithBase: EnrollmentCommand = { type: 'Enrol', data: { ...resident.data, contributionBase: '100.00' } };
+    expect(thrown([], residentWithBase)).toMatchObject({ field: 'contributionBase', rule: 'applies to employees only' });
   });
 });
 

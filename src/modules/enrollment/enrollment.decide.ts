@@ -94,6 +94,9 @@ export function enrol(
   if (!allowed.includes(cmd.category)) {
     throw new InvalidInput('category', `must be one of ${allowed.join(', ')} for scheme ${cmd.scheme}`);
   }
+  // As ChangeContributionBase: a resident pays a flat contribution; a base on the event would be read by nothing.
+  if (cmd.scheme !== 'employee' && cmd.contributionBase !== undefined)
+    throw new InvalidInput('contributionBase', 'applies to employees only');
   if (cmd.category === 'in_service' && !cmd.contributionBase) {
     // The in-service account credit is a share of the contribution base (the pack's account.credits.in_service);
     // in_service is an employee category (checked above).
