@@ -44,6 +44,30 @@ const CHECKPOINTS = `CREATE TABLE IF NOT EXISTS rm_checkpoint (name TEXT PRIMARY
   CREATE TABLE IF NOT EXISTS rm_log_mark (
     id INTEGER PRIMARY KEY CHECK (id = 1), position INTEGER NOT NULL, event_id TEXT NOT NULL, stream_id TEXT NOT NULL, revision INTEGER NOT NULL);`;
 
+/** How long an opening waits for the file to be its own for a moment (better-sqlite3's busy timeout). */
+const WAL_SWITCH_WAIT_MS = 5000;
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Puts the file in WAL mode, waiting out a rebuild that holds it in rollback-journal mode
+ * (`openForRebuild`). The switch needs the file to itself, and when the rebuild begins a batch
+ * while the switch holds its shared lock, SQLite answers BUSY at once instead of waiting (either
+ * would deadlock the other): a service started beside a rebuild failed to open its read models,
+ * "database is locked", on a loaded machine. Tried again until WAL_SWITCH_WAIT_MS have passed.
+ */
+function toWalMode(db: Database.Database): void {
+  const deadline = Date.now() + WAL_SWITCH_WAIT_MS;
+  for (;;) {
+    try {
+      db.pragma('journal_mode = WAL');
+      return;
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'SQLITE_BUSY' || Date.now() >= deadline) throw error;
+      Atomics.wait(pause, 0, 0, 5); // opening is synchronous: a short sleep, then the next try
+    }
+  }
+}
+
 export class SqliteReadModelStore implements ReadModelStore {
   private readonly statements = new Map<string, Database.Statement>();
   /** Opened for a rebuild with a rollback journal: put back in WAL mode on close. */
@@ -81,7 +105,7 @@ export class SqliteReadModelStore implements ReadModelStore {
     return openingFile(path, READ_MODELS_FILE_HOLDS, READ_MODELS_FILE_ADVICE, () => {
       const db = new Database(path);
       try {
-        db.pragma('journal_mode = WAL');
+        toWalMode(db);
         db.pragma(`synchronous = ${synchronous}`);
         db.pragma('busy_timeout = 5000');
         db.pragma(`cache_size = -${cacheMiB * 1024}`);
