@@ -53,6 +53,15 @@ export function IsPositiveMoney(options?: ValidationOptions): PropertyDecorator 
   );
 }
 
+/**
+ * A text that says something: not empty, not only spaces. A payment's receipt reference, a
+ * payee or a reversal's reason of "" or "   " was recorded as given and tells an auditor nothing;
+ * a non-string is left to IsString.
+ */
+export function IsNotBlank(options?: ValidationOptions): PropertyDecorator {
+  return rule('isNotBlank', '$property must not be empty or blank', (v) => typeof v !== 'string' || /\S/.test(v), options);
+}
+
 /** At most the configured ceiling of its kind (config/input-limits.json); a non-money value is left to IsMoneyString. */
 export function MaxAmount(kind: AmountKind, options?: ValidationOptions): PropertyDecorator {
   const message = (a: ValidationArguments) =>

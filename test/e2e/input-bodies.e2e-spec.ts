@@ -366,6 +366,19 @@ describe.each(['fastify', 'express'])('hostile bodies on %s', (adapter) => {
     );
   });
 
+  it.each(['', '   '])(
+    'a receipt reference, a payee, a counterpart region, a reversal reason or a place of %j is 400 isNotBlank',
+    async (blank) => {
+      const payment = { paymentId: 'P-BLANK', amount: '1.00', purpose: 'pharmacy', reference: blank, paidOn: '2023-06-10' };
+      await refused('/persons/IN-1/account/payments', payment, 'reference', 'isNotBlank');
+      await refused('/persons/IN-1/account/payout', { reason: 'emigration', paidOn: '2023-06-10', payee: blank }, 'payee', 'isNotBlank');
+      const transfer = { transferId: 'T-BLANK', direction: 'in', amount: '1.00', counterpartRegion: blank, transferredOn: '2023-06-10' };
+      await refused('/persons/IN-1/account/transfers', transfer, 'counterpartRegion', 'isNotBlank');
+      await refused('/persons/IN-1/settlements/S-ANY/reversal', { reason: blank }, 'reason', 'isNotBlank');
+      await refused('/persons/IN-1/off-site-registrations', { from: '2023-06-01', place: blank }, 'place', 'isNotBlank');
+    },
+  );
+
   it('three-decimal and negative money are 400 isMoneyString', async () => {
     await refused(
       '/persons/IN-1/contribution-base',

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { ID_PATTERN, IsLocalDate, IsMoneyString, IsPositiveMoney, IsMonth, MaxAmount } from '../../../http/validators';
+import { ID_PATTERN, IsLocalDate, IsMoneyString, IsNotBlank, IsPositiveMoney, IsMonth, MaxAmount } from '../../../http/validators';
 import type { OwnAccountPurpose } from '../accounts.events';
 
 /** What a person's own account may be asked to pay for (the request's `purpose`). */
@@ -44,6 +44,7 @@ export class PayFromAccountDto {
 
   @ApiProperty({ example: 'pharmacy receipt 2023-000123' })
   @IsString()
+  @IsNotBlank()
   @MaxLength(200)
   reference!: string;
 
@@ -73,6 +74,7 @@ export class FamilyPaymentDto {
 
   @ApiProperty({ example: 'resident contribution 2024' })
   @IsString()
+  @IsNotBlank()
   @MaxLength(200)
   reference!: string;
 
@@ -98,6 +100,7 @@ export class TransferAccountDto {
 
   @ApiProperty({ example: 'zhengzhou' })
   @IsString()
+  @IsNotBlank()
   @MaxLength(64)
   counterpartRegion!: string;
 
@@ -117,6 +120,7 @@ export class PayOutAccountDto {
 
   @ApiProperty({ example: 'the insured person (bank account on file)' })
   @IsString()
+  @IsNotBlank()
   @MaxLength(200)
   payee!: string;
 }

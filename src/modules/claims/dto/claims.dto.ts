@@ -16,7 +16,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { ID_PATTERN, IsInstant, IsMoneyString, IsPositiveMoney, MaxAmount } from '../../../http/validators';
+import { ID_PATTERN, IsInstant, IsMoneyString, IsNotBlank, IsPositiveMoney, MaxAmount } from '../../../http/validators';
 
 const COST_KINDS = ['medical', 'health_checkup', 'work_injury', 'third_party', 'public_health', 'fitness_wellness'] as const;
 const CATEGORIES = ['drug', 'herbal_pieces', 'examination', 'treatment', 'consumable', 'consultation', 'other'] as const;
@@ -139,6 +139,7 @@ export class SettleVisitDto {
 export class ReverseSettlementDto {
   @ApiProperty({ example: 'duplicate charge corrected by the hospital' })
   @IsString()
+  @IsNotBlank()
   @MaxLength(500)
   reason!: string;
 }

@@ -15,7 +15,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { ID_PATTERN, IsLocalDate, IsMoneyString, LEDGER_YEAR_MAX, LEDGER_YEAR_MIN, MaxAmount } from '../../../http/validators';
+import { ID_PATTERN, IsLocalDate, IsMoneyString, IsNotBlank, LEDGER_YEAR_MAX, LEDGER_YEAR_MIN, MaxAmount } from '../../../http/validators';
 
 const RELATIONS = ['spouse', 'parent', 'child', 'sibling', 'other'] as const;
 
@@ -131,6 +131,7 @@ export class RegisterOffSiteDto {
 
   @ApiProperty({ example: 'Zhengzhou' })
   @IsString()
+  @IsNotBlank()
   @MaxLength(100)
   place!: string;
 }
