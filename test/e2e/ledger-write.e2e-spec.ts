@@ -360,6 +360,23 @@ describe('bad input and refusals write nothing', () => {
     expect((await post('/persons/RT-1/relatives', { relatives: [twice[0], { personId: 'RT-4', relation: 'spouse' }] })).status).toBe(201);
   });
 
+  it('a request that contradicts the recorded facts is 422 with code, clause and the field in details: a discharge before the admission', async () => {
+    expect((await post('/persons', nanyangEmployee('DA-1'))).status).toBe(201);
+    expect((await post('/persons/DA-1/inpatient/admissions', { admittedOn: '2023-04-01', institutionCode: 'NY-L3' })).status).toBe(201);
+    await writesNothing(async () => {
+      const res = await post('/persons/DA-1/inpatient/discharges', { dischargedOn: '2023-03-31' });
+      expect([res.status, res.body]).toEqual([
+        422,
+        expect.objectContaining({
+          code: 'DISCHARGE_BEFORE_ADMISSION',
+          clause: '宛政办〔2022〕42号 第五条（二）',
+          message: 'dischargedOn 2023-03-31 is before the admission (2023-04-01)',
+          details: { field: 'dischargedOn' },
+        }),
+      ]);
+    });
+  });
+
   it('404 for an unknown person', async () => {
     await writesNothing(async () => {
       expect((await post('/persons/NOBODY/visits', visit('S-x', 'NY-L2', '10.00'))).status).toBe(404);

@@ -146,10 +146,10 @@ describe('第十二条: transfers', () => {
   it('a transfer out naming an amount other than the balance is refused; the balance in another spelling is accepted', () => {
     given([enrolled, funded])
       .when((s) => decideAccount(transfer('out', '100.00'), s))
-      .thenInvalid('amount');
+      .thenRefuses('TRANSFER_OUT_NOT_WHOLE_BALANCE', '宛政办〔2022〕42号 第十二条');
     given([enrolled, funded])
       .when((s) => decideAccount(transfer('out', '120.01'), s))
-      .thenInvalid('amount');
+      .thenRefuses('TRANSFER_OUT_NOT_WHOLE_BALANCE');
     given([enrolled, funded])
       .when((s) => decideAccount(transfer('out', '120'), s))
       .then([
@@ -262,13 +262,13 @@ describe('funds and amounts', () => {
 
 describe('第八条: monthly credit and the enrollment month', () => {
   const late = { ...enrolled, data: { ...enrolled.data, enrolledOn: '2023-03-31' } };
-  it('the month of enrollment is credited, even when enrolled on its last day; the month before is invalid input', () => {
+  it('the month of enrollment is credited, even when enrolled on its last day; the month before is refused', () => {
     given([late])
       .when((s) => decideAccount({ type: 'CreditMonth', data: { month: '2023-03' }, pack }, s))
       .then([{ type: 'AccountCredited', data: expect.objectContaining({ month: '2023-03', amount: '120.00' }) }]);
     given([late])
       .when((s) => decideAccount({ type: 'CreditMonth', data: { month: '2023-02' }, pack }, s))
-      .thenInvalid('month');
+      .thenRefuses('BEFORE_ENROLMENT', '宛政办〔2022〕42号 第三条');
   });
   it('the credit records its basis, clause and pack version', () => {
     given([enrolled])
@@ -342,7 +342,7 @@ describe('what the refusal says (code or field, clause, message)', () => {
       'month before enrollment',
       [enrolled],
       { type: 'CreditMonth', data: { month: '2022-12' }, pack },
-      { field: 'month', message: 'month: is before the enrollment (2023-01-01)' },
+      { code: 'BEFORE_ENROLMENT', clause: '宛政办〔2022〕42号 第三条', message: 'month 2022-12 is before the enrollment (2023-01-01)' },
     ],
     [
       'duplicate payment',
@@ -440,7 +440,11 @@ describe('what the refusal says (code or field, clause, message)', () => {
       'transfer out, other amount',
       [enrolled, funded],
       transfer('out', '1.00'),
-      { field: 'amount', message: 'amount: a transfer out moves the whole balance (120.00)' },
+      {
+        code: 'TRANSFER_OUT_NOT_WHOLE_BALANCE',
+        clause: '宛政办〔2022〕42号 第十二条',
+        message: 'a transfer out moves the whole balance (120.00), not 1.00',
+      },
     ],
     [
       'self as heir',

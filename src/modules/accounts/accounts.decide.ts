@@ -91,7 +91,10 @@ export function creditMonth(cmd: { month: string }, pack: PolicyPack, state: Per
   }
   const firstDay = `${cmd.month}-01`;
   const enrolledFrom = state.enrollment.enrollments[state.enrollment.enrollments.length - 1].from;
-  if (`${cmd.month}-31` < enrolledFrom) throw new InvalidInput('month', `is before the enrollment (${enrolledFrom})`);
+  if (`${cmd.month}-31` < enrolledFrom)
+    throw new PolicyRefusal('BEFORE_ENROLMENT', enrollmentClause(pack), `month ${cmd.month} is before the enrollment (${enrolledFrom})`, {
+      field: 'month',
+    });
   const category = categoryOn(state.enrollment, firstDay) ?? state.enrollment.categoryTimeline[0].category;
   const contributionBase = contributionBaseOn(state.enrollment, firstDay) ?? state.enrollment.contributionBases[0]?.amount;
   const credit = monthlyAccountCredit(pack, category, { contributionBase });
@@ -193,7 +196,14 @@ export function transferAccount(
   }
   requireOpenAccount(state, pack);
   if (cmd.amount !== undefined && money(cmd.amount).comparedTo(money(state.account.balance)) !== 0) {
-    throw new InvalidInput('amount', `a transfer out moves the whole balance (${state.account.balance})`);
+    throw new PolicyRefusal(
+      'TRANSFER_OUT_NOT_WHOLE_BALANCE',
+      clause,
+      `a transfer out moves the whole balance (${state.account.balance}), not ${cmd.amount}`,
+      {
+        field: 'amount',
+      },
+    );
   }
   return [
     {

@@ -113,13 +113,15 @@ describe('enrolment', () => {
 describe('category switch and contribution base (宛政办〔2022〕42号 第六条, 第八条)', () => {
   const retire = (processedOn: string): EnrollmentCommand => ({ type: 'ChangeRetiredStatus', data: { processedOn } });
 
-  it('processed on the first day of the current category: accepted; the day before: invalid, naming that day', () => {
+  it('processed on the first day of the current category: accepted; the day before: refused, naming that day', () => {
     expect(decide([employee], retire('2023-01-01'), NANYANG)).toEqual([
       { type: 'RetiredStatusChanged', data: { processedOn: '2023-01-01', effectiveFrom: '2023-02-01', from: 'in_service', to: 'retired' } },
     ]);
     expect(thrown([employee], retire('2022-12-31'), NANYANG)).toMatchObject({
-      field: 'processedOn',
-      rule: "must not be before the current category's start (2023-01-01)",
+      code: 'BEFORE_CATEGORY_START',
+      clause: '宛政办〔2022〕42号 第六条',
+      message: "processedOn 2022-12-31 is before the current category's start (2023-01-01)",
+      details: { field: 'processedOn' },
     });
   });
 
@@ -138,7 +140,11 @@ describe('category switch and contribution base (宛政办〔2022〕42号 第六
 
   it('a contribution base is for employees only, changed or at enrolment', () => {
     const change: EnrollmentCommand = { type: 'ChangeContributionBase', data: { contributionBase: '5000', effectiveFrom: '2020-03-01' } };
-    expect(thrown([resident], change)).toMatchObject({ field: 'contributionBase', rule: 'applies to employees only' });
+    expect(thrown([resident], change)).toMatchObject({
+      code: 'NOT_AN_EMPLOYEE',
+      clause: ledgerRule('contribution-base-recorded'),
+      message: 'a contribution base applies to employees only (the person is a resident)',
+    });
     expect(thrown([], change)).toMatchObject({ code: 'NOT_ENROLLED' });
     // At enrolment too: a resident enrolled with a base was recorded with it.
     const residentWithBase: EnrollmentCommand = { type: 'Enrol', data: { ...resident.data, contributionBase: '100.00' } };
@@ -159,13 +165,14 @@ describe('inpatient stays and off-site residence: first and last days', () => {
     });
   });
 
-  it('discharged on the admission day is a stay; the day before is invalid, naming the admission', () => {
+  it('discharged on the admission day is a stay; the day before is refused, naming the admission', () => {
     expect(decide([resident, ...stay], discharge('2020-03-01'))).toEqual([
       { type: 'InpatientDischarged', data: { dischargedOn: '2020-03-01' } },
     ]);
     expect(thrown([resident, ...stay], discharge('2020-02-29'))).toMatchObject({
-      field: 'dischargedOn',
-      rule: 'must not be before the admission (2020-03-01)',
+      code: 'DISCHARGE_BEFORE_ADMISSION',
+      clause: '安医保〔2019〕75号 二（二）',
+      message: 'dischargedOn 2020-02-29 is before the admission (2020-03-01)',
     });
     const discharged = [resident, ...stay, ...decide([resident, ...stay], discharge('2020-03-10'))];
     expect(thrown(discharged, discharge('2020-03-10'))).toMatchObject({ code: 'NOT_INPATIENT' });
@@ -178,8 +185,12 @@ describe('inpatient stays and off-site residence: first and last days', () => {
 
   it('a new admission on the last day of an ended stay overlaps it; the day after does not', () => {
     const ended = [resident, ...stay, ...decide([resident, ...stay], discharge('2020-03-10'))];
-    expect(thrown(ended, admit('2020-03-10'))).toMatchObject({ field: 'admittedOn', rule: 'overlaps an earlier inpatient stay' });
-    expect(thrown(ended, admit('2020-03-01'))).toMatchObject({ field: 'admittedOn' });
+    expect(thrown(ended, admit('2020-03-10'))).toMatchObject({
+      code: 'INPATIENT_STAYS_OVERLAP',
+      clause: '安医保〔2019〕75号 二（二）',
+      message: 'admittedOn 2020-03-10 falls in an earlier inpatient stay',
+    });
+    expect(thrown(ended, admit('2020-03-01'))).toMatchObject({ code: 'INPATIENT_STAYS_OVERLAP' });
     expect(decide(ended, admit('2020-03-11'))).toEqual([
       { type: 'InpatientAdmitted', data: { admittedOn: '2020-03-11', institutionCode: 'H1' } },
     ]);
@@ -302,11 +313,15 @@ describe('first-contact institution (人社部发〔2011〕59号 四)', () => {
     });
   });
 
-  it('from the enrolment year on: the year before is invalid, naming the enrolment year', () => {
+  it('from the enrolment year on: the year before is refused, naming the enrolment year', () => {
     expect(decide([resident], designate(2020))).toEqual([
       { type: 'FirstContactInstitutionDesignated', data: { year: 2020, institutionCode: 'T1' } },
     ]);
-    expect(thrown([resident], designate(2019))).toMatchObject({ field: 'year', rule: 'must not be before the enrollment year 2020' });
+    expect(thrown([resident], designate(2019))).toMatchObject({
+      code: 'BEFORE_ENROLMENT',
+      clause: '安医保〔2019〕75号 二（一）',
+      message: 'year 2019 is before the enrollment year 2020',
+    });
   });
 });
 

@@ -155,7 +155,7 @@ describe('enrollment decider (given events / when command / then events)', () =>
       .thenRefuses('ALREADY_INPATIENT');
     given([enrolled, admitted])
       .when((s) => decideEnrollment({ type: 'DischargeInpatient', data: { dischargedOn: '2023-02-28' } }, s.enrollment))
-      .thenInvalid('dischargedOn');
+      .thenRefuses('DISCHARGE_BEFORE_ADMISSION');
     given([enrolled, admitted])
       .when((s) => decideEnrollment({ type: 'DischargeInpatient', data: { dischargedOn: '2023-03-10' } }, s.enrollment))
       .then([{ type: 'InpatientDischarged', data: { dischargedOn: '2023-03-10' } }]);
@@ -356,6 +356,6 @@ describe('enrollment decider: contribution base', () => {
           s.enrollment,
         ),
       )
-      .thenInvalid('contributionBase');
+      .thenRefuses('NOT_AN_EMPLOYEE');
   });
 });

@@ -120,7 +120,12 @@ export function changeRetiredStatus(cmd: { processedOn: LocalDate }, state: Enro
     throw new PolicyRefusal('ALREADY_RETIRED', clauses.categorySwitch, `already retired from ${last.from}`);
   }
   if (cmd.processedOn < last.from) {
-    throw new InvalidInput('processedOn', `must not be before the current category's start (${last.from})`);
+    throw new PolicyRefusal(
+      'BEFORE_CATEGORY_START',
+      clauses.categorySwitch,
+      `processedOn ${cmd.processedOn} is before the current category's start (${last.from})`,
+      { field: 'processedOn' },
+    );
   }
   return [{ type: 'RetiredStatusChanged', data: { processedOn: cmd.processedOn, effectiveFrom, from: last.category, to: 'retired' } }];
 }
@@ -131,7 +136,15 @@ export function changeContributionBase(
   clauses = NO_PACK,
 ): EnrollmentEvent[] {
   requireEnrolled(state, clauses);
-  if (state.scheme !== 'employee') throw new InvalidInput('contributionBase', 'applies to employees only');
+  if (state.scheme !== 'employee')
+    throw new PolicyRefusal(
+      'NOT_AN_EMPLOYEE',
+      clauses.contributionBase,
+      `a contribution base applies to employees only (the person is a ${state.scheme})`,
+      {
+        field: 'contributionBase',
+      },
+    );
   return [{ type: 'ContributionBaseChanged', data: cmd }];
 }
 
@@ -154,7 +167,14 @@ export function admitInpatient(
   const open = state.inpatientStays.find((s) => s.to === undefined);
   if (open) throw new PolicyRefusal('ALREADY_INPATIENT', clauses.inpatient, `already an inpatient since ${open.from}`);
   if (isInpatientOn(state, cmd.admittedOn)) {
-    throw new InvalidInput('admittedOn', 'overlaps an earlier inpatient stay');
+    throw new PolicyRefusal(
+      'INPATIENT_STAYS_OVERLAP',
+      clauses.inpatient,
+      `admittedOn ${cmd.admittedOn} falls in an earlier inpatient stay`,
+      {
+        field: 'admittedOn',
+      },
+    );
   }
   return [{ type: 'InpatientAdmitted', data: cmd }];
 }
@@ -163,7 +183,15 @@ export function dischargeInpatient(cmd: { dischargedOn: LocalDate }, state: Enro
   requireEnrolled(state, clauses);
   const open = state.inpatientStays.find((s) => s.to === undefined);
   if (!open) throw new PolicyRefusal('NOT_INPATIENT', clauses.inpatient, 'the person is not an inpatient');
-  if (cmd.dischargedOn < open.from) throw new InvalidInput('dischargedOn', `must not be before the admission (${open.from})`);
+  if (cmd.dischargedOn < open.from)
+    throw new PolicyRefusal(
+      'DISCHARGE_BEFORE_ADMISSION',
+      clauses.inpatient,
+      `dischargedOn ${cmd.dischargedOn} is before the admission (${open.from})`,
+      {
+        field: 'dischargedOn',
+      },
+    );
   return [{ type: 'InpatientDischarged', data: cmd }];
 }
 
@@ -242,7 +270,10 @@ export function designateFirstContactInstitution(
     );
   }
   const enrolledYear = yearOf(state.enrollments[0].from);
-  if (cmd.year < enrolledYear) throw new InvalidInput('year', `must not be before the enrollment year ${enrolledYear}`);
+  if (cmd.year < enrolledYear)
+    throw new PolicyRefusal('BEFORE_ENROLMENT', clauses.enrollment, `year ${cmd.year} is before the enrollment year ${enrolledYear}`, {
+      field: 'year',
+    });
   return [{ type: 'FirstContactInstitutionDesignated', data: cmd }];
 }
 
