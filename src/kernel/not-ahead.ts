@@ -28,6 +28,20 @@ export function checkHappened(field: string, dayOrMonth: string, now: Date): voi
   );
 }
 
+/**
+ * The field of each command type that dates what the command records as done, as a table per
+ * module; a command not in it, or without that field (an advance paid "today"), is not checked.
+ */
+export type HappenedOn<C extends { type: string; data: object }> = {
+  [T in C['type']]?: keyof Extract<C, { type: T }>['data'] & string;
+};
+
+export function checkCommandHappened<C extends { type: string; data: object }>(command: C, fields: HappenedOn<C>, now: Date): void {
+  const field: string | undefined = fields[command.type as C['type']];
+  const value = field === undefined ? undefined : (command.data as Record<string, unknown>)[field];
+  if (field !== undefined && typeof value === 'string') checkHappened(field, value, now);
+}
+
 /** An instant at which something happened (a settlement, a visit's start) is not later than the ledger's clock past the tolerance. */
 export function checkInstantHappened(field: string, instant: string, now: Date): void {
   if (instantMs(instant) <= now.getTime() + AHEAD_TOLERANCE_MS) return;

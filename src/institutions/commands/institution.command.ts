@@ -12,7 +12,7 @@ import { POLICY_CATALOG } from '../../infrastructure/tokens';
 import type { PolicyCatalog } from '../../policy/catalog';
 import { decisionInputs } from '../settlement-parameters';
 import { shanghaiDate } from '../../kernel/dates';
-import { checkHappened } from '../../kernel/not-ahead';
+import { checkCommandHappened, HappenedOn } from '../../kernel/not-ahead';
 
 export interface InstitutionWriteOutcome {
   code: string;
@@ -46,8 +46,7 @@ export class ExecuteInstitutionHandler implements ICommandHandler<ExecuteInstitu
   ) {}
 
   async execute({ code, command, context }: ExecuteInstitutionCommand): Promise<InstitutionWriteOutcome> {
-    const happened = happenedOn(command);
-    if (happened) checkHappened(happened[0], happened[1], this.clock.now());
+    checkCommandHappened(command, HAPPENED_ON, this.clock.now());
     const outcome = await runStreamCommand<InstitutionState, Omit<InstitutionWriteOutcome, 'created'>>({
       store: this.store,
       clock: this.clock,
@@ -74,20 +73,12 @@ export class ExecuteInstitutionHandler implements ICommandHandler<ExecuteInstitu
   }
 }
 
-/** The field dating what an institution command records as done: a declaration, an advance paid, a correction, a month paid by capitation. */
-function happenedOn(command: InstitutionCommand): [field: string, dayOrMonth: string] | undefined {
-  switch (command.type) {
-    case 'DeclareMonth':
-      return ['declaredOn', command.data.declaredOn];
-    case 'PayAdvance':
-      return command.data.paidOn === undefined ? undefined : ['paidOn', command.data.paidOn];
-    case 'CorrectMonth':
-      return ['correctedOn', command.data.correctedOn];
-    case 'SettleCapitationMonth':
-      return ['month', command.data.month];
-    default:
-      return undefined;
-  }
-}
+/** The field dating what each institution command records as done: a declaration, an advance paid, a correction, a month paid by capitation. */
+const HAPPENED_ON: HappenedOn<InstitutionCommand> = {
+  DeclareMonth: 'declaredOn',
+  PayAdvance: 'paidOn',
+  CorrectMonth: 'correctedOn',
+  SettleCapitationMonth: 'month',
+};
 
 export const InstitutionCommandHandlers = [ExecuteInstitutionHandler];

@@ -3,7 +3,7 @@ import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { CommandContext, publicKey, withFingerprint } from '../../../event-store/stream-command';
 import { POLICY_CATALOG } from '../../../infrastructure/tokens';
 import { IdempotencyKeyReused, PolicyRefusal } from '../../../kernel/errors';
-import { checkHappened } from '../../../kernel/not-ahead';
+import { checkCommandHappened, HappenedOn } from '../../../kernel/not-ahead';
 import { balanceClause } from '../../../policy/account-rules';
 import type { PolicyCatalog, PolicyPack } from '../../../policy/catalog';
 import { PersonState, personStreamId } from '../../person-stream';
@@ -66,23 +66,15 @@ function withPack(catalog: PolicyCatalog, command: AccountRequestCommand, state:
   }
 }
 
-/** The field dating what an account command records as done: a month credited, a payment or transfer made, a death. */
-function happenedOn(command: AccountRequestCommand): [field: string, dayOrMonth: string] | undefined {
-  switch (command.type) {
-    case 'CreditMonth':
-      return ['month', command.data.month];
-    case 'PayFromAccount':
-    case 'PayForRelative':
-    case 'PayOutAccount':
-      return ['paidOn', command.data.paidOn];
-    case 'TransferAccount':
-      return ['transferredOn', command.data.transferredOn];
-    case 'BequeathAccount':
-      return ['on', command.data.on];
-    default:
-      return undefined;
-  }
-}
+/** The field dating what each account command records as done: a month credited, a payment or transfer made, a death. */
+const HAPPENED_ON: HappenedOn<AccountRequestCommand> = {
+  CreditMonth: 'month',
+  PayFromAccount: 'paidOn',
+  PayForRelative: 'paidOn',
+  PayOutAccount: 'paidOn',
+  TransferAccount: 'transferredOn',
+  BequeathAccount: 'on',
+};
 
 @CommandHandler(ExecuteAccountCommand)
 export class ExecuteAccountHandler implements ICommandHandler<ExecuteAccountCommand, WriteOutcome> {
@@ -94,8 +86,7 @@ export class ExecuteAccountHandler implements ICommandHandler<ExecuteAccountComm
   async execute({ personId, command, context: given }: ExecuteAccountCommand): Promise<WriteOutcome> {
     // The key is bound to this request: command, person and body.
     const context = withFingerprint(given, `accounts.${command.type}`, personStreamId(personId), command.data);
-    const happened = happenedOn(command);
-    if (happened) checkHappened(happened[0], happened[1], this.writer.now());
+    checkCommandHappened(command, HAPPENED_ON, this.writer.now());
     if (command.type === 'BequeathAccount') return this.bequeath(personId, command.data, context);
     return this.writer.write(personId, context, (state) => decideAccount(withPack(this.catalog, command, state), state));
   }

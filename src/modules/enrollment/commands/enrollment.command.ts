@@ -4,7 +4,7 @@ import { CommandContext, withFingerprint } from '../../../event-store/stream-com
 import { personStreamId } from '../../person-stream';
 import { InstitutionRegistry, InstitutionProfile } from '../../../institutions/institution-registry.service';
 import { NotFound, PolicyRefusal } from '../../../kernel/errors';
-import { checkHappened } from '../../../kernel/not-ahead';
+import { checkCommandHappened, HappenedOn } from '../../../kernel/not-ahead';
 import { PolicyCatalog } from '../../../policy/catalog';
 import { tierOf } from '../../../policy/engine/level-access';
 import { ledgerRule } from '../../../policy/citation';
@@ -38,8 +38,7 @@ export class ExecuteEnrollmentHandler implements ICommandHandler<ExecuteEnrollme
     // The key is bound to this request: command, person and body.
     // The fingerprint prefix is stored with every idempotent write: kept as first spelt, so a retry across an upgrade still matches.
     const context = withFingerprint(given, `enrolment.${command.type}`, personStreamId(personId), command.data);
-    const happened = happenedOn(command);
-    if (happened) checkHappened(happened[0], happened[1], this.writer.now());
+    checkCommandHappened(command, HAPPENED_ON, this.writer.now());
     if (command.type === 'Enrol') {
       // A person can only be enrolled where a policy pack of the scheme exists.
       const known = this.catalog
@@ -146,21 +145,13 @@ function commandDate(command: EnrollmentCommand): string | undefined {
   }
 }
 
-/** The field dating what a command records as having happened (not a plan, such as an enrolment from next year). */
-function happenedOn(command: EnrollmentCommand): [field: string, day: string] | undefined {
-  switch (command.type) {
-    case 'ChangeRetiredStatus':
-      return ['processedOn', command.data.processedOn];
-    case 'AdmitInpatient':
-      return ['admittedOn', command.data.admittedOn];
-    case 'DischargeInpatient':
-      return ['dischargedOn', command.data.dischargedOn];
-    case 'RecordReferral':
-      return ['referredOn', command.data.referredOn];
-    default:
-      return undefined;
-  }
-}
+/** The field dating what each command records as having happened (not a plan, such as an enrolment from next year). */
+const HAPPENED_ON: HappenedOn<EnrollmentCommand> = {
+  ChangeRetiredStatus: 'processedOn',
+  AdmitInpatient: 'admittedOn',
+  DischargeInpatient: 'dischargedOn',
+  RecordReferral: 'referredOn',
+};
 
 function registered(profile: InstitutionProfile, pack: CityPack | undefined): RegisteredInstitution {
   const { tier } = pack ? tierOf(pack, profile) : { tier: profile.level };
