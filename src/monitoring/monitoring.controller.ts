@@ -10,6 +10,7 @@ import { CurrentPrincipal, Principal, Roles } from '../http/roles';
 import { CLOCK, Clock } from '../kernel/clock';
 import { shanghaiDate } from '../kernel/dates';
 import { NotFound } from '../kernel/errors';
+import { checkHappened } from '../kernel/not-ahead';
 import { AlertWriter } from './alert-writer';
 import { AlertQuery, CloseAlertDto, FrequencyQuery, IndicatorYearQuery, InstitutionCodeParam } from './monitoring.dto';
 import { MonitoringQueries } from './monitoring.queries';
@@ -97,6 +98,7 @@ export class MonitoringController {
     const streamId = this.queries.alertStream(dto.alertId);
     if (!streamId) throw new NotFound('alert', dto.alertId);
     const closedOn = dto.closedOn ?? shanghaiDate(this.clock.now().toISOString());
+    checkHappened('closedOn', closedOn, this.clock.now()); // a review is recorded once it is done
     // The key is bound to this request (issue 11 item 2): the body as sent, before closedOn defaults to today.
     const context = withFingerprint(commandContext(p, key), 'monitoring.CloseAlert', streamId, dto);
     const outcome = await this.writer.execute(

@@ -150,6 +150,14 @@ describe('monitoring over HTTP', () => {
         .set('x-api-key', agency())
         .set('Idempotency-Key', 'close-M1-0306')
         .send({ alertId, note, closedOn: '2023-03-20' });
+    // A review is closed once it is done: a closedOn later than the ledger's date is 400, nothing written.
+    const beforeAhead = await h.store.headPosition();
+    const ahead = await h.http
+      .post('/monitoring/alerts/close')
+      .set('x-api-key', agency())
+      .send({ alertId, note: '核实', closedOn: '2099-03-20' });
+    expect([ahead.status, ahead.body.errors?.[0]?.field]).toEqual([400, 'closedOn']);
+    expect(await h.store.headPosition()).toBe(beforeAhead);
     const res = await closeWith('核实：同日分别就诊，属实');
     expect(res.status).toBe(201);
     // The same key: the same request is replayed, another request is refused and writes nothing (issue 11 item 2).
